@@ -1,0 +1,57 @@
+// riskcast check MODEL: validate, summarise, optionally list the program.
+#include <fmt/format.h>
+
+#include <iostream>
+
+#include "cli.hpp"
+#include "riskcast/model_loader.hpp"
+#include "riskcast/program.hpp"
+
+namespace riskcast::cli {
+
+namespace po = boost::program_options;
+
+int command_check(const std::vector<std::string>& args) {
+  po::options_description options("options");
+  options.add_options()("help,h", "show this help")(
+      "dump-program", "print the compiled program, each instruction with its source position")(
+      "scenario", po::value<std::string>()->default_value("base"), "scenario whose program --dump-program prints")(
+      "model", po::value<std::string>(), "model file");
+  po::positional_options_description positional;
+  positional.add("model", 1);
+  auto vm = parse_options(args, options, positional, "usage: riskcast check MODEL.yaml [--dump-program]");
+  if (!vm) return kExitOk;
+  if (!vm->count("model")) throw UsageError("check needs a model file: riskcast check MODEL.yaml");
+  const std::string path = (*vm)["model"].as<std::string>();
+  const Model model = load_model_file(path);
+
+  if (vm->count("dump-program")) {
+    const std::string name = (*vm)["scenario"].as<std::string>();
+    const Scenario* scenario = model.find_scenario(name);
+    if (!scenario) {
+      throw UsageError(fmt::format("unknown scenario '{}' (scenarios: {})", name, fmt::join(model.scenario_names(), ", ")));
+    }
+    std::cout << compile_program(apply_scenario(model, *scenario)).disassemble(path);
+    return kExitOk;
+  }
+
+  std::size_t regimes = 0, switches = 0, arrivals = 0;
+  for (const Event& e : model.events) {
+    regimes += e.kind() == EventKind::Regime;
+    switches += e.kind() == EventKind::Switch;
+    arrivals += e.kind() == EventKind::Arrivals;
+  }
+  auto plural = [](std::size_t n, std::string_view one, std::string_view many) {
+    return fmt::format("{} {}", n, n == 1 ? one : many);
+  };
+  std::cout << fmt::format("{}: ok — model {}, horizon {} months\n", path, model.name, model.horizon);
+  std::cout << fmt::format("  {}, {} ({}, {}, {}), {}, {}, {}\n", plural(model.parameters.size(), "parameter", "parameters"),
+                           plural(model.events.size(), "event", "events"), plural(regimes, "regime", "regimes"),
+                           plural(switches, "switch", "switches"), plural(arrivals, "arrivals", "arrivals"),
+                           plural(model.monthly.size(), "monthly formula", "monthly formulas"),
+                           plural(model.outputs.size(), "output", "outputs"),
+                           plural(model.scenarios.size(), "scenario", "scenarios"));
+  return kExitOk;
+}
+
+}  // namespace riskcast::cli

@@ -1,0 +1,97 @@
+#include "cli.hpp"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fmt/format.h>
+#include <fstream>
+#include <iostream>
+
+namespace riskcast::cli {
+
+namespace po = boost::program_options;
+
+std::optional<po::variables_map> parse_options(const std::vector<std::string>& args,
+                                               const po::options_description& options,
+                                               const po::positional_options_description& positional,
+                                               std::string_view usage) {
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(args).options(options).positional(positional).run(), vm);
+  } catch (const po::error& e) {
+    throw UsageError(e.what());
+  }
+  if (vm.count("help")) {
+    std::cout << usage << "\n\n" << options;
+    return std::nullopt;
+  }
+  try {
+    po::notify(vm);
+  } catch (const po::error& e) {
+    throw UsageError(e.what());
+  }
+  return vm;
+}
+
+std::uint64_t parse_count(const std::string& option, const std::string& text, std::uint64_t lo, std::uint64_t hi) {
+  std::string digits;
+  for (char c : text)
+    if (c != '_') digits += c;
+  const auto fail = [&] {
+    return UsageError(fmt::format("{} must be a whole number from {} to {}, got '{}'", option, lo, hi, text));
+  };
+  if (digits.empty() || digits.find_first_not_of("0123456789eE+.") != std::string::npos) throw fail();
+  errno = 0;
+  char* end = nullptr;
+  const double value = std::strtod(digits.c_str(), &end);
+  if (end != digits.c_str() + digits.size() || errno == ERANGE || !std::isfinite(value) ||
+      value != std::floor(value) || value < static_cast<double>(lo) || value > static_cast<double>(hi))
+    throw fail();
+  // Exact for plain digit strings beyond 2^53, where double would round.
+  if (digits.find_first_not_of("0123456789") == std::string::npos) {
+    errno = 0;
+    const unsigned long long exact = std::strtoull(digits.c_str(), nullptr, 10);
+    if (errno == ERANGE || exact < lo || exact > hi) throw fail();
+    return exact;
+  }
+  return static_cast<std::uint64_t>(value);
+}
+
+void write_file_atomically(const std::string& path, const std::function<void(std::ostream&)>& write) {
+  namespace fs = std::filesystem;
+  const fs::path target(path);
+  fs::path dir = target.parent_path();
+  if (dir.empty()) dir = ".";
+  std::string pattern = (dir / fmt::format(".{}.tmp-XXXXXX", target.filename().string())).string();
+  std::vector<char> name(pattern.begin(), pattern.end());
+  name.push_back('\0');
+  const int fd = mkstemp(name.data());
+  if (fd < 0) throw UsageError(fmt::format("cannot write '{}': {}", path, std::strerror(errno)));
+  close(fd);
+  const std::string temp(name.data());
+  try {
+    {
+      std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+      if (!out) throw UsageError(fmt::format("cannot write '{}': {}", path, std::strerror(errno)));
+      write(out);
+      out.flush();
+      if (!out) throw UsageError(fmt::format("cannot write '{}': write failed", path));
+    }
+    // mkstemp creates 0600; give the file the usual permissions.
+    fs::permissions(temp, fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read | fs::perms::others_read);
+    if (std::rename(temp.c_str(), path.c_str()) != 0)
+      throw UsageError(fmt::format("cannot write '{}': {}", path, std::strerror(errno)));
+  } catch (...) {
+    std::remove(temp.c_str());
+    throw;
+  }
+}
+
+bool stderr_is_terminal() { return isatty(STDERR_FILENO) == 1; }
+bool stdout_is_terminal() { return isatty(STDOUT_FILENO) == 1; }
+
+}  // namespace riskcast::cli

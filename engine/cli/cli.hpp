@@ -1,0 +1,43 @@
+// Shared pieces of the command-line front end.
+#pragma once
+
+#include <boost/program_options.hpp>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <ostream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace riskcast::cli {
+
+// Exit statuses: 0 success, 1 a check found something (regress, batch), 2 error.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitError = 2;
+
+// A bad command line: printed as "riskcast: error: MESSAGE", exit status 2.
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+int command_check(const std::vector<std::string>& args);
+int command_run(const std::vector<std::string>& args);
+
+// Parses a subcommand's arguments; prints help and returns nullopt for --help.
+std::optional<boost::program_options::variables_map> parse_options(
+    const std::vector<std::string>& args, const boost::program_options::options_description& options,
+    const boost::program_options::positional_options_description& positional, std::string_view usage);
+
+// Whole numbers written as 1000000, 1e6 or 1_000_000, within [lo, hi].
+std::uint64_t parse_count(const std::string& option, const std::string& text, std::uint64_t lo, std::uint64_t hi);
+
+// Writes through a temporary file in the target's directory and renames it
+// into place only when `write` succeeds, so a failed run leaves no partial file.
+void write_file_atomically(const std::string& path, const std::function<void(std::ostream&)>& write);
+
+bool stderr_is_terminal();
+bool stdout_is_terminal();
+
+}  // namespace riskcast::cli

@@ -1,0 +1,63 @@
+// riskcast: the command-line entry point; one file per subcommand.
+#include <fmt/format.h>
+
+#include <iostream>
+#include <new>
+#include <string>
+#include <vector>
+
+#include "cli.hpp"
+#include "riskcast/diagnostics.hpp"
+#include "riskcast/version.hpp"
+
+namespace {
+
+constexpr const char* kUsage = R"(riskcast — Monte Carlo risk engine for policy uncertainty
+
+usage: riskcast COMMAND [OPTIONS]
+
+commands:
+  check MODEL.yaml      validate a model; --dump-program prints the compiled program
+  run MODEL.yaml        sample every scenario and print percentile tables
+
+  riskcast COMMAND --help   options of one command
+  riskcast --version        the engine version
+
+exit status: 0 success, 2 error in the model or the command line)";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace riskcast;
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    std::cout << kUsage << '\n';
+    return args.empty() ? cli::kExitError : cli::kExitOk;
+  }
+  if (args[0] == "--version") {
+    std::cout << "riskcast " << kVersion << '\n';
+    return cli::kExitOk;
+  }
+  const std::string command = args[0];
+  args.erase(args.begin());
+  try {
+    if (command == "check") return cli::command_check(args);
+    if (command == "run") return cli::command_run(args);
+    std::string hint = did_you_mean(command, {"check", "run"});
+    std::cerr << fmt::format("riskcast: error: unknown command '{}'{}; see riskcast --help\n",
+                             quote_for_message(command), hint.empty() ? "" : " (" + hint + ")");
+    return cli::kExitError;
+  } catch (const ModelError& e) {
+    std::cerr << e.diagnostics().format();
+    return cli::kExitError;
+  } catch (const cli::UsageError& e) {
+    std::cerr << "riskcast: error: " << e.what() << '\n';
+    return cli::kExitError;
+  } catch (const std::bad_alloc&) {
+    std::cerr << "riskcast: error: out of memory\n";
+    return cli::kExitError;
+  } catch (const std::exception& e) {
+    std::cerr << "riskcast: error: " << e.what() << '\n';
+    return cli::kExitError;
+  }
+}

@@ -1,0 +1,165 @@
+// riskcast run MODEL: sample the scenarios and report their distributions.
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <fmt/format.h>
+#include <iostream>
+#include <mutex>
+#include <sstream>
+#include <thread>
+
+#include "cli.hpp"
+#include "riskcast/model_loader.hpp"
+#include "riskcast/report.hpp"
+#include "riskcast/run.hpp"
+
+namespace riskcast::cli {
+
+namespace po = boost::program_options;
+
+namespace {
+
+// Largest sample count: sample indices are 40-bit in the random-stream layout.
+constexpr std::uint64_t kMaxSamples = std::uint64_t{1} << 40;
+
+// Prints "scenario 2/7 h200_open  45%" on stderr, once the run has taken a
+// second, when stderr is a terminal; clears the line when done.
+class ProgressLine {
+ public:
+  ProgressLine(std::uint64_t samples, std::size_t scenarios) : samples_(samples), scenarios_(scenarios) {
+    if (!stderr_is_terminal()) return;
+    thread_ = std::thread([this] { loop(); });
+  }
+  ~ProgressLine() {
+    {
+      std::lock_guard lock(mutex_);
+      done_ = true;
+    }
+    wake_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+  void start_scenario(std::size_t index, const std::string& name) {
+    std::lock_guard lock(mutex_);
+    scenario_index_ = index;
+    scenario_name_ = name;
+    counter.store(0);
+  }
+  std::atomic<std::uint64_t> counter{0};
+
+ private:
+  void loop() {
+    const auto start = std::chrono::steady_clock::now();
+    bool shown = false;
+    std::unique_lock lock(mutex_);
+    while (!wake_.wait_for(lock, std::chrono::milliseconds(200), [this] { return done_; })) {
+      if (std::chrono::steady_clock::now() - start < std::chrono::seconds(1)) continue;
+      const double pct = 100.0 * static_cast<double>(counter.load()) / static_cast<double>(samples_);
+      std::cerr << fmt::format("\r\x1b[Kscenario {}/{} {}  {:.0f}%", scenario_index_ + 1, scenarios_, scenario_name_, pct)
+                << std::flush;
+      shown = true;
+    }
+    if (shown) std::cerr << "\r\x1b[K" << std::flush;
+  }
+
+  std::uint64_t samples_;
+  std::size_t scenarios_;
+  std::size_t scenario_index_ = 0;
+  std::string scenario_name_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool done_ = false;
+  std::thread thread_;
+};
+
+std::string format_bytes(std::uint64_t bytes) {
+  return bytes >= (1ull << 30) ? fmt::format("{:.1f} GiB", bytes / double(1ull << 30))
+                               : fmt::format("{:.0f} MiB", bytes / double(1ull << 20));
+}
+
+}  // namespace
+
+int command_run(const std::vector<std::string>& args) {
+  po::options_description options("options");
+  options.add_options()("help,h", "show this help")("samples,n", po::value<std::string>()->default_value("1000000"),
+                                                    "samples per scenario")(
+      "seed", po::value<std::string>()->default_value("1"), "random seed (0 … 2^64-1)")(
+      "threads", po::value<std::string>()->default_value("0"), "worker threads; 0 = all hardware threads")(
+      "scenario", po::value<std::vector<std::string>>(), "run only this scenario (repeatable)")(
+      "format", po::value<std::string>(), "table | csv | json | markdown (default: from --out's extension, else table)")(
+      "out,o", po::value<std::string>(), "write the result to this file (atomically) instead of stdout")(
+      "block-size", po::value<std::string>()->default_value("256"), "samples per evaluation block (1 … 4096)")(
+      "model", po::value<std::string>(), "model file");
+  po::positional_options_description positional;
+  positional.add("model", 1);
+  auto vm = parse_options(args, options, positional,
+                          "usage: riskcast run MODEL.yaml [--samples N] [--seed S] [--threads T] [--scenario NAME]...\n"
+                          "                    [--format table|csv|json|markdown] [--out FILE]");
+  if (!vm) return kExitOk;
+  if (!vm->count("model")) throw UsageError("run needs a model file: riskcast run MODEL.yaml");
+
+  RunRequest request;
+  RunSettings& settings = request.settings;
+  settings.samples = parse_count("--samples", (*vm)["samples"].as<std::string>(), 1, kMaxSamples);
+  settings.seed = parse_count("--seed", (*vm)["seed"].as<std::string>(), 0, UINT64_MAX);
+  settings.threads = static_cast<unsigned>(parse_count("--threads", (*vm)["threads"].as<std::string>(), 0, 1024));
+  settings.block_size = parse_count("--block-size", (*vm)["block-size"].as<std::string>(), 1, kMaxBlockSize);
+  std::optional<Format> format;
+  std::string out_path = vm->count("out") ? (*vm)["out"].as<std::string>() : "";
+  if (vm->count("format")) {
+    format = parse_format((*vm)["format"].as<std::string>());
+    if (!format)
+      throw UsageError(fmt::format("--format must be table, csv, json or markdown, got '{}'",
+                                   (*vm)["format"].as<std::string>()));
+  } else if (!out_path.empty()) {
+    format = format_for_path(out_path);
+  }
+  if (!format) format = Format::Table;
+
+  const std::string path = (*vm)["model"].as<std::string>();
+  const Model model = load_model_file(path);
+  if (vm->count("scenario")) {
+    request.scenarios = (*vm)["scenario"].as<std::vector<std::string>>();
+    for (const std::string& name : request.scenarios) {
+      if (!model.find_scenario(name)) {
+        std::string hint = did_you_mean(name, model.scenario_names());
+        throw UsageError(fmt::format("--scenario '{}' is not a scenario of {} ({}scenarios: {})", quote_for_message(name),
+                                     path, hint.empty() ? "" : hint + "; ", fmt::join(model.scenario_names(), ", ")));
+      }
+    }
+  }
+
+  const MemoryEstimate memory = estimate_memory(model, settings);
+  const std::uint64_t needed = memory.total(settings.samples);
+  const std::uint64_t available = available_memory();
+  if (available && needed > available) {
+    throw UsageError(fmt::format("{} samples need about {} ({} bytes per sample + {} working set) but only {} is "
+                                 "available; use fewer --samples",
+                                 settings.samples, format_bytes(needed), memory.bytes_per_sample,
+                                 format_bytes(memory.fixed_bytes), format_bytes(available)));
+  }
+
+  RunResult result;
+  {
+    ProgressLine progress(settings.samples,
+                          request.scenarios.empty() ? model.scenarios.size() : request.scenarios.size());
+    settings.progress = &progress.counter;
+    try {
+      result = run_model(model, request, [&](std::size_t i, const std::string& name) { progress.start_scenario(i, name); });
+    } catch (const RunError& e) {
+      Diagnostics d(path);
+      d.error(e.pos(), e.what());
+      throw ModelError(std::move(d));
+    }
+  }
+
+  if (out_path.empty()) {
+    std::ostringstream text;
+    write_result(result, *format, text);
+    std::cout << text.str() << std::flush;
+  } else {
+    write_file_atomically(out_path, [&](std::ostream& out) { write_result(result, *format, out); });
+  }
+  return kExitOk;
+}
+
+}  // namespace riskcast::cli

@@ -1,0 +1,326 @@
+// Model IR → Program. Formulas become straight-line code over registers;
+// constant sub-formulas are folded with the same arithmetic the evaluator uses.
+#include <cmath>
+#include <cstring>
+#include <fmt/format.h>
+#include <map>
+
+#include "riskcast/program.hpp"
+
+namespace riskcast {
+namespace {
+
+struct Operand {
+  bool constant = false;
+  double value = 0.0;
+  Register reg = kNoRegister;
+  static Operand of(double v) { return {true, v, kNoRegister}; }
+  static Operand in(Register r) { return {false, 0.0, r}; }
+};
+
+OpCode opcode_for(BinaryOp op) {
+  switch (op) {
+    case BinaryOp::Add: return OpCode::Add;
+    case BinaryOp::Sub: return OpCode::Sub;
+    case BinaryOp::Mul: return OpCode::Mul;
+    case BinaryOp::Div: return OpCode::Div;
+    case BinaryOp::Pow: return OpCode::Pow;
+    case BinaryOp::Less: return OpCode::Less;
+    case BinaryOp::LessEqual: return OpCode::LessEqual;
+    case BinaryOp::Greater: return OpCode::Greater;
+    case BinaryOp::GreaterEqual: return OpCode::GreaterEqual;
+    case BinaryOp::Equal: return OpCode::Equal;
+    case BinaryOp::NotEqual: return OpCode::NotEqual;
+    case BinaryOp::And: return OpCode::And;
+    case BinaryOp::Or: return OpCode::Or;
+  }
+  return OpCode::Add;
+}
+
+class Compiler {
+ public:
+  explicit Compiler(const Model& model) : model_(model) {}
+
+  Program compile() {
+    p_.horizon = model_.horizon;
+    p_.month = fresh("month");
+    for (const Parameter& param : model_.parameters) {
+      Register r = fresh(param.name);
+      parameter_regs_.push_back(r);
+      p_.parameters.push_back({param.name, r, param.distribution, random_slot_for("parameter", param.name)});
+    }
+    for (const Event& ev : model_.events) event_regs_.push_back(fresh(ev.name));
+    for (const MonthlyFormula& f : model_.monthly) monthly_regs_.push_back(fresh(f.name));
+
+    for (std::size_t i = 0; i < model_.events.size(); ++i) compile_event(model_.events[i], event_regs_[i]);
+    for (std::size_t i = 0; i < model_.monthly.size(); ++i) {
+      const MonthlyFormula& f = model_.monthly[i];
+      Operand value = compile_expr(f.formula, p_.monthly_code);
+      Code& code = p_.monthly_code;
+      if (!value.constant && !code.empty() && code.back().dst == value.reg && p_.register_names[value.reg].empty()) {
+        code.back().dst = monthly_regs_[i];  // write the result in place, no copy
+      } else {
+        emit(code, OpCode::Copy, monthly_regs_[i], materialize(value), kNoRegister, kNoRegister, f.pos);
+      }
+    }
+    for (const Output& o : model_.outputs) {
+      Operand value = compile_expr(o.formula, p_.output_code);
+      p_.outputs.push_back({o.name, materialize(value), o.metadata, o.pos});
+    }
+    p_.register_count = next_register_;
+    return std::move(p_);
+  }
+
+ private:
+  Register fresh(std::string name = {}) {
+    p_.register_names.push_back(std::move(name));
+    return next_register_++;
+  }
+
+  Register constant_register(double v) {
+    std::uint64_t bits;
+    std::memcpy(&bits, &v, sizeof bits);
+    auto it = constant_regs_.find(bits);
+    if (it != constant_regs_.end()) return it->second;
+    Register r = fresh(fmt::format("{}", v));
+    p_.constants.emplace_back(r, v);
+    constant_regs_[bits] = r;
+    return r;
+  }
+
+  Register materialize(Operand o) { return o.constant ? constant_register(o.value) : o.reg; }
+
+  void emit(Code& code, OpCode op, Register dst, Register a, Register b, Register c, SourcePos pos) {
+    code.push_back({op, dst, a, b, c, pos});
+  }
+
+  Operand emit_new(Code& code, OpCode op, std::vector<Operand> args, SourcePos pos) {
+    Register dst = fresh();
+    Register r[3] = {kNoRegister, kNoRegister, kNoRegister};
+    for (std::size_t i = 0; i < args.size(); ++i) r[i] = materialize(args[i]);
+    emit(code, op, dst, r[0], r[1], r[2], pos);
+    return Operand::in(dst);
+  }
+
+  Register probability_register(const Expr& e, Code& code) { return materialize(compile_expr(e, code)); }
+
+  void compile_event(const Event& ev, Register state) {
+    if (const auto* r = std::get_if<Regime>(&ev.definition)) {
+      RegimeStep step{ev.name, state, r->initial, {}, {}, r->fixed_state, random_slot_for("event", ev.name)};
+      const std::size_t n = r->states.size();
+      step.moves.assign(n, std::vector<Register>(n, kNoRegister));
+      step.move_pos.assign(n, std::vector<SourcePos>(n));
+      if (!r->fixed_state) {
+        for (std::size_t from = 0; from < n; ++from) {
+          for (std::size_t to = 0; to < n; ++to) {
+            const auto& cell = r->transitions[from][to];
+            if (!cell) continue;
+            if (auto v = constant_value(*cell); v && *v == 0.0) continue;
+            step.moves[from][to] = probability_register(*cell, p_.hazard_code);
+            step.move_pos[from][to] = cell->pos;
+          }
+        }
+      }
+      p_.regimes.push_back(std::move(step));
+    } else if (const auto* s = std::get_if<Switch>(&ev.definition)) {
+      SwitchStep step{ev.name, state, s->initial, kNoRegister, kNoRegister, s->on_hazard.pos, s->off_hazard.pos,
+                      s->fixed_on_from, random_slot_for("event", ev.name)};
+      if (!s->fixed_on_from) {
+        step.on_hazard = probability_register(s->on_hazard, p_.hazard_code);
+        step.off_hazard = probability_register(s->off_hazard, p_.hazard_code);
+      }
+      p_.switches.push_back(std::move(step));
+    } else {
+      const auto& a = std::get<Arrivals>(ev.definition);
+      p_.arrivals.push_back({ev.name, state, materialize(compile_expr(a.rate, p_.rate_code)), a.rate.pos, a.size,
+                             random_slot_for("event", ev.name), random_slot_for("arrivals.size", ev.name)});
+    }
+  }
+
+  Operand compile_expr(const Expr& e, Code& code) {
+    switch (e.kind) {
+      case ExprKind::Number: return Operand::of(e.number);
+      case ExprKind::List: return Operand::of(0.0);  // rejected by resolution
+      case ExprKind::Name:
+        switch (e.ref) {
+          case RefKind::Constant: return Operand::of(e.number);
+          case RefKind::RegimeState: return Operand::of(static_cast<double>(e.ref_index));
+          case RefKind::Parameter: {
+            // A constant parameter folds into the code that reads it.
+            const Distribution& d = model_.parameters[e.ref_index].distribution;
+            if (d.kind == DistributionKind::Constant) return Operand::of(d.args[0]);
+            return Operand::in(parameter_regs_[e.ref_index]);
+          }
+          case RefKind::Event: return Operand::in(event_regs_[e.ref_index]);
+          case RefKind::Monthly: return Operand::in(monthly_regs_[e.ref_index]);
+          case RefKind::Month: return Operand::in(p_.month);
+          case RefKind::Unresolved: return Operand::of(0.0);
+        }
+        return Operand::of(0.0);
+      case ExprKind::Unary: {
+        Operand a = compile_expr(e.operands[0], code);
+        if (a.constant) return Operand::of(apply_unary(e.unary, a.value));
+        return emit_new(code, e.unary == UnaryOp::Negate ? OpCode::Negate : OpCode::Not, {a}, e.pos);
+      }
+      case ExprKind::Binary: {
+        Operand a = compile_expr(e.operands[0], code);
+        Operand b = compile_expr(e.operands[1], code);
+        if (a.constant && b.constant) return Operand::of(apply_binary(e.binary, a.value, b.value));
+        return emit_new(code, opcode_for(e.binary), {a, b}, e.pos);
+      }
+      case ExprKind::Conditional: {
+        Operand c = compile_expr(e.operands[0], code);
+        if (c.constant) return compile_expr(e.operands[c.value != 0.0 ? 1 : 2], code);
+        Operand a = compile_expr(e.operands[1], code);
+        Operand b = compile_expr(e.operands[2], code);
+        return emit_new(code, OpCode::Select, {c, a, b}, e.pos);
+      }
+      case ExprKind::Call: return compile_call(e, code);
+    }
+    return Operand::of(0.0);
+  }
+
+  Operand compile_call(const Expr& e, Code& code) {
+    const std::string& f = e.name;
+    const std::size_t n = e.operands.size();
+    if (f == "prev") {
+      const Expr& target = e.operands[0];
+      Register source = target.ref == RefKind::Monthly ? monthly_regs_[target.ref_index] : event_regs_[target.ref_index];
+      Register initial = materialize(compile_expr(e.operands[1], p_.start_code));
+      Register reg = fresh(fmt::format("prev({})", target.name));
+      p_.prev_links.push_back({reg, source, initial});
+      return Operand::in(reg);
+    }
+    if (f == "sum" || f == "mean" || f == "last" || ((f == "min" || f == "max") && n == 1)) {
+      std::uint32_t from = 1, to = model_.horizon;
+      if (n == 3) {
+        from = static_cast<std::uint32_t>(*constant_value(e.operands[1]));
+        to = static_cast<std::uint32_t>(*constant_value(e.operands[2]));
+      }
+      AggregateKind kind = f == "min" ? AggregateKind::Min
+                           : f == "max" ? AggregateKind::Max
+                           : f == "last" ? AggregateKind::Last
+                                         : AggregateKind::Sum;
+      Register acc = accumulator(e.operands[0], kind, from, to, e.pos);
+      if (f == "mean") return emit_new(code, OpCode::Div, {Operand::in(acc), Operand::of(to - from + 1.0)}, e.pos);
+      return Operand::in(acc);
+    }
+    std::vector<Operand> args;
+    bool all_constant = true;
+    for (const Expr& o : e.operands) {
+      args.push_back(compile_expr(o, code));
+      all_constant &= args.back().constant;
+    }
+    if (all_constant) {
+      std::vector<double> values;
+      for (const Operand& a : args) values.push_back(a.value);
+      if (auto v = apply_math_function(f, values)) return Operand::of(*v);
+    }
+    if (f == "min" || f == "max") {
+      Operand acc = args[0];
+      for (std::size_t i = 1; i < args.size(); ++i)
+        acc = emit_new(code, f == "min" ? OpCode::Min : OpCode::Max, {acc, args[i]}, e.pos);
+      return acc;
+    }
+    static const std::map<std::string, OpCode, std::less<>> ops = {
+        {"abs", OpCode::Abs}, {"exp", OpCode::Exp},   {"log", OpCode::Log},     {"sqrt", OpCode::Sqrt},
+        {"pow", OpCode::Pow}, {"ratio", OpCode::Ratio}, {"clamp", OpCode::Clamp}};
+    return emit_new(code, ops.at(f), args, e.pos);
+  }
+
+  Register accumulator(const Expr& series, AggregateKind kind, std::uint32_t from, std::uint32_t to, SourcePos pos) {
+    const std::string key = fmt::format("{}|{}|{}|{}", static_cast<int>(kind), from, to, to_string(series));
+    if (auto it = accumulators_.find(key); it != accumulators_.end()) return it->second;
+    Register series_reg;
+    auto cached = series_regs_.find(to_string(series));
+    if (cached != series_regs_.end()) {
+      series_reg = cached->second;
+    } else {
+      Operand value = compile_expr(series, p_.monthly_code);
+      if (value.constant) {
+        series_reg = constant_register(value.value);
+      } else {
+        series_reg = value.reg;
+      }
+      series_regs_[to_string(series)] = series_reg;
+    }
+    static constexpr const char* kNames[] = {"sum", "min", "max", "last"};
+    Register acc = fresh(fmt::format("{}({}, {}..{})", kNames[static_cast<int>(kind)], to_string(series), from, to));
+    p_.accumulators.push_back({kind, series_reg, acc, from, to});
+    (void)pos;
+    accumulators_[key] = acc;
+    return acc;
+  }
+
+  const Model& model_;
+  Program p_;
+  Register next_register_ = 0;
+  std::vector<Register> parameter_regs_, event_regs_, monthly_regs_;
+  std::map<std::uint64_t, Register> constant_regs_;
+  std::map<std::string, Register> accumulators_, series_regs_;
+};
+
+}  // namespace
+
+Program compile_program(const Model& model) { return Compiler(model).compile(); }
+
+std::size_t Program::instruction_count() const {
+  return start_code.size() + hazard_code.size() + rate_code.size() + monthly_code.size() + output_code.size();
+}
+
+std::string_view to_string(OpCode op) {
+  static constexpr const char* kNames[] = {"copy", "neg", "not", "add", "sub", "mul", "div", "pow", "lt",
+                                           "le",   "gt",  "ge",  "eq",  "ne",  "and", "or",  "select", "min",
+                                           "max",  "abs", "exp", "log", "sqrt", "ratio", "clamp"};
+  return kNames[static_cast<int>(op)];
+}
+
+std::string Program::disassemble(const std::string& file) const {
+  auto name = [&](Register r) {
+    if (r == kNoRegister) return std::string{};
+    const std::string& n = register_names[r];
+    return n.empty() ? fmt::format("r{}", r) : fmt::format("r{}:{}", r, n);
+  };
+  std::string out;
+  auto code = [&](std::string_view title, const Code& c) {
+    out += fmt::format("{} ({} instructions)\n", title, c.size());
+    for (const Instruction& i : c) {
+      std::string args = name(i.a);
+      if (i.b != kNoRegister) args += ", " + name(i.b);
+      if (i.c != kNoRegister) args += ", " + name(i.c);
+      out += fmt::format("  {:<28} = {:<6} {:<60} ; {}:{}:{}\n", name(i.dst), to_string(i.op), args, file, i.pos.line,
+                         i.pos.column);
+    }
+  };
+  out += fmt::format("program: {} registers, {} instructions, horizon {} months\n", register_count,
+                     instruction_count(), horizon);
+  out += fmt::format("constants ({})\n", constants.size());
+  for (auto [r, v] : constants) out += fmt::format("  {:<28} = {}\n", name(r), v);
+  out += fmt::format("parameters ({} draws per sample)\n", parameters.size());
+  for (const auto& d : parameters)
+    out += fmt::format("  {:<28} = draw   {:<60} ; slot {:08x}\n", name(d.reg), d.distribution.to_string(), d.slot);
+  code("start: initial values of prev()", start_code);
+  code("hazards: months >= 2, on month m-1 states", hazard_code);
+  for (const auto& r : regimes)
+    out += fmt::format("  step regime {} -> {}{} ; slot {:08x}\n", r.name, name(r.state),
+                       r.fixed_state ? fmt::format(" (fixed to state {})", *r.fixed_state) : "", r.slot);
+  for (const auto& s : switches)
+    out += fmt::format("  step switch {} -> {} (on {}, off {}){} ; slot {:08x}\n", s.name, name(s.state),
+                       name(s.on_hazard), name(s.off_hazard),
+                       s.fixed_on_from ? fmt::format(" fixed on from month {}", *s.fixed_on_from) : "", s.slot);
+  code("rates: on month m states", rate_code);
+  for (const auto& a : arrivals)
+    out += fmt::format("  step arrivals {} -> {} (rate {}, size {}) ; slots {:08x} {:08x}\n", a.name, name(a.total),
+                       name(a.rate), a.size.to_string(), a.count_slot, a.size_slot);
+  code("monthly", monthly_code);
+  out += fmt::format("accumulators ({})\n", accumulators.size());
+  for (const auto& a : accumulators)
+    out += fmt::format("  {:<28} <- {} months {}..{}\n", name(a.acc), name(a.series), a.from, a.to);
+  for (const auto& l : prev_links)
+    out += fmt::format("  {:<28} <- {} (before month 1: {})\n", name(l.reg), name(l.source), name(l.initial));
+  code("outputs", output_code);
+  for (const auto& o : outputs) out += fmt::format("  output {} <- {}\n", o.name, name(o.reg));
+  return out;
+}
+
+}  // namespace riskcast

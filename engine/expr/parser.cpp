@@ -1,0 +1,523 @@
+// Recursive-descent parser for formulas. Precedence, lowest first:
+//   c ? a : b   (right-assoc)
+//   or
+//   and
+//   not
+//   == != < <= > >=   (non-associative)
+//   + -
+//   * /
+//   unary -
+//   ^           (right-assoc, binds tighter than unary minus: -x^2 = -(x^2))
+//   numbers, names, calls f(a, b), lists [a, b], ( … )
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <fmt/format.h>
+
+#include "riskcast/expr.hpp"
+
+namespace riskcast {
+
+Expr Expr::make_number(double value, SourcePos pos) {
+  Expr e;
+  e.kind = ExprKind::Number;
+  e.number = value;
+  e.pos = pos;
+  return e;
+}
+
+namespace {
+
+enum class Tok : std::uint8_t {
+  End, Number, Name, LParen, RParen, LBracket, RBracket, Comma, Question, Colon,
+  Plus, Minus, Star, Slash, Caret, Less, LessEqual, Greater, GreaterEqual,
+  EqualEqual, NotEqual, And, Or, Not, Error,
+};
+
+struct Token {
+  Tok tok = Tok::End;
+  std::size_t offset = 0;
+  std::string_view text;
+  double number = 0.0;
+};
+
+class Parser {
+ public:
+  Parser(std::string_view text, SourcePos start, Diagnostics& diagnostics)
+      : text_(text), start_(start), diagnostics_(diagnostics) {
+    advance();
+  }
+
+  std::optional<Expr> parse_all() {
+    if (current_.tok == Tok::End) {
+      fail(current_.offset, "empty formula");
+      return std::nullopt;
+    }
+    std::optional<Expr> e = parse_conditional(0);
+    if (!e) return std::nullopt;
+    if (current_.tok != Tok::End) {
+      fail(current_.offset, fmt::format("unexpected `{}` after the end of the formula",
+                                        quote_for_message(current_.text)));
+      return std::nullopt;
+    }
+    return e;
+  }
+
+ private:
+  SourcePos pos_at(std::size_t offset) const {
+    // Formulas spanning several YAML lines map newlines onto file lines.
+    SourcePos p = start_;
+    std::size_t line_start = 0;
+    for (std::size_t i = 0; i < offset && i < text_.size(); ++i) {
+      if (text_[i] == '\n') {
+        ++p.line;
+        line_start = i + 1;
+      }
+    }
+    if (line_start == 0) {
+      p.column = start_.column + static_cast<std::uint32_t>(offset);
+    } else {
+      p.column = static_cast<std::uint32_t>(offset - line_start + 1);
+    }
+    return p;
+  }
+
+  void fail(std::size_t offset, std::string message, std::string hint = {}) {
+    if (!failed_) diagnostics_.error(pos_at(offset), std::move(message), std::move(hint));
+    failed_ = true;
+  }
+
+  static bool name_start(char c) {
+    return std::isalpha(static_cast<unsigned char>(c)) || c == '_';
+  }
+  static bool name_char(char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+  }
+
+  void advance() {
+    std::size_t i = pos_;
+    while (i < text_.size() && std::isspace(static_cast<unsigned char>(text_[i]))) ++i;
+    current_ = Token{};
+    current_.offset = i;
+    if (i >= text_.size()) {
+      current_.tok = Tok::End;
+      pos_ = i;
+      return;
+    }
+    const char c = text_[i];
+    auto single = [&](Tok t, std::size_t len = 1) {
+      current_.tok = t;
+      current_.text = text_.substr(i, len);
+      pos_ = i + len;
+    };
+    auto next_is = [&](char n) { return i + 1 < text_.size() && text_[i + 1] == n; };
+    if (std::isdigit(static_cast<unsigned char>(c)) ||
+        (c == '.' && i + 1 < text_.size() && std::isdigit(static_cast<unsigned char>(text_[i + 1])))) {
+      std::size_t j = i;
+      while (j < text_.size() && (std::isdigit(static_cast<unsigned char>(text_[j])) || text_[j] == '.')) ++j;
+      if (j < text_.size() && (text_[j] == 'e' || text_[j] == 'E')) {
+        std::size_t k = j + 1;
+        if (k < text_.size() && (text_[k] == '+' || text_[k] == '-')) ++k;
+        if (k < text_.size() && std::isdigit(static_cast<unsigned char>(text_[k]))) {
+          while (k < text_.size() && std::isdigit(static_cast<unsigned char>(text_[k]))) ++k;
+          j = k;
+        }
+      }
+      current_.text = text_.substr(i, j - i);
+      pos_ = j;
+      if (j < text_.size() && name_start(text_[j])) {
+        current_.tok = Tok::Error;
+        fail(i, fmt::format("malformed number `{}`", quote_for_message(text_.substr(i, j - i + 1))));
+        return;
+      }
+      std::string digits(current_.text);
+      if (std::count(digits.begin(), digits.end(), '.') > 1) {
+        current_.tok = Tok::Error;
+        fail(i, fmt::format("malformed number `{}`", quote_for_message(digits)));
+        return;
+      }
+      errno = 0;
+      char* end = nullptr;
+      double value = std::strtod(digits.c_str(), &end);
+      if (end != digits.c_str() + digits.size()) {
+        current_.tok = Tok::Error;
+        fail(i, fmt::format("malformed number `{}`", quote_for_message(digits)));
+        return;
+      }
+      if (errno == ERANGE && std::isinf(value)) {
+        current_.tok = Tok::Error;
+        fail(i, fmt::format("number `{}` is out of range", quote_for_message(digits)));
+        return;
+      }
+      current_.tok = Tok::Number;
+      current_.number = value;
+      return;
+    }
+    if (name_start(c)) {
+      std::size_t j = i;
+      while (j < text_.size() && name_char(text_[j])) ++j;
+      current_.text = text_.substr(i, j - i);
+      pos_ = j;
+      if (current_.text == "and") current_.tok = Tok::And;
+      else if (current_.text == "or") current_.tok = Tok::Or;
+      else if (current_.text == "not") current_.tok = Tok::Not;
+      else current_.tok = Tok::Name;
+      return;
+    }
+    switch (c) {
+      case '(': return single(Tok::LParen);
+      case ')': return single(Tok::RParen);
+      case '[': return single(Tok::LBracket);
+      case ']': return single(Tok::RBracket);
+      case ',': return single(Tok::Comma);
+      case '?': return single(Tok::Question);
+      case ':': return single(Tok::Colon);
+      case '+': return single(Tok::Plus);
+      case '-': return single(Tok::Minus);
+      case '*':
+        if (next_is('*')) return single(Tok::Caret, 2);
+        return single(Tok::Star);
+      case '/': return single(Tok::Slash);
+      case '^': return single(Tok::Caret);
+      case '<': return next_is('=') ? single(Tok::LessEqual, 2) : single(Tok::Less);
+      case '>': return next_is('=') ? single(Tok::GreaterEqual, 2) : single(Tok::Greater);
+      case '=':
+        if (next_is('=')) return single(Tok::EqualEqual, 2);
+        current_.tok = Tok::Error;
+        fail(i, "unexpected `=`", "use `==` to compare");
+        return;
+      case '!':
+        if (next_is('=')) return single(Tok::NotEqual, 2);
+        current_.tok = Tok::Error;
+        fail(i, "unexpected `!`", "use `not`");
+        return;
+      case '&':
+        current_.tok = Tok::Error;
+        fail(i, "unexpected `&`", "use `and`");
+        return;
+      case '|':
+        current_.tok = Tok::Error;
+        fail(i, "unexpected `|`", "use `or`");
+        return;
+      default: {
+        current_.tok = Tok::Error;
+        unsigned char uc = static_cast<unsigned char>(c);
+        fail(i, uc < 0x20 || uc >= 0x7f ? fmt::format("unexpected byte 0x{:02x} in formula", uc)
+                                        : fmt::format("unexpected character `{}`", c));
+        return;
+      }
+    }
+  }
+
+  bool expect(Tok t, std::string_view what) {
+    if (current_.tok == t) {
+      advance();
+      return true;
+    }
+    if (current_.tok == Tok::End) {
+      fail(current_.offset, fmt::format("expected {} but the formula ended", what));
+    } else {
+      fail(current_.offset,
+           fmt::format("expected {} but found `{}`", what, quote_for_message(current_.text)));
+    }
+    return false;
+  }
+
+  bool enter(int depth) {
+    if (depth > kMaxExpressionDepth) {
+      fail(current_.offset,
+           fmt::format("formula is nested too deeply (more than {} levels)", kMaxExpressionDepth));
+      return false;
+    }
+    return !failed_;
+  }
+
+  Expr binary(BinaryOp op, Expr lhs, Expr rhs, std::size_t offset) {
+    Expr e;
+    e.kind = ExprKind::Binary;
+    e.binary = op;
+    e.pos = pos_at(offset);
+    e.operands.push_back(std::move(lhs));
+    e.operands.push_back(std::move(rhs));
+    return e;
+  }
+
+  std::optional<Expr> parse_conditional(int depth) {
+    if (!enter(depth)) return std::nullopt;
+    std::optional<Expr> cond = parse_or(depth + 1);
+    if (!cond || current_.tok != Tok::Question) return cond;
+    std::size_t offset = current_.offset;
+    advance();
+    std::optional<Expr> then = parse_conditional(depth + 1);
+    if (!then || !expect(Tok::Colon, "`:` of `c ? a : b`")) return std::nullopt;
+    std::optional<Expr> otherwise = parse_conditional(depth + 1);
+    if (!otherwise) return std::nullopt;
+    Expr e;
+    e.kind = ExprKind::Conditional;
+    e.pos = pos_at(offset);
+    e.operands.push_back(std::move(*cond));
+    e.operands.push_back(std::move(*then));
+    e.operands.push_back(std::move(*otherwise));
+    return e;
+  }
+
+  std::optional<Expr> parse_or(int depth) {
+    if (!enter(depth)) return std::nullopt;
+    std::optional<Expr> lhs = parse_and(depth + 1);
+    while (lhs && current_.tok == Tok::Or) {
+      std::size_t offset = current_.offset;
+      advance();
+      std::optional<Expr> rhs = parse_and(depth + 1);
+      if (!rhs) return std::nullopt;
+      lhs = binary(BinaryOp::Or, std::move(*lhs), std::move(*rhs), offset);
+    }
+    return lhs;
+  }
+
+  std::optional<Expr> parse_and(int depth) {
+    if (!enter(depth)) return std::nullopt;
+    std::optional<Expr> lhs = parse_not(depth + 1);
+    while (lhs && current_.tok == Tok::And) {
+      std::size_t offset = current_.offset;
+      advance();
+      std::optional<Expr> rhs = parse_not(depth + 1);
+      if (!rhs) return std::nullopt;
+      lhs = binary(BinaryOp::And, std::move(*lhs), std::move(*rhs), offset);
+    }
+    return lhs;
+  }
+
+  std::optional<Expr> parse_not(int depth) {
+    if (!enter(depth)) return std::nullopt;
+    if (current_.tok != Tok::Not) return parse_comparison(depth + 1);
+    std::size_t offset = current_.offset;
+    advance();
+    std::optional<Expr> operand = parse_not(depth + 1);
+    if (!operand) return std::nullopt;
+    Expr e;
+    e.kind = ExprKind::Unary;
+    e.unary = UnaryOp::Not;
+    e.pos = pos_at(offset);
+    e.operands.push_back(std::move(*operand));
+    return e;
+  }
+
+  static std::optional<BinaryOp> comparison_op(Tok t) {
+    switch (t) {
+      case Tok::Less: return BinaryOp::Less;
+      case Tok::LessEqual: return BinaryOp::LessEqual;
+      case Tok::Greater: return BinaryOp::Greater;
+      case Tok::GreaterEqual: return BinaryOp::GreaterEqual;
+      case Tok::EqualEqual: return BinaryOp::Equal;
+      case Tok::NotEqual: return BinaryOp::NotEqual;
+      default: return std::nullopt;
+    }
+  }
+
+  std::optional<Expr> parse_comparison(int depth) {
+    if (!enter(depth)) return std::nullopt;
+    std::optional<Expr> lhs = parse_additive(depth + 1);
+    if (!lhs) return std::nullopt;
+    std::optional<BinaryOp> op = comparison_op(current_.tok);
+    if (!op) return lhs;
+    std::size_t offset = current_.offset;
+    advance();
+    std::optional<Expr> rhs = parse_additive(depth + 1);
+    if (!rhs) return std::nullopt;
+    if (comparison_op(current_.tok)) {
+      fail(current_.offset, "comparisons cannot be chained",
+           "write `a < b and b < c`");
+      return std::nullopt;
+    }
+    return binary(*op, std::move(*lhs), std::move(*rhs), offset);
+  }
+
+  std::optional<Expr> parse_additive(int depth) {
+    if (!enter(depth)) return std::nullopt;
+    std::optional<Expr> lhs = parse_multiplicative(depth + 1);
+    while (lhs && (current_.tok == Tok::Plus || current_.tok == Tok::Minus)) {
+      BinaryOp op = current_.tok == Tok::Plus ? BinaryOp::Add : BinaryOp::Sub;
+      std::size_t offset = current_.offset;
+      advance();
+      std::optional<Expr> rhs = parse_multiplicative(depth + 1);
+      if (!rhs) return std::nullopt;
+      lhs = binary(op, std::move(*lhs), std::move(*rhs), offset);
+    }
+    return lhs;
+  }
+
+  std::optional<Expr> parse_multiplicative(int depth) {
+    if (!enter(depth)) return std::nullopt;
+    std::optional<Expr> lhs = parse_unary(depth + 1);
+    while (lhs && (current_.tok == Tok::Star || current_.tok == Tok::Slash)) {
+      BinaryOp op = current_.tok == Tok::Star ? BinaryOp::Mul : BinaryOp::Div;
+      std::size_t offset = current_.offset;
+      advance();
+      std::optional<Expr> rhs = parse_unary(depth + 1);
+      if (!rhs) return std::nullopt;
+      lhs = binary(op, std::move(*lhs), std::move(*rhs), offset);
+    }
+    return lhs;
+  }
+
+  std::optional<Expr> parse_unary(int depth) {
+    if (!enter(depth)) return std::nullopt;
+    if (current_.tok == Tok::Plus) {
+      advance();
+      return parse_unary(depth + 1);
+    }
+    if (current_.tok != Tok::Minus) return parse_power(depth + 1);
+    std::size_t offset = current_.offset;
+    advance();
+    std::optional<Expr> operand = parse_unary(depth + 1);
+    if (!operand) return std::nullopt;
+    if (operand->kind == ExprKind::Number) {
+      operand->number = -operand->number;
+      operand->pos = pos_at(offset);
+      return operand;
+    }
+    Expr e;
+    e.kind = ExprKind::Unary;
+    e.unary = UnaryOp::Negate;
+    e.pos = pos_at(offset);
+    e.operands.push_back(std::move(*operand));
+    return e;
+  }
+
+  std::optional<Expr> parse_power(int depth) {
+    if (!enter(depth)) return std::nullopt;
+    std::optional<Expr> base = parse_primary(depth + 1);
+    if (!base || current_.tok != Tok::Caret) return base;
+    std::size_t offset = current_.offset;
+    advance();
+    // The exponent may carry its own sign: 2 ^ -1.
+    std::optional<Expr> exponent = parse_unary(depth + 1);
+    if (!exponent) return std::nullopt;
+    return binary(BinaryOp::Pow, std::move(*base), std::move(*exponent), offset);
+  }
+
+  bool parse_arguments(Expr& into, Tok close, std::string_view close_text, int depth) {
+    advance();  // the opening bracket
+    if (current_.tok == close) {
+      advance();
+      return true;
+    }
+    while (true) {
+      std::optional<Expr> arg = parse_conditional(depth + 1);
+      if (!arg) return false;
+      into.operands.push_back(std::move(*arg));
+      if (current_.tok == Tok::Comma) {
+        advance();
+        continue;
+      }
+      return expect(close, fmt::format("`,` or `{}`", close_text));
+    }
+  }
+
+  std::optional<Expr> parse_primary(int depth) {
+    if (!enter(depth)) return std::nullopt;
+    const Token t = current_;
+    switch (t.tok) {
+      case Tok::Number:
+        advance();
+        return Expr::make_number(t.number, pos_at(t.offset));
+      case Tok::Name: {
+        advance();
+        Expr e;
+        e.pos = pos_at(t.offset);
+        e.name = std::string(t.text);
+        if (current_.tok == Tok::LParen) {
+          e.kind = ExprKind::Call;
+          if (!parse_arguments(e, Tok::RParen, ")", depth)) return std::nullopt;
+        } else {
+          e.kind = ExprKind::Name;
+        }
+        return e;
+      }
+      case Tok::LParen: {
+        advance();
+        std::optional<Expr> inner = parse_conditional(depth + 1);
+        if (!inner || !expect(Tok::RParen, "`)`")) return std::nullopt;
+        return inner;
+      }
+      case Tok::LBracket: {
+        Expr e;
+        e.kind = ExprKind::List;
+        e.pos = pos_at(t.offset);
+        if (!parse_arguments(e, Tok::RBracket, "]", depth)) return std::nullopt;
+        return e;
+      }
+      case Tok::End:
+        fail(t.offset, "expected a value but the formula ended");
+        return std::nullopt;
+      case Tok::Error:
+        return std::nullopt;
+      default:
+        fail(t.offset, fmt::format("expected a value but found `{}`", quote_for_message(t.text)));
+        return std::nullopt;
+    }
+  }
+
+  std::string_view text_;
+  SourcePos start_;
+  Diagnostics& diagnostics_;
+  std::size_t pos_ = 0;
+  Token current_;
+  bool failed_ = false;
+};
+
+}  // namespace
+
+std::optional<Expr> parse_expression(std::string_view text, SourcePos start,
+                                     Diagnostics& diagnostics) {
+  Parser parser(text, start, diagnostics);
+  return parser.parse_all();
+}
+
+std::string_view to_string(BinaryOp op) {
+  switch (op) {
+    case BinaryOp::Add: return "+";
+    case BinaryOp::Sub: return "-";
+    case BinaryOp::Mul: return "*";
+    case BinaryOp::Div: return "/";
+    case BinaryOp::Pow: return "^";
+    case BinaryOp::Less: return "<";
+    case BinaryOp::LessEqual: return "<=";
+    case BinaryOp::Greater: return ">";
+    case BinaryOp::GreaterEqual: return ">=";
+    case BinaryOp::Equal: return "==";
+    case BinaryOp::NotEqual: return "!=";
+    case BinaryOp::And: return "and";
+    case BinaryOp::Or: return "or";
+  }
+  return "?";
+}
+
+std::string to_string(const Expr& e) {
+  switch (e.kind) {
+    case ExprKind::Number: return fmt::format("{}", e.number);
+    case ExprKind::Name: return e.name;
+    case ExprKind::List:
+    case ExprKind::Call: {
+      std::string out = e.kind == ExprKind::Call ? e.name + "(" : "[";
+      for (std::size_t i = 0; i < e.operands.size(); ++i) {
+        if (i) out += ", ";
+        out += to_string(e.operands[i]);
+      }
+      return out + (e.kind == ExprKind::Call ? ")" : "]");
+    }
+    case ExprKind::Unary:
+      return fmt::format("{}({})", e.unary == UnaryOp::Not ? "not " : "-", to_string(e.operands[0]));
+    case ExprKind::Binary:
+      return fmt::format("({} {} {})", to_string(e.operands[0]), to_string(e.binary),
+                         to_string(e.operands[1]));
+    case ExprKind::Conditional:
+      return fmt::format("({} ? {} : {})", to_string(e.operands[0]), to_string(e.operands[1]),
+                         to_string(e.operands[2]));
+  }
+  return {};
+}
+
+}  // namespace riskcast

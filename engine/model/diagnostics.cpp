@@ -1,0 +1,90 @@
+#include "riskcast/diagnostics.hpp"
+
+#include <algorithm>
+#include <fmt/format.h>
+
+namespace riskcast {
+
+void Diagnostics::error(SourcePos pos, std::string message, std::string hint) {
+  items_.push_back({pos, std::move(message), std::move(hint)});
+}
+
+std::string Diagnostics::format() const {
+  std::vector<Diagnostic> sorted = items_;
+  std::stable_sort(sorted.begin(), sorted.end(),
+                   [](const Diagnostic& a, const Diagnostic& b) { return a.pos < b.pos; });
+  std::string out;
+  for (const Diagnostic& d : sorted) {
+    if (d.pos.line == 0) {
+      out += fmt::format("{}: error: {}", file_, d.message);
+    } else {
+      out += fmt::format("{}:{}:{}: error: {}", file_, d.pos.line, d.pos.column, d.message);
+    }
+    if (!d.hint.empty()) out += fmt::format(" ({})", d.hint);
+    out += '\n';
+  }
+  return out;
+}
+
+ModelError::ModelError(Diagnostics diagnostics)
+    : std::runtime_error(diagnostics.format()), diagnostics_(std::move(diagnostics)) {}
+
+namespace {
+// Optimal string alignment distance: insertions, deletions, substitutions
+// and swaps of neighbours each cost 1 (`pret` is one step from `pert`).
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  const std::size_t n = a.size(), m = b.size();
+  std::vector<std::size_t> d((n + 1) * (m + 1));
+  auto at = [&](std::size_t i, std::size_t j) -> std::size_t& { return d[i * (m + 1) + j]; };
+  for (std::size_t i = 0; i <= n; ++i) at(i, 0) = i;
+  for (std::size_t j = 0; j <= m; ++j) at(0, j) = j;
+  for (std::size_t i = 1; i <= n; ++i) {
+    for (std::size_t j = 1; j <= m; ++j) {
+      const std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      at(i, j) = std::min({at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+        at(i, j) = std::min(at(i, j), at(i - 2, j - 2) + 1);
+    }
+  }
+  return at(n, m);
+}
+}  // namespace
+
+std::string closest_name(std::string_view name, const std::vector<std::string>& candidates) {
+  // Long names are never typos of short ones; skipping them keeps hostile
+  // input (a megabyte identifier) cheap.
+  if (name.empty() || name.size() > 64) return {};
+  const std::size_t limit = std::min<std::size_t>(3, (name.size() + 1) / 3);
+  std::string best;
+  std::size_t best_distance = limit + 1;
+  for (const std::string& c : candidates) {
+    if (c.size() > name.size() + limit || c.size() + limit < name.size()) continue;
+    std::size_t d = edit_distance(name, c);
+    if (d < best_distance) {
+      best_distance = d;
+      best = c;
+    }
+  }
+  return best;
+}
+
+std::string did_you_mean(std::string_view name, const std::vector<std::string>& candidates) {
+  std::string best = closest_name(name, candidates);
+  return best.empty() ? std::string{} : fmt::format("did you mean `{}`?", best);
+}
+
+std::string quote_for_message(std::string_view text) {
+  constexpr std::size_t kMax = 40;
+  std::string out;
+  for (unsigned char c : text.substr(0, kMax)) {
+    if (c < 0x20 || c == 0x7f) {
+      out += fmt::format("\\x{:02x}", c);
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  if (text.size() > kMax) out += fmt::format("… ({} bytes)", text.size());
+  return out;
+}
+
+}  // namespace riskcast

@@ -1,0 +1,789 @@
+// YAML → model IR. Every node keeps its position; every problem found is
+// reported, and loading goes on where it can so one run shows many errors.
+#include <yaml-cpp/yaml.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fmt/format.h>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "riskcast/model_loader.hpp"
+
+namespace riskcast {
+namespace {
+
+SourcePos position_of(const YAML::Node& node) {
+  const YAML::Mark m = node.Mark();
+  if (m.line < 0 || m.column < 0) return {};
+  return {static_cast<std::uint32_t>(m.line + 1), static_cast<std::uint32_t>(m.column + 1)};
+}
+
+// Where the text of a scalar starts: quoted scalars begin after the quote.
+SourcePos text_position_of(const YAML::Node& node) {
+  SourcePos p = position_of(node);
+  if (node.IsScalar() && node.Tag() == "!" && p.line != 0) p.column += 1;
+  return p;
+}
+
+std::string_view kind_name(const YAML::Node& node) {
+  switch (node.Type()) {
+    case YAML::NodeType::Null: return "nothing";
+    case YAML::NodeType::Scalar: return "a single value";
+    case YAML::NodeType::Sequence: return "a list";
+    case YAML::NodeType::Map: return "a mapping";
+    default: return "nothing";
+  }
+}
+
+bool is_identifier(std::string_view s) {
+  if (s.empty() || !(std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_')) return false;
+  for (char c : s)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_')) return false;
+  return true;
+}
+
+const std::set<std::string, std::less<>>& reserved_names() {
+  static const std::set<std::string, std::less<>> names = {
+      "and", "or", "not", "true", "false", "month", "prev", "min", "max", "clamp", "abs", "exp",
+      "log", "sqrt", "pow", "ratio", "sum", "mean", "last"};
+  return names;
+}
+
+struct Entry {
+  YAML::Node key;
+  YAML::Node value;
+};
+
+class Loader {
+ public:
+  Loader(Diagnostics& diagnostics) : d_(diagnostics) {}
+
+  Model load(const YAML::Node& root, const std::string& file) {
+    Model model;
+    model.file = file;
+    model.name = std::filesystem::path(file).stem().string();
+    if (!root.IsMap()) {
+      d_.error(position_of(root).line ? position_of(root) : SourcePos{1, 1},
+               fmt::format("a model is a mapping of sections (horizon, parameters, …), not {}",
+                           kind_name(root)));
+      return model;
+    }
+    auto top = mapping(root, {"model", "title", "description", "horizon", "parameters", "events",
+                              "monthly", "outputs", "scenarios"},
+                       "model");
+    if (auto it = top.find("model"); it != top.end()) model.name = identifier_text(it->second.value, "model name");
+    if (auto it = top.find("title"); it != top.end()) model.title = text(it->second.value, "title");
+    if (auto it = top.find("description"); it != top.end())
+      model.description = text(it->second.value, "description");
+    if (auto it = top.find("horizon"); it != top.end()) {
+      model.horizon = horizon(it->second.value);
+    }
+    horizon_ = model.horizon;
+    if (auto it = top.find("parameters"); it != top.end()) {
+      for (auto& [name, entry] : named_entries(it->second.value, "parameters"))
+        if (auto p = parameter(name, entry)) model.parameters.push_back(std::move(*p));
+    }
+    if (auto it = top.find("events"); it != top.end()) {
+      for (auto& [name, entry] : named_entries(it->second.value, "events"))
+        if (auto e = event(name, entry, nullptr)) model.events.push_back(std::move(*e));
+    }
+    if (auto it = top.find("monthly"); it != top.end()) {
+      for (auto& [name, entry] : named_entries(it->second.value, "monthly")) {
+        MonthlyFormula f;
+        f.name = name;
+        f.pos = position_of(entry.key);
+        if (formula_entry(entry.value, "monthly formula", f.formula, f.metadata))
+          model.monthly.push_back(std::move(f));
+      }
+    }
+    if (auto it = top.find("outputs"); it != top.end()) {
+      for (auto& [name, entry] : named_entries(it->second.value, "outputs")) {
+        Output o;
+        o.name = name;
+        o.pos = position_of(entry.key);
+        if (formula_entry(entry.value, "output", o.formula, o.metadata)) model.outputs.push_back(std::move(o));
+      }
+    } else {
+      d_.error({1, 1}, "the model has no `outputs:` section; nothing would be reported");
+    }
+    check_unique_names(model);
+    if (auto it = top.find("scenarios"); it != top.end()) {
+      for (auto& [name, entry] : named_entries(it->second.value, "scenarios"))
+        if (auto s = scenario(name, entry, model)) model.scenarios.push_back(std::move(*s));
+    }
+    if (!model.find_scenario("base")) {
+      Scenario base;
+      base.name = "base";
+      base.description = "the model as written";
+      model.scenarios.insert(model.scenarios.begin(), std::move(base));
+    } else {
+      // `base` is listed first whatever its place in the file.
+      std::stable_partition(model.scenarios.begin(), model.scenarios.end(),
+                            [](const Scenario& s) { return s.name == "base"; });
+    }
+    return model;
+  }
+
+ private:
+  // A mapping's entries by key, reporting duplicates, unknown keys and
+  // non-string keys. yaml-cpp keeps duplicate keys silently; we do not.
+  std::map<std::string, Entry> mapping(const YAML::Node& node, const std::vector<std::string>& allowed,
+                                       std::string_view context) {
+    std::map<std::string, Entry> out;
+    if (!node.IsMap()) {
+      d_.error(position_of(node), fmt::format("{} must be a mapping of keys, not {}", context, kind_name(node)));
+      return out;
+    }
+    for (auto it = node.begin(); it != node.end(); ++it) {
+      const YAML::Node key = it->first;
+      if (!key.IsScalar()) {
+        d_.error(position_of(key), fmt::format("keys in {} must be plain names", context));
+        continue;
+      }
+      const std::string& k = key.Scalar();
+      if (std::find(allowed.begin(), allowed.end(), k) == allowed.end()) {
+        d_.error(position_of(key), fmt::format("unknown key `{}` in {}", quote_for_message(k), context),
+                 did_you_mean(k, allowed));
+        continue;
+      }
+      if (out.count(k)) {
+        d_.error(position_of(key), fmt::format("duplicate key `{}` in {}", k, context),
+                 fmt::format("first given at line {}", position_of(out[k].key).line));
+        continue;
+      }
+      out[k] = Entry{key, it->second};
+    }
+    return out;
+  }
+
+  // Named entries of a section, in file order, with duplicate and bad names reported.
+  std::vector<std::pair<std::string, Entry>> named_entries(const YAML::Node& node, std::string_view section) {
+    std::vector<std::pair<std::string, Entry>> out;
+    if (node.IsNull()) return out;
+    if (!node.IsMap()) {
+      d_.error(position_of(node), fmt::format("`{}` must be a mapping of names, not {}", section, kind_name(node)));
+      return out;
+    }
+    std::map<std::string, SourcePos> seen;
+    for (auto it = node.begin(); it != node.end(); ++it) {
+      const YAML::Node key = it->first;
+      if (!key.IsScalar() || !is_identifier(key.Scalar())) {
+        d_.error(position_of(key),
+                 fmt::format("`{}` is not a valid name in {} (letters, digits and _, not starting with a digit)",
+                             key.IsScalar() ? quote_for_message(key.Scalar()) : "?", section));
+        continue;
+      }
+      const std::string& name = key.Scalar();
+      if (reserved_names().count(name)) {
+        d_.error(position_of(key), fmt::format("`{}` is a reserved word and cannot name an entry in {}", name, section));
+        continue;
+      }
+      if (auto s = seen.find(name); s != seen.end()) {
+        d_.error(position_of(key), fmt::format("duplicate name `{}` in {}", name, section),
+                 fmt::format("first defined at line {}", s->second.line));
+        continue;
+      }
+      seen[name] = position_of(key);
+      out.emplace_back(name, Entry{key, it->second});
+    }
+    return out;
+  }
+
+  void check_unique_names(const Model& model) {
+    std::map<std::string, std::pair<std::string_view, SourcePos>> seen;
+    auto add = [&](const std::string& name, std::string_view what, SourcePos pos) {
+      auto [it, fresh] = seen.emplace(name, std::make_pair(what, pos));
+      if (!fresh)
+        d_.error(pos, fmt::format("`{}` is already defined as a {} at line {}", name, it->second.first,
+                                  it->second.second.line));
+    };
+    for (const auto& p : model.parameters) add(p.name, "parameter", p.pos);
+    for (const auto& e : model.events) add(e.name, "event", e.pos);
+    for (const auto& m : model.monthly) add(m.name, "monthly formula", m.pos);
+    for (const auto& o : model.outputs) add(o.name, "output", o.pos);
+  }
+
+  std::string text(const YAML::Node& node, std::string_view what) {
+    if (!node.IsScalar()) {
+      d_.error(position_of(node), fmt::format("{} must be text, not {}", what, kind_name(node)));
+      return {};
+    }
+    return node.Scalar();
+  }
+
+  std::string identifier_text(const YAML::Node& node, std::string_view what) {
+    std::string s = text(node, what);
+    if (!s.empty() && !is_identifier(s) && s.find_first_of(" \t\n/\\") != std::string::npos)
+      d_.error(position_of(node), fmt::format("{} `{}` may not contain spaces or slashes", what, quote_for_message(s)));
+    return s;
+  }
+
+  std::optional<Expr> formula(const YAML::Node& node, std::string_view what) {
+    if (!node.IsScalar()) {
+      d_.error(position_of(node), fmt::format("{} must be a formula, not {}", what, kind_name(node)));
+      return std::nullopt;
+    }
+    return parse_expression(node.Scalar(), text_position_of(node), d_);
+  }
+
+  std::optional<double> number(const YAML::Node& node, std::string_view what) {
+    std::optional<Expr> e = formula(node, what);
+    if (!e) return std::nullopt;
+    std::optional<double> v = constant_value(*e);
+    if (!v) {
+      d_.error(e->pos, fmt::format("{} must be a number", what));
+      return std::nullopt;
+    }
+    if (!std::isfinite(*v)) {
+      d_.error(e->pos, fmt::format("{} is not a finite number", what));
+      return std::nullopt;
+    }
+    return v;
+  }
+
+  std::optional<double> probability(const YAML::Node& node, std::string_view what) {
+    std::optional<double> v = number(node, what);
+    if (v && (*v < 0.0 || *v > 1.0)) {
+      d_.error(text_position_of(node), fmt::format("{} must be a probability in [0, 1], got {}", what, *v));
+      return std::nullopt;
+    }
+    return v;
+  }
+
+  // A probability formula: a constant must lie in [0, 1]; a formula is
+  // checked as it is evaluated.
+  std::optional<Expr> probability_formula(const YAML::Node& node, std::string_view what) {
+    std::optional<Expr> e = formula(node, what);
+    if (!e) return std::nullopt;
+    if (std::optional<double> v = constant_value(*e)) {
+      if (!std::isfinite(*v) || *v < 0.0 || *v > 1.0) {
+        d_.error(e->pos, fmt::format("{} must be a probability in [0, 1], got {}", what, *v));
+        return std::nullopt;
+      }
+      return Expr::make_number(*v, e->pos);
+    }
+    return e;
+  }
+
+  std::uint32_t horizon(const YAML::Node& node) {
+    std::optional<double> v = number(node, "horizon");
+    if (!v) return 12;
+    if (*v < 1 || *v > kMaxHorizon || std::floor(*v) != *v) {
+      d_.error(text_position_of(node),
+               fmt::format("horizon must be a whole number of months from 1 to {}, got {}", kMaxHorizon, *v));
+      return 12;
+    }
+    return static_cast<std::uint32_t>(*v);
+  }
+
+  std::optional<Distribution> distribution(const YAML::Node& node) {
+    std::optional<Expr> e = formula(node, "distribution");
+    if (!e) return std::nullopt;
+    return distribution_from(*e);
+  }
+
+  std::optional<Distribution> distribution_from(const Expr& e) {
+    if (std::optional<double> v = constant_value(e)) {
+      if (!std::isfinite(*v)) {
+        d_.error(e.pos, "a constant parameter must be a finite number");
+        return std::nullopt;
+      }
+      return Distribution::constant(*v, e.pos);
+    }
+    std::vector<std::string> names;
+    for (const auto& s : distribution_signatures()) names.emplace_back(s.name);
+    if (e.kind != ExprKind::Call) {
+      d_.error(e.pos, "expected a number or a distribution such as `uniform(0, 1)`",
+               e.kind == ExprKind::Name ? did_you_mean(e.name, names) : std::string{});
+      return std::nullopt;
+    }
+    const DistributionSignature* sig = nullptr;
+    for (const auto& s : distribution_signatures())
+      if (s.name == e.name) sig = &s;
+    if (!sig) {
+      std::string hint = did_you_mean(e.name, names);
+      if (hint.empty()) hint = fmt::format("known: {}", fmt::join(names, ", "));
+      d_.error(e.pos, fmt::format("unknown distribution `{}`", quote_for_message(e.name)), hint);
+      return std::nullopt;
+    }
+    if (e.operands.size() != sig->arity) {
+      d_.error(e.pos, fmt::format("{} takes {} argument{} ({}), got {}", sig->name, sig->arity,
+                                  sig->arity == 1 ? "" : "s", sig->argument_names, e.operands.size()));
+      return std::nullopt;
+    }
+    Distribution dist;
+    dist.kind = sig->kind;
+    dist.pos = e.pos;
+    if (dist.kind == DistributionKind::Discrete) {
+      std::vector<double>* targets[2] = {&dist.values, &dist.weights};
+      for (int i = 0; i < 2; ++i) {
+        const Expr& list = e.operands[i];
+        if (list.kind != ExprKind::List) {
+          d_.error(list.pos, "discrete takes two lists: discrete([values], [weights])");
+          return std::nullopt;
+        }
+        for (const Expr& item : list.operands) {
+          std::optional<double> v = constant_value(item);
+          if (!v) {
+            d_.error(item.pos, "discrete values and weights must be numbers");
+            return std::nullopt;
+          }
+          targets[i]->push_back(*v);
+        }
+      }
+      if (!validate_distribution(dist, d_)) return std::nullopt;
+      double total = 0.0;
+      for (double w : dist.weights) total += w;
+      if (!(total > 0.0)) {
+        d_.error(e.pos, "discrete weights must not all be zero");
+        return std::nullopt;
+      }
+      for (double& w : dist.weights) w /= total;
+      return dist;
+    }
+    for (const Expr& arg : e.operands) {
+      std::optional<double> v = constant_value(arg);
+      if (!v) {
+        d_.error(arg.pos, fmt::format("arguments of {} must be numbers", sig->name));
+        return std::nullopt;
+      }
+      dist.args.push_back(*v);
+    }
+    if (!validate_distribution(dist, d_)) return std::nullopt;
+    return dist;
+  }
+
+  void metadata(const std::map<std::string, Entry>& keys, Metadata& meta) {
+    if (auto it = keys.find("unit"); it != keys.end()) meta.unit = text(it->second.value, "unit");
+    if (auto it = keys.find("source"); it != keys.end()) meta.source = text(it->second.value, "source");
+    if (auto it = keys.find("note"); it != keys.end()) meta.note = text(it->second.value, "note");
+  }
+
+  std::optional<Parameter> parameter(const std::string& name, const Entry& entry) {
+    Parameter p;
+    p.name = name;
+    p.pos = position_of(entry.key);
+    if (entry.value.IsMap()) {
+      auto keys = mapping(entry.value, {"dist", "unit", "source", "note"}, fmt::format("parameter `{}`", name));
+      metadata(keys, p.metadata);
+      auto it = keys.find("dist");
+      if (it == keys.end()) {
+        d_.error(position_of(entry.value), fmt::format("parameter `{}` needs `dist:` (a number or a distribution)", name));
+        return std::nullopt;
+      }
+      std::optional<Distribution> dist = distribution(it->second.value);
+      if (!dist) return std::nullopt;
+      p.distribution = std::move(*dist);
+      return p;
+    }
+    std::optional<Distribution> dist = distribution(entry.value);
+    if (!dist) return std::nullopt;
+    p.distribution = std::move(*dist);
+    return p;
+  }
+
+  bool formula_entry(const YAML::Node& node, std::string_view what, Expr& out, Metadata& meta) {
+    if (node.IsMap()) {
+      auto keys = mapping(node, {"formula", "unit", "source", "note"}, std::string(what));
+      metadata(keys, meta);
+      auto it = keys.find("formula");
+      if (it == keys.end()) {
+        d_.error(position_of(node), fmt::format("{} needs `formula:`", what));
+        return false;
+      }
+      std::optional<Expr> e = formula(it->second.value, what);
+      if (!e) return false;
+      out = std::move(*e);
+      return true;
+    }
+    std::optional<Expr> e = formula(node, what);
+    if (!e) return false;
+    out = std::move(*e);
+    return true;
+  }
+
+  // Reads an event; with `base` set, the entry is a scenario override and
+  // keys not given keep the base event's values.
+  std::optional<Event> event(const std::string& name, const Entry& entry, const Event* base) {
+    Event ev;
+    if (base) ev = *base;
+    ev.name = name;
+    ev.pos = position_of(entry.key);
+    const std::string context = base ? fmt::format("override of event `{}`", name) : fmt::format("event `{}`", name);
+    if (!entry.value.IsMap()) {
+      d_.error(position_of(entry.value), fmt::format("{} must be a mapping, not {}", context, kind_name(entry.value)));
+      return std::nullopt;
+    }
+    std::string kind;
+    if (base) {
+      kind = base->kind() == EventKind::Regime ? "regime" : base->kind() == EventKind::Switch ? "switch" : "arrivals";
+    } else {
+      YAML::Node k = entry.value["kind"];
+      if (!k) {
+        d_.error(position_of(entry.value), fmt::format("{} needs `kind:` (regime, switch or arrivals)", context));
+        return std::nullopt;
+      }
+      kind = k.IsScalar() ? k.Scalar() : "";
+      if (kind != "regime" && kind != "switch" && kind != "arrivals") {
+        d_.error(position_of(k), fmt::format("unknown event kind `{}`", quote_for_message(kind)),
+                 did_you_mean(kind, {"regime", "switch", "arrivals"}) .empty()
+                     ? "expected regime, switch or arrivals"
+                     : did_you_mean(kind, {"regime", "switch", "arrivals"}));
+        return std::nullopt;
+      }
+    }
+    std::vector<std::string> allowed;
+    if (!base) allowed = {"kind", "unit", "source", "note"};
+    else allowed = {"source", "note"};
+    if (kind == "regime") {
+      allowed.insert(allowed.end(), {"states", "initial", "transitions"});
+      if (base) allowed = {"initial", "transitions", "fix", "source", "note"};
+    } else if (kind == "switch") {
+      allowed.insert(allowed.end(), {"initial", "on", "off"});
+      if (base) allowed.insert(allowed.end(), {"fix", "on_from"});
+    } else {
+      allowed.insert(allowed.end(), {"rate", "size"});
+    }
+    auto keys = mapping(entry.value, allowed, context);
+    metadata(keys, ev.metadata);
+    const std::size_t errors_before = d_.size();
+    if (kind == "regime") regime(ev, keys, context, base != nullptr);
+    else if (kind == "switch") switch_event(ev, keys, context, base != nullptr);
+    else arrivals(ev, keys, context, base != nullptr);
+    if (d_.size() != errors_before) return std::nullopt;
+    return ev;
+  }
+
+  void regime(Event& ev, std::map<std::string, Entry>& keys, const std::string& context, bool is_override) {
+    if (!is_override) ev.definition = Regime{};
+    Regime& r = std::get<Regime>(ev.definition);
+    if (!is_override) {
+      auto it = keys.find("states");
+      if (it == keys.end()) {
+        d_.error(ev.pos, fmt::format("{} needs `states:`, a list of at least two state names", context));
+        return;
+      }
+      if (!it->second.value.IsSequence() || it->second.value.size() < 2) {
+        d_.error(position_of(it->second.value),
+                 fmt::format("`states:` of {} must be a list of at least two state names", context));
+        return;
+      }
+      for (const YAML::Node& s : it->second.value) {
+        if (!s.IsScalar() || !is_identifier(s.Scalar())) {
+          d_.error(position_of(s), "a state name must be a plain name (letters, digits and _)");
+          return;
+        }
+        if (std::find(r.states.begin(), r.states.end(), s.Scalar()) != r.states.end()) {
+          d_.error(position_of(s), fmt::format("duplicate state `{}` in {}", s.Scalar(), context));
+          return;
+        }
+        r.states.push_back(s.Scalar());
+      }
+      r.initial.assign(r.states.size(), 0.0);
+      r.transitions.assign(r.states.size(), std::vector<std::optional<Expr>>(r.states.size()));
+    }
+    auto state_index = [&](const YAML::Node& key) -> std::optional<std::size_t> {
+      const std::string s = key.IsScalar() ? key.Scalar() : "";
+      for (std::size_t i = 0; i < r.states.size(); ++i)
+        if (r.states[i] == s) return i;
+      d_.error(position_of(key), fmt::format("`{}` is not a state of {}", quote_for_message(s), context),
+               did_you_mean(s, r.states));
+      return std::nullopt;
+    };
+    if (auto it = keys.find("initial"); it != keys.end()) {
+      std::vector<double> initial(r.states.size(), 0.0);
+      auto entries = mapping(it->second.value, r.states, fmt::format("initial probabilities of {}", context));
+      double total = 0.0;
+      bool ok = true;
+      for (auto& [state, e] : entries) {
+        std::optional<std::size_t> i = state_index(e.key);
+        std::optional<double> p = probability(e.value, fmt::format("initial probability of `{}`", state));
+        if (!i || !p) {
+          ok = false;
+          continue;
+        }
+        initial[*i] = *p;
+        total += *p;
+      }
+      if (ok && std::fabs(total - 1.0) > 1e-9) {
+        d_.error(position_of(it->second.value),
+                 fmt::format("initial probabilities of {} sum to {}, not 1", context, total));
+      }
+      r.initial = initial;
+    } else if (!is_override) {
+      d_.error(ev.pos, fmt::format("{} needs `initial:` probabilities for its states", context));
+    }
+    if (auto it = keys.find("transitions"); it != keys.end()) {
+      auto rows = mapping(it->second.value, r.states, fmt::format("transitions of {}", context));
+      for (auto& [from_name, row] : rows) {
+        std::optional<std::size_t> from = state_index(row.key);
+        if (!from) continue;
+        std::vector<std::optional<Expr>> probabilities(r.states.size());
+        std::vector<std::string> targets;
+        for (const std::string& s : r.states)
+          if (s != from_name) targets.push_back(s);
+        auto cells = mapping(row.value, targets, fmt::format("transitions from `{}`", from_name));
+        double constant_total = 0.0;
+        for (auto& [to_name, cell] : cells) {
+          std::optional<std::size_t> to = state_index(cell.key);
+          if (!to) continue;
+          probabilities[*to] =
+              probability_formula(cell.value, fmt::format("transition probability {} → {}", from_name, to_name));
+          if (probabilities[*to]) {
+            if (auto v = constant_value(*probabilities[*to])) constant_total += *v;
+          }
+        }
+        if (constant_total > 1.0 + 1e-9) {
+          d_.error(position_of(row.value),
+                   fmt::format("transition probabilities out of `{}` sum to {}, more than 1", from_name, constant_total));
+        }
+        r.transitions[*from] = std::move(probabilities);
+      }
+    }
+    if (auto it = keys.find("fix"); it != keys.end()) {
+      if (std::optional<std::size_t> i = state_index(it->second.value)) r.fixed_state = static_cast<std::uint32_t>(*i);
+    }
+  }
+
+  void switch_event(Event& ev, std::map<std::string, Entry>& keys, const std::string& context, bool is_override) {
+    if (!is_override) ev.definition = Switch{};
+    Switch& s = std::get<Switch>(ev.definition);
+    if (auto it = keys.find("initial"); it != keys.end()) {
+      if (auto p = probability(it->second.value, "initial probability of being on")) s.initial = *p;
+    }
+    if (auto it = keys.find("on"); it != keys.end()) {
+      if (auto e = probability_formula(it->second.value, "hazard of turning on")) s.on_hazard = std::move(*e);
+    } else if (!is_override) {
+      d_.error(ev.pos, fmt::format("{} needs `on:` (its monthly hazard of turning on)", context));
+    }
+    if (auto it = keys.find("off"); it != keys.end()) {
+      if (auto e = probability_formula(it->second.value, "hazard of turning off")) s.off_hazard = std::move(*e);
+    }
+    auto fix = keys.find("fix");
+    auto on_from = keys.find("on_from");
+    if (fix != keys.end() && on_from != keys.end()) {
+      d_.error(position_of(on_from->second.key), "give either `fix:` or `on_from:`, not both");
+      return;
+    }
+    if (fix != keys.end()) {
+      const YAML::Node& v = fix->second.value;
+      std::string state = v.IsScalar() ? v.Scalar() : "";
+      if (state == "on" || state == "true") s.fixed_on_from = 1;
+      else if (state == "off" || state == "false") s.fixed_on_from = Switch::kNever;
+      else d_.error(position_of(v), fmt::format("`fix:` of a switch is `on` or `off`, got `{}`", quote_for_message(state)));
+    }
+    if (on_from != keys.end()) {
+      std::optional<double> m = number(on_from->second.value, "on_from");
+      if (m && (*m < 1 || *m > horizon_ || std::floor(*m) != *m)) {
+        d_.error(text_position_of(on_from->second.value),
+                 fmt::format("on_from must be a month from 1 to {}, got {}", horizon_, *m));
+      } else if (m) {
+        s.fixed_on_from = static_cast<std::uint32_t>(*m);
+      }
+    }
+  }
+
+  void arrivals(Event& ev, std::map<std::string, Entry>& keys, const std::string& context, bool is_override) {
+    if (!is_override) ev.definition = Arrivals{};
+    Arrivals& a = std::get<Arrivals>(ev.definition);
+    if (auto it = keys.find("rate"); it != keys.end()) {
+      if (std::optional<Expr> e = formula(it->second.value, "arrival rate")) {
+        if (auto v = constant_value(*e); v && (!std::isfinite(*v) || *v < 0.0)) {
+          d_.error(e->pos, fmt::format("arrival rate must be a finite number >= 0, got {}", *v));
+        } else {
+          a.rate = std::move(*e);
+        }
+      }
+    } else if (!is_override) {
+      d_.error(ev.pos, fmt::format("{} needs `rate:` (expected bursts per month)", context));
+    }
+    if (auto it = keys.find("size"); it != keys.end()) {
+      if (auto dist = distribution(it->second.value)) a.size = std::move(*dist);
+    } else if (!is_override) {
+      d_.error(ev.pos, fmt::format("{} needs `size:` (the distribution of one burst's size)", context));
+    }
+  }
+
+  std::optional<Scenario> scenario(const std::string& name, const Entry& entry, const Model& model) {
+    Scenario s;
+    s.name = name;
+    s.pos = position_of(entry.key);
+    if (entry.value.IsNull()) return s;
+    auto keys = mapping(entry.value, {"description", "parameters", "events"}, fmt::format("scenario `{}`", name));
+    if (auto it = keys.find("description"); it != keys.end()) s.description = text(it->second.value, "description");
+    std::vector<std::string> parameter_names, event_names;
+    for (const auto& p : model.parameters) parameter_names.push_back(p.name);
+    for (const auto& e : model.events) event_names.push_back(e.name);
+    if (auto it = keys.find("parameters"); it != keys.end()) {
+      for (auto& [pname, pentry] : named_entries(it->second.value, fmt::format("parameters of scenario `{}`", name))) {
+        auto base = std::find_if(model.parameters.begin(), model.parameters.end(),
+                                 [&](const Parameter& p) { return p.name == pname; });
+        if (base == model.parameters.end()) {
+          d_.error(position_of(pentry.key),
+                   fmt::format("scenario `{}` overrides `{}`, which is not a parameter", name, pname),
+                   did_you_mean(pname, parameter_names));
+          continue;
+        }
+        if (auto p = parameter(pname, pentry)) {
+          Metadata merged = base->metadata;
+          if (!p->metadata.unit.empty()) merged.unit = p->metadata.unit;
+          if (!p->metadata.source.empty()) merged.source = p->metadata.source;
+          if (!p->metadata.note.empty()) merged.note = p->metadata.note;
+          p->metadata = merged;
+          s.parameters.push_back(std::move(*p));
+        }
+      }
+    }
+    if (auto it = keys.find("events"); it != keys.end()) {
+      for (auto& [ename, eentry] : named_entries(it->second.value, fmt::format("events of scenario `{}`", name))) {
+        auto base = std::find_if(model.events.begin(), model.events.end(),
+                                 [&](const Event& e) { return e.name == ename; });
+        if (base == model.events.end()) {
+          d_.error(position_of(eentry.key),
+                   fmt::format("scenario `{}` overrides `{}`, which is not an event", name, ename),
+                   did_you_mean(ename, event_names));
+          continue;
+        }
+        if (auto e = event(ename, eentry, &*base)) s.events.push_back(std::move(*e));
+      }
+    }
+    return s;
+  }
+
+  Diagnostics& d_;
+  std::uint32_t horizon_ = 12;
+};
+
+// The first byte that breaks UTF-8, or npos.
+std::size_t first_invalid_utf8(std::string_view text) {
+  std::size_t i = 0;
+  const std::size_t n = text.size();
+  while (i < n) {
+    unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c == 0) return i;
+    std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
+    if (len == 0 || i + len > n) return i;
+    std::uint32_t cp = len == 1 ? c : len == 2 ? (c & 0x1f) : len == 3 ? (c & 0x0f) : (c & 0x07);
+    for (std::size_t k = 1; k < len; ++k) {
+      unsigned char cc = static_cast<unsigned char>(text[i + k]);
+      if ((cc >> 6) != 0x2) return i;
+      cp = (cp << 6) | (cc & 0x3f);
+    }
+    // Overlong forms, surrogates and code points beyond U+10FFFF.
+    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+        (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+      return i;
+    i += len;
+  }
+  return std::string_view::npos;
+}
+
+SourcePos position_at(std::string_view text, std::size_t offset) {
+  SourcePos p{1, 1};
+  for (std::size_t i = 0; i < offset; ++i) {
+    if (text[i] == '\n') {
+      ++p.line;
+      p.column = 1;
+    } else {
+      ++p.column;
+    }
+  }
+  return p;
+}
+
+// yaml-cpp recurses once per nesting level; reject absurd nesting before it
+// can exhaust the stack. Counts flow brackets outside quotes and indentation.
+std::optional<std::size_t> nesting_too_deep(std::string_view text) {
+  constexpr int kMaxNesting = 64;
+  int depth = 0;
+  char quote = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (quote) {
+      if (c == quote) quote = 0;
+      else if (c == '\n' && quote == '\'') continue;
+      continue;
+    }
+    if (c == '#' && (i == 0 || std::isspace(static_cast<unsigned char>(text[i - 1])))) {
+      while (i < text.size() && text[i] != '\n') ++i;
+      continue;
+    }
+    if (c == '"' || c == '\'') {
+      if (i == 0 || std::isspace(static_cast<unsigned char>(text[i - 1])) || text[i - 1] == '[' || text[i - 1] == '{' ||
+          text[i - 1] == ',' || text[i - 1] == ':')
+        quote = c;
+      continue;
+    }
+    if (c == '[' || c == '{') {
+      if (++depth > kMaxNesting) return i;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+Model load_model_text(std::string_view text, const std::string& file) {
+  Diagnostics diagnostics(file);
+  if (std::size_t bad = first_invalid_utf8(text); bad != std::string_view::npos) {
+    diagnostics.error(position_at(text, bad),
+                      text[bad] == '\0' ? "the file contains a NUL byte; is it a binary file?"
+                                        : fmt::format("invalid UTF-8 (byte 0x{:02x}); a model file is UTF-8 text",
+                                                      static_cast<unsigned char>(text[bad])));
+    throw ModelError(std::move(diagnostics));
+  }
+  if (auto deep = nesting_too_deep(text)) {
+    diagnostics.error(position_at(text, *deep), "YAML is nested too deeply (more than 64 levels of brackets)");
+    throw ModelError(std::move(diagnostics));
+  }
+  YAML::Node root;
+  try {
+    root = YAML::Load(std::string(text));
+  } catch (const YAML::Exception& e) {
+    SourcePos pos = e.mark.is_null() ? SourcePos{} : SourcePos{static_cast<std::uint32_t>(e.mark.line + 1),
+                                                               static_cast<std::uint32_t>(e.mark.column + 1)};
+    std::string message = e.msg.empty() ? "malformed YAML" : "malformed YAML: " + e.msg;
+    diagnostics.error(pos, message);
+    throw ModelError(std::move(diagnostics));
+  }
+  if (!root || root.IsNull()) {
+    diagnostics.error({}, "the model file is empty");
+    throw ModelError(std::move(diagnostics));
+  }
+  Loader loader(diagnostics);
+  Model model = loader.load(root, file);
+  if (diagnostics.empty()) resolve_model(model, diagnostics);
+  if (!diagnostics.empty()) throw ModelError(std::move(diagnostics));
+  return model;
+}
+
+Model load_model_file(const std::string& path) {
+  Diagnostics diagnostics(path);
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    diagnostics.error({}, "is a directory, not a model file");
+    throw ModelError(std::move(diagnostics));
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    diagnostics.error({}, fmt::format("cannot read the model file: {}", std::strerror(errno)));
+    throw ModelError(std::move(diagnostics));
+  }
+  std::string text;
+  char buffer[1 << 16];
+  while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
+    text.append(buffer, static_cast<std::size_t>(in.gcount()));
+    if (text.size() > kMaxModelBytes) {
+      diagnostics.error({}, fmt::format("the model file is larger than {} MiB", kMaxModelBytes >> 20));
+      throw ModelError(std::move(diagnostics));
+    }
+  }
+  return load_model_text(text, path);
+}
+
+}  // namespace riskcast

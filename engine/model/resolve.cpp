@@ -1,0 +1,366 @@
+// Name resolution: what each name in a formula means, whether it may be used
+// where it stands, and the order in which monthly formulas are evaluated.
+#include <algorithm>
+#include <functional>
+#include <cmath>
+#include <fmt/format.h>
+#include <map>
+#include <set>
+
+#include "riskcast/model_loader.hpp"
+
+namespace riskcast {
+namespace {
+
+// Where a formula stands decides which names it may see.
+enum class Context {
+  Hazard,    // transition probabilities and switch hazards: states of month m − 1
+  Rate,      // arrival rates: parameters, regimes and switches of month m
+  Monthly,   // monthly formulas and the arguments of aggregates
+  PrevInit,  // the month-0 value in prev(x, initial): parameters only
+  Output,    // outputs: parameters and aggregates of monthly series
+};
+
+std::string_view context_name(Context c) {
+  switch (c) {
+    case Context::Hazard: return "a hazard or transition probability";
+    case Context::Rate: return "an arrival rate";
+    case Context::Monthly: return "a monthly formula";
+    case Context::PrevInit: return "the initial value of prev(...)";
+    case Context::Output: return "an output";
+  }
+  return "";
+}
+
+bool is_aggregate(std::string_view f, std::size_t arity) {
+  return f == "sum" || f == "mean" || f == "last" || ((f == "min" || f == "max") && arity == 1);
+}
+
+struct NameInfo {
+  RefKind kind;
+  std::uint32_t index;
+};
+
+class Resolver {
+ public:
+  Resolver(Model& model, Diagnostics& d) : model_(model), d_(d) {
+    for (std::uint32_t i = 0; i < model.parameters.size(); ++i) names_[model.parameters[i].name] = {RefKind::Parameter, i};
+    for (std::uint32_t i = 0; i < model.events.size(); ++i) names_[model.events[i].name] = {RefKind::Event, i};
+    for (std::uint32_t i = 0; i < model.monthly.size(); ++i) names_[model.monthly[i].name] = {RefKind::Monthly, i};
+    for (const Output& o : model.outputs) outputs_.insert(o.name);
+  }
+
+  // Resolves `e`; for monthly formulas, collects the monthly formulas it
+  // reads in the same month into `dependencies`.
+  void resolve(Expr& e, Context ctx, std::set<std::uint32_t>* dependencies = nullptr, bool in_aggregate = false) {
+    switch (e.kind) {
+      case ExprKind::Number: return;
+      case ExprKind::List:
+        d_.error(e.pos, "a list [...] is only allowed as an argument of discrete(...)");
+        return;
+      case ExprKind::Name: return resolve_name(e, ctx, dependencies, in_aggregate);
+      case ExprKind::Unary:
+        return resolve(e.operands[0], ctx, dependencies, in_aggregate);
+      case ExprKind::Conditional:
+        for (Expr& o : e.operands) resolve(o, ctx, dependencies, in_aggregate);
+        return;
+      case ExprKind::Binary:
+        if ((e.binary == BinaryOp::Equal || e.binary == BinaryOp::NotEqual) && resolve_state_comparison(e, ctx))
+          return;
+        for (Expr& o : e.operands) resolve(o, ctx, dependencies, in_aggregate);
+        return;
+      case ExprKind::Call: return resolve_call(e, ctx, dependencies, in_aggregate);
+    }
+  }
+
+  const std::map<std::string, NameInfo>& names() const { return names_; }
+
+ private:
+  const Regime* regime_of(const Expr& e) {
+    if (e.kind != ExprKind::Name) return nullptr;
+    auto it = names_.find(e.name);
+    if (it == names_.end() || it->second.kind != RefKind::Event) return nullptr;
+    const Event& ev = model_.events[it->second.index];
+    return ev.kind() == EventKind::Regime ? &std::get<Regime>(ev.definition) : nullptr;
+  }
+
+  // `regime == state` (either order). Returns false if neither side is a regime.
+  bool resolve_state_comparison(Expr& e, Context ctx) {
+    int regime_side = regime_of(e.operands[0]) ? 0 : regime_of(e.operands[1]) ? 1 : -1;
+    if (regime_side < 0) return false;
+    Expr& regime_expr = e.operands[regime_side];
+    Expr& state_expr = e.operands[1 - regime_side];
+    const Regime* regime = regime_of(regime_expr);
+    if (!event_allowed(regime_expr, ctx, EventKind::Regime)) return true;
+    regime_expr.ref = RefKind::Event;
+    regime_expr.ref_index = names_[regime_expr.name].index;
+    if (state_expr.kind != ExprKind::Name) {
+      d_.error(state_expr.pos, fmt::format("compare regime `{}` with one of its states ({})", regime_expr.name,
+                                           fmt::join(regime->states, ", ")));
+      return true;
+    }
+    auto it = std::find(regime->states.begin(), regime->states.end(), state_expr.name);
+    if (it == regime->states.end()) {
+      d_.error(state_expr.pos,
+               fmt::format("`{}` is not a state of regime `{}` (states: {})", quote_for_message(state_expr.name),
+                           regime_expr.name, fmt::join(regime->states, ", ")),
+               did_you_mean(state_expr.name, regime->states));
+      return true;
+    }
+    state_expr.ref = RefKind::RegimeState;
+    state_expr.ref_index = static_cast<std::uint32_t>(it - regime->states.begin());
+    return true;
+  }
+
+  bool event_allowed(const Expr& e, Context ctx, EventKind kind) {
+    if (ctx == Context::Output) {
+      d_.error(e.pos, fmt::format("an output sees events only through an aggregate: sum({}), mean({}), last({}) …",
+                                  e.name, e.name, e.name));
+      return false;
+    }
+    if (ctx == Context::PrevInit) {
+      d_.error(e.pos, fmt::format("the initial value of prev(...) may use parameters only, not event `{}`", e.name));
+      return false;
+    }
+    if (ctx == Context::Rate && kind == EventKind::Arrivals) {
+      d_.error(e.pos, fmt::format("an arrival rate cannot depend on arrivals (`{}`)", e.name));
+      return false;
+    }
+    return true;
+  }
+
+  std::vector<std::string> visible_names() const {
+    std::vector<std::string> out;
+    for (const auto& [n, info] : names_) out.push_back(n);
+    out.push_back("month");
+    return out;
+  }
+
+  void resolve_name(Expr& e, Context ctx, std::set<std::uint32_t>* dependencies, bool in_aggregate) {
+    if (e.name == "true" || e.name == "false") {
+      e.ref = RefKind::Constant;
+      e.number = e.name == "true" ? 1.0 : 0.0;
+      return;
+    }
+    if (e.name == "month") {
+      if (ctx == Context::Output || ctx == Context::PrevInit) {
+        d_.error(e.pos, fmt::format("`month` is not defined in {}", context_name(ctx)));
+        return;
+      }
+      e.ref = RefKind::Month;
+      return;
+    }
+    auto it = names_.find(e.name);
+    if (it == names_.end()) {
+      if (outputs_.count(e.name)) {
+        d_.error(e.pos, fmt::format("`{}` is an output; formulas cannot read outputs", e.name),
+                 "repeat its formula or move the shared part into a monthly formula");
+        return;
+      }
+      std::string hint = did_you_mean(e.name, visible_names());
+      if (hint.empty()) {
+        for (const Event& ev : model_.events) {
+          if (ev.kind() != EventKind::Regime) continue;
+          const auto& states = std::get<Regime>(ev.definition).states;
+          if (std::find(states.begin(), states.end(), e.name) != states.end())
+            hint = fmt::format("`{}` is a state of regime `{}`: compare with `{} == {}`", e.name, ev.name, ev.name, e.name);
+        }
+      }
+      d_.error(e.pos, fmt::format("unknown name `{}`", quote_for_message(e.name)), hint);
+      return;
+    }
+    const NameInfo info = it->second;
+    switch (info.kind) {
+      case RefKind::Parameter: break;
+      case RefKind::Event: {
+        const Event& ev = model_.events[info.index];
+        if (ev.kind() == EventKind::Regime) {
+          d_.error(e.pos, fmt::format("regime `{}` has no numeric value; compare it with a state, e.g. `{} == {}`",
+                                      e.name, e.name, std::get<Regime>(ev.definition).states[0]));
+          return;
+        }
+        if (!event_allowed(e, ctx, ev.kind())) return;
+        break;
+      }
+      case RefKind::Monthly:
+        if (ctx == Context::Hazard || ctx == Context::Rate || ctx == Context::PrevInit) {
+          d_.error(e.pos, fmt::format("{} cannot use monthly formula `{}`", context_name(ctx), e.name),
+                   ctx == Context::PrevInit ? "" : "hazards and rates see parameters, events and `month`");
+          return;
+        }
+        if (ctx == Context::Output && !in_aggregate) {
+          d_.error(e.pos, fmt::format("monthly series `{}` needs an aggregate in an output: sum({}), mean({}), "
+                                      "last({}), min({}) or max({})",
+                                      e.name, e.name, e.name, e.name, e.name, e.name));
+          return;
+        }
+        if (dependencies) dependencies->insert(info.index);
+        break;
+      default: break;
+    }
+    e.ref = info.kind;
+    e.ref_index = info.index;
+  }
+
+  void resolve_call(Expr& e, Context ctx, std::set<std::uint32_t>* dependencies, bool in_aggregate) {
+    const std::string& f = e.name;
+    const std::size_t n = e.operands.size();
+    auto arity_error = [&](std::string_view expected) {
+      d_.error(e.pos, fmt::format("{}() takes {}, got {} argument{}", f, expected, n, n == 1 ? "" : "s"));
+    };
+    if (f == "prev") {
+      if (ctx != Context::Monthly || in_aggregate) {
+        d_.error(e.pos, "prev(x, initial) is only allowed in monthly formulas");
+        return;
+      }
+      if (n != 2) return arity_error("2 arguments (a monthly formula or event, and its value before month 1)");
+      Expr& target = e.operands[0];
+      auto it = target.kind == ExprKind::Name ? names_.find(target.name) : names_.end();
+      bool ok = it != names_.end() &&
+                (it->second.kind == RefKind::Monthly ||
+                 (it->second.kind == RefKind::Event && model_.events[it->second.index].kind() != EventKind::Regime));
+      if (!ok) {
+        d_.error(target.pos, "the first argument of prev() must name a monthly formula, a switch or arrivals",
+                 target.kind == ExprKind::Name ? did_you_mean(target.name, visible_names()) : "");
+        return;
+      }
+      target.ref = it->second.kind;
+      target.ref_index = it->second.index;  // no same-month dependency: prev reads month m − 1
+      resolve(e.operands[1], Context::PrevInit);
+      return;
+    }
+    if (is_aggregate(f, n) || ((f == "sum" || f == "mean" || f == "last"))) {
+      if (ctx != Context::Output || in_aggregate) {
+        d_.error(e.pos, fmt::format("{}() aggregates a monthly series over the horizon; it is only allowed in outputs",
+                                    f),
+                 (f == "min" || f == "max") ? fmt::format("{}(a, b) with two or more values works anywhere", f) : "");
+        return;
+      }
+      const bool ranged = f == "sum" || f == "mean";
+      if (n != 1 && !(ranged && n == 3)) {
+        return arity_error(ranged ? "1 argument, or 3: (series, from_month, to_month)" : "1 argument (a series)");
+      }
+      resolve(e.operands[0], Context::Monthly, nullptr, true);
+      if (n == 3) {
+        std::optional<double> from = constant_value(e.operands[1]);
+        std::optional<double> to = constant_value(e.operands[2]);
+        for (int k = 1; k <= 2; ++k) {
+          std::optional<double> v = k == 1 ? from : to;
+          if (!v || std::floor(*v) != *v || *v < 1 || *v > model_.horizon) {
+            d_.error(e.operands[k].pos,
+                     fmt::format("the month range of {}() must be whole months from 1 to {}", f, model_.horizon));
+            return;
+          }
+        }
+        if (*from > *to) d_.error(e.operands[1].pos, fmt::format("month range {}..{} is empty", *from, *to));
+      }
+      return;
+    }
+    static const std::map<std::string, std::pair<std::size_t, std::size_t>, std::less<>> functions = {
+        {"min", {2, 64}}, {"max", {2, 64}}, {"clamp", {3, 3}}, {"abs", {1, 1}}, {"exp", {1, 1}},
+        {"log", {1, 1}}, {"sqrt", {1, 1}}, {"pow", {2, 2}},   {"ratio", {2, 2}}};
+    auto it = functions.find(f);
+    if (it == functions.end()) {
+      bool is_distribution = false;
+      for (const auto& s : distribution_signatures()) is_distribution |= s.name == f;
+      if (is_distribution) {
+        d_.error(e.pos, fmt::format("`{}` is a distribution; draw it as a parameter and use the parameter here", f));
+        return;
+      }
+      std::vector<std::string> known;
+      for (const auto& [name, arity] : functions) known.push_back(name);
+      for (const char* a : {"prev", "sum", "mean", "last"}) known.emplace_back(a);
+      d_.error(e.pos, fmt::format("unknown function `{}`", quote_for_message(f)), did_you_mean(f, known));
+      return;
+    }
+    auto [lo, hi] = it->second;
+    if (n < lo || n > hi) {
+      return arity_error(lo == hi ? fmt::format("{} argument{}", lo, lo == 1 ? "" : "s")
+                                  : fmt::format("at least {} arguments", lo));
+    }
+    for (Expr& o : e.operands) resolve(o, ctx, dependencies, in_aggregate);
+  }
+
+  Model& model_;
+  Diagnostics& d_;
+  std::map<std::string, NameInfo> names_;
+  std::set<std::string> outputs_;
+};
+
+void resolve_event(Resolver& r, Event& ev) {
+  if (auto* regime = std::get_if<Regime>(&ev.definition)) {
+    for (auto& row : regime->transitions)
+      for (auto& cell : row)
+        if (cell) r.resolve(*cell, Context::Hazard);
+  } else if (auto* s = std::get_if<Switch>(&ev.definition)) {
+    r.resolve(s->on_hazard, Context::Hazard);
+    r.resolve(s->off_hazard, Context::Hazard);
+  } else if (auto* a = std::get_if<Arrivals>(&ev.definition)) {
+    r.resolve(a->rate, Context::Rate);
+  }
+}
+
+// Orders monthly formulas so each comes after those it reads in the same
+// month, keeping file order where it is free. Reports a cycle with its path.
+bool order_monthly(Model& model, const std::vector<std::set<std::uint32_t>>& deps, Diagnostics& d) {
+  const std::size_t n = model.monthly.size();
+  std::vector<int> state(n, 0);  // 0 new, 1 on stack, 2 done
+  std::vector<std::uint32_t> order, stack;
+  bool cycle_found = false;
+  std::function<void(std::uint32_t)> visit = [&](std::uint32_t v) {
+    if (cycle_found) return;
+    state[v] = 1;
+    stack.push_back(v);
+    for (std::uint32_t w : deps[v]) {
+      if (state[w] == 1) {
+        auto start = std::find(stack.begin(), stack.end(), w);
+        std::vector<std::string> path;
+        for (auto it = start; it != stack.end(); ++it) path.push_back(model.monthly[*it].name);
+        path.push_back(model.monthly[w].name);
+        d.error(model.monthly[w].pos,
+                fmt::format("monthly formulas form a cycle: {}", fmt::join(path, " → ")),
+                "read last month's value with prev(x, initial) to break it");
+        cycle_found = true;
+        return;
+      }
+      if (state[w] == 0) visit(w);
+      if (cycle_found) return;
+    }
+    stack.pop_back();
+    state[v] = 2;
+    order.push_back(v);
+  };
+  for (std::uint32_t v = 0; v < n && !cycle_found; ++v)
+    if (state[v] == 0) visit(v);
+  if (cycle_found) return false;
+  std::vector<MonthlyFormula> sorted;
+  for (std::uint32_t v : order) sorted.push_back(std::move(model.monthly[v]));
+  model.monthly = std::move(sorted);
+  return true;
+}
+
+}  // namespace
+
+void resolve_model(Model& model, Diagnostics& diagnostics) {
+  const std::size_t before = diagnostics.size();
+  {
+    Resolver r(model, diagnostics);
+    std::vector<std::set<std::uint32_t>> deps(model.monthly.size());
+    for (std::size_t i = 0; i < model.monthly.size(); ++i) r.resolve(model.monthly[i].formula, Context::Monthly, &deps[i]);
+    if (diagnostics.size() != before || !order_monthly(model, deps, diagnostics)) {
+      // Still check the rest so one run shows as many errors as it can.
+      for (Event& ev : model.events) resolve_event(r, ev);
+      for (Output& o : model.outputs) r.resolve(o.formula, Context::Output);
+      return;
+    }
+  }
+  // Indices of monthly formulas changed with the order: resolve everything afresh.
+  Resolver r(model, diagnostics);
+  for (MonthlyFormula& f : model.monthly) r.resolve(f.formula, Context::Monthly);
+  for (Event& ev : model.events) resolve_event(r, ev);
+  for (Output& o : model.outputs) r.resolve(o.formula, Context::Output);
+  for (Scenario& s : model.scenarios)
+    for (Event& ev : s.events) resolve_event(r, ev);
+}
+
+}  // namespace riskcast

@@ -1,0 +1,186 @@
+#include <algorithm>
+#include <cmath>
+#include <fmt/format.h>
+
+#include "riskcast/report.hpp"
+
+namespace riskcast {
+
+bool is_share_unit(const std::string& unit) {
+  return unit == "share" || unit.rfind("share ", 0) == 0 || unit == "%" || unit == "fraction";
+}
+
+std::optional<Format> parse_format(std::string_view name) {
+  if (name == "table") return Format::Table;
+  if (name == "csv") return Format::Csv;
+  if (name == "json") return Format::Json;
+  if (name == "markdown" || name == "md") return Format::Markdown;
+  return std::nullopt;
+}
+
+std::optional<Format> format_for_path(std::string_view path) {
+  auto ends_with = [&](std::string_view suffix) {
+    return path.size() >= suffix.size() && path.substr(path.size() - suffix.size()) == suffix;
+  };
+  if (ends_with(".json")) return Format::Json;
+  if (ends_with(".csv")) return Format::Csv;
+  if (ends_with(".md")) return Format::Markdown;
+  return std::nullopt;
+}
+
+std::string percentile_label(double p) { return fmt::format("P{}", std::round(p * 1000.0) / 10.0); }
+
+std::string format_value(double v, const std::string& unit) {
+  if (!std::isfinite(v)) return fmt::format("{}", v);
+  if (is_share_unit(unit)) {
+    const double pct = v * 100.0;
+    return std::fabs(pct) >= 10.0 || pct == 0.0 ? fmt::format("{:.1f}%", pct) : fmt::format("{:.2f}%", pct);
+  }
+  const double a = std::fabs(v);
+  if (a >= 1e9) return fmt::format("{:.3g}B", v / 1e9);
+  if (a >= 1e6) return fmt::format("{:.3g}M", v / 1e6);
+  if (a >= 1e4) return fmt::format("{:.3g}k", v / 1e3);
+  return fmt::format("{:.4g}", v);
+}
+
+namespace {
+
+// The Monte Carlo uncertainty of a percentile in one number: the wider side
+// of its confidence interval.
+double half_width(const PercentileEstimate& q) { return std::max(q.value - q.ci_low, q.ci_high - q.value); }
+
+std::string format_error(double v, const std::string& unit) {
+  if (is_share_unit(unit)) return fmt::format("±{:.2f}", v * 100.0);
+  return "±" + format_value(v, unit);
+}
+
+void write_table(const RunResult& r, std::ostream& out) {
+  bool first = true;
+  for (const ScenarioResult& s : r.scenarios) {
+    if (!first) out << '\n';
+    first = false;
+    out << fmt::format("{} · scenario {} · {} samples, seed {}\n", r.model, s.name, r.samples, r.seed);
+    if (!s.description.empty()) out << fmt::format("  {}\n", s.description);
+    std::vector<std::vector<std::string>> rows;
+    std::vector<std::string> header = {"output", "mean", "sd"};
+    for (double p : kStandardPercentiles) header.push_back(percentile_label(p));
+    rows.push_back(header);
+    for (const OutputResult& o : s.outputs) {
+      const std::string& unit = o.metadata.unit;
+      std::vector<std::string> row = {o.name, format_value(o.summary.mean, unit), format_value(o.summary.sd, unit)};
+      std::vector<std::string> errors = {"  ±95% CI", format_error(1.96 * o.summary.mean_se, unit), ""};
+      for (const auto& q : o.summary.percentiles) {
+        row.push_back(format_value(q.value, unit));
+        errors.push_back(format_error(half_width(q), unit));
+      }
+      rows.push_back(row);
+      rows.push_back(errors);
+    }
+    std::vector<std::size_t> widths(header.size(), 0);
+    auto display_width = [](const std::string& s) {
+      std::size_t w = 0;  // count UTF-8 code points, not bytes (for ±)
+      for (unsigned char c : s) w += (c & 0xc0) != 0x80;
+      return w;
+    };
+    for (const auto& row : rows)
+      for (std::size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], display_width(row[i]));
+    for (const auto& row : rows) {
+      std::string line;
+      for (std::size_t i = 0; i < row.size(); ++i) {
+        const std::size_t pad = widths[i] - display_width(row[i]);
+        if (i == 0) line += row[i] + std::string(pad, ' ');
+        else line += "  " + std::string(pad, ' ') + row[i];
+      }
+      while (!line.empty() && line.back() == ' ') line.pop_back();
+      out << line << '\n';
+    }
+  }
+  out << fmt::format("\nshares in %, CI half-widths in percentage points; percentiles: type 7; "
+                     "CIs: 95 % order-statistic intervals\n");
+}
+
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+void write_csv(const RunResult& r, std::ostream& out) {
+  out << "scenario,output,mean,sd";
+  for (double p : kStandardPercentiles) out << ',' << percentile_label(p);
+  out << '\n';
+  for (const ScenarioResult& s : r.scenarios) {
+    for (const OutputResult& o : s.outputs) {
+      out << csv_field(s.name) << ',' << csv_field(o.name) << ',' << fmt::format("{},{}", o.summary.mean, o.summary.sd);
+      for (const auto& q : o.summary.percentiles) out << fmt::format(",{}", q.value);
+      out << '\n';
+    }
+  }
+}
+
+void write_markdown(const RunResult& r, std::ostream& out) {
+  out << fmt::format("**{}** — {} samples, seed {}\n\n", r.title.empty() ? r.model : r.title, r.samples, r.seed);
+  out << "| scenario | output | mean | sd |";
+  for (double p : kStandardPercentiles) out << ' ' << percentile_label(p) << " |";
+  out << "\n|---|---|---:|---:|";
+  for (std::size_t i = 0; i < kStandardPercentiles.size(); ++i) out << "---:|";
+  out << '\n';
+  for (const ScenarioResult& s : r.scenarios) {
+    for (const OutputResult& o : s.outputs) {
+      const std::string& unit = o.metadata.unit;
+      out << fmt::format("| {} | {} | {} | {} |", s.name, o.name, format_value(o.summary.mean, unit),
+                         format_value(o.summary.sd, unit));
+      for (const auto& q : o.summary.percentiles) out << ' ' << format_value(q.value, unit) << " |";
+      out << '\n';
+    }
+  }
+}
+
+}  // namespace
+
+nlohmann::ordered_json to_json(const RunResult& r) {
+  nlohmann::ordered_json doc;
+  doc["schema"] = kResultSchema;
+  doc["model"] = r.model;
+  doc["samples"] = r.samples;
+  doc["seed"] = r.seed;
+  doc["method"] = r.method;
+  doc["scenarios"] = nlohmann::ordered_json::array();
+  for (const ScenarioResult& s : r.scenarios) {
+    nlohmann::ordered_json scenario;
+    scenario["name"] = s.name;
+    if (!s.description.empty()) scenario["description"] = s.description;
+    nlohmann::ordered_json outputs = nlohmann::ordered_json::object();
+    for (const OutputResult& o : s.outputs) {
+      nlohmann::ordered_json out;
+      out["mean"] = o.summary.mean;
+      out["sd"] = o.summary.sd;
+      out["mean_se"] = o.summary.mean_se;
+      out["percentiles"] = nlohmann::ordered_json::array();
+      for (const auto& q : o.summary.percentiles)
+        out["percentiles"].push_back({{"p", q.p}, {"value", q.value}, {"ci_low", q.ci_low}, {"ci_high", q.ci_high}});
+      out["min"] = o.summary.min;
+      out["max"] = o.summary.max;
+      if (!o.metadata.unit.empty()) out["unit"] = o.metadata.unit;
+      outputs[o.name] = std::move(out);
+    }
+    scenario["outputs"] = std::move(outputs);
+    doc["scenarios"].push_back(std::move(scenario));
+  }
+  return doc;
+}
+
+void write_result(const RunResult& r, Format format, std::ostream& out) {
+  switch (format) {
+    case Format::Table: return write_table(r, out);
+    case Format::Csv: return write_csv(r, out);
+    case Format::Json: out << to_json(r).dump(2) << '\n'; return;
+    case Format::Markdown: return write_markdown(r, out);
+  }
+}
+
+}  // namespace riskcast

@@ -1,0 +1,304 @@
+// The block runner: one instruction at a time over a block of samples.
+#include <tbb/blocked_range.h>
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
+
+#include <cmath>
+#include <fmt/format.h>
+#include <mutex>
+#include <optional>
+
+#include "riskcast/draw.hpp"
+#include "riskcast/sampler.hpp"
+
+namespace riskcast {
+namespace {
+
+struct FoundError {
+  std::uint64_t sample;
+  SourcePos pos;
+  std::string message;
+};
+
+class Worker {
+ public:
+  Worker(const Program& program, const RunSettings& settings)
+      : p_(program), settings_(settings), block_(settings.block_size), regs_(program.register_count * block_) {
+    for (auto [reg, value] : program.constants) std::fill_n(R(reg), block_, value);
+    for (const auto& d : program.parameters) parameter_samplers_.emplace_back(d.distribution);
+    for (const auto& a : program.arrivals) size_samplers_.emplace_back(a.size);
+  }
+
+  // Evaluates samples [first, first + n) and writes their outputs.
+  void run_block(std::uint64_t first, std::size_t n, SampleColumns& columns) {
+    n_ = n;
+    first_ = first;
+    const std::uint64_t seed = settings_.seed;
+    for (std::size_t i = 0; i < p_.parameters.size(); ++i) {
+      double* out = R(p_.parameters[i].reg);
+      const RandomSlot slot = p_.parameters[i].slot;
+      const Sampler& sampler = parameter_samplers_[i];
+      for (std::size_t lane = 0; lane < n; ++lane) {
+        RandomStream stream(seed, first + lane, slot, 0);
+        out[lane] = sampler(stream);
+      }
+    }
+    for (const Accumulator& a : p_.accumulators) {
+      double start = a.kind == AggregateKind::Min ? INFINITY : a.kind == AggregateKind::Max ? -INFINITY : 0.0;
+      std::fill_n(R(a.acc), n, start);
+    }
+    execute(p_.start_code);
+    for (const PrevLink& l : p_.prev_links) std::copy_n(R(l.initial), n, R(l.reg));
+
+    for (std::uint32_t m = 1; m <= p_.horizon; ++m) {
+      std::fill_n(R(p_.month), n, static_cast<double>(m));
+      if (m > 1) execute(p_.hazard_code);
+      for (const RegimeStep& r : p_.regimes) step_regime(r, m);
+      for (const SwitchStep& s : p_.switches) step_switch(s, m);
+      execute(p_.rate_code);
+      for (std::size_t i = 0; i < p_.arrivals.size(); ++i) step_arrivals(p_.arrivals[i], size_samplers_[i], m);
+      execute(p_.monthly_code);
+      for (const Accumulator& a : p_.accumulators) accumulate(a, m);
+      for (const PrevLink& l : p_.prev_links) std::copy_n(R(l.source), n, R(l.reg));
+    }
+    execute(p_.output_code);
+    for (std::size_t o = 0; o < p_.outputs.size(); ++o) {
+      const double* v = R(p_.outputs[o].reg);
+      double* column = columns.values[o].data() + (first - settings_.first_sample);
+      for (std::size_t lane = 0; lane < n; ++lane) {
+        if (!std::isfinite(v[lane])) {
+          record(first + lane, p_.outputs[o].pos,
+                 fmt::format("output `{}` is {} in sample {} (a division by zero, or log/sqrt of a negative number?)",
+                             p_.outputs[o].name, v[lane], first + lane));
+        }
+        column[lane] = v[lane];
+      }
+    }
+  }
+
+  std::optional<FoundError> error;
+
+ private:
+  double* R(Register r) { return regs_.data() + static_cast<std::size_t>(r) * block_; }
+
+  void record(std::uint64_t sample, SourcePos pos, std::string message) {
+    if (!error || sample < error->sample) error = FoundError{sample, pos, std::move(message)};
+  }
+
+  bool check_probability(double p, std::uint64_t sample, SourcePos pos, std::string_view what) {
+    if (p >= 0.0 && p <= 1.0) return true;
+    record(sample, pos, fmt::format("{} evaluated to {} in sample {}, outside [0, 1]", what, p, sample));
+    return false;
+  }
+
+  void step_regime(const RegimeStep& r, std::uint32_t m) {
+    double* state = R(r.state);
+    if (r.fixed_state) {
+      std::fill_n(state, n_, static_cast<double>(*r.fixed_state));
+      return;
+    }
+    const std::size_t states = r.initial.size();
+    for (std::size_t lane = 0; lane < n_; ++lane) {
+      const std::uint64_t sample = first_ + lane;
+      const double u = RandomStream(settings_.seed, sample, r.slot, substream_of(m)).uniform();
+      if (m == 1) {
+        double cumulative = 0.0;
+        std::size_t chosen = states - 1;
+        for (std::size_t s = 0; s < states; ++s) {
+          cumulative += r.initial[s];
+          if (u < cumulative) {
+            chosen = s;
+            break;
+          }
+        }
+        state[lane] = static_cast<double>(chosen);
+        continue;
+      }
+      const std::size_t from = static_cast<std::size_t>(state[lane]);
+      double cumulative = 0.0;
+      std::size_t chosen = from;
+      bool ok = true;
+      for (std::size_t to = 0; to < states; ++to) {
+        const Register reg = r.moves[from][to];
+        if (reg == kNoRegister) continue;
+        const double p = R(reg)[lane];
+        ok &= check_probability(p, sample, r.move_pos[from][to],
+                                fmt::format("transition probability of `{}` in month {}", r.name, m));
+        const double before = cumulative;
+        cumulative += p;
+        if (chosen == from && u >= before && u < cumulative) chosen = to;
+      }
+      if (ok && cumulative > 1.0 + 1e-9) {
+        record(sample, r.move_pos[from][0].line ? r.move_pos[from][0] : SourcePos{},
+               fmt::format("transition probabilities out of a state of `{}` sum to {} in sample {}, month {}", r.name,
+                           cumulative, sample, m));
+      }
+      state[lane] = static_cast<double>(chosen);
+    }
+  }
+
+  void step_switch(const SwitchStep& s, std::uint32_t m) {
+    double* state = R(s.state);
+    if (s.fixed_on_from) {
+      std::fill_n(state, n_, m >= *s.fixed_on_from ? 1.0 : 0.0);
+      return;
+    }
+    const double* on = m > 1 ? R(s.on_hazard) : nullptr;
+    const double* off = m > 1 ? R(s.off_hazard) : nullptr;
+    for (std::size_t lane = 0; lane < n_; ++lane) {
+      const std::uint64_t sample = first_ + lane;
+      const double u = RandomStream(settings_.seed, sample, s.slot, substream_of(m)).uniform();
+      if (m == 1) {
+        state[lane] = u < s.initial ? 1.0 : 0.0;
+        continue;
+      }
+      if (state[lane] == 0.0) {
+        if (check_probability(on[lane], sample, s.on_pos, fmt::format("hazard of `{}` turning on", s.name)))
+          state[lane] = u < on[lane] ? 1.0 : 0.0;
+      } else {
+        if (check_probability(off[lane], sample, s.off_pos, fmt::format("hazard of `{}` turning off", s.name)))
+          state[lane] = u < off[lane] ? 0.0 : 1.0;
+      }
+    }
+  }
+
+  void step_arrivals(const ArrivalsStep& a, const Sampler& size, std::uint32_t m) {
+    double* total = R(a.total);
+    const double* rate = R(a.rate);
+    for (std::size_t lane = 0; lane < n_; ++lane) {
+      const std::uint64_t sample = first_ + lane;
+      const double lambda = rate[lane];
+      if (!(lambda >= 0.0) || !std::isfinite(lambda)) {
+        record(sample, a.rate_pos,
+               fmt::format("arrival rate of `{}` evaluated to {} in sample {}, month {}; it must be >= 0", a.name,
+                           lambda, sample, m));
+        total[lane] = 0.0;
+        continue;
+      }
+      RandomStream count_stream(settings_.seed, sample, a.count_slot, substream_of(m));
+      const std::uint32_t count = draw_poisson(lambda, count_stream);
+      if (count >= kMaxBurstsPerMonth) {
+        record(sample, a.rate_pos,
+               fmt::format("`{}` drew {} bursts in one month (sample {}); at most {} are supported", a.name, count,
+                           sample, kMaxBurstsPerMonth - 1));
+        total[lane] = 0.0;
+        continue;
+      }
+      double sum = 0.0;
+      for (std::uint32_t k = 0; k < count; ++k) {
+        RandomStream size_stream(settings_.seed, sample, a.size_slot, substream_of(m, k));
+        sum += size(size_stream);
+      }
+      total[lane] = sum;
+    }
+  }
+
+  void accumulate(const Accumulator& a, std::uint32_t m) {
+    if (m < a.from || m > a.to) return;
+    double* acc = R(a.acc);
+    const double* s = R(a.series);
+    switch (a.kind) {
+      case AggregateKind::Sum:
+        for (std::size_t i = 0; i < n_; ++i) acc[i] += s[i];
+        break;
+      case AggregateKind::Min:
+        for (std::size_t i = 0; i < n_; ++i) acc[i] = std::fmin(acc[i], s[i]);
+        break;
+      case AggregateKind::Max:
+        for (std::size_t i = 0; i < n_; ++i) acc[i] = std::fmax(acc[i], s[i]);
+        break;
+      case AggregateKind::Last:
+        if (m == a.to) std::copy_n(s, n_, acc);
+        break;
+    }
+  }
+
+  void execute(const Code& code) {
+    const std::size_t n = n_;
+    for (const Instruction& ins : code) {
+      double* __restrict d = R(ins.dst);
+      const double* a = R(ins.a);
+      const double* b = ins.b == kNoRegister ? nullptr : R(ins.b);
+      const double* c = ins.c == kNoRegister ? nullptr : R(ins.c);
+      switch (ins.op) {
+        case OpCode::Copy: for (std::size_t i = 0; i < n; ++i) d[i] = a[i]; break;
+        case OpCode::Negate: for (std::size_t i = 0; i < n; ++i) d[i] = -a[i]; break;
+        case OpCode::Not: for (std::size_t i = 0; i < n; ++i) d[i] = a[i] == 0.0 ? 1.0 : 0.0; break;
+        case OpCode::Add: for (std::size_t i = 0; i < n; ++i) d[i] = a[i] + b[i]; break;
+        case OpCode::Sub: for (std::size_t i = 0; i < n; ++i) d[i] = a[i] - b[i]; break;
+        case OpCode::Mul: for (std::size_t i = 0; i < n; ++i) d[i] = a[i] * b[i]; break;
+        case OpCode::Div: for (std::size_t i = 0; i < n; ++i) d[i] = a[i] / b[i]; break;
+        case OpCode::Pow: for (std::size_t i = 0; i < n; ++i) d[i] = std::pow(a[i], b[i]); break;
+        case OpCode::Less: for (std::size_t i = 0; i < n; ++i) d[i] = a[i] < b[i] ? 1.0 : 0.0; break;
+        case OpCode::LessEqual: for (std::size_t i = 0; i < n; ++i) d[i] = a[i] <= b[i] ? 1.0 : 0.0; break;
+        case OpCode::Greater: for (std::size_t i = 0; i < n; ++i) d[i] = a[i] > b[i] ? 1.0 : 0.0; break;
+        case OpCode::GreaterEqual: for (std::size_t i = 0; i < n; ++i) d[i] = a[i] >= b[i] ? 1.0 : 0.0; break;
+        case OpCode::Equal: for (std::size_t i = 0; i < n; ++i) d[i] = a[i] == b[i] ? 1.0 : 0.0; break;
+        case OpCode::NotEqual: for (std::size_t i = 0; i < n; ++i) d[i] = a[i] != b[i] ? 1.0 : 0.0; break;
+        case OpCode::And:
+          for (std::size_t i = 0; i < n; ++i) d[i] = (a[i] != 0.0 && b[i] != 0.0) ? 1.0 : 0.0;
+          break;
+        case OpCode::Or:
+          for (std::size_t i = 0; i < n; ++i) d[i] = (a[i] != 0.0 || b[i] != 0.0) ? 1.0 : 0.0;
+          break;
+        case OpCode::Select: for (std::size_t i = 0; i < n; ++i) d[i] = a[i] != 0.0 ? b[i] : c[i]; break;
+        case OpCode::Min: for (std::size_t i = 0; i < n; ++i) d[i] = std::fmin(a[i], b[i]); break;
+        case OpCode::Max: for (std::size_t i = 0; i < n; ++i) d[i] = std::fmax(a[i], b[i]); break;
+        case OpCode::Abs: for (std::size_t i = 0; i < n; ++i) d[i] = std::fabs(a[i]); break;
+        case OpCode::Exp: for (std::size_t i = 0; i < n; ++i) d[i] = std::exp(a[i]); break;
+        case OpCode::Log: for (std::size_t i = 0; i < n; ++i) d[i] = std::log(a[i]); break;
+        case OpCode::Sqrt: for (std::size_t i = 0; i < n; ++i) d[i] = std::sqrt(a[i]); break;
+        case OpCode::Ratio: for (std::size_t i = 0; i < n; ++i) d[i] = b[i] == 0.0 ? 0.0 : a[i] / b[i]; break;
+        case OpCode::Clamp:
+          for (std::size_t i = 0; i < n; ++i) d[i] = std::fmin(std::fmax(a[i], b[i]), c[i]);
+          break;
+      }
+    }
+  }
+
+  const Program& p_;
+  const RunSettings& settings_;
+  std::size_t block_;
+  std::vector<double> regs_;
+  std::vector<Sampler> parameter_samplers_, size_samplers_;
+  std::size_t n_ = 0;
+  std::uint64_t first_ = 0;
+};
+
+}  // namespace
+
+std::size_t bytes_per_sample(const Program& program) { return program.outputs.size() * sizeof(double); }
+
+SampleColumns sample_program(const Program& program, const RunSettings& settings) {
+  if (settings.block_size == 0 || settings.block_size > kMaxBlockSize)
+    throw std::invalid_argument(fmt::format("block size must be 1 … {}", kMaxBlockSize));
+  SampleColumns columns;
+  for (const OutputColumn& o : program.outputs) {
+    columns.names.push_back(o.name);
+    columns.values.emplace_back(settings.samples);
+  }
+  const std::uint64_t block = settings.block_size;
+  const std::uint64_t blocks = (settings.samples + block - 1) / block;
+  tbb::enumerable_thread_specific<Worker> workers(program, settings);
+  auto body = [&](const tbb::blocked_range<std::uint64_t>& range) {
+    Worker& worker = workers.local();
+    for (std::uint64_t b = range.begin(); b != range.end(); ++b) {
+      const std::uint64_t first = settings.first_sample + b * block;
+      const std::size_t n = static_cast<std::size_t>(std::min(block, settings.samples - b * block));
+      worker.run_block(first, n, columns);
+      if (settings.progress) settings.progress->fetch_add(n, std::memory_order_relaxed);
+    }
+  };
+  const int threads = settings.threads == 0 ? tbb::this_task_arena::max_concurrency() : static_cast<int>(settings.threads);
+  tbb::task_arena arena(threads);
+  arena.execute([&] { tbb::parallel_for(tbb::blocked_range<std::uint64_t>(0, blocks, 4), body); });
+
+  std::optional<FoundError> first_error;
+  for (Worker& w : workers)
+    if (w.error && (!first_error || w.error->sample < first_error->sample)) first_error = w.error;
+  if (first_error) throw RunError(first_error->pos, first_error->message);
+  return columns;
+}
+
+}  // namespace riskcast

@@ -1,0 +1,121 @@
+#include "riskcast/statistics.hpp"
+
+#include <algorithm>
+#include <boost/math/distributions/binomial.hpp>
+#include <cmath>
+#include <map>
+
+namespace riskcast {
+
+namespace {
+constexpr std::size_t kChunk = 65536;
+
+// Puts the elements of sorted rank r (for each r in `ranks`, sorted) at
+// position r of [first, last), recursing on the middle rank.
+void select_ranks(double* first, double* last, std::size_t offset, const std::uint64_t* ranks_begin,
+                  const std::uint64_t* ranks_end) {
+  if (ranks_begin == ranks_end || last - first <= 1) return;
+  const std::uint64_t* mid = ranks_begin + (ranks_end - ranks_begin) / 2;
+  double* nth = first + (*mid - offset);
+  std::nth_element(first, nth, last);
+  select_ranks(first, nth, offset, ranks_begin, mid);
+  select_ranks(nth + 1, last, offset + (nth + 1 - first), mid + 1, ranks_end);
+}
+}  // namespace
+
+double mean_of(std::span<const double> values) {
+  if (values.empty()) return 0.0;
+  double total = 0.0;
+  for (std::size_t start = 0; start < values.size(); start += kChunk) {
+    const std::size_t end = std::min(values.size(), start + kChunk);
+    double chunk = 0.0;
+    for (std::size_t i = start; i < end; ++i) chunk += values[i];
+    total += chunk;
+  }
+  return total / static_cast<double>(values.size());
+}
+
+double sd_of(std::span<const double> values, double mean) {
+  if (values.size() < 2) return 0.0;
+  double total = 0.0;
+  for (std::size_t start = 0; start < values.size(); start += kChunk) {
+    const std::size_t end = std::min(values.size(), start + kChunk);
+    double chunk = 0.0;
+    for (std::size_t i = start; i < end; ++i) chunk += (values[i] - mean) * (values[i] - mean);
+    total += chunk;
+  }
+  return std::sqrt(total / static_cast<double>(values.size() - 1));
+}
+
+std::pair<std::uint64_t, std::uint64_t> quantile_interval_ranks(std::uint64_t n, double p, double confidence) {
+  if (n == 0) return {0, 0};
+  const double tail = (1.0 - confidence) / 2.0;
+  const boost::math::binomial_distribution<double> b(static_cast<double>(n), p);
+  auto cdf = [&](std::int64_t k) -> double {  // P(B ≤ k)
+    if (k < 0) return 0.0;
+    if (static_cast<std::uint64_t>(k) >= n) return 1.0;
+    return boost::math::cdf(b, static_cast<double>(k));
+  };
+  // l: largest rank with P(B ≤ l − 1) ≤ tail. cdf is increasing in k.
+  std::int64_t lo = 0, hi = static_cast<std::int64_t>(n);  // search l in [0, n]
+  while (lo < hi) {
+    std::int64_t mid = lo + (hi - lo + 1) / 2;
+    if (cdf(mid - 1) <= tail) lo = mid;
+    else hi = mid - 1;
+  }
+  std::uint64_t l = static_cast<std::uint64_t>(std::max<std::int64_t>(lo, 1));
+  // u: smallest rank with P(B ≥ u) = 1 − P(B ≤ u − 1) ≤ tail.
+  lo = 1;
+  hi = static_cast<std::int64_t>(n) + 1;
+  while (lo < hi) {
+    std::int64_t mid = lo + (hi - lo) / 2;
+    if (1.0 - cdf(mid - 1) <= tail) hi = mid;
+    else lo = mid + 1;
+  }
+  std::uint64_t u = static_cast<std::uint64_t>(std::min<std::int64_t>(lo, static_cast<std::int64_t>(n)));
+  return {l, u};
+}
+
+OutputSummary summarize(std::span<double> values, std::span<const double> probabilities) {
+  OutputSummary s;
+  s.n = values.size();
+  if (values.empty()) return s;
+  s.mean = mean_of(values);
+  s.sd = sd_of(values, s.mean);
+  s.mean_se = s.sd / std::sqrt(static_cast<double>(s.n));
+
+  struct Needed {
+    std::uint64_t below, above, ci_low, ci_high;
+    double fraction;
+  };
+  std::vector<Needed> needed;
+  std::vector<std::uint64_t> ranks = {0, s.n - 1};  // min and max
+  for (double p : probabilities) {
+    const double h = static_cast<double>(s.n - 1) * p;
+    Needed q;
+    q.below = static_cast<std::uint64_t>(std::floor(h));
+    q.above = std::min(q.below + 1, s.n - 1);
+    q.fraction = h - std::floor(h);
+    auto [l, u] = quantile_interval_ranks(s.n, p);
+    q.ci_low = l - 1;
+    q.ci_high = u - 1;
+    ranks.insert(ranks.end(), {q.below, q.above, q.ci_low, q.ci_high});
+    needed.push_back(q);
+  }
+  std::sort(ranks.begin(), ranks.end());
+  ranks.erase(std::unique(ranks.begin(), ranks.end()), ranks.end());
+  select_ranks(values.data(), values.data() + values.size(), 0, ranks.data(), ranks.data() + ranks.size());
+
+  s.min = values[0];
+  s.max = values[s.n - 1];
+  for (std::size_t i = 0; i < needed.size(); ++i) {
+    const Needed& q = needed[i];
+    const double lo = values[q.below], hi = values[q.above];
+    // Equal neighbours (an atom) give that value exactly, not lo + 0·(hi − lo) rounding.
+    const double value = lo == hi ? lo : lo + q.fraction * (hi - lo);
+    s.percentiles.push_back({probabilities[i], value, values[q.ci_low], values[q.ci_high]});
+  }
+  return s;
+}
+
+}  // namespace riskcast

@@ -1,0 +1,65 @@
+// Compiler-style diagnostics: every user error names a place in a file.
+#pragma once
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace riskcast {
+
+// A 1-based line and column in a model file. Line 0 means "no position"
+// (for example an error about the file as a whole).
+struct SourcePos {
+  std::uint32_t line = 0;
+  std::uint32_t column = 0;
+  friend bool operator==(const SourcePos&, const SourcePos&) = default;
+  friend auto operator<=>(const SourcePos&, const SourcePos&) = default;
+};
+
+struct Diagnostic {
+  SourcePos pos;
+  std::string message;
+  std::string hint;  // e.g. "did you mean `ban_scope`?"; may be empty
+};
+
+// Collects errors so one pass can report several at once.
+class Diagnostics {
+ public:
+  explicit Diagnostics(std::string file) : file_(std::move(file)) {}
+
+  void error(SourcePos pos, std::string message, std::string hint = {});
+  bool empty() const { return items_.empty(); }
+  std::size_t size() const { return items_.size(); }
+  const std::vector<Diagnostic>& items() const { return items_; }
+  const std::string& file() const { return file_; }
+
+  // "FILE:LINE:COL: error: MESSAGE (HINT)" one per line, sorted by position.
+  std::string format() const;
+
+ private:
+  std::string file_;
+  std::vector<Diagnostic> items_;
+};
+
+// Thrown when a model cannot be used; carries every diagnostic found.
+class ModelError : public std::runtime_error {
+ public:
+  explicit ModelError(Diagnostics diagnostics);
+  const Diagnostics& diagnostics() const { return diagnostics_; }
+
+ private:
+  Diagnostics diagnostics_;
+};
+
+// Levenshtein-nearest candidate within a small distance, or "" if none is close.
+std::string closest_name(std::string_view name, const std::vector<std::string>& candidates);
+
+// A "did you mean `x`?" hint, or "" when nothing is close.
+std::string did_you_mean(std::string_view name, const std::vector<std::string>& candidates);
+
+// Shortens very long user text (a 1 MB identifier, say) for messages.
+std::string quote_for_message(std::string_view text);
+
+}  // namespace riskcast

@@ -1,0 +1,87 @@
+// Formulas: the abstract syntax tree, its parser, and what each name means.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "riskcast/diagnostics.hpp"
+
+namespace riskcast {
+
+enum class ExprKind : std::uint8_t { Number, Name, List, Unary, Binary, Conditional, Call };
+
+enum class UnaryOp : std::uint8_t { Negate, Not };
+
+enum class BinaryOp : std::uint8_t {
+  Add, Sub, Mul, Div, Pow,
+  Less, LessEqual, Greater, GreaterEqual, Equal, NotEqual,
+  And, Or,
+};
+
+// What a name refers to, filled in by name resolution.
+enum class RefKind : std::uint8_t {
+  Unresolved,
+  Parameter,     // index into Model::parameters
+  Event,         // index into Model::events (switch 0/1, arrivals total, regime state index)
+  RegimeState,   // index = state number within the regime it is compared with
+  Monthly,       // index into Model::monthly
+  Month,         // the current month, 1 … horizon
+  Constant,      // `true` / `false`: value in Expr::number
+};
+
+struct Expr {
+  ExprKind kind = ExprKind::Number;
+  SourcePos pos;
+  double number = 0.0;          // Number, or the value of a Constant name
+  std::string name;             // Name, or the function of a Call
+  UnaryOp unary = UnaryOp::Negate;
+  BinaryOp binary = BinaryOp::Add;
+  std::vector<Expr> operands;   // Unary: 1, Binary: 2, Conditional: 3, Call/List: the arguments
+  RefKind ref = RefKind::Unresolved;
+  std::uint32_t ref_index = 0;
+
+  static Expr make_number(double value, SourcePos pos);
+};
+
+// Deepest nesting of parentheses / operators a formula may have. Deep enough
+// for any real model, shallow enough that hostile input cannot exhaust the stack.
+inline constexpr int kMaxExpressionDepth = 200;
+
+// Parses `text`, whose first character sits at `start` in the model file.
+// `column_shift` maps each character offset to a column (quoted YAML scalars
+// start one column later). Errors go to `diagnostics`; returns nullopt then.
+std::optional<Expr> parse_expression(std::string_view text, SourcePos start,
+                                     Diagnostics& diagnostics);
+
+// Formula text of an expression, fully parenthesised where precedence needs it.
+std::string to_string(const Expr& expr);
+
+std::string_view to_string(BinaryOp op);
+
+// Calls `visit` on `expr` and every sub-expression, parents first.
+template <typename Visitor>
+void for_each_node(const Expr& expr, Visitor&& visit) {
+  visit(expr);
+  for (const Expr& operand : expr.operands) for_each_node(operand, visit);
+}
+
+}  // namespace riskcast
+
+namespace riskcast {
+
+// The value of a formula built only from numbers, arithmetic and math
+// functions (no names but `true` / `false`); nullopt otherwise.
+std::optional<double> constant_value(const Expr& expr);
+
+// Applies one math function by name to already evaluated arguments; used by
+// constant folding and the compiler so both agree on every function.
+std::optional<double> apply_math_function(std::string_view name, const std::vector<double>& args);
+
+// Applies a binary or unary operator to numbers, exactly as the evaluator does.
+double apply_binary(BinaryOp op, double a, double b);
+double apply_unary(UnaryOp op, double a);
+
+}  // namespace riskcast

@@ -1,0 +1,112 @@
+// The model IR: what a model file says, validated, with source positions.
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "riskcast/diagnostics.hpp"
+#include "riskcast/distribution.hpp"
+#include "riskcast/expr.hpp"
+
+namespace riskcast {
+
+// What a number means and where it comes from; shown in reports.
+struct Metadata {
+  std::string unit;
+  std::string source;
+  std::string note;
+};
+
+struct Parameter {
+  std::string name;
+  SourcePos pos;
+  Distribution distribution;
+  Metadata metadata;
+};
+
+// A Markov chain over named states, moving once a month.
+struct Regime {
+  std::vector<std::string> states;
+  std::vector<double> initial;                  // per state, sums to 1
+  // transitions[from][to]: monthly probability, a formula; nullopt = none.
+  // The probability of staying is 1 minus the row's sum.
+  std::vector<std::vector<std::optional<Expr>>> transitions;
+  std::optional<std::uint32_t> fixed_state;     // scenario: this state every month
+};
+
+// An on/off state: month-1 probability of being on, monthly hazards to turn
+// on (while off) and off (while on).
+struct Switch {
+  double initial = 0.0;
+  Expr on_hazard = Expr::make_number(0.0, {});
+  Expr off_hazard = Expr::make_number(0.0, {});
+  // Scenario: off before this month, on from it (kNever = off all year).
+  std::optional<std::uint32_t> fixed_on_from;
+  static constexpr std::uint32_t kNever = std::numeric_limits<std::uint32_t>::max();
+};
+
+// A monthly Poisson count of bursts, each with a random size; the event's
+// value in a month is the sum of that month's sizes.
+struct Arrivals {
+  Expr rate = Expr::make_number(0.0, {});
+  Distribution size;
+};
+
+enum class EventKind : std::uint8_t { Regime, Switch, Arrivals };
+
+struct Event {
+  std::string name;
+  SourcePos pos;
+  Metadata metadata;
+  std::variant<Regime, Switch, Arrivals> definition;
+
+  EventKind kind() const { return static_cast<EventKind>(definition.index()); }
+};
+
+struct MonthlyFormula {
+  std::string name;
+  SourcePos pos;
+  Expr formula;
+  Metadata metadata;
+};
+
+struct Output {
+  std::string name;
+  SourcePos pos;
+  Expr formula;
+  Metadata metadata;
+};
+
+// A named set of overrides. Applying it gives a complete model.
+struct Scenario {
+  std::string name;
+  SourcePos pos;
+  std::string description;
+  std::vector<Parameter> parameters;  // replace the parameters of the same name
+  std::vector<Event> events;          // replace the events of the same name
+};
+
+struct Model {
+  std::string file;          // path the model was read from
+  std::string name;          // `model:`, or the file's stem
+  std::string title;
+  std::string description;
+  std::uint32_t horizon = 12;
+  std::vector<Parameter> parameters;
+  std::vector<Event> events;
+  std::vector<MonthlyFormula> monthly;   // in dependency order after loading
+  std::vector<Output> outputs;
+  std::vector<Scenario> scenarios;       // `base` first, always present
+
+  const Scenario* find_scenario(std::string_view name) const;
+  std::vector<std::string> scenario_names() const;
+};
+
+// The model with one scenario's overrides in place.
+Model apply_scenario(const Model& model, const Scenario& scenario);
+
+}  // namespace riskcast

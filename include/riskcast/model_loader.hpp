@@ -1,0 +1,26 @@
+// Reading a model file: YAML text → validated, resolved model IR.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "riskcast/model.hpp"
+
+namespace riskcast {
+
+// Largest model file accepted; real models are a few kilobytes.
+inline constexpr std::size_t kMaxModelBytes = 64u << 20;
+// Longest horizon in months (the random-stream layout reserves 12 bits).
+inline constexpr std::uint32_t kMaxHorizon = 1200;
+
+// Reads, validates and resolves a model. Throws ModelError carrying every
+// diagnostic found (several per run where the file allows).
+Model load_model_file(const std::string& path);
+Model load_model_text(std::string_view text, const std::string& file);
+
+// Name resolution and checks on formulas (part of loading; exposed for tests).
+// Fills Expr::ref for every name, orders `monthly` by dependency, and reports
+// unknown names, wrong arity, misplaced aggregates and cycles.
+void resolve_model(Model& model, Diagnostics& diagnostics);
+
+}  // namespace riskcast

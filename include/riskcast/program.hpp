@@ -1,0 +1,123 @@
+// The compiled program: a model (with one scenario applied) turned into flat
+// instruction lists over numbered registers, each register holding one value
+// for every sample of a block.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "riskcast/distribution.hpp"
+#include "riskcast/model.hpp"
+#include "riskcast/random.hpp"
+
+namespace riskcast {
+
+enum class OpCode : std::uint8_t {
+  Copy, Negate, Not, Add, Sub, Mul, Div, Pow,
+  Less, LessEqual, Greater, GreaterEqual, Equal, NotEqual, And, Or,
+  Select,  // dst = a ? b : c
+  Min, Max, Abs, Exp, Log, Sqrt, Ratio,
+  Clamp,   // dst = min(max(a, b), c)
+};
+
+using Register = std::uint32_t;
+inline constexpr Register kNoRegister = 0xffffffffu;
+
+struct Instruction {
+  OpCode op;
+  Register dst;
+  Register a, b = kNoRegister, c = kNoRegister;
+  SourcePos pos;  // the formula this instruction comes from
+};
+
+using Code = std::vector<Instruction>;
+
+struct ParameterDraw {
+  std::string name;
+  Register reg;
+  Distribution distribution;
+  RandomSlot slot;
+};
+
+struct RegimeStep {
+  std::string name;
+  Register state;
+  std::vector<double> initial;              // per state
+  std::vector<std::vector<Register>> moves;  // [from][to]: probability register or kNoRegister
+  std::vector<std::vector<SourcePos>> move_pos;
+  std::optional<std::uint32_t> fixed_state;
+  RandomSlot slot;
+};
+
+struct SwitchStep {
+  std::string name;
+  Register state;
+  double initial;
+  Register on_hazard, off_hazard;
+  SourcePos on_pos, off_pos;
+  std::optional<std::uint32_t> fixed_on_from;
+  RandomSlot slot;
+};
+
+struct ArrivalsStep {
+  std::string name;
+  Register total;
+  Register rate;
+  SourcePos rate_pos;
+  Distribution size;
+  RandomSlot count_slot, size_slot;
+};
+
+// prev(x, initial): `reg` holds x of the previous month; before month 1 it
+// holds `initial`.
+struct PrevLink {
+  Register reg, source, initial;
+};
+
+enum class AggregateKind : std::uint8_t { Sum, Min, Max, Last };
+
+struct Accumulator {
+  AggregateKind kind;
+  Register series, acc;
+  std::uint32_t from, to;  // months, inclusive
+};
+
+struct OutputColumn {
+  std::string name;
+  Register reg;
+  Metadata metadata;
+  SourcePos pos;
+};
+
+struct Program {
+  std::uint32_t horizon = 12;
+  std::uint32_t register_count = 0;
+  std::vector<std::string> register_names;  // for listings: a name or "" for temporaries
+  std::vector<std::pair<Register, double>> constants;  // filled once per worker
+  Register month = kNoRegister;
+  std::vector<ParameterDraw> parameters;
+  Code start_code;     // once per block after parameters: initial values of prev()
+  Code hazard_code;    // months ≥ 2, before events move: sees month m − 1
+  std::vector<RegimeStep> regimes;
+  std::vector<SwitchStep> switches;
+  Code rate_code;      // after regimes and switches moved: sees month m
+  std::vector<ArrivalsStep> arrivals;
+  Code monthly_code;   // monthly formulas and aggregate series, month m
+  std::vector<Accumulator> accumulators;
+  std::vector<PrevLink> prev_links;
+  Code output_code;
+  std::vector<OutputColumn> outputs;
+
+  std::size_t instruction_count() const;
+  // A readable listing: each instruction with its source position.
+  std::string disassemble(const std::string& file) const;
+};
+
+// Compiles a model whose scenario overrides are already applied.
+Program compile_program(const Model& model);
+
+std::string_view to_string(OpCode op);
+
+}  // namespace riskcast

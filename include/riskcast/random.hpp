@@ -1,0 +1,77 @@
+// Counter-based random numbers: every draw is a pure function of
+// (seed, sample index, random slot, substream, draw number).
+#pragma once
+
+#include <Random123/philox.h>
+
+#include <cstdint>
+#include <limits>
+#include <string_view>
+
+namespace riskcast {
+
+// A stable id of one random quantity in a model, derived from its name
+// (see random_slot_for), so adding or reordering other entries never changes
+// its draws.
+using RandomSlot = std::uint32_t;
+
+// The id of the random quantity `role` of the model entry `name`:
+// 32-bit FNV-1a of "role:name". Roles in use: "parameter", "event",
+// "arrivals.size".
+RandomSlot random_slot_for(std::string_view role, std::string_view name);
+
+// Substreams split one slot's draws by time and burst: month m ∈ [0, 2^11)
+// and burst k ∈ [0, 2^13).
+inline constexpr std::uint32_t kMaxBurstsPerMonth = 1u << 13;
+constexpr std::uint32_t substream_of(std::uint32_t month, std::uint32_t burst = 0) {
+  return month | (burst << 11);
+}
+
+// One stream of random 64-bit words, addressed by its coordinates. The
+// counter is (draw/2, low 32 bits of the sample index, slot,
+// substream | high 8 bits of the sample index << 24) and the key is the
+// 64-bit seed, so sample indices up to 2^40 are distinct.
+//
+// Satisfies UniformRandomBitGenerator, so Boost.Random distributions can
+// consume it as their engine.
+class RandomStream {
+ public:
+  using result_type = std::uint64_t;
+  static constexpr result_type min() { return 0; }
+  static constexpr result_type max() { return std::numeric_limits<result_type>::max(); }
+
+  RandomStream(std::uint64_t seed, std::uint64_t sample, RandomSlot slot, std::uint32_t substream) {
+    key_ = {{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32)}};
+    counter_ = {{0u, static_cast<std::uint32_t>(sample), slot,
+                 substream | (static_cast<std::uint32_t>(sample >> 32) << 24)}};
+  }
+
+  result_type operator()() {
+    if (index_ == 2) {
+      block_ = philox_(counter_, key_);
+      ++counter_.v[0];
+      index_ = 0;
+    }
+    const std::uint64_t word = (static_cast<std::uint64_t>(block_.v[2 * index_ + 1]) << 32) | block_.v[2 * index_];
+    ++index_;
+    return word;
+  }
+
+  // A uniform double strictly inside (0, 1): the top 52 bits of a word,
+  // centred in their interval, so neither 0 nor 1 can occur.
+  double uniform() { return to_open_unit(operator()()); }
+
+  static constexpr double to_open_unit(std::uint64_t word) {
+    return static_cast<double>(word >> 12) * 0x1.0p-52 + 0x1.0p-53;
+  }
+
+ private:
+  using Philox = r123::Philox4x32;
+  Philox philox_;
+  Philox::ctr_type counter_;
+  Philox::key_type key_;
+  Philox::ctr_type block_{};
+  unsigned index_ = 2;
+};
+
+}  // namespace riskcast

@@ -1,0 +1,30 @@
+// Writers for run results: aligned table, CSV, JSON (riskcast.result/1), Markdown.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <ostream>
+#include <string_view>
+
+#include "riskcast/result.hpp"
+
+namespace riskcast {
+
+enum class Format { Table, Csv, Json, Markdown };
+
+std::optional<Format> parse_format(std::string_view name);
+// The format an --out file's extension implies (.json, .csv, .md), if any.
+std::optional<Format> format_for_path(std::string_view path);
+
+inline constexpr std::string_view kResultSchema = "riskcast.result/1";
+
+nlohmann::ordered_json to_json(const RunResult& result);
+void write_result(const RunResult& result, Format format, std::ostream& out);
+
+// A value for people: shares as percentages, large counts with k / M / B.
+std::string format_value(double value, const std::string& unit);
+
+// "P5", "P50", "P99.9"
+std::string percentile_label(double p);
+
+}  // namespace riskcast

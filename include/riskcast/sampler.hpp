@@ -1,0 +1,50 @@
+// Sampling a compiled program: blocks of samples on TBB threads, outputs
+// collected as columns. Bit-identical for any thread count and block size.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "riskcast/program.hpp"
+
+namespace riskcast {
+
+struct RunSettings {
+  std::uint64_t samples = 1'000'000;
+  std::uint64_t seed = 1;
+  unsigned threads = 0;            // 0: all hardware threads
+  std::size_t block_size = 256;    // samples evaluated together per instruction
+  std::uint64_t first_sample = 0;  // global index of the first sample (for split runs)
+  std::atomic<std::uint64_t>* progress = nullptr;  // samples done, if set
+};
+
+inline constexpr std::size_t kMaxBlockSize = 4096;
+
+// One column of values per output, in the program's output order.
+struct SampleColumns {
+  std::vector<std::string> names;
+  std::vector<std::vector<double>> values;
+};
+
+// A model that cannot be evaluated for some sample (a probability formula
+// outside [0, 1], an output that is not a finite number). Reports the
+// lowest sample index at which it happens, so the message is the same for
+// any thread count.
+class RunError : public std::runtime_error {
+ public:
+  RunError(SourcePos pos, std::string message) : std::runtime_error(message), pos_(pos) {}
+  SourcePos pos() const { return pos_; }
+
+ private:
+  SourcePos pos_;
+};
+
+// Bytes of memory a run keeps per sample: the output columns.
+std::size_t bytes_per_sample(const Program& program);
+
+SampleColumns sample_program(const Program& program, const RunSettings& settings);
+
+}  // namespace riskcast

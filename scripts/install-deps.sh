@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs the Debian packages riskcast builds with, skipping those present.
+# Not root: prints the exact apt-get line to run and exits 1.
+set -euo pipefail
+
+packages=(
+  cmake g++ make pkg-config
+  libtbb-dev
+  libboost-program-options-dev libboost-random-dev libboost-math-dev
+  libyaml-cpp-dev librandom123-dev nlohmann-json3-dev libfmt-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+)
+if [ "${RISKCAST_EXTRA_PACKAGES:-}" != "" ]; then
+  # shellcheck disable=SC2206
+  packages+=(${RISKCAST_EXTRA_PACKAGES})
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$p")
+  fi
+done
+
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "riskcast: missing packages; run as root:" >&2
+  echo "  apt-get update && apt-get install -y --no-install-recommends ${missing[*]}" >&2
+  exit 1
+fi
+
+echo "riskcast: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

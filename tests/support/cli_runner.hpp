@@ -1,0 +1,36 @@
+// Runs the real riskcast binary for end-to-end tests.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace riskcast::testing {
+
+struct CommandResult {
+  int exit_status = -1;
+  std::string out;  // stdout
+  std::string err;  // stderr
+};
+
+// Runs build/bin/riskcast with `args` (no shell), capturing both streams.
+CommandResult run_riskcast(const std::vector<std::string>& args);
+
+// Path of a file in the source tree, e.g. source_path("bench/models/reference.yaml").
+std::string source_path(const std::string& relative);
+
+// A fresh temporary directory, removed with the object.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+  // Writes `text` to path()/name and returns the full path.
+  std::string write(const std::string& name, const std::string& text) const;
+
+ private:
+  std::string path_;
+};
+
+}  // namespace riskcast::testing
