@@ -106,7 +106,7 @@ class Compiler {
 
   void compile_event(const Event& ev, Register state) {
     if (const auto* r = std::get_if<Regime>(&ev.definition)) {
-      RegimeStep step{ev.name, state, r->initial, {}, {}, r->fixed_state, random_slot_for("event", ev.name)};
+      RegimeStep step{ev.name, r->states, state, r->initial, {}, {}, r->fixed_state, random_slot_for("event", ev.name)};
       const std::size_t n = r->states.size();
       step.moves.assign(n, std::vector<Register>(n, kNoRegister));
       step.move_pos.assign(n, std::vector<SourcePos>(n));

@@ -1,13 +1,70 @@
 #include "riskcast/draw.hpp"
 
 #include <boost/math/distributions/normal.hpp>
-#include <boost/random/beta_distribution.hpp>
-#include <boost/random/gamma_distribution.hpp>
 #include <boost/random/normal_distribution.hpp>
 #include <boost/random/poisson_distribution.hpp>
 #include <cmath>
 
 namespace riskcast {
+
+std::uint32_t poisson_by_inversion(double lambda, double exp_minus_lambda, double u) {
+  if (lambda <= 0.0) return 0;
+  double p = exp_minus_lambda;
+  double cumulative = p;
+  std::uint32_t k = 0;
+  while (u > cumulative) {
+    ++k;
+    p *= lambda / k;
+    // Past the mode, once terms fall below double precision the CDF has
+    // reached 1 as far as rounding allows; stop there.
+    if (k > lambda && p < 1e-17) break;
+    cumulative += p;
+  }
+  return k;
+}
+
+namespace {
+
+template <typename Stream>
+std::uint32_t poisson_count(double lambda, double exp_minus_lambda, Stream& stream) {
+  if (lambda <= 0.0) return 0;
+  if (lambda < 30.0) return poisson_by_inversion(lambda, exp_minus_lambda, stream.uniform());
+  return static_cast<std::uint32_t>(
+      std::min<long long>(boost::random::poisson_distribution<long long, double>(lambda)(stream), 0xffffffffLL));
+}
+
+}  // namespace
+
+
+GammaShape::GammaShape(double shape) {
+  boosted_ = shape < 1.0;
+  const double a = boosted_ ? shape + 1.0 : shape;
+  d_ = a - 1.0 / 3.0;
+  c_ = 1.0 / std::sqrt(9.0 * d_);
+  inverse_shape_ = 1.0 / shape;
+}
+
+template <typename Stream>
+double GammaShape::operator()(Stream& stream) const {
+  boost::random::normal_distribution<double> normal;
+  double result;
+  while (true) {
+    double x, v;
+    do {
+      x = normal(stream);
+      v = 1.0 + c_ * x;
+    } while (v <= 0.0);
+    v = v * v * v;
+    const double u = stream.uniform();
+    const double x2 = x * x;
+    if (u < 1.0 - 0.0331 * x2 * x2 || std::log(u) < 0.5 * x2 + d_ * (1.0 - v + std::log(v))) {
+      result = d_ * v;
+      break;
+    }
+  }
+  if (boosted_) result *= std::pow(stream.uniform(), inverse_shape_);
+  return result;
+}
 
 Sampler::Sampler(const Distribution& d) : distribution_(d) {
   const auto& args = d.args;
@@ -30,8 +87,18 @@ Sampler::Sampler(const Distribution& d) : distribution_(d) {
       b_ = d.log_sigma();
       break;
     case DistributionKind::Pert:
-      a_ = d.pert_alpha();
-      b_ = d.pert_beta();
+      gamma_a_ = GammaShape(d.pert_alpha());
+      gamma_b_ = GammaShape(d.pert_beta());
+      break;
+    case DistributionKind::Beta:
+      gamma_a_ = GammaShape(args[0]);
+      gamma_b_ = GammaShape(args[1]);
+      break;
+    case DistributionKind::Gamma:
+      gamma_a_ = GammaShape(args[0]);
+      break;
+    case DistributionKind::Poisson:
+      a_ = args[0] < 30.0 ? std::exp(-args[0]) : 0.0;
       break;
     case DistributionKind::Discrete: {
       double total = 0.0;
@@ -42,61 +109,90 @@ Sampler::Sampler(const Distribution& d) : distribution_(d) {
   }
 }
 
-double Sampler::operator()(RandomStream& stream) const {
+bool Sampler::single_uniform() const {
+  switch (distribution_.kind) {
+    case DistributionKind::Uniform:
+    case DistributionKind::Triangular:
+    case DistributionKind::TruncatedNormal:
+    case DistributionKind::Bernoulli:
+    case DistributionKind::Discrete: return true;
+    case DistributionKind::Poisson: return distribution_.args[0] < 30.0;
+    default: return false;
+  }
+}
+
+double Sampler::from_uniform(double u) const {
   const auto& args = distribution_.args;
   switch (distribution_.kind) {
-    case DistributionKind::Constant: return args[0];
-    case DistributionKind::Uniform: return args[0] + (args[1] - args[0]) * stream.uniform();
-    case DistributionKind::Triangular: {
-      const double u = stream.uniform();
+    case DistributionKind::Uniform: return args[0] + (args[1] - args[0]) * u;
+    case DistributionKind::Triangular:
       if (u < d_) return a_ + std::sqrt(u * (b_ - a_) * (c_ - a_));
       return b_ - std::sqrt((1.0 - u) * (b_ - a_) * (b_ - c_));
-    }
-    case DistributionKind::Pert:
-      return args[0] + (args[2] - args[0]) * boost::random::beta_distribution<double>(a_, b_)(stream);
-    case DistributionKind::Normal: return boost::random::normal_distribution<double>(args[0], args[1])(stream);
     case DistributionKind::TruncatedNormal: {
       boost::math::normal_distribution<double> n(args[0], args[1]);
-      const double x = boost::math::quantile(n, a_ + (b_ - a_) * stream.uniform());
-      return std::clamp(x, args[2], args[3]);
+      return std::clamp(boost::math::quantile(n, a_ + (b_ - a_) * u), args[2], args[3]);
     }
-    case DistributionKind::Lognormal:
-    case DistributionKind::LognormalCi90:
-      return std::exp(boost::random::normal_distribution<double>(a_, b_)(stream));
-    case DistributionKind::Beta: return boost::random::beta_distribution<double>(args[0], args[1])(stream);
-    case DistributionKind::Gamma: return boost::random::gamma_distribution<double>(args[0], args[1])(stream);
-    case DistributionKind::Bernoulli: return stream.uniform() < args[0] ? 1.0 : 0.0;
-    case DistributionKind::Discrete: {
-      const double u = stream.uniform();
+    case DistributionKind::Bernoulli: return u < args[0] ? 1.0 : 0.0;
+    case DistributionKind::Discrete:
       for (std::size_t i = 0; i + 1 < cumulative_.size(); ++i)
         if (u < cumulative_[i]) return distribution_.values[i];
       return distribution_.values.back();
-    }
-    case DistributionKind::Poisson: return draw_poisson(args[0], stream);
+    case DistributionKind::Poisson: return poisson_by_inversion(args[0], a_, u);
+    default: return 0.0;
   }
-  return 0.0;
+}
+
+template <typename Stream>
+double Sampler::draw(Stream& stream) const {
+  const auto& args = distribution_.args;
+  if (single_uniform()) return from_uniform(stream.uniform());
+  switch (distribution_.kind) {
+    case DistributionKind::Constant: return args[0];
+    case DistributionKind::Pert: {
+      const double x = gamma_a_(stream), y = gamma_b_(stream);
+      return args[0] + (args[2] - args[0]) * (x / (x + y));
+    }
+    case DistributionKind::Normal: return boost::random::normal_distribution<double>(args[0], args[1])(stream);
+    case DistributionKind::Lognormal:
+    case DistributionKind::LognormalCi90:
+      return std::exp(boost::random::normal_distribution<double>(a_, b_)(stream));
+    case DistributionKind::Beta: {
+      const double x = gamma_a_(stream), y = gamma_b_(stream);
+      return x / (x + y);
+    }
+    case DistributionKind::Gamma: return args[1] * gamma_a_(stream);
+    case DistributionKind::Poisson: return poisson_count(args[0], a_, stream);
+    default: return 0.0;
+  }
+}
+
+template double Sampler::draw<RandomStream>(RandomStream&) const;
+template double Sampler::draw<BufferedStream>(BufferedStream&) const;
+
+void Sampler::fill(std::uint64_t seed, RandomSlot slot, std::uint64_t first_sample, std::size_t n, double* out,
+                   std::uint64_t* scratch) const {
+  if (distribution_.kind == DistributionKind::Constant) {
+    std::fill_n(out, n, distribution_.args[0]);
+    return;
+  }
+  if (single_uniform()) {
+    fill_uniforms(seed, slot, 0, first_sample, n, 0, 1, out, n);
+    for (std::size_t i = 0; i < n; ++i) out[i] = from_uniform(out[i]);
+    return;
+  }
+  fill_words(seed, slot, 0, first_sample, n, 0, kBufferedWords, scratch, n);
+  for (std::size_t i = 0; i < n; ++i) {
+    BufferedStream stream(scratch + i, n, kBufferedWords, seed, first_sample + i, slot, 0);
+    out[i] = draw(stream);
+  }
 }
 
 std::uint32_t draw_poisson(double lambda, RandomStream& stream) {
-  if (lambda <= 0.0) return 0;
-  if (lambda < 30.0) {
-    // Inversion: walk the CDF from 0 until it passes u.
-    const double u = stream.uniform();
-    double p = std::exp(-lambda);
-    double cumulative = p;
-    std::uint32_t k = 0;
-    while (u > cumulative) {
-      ++k;
-      p *= lambda / k;
-      // Past the mode, once terms fall below double precision the CDF has
-      // reached 1 as far as rounding allows; stop there.
-      if (k > lambda && p < 1e-17) break;
-      cumulative += p;
-    }
-    return k;
-  }
-  return static_cast<std::uint32_t>(
-      std::min<long long>(boost::random::poisson_distribution<long long, double>(lambda)(stream), 0xffffffffLL));
+  return poisson_count(lambda, lambda < 30.0 ? std::exp(-lambda) : 0.0, stream);
+}
+
+std::uint32_t draw_poisson(double lambda, double exp_minus_lambda, RandomStream& stream) {
+  return poisson_count(lambda, exp_minus_lambda, stream);
 }
 
 }  // namespace riskcast

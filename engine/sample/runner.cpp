@@ -21,6 +21,9 @@ struct FoundError {
   std::string message;
 };
 
+// Months of event uniforms drawn per bulk refill.
+constexpr std::uint32_t kEventChunk = 16;
+
 class Worker {
  public:
   Worker(const Program& program, const RunSettings& settings)
@@ -28,6 +31,9 @@ class Worker {
     for (auto [reg, value] : program.constants) std::fill_n(R(reg), block_, value);
     for (const auto& d : program.parameters) parameter_samplers_.emplace_back(d.distribution);
     for (const auto& a : program.arrivals) size_samplers_.emplace_back(a.size);
+    scratch_.resize(Sampler::kBufferedWords * block_);
+    event_uniforms_.resize((program.regimes.size() + program.switches.size() + program.arrivals.size()) * kEventChunk *
+                           block_);
   }
 
   // Evaluates samples [first, first + n) and writes their outputs.
@@ -35,15 +41,8 @@ class Worker {
     n_ = n;
     first_ = first;
     const std::uint64_t seed = settings_.seed;
-    for (std::size_t i = 0; i < p_.parameters.size(); ++i) {
-      double* out = R(p_.parameters[i].reg);
-      const RandomSlot slot = p_.parameters[i].slot;
-      const Sampler& sampler = parameter_samplers_[i];
-      for (std::size_t lane = 0; lane < n; ++lane) {
-        RandomStream stream(seed, first + lane, slot, 0);
-        out[lane] = sampler(stream);
-      }
-    }
+    for (std::size_t i = 0; i < p_.parameters.size(); ++i)
+      parameter_samplers_[i].fill(seed, p_.parameters[i].slot, first, n, R(p_.parameters[i].reg), scratch_.data());
     for (const Accumulator& a : p_.accumulators) {
       double start = a.kind == AggregateKind::Min ? INFINITY : a.kind == AggregateKind::Max ? -INFINITY : 0.0;
       std::fill_n(R(a.acc), n, start);
@@ -52,12 +51,15 @@ class Worker {
     for (const PrevLink& l : p_.prev_links) std::copy_n(R(l.initial), n, R(l.reg));
 
     for (std::uint32_t m = 1; m <= p_.horizon; ++m) {
+      if ((m - 1) % kEventChunk == 0) draw_event_uniforms(m);
       std::fill_n(R(p_.month), n, static_cast<double>(m));
       if (m > 1) execute(p_.hazard_code);
-      for (const RegimeStep& r : p_.regimes) step_regime(r, m);
-      for (const SwitchStep& s : p_.switches) step_switch(s, m);
+      std::size_t e = 0;
+      for (const RegimeStep& r : p_.regimes) step_regime(r, m, uniforms(e++, m));
+      for (const SwitchStep& s : p_.switches) step_switch(s, m, uniforms(e++, m));
       execute(p_.rate_code);
-      for (std::size_t i = 0; i < p_.arrivals.size(); ++i) step_arrivals(p_.arrivals[i], size_samplers_[i], m);
+      for (std::size_t i = 0; i < p_.arrivals.size(); ++i)
+        step_arrivals(p_.arrivals[i], size_samplers_[i], m, uniforms(e++, m));
       execute(p_.monthly_code);
       for (const Accumulator& a : p_.accumulators) accumulate(a, m);
       for (const PrevLink& l : p_.prev_links) std::copy_n(R(l.source), n, R(l.reg));
@@ -80,19 +82,42 @@ class Worker {
   std::optional<FoundError> error;
 
  private:
+  // Every event draws one uniform a month: draw m − 1 of its stream
+  // (sample, slot, substream 0). Drawn in bulk, kEventChunk months at a time.
+  void draw_event_uniforms(std::uint32_t first_month) {
+    const std::uint32_t count = std::min(kEventChunk, p_.horizon - first_month + 1);
+    std::size_t e = 0;
+    auto fill = [&](RandomSlot slot, bool fixed) {
+      if (!fixed)
+        fill_uniforms(settings_.seed, slot, 0, first_, n_, first_month - 1, count,
+                      event_uniforms_.data() + e * kEventChunk * block_, block_);
+      ++e;
+    };
+    for (const RegimeStep& r : p_.regimes) fill(r.slot, r.fixed_state.has_value());
+    for (const SwitchStep& s : p_.switches) fill(s.slot, s.fixed_on_from.has_value());
+    for (const ArrivalsStep& a : p_.arrivals) fill(a.count_slot, false);
+  }
+
+  const double* uniforms(std::size_t event, std::uint32_t month) const {
+    return event_uniforms_.data() + (event * kEventChunk + (month - 1) % kEventChunk) * block_;
+  }
+
   double* R(Register r) { return regs_.data() + static_cast<std::size_t>(r) * block_; }
 
   void record(std::uint64_t sample, SourcePos pos, std::string message) {
     if (!error || sample < error->sample) error = FoundError{sample, pos, std::move(message)};
   }
 
-  bool check_probability(double p, std::uint64_t sample, SourcePos pos, std::string_view what) {
-    if (p >= 0.0 && p <= 1.0) return true;
-    record(sample, pos, fmt::format("{} evaluated to {} in sample {}, outside [0, 1]", what, p, sample));
+  // `describe` runs only on failure: formatting in the hot loop would cost more than sampling.
+  template <typename Describe>
+  bool check_probability(double p, std::uint64_t sample, SourcePos pos, Describe&& describe) {
+    if (p >= 0.0 && p <= 1.0) [[likely]]
+      return true;
+    record(sample, pos, fmt::format("{} evaluated to {} in sample {}, outside [0, 1]", describe(), p, sample));
     return false;
   }
 
-  void step_regime(const RegimeStep& r, std::uint32_t m) {
+  void step_regime(const RegimeStep& r, std::uint32_t m, const double* uniform) {
     double* state = R(r.state);
     if (r.fixed_state) {
       std::fill_n(state, n_, static_cast<double>(*r.fixed_state));
@@ -101,7 +126,7 @@ class Worker {
     const std::size_t states = r.initial.size();
     for (std::size_t lane = 0; lane < n_; ++lane) {
       const std::uint64_t sample = first_ + lane;
-      const double u = RandomStream(settings_.seed, sample, r.slot, substream_of(m)).uniform();
+      const double u = uniform[lane];
       if (m == 1) {
         double cumulative = 0.0;
         std::size_t chosen = states - 1;
@@ -123,8 +148,9 @@ class Worker {
         const Register reg = r.moves[from][to];
         if (reg == kNoRegister) continue;
         const double p = R(reg)[lane];
-        ok &= check_probability(p, sample, r.move_pos[from][to],
-                                fmt::format("transition probability of `{}` in month {}", r.name, m));
+        ok &= check_probability(p, sample, r.move_pos[from][to], [&] {
+          return fmt::format("transition probability {} → {} of `{}` in month {}", r.states[from], r.states[to], r.name, m);
+        });
         const double before = cumulative;
         cumulative += p;
         if (chosen == from && u >= before && u < cumulative) chosen = to;
@@ -138,7 +164,7 @@ class Worker {
     }
   }
 
-  void step_switch(const SwitchStep& s, std::uint32_t m) {
+  void step_switch(const SwitchStep& s, std::uint32_t m, const double* uniform) {
     double* state = R(s.state);
     if (s.fixed_on_from) {
       std::fill_n(state, n_, m >= *s.fixed_on_from ? 1.0 : 0.0);
@@ -148,24 +174,25 @@ class Worker {
     const double* off = m > 1 ? R(s.off_hazard) : nullptr;
     for (std::size_t lane = 0; lane < n_; ++lane) {
       const std::uint64_t sample = first_ + lane;
-      const double u = RandomStream(settings_.seed, sample, s.slot, substream_of(m)).uniform();
+      const double u = uniform[lane];
       if (m == 1) {
         state[lane] = u < s.initial ? 1.0 : 0.0;
         continue;
       }
       if (state[lane] == 0.0) {
-        if (check_probability(on[lane], sample, s.on_pos, fmt::format("hazard of `{}` turning on", s.name)))
+        if (check_probability(on[lane], sample, s.on_pos, [&] { return fmt::format("hazard of `{}` turning on", s.name); }))
           state[lane] = u < on[lane] ? 1.0 : 0.0;
       } else {
-        if (check_probability(off[lane], sample, s.off_pos, fmt::format("hazard of `{}` turning off", s.name)))
+        if (check_probability(off[lane], sample, s.off_pos, [&] { return fmt::format("hazard of `{}` turning off", s.name); }))
           state[lane] = u < off[lane] ? 0.0 : 1.0;
       }
     }
   }
 
-  void step_arrivals(const ArrivalsStep& a, const Sampler& size, std::uint32_t m) {
+  void step_arrivals(const ArrivalsStep& a, const Sampler& size, std::uint32_t m, const double* uniform) {
     double* total = R(a.total);
     const double* rate = R(a.rate);
+    double cached_lambda = -1.0, cached_exp = 0.0;
     for (std::size_t lane = 0; lane < n_; ++lane) {
       const std::uint64_t sample = first_ + lane;
       const double lambda = rate[lane];
@@ -176,8 +203,19 @@ class Worker {
         total[lane] = 0.0;
         continue;
       }
-      RandomStream count_stream(settings_.seed, sample, a.count_slot, substream_of(m));
-      const std::uint32_t count = draw_poisson(lambda, count_stream);
+      if (lambda != cached_lambda) {  // rates are often the same in every lane
+        cached_lambda = lambda;
+        cached_exp = lambda < 30.0 ? std::exp(-lambda) : 0.0;
+      }
+      // Small rates invert the month's uniform; large ones use Boost's PTRS
+      // on a stream of their own.
+      std::uint32_t count;
+      if (lambda < 30.0) {
+        count = poisson_by_inversion(lambda, cached_exp, uniform[lane]);
+      } else {
+        RandomStream stream(settings_.seed, sample, a.count_slot, substream_of(m));
+        count = draw_poisson(lambda, 0.0, stream);
+      }
       if (count >= kMaxBurstsPerMonth) {
         record(sample, a.rate_pos,
                fmt::format("`{}` drew {} bursts in one month (sample {}); at most {} are supported", a.name, count,
@@ -262,6 +300,8 @@ class Worker {
   std::size_t block_;
   std::vector<double> regs_;
   std::vector<Sampler> parameter_samplers_, size_samplers_;
+  std::vector<double> event_uniforms_;  // [event][month in chunk][lane]
+  std::vector<std::uint64_t> scratch_;  // random words for Sampler::fill
   std::size_t n_ = 0;
   std::uint64_t first_ = 0;
 };

@@ -14,21 +14,59 @@ namespace riskcast {
 //   uniform, triangular, bernoulli, discrete: inversion of one uniform;
 //   normal, lognormal: Boost.Random's ziggurat normal;
 //   truncated_normal: inversion of the normal CDF on [Φ(lo), Φ(hi)];
-//   beta, pert: Boost.Random's beta (two gammas); gamma: Boost.Random;
+//   gamma: Marsaglia & Tsang (2000) squeeze–rejection on Boost's normal,
+//          with the u^(1/shape) boost for shape < 1;
+//   beta, pert: X / (X + Y) for X ~ gamma(α), Y ~ gamma(β);
 //   poisson: inversion of one uniform for λ < 30, Boost.Random above.
+// All methods are exact (no approximation beyond floating point).
+
+// Constants of Marsaglia & Tsang's method for one gamma shape.
+class GammaShape {
+ public:
+  explicit GammaShape(double shape = 1.0);
+  template <typename Stream>
+  double operator()(Stream& stream) const;  // a gamma(shape, 1) draw
+
+ private:
+  double d_, c_, inverse_shape_;
+  bool boosted_;  // shape < 1: draw gamma(shape + 1) · u^(1/shape)
+};
+
 class Sampler {
  public:
   explicit Sampler(const Distribution& distribution);
-  double operator()(RandomStream& stream) const;
+  double operator()(RandomStream& stream) const { return draw(stream); }
+  double operator()(BufferedStream& stream) const { return draw(stream); }
   const Distribution& distribution() const { return distribution_; }
 
+  // Draws for samples [first_sample, first_sample + n) of stream
+  // (seed, sample, slot, substream 0) into out[0 … n): the same values as
+  // calling operator() with one RandomStream per sample, computed in bulk.
+  // `scratch` holds kBufferedWords · n words.
+  void fill(std::uint64_t seed, RandomSlot slot, std::uint64_t first_sample, std::size_t n, double* out,
+            std::uint64_t* scratch) const;
+  static constexpr std::uint32_t kBufferedWords = 4;
+
  private:
+  template <typename Stream>
+  double draw(Stream& stream) const;
+  double from_uniform(double u) const;  // kinds drawn by inverting one uniform
+  bool single_uniform() const;
+
   Distribution distribution_;
   double a_ = 0, b_ = 0, c_ = 0, d_ = 0;  // kind-specific constants
   std::vector<double> cumulative_;       // Discrete
+  GammaShape gamma_a_, gamma_b_;         // Gamma, Beta, Pert
 };
+
+// Poisson count by inversion of the uniform u (meant for λ < 30, where the
+// walk up the CDF is short), given exp(−λ).
+std::uint32_t poisson_by_inversion(double lambda, double exp_minus_lambda, double u);
 
 // A Poisson count by inversion (λ < 30) or Boost.Random's PTRS (λ ≥ 30).
 std::uint32_t draw_poisson(double lambda, RandomStream& stream);
+// The same, with exp(−λ) already computed (callers drawing many counts at
+// one rate skip the exponential).
+std::uint32_t draw_poisson(double lambda, double exp_minus_lambda, RandomStream& stream);
 
 }  // namespace riskcast

@@ -43,6 +43,7 @@ struct ParameterDraw {
 
 struct RegimeStep {
   std::string name;
+  std::vector<std::string> states;
   Register state;
   std::vector<double> initial;              // per state
   std::vector<std::vector<Register>> moves;  // [from][to]: probability register or kNoRegister

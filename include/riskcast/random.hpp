@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <string_view>
 
 namespace riskcast {
@@ -40,9 +41,12 @@ class RandomStream {
   static constexpr result_type min() { return 0; }
   static constexpr result_type max() { return std::numeric_limits<result_type>::max(); }
 
-  RandomStream(std::uint64_t seed, std::uint64_t sample, RandomSlot slot, std::uint32_t substream) {
+  // `first_draw` (even) skips the stream's first draws: a stream that
+  // starts at draw k yields exactly draws k, k + 1, … of the full stream.
+  RandomStream(std::uint64_t seed, std::uint64_t sample, RandomSlot slot, std::uint32_t substream,
+               std::uint32_t first_draw = 0) {
     key_ = {{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32)}};
-    counter_ = {{0u, static_cast<std::uint32_t>(sample), slot,
+    counter_ = {{first_draw / 2, static_cast<std::uint32_t>(sample), slot,
                  substream | (static_cast<std::uint32_t>(sample >> 32) << 24)}};
   }
 
@@ -73,5 +77,58 @@ class RandomStream {
   Philox::ctr_type block_{};
   unsigned index_ = 2;
 };
+
+// Bulk form of RandomStream::operator(): words number first_draw …
+// first_draw + count − 1 of stream (seed, s, slot, substream) for each
+// sample s in [first_sample, first_sample + lanes), written to
+// out[(d − first_draw) · stride + (s − first_sample)]. `first_draw` must be
+// even (words come in pairs from one Philox block).
+void fill_words(std::uint64_t seed, RandomSlot slot, std::uint32_t substream, std::uint64_t first_sample,
+                std::size_t lanes, std::uint32_t first_draw, std::uint32_t count, std::uint64_t* out,
+                std::size_t stride);
+
+// A stream that serves its first words from a bulk-filled buffer and
+// continues with a RandomStream when they run out: the same words as a
+// RandomStream of the same address, cheaper when most draws need few words.
+class BufferedStream {
+ public:
+  using result_type = std::uint64_t;
+  static constexpr result_type min() { return 0; }
+  static constexpr result_type max() { return std::numeric_limits<result_type>::max(); }
+
+  // words[i · stride] is word i, for i < buffered (even).
+  BufferedStream(const std::uint64_t* words, std::size_t stride, std::uint32_t buffered, std::uint64_t seed,
+                 std::uint64_t sample, RandomSlot slot, std::uint32_t substream)
+      : words_(words), stride_(stride), buffered_(buffered), seed_(seed), sample_(sample), slot_(slot),
+        substream_(substream) {}
+
+  result_type operator()() {
+    if (next_ < buffered_) return words_[next_++ * stride_];
+    if (next_ == buffered_) {
+      rest_.emplace(seed_, sample_, slot_, substream_, buffered_);
+      ++next_;
+    }
+    return (*rest_)();
+  }
+  double uniform() { return RandomStream::to_open_unit(operator()()); }
+
+ private:
+  const std::uint64_t* words_;
+  std::size_t stride_;
+  std::uint32_t buffered_, next_ = 0;
+  std::uint64_t seed_, sample_;
+  RandomSlot slot_;
+  std::uint32_t substream_;
+  std::optional<RandomStream> rest_;
+};
+
+// Bulk form of RandomStream::uniform(): for each sample s in
+// [first_sample, first_sample + lanes) and each draw d in
+// [first_draw, first_draw + count), writes the d-th uniform of stream
+// (seed, s, slot, substream) to out[(d − first_draw) · stride + (s − first_sample)].
+// Bit-identical to drawing one by one; `first_draw` must be even (draws
+// come in pairs from one Philox block).
+void fill_uniforms(std::uint64_t seed, RandomSlot slot, std::uint32_t substream, std::uint64_t first_sample,
+                   std::size_t lanes, std::uint32_t first_draw, std::uint32_t count, double* out, std::size_t stride);
 
 }  // namespace riskcast
