@@ -29,7 +29,7 @@ std::optional<double> apply_math_function(std::string_view name, const std::vect
   const std::size_t n = args.size();
   if ((name == "min" || name == "max") && n >= 2) {
     double r = args[0];
-    for (std::size_t i = 1; i < n; ++i) r = name == "min" ? std::fmin(r, args[i]) : std::fmax(r, args[i]);
+    for (std::size_t i = 1; i < n; ++i) r = name == "min" ? min_value(r, args[i]) : max_value(r, args[i]);
     return r;
   }
   if (n == 1) {
@@ -42,7 +42,7 @@ std::optional<double> apply_math_function(std::string_view name, const std::vect
     if (name == "pow") return std::pow(args[0], args[1]);
     if (name == "ratio") return args[1] == 0.0 ? 0.0 : args[0] / args[1];
   }
-  if (n == 3 && name == "clamp") return std::fmin(std::fmax(args[0], args[1]), args[2]);
+  if (n == 3 && name == "clamp") return min_value(max_value(args[0], args[1]), args[2]);
   return std::nullopt;
 }
 

@@ -95,8 +95,11 @@ void write_table(const RunResult& r, std::ostream& out) {
       out << line << '\n';
     }
   }
-  out << fmt::format("\nshares in %, CI half-widths in percentage points; percentiles: type 7; "
-                     "CIs: 95 % order-statistic intervals\n");
+  bool any_share = false;
+  for (const ScenarioResult& s : r.scenarios)
+    for (const OutputResult& o : s.outputs) any_share |= is_share_unit(o.metadata.unit);
+  out << fmt::format("\n±: half-width of the 95 % Monte Carlo confidence interval{}\n",
+                     any_share ? " (shares: in percentage points)" : "");
 }
 
 std::string csv_field(const std::string& s) {

@@ -156,9 +156,11 @@ class Worker {
         if (chosen == from && u >= before && u < cumulative) chosen = to;
       }
       if (ok && cumulative > 1.0 + 1e-9) {
-        record(sample, r.move_pos[from][0].line ? r.move_pos[from][0] : SourcePos{},
-               fmt::format("transition probabilities out of a state of `{}` sum to {} in sample {}, month {}", r.name,
-                           cumulative, sample, m));
+        SourcePos pos;  // the row's first formula
+        for (std::size_t to = 0; to < states && pos.line == 0; ++to) pos = r.move_pos[from][to];
+        record(sample, pos,
+               fmt::format("transition probabilities of `{}` out of `{}` sum to {} in sample {}, month {}", r.name,
+                           r.states[from], cumulative, sample, m));
       }
       state[lane] = static_cast<double>(chosen);
     }
@@ -241,10 +243,10 @@ class Worker {
         for (std::size_t i = 0; i < n_; ++i) acc[i] += s[i];
         break;
       case AggregateKind::Min:
-        for (std::size_t i = 0; i < n_; ++i) acc[i] = std::fmin(acc[i], s[i]);
+        for (std::size_t i = 0; i < n_; ++i) acc[i] = min_value(acc[i], s[i]);
         break;
       case AggregateKind::Max:
-        for (std::size_t i = 0; i < n_; ++i) acc[i] = std::fmax(acc[i], s[i]);
+        for (std::size_t i = 0; i < n_; ++i) acc[i] = max_value(acc[i], s[i]);
         break;
       case AggregateKind::Last:
         if (m == a.to) std::copy_n(s, n_, acc);
@@ -281,15 +283,15 @@ class Worker {
           for (std::size_t i = 0; i < n; ++i) d[i] = (a[i] != 0.0 || b[i] != 0.0) ? 1.0 : 0.0;
           break;
         case OpCode::Select: for (std::size_t i = 0; i < n; ++i) d[i] = a[i] != 0.0 ? b[i] : c[i]; break;
-        case OpCode::Min: for (std::size_t i = 0; i < n; ++i) d[i] = std::fmin(a[i], b[i]); break;
-        case OpCode::Max: for (std::size_t i = 0; i < n; ++i) d[i] = std::fmax(a[i], b[i]); break;
+        case OpCode::Min: for (std::size_t i = 0; i < n; ++i) d[i] = min_value(a[i], b[i]); break;
+        case OpCode::Max: for (std::size_t i = 0; i < n; ++i) d[i] = max_value(a[i], b[i]); break;
         case OpCode::Abs: for (std::size_t i = 0; i < n; ++i) d[i] = std::fabs(a[i]); break;
         case OpCode::Exp: for (std::size_t i = 0; i < n; ++i) d[i] = std::exp(a[i]); break;
         case OpCode::Log: for (std::size_t i = 0; i < n; ++i) d[i] = std::log(a[i]); break;
         case OpCode::Sqrt: for (std::size_t i = 0; i < n; ++i) d[i] = std::sqrt(a[i]); break;
         case OpCode::Ratio: for (std::size_t i = 0; i < n; ++i) d[i] = b[i] == 0.0 ? 0.0 : a[i] / b[i]; break;
         case OpCode::Clamp:
-          for (std::size_t i = 0; i < n; ++i) d[i] = std::fmin(std::fmax(a[i], b[i]), c[i]);
+          for (std::size_t i = 0; i < n; ++i) d[i] = min_value(max_value(a[i], b[i]), c[i]);
           break;
       }
     }

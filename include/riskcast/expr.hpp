@@ -80,6 +80,11 @@ std::optional<double> constant_value(const Expr& expr);
 // constant folding and the compiler so both agree on every function.
 std::optional<double> apply_math_function(std::string_view name, const std::vector<double>& args);
 
+// min and max of two values that propagate NaN (std::fmin would hide it,
+// and a NaN must reach the output check). Branch-free, so loops vectorise.
+inline double min_value(double a, double b) { return a < b ? a : (b <= a ? b : a + b); }
+inline double max_value(double a, double b) { return a > b ? a : (b >= a ? b : a + b); }
+
 // Applies a binary or unary operator to numbers, exactly as the evaluator does.
 double apply_binary(BinaryOp op, double a, double b);
 double apply_unary(UnaryOp op, double a);

@@ -1,0 +1,84 @@
+// The engine end to end, its instruction throughput, percentile selection,
+// and the hand-written yardstick.
+#include <benchmark/benchmark.h>
+#include <tbb/task_arena.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "handwritten_reference.hpp"
+#include "riskcast/model_loader.hpp"
+#include "riskcast/program.hpp"
+#include "riskcast/random.hpp"
+#include "riskcast/run.hpp"
+#include "riskcast/statistics.hpp"
+
+namespace riskcast {
+namespace {
+
+constexpr std::uint64_t kEndToEndSamples = 200'000;
+
+const Model& reference_model() {
+  static const Model model = load_model_file(RISKCAST_SOURCE_DIR "/bench/models/reference.yaml");
+  return model;
+}
+
+int all_threads() { return tbb::this_task_arena::max_concurrency(); }
+
+// R1 end to end: sampling, statistics (percentiles and their intervals).
+void BM_EngineReference(benchmark::State& state) {
+  RunRequest request;
+  request.settings.samples = kEndToEndSamples;
+  request.settings.threads = static_cast<unsigned>(state.range(0));
+  for (auto _ : state) benchmark::DoNotOptimize(run_model(reference_model(), request));
+  state.SetItemsProcessed(state.iterations() * kEndToEndSamples);
+  state.counters["threads"] = static_cast<double>(state.range(0));
+}
+BENCHMARK(BM_EngineReference)->Arg(1)->Arg(all_threads())->Unit(benchmark::kMillisecond)->UseRealTime();
+
+void BM_HandwrittenReference(benchmark::State& state) {
+  for (auto _ : state)
+    benchmark::DoNotOptimize(bench::run_handwritten_reference(kEndToEndSamples, 1, static_cast<int>(state.range(0))));
+  state.SetItemsProcessed(state.iterations() * kEndToEndSamples);
+  state.counters["threads"] = static_cast<double>(state.range(0));
+}
+BENCHMARK(BM_HandwrittenReference)->Arg(1)->Arg(all_threads())->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// Program instructions per second: a formula-heavy model with no events,
+// so nearly all time is instruction evaluation.
+void BM_ProgramInstructions(benchmark::State& state) {
+  std::string text = "horizon: 12\nparameters:\n  a: uniform(1, 2)\n  b: uniform(2, 3)\nmonthly:\n  x0: a * month\n";
+  for (int i = 1; i < 40; ++i)
+    text += "  x" + std::to_string(i) + ": min(x" + std::to_string(i - 1) + " * b + a, prev(x" + std::to_string(i) +
+            ", 0) + 1) / (1 + a)\n";
+  text += "outputs:\n  y: sum(x39)\n";
+  const Model model = load_model_text(text, "instructions.yaml");
+  const Program program = compile_program(model);
+  RunSettings settings;
+  settings.samples = 50'000;
+  settings.threads = 1;
+  for (auto _ : state) benchmark::DoNotOptimize(sample_program(program, settings));
+  const double per_sample = static_cast<double>(program.monthly_code.size()) * program.horizon;
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * settings.samples * per_sample));
+  state.counters["instructions/sample"] = per_sample;
+}
+BENCHMARK(BM_ProgramInstructions)->Unit(benchmark::kMillisecond);
+
+// Percentiles (9, each with its interval) of 1e7 samples by selection.
+void BM_Percentiles1e7(benchmark::State& state) {
+  std::vector<double> data(10'000'000);
+  fill_uniforms(1, 3, 0, 0, 1, 0, static_cast<std::uint32_t>(data.size()), data.data(), 1);
+  std::vector<double> work;
+  for (auto _ : state) {
+    state.PauseTiming();
+    work = data;
+    state.ResumeTiming();
+    benchmark::DoNotOptimize(summarize(work));
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(data.size()));
+}
+BENCHMARK(BM_Percentiles1e7)->Unit(benchmark::kMillisecond);
+
+}  // namespace
+}  // namespace riskcast
