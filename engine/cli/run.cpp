@@ -123,7 +123,7 @@ int command_run(const std::vector<std::string>& args) {
       if (!model.find_scenario(name)) {
         std::string hint = did_you_mean(name, model.scenario_names());
         throw UsageError(fmt::format("--scenario '{}' is not a scenario of {} ({}scenarios: {})", quote_for_message(name),
-                                     path, hint.empty() ? "" : hint + "; ", fmt::join(model.scenario_names(), ", ")));
+                                     path, hint.empty() ? "" : hint + " ", fmt::join(model.scenario_names(), ", ")));
       }
     }
   }
