@@ -32,6 +32,7 @@ class Worker {
     for (const auto& d : program.parameters) parameter_samplers_.emplace_back(d.distribution);
     for (const auto& a : program.arrivals) size_samplers_.emplace_back(a.size);
     scratch_.resize(Sampler::kBufferedWords * block_);
+    for (const RegimeStep& r : program.regimes) regime_tables_.push_back(constant_moves(r));
     event_uniforms_.resize((program.regimes.size() + program.switches.size() + program.arrivals.size()) * kEventChunk *
                            block_);
   }
@@ -55,7 +56,8 @@ class Worker {
       std::fill_n(R(p_.month), n, static_cast<double>(m));
       if (m > 1) execute(p_.hazard_code);
       std::size_t e = 0;
-      for (const RegimeStep& r : p_.regimes) step_regime(r, m, uniforms(e++, m));
+      for (std::size_t i = 0; i < p_.regimes.size(); ++i)
+        step_regime(p_.regimes[i], regime_tables_[i], m, uniforms(e++, m));
       for (const SwitchStep& s : p_.switches) step_switch(s, m, uniforms(e++, m));
       execute(p_.rate_code);
       for (std::size_t i = 0; i < p_.arrivals.size(); ++i)
@@ -69,10 +71,11 @@ class Worker {
       const double* v = R(p_.outputs[o].reg);
       double* column = columns.values[o].data() + (first - settings_.first_sample);
       for (std::size_t lane = 0; lane < n; ++lane) {
-        if (!std::isfinite(v[lane])) {
-          record(first + lane, p_.outputs[o].pos,
-                 fmt::format("output `{}` is {} in sample {} (a division by zero, or log/sqrt of a negative number?)",
-                             p_.outputs[o].name, v[lane], first + lane));
+        if (!std::isfinite(v[lane])) [[unlikely]] {
+          record_lazily(first + lane, p_.outputs[o].pos, [&] {
+            return fmt::format("output `{}` is {} in sample {} (a division by zero, or log/sqrt of a negative number?)",
+                               p_.outputs[o].name, v[lane], first + lane);
+          });
         }
         column[lane] = v[lane];
       }
@@ -107,20 +110,63 @@ class Worker {
   void record(std::uint64_t sample, SourcePos pos, std::string message) {
     if (!error || sample < error->sample) error = FoundError{sample, pos, std::move(message)};
   }
+  // Formats the message only if it would be kept (the lowest sample wins).
+  template <typename Describe>
+  void record_lazily(std::uint64_t sample, SourcePos pos, Describe&& describe) {
+    if (!error || sample < error->sample) error = FoundError{sample, pos, describe()};
+  }
 
   // `describe` runs only on failure: formatting in the hot loop would cost more than sampling.
   template <typename Describe>
   bool check_probability(double p, std::uint64_t sample, SourcePos pos, Describe&& describe) {
     if (p >= 0.0 && p <= 1.0) [[likely]]
       return true;
-    record(sample, pos, fmt::format("{} evaluated to {} in sample {}, outside [0, 1]", describe(), p, sample));
+    record_lazily(sample, pos,
+                  [&] { return fmt::format("{} evaluated to {} in sample {}, outside [0, 1]", describe(), p, sample); });
     return false;
   }
 
-  void step_regime(const RegimeStep& r, std::uint32_t m, const double* uniform) {
+  // A regime whose transition probabilities are all constants (checked at
+  // load time) moves by table lookup: per state, the cumulative thresholds
+  // and their target states, in state order as in the general path.
+  struct MoveTable {
+    std::vector<std::vector<std::pair<double, double>>> rows;  // [from] → (cumulative, to)
+  };
+  std::optional<MoveTable> constant_moves(const RegimeStep& r) const {
+    MoveTable table;
+    for (std::size_t from = 0; from < r.moves.size(); ++from) {
+      double cumulative = 0.0;
+      table.rows.emplace_back();
+      for (std::size_t to = 0; to < r.moves.size(); ++to) {
+        const Register reg = r.moves[from][to];
+        if (reg == kNoRegister) continue;
+        auto c = std::find_if(p_.constants.begin(), p_.constants.end(), [&](const auto& k) { return k.first == reg; });
+        if (c == p_.constants.end()) return std::nullopt;
+        cumulative += c->second;
+        table.rows.back().emplace_back(cumulative, static_cast<double>(to));
+      }
+    }
+    return table;
+  }
+
+  void step_regime(const RegimeStep& r, const std::optional<MoveTable>& table, std::uint32_t m,
+                   const double* uniform) {
     double* state = R(r.state);
     if (r.fixed_state) {
       std::fill_n(state, n_, static_cast<double>(*r.fixed_state));
+      return;
+    }
+    if (table && m > 1) {
+      for (std::size_t lane = 0; lane < n_; ++lane) {
+        const auto& row = table->rows[static_cast<std::size_t>(state[lane])];
+        const double u = uniform[lane];
+        for (const auto& [threshold, to] : row) {
+          if (u < threshold) {
+            state[lane] = to;
+            break;
+          }
+        }
+      }
       return;
     }
     const std::size_t states = r.initial.size();
@@ -304,6 +350,7 @@ class Worker {
   std::vector<Sampler> parameter_samplers_, size_samplers_;
   std::vector<double> event_uniforms_;  // [event][month in chunk][lane]
   std::vector<std::uint64_t> scratch_;  // random words for Sampler::fill
+  std::vector<std::optional<MoveTable>> regime_tables_;
   std::size_t n_ = 0;
   std::uint64_t first_ = 0;
 };
