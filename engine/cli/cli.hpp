@@ -10,6 +10,9 @@
 #include <string>
 #include <vector>
 
+#include "riskcast/diagnostics.hpp"
+#include "riskcast/sampler.hpp"
+
 namespace riskcast::cli {
 
 // Exit statuses: 0 success, 1 a check found something (regress, batch), 2 error.
@@ -23,7 +26,11 @@ class UsageError : public std::runtime_error {
 };
 
 int command_check(const std::vector<std::string>& args);
+int command_baseline(const std::vector<std::string>& args);
+int command_regress(const std::vector<std::string>& args);
 int command_run(const std::vector<std::string>& args);
+int command_describe(const std::vector<std::string>& args);
+int command_compare(const std::vector<std::string>& args);
 
 // Parses a subcommand's arguments; prints help and returns nullopt for --help.
 std::optional<boost::program_options::variables_map> parse_options(
@@ -36,6 +43,19 @@ std::uint64_t parse_count(const std::string& option, const std::string& text, st
 // Writes through a temporary file in the target's directory and renames it
 // into place only when `write` succeeds, so a failed run leaves no partial file.
 void write_file_atomically(const std::string& path, const std::function<void(std::ostream&)>& write);
+
+// Runs `work`, turning a RunError (a model that cannot be evaluated) into
+// a ModelError positioned in `model_path`, reported like any model error.
+template <typename Work>
+auto run_guarded(const std::string& model_path, Work&& work) -> decltype(work()) {
+  try {
+    return work();
+  } catch (const RunError& e) {
+    Diagnostics diagnostics(model_path);
+    diagnostics.error(e.pos(), e.what());
+    throw ModelError(std::move(diagnostics));
+  }
+}
 
 bool stderr_is_terminal();
 bool stdout_is_terminal();

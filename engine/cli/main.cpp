@@ -19,11 +19,15 @@ usage: riskcast COMMAND [OPTIONS]
 commands:
   check MODEL.yaml      validate a model; --dump-program prints the compiled program
   run MODEL.yaml        sample every scenario and print percentile tables
+  baseline MODEL.yaml   record a run's statistics (--out BASELINE.json) for regression checks
+  regress BASELINE.json did the distribution move beyond Monte Carlo noise? exit 1 if it did
+  compare MODEL.yaml    one output (default: the first) across scenarios: mean, P5, P50, P95
+  describe MODEL.yaml   the assumptions table: distributions, medians, 90 % intervals, sources
 
   riskcast COMMAND --help   options of one command
   riskcast --version        the engine version
 
-exit status: 0 success, 2 error in the model or the command line)";
+exit status: 0 success, 1 regress found a moved statistic, 2 error in the model or the command line)";
 
 }  // namespace
 
@@ -43,7 +47,11 @@ int main(int argc, char** argv) {
   try {
     if (command == "check") return cli::command_check(args);
     if (command == "run") return cli::command_run(args);
-    std::string hint = did_you_mean(command, {"check", "run"});
+    if (command == "baseline") return cli::command_baseline(args);
+    if (command == "regress") return cli::command_regress(args);
+    if (command == "compare") return cli::command_compare(args);
+    if (command == "describe") return cli::command_describe(args);
+    std::string hint = did_you_mean(command, {"check", "run", "compare", "describe", "baseline", "regress"});
     std::cerr << fmt::format("riskcast: error: unknown command '{}'{}; see riskcast --help\n",
                              quote_for_message(command), hint.empty() ? "" : " (" + hint + ")");
     return cli::kExitError;

@@ -143,13 +143,9 @@ int command_run(const std::vector<std::string>& args) {
     ProgressLine progress(settings.samples,
                           request.scenarios.empty() ? model.scenarios.size() : request.scenarios.size());
     settings.progress = &progress.counter;
-    try {
-      result = run_model(model, request, [&](std::size_t i, const std::string& name) { progress.start_scenario(i, name); });
-    } catch (const RunError& e) {
-      Diagnostics d(path);
-      d.error(e.pos(), e.what());
-      throw ModelError(std::move(d));
-    }
+    result = run_guarded(path, [&] {
+      return run_model(model, request, [&](std::size_t i, const std::string& name) { progress.start_scenario(i, name); });
+    });
   }
 
   if (out_path.empty()) {

@@ -67,6 +67,7 @@ RunResult run_model(const Model& model, const RunRequest& request, const Scenari
       tbb::parallel_for(std::size_t{0}, program.outputs.size(), [&](std::size_t o) {
         sr.outputs[o].name = program.outputs[o].name;
         sr.outputs[o].metadata = program.outputs[o].metadata;
+        if (request.visit_column) request.visit_column(i, o, columns.values[o]);
         sr.outputs[o].summary = summarize(columns.values[o]);
         std::vector<double>().swap(columns.values[o]);  // free the column as soon as it is summarised
       });

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -12,9 +13,15 @@
 
 namespace riskcast {
 
+// Sees each output's column of samples (in sample order) before it is
+// summarised; called concurrently for different outputs.
+using ColumnVisitor =
+    std::function<void(std::size_t scenario, std::size_t output, std::span<const double> column)>;
+
 struct RunRequest {
   RunSettings settings;
   std::vector<std::string> scenarios;  // empty: every scenario of the model
+  ColumnVisitor visit_column;          // optional
 };
 
 // Memory a run needs: output columns of one scenario at a time, plus each

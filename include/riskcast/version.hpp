@@ -9,4 +9,10 @@
 
 namespace riskcast {
 inline constexpr std::string_view kVersion = RISKCAST_VERSION;
+
+// Bumped whenever a change alters any sampled number (a distribution
+// method, the random-stream layout, the percentile estimator): baselines
+// made with another numerics version are compared statistically, not bit
+// for bit.
+inline constexpr int kNumericsVersion = 1;
 }  // namespace riskcast

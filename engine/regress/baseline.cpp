@@ -1,0 +1,217 @@
+#include "riskcast/baseline.hpp"
+
+#include <boost/version.hpp>
+
+#include <algorithm>
+#include <fmt/format.h>
+#include <fstream>
+#include <mutex>
+#include <stdexcept>
+
+#include "riskcast/version.hpp"
+
+namespace riskcast {
+
+namespace {
+
+std::string optional_expr(const std::optional<Expr>& e) { return e ? to_string(*e) : "-"; }
+
+void write_event(std::string& out, const Event& ev) {
+  out += fmt::format("event {}\n", ev.name);
+  if (const auto* r = std::get_if<Regime>(&ev.definition)) {
+    out += fmt::format("  regime states {} initial {}\n", fmt::join(r->states, ","), fmt::join(r->initial, ","));
+    for (std::size_t from = 0; from < r->transitions.size(); ++from)
+      for (std::size_t to = 0; to < r->transitions[from].size(); ++to)
+        if (r->transitions[from][to]) out += fmt::format("  move {} {} {}\n", from, to, optional_expr(r->transitions[from][to]));
+    if (r->fixed_state) out += fmt::format("  fixed {}\n", *r->fixed_state);
+  } else if (const auto* s = std::get_if<Switch>(&ev.definition)) {
+    out += fmt::format("  switch initial {} on {} off {}\n", s->initial, to_string(s->on_hazard), to_string(s->off_hazard));
+    if (s->fixed_on_from) out += fmt::format("  fixed_on_from {}\n", *s->fixed_on_from);
+  } else {
+    const auto& a = std::get<Arrivals>(ev.definition);
+    out += fmt::format("  arrivals rate {} size {}\n", to_string(a.rate), a.size.to_string());
+  }
+}
+
+std::uint64_t fnv1a64(std::string_view text) {
+  std::uint64_t hash = 14695981039346656037ull;
+  for (unsigned char c : text) {
+    hash ^= c;
+    hash *= 1099511628211ull;
+  }
+  return hash;
+}
+
+}  // namespace
+
+std::string canonical_form(const Model& model) {
+  std::string out = fmt::format("riskcast model\nhorizon {}\n", model.horizon);
+  for (const Parameter& p : model.parameters) out += fmt::format("parameter {} {}\n", p.name, p.distribution.to_string());
+  for (const Event& e : model.events) write_event(out, e);
+  for (const MonthlyFormula& f : model.monthly) out += fmt::format("monthly {} {}\n", f.name, to_string(f.formula));
+  for (const Output& o : model.outputs) out += fmt::format("output {} {}\n", o.name, to_string(o.formula));
+  for (const Scenario& s : model.scenarios) {
+    out += fmt::format("scenario {}\n", s.name);
+    for (const Parameter& p : s.parameters) out += fmt::format("  parameter {} {}\n", p.name, p.distribution.to_string());
+    for (const Event& e : s.events) write_event(out, e);
+  }
+  return out;
+}
+
+std::string model_fingerprint(const Model& model) { return fmt::format("{:016x}", fnv1a64(canonical_form(model))); }
+
+std::string engine_fingerprint() {
+  return fmt::format("riskcast {}; numerics {}; boost {}", kVersion, kNumericsVersion, BOOST_LIB_VERSION);
+}
+
+std::vector<double> quantile_grid(std::span<const double> sorted, std::size_t points) {
+  std::vector<double> grid(points, 0.0);
+  if (sorted.empty() || points == 0) return grid;
+  const std::size_t n = sorted.size();
+  for (std::size_t i = 0; i < points; ++i) {
+    const double p = points == 1 ? 0.0 : static_cast<double>(i) / static_cast<double>(points - 1);
+    const double h = static_cast<double>(n - 1) * p;
+    const std::size_t below = std::min(static_cast<std::size_t>(h), n - 1);
+    const std::size_t above = std::min(below + 1, n - 1);
+    const double lo = sorted[below], hi = sorted[above];
+    grid[i] = lo == hi ? lo : lo + (h - static_cast<double>(below)) * (hi - lo);
+  }
+  return grid;
+}
+
+Baseline make_baseline(const Model& model, const RunRequest& request, const std::string& model_path) {
+  Baseline b;
+  b.model_name = model.name;
+  b.model_path = model_path;
+  b.model_fingerprint = model_fingerprint(model);
+  b.engine_fingerprint = engine_fingerprint();
+  b.samples = request.settings.samples;
+  b.seed = request.settings.seed;
+  b.scenarios = request.scenarios;
+
+  std::vector<std::vector<std::vector<double>>> grids;  // [scenario][output]
+  std::mutex grids_mutex;
+  RunRequest with_grids = request;
+  with_grids.visit_column = [&](std::size_t scenario, std::size_t output, std::span<const double> column) {
+    std::vector<double> sorted(column.begin(), column.end());
+    std::sort(sorted.begin(), sorted.end());
+    std::vector<double> grid = quantile_grid(sorted);
+    std::lock_guard lock(grids_mutex);
+    if (grids.size() <= scenario) grids.resize(scenario + 1);
+    if (grids[scenario].size() <= output) grids[scenario].resize(output + 1);
+    grids[scenario][output] = std::move(grid);
+  };
+  const RunResult result = run_model(model, with_grids);
+  for (std::size_t s = 0; s < result.scenarios.size(); ++s) {
+    ScenarioBaseline sb;
+    sb.name = result.scenarios[s].name;
+    for (std::size_t o = 0; o < result.scenarios[s].outputs.size(); ++o) {
+      const OutputResult& r = result.scenarios[s].outputs[o];
+      sb.outputs.push_back({r.name, r.metadata.unit, r.summary, std::move(grids[s][o])});
+    }
+    b.results.push_back(std::move(sb));
+  }
+  return b;
+}
+
+nlohmann::ordered_json to_json(const Baseline& b) {
+  nlohmann::ordered_json doc;
+  doc["schema"] = kBaselineSchema;
+  doc["model"] = {{"name", b.model_name}, {"path", b.model_path}, {"fingerprint", b.model_fingerprint}};
+  doc["engine"] = b.engine_fingerprint;
+  doc["settings"] = {{"samples", b.samples}, {"seed", b.seed}, {"method", b.method}, {"scenarios", b.scenarios}};
+  doc["scenarios"] = nlohmann::ordered_json::array();
+  for (const ScenarioBaseline& s : b.results) {
+    nlohmann::ordered_json outputs = nlohmann::ordered_json::object();
+    for (const OutputBaseline& o : s.outputs) {
+      nlohmann::ordered_json out;
+      if (!o.unit.empty()) out["unit"] = o.unit;
+      out["n"] = o.summary.n;
+      out["mean"] = o.summary.mean;
+      out["sd"] = o.summary.sd;
+      out["mean_se"] = o.summary.mean_se;
+      out["min"] = o.summary.min;
+      out["max"] = o.summary.max;
+      out["percentiles"] = nlohmann::ordered_json::array();
+      for (const auto& q : o.summary.percentiles)
+        out["percentiles"].push_back({{"p", q.p}, {"value", q.value}, {"ci_low", q.ci_low}, {"ci_high", q.ci_high}});
+      out["quantiles"] = o.quantiles;
+      outputs[o.name] = std::move(out);
+    }
+    doc["scenarios"].push_back({{"name", s.name}, {"outputs", std::move(outputs)}});
+  }
+  return doc;
+}
+
+namespace {
+const nlohmann::ordered_json& field(const nlohmann::ordered_json& j, const char* name, const std::string& where) {
+  if (!j.is_object() || !j.contains(name)) throw std::runtime_error(fmt::format("{}: missing field `{}`", where, name));
+  return j.at(name);
+}
+}  // namespace
+
+Baseline baseline_from_json(const nlohmann::ordered_json& doc) {
+  try {
+    const std::string schema = field(doc, "schema", "baseline").get<std::string>();
+    if (schema != kBaselineSchema)
+      throw std::runtime_error(fmt::format("schema is `{}`, expected `{}`", schema, kBaselineSchema));
+    Baseline b;
+    const auto& model = field(doc, "model", "baseline");
+    b.model_name = field(model, "name", "model").get<std::string>();
+    b.model_path = field(model, "path", "model").get<std::string>();
+    b.model_fingerprint = field(model, "fingerprint", "model").get<std::string>();
+    b.engine_fingerprint = field(doc, "engine", "baseline").get<std::string>();
+    const auto& settings = field(doc, "settings", "baseline");
+    b.samples = field(settings, "samples", "settings").get<std::uint64_t>();
+    b.seed = field(settings, "seed", "settings").get<std::uint64_t>();
+    b.method = field(settings, "method", "settings").get<std::string>();
+    b.scenarios = field(settings, "scenarios", "settings").get<std::vector<std::string>>();
+    for (const auto& s : field(doc, "scenarios", "baseline")) {
+      ScenarioBaseline sb;
+      sb.name = field(s, "name", "scenario").get<std::string>();
+      for (const auto& [name, o] : field(s, "outputs", "scenario " + sb.name).items()) {
+        const std::string where = fmt::format("scenario {} output {}", sb.name, name);
+        OutputBaseline ob;
+        ob.name = name;
+        if (o.contains("unit")) ob.unit = o.at("unit").get<std::string>();
+        ob.summary.n = field(o, "n", where).get<std::uint64_t>();
+        ob.summary.mean = field(o, "mean", where).get<double>();
+        ob.summary.sd = field(o, "sd", where).get<double>();
+        ob.summary.mean_se = field(o, "mean_se", where).get<double>();
+        ob.summary.min = field(o, "min", where).get<double>();
+        ob.summary.max = field(o, "max", where).get<double>();
+        for (const auto& q : field(o, "percentiles", where))
+          ob.summary.percentiles.push_back({field(q, "p", where).get<double>(), field(q, "value", where).get<double>(),
+                                            field(q, "ci_low", where).get<double>(),
+                                            field(q, "ci_high", where).get<double>()});
+        ob.quantiles = field(o, "quantiles", where).get<std::vector<double>>();
+        if (ob.quantiles.size() != kQuantileGridPoints)
+          throw std::runtime_error(fmt::format("{}: `quantiles` has {} values, expected {}", where, ob.quantiles.size(),
+                                               kQuantileGridPoints));
+        sb.outputs.push_back(std::move(ob));
+      }
+      b.results.push_back(std::move(sb));
+    }
+    return b;
+  } catch (const nlohmann::json::exception& e) {
+    throw std::runtime_error(fmt::format("malformed baseline: {}", e.what()));
+  }
+}
+
+Baseline read_baseline_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error(fmt::format("cannot read baseline '{}'", path));
+  nlohmann::ordered_json doc;
+  try {
+    doc = nlohmann::ordered_json::parse(in);
+  } catch (const nlohmann::json::exception& e) {
+    throw std::runtime_error(fmt::format("'{}' is not valid JSON: {}", path, e.what()));
+  }
+  try {
+    return baseline_from_json(doc);
+  } catch (const std::runtime_error& e) {
+    throw std::runtime_error(fmt::format("'{}': {}", path, e.what()));
+  }
+}
+
+}  // namespace riskcast

@@ -1,0 +1,316 @@
+#include "riskcast/regression.hpp"
+
+#include <boost/math/distributions/normal.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <fmt/format.h>
+#include <map>
+#include <mutex>
+#include <numeric>
+
+#include "riskcast/report.hpp"
+
+namespace riskcast {
+
+double kolmogorov_survival(double x) {
+  if (x <= 0.0) return 1.0;
+  if (x < 0.2) return 1.0;  // the series converges slowly here and the value is 1 to double precision
+  double sum = 0.0;
+  for (int k = 1; k <= 100; ++k) {
+    const double term = std::exp(-2.0 * k * k * x * x);
+    sum += (k % 2 == 1 ? 1.0 : -1.0) * term;
+    if (term < 1e-17) break;
+  }
+  return std::clamp(2.0 * sum, 0.0, 1.0);
+}
+
+std::vector<bool> holm_rejections(const std::vector<double>& p_values, double alpha) {
+  const std::size_t m = p_values.size();
+  std::vector<std::size_t> order(m);
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return p_values[a] < p_values[b]; });
+  std::vector<bool> rejected(m, false);
+  for (std::size_t k = 0; k < m; ++k) {
+    if (p_values[order[k]] > alpha / static_cast<double>(m - k)) break;  // step-down stops at the first acceptance
+    rejected[order[k]] = true;
+  }
+  return rejected;
+}
+
+namespace {
+
+bool same_bits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
+
+double two_sided_p(double z) {
+  static const boost::math::normal_distribution<double> standard;
+  return 2.0 * boost::math::cdf(boost::math::complement(standard, std::fabs(z)));
+}
+
+// Standard error of a percentile estimate from its 95 % order-statistic interval.
+double percentile_se(const PercentileEstimate& q) { return (q.ci_high - q.ci_low) / (2.0 * 1.959963984540054); }
+
+// Largest distance between the new sample's CDF and the baseline quantile
+// function at its grid points; an atom (repeated value) counts as
+// consistent when p lies within [F(x−), F(x)].
+double ks_distance(const std::vector<double>& grid, std::span<const double> sorted) {
+  const double n = static_cast<double>(sorted.size());
+  double d = 0.0;
+  for (std::size_t i = 0; i < grid.size(); ++i) {
+    const double p = static_cast<double>(i) / static_cast<double>(grid.size() - 1);
+    const double below = static_cast<double>(std::lower_bound(sorted.begin(), sorted.end(), grid[i]) - sorted.begin()) / n;
+    const double upto = static_cast<double>(std::upper_bound(sorted.begin(), sorted.end(), grid[i]) - sorted.begin()) / n;
+    d = std::max({d, below - p, p - upto});
+  }
+  return d;
+}
+
+struct NewColumn {
+  double ks = 0.0;
+  std::vector<double> grid;  // exact mode only
+};
+
+}  // namespace
+
+RegressionReport run_regression(const Baseline& baseline, const Model& model, unsigned threads,
+                                const RunOverrides& overrides) {
+  RegressionReport report;
+  const std::string fingerprint = model_fingerprint(model);
+  const std::string engine = engine_fingerprint();
+  const std::uint64_t seed = overrides.seed.value_or(baseline.seed);
+  const std::uint64_t samples = overrides.samples.value_or(baseline.samples);
+  report.exact = fingerprint == baseline.model_fingerprint && engine == baseline.engine_fingerprint &&
+                 seed == baseline.seed && samples == baseline.samples;
+  if (seed != baseline.seed) report.notes.push_back(fmt::format("seed {} instead of {}", seed, baseline.seed));
+  if (samples != baseline.samples)
+    report.notes.push_back(fmt::format("{} samples instead of {}", samples, baseline.samples));
+  if (fingerprint != baseline.model_fingerprint)
+    report.notes.push_back(fmt::format("model changed (fingerprint {} → {})", baseline.model_fingerprint, fingerprint));
+  if (engine != baseline.engine_fingerprint)
+    report.notes.push_back(fmt::format("engine changed ({} → {})", baseline.engine_fingerprint, engine));
+
+  // The scenarios the baseline holds that the model still has.
+  RunRequest request;
+  request.settings.samples = samples;
+  request.settings.seed = seed;
+  request.settings.threads = threads;
+  std::vector<const ScenarioBaseline*> compared;
+  for (const ScenarioBaseline& s : baseline.results) {
+    if (model.find_scenario(s.name)) {
+      request.scenarios.push_back(s.name);
+      compared.push_back(&s);
+    } else {
+      RegressionRow row;
+      row.scenario = s.name;
+      row.statistic = "scenario missing from the model";
+      row.moved = true;
+      row.p_value = 0.0;
+      report.rows.push_back(row);
+    }
+  }
+  for (const Scenario& s : model.scenarios) {
+    const bool known = std::any_of(baseline.results.begin(), baseline.results.end(),
+                                   [&](const ScenarioBaseline& b) { return b.name == s.name; });
+    const bool requested = baseline.scenarios.empty() ||
+                           std::find(baseline.scenarios.begin(), baseline.scenarios.end(), s.name) != baseline.scenarios.end();
+    if (!known && requested) report.notes.push_back(fmt::format("scenario `{}` is new: not in the baseline, not compared", s.name));
+  }
+
+  std::vector<const OutputBaseline*> output_of;  // model output index → baseline output (per compared scenario)
+  std::map<std::pair<std::size_t, std::size_t>, NewColumn> columns;
+  std::mutex mutex;
+  request.visit_column = [&](std::size_t scenario, std::size_t output, std::span<const double> column) {
+    const ScenarioBaseline& sb = *compared[scenario];
+    const std::string& name = model.outputs[output].name;
+    auto it = std::find_if(sb.outputs.begin(), sb.outputs.end(), [&](const OutputBaseline& o) { return o.name == name; });
+    if (it == sb.outputs.end()) return;
+    std::vector<double> sorted(column.begin(), column.end());
+    std::sort(sorted.begin(), sorted.end());
+    NewColumn c;
+    c.ks = ks_distance(it->quantiles, sorted);
+    if (report.exact) c.grid = quantile_grid(sorted);
+    std::lock_guard lock(mutex);
+    columns[{scenario, output}] = std::move(c);
+  };
+  const RunResult now = request.scenarios.empty() ? RunResult{} : run_model(model, request);
+
+  std::vector<RegressionRow> tested;
+  for (std::size_t s = 0; s < now.scenarios.size(); ++s) {
+    const ScenarioBaseline& sb = *compared[s];
+    for (const OutputBaseline& ob : sb.outputs) {
+      const auto& outs = now.scenarios[s].outputs;
+      auto it = std::find_if(outs.begin(), outs.end(), [&](const OutputResult& o) { return o.name == ob.name; });
+      RegressionRow base_row;
+      base_row.scenario = sb.name;
+      base_row.output = ob.name;
+      base_row.unit = ob.unit;
+      if (it == outs.end()) {
+        RegressionRow row = base_row;
+        row.statistic = "output missing from the model";
+        row.moved = true;
+        row.p_value = 0.0;
+        report.rows.push_back(row);
+        continue;
+      }
+      const OutputSummary& a = ob.summary;
+      const OutputSummary& b = it->summary;
+      const NewColumn& column = columns[{s, static_cast<std::size_t>(it - outs.begin())}];
+      if (report.exact) {
+        auto check = [&](std::string statistic, double before, double after) {
+          if (same_bits(before, after)) return;
+          RegressionRow row = base_row;
+          row.statistic = std::move(statistic);
+          row.baseline = before;
+          row.now = after;
+          row.difference = after - before;
+          row.p_value = 0.0;
+          row.moved = true;
+          report.rows.push_back(row);
+        };
+        check("mean", a.mean, b.mean);
+        check("sd", a.sd, b.sd);
+        check("mean_se", a.mean_se, b.mean_se);
+        check("min", a.min, b.min);
+        check("max", a.max, b.max);
+        for (std::size_t k = 0; k < std::min(a.percentiles.size(), b.percentiles.size()); ++k) {
+          const std::string label = percentile_label(a.percentiles[k].p);
+          check(label, a.percentiles[k].value, b.percentiles[k].value);
+          check(label + " ci_low", a.percentiles[k].ci_low, b.percentiles[k].ci_low);
+          check(label + " ci_high", a.percentiles[k].ci_high, b.percentiles[k].ci_high);
+        }
+        for (std::size_t k = 0; k < kQuantileGridPoints && k < column.grid.size(); ++k)
+          check(fmt::format("quantile P{}", k / 10.0), ob.quantiles[k], column.grid[k]);
+        continue;
+      }
+      auto z_row = [&](std::string statistic, double before, double after, double se_before, double se_after) {
+        RegressionRow row = base_row;
+        row.statistic = std::move(statistic);
+        row.baseline = before;
+        row.now = after;
+        row.difference = after - before;
+        const double se = std::sqrt(se_before * se_before + se_after * se_after);
+        row.tolerance = se;  // scaled to the critical z below
+        row.p_value = se > 0.0 ? two_sided_p(row.difference / se) : (row.difference == 0.0 ? 1.0 : 0.0);
+        tested.push_back(row);
+      };
+      z_row("mean", a.mean, b.mean, a.mean_se, b.mean_se);
+      for (std::size_t k = 0; k < std::min(a.percentiles.size(), b.percentiles.size()); ++k)
+        z_row(percentile_label(a.percentiles[k].p), a.percentiles[k].value, b.percentiles[k].value,
+              percentile_se(a.percentiles[k]), percentile_se(b.percentiles[k]));
+      RegressionRow ks = base_row;
+      ks.statistic = "distribution (KS)";
+      ks.difference = column.ks;
+      const double n_eff = static_cast<double>(a.n) * static_cast<double>(b.n) / static_cast<double>(a.n + b.n);
+      ks.tolerance = 1.0 / std::sqrt(n_eff);  // scaled to the critical λ below
+      ks.p_value = kolmogorov_survival(std::sqrt(n_eff) * column.ks);
+      tested.push_back(ks);
+    }
+  }
+
+  if (!tested.empty()) {
+    std::vector<double> p_values;
+    for (const RegressionRow& r : tested) p_values.push_back(r.p_value);
+    const std::vector<bool> rejected = holm_rejections(p_values, report.alpha);
+    // Tolerances shown are Bonferroni's per-test bound α / m, the loosest
+    // threshold Holm applies: a difference beyond it is always flagged.
+    const double per_test = report.alpha / static_cast<double>(tested.size());
+    static const boost::math::normal_distribution<double> standard;
+    const double z_critical = boost::math::quantile(boost::math::complement(standard, per_test / 2.0));
+    double lambda_lo = 0.2, lambda_hi = 10.0;  // invert the Kolmogorov survival function by bisection
+    for (int it = 0; it < 100; ++it) {
+      const double mid = 0.5 * (lambda_lo + lambda_hi);
+      (kolmogorov_survival(mid) > per_test ? lambda_lo : lambda_hi) = mid;
+    }
+    for (std::size_t i = 0; i < tested.size(); ++i) {
+      tested[i].moved = rejected[i];
+      tested[i].tolerance *= tested[i].statistic == "distribution (KS)" ? lambda_hi : z_critical;
+      report.rows.push_back(tested[i]);
+    }
+  }
+  std::stable_sort(report.rows.begin(), report.rows.end(), [](const RegressionRow& a, const RegressionRow& b) {
+    if (a.moved != b.moved) return a.moved;
+    return a.p_value < b.p_value;
+  });
+  report.moved = static_cast<std::size_t>(std::count_if(report.rows.begin(), report.rows.end(),
+                                                        [](const RegressionRow& r) { return r.moved; }));
+  return report;
+}
+
+nlohmann::ordered_json to_json(const RegressionReport& report) {
+  nlohmann::ordered_json doc;
+  doc["schema"] = "riskcast.regression/1";
+  doc["mode"] = report.exact ? "exact" : "statistical";
+  doc["family_wise_alpha"] = report.alpha;
+  doc["method"] = report.exact ? "bit-identical comparison" : "Holm step-down over z-tests and KS distances";
+  doc["notes"] = report.notes;
+  doc["moved"] = report.moved;
+  doc["compared"] = report.rows.size();
+  doc["rows"] = nlohmann::ordered_json::array();
+  for (const RegressionRow& r : report.rows) {
+    doc["rows"].push_back({{"scenario", r.scenario},
+                           {"output", r.output},
+                           {"statistic", r.statistic},
+                           {"baseline", r.baseline},
+                           {"now", r.now},
+                           {"difference", r.difference},
+                           {"tolerance", r.tolerance},
+                           {"p_value", r.p_value},
+                           {"verdict", r.moved ? (report.exact ? "not bit-identical" : "moved") : "ok"}});
+  }
+  return doc;
+}
+
+void write_regression_table(const RegressionReport& report, std::ostream& out, bool all) {
+  if (report.exact) {
+    out << "mode: exact (same model, engine and settings): every number must be bit-identical\n";
+  } else {
+    out << fmt::format("mode: statistical — {}; family-wise false-alarm rate {:g} % (Holm)\n",
+                       report.notes.empty() ? "settings differ" : fmt::format("{}", fmt::join(report.notes, "; ")),
+                       report.alpha * 100.0);
+  }
+  std::vector<std::vector<std::string>> rows = {
+      {"scenario", "output", "statistic", "baseline", "now", "difference", "tolerance", "p-value", "verdict"}};
+  std::size_t shown = 0, close = 0;
+  for (const RegressionRow& r : report.rows) {
+    if (!all && !r.moved && close >= 10) break;
+    if (!r.moved) ++close;
+    ++shown;
+    const bool ks = r.statistic == "distribution (KS)";
+    auto number = [](double v) { return fmt::format("{:.6g}", v); };
+    rows.push_back({r.scenario, r.output, r.statistic, ks ? "" : number(r.baseline), ks ? "" : number(r.now),
+                    ks ? fmt::format("D={:.4g}", r.difference) : number(r.difference),
+                    r.tolerance > 0 ? (ks ? fmt::format("D<{:.4g}", r.tolerance) : "±" + number(r.tolerance)) : "",
+                    report.exact ? "" : fmt::format("{:.2g}", r.p_value),
+                    r.moved ? (report.exact ? "NOT BIT-IDENTICAL" : "MOVED") : "ok"});
+  }
+  if (rows.size() > 1) {
+    std::vector<std::size_t> widths(rows[0].size(), 0);
+    auto width = [](const std::string& s) {
+      std::size_t w = 0;
+      for (unsigned char c : s) w += (c & 0xc0) != 0x80;
+      return w;
+    };
+    for (const auto& row : rows)
+      for (std::size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], width(row[i]));
+    for (const auto& row : rows) {
+      std::string line;
+      for (std::size_t i = 0; i < row.size(); ++i) {
+        const std::string pad(widths[i] - width(row[i]), ' ');
+        line += i < 3 || i == 8 ? row[i] + pad : pad + row[i];
+        if (i + 1 < row.size()) line += "  ";
+      }
+      while (!line.empty() && line.back() == ' ') line.pop_back();
+      out << line << '\n';
+    }
+  }
+  if (shown < report.rows.size()) out << fmt::format("… {} more rows within noise (--all lists them)\n", report.rows.size() - shown);
+  if (report.exact) {
+    out << (report.moved == 0 ? "result: every number is bit-identical to the baseline\n"
+                              : fmt::format("result: DETERMINISM FAILURE — {} numbers differ from the baseline\n", report.moved));
+  } else {
+    out << fmt::format("result: {} of {} statistics moved beyond Monte Carlo noise\n", report.moved, report.rows.size());
+  }
+}
+
+}  // namespace riskcast
