@@ -2,7 +2,7 @@
 # installs missing Debian packages first.
 JOBS ?= $(shell nproc)
 SAMPLES ?= 1000000
-MODEL ?= bench/models/reference.yaml
+MODEL ?= configs/china-2026.yaml
 
 .PHONY: all deps build run test test-release test-sanitize bench format clean
 
@@ -16,7 +16,9 @@ build: deps
 	@cmake --build --preset release -j $(JOBS)
 
 run: build
-	@build/bin/riskcast run $(MODEL) --samples $(SAMPLES)
+	@build/bin/riskcast compare $(MODEL) --samples $(SAMPLES)
+	@echo
+	@build/bin/riskcast run $(MODEL) --scenario base --samples $(SAMPLES)
 
 test: test-release test-sanitize
 

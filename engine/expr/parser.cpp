@@ -43,10 +43,16 @@ struct Token {
   double number = 0.0;
 };
 
+// Nesting depth and tree height. `depth` counts the constructs (parentheses,
+// operators, calls) around the point being parsed and guards the parser's own
+// recursion; `height_` is the height of the tree just parsed, which also
+// grows along left-associative chains (a + b + c + …) that the parser builds
+// in a loop. Both stay within kMaxExpressionDepth, so every later recursive
+// walk of the tree (resolution, folding, compiling, destruction) is bounded.
 class Parser {
  public:
-  Parser(std::string_view text, SourcePos start, Diagnostics& diagnostics)
-      : text_(text), start_(start), diagnostics_(diagnostics) {
+  Parser(std::string_view text, const OffsetToPosition& position_of, Diagnostics& diagnostics)
+      : text_(text), position_of_(position_of), diagnostics_(diagnostics) {
     advance();
   }
 
@@ -56,7 +62,7 @@ class Parser {
       return std::nullopt;
     }
     std::optional<Expr> e = parse_conditional(0);
-    if (!e) return std::nullopt;
+    if (!e || failed_) return std::nullopt;
     if (current_.tok != Tok::End) {
       fail(current_.offset, fmt::format("unexpected `{}` after the end of the formula",
                                         quote_for_message(current_.text)));
@@ -66,23 +72,7 @@ class Parser {
   }
 
  private:
-  SourcePos pos_at(std::size_t offset) const {
-    // Formulas spanning several YAML lines map newlines onto file lines.
-    SourcePos p = start_;
-    std::size_t line_start = 0;
-    for (std::size_t i = 0; i < offset && i < text_.size(); ++i) {
-      if (text_[i] == '\n') {
-        ++p.line;
-        line_start = i + 1;
-      }
-    }
-    if (line_start == 0) {
-      p.column = start_.column + static_cast<std::uint32_t>(offset);
-    } else {
-      p.column = static_cast<std::uint32_t>(offset - line_start + 1);
-    }
-    return p;
-  }
+  SourcePos pos_at(std::size_t offset) const { return position_of_(offset); }
 
   void fail(std::size_t offset, std::string message, std::string hint = {}) {
     if (!failed_) diagnostics_.error(pos_at(offset), std::move(message), std::move(hint));
@@ -225,13 +215,27 @@ class Parser {
     return false;
   }
 
+  void too_deep(std::size_t offset) {
+    fail(offset,
+         fmt::format("formula is nested too deeply (more than {} levels)", kMaxExpressionDepth));
+  }
+
   bool enter(int depth) {
     if (depth > kMaxExpressionDepth) {
-      fail(current_.offset,
-           fmt::format("formula is nested too deeply (more than {} levels)", kMaxExpressionDepth));
+      too_deep(current_.offset);
       return false;
     }
     return !failed_;
+  }
+
+  // Records the height of the expression about to be returned.
+  bool set_height(int height, std::size_t offset) {
+    height_ = height;
+    if (height > kMaxExpressionDepth) {
+      too_deep(offset);
+      return false;
+    }
+    return true;
   }
 
   Expr binary(BinaryOp op, Expr lhs, Expr rhs, std::size_t offset) {
@@ -246,14 +250,18 @@ class Parser {
 
   std::optional<Expr> parse_conditional(int depth) {
     if (!enter(depth)) return std::nullopt;
-    std::optional<Expr> cond = parse_or(depth + 1);
+    std::optional<Expr> cond = parse_or(depth);
     if (!cond || current_.tok != Tok::Question) return cond;
+    int height = height_;
     std::size_t offset = current_.offset;
     advance();
     std::optional<Expr> then = parse_conditional(depth + 1);
-    if (!then || !expect(Tok::Colon, "`:` of `c ? a : b`")) return std::nullopt;
+    if (!then) return std::nullopt;
+    height = std::max(height, height_);
+    if (!expect(Tok::Colon, "`:` of `c ? a : b`")) return std::nullopt;
     std::optional<Expr> otherwise = parse_conditional(depth + 1);
     if (!otherwise) return std::nullopt;
+    if (!set_height(1 + std::max(height, height_), offset)) return std::nullopt;
     Expr e;
     e.kind = ExprKind::Conditional;
     e.pos = pos_at(offset);
@@ -263,39 +271,45 @@ class Parser {
     return e;
   }
 
-  std::optional<Expr> parse_or(int depth) {
+  // One left-associative level: operand (op operand)*.
+  template <typename Operand, typename OperatorOf>
+  std::optional<Expr> parse_chain(int depth, Operand operand, OperatorOf operator_of) {
     if (!enter(depth)) return std::nullopt;
-    std::optional<Expr> lhs = parse_and(depth + 1);
-    while (lhs && current_.tok == Tok::Or) {
+    std::optional<Expr> lhs = (this->*operand)(depth);
+    if (!lhs) return std::nullopt;
+    int height = height_;
+    while (std::optional<BinaryOp> op = operator_of(current_.tok)) {
       std::size_t offset = current_.offset;
       advance();
-      std::optional<Expr> rhs = parse_and(depth + 1);
+      std::optional<Expr> rhs = (this->*operand)(depth + 1);
       if (!rhs) return std::nullopt;
-      lhs = binary(BinaryOp::Or, std::move(*lhs), std::move(*rhs), offset);
+      if (!set_height(1 + std::max(height, height_), offset)) return std::nullopt;
+      height = height_;
+      lhs = binary(*op, std::move(*lhs), std::move(*rhs), offset);
     }
+    height_ = height;
     return lhs;
   }
 
+  std::optional<Expr> parse_or(int depth) {
+    return parse_chain(depth, &Parser::parse_and, [](Tok t) {
+      return t == Tok::Or ? std::optional<BinaryOp>(BinaryOp::Or) : std::nullopt;
+    });
+  }
+
   std::optional<Expr> parse_and(int depth) {
-    if (!enter(depth)) return std::nullopt;
-    std::optional<Expr> lhs = parse_not(depth + 1);
-    while (lhs && current_.tok == Tok::And) {
-      std::size_t offset = current_.offset;
-      advance();
-      std::optional<Expr> rhs = parse_not(depth + 1);
-      if (!rhs) return std::nullopt;
-      lhs = binary(BinaryOp::And, std::move(*lhs), std::move(*rhs), offset);
-    }
-    return lhs;
+    return parse_chain(depth, &Parser::parse_not, [](Tok t) {
+      return t == Tok::And ? std::optional<BinaryOp>(BinaryOp::And) : std::nullopt;
+    });
   }
 
   std::optional<Expr> parse_not(int depth) {
     if (!enter(depth)) return std::nullopt;
-    if (current_.tok != Tok::Not) return parse_comparison(depth + 1);
+    if (current_.tok != Tok::Not) return parse_comparison(depth);
     std::size_t offset = current_.offset;
     advance();
     std::optional<Expr> operand = parse_not(depth + 1);
-    if (!operand) return std::nullopt;
+    if (!operand || !set_height(1 + height_, offset)) return std::nullopt;
     Expr e;
     e.kind = ExprKind::Unary;
     e.unary = UnaryOp::Not;
@@ -318,61 +332,54 @@ class Parser {
 
   std::optional<Expr> parse_comparison(int depth) {
     if (!enter(depth)) return std::nullopt;
-    std::optional<Expr> lhs = parse_additive(depth + 1);
+    std::optional<Expr> lhs = parse_additive(depth);
     if (!lhs) return std::nullopt;
     std::optional<BinaryOp> op = comparison_op(current_.tok);
     if (!op) return lhs;
+    int height = height_;
     std::size_t offset = current_.offset;
     advance();
     std::optional<Expr> rhs = parse_additive(depth + 1);
     if (!rhs) return std::nullopt;
     if (comparison_op(current_.tok)) {
-      fail(current_.offset, "comparisons cannot be chained",
-           "write `a < b and b < c`");
+      fail(current_.offset, "comparisons cannot be chained", "write `a < b and b < c`");
       return std::nullopt;
     }
+    if (!set_height(1 + std::max(height, height_), offset)) return std::nullopt;
     return binary(*op, std::move(*lhs), std::move(*rhs), offset);
   }
 
   std::optional<Expr> parse_additive(int depth) {
-    if (!enter(depth)) return std::nullopt;
-    std::optional<Expr> lhs = parse_multiplicative(depth + 1);
-    while (lhs && (current_.tok == Tok::Plus || current_.tok == Tok::Minus)) {
-      BinaryOp op = current_.tok == Tok::Plus ? BinaryOp::Add : BinaryOp::Sub;
-      std::size_t offset = current_.offset;
-      advance();
-      std::optional<Expr> rhs = parse_multiplicative(depth + 1);
-      if (!rhs) return std::nullopt;
-      lhs = binary(op, std::move(*lhs), std::move(*rhs), offset);
-    }
-    return lhs;
+    return parse_chain(depth, &Parser::parse_multiplicative, [](Tok t) -> std::optional<BinaryOp> {
+      if (t == Tok::Plus) return BinaryOp::Add;
+      if (t == Tok::Minus) return BinaryOp::Sub;
+      return std::nullopt;
+    });
   }
 
   std::optional<Expr> parse_multiplicative(int depth) {
-    if (!enter(depth)) return std::nullopt;
-    std::optional<Expr> lhs = parse_unary(depth + 1);
-    while (lhs && (current_.tok == Tok::Star || current_.tok == Tok::Slash)) {
-      BinaryOp op = current_.tok == Tok::Star ? BinaryOp::Mul : BinaryOp::Div;
-      std::size_t offset = current_.offset;
-      advance();
-      std::optional<Expr> rhs = parse_unary(depth + 1);
-      if (!rhs) return std::nullopt;
-      lhs = binary(op, std::move(*lhs), std::move(*rhs), offset);
-    }
-    return lhs;
+    return parse_chain(depth, &Parser::parse_unary, [](Tok t) -> std::optional<BinaryOp> {
+      if (t == Tok::Star) return BinaryOp::Mul;
+      if (t == Tok::Slash) return BinaryOp::Div;
+      return std::nullopt;
+    });
   }
 
   std::optional<Expr> parse_unary(int depth) {
     if (!enter(depth)) return std::nullopt;
     if (current_.tok == Tok::Plus) {
+      std::size_t offset = current_.offset;
       advance();
-      return parse_unary(depth + 1);
+      // No node, but a level all the same: `+ + + … x` must not recurse unbounded.
+      std::optional<Expr> operand = parse_unary(depth + 1);
+      if (!operand || !set_height(1 + height_, offset)) return std::nullopt;
+      return operand;
     }
-    if (current_.tok != Tok::Minus) return parse_power(depth + 1);
+    if (current_.tok != Tok::Minus) return parse_power(depth);
     std::size_t offset = current_.offset;
     advance();
     std::optional<Expr> operand = parse_unary(depth + 1);
-    if (!operand) return std::nullopt;
+    if (!operand || !set_height(1 + height_, offset)) return std::nullopt;
     if (operand->kind == ExprKind::Number) {
       operand->number = -operand->number;
       operand->pos = pos_at(offset);
@@ -388,32 +395,38 @@ class Parser {
 
   std::optional<Expr> parse_power(int depth) {
     if (!enter(depth)) return std::nullopt;
-    std::optional<Expr> base = parse_primary(depth + 1);
+    std::optional<Expr> base = parse_primary(depth);
     if (!base || current_.tok != Tok::Caret) return base;
+    int height = height_;
     std::size_t offset = current_.offset;
     advance();
     // The exponent may carry its own sign: 2 ^ -1.
     std::optional<Expr> exponent = parse_unary(depth + 1);
-    if (!exponent) return std::nullopt;
+    if (!exponent || !set_height(1 + std::max(height, height_), offset)) return std::nullopt;
     return binary(BinaryOp::Pow, std::move(*base), std::move(*exponent), offset);
   }
 
-  bool parse_arguments(Expr& into, Tok close, std::string_view close_text, int depth) {
+  bool parse_arguments(Expr& into, Tok close, std::string_view close_text, int depth,
+                       std::size_t offset) {
     advance();  // the opening bracket
-    if (current_.tok == close) {
-      advance();
-      return true;
-    }
-    while (true) {
-      std::optional<Expr> arg = parse_conditional(depth + 1);
-      if (!arg) return false;
-      into.operands.push_back(std::move(*arg));
-      if (current_.tok == Tok::Comma) {
-        advance();
-        continue;
+    int height = 0;
+    if (current_.tok != close) {
+      while (true) {
+        std::optional<Expr> arg = parse_conditional(depth + 1);
+        if (!arg) return false;
+        height = std::max(height, height_);
+        into.operands.push_back(std::move(*arg));
+        if (current_.tok == Tok::Comma) {
+          advance();
+          continue;
+        }
+        if (!expect(close, fmt::format("`,` or `{}`", close_text))) return false;
+        break;
       }
-      return expect(close, fmt::format("`,` or `{}`", close_text));
+    } else {
+      advance();
     }
+    return set_height(1 + height, offset);
   }
 
   std::optional<Expr> parse_primary(int depth) {
@@ -422,15 +435,17 @@ class Parser {
     switch (t.tok) {
       case Tok::Number:
         advance();
+        height_ = 0;
         return Expr::make_number(t.number, pos_at(t.offset));
       case Tok::Name: {
         advance();
         Expr e;
         e.pos = pos_at(t.offset);
         e.name = std::string(t.text);
+        height_ = 0;
         if (current_.tok == Tok::LParen) {
           e.kind = ExprKind::Call;
-          if (!parse_arguments(e, Tok::RParen, ")", depth)) return std::nullopt;
+          if (!parse_arguments(e, Tok::RParen, ")", depth, t.offset)) return std::nullopt;
         } else {
           e.kind = ExprKind::Name;
         }
@@ -439,14 +454,15 @@ class Parser {
       case Tok::LParen: {
         advance();
         std::optional<Expr> inner = parse_conditional(depth + 1);
-        if (!inner || !expect(Tok::RParen, "`)`")) return std::nullopt;
+        if (!inner || !set_height(1 + height_, t.offset)) return std::nullopt;
+        if (!expect(Tok::RParen, "`)`")) return std::nullopt;
         return inner;
       }
       case Tok::LBracket: {
         Expr e;
         e.kind = ExprKind::List;
         e.pos = pos_at(t.offset);
-        if (!parse_arguments(e, Tok::RBracket, "]", depth)) return std::nullopt;
+        if (!parse_arguments(e, Tok::RBracket, "]", depth, t.offset)) return std::nullopt;
         return e;
       }
       case Tok::End:
@@ -461,19 +477,39 @@ class Parser {
   }
 
   std::string_view text_;
-  SourcePos start_;
+  const OffsetToPosition& position_of_;
   Diagnostics& diagnostics_;
   std::size_t pos_ = 0;
   Token current_;
+  int height_ = 0;
   bool failed_ = false;
 };
 
 }  // namespace
 
+std::optional<Expr> parse_expression(std::string_view text, const OffsetToPosition& position_of,
+                                     Diagnostics& diagnostics) {
+  Parser parser(text, position_of, diagnostics);
+  return parser.parse_all();
+}
+
 std::optional<Expr> parse_expression(std::string_view text, SourcePos start,
                                      Diagnostics& diagnostics) {
-  Parser parser(text, start, diagnostics);
-  return parser.parse_all();
+  // Offsets of the line breaks in `text`: a formula spanning several lines
+  // maps each of its lines onto the next line of the file.
+  std::vector<std::size_t> breaks;
+  for (std::size_t i = 0; i < text.size(); ++i)
+    if (text[i] == '\n') breaks.push_back(i);
+  const OffsetToPosition position_of = [&](std::size_t offset) {
+    const auto line = static_cast<std::size_t>(
+        std::lower_bound(breaks.begin(), breaks.end(), offset) - breaks.begin());
+    SourcePos p = start;
+    p.line += static_cast<std::uint32_t>(line);
+    p.column = line == 0 ? start.column + static_cast<std::uint32_t>(offset)
+                         : static_cast<std::uint32_t>(offset - breaks[line - 1]);
+    return p;
+  };
+  return parse_expression(text, position_of, diagnostics);
 }
 
 std::string_view to_string(BinaryOp op) {

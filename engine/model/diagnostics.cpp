@@ -75,8 +75,12 @@ std::string did_you_mean(std::string_view name, const std::vector<std::string>& 
 
 std::string quote_for_message(std::string_view text) {
   constexpr std::size_t kMax = 40;
+  std::size_t keep = std::min(text.size(), kMax);
+  // Never cut a UTF-8 character in two: back up to the start of the one cut.
+  if (keep < text.size())
+    while (keep > 0 && (static_cast<unsigned char>(text[keep]) & 0xc0) == 0x80) --keep;
   std::string out;
-  for (unsigned char c : text.substr(0, kMax)) {
+  for (unsigned char c : text.substr(0, keep)) {
     if (c < 0x20 || c == 0x7f) {
       out += fmt::format("\\x{:02x}", c);
     } else {

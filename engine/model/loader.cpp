@@ -1,8 +1,11 @@
 // YAML → model IR. Every node keeps its position; every problem found is
 // reported, and loading goes on where it can so one run shows many errors.
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <fmt/format.h>
 #include <fstream>
@@ -15,17 +18,115 @@
 namespace riskcast {
 namespace {
 
-SourcePos position_of(const YAML::Node& node) {
+// Most states a regime may have: its transition matrix has one formula per
+// pair of states.
+constexpr std::size_t kMaxStates = 256;
+
+SourcePos mark_of(const YAML::Node& node) {
   const YAML::Mark m = node.Mark();
   if (m.line < 0 || m.column < 0) return {};
   return {static_cast<std::uint32_t>(m.line + 1), static_cast<std::uint32_t>(m.column + 1)};
 }
 
-// Where the text of a scalar starts: quoted scalars begin after the quote.
-SourcePos text_position_of(const YAML::Node& node) {
-  SourcePos p = position_of(node);
-  if (node.IsScalar() && node.Tag() == "!" && p.line != 0) p.column += 1;
-  return p;
+bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+// The model file's text, for mapping byte offsets to line:column.
+class SourceText {
+ public:
+  explicit SourceText(std::string_view text) : text_(text) {
+    line_starts_.push_back(0);
+    for (std::size_t i = 0; i < text.size(); ++i)
+      if (text[i] == '\n') line_starts_.push_back(i + 1);
+  }
+  std::string_view text() const { return text_; }
+  SourcePos position(std::size_t offset) const {
+    const auto it = std::upper_bound(line_starts_.begin(), line_starts_.end(), offset);
+    const auto line = static_cast<std::size_t>(it - line_starts_.begin());
+    return {static_cast<std::uint32_t>(line),
+            static_cast<std::uint32_t>(offset - line_starts_[line - 1] + 1)};
+  }
+  std::optional<std::size_t> offset(SourcePos pos) const {
+    if (pos.line == 0 || pos.line > line_starts_.size() || pos.column == 0) return std::nullopt;
+    const std::size_t o = line_starts_[pos.line - 1] + pos.column - 1;
+    if (o > text_.size()) return std::nullopt;
+    return o;
+  }
+
+ private:
+  std::string_view text_;
+  std::vector<std::size_t> line_starts_;
+};
+
+// The file offset of every byte of a scalar's value (plus one for the place
+// just after it), found by walking the scalar's source from `start` (its
+// mark) in step with the value. YAML changes a scalar's text on the way in:
+// quotes and escapes go, line breaks fold into spaces, block scalars lose
+// their indentation; only whitespace and escapes differ, so the walk skips
+// those. Returns an empty vector if the two cannot be matched.
+std::vector<std::uint32_t> align_scalar(std::string_view value, std::string_view src,
+                                        std::size_t start) {
+  std::vector<std::uint32_t> map;
+  const std::size_t n = src.size();
+  std::size_t j = start;
+  // Node properties before the scalar: an anchor `&a`, a tag `!t`.
+  while (j < n && (src[j] == '&' || src[j] == '!')) {
+    while (j < n && !is_blank(src[j])) ++j;
+    while (j < n && (src[j] == ' ' || src[j] == '\t')) ++j;
+  }
+  if (j >= n) return map;
+  enum class Style { Plain, Single, Double, Block } style = Style::Plain;
+  if (src[j] == '"') {
+    style = Style::Double;
+    ++j;
+  } else if (src[j] == '\'') {
+    style = Style::Single;
+    ++j;
+  } else if (src[j] == '|' || src[j] == '>') {
+    style = Style::Block;
+    while (j < n && src[j] != '\n') ++j;  // the header: indicators and a comment
+  }
+  map.reserve(value.size() + 1);
+  std::size_t i = 0;
+  while (i < value.size()) {
+    if (j >= n) return {};
+    const char c = src[j];
+    if (style == Style::Double && c == '\\' && j + 1 < n) {
+      const char e = src[j + 1];
+      if (e == '\n' || e == '\r') {  // an escaped line break joins the lines
+        j += 2;
+        continue;
+      }
+      // One escape gives one character: all of its UTF-8 bytes map to the `\`.
+      map.push_back(static_cast<std::uint32_t>(j));
+      ++i;
+      while (i < value.size() && (static_cast<unsigned char>(value[i]) & 0xc0) == 0x80) {
+        map.push_back(static_cast<std::uint32_t>(j));
+        ++i;
+      }
+      j += e == 'x' ? 4 : e == 'u' ? 6 : e == 'U' ? 10 : 2;
+      continue;
+    }
+    if (style == Style::Single && c == '\'') {
+      if (j + 1 < n && src[j + 1] == '\'' && value[i] == '\'') {
+        map.push_back(static_cast<std::uint32_t>(j));
+        ++i;
+        j += 2;
+        continue;
+      }
+      return {};  // the closing quote came before the value ended
+    }
+    if (style == Style::Double && c == '"') return {};
+    if (c == value[i]) {
+      map.push_back(static_cast<std::uint32_t>(j));
+      ++i;
+      ++j;
+      continue;
+    }
+    if (!is_blank(c)) return {};
+    ++j;
+  }
+  map.push_back(map.empty() ? static_cast<std::uint32_t>(j) : map.back() + 1);
+  return map;
 }
 
 std::string_view kind_name(const YAML::Node& node) {
@@ -52,6 +153,21 @@ const std::set<std::string, std::less<>>& reserved_names() {
   return names;
 }
 
+std::string_view trimmed(std::string_view s) {
+  while (!s.empty() && is_blank(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_blank(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+// YAML's spellings of infinity and not-a-number (`.nan`, `-.inf`, …).
+bool is_special_float(std::string_view s) {
+  s = trimmed(s);
+  if (!s.empty() && (s[0] == '+' || s[0] == '-')) s.remove_prefix(1);
+  for (std::string_view word : {".nan", ".NaN", ".NAN", ".inf", ".Inf", ".INF"})
+    if (s == word) return true;
+  return false;
+}
+
 struct Entry {
   YAML::Node key;
   YAML::Node value;
@@ -59,7 +175,7 @@ struct Entry {
 
 class Loader {
  public:
-  Loader(Diagnostics& diagnostics) : d_(diagnostics) {}
+  Loader(Diagnostics& diagnostics, std::string_view text) : d_(diagnostics), source_(text) {}
 
   Model load(const YAML::Node& root, const std::string& file) {
     Model model;
@@ -83,19 +199,23 @@ class Loader {
     }
     horizon_ = model.horizon;
     if (auto it = top.find("parameters"); it != top.end()) {
-      for (auto& [name, entry] : named_entries(it->second.value, "parameters"))
+      for (auto& [name, entry] : named_entries(it->second.value, "parameters")) {
         if (auto p = parameter(name, entry)) model.parameters.push_back(std::move(*p));
+        else broken_names_.insert(name);
+      }
     }
     if (auto it = top.find("events"); it != top.end()) {
-      for (auto& [name, entry] : named_entries(it->second.value, "events"))
+      for (auto& [name, entry] : named_entries(it->second.value, "events")) {
         if (auto e = event(name, entry, nullptr)) model.events.push_back(std::move(*e));
+        else broken_names_.insert(name);
+      }
     }
     if (auto it = top.find("monthly"); it != top.end()) {
       for (auto& [name, entry] : named_entries(it->second.value, "monthly")) {
         MonthlyFormula f;
         f.name = name;
         f.pos = position_of(entry.key);
-        if (formula_entry(entry.value, "monthly formula", f.formula, f.metadata))
+        if (formula_entry(entry, fmt::format("monthly formula `{}`", name), f.formula, f.metadata))
           model.monthly.push_back(std::move(f));
       }
     }
@@ -104,7 +224,8 @@ class Loader {
         Output o;
         o.name = name;
         o.pos = position_of(entry.key);
-        if (formula_entry(entry.value, "output", o.formula, o.metadata)) model.outputs.push_back(std::move(o));
+        if (formula_entry(entry, fmt::format("output `{}`", name), o.formula, o.metadata))
+          model.outputs.push_back(std::move(o));
       }
     } else {
       d_.error({1, 1}, "the model has no `outputs:` section; nothing would be reported");
@@ -146,7 +267,7 @@ class Loader {
       const std::string& k = key.Scalar();
       if (std::find(allowed.begin(), allowed.end(), k) == allowed.end()) {
         d_.error(position_of(key), fmt::format("unknown key `{}` in {}", quote_for_message(k), context),
-                 did_you_mean(k, allowed));
+                 hint_for(k, allowed));
         continue;
       }
       if (out.count(k)) {
@@ -154,6 +275,7 @@ class Loader {
                  fmt::format("first given at line {}", position_of(out[k].key).line));
         continue;
       }
+      note_value(key, it->second);
       out[k] = Entry{key, it->second};
     }
     return out;
@@ -187,6 +309,7 @@ class Loader {
         continue;
       }
       seen[name] = position_of(key);
+      note_value(key, it->second);
       out.emplace_back(name, Entry{key, it->second});
     }
     return out;
@@ -197,13 +320,14 @@ class Loader {
     auto add = [&](const std::string& name, std::string_view what, SourcePos pos) {
       auto [it, fresh] = seen.emplace(name, std::make_pair(what, pos));
       if (!fresh)
-        d_.error(pos, fmt::format("`{}` is already defined as a {} at line {}", name, it->second.first,
-                                  it->second.second.line));
+        d_.error(pos, fmt::format("`{}` is already defined as {} at line {}", name, it->second.first,
+                                  it->second.second.line),
+                 "every parameter, event, monthly formula and output needs its own name");
     };
-    for (const auto& p : model.parameters) add(p.name, "parameter", p.pos);
-    for (const auto& e : model.events) add(e.name, "event", e.pos);
-    for (const auto& m : model.monthly) add(m.name, "monthly formula", m.pos);
-    for (const auto& o : model.outputs) add(o.name, "output", o.pos);
+    for (const auto& p : model.parameters) add(p.name, "a parameter", p.pos);
+    for (const auto& e : model.events) add(e.name, "an event", e.pos);
+    for (const auto& m : model.monthly) add(m.name, "a monthly formula", m.pos);
+    for (const auto& o : model.outputs) add(o.name, "an output", o.pos);
   }
 
   std::string text(const YAML::Node& node, std::string_view what) {
@@ -221,12 +345,18 @@ class Loader {
     return s;
   }
 
-  std::optional<Expr> formula(const YAML::Node& node, std::string_view what) {
+  std::optional<Expr> formula(const YAML::Node& node, std::string_view what,
+                              std::string_view expected = "a formula") {
     if (!node.IsScalar()) {
-      d_.error(position_of(node), fmt::format("{} must be a formula, not {}", what, kind_name(node)));
+      d_.error(position_of(node), fmt::format("{} must be {}, not {}", what, expected, kind_name(node)));
       return std::nullopt;
     }
-    return parse_expression(node.Scalar(), text_position_of(node), d_);
+    if (is_special_float(node.Scalar())) {
+      d_.error(text_position_of(node),
+               fmt::format("{} is `{}`, not a finite number", what, quote_for_message(trimmed(node.Scalar()))));
+      return std::nullopt;
+    }
+    return parse_expression(node.Scalar(), scalar_positions(node), d_);
   }
 
   std::optional<double> number(const YAML::Node& node, std::string_view what) {
@@ -234,11 +364,11 @@ class Loader {
     if (!e) return std::nullopt;
     std::optional<double> v = constant_value(*e);
     if (!v) {
-      d_.error(e->pos, fmt::format("{} must be a number", what));
+      d_.error(text_position_of(node), fmt::format("{} must be a number", what));
       return std::nullopt;
     }
     if (!std::isfinite(*v)) {
-      d_.error(e->pos, fmt::format("{} is not a finite number", what));
+      d_.error(text_position_of(node), fmt::format("{} is not a finite number", what));
       return std::nullopt;
     }
     return v;
@@ -260,7 +390,8 @@ class Loader {
     if (!e) return std::nullopt;
     if (std::optional<double> v = constant_value(*e)) {
       if (!std::isfinite(*v) || *v < 0.0 || *v > 1.0) {
-        d_.error(e->pos, fmt::format("{} must be a probability in [0, 1], got {}", what, *v));
+        d_.error(text_position_of(node),
+                 fmt::format("{} must be a probability in [0, 1], got {}", what, *v));
         return std::nullopt;
       }
       return Expr::make_number(*v, e->pos);
@@ -279,9 +410,13 @@ class Loader {
     return static_cast<std::uint32_t>(*v);
   }
 
-  std::optional<Distribution> distribution(const YAML::Node& node) {
-    std::optional<Expr> e = formula(node, "distribution");
+  std::optional<Distribution> distribution(const YAML::Node& node, std::string_view what) {
+    std::optional<Expr> e = formula(node, what, "a number or a distribution");
     if (!e) return std::nullopt;
+    if (std::optional<double> v = constant_value(*e); v && !std::isfinite(*v)) {
+      d_.error(text_position_of(node), fmt::format("{} must be a finite number, got {}", what, *v));
+      return std::nullopt;
+    }
     return distribution_from(*e);
   }
 
@@ -297,15 +432,15 @@ class Loader {
     for (const auto& s : distribution_signatures()) names.emplace_back(s.name);
     if (e.kind != ExprKind::Call) {
       d_.error(e.pos, "expected a number or a distribution such as `uniform(0, 1)`",
-               e.kind == ExprKind::Name ? did_you_mean(e.name, names) : std::string{});
+               e.kind == ExprKind::Name ? hint_for(e.name, names) : std::string{});
       return std::nullopt;
     }
     const DistributionSignature* sig = nullptr;
     for (const auto& s : distribution_signatures())
       if (s.name == e.name) sig = &s;
     if (!sig) {
-      std::string hint = did_you_mean(e.name, names);
-      if (hint.empty()) hint = fmt::format("known: {}", fmt::join(names, ", "));
+      std::string hint = hint_for(e.name, names);
+      if (hint.empty() && hints_wanted()) hint = fmt::format("known: {}", fmt::join(names, ", "));
       d_.error(e.pos, fmt::format("unknown distribution `{}`", quote_for_message(e.name)), hint);
       return std::nullopt;
     }
@@ -341,6 +476,10 @@ class Loader {
         d_.error(e.pos, "discrete weights must not all be zero");
         return std::nullopt;
       }
+      if (!std::isfinite(total)) {
+        d_.error(e.pos, "discrete weights are too large: their sum overflows");
+        return std::nullopt;
+      }
       for (double& w : dist.weights) w /= total;
       return dist;
     }
@@ -371,27 +510,30 @@ class Loader {
       metadata(keys, p.metadata);
       auto it = keys.find("dist");
       if (it == keys.end()) {
-        d_.error(position_of(entry.value), fmt::format("parameter `{}` needs `dist:` (a number or a distribution)", name));
+        d_.error(position_of(entry.key),
+                 fmt::format("parameter `{}` needs `dist:` (a number or a distribution)", name));
         return std::nullopt;
       }
-      std::optional<Distribution> dist = distribution(it->second.value);
+      std::optional<Distribution> dist =
+          distribution(it->second.value, fmt::format("`dist:` of parameter `{}`", name));
       if (!dist) return std::nullopt;
       p.distribution = std::move(*dist);
       return p;
     }
-    std::optional<Distribution> dist = distribution(entry.value);
+    std::optional<Distribution> dist = distribution(entry.value, fmt::format("parameter `{}`", name));
     if (!dist) return std::nullopt;
     p.distribution = std::move(*dist);
     return p;
   }
 
-  bool formula_entry(const YAML::Node& node, std::string_view what, Expr& out, Metadata& meta) {
+  bool formula_entry(const Entry& entry, std::string_view what, Expr& out, Metadata& meta) {
+    const YAML::Node& node = entry.value;
     if (node.IsMap()) {
       auto keys = mapping(node, {"formula", "unit", "source", "note"}, std::string(what));
       metadata(keys, meta);
       auto it = keys.find("formula");
       if (it == keys.end()) {
-        d_.error(position_of(node), fmt::format("{} needs `formula:`", what));
+        d_.error(position_of(entry.key), fmt::format("{} needs `formula:`", what));
         return false;
       }
       std::optional<Expr> e = formula(it->second.value, what);
@@ -421,15 +563,23 @@ class Loader {
     if (base) {
       kind = base->kind() == EventKind::Regime ? "regime" : base->kind() == EventKind::Switch ? "switch" : "arrivals";
     } else {
-      YAML::Node k = entry.value["kind"];
-      if (!k) {
-        d_.error(position_of(entry.value), fmt::format("{} needs `kind:` (regime, switch or arrivals)", context));
+      YAML::Node k;
+      bool has_kind = false;
+      for (auto it = entry.value.begin(); it != entry.value.end() && !has_kind; ++it) {
+        if (it->first.IsScalar() && it->first.Scalar() == "kind") {
+          note_value(it->first, it->second);
+          k = it->second;
+          has_kind = true;
+        }
+      }
+      if (!has_kind) {
+        d_.error(position_of(entry.key), fmt::format("{} needs `kind:` (regime, switch or arrivals)", context));
         return std::nullopt;
       }
       kind = k.IsScalar() ? k.Scalar() : "";
       if (kind != "regime" && kind != "switch" && kind != "arrivals") {
         d_.error(position_of(k), fmt::format("unknown event kind `{}`", quote_for_message(kind)),
-                 did_you_mean(kind, {"regime", "switch", "arrivals"}) .empty()
+                 did_you_mean(kind, {"regime", "switch", "arrivals"}).empty()
                      ? "expected regime, switch or arrivals"
                      : did_you_mean(kind, {"regime", "switch", "arrivals"}));
         return std::nullopt;
@@ -471,6 +621,12 @@ class Loader {
                  fmt::format("`states:` of {} must be a list of at least two state names", context));
         return;
       }
+      if (it->second.value.size() > kMaxStates) {
+        d_.error(position_of(it->second.value),
+                 fmt::format("{} has {} states; at most {} are allowed", context,
+                             it->second.value.size(), kMaxStates));
+        return;
+      }
       for (const YAML::Node& s : it->second.value) {
         if (!s.IsScalar() || !is_identifier(s.Scalar())) {
           d_.error(position_of(s), "a state name must be a plain name (letters, digits and _)");
@@ -489,15 +645,18 @@ class Loader {
       const std::string s = key.IsScalar() ? key.Scalar() : "";
       for (std::size_t i = 0; i < r.states.size(); ++i)
         if (r.states[i] == s) return i;
-      d_.error(position_of(key), fmt::format("`{}` is not a state of {}", quote_for_message(s), context),
-               did_you_mean(s, r.states));
+      d_.error(position_of(key),
+               fmt::format("`{}` is not a state of regime `{}` (states: {})", quote_for_message(s),
+                           ev.name, fmt::join(r.states, ", ")),
+               hint_for(s, r.states));
       return std::nullopt;
     };
     if (auto it = keys.find("initial"); it != keys.end()) {
       std::vector<double> initial(r.states.size(), 0.0);
+      const std::size_t errors_before = d_.size();
       auto entries = mapping(it->second.value, r.states, fmt::format("initial probabilities of {}", context));
       double total = 0.0;
-      bool ok = true;
+      bool ok = d_.size() == errors_before;
       for (auto& [state, e] : entries) {
         std::optional<std::size_t> i = state_index(e.key);
         std::optional<double> p = probability(e.value, fmt::format("initial probability of `{}`", state));
@@ -510,7 +669,7 @@ class Loader {
       }
       if (ok && std::fabs(total - 1.0) > 1e-9) {
         d_.error(position_of(it->second.value),
-                 fmt::format("initial probabilities of {} sum to {}, not 1", context, total));
+                 fmt::format("initial probabilities of {} sum to {:.12g}, not 1", context, total));
       }
       r.initial = initial;
     } else if (!is_override) {
@@ -522,14 +681,17 @@ class Loader {
         std::optional<std::size_t> from = state_index(row.key);
         if (!from) continue;
         std::vector<std::optional<Expr>> probabilities(r.states.size());
-        std::vector<std::string> targets;
-        for (const std::string& s : r.states)
-          if (s != from_name) targets.push_back(s);
-        auto cells = mapping(row.value, targets, fmt::format("transitions from `{}`", from_name));
+        auto cells = mapping(row.value, r.states, fmt::format("transitions from `{}`", from_name));
         double constant_total = 0.0;
         for (auto& [to_name, cell] : cells) {
           std::optional<std::size_t> to = state_index(cell.key);
           if (!to) continue;
+          if (*to == *from) {
+            d_.error(position_of(cell.key),
+                     fmt::format("no transition from `{}` to itself may be given", from_name),
+                     "staying has the probability the row leaves over");
+            continue;
+          }
           probabilities[*to] =
               probability_formula(cell.value, fmt::format("transition probability {} → {}", from_name, to_name));
           if (probabilities[*to]) {
@@ -538,7 +700,8 @@ class Loader {
         }
         if (constant_total > 1.0 + 1e-9) {
           d_.error(position_of(row.value),
-                   fmt::format("transition probabilities out of `{}` sum to {}, more than 1", from_name, constant_total));
+                   fmt::format("transition probabilities out of `{}` sum to {:.12g}, more than 1", from_name,
+                               constant_total));
         }
         r.transitions[*from] = std::move(probabilities);
       }
@@ -592,7 +755,8 @@ class Loader {
     if (auto it = keys.find("rate"); it != keys.end()) {
       if (std::optional<Expr> e = formula(it->second.value, "arrival rate")) {
         if (auto v = constant_value(*e); v && (!std::isfinite(*v) || *v < 0.0)) {
-          d_.error(e->pos, fmt::format("arrival rate must be a finite number >= 0, got {}", *v));
+          d_.error(text_position_of(it->second.value),
+                   fmt::format("arrival rate must be a finite number >= 0, got {}", *v));
         } else {
           a.rate = std::move(*e);
         }
@@ -601,7 +765,8 @@ class Loader {
       d_.error(ev.pos, fmt::format("{} needs `rate:` (expected bursts per month)", context));
     }
     if (auto it = keys.find("size"); it != keys.end()) {
-      if (auto dist = distribution(it->second.value)) a.size = std::move(*dist);
+      if (auto dist = distribution(it->second.value, fmt::format("`size:` of {}", context)))
+        a.size = std::move(*dist);
     } else if (!is_override) {
       d_.error(ev.pos, fmt::format("{} needs `size:` (the distribution of one burst's size)", context));
     }
@@ -614,19 +779,27 @@ class Loader {
     if (entry.value.IsNull()) return s;
     auto keys = mapping(entry.value, {"description", "parameters", "events"}, fmt::format("scenario `{}`", name));
     if (auto it = keys.find("description"); it != keys.end()) s.description = text(it->second.value, "description");
-    std::vector<std::string> parameter_names, event_names;
-    for (const auto& p : model.parameters) parameter_names.push_back(p.name);
-    for (const auto& e : model.events) event_names.push_back(e.name);
+    if (scenario_names_.parameters.empty() && scenario_names_.events.empty()) {
+      for (const auto& p : model.parameters) scenario_names_.parameters.push_back(p.name);
+      for (const auto& e : model.events) scenario_names_.events.push_back(e.name);
+      for (std::size_t i = 0; i < model.parameters.size(); ++i)
+        scenario_names_.parameter_index.emplace(model.parameters[i].name, i);
+      for (std::size_t i = 0; i < model.events.size(); ++i)
+        scenario_names_.event_index.emplace(model.events[i].name, i);
+    }
+    const auto& names = scenario_names_;
     if (auto it = keys.find("parameters"); it != keys.end()) {
       for (auto& [pname, pentry] : named_entries(it->second.value, fmt::format("parameters of scenario `{}`", name))) {
-        auto base = std::find_if(model.parameters.begin(), model.parameters.end(),
-                                 [&](const Parameter& p) { return p.name == pname; });
-        if (base == model.parameters.end()) {
-          d_.error(position_of(pentry.key),
-                   fmt::format("scenario `{}` overrides `{}`, which is not a parameter", name, pname),
-                   did_you_mean(pname, parameter_names));
+        auto found = names.parameter_index.find(pname);
+        if (found == names.parameter_index.end()) {
+          // A parameter whose own definition failed has been reported already.
+          if (!broken_names_.count(pname))
+            d_.error(position_of(pentry.key),
+                     fmt::format("scenario `{}` overrides `{}`, which is not a parameter", name, pname),
+                     hint_for(pname, names.parameters));
           continue;
         }
+        const Parameter* base = &model.parameters[found->second];
         if (auto p = parameter(pname, pentry)) {
           Metadata merged = base->metadata;
           if (!p->metadata.unit.empty()) merged.unit = p->metadata.unit;
@@ -639,21 +812,82 @@ class Loader {
     }
     if (auto it = keys.find("events"); it != keys.end()) {
       for (auto& [ename, eentry] : named_entries(it->second.value, fmt::format("events of scenario `{}`", name))) {
-        auto base = std::find_if(model.events.begin(), model.events.end(),
-                                 [&](const Event& e) { return e.name == ename; });
-        if (base == model.events.end()) {
-          d_.error(position_of(eentry.key),
-                   fmt::format("scenario `{}` overrides `{}`, which is not an event", name, ename),
-                   did_you_mean(ename, event_names));
+        auto found = names.event_index.find(ename);
+        if (found == names.event_index.end()) {
+          if (!broken_names_.count(ename))
+            d_.error(position_of(eentry.key),
+                     fmt::format("scenario `{}` overrides `{}`, which is not an event", name, ename),
+                     hint_for(ename, names.events));
           continue;
         }
-        if (auto e = event(ename, eentry, &*base)) s.events.push_back(std::move(*e));
+        if (auto e = event(ename, eentry, &model.events[found->second])) s.events.push_back(std::move(*e));
       }
     }
     return s;
   }
 
+  // Where a node is. A null (`key:` with nothing after it) carries the mark
+  // of whatever token follows it, often on a later line: report it at its key.
+  SourcePos position_of(const YAML::Node& node) const {
+    if (node.IsNull()) {
+      const YAML::Mark m = node.Mark();
+      if (auto it = null_keys_.find({m.line, m.column}); it != null_keys_.end()) return it->second;
+    }
+    return mark_of(node);
+  }
+
+  void note_value(const YAML::Node& key, const YAML::Node& value) {
+    if (value.IsNull()) {
+      const YAML::Mark m = value.Mark();
+      null_keys_.emplace(std::make_pair(m.line, m.column), mark_of(key));
+    }
+  }
+
+  // Maps offsets in a scalar's value to file positions.
+  OffsetToPosition scalar_positions(const YAML::Node& node) const {
+    const SourcePos mark = mark_of(node);
+    std::optional<std::size_t> start = source_.offset(mark);
+    std::vector<std::uint32_t> map;
+    if (start) map = align_scalar(node.Scalar(), source_.text(), *start);
+    if (map.empty()) {
+      // Could not follow the source: count from the start of the scalar.
+      SourcePos p = mark;
+      if (node.Tag() == "!" && p.line != 0) p.column += 1;
+      return [p](std::size_t offset) {
+        return SourcePos{p.line, p.column + static_cast<std::uint32_t>(offset)};
+      };
+    }
+    return [this, map = std::move(map)](std::size_t offset) {
+      return source_.position(map[std::min(offset, map.size() - 1)]);
+    };
+  }
+
+  // Where the text of a scalar starts (after a quote, past leading blanks).
+  SourcePos text_position_of(const YAML::Node& node) const {
+    if (!node.IsScalar()) return position_of(node);
+    const std::string& text = node.Scalar();
+    std::size_t first = 0;
+    while (first < text.size() && is_blank(text[first])) ++first;
+    return scalar_positions(node)(first);
+  }
+
+  // Gives hints ("did you mean …?") only while errors are few: each costs a
+  // scan of every name, and a hostile file can hold a million mistakes.
+  bool hints_wanted() const { return d_.size() < kMaxHintedErrors; }
+  std::string hint_for(std::string_view name, const std::vector<std::string>& candidates) const {
+    return hints_wanted() ? did_you_mean(name, candidates) : std::string{};
+  }
+
+  struct ScenarioNames {
+    std::vector<std::string> parameters, events;
+    std::map<std::string, std::size_t, std::less<>> parameter_index, event_index;
+  };
+
   Diagnostics& d_;
+  SourceText source_;
+  ScenarioNames scenario_names_;
+  std::set<std::string, std::less<>> broken_names_;  // entries whose definition failed
+  std::map<std::pair<int, int>, SourcePos> null_keys_;
   std::uint32_t horizon_ = 12;
 };
 
@@ -703,8 +937,8 @@ std::optional<std::size_t> nesting_too_deep(std::string_view text) {
   for (std::size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
     if (quote) {
-      if (c == quote) quote = 0;
-      else if (c == '\n' && quote == '\'') continue;
+      if (quote == '"' && c == '\\') ++i;  // an escape: `\"` does not end the string
+      else if (c == quote) quote = 0;
       continue;
     }
     if (c == '#' && (i == 0 || std::isspace(static_cast<unsigned char>(text[i - 1])))) {
@@ -712,9 +946,13 @@ std::optional<std::size_t> nesting_too_deep(std::string_view text) {
       continue;
     }
     if (c == '"' || c == '\'') {
-      if (i == 0 || std::isspace(static_cast<unsigned char>(text[i - 1])) || text[i - 1] == '[' || text[i - 1] == '{' ||
-          text[i - 1] == ',' || text[i - 1] == ':')
-        quote = c;
+      // A quote opens a string only where a scalar starts (after `:`, `,`,
+      // `[`, `{`, `-`, `?` or at the start of a line); inside a plain scalar
+      // (`note: it's 'big'`) it is just a character.
+      std::size_t k = i;
+      while (k > 0 && (text[k - 1] == ' ' || text[k - 1] == '\t')) --k;
+      const char before = k == 0 ? '\n' : text[k - 1];
+      if (std::string_view(":,[{-?\n\r").find(before) != std::string_view::npos) quote = c;
       continue;
     }
     if (c == '[' || c == '{') {
@@ -737,6 +975,12 @@ Model load_model_text(std::string_view text, const std::string& file) {
                                                       static_cast<unsigned char>(text[bad])));
     throw ModelError(std::move(diagnostics));
   }
+  if (text.size() > kMaxModelBytes) {
+    diagnostics.error({}, fmt::format("the model is larger than {} MiB", kMaxModelBytes >> 20));
+    throw ModelError(std::move(diagnostics));
+  }
+  // yaml-cpp skips a byte-order mark without counting it in columns; so do we.
+  if (text.starts_with("\xef\xbb\xbf")) text.remove_prefix(3);
   if (auto deep = nesting_too_deep(text)) {
     diagnostics.error(position_at(text, *deep), "YAML is nested too deeply (more than 64 levels of brackets)");
     throw ModelError(std::move(diagnostics));
@@ -744,18 +988,35 @@ Model load_model_text(std::string_view text, const std::string& file) {
   YAML::Node root;
   try {
     root = YAML::Load(std::string(text));
+  } catch (const YAML::DeepRecursion& e) {
+    diagnostics.error(SourcePos{static_cast<std::uint32_t>(e.mark.line + 1),
+                                static_cast<std::uint32_t>(e.mark.column + 1)},
+                      "YAML is nested too deeply");
+    throw ModelError(std::move(diagnostics));
   } catch (const YAML::Exception& e) {
     SourcePos pos = e.mark.is_null() ? SourcePos{} : SourcePos{static_cast<std::uint32_t>(e.mark.line + 1),
                                                                static_cast<std::uint32_t>(e.mark.column + 1)};
     std::string message = e.msg.empty() ? "malformed YAML" : "malformed YAML: " + e.msg;
-    diagnostics.error(pos, message);
+    // A tab in the indentation of the line (or the one before) is the usual cause.
+    std::string hint;
+    if (pos.line != 0) {
+      const SourceText source(text);
+      for (std::uint32_t line : {pos.line, pos.line - 1}) {
+        if (line == 0 || !hint.empty()) continue;
+        std::optional<std::size_t> at = source.offset({line, 1});
+        while (at && *at < text.size() && (text[*at] == ' ' || text[*at] == '\t')) {
+          if (text[(*at)++] == '\t') hint = "YAML does not allow tabs for indentation; use spaces";
+        }
+      }
+    }
+    diagnostics.error(pos, message, hint);
     throw ModelError(std::move(diagnostics));
   }
   if (!root || root.IsNull()) {
-    diagnostics.error({}, "the model file is empty");
+    diagnostics.error({1, 1}, "the model file is empty (no YAML content, only blanks or comments)");
     throw ModelError(std::move(diagnostics));
   }
-  Loader loader(diagnostics);
+  Loader loader(diagnostics, text);
   Model model = loader.load(root, file);
   if (diagnostics.empty()) resolve_model(model, diagnostics);
   if (!diagnostics.empty()) throw ModelError(std::move(diagnostics));

@@ -1,7 +1,6 @@
 // Name resolution: what each name in a formula means, whether it may be used
 // where it stands, and the order in which monthly formulas are evaluated.
 #include <algorithm>
-#include <functional>
 #include <cmath>
 #include <fmt/format.h>
 #include <map>
@@ -104,7 +103,7 @@ class Resolver {
       d_.error(state_expr.pos,
                fmt::format("`{}` is not a state of regime `{}` (states: {})", quote_for_message(state_expr.name),
                            regime_expr.name, fmt::join(regime->states, ", ")),
-               did_you_mean(state_expr.name, regime->states));
+               hint_for(state_expr.name, regime->states));
       return true;
     }
     state_expr.ref = RefKind::RegimeState;
@@ -129,11 +128,18 @@ class Resolver {
     return true;
   }
 
-  std::vector<std::string> visible_names() const {
-    std::vector<std::string> out;
-    for (const auto& [n, info] : names_) out.push_back(n);
-    out.push_back("month");
-    return out;
+  const std::vector<std::string>& visible_names() {
+    if (visible_.empty()) {
+      for (const auto& [n, info] : names_) visible_.push_back(n);
+      visible_.push_back("month");
+    }
+    return visible_;
+  }
+
+  // Hints cost a scan of every name: give them only while errors are few.
+  bool hints_wanted() const { return d_.size() < kMaxHintedErrors; }
+  std::string hint_for(std::string_view name, const std::vector<std::string>& candidates) {
+    return hints_wanted() ? did_you_mean(name, candidates) : std::string{};
   }
 
   void resolve_name(Expr& e, Context ctx, std::set<std::uint32_t>* dependencies, bool in_aggregate) {
@@ -157,8 +163,8 @@ class Resolver {
                  "repeat its formula or move the shared part into a monthly formula");
         return;
       }
-      std::string hint = did_you_mean(e.name, visible_names());
-      if (hint.empty()) {
+      std::string hint = hints_wanted() ? did_you_mean(e.name, visible_names()) : std::string{};
+      if (hint.empty() && hints_wanted()) {
         for (const Event& ev : model_.events) {
           if (ev.kind() != EventKind::Regime) continue;
           const auto& states = std::get<Regime>(ev.definition).states;
@@ -221,7 +227,9 @@ class Resolver {
                  (it->second.kind == RefKind::Event && model_.events[it->second.index].kind() != EventKind::Regime));
       if (!ok) {
         d_.error(target.pos, "the first argument of prev() must name a monthly formula, a switch or arrivals",
-                 target.kind == ExprKind::Name ? did_you_mean(target.name, visible_names()) : "");
+                 target.kind == ExprKind::Name && hints_wanted()
+                     ? did_you_mean(target.name, visible_names())
+                     : "");
         return;
       }
       target.ref = it->second.kind;
@@ -229,8 +237,13 @@ class Resolver {
       resolve(e.operands[1], Context::PrevInit);
       return;
     }
-    if (is_aggregate(f, n) || ((f == "sum" || f == "mean" || f == "last"))) {
-      if (ctx != Context::Output || in_aggregate) {
+    if (is_aggregate(f, n)) {
+      if (in_aggregate) {
+        d_.error(e.pos, fmt::format("{}() cannot be nested inside another aggregate", f),
+                 "an aggregate reads a monthly series; aggregate the series directly");
+        return;
+      }
+      if (ctx != Context::Output) {
         d_.error(e.pos, fmt::format("{}() aggregates a monthly series over the horizon; it is only allowed in outputs",
                                     f),
                  (f == "min" || f == "max") ? fmt::format("{}(a, b) with two or more values works anywhere", f) : "");
@@ -270,13 +283,13 @@ class Resolver {
       std::vector<std::string> known;
       for (const auto& [name, arity] : functions) known.push_back(name);
       for (const char* a : {"prev", "sum", "mean", "last"}) known.emplace_back(a);
-      d_.error(e.pos, fmt::format("unknown function `{}`", quote_for_message(f)), did_you_mean(f, known));
+      d_.error(e.pos, fmt::format("unknown function `{}`", quote_for_message(f)), hint_for(f, known));
       return;
     }
     auto [lo, hi] = it->second;
     if (n < lo || n > hi) {
       return arity_error(lo == hi ? fmt::format("{} argument{}", lo, lo == 1 ? "" : "s")
-                                  : fmt::format("at least {} arguments", lo));
+                                  : fmt::format("{} to {} arguments", lo, hi));
     }
     for (Expr& o : e.operands) resolve(o, ctx, dependencies, in_aggregate);
   }
@@ -285,6 +298,7 @@ class Resolver {
   Diagnostics& d_;
   std::map<std::string, NameInfo> names_;
   std::set<std::string> outputs_;
+  std::vector<std::string> visible_;  // names_ and `month`, for hints; built on first use
 };
 
 void resolve_event(Resolver& r, Event& ev) {
@@ -302,38 +316,54 @@ void resolve_event(Resolver& r, Event& ev) {
 
 // Orders monthly formulas so each comes after those it reads in the same
 // month, keeping file order where it is free. Reports a cycle with its path.
+// Iterative, so that a chain of a hundred thousand formulas cannot exhaust
+// the stack.
 bool order_monthly(Model& model, const std::vector<std::set<std::uint32_t>>& deps, Diagnostics& d) {
   const std::size_t n = model.monthly.size();
-  std::vector<int> state(n, 0);  // 0 new, 1 on stack, 2 done
-  std::vector<std::uint32_t> order, stack;
-  bool cycle_found = false;
-  std::function<void(std::uint32_t)> visit = [&](std::uint32_t v) {
-    if (cycle_found) return;
-    state[v] = 1;
-    stack.push_back(v);
-    for (std::uint32_t w : deps[v]) {
-      if (state[w] == 1) {
-        auto start = std::find(stack.begin(), stack.end(), w);
-        std::vector<std::string> path;
-        for (auto it = start; it != stack.end(); ++it) path.push_back(model.monthly[*it].name);
-        path.push_back(model.monthly[w].name);
-        d.error(model.monthly[w].pos,
-                fmt::format("monthly formulas form a cycle: {}", fmt::join(path, " → ")),
-                "read last month's value with prev(x, initial) to break it");
-        cycle_found = true;
-        return;
+  enum : std::uint8_t { kNew, kOnStack, kDone };
+  std::vector<std::uint8_t> state(n, kNew);
+  std::vector<std::uint32_t> order;
+  order.reserve(n);
+  // The path being explored: each formula with the next dependency to visit.
+  std::vector<std::pair<std::uint32_t, std::set<std::uint32_t>::const_iterator>> stack;
+  for (std::uint32_t root = 0; root < n; ++root) {
+    if (state[root] != kNew) continue;
+    state[root] = kOnStack;
+    stack.emplace_back(root, deps[root].begin());
+    while (!stack.empty()) {
+      auto& [v, next] = stack.back();
+      if (next == deps[v].end()) {
+        state[v] = kDone;
+        order.push_back(v);
+        stack.pop_back();
+        continue;
       }
-      if (state[w] == 0) visit(w);
-      if (cycle_found) return;
+      const std::uint32_t w = *next++;
+      if (state[w] == kDone) continue;
+      if (state[w] == kNew) {
+        state[w] = kOnStack;
+        stack.emplace_back(w, deps[w].begin());
+        continue;
+      }
+      // w is on the path: the path from w back to w is a cycle.
+      auto start = std::find_if(stack.begin(), stack.end(), [&](const auto& f) { return f.first == w; });
+      std::vector<std::string> path;
+      const auto length = static_cast<std::size_t>(stack.end() - start);
+      constexpr std::size_t kShown = 8;  // a long cycle shows its ends only
+      for (auto it = start; it != stack.end(); ++it) {
+        const auto k = static_cast<std::size_t>(it - start);
+        if (length > 2 * kShown && k == kShown) path.push_back(fmt::format("… ({} more)", length - 2 * kShown));
+        if (length > 2 * kShown && k >= kShown && k < length - kShown) continue;
+        path.push_back(model.monthly[it->first].name);
+      }
+      path.push_back(model.monthly[w].name);
+      d.error(model.monthly[w].pos, fmt::format("monthly formulas form a cycle: {}", fmt::join(path, " → ")),
+              "read last month's value with prev(x, initial) to break it");
+      return false;
     }
-    stack.pop_back();
-    state[v] = 2;
-    order.push_back(v);
-  };
-  for (std::uint32_t v = 0; v < n && !cycle_found; ++v)
-    if (state[v] == 0) visit(v);
-  if (cycle_found) return false;
+  }
   std::vector<MonthlyFormula> sorted;
+  sorted.reserve(n);
   for (std::uint32_t v : order) sorted.push_back(std::move(model.monthly[v]));
   model.monthly = std::move(sorted);
   return true;
@@ -351,6 +381,8 @@ void resolve_model(Model& model, Diagnostics& diagnostics) {
       // Still check the rest so one run shows as many errors as it can.
       for (Event& ev : model.events) resolve_event(r, ev);
       for (Output& o : model.outputs) r.resolve(o.formula, Context::Output);
+      for (Scenario& s : model.scenarios)
+        for (Event& ev : s.events) resolve_event(r, ev);
       return;
     }
   }

@@ -47,7 +47,8 @@ double sd_of(std::span<const double> values, double mean) {
   return std::sqrt(total / static_cast<double>(values.size() - 1));
 }
 
-std::pair<std::uint64_t, std::uint64_t> quantile_interval_ranks(std::uint64_t n, double p, double confidence) {
+std::pair<std::uint64_t, std::uint64_t> quantile_interval_ranks(std::uint64_t n, double p,
+                                                                double confidence) {
   if (n == 0) return {0, 0};
   const double tail = (1.0 - confidence) / 2.0;
   const boost::math::binomial_distribution<double> b(static_cast<double>(n), p);
@@ -60,8 +61,10 @@ std::pair<std::uint64_t, std::uint64_t> quantile_interval_ranks(std::uint64_t n,
   std::int64_t lo = 0, hi = static_cast<std::int64_t>(n);  // search l in [0, n]
   while (lo < hi) {
     std::int64_t mid = lo + (hi - lo + 1) / 2;
-    if (cdf(mid - 1) <= tail) lo = mid;
-    else hi = mid - 1;
+    if (cdf(mid - 1) <= tail)
+      lo = mid;
+    else
+      hi = mid - 1;
   }
   std::uint64_t l = static_cast<std::uint64_t>(std::max<std::int64_t>(lo, 1));
   // u: smallest rank with P(B ≥ u) = 1 − P(B ≤ u − 1) ≤ tail.
@@ -69,10 +72,13 @@ std::pair<std::uint64_t, std::uint64_t> quantile_interval_ranks(std::uint64_t n,
   hi = static_cast<std::int64_t>(n) + 1;
   while (lo < hi) {
     std::int64_t mid = lo + (hi - lo) / 2;
-    if (1.0 - cdf(mid - 1) <= tail) hi = mid;
-    else lo = mid + 1;
+    if (1.0 - cdf(mid - 1) <= tail)
+      hi = mid;
+    else
+      lo = mid + 1;
   }
-  std::uint64_t u = static_cast<std::uint64_t>(std::min<std::int64_t>(lo, static_cast<std::int64_t>(n)));
+  std::uint64_t u =
+      static_cast<std::uint64_t>(std::min<std::int64_t>(lo, static_cast<std::int64_t>(n)));
   return {l, u};
 }
 
@@ -104,7 +110,8 @@ OutputSummary summarize(std::span<double> values, std::span<const double> probab
   }
   std::sort(ranks.begin(), ranks.end());
   ranks.erase(std::unique(ranks.begin(), ranks.end()), ranks.end());
-  select_ranks(values.data(), values.data() + values.size(), 0, ranks.data(), ranks.data() + ranks.size());
+  select_ranks(values.data(), values.data() + values.size(), 0, ranks.data(),
+               ranks.data() + ranks.size());
 
   s.min = values[0];
   s.max = values[s.n - 1];
@@ -116,6 +123,22 @@ OutputSummary summarize(std::span<double> values, std::span<const double> probab
     s.percentiles.push_back({probabilities[i], value, values[q.ci_low], values[q.ci_high]});
   }
   return s;
+}
+
+double ks_statistic(std::span<double> values, const std::function<double(double)>& cdf) {
+  if (values.empty()) return 0.0;
+  std::sort(values.begin(), values.end());
+  const double n = static_cast<double>(values.size());
+  double d = 0.0;
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    const double f = cdf(values[i]);
+    d = std::max({d, static_cast<double>(i + 1) / n - f, f - static_cast<double>(i) / n});
+  }
+  return d;
+}
+
+double ks_critical_value(std::uint64_t n, double alpha) {
+  return std::sqrt(-std::log(alpha / 2.0) / 2.0) / std::sqrt(static_cast<double>(n));
 }
 
 }  // namespace riskcast

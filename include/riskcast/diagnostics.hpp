@@ -53,6 +53,11 @@ class ModelError : public std::runtime_error {
   Diagnostics diagnostics_;
 };
 
+// Hints ("did you mean …?") are looked for only while a run has found fewer
+// errors than this: each one scans every name, and a hostile file can hold a
+// million mistakes.
+inline constexpr std::size_t kMaxHintedErrors = 100;
+
 // Levenshtein-nearest candidate within a small distance, or "" if none is close.
 std::string closest_name(std::string_view name, const std::vector<std::string>& candidates);
 

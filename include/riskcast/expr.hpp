@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -46,14 +47,25 @@ struct Expr {
   static Expr make_number(double value, SourcePos pos);
 };
 
-// Deepest nesting of parentheses / operators a formula may have. Deep enough
-// for any real model, shallow enough that hostile input cannot exhaust the stack.
+// Deepest nesting of parentheses / operators a formula may have, counted as
+// the height of its syntax tree (a chain a + b + c + … is as deep as it is
+// long). Deep enough for any real model, shallow enough that hostile input
+// cannot exhaust the stack of the parser or of any later walk of the tree.
 inline constexpr int kMaxExpressionDepth = 200;
 
-// Parses `text`, whose first character sits at `start` in the model file.
-// `column_shift` maps each character offset to a column (quoted YAML scalars
-// start one column later). Errors go to `diagnostics`; returns nullopt then.
+// Where the character at a byte offset of a formula's text sits in the model
+// file; offset == text.size() asks for the place just after the last one.
+using OffsetToPosition = std::function<SourcePos(std::size_t offset)>;
+
+// Parses `text`, whose first character sits at `start` in the model file;
+// a line break in `text` moves to column 1 of the next line. Errors go to
+// `diagnostics`; returns nullopt then.
 std::optional<Expr> parse_expression(std::string_view text, SourcePos start,
+                                     Diagnostics& diagnostics);
+
+// The same with an exact map from offsets to positions, for text that YAML
+// has folded, unescaped or unindented (quoted, multi-line or block scalars).
+std::optional<Expr> parse_expression(std::string_view text, const OffsetToPosition& position_of,
                                      Diagnostics& diagnostics);
 
 // Formula text of an expression, fully parenthesised where precedence needs it.

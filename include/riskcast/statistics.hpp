@@ -3,6 +3,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <vector>
 
@@ -16,9 +17,9 @@ inline constexpr std::array<double, 9> kStandardPercentiles = {0.01, 0.05, 0.10,
 inline constexpr double kConfidence = 0.95;
 
 struct PercentileEstimate {
-  double p;        // probability in (0, 1)
-  double value;    // the estimate
-  double ci_low;   // 95 % distribution-free interval for the true quantile
+  double p;       // probability in (0, 1)
+  double value;   // the estimate
+  double ci_low;  // 95 % distribution-free interval for the true quantile
   double ci_high;
 };
 
@@ -52,5 +53,16 @@ std::pair<std::uint64_t, std::uint64_t> quantile_interval_ranks(std::uint64_t n,
 // O(n log k) for k ranks, not a full sort.
 OutputSummary summarize(std::span<double> values,
                         std::span<const double> probabilities = kStandardPercentiles);
+
+// Kolmogorov–Smirnov distance D_n = sup_x |F_n(x) − F(x)| between the
+// empirical CDF F_n of `values` and a continuous CDF F. Sorts `values`;
+// with x_(1) ≤ … ≤ x_(n): D_n = max_i max(i/n − F(x_(i)), F(x_(i)) − (i − 1)/n).
+// 0 for an empty sample.
+double ks_statistic(std::span<double> values, const std::function<double(double)>& cdf);
+
+// Asymptotic critical value of D_n at significance level α (Kolmogorov's
+// limit law, first term: P(√n·D_n > x) ≈ 2·exp(−2x²)):
+// sqrt(−ln(α/2) / 2) / √n, e.g. 1.9495/√n at α = 0.001. Accurate for n ≳ 100.
+double ks_critical_value(std::uint64_t n, double alpha);
 
 }  // namespace riskcast
