@@ -4,6 +4,8 @@
 #include <cstring>
 #include <fmt/format.h>
 #include <map>
+#include <optional>
+#include <tuple>
 
 #include "riskcast/program.hpp"
 
@@ -46,6 +48,7 @@ class Compiler {
     p_.month = fresh("month");
     for (const Parameter& param : model_.parameters) {
       Register r = fresh(param.name);
+      mark_invariant(r);
       parameter_regs_.push_back(r);
       p_.parameters.push_back({param.name, r, param.distribution, random_slot_for("parameter", param.name)});
     }
@@ -55,13 +58,17 @@ class Compiler {
     for (std::size_t i = 0; i < model_.events.size(); ++i) compile_event(model_.events[i], event_regs_[i]);
     for (std::size_t i = 0; i < model_.monthly.size(); ++i) {
       const MonthlyFormula& f = model_.monthly[i];
-      Operand value = compile_expr(f.formula, p_.monthly_code);
-      Code& code = p_.monthly_code;
-      if (!value.constant && !code.empty() && code.back().dst == value.reg && p_.register_names[value.reg].empty()) {
+      const Operand value = compile_expr(f.formula, p_.monthly_code);
+      const Register result = materialize(value);
+      // A formula of parameters and constants only is set once per block.
+      Code& code = invariant(result) ? p_.start_code : p_.monthly_code;
+      if (!code.empty() && code.back().dst == result && p_.register_names[result].empty()) {
         code.back().dst = monthly_regs_[i];  // write the result in place, no copy
+        if (last_key_) cse_[*last_key_] = monthly_regs_[i];
       } else {
-        emit(code, OpCode::Copy, monthly_regs_[i], materialize(value), kNoRegister, kNoRegister, f.pos);
+        emit(code, OpCode::Copy, monthly_regs_[i], result, kNoRegister, kNoRegister, f.pos);
       }
+      if (&code == &p_.start_code) mark_invariant(monthly_regs_[i]);
     }
     for (const Output& o : model_.outputs) {
       Operand value = compile_expr(o.formula, p_.output_code);
@@ -83,6 +90,7 @@ class Compiler {
     auto it = constant_regs_.find(bits);
     if (it != constant_regs_.end()) return it->second;
     Register r = fresh(fmt::format("{}", v));
+    mark_invariant(r);
     p_.constants.emplace_back(r, v);
     constant_regs_[bits] = r;
     return r;
@@ -94,11 +102,46 @@ class Compiler {
     code.push_back({op, dst, a, b, c, pos});
   }
 
+  bool invariant(Register r) const { return r < invariant_.size() && invariant_[r]; }
+  void mark_invariant(Register r) {
+    if (invariant_.size() <= r) invariant_.resize(r + 1, false);
+    invariant_[r] = true;
+  }
+
+  static bool commutative(OpCode op) {
+    return op == OpCode::Add || op == OpCode::Mul || op == OpCode::Min || op == OpCode::Max ||
+           op == OpCode::Equal || op == OpCode::NotEqual || op == OpCode::And || op == OpCode::Or;
+  }
+
+  // Emits `op` into `code` and returns its result register, with two
+  // optimisations that keep every result bit-identical:
+  //  * hoisting: an instruction whose operands are all invariant over the
+  //    months (parameters, constants, other hoisted results) runs once per
+  //    block in start_code instead of every month;
+  //  * common subexpressions: the same operation on the same registers in
+  //    the same code section reuses the earlier result (registers are
+  //    written once per run of a section, so the earlier value still holds).
   Operand emit_new(Code& code, OpCode op, std::vector<Operand> args, SourcePos pos) {
-    Register dst = fresh();
     Register r[3] = {kNoRegister, kNoRegister, kNoRegister};
-    for (std::size_t i = 0; i < args.size(); ++i) r[i] = materialize(args[i]);
-    emit(code, op, dst, r[0], r[1], r[2], pos);
+    bool all_invariant = true;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+      r[i] = materialize(args[i]);
+      all_invariant &= invariant(r[i]);
+    }
+    Code* target = &code;
+    if (all_invariant && (&code == &p_.monthly_code || &code == &p_.hazard_code || &code == &p_.rate_code))
+      target = &p_.start_code;
+    if (commutative(op) && r[1] < r[0]) std::swap(r[0], r[1]);
+    const CseKey key{target, op, r[0], r[1], r[2]};
+    if (auto it = cse_.find(key); it != cse_.end()) {
+      last_key_.reset();
+      return Operand::in(it->second);
+    }
+    const Register dst = fresh();
+    emit(*target, op, dst, r[0], r[1], r[2], pos);
+    if (target == &p_.start_code && all_invariant) mark_invariant(dst);
+    cse_[key] = dst;
+    last_key_ = key;
     return Operand::in(dst);
   }
 
@@ -258,6 +301,10 @@ class Compiler {
   std::vector<Register> parameter_regs_, event_regs_, monthly_regs_;
   std::map<std::uint64_t, Register> constant_regs_;
   std::map<std::string, Register> accumulators_, series_regs_;
+  using CseKey = std::tuple<const Code*, OpCode, Register, Register, Register>;
+  std::map<CseKey, Register> cse_;
+  std::optional<CseKey> last_key_;  // the key of the instruction emitted last
+  std::vector<bool> invariant_;
 };
 
 }  // namespace
@@ -299,7 +346,7 @@ std::string Program::disassemble(const std::string& file) const {
   out += fmt::format("parameters ({} draws per sample)\n", parameters.size());
   for (const auto& d : parameters)
     out += fmt::format("  {:<28} = draw   {:<60} ; slot {:08x}\n", name(d.reg), d.distribution.to_string(), d.slot);
-  code("start: initial values of prev()", start_code);
+  code("start: once per block (prev() initial values, formulas of parameters only)", start_code);
   code("hazards: months >= 2, on month m-1 states", hazard_code);
   for (const auto& r : regimes)
     out += fmt::format("  step regime {} -> {}{} ; slot {:08x}\n", r.name, name(r.state),
