@@ -1,5 +1,6 @@
 // Model IR → Program. Formulas become straight-line code over registers;
 // constant sub-formulas are folded with the same arithmetic the evaluator uses.
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <fmt/format.h>
@@ -145,7 +146,16 @@ class Compiler {
     return Operand::in(dst);
   }
 
-  Register probability_register(const Expr& e, Code& code) { return materialize(compile_expr(e, code)); }
+  // A hazard or transition probability. Events move in place one after
+  // another, so a probability that is an event's state register itself
+  // (`on: other_switch`) is copied first: every event must see month m − 1.
+  Register probability_register(const Expr& e, Code& code) {
+    const Register r = materialize(compile_expr(e, code));
+    if (std::find(event_regs_.begin(), event_regs_.end(), r) == event_regs_.end()) return r;
+    const Register snapshot = fresh();
+    emit(code, OpCode::Copy, snapshot, r, kNoRegister, kNoRegister, e.pos);
+    return snapshot;
+  }
 
   void compile_event(const Event& ev, Register state) {
     if (const auto* r = std::get_if<Regime>(&ev.definition)) {

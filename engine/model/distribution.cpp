@@ -77,7 +77,7 @@ double Distribution::quantile(double q) const {
       return bm::quantile(bm::beta_distribution<double>(args[0], args[1]), q);
     case DistributionKind::Gamma:
       return bm::quantile(bm::gamma_distribution<double>(args[0], args[1]), q);
-    case DistributionKind::Bernoulli: return q < 1.0 - args[0] ? 0.0 : 1.0;
+    case DistributionKind::Bernoulli: return q <= 1.0 - args[0] ? 0.0 : 1.0;
     case DistributionKind::Discrete: {
       // Values in the order written; the quantile walks the sorted values.
       std::vector<std::pair<double, double>> sorted;

@@ -44,27 +44,53 @@ GammaShape::GammaShape(double shape) {
   inverse_shape_ = 1.0 / shape;
 }
 
+namespace {
+// Marsaglia & Tsang's squeeze–rejection for shape d + 1/3 ≥ 1: returns d·v.
 template <typename Stream>
-double GammaShape::operator()(Stream& stream) const {
+double marsaglia_tsang(double d, double c, Stream& stream) {
   boost::random::normal_distribution<double> normal;
-  double result;
   while (true) {
     double x, v;
     do {
       x = normal(stream);
-      v = 1.0 + c_ * x;
+      v = 1.0 + c * x;
     } while (v <= 0.0);
     v = v * v * v;
     const double u = stream.uniform();
     const double x2 = x * x;
-    if (u < 1.0 - 0.0331 * x2 * x2 || std::log(u) < 0.5 * x2 + d_ * (1.0 - v + std::log(v))) {
-      result = d_ * v;
-      break;
-    }
+    if (u < 1.0 - 0.0331 * x2 * x2 || std::log(u) < 0.5 * x2 + d * (1.0 - v + std::log(v))) return d * v;
   }
+}
+}  // namespace
+
+template <typename Stream>
+double GammaShape::operator()(Stream& stream) const {
+  double result = marsaglia_tsang(d_, c_, stream);
   if (boosted_) result *= std::pow(stream.uniform(), inverse_shape_);
   return result;
 }
+
+template <typename Stream>
+double GammaShape::log_draw(Stream& stream) const {
+  double result = std::log(marsaglia_tsang(d_, c_, stream));
+  if (boosted_) result += std::log(stream.uniform()) * inverse_shape_;
+  return result;
+}
+
+namespace {
+// X / (X + Y) for X ~ gamma(a), Y ~ gamma(b). With a shape below 1 the
+// draws can underflow to 0 together (0 / 0); in logs, 1 / (1 + e^(ly − lx))
+// stays exact where the plain ratio would fail.
+template <typename Stream>
+double beta_from_gammas(const GammaShape& a, const GammaShape& b, bool small_shape, Stream& stream) {
+  if (!small_shape) {
+    const double x = a(stream), y = b(stream);
+    return x / (x + y);
+  }
+  const double lx = a.log_draw(stream), ly = b.log_draw(stream);
+  return 1.0 / (1.0 + std::exp(ly - lx));
+}
+}  // namespace
 
 Sampler::Sampler(const Distribution& d) : distribution_(d) {
   const auto& args = d.args;
@@ -148,18 +174,14 @@ double Sampler::draw(Stream& stream) const {
   if (single_uniform()) return from_uniform(stream.uniform());
   switch (distribution_.kind) {
     case DistributionKind::Constant: return args[0];
-    case DistributionKind::Pert: {
-      const double x = gamma_a_(stream), y = gamma_b_(stream);
-      return args[0] + (args[2] - args[0]) * (x / (x + y));
-    }
+    case DistributionKind::Pert:
+      return args[0] + (args[2] - args[0]) * beta_from_gammas(gamma_a_, gamma_b_, false, stream);
     case DistributionKind::Normal: return boost::random::normal_distribution<double>(args[0], args[1])(stream);
     case DistributionKind::Lognormal:
     case DistributionKind::LognormalCi90:
       return std::exp(boost::random::normal_distribution<double>(a_, b_)(stream));
-    case DistributionKind::Beta: {
-      const double x = gamma_a_(stream), y = gamma_b_(stream);
-      return x / (x + y);
-    }
+    case DistributionKind::Beta:
+      return beta_from_gammas(gamma_a_, gamma_b_, args[0] < 1.0 || args[1] < 1.0, stream);
     case DistributionKind::Gamma: return args[1] * gamma_a_(stream);
     case DistributionKind::Poisson: return poisson_count(args[0], a_, stream);
     default: return 0.0;

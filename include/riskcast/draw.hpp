@@ -26,6 +26,11 @@ class GammaShape {
   explicit GammaShape(double shape = 1.0);
   template <typename Stream>
   double operator()(Stream& stream) const;  // a gamma(shape, 1) draw
+  // The logarithm of a gamma(shape, 1) draw, from the same words as
+  // operator(); finite even where the draw itself underflows to 0
+  // (tiny shapes), which beta needs.
+  template <typename Stream>
+  double log_draw(Stream& stream) const;
 
  private:
   double d_, c_, inverse_shape_;

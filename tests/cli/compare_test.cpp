@@ -1,0 +1,136 @@
+// riskcast compare: one output across scenarios, one line each.
+#include <gtest/gtest.h>
+
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "support/cli_runner.hpp"
+
+namespace riskcast::testing {
+namespace {
+
+const char* kModel = R"yaml(model: tiny
+parameters:
+  demand: uniform(100, 200)
+events:
+  policy:
+    kind: regime
+    states: [open, ban]
+    initial: {open: 1}
+outputs:
+  sold:
+    formula: "sum(policy == open ? demand : 0)"
+    unit: units
+  share:
+    formula: "sum(policy == open ? 0.5 : 0) / 12"
+    unit: share
+scenarios:
+  ban:
+    description: banned all year
+    events:
+      policy: {fix: ban}
+  half:
+    parameters:
+      demand: uniform(50, 100)
+)yaml";
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+TEST(CompareCommand, OneLinePerScenarioOfTheFirstOutput) {
+  TempDir dir;
+  const std::string model = dir.write("tiny.yaml", kModel);
+  CommandResult r = run_riskcast({"compare", model, "--samples", "20000", "--format", "csv"});
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  const auto lines = lines_of(r.out);
+  ASSERT_EQ(lines.size(), 4u) << r.out;
+  EXPECT_EQ(lines[0], "scenario,output,mean,P5,P50,P95");
+  EXPECT_EQ(lines[1].rfind("base,sold,", 0), 0u);
+  EXPECT_EQ(lines[2], "ban,sold,0,0,0,0");
+  EXPECT_EQ(lines[3].rfind("half,sold,", 0), 0u);
+  // 12 months of uniform(100, 200): mean 1800, P50 near 1800, P5 near 1260.
+  double mean = 0, p5 = 0, p50 = 0, p95 = 0;
+  char comma = 0;
+  std::istringstream base(lines[1].substr(std::string("base,sold,").size()));
+  base >> mean >> comma >> p5 >> comma >> p50 >> comma >> p95;
+  // Tolerances: sd of the output is 12 · 100/√12 ≈ 346; with 20,000 samples the
+  // mean's SE is 2.4 and the quantiles' about 4–5; 30 is over six SEs.
+  EXPECT_NEAR(mean, 1800, 30);
+  EXPECT_NEAR(p5, 1260, 30);
+  EXPECT_NEAR(p50, 1800, 30);
+  EXPECT_NEAR(p95, 2340, 30);
+}
+
+TEST(CompareCommand, TableFormatsSharesAndNamesTheOutput) {
+  TempDir dir;
+  const std::string model = dir.write("tiny.yaml", kModel);
+  CommandResult r = run_riskcast({"compare", model, "--samples", "1000", "--output", "share"});
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  const auto lines = lines_of(r.out);
+  ASSERT_EQ(lines.size(), 6u) << r.out;
+  EXPECT_NE(lines[0].find("share (share) by scenario · 1000 samples, seed 1"), std::string::npos)
+      << r.out;
+  EXPECT_EQ(lines[1], "scenario   mean     P5    P50    P95");
+  EXPECT_EQ(lines[2], "base      50.0%  50.0%  50.0%  50.0%");
+  EXPECT_EQ(lines[3], "ban        0.0%   0.0%   0.0%   0.0%");
+  EXPECT_NE(lines[5].find("Monte Carlo error"), std::string::npos);
+}
+
+TEST(CompareCommand, SameNumbersAsRunAndAnyThreadCount) {
+  TempDir dir;
+  const std::string model = dir.write("tiny.yaml", kModel);
+  CommandResult one =
+      run_riskcast({"compare", model, "--samples", "5000", "--threads", "1", "--format", "json"});
+  CommandResult two =
+      run_riskcast({"compare", model, "--samples", "5000", "--threads", "2", "--format", "json"});
+  CommandResult run = run_riskcast({"run", model, "--samples", "5000", "--format", "csv"});
+  CommandResult cmp = run_riskcast({"compare", model, "--samples", "5000", "--format", "csv"});
+  ASSERT_EQ(one.exit_status, 0) << one.err;
+  ASSERT_EQ(run.exit_status, 0) << run.err;
+  EXPECT_EQ(one.out, two.out);
+  EXPECT_NE(one.out.find("\"schema\": \"riskcast.result/1\""), std::string::npos);
+  EXPECT_EQ(one.out.find("\"share\""), std::string::npos)
+      << "json carries only the compared output";
+  // compare's mean and P50 for base equal run's (same seed, same samples).
+  const auto run_lines = lines_of(run.out), cmp_lines = lines_of(cmp.out);
+  ASSERT_GE(run_lines.size(), 2u);
+  ASSERT_GE(cmp_lines.size(), 2u);
+  // run: scenario,output,mean,sd,P1,P5,P10,P25,P50,...; compare: scenario,output,mean,P5,P50,P95
+  auto field = [](const std::string& line, int index) {
+    std::istringstream in(line);
+    std::string f;
+    for (int i = 0; i <= index; ++i) std::getline(in, f, ',');
+    return f;
+  };
+  EXPECT_EQ(field(run_lines[1], 0), "base");
+  EXPECT_EQ(field(run_lines[1], 2), field(cmp_lines[1], 2));  // mean
+  EXPECT_EQ(field(run_lines[1], 5), field(cmp_lines[1], 3));  // P5
+  EXPECT_EQ(field(run_lines[1], 8), field(cmp_lines[1], 4));  // P50
+}
+
+TEST(CompareCommand, BadArgumentsExitTwo) {
+  TempDir dir;
+  const std::string model = dir.write("tiny.yaml", kModel);
+  CommandResult bad_output = run_riskcast({"compare", model, "--output", "sould"});
+  EXPECT_EQ(bad_output.exit_status, 2);
+  EXPECT_NE(bad_output.err.find("`sold`"), std::string::npos) << bad_output.err;
+  CommandResult bad_format = run_riskcast({"compare", model, "--format", "xml"});
+  EXPECT_EQ(bad_format.exit_status, 2);
+  CommandResult bad_samples = run_riskcast({"compare", model, "--samples", "0"});
+  EXPECT_EQ(bad_samples.exit_status, 2);
+  CommandResult bad_scenario = run_riskcast({"compare", model, "--scenario", "nope"});
+  EXPECT_EQ(bad_scenario.exit_status, 2);
+  CommandResult no_model = run_riskcast({"compare"});
+  EXPECT_EQ(no_model.exit_status, 2);
+  CommandResult help = run_riskcast({"compare", "--help"});
+  EXPECT_EQ(help.exit_status, 0);
+  EXPECT_NE(help.out.find("usage: riskcast compare"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace riskcast::testing
