@@ -9,12 +9,12 @@
 //   unary -
 //   ^           (right-assoc, binds tighter than unary minus: -x^2 = -(x^2))
 //   numbers, names, calls f(a, b), lists [a, b], ( … )
+#include <fmt/format.h>
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
-#include <fmt/format.h>
 
 #include "riskcast/expr.hpp"
 
@@ -31,9 +31,31 @@ Expr Expr::make_number(double value, SourcePos pos) {
 namespace {
 
 enum class Tok : std::uint8_t {
-  End, Number, Name, LParen, RParen, LBracket, RBracket, Comma, Question, Colon,
-  Plus, Minus, Star, Slash, Caret, Less, LessEqual, Greater, GreaterEqual,
-  EqualEqual, NotEqual, And, Or, Not, Error,
+  End,
+  Number,
+  Name,
+  LParen,
+  RParen,
+  LBracket,
+  RBracket,
+  Comma,
+  Question,
+  Colon,
+  Plus,
+  Minus,
+  Star,
+  Slash,
+  Caret,
+  Less,
+  LessEqual,
+  Greater,
+  GreaterEqual,
+  EqualEqual,
+  NotEqual,
+  And,
+  Or,
+  Not,
+  Error,
 };
 
 struct Token {
@@ -79,12 +101,8 @@ class Parser {
     failed_ = true;
   }
 
-  static bool name_start(char c) {
-    return std::isalpha(static_cast<unsigned char>(c)) || c == '_';
-  }
-  static bool name_char(char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
-  }
+  static bool name_start(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_'; }
+  static bool name_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
 
   void advance() {
     std::size_t i = pos_;
@@ -104,9 +122,12 @@ class Parser {
     };
     auto next_is = [&](char n) { return i + 1 < text_.size() && text_[i + 1] == n; };
     if (std::isdigit(static_cast<unsigned char>(c)) ||
-        (c == '.' && i + 1 < text_.size() && std::isdigit(static_cast<unsigned char>(text_[i + 1])))) {
+        (c == '.' && i + 1 < text_.size() &&
+         std::isdigit(static_cast<unsigned char>(text_[i + 1])))) {
       std::size_t j = i;
-      while (j < text_.size() && (std::isdigit(static_cast<unsigned char>(text_[j])) || text_[j] == '.')) ++j;
+      while (j < text_.size() &&
+             (std::isdigit(static_cast<unsigned char>(text_[j])) || text_[j] == '.'))
+        ++j;
       if (j < text_.size() && (text_[j] == 'e' || text_[j] == 'E')) {
         std::size_t k = j + 1;
         if (k < text_.size() && (text_[k] == '+' || text_[k] == '-')) ++k;
@@ -119,7 +140,8 @@ class Parser {
       pos_ = j;
       if (j < text_.size() && name_start(text_[j])) {
         current_.tok = Tok::Error;
-        fail(i, fmt::format("malformed number `{}`", quote_for_message(text_.substr(i, j - i + 1))));
+        fail(i,
+             fmt::format("malformed number `{}`", quote_for_message(text_.substr(i, j - i + 1))));
         return;
       }
       std::string digits(current_.text);
@@ -150,29 +172,46 @@ class Parser {
       while (j < text_.size() && name_char(text_[j])) ++j;
       current_.text = text_.substr(i, j - i);
       pos_ = j;
-      if (current_.text == "and") current_.tok = Tok::And;
-      else if (current_.text == "or") current_.tok = Tok::Or;
-      else if (current_.text == "not") current_.tok = Tok::Not;
-      else current_.tok = Tok::Name;
+      if (current_.text == "and")
+        current_.tok = Tok::And;
+      else if (current_.text == "or")
+        current_.tok = Tok::Or;
+      else if (current_.text == "not")
+        current_.tok = Tok::Not;
+      else
+        current_.tok = Tok::Name;
       return;
     }
     switch (c) {
-      case '(': return single(Tok::LParen);
-      case ')': return single(Tok::RParen);
-      case '[': return single(Tok::LBracket);
-      case ']': return single(Tok::RBracket);
-      case ',': return single(Tok::Comma);
-      case '?': return single(Tok::Question);
-      case ':': return single(Tok::Colon);
-      case '+': return single(Tok::Plus);
-      case '-': return single(Tok::Minus);
+      case '(':
+        return single(Tok::LParen);
+      case ')':
+        return single(Tok::RParen);
+      case '[':
+        return single(Tok::LBracket);
+      case ']':
+        return single(Tok::RBracket);
+      case ',':
+        return single(Tok::Comma);
+      case '?':
+        return single(Tok::Question);
+      case ':':
+        return single(Tok::Colon);
+      case '+':
+        return single(Tok::Plus);
+      case '-':
+        return single(Tok::Minus);
       case '*':
         if (next_is('*')) return single(Tok::Caret, 2);
         return single(Tok::Star);
-      case '/': return single(Tok::Slash);
-      case '^': return single(Tok::Caret);
-      case '<': return next_is('=') ? single(Tok::LessEqual, 2) : single(Tok::Less);
-      case '>': return next_is('=') ? single(Tok::GreaterEqual, 2) : single(Tok::Greater);
+      case '/':
+        return single(Tok::Slash);
+      case '^':
+        return single(Tok::Caret);
+      case '<':
+        return next_is('=') ? single(Tok::LessEqual, 2) : single(Tok::Less);
+      case '>':
+        return next_is('=') ? single(Tok::GreaterEqual, 2) : single(Tok::Greater);
       case '=':
         if (next_is('=')) return single(Tok::EqualEqual, 2);
         current_.tok = Tok::Error;
@@ -320,13 +359,20 @@ class Parser {
 
   static std::optional<BinaryOp> comparison_op(Tok t) {
     switch (t) {
-      case Tok::Less: return BinaryOp::Less;
-      case Tok::LessEqual: return BinaryOp::LessEqual;
-      case Tok::Greater: return BinaryOp::Greater;
-      case Tok::GreaterEqual: return BinaryOp::GreaterEqual;
-      case Tok::EqualEqual: return BinaryOp::Equal;
-      case Tok::NotEqual: return BinaryOp::NotEqual;
-      default: return std::nullopt;
+      case Tok::Less:
+        return BinaryOp::Less;
+      case Tok::LessEqual:
+        return BinaryOp::LessEqual;
+      case Tok::Greater:
+        return BinaryOp::Greater;
+      case Tok::GreaterEqual:
+        return BinaryOp::GreaterEqual;
+      case Tok::EqualEqual:
+        return BinaryOp::Equal;
+      case Tok::NotEqual:
+        return BinaryOp::NotEqual;
+      default:
+        return std::nullopt;
     }
   }
 
@@ -514,27 +560,42 @@ std::optional<Expr> parse_expression(std::string_view text, SourcePos start,
 
 std::string_view to_string(BinaryOp op) {
   switch (op) {
-    case BinaryOp::Add: return "+";
-    case BinaryOp::Sub: return "-";
-    case BinaryOp::Mul: return "*";
-    case BinaryOp::Div: return "/";
-    case BinaryOp::Pow: return "^";
-    case BinaryOp::Less: return "<";
-    case BinaryOp::LessEqual: return "<=";
-    case BinaryOp::Greater: return ">";
-    case BinaryOp::GreaterEqual: return ">=";
-    case BinaryOp::Equal: return "==";
-    case BinaryOp::NotEqual: return "!=";
-    case BinaryOp::And: return "and";
-    case BinaryOp::Or: return "or";
+    case BinaryOp::Add:
+      return "+";
+    case BinaryOp::Sub:
+      return "-";
+    case BinaryOp::Mul:
+      return "*";
+    case BinaryOp::Div:
+      return "/";
+    case BinaryOp::Pow:
+      return "^";
+    case BinaryOp::Less:
+      return "<";
+    case BinaryOp::LessEqual:
+      return "<=";
+    case BinaryOp::Greater:
+      return ">";
+    case BinaryOp::GreaterEqual:
+      return ">=";
+    case BinaryOp::Equal:
+      return "==";
+    case BinaryOp::NotEqual:
+      return "!=";
+    case BinaryOp::And:
+      return "and";
+    case BinaryOp::Or:
+      return "or";
   }
   return "?";
 }
 
 std::string to_string(const Expr& e) {
   switch (e.kind) {
-    case ExprKind::Number: return fmt::format("{}", e.number);
-    case ExprKind::Name: return e.name;
+    case ExprKind::Number:
+      return fmt::format("{}", e.number);
+    case ExprKind::Name:
+      return e.name;
     case ExprKind::List:
     case ExprKind::Call: {
       std::string out = e.kind == ExprKind::Call ? e.name + "(" : "[";
@@ -545,7 +606,8 @@ std::string to_string(const Expr& e) {
       return out + (e.kind == ExprKind::Call ? ")" : "]");
     }
     case ExprKind::Unary:
-      return fmt::format("{}({})", e.unary == UnaryOp::Not ? "not " : "-", to_string(e.operands[0]));
+      return fmt::format("{}({})", e.unary == UnaryOp::Not ? "not " : "-",
+                         to_string(e.operands[0]));
     case ExprKind::Binary:
       return fmt::format("({} {} {})", to_string(e.operands[0]), to_string(e.binary),
                          to_string(e.operands[1]));

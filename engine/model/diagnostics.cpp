@@ -1,7 +1,7 @@
 #include "riskcast/diagnostics.hpp"
 
-#include <algorithm>
 #include <fmt/format.h>
+#include <algorithm>
 
 namespace riskcast {
 

@@ -3,11 +3,11 @@
 #include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
+#include <fmt/format.h>
 #include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
-#include <fmt/format.h>
 #include <fstream>
 #include <map>
 #include <set>
@@ -28,7 +28,9 @@ SourcePos mark_of(const YAML::Node& node) {
   return {static_cast<std::uint32_t>(m.line + 1), static_cast<std::uint32_t>(m.column + 1)};
 }
 
-bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+bool is_blank(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
 
 // The model file's text, for mapping byte offsets to line:column.
 class SourceText {
@@ -131,11 +133,16 @@ std::vector<std::uint32_t> align_scalar(std::string_view value, std::string_view
 
 std::string_view kind_name(const YAML::Node& node) {
   switch (node.Type()) {
-    case YAML::NodeType::Null: return "nothing";
-    case YAML::NodeType::Scalar: return "a single value";
-    case YAML::NodeType::Sequence: return "a list";
-    case YAML::NodeType::Map: return "a mapping";
-    default: return "nothing";
+    case YAML::NodeType::Null:
+      return "nothing";
+    case YAML::NodeType::Scalar:
+      return "a single value";
+    case YAML::NodeType::Sequence:
+      return "a list";
+    case YAML::NodeType::Map:
+      return "a mapping";
+    default:
+      return "nothing";
   }
 }
 
@@ -148,8 +155,8 @@ bool is_identifier(std::string_view s) {
 
 const std::set<std::string, std::less<>>& reserved_names() {
   static const std::set<std::string, std::less<>> names = {
-      "and", "or", "not", "true", "false", "month", "prev", "min", "max", "clamp", "abs", "exp",
-      "log", "sqrt", "pow", "ratio", "sum", "mean", "last"};
+      "and", "or",  "not", "true", "false", "month", "prev", "min",  "max", "clamp",
+      "abs", "exp", "log", "sqrt", "pow",   "ratio", "sum",  "mean", "last"};
   return names;
 }
 
@@ -187,10 +194,12 @@ class Loader {
                            kind_name(root)));
       return model;
     }
-    auto top = mapping(root, {"model", "title", "description", "horizon", "parameters", "events",
-                              "monthly", "outputs", "scenarios"},
+    auto top = mapping(root,
+                       {"model", "title", "description", "horizon", "parameters", "events",
+                        "monthly", "outputs", "scenarios"},
                        "model");
-    if (auto it = top.find("model"); it != top.end()) model.name = identifier_text(it->second.value, "model name");
+    if (auto it = top.find("model"); it != top.end())
+      model.name = identifier_text(it->second.value, "model name");
     if (auto it = top.find("title"); it != top.end()) model.title = text(it->second.value, "title");
     if (auto it = top.find("description"); it != top.end())
       model.description = text(it->second.value, "description");
@@ -200,14 +209,18 @@ class Loader {
     horizon_ = model.horizon;
     if (auto it = top.find("parameters"); it != top.end()) {
       for (auto& [name, entry] : named_entries(it->second.value, "parameters")) {
-        if (auto p = parameter(name, entry)) model.parameters.push_back(std::move(*p));
-        else broken_names_.insert(name);
+        if (auto p = parameter(name, entry))
+          model.parameters.push_back(std::move(*p));
+        else
+          broken_names_.insert(name);
       }
     }
     if (auto it = top.find("events"); it != top.end()) {
       for (auto& [name, entry] : named_entries(it->second.value, "events")) {
-        if (auto e = event(name, entry, nullptr)) model.events.push_back(std::move(*e));
-        else broken_names_.insert(name);
+        if (auto e = event(name, entry, nullptr))
+          model.events.push_back(std::move(*e));
+        else
+          broken_names_.insert(name);
       }
     }
     if (auto it = top.find("monthly"); it != top.end()) {
@@ -251,11 +264,13 @@ class Loader {
  private:
   // A mapping's entries by key, reporting duplicates, unknown keys and
   // non-string keys. yaml-cpp keeps duplicate keys silently; we do not.
-  std::map<std::string, Entry> mapping(const YAML::Node& node, const std::vector<std::string>& allowed,
+  std::map<std::string, Entry> mapping(const YAML::Node& node,
+                                       const std::vector<std::string>& allowed,
                                        std::string_view context) {
     std::map<std::string, Entry> out;
     if (!node.IsMap()) {
-      d_.error(position_of(node), fmt::format("{} must be a mapping of keys, not {}", context, kind_name(node)));
+      d_.error(position_of(node),
+               fmt::format("{} must be a mapping of keys, not {}", context, kind_name(node)));
       return out;
     }
     for (auto it = node.begin(); it != node.end(); ++it) {
@@ -266,7 +281,8 @@ class Loader {
       }
       const std::string& k = key.Scalar();
       if (std::find(allowed.begin(), allowed.end(), k) == allowed.end()) {
-        d_.error(position_of(key), fmt::format("unknown key `{}` in {}", quote_for_message(k), context),
+        d_.error(position_of(key),
+                 fmt::format("unknown key `{}` in {}", quote_for_message(k), context),
                  hint_for(k, allowed));
         continue;
       }
@@ -282,25 +298,31 @@ class Loader {
   }
 
   // Named entries of a section, in file order, with duplicate and bad names reported.
-  std::vector<std::pair<std::string, Entry>> named_entries(const YAML::Node& node, std::string_view section) {
+  std::vector<std::pair<std::string, Entry>> named_entries(const YAML::Node& node,
+                                                           std::string_view section) {
     std::vector<std::pair<std::string, Entry>> out;
     if (node.IsNull()) return out;
     if (!node.IsMap()) {
-      d_.error(position_of(node), fmt::format("`{}` must be a mapping of names, not {}", section, kind_name(node)));
+      d_.error(position_of(node),
+               fmt::format("`{}` must be a mapping of names, not {}", section, kind_name(node)));
       return out;
     }
     std::map<std::string, SourcePos> seen;
     for (auto it = node.begin(); it != node.end(); ++it) {
       const YAML::Node key = it->first;
       if (!key.IsScalar() || !is_identifier(key.Scalar())) {
-        d_.error(position_of(key),
-                 fmt::format("`{}` is not a valid name in {} (letters, digits and _, not starting with a digit)",
-                             key.IsScalar() ? quote_for_message(key.Scalar()) : "?", section));
+        d_.error(
+            position_of(key),
+            fmt::format(
+                "`{}` is not a valid name in {} (letters, digits and _, not starting with a digit)",
+                key.IsScalar() ? quote_for_message(key.Scalar()) : "?", section));
         continue;
       }
       const std::string& name = key.Scalar();
       if (reserved_names().count(name)) {
-        d_.error(position_of(key), fmt::format("`{}` is a reserved word and cannot name an entry in {}", name, section));
+        d_.error(
+            position_of(key),
+            fmt::format("`{}` is a reserved word and cannot name an entry in {}", name, section));
         continue;
       }
       if (auto s = seen.find(name); s != seen.end()) {
@@ -320,8 +342,9 @@ class Loader {
     auto add = [&](const std::string& name, std::string_view what, SourcePos pos) {
       auto [it, fresh] = seen.emplace(name, std::make_pair(what, pos));
       if (!fresh)
-        d_.error(pos, fmt::format("`{}` is already defined as {} at line {}", name, it->second.first,
-                                  it->second.second.line),
+        d_.error(pos,
+                 fmt::format("`{}` is already defined as {} at line {}", name, it->second.first,
+                             it->second.second.line),
                  "every parameter, event, monthly formula and output needs its own name");
     };
     for (const auto& p : model.parameters) add(p.name, "a parameter", p.pos);
@@ -341,19 +364,21 @@ class Loader {
   std::string identifier_text(const YAML::Node& node, std::string_view what) {
     std::string s = text(node, what);
     if (!s.empty() && !is_identifier(s) && s.find_first_of(" \t\n/\\") != std::string::npos)
-      d_.error(position_of(node), fmt::format("{} `{}` may not contain spaces or slashes", what, quote_for_message(s)));
+      d_.error(position_of(node), fmt::format("{} `{}` may not contain spaces or slashes", what,
+                                              quote_for_message(s)));
     return s;
   }
 
   std::optional<Expr> formula(const YAML::Node& node, std::string_view what,
                               std::string_view expected = "a formula") {
     if (!node.IsScalar()) {
-      d_.error(position_of(node), fmt::format("{} must be {}, not {}", what, expected, kind_name(node)));
+      d_.error(position_of(node),
+               fmt::format("{} must be {}, not {}", what, expected, kind_name(node)));
       return std::nullopt;
     }
     if (is_special_float(node.Scalar())) {
-      d_.error(text_position_of(node),
-               fmt::format("{} is `{}`, not a finite number", what, quote_for_message(trimmed(node.Scalar()))));
+      d_.error(text_position_of(node), fmt::format("{} is `{}`, not a finite number", what,
+                                                   quote_for_message(trimmed(node.Scalar()))));
       return std::nullopt;
     }
     return parse_expression(node.Scalar(), scalar_positions(node), d_);
@@ -377,7 +402,8 @@ class Loader {
   std::optional<double> probability(const YAML::Node& node, std::string_view what) {
     std::optional<double> v = number(node, what);
     if (v && (*v < 0.0 || *v > 1.0)) {
-      d_.error(text_position_of(node), fmt::format("{} must be a probability in [0, 1], got {}", what, *v));
+      d_.error(text_position_of(node),
+               fmt::format("{} must be a probability in [0, 1], got {}", what, *v));
       return std::nullopt;
     }
     return v;
@@ -404,7 +430,8 @@ class Loader {
     if (!v) return 12;
     if (*v < 1 || *v > kMaxHorizon || std::floor(*v) != *v) {
       d_.error(text_position_of(node),
-               fmt::format("horizon must be a whole number of months from 1 to {}, got {}", kMaxHorizon, *v));
+               fmt::format("horizon must be a whole number of months from 1 to {}, got {}",
+                           kMaxHorizon, *v));
       return 12;
     }
     return static_cast<std::uint32_t>(*v);
@@ -445,8 +472,9 @@ class Loader {
       return std::nullopt;
     }
     if (e.operands.size() != sig->arity) {
-      d_.error(e.pos, fmt::format("{} takes {} argument{} ({}), got {}", sig->name, sig->arity,
-                                  sig->arity == 1 ? "" : "s", sig->argument_names, e.operands.size()));
+      d_.error(e.pos,
+               fmt::format("{} takes {} argument{} ({}), got {}", sig->name, sig->arity,
+                           sig->arity == 1 ? "" : "s", sig->argument_names, e.operands.size()));
       return std::nullopt;
     }
     Distribution dist;
@@ -497,7 +525,8 @@ class Loader {
 
   void metadata(const std::map<std::string, Entry>& keys, Metadata& meta) {
     if (auto it = keys.find("unit"); it != keys.end()) meta.unit = text(it->second.value, "unit");
-    if (auto it = keys.find("source"); it != keys.end()) meta.source = text(it->second.value, "source");
+    if (auto it = keys.find("source"); it != keys.end())
+      meta.source = text(it->second.value, "source");
     if (auto it = keys.find("note"); it != keys.end()) meta.note = text(it->second.value, "note");
   }
 
@@ -506,7 +535,8 @@ class Loader {
     p.name = name;
     p.pos = position_of(entry.key);
     if (entry.value.IsMap()) {
-      auto keys = mapping(entry.value, {"dist", "unit", "source", "note"}, fmt::format("parameter `{}`", name));
+      auto keys = mapping(entry.value, {"dist", "unit", "source", "note"},
+                          fmt::format("parameter `{}`", name));
       metadata(keys, p.metadata);
       auto it = keys.find("dist");
       if (it == keys.end()) {
@@ -520,7 +550,8 @@ class Loader {
       p.distribution = std::move(*dist);
       return p;
     }
-    std::optional<Distribution> dist = distribution(entry.value, fmt::format("parameter `{}`", name));
+    std::optional<Distribution> dist =
+        distribution(entry.value, fmt::format("parameter `{}`", name));
     if (!dist) return std::nullopt;
     p.distribution = std::move(*dist);
     return p;
@@ -554,14 +585,18 @@ class Loader {
     if (base) ev = *base;
     ev.name = name;
     ev.pos = position_of(entry.key);
-    const std::string context = base ? fmt::format("override of event `{}`", name) : fmt::format("event `{}`", name);
+    const std::string context =
+        base ? fmt::format("override of event `{}`", name) : fmt::format("event `{}`", name);
     if (!entry.value.IsMap()) {
-      d_.error(position_of(entry.value), fmt::format("{} must be a mapping, not {}", context, kind_name(entry.value)));
+      d_.error(position_of(entry.value),
+               fmt::format("{} must be a mapping, not {}", context, kind_name(entry.value)));
       return std::nullopt;
     }
     std::string kind;
     if (base) {
-      kind = base->kind() == EventKind::Regime ? "regime" : base->kind() == EventKind::Switch ? "switch" : "arrivals";
+      kind = base->kind() == EventKind::Regime   ? "regime"
+             : base->kind() == EventKind::Switch ? "switch"
+                                                 : "arrivals";
     } else {
       YAML::Node k;
       bool has_kind = false;
@@ -573,7 +608,8 @@ class Loader {
         }
       }
       if (!has_kind) {
-        d_.error(position_of(entry.key), fmt::format("{} needs `kind:` (regime, switch or arrivals)", context));
+        d_.error(position_of(entry.key),
+                 fmt::format("{} needs `kind:` (regime, switch or arrivals)", context));
         return std::nullopt;
       }
       kind = k.IsScalar() ? k.Scalar() : "";
@@ -586,8 +622,10 @@ class Loader {
       }
     }
     std::vector<std::string> allowed;
-    if (!base) allowed = {"kind", "unit", "source", "note"};
-    else allowed = {"source", "note"};
+    if (!base)
+      allowed = {"kind", "unit", "source", "note"};
+    else
+      allowed = {"source", "note"};
     if (kind == "regime") {
       allowed.insert(allowed.end(), {"states", "initial", "transitions"});
       if (base) allowed = {"initial", "transitions", "fix", "source", "note"};
@@ -600,25 +638,31 @@ class Loader {
     auto keys = mapping(entry.value, allowed, context);
     metadata(keys, ev.metadata);
     const std::size_t errors_before = d_.size();
-    if (kind == "regime") regime(ev, keys, context, base != nullptr);
-    else if (kind == "switch") switch_event(ev, keys, context, base != nullptr);
-    else arrivals(ev, keys, context, base != nullptr);
+    if (kind == "regime")
+      regime(ev, keys, context, base != nullptr);
+    else if (kind == "switch")
+      switch_event(ev, keys, context, base != nullptr);
+    else
+      arrivals(ev, keys, context, base != nullptr);
     if (d_.size() != errors_before) return std::nullopt;
     return ev;
   }
 
-  void regime(Event& ev, std::map<std::string, Entry>& keys, const std::string& context, bool is_override) {
+  void regime(Event& ev, std::map<std::string, Entry>& keys, const std::string& context,
+              bool is_override) {
     if (!is_override) ev.definition = Regime{};
     Regime& r = std::get<Regime>(ev.definition);
     if (!is_override) {
       auto it = keys.find("states");
       if (it == keys.end()) {
-        d_.error(ev.pos, fmt::format("{} needs `states:`, a list of at least two state names", context));
+        d_.error(ev.pos,
+                 fmt::format("{} needs `states:`, a list of at least two state names", context));
         return;
       }
       if (!it->second.value.IsSequence() || it->second.value.size() < 2) {
-        d_.error(position_of(it->second.value),
-                 fmt::format("`states:` of {} must be a list of at least two state names", context));
+        d_.error(
+            position_of(it->second.value),
+            fmt::format("`states:` of {} must be a list of at least two state names", context));
         return;
       }
       if (it->second.value.size() > kMaxStates) {
@@ -654,12 +698,14 @@ class Loader {
     if (auto it = keys.find("initial"); it != keys.end()) {
       std::vector<double> initial(r.states.size(), 0.0);
       const std::size_t errors_before = d_.size();
-      auto entries = mapping(it->second.value, r.states, fmt::format("initial probabilities of {}", context));
+      auto entries =
+          mapping(it->second.value, r.states, fmt::format("initial probabilities of {}", context));
       double total = 0.0;
       bool ok = d_.size() == errors_before;
       for (auto& [state, e] : entries) {
         std::optional<std::size_t> i = state_index(e.key);
-        std::optional<double> p = probability(e.value, fmt::format("initial probability of `{}`", state));
+        std::optional<double> p =
+            probability(e.value, fmt::format("initial probability of `{}`", state));
         if (!i || !p) {
           ok = false;
           continue;
@@ -692,38 +738,42 @@ class Loader {
                      "staying has the probability the row leaves over");
             continue;
           }
-          probabilities[*to] =
-              probability_formula(cell.value, fmt::format("transition probability {} → {}", from_name, to_name));
+          probabilities[*to] = probability_formula(
+              cell.value, fmt::format("transition probability {} → {}", from_name, to_name));
           if (probabilities[*to]) {
             if (auto v = constant_value(*probabilities[*to])) constant_total += *v;
           }
         }
         if (constant_total > 1.0 + 1e-9) {
           d_.error(position_of(row.value),
-                   fmt::format("transition probabilities out of `{}` sum to {:.12g}, more than 1", from_name,
-                               constant_total));
+                   fmt::format("transition probabilities out of `{}` sum to {:.12g}, more than 1",
+                               from_name, constant_total));
         }
         r.transitions[*from] = std::move(probabilities);
       }
     }
     if (auto it = keys.find("fix"); it != keys.end()) {
-      if (std::optional<std::size_t> i = state_index(it->second.value)) r.fixed_state = static_cast<std::uint32_t>(*i);
+      if (std::optional<std::size_t> i = state_index(it->second.value))
+        r.fixed_state = static_cast<std::uint32_t>(*i);
     }
   }
 
-  void switch_event(Event& ev, std::map<std::string, Entry>& keys, const std::string& context, bool is_override) {
+  void switch_event(Event& ev, std::map<std::string, Entry>& keys, const std::string& context,
+                    bool is_override) {
     if (!is_override) ev.definition = Switch{};
     Switch& s = std::get<Switch>(ev.definition);
     if (auto it = keys.find("initial"); it != keys.end()) {
       if (auto p = probability(it->second.value, "initial probability of being on")) s.initial = *p;
     }
     if (auto it = keys.find("on"); it != keys.end()) {
-      if (auto e = probability_formula(it->second.value, "hazard of turning on")) s.on_hazard = std::move(*e);
+      if (auto e = probability_formula(it->second.value, "hazard of turning on"))
+        s.on_hazard = std::move(*e);
     } else if (!is_override) {
       d_.error(ev.pos, fmt::format("{} needs `on:` (its monthly hazard of turning on)", context));
     }
     if (auto it = keys.find("off"); it != keys.end()) {
-      if (auto e = probability_formula(it->second.value, "hazard of turning off")) s.off_hazard = std::move(*e);
+      if (auto e = probability_formula(it->second.value, "hazard of turning off"))
+        s.off_hazard = std::move(*e);
     }
     auto fix = keys.find("fix");
     auto on_from = keys.find("on_from");
@@ -734,9 +784,13 @@ class Loader {
     if (fix != keys.end()) {
       const YAML::Node& v = fix->second.value;
       std::string state = v.IsScalar() ? v.Scalar() : "";
-      if (state == "on" || state == "true") s.fixed_on_from = 1;
-      else if (state == "off" || state == "false") s.fixed_on_from = Switch::kNever;
-      else d_.error(position_of(v), fmt::format("`fix:` of a switch is `on` or `off`, got `{}`", quote_for_message(state)));
+      if (state == "on" || state == "true")
+        s.fixed_on_from = 1;
+      else if (state == "off" || state == "false")
+        s.fixed_on_from = Switch::kNever;
+      else
+        d_.error(position_of(v), fmt::format("`fix:` of a switch is `on` or `off`, got `{}`",
+                                             quote_for_message(state)));
     }
     if (on_from != keys.end()) {
       std::optional<double> m = number(on_from->second.value, "on_from");
@@ -749,7 +803,8 @@ class Loader {
     }
   }
 
-  void arrivals(Event& ev, std::map<std::string, Entry>& keys, const std::string& context, bool is_override) {
+  void arrivals(Event& ev, std::map<std::string, Entry>& keys, const std::string& context,
+                bool is_override) {
     if (!is_override) ev.definition = Arrivals{};
     Arrivals& a = std::get<Arrivals>(ev.definition);
     if (auto it = keys.find("rate"); it != keys.end()) {
@@ -768,17 +823,21 @@ class Loader {
       if (auto dist = distribution(it->second.value, fmt::format("`size:` of {}", context)))
         a.size = std::move(*dist);
     } else if (!is_override) {
-      d_.error(ev.pos, fmt::format("{} needs `size:` (the distribution of one burst's size)", context));
+      d_.error(ev.pos,
+               fmt::format("{} needs `size:` (the distribution of one burst's size)", context));
     }
   }
 
-  std::optional<Scenario> scenario(const std::string& name, const Entry& entry, const Model& model) {
+  std::optional<Scenario> scenario(const std::string& name, const Entry& entry,
+                                   const Model& model) {
     Scenario s;
     s.name = name;
     s.pos = position_of(entry.key);
     if (entry.value.IsNull()) return s;
-    auto keys = mapping(entry.value, {"description", "parameters", "events"}, fmt::format("scenario `{}`", name));
-    if (auto it = keys.find("description"); it != keys.end()) s.description = text(it->second.value, "description");
+    auto keys = mapping(entry.value, {"description", "parameters", "events"},
+                        fmt::format("scenario `{}`", name));
+    if (auto it = keys.find("description"); it != keys.end())
+      s.description = text(it->second.value, "description");
     if (scenario_names_.parameters.empty() && scenario_names_.events.empty()) {
       for (const auto& p : model.parameters) scenario_names_.parameters.push_back(p.name);
       for (const auto& e : model.events) scenario_names_.events.push_back(e.name);
@@ -789,14 +848,16 @@ class Loader {
     }
     const auto& names = scenario_names_;
     if (auto it = keys.find("parameters"); it != keys.end()) {
-      for (auto& [pname, pentry] : named_entries(it->second.value, fmt::format("parameters of scenario `{}`", name))) {
+      for (auto& [pname, pentry] :
+           named_entries(it->second.value, fmt::format("parameters of scenario `{}`", name))) {
         auto found = names.parameter_index.find(pname);
         if (found == names.parameter_index.end()) {
           // A parameter whose own definition failed has been reported already.
           if (!broken_names_.count(pname))
-            d_.error(position_of(pentry.key),
-                     fmt::format("scenario `{}` overrides `{}`, which is not a parameter", name, pname),
-                     hint_for(pname, names.parameters));
+            d_.error(
+                position_of(pentry.key),
+                fmt::format("scenario `{}` overrides `{}`, which is not a parameter", name, pname),
+                hint_for(pname, names.parameters));
           continue;
         }
         const Parameter* base = &model.parameters[found->second];
@@ -811,16 +872,19 @@ class Loader {
       }
     }
     if (auto it = keys.find("events"); it != keys.end()) {
-      for (auto& [ename, eentry] : named_entries(it->second.value, fmt::format("events of scenario `{}`", name))) {
+      for (auto& [ename, eentry] :
+           named_entries(it->second.value, fmt::format("events of scenario `{}`", name))) {
         auto found = names.event_index.find(ename);
         if (found == names.event_index.end()) {
           if (!broken_names_.count(ename))
-            d_.error(position_of(eentry.key),
-                     fmt::format("scenario `{}` overrides `{}`, which is not an event", name, ename),
-                     hint_for(ename, names.events));
+            d_.error(
+                position_of(eentry.key),
+                fmt::format("scenario `{}` overrides `{}`, which is not an event", name, ename),
+                hint_for(ename, names.events));
           continue;
         }
-        if (auto e = event(ename, eentry, &model.events[found->second])) s.events.push_back(std::move(*e));
+        if (auto e = event(ename, eentry, &model.events[found->second]))
+          s.events.push_back(std::move(*e));
       }
     }
     return s;
@@ -898,7 +962,11 @@ std::size_t first_invalid_utf8(std::string_view text) {
   while (i < n) {
     unsigned char c = static_cast<unsigned char>(text[i]);
     if (c == 0) return i;
-    std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
+    std::size_t len = c < 0x80           ? 1
+                      : (c >> 5) == 0x6  ? 2
+                      : (c >> 4) == 0xe  ? 3
+                      : (c >> 3) == 0x1e ? 4
+                                         : 0;
     if (len == 0 || i + len > n) return i;
     std::uint32_t cp = len == 1 ? c : len == 2 ? (c & 0x1f) : len == 3 ? (c & 0x0f) : (c & 0x07);
     for (std::size_t k = 1; k < len; ++k) {
@@ -937,8 +1005,10 @@ std::optional<std::size_t> nesting_too_deep(std::string_view text) {
   for (std::size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
     if (quote) {
-      if (quote == '"' && c == '\\') ++i;  // an escape: `\"` does not end the string
-      else if (c == quote) quote = 0;
+      if (quote == '"' && c == '\\')
+        ++i;  // an escape: `\"` does not end the string
+      else if (c == quote)
+        quote = 0;
       continue;
     }
     if (c == '#' && (i == 0 || std::isspace(static_cast<unsigned char>(text[i - 1])))) {
@@ -970,9 +1040,10 @@ Model load_model_text(std::string_view text, const std::string& file) {
   Diagnostics diagnostics(file);
   if (std::size_t bad = first_invalid_utf8(text); bad != std::string_view::npos) {
     diagnostics.error(position_at(text, bad),
-                      text[bad] == '\0' ? "the file contains a NUL byte; is it a binary file?"
-                                        : fmt::format("invalid UTF-8 (byte 0x{:02x}); a model file is UTF-8 text",
-                                                      static_cast<unsigned char>(text[bad])));
+                      text[bad] == '\0'
+                          ? "the file contains a NUL byte; is it a binary file?"
+                          : fmt::format("invalid UTF-8 (byte 0x{:02x}); a model file is UTF-8 text",
+                                        static_cast<unsigned char>(text[bad])));
     throw ModelError(std::move(diagnostics));
   }
   if (text.size() > kMaxModelBytes) {
@@ -982,7 +1053,8 @@ Model load_model_text(std::string_view text, const std::string& file) {
   // yaml-cpp skips a byte-order mark without counting it in columns; so do we.
   if (text.starts_with("\xef\xbb\xbf")) text.remove_prefix(3);
   if (auto deep = nesting_too_deep(text)) {
-    diagnostics.error(position_at(text, *deep), "YAML is nested too deeply (more than 64 levels of brackets)");
+    diagnostics.error(position_at(text, *deep),
+                      "YAML is nested too deeply (more than 64 levels of brackets)");
     throw ModelError(std::move(diagnostics));
   }
   YAML::Node root;
@@ -994,8 +1066,9 @@ Model load_model_text(std::string_view text, const std::string& file) {
                       "YAML is nested too deeply");
     throw ModelError(std::move(diagnostics));
   } catch (const YAML::Exception& e) {
-    SourcePos pos = e.mark.is_null() ? SourcePos{} : SourcePos{static_cast<std::uint32_t>(e.mark.line + 1),
-                                                               static_cast<std::uint32_t>(e.mark.column + 1)};
+    SourcePos pos = e.mark.is_null() ? SourcePos{}
+                                     : SourcePos{static_cast<std::uint32_t>(e.mark.line + 1),
+                                                 static_cast<std::uint32_t>(e.mark.column + 1)};
     std::string message = e.msg.empty() ? "malformed YAML" : "malformed YAML: " + e.msg;
     // A tab in the indentation of the line (or the one before) is the usual cause.
     std::string hint;
@@ -1040,7 +1113,8 @@ Model load_model_file(const std::string& path) {
   while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
     text.append(buffer, static_cast<std::size_t>(in.gcount()));
     if (text.size() > kMaxModelBytes) {
-      diagnostics.error({}, fmt::format("the model file is larger than {} MiB", kMaxModelBytes >> 20));
+      diagnostics.error({},
+                        fmt::format("the model file is larger than {} MiB", kMaxModelBytes >> 20));
       throw ModelError(std::move(diagnostics));
     }
   }

@@ -17,30 +17,40 @@ enum class ExprKind : std::uint8_t { Number, Name, List, Unary, Binary, Conditio
 enum class UnaryOp : std::uint8_t { Negate, Not };
 
 enum class BinaryOp : std::uint8_t {
-  Add, Sub, Mul, Div, Pow,
-  Less, LessEqual, Greater, GreaterEqual, Equal, NotEqual,
-  And, Or,
+  Add,
+  Sub,
+  Mul,
+  Div,
+  Pow,
+  Less,
+  LessEqual,
+  Greater,
+  GreaterEqual,
+  Equal,
+  NotEqual,
+  And,
+  Or,
 };
 
 // What a name refers to, filled in by name resolution.
 enum class RefKind : std::uint8_t {
   Unresolved,
-  Parameter,     // index into Model::parameters
-  Event,         // index into Model::events (switch 0/1, arrivals total, regime state index)
-  RegimeState,   // index = state number within the regime it is compared with
-  Monthly,       // index into Model::monthly
-  Month,         // the current month, 1 … horizon
-  Constant,      // `true` / `false`: value in Expr::number
+  Parameter,    // index into Model::parameters
+  Event,        // index into Model::events (switch 0/1, arrivals total, regime state index)
+  RegimeState,  // index = state number within the regime it is compared with
+  Monthly,      // index into Model::monthly
+  Month,        // the current month, 1 … horizon
+  Constant,     // `true` / `false`: value in Expr::number
 };
 
 struct Expr {
   ExprKind kind = ExprKind::Number;
   SourcePos pos;
-  double number = 0.0;          // Number, or the value of a Constant name
-  std::string name;             // Name, or the function of a Call
+  double number = 0.0;  // Number, or the value of a Constant name
+  std::string name;     // Name, or the function of a Call
   UnaryOp unary = UnaryOp::Negate;
   BinaryOp binary = BinaryOp::Add;
-  std::vector<Expr> operands;   // Unary: 1, Binary: 2, Conditional: 3, Call/List: the arguments
+  std::vector<Expr> operands;  // Unary: 1, Binary: 2, Conditional: 3, Call/List: the arguments
   RefKind ref = RefKind::Unresolved;
   std::uint32_t ref_index = 0;
 
@@ -94,8 +104,12 @@ std::optional<double> apply_math_function(std::string_view name, const std::vect
 
 // min and max of two values that propagate NaN (std::fmin would hide it,
 // and a NaN must reach the output check). Branch-free, so loops vectorise.
-inline double min_value(double a, double b) { return a < b ? a : (b <= a ? b : a + b); }
-inline double max_value(double a, double b) { return a > b ? a : (b >= a ? b : a + b); }
+inline double min_value(double a, double b) {
+  return a < b ? a : (b <= a ? b : a + b);
+}
+inline double max_value(double a, double b) {
+  return a > b ? a : (b >= a ? b : a + b);
+}
 
 // Applies a binary or unary operator to numbers, exactly as the evaluator does.
 double apply_binary(BinaryOp op, double a, double b);

@@ -1,0 +1,272 @@
+// Hostile input: whatever the bytes, loading ends in a ModelError with a
+// position (or a file-level error), never a crash, a hang or a stack overflow.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+#include "model/model_test_support.hpp"
+#include "riskcast/model_loader.hpp"
+#include "support/cli_runner.hpp"
+
+namespace riskcast::testing {
+namespace {
+
+std::string repeat(std::string_view s, std::size_t n) {
+  std::string out;
+  out.reserve(s.size() * n);
+  for (std::size_t i = 0; i < n; ++i) out += s;
+  return out;
+}
+
+// Loads `text`, which must fail; returns the first diagnostic in file order.
+Diagnostic first_error(const std::string& text) {
+  Diagnostics d = load_errors(text);
+  EXPECT_FALSE(d.empty());
+  if (d.empty()) return {};
+  Diagnostic first = d.items().front();
+  for (const Diagnostic& item : d.items())
+    if (item.pos < first.pos) first = item;
+  return first;
+}
+
+// Loads `text` and checks the error has a real position and mentions `fragment`.
+Diagnostic expect_positioned_error(const std::string& text, std::string_view fragment) {
+  const auto start = std::chrono::steady_clock::now();
+  Diagnostic d = first_error(text);
+  const auto seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_LT(seconds, 20.0) << "checking took too long";
+  EXPECT_GE(d.pos.line, 1u) << d.message;
+  EXPECT_GE(d.pos.column, 1u) << d.message;
+  EXPECT_NE(d.message.find(fragment), std::string::npos) << d.message;
+  return d;
+}
+
+// A fixed pseudo-random byte string (xorshift), the same on every run.
+std::string random_bytes(std::size_t n, std::uint64_t seed) {
+  std::string out(n, '\0');
+  std::uint64_t x = seed;
+  for (char& c : out) {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    c = static_cast<char>(x >> 56);
+  }
+  return out;
+}
+
+TEST(HostileModel, EmptyFile) {
+  Diagnostic d = expect_positioned_error("", "empty");
+  EXPECT_EQ(d.pos, (SourcePos{1, 1}));
+}
+
+TEST(HostileModel, OnlyBlanksAndComments) {
+  expect_positioned_error("# a model\n\n   # nothing here\n\t\n", "empty");
+  expect_positioned_error("---\n# only a document marker\n", "empty");
+}
+
+TEST(HostileModel, NotAMapping) {
+  expect_positioned_error("just some text\n", "a model is a mapping of sections");
+  expect_positioned_error("- a\n- b\n", "a model is a mapping of sections");
+  expect_positioned_error("42\n", "a model is a mapping of sections");
+}
+
+TEST(HostileModel, BinaryGarbageWithNul) {
+  std::string text = random_bytes(4096, 0x9e3779b97f4a7c15ULL);
+  text[100] = '\0';
+  Diagnostic d = first_error(text);
+  EXPECT_GE(d.pos.line, 1u);
+  EXPECT_GE(d.pos.column, 1u);
+}
+
+TEST(HostileModel, NulByteInOtherwiseValidText) {
+  Diagnostic d = expect_positioned_error(std::string("outputs:\n  o: 1\0\n", 17), "NUL byte");
+  EXPECT_EQ(d.pos, (SourcePos{2, 7}));
+}
+
+TEST(HostileModel, ManyRandomInputsNeverCrash) {
+  for (std::uint64_t seed = 1; seed <= 200; ++seed) {
+    std::string text = random_bytes(64 + seed * 7, seed * 0x2545f4914f6cdd1dULL);
+    try {
+      load_model_text(text, "garbage.yaml");
+    } catch (const ModelError& e) {
+      EXPECT_FALSE(e.diagnostics().empty());
+    }
+  }
+}
+
+TEST(HostileModel, RandomPrintableYamlishInputsNeverCrash) {
+  const std::string alphabet = "ab:- \n[]{},\"'#&*!|>?%@`0123456789.e+()^<=";
+  for (std::uint64_t seed = 1; seed <= 300; ++seed) {
+    std::string bytes = random_bytes(200, seed * 0x9e3779b97f4a7c15ULL);
+    std::string text;
+    for (char c : bytes) text += alphabet[static_cast<unsigned char>(c) % alphabet.size()];
+    try {
+      load_model_text(text, "fuzz.yaml");
+    } catch (const ModelError& e) {
+      EXPECT_FALSE(e.diagnostics().empty());
+    }
+  }
+}
+
+TEST(HostileModel, InvalidUtf8) {
+  struct Case {
+    std::string bytes;
+    SourcePos pos;
+  };
+  for (const Case& c : std::initializer_list<Case>{
+           {"outputs:\n  o: 1 # caf\xe9\n", {2, 13}},  // Latin-1, not UTF-8
+           {"\xff\xfe"
+            "outputs: 1\n",
+            {1, 1}},                                            // a UTF-16 byte-order mark
+           {"outputs:\n  o: \xc0\xaf\n", {2, 6}},               // overlong encoding
+           {"title: \xed\xa0\x80\noutputs: {o: 1}\n", {1, 8}},  // a UTF-16 surrogate
+           {"title: \xf4\x90\x80\x80\n", {1, 8}},               // beyond U+10FFFF
+           {"title: caf\xc3", {1, 11}},                         // truncated at the end
+       }) {
+    Diagnostic d = expect_positioned_error(c.bytes, "invalid UTF-8");
+    EXPECT_EQ(d.pos, c.pos) << d.message;
+  }
+}
+
+TEST(HostileModel, ValidUtf8IsFine) {
+  load_ok("title: Marché ≈ 76 % — ok 🙂\noutputs:\n  o: 1 # ünïcödé\n");
+}
+
+TEST(HostileModel, HundredThousandNestedParenthesesInAFormula) {
+  const std::string formula = repeat("(", 100000) + "1" + repeat(")", 100000);
+  Diagnostic d = expect_positioned_error("outputs:\n  o: " + formula + "\n", "nested too deeply");
+  EXPECT_EQ(d.pos.line, 2u);
+}
+
+TEST(HostileModel, HundredThousandTermsInAFormula) {
+  const std::string formula = std::string("1") + repeat(" + 1", 100000);
+  expect_positioned_error("outputs:\n  o: " + formula + "\n", "nested too deeply");
+}
+
+TEST(HostileModel, HundredThousandArgumentsInAFormula) {
+  const std::string formula = "max(1" + repeat(", 1", 100000) + ")";
+  expect_positioned_error("outputs:\n  o: " + formula + "\n", "max() takes 2 to 64 arguments");
+}
+
+TEST(HostileModel, HundredThousandDeepFlowNesting) {
+  const std::string text = "outputs: " + repeat("[", 100000) + repeat("]", 100000) + "\n";
+  Diagnostic d = expect_positioned_error(text, "nested too deeply");
+  EXPECT_EQ(d.pos.line, 1u);
+  expect_positioned_error("a: " + repeat("{a: ", 100000) + "1" + repeat("}", 100000),
+                          "nested too deeply");
+}
+
+TEST(HostileModel, DeepNestingHiddenBehindAQuote) {
+  // A quote inside a plain scalar opens no string; the brackets after it count.
+  const std::string text =
+      "title: it's\noutputs: " + repeat("[", 100000) + repeat("]", 100000) + "\n# '\n";
+  expect_positioned_error(text, "nested too deeply");
+}
+
+TEST(HostileModel, DeepBlockNesting) {
+  expect_positioned_error(repeat("- ", 100000) + "1\n", "nested too deeply");
+  std::string indented;
+  for (int i = 0; i < 3000; ++i) indented += std::string(static_cast<std::size_t>(i), ' ') + "a:\n";
+  first_error(indented);  // an error of some kind; above all, no crash
+}
+
+TEST(HostileModel, MegabyteIdentifier) {
+  const std::string name(1 << 20, 'a');
+  Diagnostic d = expect_positioned_error("outputs:\n  o: " + name + " + 1\n", "unknown name");
+  EXPECT_EQ(d.pos, (SourcePos{2, 6}));
+  EXPECT_LT(d.message.size(), 200u) << "the name is shortened in the message";
+  // YAML limits implicit keys to 1024 characters.
+  expect_positioned_error("parameters:\n  " + name + ": 1\noutputs:\n  o: 1\n", "malformed YAML");
+  // As an explicit key it is a valid name; defined twice, a duplicate.
+  expect_positioned_error(
+      "parameters:\n  ? " + name + "\n  : 1\n  ? " + name + "\n  : 2\noutputs:\n  o: 1\n",
+      "duplicate name");
+  expect_positioned_error("outputs:\n  o: " + std::string(1 << 20, '9') + "e99999\n",
+                          "out of range");
+}
+
+TEST(HostileModel, MegabyteStringValue) {
+  const std::string text = "title: \"" + std::string(1 << 20, 'x') + "\"\noutputs:\n  o: 1\n";
+  Model m = load_ok(text);
+  EXPECT_EQ(m.title.size(), static_cast<std::size_t>(1 << 20));
+}
+
+TEST(HostileModel, SelfReferentialAliases) {
+  first_error("parameters: &a {p: *a}\noutputs:\n  o: 1\n");
+  first_error("outputs: &o\n  x: *o\n");
+}
+
+TEST(HostileModel, ManyErrorsStayFast) {
+  std::string text = "monthly:\n";
+  for (int i = 0; i < 50000; ++i)
+    text += "  x" + std::to_string(i) + ": y" + std::to_string(i) + "\n";
+  text += "outputs:\n  o: 1\n";
+  expect_positioned_error(text, "unknown name");
+}
+
+TEST(HostileModel, ControlCharactersInAFormula) {
+  expect_positioned_error("outputs:\n  o: \"1 +\\x01 2\"\n", "unexpected byte 0x01");
+}
+
+// --- the same through the command line ------------------------------------------
+
+// Whether `line` reads FILE:LINE:COL: error: MESSAGE for this file.
+bool is_positioned_error(const std::string& line, const std::string& file) {
+  if (line.rfind(file + ":", 0) != 0) return false;
+  std::size_t i = file.size() + 1;
+  for (int field = 0; field < 2; ++field) {
+    const std::size_t digits = i;
+    while (i < line.size() && line[i] >= '0' && line[i] <= '9') ++i;
+    if (i == digits || i >= line.size() || line[i] != ':') return false;
+    ++i;
+  }
+  const std::string tag = " error: ";
+  return line.compare(i, tag.size(), tag) == 0 && line.size() > i + tag.size();
+}
+
+// Every line of stderr must be FILE:LINE:COL: error: MESSAGE.
+void expect_positioned_cli_errors(const CommandResult& r, const std::string& path) {
+  EXPECT_EQ(r.exit_status, 2) << r.err;
+  EXPECT_TRUE(r.out.empty()) << r.out;
+  ASSERT_FALSE(r.err.empty());
+  std::size_t start = 0;
+  while (start < r.err.size()) {
+    std::size_t end = r.err.find('\n', start);
+    ASSERT_NE(end, std::string::npos) << "stderr must end with a newline";
+    const std::string line = r.err.substr(start, end - start);
+    EXPECT_TRUE(is_positioned_error(line, path)) << line.substr(0, 300);
+    start = end + 1;
+  }
+}
+
+TEST(HostileModelCli, CheckReportsPositionsAndExitsTwo) {
+  TempDir dir;
+  struct Case {
+    std::string name;
+    std::string text;
+  };
+  std::string garbage = random_bytes(2048, 42);
+  garbage[7] = '\0';
+  for (const Case& c : std::vector<Case>{
+           {"empty.yaml", ""},
+           {"comments.yaml", "# nothing\n# at all\n"},
+           {"garbage.bin", garbage},
+           {"parens.yaml",
+            "outputs:\n  o: " + repeat("(", 100000) + "1" + repeat(")", 100000) + "\n"},
+           {"flow.yaml", "outputs: " + repeat("[", 100000) + repeat("]", 100000) + "\n"},
+           {"ident.yaml", "outputs:\n  o: " + std::string(1 << 20, 'z') + "\n"},
+           {"latin1.yaml", "title: caf\xe9\noutputs:\n  o: 1\n"},
+           {"block.yaml", repeat("- ", 100000) + "1\n"},
+       }) {
+    SCOPED_TRACE(c.name);
+    const std::string path = dir.write(c.name, c.text);
+    CommandResult r = run_riskcast({"check", path});
+    expect_positioned_cli_errors(r, path);
+  }
+}
+
+}  // namespace
+}  // namespace riskcast::testing
