@@ -57,7 +57,13 @@ RunResult run_model(const Model& model, const RunRequest& request, const Scenari
     const Scenario& scenario = *chosen[i];
     if (on_scenario) on_scenario(i, scenario.name);
     const Program program = compile_program(apply_scenario(model, scenario));
-    SampleColumns columns = sample_program(program, request.settings);
+    std::vector<Column> columns;
+    std::vector<double*> outputs;
+    for (std::size_t o = 0; o < program.outputs.size(); ++o) {
+      columns.push_back(allocate_column(request.settings.samples));
+      outputs.push_back(columns.back().data.get());
+    }
+    sample_program_into(program, request.settings, outputs);
     ScenarioResult sr;
     sr.name = scenario.name;
     sr.description = scenario.description;
@@ -67,9 +73,9 @@ RunResult run_model(const Model& model, const RunRequest& request, const Scenari
       tbb::parallel_for(std::size_t{0}, program.outputs.size(), [&](std::size_t o) {
         sr.outputs[o].name = program.outputs[o].name;
         sr.outputs[o].metadata = program.outputs[o].metadata;
-        if (request.visit_column) request.visit_column(i, o, columns.values[o]);
-        sr.outputs[o].summary = summarize(columns.values[o]);
-        std::vector<double>().swap(columns.values[o]);  // free the column as soon as it is summarised
+        if (request.visit_column) request.visit_column(i, o, columns[o].span());
+        sr.outputs[o].summary = summarize(columns[o].span());
+        columns[o].data.reset();  // free the column as soon as it is summarised
       });
     });
     result.scenarios.push_back(std::move(sr));

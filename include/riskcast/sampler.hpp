@@ -4,6 +4,8 @@
 
 #include <atomic>
 #include <cstdint>
+#include <memory>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -46,5 +48,18 @@ class RunError : public std::runtime_error {
 std::size_t bytes_per_sample(const Program& program);
 
 SampleColumns sample_program(const Program& program, const RunSettings& settings);
+
+// An uninitialised column of doubles (no zeroing pass), huge-page backed
+// where the kernel allows: the storage a long run writes its outputs to.
+struct Column {
+  std::unique_ptr<double[]> data;
+  std::size_t size = 0;
+  std::span<double> span() { return {data.get(), size}; }
+};
+Column allocate_column(std::size_t n);
+
+// The same as sample_program, writing output o of sample s to
+// outputs[o][s − first_sample]; each column must hold settings.samples values.
+void sample_program_into(const Program& program, const RunSettings& settings, std::span<double* const> outputs);
 
 }  // namespace riskcast
