@@ -97,4 +97,30 @@ void fill_uniforms(std::uint64_t seed, RandomSlot slot, std::uint32_t substream,
   }
 }
 
+void fill_uniforms32(std::uint64_t seed, RandomSlot slot, std::uint32_t substream, std::uint64_t first_sample,
+                     std::size_t lanes, std::uint32_t first_draw, std::uint32_t count, double* out, std::size_t stride) {
+  const std::uint32_t key0 = static_cast<std::uint32_t>(seed), key1 = static_cast<std::uint32_t>(seed >> 32);
+  const std::uint32_t first_block = first_draw / 4;
+  const std::uint32_t blocks = (count + 3) / 4;
+  PhiloxLanes x;
+  for (std::size_t group = 0; group < lanes; group += kLanes) {
+    const std::size_t width = std::min(kLanes, lanes - group);
+    for (std::uint32_t b = 0; b < blocks; ++b) {
+      for (std::size_t i = 0; i < kLanes; ++i) {
+        const std::uint64_t sample = first_sample + group + i;
+        x.c0[i] = first_block + b;
+        x.c1[i] = static_cast<std::uint32_t>(sample);
+        x.c2[i] = slot;
+        x.c3[i] = substream | (static_cast<std::uint32_t>(sample >> 32) << 24);
+      }
+      philox_lanes(x, key0, key1);
+      const std::uint32_t* words[4] = {x.c0, x.c1, x.c2, x.c3};
+      for (std::uint32_t j = 0; j < 4 && 4 * b + j < count; ++j) {
+        double* row = out + (4 * b + j) * stride + group;
+        for (std::size_t i = 0; i < width; ++i) row[i] = (static_cast<double>(words[j][i]) + 0.5) * 0x1.0p-32;
+      }
+    }
+  }
+}
+
 }  // namespace riskcast

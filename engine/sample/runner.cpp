@@ -89,15 +89,16 @@ class Worker {
   std::optional<FoundError> error;
 
  private:
-  // Every event draws one uniform a month: draw m − 1 of its stream
-  // (sample, slot, substream 0). Drawn in bulk, kEventChunk months at a time.
+  // Every event draws one uniform a month: 32-bit draw m − 1 of its stream
+  // (sample, slot, substream 0), see fill_uniforms32. Drawn in bulk,
+  // kEventChunk months at a time.
   void draw_event_uniforms(std::uint32_t first_month) {
     const std::uint32_t count = std::min(kEventChunk, p_.horizon - first_month + 1);
     std::size_t e = 0;
     auto fill = [&](RandomSlot slot, bool fixed) {
       if (!fixed)
-        fill_uniforms(settings_.seed, slot, 0, first_, n_, first_month - 1, count,
-                      event_uniforms_.data() + e * kEventChunk * block_, block_);
+        fill_uniforms32(settings_.seed, slot, 0, first_, n_, first_month - 1, count,
+                        event_uniforms_.data() + e * kEventChunk * block_, block_);
       ++e;
     };
     for (const RegimeStep& r : p_.regimes) fill(r.slot, r.fixed_state.has_value());

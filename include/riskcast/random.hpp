@@ -138,4 +138,13 @@ class BufferedStream {
 void fill_uniforms(std::uint64_t seed, RandomSlot slot, std::uint32_t substream, std::uint64_t first_sample,
                    std::size_t lanes, std::uint32_t first_draw, std::uint32_t count, double* out, std::size_t stride);
 
+// Coarser, cheaper uniforms for events' monthly draws: the d-th uniform is
+// (w + 1/2) · 2^−32 for the d-th 32-bit word w of the stream (four per
+// Philox block, in the order v[0], v[1], v[2], v[3]), so it lies strictly
+// inside (0, 1) on a grid of 2^−32 — ample for comparing with a monthly
+// probability. Same addressing as fill_uniforms; `first_draw` must be a
+// multiple of 4.
+void fill_uniforms32(std::uint64_t seed, RandomSlot slot, std::uint32_t substream, std::uint64_t first_sample,
+                     std::size_t lanes, std::uint32_t first_draw, std::uint32_t count, double* out, std::size_t stride);
+
 }  // namespace riskcast
