@@ -1,0 +1,475 @@
+// Every distribution kind: draws against Boost.Math's CDF (Kolmogorov–
+// Smirnov for continuous kinds, chi-square for discrete ones), sample means
+// against the exact mean, and Distribution::quantile / mean() against Boost.
+//
+// Every test uses a fixed seed, so its outcome is reproducible; tolerances
+// are derived from the Monte Carlo error and stated where they are used.
+#include <gtest/gtest.h>
+
+#include <boost/math/distributions/bernoulli.hpp>
+#include <boost/math/distributions/beta.hpp>
+#include <boost/math/distributions/chi_squared.hpp>
+#include <boost/math/distributions/gamma.hpp>
+#include <boost/math/distributions/lognormal.hpp>
+#include <boost/math/distributions/normal.hpp>
+#include <boost/math/distributions/poisson.hpp>
+#include <boost/math/distributions/triangular.hpp>
+#include <boost/math/distributions/uniform.hpp>
+#include <boost/math/quadrature/gauss_kronrod.hpp>
+
+#include <cmath>
+#include <cstring>
+#include <functional>
+#include <limits>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "riskcast/distribution.hpp"
+#include "riskcast/draw.hpp"
+#include "riskcast/random.hpp"
+#include "riskcast/statistics.hpp"
+
+namespace riskcast {
+namespace {
+
+namespace bm = boost::math;
+
+constexpr std::uint64_t kSeed = 20260101;
+constexpr std::size_t kDraws = 20000;
+// Significance level of every goodness-of-fit test here. With a fixed seed
+// the outcome is deterministic; α only says how unlikely a false alarm is
+// for a correct sampler when the seed or the sampler's algorithm changes.
+constexpr double kAlpha = 0.001;
+
+Distribution make(DistributionKind kind, std::vector<double> args) {
+  Distribution d;
+  d.kind = kind;
+  d.args = std::move(args);
+  return d;
+}
+
+Distribution make_discrete(std::vector<double> values, std::vector<double> weights) {
+  Distribution d;
+  d.kind = DistributionKind::Discrete;
+  double total = 0.0;
+  for (double w : weights) total += w;
+  for (double& w : weights) w /= total;  // as the loader normalises them
+  d.values = std::move(values);
+  d.weights = std::move(weights);
+  return d;
+}
+
+// n draws, one stream per sample index (as a parameter is drawn in a run).
+std::vector<double> draw_many(const Distribution& d, const std::string& name,
+                              std::size_t n = kDraws) {
+  const Sampler sampler(d);
+  const RandomSlot slot = random_slot_for("parameter", name);
+  std::vector<double> out(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    RandomStream stream(kSeed, i, slot, 0);
+    out[i] = sampler(stream);
+  }
+  return out;
+}
+
+double sample_mean(const std::vector<double>& x) {
+  double s = 0.0;
+  for (double v : x) s += v;
+  return s / static_cast<double>(x.size());
+}
+
+struct ContinuousCase {
+  std::string name;
+  Distribution distribution;
+  std::function<double(double)> cdf;
+  std::function<double(double)> boost_quantile;  // empty where Boost has none
+  double mean, sd;
+  double lo = -std::numeric_limits<double>::infinity(),
+         hi = std::numeric_limits<double>::infinity();
+};
+
+template <typename D>
+ContinuousCase boost_case(std::string name, Distribution d, D dist, double lo, double hi) {
+  return {std::move(name),
+          std::move(d),
+          [dist](double x) { return bm::cdf(dist, x); },
+          [dist](double q) { return bm::quantile(dist, q); },
+          bm::mean(dist),
+          bm::standard_deviation(dist),
+          lo,
+          hi};
+}
+
+// pert(a, c, b) = a + (b − a)·Beta(α, β) with the reference spec's shapes.
+ContinuousCase pert_case(std::string name, double a, double c, double b) {
+  const bm::beta_distribution<double> beta(1.0 + 4.0 * (c - a) / (b - a),
+                                           1.0 + 4.0 * (b - c) / (b - a));
+  return {std::move(name),
+          make(DistributionKind::Pert, {a, c, b}),
+          [=](double x) { return bm::cdf(beta, std::clamp((x - a) / (b - a), 0.0, 1.0)); },
+          [=](double q) { return a + (b - a) * bm::quantile(beta, q); },
+          a + (b - a) * bm::mean(beta),
+          (b - a) * bm::standard_deviation(beta),
+          a,
+          b};
+}
+
+// truncated_normal(μ, σ, lo, hi): CDF from Boost's normal, through the upper
+// tail's complement when the interval lies above the mean (no cancellation
+// near 1); mean and sd by Gauss–Kronrod quadrature of the density.
+ContinuousCase truncated_case(std::string name, double mu, double sigma, double lo, double hi) {
+  const bm::normal_distribution<double> n(mu, sigma);
+  const bool upper = lo > mu;
+  auto tail_mass = [=](double x) {  // Φ(x), or Q(x) = 1 − Φ(x) above the mean
+    return upper ? bm::cdf(bm::complement(n, x)) : bm::cdf(n, x);
+  };
+  const double z = upper ? tail_mass(lo) - tail_mass(hi) : tail_mass(hi) - tail_mass(lo);
+  using GK = bm::quadrature::gauss_kronrod<double, 61>;
+  const double mass = GK::integrate([&](double x) { return bm::pdf(n, x); }, lo, hi, 15, 1e-14);
+  const double m1 =
+      GK::integrate([&](double x) { return x * bm::pdf(n, x); }, lo, hi, 15, 1e-14) / mass;
+  const double m2 = GK::integrate([&](double x) { return (x - m1) * (x - m1) * bm::pdf(n, x); }, lo,
+                                  hi, 15, 1e-14) /
+                    mass;
+  return {std::move(name),
+          make(DistributionKind::TruncatedNormal, {mu, sigma, lo, hi}),
+          [=](double x) {
+            x = std::clamp(x, lo, hi);
+            return upper ? (tail_mass(lo) - tail_mass(x)) / z : (tail_mass(x) - tail_mass(lo)) / z;
+          },
+          {},
+          m1,
+          std::sqrt(m2),
+          lo,
+          hi};
+}
+
+std::vector<ContinuousCase> continuous_cases() {
+  using K = DistributionKind;
+  const double inf = std::numeric_limits<double>::infinity();
+  std::vector<ContinuousCase> cases;
+  cases.push_back(boost_case("uniform", make(K::Uniform, {-2, 5}),
+                             bm::uniform_distribution<double>(-2, 5), -2, 5));
+  cases.push_back(boost_case("triangular", make(K::Triangular, {1, 2, 5}),
+                             bm::triangular_distribution<double>(1, 2, 5), 1, 5));
+  cases.push_back(boost_case("triangular_mode_at_min", make(K::Triangular, {0, 0, 1}),
+                             bm::triangular_distribution<double>(0, 0, 1), 0, 1));
+  cases.push_back(boost_case("triangular_mode_at_max", make(K::Triangular, {0, 1, 1}),
+                             bm::triangular_distribution<double>(0, 1, 1), 0, 1));
+  cases.push_back(pert_case("pert", 1.3e6, 1.7e6, 2.5e6));
+  cases.push_back(pert_case("pert_mode_at_min", 0, 0, 1));
+  cases.push_back(boost_case("normal", make(K::Normal, {10, 3}),
+                             bm::normal_distribution<double>(10, 3), -inf, inf));
+  cases.push_back(truncated_case("truncated_normal", 0, 1, -1, 2));
+  cases.push_back(truncated_case("truncated_normal_upper_side", 5, 2, 6, 20));
+  cases.push_back(truncated_case("truncated_normal_far_upper_tail", 0, 1, 6, 7));
+  cases.push_back(truncated_case("truncated_normal_far_lower_tail", 0, 1, -7, -6));
+  cases.push_back(boost_case("lognormal", make(K::Lognormal, {1, 0.5}),
+                             bm::lognormal_distribution<double>(1, 0.5), 0, inf));
+  {
+    // The spec: μ = (ln lo + ln hi)/2, σ = (ln hi − ln lo)/(2·1.6448536269514722).
+    const double lo = 2.0e4, hi = 1.5e5;
+    const double mu = 0.5 * (std::log(lo) + std::log(hi));
+    const double sigma = (std::log(hi) - std::log(lo)) / (2.0 * 1.6448536269514722);
+    cases.push_back(boost_case("lognormal_ci90", make(K::LognormalCi90, {lo, hi}),
+                               bm::lognormal_distribution<double>(mu, sigma), 0, inf));
+  }
+  cases.push_back(
+      boost_case("beta", make(K::Beta, {3, 5}), bm::beta_distribution<double>(3, 5), 0, 1));
+  cases.push_back(boost_case("beta_u_shaped", make(K::Beta, {0.5, 0.5}),
+                             bm::beta_distribution<double>(0.5, 0.5), 0, 1));
+  cases.push_back(boost_case("beta_skewed", make(K::Beta, {9, 1.5}),
+                             bm::beta_distribution<double>(9, 1.5), 0, 1));
+  cases.push_back(boost_case("beta_small_shape", make(K::Beta, {0.2, 3}),
+                             bm::beta_distribution<double>(0.2, 3), 0, 1));
+  cases.push_back(boost_case("gamma", make(K::Gamma, {2, 1.5}),
+                             bm::gamma_distribution<double>(2, 1.5), 0, inf));
+  cases.push_back(boost_case("gamma_shape_below_one", make(K::Gamma, {0.3, 2}),
+                             bm::gamma_distribution<double>(0.3, 2), 0, inf));
+  cases.push_back(boost_case("gamma_large_shape", make(K::Gamma, {40, 0.1}),
+                             bm::gamma_distribution<double>(40, 0.1), 0, inf));
+  return cases;
+}
+
+TEST(DistributionDraws, ContinuousKindsMatchBoostCdf) {
+  for (const ContinuousCase& c : continuous_cases()) {
+    SCOPED_TRACE(c.name);
+    std::vector<double> x = draw_many(c.distribution, c.name);
+    for (double v : x) {
+      ASSERT_TRUE(std::isfinite(v));
+      ASSERT_GE(v, c.lo);
+      ASSERT_LE(v, c.hi);
+    }
+    // Sample mean within 4 standard errors σ/√n of the exact mean (CLT).
+    EXPECT_NEAR(sample_mean(x), c.mean, 4.0 * c.sd / std::sqrt(static_cast<double>(x.size())));
+    // KS distance below its 0.1 % critical value, 1.9495/√n.
+    const double d = ks_statistic(x, c.cdf);
+    EXPECT_LT(d, ks_critical_value(x.size(), kAlpha)) << "KS distance " << d;
+  }
+}
+
+// Chi-square goodness of fit of integer-valued draws against a pmf over
+// 0 … max_k (mass above max_k joins the last cell). Adjacent values are
+// pooled until every cell expects at least 5 draws (Cochran's rule).
+// Returns the statistic and its 0.1 % critical value (df = cells − 1).
+std::pair<double, double> chi_square(const std::vector<double>& draws,
+                                     const std::function<double(int)>& pmf, int max_k) {
+  const double n = static_cast<double>(draws.size());
+  std::vector<int> cell_of(max_k + 1);
+  std::vector<double> expected;
+  double pending = 0.0, total = 0.0;
+  for (int k = 0; k <= max_k; ++k) {
+    if (expected.empty() || pending >= 5.0) {
+      if (!expected.empty()) expected.back() = pending;
+      expected.push_back(0.0);
+      pending = 0.0;
+    }
+    pending += n * pmf(k);
+    total += pmf(k);
+    cell_of[k] = static_cast<int>(expected.size()) - 1;
+  }
+  expected.back() = pending + n * std::max(0.0, 1.0 - total);
+  if (expected.size() > 1 && expected.back() < 5.0) {  // fold a thin last cell into its neighbour
+    expected[expected.size() - 2] += expected.back();
+    expected.pop_back();
+    for (int& c : cell_of) c = std::min(c, static_cast<int>(expected.size()) - 1);
+  }
+  std::vector<double> observed(expected.size(), 0.0);
+  for (double v : draws) {
+    EXPECT_EQ(v, std::floor(v));
+    EXPECT_GE(v, 0.0);
+    const int k = static_cast<int>(std::min<double>(v, max_k));
+    observed[cell_of[k]] += 1.0;
+  }
+  double stat = 0.0;
+  for (std::size_t i = 0; i < expected.size(); ++i)
+    stat += (observed[i] - expected[i]) * (observed[i] - expected[i]) / expected[i];
+  const double df = static_cast<double>(expected.size() - 1);
+  return {stat, bm::quantile(bm::complement(bm::chi_squared_distribution<double>(df), kAlpha))};
+}
+
+TEST(DistributionDraws, PoissonMatchesBoostPmf) {
+  // Rates on both sides of the λ = 30 switch from inversion to PTRS.
+  for (double lambda : {0.25, 3.7, 29.5, 30.0, 250.0}) {
+    SCOPED_TRACE(lambda);
+    const std::vector<double> x = draw_many(make(DistributionKind::Poisson, {lambda}), "poisson");
+    const bm::poisson_distribution<double> p(lambda);
+    const int max_k = static_cast<int>(lambda + 12.0 * std::sqrt(lambda) + 20.0);
+    auto [stat, critical] = chi_square(
+        x, [&](int k) { return bm::pdf(p, k); }, max_k);
+    EXPECT_LT(stat, critical);
+    // Mean within 4 standard errors √(λ/n).
+    EXPECT_NEAR(sample_mean(x), lambda, 4.0 * std::sqrt(lambda / static_cast<double>(x.size())));
+  }
+  for (double v : draw_many(make(DistributionKind::Poisson, {0.0}), "poisson0", 1000))
+    EXPECT_EQ(v, 0.0);
+}
+
+TEST(DistributionDraws, BernoulliFrequency) {
+  const std::vector<double> x = draw_many(make(DistributionKind::Bernoulli, {0.3}), "bernoulli");
+  auto [stat, critical] = chi_square(
+      x, [](int k) { return k == 0   ? 0.7
+                            : k == 1 ? 0.3
+                                     : 0.0; }, 1);
+  EXPECT_LT(stat, critical);
+  for (double v : draw_many(make(DistributionKind::Bernoulli, {0.0}), "b0", 1000))
+    EXPECT_EQ(v, 0.0);
+  for (double v : draw_many(make(DistributionKind::Bernoulli, {1.0}), "b1", 1000))
+    EXPECT_EQ(v, 1.0);
+}
+
+TEST(DistributionDraws, DiscreteFrequencies) {
+  // Values in no particular order, one with weight zero (never drawn).
+  const Distribution d = make_discrete({3, 1, 2, 10, 7}, {1, 2, 3, 4, 0});
+  const std::vector<double> x = draw_many(d, "discrete");
+  std::map<double, double> observed;
+  for (double v : x) observed[v] += 1;
+  EXPECT_EQ(observed.count(7.0), 0u);
+  // Chi-square over the four values with weight (df = 3).
+  const std::map<double, double> p = {{3, 0.1}, {1, 0.2}, {2, 0.3}, {10, 0.4}};
+  double stat = 0.0;
+  for (auto [value, prob] : p) {
+    const double e = prob * static_cast<double>(x.size());
+    stat += (observed[value] - e) * (observed[value] - e) / e;
+  }
+  EXPECT_LT(stat, bm::quantile(bm::complement(bm::chi_squared_distribution<double>(3), kAlpha)));
+  EXPECT_EQ(observed.size(), 4u);
+}
+
+TEST(DistributionDraws, ConstantIsExact) {
+  for (double v : draw_many(Distribution::constant(4.25), "constant", 100)) EXPECT_EQ(v, 4.25);
+  EXPECT_EQ(Distribution::constant(4.25).mean(), 4.25);
+  EXPECT_EQ(Distribution::constant(4.25).quantile(0.3), 4.25);
+}
+
+// Beta and PERT draw X/(X + Y) from two gammas; with tiny shapes both can
+// underflow to 0, and 0/0 must not leak out as NaN.
+TEST(DistributionDraws, TinyBetaShapesStayInsideTheUnitInterval) {
+  const std::vector<double> x =
+      draw_many(make(DistributionKind::Beta, {0.005, 0.005}), "tiny_beta");
+  std::size_t bad = 0;
+  for (double v : x)
+    if (!(v >= 0.0 && v <= 1.0)) ++bad;
+  EXPECT_EQ(bad, 0u) << "draws outside [0, 1] (NaN?) out of " << x.size();
+  // Beta(ε, ε) puts half its mass near 0 and half near 1 (symmetry):
+  // 4 binomial standard errors of a proportion of 1/2.
+  std::size_t high = 0;
+  for (double v : x) high += v > 0.5;
+  EXPECT_NEAR(static_cast<double>(high) / static_cast<double>(x.size()), 0.5,
+              4.0 * std::sqrt(0.25 / static_cast<double>(x.size())));
+}
+
+// Bulk draws (Sampler::fill) give the bits of one RandomStream per sample.
+TEST(DistributionDraws, FillMatchesOneStreamPerSample) {
+  std::vector<Distribution> all;
+  for (const ContinuousCase& c : continuous_cases()) all.push_back(c.distribution);
+  for (double lambda : {0.0, 3.7, 250.0}) all.push_back(make(DistributionKind::Poisson, {lambda}));
+  all.push_back(make(DistributionKind::Bernoulli, {0.3}));
+  all.push_back(make_discrete({3, 1, 2}, {1, 2, 3}));
+  all.push_back(Distribution::constant(2.5));
+  constexpr std::size_t kN = 301;
+  constexpr std::uint64_t kFirst = (std::uint64_t{1} << 32) - 100;  // crosses the 32-bit boundary
+  for (const Distribution& d : all) {
+    SCOPED_TRACE(d.to_string());
+    const Sampler sampler(d);
+    const RandomSlot slot = random_slot_for("parameter", d.to_string());
+    std::vector<double> bulk(kN);
+    std::vector<std::uint64_t> scratch(Sampler::kBufferedWords * kN);
+    sampler.fill(kSeed, slot, kFirst, kN, bulk.data(), scratch.data());
+    for (std::size_t i = 0; i < kN; ++i) {
+      RandomStream stream(kSeed, kFirst + i, slot, 0);
+      const double one = sampler(stream);
+      ASSERT_EQ(std::memcmp(&one, &bulk[i], sizeof one), 0) << "sample " << kFirst + i;
+    }
+  }
+}
+
+TEST(DistributionQuantile, ContinuousKindsInvertTheCdf) {
+  const double probabilities[] = {1e-6, 0.001, 0.01, 0.05,  0.25,    0.5,
+                                  0.75, 0.95,  0.99, 0.999, 1 - 1e-6};
+  for (const ContinuousCase& c : continuous_cases()) {
+    SCOPED_TRACE(c.name);
+    // Tolerance on F(Q(q)) − q: 1e-9 for Boost's root finding, plus, for
+    // the truncated normal, the rounding of Φ(lo) + q·(Φ(hi) − Φ(lo)) near
+    // 1 (a few ulps of 1 = 2.2e-16 each), relative to the interval's mass.
+    double tolerance = 1e-9;
+    if (c.distribution.kind == DistributionKind::TruncatedNormal) {
+      const bm::normal_distribution<double> n(c.distribution.args[0], c.distribution.args[1]);
+      const double z = bm::cdf(n, c.distribution.args[3]) - bm::cdf(n, c.distribution.args[2]);
+      tolerance += 8.0 * std::numeric_limits<double>::epsilon() / z;
+    }
+    for (double q : probabilities) {
+      const double x = c.distribution.quantile(q);
+      EXPECT_NEAR(c.cdf(x), q, tolerance) << "q = " << q;
+      EXPECT_GE(x, c.lo);
+      EXPECT_LE(x, c.hi);
+      if (c.boost_quantile) {
+        const double expected = c.boost_quantile(q);
+        EXPECT_NEAR(x, expected, 1e-10 * std::max(1.0, std::fabs(expected))) << "q = " << q;
+      }
+    }
+  }
+}
+
+TEST(DistributionQuantile, LognormalCi90HitsItsPercentiles) {
+  const Distribution d = make(DistributionKind::LognormalCi90, {1.5e5, 7.0e5});
+  EXPECT_NEAR(d.quantile(0.05), 1.5e5, 1.5e5 * 1e-12);
+  EXPECT_NEAR(d.quantile(0.95), 7.0e5, 7.0e5 * 1e-12);
+  EXPECT_NEAR(d.quantile(0.5), std::sqrt(1.5e5 * 7.0e5), 1e-6);
+}
+
+// Generalised inverse Q(q) = min{x : F(x) ≥ q} of a discrete law given as
+// sorted (value, probability) pairs.
+double generalised_inverse(const std::vector<std::pair<double, double>>& atoms, double q) {
+  double cumulative = 0.0;
+  for (auto [value, p] : atoms) {
+    cumulative += p;
+    if (cumulative >= q) return value;
+  }
+  return atoms.back().first;
+}
+
+TEST(DistributionQuantile, DiscreteIsTheGeneralisedInverse) {
+  const Distribution d = make_discrete({3, 1, 2, 10}, {1, 2, 3, 4});
+  const std::vector<std::pair<double, double>> atoms = {{1, 0.2}, {2, 0.3}, {3, 0.1}, {10, 0.4}};
+  // Includes the exact atom boundaries F(1) = 0.2 and F(2) = 0.5.
+  for (double q : {0.01, 0.1, 0.2, 0.2000001, 0.35, 0.5, 0.55, 0.65, 0.99}) {
+    EXPECT_EQ(d.quantile(q), generalised_inverse(atoms, q)) << "q = " << q;
+  }
+}
+
+// bernoulli(p) is discrete([0, 1], [1 − p, p]); its quantile is Boost's
+// (0 for q ≤ 1 − p) and the same as the equivalent `discrete`, also at
+// q = 1 − p exactly (0.75 for p = 0.25; 0.95 for bernoulli(0.05), one of
+// the reported percentiles; the median of bernoulli(0.5)).
+TEST(DistributionQuantile, BernoulliAgreesWithBoostAndTheEquivalentDiscrete) {
+  for (double p : {0.25, 0.05, 0.5}) {
+    SCOPED_TRACE(p);
+    const Distribution b = make(DistributionKind::Bernoulli, {p});
+    const Distribution d = make_discrete({0, 1}, {1 - p, p});
+    const bm::bernoulli_distribution<double> reference(p);
+    for (double q : {0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99}) {
+      EXPECT_EQ(b.quantile(q), bm::quantile(reference, q)) << "q = " << q;
+      EXPECT_EQ(d.quantile(q), bm::quantile(reference, q)) << "q = " << q;
+    }
+  }
+}
+
+TEST(DistributionQuantile, PoissonIsTheGeneralisedInverse) {
+  for (double lambda : {0.25, 3.7, 250.0}) {
+    SCOPED_TRACE(lambda);
+    const Distribution d = make(DistributionKind::Poisson, {lambda});
+    const bm::poisson_distribution<double> p(lambda);
+    auto expected = [&](double q) {  // smallest k with F(k) ≥ q
+      int k = 0;
+      while (bm::cdf(p, k) < q) ++k;
+      return static_cast<double>(k);
+    };
+    for (double q : {0.001, 0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99, 0.999})
+      EXPECT_EQ(d.quantile(q), expected(q)) << "q = " << q;
+    // Exactly at an atom boundary: Q(F(k)) = k.
+    for (int k : {0, 1, 3, static_cast<int>(lambda)}) {
+      const double q = bm::cdf(p, k);
+      if (q > 0.0 && q < 1.0) {
+        EXPECT_EQ(d.quantile(q), expected(q)) << "k = " << k;
+      }
+    }
+  }
+  EXPECT_EQ(make(DistributionKind::Poisson, {0.0}).quantile(0.5), 0.0);
+}
+
+TEST(DistributionMean, MatchesBoost) {
+  for (const ContinuousCase& c : continuous_cases()) {
+    SCOPED_TRACE(c.name);
+    // Relative tolerance 1e-10 (quadrature is good to ~1e-12), plus for the
+    // truncated normal the rounding of Φ(hi) − Φ(lo) near 1 (a few ulps of
+    // 1 relative to the mass Z; 1e-7 relative for [6, 7]).
+    double tolerance = 1e-10;
+    if (c.distribution.kind == DistributionKind::TruncatedNormal) {
+      const bm::normal_distribution<double> n(c.distribution.args[0], c.distribution.args[1]);
+      const double z = bm::cdf(n, c.distribution.args[3]) - bm::cdf(n, c.distribution.args[2]);
+      tolerance += 8.0 * std::numeric_limits<double>::epsilon() / z;
+    }
+    EXPECT_NEAR(c.distribution.mean(), c.mean, tolerance * std::max(1.0, std::fabs(c.mean)));
+  }
+  EXPECT_DOUBLE_EQ(make(DistributionKind::Poisson, {3.7}).mean(), 3.7);
+  EXPECT_DOUBLE_EQ(make(DistributionKind::Bernoulli, {0.3}).mean(), 0.3);
+  EXPECT_DOUBLE_EQ(make_discrete({3, 1, 2, 10}, {1, 2, 3, 4}).mean(), 0.3 + 0.2 + 0.6 + 4.0);
+}
+
+TEST(DistributionMean, DiscreteSampleMeansAgree) {
+  // 4 standard errors of the mean, with the exact variance of each law.
+  const double n = static_cast<double>(kDraws);
+  const Distribution d = make_discrete({3, 1, 2, 10}, {1, 2, 3, 4});
+  const double m = d.mean();
+  double var = 0.0;
+  for (std::size_t i = 0; i < d.values.size(); ++i)
+    var += d.weights[i] * (d.values[i] - m) * (d.values[i] - m);
+  EXPECT_NEAR(sample_mean(draw_many(d, "discrete_mean")), m, 4.0 * std::sqrt(var / n));
+  EXPECT_NEAR(sample_mean(draw_many(make(DistributionKind::Bernoulli, {0.3}), "bernoulli_mean")),
+              0.3, 4.0 * std::sqrt(0.3 * 0.7 / n));
+}
+
+}  // namespace
+}  // namespace riskcast
