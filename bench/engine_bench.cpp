@@ -24,7 +24,9 @@ const Model& reference_model() {
   return model;
 }
 
-int all_threads() { return tbb::this_task_arena::max_concurrency(); }
+int all_threads() {
+  return tbb::this_task_arena::max_concurrency();
+}
 
 // R1 end to end: sampling, statistics (percentiles and their intervals).
 void BM_EngineReference(benchmark::State& state) {

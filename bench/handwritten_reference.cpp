@@ -137,9 +137,15 @@ void simulate(std::uint64_t seed, std::uint64_t s, std::array<double, kOutputs>&
     q_dom[(m - 1) / 3] += v_dom;
   }
   auto share = [](double a, double b) { return a + b == 0 ? 0.0 : a / (a + b); };
-  out = {share(nv_value, dom_value), share(nv_units, dom_units), dom_units, nv_units,
-         1 - (nv_units + dom_units) / demand_total, share(q_nv[0], q_dom[0]), share(q_nv[1], q_dom[1]),
-         share(q_nv[2], q_dom[2]), share(q_nv[3], q_dom[3])};
+  out = {share(nv_value, dom_value),
+         share(nv_units, dom_units),
+         dom_units,
+         nv_units,
+         1 - (nv_units + dom_units) / demand_total,
+         share(q_nv[0], q_dom[0]),
+         share(q_nv[1], q_dom[1]),
+         share(q_nv[2], q_dom[2]),
+         share(q_nv[3], q_dom[3])};
 }
 
 }  // namespace

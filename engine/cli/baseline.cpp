@@ -26,12 +26,14 @@ int command_baseline(const std::vector<std::string>& args) {
                           "usage: riskcast baseline MODEL.yaml [--samples N] [--seed S] [--scenario NAME]... "
                           "--out BASELINE.json");
   if (!vm) return kExitOk;
-  if (!vm->count("model")) throw UsageError("baseline needs a model file: riskcast baseline MODEL.yaml --out FILE.json");
+  if (!vm->count("model"))
+    throw UsageError("baseline needs a model file: riskcast baseline MODEL.yaml --out FILE.json");
   if (!vm->count("out")) throw UsageError("baseline needs --out FILE.json");
   RunRequest request;
   request.settings.samples = parse_count("--samples", (*vm)["samples"].as<std::string>(), 1, std::uint64_t{1} << 40);
   request.settings.seed = parse_count("--seed", (*vm)["seed"].as<std::string>(), 0, UINT64_MAX);
-  request.settings.threads = static_cast<unsigned>(parse_count("--threads", (*vm)["threads"].as<std::string>(), 0, 1024));
+  request.settings.threads =
+      static_cast<unsigned>(parse_count("--threads", (*vm)["threads"].as<std::string>(), 0, 1024));
   const std::string path = (*vm)["model"].as<std::string>();
   const Model model = load_model_file(path);
   if (vm->count("scenario")) {

@@ -29,7 +29,8 @@ int command_check(const std::vector<std::string>& args) {
     const std::string name = (*vm)["scenario"].as<std::string>();
     const Scenario* scenario = model.find_scenario(name);
     if (!scenario) {
-      throw UsageError(fmt::format("unknown scenario '{}' (scenarios: {})", name, fmt::join(model.scenario_names(), ", ")));
+      throw UsageError(
+          fmt::format("unknown scenario '{}' (scenarios: {})", name, fmt::join(model.scenario_names(), ", ")));
     }
     std::cout << compile_program(apply_scenario(model, *scenario)).disassemble(path);
     return kExitOk;
@@ -45,12 +46,12 @@ int command_check(const std::vector<std::string>& args) {
     return fmt::format("{} {}", n, n == 1 ? one : many);
   };
   std::cout << fmt::format("{}: ok — model {}, horizon {} months\n", path, model.name, model.horizon);
-  std::cout << fmt::format("  {}, {} ({}, {}, {}), {}, {}, {}\n", plural(model.parameters.size(), "parameter", "parameters"),
-                           plural(model.events.size(), "event", "events"), plural(regimes, "regime", "regimes"),
-                           plural(switches, "switch", "switches"), plural(arrivals, "arrivals", "arrivals"),
-                           plural(model.monthly.size(), "monthly formula", "monthly formulas"),
-                           plural(model.outputs.size(), "output", "outputs"),
-                           plural(model.scenarios.size(), "scenario", "scenarios"));
+  std::cout << fmt::format(
+      "  {}, {} ({}, {}, {}), {}, {}, {}\n", plural(model.parameters.size(), "parameter", "parameters"),
+      plural(model.events.size(), "event", "events"), plural(regimes, "regime", "regimes"),
+      plural(switches, "switch", "switches"), plural(arrivals, "arrivals", "arrivals"),
+      plural(model.monthly.size(), "monthly formula", "monthly formulas"),
+      plural(model.outputs.size(), "output", "outputs"), plural(model.scenarios.size(), "scenario", "scenarios"));
   return kExitOk;
 }
 

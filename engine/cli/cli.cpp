@@ -2,12 +2,12 @@
 
 #include <unistd.h>
 
+#include <fmt/format.h>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <fmt/format.h>
 #include <fstream>
 #include <iostream>
 
@@ -48,8 +48,8 @@ std::uint64_t parse_count(const std::string& option, const std::string& text, st
   errno = 0;
   char* end = nullptr;
   const double value = std::strtod(digits.c_str(), &end);
-  if (end != digits.c_str() + digits.size() || errno == ERANGE || !std::isfinite(value) ||
-      value != std::floor(value) || value < static_cast<double>(lo) || value > static_cast<double>(hi))
+  if (end != digits.c_str() + digits.size() || errno == ERANGE || !std::isfinite(value) || value != std::floor(value) ||
+      value < static_cast<double>(lo) || value > static_cast<double>(hi))
     throw fail();
   // Exact for plain digit strings beyond 2^53, where double would round.
   if (digits.find_first_not_of("0123456789") == std::string::npos) {
@@ -82,7 +82,8 @@ void write_file_atomically(const std::string& path, const std::function<void(std
       if (!out) throw UsageError(fmt::format("cannot write '{}': write failed", path));
     }
     // mkstemp creates 0600; give the file the usual permissions.
-    fs::permissions(temp, fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read | fs::perms::others_read);
+    fs::permissions(temp,
+                    fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read | fs::perms::others_read);
     if (std::rename(temp.c_str(), path.c_str()) != 0)
       throw UsageError(fmt::format("cannot write '{}': {}", path, std::strerror(errno)));
   } catch (...) {
@@ -91,7 +92,11 @@ void write_file_atomically(const std::string& path, const std::function<void(std
   }
 }
 
-bool stderr_is_terminal() { return isatty(STDERR_FILENO) == 1; }
-bool stdout_is_terminal() { return isatty(STDOUT_FILENO) == 1; }
+bool stderr_is_terminal() {
+  return isatty(STDERR_FILENO) == 1;
+}
+bool stdout_is_terminal() {
+  return isatty(STDOUT_FILENO) == 1;
+}
 
 }  // namespace riskcast::cli

@@ -42,8 +42,7 @@ std::string csv_field(const std::string& s) {
   return out + "\"";
 }
 
-void write_table(const RunResult& r, const std::string& output, const std::string& unit,
-                 std::ostream& out) {
+void write_table(const RunResult& r, const std::string& output, const std::string& unit, std::ostream& out) {
   out << fmt::format("{} · {}{} by scenario · {} samples, seed {}\n", r.model, output,
                      unit.empty() ? "" : " (" + unit + ")", r.samples, r.seed);
   std::vector<std::vector<std::string>> rows = {{"scenario", "mean", "P5", "P50", "P95"}};
@@ -61,8 +60,7 @@ void write_table(const RunResult& r, const std::string& output, const std::strin
   }
   std::vector<std::size_t> widths(rows.front().size(), 0);
   for (const auto& row : rows)
-    for (std::size_t i = 0; i < row.size(); ++i)
-      widths[i] = std::max(widths[i], display_width(row[i]));
+    for (std::size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], display_width(row[i]));
   for (const auto& row : rows) {
     std::string line = row[0] + std::string(widths[0] - display_width(row[0]), ' ');
     for (std::size_t i = 1; i < row.size(); ++i)
@@ -70,8 +68,7 @@ void write_table(const RunResult& r, const std::string& output, const std::strin
     out << line << '\n';
   }
   out << fmt::format("Monte Carlo error (95 % CI half-width): at most ±{} on any number above\n",
-                     is_share_unit(unit) ? fmt::format("{:.2f} points", error * 100.0)
-                                         : format_value(error, unit));
+                     is_share_unit(unit) ? fmt::format("{:.2f} points", error * 100.0) : format_value(error, unit));
 }
 
 void write_csv(const RunResult& r, std::ostream& out) {
@@ -84,16 +81,14 @@ void write_csv(const RunResult& r, std::ostream& out) {
   }
 }
 
-void write_markdown(const RunResult& r, const std::string& output, const std::string& unit,
-                    std::ostream& out) {
-  out << fmt::format("**{}** — `{}` by scenario, {} samples, seed {}\n\n",
-                     r.title.empty() ? r.model : r.title, output, r.samples, r.seed);
+void write_markdown(const RunResult& r, const std::string& output, const std::string& unit, std::ostream& out) {
+  out << fmt::format("**{}** — `{}` by scenario, {} samples, seed {}\n\n", r.title.empty() ? r.model : r.title, output,
+                     r.samples, r.seed);
   out << "| scenario | mean | P5 | P50 | P95 |\n|---|---:|---:|---:|---:|\n";
   for (const ScenarioResult& s : r.scenarios) {
     const OutputSummary& sum = s.outputs.front().summary;
     out << fmt::format("| {} | {} |", s.name, format_value(sum.mean, unit));
-    for (double p : kShownPercentiles)
-      out << ' ' << format_value(percentile(sum, p).value, unit) << " |";
+    for (double p : kShownPercentiles) out << ' ' << format_value(percentile(sum, p).value, unit) << " |";
     out << '\n';
   }
 }
@@ -102,38 +97,34 @@ void write_markdown(const RunResult& r, const std::string& output, const std::st
 
 int command_compare(const std::vector<std::string>& args) {
   po::options_description options("options");
-  options.add_options()("help,h", "show this help")(
-      "output", po::value<std::string>(), "output to compare (default: the model's first output)")(
+  options.add_options()("help,h", "show this help")("output", po::value<std::string>(),
+                                                    "output to compare (default: the model's first output)")(
       "samples,n", po::value<std::string>()->default_value("1000000"), "samples per scenario")(
       "seed", po::value<std::string>()->default_value("1"), "random seed (0 … 2^64-1)")(
-      "threads", po::value<std::string>()->default_value("0"),
-      "worker threads; 0 = all hardware threads")("scenario", po::value<std::vector<std::string>>(),
-                                                  "compare only this scenario (repeatable)")(
+      "threads", po::value<std::string>()->default_value("0"), "worker threads; 0 = all hardware threads")(
+      "scenario", po::value<std::vector<std::string>>(), "compare only this scenario (repeatable)")(
       "format", po::value<std::string>()->default_value("table"),
-      "table | csv | markdown | json (json: riskcast.result/1 with this one output)")(
-      "model", po::value<std::string>(), "model file");
+      "table | csv | markdown | json (json: riskcast.result/1 with this one output)")("model", po::value<std::string>(),
+                                                                                      "model file");
   po::positional_options_description positional;
   positional.add("model", 1);
-  auto vm = parse_options(
-      args, options, positional,
-      "usage: riskcast compare MODEL.yaml [--output NAME] [--samples N] [--seed S] [--threads T]\n"
-      "                        [--scenario NAME]... [--format table|csv|markdown|json]\n\n"
-      "One line per scenario: mean, P5, P50 and P95 of one output, with common random numbers.");
+  auto vm = parse_options(args, options, positional,
+                          "usage: riskcast compare MODEL.yaml [--output NAME] [--samples N] [--seed S] [--threads T]\n"
+                          "                        [--scenario NAME]... [--format table|csv|markdown|json]\n\n"
+                          "One line per scenario: mean, P5, P50 and P95 of one output, with common random numbers.");
   if (!vm) return kExitOk;
-  if (!vm->count("model"))
-    throw UsageError("compare needs a model file: riskcast compare MODEL.yaml");
+  if (!vm->count("model")) throw UsageError("compare needs a model file: riskcast compare MODEL.yaml");
 
   RunRequest request;
   RunSettings& settings = request.settings;
   settings.samples = parse_count("--samples", (*vm)["samples"].as<std::string>(), 1, kMaxSamples);
   settings.seed = parse_count("--seed", (*vm)["seed"].as<std::string>(), 0, UINT64_MAX);
-  settings.threads =
-      static_cast<unsigned>(parse_count("--threads", (*vm)["threads"].as<std::string>(), 0, 1024));
+  settings.threads = static_cast<unsigned>(parse_count("--threads", (*vm)["threads"].as<std::string>(), 0, 1024));
   const std::string format_name = (*vm)["format"].as<std::string>();
   const std::optional<Format> format = parse_format(format_name);
   if (!format)
-    throw UsageError(fmt::format("--format must be table, csv, markdown or json, got '{}'",
-                                 quote_for_message(format_name)));
+    throw UsageError(
+        fmt::format("--format must be table, csv, markdown or json, got '{}'", quote_for_message(format_name)));
 
   const std::string path = (*vm)["model"].as<std::string>();
   Model model = load_model_file(path);
@@ -145,9 +136,8 @@ int command_compare(const std::vector<std::string>& args) {
     for (const Output& o : model.outputs) names.push_back(o.name);
     if (std::find(names.begin(), names.end(), output) == names.end()) {
       std::string hint = did_you_mean(output, names);
-      throw UsageError(fmt::format("--output '{}' is not an output of {} ({}outputs: {})",
-                                   quote_for_message(output), path, hint.empty() ? "" : hint + " ",
-                                   fmt::join(names, ", ")));
+      throw UsageError(fmt::format("--output '{}' is not an output of {} ({}outputs: {})", quote_for_message(output),
+                                   path, hint.empty() ? "" : hint + " ", fmt::join(names, ", ")));
     }
   }
   if (vm->count("scenario")) {
@@ -168,9 +158,8 @@ int command_compare(const std::vector<std::string>& args) {
   const std::uint64_t needed = estimate_memory(model, settings).total(settings.samples);
   const std::uint64_t available = available_memory();
   if (available && needed > available)
-    throw UsageError(fmt::format(
-        "{} samples need about {} MiB but only {} MiB is available; use fewer --samples",
-        settings.samples, needed >> 20, available >> 20));
+    throw UsageError(fmt::format("{} samples need about {} MiB but only {} MiB is available; use fewer --samples",
+                                 settings.samples, needed >> 20, available >> 20));
 
   RunResult result;
   try {

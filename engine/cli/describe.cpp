@@ -38,20 +38,16 @@ std::string number(double v) {
 
 std::string describe_regime(const Regime& r) {
   if (r.fixed_state)
-    return fmt::format("regime ({}); fixed: {} every month", fmt::join(r.states, ", "),
-                       r.states[*r.fixed_state]);
+    return fmt::format("regime ({}); fixed: {} every month", fmt::join(r.states, ", "), r.states[*r.fixed_state]);
   std::vector<std::string> initial, moves;
   for (std::size_t i = 0; i < r.states.size(); ++i) {
-    if (r.initial[i] > 0)
-      initial.push_back(fmt::format("{} {}", r.states[i], number(r.initial[i])));
+    if (r.initial[i] > 0) initial.push_back(fmt::format("{} {}", r.states[i], number(r.initial[i])));
     if (i >= r.transitions.size()) continue;
     for (std::size_t j = 0; j < r.transitions[i].size(); ++j)
       if (r.transitions[i][j])
-        moves.push_back(
-            fmt::format("{}→{} {}", r.states[i], r.states[j], to_string(*r.transitions[i][j])));
+        moves.push_back(fmt::format("{}→{} {}", r.states[i], r.states[j], to_string(*r.transitions[i][j])));
   }
-  std::string text =
-      fmt::format("regime ({}); initial {}", fmt::join(r.states, ", "), fmt::join(initial, ", "));
+  std::string text = fmt::format("regime ({}); initial {}", fmt::join(r.states, ", "), fmt::join(initial, ", "));
   if (!moves.empty()) text += fmt::format("; monthly {}", fmt::join(moves, ", "));
   return text;
 }
@@ -60,11 +56,9 @@ std::string describe_switch(const Switch& s) {
   if (s.fixed_on_from) {
     if (*s.fixed_on_from == Switch::kNever) return "switch; fixed: off every month";
     if (*s.fixed_on_from <= 1) return "switch; fixed: on every month";
-    return fmt::format("switch; off in months 1–{}, on from month {}", *s.fixed_on_from - 1,
-                       *s.fixed_on_from);
+    return fmt::format("switch; off in months 1–{}, on from month {}", *s.fixed_on_from - 1, *s.fixed_on_from);
   }
-  std::string text =
-      fmt::format("switch; initial {}; on {}", number(s.initial), to_string(s.on_hazard));
+  std::string text = fmt::format("switch; initial {}; on {}", number(s.initial), to_string(s.on_hazard));
   const std::string off = to_string(s.off_hazard);
   if (off != "0") text += fmt::format("; off {}", off);
   return text;
@@ -75,8 +69,7 @@ Row event_row(const Event& e) {
   if (const auto* r = std::get_if<Regime>(&e.definition)) row.definition = describe_regime(*r);
   if (const auto* s = std::get_if<Switch>(&e.definition)) row.definition = describe_switch(*s);
   if (const auto* a = std::get_if<Arrivals>(&e.definition)) {
-    row.definition = fmt::format("arrivals; rate {} / month; burst size {}", to_string(a->rate),
-                                 a->size.to_string());
+    row.definition = fmt::format("arrivals; rate {} / month; burst size {}", to_string(a->rate), a->size.to_string());
     row.has_numbers = true;
     row.median = a->size.quantile(0.5);
     row.p5 = a->size.quantile(0.05);
@@ -110,9 +103,7 @@ std::string shown(const Row& row, double v) {
 }
 
 std::string interval(const Row& row) {
-  return row.has_numbers ? fmt::format("{} – {}", format_value(row.p5, row.unit),
-                                       format_value(row.p95, row.unit))
-                         : "";
+  return row.has_numbers ? fmt::format("{} – {}", format_value(row.p5, row.unit), format_value(row.p95, row.unit)) : "";
 }
 
 std::size_t display_width(const std::string& s) {
@@ -125,8 +116,7 @@ void write_aligned(const std::vector<std::vector<std::string>>& rows, std::ostre
   std::vector<std::size_t> widths;
   for (const auto& row : rows) {
     widths.resize(std::max(widths.size(), row.size()), 0);
-    for (std::size_t i = 0; i + 1 < row.size(); ++i)
-      widths[i] = std::max(widths[i], display_width(row[i]));
+    for (std::size_t i = 0; i + 1 < row.size(); ++i) widths[i] = std::max(widths[i], display_width(row[i]));
   }
   for (const auto& row : rows) {
     std::string line;
@@ -170,23 +160,19 @@ std::string marked(const Row& row) {
 }
 
 void write_table(const Description& d, std::ostream& out) {
-  out << fmt::format("{}{} · assumptions · scenario {}\n", d.model,
-                     d.title.empty() ? "" : " — " + d.title, d.scenario);
+  out << fmt::format("{}{} · assumptions · scenario {}\n", d.model, d.title.empty() ? "" : " — " + d.title, d.scenario);
   if (!d.scenario_description.empty()) out << "  " << d.scenario_description << '\n';
   out << '\n';
   std::vector<std::vector<std::string>> rows = {
       {"parameter", "distribution", "median", "90% interval (P5 – P95)", "unit", "source"}};
   for (const Row& r : d.parameters)
-    rows.push_back(
-        {marked(r), r.definition, shown(r, r.median), interval(r), r.unit, source_with_note(r)});
+    rows.push_back({marked(r), r.definition, shown(r, r.median), interval(r), r.unit, source_with_note(r)});
   write_aligned(rows, out);
   out << '\n';
   rows = {{"event", "definition", "source"}};
   for (const Row& r : d.events) {
     std::string definition = r.definition;
-    if (r.has_numbers)
-      definition +=
-          fmt::format(" (median {}, 90% {})", format_value(r.median, r.unit), interval(r));
+    if (r.has_numbers) definition += fmt::format(" (median {}, 90% {})", format_value(r.median, r.unit), interval(r));
     rows.push_back({marked(r), definition, source_with_note(r)});
   }
   write_aligned(rows, out);
@@ -194,34 +180,28 @@ void write_table(const Description& d, std::ostream& out) {
   rows = {{"scenario", "description"}};
   for (const auto& [name, text] : d.scenarios) rows.push_back({name, text});
   write_aligned(rows, out);
-  if (std::any_of(d.parameters.begin(), d.parameters.end(),
-                  [](const Row& r) { return r.overridden; }) ||
+  if (std::any_of(d.parameters.begin(), d.parameters.end(), [](const Row& r) { return r.overridden; }) ||
       std::any_of(d.events.begin(), d.events.end(), [](const Row& r) { return r.overridden; }))
     out << fmt::format("\n*: overridden by scenario {}\n", d.scenario);
 }
 
 void write_markdown(const Description& d, std::ostream& out) {
-  out << fmt::format("**{}** — assumptions, scenario `{}`\n\n", d.title.empty() ? d.model : d.title,
-                     d.scenario);
+  out << fmt::format("**{}** — assumptions, scenario `{}`\n\n", d.title.empty() ? d.model : d.title, d.scenario);
   if (!d.scenario_description.empty()) out << markdown_cell(d.scenario_description) << "\n\n";
   out << "| parameter | distribution | median | 90 % interval (P5 – P95) | unit | source |\n";
   out << "|---|---|---:|---:|---|---|\n";
   for (const Row& r : d.parameters)
-    out << fmt::format("| `{}`{} | `{}` | {} | {} | {} | {} |\n", r.name, r.overridden ? " *" : "",
-                       r.definition, shown(r, r.median), interval(r), markdown_cell(r.unit),
-                       markdown_cell(source_with_note(r)));
+    out << fmt::format("| `{}`{} | `{}` | {} | {} | {} | {} |\n", r.name, r.overridden ? " *" : "", r.definition,
+                       shown(r, r.median), interval(r), markdown_cell(r.unit), markdown_cell(source_with_note(r)));
   out << "\n| event | definition | source |\n|---|---|---|\n";
   for (const Row& r : d.events) {
     std::string definition = markdown_cell(r.definition);
-    if (r.has_numbers)
-      definition +=
-          fmt::format(" (median {}, 90 % {})", format_value(r.median, r.unit), interval(r));
+    if (r.has_numbers) definition += fmt::format(" (median {}, 90 % {})", format_value(r.median, r.unit), interval(r));
     out << fmt::format("| `{}`{} | {} | {} |\n", r.name, r.overridden ? " *" : "", definition,
                        markdown_cell(source_with_note(r)));
   }
   out << "\n| scenario | description |\n|---|---|\n";
-  for (const auto& [name, text] : d.scenarios)
-    out << fmt::format("| `{}` | {} |\n", name, markdown_cell(text));
+  for (const auto& [name, text] : d.scenarios) out << fmt::format("| `{}` | {} |\n", name, markdown_cell(text));
 }
 
 void write_csv(const Description& d, std::ostream& out) {
@@ -230,11 +210,11 @@ void write_csv(const Description& d, std::ostream& out) {
     return r.has_numbers ? fmt::format("{},{},{}", r.median, r.p5, r.p95) : std::string(",,");
   };
   for (const Row& r : d.parameters)
-    out << fmt::format("parameter,{},{},{},{},{},{}\n", csv_field(r.name), csv_field(r.definition),
-                       numbers(r), csv_field(r.unit), csv_field(r.source), csv_field(r.note));
+    out << fmt::format("parameter,{},{},{},{},{},{}\n", csv_field(r.name), csv_field(r.definition), numbers(r),
+                       csv_field(r.unit), csv_field(r.source), csv_field(r.note));
   for (const Row& r : d.events)
-    out << fmt::format("event,{},{},{},{},{},{}\n", csv_field(r.name), csv_field(r.definition),
-                       numbers(r), csv_field(r.unit), csv_field(r.source), csv_field(r.note));
+    out << fmt::format("event,{},{},{},{},{},{}\n", csv_field(r.name), csv_field(r.definition), numbers(r),
+                       csv_field(r.unit), csv_field(r.source), csv_field(r.note));
   for (const auto& [name, text] : d.scenarios)
     out << fmt::format("scenario,{},,,,,,,{}\n", csv_field(name), csv_field(text));
 }
@@ -243,21 +223,18 @@ void write_csv(const Description& d, std::ostream& out) {
 
 int command_describe(const std::vector<std::string>& args) {
   po::options_description options("options");
-  options.add_options()("help,h", "show this help")(
-      "format", po::value<std::string>()->default_value("table"), "table | markdown | csv")(
-      "scenario", po::value<std::string>()->default_value("base"),
-      "describe the model with this scenario's overrides")("model", po::value<std::string>(),
-                                                           "model file");
+  options.add_options()("help,h", "show this help")("format", po::value<std::string>()->default_value("table"),
+                                                    "table | markdown | csv")(
+      "scenario", po::value<std::string>()->default_value("base"), "describe the model with this scenario's overrides")(
+      "model", po::value<std::string>(), "model file");
   po::positional_options_description positional;
   positional.add("model", 1);
-  auto vm = parse_options(
-      args, options, positional,
-      "usage: riskcast describe MODEL.yaml [--format table|markdown|csv] [--scenario NAME]\n\n"
-      "Prints the assumptions table: each parameter's distribution, median and 90 % interval\n"
-      "(exact quantiles P5 – P95), unit and source, then the events and the scenarios.");
+  auto vm = parse_options(args, options, positional,
+                          "usage: riskcast describe MODEL.yaml [--format table|markdown|csv] [--scenario NAME]\n\n"
+                          "Prints the assumptions table: each parameter's distribution, median and 90 % interval\n"
+                          "(exact quantiles P5 – P95), unit and source, then the events and the scenarios.");
   if (!vm) return kExitOk;
-  if (!vm->count("model"))
-    throw UsageError("describe needs a model file: riskcast describe MODEL.yaml");
+  if (!vm->count("model")) throw UsageError("describe needs a model file: riskcast describe MODEL.yaml");
   const std::string format_name = (*vm)["format"].as<std::string>();
   DescribeFormat format;
   if (format_name == "table")
@@ -267,8 +244,7 @@ int command_describe(const std::vector<std::string>& args) {
   else if (format_name == "csv")
     format = DescribeFormat::Csv;
   else
-    throw UsageError(fmt::format("--format must be table, markdown or csv, got '{}'",
-                                 quote_for_message(format_name)));
+    throw UsageError(fmt::format("--format must be table, markdown or csv, got '{}'", quote_for_message(format_name)));
 
   const std::string path = (*vm)["model"].as<std::string>();
   const Model model = load_model_file(path);
@@ -276,9 +252,8 @@ int command_describe(const std::vector<std::string>& args) {
   const Scenario* scenario = model.find_scenario(name);
   if (!scenario) {
     std::string hint = did_you_mean(name, model.scenario_names());
-    throw UsageError(fmt::format("--scenario '{}' is not a scenario of {} ({}scenarios: {})",
-                                 quote_for_message(name), path, hint.empty() ? "" : hint + " ",
-                                 fmt::join(model.scenario_names(), ", ")));
+    throw UsageError(fmt::format("--scenario '{}' is not a scenario of {} ({}scenarios: {})", quote_for_message(name),
+                                 path, hint.empty() ? "" : hint + " ", fmt::join(model.scenario_names(), ", ")));
   }
   const Model applied = apply_scenario(model, *scenario);
 

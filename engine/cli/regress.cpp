@@ -1,6 +1,6 @@
 // riskcast regress BASELINE.json: did the distribution move beyond Monte Carlo noise?
-#include <filesystem>
 #include <fmt/format.h>
+#include <filesystem>
 #include <iostream>
 #include <sstream>
 
@@ -30,8 +30,8 @@ std::string locate_model(const std::string& recorded, const std::string& baselin
 
 int command_regress(const std::vector<std::string>& args) {
   po::options_description options("options");
-  options.add_options()("help,h", "show this help")(
-      "model", po::value<std::string>(), "the model to check (default: the path recorded in the baseline)")(
+  options.add_options()("help,h", "show this help")("model", po::value<std::string>(),
+                                                    "the model to check (default: the path recorded in the baseline)")(
       "threads", po::value<std::string>()->default_value("0"), "worker threads; 0 = all (results do not depend on it)")(
       "seed", po::value<std::string>(), "run with this seed instead of the baseline's (a statistical comparison)")(
       "samples,n", po::value<std::string>(), "run with this many samples instead of the baseline's")(
@@ -41,9 +41,10 @@ int command_regress(const std::vector<std::string>& args) {
       "baseline", po::value<std::string>(), "baseline file");
   po::positional_options_description positional;
   positional.add("baseline", 1);
-  auto vm = parse_options(args, options, positional,
-                          "usage: riskcast regress BASELINE.json [--model MODEL.yaml] [--format table|json] [--update]\n"
-                          "exit status: 0 nothing moved, 1 something moved (or a determinism failure), 2 error");
+  auto vm =
+      parse_options(args, options, positional,
+                    "usage: riskcast regress BASELINE.json [--model MODEL.yaml] [--format table|json] [--update]\n"
+                    "exit status: 0 nothing moved, 1 something moved (or a determinism failure), 2 error");
   if (!vm) return kExitOk;
   if (!vm->count("baseline")) throw UsageError("regress needs a baseline file: riskcast regress BASELINE.json");
   const std::string format = (*vm)["format"].as<std::string>();
@@ -66,7 +67,8 @@ int command_regress(const std::vector<std::string>& args) {
     overrides.samples = parse_count("--samples", (*vm)["samples"].as<std::string>(), 1, std::uint64_t{1} << 40);
 
   if (vm->count("update")) {
-    if (overrides.seed || overrides.samples) throw UsageError("--update keeps the baseline's settings; drop --seed / --samples");
+    if (overrides.seed || overrides.samples)
+      throw UsageError("--update keeps the baseline's settings; drop --seed / --samples");
     RunRequest request;
     request.settings.samples = baseline.samples;
     request.settings.seed = baseline.seed;
@@ -74,19 +76,24 @@ int command_regress(const std::vector<std::string>& args) {
     request.scenarios = baseline.scenarios;
     for (const std::string& name : request.scenarios)
       if (!model.find_scenario(name))
-        throw UsageError(fmt::format("the baseline records scenario '{}', which {} no longer has; make a new baseline "
-                                     "with riskcast baseline",
-                                     name, model_path));
-    const RegressionReport report = run_guarded(model_path, [&] { return run_regression(baseline, model, threads, overrides); });
-    const Baseline updated = run_guarded(model_path, [&] { return make_baseline(model, request, baseline.model_path); });
+        throw UsageError(
+            fmt::format("the baseline records scenario '{}', which {} no longer has; make a new baseline "
+                        "with riskcast baseline",
+                        name, model_path));
+    const RegressionReport report =
+        run_guarded(model_path, [&] { return run_regression(baseline, model, threads, overrides); });
+    const Baseline updated =
+        run_guarded(model_path, [&] { return make_baseline(model, request, baseline.model_path); });
     write_file_atomically(baseline_path, [&](std::ostream& out) { out << to_json(updated).dump(1) << '\n'; });
-    std::cout << fmt::format("updated {}: {}; {} of {} compared statistics had moved\n", baseline_path,
-                             report.notes.empty() ? "same model and engine" : fmt::format("{}", fmt::join(report.notes, "; ")),
-                             report.moved, report.rows.size());
+    std::cout << fmt::format(
+        "updated {}: {}; {} of {} compared statistics had moved\n", baseline_path,
+        report.notes.empty() ? "same model and engine" : fmt::format("{}", fmt::join(report.notes, "; ")), report.moved,
+        report.rows.size());
     return kExitOk;
   }
 
-  const RegressionReport report = run_guarded(model_path, [&] { return run_regression(baseline, model, threads, overrides); });
+  const RegressionReport report =
+      run_guarded(model_path, [&] { return run_regression(baseline, model, threads, overrides); });
   std::ostringstream text;
   if (format == "json") {
     text << to_json(report).dump(2) << '\n';

@@ -1,8 +1,8 @@
 // riskcast run MODEL: sample the scenarios and report their distributions.
+#include <fmt/format.h>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
-#include <fmt/format.h>
 #include <iostream>
 #include <mutex>
 #include <sstream>
@@ -54,7 +54,8 @@ class ProgressLine {
     while (!wake_.wait_for(lock, std::chrono::milliseconds(200), [this] { return done_; })) {
       if (std::chrono::steady_clock::now() - start < std::chrono::seconds(1)) continue;
       const double pct = 100.0 * static_cast<double>(counter.load()) / static_cast<double>(samples_);
-      std::cerr << fmt::format("\r\x1b[Kscenario {}/{} {}  {:.0f}%", scenario_index_ + 1, scenarios_, scenario_name_, pct)
+      std::cerr << fmt::format("\r\x1b[Kscenario {}/{} {}  {:.0f}%", scenario_index_ + 1, scenarios_, scenario_name_,
+                               pct)
                 << std::flush;
       shown = true;
     }
@@ -85,7 +86,8 @@ int command_run(const std::vector<std::string>& args) {
       "seed", po::value<std::string>()->default_value("1"), "random seed (0 … 2^64-1)")(
       "threads", po::value<std::string>()->default_value("0"), "worker threads; 0 = all hardware threads")(
       "scenario", po::value<std::vector<std::string>>(), "run only this scenario (repeatable)")(
-      "format", po::value<std::string>(), "table | csv | json | markdown (default: from --out's extension, else table)")(
+      "format", po::value<std::string>(),
+      "table | csv | json | markdown (default: from --out's extension, else table)")(
       "out,o", po::value<std::string>(), "write the result to this file (atomically) instead of stdout")(
       "block-size", po::value<std::string>()->default_value("256"), "samples per evaluation block (1 … 4096)")(
       "model", po::value<std::string>(), "model file");
@@ -108,8 +110,8 @@ int command_run(const std::vector<std::string>& args) {
   if (vm->count("format")) {
     format = parse_format((*vm)["format"].as<std::string>());
     if (!format)
-      throw UsageError(fmt::format("--format must be table, csv, json or markdown, got '{}'",
-                                   (*vm)["format"].as<std::string>()));
+      throw UsageError(
+          fmt::format("--format must be table, csv, json or markdown, got '{}'", (*vm)["format"].as<std::string>()));
   } else if (!out_path.empty()) {
     format = format_for_path(out_path);
   }
@@ -122,8 +124,9 @@ int command_run(const std::vector<std::string>& args) {
     for (const std::string& name : request.scenarios) {
       if (!model.find_scenario(name)) {
         std::string hint = did_you_mean(name, model.scenario_names());
-        throw UsageError(fmt::format("--scenario '{}' is not a scenario of {} ({}scenarios: {})", quote_for_message(name),
-                                     path, hint.empty() ? "" : hint + " ", fmt::join(model.scenario_names(), ", ")));
+        throw UsageError(fmt::format("--scenario '{}' is not a scenario of {} ({}scenarios: {})",
+                                     quote_for_message(name), path, hint.empty() ? "" : hint + " ",
+                                     fmt::join(model.scenario_names(), ", ")));
       }
     }
   }
@@ -132,10 +135,11 @@ int command_run(const std::vector<std::string>& args) {
   const std::uint64_t needed = memory.total(settings.samples);
   const std::uint64_t available = available_memory();
   if (available && needed > available) {
-    throw UsageError(fmt::format("{} samples need about {} ({} bytes per sample + {} working set) but only {} is "
-                                 "available; use fewer --samples",
-                                 settings.samples, format_bytes(needed), memory.bytes_per_sample,
-                                 format_bytes(memory.fixed_bytes), format_bytes(available)));
+    throw UsageError(
+        fmt::format("{} samples need about {} ({} bytes per sample + {} working set) but only {} is "
+                    "available; use fewer --samples",
+                    settings.samples, format_bytes(needed), memory.bytes_per_sample, format_bytes(memory.fixed_bytes),
+                    format_bytes(available)));
   }
 
   RunResult result;
@@ -144,7 +148,8 @@ int command_run(const std::vector<std::string>& args) {
                           request.scenarios.empty() ? model.scenarios.size() : request.scenarios.size());
     settings.progress = &progress.counter;
     result = run_guarded(path, [&] {
-      return run_model(model, request, [&](std::size_t i, const std::string& name) { progress.start_scenario(i, name); });
+      return run_model(model, request,
+                       [&](std::size_t i, const std::string& name) { progress.start_scenario(i, name); });
     });
   }
 

@@ -1,9 +1,9 @@
 // Model IR → Program. Formulas become straight-line code over registers;
 // constant sub-formulas are folded with the same arithmetic the evaluator uses.
+#include <fmt/format.h>
 #include <algorithm>
 #include <cmath>
 #include <cstring>
-#include <fmt/format.h>
 #include <map>
 #include <optional>
 #include <tuple>
@@ -23,19 +23,32 @@ struct Operand {
 
 OpCode opcode_for(BinaryOp op) {
   switch (op) {
-    case BinaryOp::Add: return OpCode::Add;
-    case BinaryOp::Sub: return OpCode::Sub;
-    case BinaryOp::Mul: return OpCode::Mul;
-    case BinaryOp::Div: return OpCode::Div;
-    case BinaryOp::Pow: return OpCode::Pow;
-    case BinaryOp::Less: return OpCode::Less;
-    case BinaryOp::LessEqual: return OpCode::LessEqual;
-    case BinaryOp::Greater: return OpCode::Greater;
-    case BinaryOp::GreaterEqual: return OpCode::GreaterEqual;
-    case BinaryOp::Equal: return OpCode::Equal;
-    case BinaryOp::NotEqual: return OpCode::NotEqual;
-    case BinaryOp::And: return OpCode::And;
-    case BinaryOp::Or: return OpCode::Or;
+    case BinaryOp::Add:
+      return OpCode::Add;
+    case BinaryOp::Sub:
+      return OpCode::Sub;
+    case BinaryOp::Mul:
+      return OpCode::Mul;
+    case BinaryOp::Div:
+      return OpCode::Div;
+    case BinaryOp::Pow:
+      return OpCode::Pow;
+    case BinaryOp::Less:
+      return OpCode::Less;
+    case BinaryOp::LessEqual:
+      return OpCode::LessEqual;
+    case BinaryOp::Greater:
+      return OpCode::Greater;
+    case BinaryOp::GreaterEqual:
+      return OpCode::GreaterEqual;
+    case BinaryOp::Equal:
+      return OpCode::Equal;
+    case BinaryOp::NotEqual:
+      return OpCode::NotEqual;
+    case BinaryOp::And:
+      return OpCode::And;
+    case BinaryOp::Or:
+      return OpCode::Or;
   }
   return OpCode::Add;
 }
@@ -110,8 +123,8 @@ class Compiler {
   }
 
   static bool commutative(OpCode op) {
-    return op == OpCode::Add || op == OpCode::Mul || op == OpCode::Min || op == OpCode::Max ||
-           op == OpCode::Equal || op == OpCode::NotEqual || op == OpCode::And || op == OpCode::Or;
+    return op == OpCode::Add || op == OpCode::Mul || op == OpCode::Min || op == OpCode::Max || op == OpCode::Equal ||
+           op == OpCode::NotEqual || op == OpCode::And || op == OpCode::Or;
   }
 
   // Emits `op` into `code` and returns its result register, with two
@@ -176,8 +189,15 @@ class Compiler {
       }
       p_.regimes.push_back(std::move(step));
     } else if (const auto* s = std::get_if<Switch>(&ev.definition)) {
-      SwitchStep step{ev.name, state, s->initial, kNoRegister, kNoRegister, s->on_hazard.pos, s->off_hazard.pos,
-                      s->fixed_on_from, random_slot_for("event", ev.name)};
+      SwitchStep step{ev.name,
+                      state,
+                      s->initial,
+                      kNoRegister,
+                      kNoRegister,
+                      s->on_hazard.pos,
+                      s->off_hazard.pos,
+                      s->fixed_on_from,
+                      random_slot_for("event", ev.name)};
       if (!s->fixed_on_from) {
         step.on_hazard = probability_register(s->on_hazard, p_.hazard_code);
         step.off_hazard = probability_register(s->off_hazard, p_.hazard_code);
@@ -192,22 +212,30 @@ class Compiler {
 
   Operand compile_expr(const Expr& e, Code& code) {
     switch (e.kind) {
-      case ExprKind::Number: return Operand::of(e.number);
-      case ExprKind::List: return Operand::of(0.0);  // rejected by resolution
+      case ExprKind::Number:
+        return Operand::of(e.number);
+      case ExprKind::List:
+        return Operand::of(0.0);  // rejected by resolution
       case ExprKind::Name:
         switch (e.ref) {
-          case RefKind::Constant: return Operand::of(e.number);
-          case RefKind::RegimeState: return Operand::of(static_cast<double>(e.ref_index));
+          case RefKind::Constant:
+            return Operand::of(e.number);
+          case RefKind::RegimeState:
+            return Operand::of(static_cast<double>(e.ref_index));
           case RefKind::Parameter: {
             // A constant parameter folds into the code that reads it.
             const Distribution& d = model_.parameters[e.ref_index].distribution;
             if (d.kind == DistributionKind::Constant) return Operand::of(d.args[0]);
             return Operand::in(parameter_regs_[e.ref_index]);
           }
-          case RefKind::Event: return Operand::in(event_regs_[e.ref_index]);
-          case RefKind::Monthly: return Operand::in(monthly_regs_[e.ref_index]);
-          case RefKind::Month: return Operand::in(p_.month);
-          case RefKind::Unresolved: return Operand::of(0.0);
+          case RefKind::Event:
+            return Operand::in(event_regs_[e.ref_index]);
+          case RefKind::Monthly:
+            return Operand::in(monthly_regs_[e.ref_index]);
+          case RefKind::Month:
+            return Operand::in(p_.month);
+          case RefKind::Unresolved:
+            return Operand::of(0.0);
         }
         return Operand::of(0.0);
       case ExprKind::Unary: {
@@ -228,7 +256,8 @@ class Compiler {
         Operand b = compile_expr(e.operands[2], code);
         return emit_new(code, OpCode::Select, {c, a, b}, e.pos);
       }
-      case ExprKind::Call: return compile_call(e, code);
+      case ExprKind::Call:
+        return compile_call(e, code);
     }
     return Operand::of(0.0);
   }
@@ -238,7 +267,8 @@ class Compiler {
     const std::size_t n = e.operands.size();
     if (f == "prev") {
       const Expr& target = e.operands[0];
-      Register source = target.ref == RefKind::Monthly ? monthly_regs_[target.ref_index] : event_regs_[target.ref_index];
+      Register source =
+          target.ref == RefKind::Monthly ? monthly_regs_[target.ref_index] : event_regs_[target.ref_index];
       Register initial = materialize(compile_expr(e.operands[1], p_.start_code));
       Register reg = fresh(fmt::format("prev({})", target.name));
       p_.prev_links.push_back({reg, source, initial});
@@ -250,8 +280,8 @@ class Compiler {
         from = static_cast<std::uint32_t>(*constant_value(e.operands[1]));
         to = static_cast<std::uint32_t>(*constant_value(e.operands[2]));
       }
-      AggregateKind kind = f == "min" ? AggregateKind::Min
-                           : f == "max" ? AggregateKind::Max
+      AggregateKind kind = f == "min"    ? AggregateKind::Min
+                           : f == "max"  ? AggregateKind::Max
                            : f == "last" ? AggregateKind::Last
                                          : AggregateKind::Sum;
       Register acc = accumulator(e.operands[0], kind, from, to, e.pos);
@@ -276,7 +306,7 @@ class Compiler {
       return acc;
     }
     static const std::map<std::string, OpCode, std::less<>> ops = {
-        {"abs", OpCode::Abs}, {"exp", OpCode::Exp},   {"log", OpCode::Log},     {"sqrt", OpCode::Sqrt},
+        {"abs", OpCode::Abs}, {"exp", OpCode::Exp},     {"log", OpCode::Log},    {"sqrt", OpCode::Sqrt},
         {"pow", OpCode::Pow}, {"ratio", OpCode::Ratio}, {"clamp", OpCode::Clamp}};
     return emit_new(code, ops.at(f), args, e.pos);
   }
@@ -319,15 +349,17 @@ class Compiler {
 
 }  // namespace
 
-Program compile_program(const Model& model) { return Compiler(model).compile(); }
+Program compile_program(const Model& model) {
+  return Compiler(model).compile();
+}
 
 std::size_t Program::instruction_count() const {
   return start_code.size() + hazard_code.size() + rate_code.size() + monthly_code.size() + output_code.size();
 }
 
 std::string_view to_string(OpCode op) {
-  static constexpr const char* kNames[] = {"copy", "neg", "not", "add", "sub", "mul", "div", "pow", "lt",
-                                           "le",   "gt",  "ge",  "eq",  "ne",  "and", "or",  "select", "min",
+  static constexpr const char* kNames[] = {"copy", "neg", "not", "add", "sub",  "mul",   "div",  "pow",    "lt",
+                                           "le",   "gt",  "ge",  "eq",  "ne",   "and",   "or",   "select", "min",
                                            "max",  "abs", "exp", "log", "sqrt", "ratio", "clamp"};
   return kNames[static_cast<int>(op)];
 }
@@ -349,8 +381,8 @@ std::string Program::disassemble(const std::string& file) const {
                          i.pos.column);
     }
   };
-  out += fmt::format("program: {} registers, {} instructions, horizon {} months\n", register_count,
-                     instruction_count(), horizon);
+  out += fmt::format("program: {} registers, {} instructions, horizon {} months\n", register_count, instruction_count(),
+                     horizon);
   out += fmt::format("constants ({})\n", constants.size());
   for (auto [r, v] : constants) out += fmt::format("  {:<28} = {}\n", name(r), v);
   out += fmt::format("parameters ({} draws per sample)\n", parameters.size());

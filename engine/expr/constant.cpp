@@ -6,24 +6,39 @@ namespace riskcast {
 
 double apply_binary(BinaryOp op, double a, double b) {
   switch (op) {
-    case BinaryOp::Add: return a + b;
-    case BinaryOp::Sub: return a - b;
-    case BinaryOp::Mul: return a * b;
-    case BinaryOp::Div: return a / b;
-    case BinaryOp::Pow: return std::pow(a, b);
-    case BinaryOp::Less: return a < b ? 1.0 : 0.0;
-    case BinaryOp::LessEqual: return a <= b ? 1.0 : 0.0;
-    case BinaryOp::Greater: return a > b ? 1.0 : 0.0;
-    case BinaryOp::GreaterEqual: return a >= b ? 1.0 : 0.0;
-    case BinaryOp::Equal: return a == b ? 1.0 : 0.0;
-    case BinaryOp::NotEqual: return a != b ? 1.0 : 0.0;
-    case BinaryOp::And: return (a != 0.0 && b != 0.0) ? 1.0 : 0.0;
-    case BinaryOp::Or: return (a != 0.0 || b != 0.0) ? 1.0 : 0.0;
+    case BinaryOp::Add:
+      return a + b;
+    case BinaryOp::Sub:
+      return a - b;
+    case BinaryOp::Mul:
+      return a * b;
+    case BinaryOp::Div:
+      return a / b;
+    case BinaryOp::Pow:
+      return std::pow(a, b);
+    case BinaryOp::Less:
+      return a < b ? 1.0 : 0.0;
+    case BinaryOp::LessEqual:
+      return a <= b ? 1.0 : 0.0;
+    case BinaryOp::Greater:
+      return a > b ? 1.0 : 0.0;
+    case BinaryOp::GreaterEqual:
+      return a >= b ? 1.0 : 0.0;
+    case BinaryOp::Equal:
+      return a == b ? 1.0 : 0.0;
+    case BinaryOp::NotEqual:
+      return a != b ? 1.0 : 0.0;
+    case BinaryOp::And:
+      return (a != 0.0 && b != 0.0) ? 1.0 : 0.0;
+    case BinaryOp::Or:
+      return (a != 0.0 || b != 0.0) ? 1.0 : 0.0;
   }
   return 0.0;
 }
 
-double apply_unary(UnaryOp op, double a) { return op == UnaryOp::Negate ? -a : (a == 0.0 ? 1.0 : 0.0); }
+double apply_unary(UnaryOp op, double a) {
+  return op == UnaryOp::Negate ? -a : (a == 0.0 ? 1.0 : 0.0);
+}
 
 std::optional<double> apply_math_function(std::string_view name, const std::vector<double>& args) {
   const std::size_t n = args.size();
@@ -48,12 +63,14 @@ std::optional<double> apply_math_function(std::string_view name, const std::vect
 
 std::optional<double> constant_value(const Expr& e) {
   switch (e.kind) {
-    case ExprKind::Number: return e.number;
+    case ExprKind::Number:
+      return e.number;
     case ExprKind::Name:
       if (e.name == "true") return 1.0;
       if (e.name == "false") return 0.0;
       return std::nullopt;
-    case ExprKind::List: return std::nullopt;
+    case ExprKind::List:
+      return std::nullopt;
     case ExprKind::Unary: {
       auto a = constant_value(e.operands[0]);
       if (!a) return std::nullopt;

@@ -86,8 +86,8 @@ class Parser {
     std::optional<Expr> e = parse_conditional(0);
     if (!e || failed_) return std::nullopt;
     if (current_.tok != Tok::End) {
-      fail(current_.offset, fmt::format("unexpected `{}` after the end of the formula",
-                                        quote_for_message(current_.text)));
+      fail(current_.offset,
+           fmt::format("unexpected `{}` after the end of the formula", quote_for_message(current_.text)));
       return std::nullopt;
     }
     return e;
@@ -122,12 +122,9 @@ class Parser {
     };
     auto next_is = [&](char n) { return i + 1 < text_.size() && text_[i + 1] == n; };
     if (std::isdigit(static_cast<unsigned char>(c)) ||
-        (c == '.' && i + 1 < text_.size() &&
-         std::isdigit(static_cast<unsigned char>(text_[i + 1])))) {
+        (c == '.' && i + 1 < text_.size() && std::isdigit(static_cast<unsigned char>(text_[i + 1])))) {
       std::size_t j = i;
-      while (j < text_.size() &&
-             (std::isdigit(static_cast<unsigned char>(text_[j])) || text_[j] == '.'))
-        ++j;
+      while (j < text_.size() && (std::isdigit(static_cast<unsigned char>(text_[j])) || text_[j] == '.')) ++j;
       if (j < text_.size() && (text_[j] == 'e' || text_[j] == 'E')) {
         std::size_t k = j + 1;
         if (k < text_.size() && (text_[k] == '+' || text_[k] == '-')) ++k;
@@ -140,8 +137,7 @@ class Parser {
       pos_ = j;
       if (j < text_.size() && name_start(text_[j])) {
         current_.tok = Tok::Error;
-        fail(i,
-             fmt::format("malformed number `{}`", quote_for_message(text_.substr(i, j - i + 1))));
+        fail(i, fmt::format("malformed number `{}`", quote_for_message(text_.substr(i, j - i + 1))));
         return;
       }
       std::string digits(current_.text);
@@ -248,15 +244,13 @@ class Parser {
     if (current_.tok == Tok::End) {
       fail(current_.offset, fmt::format("expected {} but the formula ended", what));
     } else {
-      fail(current_.offset,
-           fmt::format("expected {} but found `{}`", what, quote_for_message(current_.text)));
+      fail(current_.offset, fmt::format("expected {} but found `{}`", what, quote_for_message(current_.text)));
     }
     return false;
   }
 
   void too_deep(std::size_t offset) {
-    fail(offset,
-         fmt::format("formula is nested too deeply (more than {} levels)", kMaxExpressionDepth));
+    fail(offset, fmt::format("formula is nested too deeply (more than {} levels)", kMaxExpressionDepth));
   }
 
   bool enter(int depth) {
@@ -331,15 +325,13 @@ class Parser {
   }
 
   std::optional<Expr> parse_or(int depth) {
-    return parse_chain(depth, &Parser::parse_and, [](Tok t) {
-      return t == Tok::Or ? std::optional<BinaryOp>(BinaryOp::Or) : std::nullopt;
-    });
+    return parse_chain(depth, &Parser::parse_and,
+                       [](Tok t) { return t == Tok::Or ? std::optional<BinaryOp>(BinaryOp::Or) : std::nullopt; });
   }
 
   std::optional<Expr> parse_and(int depth) {
-    return parse_chain(depth, &Parser::parse_not, [](Tok t) {
-      return t == Tok::And ? std::optional<BinaryOp>(BinaryOp::And) : std::nullopt;
-    });
+    return parse_chain(depth, &Parser::parse_not,
+                       [](Tok t) { return t == Tok::And ? std::optional<BinaryOp>(BinaryOp::And) : std::nullopt; });
   }
 
   std::optional<Expr> parse_not(int depth) {
@@ -452,8 +444,7 @@ class Parser {
     return binary(BinaryOp::Pow, std::move(*base), std::move(*exponent), offset);
   }
 
-  bool parse_arguments(Expr& into, Tok close, std::string_view close_text, int depth,
-                       std::size_t offset) {
+  bool parse_arguments(Expr& into, Tok close, std::string_view close_text, int depth, std::size_t offset) {
     advance();  // the opening bracket
     int height = 0;
     if (current_.tok != close) {
@@ -539,16 +530,14 @@ std::optional<Expr> parse_expression(std::string_view text, const OffsetToPositi
   return parser.parse_all();
 }
 
-std::optional<Expr> parse_expression(std::string_view text, SourcePos start,
-                                     Diagnostics& diagnostics) {
+std::optional<Expr> parse_expression(std::string_view text, SourcePos start, Diagnostics& diagnostics) {
   // Offsets of the line breaks in `text`: a formula spanning several lines
   // maps each of its lines onto the next line of the file.
   std::vector<std::size_t> breaks;
   for (std::size_t i = 0; i < text.size(); ++i)
     if (text[i] == '\n') breaks.push_back(i);
   const OffsetToPosition position_of = [&](std::size_t offset) {
-    const auto line = static_cast<std::size_t>(
-        std::lower_bound(breaks.begin(), breaks.end(), offset) - breaks.begin());
+    const auto line = static_cast<std::size_t>(std::lower_bound(breaks.begin(), breaks.end(), offset) - breaks.begin());
     SourcePos p = start;
     p.line += static_cast<std::uint32_t>(line);
     p.column = line == 0 ? start.column + static_cast<std::uint32_t>(offset)
@@ -606,11 +595,9 @@ std::string to_string(const Expr& e) {
       return out + (e.kind == ExprKind::Call ? ")" : "]");
     }
     case ExprKind::Unary:
-      return fmt::format("{}({})", e.unary == UnaryOp::Not ? "not " : "-",
-                         to_string(e.operands[0]));
+      return fmt::format("{}({})", e.unary == UnaryOp::Not ? "not " : "-", to_string(e.operands[0]));
     case ExprKind::Binary:
-      return fmt::format("({} {} {})", to_string(e.operands[0]), to_string(e.binary),
-                         to_string(e.operands[1]));
+      return fmt::format("({} {} {})", to_string(e.operands[0]), to_string(e.binary), to_string(e.operands[1]));
     case ExprKind::Conditional:
       return fmt::format("({} ? {} : {})", to_string(e.operands[0]), to_string(e.operands[1]),
                          to_string(e.operands[2]));

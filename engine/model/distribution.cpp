@@ -1,5 +1,6 @@
 #include "riskcast/distribution.hpp"
 
+#include <fmt/format.h>
 #include <boost/math/distributions/beta.hpp>
 #include <boost/math/distributions/gamma.hpp>
 #include <boost/math/distributions/lognormal.hpp>
@@ -8,7 +9,6 @@
 #include <boost/math/distributions/triangular.hpp>
 #include <boost/math/distributions/uniform.hpp>
 #include <cmath>
-#include <fmt/format.h>
 
 namespace riskcast {
 
@@ -45,24 +45,28 @@ double Distribution::log_mu() const {
 }
 
 double Distribution::log_sigma() const {
-  if (kind == DistributionKind::LognormalCi90)
-    return (std::log(args[1]) - std::log(args[0])) / (2.0 * kZ95);
+  if (kind == DistributionKind::LognormalCi90) return (std::log(args[1]) - std::log(args[0])) / (2.0 * kZ95);
   return args[1];
 }
 
-double Distribution::pert_alpha() const { return 1.0 + 4.0 * (args[1] - args[0]) / (args[2] - args[0]); }
-double Distribution::pert_beta() const { return 1.0 + 4.0 * (args[2] - args[1]) / (args[2] - args[0]); }
+double Distribution::pert_alpha() const {
+  return 1.0 + 4.0 * (args[1] - args[0]) / (args[2] - args[0]);
+}
+double Distribution::pert_beta() const {
+  return 1.0 + 4.0 * (args[2] - args[1]) / (args[2] - args[0]);
+}
 
 double Distribution::quantile(double q) const {
   namespace bm = boost::math;
   switch (kind) {
-    case DistributionKind::Constant: return args[0];
-    case DistributionKind::Uniform: return args[0] + q * (args[1] - args[0]);
+    case DistributionKind::Constant:
+      return args[0];
+    case DistributionKind::Uniform:
+      return args[0] + q * (args[1] - args[0]);
     case DistributionKind::Triangular:
       return bm::quantile(bm::triangular_distribution<double>(args[0], args[1], args[2]), q);
     case DistributionKind::Pert:
-      return args[0] + (args[2] - args[0]) *
-                           bm::quantile(bm::beta_distribution<double>(pert_alpha(), pert_beta()), q);
+      return args[0] + (args[2] - args[0]) * bm::quantile(bm::beta_distribution<double>(pert_alpha(), pert_beta()), q);
     case DistributionKind::Normal:
       return bm::quantile(bm::normal_distribution<double>(args[0], args[1]), q);
     case DistributionKind::TruncatedNormal: {
@@ -77,7 +81,8 @@ double Distribution::quantile(double q) const {
       return bm::quantile(bm::beta_distribution<double>(args[0], args[1]), q);
     case DistributionKind::Gamma:
       return bm::quantile(bm::gamma_distribution<double>(args[0], args[1]), q);
-    case DistributionKind::Bernoulli: return q <= 1.0 - args[0] ? 0.0 : 1.0;
+    case DistributionKind::Bernoulli:
+      return q <= 1.0 - args[0] ? 0.0 : 1.0;
     case DistributionKind::Discrete: {
       // Values in the order written; the quantile walks the sorted values.
       std::vector<std::pair<double, double>> sorted;
@@ -93,8 +98,8 @@ double Distribution::quantile(double q) const {
     case DistributionKind::Poisson:
       if (args[0] == 0.0) return 0.0;
       return bm::quantile(
-          bm::poisson_distribution<double, bm::policies::policy<bm::policies::discrete_quantile<
-                                               bm::policies::integer_round_up>>>(args[0]),
+          bm::poisson_distribution<
+              double, bm::policies::policy<bm::policies::discrete_quantile<bm::policies::integer_round_up>>>(args[0]),
           q);
   }
   return 0.0;
@@ -102,11 +107,16 @@ double Distribution::quantile(double q) const {
 
 double Distribution::mean() const {
   switch (kind) {
-    case DistributionKind::Constant: return args[0];
-    case DistributionKind::Uniform: return 0.5 * (args[0] + args[1]);
-    case DistributionKind::Triangular: return (args[0] + args[1] + args[2]) / 3.0;
-    case DistributionKind::Pert: return (args[0] + 4.0 * args[1] + args[2]) / 6.0;
-    case DistributionKind::Normal: return args[0];
+    case DistributionKind::Constant:
+      return args[0];
+    case DistributionKind::Uniform:
+      return 0.5 * (args[0] + args[1]);
+    case DistributionKind::Triangular:
+      return (args[0] + args[1] + args[2]) / 3.0;
+    case DistributionKind::Pert:
+      return (args[0] + 4.0 * args[1] + args[2]) / 6.0;
+    case DistributionKind::Normal:
+      return args[0];
     case DistributionKind::TruncatedNormal: {
       boost::math::normal_distribution<double> n;
       double a = (args[2] - args[0]) / args[1], b = (args[3] - args[0]) / args[1];
@@ -116,15 +126,19 @@ double Distribution::mean() const {
     case DistributionKind::Lognormal:
     case DistributionKind::LognormalCi90:
       return std::exp(log_mu() + 0.5 * log_sigma() * log_sigma());
-    case DistributionKind::Beta: return args[0] / (args[0] + args[1]);
-    case DistributionKind::Gamma: return args[0] * args[1];
-    case DistributionKind::Bernoulli: return args[0];
+    case DistributionKind::Beta:
+      return args[0] / (args[0] + args[1]);
+    case DistributionKind::Gamma:
+      return args[0] * args[1];
+    case DistributionKind::Bernoulli:
+      return args[0];
     case DistributionKind::Discrete: {
       double m = 0.0;
       for (std::size_t i = 0; i < values.size(); ++i) m += values[i] * weights[i];
       return m;
     }
-    case DistributionKind::Poisson: return args[0];
+    case DistributionKind::Poisson:
+      return args[0];
   }
   return 0.0;
 }
@@ -153,7 +167,8 @@ bool validate_distribution(const Distribution& d, Diagnostics& diagnostics) {
   }
   const auto& a = d.args;
   switch (d.kind) {
-    case DistributionKind::Constant: break;
+    case DistributionKind::Constant:
+      break;
     case DistributionKind::Uniform:
       require(a[0] < a[1], fmt::format("uniform(a, b) needs a < b, got a = {}, b = {}", a[0], a[1]));
       break;
@@ -161,8 +176,8 @@ bool validate_distribution(const Distribution& d, Diagnostics& diagnostics) {
     case DistributionKind::Pert: {
       std::string_view name = d.kind == DistributionKind::Pert ? "pert" : "triangular";
       require(a[0] <= a[1] && a[1] <= a[2] && a[0] < a[2],
-              fmt::format("{}(min, mode, max) needs min <= mode <= max and min < max, got {}, {}, {}",
-                          name, a[0], a[1], a[2]));
+              fmt::format("{}(min, mode, max) needs min <= mode <= max and min < max, got {}, {}, {}", name, a[0], a[1],
+                          a[2]));
       break;
     }
     case DistributionKind::Normal:
@@ -186,16 +201,14 @@ bool validate_distribution(const Distribution& d, Diagnostics& diagnostics) {
               fmt::format("lognormal_ci90(lo, hi) needs 0 < lo < hi, got lo = {}, hi = {}", a[0], a[1]));
       break;
     case DistributionKind::Beta:
-      require(a[0] > 0 && a[1] > 0,
-              fmt::format("beta(alpha, beta) needs both shapes > 0, got {}, {}", a[0], a[1]));
+      require(a[0] > 0 && a[1] > 0, fmt::format("beta(alpha, beta) needs both shapes > 0, got {}, {}", a[0], a[1]));
       break;
     case DistributionKind::Gamma:
       require(a[0] > 0 && a[1] > 0,
               fmt::format("gamma(shape, scale) needs shape > 0 and scale > 0, got {}, {}", a[0], a[1]));
       break;
     case DistributionKind::Bernoulli:
-      require(a[0] >= 0 && a[0] <= 1,
-              fmt::format("bernoulli(p) needs a probability in [0, 1], got {}", a[0]));
+      require(a[0] >= 0 && a[0] <= 1, fmt::format("bernoulli(p) needs a probability in [0, 1], got {}", a[0]));
       break;
     case DistributionKind::Poisson:
       require(a[0] >= 0, fmt::format("poisson(lambda) needs lambda >= 0, got {}", a[0]));

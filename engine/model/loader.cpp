@@ -44,8 +44,7 @@ class SourceText {
   SourcePos position(std::size_t offset) const {
     const auto it = std::upper_bound(line_starts_.begin(), line_starts_.end(), offset);
     const auto line = static_cast<std::size_t>(it - line_starts_.begin());
-    return {static_cast<std::uint32_t>(line),
-            static_cast<std::uint32_t>(offset - line_starts_[line - 1] + 1)};
+    return {static_cast<std::uint32_t>(line), static_cast<std::uint32_t>(offset - line_starts_[line - 1] + 1)};
   }
   std::optional<std::size_t> offset(SourcePos pos) const {
     if (pos.line == 0 || pos.line > line_starts_.size() || pos.column == 0) return std::nullopt;
@@ -65,8 +64,7 @@ class SourceText {
 // quotes and escapes go, line breaks fold into spaces, block scalars lose
 // their indentation; only whitespace and escapes differ, so the walk skips
 // those. Returns an empty vector if the two cannot be matched.
-std::vector<std::uint32_t> align_scalar(std::string_view value, std::string_view src,
-                                        std::size_t start) {
+std::vector<std::uint32_t> align_scalar(std::string_view value, std::string_view src, std::size_t start) {
   std::vector<std::uint32_t> map;
   const std::size_t n = src.size();
   std::size_t j = start;
@@ -154,9 +152,9 @@ bool is_identifier(std::string_view s) {
 }
 
 const std::set<std::string, std::less<>>& reserved_names() {
-  static const std::set<std::string, std::less<>> names = {
-      "and", "or",  "not", "true", "false", "month", "prev", "min",  "max", "clamp",
-      "abs", "exp", "log", "sqrt", "pow",   "ratio", "sum",  "mean", "last"};
+  static const std::set<std::string, std::less<>> names = {"and", "or",    "not",   "true", "false", "month", "prev",
+                                                           "min", "max",   "clamp", "abs",  "exp",   "log",   "sqrt",
+                                                           "pow", "ratio", "sum",   "mean", "last"};
   return names;
 }
 
@@ -190,19 +188,15 @@ class Loader {
     model.name = std::filesystem::path(file).stem().string();
     if (!root.IsMap()) {
       d_.error(position_of(root).line ? position_of(root) : SourcePos{1, 1},
-               fmt::format("a model is a mapping of sections (horizon, parameters, …), not {}",
-                           kind_name(root)));
+               fmt::format("a model is a mapping of sections (horizon, parameters, …), not {}", kind_name(root)));
       return model;
     }
-    auto top = mapping(root,
-                       {"model", "title", "description", "horizon", "parameters", "events",
-                        "monthly", "outputs", "scenarios"},
-                       "model");
-    if (auto it = top.find("model"); it != top.end())
-      model.name = identifier_text(it->second.value, "model name");
+    auto top = mapping(
+        root, {"model", "title", "description", "horizon", "parameters", "events", "monthly", "outputs", "scenarios"},
+        "model");
+    if (auto it = top.find("model"); it != top.end()) model.name = identifier_text(it->second.value, "model name");
     if (auto it = top.find("title"); it != top.end()) model.title = text(it->second.value, "title");
-    if (auto it = top.find("description"); it != top.end())
-      model.description = text(it->second.value, "description");
+    if (auto it = top.find("description"); it != top.end()) model.description = text(it->second.value, "description");
     if (auto it = top.find("horizon"); it != top.end()) {
       model.horizon = horizon(it->second.value);
     }
@@ -264,13 +258,11 @@ class Loader {
  private:
   // A mapping's entries by key, reporting duplicates, unknown keys and
   // non-string keys. yaml-cpp keeps duplicate keys silently; we do not.
-  std::map<std::string, Entry> mapping(const YAML::Node& node,
-                                       const std::vector<std::string>& allowed,
+  std::map<std::string, Entry> mapping(const YAML::Node& node, const std::vector<std::string>& allowed,
                                        std::string_view context) {
     std::map<std::string, Entry> out;
     if (!node.IsMap()) {
-      d_.error(position_of(node),
-               fmt::format("{} must be a mapping of keys, not {}", context, kind_name(node)));
+      d_.error(position_of(node), fmt::format("{} must be a mapping of keys, not {}", context, kind_name(node)));
       return out;
     }
     for (auto it = node.begin(); it != node.end(); ++it) {
@@ -281,8 +273,7 @@ class Loader {
       }
       const std::string& k = key.Scalar();
       if (std::find(allowed.begin(), allowed.end(), k) == allowed.end()) {
-        d_.error(position_of(key),
-                 fmt::format("unknown key `{}` in {}", quote_for_message(k), context),
+        d_.error(position_of(key), fmt::format("unknown key `{}` in {}", quote_for_message(k), context),
                  hint_for(k, allowed));
         continue;
       }
@@ -298,31 +289,26 @@ class Loader {
   }
 
   // Named entries of a section, in file order, with duplicate and bad names reported.
-  std::vector<std::pair<std::string, Entry>> named_entries(const YAML::Node& node,
-                                                           std::string_view section) {
+  std::vector<std::pair<std::string, Entry>> named_entries(const YAML::Node& node, std::string_view section) {
     std::vector<std::pair<std::string, Entry>> out;
     if (node.IsNull()) return out;
     if (!node.IsMap()) {
-      d_.error(position_of(node),
-               fmt::format("`{}` must be a mapping of names, not {}", section, kind_name(node)));
+      d_.error(position_of(node), fmt::format("`{}` must be a mapping of names, not {}", section, kind_name(node)));
       return out;
     }
     std::map<std::string, SourcePos> seen;
     for (auto it = node.begin(); it != node.end(); ++it) {
       const YAML::Node key = it->first;
       if (!key.IsScalar() || !is_identifier(key.Scalar())) {
-        d_.error(
-            position_of(key),
-            fmt::format(
-                "`{}` is not a valid name in {} (letters, digits and _, not starting with a digit)",
-                key.IsScalar() ? quote_for_message(key.Scalar()) : "?", section));
+        d_.error(position_of(key),
+                 fmt::format("`{}` is not a valid name in {} (letters, digits and _, not starting with a digit)",
+                             key.IsScalar() ? quote_for_message(key.Scalar()) : "?", section));
         continue;
       }
       const std::string& name = key.Scalar();
       if (reserved_names().count(name)) {
-        d_.error(
-            position_of(key),
-            fmt::format("`{}` is a reserved word and cannot name an entry in {}", name, section));
+        d_.error(position_of(key),
+                 fmt::format("`{}` is a reserved word and cannot name an entry in {}", name, section));
         continue;
       }
       if (auto s = seen.find(name); s != seen.end()) {
@@ -342,10 +328,10 @@ class Loader {
     auto add = [&](const std::string& name, std::string_view what, SourcePos pos) {
       auto [it, fresh] = seen.emplace(name, std::make_pair(what, pos));
       if (!fresh)
-        d_.error(pos,
-                 fmt::format("`{}` is already defined as {} at line {}", name, it->second.first,
-                             it->second.second.line),
-                 "every parameter, event, monthly formula and output needs its own name");
+        d_.error(
+            pos,
+            fmt::format("`{}` is already defined as {} at line {}", name, it->second.first, it->second.second.line),
+            "every parameter, event, monthly formula and output needs its own name");
     };
     for (const auto& p : model.parameters) add(p.name, "a parameter", p.pos);
     for (const auto& e : model.events) add(e.name, "an event", e.pos);
@@ -364,21 +350,18 @@ class Loader {
   std::string identifier_text(const YAML::Node& node, std::string_view what) {
     std::string s = text(node, what);
     if (!s.empty() && !is_identifier(s) && s.find_first_of(" \t\n/\\") != std::string::npos)
-      d_.error(position_of(node), fmt::format("{} `{}` may not contain spaces or slashes", what,
-                                              quote_for_message(s)));
+      d_.error(position_of(node), fmt::format("{} `{}` may not contain spaces or slashes", what, quote_for_message(s)));
     return s;
   }
 
-  std::optional<Expr> formula(const YAML::Node& node, std::string_view what,
-                              std::string_view expected = "a formula") {
+  std::optional<Expr> formula(const YAML::Node& node, std::string_view what, std::string_view expected = "a formula") {
     if (!node.IsScalar()) {
-      d_.error(position_of(node),
-               fmt::format("{} must be {}, not {}", what, expected, kind_name(node)));
+      d_.error(position_of(node), fmt::format("{} must be {}, not {}", what, expected, kind_name(node)));
       return std::nullopt;
     }
     if (is_special_float(node.Scalar())) {
-      d_.error(text_position_of(node), fmt::format("{} is `{}`, not a finite number", what,
-                                                   quote_for_message(trimmed(node.Scalar()))));
+      d_.error(text_position_of(node),
+               fmt::format("{} is `{}`, not a finite number", what, quote_for_message(trimmed(node.Scalar()))));
       return std::nullopt;
     }
     return parse_expression(node.Scalar(), scalar_positions(node), d_);
@@ -402,8 +385,7 @@ class Loader {
   std::optional<double> probability(const YAML::Node& node, std::string_view what) {
     std::optional<double> v = number(node, what);
     if (v && (*v < 0.0 || *v > 1.0)) {
-      d_.error(text_position_of(node),
-               fmt::format("{} must be a probability in [0, 1], got {}", what, *v));
+      d_.error(text_position_of(node), fmt::format("{} must be a probability in [0, 1], got {}", what, *v));
       return std::nullopt;
     }
     return v;
@@ -416,8 +398,7 @@ class Loader {
     if (!e) return std::nullopt;
     if (std::optional<double> v = constant_value(*e)) {
       if (!std::isfinite(*v) || *v < 0.0 || *v > 1.0) {
-        d_.error(text_position_of(node),
-                 fmt::format("{} must be a probability in [0, 1], got {}", what, *v));
+        d_.error(text_position_of(node), fmt::format("{} must be a probability in [0, 1], got {}", what, *v));
         return std::nullopt;
       }
       return Expr::make_number(*v, e->pos);
@@ -430,8 +411,7 @@ class Loader {
     if (!v) return 12;
     if (*v < 1 || *v > kMaxHorizon || std::floor(*v) != *v) {
       d_.error(text_position_of(node),
-               fmt::format("horizon must be a whole number of months from 1 to {}, got {}",
-                           kMaxHorizon, *v));
+               fmt::format("horizon must be a whole number of months from 1 to {}, got {}", kMaxHorizon, *v));
       return 12;
     }
     return static_cast<std::uint32_t>(*v);
@@ -472,9 +452,8 @@ class Loader {
       return std::nullopt;
     }
     if (e.operands.size() != sig->arity) {
-      d_.error(e.pos,
-               fmt::format("{} takes {} argument{} ({}), got {}", sig->name, sig->arity,
-                           sig->arity == 1 ? "" : "s", sig->argument_names, e.operands.size()));
+      d_.error(e.pos, fmt::format("{} takes {} argument{} ({}), got {}", sig->name, sig->arity,
+                                  sig->arity == 1 ? "" : "s", sig->argument_names, e.operands.size()));
       return std::nullopt;
     }
     Distribution dist;
@@ -525,8 +504,7 @@ class Loader {
 
   void metadata(const std::map<std::string, Entry>& keys, Metadata& meta) {
     if (auto it = keys.find("unit"); it != keys.end()) meta.unit = text(it->second.value, "unit");
-    if (auto it = keys.find("source"); it != keys.end())
-      meta.source = text(it->second.value, "source");
+    if (auto it = keys.find("source"); it != keys.end()) meta.source = text(it->second.value, "source");
     if (auto it = keys.find("note"); it != keys.end()) meta.note = text(it->second.value, "note");
   }
 
@@ -535,8 +513,7 @@ class Loader {
     p.name = name;
     p.pos = position_of(entry.key);
     if (entry.value.IsMap()) {
-      auto keys = mapping(entry.value, {"dist", "unit", "source", "note"},
-                          fmt::format("parameter `{}`", name));
+      auto keys = mapping(entry.value, {"dist", "unit", "source", "note"}, fmt::format("parameter `{}`", name));
       metadata(keys, p.metadata);
       auto it = keys.find("dist");
       if (it == keys.end()) {
@@ -544,14 +521,12 @@ class Loader {
                  fmt::format("parameter `{}` needs `dist:` (a number or a distribution)", name));
         return std::nullopt;
       }
-      std::optional<Distribution> dist =
-          distribution(it->second.value, fmt::format("`dist:` of parameter `{}`", name));
+      std::optional<Distribution> dist = distribution(it->second.value, fmt::format("`dist:` of parameter `{}`", name));
       if (!dist) return std::nullopt;
       p.distribution = std::move(*dist);
       return p;
     }
-    std::optional<Distribution> dist =
-        distribution(entry.value, fmt::format("parameter `{}`", name));
+    std::optional<Distribution> dist = distribution(entry.value, fmt::format("parameter `{}`", name));
     if (!dist) return std::nullopt;
     p.distribution = std::move(*dist);
     return p;
@@ -585,18 +560,14 @@ class Loader {
     if (base) ev = *base;
     ev.name = name;
     ev.pos = position_of(entry.key);
-    const std::string context =
-        base ? fmt::format("override of event `{}`", name) : fmt::format("event `{}`", name);
+    const std::string context = base ? fmt::format("override of event `{}`", name) : fmt::format("event `{}`", name);
     if (!entry.value.IsMap()) {
-      d_.error(position_of(entry.value),
-               fmt::format("{} must be a mapping, not {}", context, kind_name(entry.value)));
+      d_.error(position_of(entry.value), fmt::format("{} must be a mapping, not {}", context, kind_name(entry.value)));
       return std::nullopt;
     }
     std::string kind;
     if (base) {
-      kind = base->kind() == EventKind::Regime   ? "regime"
-             : base->kind() == EventKind::Switch ? "switch"
-                                                 : "arrivals";
+      kind = base->kind() == EventKind::Regime ? "regime" : base->kind() == EventKind::Switch ? "switch" : "arrivals";
     } else {
       YAML::Node k;
       bool has_kind = false;
@@ -608,8 +579,7 @@ class Loader {
         }
       }
       if (!has_kind) {
-        d_.error(position_of(entry.key),
-                 fmt::format("{} needs `kind:` (regime, switch or arrivals)", context));
+        d_.error(position_of(entry.key), fmt::format("{} needs `kind:` (regime, switch or arrivals)", context));
         return std::nullopt;
       }
       kind = k.IsScalar() ? k.Scalar() : "";
@@ -648,27 +618,23 @@ class Loader {
     return ev;
   }
 
-  void regime(Event& ev, std::map<std::string, Entry>& keys, const std::string& context,
-              bool is_override) {
+  void regime(Event& ev, std::map<std::string, Entry>& keys, const std::string& context, bool is_override) {
     if (!is_override) ev.definition = Regime{};
     Regime& r = std::get<Regime>(ev.definition);
     if (!is_override) {
       auto it = keys.find("states");
       if (it == keys.end()) {
-        d_.error(ev.pos,
-                 fmt::format("{} needs `states:`, a list of at least two state names", context));
+        d_.error(ev.pos, fmt::format("{} needs `states:`, a list of at least two state names", context));
         return;
       }
       if (!it->second.value.IsSequence() || it->second.value.size() < 2) {
-        d_.error(
-            position_of(it->second.value),
-            fmt::format("`states:` of {} must be a list of at least two state names", context));
+        d_.error(position_of(it->second.value),
+                 fmt::format("`states:` of {} must be a list of at least two state names", context));
         return;
       }
       if (it->second.value.size() > kMaxStates) {
         d_.error(position_of(it->second.value),
-                 fmt::format("{} has {} states; at most {} are allowed", context,
-                             it->second.value.size(), kMaxStates));
+                 fmt::format("{} has {} states; at most {} are allowed", context, it->second.value.size(), kMaxStates));
         return;
       }
       for (const YAML::Node& s : it->second.value) {
@@ -690,22 +656,20 @@ class Loader {
       for (std::size_t i = 0; i < r.states.size(); ++i)
         if (r.states[i] == s) return i;
       d_.error(position_of(key),
-               fmt::format("`{}` is not a state of regime `{}` (states: {})", quote_for_message(s),
-                           ev.name, fmt::join(r.states, ", ")),
+               fmt::format("`{}` is not a state of regime `{}` (states: {})", quote_for_message(s), ev.name,
+                           fmt::join(r.states, ", ")),
                hint_for(s, r.states));
       return std::nullopt;
     };
     if (auto it = keys.find("initial"); it != keys.end()) {
       std::vector<double> initial(r.states.size(), 0.0);
       const std::size_t errors_before = d_.size();
-      auto entries =
-          mapping(it->second.value, r.states, fmt::format("initial probabilities of {}", context));
+      auto entries = mapping(it->second.value, r.states, fmt::format("initial probabilities of {}", context));
       double total = 0.0;
       bool ok = d_.size() == errors_before;
       for (auto& [state, e] : entries) {
         std::optional<std::size_t> i = state_index(e.key);
-        std::optional<double> p =
-            probability(e.value, fmt::format("initial probability of `{}`", state));
+        std::optional<double> p = probability(e.value, fmt::format("initial probability of `{}`", state));
         if (!i || !p) {
           ok = false;
           continue;
@@ -733,47 +697,42 @@ class Loader {
           std::optional<std::size_t> to = state_index(cell.key);
           if (!to) continue;
           if (*to == *from) {
-            d_.error(position_of(cell.key),
-                     fmt::format("no transition from `{}` to itself may be given", from_name),
+            d_.error(position_of(cell.key), fmt::format("no transition from `{}` to itself may be given", from_name),
                      "staying has the probability the row leaves over");
             continue;
           }
-          probabilities[*to] = probability_formula(
-              cell.value, fmt::format("transition probability {} → {}", from_name, to_name));
+          probabilities[*to] =
+              probability_formula(cell.value, fmt::format("transition probability {} → {}", from_name, to_name));
           if (probabilities[*to]) {
             if (auto v = constant_value(*probabilities[*to])) constant_total += *v;
           }
         }
         if (constant_total > 1.0 + 1e-9) {
           d_.error(position_of(row.value),
-                   fmt::format("transition probabilities out of `{}` sum to {:.12g}, more than 1",
-                               from_name, constant_total));
+                   fmt::format("transition probabilities out of `{}` sum to {:.12g}, more than 1", from_name,
+                               constant_total));
         }
         r.transitions[*from] = std::move(probabilities);
       }
     }
     if (auto it = keys.find("fix"); it != keys.end()) {
-      if (std::optional<std::size_t> i = state_index(it->second.value))
-        r.fixed_state = static_cast<std::uint32_t>(*i);
+      if (std::optional<std::size_t> i = state_index(it->second.value)) r.fixed_state = static_cast<std::uint32_t>(*i);
     }
   }
 
-  void switch_event(Event& ev, std::map<std::string, Entry>& keys, const std::string& context,
-                    bool is_override) {
+  void switch_event(Event& ev, std::map<std::string, Entry>& keys, const std::string& context, bool is_override) {
     if (!is_override) ev.definition = Switch{};
     Switch& s = std::get<Switch>(ev.definition);
     if (auto it = keys.find("initial"); it != keys.end()) {
       if (auto p = probability(it->second.value, "initial probability of being on")) s.initial = *p;
     }
     if (auto it = keys.find("on"); it != keys.end()) {
-      if (auto e = probability_formula(it->second.value, "hazard of turning on"))
-        s.on_hazard = std::move(*e);
+      if (auto e = probability_formula(it->second.value, "hazard of turning on")) s.on_hazard = std::move(*e);
     } else if (!is_override) {
       d_.error(ev.pos, fmt::format("{} needs `on:` (its monthly hazard of turning on)", context));
     }
     if (auto it = keys.find("off"); it != keys.end()) {
-      if (auto e = probability_formula(it->second.value, "hazard of turning off"))
-        s.off_hazard = std::move(*e);
+      if (auto e = probability_formula(it->second.value, "hazard of turning off")) s.off_hazard = std::move(*e);
     }
     auto fix = keys.find("fix");
     auto on_from = keys.find("on_from");
@@ -789,8 +748,8 @@ class Loader {
       else if (state == "off" || state == "false")
         s.fixed_on_from = Switch::kNever;
       else
-        d_.error(position_of(v), fmt::format("`fix:` of a switch is `on` or `off`, got `{}`",
-                                             quote_for_message(state)));
+        d_.error(position_of(v),
+                 fmt::format("`fix:` of a switch is `on` or `off`, got `{}`", quote_for_message(state)));
     }
     if (on_from != keys.end()) {
       std::optional<double> m = number(on_from->second.value, "on_from");
@@ -803,8 +762,7 @@ class Loader {
     }
   }
 
-  void arrivals(Event& ev, std::map<std::string, Entry>& keys, const std::string& context,
-                bool is_override) {
+  void arrivals(Event& ev, std::map<std::string, Entry>& keys, const std::string& context, bool is_override) {
     if (!is_override) ev.definition = Arrivals{};
     Arrivals& a = std::get<Arrivals>(ev.definition);
     if (auto it = keys.find("rate"); it != keys.end()) {
@@ -820,24 +778,19 @@ class Loader {
       d_.error(ev.pos, fmt::format("{} needs `rate:` (expected bursts per month)", context));
     }
     if (auto it = keys.find("size"); it != keys.end()) {
-      if (auto dist = distribution(it->second.value, fmt::format("`size:` of {}", context)))
-        a.size = std::move(*dist);
+      if (auto dist = distribution(it->second.value, fmt::format("`size:` of {}", context))) a.size = std::move(*dist);
     } else if (!is_override) {
-      d_.error(ev.pos,
-               fmt::format("{} needs `size:` (the distribution of one burst's size)", context));
+      d_.error(ev.pos, fmt::format("{} needs `size:` (the distribution of one burst's size)", context));
     }
   }
 
-  std::optional<Scenario> scenario(const std::string& name, const Entry& entry,
-                                   const Model& model) {
+  std::optional<Scenario> scenario(const std::string& name, const Entry& entry, const Model& model) {
     Scenario s;
     s.name = name;
     s.pos = position_of(entry.key);
     if (entry.value.IsNull()) return s;
-    auto keys = mapping(entry.value, {"description", "parameters", "events"},
-                        fmt::format("scenario `{}`", name));
-    if (auto it = keys.find("description"); it != keys.end())
-      s.description = text(it->second.value, "description");
+    auto keys = mapping(entry.value, {"description", "parameters", "events"}, fmt::format("scenario `{}`", name));
+    if (auto it = keys.find("description"); it != keys.end()) s.description = text(it->second.value, "description");
     if (scenario_names_.parameters.empty() && scenario_names_.events.empty()) {
       for (const auto& p : model.parameters) scenario_names_.parameters.push_back(p.name);
       for (const auto& e : model.events) scenario_names_.events.push_back(e.name);
@@ -848,16 +801,14 @@ class Loader {
     }
     const auto& names = scenario_names_;
     if (auto it = keys.find("parameters"); it != keys.end()) {
-      for (auto& [pname, pentry] :
-           named_entries(it->second.value, fmt::format("parameters of scenario `{}`", name))) {
+      for (auto& [pname, pentry] : named_entries(it->second.value, fmt::format("parameters of scenario `{}`", name))) {
         auto found = names.parameter_index.find(pname);
         if (found == names.parameter_index.end()) {
           // A parameter whose own definition failed has been reported already.
           if (!broken_names_.count(pname))
-            d_.error(
-                position_of(pentry.key),
-                fmt::format("scenario `{}` overrides `{}`, which is not a parameter", name, pname),
-                hint_for(pname, names.parameters));
+            d_.error(position_of(pentry.key),
+                     fmt::format("scenario `{}` overrides `{}`, which is not a parameter", name, pname),
+                     hint_for(pname, names.parameters));
           continue;
         }
         const Parameter* base = &model.parameters[found->second];
@@ -872,19 +823,16 @@ class Loader {
       }
     }
     if (auto it = keys.find("events"); it != keys.end()) {
-      for (auto& [ename, eentry] :
-           named_entries(it->second.value, fmt::format("events of scenario `{}`", name))) {
+      for (auto& [ename, eentry] : named_entries(it->second.value, fmt::format("events of scenario `{}`", name))) {
         auto found = names.event_index.find(ename);
         if (found == names.event_index.end()) {
           if (!broken_names_.count(ename))
-            d_.error(
-                position_of(eentry.key),
-                fmt::format("scenario `{}` overrides `{}`, which is not an event", name, ename),
-                hint_for(ename, names.events));
+            d_.error(position_of(eentry.key),
+                     fmt::format("scenario `{}` overrides `{}`, which is not an event", name, ename),
+                     hint_for(ename, names.events));
           continue;
         }
-        if (auto e = event(ename, eentry, &model.events[found->second]))
-          s.events.push_back(std::move(*e));
+        if (auto e = event(ename, eentry, &model.events[found->second])) s.events.push_back(std::move(*e));
       }
     }
     return s;
@@ -917,9 +865,7 @@ class Loader {
       // Could not follow the source: count from the start of the scalar.
       SourcePos p = mark;
       if (node.Tag() == "!" && p.line != 0) p.column += 1;
-      return [p](std::size_t offset) {
-        return SourcePos{p.line, p.column + static_cast<std::uint32_t>(offset)};
-      };
+      return [p](std::size_t offset) { return SourcePos{p.line, p.column + static_cast<std::uint32_t>(offset)}; };
     }
     return [this, map = std::move(map)](std::size_t offset) {
       return source_.position(map[std::min(offset, map.size() - 1)]);
@@ -962,11 +908,7 @@ std::size_t first_invalid_utf8(std::string_view text) {
   while (i < n) {
     unsigned char c = static_cast<unsigned char>(text[i]);
     if (c == 0) return i;
-    std::size_t len = c < 0x80           ? 1
-                      : (c >> 5) == 0x6  ? 2
-                      : (c >> 4) == 0xe  ? 3
-                      : (c >> 3) == 0x1e ? 4
-                                         : 0;
+    std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
     if (len == 0 || i + len > n) return i;
     std::uint32_t cp = len == 1 ? c : len == 2 ? (c & 0x1f) : len == 3 ? (c & 0x0f) : (c & 0x07);
     for (std::size_t k = 1; k < len; ++k) {
@@ -1040,10 +982,9 @@ Model load_model_text(std::string_view text, const std::string& file) {
   Diagnostics diagnostics(file);
   if (std::size_t bad = first_invalid_utf8(text); bad != std::string_view::npos) {
     diagnostics.error(position_at(text, bad),
-                      text[bad] == '\0'
-                          ? "the file contains a NUL byte; is it a binary file?"
-                          : fmt::format("invalid UTF-8 (byte 0x{:02x}); a model file is UTF-8 text",
-                                        static_cast<unsigned char>(text[bad])));
+                      text[bad] == '\0' ? "the file contains a NUL byte; is it a binary file?"
+                                        : fmt::format("invalid UTF-8 (byte 0x{:02x}); a model file is UTF-8 text",
+                                                      static_cast<unsigned char>(text[bad])));
     throw ModelError(std::move(diagnostics));
   }
   if (text.size() > kMaxModelBytes) {
@@ -1053,17 +994,16 @@ Model load_model_text(std::string_view text, const std::string& file) {
   // yaml-cpp skips a byte-order mark without counting it in columns; so do we.
   if (text.starts_with("\xef\xbb\xbf")) text.remove_prefix(3);
   if (auto deep = nesting_too_deep(text)) {
-    diagnostics.error(position_at(text, *deep),
-                      "YAML is nested too deeply (more than 64 levels of brackets)");
+    diagnostics.error(position_at(text, *deep), "YAML is nested too deeply (more than 64 levels of brackets)");
     throw ModelError(std::move(diagnostics));
   }
   YAML::Node root;
   try {
     root = YAML::Load(std::string(text));
   } catch (const YAML::DeepRecursion& e) {
-    diagnostics.error(SourcePos{static_cast<std::uint32_t>(e.mark.line + 1),
-                                static_cast<std::uint32_t>(e.mark.column + 1)},
-                      "YAML is nested too deeply");
+    diagnostics.error(
+        SourcePos{static_cast<std::uint32_t>(e.mark.line + 1), static_cast<std::uint32_t>(e.mark.column + 1)},
+        "YAML is nested too deeply");
     throw ModelError(std::move(diagnostics));
   } catch (const YAML::Exception& e) {
     SourcePos pos = e.mark.is_null() ? SourcePos{}
@@ -1113,8 +1053,7 @@ Model load_model_file(const std::string& path) {
   while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
     text.append(buffer, static_cast<std::size_t>(in.gcount()));
     if (text.size() > kMaxModelBytes) {
-      diagnostics.error({},
-                        fmt::format("the model file is larger than {} MiB", kMaxModelBytes >> 20));
+      diagnostics.error({}, fmt::format("the model file is larger than {} MiB", kMaxModelBytes >> 20));
       throw ModelError(std::move(diagnostics));
     }
   }

@@ -50,17 +50,14 @@ class Resolver {
   Resolver(Model& model, Diagnostics& d) : model_(model), d_(d) {
     for (std::uint32_t i = 0; i < model.parameters.size(); ++i)
       names_[model.parameters[i].name] = {RefKind::Parameter, i};
-    for (std::uint32_t i = 0; i < model.events.size(); ++i)
-      names_[model.events[i].name] = {RefKind::Event, i};
-    for (std::uint32_t i = 0; i < model.monthly.size(); ++i)
-      names_[model.monthly[i].name] = {RefKind::Monthly, i};
+    for (std::uint32_t i = 0; i < model.events.size(); ++i) names_[model.events[i].name] = {RefKind::Event, i};
+    for (std::uint32_t i = 0; i < model.monthly.size(); ++i) names_[model.monthly[i].name] = {RefKind::Monthly, i};
     for (const Output& o : model.outputs) outputs_.insert(o.name);
   }
 
   // Resolves `e`; for monthly formulas, collects the monthly formulas it
   // reads in the same month into `dependencies`.
-  void resolve(Expr& e, Context ctx, std::set<std::uint32_t>* dependencies = nullptr,
-               bool in_aggregate = false) {
+  void resolve(Expr& e, Context ctx, std::set<std::uint32_t>* dependencies = nullptr, bool in_aggregate = false) {
     switch (e.kind) {
       case ExprKind::Number:
         return;
@@ -75,9 +72,7 @@ class Resolver {
         for (Expr& o : e.operands) resolve(o, ctx, dependencies, in_aggregate);
         return;
       case ExprKind::Binary:
-        if ((e.binary == BinaryOp::Equal || e.binary == BinaryOp::NotEqual) &&
-            resolve_state_comparison(e, ctx))
-          return;
+        if ((e.binary == BinaryOp::Equal || e.binary == BinaryOp::NotEqual) && resolve_state_comparison(e, ctx)) return;
         for (Expr& o : e.operands) resolve(o, ctx, dependencies, in_aggregate);
         return;
       case ExprKind::Call:
@@ -107,16 +102,15 @@ class Resolver {
     regime_expr.ref = RefKind::Event;
     regime_expr.ref_index = names_[regime_expr.name].index;
     if (state_expr.kind != ExprKind::Name) {
-      d_.error(state_expr.pos, fmt::format("compare regime `{}` with one of its states ({})",
-                                           regime_expr.name, fmt::join(regime->states, ", ")));
+      d_.error(state_expr.pos, fmt::format("compare regime `{}` with one of its states ({})", regime_expr.name,
+                                           fmt::join(regime->states, ", ")));
       return true;
     }
     auto it = std::find(regime->states.begin(), regime->states.end(), state_expr.name);
     if (it == regime->states.end()) {
       d_.error(state_expr.pos,
-               fmt::format("`{}` is not a state of regime `{}` (states: {})",
-                           quote_for_message(state_expr.name), regime_expr.name,
-                           fmt::join(regime->states, ", ")),
+               fmt::format("`{}` is not a state of regime `{}` (states: {})", quote_for_message(state_expr.name),
+                           regime_expr.name, fmt::join(regime->states, ", ")),
                hint_for(state_expr.name, regime->states));
       return true;
     }
@@ -127,16 +121,12 @@ class Resolver {
 
   bool event_allowed(const Expr& e, Context ctx, EventKind kind) {
     if (ctx == Context::Output) {
-      d_.error(e.pos,
-               fmt::format(
-                   "an output sees events only through an aggregate: sum({}), mean({}), last({}) …",
-                   e.name, e.name, e.name));
+      d_.error(e.pos, fmt::format("an output sees events only through an aggregate: sum({}), mean({}), last({}) …",
+                                  e.name, e.name, e.name));
       return false;
     }
     if (ctx == Context::PrevInit) {
-      d_.error(e.pos,
-               fmt::format("the initial value of prev(...) may use parameters only, not event `{}`",
-                           e.name));
+      d_.error(e.pos, fmt::format("the initial value of prev(...) may use parameters only, not event `{}`", e.name));
       return false;
     }
     if (ctx == Context::Rate && kind == EventKind::Arrivals) {
@@ -160,8 +150,7 @@ class Resolver {
     return hints_wanted() ? did_you_mean(name, candidates) : std::string{};
   }
 
-  void resolve_name(Expr& e, Context ctx, std::set<std::uint32_t>* dependencies,
-                    bool in_aggregate) {
+  void resolve_name(Expr& e, Context ctx, std::set<std::uint32_t>* dependencies, bool in_aggregate) {
     if (e.name == "true" || e.name == "false") {
       e.ref = RefKind::Constant;
       e.number = e.name == "true" ? 1.0 : 0.0;
@@ -188,8 +177,8 @@ class Resolver {
           if (ev.kind() != EventKind::Regime) continue;
           const auto& states = std::get<Regime>(ev.definition).states;
           if (std::find(states.begin(), states.end(), e.name) != states.end())
-            hint = fmt::format("`{}` is a state of regime `{}`: compare with `{} == {}`", e.name,
-                               ev.name, ev.name, e.name);
+            hint = fmt::format("`{}` is a state of regime `{}`: compare with `{} == {}`", e.name, ev.name, ev.name,
+                               e.name);
         }
       }
       d_.error(e.pos, fmt::format("unknown name `{}`", quote_for_message(e.name)), hint);
@@ -202,10 +191,8 @@ class Resolver {
       case RefKind::Event: {
         const Event& ev = model_.events[info.index];
         if (ev.kind() == EventKind::Regime) {
-          d_.error(e.pos,
-                   fmt::format(
-                       "regime `{}` has no numeric value; compare it with a state, e.g. `{} == {}`",
-                       e.name, e.name, std::get<Regime>(ev.definition).states[0]));
+          d_.error(e.pos, fmt::format("regime `{}` has no numeric value; compare it with a state, e.g. `{} == {}`",
+                                      e.name, e.name, std::get<Regime>(ev.definition).states[0]));
           return;
         }
         if (!event_allowed(e, ctx, ev.kind())) return;
@@ -213,18 +200,14 @@ class Resolver {
       }
       case RefKind::Monthly:
         if (ctx == Context::Hazard || ctx == Context::Rate || ctx == Context::PrevInit) {
-          d_.error(
-              e.pos, fmt::format("{} cannot use monthly formula `{}`", context_name(ctx), e.name),
-              ctx == Context::PrevInit ? ""
-                                       : "hazards and rates see parameters, events and `month`");
+          d_.error(e.pos, fmt::format("{} cannot use monthly formula `{}`", context_name(ctx), e.name),
+                   ctx == Context::PrevInit ? "" : "hazards and rates see parameters, events and `month`");
           return;
         }
         if (ctx == Context::Output && !in_aggregate) {
-          d_.error(
-              e.pos,
-              fmt::format("monthly series `{}` needs an aggregate in an output: sum({}), mean({}), "
-                          "last({}), min({}) or max({})",
-                          e.name, e.name, e.name, e.name, e.name, e.name));
+          d_.error(e.pos, fmt::format("monthly series `{}` needs an aggregate in an output: sum({}), mean({}), "
+                                      "last({}), min({}) or max({})",
+                                      e.name, e.name, e.name, e.name, e.name, e.name));
           return;
         }
         if (dependencies) dependencies->insert(info.index);
@@ -236,34 +219,26 @@ class Resolver {
     e.ref_index = info.index;
   }
 
-  void resolve_call(Expr& e, Context ctx, std::set<std::uint32_t>* dependencies,
-                    bool in_aggregate) {
+  void resolve_call(Expr& e, Context ctx, std::set<std::uint32_t>* dependencies, bool in_aggregate) {
     const std::string& f = e.name;
     const std::size_t n = e.operands.size();
     auto arity_error = [&](std::string_view expected) {
-      d_.error(e.pos,
-               fmt::format("{}() takes {}, got {} argument{}", f, expected, n, n == 1 ? "" : "s"));
+      d_.error(e.pos, fmt::format("{}() takes {}, got {} argument{}", f, expected, n, n == 1 ? "" : "s"));
     };
     if (f == "prev") {
       if (ctx != Context::Monthly || in_aggregate) {
         d_.error(e.pos, "prev(x, initial) is only allowed in monthly formulas");
         return;
       }
-      if (n != 2)
-        return arity_error(
-            "2 arguments (a monthly formula or event, and its value before month 1)");
+      if (n != 2) return arity_error("2 arguments (a monthly formula or event, and its value before month 1)");
       Expr& target = e.operands[0];
       auto it = target.kind == ExprKind::Name ? names_.find(target.name) : names_.end();
-      bool ok =
-          it != names_.end() && (it->second.kind == RefKind::Monthly ||
-                                 (it->second.kind == RefKind::Event &&
-                                  model_.events[it->second.index].kind() != EventKind::Regime));
+      bool ok = it != names_.end() &&
+                (it->second.kind == RefKind::Monthly ||
+                 (it->second.kind == RefKind::Event && model_.events[it->second.index].kind() != EventKind::Regime));
       if (!ok) {
-        d_.error(target.pos,
-                 "the first argument of prev() must name a monthly formula, a switch or arrivals",
-                 target.kind == ExprKind::Name && hints_wanted()
-                     ? did_you_mean(target.name, visible_names())
-                     : "");
+        d_.error(target.pos, "the first argument of prev() must name a monthly formula, a switch or arrivals",
+                 target.kind == ExprKind::Name && hints_wanted() ? did_you_mean(target.name, visible_names()) : "");
         return;
       }
       target.ref = it->second.kind;
@@ -278,20 +253,14 @@ class Resolver {
         return;
       }
       if (ctx != Context::Output) {
-        d_.error(
-            e.pos,
-            fmt::format(
-                "{}() aggregates a monthly series over the horizon; it is only allowed in outputs",
-                f),
-            (f == "min" || f == "max")
-                ? fmt::format("{}(a, b) with two or more values works anywhere", f)
-                : "");
+        d_.error(e.pos,
+                 fmt::format("{}() aggregates a monthly series over the horizon; it is only allowed in outputs", f),
+                 (f == "min" || f == "max") ? fmt::format("{}(a, b) with two or more values works anywhere", f) : "");
         return;
       }
       const bool ranged = f == "sum" || f == "mean";
       if (n != 1 && !(ranged && n == 3)) {
-        return arity_error(ranged ? "1 argument, or 3: (series, from_month, to_month)"
-                                  : "1 argument (a series)");
+        return arity_error(ranged ? "1 argument, or 3: (series, from_month, to_month)" : "1 argument (a series)");
       }
       resolve(e.operands[0], Context::Monthly, nullptr, true);
       if (n == 3) {
@@ -301,35 +270,29 @@ class Resolver {
           std::optional<double> v = k == 1 ? from : to;
           if (!v || std::floor(*v) != *v || *v < 1 || *v > model_.horizon) {
             d_.error(e.operands[k].pos,
-                     fmt::format("the month range of {}() must be whole months from 1 to {}", f,
-                                 model_.horizon));
+                     fmt::format("the month range of {}() must be whole months from 1 to {}", f, model_.horizon));
             return;
           }
         }
-        if (*from > *to)
-          d_.error(e.operands[1].pos, fmt::format("month range {}..{} is empty", *from, *to));
+        if (*from > *to) d_.error(e.operands[1].pos, fmt::format("month range {}..{} is empty", *from, *to));
       }
       return;
     }
-    static const std::map<std::string, std::pair<std::size_t, std::size_t>, std::less<>> functions =
-        {{"min", {2, 64}}, {"max", {2, 64}}, {"clamp", {3, 3}}, {"abs", {1, 1}},  {"exp", {1, 1}},
-         {"log", {1, 1}},  {"sqrt", {1, 1}}, {"pow", {2, 2}},   {"ratio", {2, 2}}};
+    static const std::map<std::string, std::pair<std::size_t, std::size_t>, std::less<>> functions = {
+        {"min", {2, 64}}, {"max", {2, 64}}, {"clamp", {3, 3}}, {"abs", {1, 1}},  {"exp", {1, 1}},
+        {"log", {1, 1}},  {"sqrt", {1, 1}}, {"pow", {2, 2}},   {"ratio", {2, 2}}};
     auto it = functions.find(f);
     if (it == functions.end()) {
       bool is_distribution = false;
       for (const auto& s : distribution_signatures()) is_distribution |= s.name == f;
       if (is_distribution) {
-        d_.error(
-            e.pos,
-            fmt::format("`{}` is a distribution; draw it as a parameter and use the parameter here",
-                        f));
+        d_.error(e.pos, fmt::format("`{}` is a distribution; draw it as a parameter and use the parameter here", f));
         return;
       }
       std::vector<std::string> known;
       for (const auto& [name, arity] : functions) known.push_back(name);
       for (const char* a : {"prev", "sum", "mean", "last"}) known.emplace_back(a);
-      d_.error(e.pos, fmt::format("unknown function `{}`", quote_for_message(f)),
-               hint_for(f, known));
+      d_.error(e.pos, fmt::format("unknown function `{}`", quote_for_message(f)), hint_for(f, known));
       return;
     }
     auto [lo, hi] = it->second;
@@ -392,21 +355,18 @@ bool order_monthly(Model& model, const std::vector<std::set<std::uint32_t>>& dep
         continue;
       }
       // w is on the path: the path from w back to w is a cycle.
-      auto start =
-          std::find_if(stack.begin(), stack.end(), [&](const auto& f) { return f.first == w; });
+      auto start = std::find_if(stack.begin(), stack.end(), [&](const auto& f) { return f.first == w; });
       std::vector<std::string> path;
       const auto length = static_cast<std::size_t>(stack.end() - start);
       constexpr std::size_t kShown = 8;  // a long cycle shows its ends only
       for (auto it = start; it != stack.end(); ++it) {
         const auto k = static_cast<std::size_t>(it - start);
-        if (length > 2 * kShown && k == kShown)
-          path.push_back(fmt::format("… ({} more)", length - 2 * kShown));
+        if (length > 2 * kShown && k == kShown) path.push_back(fmt::format("… ({} more)", length - 2 * kShown));
         if (length > 2 * kShown && k >= kShown && k < length - kShown) continue;
         path.push_back(model.monthly[it->first].name);
       }
       path.push_back(model.monthly[w].name);
-      d.error(model.monthly[w].pos,
-              fmt::format("monthly formulas form a cycle: {}", fmt::join(path, " → ")),
+      d.error(model.monthly[w].pos, fmt::format("monthly formulas form a cycle: {}", fmt::join(path, " → ")),
               "read last month's value with prev(x, initial) to break it");
       return false;
     }

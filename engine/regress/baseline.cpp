@@ -2,8 +2,8 @@
 
 #include <boost/version.hpp>
 
-#include <algorithm>
 #include <fmt/format.h>
+#include <algorithm>
 #include <fstream>
 #include <mutex>
 #include <stdexcept>
@@ -14,7 +14,9 @@ namespace riskcast {
 
 namespace {
 
-std::string optional_expr(const std::optional<Expr>& e) { return e ? to_string(*e) : "-"; }
+std::string optional_expr(const std::optional<Expr>& e) {
+  return e ? to_string(*e) : "-";
+}
 
 void write_event(std::string& out, const Event& ev) {
   out += fmt::format("event {}\n", ev.name);
@@ -22,10 +24,12 @@ void write_event(std::string& out, const Event& ev) {
     out += fmt::format("  regime states {} initial {}\n", fmt::join(r->states, ","), fmt::join(r->initial, ","));
     for (std::size_t from = 0; from < r->transitions.size(); ++from)
       for (std::size_t to = 0; to < r->transitions[from].size(); ++to)
-        if (r->transitions[from][to]) out += fmt::format("  move {} {} {}\n", from, to, optional_expr(r->transitions[from][to]));
+        if (r->transitions[from][to])
+          out += fmt::format("  move {} {} {}\n", from, to, optional_expr(r->transitions[from][to]));
     if (r->fixed_state) out += fmt::format("  fixed {}\n", *r->fixed_state);
   } else if (const auto* s = std::get_if<Switch>(&ev.definition)) {
-    out += fmt::format("  switch initial {} on {} off {}\n", s->initial, to_string(s->on_hazard), to_string(s->off_hazard));
+    out += fmt::format("  switch initial {} on {} off {}\n", s->initial, to_string(s->on_hazard),
+                       to_string(s->off_hazard));
     if (s->fixed_on_from) out += fmt::format("  fixed_on_from {}\n", *s->fixed_on_from);
   } else {
     const auto& a = std::get<Arrivals>(ev.definition);
@@ -46,19 +50,23 @@ std::uint64_t fnv1a64(std::string_view text) {
 
 std::string canonical_form(const Model& model) {
   std::string out = fmt::format("riskcast model\nhorizon {}\n", model.horizon);
-  for (const Parameter& p : model.parameters) out += fmt::format("parameter {} {}\n", p.name, p.distribution.to_string());
+  for (const Parameter& p : model.parameters)
+    out += fmt::format("parameter {} {}\n", p.name, p.distribution.to_string());
   for (const Event& e : model.events) write_event(out, e);
   for (const MonthlyFormula& f : model.monthly) out += fmt::format("monthly {} {}\n", f.name, to_string(f.formula));
   for (const Output& o : model.outputs) out += fmt::format("output {} {}\n", o.name, to_string(o.formula));
   for (const Scenario& s : model.scenarios) {
     out += fmt::format("scenario {}\n", s.name);
-    for (const Parameter& p : s.parameters) out += fmt::format("  parameter {} {}\n", p.name, p.distribution.to_string());
+    for (const Parameter& p : s.parameters)
+      out += fmt::format("  parameter {} {}\n", p.name, p.distribution.to_string());
     for (const Event& e : s.events) write_event(out, e);
   }
   return out;
 }
 
-std::string model_fingerprint(const Model& model) { return fmt::format("{:016x}", fnv1a64(canonical_form(model))); }
+std::string model_fingerprint(const Model& model) {
+  return fmt::format("{:016x}", fnv1a64(canonical_form(model)));
+}
 
 std::string engine_fingerprint() {
   return fmt::format("riskcast {}; numerics {}; boost {}", kVersion, kNumericsVersion, BOOST_LIB_VERSION);

@@ -2,10 +2,10 @@
 
 #include <boost/math/distributions/normal.hpp>
 
+#include <fmt/format.h>
 #include <algorithm>
 #include <cmath>
 #include <cstring>
-#include <fmt/format.h>
 #include <map>
 #include <mutex>
 #include <numeric>
@@ -41,7 +41,9 @@ std::vector<bool> holm_rejections(const std::vector<double>& p_values, double al
 
 namespace {
 
-bool same_bits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
+bool same_bits(double a, double b) {
+  return std::memcmp(&a, &b, sizeof a) == 0;
+}
 
 double two_sided_p(double z) {
   static const boost::math::normal_distribution<double> standard;
@@ -49,7 +51,9 @@ double two_sided_p(double z) {
 }
 
 // Standard error of a percentile estimate from its 95 % order-statistic interval.
-double percentile_se(const PercentileEstimate& q) { return (q.ci_high - q.ci_low) / (2.0 * 1.959963984540054); }
+double percentile_se(const PercentileEstimate& q) {
+  return (q.ci_high - q.ci_low) / (2.0 * 1.959963984540054);
+}
 
 // Largest distance between the new sample's CDF and the baseline quantile
 // function at its grid points; an atom (repeated value) counts as
@@ -59,8 +63,10 @@ double ks_distance(const std::vector<double>& grid, std::span<const double> sort
   double d = 0.0;
   for (std::size_t i = 0; i < grid.size(); ++i) {
     const double p = static_cast<double>(i) / static_cast<double>(grid.size() - 1);
-    const double below = static_cast<double>(std::lower_bound(sorted.begin(), sorted.end(), grid[i]) - sorted.begin()) / n;
-    const double upto = static_cast<double>(std::upper_bound(sorted.begin(), sorted.end(), grid[i]) - sorted.begin()) / n;
+    const double below =
+        static_cast<double>(std::lower_bound(sorted.begin(), sorted.end(), grid[i]) - sorted.begin()) / n;
+    const double upto =
+        static_cast<double>(std::upper_bound(sorted.begin(), sorted.end(), grid[i]) - sorted.begin()) / n;
     d = std::max({d, below - p, p - upto});
   }
   return d;
@@ -112,9 +118,10 @@ RegressionReport run_regression(const Baseline& baseline, const Model& model, un
   for (const Scenario& s : model.scenarios) {
     const bool known = std::any_of(baseline.results.begin(), baseline.results.end(),
                                    [&](const ScenarioBaseline& b) { return b.name == s.name; });
-    const bool requested = baseline.scenarios.empty() ||
-                           std::find(baseline.scenarios.begin(), baseline.scenarios.end(), s.name) != baseline.scenarios.end();
-    if (!known && requested) report.notes.push_back(fmt::format("scenario `{}` is new: not in the baseline, not compared", s.name));
+    const bool requested = baseline.scenarios.empty() || std::find(baseline.scenarios.begin(), baseline.scenarios.end(),
+                                                                   s.name) != baseline.scenarios.end();
+    if (!known && requested)
+      report.notes.push_back(fmt::format("scenario `{}` is new: not in the baseline, not compared", s.name));
   }
 
   std::vector<const OutputBaseline*> output_of;  // model output index → baseline output (per compared scenario)
@@ -123,7 +130,8 @@ RegressionReport run_regression(const Baseline& baseline, const Model& model, un
   request.visit_column = [&](std::size_t scenario, std::size_t output, std::span<const double> column) {
     const ScenarioBaseline& sb = *compared[scenario];
     const std::string& name = model.outputs[output].name;
-    auto it = std::find_if(sb.outputs.begin(), sb.outputs.end(), [&](const OutputBaseline& o) { return o.name == name; });
+    auto it =
+        std::find_if(sb.outputs.begin(), sb.outputs.end(), [&](const OutputBaseline& o) { return o.name == name; });
     if (it == sb.outputs.end()) return;
     std::vector<double> sorted(column.begin(), column.end());
     std::sort(sorted.begin(), sorted.end());
@@ -232,8 +240,8 @@ RegressionReport run_regression(const Baseline& baseline, const Model& model, un
     if (a.moved != b.moved) return a.moved;
     return a.p_value < b.p_value;
   });
-  report.moved = static_cast<std::size_t>(std::count_if(report.rows.begin(), report.rows.end(),
-                                                        [](const RegressionRow& r) { return r.moved; }));
+  report.moved = static_cast<std::size_t>(
+      std::count_if(report.rows.begin(), report.rows.end(), [](const RegressionRow& r) { return r.moved; }));
   return report;
 }
 
@@ -304,12 +312,15 @@ void write_regression_table(const RegressionReport& report, std::ostream& out, b
       out << line << '\n';
     }
   }
-  if (shown < report.rows.size()) out << fmt::format("… {} more rows within noise (--all lists them)\n", report.rows.size() - shown);
+  if (shown < report.rows.size())
+    out << fmt::format("… {} more rows within noise (--all lists them)\n", report.rows.size() - shown);
   if (report.exact) {
-    out << (report.moved == 0 ? "result: every number is bit-identical to the baseline\n"
-                              : fmt::format("result: DETERMINISM FAILURE — {} numbers differ from the baseline\n", report.moved));
+    out << (report.moved == 0
+                ? "result: every number is bit-identical to the baseline\n"
+                : fmt::format("result: DETERMINISM FAILURE — {} numbers differ from the baseline\n", report.moved));
   } else {
-    out << fmt::format("result: {} of {} statistics moved beyond Monte Carlo noise\n", report.moved, report.rows.size());
+    out << fmt::format("result: {} of {} statistics moved beyond Monte Carlo noise\n", report.moved,
+                       report.rows.size());
   }
 }
 

@@ -1,6 +1,6 @@
+#include <fmt/format.h>
 #include <algorithm>
 #include <cmath>
-#include <fmt/format.h>
 
 #include "riskcast/report.hpp"
 
@@ -28,7 +28,9 @@ std::optional<Format> format_for_path(std::string_view path) {
   return std::nullopt;
 }
 
-std::string percentile_label(double p) { return fmt::format("P{}", std::round(p * 1000.0) / 10.0); }
+std::string percentile_label(double p) {
+  return fmt::format("P{}", std::round(p * 1000.0) / 10.0);
+}
 
 std::string format_value(double v, const std::string& unit) {
   if (!std::isfinite(v)) return fmt::format("{}", v);
@@ -47,7 +49,9 @@ namespace {
 
 // The Monte Carlo uncertainty of a percentile in one number: the wider side
 // of its confidence interval.
-double half_width(const PercentileEstimate& q) { return std::max(q.value - q.ci_low, q.ci_high - q.value); }
+double half_width(const PercentileEstimate& q) {
+  return std::max(q.value - q.ci_low, q.ci_high - q.value);
+}
 
 std::string format_error(double v, const std::string& unit) {
   if (is_share_unit(unit)) return fmt::format("±{:.2f}", v * 100.0);
@@ -88,8 +92,10 @@ void write_table(const RunResult& r, std::ostream& out) {
       std::string line;
       for (std::size_t i = 0; i < row.size(); ++i) {
         const std::size_t pad = widths[i] - display_width(row[i]);
-        if (i == 0) line += row[i] + std::string(pad, ' ');
-        else line += "  " + std::string(pad, ' ') + row[i];
+        if (i == 0)
+          line += row[i] + std::string(pad, ' ');
+        else
+          line += "  " + std::string(pad, ' ') + row[i];
       }
       while (!line.empty() && line.back() == ' ') line.pop_back();
       out << line << '\n';
@@ -179,10 +185,15 @@ nlohmann::ordered_json to_json(const RunResult& r) {
 
 void write_result(const RunResult& r, Format format, std::ostream& out) {
   switch (format) {
-    case Format::Table: return write_table(r, out);
-    case Format::Csv: return write_csv(r, out);
-    case Format::Json: out << to_json(r).dump(2) << '\n'; return;
-    case Format::Markdown: return write_markdown(r, out);
+    case Format::Table:
+      return write_table(r, out);
+    case Format::Csv:
+      return write_csv(r, out);
+    case Format::Json:
+      out << to_json(r).dump(2) << '\n';
+      return;
+    case Format::Markdown:
+      return write_markdown(r, out);
   }
 }
 

@@ -50,8 +50,8 @@ RunResult run_model(const Model& model, const RunRequest& request, const Scenari
   result.title = model.title;
   result.samples = request.settings.samples;
   result.seed = request.settings.seed;
-  const int threads = request.settings.threads ? static_cast<int>(request.settings.threads)
-                                               : tbb::this_task_arena::max_concurrency();
+  const int threads =
+      request.settings.threads ? static_cast<int>(request.settings.threads) : tbb::this_task_arena::max_concurrency();
   tbb::task_arena arena(threads);
   for (std::size_t i = 0; i < chosen.size(); ++i) {
     const Scenario& scenario = *chosen[i];

@@ -35,7 +35,6 @@ std::uint32_t poisson_count(double lambda, double exp_minus_lambda, Stream& stre
 
 }  // namespace
 
-
 GammaShape::GammaShape(double shape) {
   boosted_ = shape < 1.0;
   const double a = boosted_ ? shape + 1.0 : shape;
@@ -131,7 +130,8 @@ Sampler::Sampler(const Distribution& d) : distribution_(d) {
       for (double w : d.weights) cumulative_.push_back(total += w);
       break;
     }
-    default: break;
+    default:
+      break;
   }
 }
 
@@ -141,16 +141,20 @@ bool Sampler::single_uniform() const {
     case DistributionKind::Triangular:
     case DistributionKind::TruncatedNormal:
     case DistributionKind::Bernoulli:
-    case DistributionKind::Discrete: return true;
-    case DistributionKind::Poisson: return distribution_.args[0] < 30.0;
-    default: return false;
+    case DistributionKind::Discrete:
+      return true;
+    case DistributionKind::Poisson:
+      return distribution_.args[0] < 30.0;
+    default:
+      return false;
   }
 }
 
 double Sampler::from_uniform(double u) const {
   const auto& args = distribution_.args;
   switch (distribution_.kind) {
-    case DistributionKind::Uniform: return args[0] + (args[1] - args[0]) * u;
+    case DistributionKind::Uniform:
+      return args[0] + (args[1] - args[0]) * u;
     case DistributionKind::Triangular:
       if (u < d_) return a_ + std::sqrt(u * (b_ - a_) * (c_ - a_));
       return b_ - std::sqrt((1.0 - u) * (b_ - a_) * (b_ - c_));
@@ -158,13 +162,16 @@ double Sampler::from_uniform(double u) const {
       boost::math::normal_distribution<double> n(args[0], args[1]);
       return std::clamp(boost::math::quantile(n, a_ + (b_ - a_) * u), args[2], args[3]);
     }
-    case DistributionKind::Bernoulli: return u < args[0] ? 1.0 : 0.0;
+    case DistributionKind::Bernoulli:
+      return u < args[0] ? 1.0 : 0.0;
     case DistributionKind::Discrete:
       for (std::size_t i = 0; i + 1 < cumulative_.size(); ++i)
         if (u < cumulative_[i]) return distribution_.values[i];
       return distribution_.values.back();
-    case DistributionKind::Poisson: return poisson_by_inversion(args[0], a_, u);
-    default: return 0.0;
+    case DistributionKind::Poisson:
+      return poisson_by_inversion(args[0], a_, u);
+    default:
+      return 0.0;
   }
 }
 
@@ -173,18 +180,23 @@ double Sampler::draw(Stream& stream) const {
   const auto& args = distribution_.args;
   if (single_uniform()) return from_uniform(stream.uniform());
   switch (distribution_.kind) {
-    case DistributionKind::Constant: return args[0];
+    case DistributionKind::Constant:
+      return args[0];
     case DistributionKind::Pert:
       return args[0] + (args[2] - args[0]) * beta_from_gammas(gamma_a_, gamma_b_, false, stream);
-    case DistributionKind::Normal: return boost::random::normal_distribution<double>(args[0], args[1])(stream);
+    case DistributionKind::Normal:
+      return boost::random::normal_distribution<double>(args[0], args[1])(stream);
     case DistributionKind::Lognormal:
     case DistributionKind::LognormalCi90:
       return std::exp(boost::random::normal_distribution<double>(a_, b_)(stream));
     case DistributionKind::Beta:
       return beta_from_gammas(gamma_a_, gamma_b_, args[0] < 1.0 || args[1] < 1.0, stream);
-    case DistributionKind::Gamma: return args[1] * gamma_a_(stream);
-    case DistributionKind::Poisson: return poisson_count(args[0], a_, stream);
-    default: return 0.0;
+    case DistributionKind::Gamma:
+      return args[1] * gamma_a_(stream);
+    case DistributionKind::Poisson:
+      return poisson_count(args[0], a_, stream);
+    default:
+      return 0.0;
   }
 }
 

@@ -98,7 +98,8 @@ void fill_uniforms(std::uint64_t seed, RandomSlot slot, std::uint32_t substream,
 }
 
 void fill_uniforms32(std::uint64_t seed, RandomSlot slot, std::uint32_t substream, std::uint64_t first_sample,
-                     std::size_t lanes, std::uint32_t first_draw, std::uint32_t count, double* out, std::size_t stride) {
+                     std::size_t lanes, std::uint32_t first_draw, std::uint32_t count, double* out,
+                     std::size_t stride) {
   const std::uint32_t key0 = static_cast<std::uint32_t>(seed), key1 = static_cast<std::uint32_t>(seed >> 32);
   const std::uint32_t first_block = first_draw / 4;
   const std::uint32_t blocks = (count + 3) / 4;

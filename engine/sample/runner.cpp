@@ -6,9 +6,9 @@
 
 #include <sys/mman.h>
 
+#include <fmt/format.h>
 #include <cmath>
 #include <cstring>
-#include <fmt/format.h>
 #include <mutex>
 #include <optional>
 #include <span>
@@ -126,8 +126,9 @@ class Worker {
   bool check_probability(double p, std::uint64_t sample, SourcePos pos, Describe&& describe) {
     if (p >= 0.0 && p <= 1.0) [[likely]]
       return true;
-    record_lazily(sample, pos,
-                  [&] { return fmt::format("{} evaluated to {} in sample {}, outside [0, 1]", describe(), p, sample); });
+    record_lazily(sample, pos, [&] {
+      return fmt::format("{} evaluated to {} in sample {}, outside [0, 1]", describe(), p, sample);
+    });
     return false;
   }
 
@@ -154,8 +155,7 @@ class Worker {
     return table;
   }
 
-  void step_regime(const RegimeStep& r, const std::optional<MoveTable>& table, std::uint32_t m,
-                   const double* uniform) {
+  void step_regime(const RegimeStep& r, const std::optional<MoveTable>& table, std::uint32_t m, const double* uniform) {
     double* state = R(r.state);
     if (r.fixed_state) {
       std::fill_n(state, n_, static_cast<double>(*r.fixed_state));
@@ -200,7 +200,8 @@ class Worker {
         if (reg == kNoRegister) continue;
         const double p = R(reg)[lane];
         ok &= check_probability(p, sample, r.move_pos[from][to], [&] {
-          return fmt::format("transition probability {} → {} of `{}` in month {}", r.states[from], r.states[to], r.name, m);
+          return fmt::format("transition probability {} → {} of `{}` in month {}", r.states[from], r.states[to], r.name,
+                             m);
         });
         const double before = cumulative;
         cumulative += p;
@@ -233,10 +234,12 @@ class Worker {
         continue;
       }
       if (state[lane] == 0.0) {
-        if (check_probability(on[lane], sample, s.on_pos, [&] { return fmt::format("hazard of `{}` turning on", s.name); }))
+        if (check_probability(on[lane], sample, s.on_pos,
+                              [&] { return fmt::format("hazard of `{}` turning on", s.name); }))
           state[lane] = u < on[lane] ? 1.0 : 0.0;
       } else {
-        if (check_probability(off[lane], sample, s.off_pos, [&] { return fmt::format("hazard of `{}` turning off", s.name); }))
+        if (check_probability(off[lane], sample, s.off_pos,
+                              [&] { return fmt::format("hazard of `{}` turning off", s.name); }))
           state[lane] = u < off[lane] ? 0.0 : 1.0;
       }
     }
@@ -313,20 +316,48 @@ class Worker {
       const double* b = ins.b == kNoRegister ? nullptr : R(ins.b);
       const double* c = ins.c == kNoRegister ? nullptr : R(ins.c);
       switch (ins.op) {
-        case OpCode::Copy: for (std::size_t i = 0; i < n; ++i) d[i] = a[i]; break;
-        case OpCode::Negate: for (std::size_t i = 0; i < n; ++i) d[i] = -a[i]; break;
-        case OpCode::Not: for (std::size_t i = 0; i < n; ++i) d[i] = a[i] == 0.0 ? 1.0 : 0.0; break;
-        case OpCode::Add: for (std::size_t i = 0; i < n; ++i) d[i] = a[i] + b[i]; break;
-        case OpCode::Sub: for (std::size_t i = 0; i < n; ++i) d[i] = a[i] - b[i]; break;
-        case OpCode::Mul: for (std::size_t i = 0; i < n; ++i) d[i] = a[i] * b[i]; break;
-        case OpCode::Div: for (std::size_t i = 0; i < n; ++i) d[i] = a[i] / b[i]; break;
-        case OpCode::Pow: for (std::size_t i = 0; i < n; ++i) d[i] = std::pow(a[i], b[i]); break;
-        case OpCode::Less: for (std::size_t i = 0; i < n; ++i) d[i] = a[i] < b[i] ? 1.0 : 0.0; break;
-        case OpCode::LessEqual: for (std::size_t i = 0; i < n; ++i) d[i] = a[i] <= b[i] ? 1.0 : 0.0; break;
-        case OpCode::Greater: for (std::size_t i = 0; i < n; ++i) d[i] = a[i] > b[i] ? 1.0 : 0.0; break;
-        case OpCode::GreaterEqual: for (std::size_t i = 0; i < n; ++i) d[i] = a[i] >= b[i] ? 1.0 : 0.0; break;
-        case OpCode::Equal: for (std::size_t i = 0; i < n; ++i) d[i] = a[i] == b[i] ? 1.0 : 0.0; break;
-        case OpCode::NotEqual: for (std::size_t i = 0; i < n; ++i) d[i] = a[i] != b[i] ? 1.0 : 0.0; break;
+        case OpCode::Copy:
+          for (std::size_t i = 0; i < n; ++i) d[i] = a[i];
+          break;
+        case OpCode::Negate:
+          for (std::size_t i = 0; i < n; ++i) d[i] = -a[i];
+          break;
+        case OpCode::Not:
+          for (std::size_t i = 0; i < n; ++i) d[i] = a[i] == 0.0 ? 1.0 : 0.0;
+          break;
+        case OpCode::Add:
+          for (std::size_t i = 0; i < n; ++i) d[i] = a[i] + b[i];
+          break;
+        case OpCode::Sub:
+          for (std::size_t i = 0; i < n; ++i) d[i] = a[i] - b[i];
+          break;
+        case OpCode::Mul:
+          for (std::size_t i = 0; i < n; ++i) d[i] = a[i] * b[i];
+          break;
+        case OpCode::Div:
+          for (std::size_t i = 0; i < n; ++i) d[i] = a[i] / b[i];
+          break;
+        case OpCode::Pow:
+          for (std::size_t i = 0; i < n; ++i) d[i] = std::pow(a[i], b[i]);
+          break;
+        case OpCode::Less:
+          for (std::size_t i = 0; i < n; ++i) d[i] = a[i] < b[i] ? 1.0 : 0.0;
+          break;
+        case OpCode::LessEqual:
+          for (std::size_t i = 0; i < n; ++i) d[i] = a[i] <= b[i] ? 1.0 : 0.0;
+          break;
+        case OpCode::Greater:
+          for (std::size_t i = 0; i < n; ++i) d[i] = a[i] > b[i] ? 1.0 : 0.0;
+          break;
+        case OpCode::GreaterEqual:
+          for (std::size_t i = 0; i < n; ++i) d[i] = a[i] >= b[i] ? 1.0 : 0.0;
+          break;
+        case OpCode::Equal:
+          for (std::size_t i = 0; i < n; ++i) d[i] = a[i] == b[i] ? 1.0 : 0.0;
+          break;
+        case OpCode::NotEqual:
+          for (std::size_t i = 0; i < n; ++i) d[i] = a[i] != b[i] ? 1.0 : 0.0;
+          break;
         case OpCode::And:
           for (std::size_t i = 0; i < n; ++i) d[i] = (a[i] != 0.0 && b[i] != 0.0) ? 1.0 : 0.0;
           break;
@@ -344,13 +375,27 @@ class Worker {
             std::memcpy(d + i, &z, sizeof z);
           }
           break;
-        case OpCode::Min: for (std::size_t i = 0; i < n; ++i) d[i] = min_value(a[i], b[i]); break;
-        case OpCode::Max: for (std::size_t i = 0; i < n; ++i) d[i] = max_value(a[i], b[i]); break;
-        case OpCode::Abs: for (std::size_t i = 0; i < n; ++i) d[i] = std::fabs(a[i]); break;
-        case OpCode::Exp: for (std::size_t i = 0; i < n; ++i) d[i] = std::exp(a[i]); break;
-        case OpCode::Log: for (std::size_t i = 0; i < n; ++i) d[i] = std::log(a[i]); break;
-        case OpCode::Sqrt: for (std::size_t i = 0; i < n; ++i) d[i] = std::sqrt(a[i]); break;
-        case OpCode::Ratio: for (std::size_t i = 0; i < n; ++i) d[i] = b[i] == 0.0 ? 0.0 : a[i] / b[i]; break;
+        case OpCode::Min:
+          for (std::size_t i = 0; i < n; ++i) d[i] = min_value(a[i], b[i]);
+          break;
+        case OpCode::Max:
+          for (std::size_t i = 0; i < n; ++i) d[i] = max_value(a[i], b[i]);
+          break;
+        case OpCode::Abs:
+          for (std::size_t i = 0; i < n; ++i) d[i] = std::fabs(a[i]);
+          break;
+        case OpCode::Exp:
+          for (std::size_t i = 0; i < n; ++i) d[i] = std::exp(a[i]);
+          break;
+        case OpCode::Log:
+          for (std::size_t i = 0; i < n; ++i) d[i] = std::log(a[i]);
+          break;
+        case OpCode::Sqrt:
+          for (std::size_t i = 0; i < n; ++i) d[i] = std::sqrt(a[i]);
+          break;
+        case OpCode::Ratio:
+          for (std::size_t i = 0; i < n; ++i) d[i] = b[i] == 0.0 ? 0.0 : a[i] / b[i];
+          break;
         case OpCode::Clamp:
           for (std::size_t i = 0; i < n; ++i) d[i] = min_value(max_value(a[i], b[i]), c[i]);
           break;
@@ -372,7 +417,9 @@ class Worker {
 
 }  // namespace
 
-std::size_t bytes_per_sample(const Program& program) { return program.outputs.size() * sizeof(double); }
+std::size_t bytes_per_sample(const Program& program) {
+  return program.outputs.size() * sizeof(double);
+}
 
 Column allocate_column(std::size_t n) {
   Column column{std::unique_ptr<double[]>(new double[n]), n};  // default-initialised: no zeroing pass
@@ -393,7 +440,8 @@ void sample_program_into(const Program& program, const RunSettings& settings, st
   if (settings.block_size == 0 || settings.block_size > kMaxBlockSize)
     throw std::invalid_argument(fmt::format("block size must be 1 … {}", kMaxBlockSize));
   if (outputs.size() != program.outputs.size())
-    throw std::invalid_argument(fmt::format("{} output columns for {} outputs", outputs.size(), program.outputs.size()));
+    throw std::invalid_argument(
+        fmt::format("{} output columns for {} outputs", outputs.size(), program.outputs.size()));
   const std::uint64_t block = settings.block_size;
   const std::uint64_t blocks = (settings.samples + block - 1) / block;
   tbb::enumerable_thread_specific<Worker> workers(program, settings);
@@ -406,7 +454,8 @@ void sample_program_into(const Program& program, const RunSettings& settings, st
       if (settings.progress) settings.progress->fetch_add(n, std::memory_order_relaxed);
     }
   };
-  const int threads = settings.threads == 0 ? tbb::this_task_arena::max_concurrency() : static_cast<int>(settings.threads);
+  const int threads =
+      settings.threads == 0 ? tbb::this_task_arena::max_concurrency() : static_cast<int>(settings.threads);
   tbb::task_arena arena(threads);
   arena.execute([&] { tbb::parallel_for(tbb::blocked_range<std::uint64_t>(0, blocks, 4), body); });
 

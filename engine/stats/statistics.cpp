@@ -47,8 +47,7 @@ double sd_of(std::span<const double> values, double mean) {
   return std::sqrt(total / static_cast<double>(values.size() - 1));
 }
 
-std::pair<std::uint64_t, std::uint64_t> quantile_interval_ranks(std::uint64_t n, double p,
-                                                                double confidence) {
+std::pair<std::uint64_t, std::uint64_t> quantile_interval_ranks(std::uint64_t n, double p, double confidence) {
   if (n == 0) return {0, 0};
   const double tail = (1.0 - confidence) / 2.0;
   const boost::math::binomial_distribution<double> b(static_cast<double>(n), p);
@@ -77,8 +76,7 @@ std::pair<std::uint64_t, std::uint64_t> quantile_interval_ranks(std::uint64_t n,
     else
       lo = mid + 1;
   }
-  std::uint64_t u =
-      static_cast<std::uint64_t>(std::min<std::int64_t>(lo, static_cast<std::int64_t>(n)));
+  std::uint64_t u = static_cast<std::uint64_t>(std::min<std::int64_t>(lo, static_cast<std::int64_t>(n)));
   return {l, u};
 }
 
@@ -110,8 +108,7 @@ OutputSummary summarize(std::span<double> values, std::span<const double> probab
   }
   std::sort(ranks.begin(), ranks.end());
   ranks.erase(std::unique(ranks.begin(), ranks.end()), ranks.end());
-  select_ranks(values.data(), values.data() + values.size(), 0, ranks.data(),
-               ranks.data() + ranks.size());
+  select_ranks(values.data(), values.data() + values.size(), 0, ranks.data(), ranks.data() + ranks.size());
 
   s.min = values[0];
   s.max = values[s.n - 1];

@@ -60,8 +60,8 @@ class Sampler {
 
   Distribution distribution_;
   double a_ = 0, b_ = 0, c_ = 0, d_ = 0;  // kind-specific constants
-  std::vector<double> cumulative_;       // Discrete
-  GammaShape gamma_a_, gamma_b_;         // Gamma, Beta, Pert
+  std::vector<double> cumulative_;        // Discrete
+  GammaShape gamma_a_, gamma_b_;          // Gamma, Beta, Pert
 };
 
 // Poisson count by inversion of the uniform u (meant for λ < 30, where the

@@ -70,8 +70,7 @@ using OffsetToPosition = std::function<SourcePos(std::size_t offset)>;
 // Parses `text`, whose first character sits at `start` in the model file;
 // a line break in `text` moves to column 1 of the next line. Errors go to
 // `diagnostics`; returns nullopt then.
-std::optional<Expr> parse_expression(std::string_view text, SourcePos start,
-                                     Diagnostics& diagnostics);
+std::optional<Expr> parse_expression(std::string_view text, SourcePos start, Diagnostics& diagnostics);
 
 // The same with an exact map from offsets to positions, for text that YAML
 // has folded, unescaped or unindented (quoted, multi-line or block scalars).

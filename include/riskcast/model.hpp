@@ -31,11 +31,11 @@ struct Parameter {
 // A Markov chain over named states, moving once a month.
 struct Regime {
   std::vector<std::string> states;
-  std::vector<double> initial;                  // per state, sums to 1
+  std::vector<double> initial;  // per state, sums to 1
   // transitions[from][to]: monthly probability, a formula; nullopt = none.
   // The probability of staying is 1 minus the row's sum.
   std::vector<std::vector<std::optional<Expr>>> transitions;
-  std::optional<std::uint32_t> fixed_state;     // scenario: this state every month
+  std::optional<std::uint32_t> fixed_state;  // scenario: this state every month
 };
 
 // An on/off state: month-1 probability of being on, monthly hazards to turn
@@ -91,16 +91,16 @@ struct Scenario {
 };
 
 struct Model {
-  std::string file;          // path the model was read from
-  std::string name;          // `model:`, or the file's stem
+  std::string file;  // path the model was read from
+  std::string name;  // `model:`, or the file's stem
   std::string title;
   std::string description;
   std::uint32_t horizon = 12;
   std::vector<Parameter> parameters;
   std::vector<Event> events;
-  std::vector<MonthlyFormula> monthly;   // in dependency order after loading
+  std::vector<MonthlyFormula> monthly;  // in dependency order after loading
   std::vector<Output> outputs;
-  std::vector<Scenario> scenarios;       // `base` first, always present
+  std::vector<Scenario> scenarios;  // `base` first, always present
 
   const Scenario* find_scenario(std::string_view name) const;
   std::vector<std::string> scenario_names() const;

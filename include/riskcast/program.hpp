@@ -15,11 +15,31 @@
 namespace riskcast {
 
 enum class OpCode : std::uint8_t {
-  Copy, Negate, Not, Add, Sub, Mul, Div, Pow,
-  Less, LessEqual, Greater, GreaterEqual, Equal, NotEqual, And, Or,
+  Copy,
+  Negate,
+  Not,
+  Add,
+  Sub,
+  Mul,
+  Div,
+  Pow,
+  Less,
+  LessEqual,
+  Greater,
+  GreaterEqual,
+  Equal,
+  NotEqual,
+  And,
+  Or,
   Select,  // dst = a ? b : c
-  Min, Max, Abs, Exp, Log, Sqrt, Ratio,
-  Clamp,   // dst = min(max(a, b), c)
+  Min,
+  Max,
+  Abs,
+  Exp,
+  Log,
+  Sqrt,
+  Ratio,
+  Clamp,  // dst = min(max(a, b), c)
 };
 
 using Register = std::uint32_t;
@@ -45,7 +65,7 @@ struct RegimeStep {
   std::string name;
   std::vector<std::string> states;
   Register state;
-  std::vector<double> initial;              // per state
+  std::vector<double> initial;               // per state
   std::vector<std::vector<Register>> moves;  // [from][to]: probability register or kNoRegister
   std::vector<std::vector<SourcePos>> move_pos;
   std::optional<std::uint32_t> fixed_state;
@@ -95,17 +115,17 @@ struct OutputColumn {
 struct Program {
   std::uint32_t horizon = 12;
   std::uint32_t register_count = 0;
-  std::vector<std::string> register_names;  // for listings: a name or "" for temporaries
+  std::vector<std::string> register_names;             // for listings: a name or "" for temporaries
   std::vector<std::pair<Register, double>> constants;  // filled once per worker
   Register month = kNoRegister;
   std::vector<ParameterDraw> parameters;
-  Code start_code;     // once per block after parameters: initial values of prev()
-  Code hazard_code;    // months ≥ 2, before events move: sees month m − 1
+  Code start_code;   // once per block after parameters: initial values of prev()
+  Code hazard_code;  // months ≥ 2, before events move: sees month m − 1
   std::vector<RegimeStep> regimes;
   std::vector<SwitchStep> switches;
-  Code rate_code;      // after regimes and switches moved: sees month m
+  Code rate_code;  // after regimes and switches moved: sees month m
   std::vector<ArrivalsStep> arrivals;
-  Code monthly_code;   // monthly formulas and aggregate series, month m
+  Code monthly_code;  // monthly formulas and aggregate series, month m
   std::vector<Accumulator> accumulators;
   std::vector<PrevLink> prev_links;
   Code output_code;

@@ -106,7 +106,12 @@ class BufferedStream {
   // words[i · stride] is word i, for i < buffered (even).
   BufferedStream(const std::uint64_t* words, std::size_t stride, std::uint32_t buffered, std::uint64_t seed,
                  std::uint64_t sample, RandomSlot slot, std::uint32_t substream)
-      : words_(words), stride_(stride), buffered_(buffered), seed_(seed), sample_(sample), slot_(slot),
+      : words_(words),
+        stride_(stride),
+        buffered_(buffered),
+        seed_(seed),
+        sample_(sample),
+        slot_(slot),
         substream_(substream) {}
 
   result_type operator()() {

@@ -17,17 +17,17 @@ inline constexpr double kFamilyWiseAlpha = 0.01;
 
 struct RegressionRow {
   std::string scenario, output, unit;
-  std::string statistic;     // "mean", "P50", "distribution (KS)", …
+  std::string statistic;  // "mean", "P50", "distribution (KS)", …
   double baseline = 0, now = 0;
-  double difference = 0;     // now − baseline (KS: the distance D)
-  double tolerance = 0;      // the difference Bonferroni's bound would flag
-  double p_value = 1;        // two-sided; 0 for a determinism failure
+  double difference = 0;  // now − baseline (KS: the distance D)
+  double tolerance = 0;   // the difference Bonferroni's bound would flag
+  double p_value = 1;     // two-sided; 0 for a determinism failure
   bool moved = false;
 };
 
 struct RegressionReport {
-  bool exact = false;          // same model, engine and settings: bits must match
-  std::vector<std::string> notes;  // why the comparison is statistical, what changed
+  bool exact = false;               // same model, engine and settings: bits must match
+  std::vector<std::string> notes;   // why the comparison is statistical, what changed
   std::vector<RegressionRow> rows;  // worst first
   std::size_t moved = 0;
   double alpha = kFamilyWiseAlpha;

@@ -15,8 +15,7 @@ namespace riskcast {
 
 // Sees each output's column of samples (in sample order) before it is
 // summarised; called concurrently for different outputs.
-using ColumnVisitor =
-    std::function<void(std::size_t scenario, std::size_t output, std::span<const double> column)>;
+using ColumnVisitor = std::function<void(std::size_t scenario, std::size_t output, std::span<const double> column)>;
 
 struct RunRequest {
   RunSettings settings;

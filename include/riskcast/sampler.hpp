@@ -17,9 +17,9 @@ namespace riskcast {
 struct RunSettings {
   std::uint64_t samples = 1'000'000;
   std::uint64_t seed = 1;
-  unsigned threads = 0;            // 0: all hardware threads
-  std::size_t block_size = 256;    // samples evaluated together per instruction
-  std::uint64_t first_sample = 0;  // global index of the first sample (for split runs)
+  unsigned threads = 0;                            // 0: all hardware threads
+  std::size_t block_size = 256;                    // samples evaluated together per instruction
+  std::uint64_t first_sample = 0;                  // global index of the first sample (for split runs)
   std::atomic<std::uint64_t>* progress = nullptr;  // samples done, if set
 };
 

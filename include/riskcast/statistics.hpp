@@ -10,8 +10,7 @@
 namespace riskcast {
 
 // The percentiles every report carries: P1 P5 P10 P25 P50 P75 P90 P95 P99.
-inline constexpr std::array<double, 9> kStandardPercentiles = {0.01, 0.05, 0.10, 0.25, 0.50,
-                                                               0.75, 0.90, 0.95, 0.99};
+inline constexpr std::array<double, 9> kStandardPercentiles = {0.01, 0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95, 0.99};
 
 // Confidence level of every interval reported.
 inline constexpr double kConfidence = 0.95;
@@ -51,8 +50,7 @@ std::pair<std::uint64_t, std::uint64_t> quantile_interval_ranks(std::uint64_t n,
 // Summarises `values`, reordering them in place: percentiles come from a
 // multi-way selection (nth_element recursion over the needed ranks), cost
 // O(n log k) for k ranks, not a full sort.
-OutputSummary summarize(std::span<double> values,
-                        std::span<const double> probabilities = kStandardPercentiles);
+OutputSummary summarize(std::span<double> values, std::span<const double> probabilities = kStandardPercentiles);
 
 // Kolmogorov–Smirnov distance D_n = sup_x |F_n(x) − F(x)| between the
 // empirical CDF F_n of `values` and a continuous CDF F. Sorts `values`;

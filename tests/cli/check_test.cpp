@@ -119,16 +119,11 @@ outputs:
   std::vector<std::string> lines = lines_of(r.err);
   ASSERT_GE(lines.size(), 3u) << r.err;
   for (const std::string& line : lines) EXPECT_TRUE(is_positioned_error(line, path)) << line;
-  EXPECT_NE(
-      r.err.find(path +
-                 ":2:1: error: unknown key `paramters` in model (did you mean `parameters`?)"),
-      std::string::npos)
-      << r.err;
-  EXPECT_NE(r.err.find(path + ":5:14: error: beta(alpha, beta) needs both shapes > 0"),
+  EXPECT_NE(r.err.find(path + ":2:1: error: unknown key `paramters` in model (did you mean `parameters`?)"),
             std::string::npos)
       << r.err;
-  EXPECT_NE(r.err.find(path + ":10:9: error: hazard of turning on must be a probability in [0, 1]"),
-            std::string::npos)
+  EXPECT_NE(r.err.find(path + ":5:14: error: beta(alpha, beta) needs both shapes > 0"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(path + ":10:9: error: hazard of turning on must be a probability in [0, 1]"), std::string::npos)
       << r.err;
   // Sorted by position.
   EXPECT_LT(r.err.find(":2:1:"), r.err.find(":5:14:"));
@@ -148,23 +143,17 @@ outputs:
 )");
   CommandResult r = run_riskcast({"check", path});
   EXPECT_EQ(r.exit_status, 2);
-  EXPECT_NE(r.err.find(path + ":4:10: error: unknown name `ban_scop` (did you mean `ban_scope`?)"),
-            std::string::npos)
+  EXPECT_NE(r.err.find(path + ":4:10: error: unknown name `ban_scop` (did you mean `ban_scope`?)"), std::string::npos)
       << r.err;
-  EXPECT_NE(r.err.find(path + ":8:6: error: monthly series `x` needs an aggregate"),
-            std::string::npos)
-      << r.err;
+  EXPECT_NE(r.err.find(path + ":8:6: error: monthly series `x` needs an aggregate"), std::string::npos) << r.err;
 }
 
 TEST(CheckCommand, CycleIsReportedWithItsPath) {
   TempDir dir;
-  const std::string path =
-      dir.write("cycle.yaml", "monthly:\n  a: b\n  b: a\noutputs:\n  o: sum(a)\n");
+  const std::string path = dir.write("cycle.yaml", "monthly:\n  a: b\n  b: a\noutputs:\n  o: sum(a)\n");
   CommandResult r = run_riskcast({"check", path});
   EXPECT_EQ(r.exit_status, 2);
-  EXPECT_NE(r.err.find(path + ":2:3: error: monthly formulas form a cycle: a → b → a"),
-            std::string::npos)
-      << r.err;
+  EXPECT_NE(r.err.find(path + ":2:3: error: monthly formulas form a cycle: a → b → a"), std::string::npos) << r.err;
 }
 
 TEST(CheckCommand, MissingFileExitsTwo) {
@@ -209,15 +198,14 @@ TEST(CheckCommand, DumpProgramPrintsInstructionsWithPositions) {
 }
 
 TEST(CheckCommand, DumpProgramOfAnUnknownScenarioExitsTwo) {
-  CommandResult r =
-      run_riskcast({"check", "--dump-program", "--scenario", "nope", source_path(kReference)});
+  CommandResult r = run_riskcast({"check", "--dump-program", "--scenario", "nope", source_path(kReference)});
   EXPECT_EQ(r.exit_status, 2);
   EXPECT_NE(r.err.find("unknown scenario"), std::string::npos) << r.err;
 }
 
 TEST(CheckCommand, HelpExitsZero) {
-  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
-           {"--help"}, {"-h"}, {"check", "--help"}, {"run", "--help"}}) {
+  for (const std::vector<std::string>& args :
+       std::vector<std::vector<std::string>>{{"--help"}, {"-h"}, {"check", "--help"}, {"run", "--help"}}) {
     CommandResult r = run_riskcast(args);
     EXPECT_EQ(r.exit_status, 0) << args.front() << ": " << r.err;
     EXPECT_NE(r.out.find("usage: riskcast"), std::string::npos) << r.out;

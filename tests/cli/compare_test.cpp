@@ -73,8 +73,7 @@ TEST(CompareCommand, TableFormatsSharesAndNamesTheOutput) {
   ASSERT_EQ(r.exit_status, 0) << r.err;
   const auto lines = lines_of(r.out);
   ASSERT_EQ(lines.size(), 6u) << r.out;
-  EXPECT_NE(lines[0].find("share (share) by scenario · 1000 samples, seed 1"), std::string::npos)
-      << r.out;
+  EXPECT_NE(lines[0].find("share (share) by scenario · 1000 samples, seed 1"), std::string::npos) << r.out;
   EXPECT_EQ(lines[1], "scenario   mean     P5    P50    P95");
   EXPECT_EQ(lines[2], "base      50.0%  50.0%  50.0%  50.0%");
   EXPECT_EQ(lines[3], "ban        0.0%   0.0%   0.0%   0.0%");
@@ -84,18 +83,15 @@ TEST(CompareCommand, TableFormatsSharesAndNamesTheOutput) {
 TEST(CompareCommand, SameNumbersAsRunAndAnyThreadCount) {
   TempDir dir;
   const std::string model = dir.write("tiny.yaml", kModel);
-  CommandResult one =
-      run_riskcast({"compare", model, "--samples", "5000", "--threads", "1", "--format", "json"});
-  CommandResult two =
-      run_riskcast({"compare", model, "--samples", "5000", "--threads", "2", "--format", "json"});
+  CommandResult one = run_riskcast({"compare", model, "--samples", "5000", "--threads", "1", "--format", "json"});
+  CommandResult two = run_riskcast({"compare", model, "--samples", "5000", "--threads", "2", "--format", "json"});
   CommandResult run = run_riskcast({"run", model, "--samples", "5000", "--format", "csv"});
   CommandResult cmp = run_riskcast({"compare", model, "--samples", "5000", "--format", "csv"});
   ASSERT_EQ(one.exit_status, 0) << one.err;
   ASSERT_EQ(run.exit_status, 0) << run.err;
   EXPECT_EQ(one.out, two.out);
   EXPECT_NE(one.out.find("\"schema\": \"riskcast.result/1\""), std::string::npos);
-  EXPECT_EQ(one.out.find("\"share\""), std::string::npos)
-      << "json carries only the compared output";
+  EXPECT_EQ(one.out.find("\"share\""), std::string::npos) << "json carries only the compared output";
   // compare's mean and P50 for base equal run's (same seed, same samples).
   const auto run_lines = lines_of(run.out), cmp_lines = lines_of(cmp.out);
   ASSERT_GE(run_lines.size(), 2u);

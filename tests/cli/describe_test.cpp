@@ -64,8 +64,7 @@ TEST(DescribeCommand, CsvCarriesExactQuantiles) {
   const std::string model = dir.write("tiny.yaml", kModel);
   CommandResult r = run_riskcast({"describe", model, "--format", "csv"});
   ASSERT_EQ(r.exit_status, 0) << r.err;
-  EXPECT_EQ(r.out.substr(0, r.out.find('\n')),
-            "section,name,definition,median,p5,p95,unit,source,note");
+  EXPECT_EQ(r.out.substr(0, r.out.find('\n')), "section,name,definition,median,p5,p95,unit,source,note");
   std::istringstream lines(r.out);
   std::string line;
   bool found = false;
@@ -89,13 +88,11 @@ TEST(DescribeCommand, CsvCarriesExactQuantiles) {
 TEST(DescribeCommand, ScenarioOverridesAreShownAndMarked) {
   TempDir dir;
   const std::string model = dir.write("tiny.yaml", kModel);
-  CommandResult r =
-      run_riskcast({"describe", model, "--scenario", "closed", "--format", "markdown"});
+  CommandResult r = run_riskcast({"describe", model, "--scenario", "closed", "--format", "markdown"});
   ASSERT_EQ(r.exit_status, 0) << r.err;
   EXPECT_NE(r.out.find("| `demand` * | `uniform(50, 60)` | 55 |"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("fixed: ban every month"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find(
-                "| parameter | distribution | median | 90 % interval (P5 – P95) | unit | source |"),
+  EXPECT_NE(r.out.find("| parameter | distribution | median | 90 % interval (P5 – P95) | unit | source |"),
             std::string::npos);
 }
 
@@ -120,8 +117,7 @@ std::vector<std::string> csv_fields(const std::string& line) {
 }
 
 TEST(DescribeCommand, FlagshipHasASourceOnEveryParameterAndEvent) {
-  CommandResult r =
-      run_riskcast({"describe", source_path("configs/china-2026.yaml"), "--format", "csv"});
+  CommandResult r = run_riskcast({"describe", source_path("configs/china-2026.yaml"), "--format", "csv"});
   ASSERT_EQ(r.exit_status, 0) << r.err;
   std::istringstream lines(r.out);
   std::string line;
@@ -158,8 +154,7 @@ TEST(DescribeCommand, BadArgumentsExitTwo) {
   CommandResult bad_scenario = run_riskcast({"describe", model, "--scenario", "closd"});
   EXPECT_EQ(bad_scenario.exit_status, 2);
   EXPECT_NE(bad_scenario.err.find("closed"), std::string::npos) << bad_scenario.err;
-  CommandResult bad_file =
-      run_riskcast({"describe", dir.write("bad.yaml", "model: x\noutputs: {a: nope}\n")});
+  CommandResult bad_file = run_riskcast({"describe", dir.write("bad.yaml", "model: x\noutputs: {a: nope}\n")});
   EXPECT_EQ(bad_file.exit_status, 2);
   EXPECT_NE(bad_file.err.find("bad.yaml:2:"), std::string::npos) << bad_file.err;
 }

@@ -47,14 +47,12 @@ class Calibration : public ::testing::Test {
     // Only the outputs checked here: formulas never read outputs, so dropping
     // the rest changes no draw and saves time.
     std::erase_if(model.outputs, [](const Output& o) {
-      return o.name != "nvidia_share_value" && o.name != "domestic_units" &&
-             o.name != "p_domestic_over_1m";
+      return o.name != "nvidia_share_value" && o.name != "domestic_units" && o.name != "p_domestic_over_1m";
     });
     RunRequest request;
     request.settings.samples = sanitized() ? 40'000 : 200'000;
     request.settings.seed = kSeed;
-    request.scenarios = {"base", "status_quo_2025", "h200_open", "us_full_ban",
-                         "domestic_hbm_ramp"};
+    request.scenarios = {"base", "status_quo_2025", "h200_open", "us_full_ban", "domestic_hbm_ramp"};
     result_ = new RunResult(run_model(model, request));
   }
   static void TearDownTestSuite() {
@@ -79,10 +77,8 @@ class Calibration : public ::testing::Test {
   static void expect_median_in(const std::string& scenario, double lo, double hi) {
     const PercentileEstimate& m = median(scenario);
     EXPECT_LT(std::max(m.value - m.ci_low, m.ci_high - m.value), kMaxHalfWidth) << scenario;
-    EXPECT_GE(m.ci_low, lo) << scenario << ": median " << m.value << " [" << m.ci_low << ", "
-                            << m.ci_high << "]";
-    EXPECT_LE(m.ci_high, hi) << scenario << ": median " << m.value << " [" << m.ci_low << ", "
-                             << m.ci_high << "]";
+    EXPECT_GE(m.ci_low, lo) << scenario << ": median " << m.value << " [" << m.ci_low << ", " << m.ci_high << "]";
+    EXPECT_LE(m.ci_high, hi) << scenario << ": median " << m.value << " [" << m.ci_low << ", " << m.ci_high << "]";
   }
 
   static RunResult* result_;

@@ -213,8 +213,7 @@ TEST(ParserPositions, PlainAndQuotedScalarsInAModel) {
   EXPECT_EQ(first_error_in_model("outputs:\n  o: \"1 + $\"\n"), (SourcePos{2, 11}));
   EXPECT_EQ(first_error_in_model("outputs:\n  o: '1 + $'\n"), (SourcePos{2, 11}));
   EXPECT_EQ(first_error_in_model("outputs: {o: \"1 + $\"}\n"), (SourcePos{1, 19}));
-  EXPECT_EQ(first_error_in_model("outputs:\n  o:\n    formula: \"1 ? 2 : $\"\n"),
-            (SourcePos{3, 23}));
+  EXPECT_EQ(first_error_in_model("outputs:\n  o:\n    formula: \"1 ? 2 : $\"\n"), (SourcePos{3, 23}));
 }
 
 TEST(ParserPositions, EscapesAndDoubledQuotesInQuotedScalars) {
@@ -269,8 +268,7 @@ TEST(ParserErrors, MessagesNameTheProblem) {
            {"x é", "unexpected byte 0xc3"},
        }) {
     Diagnostic d = error_of(c.text);
-    EXPECT_NE(d.message.find(c.fragment), std::string::npos)
-        << "`" << c.text << "` gave: " << d.message;
+    EXPECT_NE(d.message.find(c.fragment), std::string::npos) << "`" << c.text << "` gave: " << d.message;
   }
   EXPECT_EQ(error_of("a = b").hint, "use `==` to compare");
 }
@@ -327,8 +325,7 @@ TEST(ParserDepth, EveryKindOfNestingIsLimited) {
            repeat("c ? ", n) + "x" + repeat(" : x", n),
        }) {
     Diagnostic d = error_of(text);
-    EXPECT_NE(d.message.find("nested too deeply"), std::string::npos)
-        << text.substr(0, 20) << ": " << d.message;
+    EXPECT_NE(d.message.find("nested too deeply"), std::string::npos) << text.substr(0, 20) << ": " << d.message;
   }
 }
 

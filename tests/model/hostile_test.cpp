@@ -35,8 +35,7 @@ Diagnostic first_error(const std::string& text) {
 Diagnostic expect_positioned_error(const std::string& text, std::string_view fragment) {
   const auto start = std::chrono::steady_clock::now();
   Diagnostic d = first_error(text);
-  const auto seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   EXPECT_LT(seconds, 20.0) << "checking took too long";
   EXPECT_GE(d.pos.line, 1u) << d.message;
   EXPECT_GE(d.pos.column, 1u) << d.message;
@@ -155,14 +154,12 @@ TEST(HostileModel, HundredThousandDeepFlowNesting) {
   const std::string text = "outputs: " + repeat("[", 100000) + repeat("]", 100000) + "\n";
   Diagnostic d = expect_positioned_error(text, "nested too deeply");
   EXPECT_EQ(d.pos.line, 1u);
-  expect_positioned_error("a: " + repeat("{a: ", 100000) + "1" + repeat("}", 100000),
-                          "nested too deeply");
+  expect_positioned_error("a: " + repeat("{a: ", 100000) + "1" + repeat("}", 100000), "nested too deeply");
 }
 
 TEST(HostileModel, DeepNestingHiddenBehindAQuote) {
   // A quote inside a plain scalar opens no string; the brackets after it count.
-  const std::string text =
-      "title: it's\noutputs: " + repeat("[", 100000) + repeat("]", 100000) + "\n# '\n";
+  const std::string text = "title: it's\noutputs: " + repeat("[", 100000) + repeat("]", 100000) + "\n# '\n";
   expect_positioned_error(text, "nested too deeply");
 }
 
@@ -181,11 +178,9 @@ TEST(HostileModel, MegabyteIdentifier) {
   // YAML limits implicit keys to 1024 characters.
   expect_positioned_error("parameters:\n  " + name + ": 1\noutputs:\n  o: 1\n", "malformed YAML");
   // As an explicit key it is a valid name; defined twice, a duplicate.
-  expect_positioned_error(
-      "parameters:\n  ? " + name + "\n  : 1\n  ? " + name + "\n  : 2\noutputs:\n  o: 1\n",
-      "duplicate name");
-  expect_positioned_error("outputs:\n  o: " + std::string(1 << 20, '9') + "e99999\n",
-                          "out of range");
+  expect_positioned_error("parameters:\n  ? " + name + "\n  : 1\n  ? " + name + "\n  : 2\noutputs:\n  o: 1\n",
+                          "duplicate name");
+  expect_positioned_error("outputs:\n  o: " + std::string(1 << 20, '9') + "e99999\n", "out of range");
 }
 
 TEST(HostileModel, MegabyteStringValue) {
@@ -201,8 +196,7 @@ TEST(HostileModel, SelfReferentialAliases) {
 
 TEST(HostileModel, ManyErrorsStayFast) {
   std::string text = "monthly:\n";
-  for (int i = 0; i < 50000; ++i)
-    text += "  x" + std::to_string(i) + ": y" + std::to_string(i) + "\n";
+  for (int i = 0; i < 50000; ++i) text += "  x" + std::to_string(i) + ": y" + std::to_string(i) + "\n";
   text += "outputs:\n  o: 1\n";
   expect_positioned_error(text, "unknown name");
 }
@@ -254,8 +248,7 @@ TEST(HostileModelCli, CheckReportsPositionsAndExitsTwo) {
            {"empty.yaml", ""},
            {"comments.yaml", "# nothing\n# at all\n"},
            {"garbage.bin", garbage},
-           {"parens.yaml",
-            "outputs:\n  o: " + repeat("(", 100000) + "1" + repeat(")", 100000) + "\n"},
+           {"parens.yaml", "outputs:\n  o: " + repeat("(", 100000) + "1" + repeat(")", 100000) + "\n"},
            {"flow.yaml", "outputs: " + repeat("[", 100000) + repeat("]", 100000) + "\n"},
            {"ident.yaml", "outputs:\n  o: " + std::string(1 << 20, 'z') + "\n"},
            {"latin1.yaml", "title: caf\xe9\noutputs:\n  o: 1\n"},

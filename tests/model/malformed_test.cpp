@@ -629,14 +629,12 @@ TEST_P(MalformedModel, FailsWithAnErrorAtTheExpectedPlace) {
     ASSERT_FALSE(d.empty());
     bool found = false;
     for (const Diagnostic& item : d.items())
-      found |= item.pos == SourcePos{c.line, c.column} &&
-               full_text(item).find(c.fragment) != std::string::npos;
-    EXPECT_TRUE(found) << "expected an error at " << c.line << ":" << c.column << " containing\n  "
-                       << c.fragment << "\ngot:\n"
+      found |= item.pos == SourcePos{c.line, c.column} && full_text(item).find(c.fragment) != std::string::npos;
+    EXPECT_TRUE(found) << "expected an error at " << c.line << ":" << c.column << " containing\n  " << c.fragment
+                       << "\ngot:\n"
                        << d.format();
     // The formatted text carries the file name and position of every error.
-    EXPECT_NE(d.format().find("bad.yaml:" + std::to_string(c.line) + ":" +
-                              std::to_string(c.column) + ": error: "),
+    EXPECT_NE(d.format().find("bad.yaml:" + std::to_string(c.line) + ":" + std::to_string(c.column) + ": error: "),
               std::string::npos);
   }
 }
@@ -726,9 +724,9 @@ scenarios:
 TEST(MalformedModelDiagnostics, HugeRegimesAreRefused) {
   std::string states;
   for (int i = 0; i < 100000; ++i) states += (i ? ", s" : "s") + std::to_string(i);
-  expect_error("events:\n  r:\n    kind: regime\n    states: [" + states +
-                   "]\n    initial: {s0: 1}\noutputs:\n  o: 1\n",
-               "at most 256 are allowed");
+  expect_error(
+      "events:\n  r:\n    kind: regime\n    states: [" + states + "]\n    initial: {s0: 1}\noutputs:\n  o: 1\n",
+      "at most 256 are allowed");
 }
 
 }  // namespace

@@ -12,9 +12,7 @@ namespace riskcast::testing {
 
 // A model's text for a failure message, shortened if huge.
 inline std::string shown(const std::string& text) {
-  return text.size() <= 2000
-             ? text
-             : text.substr(0, 2000) + "\n… (" + std::to_string(text.size()) + " bytes)";
+  return text.size() <= 2000 ? text : text.substr(0, 2000) + "\n… (" + std::to_string(text.size()) + " bytes)";
 }
 
 // Loads a model that must be valid.
@@ -22,9 +20,7 @@ inline Model load_ok(const std::string& text) {
   try {
     return load_model_text(text, "m.yaml");
   } catch (const ModelError& e) {
-    ADD_FAILURE() << "model did not load:\n"
-                  << shown(e.diagnostics().format()) << "model:\n"
-                  << shown(text);
+    ADD_FAILURE() << "model did not load:\n" << shown(e.diagnostics().format()) << "model:\n" << shown(text);
   }
   return {};
 }
@@ -44,9 +40,7 @@ inline Diagnostics load_errors(const std::string& text) {
 inline std::optional<Diagnostic> find_diagnostic(const Diagnostics& d, std::string_view fragment) {
   std::optional<Diagnostic> found;
   for (const Diagnostic& item : d.items()) {
-    if (item.message.find(fragment) == std::string::npos &&
-        item.hint.find(fragment) == std::string::npos)
-      continue;
+    if (item.message.find(fragment) == std::string::npos && item.hint.find(fragment) == std::string::npos) continue;
     if (!found || item.pos < found->pos) found = item;
   }
   return found;

@@ -140,8 +140,7 @@ TEST(ResolveNames, UnknownNameWithHint) {
   Diagnostic d = expect_error(with_monthly("  x: p + qq * 2\n"), "unknown name `qq`");
   EXPECT_EQ(d.pos, (SourcePos{23, 10}));
   EXPECT_EQ(d.hint, "did you mean `q`?");
-  EXPECT_EQ(expect_error(with_monthly("  x: montth\n"), "unknown name").hint,
-            "did you mean `month`?");
+  EXPECT_EQ(expect_error(with_monthly("  x: montth\n"), "unknown name").hint, "did you mean `month`?");
 }
 
 TEST(ResolveNames, BareStateNameHintsAtTheComparison) {
@@ -152,15 +151,13 @@ TEST(ResolveNames, BareStateNameHintsAtTheComparison) {
 TEST(ResolveNames, RegimeNeedsAComparison) {
   expect_error(with_monthly("  x: r + 1\n"), "regime `r` has no numeric value");
   expect_error(with_monthly("  x: r == 1\n"), "compare regime `r` with one of its states");
-  Diagnostic d =
-      expect_error(with_monthly("  x: r == hihg\n"), "`hihg` is not a state of regime `r`");
+  Diagnostic d = expect_error(with_monthly("  x: r == hihg\n"), "`hihg` is not a state of regime `r`");
   EXPECT_EQ(d.hint, "did you mean `high`?");
 }
 
 TEST(ResolveNames, FormulasCannotReadOutputs) {
   expect_error(with_monthly("  x: o2\n", "outputs:\n  o: sum(x)\n  o2: 1\n"), "`o2` is an output");
-  expect_error(with_monthly("  x: 1\n", "outputs:\n  o: sum(x)\n  o2: o + 1\n"),
-               "`o` is an output");
+  expect_error(with_monthly("  x: 1\n", "outputs:\n  o: sum(x)\n  o2: o + 1\n"), "`o` is an output");
 }
 
 // --- where names may be used -------------------------------------------------------
@@ -227,8 +224,7 @@ TEST(ResolveOrder, FileOrderIsKeptWhereItIsFree) {
 }
 
 TEST(ResolveOrder, CycleThroughPrevIsLegal) {
-  Model m = load_ok(
-      with_monthly("  stock: prev(stock, q) + inflow - prev(x, 0)\n  inflow: p\n  x: stock / 2\n"));
+  Model m = load_ok(with_monthly("  stock: prev(stock, q) + inflow - prev(x, 0)\n  inflow: p\n  x: stock / 2\n"));
   EXPECT_EQ(monthly_order(m), (std::vector<std::string>{"inflow", "stock", "x"}));
   load_ok(with_monthly("  a: prev(b, 0) + 1\n  b: a * 2\n  x: b\n"));
 }
@@ -241,8 +237,7 @@ TEST(ResolveOrder, CycleIsAnErrorNamingItsPath) {
 }
 
 TEST(ResolveOrder, SelfReferenceAndLongerCycles) {
-  EXPECT_NE(expect_error(with_monthly("  x: x + 1\n"), "cycle").message.find("x → x"),
-            std::string::npos);
+  EXPECT_NE(expect_error(with_monthly("  x: x + 1\n"), "cycle").message.find("x → x"), std::string::npos);
   Diagnostic d = expect_error(with_monthly("  x: 1\n  a: c\n  b: a\n  c: min(b, 1)\n"), "cycle");
   EXPECT_NE(d.message.find("a → c → b → a"), std::string::npos) << d.message;
 }
@@ -250,8 +245,7 @@ TEST(ResolveOrder, SelfReferenceAndLongerCycles) {
 TEST(ResolveOrder, LongChainsAndCyclesDoNotExhaustTheStack) {
   const int n = 100000;
   std::string chain = "monthly:\n";
-  for (int i = n; i > 0; --i)
-    chain += "  x" + std::to_string(i) + ": x" + std::to_string(i - 1) + " + 1\n";
+  for (int i = n; i > 0; --i) chain += "  x" + std::to_string(i) + ": x" + std::to_string(i - 1) + " + 1\n";
   chain += "  x0: 1\noutputs:\n  o: last(x" + std::to_string(n) + ")\n";
   Model m = load_ok(chain);
   ASSERT_EQ(m.monthly.size(), static_cast<std::size_t>(n + 1));
@@ -259,8 +253,7 @@ TEST(ResolveOrder, LongChainsAndCyclesDoNotExhaustTheStack) {
   EXPECT_EQ(m.monthly.back().name, "x" + std::to_string(n));
 
   std::string cycle = "monthly:\n";
-  for (int i = 0; i < n; ++i)
-    cycle += "  x" + std::to_string(i) + ": x" + std::to_string((i + 1) % n) + "\n";
+  for (int i = 0; i < n; ++i) cycle += "  x" + std::to_string(i) + ": x" + std::to_string((i + 1) % n) + "\n";
   cycle += "outputs:\n  o: sum(x0)\n";
   Diagnostic d = expect_error(cycle, "cycle");
   EXPECT_LT(d.message.size(), 400u) << "a long cycle is shown shortened";
@@ -287,22 +280,17 @@ TEST(ResolveOutputs, ParametersAndAggregatesAreAllowed) {
 }
 
 TEST(ResolveOutputs, MonthlySeriesNeedAnAggregate) {
-  Diagnostic d = expect_error(with_monthly("  x: 1\n", "outputs:\n  o: x + 1\n"),
-                              "monthly series `x` needs an aggregate");
+  Diagnostic d =
+      expect_error(with_monthly("  x: 1\n", "outputs:\n  o: x + 1\n"), "monthly series `x` needs an aggregate");
   EXPECT_EQ(d.pos, (SourcePos{25, 6}));
-  expect_error(with_monthly("  x: 1\n", "outputs:\n  o: s\n"),
-               "an output sees events only through");
-  expect_error(with_monthly("  x: 1\n", "outputs:\n  o: r == low\n"),
-               "an output sees events only through");
-  expect_error(with_monthly("  x: 1\n", "outputs:\n  o: month\n"),
-               "`month` is not defined in an output");
-  expect_error(with_monthly("  x: 1\n", "outputs:\n  o: prev(x, 0)\n"),
-               "only allowed in monthly formulas");
+  expect_error(with_monthly("  x: 1\n", "outputs:\n  o: s\n"), "an output sees events only through");
+  expect_error(with_monthly("  x: 1\n", "outputs:\n  o: r == low\n"), "an output sees events only through");
+  expect_error(with_monthly("  x: 1\n", "outputs:\n  o: month\n"), "`month` is not defined in an output");
+  expect_error(with_monthly("  x: 1\n", "outputs:\n  o: prev(x, 0)\n"), "only allowed in monthly formulas");
 }
 
 TEST(ResolveOutputs, AggregatesOnlyInOutputs) {
-  Diagnostic d =
-      expect_error(with_monthly("  y: 1\n  x: sum(y)\n"), "sum() aggregates a monthly series");
+  Diagnostic d = expect_error(with_monthly("  y: 1\n  x: sum(y)\n"), "sum() aggregates a monthly series");
   EXPECT_NE(d.message.find("only allowed in outputs"), std::string::npos);
   expect_error(with_monthly("  y: 1\n  x: mean(y)\n"), "only allowed in outputs");
   expect_error(with_monthly("  y: 1\n  x: last(y)\n"), "only allowed in outputs");
@@ -330,12 +318,9 @@ TEST(ResolveOutputs, MonthRanges) {
   expect_error(with_monthly("  x: 1\n", "outputs:\n  o: sum(x, 1, 13)\n"), "from 1 to 12");
   expect_error(with_monthly("  x: 1\n", "outputs:\n  o: mean(x, 1.5, 3)\n"), "whole months");
   expect_error(with_monthly("  x: 1\n", "outputs:\n  o: sum(x, p, 3)\n"), "whole months");
-  expect_error(with_monthly("  x: 1\n", "outputs:\n  o: sum(x, 4, 3)\n"),
-               "month range 4..3 is empty");
-  expect_error(with_monthly("  x: 1\n", "outputs:\n  o: last(x, 1, 3)\n"),
-               "last() takes 1 argument");
-  expect_error(with_monthly("  x: 1\n", "outputs:\n  o: sum(x, 1)\n"),
-               "sum() takes 1 argument, or 3");
+  expect_error(with_monthly("  x: 1\n", "outputs:\n  o: sum(x, 4, 3)\n"), "month range 4..3 is empty");
+  expect_error(with_monthly("  x: 1\n", "outputs:\n  o: last(x, 1, 3)\n"), "last() takes 1 argument");
+  expect_error(with_monthly("  x: 1\n", "outputs:\n  o: sum(x, 1)\n"), "sum() takes 1 argument, or 3");
 }
 
 // --- arity and unknown functions -----------------------------------------------------------
@@ -367,11 +352,9 @@ TEST(ResolveCalls, UnknownFunctionWithDidYouMean) {
   Diagnostic d = expect_error(with_monthly("  x: sqr(p)\n"), "unknown function `sqr`");
   EXPECT_EQ(d.hint, "did you mean `sqrt`?");
   EXPECT_EQ(d.pos, (SourcePos{23, 6}));
-  EXPECT_EQ(expect_error(with_monthly("  x: clamb(p, 0, 1)\n"), "unknown function").hint,
-            "did you mean `clamp`?");
-  EXPECT_EQ(
-      expect_error(with_monthly("  x: 1\n", "outputs:\n  o: summ(x)\n"), "unknown function").hint,
-      "did you mean `sum`?");
+  EXPECT_EQ(expect_error(with_monthly("  x: clamb(p, 0, 1)\n"), "unknown function").hint, "did you mean `clamp`?");
+  EXPECT_EQ(expect_error(with_monthly("  x: 1\n", "outputs:\n  o: summ(x)\n"), "unknown function").hint,
+            "did you mean `sum`?");
   EXPECT_EQ(expect_error(with_monthly("  x: frobnicate(1)\n"), "unknown function").hint, "");
 }
 
@@ -405,8 +388,7 @@ TEST(ResolveErrors, ManyUnknownNamesStayFast) {
   // Hints scan every name; they stop after the first errors so that a
   // hostile file with tens of thousands of mistakes is still checked quickly.
   std::string text = "monthly:\n";
-  for (int i = 0; i < 30000; ++i)
-    text += "  a" + std::to_string(i) + ": b" + std::to_string(i) + "\n";
+  for (int i = 0; i < 30000; ++i) text += "  a" + std::to_string(i) + ": b" + std::to_string(i) + "\n";
   text += "outputs:\n  o: 1\n";
   Diagnostics d = load_errors(text);
   EXPECT_EQ(d.size(), 30000u);

@@ -2,8 +2,8 @@
 // and its exact (bit-identical) mode.
 #include <gtest/gtest.h>
 
-#include <cmath>
 #include <fmt/format.h>
+#include <cmath>
 
 #include "riskcast/baseline.hpp"
 #include "riskcast/model_loader.hpp"
@@ -69,7 +69,8 @@ TEST(Baseline, JsonRoundTripKeepsEveryNumber) {
 TEST(Baseline, FingerprintIgnoresLayoutCommentsAndMetadata) {
   const std::string plain = "parameters:\n  x: uniform(0, 1)\noutputs:\n  o: x * 2\n";
   const std::string dressed =
-      "# a comment\nparameters:\n  x:   {dist: \"uniform(0,1)\", source: \"001\", note: n}\n\noutputs:\n  o:\n    formula: "
+      "# a comment\nparameters:\n  x:   {dist: \"uniform(0,1)\", source: \"001\", note: n}\n\noutputs:\n  o:\n    "
+      "formula: "
       "x*2\n    unit: share\n";
   EXPECT_EQ(model_fingerprint(load_model_text(plain, "a.yaml")), model_fingerprint(load_model_text(dressed, "b.yaml")));
   const std::string changed = "parameters:\n  x: uniform(0, 1.5)\noutputs:\n  o: x * 2\n";

@@ -35,9 +35,8 @@ Program compile_text(const std::string& yaml, const std::string& scenario = "bas
   return compile_program(apply_scenario(model, *model.find_scenario(scenario)));
 }
 
-SampleColumns run(const Program& program, unsigned threads, std::size_t block_size,
-                  std::uint64_t first_sample = 0, std::uint64_t samples = kSamples,
-                  std::uint64_t seed = kSeed) {
+SampleColumns run(const Program& program, unsigned threads, std::size_t block_size, std::uint64_t first_sample = 0,
+                  std::uint64_t samples = kSamples, std::uint64_t seed = kSeed) {
   RunSettings settings;
   settings.samples = samples;
   settings.seed = seed;
@@ -52,12 +51,10 @@ bool same_bits(const std::vector<double>& a, const std::vector<double>& b) {
   return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0;
 }
 
-void expect_identical(const SampleColumns& expected, const SampleColumns& actual,
-                      const std::string& what) {
+void expect_identical(const SampleColumns& expected, const SampleColumns& actual, const std::string& what) {
   ASSERT_EQ(expected.names, actual.names) << what;
   for (std::size_t o = 0; o < expected.names.size(); ++o)
-    EXPECT_TRUE(same_bits(expected.values[o], actual.values[o]))
-        << what << ": output " << expected.names[o];
+    EXPECT_TRUE(same_bits(expected.values[o], actual.values[o])) << what << ": output " << expected.names[o];
 }
 
 const std::vector<double>& column(const SampleColumns& c, const std::string& name) {
@@ -91,8 +88,7 @@ TEST(Determinism, ReferenceModelIsBitIdenticalForThreadsBlocksAndSplits) {
   expect_identical(baseline, joined, "split run");
 
   // A different seed does change the numbers.
-  EXPECT_FALSE(
-      same_bits(baseline.values[0], run(program, 2, 256, 0, kSamples, kSeed + 1).values[0]));
+  EXPECT_FALSE(same_bits(baseline.values[0], run(program, 2, 256, 0, kSamples, kSeed + 1).values[0]));
 }
 
 TEST(Determinism, SampleIndicesAboveTwoToThe32AreDistinctAndSplittable) {
@@ -100,8 +96,7 @@ TEST(Determinism, SampleIndicesAboveTwoToThe32AreDistinctAndSplittable) {
   const Program program = compile_text(reference_text());
   const std::uint64_t first = (std::uint64_t{1} << 32) - 500;
   const SampleColumns whole = run(program, 2, 256, first, 1000);
-  const SampleColumns low = run(program, 1, 256, first, 500),
-                      high = run(program, 1, 256, first + 500, 500);
+  const SampleColumns low = run(program, 1, 256, first, 500), high = run(program, 1, 256, first + 500, 500);
   for (std::size_t o = 0; o < whole.values.size(); ++o) {
     std::vector<double> joined = low.values[o];
     joined.insert(joined.end(), high.values[o].begin(), high.values[o].end());
@@ -155,8 +150,7 @@ TEST(CommonRandomNumbers, ScenariosShareEveryOtherDraw) {
   // The changed parameter uses the same uniform: uniform(5, 6) = 5 + u and
   // uniform(0, 1) = u, so every paired difference is 5 up to rounding.
   const std::vector<double>&a0 = column(base, "with_a"), &a1 = column(shifted, "with_a");
-  for (std::size_t i = 0; i < a0.size(); ++i)
-    ASSERT_NEAR(a1[i] - a0[i], 5.0, 1e-14) << "sample " << i;
+  for (std::size_t i = 0; i < a0.size(); ++i) ASSERT_NEAR(a1[i] - a0[i], 5.0, 1e-14) << "sample " << i;
 
   // The changed switch uses the same monthly uniforms: with hazard 0.5 it
   // turns on no later than with 0.2 (u < 0.2 implies u < 0.5), sample by
@@ -179,14 +173,12 @@ std::string insert_after(std::string yaml, const std::string& header, const std:
 
 TEST(StableSlots, AddingUnrelatedEntriesChangesNoOtherOutput) {
   const std::string original = reference_text();
-  std::string extended =
-      insert_after(original, "parameters:", "  aaa_extra: normal(0, 1)\n  aab_extra: beta(2, 2)\n");
+  std::string extended = insert_after(original, "parameters:", "  aaa_extra: normal(0, 1)\n  aab_extra: beta(2, 2)\n");
   extended = insert_after(extended, "events:",
                           "  aaa_switch: {kind: switch, on: 0.5}\n"
                           "  aab_arrivals: {kind: arrivals, rate: 2, size: \"uniform(0, 1)\"}\n");
   extended = insert_after(extended, "monthly:", "  aaa_monthly: aaa_extra * aab_arrivals\n");
-  extended = insert_after(
-      extended, "outputs:", "  aaa_output: sum(aaa_monthly) + sum(aaa_switch) + aab_extra\n");
+  extended = insert_after(extended, "outputs:", "  aaa_output: sum(aaa_monthly) + sum(aaa_switch) + aab_extra\n");
 
   const SampleColumns before = run(compile_text(original), 2, 256);
   const SampleColumns after = run(compile_text(extended), 2, 256);

@@ -61,8 +61,7 @@ Distribution make_discrete(std::vector<double> values, std::vector<double> weigh
 }
 
 // n draws, one stream per sample index (as a parameter is drawn in a run).
-std::vector<double> draw_many(const Distribution& d, const std::string& name,
-                              std::size_t n = kDraws) {
+std::vector<double> draw_many(const Distribution& d, const std::string& name, std::size_t n = kDraws) {
   const Sampler sampler(d);
   const RandomSlot slot = random_slot_for("parameter", name);
   std::vector<double> out(n);
@@ -85,8 +84,7 @@ struct ContinuousCase {
   std::function<double(double)> cdf;
   std::function<double(double)> boost_quantile;  // empty where Boost has none
   double mean, sd;
-  double lo = -std::numeric_limits<double>::infinity(),
-         hi = std::numeric_limits<double>::infinity();
+  double lo = -std::numeric_limits<double>::infinity(), hi = std::numeric_limits<double>::infinity();
 };
 
 template <typename D>
@@ -103,8 +101,7 @@ ContinuousCase boost_case(std::string name, Distribution d, D dist, double lo, d
 
 // pert(a, c, b) = a + (b − a)·Beta(α, β) with the reference spec's shapes.
 ContinuousCase pert_case(std::string name, double a, double c, double b) {
-  const bm::beta_distribution<double> beta(1.0 + 4.0 * (c - a) / (b - a),
-                                           1.0 + 4.0 * (b - c) / (b - a));
+  const bm::beta_distribution<double> beta(1.0 + 4.0 * (c - a) / (b - a), 1.0 + 4.0 * (b - c) / (b - a));
   return {std::move(name),
           make(DistributionKind::Pert, {a, c, b}),
           [=](double x) { return bm::cdf(beta, std::clamp((x - a) / (b - a), 0.0, 1.0)); },
@@ -127,11 +124,9 @@ ContinuousCase truncated_case(std::string name, double mu, double sigma, double 
   const double z = upper ? tail_mass(lo) - tail_mass(hi) : tail_mass(hi) - tail_mass(lo);
   using GK = bm::quadrature::gauss_kronrod<double, 61>;
   const double mass = GK::integrate([&](double x) { return bm::pdf(n, x); }, lo, hi, 15, 1e-14);
-  const double m1 =
-      GK::integrate([&](double x) { return x * bm::pdf(n, x); }, lo, hi, 15, 1e-14) / mass;
-  const double m2 = GK::integrate([&](double x) { return (x - m1) * (x - m1) * bm::pdf(n, x); }, lo,
-                                  hi, 15, 1e-14) /
-                    mass;
+  const double m1 = GK::integrate([&](double x) { return x * bm::pdf(n, x); }, lo, hi, 15, 1e-14) / mass;
+  const double m2 =
+      GK::integrate([&](double x) { return (x - m1) * (x - m1) * bm::pdf(n, x); }, lo, hi, 15, 1e-14) / mass;
   return {std::move(name),
           make(DistributionKind::TruncatedNormal, {mu, sigma, lo, hi}),
           [=](double x) {
@@ -149,24 +144,22 @@ std::vector<ContinuousCase> continuous_cases() {
   using K = DistributionKind;
   const double inf = std::numeric_limits<double>::infinity();
   std::vector<ContinuousCase> cases;
-  cases.push_back(boost_case("uniform", make(K::Uniform, {-2, 5}),
-                             bm::uniform_distribution<double>(-2, 5), -2, 5));
-  cases.push_back(boost_case("triangular", make(K::Triangular, {1, 2, 5}),
-                             bm::triangular_distribution<double>(1, 2, 5), 1, 5));
+  cases.push_back(boost_case("uniform", make(K::Uniform, {-2, 5}), bm::uniform_distribution<double>(-2, 5), -2, 5));
+  cases.push_back(
+      boost_case("triangular", make(K::Triangular, {1, 2, 5}), bm::triangular_distribution<double>(1, 2, 5), 1, 5));
   cases.push_back(boost_case("triangular_mode_at_min", make(K::Triangular, {0, 0, 1}),
                              bm::triangular_distribution<double>(0, 0, 1), 0, 1));
   cases.push_back(boost_case("triangular_mode_at_max", make(K::Triangular, {0, 1, 1}),
                              bm::triangular_distribution<double>(0, 1, 1), 0, 1));
   cases.push_back(pert_case("pert", 1.3e6, 1.7e6, 2.5e6));
   cases.push_back(pert_case("pert_mode_at_min", 0, 0, 1));
-  cases.push_back(boost_case("normal", make(K::Normal, {10, 3}),
-                             bm::normal_distribution<double>(10, 3), -inf, inf));
+  cases.push_back(boost_case("normal", make(K::Normal, {10, 3}), bm::normal_distribution<double>(10, 3), -inf, inf));
   cases.push_back(truncated_case("truncated_normal", 0, 1, -1, 2));
   cases.push_back(truncated_case("truncated_normal_upper_side", 5, 2, 6, 20));
   cases.push_back(truncated_case("truncated_normal_far_upper_tail", 0, 1, 6, 7));
   cases.push_back(truncated_case("truncated_normal_far_lower_tail", 0, 1, -7, -6));
-  cases.push_back(boost_case("lognormal", make(K::Lognormal, {1, 0.5}),
-                             bm::lognormal_distribution<double>(1, 0.5), 0, inf));
+  cases.push_back(
+      boost_case("lognormal", make(K::Lognormal, {1, 0.5}), bm::lognormal_distribution<double>(1, 0.5), 0, inf));
   {
     // The spec: μ = (ln lo + ln hi)/2, σ = (ln hi − ln lo)/(2·1.6448536269514722).
     const double lo = 2.0e4, hi = 1.5e5;
@@ -175,20 +168,16 @@ std::vector<ContinuousCase> continuous_cases() {
     cases.push_back(boost_case("lognormal_ci90", make(K::LognormalCi90, {lo, hi}),
                                bm::lognormal_distribution<double>(mu, sigma), 0, inf));
   }
+  cases.push_back(boost_case("beta", make(K::Beta, {3, 5}), bm::beta_distribution<double>(3, 5), 0, 1));
   cases.push_back(
-      boost_case("beta", make(K::Beta, {3, 5}), bm::beta_distribution<double>(3, 5), 0, 1));
-  cases.push_back(boost_case("beta_u_shaped", make(K::Beta, {0.5, 0.5}),
-                             bm::beta_distribution<double>(0.5, 0.5), 0, 1));
-  cases.push_back(boost_case("beta_skewed", make(K::Beta, {9, 1.5}),
-                             bm::beta_distribution<double>(9, 1.5), 0, 1));
-  cases.push_back(boost_case("beta_small_shape", make(K::Beta, {0.2, 3}),
-                             bm::beta_distribution<double>(0.2, 3), 0, 1));
-  cases.push_back(boost_case("gamma", make(K::Gamma, {2, 1.5}),
-                             bm::gamma_distribution<double>(2, 1.5), 0, inf));
-  cases.push_back(boost_case("gamma_shape_below_one", make(K::Gamma, {0.3, 2}),
-                             bm::gamma_distribution<double>(0.3, 2), 0, inf));
-  cases.push_back(boost_case("gamma_large_shape", make(K::Gamma, {40, 0.1}),
-                             bm::gamma_distribution<double>(40, 0.1), 0, inf));
+      boost_case("beta_u_shaped", make(K::Beta, {0.5, 0.5}), bm::beta_distribution<double>(0.5, 0.5), 0, 1));
+  cases.push_back(boost_case("beta_skewed", make(K::Beta, {9, 1.5}), bm::beta_distribution<double>(9, 1.5), 0, 1));
+  cases.push_back(boost_case("beta_small_shape", make(K::Beta, {0.2, 3}), bm::beta_distribution<double>(0.2, 3), 0, 1));
+  cases.push_back(boost_case("gamma", make(K::Gamma, {2, 1.5}), bm::gamma_distribution<double>(2, 1.5), 0, inf));
+  cases.push_back(
+      boost_case("gamma_shape_below_one", make(K::Gamma, {0.3, 2}), bm::gamma_distribution<double>(0.3, 2), 0, inf));
+  cases.push_back(
+      boost_case("gamma_large_shape", make(K::Gamma, {40, 0.1}), bm::gamma_distribution<double>(40, 0.1), 0, inf));
   return cases;
 }
 
@@ -213,8 +202,8 @@ TEST(DistributionDraws, ContinuousKindsMatchBoostCdf) {
 // 0 … max_k (mass above max_k joins the last cell). Adjacent values are
 // pooled until every cell expects at least 5 draws (Cochran's rule).
 // Returns the statistic and its 0.1 % critical value (df = cells − 1).
-std::pair<double, double> chi_square(const std::vector<double>& draws,
-                                     const std::function<double(int)>& pmf, int max_k) {
+std::pair<double, double> chi_square(const std::vector<double>& draws, const std::function<double(int)>& pmf,
+                                     int max_k) {
   const double n = static_cast<double>(draws.size());
   std::vector<int> cell_of(max_k + 1);
   std::vector<double> expected;
@@ -262,8 +251,7 @@ TEST(DistributionDraws, PoissonMatchesBoostPmf) {
     // Mean within 4 standard errors √(λ/n).
     EXPECT_NEAR(sample_mean(x), lambda, 4.0 * std::sqrt(lambda / static_cast<double>(x.size())));
   }
-  for (double v : draw_many(make(DistributionKind::Poisson, {0.0}), "poisson0", 1000))
-    EXPECT_EQ(v, 0.0);
+  for (double v : draw_many(make(DistributionKind::Poisson, {0.0}), "poisson0", 1000)) EXPECT_EQ(v, 0.0);
 }
 
 TEST(DistributionDraws, BernoulliFrequency) {
@@ -273,10 +261,8 @@ TEST(DistributionDraws, BernoulliFrequency) {
                             : k == 1 ? 0.3
                                      : 0.0; }, 1);
   EXPECT_LT(stat, critical);
-  for (double v : draw_many(make(DistributionKind::Bernoulli, {0.0}), "b0", 1000))
-    EXPECT_EQ(v, 0.0);
-  for (double v : draw_many(make(DistributionKind::Bernoulli, {1.0}), "b1", 1000))
-    EXPECT_EQ(v, 1.0);
+  for (double v : draw_many(make(DistributionKind::Bernoulli, {0.0}), "b0", 1000)) EXPECT_EQ(v, 0.0);
+  for (double v : draw_many(make(DistributionKind::Bernoulli, {1.0}), "b1", 1000)) EXPECT_EQ(v, 1.0);
 }
 
 TEST(DistributionDraws, DiscreteFrequencies) {
@@ -306,8 +292,7 @@ TEST(DistributionDraws, ConstantIsExact) {
 // Beta and PERT draw X/(X + Y) from two gammas; with tiny shapes both can
 // underflow to 0, and 0/0 must not leak out as NaN.
 TEST(DistributionDraws, TinyBetaShapesStayInsideTheUnitInterval) {
-  const std::vector<double> x =
-      draw_many(make(DistributionKind::Beta, {0.005, 0.005}), "tiny_beta");
+  const std::vector<double> x = draw_many(make(DistributionKind::Beta, {0.005, 0.005}), "tiny_beta");
   std::size_t bad = 0;
   for (double v : x)
     if (!(v >= 0.0 && v <= 1.0)) ++bad;
@@ -346,8 +331,7 @@ TEST(DistributionDraws, FillMatchesOneStreamPerSample) {
 }
 
 TEST(DistributionQuantile, ContinuousKindsInvertTheCdf) {
-  const double probabilities[] = {1e-6, 0.001, 0.01, 0.05,  0.25,    0.5,
-                                  0.75, 0.95,  0.99, 0.999, 1 - 1e-6};
+  const double probabilities[] = {1e-6, 0.001, 0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99, 0.999, 1 - 1e-6};
   for (const ContinuousCase& c : continuous_cases()) {
     SCOPED_TRACE(c.name);
     // Tolerance on F(Q(q)) − q: 1e-9 for Boost's root finding, plus, for
@@ -464,11 +448,10 @@ TEST(DistributionMean, DiscreteSampleMeansAgree) {
   const Distribution d = make_discrete({3, 1, 2, 10}, {1, 2, 3, 4});
   const double m = d.mean();
   double var = 0.0;
-  for (std::size_t i = 0; i < d.values.size(); ++i)
-    var += d.weights[i] * (d.values[i] - m) * (d.values[i] - m);
+  for (std::size_t i = 0; i < d.values.size(); ++i) var += d.weights[i] * (d.values[i] - m) * (d.values[i] - m);
   EXPECT_NEAR(sample_mean(draw_many(d, "discrete_mean")), m, 4.0 * std::sqrt(var / n));
-  EXPECT_NEAR(sample_mean(draw_many(make(DistributionKind::Bernoulli, {0.3}), "bernoulli_mean")),
-              0.3, 4.0 * std::sqrt(0.3 * 0.7 / n));
+  EXPECT_NEAR(sample_mean(draw_many(make(DistributionKind::Bernoulli, {0.3}), "bernoulli_mean")), 0.3,
+              4.0 * std::sqrt(0.3 * 0.7 / n));
 }
 
 }  // namespace

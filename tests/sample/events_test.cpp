@@ -32,8 +32,7 @@ constexpr std::uint64_t kSeed = 4242;
 constexpr std::uint64_t kSamples = 20000;
 constexpr double kAlpha = 0.001;  // significance of every goodness-of-fit test
 
-SampleColumns run_text(const std::string& yaml, std::uint64_t samples = kSamples,
-                       std::uint64_t seed = kSeed) {
+SampleColumns run_text(const std::string& yaml, std::uint64_t samples = kSamples, std::uint64_t seed = kSeed) {
   Model model;
   try {
     model = load_model_text(yaml, "events_test.yaml");
@@ -101,8 +100,7 @@ void expect_frequency(double fraction, double p, double n = static_cast<double>(
 }
 
 double chi_square_critical(std::size_t df) {
-  return bm::quantile(
-      bm::complement(bm::chi_squared_distribution<double>(static_cast<double>(df)), kAlpha));
+  return bm::quantile(bm::complement(bm::chi_squared_distribution<double>(static_cast<double>(df)), kAlpha));
 }
 
 using Matrix3 = std::array<std::array<double, 3>, 3>;
@@ -168,10 +166,8 @@ outputs:
   double gap_none = 0, gap_two = 0;
   const Row3 two = step(expected[2], p);
   for (int s = 0; s < 3; ++s) {
-    gap_none = std::max(
-        gap_none, std::fabs(expected[2][s] - expected[1][s]) / binomial_tolerance(expected[2][s]));
-    gap_two =
-        std::max(gap_two, std::fabs(expected[2][s] - two[s]) / binomial_tolerance(expected[2][s]));
+    gap_none = std::max(gap_none, std::fabs(expected[2][s] - expected[1][s]) / binomial_tolerance(expected[2][s]));
+    gap_two = std::max(gap_two, std::fabs(expected[2][s] - two[s]) / binomial_tolerance(expected[2][s]));
   }
   EXPECT_GT(gap_none, 2.0);
   EXPECT_GT(gap_two, 2.0);
@@ -200,8 +196,7 @@ outputs:
   last_c: last(r == c)
 )yaml";
   };
-  const SampleColumns constant = run_text(model(""), 5000),
-                      formula = run_text(model(" + 0 * month"), 5000);
+  const SampleColumns constant = run_text(model(""), 5000), formula = run_text(model(" + 0 * month"), 5000);
   for (std::size_t o = 0; o < constant.values.size(); ++o)
     EXPECT_EQ(constant.values[o], formula.values[o]) << constant.names[o];
 }
@@ -357,8 +352,7 @@ outputs:
     // Mean within 4 standard errors √(λ/n); variance within 4 standard
     // errors of the sample variance √((κ4 + 2κ2²)/n), κ2 = κ4 = λ.
     EXPECT_NEAR(mean_of_vector(x), lambda, 4.0 * std::sqrt(lambda / n));
-    EXPECT_NEAR(variance_of_vector(x), lambda,
-                4.0 * std::sqrt((lambda + 2.0 * lambda * lambda) / n));
+    EXPECT_NEAR(variance_of_vector(x), lambda, 4.0 * std::sqrt((lambda + 2.0 * lambda * lambda) / n));
     // P(count = ⌊λ⌋): exact binomial interval ("4 standard errors").
     const double p_mode = bm::pdf(bm::poisson_distribution<double>(lambda), std::floor(lambda));
     double hits = 0;
@@ -499,8 +493,7 @@ outputs:
     }
     return on;
   };
-  const std::array<double, 13> expected = on_probabilities(true),
-                               sequential = on_probabilities(false);
+  const std::array<double, 13> expected = on_probabilities(true), sequential = on_probabilities(false);
   const SampleColumns c = run_text(yaml);
   for (int m : {2, 4, 12}) {
     SCOPED_TRACE(m);

@@ -175,15 +175,12 @@ TEST(RandomStream, BulkFormsMatchOneStreamPerSample) {
   for (std::size_t lanes : {std::size_t{1}, std::size_t{13}}) {
     for (std::uint32_t first_draw : {0u, 6u}) {
       for (std::uint32_t count : {1u, 5u, 20u}) {
-        SCOPED_TRACE(::testing::Message()
-                     << "lanes " << lanes << " first_draw " << first_draw << " count " << count);
+        SCOPED_TRACE(::testing::Message() << "lanes " << lanes << " first_draw " << first_draw << " count " << count);
         const std::size_t stride = lanes + 3;  // rows wider than the lanes
         std::vector<std::uint64_t> words(count * stride, 0);
         std::vector<double> uniforms(count * stride, -1.0);
-        fill_words(seed, slot, substream_of(2), first_sample, lanes, first_draw, count,
-                   words.data(), stride);
-        fill_uniforms(seed, slot, substream_of(2), first_sample, lanes, first_draw, count,
-                      uniforms.data(), stride);
+        fill_words(seed, slot, substream_of(2), first_sample, lanes, first_draw, count, words.data(), stride);
+        fill_uniforms(seed, slot, substream_of(2), first_sample, lanes, first_draw, count, uniforms.data(), stride);
         for (std::size_t lane = 0; lane < lanes; ++lane) {
           RandomStream full(seed, first_sample + lane, slot, substream_of(2));
           for (std::uint32_t d = 0; d < first_draw; ++d) full();
@@ -192,8 +189,7 @@ TEST(RandomStream, BulkFormsMatchOneStreamPerSample) {
             const std::uint64_t w = full();
             ASSERT_EQ(skipped(), w) << "lane " << lane << " draw " << d;
             ASSERT_EQ(words[d * stride + lane], w) << "lane " << lane << " draw " << d;
-            ASSERT_EQ(uniforms[d * stride + lane], RandomStream::to_open_unit(w))
-                << "lane " << lane << " draw " << d;
+            ASSERT_EQ(uniforms[d * stride + lane], RandomStream::to_open_unit(w)) << "lane " << lane << " draw " << d;
           }
         }
         // Nothing is written outside the lanes.
@@ -221,13 +217,11 @@ TEST(RandomStream, Bulk32BitUniformsFollowTheirDocumentedLayout) {
   const RandomSlot slot = random_slot_for("event", "bulk32");
   const std::uint64_t first_sample = (std::uint64_t{1} << 32) - 6;
   r123::Philox4x32 philox;
-  const r123::Philox4x32::key_type key = {
-      {static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32)}};
+  const r123::Philox4x32::key_type key = {{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32)}};
   for (std::size_t lanes : {std::size_t{1}, std::size_t{13}}) {
     for (std::uint32_t first_draw : {0u, 8u}) {
       for (std::uint32_t count : {1u, 6u, 20u}) {
-        SCOPED_TRACE(::testing::Message()
-                     << "lanes " << lanes << " first_draw " << first_draw << " count " << count);
+        SCOPED_TRACE(::testing::Message() << "lanes " << lanes << " first_draw " << first_draw << " count " << count);
         const std::size_t stride = lanes + 2;
         std::vector<double> out(count * stride, -1.0);
         fill_uniforms32(seed, slot, 0, first_sample, lanes, first_draw, count, out.data(), stride);
@@ -236,27 +230,25 @@ TEST(RandomStream, Bulk32BitUniformsFollowTheirDocumentedLayout) {
           for (std::uint32_t d = 0; d < count; ++d) {
             const std::uint32_t draw = first_draw + d;
             const r123::Philox4x32::ctr_type ctr = {
-                {draw / 4, static_cast<std::uint32_t>(sample), slot,
-                 static_cast<std::uint32_t>(sample >> 32) << 24}};
+                {draw / 4, static_cast<std::uint32_t>(sample), slot, static_cast<std::uint32_t>(sample >> 32) << 24}};
             const std::uint32_t w = philox(ctr, key).v[draw % 4];
             const double u = out[d * stride + lane];
-            ASSERT_EQ(u, (static_cast<double>(w) + 0.5) * 0x1.0p-32)
-                << "lane " << lane << " draw " << d;
+            ASSERT_EQ(u, (static_cast<double>(w) + 0.5) * 0x1.0p-32) << "lane " << lane << " draw " << d;
             ASSERT_GT(u, 0.0);
             ASSERT_LT(u, 1.0);
           }
         }
         for (std::uint32_t d = 0; d < count; ++d)
-          for (std::size_t lane = lanes; lane < stride; ++lane)
-            ASSERT_EQ(out[d * stride + lane], -1.0);
+          for (std::size_t lane = lanes; lane < stride; ++lane) ASSERT_EQ(out[d * stride + lane], -1.0);
       }
     }
   }
 }
 
 TEST(RandomStream, EveryCoordinateChangesTheDraws) {
-  auto first_word = [](std::uint64_t seed, std::uint64_t sample, RandomSlot slot,
-                       std::uint32_t sub) { return RandomStream(seed, sample, slot, sub)(); };
+  auto first_word = [](std::uint64_t seed, std::uint64_t sample, RandomSlot slot, std::uint32_t sub) {
+    return RandomStream(seed, sample, slot, sub)();
+  };
   std::set<std::uint64_t> words;
   words.insert(first_word(1, 0, 10, 0));
   words.insert(first_word(2, 0, 10, 0));

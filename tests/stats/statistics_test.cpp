@@ -25,11 +25,10 @@ long double binomial_cdf(std::uint64_t n, double p, std::int64_t k) {
   if (k < 0) return 0.0L;
   long double total = 0.0L;
   for (std::int64_t i = 0; i <= k && static_cast<std::uint64_t>(i) <= n; ++i) {
-    const long double log_pmf = std::lgamma(static_cast<long double>(n) + 1) -
-                                std::lgamma(static_cast<long double>(i) + 1) -
-                                std::lgamma(static_cast<long double>(n - i) + 1) +
-                                i * std::log(static_cast<long double>(p)) +
-                                (n - i) * std::log1p(-static_cast<long double>(p));
+    const long double log_pmf =
+        std::lgamma(static_cast<long double>(n) + 1) - std::lgamma(static_cast<long double>(i) + 1) -
+        std::lgamma(static_cast<long double>(n - i) + 1) + i * std::log(static_cast<long double>(p)) +
+        (n - i) * std::log1p(-static_cast<long double>(p));
     total += std::exp(log_pmf);
   }
   return total;
@@ -37,8 +36,7 @@ long double binomial_cdf(std::uint64_t n, double p, std::int64_t k) {
 
 // The documented ranks by brute force: l the largest rank with
 // P(B ≤ l − 1) ≤ α/2, u the smallest with P(B ≥ u) ≤ α/2, clamped to [1, n].
-std::pair<std::uint64_t, std::uint64_t> brute_force_ranks(std::uint64_t n, double p,
-                                                          double confidence) {
+std::pair<std::uint64_t, std::uint64_t> brute_force_ranks(std::uint64_t n, double p, double confidence) {
   const long double tail = (1.0L - confidence) / 2.0L;
   std::uint64_t l = 0;
   for (std::uint64_t r = 0; r <= n; ++r)
@@ -74,8 +72,7 @@ TEST(QuantileIntervalRanks, MatchExactBinomialReasoningForSmallN) {
         // Unclamped intervals cover at least the confidence level:
         // P(X_(l) ≤ ξ_p ≤ X_(u)) = P(l ≤ B ≤ u − 1) for continuous X.
         const bool clamped_low = binomial_cdf(n, p, 0) > (1 - confidence) / 2;
-        const bool clamped_high =
-            1 - binomial_cdf(n, p, static_cast<std::int64_t>(n) - 1) > (1 - confidence) / 2;
+        const bool clamped_high = 1 - binomial_cdf(n, p, static_cast<std::int64_t>(n) - 1) > (1 - confidence) / 2;
         if (!clamped_low && !clamped_high) {
           const long double coverage = binomial_cdf(n, p, static_cast<std::int64_t>(u) - 1) -
                                        binomial_cdf(n, p, static_cast<std::int64_t>(l) - 1);
@@ -209,9 +206,7 @@ TEST(Summarize, MatchesSortBasedReference) {
   for (std::size_t n : {1u, 2u, 3u, 4u, 5u, 9u, 10u, 17u, 64u, 100u, 101u, 1000u, 4097u}) {
     for (int ties : {0, 1}) {
       std::vector<double> x(n);
-      for (double& v : x)
-        v = ties ? static_cast<double>(rng() % 5)
-                 : std::ldexp(static_cast<double>(rng() >> 11), -53);
+      for (double& v : x) v = ties ? static_cast<double>(rng() % 5) : std::ldexp(static_cast<double>(rng() >> 11), -53);
       std::vector<double> sorted = x;
       std::sort(sorted.begin(), sorted.end());
       std::vector<double> work = x;

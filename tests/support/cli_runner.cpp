@@ -50,7 +50,9 @@ CommandResult run_riskcast(const std::vector<std::string>& args) {
   return result;
 }
 
-std::string source_path(const std::string& relative) { return std::string(RISKCAST_SOURCE_DIR) + "/" + relative; }
+std::string source_path(const std::string& relative) {
+  return std::string(RISKCAST_SOURCE_DIR) + "/" + relative;
+}
 
 TempDir::TempDir() {
   std::string pattern = (std::filesystem::temp_directory_path() / "riskcast-test-XXXXXX").string();
