@@ -234,6 +234,8 @@ class Loader {
         if (formula_entry(entry, fmt::format("output `{}`", name), o.formula, o.metadata))
           model.outputs.push_back(std::move(o));
       }
+      if (it->second.value.IsNull() || (it->second.value.IsMap() && it->second.value.size() == 0))
+        d_.error(position_of(it->second.key), "`outputs:` is empty; nothing would be reported");
     } else {
       d_.error({1, 1}, "the model has no `outputs:` section; nothing would be reported");
     }

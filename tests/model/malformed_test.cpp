@@ -601,6 +601,11 @@ outputs:
   p: 1
 )",
        1, 1, "the model has no `outputs:` section"},
+      {"EmptyOutputs", R"(parameters:
+  p: 1
+outputs:
+)",
+       3, 1, "`outputs:` is empty"},
       {"FormulaSyntaxError", R"(monthly:
   x: "month > 3 ? 1"
 outputs:
