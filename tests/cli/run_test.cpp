@@ -1,5 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+
 #include "support/cli_runner.hpp"
 
 namespace riskcast::testing {
@@ -13,6 +17,61 @@ TEST(RunCommand, JsonIsBitIdenticalForOneAndTwoThreads) {
   ASSERT_EQ(two.exit_status, 0) << two.err;
   EXPECT_EQ(one.out, two.out);
   EXPECT_NE(one.out.find("\"schema\": \"riskcast.result/1\""), std::string::npos);
+}
+
+}  // namespace
+}  // namespace riskcast::testing
+
+namespace riskcast::testing {
+namespace {
+
+const std::string kReference = source_path("bench/models/reference.yaml");
+
+TEST(RunCommand, BadValuesExitTwoWithOneClearLine) {
+  const std::vector<std::vector<std::string>> cases = {
+      {"--samples", "abc"}, {"--samples", "0"},     {"--threads", "-1"},   {"--seed", "1.5"},
+      {"--format", "xml"},  {"--scenario", "bsae"}, {"--block-size", "0"}, {"--bogus"}};
+  for (const auto& extra : cases) {
+    std::vector<std::string> args = {"run", kReference};
+    args.insert(args.end(), extra.begin(), extra.end());
+    const CommandResult r = run_riskcast(args);
+    EXPECT_EQ(r.exit_status, 2) << extra[0];
+    EXPECT_EQ(r.err.rfind("riskcast: error: ", 0), 0u) << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    EXPECT_TRUE(r.out.empty());
+  }
+}
+
+TEST(RunCommand, AFailedRunLeavesNoOutputFile) {
+  TempDir dir;
+  // Every sample divides by zero: the run fails after sampling has started.
+  const std::string model = dir.write("bad.yaml", "parameters:\n  x: uniform(0, 1)\noutputs:\n  o: x / 0\n");
+  const std::string out = dir.path() + "/result.json";
+  const CommandResult r = run_riskcast({"run", model, "--samples", "1000", "--out", out});
+  EXPECT_EQ(r.exit_status, 2);
+  EXPECT_NE(r.err.find("bad.yaml:4:3: error: output `o` is inf in sample 0"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(out));
+  for (const auto& entry : std::filesystem::directory_iterator(dir.path()))
+    EXPECT_EQ(entry.path().filename(), "bad.yaml") << "left behind: " << entry.path();
+}
+
+TEST(RunCommand, OutWritesTheFormatItsExtensionNames) {
+  TempDir dir;
+  const std::string csv = dir.path() + "/r.csv", md = dir.path() + "/r.md";
+  ASSERT_EQ(run_riskcast({"run", kReference, "--samples", "2000", "--out", csv}).exit_status, 0);
+  ASSERT_EQ(run_riskcast({"run", kReference, "--samples", "2000", "--out", md}).exit_status, 0);
+  std::ifstream c(csv), m(md);
+  std::string header, first;
+  std::getline(c, header);
+  EXPECT_EQ(header, "scenario,output,mean,sd,P1,P5,P10,P25,P50,P75,P90,P95,P99");
+  std::getline(m, first);
+  EXPECT_NE(first.find("2000 samples"), std::string::npos);
+}
+
+TEST(RunCommand, RefusesARunThatWouldNotFitInMemoryUpFront) {
+  const CommandResult r = run_riskcast({"run", kReference, "--samples", "1099511627776"});
+  EXPECT_EQ(r.exit_status, 2);
+  EXPECT_NE(r.err.find("bytes per sample"), std::string::npos) << r.err;
 }
 
 }  // namespace
