@@ -3,6 +3,7 @@
 JOBS ?= $(shell nproc)
 SAMPLES ?= 1000000
 MODEL ?= configs/china-2026.yaml
+MAKEFLAGS += --no-print-directory
 
 .PHONY: all deps build run test test-release test-sanitize bench format clean
 
@@ -15,7 +16,10 @@ build: deps
 	@cmake --preset release >/dev/null
 	@cmake --build --preset release -j $(JOBS)
 
-run: build
+# The build's own output is shown only if it fails, so the table stands alone.
+run: deps
+	@cmake --preset release >/dev/null
+	@log=$$(cmake --build --preset release -j $(JOBS) 2>&1) || { echo "$$log"; exit 1; }
 	@build/bin/riskcast compare $(MODEL) --samples $(SAMPLES)
 	@echo
 	@build/bin/riskcast run $(MODEL) --scenario base --samples $(SAMPLES)
