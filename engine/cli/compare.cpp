@@ -26,22 +26,6 @@ const PercentileEstimate& percentile(const OutputSummary& s, double p) {
   throw std::logic_error(fmt::format("run summary lacks the percentile {}", p));
 }
 
-std::size_t display_width(const std::string& s) {
-  std::size_t w = 0;  // UTF-8 code points, not bytes
-  for (unsigned char c : s) w += (c & 0xc0) != 0x80;
-  return w;
-}
-
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
 void write_table(const RunResult& r, const std::string& output, const std::string& unit, std::ostream& out) {
   out << fmt::format("{} · {}{} by scenario · {} samples, seed {}\n", r.model, output,
                      unit.empty() ? "" : " (" + unit + ")", r.samples, r.seed);
@@ -58,15 +42,7 @@ void write_table(const RunResult& r, const std::string& output, const std::strin
     }
     rows.push_back(std::move(row));
   }
-  std::vector<std::size_t> widths(rows.front().size(), 0);
-  for (const auto& row : rows)
-    for (std::size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], display_width(row[i]));
-  for (const auto& row : rows) {
-    std::string line = row[0] + std::string(widths[0] - display_width(row[0]), ' ');
-    for (std::size_t i = 1; i < row.size(); ++i)
-      line += "  " + std::string(widths[i] - display_width(row[i]), ' ') + row[i];
-    out << line << '\n';
-  }
+  write_aligned_table(rows, out);
   out << fmt::format("Monte Carlo error (95 % CI half-width): at most ±{} on any number above\n",
                      is_share_unit(unit) ? fmt::format("{:.2f} points", error * 100.0) : format_value(error, unit));
 }

@@ -106,28 +106,11 @@ std::string interval(const Row& row) {
   return row.has_numbers ? fmt::format("{} – {}", format_value(row.p5, row.unit), format_value(row.p95, row.unit)) : "";
 }
 
-std::size_t display_width(const std::string& s) {
-  std::size_t w = 0;  // UTF-8 code points, not bytes
-  for (unsigned char c : s) w += (c & 0xc0) != 0x80;
-  return w;
-}
-
+// Every column left-aligned: names, formulas and sources read as text.
 void write_aligned(const std::vector<std::vector<std::string>>& rows, std::ostream& out) {
-  std::vector<std::size_t> widths;
-  for (const auto& row : rows) {
-    widths.resize(std::max(widths.size(), row.size()), 0);
-    for (std::size_t i = 0; i + 1 < row.size(); ++i) widths[i] = std::max(widths[i], display_width(row[i]));
-  }
-  for (const auto& row : rows) {
-    std::string line;
-    for (std::size_t i = 0; i < row.size(); ++i) {
-      if (i) line += "  ";
-      line += row[i];
-      if (i + 1 < row.size()) line += std::string(widths[i] - display_width(row[i]), ' ');
-    }
-    while (!line.empty() && line.back() == ' ') line.pop_back();
-    out << line << '\n';
-  }
+  std::size_t columns = 0;
+  for (const auto& row : rows) columns = std::max(columns, row.size());
+  write_aligned_table(rows, out, std::vector<bool>(columns, true));
 }
 
 std::string markdown_cell(const std::string& s) {
@@ -137,16 +120,6 @@ std::string markdown_cell(const std::string& s) {
     out += c == '\n' ? ' ' : c;
   }
   return out;
-}
-
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
 }
 
 struct Description {

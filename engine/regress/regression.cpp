@@ -292,26 +292,7 @@ void write_regression_table(const RegressionReport& report, std::ostream& out, b
                     report.exact ? "" : fmt::format("{:.2g}", r.p_value),
                     r.moved ? (report.exact ? "NOT BIT-IDENTICAL" : "MOVED") : "ok"});
   }
-  if (rows.size() > 1) {
-    std::vector<std::size_t> widths(rows[0].size(), 0);
-    auto width = [](const std::string& s) {
-      std::size_t w = 0;
-      for (unsigned char c : s) w += (c & 0xc0) != 0x80;
-      return w;
-    };
-    for (const auto& row : rows)
-      for (std::size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], width(row[i]));
-    for (const auto& row : rows) {
-      std::string line;
-      for (std::size_t i = 0; i < row.size(); ++i) {
-        const std::string pad(widths[i] - width(row[i]), ' ');
-        line += i < 3 || i == 8 ? row[i] + pad : pad + row[i];
-        if (i + 1 < row.size()) line += "  ";
-      }
-      while (!line.empty() && line.back() == ' ') line.pop_back();
-      out << line << '\n';
-    }
-  }
+  if (rows.size() > 1) write_aligned_table(rows, out, {true, true, true, false, false, false, false, false, true});
   if (shown < report.rows.size())
     out << fmt::format("… {} more rows within noise (--all lists them)\n", report.rows.size() - shown);
   if (report.exact) {

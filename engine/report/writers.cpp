@@ -45,6 +45,42 @@ std::string format_value(double v, const std::string& unit) {
   return fmt::format("{:.4g}", v);
 }
 
+std::size_t display_width(const std::string& text) {
+  std::size_t w = 0;
+  for (unsigned char c : text) w += (c & 0xc0) != 0x80;
+  return w;
+}
+
+void write_aligned_table(const std::vector<std::vector<std::string>>& rows, std::ostream& out,
+                         const std::vector<bool>& left_aligned) {
+  std::vector<std::size_t> widths;
+  for (const auto& row : rows) {
+    widths.resize(std::max(widths.size(), row.size()), 0);
+    for (std::size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], display_width(row[i]));
+  }
+  for (const auto& row : rows) {
+    std::string line;
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      if (i) line += "  ";
+      const std::string pad(widths[i] - display_width(row[i]), ' ');
+      const bool left = i < left_aligned.size() ? left_aligned[i] : false;
+      line += left ? row[i] + pad : pad + row[i];
+    }
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    out << line << '\n';
+  }
+}
+
+std::string csv_field(const std::string& text) {
+  if (text.find_first_of(",\"\n") == std::string::npos) return text;
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
 namespace {
 
 // The Monte Carlo uncertainty of a percentile in one number: the wider side
@@ -80,42 +116,13 @@ void write_table(const RunResult& r, std::ostream& out) {
       rows.push_back(row);
       rows.push_back(errors);
     }
-    std::vector<std::size_t> widths(header.size(), 0);
-    auto display_width = [](const std::string& s) {
-      std::size_t w = 0;  // count UTF-8 code points, not bytes (for ±)
-      for (unsigned char c : s) w += (c & 0xc0) != 0x80;
-      return w;
-    };
-    for (const auto& row : rows)
-      for (std::size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], display_width(row[i]));
-    for (const auto& row : rows) {
-      std::string line;
-      for (std::size_t i = 0; i < row.size(); ++i) {
-        const std::size_t pad = widths[i] - display_width(row[i]);
-        if (i == 0)
-          line += row[i] + std::string(pad, ' ');
-        else
-          line += "  " + std::string(pad, ' ') + row[i];
-      }
-      while (!line.empty() && line.back() == ' ') line.pop_back();
-      out << line << '\n';
-    }
+    write_aligned_table(rows, out);
   }
   bool any_share = false;
   for (const ScenarioResult& s : r.scenarios)
     for (const OutputResult& o : s.outputs) any_share |= is_share_unit(o.metadata.unit);
   out << fmt::format("\n±: half-width of the 95 % Monte Carlo confidence interval{}\n",
                      any_share ? " (shares: in percentage points)" : "");
-}
-
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
 }
 
 void write_csv(const RunResult& r, std::ostream& out) {

@@ -50,6 +50,18 @@ void philox_lanes(PhiloxLanes& x, std::uint32_t key0, std::uint32_t key1) {
   }
 }
 
+// The counters of kLanes consecutive samples, as RandomStream lays them out.
+void set_counters(PhiloxLanes& x, std::uint32_t block, std::uint64_t first_sample, RandomSlot slot,
+                  std::uint32_t substream) {
+  for (std::size_t i = 0; i < kLanes; ++i) {
+    const std::uint64_t sample = first_sample + i;
+    x.c0[i] = block;
+    x.c1[i] = static_cast<std::uint32_t>(sample);
+    x.c2[i] = slot;
+    x.c3[i] = substream | (static_cast<std::uint32_t>(sample >> 32) << 24);
+  }
+}
+
 }  // namespace
 
 void fill_words(std::uint64_t seed, RandomSlot slot, std::uint32_t substream, std::uint64_t first_sample,
@@ -62,13 +74,7 @@ void fill_words(std::uint64_t seed, RandomSlot slot, std::uint32_t substream, st
   for (std::size_t group = 0; group < lanes; group += kLanes) {
     const std::size_t width = std::min(kLanes, lanes - group);
     for (std::uint32_t b = 0; b < blocks; ++b) {
-      for (std::size_t i = 0; i < kLanes; ++i) {
-        const std::uint64_t sample = first_sample + group + i;
-        x.c0[i] = first_block + b;
-        x.c1[i] = static_cast<std::uint32_t>(sample);
-        x.c2[i] = slot;
-        x.c3[i] = substream | (static_cast<std::uint32_t>(sample >> 32) << 24);
-      }
+      set_counters(x, first_block + b, first_sample + group, slot, substream);
       philox_lanes(x, key0, key1);
       const std::uint32_t d = 2 * b;
       std::uint64_t* row0 = out + d * stride + group;
@@ -107,13 +113,7 @@ void fill_uniforms32(std::uint64_t seed, RandomSlot slot, std::uint32_t substrea
   for (std::size_t group = 0; group < lanes; group += kLanes) {
     const std::size_t width = std::min(kLanes, lanes - group);
     for (std::uint32_t b = 0; b < blocks; ++b) {
-      for (std::size_t i = 0; i < kLanes; ++i) {
-        const std::uint64_t sample = first_sample + group + i;
-        x.c0[i] = first_block + b;
-        x.c1[i] = static_cast<std::uint32_t>(sample);
-        x.c2[i] = slot;
-        x.c3[i] = substream | (static_cast<std::uint32_t>(sample >> 32) << 24);
-      }
+      set_counters(x, first_block + b, first_sample + group, slot, substream);
       philox_lanes(x, key0, key1);
       const std::uint32_t* words[4] = {x.c0, x.c1, x.c2, x.c3};
       for (std::uint32_t j = 0; j < 4 && 4 * b + j < count; ++j) {

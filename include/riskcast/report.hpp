@@ -4,7 +4,9 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <ostream>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "riskcast/result.hpp"
 
@@ -26,5 +28,16 @@ std::string format_value(double value, const std::string& unit);
 
 // "P5", "P50", "P99.9"
 std::string percentile_label(double p);
+
+// Plain-text table helpers shared by every command that prints one.
+// Width in UTF-8 code points, not bytes (for ±, →, …).
+std::size_t display_width(const std::string& text);
+// Columns padded to their widest cell, two spaces apart; columns marked in
+// `left_aligned` (missing entries: the first column only) are left-aligned,
+// the others right-aligned; trailing spaces trimmed.
+void write_aligned_table(const std::vector<std::vector<std::string>>& rows, std::ostream& out,
+                         const std::vector<bool>& left_aligned = {true});
+// A CSV field, quoted when it holds a comma, quote or newline.
+std::string csv_field(const std::string& text);
 
 }  // namespace riskcast
