@@ -1,5 +1,7 @@
 #include "cli.hpp"
 
+#include "riskcast/diagnostics.hpp"
+
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -89,6 +91,57 @@ void write_file_atomically(const std::string& path, const std::function<void(std
   } catch (...) {
     std::remove(temp.c_str());
     throw;
+  }
+}
+
+// Sample indices are 40-bit in the random-stream layout.
+constexpr std::uint64_t kMaxSamples = std::uint64_t{1} << 40;
+
+void add_sampling_options(po::options_description& options, const char* scenario_help) {
+  options.add_options()("samples,n", po::value<std::string>()->default_value("1000000"), "samples per scenario")(
+      "seed", po::value<std::string>()->default_value("1"), "random seed (0 … 2^64-1)")(
+      "threads", po::value<std::string>()->default_value("0"),
+      "worker threads; 0 = all hardware threads (results do not depend on it)")(
+      "scenario", po::value<std::vector<std::string>>(), scenario_help);
+}
+
+RunSettings sampling_settings(const po::variables_map& vm) {
+  RunSettings settings;
+  settings.samples = parse_count("--samples", vm["samples"].as<std::string>(), 1, kMaxSamples);
+  settings.seed = parse_count("--seed", vm["seed"].as<std::string>(), 0, UINT64_MAX);
+  settings.threads = static_cast<unsigned>(parse_count("--threads", vm["threads"].as<std::string>(), 0, 1024));
+  return settings;
+}
+
+std::vector<std::string> chosen_scenarios(const po::variables_map& vm, const Model& model, const std::string& path) {
+  if (!vm.count("scenario")) return {};
+  std::vector<std::string> names = vm["scenario"].as<std::vector<std::string>>();
+  for (const std::string& name : names) {
+    if (model.find_scenario(name)) continue;
+    const std::string hint = did_you_mean(name, model.scenario_names());
+    throw UsageError(fmt::format("--scenario '{}' is not a scenario of {} ({}scenarios: {})", quote_for_message(name),
+                                 path, hint.empty() ? "" : hint + " ", fmt::join(model.scenario_names(), ", ")));
+  }
+  return names;
+}
+
+namespace {
+std::string format_bytes(std::uint64_t bytes) {
+  return bytes >= (1ull << 30) ? fmt::format("{:.1f} GiB", static_cast<double>(bytes) / double(1ull << 30))
+                               : fmt::format("{:.0f} MiB", static_cast<double>(bytes) / double(1ull << 20));
+}
+}  // namespace
+
+void check_memory(const Model& model, const RunSettings& settings) {
+  const MemoryEstimate memory = estimate_memory(model, settings);
+  const std::uint64_t needed = memory.total(settings.samples);
+  const std::uint64_t available = available_memory();
+  if (available && needed > available) {
+    throw UsageError(
+        fmt::format("{} samples need about {} ({} bytes per sample + {} working set) but only {} is "
+                    "available; use fewer --samples",
+                    settings.samples, format_bytes(needed), memory.bytes_per_sample, format_bytes(memory.fixed_bytes),
+                    format_bytes(available)));
   }
 }
 

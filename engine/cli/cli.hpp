@@ -11,6 +11,8 @@
 #include <vector>
 
 #include "riskcast/diagnostics.hpp"
+#include "riskcast/model.hpp"
+#include "riskcast/run.hpp"
 #include "riskcast/sampler.hpp"
 
 namespace riskcast::cli {
@@ -36,6 +38,16 @@ int command_compare(const std::vector<std::string>& args);
 std::optional<boost::program_options::variables_map> parse_options(
     const std::vector<std::string>& args, const boost::program_options::options_description& options,
     const boost::program_options::positional_options_description& positional, std::string_view usage);
+
+// --samples, --seed, --threads and --scenario: the same for every command
+// that samples a model.
+void add_sampling_options(boost::program_options::options_description& options, const char* scenario_help);
+RunSettings sampling_settings(const boost::program_options::variables_map& vm);
+// The --scenario names, each checked against the model (a hint if misspelt).
+std::vector<std::string> chosen_scenarios(const boost::program_options::variables_map& vm, const Model& model,
+                                          const std::string& path);
+// Refuses up front a run whose memory estimate exceeds what is available.
+void check_memory(const Model& model, const RunSettings& settings);
 
 // Whole numbers written as 1000000, 1e6 or 1_000_000, within [lo, hi].
 std::uint64_t parse_count(const std::string& option, const std::string& text, std::uint64_t lo, std::uint64_t hi);

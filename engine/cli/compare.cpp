@@ -17,7 +17,6 @@ namespace po = boost::program_options;
 
 namespace {
 
-constexpr std::uint64_t kMaxSamples = std::uint64_t{1} << 40;  // as `run`: 40-bit sample indices
 constexpr double kShownPercentiles[] = {0.05, 0.50, 0.95};
 
 const PercentileEstimate& percentile(const OutputSummary& s, double p) {
@@ -74,14 +73,11 @@ void write_markdown(const RunResult& r, const std::string& output, const std::st
 int command_compare(const std::vector<std::string>& args) {
   po::options_description options("options");
   options.add_options()("help,h", "show this help")("output", po::value<std::string>(),
-                                                    "output to compare (default: the model's first output)")(
-      "samples,n", po::value<std::string>()->default_value("1000000"), "samples per scenario")(
-      "seed", po::value<std::string>()->default_value("1"), "random seed (0 … 2^64-1)")(
-      "threads", po::value<std::string>()->default_value("0"), "worker threads; 0 = all hardware threads")(
-      "scenario", po::value<std::vector<std::string>>(), "compare only this scenario (repeatable)")(
-      "format", po::value<std::string>()->default_value("table"),
-      "table | csv | markdown | json (json: riskcast.result/1 with this one output)")("model", po::value<std::string>(),
-                                                                                      "model file");
+                                                    "output to compare (default: the model's first output)");
+  add_sampling_options(options, "compare only this scenario (repeatable)");
+  options.add_options()("format", po::value<std::string>()->default_value("table"),
+                        "table | csv | markdown | json (json: riskcast.result/1 with this one output)")(
+      "model", po::value<std::string>(), "model file");
   po::positional_options_description positional;
   positional.add("model", 1);
   auto vm = parse_options(args, options, positional,
@@ -93,9 +89,7 @@ int command_compare(const std::vector<std::string>& args) {
 
   RunRequest request;
   RunSettings& settings = request.settings;
-  settings.samples = parse_count("--samples", (*vm)["samples"].as<std::string>(), 1, kMaxSamples);
-  settings.seed = parse_count("--seed", (*vm)["seed"].as<std::string>(), 0, UINT64_MAX);
-  settings.threads = static_cast<unsigned>(parse_count("--threads", (*vm)["threads"].as<std::string>(), 0, 1024));
+  settings = sampling_settings(*vm);
   const std::string format_name = (*vm)["format"].as<std::string>();
   const std::optional<Format> format = parse_format(format_name);
   if (!format)
@@ -116,35 +110,14 @@ int command_compare(const std::vector<std::string>& args) {
                                    path, hint.empty() ? "" : hint + " ", fmt::join(names, ", ")));
     }
   }
-  if (vm->count("scenario")) {
-    request.scenarios = (*vm)["scenario"].as<std::vector<std::string>>();
-    for (const std::string& name : request.scenarios) {
-      if (!model.find_scenario(name)) {
-        std::string hint = did_you_mean(name, model.scenario_names());
-        throw UsageError(fmt::format("--scenario '{}' is not a scenario of {} ({}scenarios: {})",
-                                     quote_for_message(name), path, hint.empty() ? "" : hint + " ",
-                                     fmt::join(model.scenario_names(), ", ")));
-      }
-    }
-  }
+  request.scenarios = chosen_scenarios(*vm, model, path);
   // Only the compared output is kept: formulas never read outputs, so the
   // others can go, and the run keeps one column per scenario instead of all.
   std::erase_if(model.outputs, [&](const Output& o) { return o.name != output; });
 
-  const std::uint64_t needed = estimate_memory(model, settings).total(settings.samples);
-  const std::uint64_t available = available_memory();
-  if (available && needed > available)
-    throw UsageError(fmt::format("{} samples need about {} MiB but only {} MiB is available; use fewer --samples",
-                                 settings.samples, needed >> 20, available >> 20));
+  check_memory(model, settings);
 
-  RunResult result;
-  try {
-    result = run_model(model, request);
-  } catch (const RunError& e) {
-    Diagnostics d(path);
-    d.error(e.pos(), e.what());
-    throw ModelError(std::move(d));
-  }
+  const RunResult result = run_guarded(path, [&] { return run_model(model, request); });
 
   const std::string unit = model.outputs.front().metadata.unit;
   std::ostringstream text;

@@ -19,9 +19,6 @@ namespace po = boost::program_options;
 
 namespace {
 
-// Largest sample count: sample indices are 40-bit in the random-stream layout.
-constexpr std::uint64_t kMaxSamples = std::uint64_t{1} << 40;
-
 // Prints "scenario 2/7 h200_open  45%" on stderr, once the run has taken a
 // second, when stderr is a terminal; clears the line when done.
 class ProgressLine {
@@ -72,22 +69,14 @@ class ProgressLine {
   std::thread thread_;
 };
 
-std::string format_bytes(std::uint64_t bytes) {
-  return bytes >= (1ull << 30) ? fmt::format("{:.1f} GiB", bytes / double(1ull << 30))
-                               : fmt::format("{:.0f} MiB", bytes / double(1ull << 20));
-}
-
 }  // namespace
 
 int command_run(const std::vector<std::string>& args) {
   po::options_description options("options");
-  options.add_options()("help,h", "show this help")("samples,n", po::value<std::string>()->default_value("1000000"),
-                                                    "samples per scenario")(
-      "seed", po::value<std::string>()->default_value("1"), "random seed (0 … 2^64-1)")(
-      "threads", po::value<std::string>()->default_value("0"), "worker threads; 0 = all hardware threads")(
-      "scenario", po::value<std::vector<std::string>>(), "run only this scenario (repeatable)")(
-      "format", po::value<std::string>(),
-      "table | csv | json | markdown (default: from --out's extension, else table)")(
+  options.add_options()("help,h", "show this help");
+  add_sampling_options(options, "run only this scenario (repeatable)");
+  options.add_options()("format", po::value<std::string>(),
+                        "table | csv | json | markdown (default: from --out's extension, else table)")(
       "out,o", po::value<std::string>(), "write the result to this file (atomically) instead of stdout")(
       "block-size", po::value<std::string>()->default_value("256"), "samples per evaluation block (1 … 4096)")(
       "model", po::value<std::string>(), "model file");
@@ -101,9 +90,7 @@ int command_run(const std::vector<std::string>& args) {
 
   RunRequest request;
   RunSettings& settings = request.settings;
-  settings.samples = parse_count("--samples", (*vm)["samples"].as<std::string>(), 1, kMaxSamples);
-  settings.seed = parse_count("--seed", (*vm)["seed"].as<std::string>(), 0, UINT64_MAX);
-  settings.threads = static_cast<unsigned>(parse_count("--threads", (*vm)["threads"].as<std::string>(), 0, 1024));
+  settings = sampling_settings(*vm);
   settings.block_size = parse_count("--block-size", (*vm)["block-size"].as<std::string>(), 1, kMaxBlockSize);
   std::optional<Format> format;
   std::string out_path = vm->count("out") ? (*vm)["out"].as<std::string>() : "";
@@ -119,28 +106,8 @@ int command_run(const std::vector<std::string>& args) {
 
   const std::string path = (*vm)["model"].as<std::string>();
   const Model model = load_model_file(path);
-  if (vm->count("scenario")) {
-    request.scenarios = (*vm)["scenario"].as<std::vector<std::string>>();
-    for (const std::string& name : request.scenarios) {
-      if (!model.find_scenario(name)) {
-        std::string hint = did_you_mean(name, model.scenario_names());
-        throw UsageError(fmt::format("--scenario '{}' is not a scenario of {} ({}scenarios: {})",
-                                     quote_for_message(name), path, hint.empty() ? "" : hint + " ",
-                                     fmt::join(model.scenario_names(), ", ")));
-      }
-    }
-  }
-
-  const MemoryEstimate memory = estimate_memory(model, settings);
-  const std::uint64_t needed = memory.total(settings.samples);
-  const std::uint64_t available = available_memory();
-  if (available && needed > available) {
-    throw UsageError(
-        fmt::format("{} samples need about {} ({} bytes per sample + {} working set) but only {} is "
-                    "available; use fewer --samples",
-                    settings.samples, format_bytes(needed), memory.bytes_per_sample, format_bytes(memory.fixed_bytes),
-                    format_bytes(available)));
-  }
+  request.scenarios = chosen_scenarios(*vm, model, path);
+  check_memory(model, settings);
 
   RunResult result;
   {
