@@ -62,29 +62,41 @@ void set_counters(PhiloxLanes& x, std::uint32_t block, std::uint64_t first_sampl
   }
 }
 
-}  // namespace
-
-void fill_words(std::uint64_t seed, RandomSlot slot, std::uint32_t substream, std::uint64_t first_sample,
-                std::size_t lanes, std::uint32_t first_draw, std::uint32_t count, std::uint64_t* out,
-                std::size_t stride) {
+// Runs Philox blocks first_block … first_block + blocks − 1 for every
+// sample, kLanes samples at a time, handing each result to
+// `use(x, group, width, b)`: the one loop behind every bulk form.
+template <typename Use>
+void for_each_block(std::uint64_t seed, RandomSlot slot, std::uint32_t substream, std::uint64_t first_sample,
+                    std::size_t lanes, std::uint32_t first_block, std::uint32_t blocks, Use&& use) {
   const std::uint32_t key0 = static_cast<std::uint32_t>(seed), key1 = static_cast<std::uint32_t>(seed >> 32);
-  const std::uint32_t first_block = first_draw / 2;
-  const std::uint32_t blocks = (count + 1) / 2;
   PhiloxLanes x;
   for (std::size_t group = 0; group < lanes; group += kLanes) {
     const std::size_t width = std::min(kLanes, lanes - group);
     for (std::uint32_t b = 0; b < blocks; ++b) {
       set_counters(x, first_block + b, first_sample + group, slot, substream);
       philox_lanes(x, key0, key1);
-      const std::uint32_t d = 2 * b;
-      std::uint64_t* row0 = out + d * stride + group;
-      for (std::size_t i = 0; i < width; ++i) row0[i] = (static_cast<std::uint64_t>(x.c1[i]) << 32) | x.c0[i];
-      if (d + 1 < count) {
-        std::uint64_t* row1 = out + (d + 1) * stride + group;
-        for (std::size_t i = 0; i < width; ++i) row1[i] = (static_cast<std::uint64_t>(x.c3[i]) << 32) | x.c2[i];
-      }
+      use(x, group, width, b);
     }
   }
+}
+
+}  // namespace
+
+void fill_words(std::uint64_t seed, RandomSlot slot, std::uint32_t substream, std::uint64_t first_sample,
+                std::size_t lanes, std::uint32_t first_draw, std::uint32_t count, std::uint64_t* out,
+                std::size_t stride) {
+  for_each_block(seed, slot, substream, first_sample, lanes, first_draw / 2, (count + 1) / 2,
+                 [&](const PhiloxLanes& x, std::size_t group, std::size_t width, std::uint32_t b) {
+                   const std::uint32_t d = 2 * b;
+                   std::uint64_t* row0 = out + d * stride + group;
+                   for (std::size_t i = 0; i < width; ++i)
+                     row0[i] = (static_cast<std::uint64_t>(x.c1[i]) << 32) | x.c0[i];
+                   if (d + 1 < count) {
+                     std::uint64_t* row1 = out + (d + 1) * stride + group;
+                     for (std::size_t i = 0; i < width; ++i)
+                       row1[i] = (static_cast<std::uint64_t>(x.c3[i]) << 32) | x.c2[i];
+                   }
+                 });
 }
 
 void fill_uniforms(std::uint64_t seed, RandomSlot slot, std::uint32_t substream, std::uint64_t first_sample,
@@ -106,22 +118,15 @@ void fill_uniforms(std::uint64_t seed, RandomSlot slot, std::uint32_t substream,
 void fill_uniforms32(std::uint64_t seed, RandomSlot slot, std::uint32_t substream, std::uint64_t first_sample,
                      std::size_t lanes, std::uint32_t first_draw, std::uint32_t count, double* out,
                      std::size_t stride) {
-  const std::uint32_t key0 = static_cast<std::uint32_t>(seed), key1 = static_cast<std::uint32_t>(seed >> 32);
-  const std::uint32_t first_block = first_draw / 4;
-  const std::uint32_t blocks = (count + 3) / 4;
-  PhiloxLanes x;
-  for (std::size_t group = 0; group < lanes; group += kLanes) {
-    const std::size_t width = std::min(kLanes, lanes - group);
-    for (std::uint32_t b = 0; b < blocks; ++b) {
-      set_counters(x, first_block + b, first_sample + group, slot, substream);
-      philox_lanes(x, key0, key1);
-      const std::uint32_t* words[4] = {x.c0, x.c1, x.c2, x.c3};
-      for (std::uint32_t j = 0; j < 4 && 4 * b + j < count; ++j) {
-        double* row = out + (4 * b + j) * stride + group;
-        for (std::size_t i = 0; i < width; ++i) row[i] = (static_cast<double>(words[j][i]) + 0.5) * 0x1.0p-32;
-      }
-    }
-  }
+  for_each_block(seed, slot, substream, first_sample, lanes, first_draw / 4, (count + 3) / 4,
+                 [&](const PhiloxLanes& x, std::size_t group, std::size_t width, std::uint32_t b) {
+                   const std::uint32_t* words[4] = {x.c0, x.c1, x.c2, x.c3};
+                   for (std::uint32_t j = 0; j < 4 && 4 * b + j < count; ++j) {
+                     double* row = out + (4 * b + j) * stride + group;
+                     for (std::size_t i = 0; i < width; ++i)
+                       row[i] = (static_cast<double>(words[j][i]) + 0.5) * 0x1.0p-32;
+                   }
+                 });
 }
 
 }  // namespace riskcast

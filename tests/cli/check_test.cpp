@@ -21,20 +21,6 @@ std::vector<std::string> lines_of(const std::string& text) {
   return out;
 }
 
-// Whether `line` reads FILE:LINE:COL: error: MESSAGE for this file.
-bool is_positioned_error(const std::string& line, const std::string& file) {
-  if (line.rfind(file + ":", 0) != 0) return false;
-  std::size_t i = file.size() + 1;
-  for (int field = 0; field < 2; ++field) {
-    const std::size_t digits = i;
-    while (i < line.size() && line[i] >= '0' && line[i] <= '9') ++i;
-    if (i == digits || i >= line.size() || line[i] != ':') return false;
-    ++i;
-  }
-  const std::string tag = " error: ";
-  return line.compare(i, tag.size(), tag) == 0 && line.size() > i + tag.size();
-}
-
 // Whether `line` ends with "; FILE:LINE:COL", the source of an instruction.
 bool ends_with_position(const std::string& line, const std::string& file) {
   const std::size_t at = line.rfind("; " + file + ":");

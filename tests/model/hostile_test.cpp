@@ -207,20 +207,6 @@ TEST(HostileModel, ControlCharactersInAFormula) {
 
 // --- the same through the command line ------------------------------------------
 
-// Whether `line` reads FILE:LINE:COL: error: MESSAGE for this file.
-bool is_positioned_error(const std::string& line, const std::string& file) {
-  if (line.rfind(file + ":", 0) != 0) return false;
-  std::size_t i = file.size() + 1;
-  for (int field = 0; field < 2; ++field) {
-    const std::size_t digits = i;
-    while (i < line.size() && line[i] >= '0' && line[i] <= '9') ++i;
-    if (i == digits || i >= line.size() || line[i] != ':') return false;
-    ++i;
-  }
-  const std::string tag = " error: ";
-  return line.compare(i, tag.size(), tag) == 0 && line.size() > i + tag.size();
-}
-
 // Every line of stderr must be FILE:LINE:COL: error: MESSAGE.
 void expect_positioned_cli_errors(const CommandResult& r, const std::string& path) {
   EXPECT_EQ(r.exit_status, 2) << r.err;

@@ -50,6 +50,19 @@ CommandResult run_riskcast(const std::vector<std::string>& args) {
   return result;
 }
 
+bool is_positioned_error(const std::string& line, const std::string& file) {
+  if (line.rfind(file + ":", 0) != 0) return false;
+  std::size_t i = file.size() + 1;
+  for (int field = 0; field < 2; ++field) {
+    const std::size_t digits = i;
+    while (i < line.size() && line[i] >= '0' && line[i] <= '9') ++i;
+    if (i == digits || i >= line.size() || line[i] != ':') return false;
+    ++i;
+  }
+  const std::string tag = " error: ";
+  return line.compare(i, tag.size(), tag) == 0 && line.size() > i + tag.size();
+}
+
 std::string source_path(const std::string& relative) {
   return std::string(RISKCAST_SOURCE_DIR) + "/" + relative;
 }

@@ -15,6 +15,9 @@ struct CommandResult {
 // Runs build/bin/riskcast with `args` (no shell), capturing both streams.
 CommandResult run_riskcast(const std::vector<std::string>& args);
 
+// Whether `line` reads FILE:LINE:COL: error: MESSAGE for this file.
+bool is_positioned_error(const std::string& line, const std::string& file);
+
 // Path of a file in the source tree, e.g. source_path("bench/models/reference.yaml").
 std::string source_path(const std::string& relative);
 
