@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "simd.hpp"
+
 namespace riskcast {
 
 RandomSlot random_slot_for(std::string_view role, std::string_view name) {
@@ -28,9 +30,7 @@ struct PhiloxLanes {
   std::uint32_t c0[kLanes], c1[kLanes], c2[kLanes], c3[kLanes];
 };
 
-#if defined(__x86_64__) && !defined(__SANITIZE_ADDRESS__)
-__attribute__((target_clones("avx512f", "avx2", "default")))
-#endif
+RISKCAST_SIMD_CLONES
 void philox_lanes(PhiloxLanes& x, std::uint32_t key0, std::uint32_t key1) {
   for (int round = 0; round < 10; ++round) {
     for (std::size_t i = 0; i < kLanes; ++i) {
@@ -97,6 +97,28 @@ void fill_words(std::uint64_t seed, RandomSlot slot, std::uint32_t substream, st
                        row1[i] = (static_cast<std::uint64_t>(x.c3[i]) << 32) | x.c2[i];
                    }
                  });
+}
+
+void fill_first_words(std::uint64_t seed, RandomSlot slot, const std::uint64_t* samples,
+                      const std::uint32_t* substreams, std::size_t count, std::uint64_t* out) {
+  const std::uint32_t key0 = static_cast<std::uint32_t>(seed), key1 = static_cast<std::uint32_t>(seed >> 32);
+  PhiloxLanes x;
+  for (std::size_t group = 0; group < count; group += kLanes) {
+    const std::size_t width = std::min(kLanes, count - group);
+    for (std::size_t i = 0; i < kLanes; ++i) {
+      // Lanes past the end repeat the last address; their results are dropped.
+      const std::size_t j = group + std::min(i, width - 1);
+      x.c0[i] = 0;
+      x.c1[i] = static_cast<std::uint32_t>(samples[j]);
+      x.c2[i] = slot;
+      x.c3[i] = substreams[j] | (static_cast<std::uint32_t>(samples[j] >> 32) << 24);
+    }
+    philox_lanes(x, key0, key1);
+    for (std::size_t i = 0; i < width; ++i) {
+      out[2 * (group + i)] = (static_cast<std::uint64_t>(x.c1[i]) << 32) | x.c0[i];
+      out[2 * (group + i) + 1] = (static_cast<std::uint64_t>(x.c3[i]) << 32) | x.c2[i];
+    }
+  }
 }
 
 void fill_uniforms(std::uint64_t seed, RandomSlot slot, std::uint32_t substream, std::uint64_t first_sample,

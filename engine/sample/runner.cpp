@@ -15,6 +15,7 @@
 
 #include "riskcast/draw.hpp"
 #include "riskcast/sampler.hpp"
+#include "simd.hpp"
 
 namespace riskcast {
 namespace {
@@ -24,6 +25,124 @@ struct FoundError {
   SourcePos pos;
   std::string message;
 };
+
+// Runs straight-line code over the first n lanes of a register file whose
+// registers are `block` doubles apart. Cloned for AVX-512 and AVX2 so each
+// instruction's loop runs 8 or 4 lanes at a time; every operation is a single
+// IEEE operation or a libm call, so every clone gives the same bits.
+RISKCAST_SIMD_CLONES
+void execute_code(const Code& code, double* regs, std::size_t block, std::size_t n) {
+  auto R = [&](Register r) { return regs + static_cast<std::size_t>(r) * block; };
+  for (const Instruction& ins : code) {
+    double* __restrict d = R(ins.dst);
+    const double* a = R(ins.a);
+    const double* b = ins.b == kNoRegister ? nullptr : R(ins.b);
+    const double* c = ins.c == kNoRegister ? nullptr : R(ins.c);
+    switch (ins.op) {
+      case OpCode::Copy:
+        for (std::size_t i = 0; i < n; ++i) d[i] = a[i];
+        break;
+      case OpCode::Negate:
+        for (std::size_t i = 0; i < n; ++i) d[i] = -a[i];
+        break;
+      case OpCode::Not:
+        for (std::size_t i = 0; i < n; ++i) d[i] = a[i] == 0.0 ? 1.0 : 0.0;
+        break;
+      case OpCode::Add:
+        for (std::size_t i = 0; i < n; ++i) d[i] = a[i] + b[i];
+        break;
+      case OpCode::Sub:
+        for (std::size_t i = 0; i < n; ++i) d[i] = a[i] - b[i];
+        break;
+      case OpCode::Mul:
+        for (std::size_t i = 0; i < n; ++i) d[i] = a[i] * b[i];
+        break;
+      case OpCode::Div:
+        for (std::size_t i = 0; i < n; ++i) d[i] = a[i] / b[i];
+        break;
+      case OpCode::Pow:
+        for (std::size_t i = 0; i < n; ++i) d[i] = std::pow(a[i], b[i]);
+        break;
+      case OpCode::Less:
+        for (std::size_t i = 0; i < n; ++i) d[i] = a[i] < b[i] ? 1.0 : 0.0;
+        break;
+      case OpCode::LessEqual:
+        for (std::size_t i = 0; i < n; ++i) d[i] = a[i] <= b[i] ? 1.0 : 0.0;
+        break;
+      case OpCode::Greater:
+        for (std::size_t i = 0; i < n; ++i) d[i] = a[i] > b[i] ? 1.0 : 0.0;
+        break;
+      case OpCode::GreaterEqual:
+        for (std::size_t i = 0; i < n; ++i) d[i] = a[i] >= b[i] ? 1.0 : 0.0;
+        break;
+      case OpCode::Equal:
+        for (std::size_t i = 0; i < n; ++i) d[i] = a[i] == b[i] ? 1.0 : 0.0;
+        break;
+      case OpCode::NotEqual:
+        for (std::size_t i = 0; i < n; ++i) d[i] = a[i] != b[i] ? 1.0 : 0.0;
+        break;
+      case OpCode::And:
+        for (std::size_t i = 0; i < n; ++i) d[i] = (a[i] != 0.0 && b[i] != 0.0) ? 1.0 : 0.0;
+        break;
+      case OpCode::Or:
+        for (std::size_t i = 0; i < n; ++i) d[i] = (a[i] != 0.0 || b[i] != 0.0) ? 1.0 : 0.0;
+        break;
+      case OpCode::Select:
+        // A bitwise blend rather than a branch, so the loop vectorises.
+        for (std::size_t i = 0; i < n; ++i) {
+          std::uint64_t x, y;
+          std::memcpy(&x, b + i, sizeof x);
+          std::memcpy(&y, c + i, sizeof y);
+          const std::uint64_t mask = a[i] != 0.0 ? ~std::uint64_t{0} : 0;
+          const std::uint64_t z = (x & mask) | (y & ~mask);
+          std::memcpy(d + i, &z, sizeof z);
+        }
+        break;
+      case OpCode::Min:
+        for (std::size_t i = 0; i < n; ++i) d[i] = min_value(a[i], b[i]);
+        break;
+      case OpCode::Max:
+        for (std::size_t i = 0; i < n; ++i) d[i] = max_value(a[i], b[i]);
+        break;
+      case OpCode::Abs:
+        for (std::size_t i = 0; i < n; ++i) d[i] = std::fabs(a[i]);
+        break;
+      case OpCode::Exp:
+        for (std::size_t i = 0; i < n; ++i) d[i] = std::exp(a[i]);
+        break;
+      case OpCode::Log:
+        for (std::size_t i = 0; i < n; ++i) d[i] = std::log(a[i]);
+        break;
+      case OpCode::Sqrt:
+        for (std::size_t i = 0; i < n; ++i) d[i] = std::sqrt(a[i]);
+        break;
+      case OpCode::Ratio:
+        for (std::size_t i = 0; i < n; ++i) d[i] = b[i] == 0.0 ? 0.0 : a[i] / b[i];
+        break;
+      case OpCode::Clamp:
+        for (std::size_t i = 0; i < n; ++i) d[i] = min_value(max_value(a[i], b[i]), c[i]);
+        break;
+    }
+  }
+}
+
+// acc = acc + s, min(acc, s) or max(acc, s), lane by lane.
+RISKCAST_SIMD_CLONES
+void accumulate_series(AggregateKind kind, double* __restrict acc, const double* s, std::size_t n) {
+  switch (kind) {
+    case AggregateKind::Sum:
+      for (std::size_t i = 0; i < n; ++i) acc[i] += s[i];
+      break;
+    case AggregateKind::Min:
+      for (std::size_t i = 0; i < n; ++i) acc[i] = min_value(acc[i], s[i]);
+      break;
+    case AggregateKind::Max:
+      for (std::size_t i = 0; i < n; ++i) acc[i] = max_value(acc[i], s[i]);
+      break;
+    case AggregateKind::Last:
+      break;
+  }
+}
 
 // Months of event uniforms drawn per bulk refill.
 constexpr std::uint32_t kEventChunk = 16;
@@ -37,6 +156,7 @@ class Worker {
     for (const auto& a : program.arrivals) size_samplers_.emplace_back(a.size);
     scratch_.resize(Sampler::kBufferedWords * block_);
     for (const RegimeStep& r : program.regimes) regime_tables_.push_back(constant_moves(r));
+    counts_.resize(block_);
     event_uniforms_.resize((program.regimes.size() + program.switches.size() + program.arrivals.size()) * kEventChunk *
                            block_);
   }
@@ -245,18 +365,24 @@ class Worker {
     }
   }
 
+  // Two passes: the month's counts for every lane, then the sizes, whose
+  // streams (one per burst) start from words generated in bulk for all the
+  // block's bursts at once. Same words, same order of summation as drawing
+  // each burst from its own RandomStream.
   void step_arrivals(const ArrivalsStep& a, const Sampler& size, std::uint32_t m, const double* uniform) {
     double* total = R(a.total);
     const double* rate = R(a.rate);
     double cached_lambda = -1.0, cached_exp = 0.0;
+    burst_samples_.clear();
+    burst_substreams_.clear();
     for (std::size_t lane = 0; lane < n_; ++lane) {
       const std::uint64_t sample = first_ + lane;
       const double lambda = rate[lane];
+      counts_[lane] = 0;
       if (!(lambda >= 0.0) || !std::isfinite(lambda)) {
         record(sample, a.rate_pos,
                fmt::format("arrival rate of `{}` evaluated to {} in sample {}, month {}; it must be >= 0", a.name,
                            lambda, sample, m));
-        total[lane] = 0.0;
         continue;
       }
       if (lambda != cached_lambda) {  // rates are often the same in every lane
@@ -276,13 +402,24 @@ class Worker {
         record(sample, a.rate_pos,
                fmt::format("`{}` drew {} bursts in one month (sample {}); at most {} are supported", a.name, count,
                            sample, kMaxBurstsPerMonth - 1));
-        total[lane] = 0.0;
         continue;
       }
-      double sum = 0.0;
+      counts_[lane] = count;
       for (std::uint32_t k = 0; k < count; ++k) {
-        RandomStream size_stream(settings_.seed, sample, a.size_slot, substream_of(m, k));
-        sum += size(size_stream);
+        burst_samples_.push_back(sample);
+        burst_substreams_.push_back(substream_of(m, k));
+      }
+    }
+    burst_words_.resize(2 * burst_samples_.size());
+    fill_first_words(settings_.seed, a.size_slot, burst_samples_.data(), burst_substreams_.data(),
+                     burst_samples_.size(), burst_words_.data());
+    std::size_t burst = 0;
+    for (std::size_t lane = 0; lane < n_; ++lane) {
+      double sum = 0.0;
+      for (std::uint32_t k = 0; k < counts_[lane]; ++k, ++burst) {
+        BufferedStream stream(burst_words_.data() + 2 * burst, 1, 2, settings_.seed, burst_samples_[burst], a.size_slot,
+                              burst_substreams_[burst]);
+        sum += size(stream);
       }
       total[lane] = sum;
     }
@@ -290,118 +427,14 @@ class Worker {
 
   void accumulate(const Accumulator& a, std::uint32_t m) {
     if (m < a.from || m > a.to) return;
-    double* acc = R(a.acc);
-    const double* s = R(a.series);
-    switch (a.kind) {
-      case AggregateKind::Sum:
-        for (std::size_t i = 0; i < n_; ++i) acc[i] += s[i];
-        break;
-      case AggregateKind::Min:
-        for (std::size_t i = 0; i < n_; ++i) acc[i] = min_value(acc[i], s[i]);
-        break;
-      case AggregateKind::Max:
-        for (std::size_t i = 0; i < n_; ++i) acc[i] = max_value(acc[i], s[i]);
-        break;
-      case AggregateKind::Last:
-        if (m == a.to) std::copy_n(s, n_, acc);
-        break;
+    if (a.kind == AggregateKind::Last) {
+      if (m == a.to) std::copy_n(R(a.series), n_, R(a.acc));
+      return;
     }
+    accumulate_series(a.kind, R(a.acc), R(a.series), n_);
   }
 
-  void execute(const Code& code) {
-    const std::size_t n = n_;
-    for (const Instruction& ins : code) {
-      double* __restrict d = R(ins.dst);
-      const double* a = R(ins.a);
-      const double* b = ins.b == kNoRegister ? nullptr : R(ins.b);
-      const double* c = ins.c == kNoRegister ? nullptr : R(ins.c);
-      switch (ins.op) {
-        case OpCode::Copy:
-          for (std::size_t i = 0; i < n; ++i) d[i] = a[i];
-          break;
-        case OpCode::Negate:
-          for (std::size_t i = 0; i < n; ++i) d[i] = -a[i];
-          break;
-        case OpCode::Not:
-          for (std::size_t i = 0; i < n; ++i) d[i] = a[i] == 0.0 ? 1.0 : 0.0;
-          break;
-        case OpCode::Add:
-          for (std::size_t i = 0; i < n; ++i) d[i] = a[i] + b[i];
-          break;
-        case OpCode::Sub:
-          for (std::size_t i = 0; i < n; ++i) d[i] = a[i] - b[i];
-          break;
-        case OpCode::Mul:
-          for (std::size_t i = 0; i < n; ++i) d[i] = a[i] * b[i];
-          break;
-        case OpCode::Div:
-          for (std::size_t i = 0; i < n; ++i) d[i] = a[i] / b[i];
-          break;
-        case OpCode::Pow:
-          for (std::size_t i = 0; i < n; ++i) d[i] = std::pow(a[i], b[i]);
-          break;
-        case OpCode::Less:
-          for (std::size_t i = 0; i < n; ++i) d[i] = a[i] < b[i] ? 1.0 : 0.0;
-          break;
-        case OpCode::LessEqual:
-          for (std::size_t i = 0; i < n; ++i) d[i] = a[i] <= b[i] ? 1.0 : 0.0;
-          break;
-        case OpCode::Greater:
-          for (std::size_t i = 0; i < n; ++i) d[i] = a[i] > b[i] ? 1.0 : 0.0;
-          break;
-        case OpCode::GreaterEqual:
-          for (std::size_t i = 0; i < n; ++i) d[i] = a[i] >= b[i] ? 1.0 : 0.0;
-          break;
-        case OpCode::Equal:
-          for (std::size_t i = 0; i < n; ++i) d[i] = a[i] == b[i] ? 1.0 : 0.0;
-          break;
-        case OpCode::NotEqual:
-          for (std::size_t i = 0; i < n; ++i) d[i] = a[i] != b[i] ? 1.0 : 0.0;
-          break;
-        case OpCode::And:
-          for (std::size_t i = 0; i < n; ++i) d[i] = (a[i] != 0.0 && b[i] != 0.0) ? 1.0 : 0.0;
-          break;
-        case OpCode::Or:
-          for (std::size_t i = 0; i < n; ++i) d[i] = (a[i] != 0.0 || b[i] != 0.0) ? 1.0 : 0.0;
-          break;
-        case OpCode::Select:
-          // A bitwise blend rather than a branch, so the loop vectorises.
-          for (std::size_t i = 0; i < n; ++i) {
-            std::uint64_t x, y;
-            std::memcpy(&x, b + i, sizeof x);
-            std::memcpy(&y, c + i, sizeof y);
-            const std::uint64_t mask = a[i] != 0.0 ? ~std::uint64_t{0} : 0;
-            const std::uint64_t z = (x & mask) | (y & ~mask);
-            std::memcpy(d + i, &z, sizeof z);
-          }
-          break;
-        case OpCode::Min:
-          for (std::size_t i = 0; i < n; ++i) d[i] = min_value(a[i], b[i]);
-          break;
-        case OpCode::Max:
-          for (std::size_t i = 0; i < n; ++i) d[i] = max_value(a[i], b[i]);
-          break;
-        case OpCode::Abs:
-          for (std::size_t i = 0; i < n; ++i) d[i] = std::fabs(a[i]);
-          break;
-        case OpCode::Exp:
-          for (std::size_t i = 0; i < n; ++i) d[i] = std::exp(a[i]);
-          break;
-        case OpCode::Log:
-          for (std::size_t i = 0; i < n; ++i) d[i] = std::log(a[i]);
-          break;
-        case OpCode::Sqrt:
-          for (std::size_t i = 0; i < n; ++i) d[i] = std::sqrt(a[i]);
-          break;
-        case OpCode::Ratio:
-          for (std::size_t i = 0; i < n; ++i) d[i] = b[i] == 0.0 ? 0.0 : a[i] / b[i];
-          break;
-        case OpCode::Clamp:
-          for (std::size_t i = 0; i < n; ++i) d[i] = min_value(max_value(a[i], b[i]), c[i]);
-          break;
-      }
-    }
-  }
+  void execute(const Code& code) { execute_code(code, regs_.data(), block_, n_); }
 
   const Program& p_;
   const RunSettings& settings_;
@@ -411,6 +444,9 @@ class Worker {
   std::vector<double> event_uniforms_;  // [event][month in chunk][lane]
   std::vector<std::uint64_t> scratch_;  // random words for Sampler::fill
   std::vector<std::optional<MoveTable>> regime_tables_;
+  std::vector<std::uint32_t> counts_;  // arrivals: bursts per lane this month
+  std::vector<std::uint64_t> burst_samples_, burst_words_;
+  std::vector<std::uint32_t> burst_substreams_;
   std::size_t n_ = 0;
   std::uint64_t first_ = 0;
 };

@@ -94,6 +94,13 @@ void fill_words(std::uint64_t seed, RandomSlot slot, std::uint32_t substream, st
                 std::size_t lanes, std::uint32_t first_draw, std::uint32_t count, std::uint64_t* out,
                 std::size_t stride);
 
+// Bulk form for scattered addresses: the first two words (one Philox block)
+// of stream (seed, samples[i], slot, substreams[i]) for each i < count,
+// written to out[2i] and out[2i + 1]. Feeds BufferedStreams of arrival sizes,
+// one per burst, whose sample and burst number vary together.
+void fill_first_words(std::uint64_t seed, RandomSlot slot, const std::uint64_t* samples,
+                      const std::uint32_t* substreams, std::size_t count, std::uint64_t* out);
+
 // A stream that serves its first words from a bulk-filled buffer and
 // continues with a RandomStream when they run out: the same words as a
 // RandomStream of the same address, cheaper when most draws need few words.

@@ -47,9 +47,12 @@ std::pair<std::uint64_t, std::uint64_t> quantile_interval_ranks(std::uint64_t n,
 // default): h = (n − 1)·p, value = x_(⌊h⌋) + (h − ⌊h⌋)·(x_(⌊h⌋+1) − x_(⌊h⌋))
 // on the 0-based sorted sample. Ties (atoms) need no special case.
 //
-// Summarises `values`, reordering them in place: percentiles come from a
-// multi-way selection (nth_element recursion over the needed ranks), cost
-// O(n log k) for k ranks, not a full sort.
+// Summarises `values`, which it may reorder: percentiles come from selection,
+// not a full sort. A column of 65,536 values or more is bucketed by value in
+// one pass and only the buckets holding a needed rank are selected in (two
+// streaming passes); otherwise, and for columns with NaN or too full a
+// bucket, a multi-way selection (nth_element recursion over the needed
+// ranks, O(n log k) for k ranks) runs on the whole column.
 OutputSummary summarize(std::span<double> values, std::span<const double> probabilities = kStandardPercentiles);
 
 // Kolmogorov–Smirnov distance D_n = sup_x |F_n(x) − F(x)| between the

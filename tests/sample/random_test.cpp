@@ -209,6 +209,30 @@ TEST(RandomStream, BulkFormsMatchOneStreamPerSample) {
   for (int d = 0; d < 9; ++d) EXPECT_EQ(buffered(), plain()) << "draw " << d;
 }
 
+// fill_first_words (arrival sizes: one stream per burst, addresses scattered
+// over samples and substreams): the first two words of each address's
+// RandomStream, for counts that leave a partial SIMD group and samples past 2^32.
+TEST(RandomStream, FirstWordsOfScatteredStreamsMatchTheirStreams) {
+  const std::uint64_t seed = 0x5eed5eed12345678ull;
+  const RandomSlot slot = random_slot_for("arrivals.size", "bursts");
+  for (std::size_t count : {std::size_t{0}, std::size_t{1}, std::size_t{16}, std::size_t{37}}) {
+    std::vector<std::uint64_t> samples(count);
+    std::vector<std::uint32_t> substreams(count);
+    for (std::size_t i = 0; i < count; ++i) {
+      samples[i] = (std::uint64_t{1} << 32) - 20 + 3 * (i / 4);  // several bursts per sample
+      substreams[i] = substream_of(static_cast<std::uint32_t>(1 + i % 12), static_cast<std::uint32_t>(i % 4));
+    }
+    std::vector<std::uint64_t> out(2 * count + 1, 0);
+    fill_first_words(seed, slot, samples.data(), substreams.data(), count, out.data());
+    for (std::size_t i = 0; i < count; ++i) {
+      RandomStream stream(seed, samples[i], slot, substreams[i]);
+      ASSERT_EQ(out[2 * i], stream()) << "count " << count << " burst " << i;
+      ASSERT_EQ(out[2 * i + 1], stream()) << "count " << count << " burst " << i;
+    }
+    EXPECT_EQ(out[2 * count], 0u) << "nothing written past the end";
+  }
+}
+
 // fill_uniforms32: the d-th uniform is (w + 1/2)·2^−32 for the d-th 32-bit
 // word w of the stream, four per Philox block in the order v[0] … v[3];
 // checked against r123::Philox4x32 on the documented counter layout.

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <functional>
 #include <numeric>
 #include <random>
 #include <vector>
@@ -224,6 +225,53 @@ TEST(Summarize, MatchesSortBasedReference) {
         EXPECT_EQ(s.percentiles[i].ci_low, sorted[l - 1]) << "n " << n << " p " << p;
         EXPECT_EQ(s.percentiles[i].ci_high, sorted[u - 1]) << "n " << n << " p " << p;
       }
+    }
+  }
+}
+
+// Columns of 65,536 values or more go through the bucketed selection; its
+// values must be the exact order statistics, whatever the shape: smooth,
+// heavy-tailed (few buckets hold most values), atoms at the ends (min and
+// max come from the first pass), an atom in the middle (too full a bucket:
+// the plain selection), a range too wide for bucket arithmetic, one ulp of
+// spread, and signed zeros (always reported as +0).
+TEST(Summarize, LargeColumnsGiveExactOrderStatistics) {
+  std::mt19937_64 rng(2024);
+  std::normal_distribution<double> normal;
+  std::uniform_real_distribution<double> unit;
+  const double probabilities[] = {0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 0.999};
+  const std::size_t n = 100'000;
+  const std::vector<std::pair<const char*, std::function<double(std::size_t)>>> shapes = {
+      {"uniform", [&](std::size_t) { return unit(rng); }},
+      {"lognormal sigma 3", [&](std::size_t) { return std::exp(3.0 * normal(rng)); }},
+      {"60 % zeros then uniform", [&](std::size_t) { return unit(rng) < 0.6 ? 0.0 : unit(rng); }},
+      {"zeros and ones at both ends",
+       [&](std::size_t) {
+         double u = unit(rng);
+         return u < 0.3 ? 0.0 : u > 0.7 ? 1.0 : u;
+       }},
+      {"atom in the middle", [&](std::size_t) { return unit(rng) < 0.5 ? 0.5 : unit(rng); }},
+      {"range wider than a double", [&](std::size_t i) { return i % 2 ? 1e308 * unit(rng) : -1e308 * unit(rng); }},
+      {"one ulp apart", [&](std::size_t i) { return i % 3 ? 1.0 : std::nextafter(1.0, 2.0); }},
+      {"all equal", [&](std::size_t) { return 7.0; }},
+      {"signed zeros", [&](std::size_t i) { return i % 2 ? -0.0 : (i % 5 == 0 ? unit(rng) : 0.0); }},
+  };
+  for (const auto& [name, draw] : shapes) {
+    std::vector<double> x(n);
+    for (std::size_t i = 0; i < n; ++i) x[i] = draw(i);
+    std::vector<double> sorted = x;
+    std::sort(sorted.begin(), sorted.end());
+    std::vector<double> work = x;
+    const OutputSummary s = summarize(work, probabilities);
+    EXPECT_EQ(s.min, sorted.front()) << name;
+    EXPECT_EQ(s.max, sorted.back()) << name;
+    for (std::size_t i = 0; i < s.percentiles.size(); ++i) {
+      const double p = probabilities[i];
+      const auto [l, u] = quantile_interval_ranks(n, p);
+      EXPECT_EQ(s.percentiles[i].value, type7(x, p)) << name << " p " << p;
+      EXPECT_EQ(s.percentiles[i].ci_low, sorted[l - 1]) << name << " p " << p;
+      EXPECT_EQ(s.percentiles[i].ci_high, sorted[u - 1]) << name << " p " << p;
+      EXPECT_FALSE(std::signbit(s.percentiles[i].value) && s.percentiles[i].value == 0.0) << name << " p " << p;
     }
   }
 }
