@@ -1,5 +1,7 @@
 #include "riskcast/draw.hpp"
 
+#include "simd.hpp"
+
 #include <boost/math/distributions/normal.hpp>
 #include <boost/random/normal_distribution.hpp>
 #include <boost/random/poisson_distribution.hpp>
@@ -21,6 +23,43 @@ std::uint32_t poisson_by_inversion(double lambda, double exp_minus_lambda, doubl
     cumulative += p;
   }
   return k;
+}
+
+PoissonTable::PoissonTable(double lambda) : lambda_(lambda) {
+  if (!(lambda > 0.0)) return;  // count 0 for every u
+  // The walk of poisson_by_inversion, recorded: F_k for each k it would compare with.
+  double p = std::exp(-lambda);
+  double cumulative = p;
+  cumulative_.push_back(cumulative);
+  for (std::uint32_t k = 1;; ++k) {
+    p *= lambda / k;
+    if (k > lambda && p < 1e-17) break;
+    cumulative += p;
+    cumulative_.push_back(cumulative);
+  }
+}
+
+std::uint32_t PoissonTable::count(double u) const {
+  std::uint32_t k = 0;
+  for (double f : cumulative_) k += u > f;
+  return k;
+}
+
+namespace {
+// Outer loop over the CDF terms, inner over lanes: the inner loop is a
+// compare and an add per lane, vectorised in each clone, exact in all.
+RISKCAST_SIMD_CLONES
+void count_lanes(const double* cumulative, std::size_t terms, const double* u, std::size_t n, std::uint32_t* out) {
+  for (std::size_t i = 0; i < n; ++i) out[i] = 0;
+  for (std::size_t j = 0; j < terms; ++j) {
+    const double f = cumulative[j];
+    for (std::size_t i = 0; i < n; ++i) out[i] += u[i] > f ? 1u : 0u;
+  }
+}
+}  // namespace
+
+void PoissonTable::count_all(const double* u, std::size_t n, std::uint32_t* out) const {
+  count_lanes(cumulative_.data(), cumulative_.size(), u, n, out);
 }
 
 namespace {

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "philox_lanes.hpp"
+
 #include "simd.hpp"
 
 namespace riskcast {
@@ -20,35 +22,7 @@ RandomSlot random_slot_for(std::string_view role, std::string_view name) {
 
 namespace {
 
-// Philox4x32-10 on kLanes counters at once, written as plain loops over
-// lanes so the compiler vectorises them (the 32×32→64 multiplies map onto
-// SIMD multiplies). Same arithmetic as r123::Philox4x32, checked against it
-// by the tests.
-constexpr std::size_t kLanes = 16;
-
-struct PhiloxLanes {
-  std::uint32_t c0[kLanes], c1[kLanes], c2[kLanes], c3[kLanes];
-};
-
-RISKCAST_SIMD_CLONES
-void philox_lanes(PhiloxLanes& x, std::uint32_t key0, std::uint32_t key1) {
-  for (int round = 0; round < 10; ++round) {
-    for (std::size_t i = 0; i < kLanes; ++i) {
-      const std::uint64_t p0 = std::uint64_t{0xD2511F53u} * x.c0[i];
-      const std::uint64_t p1 = std::uint64_t{0xCD9E8D57u} * x.c2[i];
-      const std::uint32_t n0 = static_cast<std::uint32_t>(p1 >> 32) ^ x.c1[i] ^ key0;
-      const std::uint32_t n1 = static_cast<std::uint32_t>(p1);
-      const std::uint32_t n2 = static_cast<std::uint32_t>(p0 >> 32) ^ x.c3[i] ^ key1;
-      const std::uint32_t n3 = static_cast<std::uint32_t>(p0);
-      x.c0[i] = n0;
-      x.c1[i] = n1;
-      x.c2[i] = n2;
-      x.c3[i] = n3;
-    }
-    key0 += 0x9E3779B9u;
-    key1 += 0xBB67AE85u;
-  }
-}
+constexpr std::size_t kLanes = kPhiloxLanes;
 
 // The counters of kLanes consecutive samples, as RandomStream lays them out.
 void set_counters(PhiloxLanes& x, std::uint32_t block, std::uint64_t first_sample, RandomSlot slot,

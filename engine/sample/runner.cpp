@@ -20,6 +20,14 @@
 namespace riskcast {
 namespace {
 
+constexpr std::size_t kPageSize = 4096;
+// MADV_POPULATE_WRITE (Linux 5.14): fault a whole range in one call.
+#ifdef MADV_POPULATE_WRITE
+constexpr int kPopulateWrite = MADV_POPULATE_WRITE;
+#else
+constexpr int kPopulateWrite = 23;
+#endif
+
 struct FoundError {
   std::uint64_t sample;
   SourcePos pos;
@@ -157,6 +165,7 @@ class Worker {
     scratch_.resize(Sampler::kBufferedWords * block_);
     for (const RegimeStep& r : program.regimes) regime_tables_.push_back(constant_moves(r));
     counts_.resize(block_);
+    poisson_tables_.resize(program.arrivals.size());
     event_uniforms_.resize((program.regimes.size() + program.switches.size() + program.arrivals.size()) * kEventChunk *
                            block_);
   }
@@ -184,8 +193,7 @@ class Worker {
         step_regime(p_.regimes[i], regime_tables_[i], m, uniforms(e++, m));
       for (const SwitchStep& s : p_.switches) step_switch(s, m, uniforms(e++, m));
       execute(p_.rate_code);
-      for (std::size_t i = 0; i < p_.arrivals.size(); ++i)
-        step_arrivals(p_.arrivals[i], size_samplers_[i], m, uniforms(e++, m));
+      for (std::size_t i = 0; i < p_.arrivals.size(); ++i) step_arrivals(i, size_samplers_[i], m, uniforms(e++, m));
       execute(p_.monthly_code);
       for (const Accumulator& a : p_.accumulators) accumulate(a, m);
       for (const PrevLink& l : p_.prev_links) std::copy_n(R(l.source), n, R(l.reg));
@@ -369,12 +377,50 @@ class Worker {
   // streams (one per burst) start from words generated in bulk for all the
   // block's bursts at once. Same words, same order of summation as drawing
   // each burst from its own RandomStream.
-  void step_arrivals(const ArrivalsStep& a, const Sampler& size, std::uint32_t m, const double* uniform) {
+  void step_arrivals(std::size_t index, const Sampler& size, std::uint32_t m, const double* uniform) {
+    const ArrivalsStep& a = p_.arrivals[index];
     double* total = R(a.total);
     const double* rate = R(a.rate);
-    double cached_lambda = -1.0, cached_exp = 0.0;
     burst_samples_.clear();
     burst_substreams_.clear();
+    // A rate that is the same in every lane (the usual case: a constant, or
+    // a formula of month and fixed states) counts all lanes by table.
+    const double lambda0 = rate[0];
+    const bool one_rate =
+        lambda0 >= 0.0 && lambda0 < 30.0 && std::all_of(rate, rate + n_, [&](double l) { return l == lambda0; });
+    if (one_rate) {
+      std::optional<PoissonTable>& table = poisson_tables_[index];
+      if (!table || table->lambda() != lambda0) table.emplace(lambda0);
+      table->count_all(uniform, n_, counts_.data());
+      for (std::size_t lane = 0; lane < n_; ++lane) {
+        const std::uint32_t count = counts_[lane];  // below kMaxBurstsPerMonth: λ < 30 stops the table early
+        for (std::uint32_t k = 0; k < count; ++k) {
+          burst_samples_.push_back(first_ + lane);
+          burst_substreams_.push_back(substream_of(m, k));
+        }
+      }
+    } else {
+      count_bursts_lane_by_lane(a, m, rate, uniform);
+    }
+    burst_words_.resize(2 * burst_samples_.size());
+    fill_first_words(settings_.seed, a.size_slot, burst_samples_.data(), burst_substreams_.data(),
+                     burst_samples_.size(), burst_words_.data());
+    std::size_t burst = 0;
+    for (std::size_t lane = 0; lane < n_; ++lane) {
+      double sum = 0.0;
+      for (std::uint32_t k = 0; k < counts_[lane]; ++k, ++burst) {
+        BufferedStream stream(burst_words_.data() + 2 * burst, 1, 2, settings_.seed, burst_samples_[burst], a.size_slot,
+                              burst_substreams_[burst]);
+        sum += size(stream);
+      }
+      total[lane] = sum;
+    }
+  }
+
+  // Rates that differ between lanes, or are invalid or large: each lane's
+  // count on its own, with the checks that stop the run.
+  void count_bursts_lane_by_lane(const ArrivalsStep& a, std::uint32_t m, const double* rate, const double* uniform) {
+    double cached_lambda = -1.0, cached_exp = 0.0;
     for (std::size_t lane = 0; lane < n_; ++lane) {
       const std::uint64_t sample = first_ + lane;
       const double lambda = rate[lane];
@@ -410,19 +456,6 @@ class Worker {
         burst_substreams_.push_back(substream_of(m, k));
       }
     }
-    burst_words_.resize(2 * burst_samples_.size());
-    fill_first_words(settings_.seed, a.size_slot, burst_samples_.data(), burst_substreams_.data(),
-                     burst_samples_.size(), burst_words_.data());
-    std::size_t burst = 0;
-    for (std::size_t lane = 0; lane < n_; ++lane) {
-      double sum = 0.0;
-      for (std::uint32_t k = 0; k < counts_[lane]; ++k, ++burst) {
-        BufferedStream stream(burst_words_.data() + 2 * burst, 1, 2, settings_.seed, burst_samples_[burst], a.size_slot,
-                              burst_substreams_[burst]);
-        sum += size(stream);
-      }
-      total[lane] = sum;
-    }
   }
 
   void accumulate(const Accumulator& a, std::uint32_t m) {
@@ -444,7 +477,8 @@ class Worker {
   std::vector<double> event_uniforms_;  // [event][month in chunk][lane]
   std::vector<std::uint64_t> scratch_;  // random words for Sampler::fill
   std::vector<std::optional<MoveTable>> regime_tables_;
-  std::vector<std::uint32_t> counts_;  // arrivals: bursts per lane this month
+  std::vector<std::uint32_t> counts_;                        // arrivals: bursts per lane this month
+  std::vector<std::optional<PoissonTable>> poisson_tables_;  // per arrivals process, for its last rate
   std::vector<std::uint64_t> burst_samples_, burst_words_;
   std::vector<std::uint32_t> burst_substreams_;
   std::size_t n_ = 0;
@@ -457,19 +491,29 @@ std::size_t bytes_per_sample(const Program& program) {
   return program.outputs.size() * sizeof(double);
 }
 
+void ColumnRelease::operator()(double* values) const noexcept {
+  if (mapping)
+    munmap(mapping, mapped_bytes);
+  else
+    delete[] values;
+}
+
 Column allocate_column(std::size_t n) {
-  Column column{std::unique_ptr<double[]>(new double[n]), n};  // default-initialised: no zeroing pass
-  constexpr std::size_t kHugePage = 2u << 20;
+  constexpr std::size_t kHugePage = std::size_t{2} << 20;
   const std::size_t bytes = n * sizeof(double);
-  if (bytes >= 4 * kHugePage) {
-    // Ask for huge pages before first touch: a million-sample column then
-    // costs a few page faults instead of thousands. A hint only.
-    const auto start = reinterpret_cast<std::uintptr_t>(column.data.get());
-    const std::uintptr_t aligned = (start + kHugePage - 1) & ~(kHugePage - 1);
-    const std::uintptr_t end = (start + bytes) & ~(kHugePage - 1);
-    if (end > aligned) madvise(reinterpret_cast<void*>(aligned), end - aligned, MADV_HUGEPAGE);
-  }
-  return column;
+  if (bytes < kHugePage) return Column{std::unique_ptr<double[], ColumnRelease>(new double[n]), n};
+  // One huge page more than needed, so the column can start on a huge-page boundary.
+  const std::size_t mapped = (bytes + kHugePage - 1) / kHugePage * kHugePage + kHugePage;
+  void* mapping = mmap(nullptr, mapped, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (mapping == MAP_FAILED) throw std::bad_alloc();
+  const std::uintptr_t start = (reinterpret_cast<std::uintptr_t>(mapping) + kHugePage - 1) & ~(kHugePage - 1);
+  void* values = reinterpret_cast<void*>(start);
+  const std::size_t used = (bytes + kPageSize - 1) / kPageSize * kPageSize;
+  // Hints: either may fail (no huge pages, an older kernel) and the column still works.
+  madvise(values, used, MADV_HUGEPAGE);
+  madvise(values, used, kPopulateWrite);
+  return Column{std::unique_ptr<double[], ColumnRelease>(static_cast<double*>(values), ColumnRelease{mapping, mapped}),
+                n};
 }
 
 void sample_program_into(const Program& program, const RunSettings& settings, std::span<double* const> outputs) {

@@ -68,6 +68,24 @@ class Sampler {
 // walk up the CDF is short), given exp(−λ).
 std::uint32_t poisson_by_inversion(double lambda, double exp_minus_lambda, double u);
 
+// poisson_by_inversion for many uniforms at one rate, without its
+// data-dependent loop: the CDF terms F_0 … F_{K−1} that the walk would
+// compute, computed once with the same arithmetic (K where it would stop),
+// then count(u) = #{j < K : u > F_j}, which equals the walk's result because
+// the F_j never decrease. Counts many lanes with compares alone.
+class PoissonTable {
+ public:
+  explicit PoissonTable(double lambda);
+  double lambda() const { return lambda_; }
+  std::uint32_t count(double u) const;
+  // out[i] = count(u[i]) for i < n.
+  void count_all(const double* u, std::size_t n, std::uint32_t* out) const;
+
+ private:
+  double lambda_;
+  std::vector<double> cumulative_;
+};
+
 // A Poisson count by inversion (λ < 30) or Boost.Random's PTRS (λ ≥ 30).
 std::uint32_t draw_poisson(double lambda, RandomStream& stream);
 // The same, with exp(−λ) already computed (callers drawing many counts at

@@ -254,6 +254,33 @@ TEST(DistributionDraws, PoissonMatchesBoostPmf) {
   for (double v : draw_many(make(DistributionKind::Poisson, {0.0}), "poisson0", 1000)) EXPECT_EQ(v, 0.0);
 }
 
+// The table form must give exactly the walk's count for every uniform:
+// a grid over (0, 1), each recorded CDF term and its neighbours (where
+// u > F_j flips), and values next to 1 where the walk stops early.
+TEST(DistributionDraws, PoissonTableCountsLikeTheWalk) {
+  for (double lambda : {0.0, 1e-9, 0.25, 0.5, 1.0, 2.75, 5.0, 12.3, 29.9}) {
+    const PoissonTable table(lambda);
+    const double e = std::exp(-lambda);
+    std::vector<double> us;
+    for (int i = 1; i < 4096; ++i) us.push_back(i / 4096.0);
+    double p = e, cumulative = e;
+    for (std::uint32_t k = 0; k < 200; ++k) {
+      for (double u : {cumulative, std::nextafter(cumulative, 0.0), std::nextafter(cumulative, 2.0)})
+        if (u > 0.0 && u < 1.0) us.push_back(u);
+      p *= lambda / (k + 1);
+      cumulative += p;
+    }
+    for (double u : {std::nextafter(1.0, 0.0), 1.0 - 0x1.0p-32, 1.0 - 1e-12, 1e-300}) us.push_back(u);
+    std::vector<std::uint32_t> counts(us.size());
+    table.count_all(us.data(), us.size(), counts.data());
+    for (std::size_t i = 0; i < us.size(); ++i) {
+      const std::uint32_t walk = poisson_by_inversion(lambda, e, us[i]);
+      ASSERT_EQ(table.count(us[i]), walk) << "lambda " << lambda << " u " << us[i];
+      ASSERT_EQ(counts[i], walk) << "lambda " << lambda << " u " << us[i];
+    }
+  }
+}
+
 TEST(DistributionDraws, BernoulliFrequency) {
   const std::vector<double> x = draw_many(make(DistributionKind::Bernoulli, {0.3}), "bernoulli");
   auto [stat, critical] = chi_square(

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "riskcast/random.hpp"
+#include "sample/philox_lanes.hpp"
 
 namespace riskcast {
 namespace {
@@ -207,6 +208,37 @@ TEST(RandomStream, BulkFormsMatchOneStreamPerSample) {
   BufferedStream buffered(buffer.data() + 1, 3, 4, seed, 11, slot, 0);
   RandomStream plain(seed, 11, slot, 0);
   for (int d = 0; d < 9; ++d) EXPECT_EQ(buffered(), plain()) << "draw " << d;
+}
+
+// Every Philox form this CPU can run (portable loops, AVX2, AVX-512; the
+// dispatcher picks one) against Random123 on arbitrary counters and keys.
+TEST(RandomStream, EveryPhiloxFormMatchesRandom123) {
+  std::mt19937_64 rng(77);
+  r123::Philox4x32 philox;
+  const std::vector<PhiloxForm> forms = philox_forms_available();
+  ASSERT_FALSE(forms.empty());
+  for (int trial = 0; trial < 50; ++trial) {
+    const std::uint32_t key0 = static_cast<std::uint32_t>(rng()), key1 = static_cast<std::uint32_t>(rng());
+    PhiloxLanes input;
+    for (std::size_t i = 0; i < kPhiloxLanes; ++i) {
+      input.c0[i] = static_cast<std::uint32_t>(rng());
+      input.c1[i] = static_cast<std::uint32_t>(rng());
+      input.c2[i] = static_cast<std::uint32_t>(rng());
+      input.c3[i] = static_cast<std::uint32_t>(rng());
+    }
+    for (const PhiloxForm& form : forms) {
+      PhiloxLanes x = input;
+      form.rounds(x, key0, key1);
+      for (std::size_t i = 0; i < kPhiloxLanes; ++i) {
+        const auto expected = philox(r123::Philox4x32::ctr_type{{input.c0[i], input.c1[i], input.c2[i], input.c3[i]}},
+                                     r123::Philox4x32::key_type{{key0, key1}});
+        ASSERT_EQ(x.c0[i], expected.v[0]) << form.name << " lane " << i;
+        ASSERT_EQ(x.c1[i], expected.v[1]) << form.name << " lane " << i;
+        ASSERT_EQ(x.c2[i], expected.v[2]) << form.name << " lane " << i;
+        ASSERT_EQ(x.c3[i], expected.v[3]) << form.name << " lane " << i;
+      }
+    }
+  }
 }
 
 // fill_first_words (arrival sizes: one stream per burst, addresses scattered
