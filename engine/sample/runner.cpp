@@ -21,6 +21,13 @@ namespace riskcast {
 namespace {
 
 constexpr std::size_t kPageSize = 4096;
+
+// NaN and infinities as a reader spells them ("-nan" says nothing useful).
+std::string value_for_message(double v) {
+  if (std::isnan(v)) return "NaN";
+  if (std::isinf(v)) return v > 0 ? "infinite" : "-infinite";
+  return fmt::format("{}", v);
+}
 // MADV_POPULATE_WRITE (Linux 5.14): fault a whole range in one call.
 #ifdef MADV_POPULATE_WRITE
 constexpr int kPopulateWrite = MADV_POPULATE_WRITE;
@@ -206,7 +213,7 @@ class Worker {
         if (!std::isfinite(v[lane])) [[unlikely]] {
           record_lazily(first + lane, p_.outputs[o].pos, [&] {
             return fmt::format("output `{}` is {} in sample {} (a division by zero, or log/sqrt of a negative number?)",
-                               p_.outputs[o].name, v[lane], first + lane);
+                               p_.outputs[o].name, value_for_message(v[lane]), first + lane);
           });
         }
         column[lane] = v[lane];
@@ -255,7 +262,7 @@ class Worker {
     if (p >= 0.0 && p <= 1.0) [[likely]]
       return true;
     record_lazily(sample, pos, [&] {
-      return fmt::format("{} evaluated to {} in sample {}, outside [0, 1]", describe(), p, sample);
+      return fmt::format("{} evaluated to {} in sample {}, outside [0, 1]", describe(), value_for_message(p), sample);
     });
     return false;
   }
@@ -428,7 +435,7 @@ class Worker {
       if (!(lambda >= 0.0) || !std::isfinite(lambda)) {
         record(sample, a.rate_pos,
                fmt::format("arrival rate of `{}` evaluated to {} in sample {}, month {}; it must be >= 0", a.name,
-                           lambda, sample, m));
+                           value_for_message(lambda), sample, m));
         continue;
       }
       if (lambda != cached_lambda) {  // rates are often the same in every lane

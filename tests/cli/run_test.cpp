@@ -42,6 +42,26 @@ TEST(RunCommand, BadValuesExitTwoWithOneClearLine) {
   }
 }
 
+// NaN is named as such (fmt alone prints "-nan"), and min() of a series
+// passes a NaN month on to the output check instead of hiding it.
+TEST(RunCommand, NonFiniteValuesAreNamedInErrors) {
+  TempDir dir;
+  const std::string output_nan = dir.write(
+      "nan.yaml",
+      "horizon: 3\nparameters:\n  a: uniform(1, 2)\nmonthly:\n  x: \"month == 2 ? sqrt(-a) : a\"\noutputs:\n  lo: "
+      "min(x)\n");
+  CommandResult r = run_riskcast({"run", output_nan, "--samples", "100"});
+  EXPECT_EQ(r.exit_status, 2);
+  EXPECT_NE(r.err.find("nan.yaml:7:3: error: output `lo` is NaN in sample 0"), std::string::npos) << r.err;
+  const std::string hazard_nan =
+      dir.write("hazard.yaml",
+                "parameters:\n  a: uniform(1, 2)\nevents:\n  s:\n    kind: switch\n    initial: 0\n    on: sqrt(-a)\n"
+                "outputs:\n  o: sum(s)\n");
+  r = run_riskcast({"run", hazard_nan, "--samples", "100"});
+  EXPECT_EQ(r.exit_status, 2);
+  EXPECT_NE(r.err.find("evaluated to NaN in sample 0"), std::string::npos) << r.err;
+}
+
 TEST(RunCommand, AFailedRunLeavesNoOutputFile) {
   TempDir dir;
   // Every sample divides by zero: the run fails after sampling has started.
@@ -49,7 +69,7 @@ TEST(RunCommand, AFailedRunLeavesNoOutputFile) {
   const std::string out = dir.path() + "/result.json";
   const CommandResult r = run_riskcast({"run", model, "--samples", "1000", "--out", out});
   EXPECT_EQ(r.exit_status, 2);
-  EXPECT_NE(r.err.find("bad.yaml:4:3: error: output `o` is inf in sample 0"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("bad.yaml:4:3: error: output `o` is infinite in sample 0"), std::string::npos) << r.err;
   EXPECT_FALSE(std::filesystem::exists(out));
   for (const auto& entry : std::filesystem::directory_iterator(dir.path()))
     EXPECT_EQ(entry.path().filename(), "bad.yaml") << "left behind: " << entry.path();
