@@ -17,8 +17,26 @@ std::string format_rho(double rho) {
   return fmt::format("{:.2f}", std::fabs(rho) < 0.005 ? 0.0 : rho);
 }
 
+// The interval with as many decimals as its width needs (a million samples
+// pin ρ to ±0.002, which two decimals would show as [0.57, 0.57]).
 std::string format_rho_interval(const Driver& d) {
-  return fmt::format("[{}, {}]", format_rho(d.ci_low), format_rho(d.ci_high));
+  const double width = d.ci_high - d.ci_low;
+  const int decimals = width >= 0.02 || width == 0.0 ? 2 : width >= 0.002 ? 3 : 4;
+  auto bound = [&](double v) {
+    return fmt::format("{:.{}f}", std::fabs(v) < 0.5 * std::pow(10.0, -decimals) ? 0.0 : v, decimals);
+  };
+  return fmt::format("[{}, {}]", bound(d.ci_low), bound(d.ci_high));
+}
+
+// The Monte Carlo uncertainty of a percentile in one number: the wider side
+// of its confidence interval.
+double half_width(const PercentileEstimate& q) {
+  return std::max(q.value - q.ci_low, q.ci_high - q.value);
+}
+
+std::string format_error(double v, const std::string& unit) {
+  if (is_share_unit(unit)) return fmt::format("±{:.2f}", v * 100.0);
+  return fmt::format("±{}", format_value(v, unit));
 }
 
 // A tornado bar: negative ρ to the left of the axis, positive to the right,
@@ -100,31 +118,46 @@ void write_table(const SensitivityResult& r, std::ostream& out) {
 
   out << fmt::format("\nGiven each event outcome: {} of {}\n", "P10 / P50 / P90", r.output);
   rows = {{"event", "outcome", "probability", "P10", "P50", "P90", ""}};
+  double error = 0.0;  // widest 95 % CI half-width among outcomes not flagged as wide
   for (const ConditionalOutcome& c : r.conditionals) {
     std::vector<std::string> row = {c.event, c.outcome, format_probability(c.probability)};
     for (double p : kConditionalPercentiles) row.push_back(value_at(c.percentiles, p, r.unit));
     row.push_back(sample_note(c));
     rows.push_back(std::move(row));
+    if (!c.few_samples)
+      for (const PercentileEstimate& q : c.percentiles) error = std::max(error, half_width(q));
   }
   write_aligned_table(rows, out, {true, true, false, false, false, false, true});
+  if (!r.conditionals.empty())
+    out << fmt::format("Monte Carlo error (95 % CI half-width): at most {}{} on any percentile above{}\n",
+                       format_error(error, r.unit), is_share_unit(r.unit) ? " points" : "",
+                       std::any_of(r.conditionals.begin(), r.conditionals.end(),
+                                   [](const ConditionalOutcome& c) { return c.few_samples; })
+                           ? " not marked wide"
+                           : "");
 
   if (r.deltas.empty()) {
     out << "\nScenario deltas: the model has no scenario but base\n";
   } else {
     out << fmt::format("\nScenario minus base: {}, paired sample by sample (common random numbers)\n", r.output);
-    rows = {{"scenario", "mean", "95% CI", "P5", "P50", "P95"}};
+    rows = {{"scenario", "mean", "P5", "P50", "P95"}};
     for (const ScenarioDelta& d : r.deltas) {
-      std::vector<std::string> row = {d.scenario, format_difference(d.difference.mean, r.unit),
-                                      mean_interval(d.difference, r.unit)};
-      for (double p : kDeltaPercentiles) row.push_back(difference_at(d.difference, p, r.unit));
+      std::vector<std::string> row = {d.scenario, format_difference(d.difference.mean, r.unit)};
+      std::vector<std::string> errors = {"  ±95% CI", format_error(kZ95 * d.difference.mean_se, r.unit)};
+      for (double p : kDeltaPercentiles) {
+        row.push_back(difference_at(d.difference, p, r.unit));
+        const PercentileEstimate* q = find_percentile(d.difference.percentiles, p);
+        errors.push_back(q ? format_error(half_width(*q), r.unit) : "");
+      }
       rows.push_back(std::move(row));
+      rows.push_back(std::move(errors));
     }
-    write_aligned_table(rows, out, {true, false, false, false, false, false});
+    write_aligned_table(rows, out);
   }
   out << fmt::format(
-      "\nρ: rank correlation over the {} samples; an input marked constant does not vary in this scenario.\n"
-      "Percentiles' 95 % intervals and every number above are in --format json.\n",
-      r.samples);
+      "\nρ: Spearman rank correlation over the {} samples of scenario {}; constant: the input does not vary "
+      "there.\n±: half-width of the 95 % Monte Carlo confidence interval{}. --format json has every interval.\n",
+      r.samples, r.scenario, is_share_unit(r.unit) ? " (shares: in percentage points)" : "");
 }
 
 void write_markdown(const SensitivityResult& r, std::ostream& out) {
