@@ -352,7 +352,7 @@ SensitivityResult analyze_sensitivity(const Model& model, const SensitivityReque
   result.tornado = std::move(drivers);
 
   // Conditional outcomes, event by event in model order.
-  std::map<std::size_t, std::vector<std::size_t>> columns_of_event;
+  std::vector<std::vector<std::size_t>> columns_of_event(model.events.size());
   for (std::size_t i = 1; i < probes.size(); ++i)
     if (probes[i].kind != Probe::Kind::Parameter) columns_of_event[probes[i].index].push_back(i);
   std::vector<std::vector<ConditionalOutcome>> per_event(model.events.size());
