@@ -107,7 +107,7 @@ void write_table(const SensitivityResult& r, std::ostream& out) {
   out << output_line(r) << '\n';
 
   out << fmt::format("\nDrivers: Spearman rank correlation ρ of {} with each input, by |ρ| (95 % CI)\n", r.output);
-  std::vector<std::vector<std::string>> rows = {{"input", "kind", "ρ", "95% CI", "-1 … 0 … +1"}};
+  std::vector<std::vector<std::string>> rows = {{"input", "kind", "ρ", "95% CI", "-1        0        +1"}};
   for (const Driver& d : r.tornado) {
     if (d.constant)
       rows.push_back({d.label, d.kind, "constant", "", ""});
