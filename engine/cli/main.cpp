@@ -23,6 +23,7 @@ commands:
   regress BASELINE.json did the distribution move beyond Monte Carlo noise? exit 1 if it did
   compare MODEL.yaml    one output (default: the first) across scenarios: mean, P5, P50, P95
   describe MODEL.yaml   the assumptions table: distributions, medians, 90 % intervals, sources
+  sensitivity MODEL.yaml what drives one output: rank correlations, outcomes, scenario deltas
 
   riskcast COMMAND --help   options of one command
   riskcast --version        the engine version
@@ -51,7 +52,9 @@ int main(int argc, char** argv) {
     if (command == "regress") return cli::command_regress(args);
     if (command == "compare") return cli::command_compare(args);
     if (command == "describe") return cli::command_describe(args);
-    std::string hint = did_you_mean(command, {"check", "run", "compare", "describe", "baseline", "regress"});
+    if (command == "sensitivity") return cli::command_sensitivity(args);
+    std::string hint =
+        did_you_mean(command, {"check", "run", "compare", "describe", "sensitivity", "baseline", "regress"});
     std::cerr << fmt::format("riskcast: error: unknown command '{}'{}; see riskcast --help\n",
                              quote_for_message(command), hint.empty() ? "" : " (" + hint + ")");
     return cli::kExitError;

@@ -1,0 +1,321 @@
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "riskcast/sensitivity_report.hpp"
+
+namespace riskcast {
+
+namespace {
+
+// z of a two-sided 95 % interval, as the run writers use it.
+constexpr double kZ95 = 1.96;
+
+std::string format_rho(double rho) {
+  // −0.00 reads as a sign that is not there.
+  return fmt::format("{:.2f}", std::fabs(rho) < 0.005 ? 0.0 : rho);
+}
+
+// The interval with as many decimals as its width needs (a million samples
+// pin ρ to ±0.002, which two decimals would show as [0.57, 0.57]).
+std::string format_rho_interval(const Driver& d) {
+  const double width = d.ci_high - d.ci_low;
+  const int decimals = width >= 0.02 || width == 0.0 ? 2 : width >= 0.002 ? 3 : 4;
+  auto bound = [&](double v) {
+    return fmt::format("{:.{}f}", std::fabs(v) < 0.5 * std::pow(10.0, -decimals) ? 0.0 : v, decimals);
+  };
+  return fmt::format("[{}, {}]", bound(d.ci_low), bound(d.ci_high));
+}
+
+// The Monte Carlo uncertainty of a percentile in one number: the wider side
+// of its confidence interval.
+double half_width(const PercentileEstimate& q) {
+  return std::max(q.value - q.ci_low, q.ci_high - q.value);
+}
+
+std::string format_error(double v, const std::string& unit) {
+  if (is_share_unit(unit)) return fmt::format("±{:.2f}", v * 100.0);
+  return fmt::format("±{}", format_value(v, unit));
+}
+
+// A tornado bar: negative ρ to the left of the axis, positive to the right,
+// ten cells for |ρ| = 1.
+std::string tornado_bar(double rho) {
+  constexpr int kCells = 10;
+  const int cells = static_cast<int>(std::lround(std::fabs(rho) * kCells));
+  std::string bar;
+  auto blocks = [](int k) {
+    std::string s;
+    for (int i = 0; i < k; ++i) s += "█";
+    return s;
+  };
+  if (rho < 0) {
+    bar = fmt::format("{}{}│", std::string(static_cast<std::size_t>(kCells - cells), ' '), blocks(cells));
+  } else {
+    bar = fmt::format("{}│{}", std::string(kCells, ' '), blocks(cells));
+  }
+  return bar;
+}
+
+std::string format_probability(double p) {
+  const double pct = p * 100.0;
+  if (pct > 0.0 && pct < 0.1) return "<0.1%";
+  return fmt::format("{:.1f}%", pct);
+}
+
+const PercentileEstimate* find_percentile(const std::vector<PercentileEstimate>& ps, double p) {
+  for (const PercentileEstimate& q : ps)
+    if (std::fabs(q.p - p) < 1e-12) return &q;
+  return nullptr;
+}
+
+std::string value_at(const std::vector<PercentileEstimate>& ps, double p, const std::string& unit) {
+  const PercentileEstimate* q = find_percentile(ps, p);
+  return q ? format_value(q->value, unit) : "";
+}
+
+std::string difference_at(const OutputSummary& s, double p, const std::string& unit) {
+  const PercentileEstimate* q = find_percentile(s.percentiles, p);
+  return q ? format_difference(q->value, unit) : "";
+}
+
+std::string sample_note(const ConditionalOutcome& c) {
+  return c.few_samples ? fmt::format("(n={}, wide)", c.samples) : "";
+}
+
+std::string header_line(const SensitivityResult& r) {
+  return fmt::format("{} · sensitivity of {}{} · scenario {} · {} samples, seed {}", r.model, r.output,
+                     r.unit.empty() ? "" : fmt::format(" ({})", r.unit), r.scenario, r.samples, r.seed);
+}
+
+std::string output_line(const SensitivityResult& r) {
+  std::string line = fmt::format("{}: mean {}", r.output, format_value(r.output_summary.mean, r.unit));
+  for (double p : kConditionalPercentiles)
+    line += fmt::format(", {} {}", percentile_label(p), value_at(r.output_summary.percentiles, p, r.unit));
+  return line;
+}
+
+std::string mean_interval(const OutputSummary& s, const std::string& unit) {
+  return fmt::format("[{}, {}]", format_difference(s.mean - kZ95 * s.mean_se, unit),
+                     format_difference(s.mean + kZ95 * s.mean_se, unit));
+}
+
+void write_table(const SensitivityResult& r, std::ostream& out) {
+  out << header_line(r) << '\n';
+  if (!r.scenario_description.empty()) out << "  " << r.scenario_description << '\n';
+  out << output_line(r) << '\n';
+
+  out << fmt::format("\nDrivers: Spearman rank correlation ρ of {} with each input, by |ρ| (95 % CI)\n", r.output);
+  std::vector<std::vector<std::string>> rows = {{"input", "kind", "ρ", "95% CI", "-1        0        +1"}};
+  for (const Driver& d : r.tornado) {
+    if (d.constant)
+      rows.push_back({d.label, d.kind, "constant", "", ""});
+    else
+      rows.push_back({d.label, d.kind, format_rho(d.rho), format_rho_interval(d), tornado_bar(d.rho)});
+  }
+  write_aligned_table(rows, out, {true, true, false, false, true});
+
+  out << fmt::format("\nGiven each event outcome: {} of {}\n", "P10 / P50 / P90", r.output);
+  rows = {{"event", "outcome", "probability", "P10", "P50", "P90", ""}};
+  double error = 0.0;  // widest 95 % CI half-width among outcomes not flagged as wide
+  for (const ConditionalOutcome& c : r.conditionals) {
+    std::vector<std::string> row = {c.event, c.outcome, format_probability(c.probability)};
+    for (double p : kConditionalPercentiles) row.push_back(value_at(c.percentiles, p, r.unit));
+    row.push_back(sample_note(c));
+    rows.push_back(std::move(row));
+    if (!c.few_samples)
+      for (const PercentileEstimate& q : c.percentiles) error = std::max(error, half_width(q));
+  }
+  write_aligned_table(rows, out, {true, true, false, false, false, false, true});
+  if (!r.conditionals.empty())
+    out << fmt::format("Monte Carlo error (95 % CI half-width): at most {}{} on any percentile above{}\n",
+                       format_error(error, r.unit), is_share_unit(r.unit) ? " points" : "",
+                       std::any_of(r.conditionals.begin(), r.conditionals.end(),
+                                   [](const ConditionalOutcome& c) { return c.few_samples; })
+                           ? " not marked wide"
+                           : "");
+
+  if (r.deltas.empty()) {
+    out << "\nScenario deltas: the model has no scenario but base\n";
+  } else {
+    out << fmt::format("\nScenario minus base: {}, paired sample by sample (common random numbers)\n", r.output);
+    rows = {{"scenario", "mean", "P5", "P50", "P95"}};
+    for (const ScenarioDelta& d : r.deltas) {
+      std::vector<std::string> row = {d.scenario, format_difference(d.difference.mean, r.unit)};
+      std::vector<std::string> errors = {"  ±95% CI", format_error(kZ95 * d.difference.mean_se, r.unit)};
+      for (double p : kDeltaPercentiles) {
+        row.push_back(difference_at(d.difference, p, r.unit));
+        const PercentileEstimate* q = find_percentile(d.difference.percentiles, p);
+        errors.push_back(q ? format_error(half_width(*q), r.unit) : "");
+      }
+      rows.push_back(std::move(row));
+      rows.push_back(std::move(errors));
+    }
+    write_aligned_table(rows, out);
+  }
+  out << fmt::format(
+      "\nρ: Spearman rank correlation over the {} samples of scenario {}; constant: the input does not vary "
+      "there.\n±: half-width of the 95 % Monte Carlo confidence interval{}. --format json has every interval.\n",
+      r.samples, r.scenario, is_share_unit(r.unit) ? " (shares: in percentage points)" : "");
+}
+
+void write_markdown(const SensitivityResult& r, std::ostream& out) {
+  out << fmt::format("**{}** — sensitivity of `{}`{}, scenario `{}`, {} samples, seed {}\n\n",
+                     r.title.empty() ? r.model : r.title, r.output, r.unit.empty() ? "" : fmt::format(" ({})", r.unit),
+                     r.scenario, r.samples, r.seed);
+  out << output_line(r) << "\n\n";
+  out << "| input | kind | ρ | 95% CI |\n|---|---|---:|---:|\n";
+  for (const Driver& d : r.tornado)
+    out << fmt::format("| {} | {} | {} | {} |\n", d.label, d.kind, d.constant ? "constant" : format_rho(d.rho),
+                       d.constant ? "" : format_rho_interval(d));
+  out << "\n| event | outcome | probability | P10 | P50 | P90 |\n|---|---|---:|---:|---:|---:|\n";
+  for (const ConditionalOutcome& c : r.conditionals) {
+    const std::string note = sample_note(c);
+    out << fmt::format("| {} | {}{} | {} |", c.event, c.outcome, note.empty() ? "" : fmt::format(" {}", note),
+                       format_probability(c.probability));
+    for (double p : kConditionalPercentiles) out << ' ' << value_at(c.percentiles, p, r.unit) << " |";
+    out << '\n';
+  }
+  if (!r.deltas.empty()) {
+    out << "\n| scenario − base | mean | 95% CI | P5 | P50 | P95 |\n|---|---:|---:|---:|---:|---:|\n";
+    for (const ScenarioDelta& d : r.deltas) {
+      out << fmt::format("| {} | {} | {} |", d.scenario, format_difference(d.difference.mean, r.unit),
+                         mean_interval(d.difference, r.unit));
+      for (double p : kDeltaPercentiles) out << ' ' << difference_at(d.difference, p, r.unit) << " |";
+      out << '\n';
+    }
+  }
+}
+
+void write_csv(const SensitivityResult& r, std::ostream& out) {
+  // Long form, one number a row, so every section fits one header.
+  out << "section,name,kind,label,unit,probability,samples,statistic,value,ci_low,ci_high\n";
+  auto row = [&](std::string_view section, const std::string& name, const std::string& kind, const std::string& label,
+                 const std::string& unit, const std::string& probability, std::uint64_t samples,
+                 const std::string& statistic, const std::string& value, const std::string& lo, const std::string& hi) {
+    out << fmt::format("{},{},{},{},{},{},{},{},{},{},{}\n", section, csv_field(name), csv_field(kind),
+                       csv_field(label), csv_field(unit), probability, samples, csv_field(statistic), value, lo, hi);
+  };
+  auto num = [](double v) { return fmt::format("{}", v); };
+  auto summary_rows = [&](std::string_view section, const std::string& name, const std::string& kind,
+                          const std::string& label, const OutputSummary& s) {
+    row(section, name, kind, label, r.unit, "", s.n, "mean", num(s.mean), num(s.mean - kZ95 * s.mean_se),
+        num(s.mean + kZ95 * s.mean_se));
+    for (const PercentileEstimate& q : s.percentiles)
+      row(section, name, kind, label, r.unit, "", s.n, percentile_label(q.p), num(q.value), num(q.ci_low),
+          num(q.ci_high));
+  };
+  summary_rows("output", r.output, "output", r.scenario, r.output_summary);
+  for (const Driver& d : r.tornado) {
+    if (d.constant)
+      row("tornado", d.name, d.kind, d.label, d.unit, "", r.samples, "rho", "", "", "");
+    else
+      row("tornado", d.name, d.kind, d.label, d.unit, "", r.samples, "rho", num(d.rho), num(d.ci_low), num(d.ci_high));
+  }
+  for (const ConditionalOutcome& c : r.conditionals)
+    for (const PercentileEstimate& q : c.percentiles)
+      row("conditional", c.event, c.kind, c.outcome, r.unit, num(c.probability), c.samples, percentile_label(q.p),
+          num(q.value), num(q.ci_low), num(q.ci_high));
+  for (const ScenarioDelta& d : r.deltas) summary_rows("delta", d.scenario, "scenario", d.description, d.difference);
+}
+
+nlohmann::ordered_json percentiles_json(const std::vector<PercentileEstimate>& ps) {
+  nlohmann::ordered_json a = nlohmann::ordered_json::array();
+  for (const PercentileEstimate& q : ps)
+    a.push_back({{"p", q.p}, {"value", q.value}, {"ci_low", q.ci_low}, {"ci_high", q.ci_high}});
+  return a;
+}
+
+nlohmann::ordered_json summary_json(const OutputSummary& s) {
+  nlohmann::ordered_json j;
+  j["mean"] = s.mean;
+  j["mean_se"] = s.mean_se;
+  j["mean_ci_low"] = s.mean - kZ95 * s.mean_se;
+  j["mean_ci_high"] = s.mean + kZ95 * s.mean_se;
+  j["sd"] = s.sd;
+  j["min"] = s.min;
+  j["max"] = s.max;
+  j["percentiles"] = percentiles_json(s.percentiles);
+  return j;
+}
+
+}  // namespace
+
+std::string format_difference(double v, const std::string& unit) {
+  if (!std::isfinite(v)) return fmt::format("{}", v);
+  if (is_share_unit(unit)) {
+    const double points = v * 100.0;
+    if (points == 0.0) return "0.00 pts";
+    return std::fabs(points) >= 10.0 ? fmt::format("{:+.1f} pts", points) : fmt::format("{:+.2f} pts", points);
+  }
+  if (v == 0.0) return "0";
+  return v > 0 ? fmt::format("+{}", format_value(v, unit)) : format_value(v, unit);
+}
+
+nlohmann::ordered_json to_json(const SensitivityResult& r) {
+  nlohmann::ordered_json doc;
+  doc["schema"] = kSensitivitySchema;
+  doc["model"] = r.model;
+  if (!r.title.empty()) doc["title"] = r.title;
+  doc["scenario"] = r.scenario;
+  doc["output"] = r.output;
+  doc["unit"] = r.unit;
+  doc["samples"] = r.samples;
+  doc["seed"] = r.seed;
+  doc["method"] = "mc";
+  doc["horizon"] = r.horizon;
+  doc["output_summary"] = summary_json(r.output_summary);
+  doc["tornado"] = nlohmann::ordered_json::array();
+  for (const Driver& d : r.tornado) {
+    nlohmann::ordered_json j;
+    j["name"] = d.name;
+    j["kind"] = d.kind;
+    j["state"] = d.state;
+    j["label"] = d.label;
+    j["unit"] = d.unit;
+    j["constant"] = d.constant;
+    // JSON has no NaN: an undefined ρ is null.
+    j["rho"] = d.constant ? nlohmann::ordered_json() : nlohmann::ordered_json(d.rho);
+    j["ci_low"] = d.constant ? nlohmann::ordered_json() : nlohmann::ordered_json(d.ci_low);
+    j["ci_high"] = d.constant ? nlohmann::ordered_json() : nlohmann::ordered_json(d.ci_high);
+    doc["tornado"].push_back(std::move(j));
+  }
+  doc["conditionals"] = nlohmann::ordered_json::array();
+  for (const ConditionalOutcome& c : r.conditionals) {
+    nlohmann::ordered_json j;
+    j["event"] = c.event;
+    j["kind"] = c.kind;
+    j["outcome"] = c.outcome;
+    j["probability"] = c.probability;
+    j["samples"] = c.samples;
+    j["few_samples"] = c.few_samples;
+    j["percentiles"] = percentiles_json(c.percentiles);
+    doc["conditionals"].push_back(std::move(j));
+  }
+  doc["deltas"] = nlohmann::ordered_json::array();
+  for (const ScenarioDelta& d : r.deltas) {
+    nlohmann::ordered_json j;
+    j["scenario"] = d.scenario;
+    if (!d.description.empty()) j["description"] = d.description;
+    j["difference"] = summary_json(d.difference);
+    doc["deltas"].push_back(std::move(j));
+  }
+  return doc;
+}
+
+void write_sensitivity(const SensitivityResult& r, Format format, std::ostream& out) {
+  switch (format) {
+    case Format::Table:
+      return write_table(r, out);
+    case Format::Csv:
+      return write_csv(r, out);
+    case Format::Json:
+      out << to_json(r).dump(2) << '\n';
+      return;
+    case Format::Markdown:
+      return write_markdown(r, out);
+  }
+}
+
+}  // namespace riskcast

@@ -1,0 +1,107 @@
+// Sensitivity of one output: which inputs drive it (rank correlations), how
+// it looks given each event outcome, and how each scenario moves it from base.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "riskcast/model.hpp"
+#include "riskcast/run.hpp"
+#include "riskcast/sampler.hpp"
+#include "riskcast/statistics.hpp"
+
+namespace riskcast {
+
+struct SensitivityRequest {
+  RunSettings settings;
+  std::string scenario = "base";  // the scenario whose drivers and conditional outcomes are reported
+  std::string output;             // empty: the model's first output
+};
+
+// One row of the tornado: an input's Spearman rank correlation with the output.
+struct Driver {
+  std::string name;   // the parameter or event
+  std::string kind;   // "parameter" | "regime months" | "switch onset" | "arrivals total"
+  std::string state;  // regime months: the state counted; empty otherwise
+  std::string label;  // "us_export: months in ban"
+  std::string unit;   // of the input's value: the parameter's unit, "months", "month", the arrivals' unit
+  double rho = 0.0;   // Spearman ρ in [−1, 1]; NaN when constant
+  double ci_low = 0.0, ci_high = 0.0;  // 95 % interval for ρ; NaN when constant
+  bool constant = false;               // the input never varies in this scenario: ρ is undefined
+};
+
+// The output's distribution among the samples where one event outcome happened.
+struct ConditionalOutcome {
+  std::string event;
+  std::string kind;          // "regime" | "switch" | "arrivals"
+  std::string outcome;       // "h200 held most months", "on by month 6", "no bursts all year"
+  double probability = 0.0;  // share of samples with this outcome
+  std::uint64_t samples = 0;
+  bool few_samples = false;                     // fewer than kFewConditionalSamples: the percentiles are wide
+  std::vector<PercentileEstimate> percentiles;  // kConditionalPercentiles, with 95 % intervals
+};
+
+// A scenario's output minus base's, sample by sample (common random numbers).
+struct ScenarioDelta {
+  std::string scenario;
+  std::string description;
+  OutputSummary difference;  // mean with mean_se; percentiles kDeltaPercentiles
+};
+
+struct SensitivityResult {
+  std::string model;
+  std::string title;
+  std::string scenario;
+  std::string scenario_description;
+  std::string output;
+  std::string unit;  // of the output
+  std::uint64_t samples = 0;
+  std::uint64_t seed = 1;
+  std::uint32_t horizon = 12;
+  OutputSummary output_summary;                  // the output in `scenario`, standard percentiles
+  std::vector<Driver> tornado;                   // by |ρ| descending, constant inputs last
+  std::vector<ConditionalOutcome> conditionals;  // events in model order, outcomes with probability > 0
+  std::vector<ScenarioDelta> deltas;             // every scenario but base, in model order
+};
+
+inline constexpr std::array<double, 3> kConditionalPercentiles = {0.10, 0.50, 0.90};
+inline constexpr std::array<double, 3> kDeltaPercentiles = {0.05, 0.50, 0.95};
+// Below this many samples an outcome's percentiles are flagged as wide.
+inline constexpr std::uint64_t kFewConditionalSamples = 100;
+// Ranks are kept as 32-bit numbers: a larger run would need hundreds of GiB anyway.
+inline constexpr std::uint64_t kMaxSensitivitySamples = (std::uint64_t{1} << 31) - 1;
+
+// Runs `request.scenario` once with every input's per-sample summary as an
+// extra output (outputs draw no random numbers, so the output's samples are
+// those of a plain run), then every other scenario for the deltas. Throws
+// std::invalid_argument for an unknown scenario or output, RunError as
+// run_model does.
+SensitivityResult analyze_sensitivity(const Model& model, const SensitivityRequest& request);
+
+// Memory the analysis needs, for a check before starting it.
+MemoryEstimate estimate_sensitivity_memory(const Model& model, const SensitivityRequest& request);
+
+// Rank statistics, exposed for tests.
+
+// Mid-ranks, doubled so that they are whole numbers: the smallest value gets
+// 2, ties share the average of their ranks (values 5, 7, 7, 9 → 2, 5, 5, 8).
+std::vector<std::uint32_t> doubled_mid_ranks(std::span<const double> values);
+
+struct RankCorrelation {
+  double rho = 0.0;
+  double ci_low = 0.0, ci_high = 0.0;
+  bool defined = false;  // false when either side is constant
+};
+
+// Pearson correlation of two rank vectors (doubled mid-ranks of the same
+// samples), computed exactly in integers; 95 % interval by Fisher's z with the
+// Bonett–Wright standard error sqrt((1 + ρ²/2) / (n − 3)).
+RankCorrelation rank_correlation(std::span<const std::uint32_t> a, std::span<const std::uint32_t> b);
+
+// Spearman's ρ of two samples, ties by mid-ranks.
+RankCorrelation spearman(std::span<const double> a, std::span<const double> b);
+
+}  // namespace riskcast

@@ -1,0 +1,157 @@
+// riskcast sensitivity: the flagship's drivers, the formats, bad command
+// lines and atomic --out.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "support/cli_runner.hpp"
+
+namespace riskcast::testing {
+namespace {
+
+const std::string kFlagship = source_path("configs/china-2026.yaml");
+
+TEST(SensitivityCommand, FlagshipValueShareIsDrivenByTheExportRegime) {
+  const CommandResult r = run_riskcast({"sensitivity", kFlagship, "--samples", "20000", "--format", "json"});
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  const auto doc = nlohmann::json::parse(r.out);
+  EXPECT_EQ(doc["schema"], "riskcast.sensitivity/1");
+  EXPECT_EQ(doc["output"], "nvidia_share_value");
+  EXPECT_EQ(doc["scenario"], "base");
+  EXPECT_EQ(doc["samples"], 20000);
+  // Which export regime holds is the model's first lever on NVIDIA's share
+  // (docs/model.md): months under H200 exports lead, positively, far beyond
+  // noise (ρ ≈ 0.57; its sd at n = 20,000 is about 0.005).
+  const auto& tornado = doc["tornado"];
+  ASSERT_EQ(tornado.size(), 19u + 3u + 2u + 2u);  // parameters, regime states, switches, arrivals
+  EXPECT_EQ(tornado[0]["label"], "us_export: months in h200");
+  EXPECT_EQ(tornado[0]["kind"], "regime months");
+  EXPECT_GT(tornado[0]["rho"].get<double>(), 0.5);
+  EXPECT_LT(tornado[0]["ci_low"].get<double>(), tornado[0]["rho"].get<double>());
+  EXPECT_GT(tornado[0]["ci_high"].get<double>(), tornado[0]["rho"].get<double>());
+  for (std::size_t i = 1; i < tornado.size(); ++i)
+    if (!tornado[i]["constant"].get<bool>()) {
+      EXPECT_LE(std::fabs(tornado[i]["rho"].get<double>()), std::fabs(tornado[i - 1]["rho"].get<double>()));
+    }
+  // The H200 cap is the top parameter; a wider Beijing ban lowers the share.
+  const auto top_parameter =
+      std::find_if(tornado.begin(), tornado.end(), [](const auto& d) { return d["kind"] == "parameter"; });
+  EXPECT_EQ((*top_parameter)["name"], "h200_china_cap");
+  for (const auto& d : tornado)
+    if (d["name"] == "ban_scope") {
+      EXPECT_LT(d["rho"].get<double>(), 0.0);
+    }
+  // Outcomes carry a probability and three percentiles; every scenario but base has a delta.
+  ASSERT_FALSE(doc["conditionals"].empty());
+  for (const auto& c : doc["conditionals"]) {
+    EXPECT_GT(c["probability"].get<double>(), 0.0);
+    EXPECT_EQ(c["percentiles"].size(), 3u);
+  }
+  ASSERT_EQ(doc["deltas"].size(), 6u);
+  EXPECT_EQ(doc["deltas"][0]["scenario"], "status_quo_2025");
+  for (const auto& d : doc["deltas"]) {
+    if (d["scenario"] == "us_full_ban") {
+      EXPECT_LT(d["difference"]["mean_ci_high"].get<double>(), 0.0);
+    }
+    if (d["scenario"] == "h200_open") {
+      EXPECT_GT(d["difference"]["mean_ci_low"].get<double>(), 0.0);
+    }
+  }
+}
+
+TEST(SensitivityCommand, TableHasTheThreeSections) {
+  const CommandResult r = run_riskcast({"sensitivity", kFlagship, "--samples", "5000", "--threads", "2"});
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  EXPECT_EQ(
+      r.out.rfind("china-2026 · sensitivity of nvidia_share_value (share) · scenario base · 5000 samples, seed 1", 0),
+      0u)
+      << r.out;
+  EXPECT_NE(r.out.find("Drivers: Spearman rank correlation"), std::string::npos);
+  EXPECT_NE(r.out.find("us_export         h200 held most months"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Scenario minus base"), std::string::npos);
+  EXPECT_NE(r.out.find(" pts"), std::string::npos);
+}
+
+TEST(SensitivityCommand, OtherOutputAndScenario) {
+  const CommandResult r = run_riskcast({"sensitivity", kFlagship, "--samples", "3000", "--output", "domestic_units",
+                                        "--scenario", "us_full_ban", "--format", "json"});
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  const auto doc = nlohmann::json::parse(r.out);
+  EXPECT_EQ(doc["output"], "domestic_units");
+  EXPECT_EQ(doc["scenario"], "us_full_ban");
+  // The regime is fixed by the scenario: its months are constant and last.
+  const auto& tornado = doc["tornado"];
+  for (std::size_t i = tornado.size() - 3; i < tornado.size(); ++i) {
+    EXPECT_EQ(tornado[i]["kind"], "regime months");
+    EXPECT_TRUE(tornado[i]["constant"].get<bool>());
+    EXPECT_TRUE(tornado[i]["rho"].is_null());
+  }
+  // Deltas are always against base, us_full_ban included.
+  EXPECT_EQ(doc["deltas"].size(), 6u);
+}
+
+TEST(SensitivityCommand, BadCommandLinesExitTwoWithAHint) {
+  const CommandResult typo =
+      run_riskcast({"sensitivity", kFlagship, "--samples", "100", "--output", "nvidia_share_vlue"});
+  EXPECT_EQ(typo.exit_status, 2);
+  EXPECT_EQ(typo.err.rfind("riskcast: error: --output 'nvidia_share_vlue' is not an output", 0), 0u) << typo.err;
+  EXPECT_NE(typo.err.find("did you mean `nvidia_share_value`?"), std::string::npos) << typo.err;
+  EXPECT_TRUE(typo.out.empty());
+  const std::vector<std::vector<std::string>> cases = {
+      {"--scenario", "bsae"},      {"--scenario", "h200_open", "--scenario", "us_full_ban"},
+      {"--format", "xml"},         {"--samples", "0"},
+      {"--samples", "4294967296"}, {"--bogus"}};
+  for (const auto& extra : cases) {
+    std::vector<std::string> args = {"sensitivity", kFlagship};
+    args.insert(args.end(), extra.begin(), extra.end());
+    const CommandResult r = run_riskcast(args);
+    EXPECT_EQ(r.exit_status, 2) << extra[0];
+    EXPECT_EQ(r.err.rfind("riskcast: error: ", 0), 0u) << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    EXPECT_TRUE(r.out.empty());
+  }
+  const CommandResult no_model = run_riskcast({"sensitivity"});
+  EXPECT_EQ(no_model.exit_status, 2);
+  const CommandResult help = run_riskcast({"sensitivity", "--help"});
+  EXPECT_EQ(help.exit_status, 0);
+  EXPECT_NE(help.out.find("usage: riskcast sensitivity MODEL.yaml"), std::string::npos);
+  EXPECT_NE(run_riskcast({"--help"}).out.find("sensitivity MODEL.yaml"), std::string::npos);
+}
+
+TEST(SensitivityCommand, OutIsAtomicAndTakesItsFormatFromTheExtension) {
+  TempDir dir;
+  const std::string csv = dir.path() + "/s.csv";
+  ASSERT_EQ(run_riskcast({"sensitivity", kFlagship, "--samples", "2000", "--out", csv}).exit_status, 0);
+  std::ifstream c(csv);
+  std::string header;
+  std::getline(c, header);
+  EXPECT_EQ(header, "section,name,kind,label,unit,probability,samples,statistic,value,ci_low,ci_high");
+
+  // Every sample divides by zero: the analysis fails after sampling started.
+  const std::string bad = dir.write("bad.yaml", "parameters:\n  x: uniform(0, 1)\noutputs:\n  o: x / 0\n");
+  const std::string out = dir.path() + "/s.json";
+  const CommandResult r = run_riskcast({"sensitivity", bad, "--samples", "1000", "--out", out});
+  EXPECT_EQ(r.exit_status, 2);
+  EXPECT_NE(r.err.find("bad.yaml:4:3: error: output `o` is inf in sample 0"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(out));
+  for (const auto& entry : std::filesystem::directory_iterator(dir.path()))
+    EXPECT_TRUE(entry.path().filename() == "bad.yaml" || entry.path().filename() == "s.csv")
+        << "left behind: " << entry.path();
+}
+
+TEST(SensitivityCommand, ModelWithoutScenariosHasNoDeltas) {
+  TempDir dir;
+  const std::string model = dir.write("one.yaml", "parameters:\n  x: uniform(0, 1)\noutputs:\n  o: 2 * x\n");
+  const CommandResult r = run_riskcast({"sensitivity", model, "--samples", "500", "--format", "markdown"});
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  EXPECT_NE(r.out.find("| x | parameter | 1.00 | [1.00, 1.00] |"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("scenario − base"), std::string::npos) << r.out;
+}
+
+}  // namespace
+}  // namespace riskcast::testing
