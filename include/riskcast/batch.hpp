@@ -20,7 +20,7 @@ inline constexpr std::size_t kMaxRunNameLength = 100;
 
 struct BatchRun {
   std::string name;                     // unique (ignoring case); its result files are NAME.json, NAME.csv, …
-  SourcePos pos;                        // of the run's entry in the batch file
+  SourcePos pos;                        // of its name in the batch file: where a failure points
   std::string model;                    // as written in the batch file
   std::string model_path;               // resolved against the batch file's folder
   std::vector<std::string> scenarios;   // empty: every scenario of the model

@@ -130,6 +130,9 @@ runs:
   - name: last
     model: m.yaml
     seed: 2
+  - name: huge
+    model: m.yaml
+    samples: 1099511627776
 )");
   const std::string out = dir.path() + "/out";
   fs::create_directory(out);
@@ -144,7 +147,7 @@ runs:
   EXPECT_EQ(lines_of(slurp(out + "/summary.csv")).size(), 1u + 4 + 4);
 
   const std::vector<std::string> err = lines_of(r.err);
-  ASSERT_EQ(err.size(), 7u) << r.err;
+  ASSERT_EQ(err.size(), 9u) << r.err;
   EXPECT_EQ(err[0], batch + ":7:11: error: run `broken` failed");
   EXPECT_TRUE(is_positioned_error(err[1], bad)) << err[1];
   EXPECT_EQ(err[2], batch + ":9:11: error: run `missing` failed");
@@ -155,10 +158,13 @@ runs:
       dir.path() +
           "/inf.yaml:4:3: error: output `o` is inf in sample 0 (a division by zero, or log/sqrt of a negative number?)")
       << err[5];
-  EXPECT_EQ(err[6], "riskcast: 3 of 5 runs failed; the other runs' results and the summary are written");
+  // Refused up front for memory, as `riskcast run` would refuse it.
+  EXPECT_EQ(err[6], batch + ":16:11: error: run `huge` failed");
+  EXPECT_EQ(err[7].rfind("riskcast: error: 1099511627776 samples need about ", 0), 0u) << err[7];
+  EXPECT_EQ(err[8], "riskcast: 4 of 6 runs failed; the other runs' results and the summary are written");
 
   const std::string md = slurp(out + "/summary.md");
-  EXPECT_NE(md.find("5 runs: 2 succeeded, 3 failed."), std::string::npos) << md;
+  EXPECT_NE(md.find("6 runs: 2 succeeded, 4 failed."), std::string::npos) << md;
   EXPECT_NE(md.find("## Failed runs\n\n### broken\n\n```text\n" + err[1] + "\n```\n"), std::string::npos) << md;
 }
 
