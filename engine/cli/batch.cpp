@@ -49,13 +49,19 @@ std::string plural(std::size_t n, std::string_view word) {
   return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s");
 }
 
+RunSettings settings_of(const BatchRun& run, unsigned threads) {
+  RunSettings settings;
+  settings.samples = run.samples;
+  settings.seed = run.seed;
+  settings.threads = threads;
+  return settings;
+}
+
 // Runs one entry of the batch and writes its result files; throws on failure,
 // having removed any file of this run it had written.
 RunResult execute(const BatchRun& run, const Model& model, unsigned threads, const fs::path& dir) {
   RunRequest request;
-  request.settings.samples = run.samples;
-  request.settings.seed = run.seed;
-  request.settings.threads = threads;
+  request.settings = settings_of(run, threads);
   request.scenarios = run.scenarios;
   check_memory(model, request.settings);
   RunResult result = run_guarded(run.model_path, [&] { return run_model(model, request); });
@@ -127,8 +133,8 @@ int command_batch(const std::vector<std::string>& args) {
     if (fresh) {
       try {
         it->second.model = load_model_file(run.model_path);
-      } catch (const ModelError& e) {
-        it->second.error = e.diagnostics().format();
+      } catch (...) {
+        it->second.error = failure_text(std::current_exception());
       }
     }
     if (it->second.model) check_run_scenarios(run, *it->second.model, scenario_errors);
@@ -139,9 +145,18 @@ int command_batch(const std::vector<std::string>& args) {
   std::vector<NamedResult> results;
   std::vector<FailedRun> failed;
   if (dry_run) {
-    for (const BatchRun& run : batch.runs)
-      if (const LoadedModel& loaded = models.at(run.model_path); !loaded.model)
+    for (const BatchRun& run : batch.runs) {
+      const LoadedModel& loaded = models.at(run.model_path);
+      if (!loaded.model) {
         failed.push_back({run.name, loaded.error});
+        continue;
+      }
+      try {
+        check_memory(*loaded.model, settings_of(run, threads));
+      } catch (...) {
+        failed.push_back({run.name, failure_text(std::current_exception())});
+      }
+    }
     if (terminal && failed.empty())
       std::cerr << fmt::format("{}: {} and {} check out\n", path, plural(batch.runs.size(), "run"),
                                plural(models.size(), "model"));

@@ -229,8 +229,8 @@ TEST(BatchCommand, DryRunChecksModelsAndScenariosAndWritesNothing) {
   dir.write("bad.yaml", "outputs:\n  o: y\n");
   const std::string good = dir.write("good.yaml", "runs:\n  - {name: a, model: m.yaml, scenarios: [high]}\n");
   const std::string broken = dir.write("broken.yaml",
-                                       "runs:\n  - {name: a, model: m.yaml}\n  - {name: b, model: "
-                                       "bad.yaml}\n");
+                                       "runs:\n  - {name: a, model: m.yaml}\n  - {name: b, model: bad.yaml}\n"
+                                       "  - {name: c, model: m.yaml, samples: 1099511627776}\n");
   const std::string out = dir.path() + "/out";
   CommandResult r = run_riskcast({"batch", good, "--dry-run", "--out", out});
   EXPECT_EQ(r.exit_status, 0) << r.err;
@@ -238,10 +238,12 @@ TEST(BatchCommand, DryRunChecksModelsAndScenariosAndWritesNothing) {
   r = run_riskcast({"batch", broken, "--dry-run"});
   EXPECT_EQ(r.exit_status, 1);
   const std::vector<std::string> err = lines_of(r.err);
-  ASSERT_EQ(err.size(), 3u) << r.err;
+  ASSERT_EQ(err.size(), 5u) << r.err;
   EXPECT_EQ(err[0], broken + ":3:12: error: run `b` would fail");
   EXPECT_TRUE(is_positioned_error(err[1], dir.path() + "/bad.yaml")) << err[1];
-  EXPECT_EQ(err[2], "riskcast: 1 of 2 runs would fail");
+  EXPECT_EQ(err[2], broken + ":4:12: error: run `c` would fail");
+  EXPECT_EQ(err[3].rfind("riskcast: error: 1099511627776 samples need about ", 0), 0u) << err[3];
+  EXPECT_EQ(err[4], "riskcast: 2 of 3 runs would fail");
   EXPECT_FALSE(fs::exists(out));
 }
 
