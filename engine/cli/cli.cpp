@@ -1,5 +1,6 @@
 #include "cli.hpp"
 
+#include "riskcast/count.hpp"
 #include "riskcast/diagnostics.hpp"
 
 #include <unistd.h>
@@ -40,27 +41,8 @@ std::optional<po::variables_map> parse_options(const std::vector<std::string>& a
 }
 
 std::uint64_t parse_count(const std::string& option, const std::string& text, std::uint64_t lo, std::uint64_t hi) {
-  std::string digits;
-  for (char c : text)
-    if (c != '_') digits += c;
-  const auto fail = [&] {
-    return UsageError(fmt::format("{} must be a whole number from {} to {}, got '{}'", option, lo, hi, text));
-  };
-  if (digits.empty() || digits.find_first_not_of("0123456789eE+.") != std::string::npos) throw fail();
-  errno = 0;
-  char* end = nullptr;
-  const double value = std::strtod(digits.c_str(), &end);
-  if (end != digits.c_str() + digits.size() || errno == ERANGE || !std::isfinite(value) || value != std::floor(value) ||
-      value < static_cast<double>(lo) || value > static_cast<double>(hi))
-    throw fail();
-  // Exact for plain digit strings beyond 2^53, where double would round.
-  if (digits.find_first_not_of("0123456789") == std::string::npos) {
-    errno = 0;
-    const unsigned long long exact = std::strtoull(digits.c_str(), nullptr, 10);
-    if (errno == ERANGE || exact < lo || exact > hi) throw fail();
-    return exact;
-  }
-  return static_cast<std::uint64_t>(value);
+  if (const std::optional<std::uint64_t> value = parse_whole_number(text, lo, hi)) return *value;
+  throw UsageError(fmt::format("{} must be a whole number from {} to {}, got '{}'", option, lo, hi, text));
 }
 
 void write_file_atomically(const std::string& path, const std::function<void(std::ostream&)>& write) {
@@ -93,9 +75,6 @@ void write_file_atomically(const std::string& path, const std::function<void(std
     throw;
   }
 }
-
-// Sample indices are 40-bit in the random-stream layout.
-constexpr std::uint64_t kMaxSamples = std::uint64_t{1} << 40;
 
 void add_sampling_options(po::options_description& options, const char* scenario_help) {
   options.add_options()("samples,n", po::value<std::string>()->default_value("1000000"), "samples per scenario")(

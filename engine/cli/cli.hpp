@@ -19,6 +19,7 @@ namespace riskcast::cli {
 
 // Exit statuses: 0 success, 1 a check found something (regress, batch), 2 error.
 inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailed = 1;
 inline constexpr int kExitError = 2;
 
 // A bad command line: printed as "riskcast: error: MESSAGE", exit status 2.
@@ -34,6 +35,7 @@ int command_run(const std::vector<std::string>& args);
 int command_describe(const std::vector<std::string>& args);
 int command_compare(const std::vector<std::string>& args);
 int command_sensitivity(const std::vector<std::string>& args);
+int command_batch(const std::vector<std::string>& args);
 
 // Parses a subcommand's arguments; prints help and returns nullopt for --help.
 std::optional<boost::program_options::variables_map> parse_options(

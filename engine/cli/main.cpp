@@ -17,18 +17,20 @@ constexpr const char* kUsage = R"(riskcast — Monte Carlo risk engine for polic
 usage: riskcast COMMAND [OPTIONS]
 
 commands:
-  check MODEL.yaml      validate a model; --dump-program prints the compiled program
-  run MODEL.yaml        sample every scenario and print percentile tables
-  baseline MODEL.yaml   record a run's statistics (--out BASELINE.json) for regression checks
-  regress BASELINE.json did the distribution move beyond Monte Carlo noise? exit 1 if it did
-  compare MODEL.yaml    one output (default: the first) across scenarios: mean, P5, P50, P95
-  describe MODEL.yaml   the assumptions table: distributions, medians, 90 % intervals, sources
-  sensitivity MODEL.yaml what drives one output: rank correlations, outcomes, scenario deltas
+  check MODEL.yaml        validate a model; --dump-program prints the compiled program
+  run MODEL.yaml          sample every scenario and print percentile tables
+  baseline MODEL.yaml     record a run's statistics (--out BASELINE.json) for regression checks
+  regress BASELINE.json   did the distribution move beyond Monte Carlo noise? exit 1 if it did
+  compare MODEL.yaml      one output (default: the first) across scenarios: mean, P5, P50, P95
+  describe MODEL.yaml     the assumptions table: distributions, medians, 90 % intervals, sources
+  sensitivity MODEL.yaml  what drives one output: rank correlations, outcomes, scenario deltas
+  batch BATCH.yaml        many runs from one file: result files and a summary (--out DIR)
 
   riskcast COMMAND --help   options of one command
   riskcast --version        the engine version
 
-exit status: 0 success, 1 regress found a moved statistic, 2 error in the model or the command line)";
+exit status: 0 success, 1 regress found a moved statistic or a batch run failed,
+             2 error in the model, the batch file or the command line)";
 
 }  // namespace
 
@@ -53,8 +55,9 @@ int main(int argc, char** argv) {
     if (command == "compare") return cli::command_compare(args);
     if (command == "describe") return cli::command_describe(args);
     if (command == "sensitivity") return cli::command_sensitivity(args);
+    if (command == "batch") return cli::command_batch(args);
     std::string hint =
-        did_you_mean(command, {"check", "run", "compare", "describe", "sensitivity", "baseline", "regress"});
+        did_you_mean(command, {"check", "run", "compare", "describe", "sensitivity", "baseline", "regress", "batch"});
     std::cerr << fmt::format("riskcast: error: unknown command '{}'{}; see riskcast --help\n",
                              quote_for_message(command), hint.empty() ? "" : " (" + hint + ")");
     return cli::kExitError;

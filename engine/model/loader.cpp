@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "riskcast/model_loader.hpp"
+#include "riskcast/yaml_text.hpp"
 
 namespace riskcast {
 namespace {
@@ -23,9 +24,7 @@ namespace {
 constexpr std::size_t kMaxStates = 256;
 
 SourcePos mark_of(const YAML::Node& node) {
-  const YAML::Mark m = node.Mark();
-  if (m.line < 0 || m.column < 0) return {};
-  return {static_cast<std::uint32_t>(m.line + 1), static_cast<std::uint32_t>(m.column + 1)};
+  return yaml_position(node);
 }
 
 bool is_blank(char c) {
@@ -130,18 +129,7 @@ std::vector<std::uint32_t> align_scalar(std::string_view value, std::string_view
 }
 
 std::string_view kind_name(const YAML::Node& node) {
-  switch (node.Type()) {
-    case YAML::NodeType::Null:
-      return "nothing";
-    case YAML::NodeType::Scalar:
-      return "a single value";
-    case YAML::NodeType::Sequence:
-      return "a list";
-    case YAML::NodeType::Map:
-      return "a mapping";
-    default:
-      return "nothing";
-  }
+  return yaml_kind_name(node);
 }
 
 bool is_identifier(std::string_view s) {
@@ -903,136 +891,24 @@ class Loader {
   std::uint32_t horizon_ = 12;
 };
 
-// The first byte that breaks UTF-8, or npos.
-std::size_t first_invalid_utf8(std::string_view text) {
-  std::size_t i = 0;
-  const std::size_t n = text.size();
-  while (i < n) {
-    unsigned char c = static_cast<unsigned char>(text[i]);
-    if (c == 0) return i;
-    std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
-    if (len == 0 || i + len > n) return i;
-    std::uint32_t cp = len == 1 ? c : len == 2 ? (c & 0x1f) : len == 3 ? (c & 0x0f) : (c & 0x07);
-    for (std::size_t k = 1; k < len; ++k) {
-      unsigned char cc = static_cast<unsigned char>(text[i + k]);
-      if ((cc >> 6) != 0x2) return i;
-      cp = (cp << 6) | (cc & 0x3f);
-    }
-    // Overlong forms, surrogates and code points beyond U+10FFFF.
-    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-        (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-      return i;
-    i += len;
-  }
-  return std::string_view::npos;
-}
-
-SourcePos position_at(std::string_view text, std::size_t offset) {
-  SourcePos p{1, 1};
-  for (std::size_t i = 0; i < offset; ++i) {
-    if (text[i] == '\n') {
-      ++p.line;
-      p.column = 1;
-    } else {
-      ++p.column;
-    }
-  }
-  return p;
-}
-
-// yaml-cpp recurses once per nesting level; reject absurd nesting before it
-// can exhaust the stack. Counts flow brackets outside quotes and indentation.
-std::optional<std::size_t> nesting_too_deep(std::string_view text) {
-  constexpr int kMaxNesting = 64;
-  int depth = 0;
-  char quote = 0;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (quote) {
-      if (quote == '"' && c == '\\')
-        ++i;  // an escape: `\"` does not end the string
-      else if (c == quote)
-        quote = 0;
-      continue;
-    }
-    if (c == '#' && (i == 0 || std::isspace(static_cast<unsigned char>(text[i - 1])))) {
-      while (i < text.size() && text[i] != '\n') ++i;
-      continue;
-    }
-    if (c == '"' || c == '\'') {
-      // A quote opens a string only where a scalar starts (after `:`, `,`,
-      // `[`, `{`, `-`, `?` or at the start of a line); inside a plain scalar
-      // (`note: it's 'big'`) it is just a character.
-      std::size_t k = i;
-      while (k > 0 && (text[k - 1] == ' ' || text[k - 1] == '\t')) --k;
-      const char before = k == 0 ? '\n' : text[k - 1];
-      if (std::string_view(":,[{-?\n\r").find(before) != std::string_view::npos) quote = c;
-      continue;
-    }
-    if (c == '[' || c == '{') {
-      if (++depth > kMaxNesting) return i;
-    } else if ((c == ']' || c == '}') && depth > 0) {
-      --depth;
-    }
-  }
-  return std::nullopt;
-}
-
 }  // namespace
 
 Model load_model_text(std::string_view text, const std::string& file) {
   Diagnostics diagnostics(file);
-  if (std::size_t bad = first_invalid_utf8(text); bad != std::string_view::npos) {
-    diagnostics.error(position_at(text, bad),
-                      text[bad] == '\0' ? "the file contains a NUL byte; is it a binary file?"
-                                        : fmt::format("invalid UTF-8 (byte 0x{:02x}); a model file is UTF-8 text",
-                                                      static_cast<unsigned char>(text[bad])));
-    throw ModelError(std::move(diagnostics));
-  }
   if (text.size() > kMaxModelBytes) {
     diagnostics.error({}, fmt::format("the model is larger than {} MiB", kMaxModelBytes >> 20));
     throw ModelError(std::move(diagnostics));
   }
-  // yaml-cpp skips a byte-order mark without counting it in columns; so do we.
-  if (text.starts_with("\xef\xbb\xbf")) text.remove_prefix(3);
-  if (auto deep = nesting_too_deep(text)) {
-    diagnostics.error(position_at(text, *deep), "YAML is nested too deeply (more than 64 levels of brackets)");
-    throw ModelError(std::move(diagnostics));
-  }
-  YAML::Node root;
-  try {
-    root = YAML::Load(std::string(text));
-  } catch (const YAML::DeepRecursion& e) {
-    diagnostics.error(
-        SourcePos{static_cast<std::uint32_t>(e.mark.line + 1), static_cast<std::uint32_t>(e.mark.column + 1)},
-        "YAML is nested too deeply");
-    throw ModelError(std::move(diagnostics));
-  } catch (const YAML::Exception& e) {
-    SourcePos pos = e.mark.is_null() ? SourcePos{}
-                                     : SourcePos{static_cast<std::uint32_t>(e.mark.line + 1),
-                                                 static_cast<std::uint32_t>(e.mark.column + 1)};
-    std::string message = e.msg.empty() ? "malformed YAML" : "malformed YAML: " + e.msg;
-    // A tab in the indentation of the line (or the one before) is the usual cause.
-    std::string hint;
-    if (pos.line != 0) {
-      const SourceText source(text);
-      for (std::uint32_t line : {pos.line, pos.line - 1}) {
-        if (line == 0 || !hint.empty()) continue;
-        std::optional<std::size_t> at = source.offset({line, 1});
-        while (at && *at < text.size() && (text[*at] == ' ' || text[*at] == '\t')) {
-          if (text[(*at)++] == '\t') hint = "YAML does not allow tabs for indentation; use spaces";
-        }
-      }
-    }
-    diagnostics.error(pos, message, hint);
-    throw ModelError(std::move(diagnostics));
-  }
-  if (!root || root.IsNull()) {
+  const std::optional<YAML::Node> root = parse_yaml_text(text, "model file", diagnostics);
+  if (!root) throw ModelError(std::move(diagnostics));
+  if (!*root || root->IsNull()) {
     diagnostics.error({1, 1}, "the model file is empty (no YAML content, only blanks or comments)");
     throw ModelError(std::move(diagnostics));
   }
+  // yaml-cpp skips a byte-order mark without counting it in columns; so do we.
+  if (text.starts_with("\xef\xbb\xbf")) text.remove_prefix(3);
   Loader loader(diagnostics, text);
-  Model model = loader.load(root, file);
+  Model model = loader.load(*root, file);
   if (diagnostics.empty()) resolve_model(model, diagnostics);
   if (!diagnostics.empty()) throw ModelError(std::move(diagnostics));
   return model;
@@ -1040,26 +916,9 @@ Model load_model_text(std::string_view text, const std::string& file) {
 
 Model load_model_file(const std::string& path) {
   Diagnostics diagnostics(path);
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) {
-    diagnostics.error({}, "is a directory, not a model file");
-    throw ModelError(std::move(diagnostics));
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    diagnostics.error({}, fmt::format("cannot read the model file: {}", std::strerror(errno)));
-    throw ModelError(std::move(diagnostics));
-  }
-  std::string text;
-  char buffer[1 << 16];
-  while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
-    text.append(buffer, static_cast<std::size_t>(in.gcount()));
-    if (text.size() > kMaxModelBytes) {
-      diagnostics.error({}, fmt::format("the model file is larger than {} MiB", kMaxModelBytes >> 20));
-      throw ModelError(std::move(diagnostics));
-    }
-  }
-  return load_model_text(text, path);
+  std::optional<std::string> text = read_input_file(path, "model file", kMaxModelBytes, diagnostics);
+  if (!text) throw ModelError(std::move(diagnostics));
+  return load_model_text(*text, path);
 }
 
 }  // namespace riskcast

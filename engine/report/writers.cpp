@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 
 #include "riskcast/report.hpp"
 
@@ -26,6 +27,30 @@ std::optional<Format> format_for_path(std::string_view path) {
   if (ends_with(".csv")) return Format::Csv;
   if (ends_with(".md")) return Format::Markdown;
   return std::nullopt;
+}
+
+std::string_view file_extension(Format format) {
+  switch (format) {
+    case Format::Table:
+      return "txt";
+    case Format::Csv:
+      return "csv";
+    case Format::Json:
+      return "json";
+    case Format::Markdown:
+      return "md";
+  }
+  return "txt";
+}
+
+std::string format_count(std::uint64_t n) {
+  std::string digits = std::to_string(n);
+  std::string out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
 }
 
 std::string percentile_label(double p) {
@@ -156,7 +181,83 @@ void write_markdown(const RunResult& r, std::ostream& out) {
   }
 }
 
+constexpr double kSummaryPercentiles[] = {0.05, 0.50, 0.95};
+
+double percentile_value(const OutputSummary& s, double p) {
+  for (const PercentileEstimate& q : s.percentiles)
+    if (std::fabs(q.p - p) < 1e-12) return q.value;
+  throw std::logic_error(fmt::format("run summary lacks the percentile {}", p));
+}
+
+// A Markdown table cell: `|` would end the cell and a newline the row.
+std::string markdown_cell(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '|') out += '\\';
+    out += c == '\n' || c == '\r' ? ' ' : c;
+  }
+  return out;
+}
+
+// A code fence longer than any run of backticks in `text`.
+std::string fence_for(const std::string& text) {
+  std::size_t longest = 0, run = 0;
+  for (char c : text) {
+    run = c == '`' ? run + 1 : 0;
+    longest = std::max(longest, run);
+  }
+  return std::string(std::max<std::size_t>(3, longest + 1), '`');
+}
+
 }  // namespace
+
+void write_summary_csv(const std::vector<NamedResult>& results, std::ostream& out) {
+  out << "run,model,scenario,output,unit,samples,seed,mean,p5,p50,p95\n";
+  for (const NamedResult& named : results) {
+    const RunResult& r = named.result;
+    for (const ScenarioResult& s : r.scenarios) {
+      for (const OutputResult& o : s.outputs) {
+        out << fmt::format("{},{},{},{},{},{},{},{}", csv_field(named.run), csv_field(r.model), csv_field(s.name),
+                           csv_field(o.name), csv_field(o.metadata.unit), r.samples, r.seed, o.summary.mean);
+        for (double p : kSummaryPercentiles) out << fmt::format(",{}", percentile_value(o.summary, p));
+        out << '\n';
+      }
+    }
+  }
+}
+
+void write_summary_markdown(const std::string& title, const std::vector<NamedResult>& results,
+                            const std::vector<FailedRun>& failed, std::ostream& out) {
+  out << fmt::format("# {}\n\n", title.empty() ? std::string("Batch results") : markdown_cell(title));
+  out << fmt::format("{} run{}: {} succeeded, {} failed.\n\n", results.size() + failed.size(),
+                     results.size() + failed.size() == 1 ? "" : "s", results.size(), failed.size());
+  if (!results.empty()) {
+    out << "| run | model | scenario | output | unit | samples | seed | mean | P5 | P50 | P95 |\n"
+           "|---|---|---|---|---|---:|---:|---:|---:|---:|---:|\n";
+    for (const NamedResult& named : results) {
+      const RunResult& r = named.result;
+      for (const ScenarioResult& s : r.scenarios) {
+        for (const OutputResult& o : s.outputs) {
+          const std::string& unit = o.metadata.unit;
+          out << fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} |", markdown_cell(named.run),
+                             markdown_cell(r.model), markdown_cell(s.name), markdown_cell(o.name), markdown_cell(unit),
+                             format_count(r.samples), r.seed, format_value(o.summary.mean, unit));
+          for (double p : kSummaryPercentiles) out << ' ' << format_value(percentile_value(o.summary, p), unit) << " |";
+          out << '\n';
+        }
+      }
+    }
+  }
+  if (!failed.empty()) {
+    out << (results.empty() ? "" : "\n") << "## Failed runs\n";
+    for (const FailedRun& f : failed) {
+      std::string error = f.error;
+      while (!error.empty() && error.back() == '\n') error.pop_back();
+      const std::string fence = fence_for(error);
+      out << fmt::format("\n### {}\n\n{}text\n{}\n{}\n", markdown_cell(f.run), fence, error, fence);
+    }
+  }
+}
 
 nlohmann::ordered_json to_json(const RunResult& r) {
   nlohmann::ordered_json doc;

@@ -1,6 +1,7 @@
 // Writers for run results: aligned table, CSV, JSON (riskcast.result/1), Markdown.
 #pragma once
 
+#include <cstdint>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <ostream>
@@ -17,6 +18,8 @@ enum class Format { Table, Csv, Json, Markdown };
 std::optional<Format> parse_format(std::string_view name);
 // The format an --out file's extension implies (.json, .csv, .md), if any.
 std::optional<Format> format_for_path(std::string_view path);
+// The extension a file in this format gets: "txt", "csv", "json", "md".
+std::string_view file_extension(Format format);
 
 inline constexpr std::string_view kResultSchema = "riskcast.result/1";
 
@@ -29,6 +32,9 @@ std::string format_value(double value, const std::string& unit);
 // "P5", "P50", "P99.9"
 std::string percentile_label(double p);
 
+// 200000 → "200,000"
+std::string format_count(std::uint64_t n);
+
 // Plain-text table helpers shared by every command that prints one.
 // Width in UTF-8 code points, not bytes (for ±, →, …).
 std::size_t display_width(const std::string& text);
@@ -39,5 +45,23 @@ void write_aligned_table(const std::vector<std::vector<std::string>>& rows, std:
                          const std::vector<bool>& left_aligned = {true});
 // A CSV field, quoted when it holds a comma, quote or newline.
 std::string csv_field(const std::string& text);
+
+// Summaries of several named runs (a batch): one row per (run, scenario,
+// output) with mean, P5, P50 and P95.
+struct NamedResult {
+  std::string run;
+  RunResult result;
+};
+struct FailedRun {
+  std::string run;
+  std::string error;  // the full text, one or more lines
+};
+// Header run,model,scenario,output,unit,samples,seed,mean,p5,p50,p95;
+// numbers at full precision (shortest text that reads back exactly).
+void write_summary_csv(const std::vector<NamedResult>& results, std::ostream& out);
+// One Markdown table with the numbers as format_value shows them, then the
+// failed runs with their errors.
+void write_summary_markdown(const std::string& title, const std::vector<NamedResult>& results,
+                            const std::vector<FailedRun>& failed, std::ostream& out);
 
 }  // namespace riskcast

@@ -1,0 +1,181 @@
+// Reading YAML input files: the checks every file gets before yaml-cpp sees
+// it, and yaml-cpp's own failures turned into positioned errors.
+#include "riskcast/yaml_text.hpp"
+
+#include <yaml-cpp/depthguard.h>
+
+#include <fmt/format.h>
+#include <cctype>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <vector>
+
+namespace riskcast {
+namespace {
+
+// The first byte that breaks UTF-8, or npos.
+std::size_t first_invalid_utf8(std::string_view text) {
+  std::size_t i = 0;
+  const std::size_t n = text.size();
+  while (i < n) {
+    unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c == 0) return i;
+    std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
+    if (len == 0 || i + len > n) return i;
+    std::uint32_t cp = len == 1 ? c : len == 2 ? (c & 0x1f) : len == 3 ? (c & 0x0f) : (c & 0x07);
+    for (std::size_t k = 1; k < len; ++k) {
+      unsigned char cc = static_cast<unsigned char>(text[i + k]);
+      if ((cc >> 6) != 0x2) return i;
+      cp = (cp << 6) | (cc & 0x3f);
+    }
+    // Overlong forms, surrogates and code points beyond U+10FFFF.
+    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+        (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+      return i;
+    i += len;
+  }
+  return std::string_view::npos;
+}
+
+SourcePos position_at(std::string_view text, std::size_t offset) {
+  SourcePos p{1, 1};
+  for (std::size_t i = 0; i < offset; ++i) {
+    if (text[i] == '\n') {
+      ++p.line;
+      p.column = 1;
+    } else {
+      ++p.column;
+    }
+  }
+  return p;
+}
+
+// yaml-cpp recurses once per nesting level; reject absurd nesting before it
+// can exhaust the stack. Counts flow brackets outside quotes and indentation.
+std::optional<std::size_t> nesting_too_deep(std::string_view text) {
+  constexpr int kMaxNesting = 64;
+  int depth = 0;
+  char quote = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (quote) {
+      if (quote == '"' && c == '\\')
+        ++i;  // an escape: `\"` does not end the string
+      else if (c == quote)
+        quote = 0;
+      continue;
+    }
+    if (c == '#' && (i == 0 || std::isspace(static_cast<unsigned char>(text[i - 1])))) {
+      while (i < text.size() && text[i] != '\n') ++i;
+      continue;
+    }
+    if (c == '"' || c == '\'') {
+      // A quote opens a string only where a scalar starts (after `:`, `,`,
+      // `[`, `{`, `-`, `?` or at the start of a line); inside a plain scalar
+      // (`note: it's 'big'`) it is just a character.
+      std::size_t k = i;
+      while (k > 0 && (text[k - 1] == ' ' || text[k - 1] == '\t')) --k;
+      const char before = k == 0 ? '\n' : text[k - 1];
+      if (std::string_view(":,[{-?\n\r").find(before) != std::string_view::npos) quote = c;
+      continue;
+    }
+    if (c == '[' || c == '{') {
+      if (++depth > kMaxNesting) return i;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::string> read_input_file(const std::string& path, std::string_view kind, std::size_t max_bytes,
+                                           Diagnostics& diagnostics) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    diagnostics.error({}, fmt::format("is a directory, not a {}", kind));
+    return std::nullopt;
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    diagnostics.error({}, fmt::format("cannot read the {}: {}", kind, std::strerror(errno)));
+    return std::nullopt;
+  }
+  std::string text;
+  char buffer[1 << 16];
+  while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
+    text.append(buffer, static_cast<std::size_t>(in.gcount()));
+    if (text.size() > max_bytes) {
+      diagnostics.error({}, fmt::format("the {} is larger than {} MiB", kind, max_bytes >> 20));
+      return std::nullopt;
+    }
+  }
+  return text;
+}
+
+std::optional<YAML::Node> parse_yaml_text(std::string_view text, std::string_view kind, Diagnostics& diagnostics) {
+  if (std::size_t bad = first_invalid_utf8(text); bad != std::string_view::npos) {
+    diagnostics.error(position_at(text, bad), text[bad] == '\0'
+                                                  ? "the file contains a NUL byte; is it a binary file?"
+                                                  : fmt::format("invalid UTF-8 (byte 0x{:02x}); a {} is UTF-8 text",
+                                                                static_cast<unsigned char>(text[bad]), kind));
+    return std::nullopt;
+  }
+  // yaml-cpp skips a byte-order mark without counting it in columns; so do we.
+  if (text.starts_with("\xef\xbb\xbf")) text.remove_prefix(3);
+  if (auto deep = nesting_too_deep(text)) {
+    diagnostics.error(position_at(text, *deep), "YAML is nested too deeply (more than 64 levels of brackets)");
+    return std::nullopt;
+  }
+  try {
+    return YAML::Load(std::string(text));
+  } catch (const YAML::DeepRecursion& e) {
+    diagnostics.error(
+        SourcePos{static_cast<std::uint32_t>(e.mark.line + 1), static_cast<std::uint32_t>(e.mark.column + 1)},
+        "YAML is nested too deeply");
+    return std::nullopt;
+  } catch (const YAML::Exception& e) {
+    const SourcePos pos = e.mark.is_null() ? SourcePos{}
+                                           : SourcePos{static_cast<std::uint32_t>(e.mark.line + 1),
+                                                       static_cast<std::uint32_t>(e.mark.column + 1)};
+    std::string message = e.msg.empty() ? "malformed YAML" : "malformed YAML: " + e.msg;
+    // A tab in the indentation of the line (or the one before) is the usual cause.
+    std::string hint;
+    if (pos.line != 0) {
+      std::vector<std::size_t> line_starts = {0};
+      for (std::size_t i = 0; i < text.size() && line_starts.size() <= pos.line; ++i)
+        if (text[i] == '\n') line_starts.push_back(i + 1);
+      for (std::uint32_t line : {pos.line, pos.line - 1}) {
+        if (line == 0 || line > line_starts.size() || !hint.empty()) continue;
+        for (std::size_t at = line_starts[line - 1]; at < text.size() && (text[at] == ' ' || text[at] == '\t'); ++at)
+          if (text[at] == '\t') hint = "YAML does not allow tabs for indentation; use spaces";
+      }
+    }
+    diagnostics.error(pos, message, hint);
+    return std::nullopt;
+  }
+}
+
+SourcePos yaml_position(const YAML::Node& node) {
+  const YAML::Mark m = node.Mark();
+  if (m.line < 0 || m.column < 0) return {};
+  return {static_cast<std::uint32_t>(m.line + 1), static_cast<std::uint32_t>(m.column + 1)};
+}
+
+std::string_view yaml_kind_name(const YAML::Node& node) {
+  switch (node.Type()) {
+    case YAML::NodeType::Scalar:
+      return "a single value";
+    case YAML::NodeType::Sequence:
+      return "a list";
+    case YAML::NodeType::Map:
+      return "a mapping";
+    default:
+      return "nothing";
+  }
+}
+
+}  // namespace riskcast

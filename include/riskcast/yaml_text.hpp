@@ -1,0 +1,34 @@
+// Reading a YAML input file (a model, a batch file) with the same guards and
+// compiler-style errors for every kind of file.
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "riskcast/diagnostics.hpp"
+
+namespace riskcast {
+
+// The whole file, or nullopt with the reason in `diagnostics` ("cannot read
+// the model file: …", "is a directory, not a model file", "the model file is
+// larger than 64 MiB"); `kind` names the file in those messages.
+std::optional<std::string> read_input_file(const std::string& path, std::string_view kind, std::size_t max_bytes,
+                                           Diagnostics& diagnostics);
+
+// Parses YAML text after the checks a hostile file needs: valid UTF-8 without
+// NUL bytes, bracket nesting yaml-cpp can recurse through. A byte-order mark
+// is skipped; `kind` ("model file") names the file in messages. Returns nullopt with a positioned error in
+// `diagnostics` when the text is not usable YAML; an empty document gives a null node.
+std::optional<YAML::Node> parse_yaml_text(std::string_view text, std::string_view kind, Diagnostics& diagnostics);
+
+// The 1-based position of a node (line 0 when yaml-cpp has none).
+SourcePos yaml_position(const YAML::Node& node);
+
+// "nothing", "a single value", "a list", "a mapping": for "must be …, not …".
+std::string_view yaml_kind_name(const YAML::Node& node);
+
+}  // namespace riskcast

@@ -1,0 +1,189 @@
+#include "riskcast/batch.hpp"
+
+#include <gtest/gtest.h>
+
+#include "riskcast/count.hpp"
+#include "riskcast/model_loader.hpp"
+
+namespace riskcast::testing {
+namespace {
+
+BatchFile load_ok(const std::string& text, const std::string& path = "dir/b.yaml") {
+  try {
+    return load_batch_text(text, path);
+  } catch (const ModelError& e) {
+    ADD_FAILURE() << "batch file did not load:\n" << e.diagnostics().format() << "text:\n" << text;
+  }
+  return {};
+}
+
+// Every diagnostic of a batch file that must fail, formatted as printed.
+std::string errors_of(const std::string& text) {
+  try {
+    load_batch_text(text, "b.yaml");
+  } catch (const ModelError& e) {
+    return e.diagnostics().format();
+  }
+  ADD_FAILURE() << "batch file loaded, but should not have:\n" << text;
+  return {};
+}
+
+TEST(BatchFile, RunsTakeDefaultsAndOverrideThem) {
+  const BatchFile batch = load_ok(R"(batch: two sizes
+defaults:
+  samples: 1_000
+  seed: 7
+  formats: [json, csv]
+runs:
+  - name: small
+    model: ../m.yaml
+  - name: big.v2
+    model: /abs/m.yaml
+    scenarios: [base, high]
+    samples: 2e4
+    seed: 0
+    formats: [markdown, table]
+  - name: only-summary
+    model: sub/m.yaml
+    formats: []
+)");
+  EXPECT_EQ(batch.path, "dir/b.yaml");
+  EXPECT_EQ(batch.title, "two sizes");
+  ASSERT_EQ(batch.runs.size(), 3u);
+  const BatchRun& small = batch.runs[0];
+  EXPECT_EQ(small.name, "small");
+  EXPECT_EQ(small.pos, (SourcePos{7, 11}));
+  EXPECT_EQ(small.model, "../m.yaml");
+  EXPECT_EQ(small.model_path, "m.yaml");  // relative to the batch file's folder
+  EXPECT_TRUE(small.scenarios.empty());
+  EXPECT_EQ(small.samples, 1000u);
+  EXPECT_EQ(small.seed, 7u);
+  EXPECT_EQ(small.formats, (std::vector<Format>{Format::Json, Format::Csv}));
+  const BatchRun& big = batch.runs[1];
+  EXPECT_EQ(big.model_path, "/abs/m.yaml");
+  EXPECT_EQ(big.scenarios, (std::vector<std::string>{"base", "high"}));
+  EXPECT_EQ(big.scenario_pos, (std::vector<SourcePos>{{11, 17}, {11, 23}}));
+  EXPECT_EQ(big.samples, 20000u);
+  EXPECT_EQ(big.seed, 0u);
+  EXPECT_EQ(big.formats, (std::vector<Format>{Format::Markdown, Format::Table}));
+  EXPECT_EQ(batch.runs[2].model_path, "dir/sub/m.yaml");
+  EXPECT_TRUE(batch.runs[2].formats.empty());
+  EXPECT_EQ(result_file_name(big, Format::Markdown), "big.v2.md");
+  EXPECT_EQ(result_file_name(big, Format::Table), "big.v2.txt");
+}
+
+TEST(BatchFile, WithoutDefaultsARunIsAMillionSamplesSeedOneJson) {
+  const BatchFile batch = load_ok("runs:\n  - {name: a, model: m.yaml}\n", "b.yaml");
+  ASSERT_EQ(batch.runs.size(), 1u);
+  EXPECT_EQ(batch.runs[0].model_path, "m.yaml");
+  EXPECT_EQ(batch.runs[0].samples, 1'000'000u);
+  EXPECT_EQ(batch.runs[0].seed, 1u);
+  EXPECT_EQ(batch.runs[0].formats, std::vector<Format>{Format::Json});
+  EXPECT_TRUE(batch.title.empty());
+}
+
+TEST(BatchFile, ProblemsArePositionedAndAllReported) {
+  struct Case {
+    std::string text, errors;
+  };
+  const std::vector<Case> cases = {
+      {"", "b.yaml:1:1: error: the batch file is empty (no YAML content, only blanks or comments)\n"},
+      {"# nothing\n", "b.yaml:1:1: error: the batch file is empty (no YAML content, only blanks or comments)\n"},
+      {"- 1\n",
+       "b.yaml:1:1: error: a batch file is a mapping with `runs:` (and optionally `batch:` and `defaults:`), not a "
+       "list\n"},
+      {"runs: [\n", "b.yaml:2:1: error: malformed YAML: end of sequence flow not found\n"},
+      {std::string("runs:\0\n", 7), "b.yaml:1:6: error: the file contains a NUL byte; is it a binary file?\n"},
+      {"batch: x\n", "b.yaml:1:1: error: the batch file has no `runs:` list; nothing would run\n"},
+      {"runs:\n", "b.yaml:1:1: error: `runs` must be a list of runs (`- name: …`), not nothing\n"},
+      {"runs: []\n", "b.yaml:1:1: error: `runs` is empty; nothing would run\n"},
+      {"runs:\n  name: a\n", "b.yaml:2:3: error: `runs` must be a list of runs (`- name: …`), not a mapping\n"},
+      {"runs:\n  - name: a\n    model: m.yaml\n    sampels: 100\n",
+       "b.yaml:4:5: error: unknown key `sampels` in a run (did you mean `samples`?)\n"},
+      {"run:\n  - name: a\n",
+       "b.yaml:1:1: error: unknown key `run` in the batch file (did you mean `runs`?)\n"
+       "b.yaml:1:1: error: the batch file has no `runs:` list; nothing would run\n"},
+      {"runs:\n  - name: a\n    model: m.yaml\n  - name: A\n    model: m.yaml\n",
+       "b.yaml:4:11: error: duplicate run name `A` (first given at line 2; names are file names, so case does not "
+       "count)\n"},
+      {"runs:\n  - name: a\n    model: m.yaml\n    formats: [json, xml, jsno, json]\n",
+       "b.yaml:4:21: error: unknown format `xml`; formats are table, csv, json and markdown\n"
+       "b.yaml:4:26: error: unknown format `jsno`; formats are table, csv, json and markdown (did you mean `json`?)\n"
+       "b.yaml:4:32: error: format `json` is listed twice\n"},
+      {"runs:\n  - name: a\n    model: m.yaml\n    formats: json\n",
+       "b.yaml:4:14: error: `formats` must be a list, e.g. [json, csv], not a single value\n"},
+      {"runs:\n  - name: a\n    model: m.yaml\n    samples: 0\n    seed: -1\n",
+       "b.yaml:4:14: error: `samples` must be a whole number from 1 to 1099511627776 (1e6, 1_000_000 …), got '0'\n"
+       "b.yaml:5:11: error: `seed` must be a whole number from 0 to 18446744073709551615 (1e6, 1_000_000 …), got "
+       "'-1'\n"},
+      {"runs:\n  - name: a\n    model: m.yaml\n    samples: [1]\n    seed:\n",
+       "b.yaml:4:14: error: `samples` must be a whole number from 1 to 1099511627776, not a list\n"
+       "b.yaml:5:5: error: `seed` must be a whole number from 0 to 18446744073709551615, not nothing\n"},
+      {"runs:\n  - name: a\n    model: m.yaml\n    samples: 20,000\n",
+       "b.yaml:4:14: error: `samples` must be a whole number from 1 to 1099511627776 (1e6, 1_000_000 …), got "
+       "'20,000'\n"},
+      {"runs:\n  - name: a\n    model: m.yaml\n    scenarios: []\n",
+       "b.yaml:4:16: error: `scenarios` is empty; leave it out to run every scenario\n"},
+      {"runs:\n  - name: a\n    model: m.yaml\n    scenarios: [base, [x], base]\n",
+       "b.yaml:4:23: error: each of `scenarios` must be a single value, not a list\n"},
+      {"runs:\n  - name: a\n    model: m.yaml\n    scenarios: [base, high, base]\n",
+       "b.yaml:4:29: error: scenario `base` is listed twice\n"},
+      {"runs:\n  - name: ../a\n    model: m.yaml\n  - name: summary\n    model: m.yaml\n  - model: m.yaml\n  - 5\n"
+       "  - name: c\n",
+       "b.yaml:2:11: error: run name `../a` must be letters, digits, `-`, `_` and `.`, not starting with `.` (it "
+       "names the run's result files)\n"
+       "b.yaml:4:11: error: a run cannot be called `summary`: summary.csv and summary.md are the batch's summary\n"
+       "b.yaml:6:5: error: a run needs a `name:` (its result files are named after it)\n"
+       "b.yaml:7:5: error: a run must be a mapping (name:, model:, …), not a single value\n"
+       "b.yaml:8:11: error: a run needs a `model:` (the model file, relative to the batch file's folder)\n"},
+      {"runs:\n  - name: " + std::string(101, 'x') + "\n    model: m.yaml\n",
+       "b.yaml:2:11: error: run name `" + std::string(40, 'x') + "… (101 bytes)` is longer than 100 characters\n"},
+      {"defaults:\n  model: m.yaml\n  samples: 10\n  colour: red\nruns:\n  - {name: a, model: m.yaml}\n",
+       "b.yaml:2:3: error: `model` has no default: every run gives its own\n"
+       "b.yaml:4:3: error: unknown key `colour` in defaults\n"},
+      {"defaults: 3\nruns:\n  - {name: a, model: m.yaml}\n",
+       "b.yaml:1:11: error: `defaults` must be a mapping of run settings, not a single value\n"},
+      {"runs:\n  - {name: a, model: m.yaml}\nbatch: [1]\nbatch: x\n",
+       "b.yaml:3:8: error: `batch` (the title) must be a single value, not a list\n"
+       "b.yaml:4:1: error: duplicate key `batch` in the batch file (first given at line 3)\n"},
+      {"runs:\n  - {name: '', model: m.yaml}\n", "b.yaml:2:12: error: a run's `name` must not be empty\n"},
+  };
+  for (const Case& c : cases) EXPECT_EQ(errors_of(c.text), c.errors) << c.text;
+}
+
+TEST(BatchFile, UnknownScenariosArePositionedInTheBatchFileWithAHint) {
+  const Model model = load_model_text(
+      "parameters:\n  x: uniform(0, 1)\noutputs:\n  o: x\nscenarios:\n  high:\n    parameters:\n      x: 0.9\n",
+      "m.yaml");
+  const BatchFile batch =
+      load_ok("runs:\n  - name: a\n    model: m.yaml\n    scenarios: [hihg, base, low]\n", "b.yaml");
+  Diagnostics diagnostics("b.yaml");
+  check_run_scenarios(batch.runs[0], model, diagnostics);
+  EXPECT_EQ(diagnostics.format(),
+            "b.yaml:4:17: error: run `a`: `hihg` is not a scenario of m.yaml (scenarios: base, high) (did you mean "
+            "`high`?)\n"
+            "b.yaml:4:29: error: run `a`: `low` is not a scenario of m.yaml (scenarios: base, high)\n");
+}
+
+TEST(BatchFile, MissingFileIsAnErrorNamingIt) {
+  try {
+    load_batch_file("/nonexistent/b.yaml");
+    FAIL() << "loaded a missing file";
+  } catch (const ModelError& e) {
+    EXPECT_EQ(e.diagnostics().format(),
+              "/nonexistent/b.yaml: error: cannot read the batch file: No such file or directory\n");
+  }
+}
+
+TEST(WholeNumbers, AcceptTheSpellingsOfSamples) {
+  EXPECT_EQ(parse_whole_number("1e6", 1, kMaxSamples), 1'000'000u);
+  EXPECT_EQ(parse_whole_number("1_000_000", 1, kMaxSamples), 1'000'000u);
+  EXPECT_EQ(parse_whole_number("18446744073709551615", 0, UINT64_MAX), UINT64_MAX);
+  EXPECT_FALSE(parse_whole_number("1.5", 0, 10));
+  EXPECT_FALSE(parse_whole_number("11", 0, 10));
+  EXPECT_FALSE(parse_whole_number("", 0, 10));
+  EXPECT_FALSE(parse_whole_number("-1", 0, 10));
+}
+
+}  // namespace
+}  // namespace riskcast::testing

@@ -1,0 +1,272 @@
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "support/cli_runner.hpp"
+
+namespace riskcast::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Two scenarios, two outputs: a batch row count says which it covered.
+const std::string kTwoByTwo =
+    "parameters:\n  x: uniform(0, 1)\noutputs:\n  share:\n    formula: x\n    unit: share\n  twice: 2 * x\n"
+    "scenarios:\n  high:\n    parameters:\n      x: uniform(0.5, 1)\n";
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+// Every file under `dir` by name, with its content.
+std::map<std::string, std::string> files_in(const std::string& dir) {
+  std::map<std::string, std::string> files;
+  if (!fs::exists(dir)) return files;
+  for (const auto& entry : fs::directory_iterator(dir))
+    files[entry.path().filename().string()] = slurp(entry.path().string());
+  return files;
+}
+
+TEST(BatchCommand, WritesEveryResultAndASummaryRowPerRunScenarioAndOutput) {
+  TempDir dir;
+  dir.write("m.yaml", kTwoByTwo);
+  const std::string batch = dir.write("b.yaml", R"(batch: test batch
+defaults:
+  samples: 2_000
+runs:
+  - name: all
+    model: m.yaml
+    seed: 3
+    formats: [json, csv, markdown, table]
+  - name: high-only
+    model: m.yaml
+    scenarios: [high]
+  - name: reference
+    model: )" + source_path("bench/models/reference.yaml") +
+                                                    R"(
+    samples: 1e3
+    formats: []
+)");
+  const std::string out = dir.path() + "/results/nested";  // created, parents too
+  const CommandResult r = run_riskcast({"batch", batch, "--out", out});
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  EXPECT_EQ(r.err, "");  // quiet when stderr is not a terminal
+  EXPECT_EQ(r.out, "");
+  std::vector<std::string> names;
+  for (const auto& [name, text] : files_in(out)) names.push_back(name);
+  EXPECT_EQ(names, (std::vector<std::string>{"all.csv", "all.json", "all.md", "all.txt", "high-only.json",
+                                             "summary.csv", "summary.md"}));
+
+  // 2 scenarios × 2 outputs + 1 scenario × 2 outputs + 1 scenario × 9 outputs (the reference model).
+  const std::vector<std::string> csv = lines_of(slurp(out + "/summary.csv"));
+  ASSERT_EQ(csv.size(), 1u + 4 + 2 + 9);
+  EXPECT_EQ(csv[0], "run,model,scenario,output,unit,samples,seed,mean,p5,p50,p95");
+  EXPECT_EQ(csv[1].rfind("all,m,base,share,share,2000,3,", 0), 0u) << csv[1];
+  EXPECT_EQ(csv[2].rfind("all,m,base,twice,,2000,3,", 0), 0u) << csv[2];
+  EXPECT_EQ(csv[3].rfind("all,m,high,share,share,2000,3,", 0), 0u) << csv[3];
+  EXPECT_EQ(csv[5].rfind("high-only,m,high,share,share,2000,1,", 0), 0u) << csv[5];
+  EXPECT_EQ(csv[7].rfind("reference,reference-r1,base,", 0), 0u) << csv[7];
+  // Full precision: the mean of high-only's share matches its JSON's digits.
+  const std::string mean = lines_of(csv[5].substr(std::string("high-only,m,high,share,share,2000,1,").size()))[0];
+  EXPECT_NE(slurp(out + "/high-only.json").find("\"mean\": " + mean.substr(0, mean.find(','))), std::string::npos);
+
+  const std::string md = slurp(out + "/summary.md");
+  EXPECT_EQ(md.rfind("# test batch\n\n3 runs: 3 succeeded, 0 failed.\n\n| run | model | scenario | output |", 0), 0u)
+      << md;
+  EXPECT_EQ(std::count(md.begin(), md.end(), '\n'), 4 + 2 + 15);  // title, count, header, rule, 15 rows
+  EXPECT_NE(md.find("| high-only | m | high | share | share | 2,000 | 1 | "), std::string::npos) << md;
+  EXPECT_EQ(md.find("Failed"), std::string::npos);
+}
+
+TEST(BatchCommand, EachResultFileIsWhatRunPrintsWithTheSameSettings) {
+  TempDir dir;
+  const std::string model = dir.write("m.yaml", kTwoByTwo);
+  const std::string batch =
+      dir.write("b.yaml",
+                "runs:\n  - name: r\n    model: m.yaml\n    scenarios: [high, base]\n    samples: 3000\n"
+                "    seed: 9\n    formats: [table, csv, json, markdown]\n");
+  ASSERT_EQ(run_riskcast({"batch", batch, "--out", dir.path() + "/out"}).exit_status, 0);
+  const std::map<std::string, std::string> formats = {
+      {"table", "txt"}, {"csv", "csv"}, {"json", "json"}, {"markdown", "md"}};
+  for (const auto& [format, extension] : formats) {
+    const CommandResult run = run_riskcast({"run", model, "--scenario", "high", "--scenario", "base", "--samples",
+                                            "3000", "--seed", "9", "--format", format});
+    ASSERT_EQ(run.exit_status, 0) << run.err;
+    EXPECT_EQ(slurp(dir.path() + "/out/r." + extension), run.out) << format;
+  }
+}
+
+TEST(BatchCommand, AFailedRunIsReportedAtTheEndAndTheOthersComplete) {
+  TempDir dir;
+  dir.write("m.yaml", kTwoByTwo);
+  const std::string bad = dir.write("bad.yaml", "parameters:\n  x: uniform(0, 1)\noutputs:\n  o: x +\n");
+  dir.write("inf.yaml", "parameters:\n  x: uniform(0, 1)\noutputs:\n  o: x / 0\n");
+  const std::string batch = dir.write("b.yaml", R"(defaults:
+  samples: 2000
+  formats: [json, csv]
+runs:
+  - name: first
+    model: m.yaml
+  - name: broken
+    model: bad.yaml
+  - name: missing
+    model: nowhere.yaml
+  - name: infinite
+    model: inf.yaml
+  - name: last
+    model: m.yaml
+    seed: 2
+  - name: huge
+    model: m.yaml
+    samples: 1099511627776
+)");
+  const std::string out = dir.path() + "/out";
+  fs::create_directory(out);
+  // A result an earlier batch left for a run that now fails must not stand for it.
+  dir.write("out/broken.json", "{}");
+  const CommandResult r = run_riskcast({"batch", batch, "--out", out});
+  EXPECT_EQ(r.exit_status, 1) << r.err;
+  std::vector<std::string> names;
+  for (const auto& [name, text] : files_in(out)) names.push_back(name);
+  EXPECT_EQ(names, (std::vector<std::string>{"first.csv", "first.json", "last.csv", "last.json", "summary.csv",
+                                             "summary.md"}));
+  EXPECT_EQ(lines_of(slurp(out + "/summary.csv")).size(), 1u + 4 + 4);
+
+  const std::vector<std::string> err = lines_of(r.err);
+  ASSERT_EQ(err.size(), 9u) << r.err;
+  EXPECT_EQ(err[0], batch + ":7:11: error: run `broken` failed");
+  EXPECT_TRUE(is_positioned_error(err[1], bad)) << err[1];
+  EXPECT_EQ(err[2], batch + ":9:11: error: run `missing` failed");
+  EXPECT_EQ(err[3], dir.path() + "/nowhere.yaml: error: cannot read the model file: No such file or directory");
+  EXPECT_EQ(err[4], batch + ":11:11: error: run `infinite` failed");
+  EXPECT_EQ(
+      err[5],
+      dir.path() +
+          "/inf.yaml:4:3: error: output `o` is inf in sample 0 (a division by zero, or log/sqrt of a negative number?)")
+      << err[5];
+  // Refused up front for memory, as `riskcast run` would refuse it.
+  EXPECT_EQ(err[6], batch + ":16:11: error: run `huge` failed");
+  EXPECT_EQ(err[7].rfind("riskcast: error: 1099511627776 samples need about ", 0), 0u) << err[7];
+  EXPECT_EQ(err[8], "riskcast: 4 of 6 runs failed; the other runs' results and the summary are written");
+
+  const std::string md = slurp(out + "/summary.md");
+  EXPECT_NE(md.find("6 runs: 2 succeeded, 4 failed."), std::string::npos) << md;
+  EXPECT_NE(md.find("## Failed runs\n\n### broken\n\n```text\n" + err[1] + "\n```\n"), std::string::npos) << md;
+}
+
+TEST(BatchCommand, BadBatchFilesExitTwoAndWriteNothing) {
+  struct Case {
+    std::string text, error;  // the error after "b.yaml:"
+  };
+  const std::vector<Case> cases = {
+      {"runs:\n  - name: a\n    model: m.yaml\n    seeed: 1\n",
+       "4:5: error: unknown key `seeed` in a run (did you mean `seed`?)"},
+      {"runs:\n  - {name: a, model: m.yaml}\n  - {name: a, model: m.yaml}\n",
+       "3:12: error: duplicate run name `a` (first given at line 2; names are file names, so case does not count)"},
+      {"runs:\n  - {name: a, model: m.yaml, formats: [pdf]}\n",
+       "2:40: error: unknown format `pdf`; formats are table, csv, json and markdown"},
+      {"runs:\n  - {name: a, model: m.yaml, samples: lots}\n",
+       "2:39: error: `samples` must be a whole number from 1 to 1099511627776 (1e6, 1_000_000 …), got 'lots'"},
+      {"runs: a\n", "1:7: error: `runs` must be a list of runs (`- name: …`), not a single value"},
+      {"", "1:1: error: the batch file is empty (no YAML content, only blanks or comments)"},
+      {"runs: {[\n", "2:1: error: malformed YAML: end of sequence flow not found"},
+      // A misspelt scenario is the batch file's mistake, found before anything runs.
+      {"runs:\n  - {name: a, model: m.yaml}\n  - {name: b, model: m.yaml, scenarios: [hgih]}\n",
+       "3:42: error: run `b`: `hgih` is not a scenario of " + std::string("MODEL") +
+           " (scenarios: base, high) (did you mean `high`?)"},
+  };
+  for (const Case& c : cases) {
+    TempDir dir;
+    const std::string model = dir.write("m.yaml", kTwoByTwo);
+    const std::string batch = dir.write("b.yaml", c.text);
+    const std::string out = dir.path() + "/out";
+    const CommandResult r = run_riskcast({"batch", batch, "--out", out});
+    EXPECT_EQ(r.exit_status, 2) << c.text;
+    std::string expected = batch + ":" + c.error;
+    if (const auto at = expected.find("MODEL"); at != std::string::npos) expected.replace(at, 5, model);
+    EXPECT_EQ(lines_of(r.err), std::vector<std::string>{expected}) << c.text;
+    EXPECT_FALSE(fs::exists(out)) << c.text;
+  }
+}
+
+TEST(BatchCommand, BadCommandLinesExitTwo) {
+  TempDir dir;
+  dir.write("m.yaml", kTwoByTwo);
+  const std::string batch = dir.write("b.yaml", "runs:\n  - {name: a, model: m.yaml, samples: 100}\n");
+  const std::string file = dir.write("file", "");
+  const std::vector<std::vector<std::string>> cases = {{"batch"},
+                                                       {"batch", batch},
+                                                       {"batch", batch, "--out", file},
+                                                       {"batch", batch, "--out", dir.path() + "/o", "--threads", "x"},
+                                                       {"batch", dir.path() + "/none.yaml", "--out", dir.path() + "/o"},
+                                                       {"batch", batch, "--out", dir.path() + "/o", "--bogus"}};
+  for (const auto& args : cases) {
+    const CommandResult r = run_riskcast(args);
+    EXPECT_EQ(r.exit_status, 2) << args.size();
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    EXPECT_FALSE(fs::exists(dir.path() + "/o"));
+  }
+  EXPECT_EQ(run_riskcast({"batch", "--help"}).exit_status, 0);
+}
+
+TEST(BatchCommand, DryRunChecksModelsAndScenariosAndWritesNothing) {
+  TempDir dir;
+  dir.write("m.yaml", kTwoByTwo);
+  dir.write("bad.yaml", "outputs:\n  o: y\n");
+  const std::string good = dir.write("good.yaml", "runs:\n  - {name: a, model: m.yaml, scenarios: [high]}\n");
+  const std::string broken = dir.write("broken.yaml",
+                                       "runs:\n  - {name: a, model: m.yaml}\n  - {name: b, model: bad.yaml}\n"
+                                       "  - {name: c, model: m.yaml, samples: 1099511627776}\n");
+  const std::string out = dir.path() + "/out";
+  CommandResult r = run_riskcast({"batch", good, "--dry-run", "--out", out});
+  EXPECT_EQ(r.exit_status, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+  r = run_riskcast({"batch", broken, "--dry-run"});
+  EXPECT_EQ(r.exit_status, 1);
+  const std::vector<std::string> err = lines_of(r.err);
+  ASSERT_EQ(err.size(), 5u) << r.err;
+  EXPECT_EQ(err[0], broken + ":3:12: error: run `b` would fail");
+  EXPECT_TRUE(is_positioned_error(err[1], dir.path() + "/bad.yaml")) << err[1];
+  EXPECT_EQ(err[2], broken + ":4:12: error: run `c` would fail");
+  EXPECT_EQ(err[3].rfind("riskcast: error: 1099511627776 samples need about ", 0), 0u) << err[3];
+  EXPECT_EQ(err[4], "riskcast: 2 of 3 runs would fail");
+  EXPECT_FALSE(fs::exists(out));
+}
+
+TEST(BatchCommand, TheShippedBatchChecksOut) {
+  const CommandResult r = run_riskcast({"batch", source_path("configs/batches/china-2026.yaml"), "--dry-run"});
+  EXPECT_EQ(r.exit_status, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+}
+
+TEST(BatchCommand, TheSameBatchTwiceWritesTheSameFilesForAnyThreadCount) {
+  TempDir dir;
+  dir.write("m.yaml", kTwoByTwo);
+  const std::string batch = dir.write("b.yaml",
+                                      "defaults: {samples: 5000, formats: [json, csv, markdown, table]}\nruns:\n"
+                                      "  - {name: a, model: m.yaml}\n  - {name: b, model: m.yaml, seed: 2}\n"
+                                      "  - {name: c, model: " +
+                                          source_path("bench/models/reference.yaml") + "}\n");
+  ASSERT_EQ(run_riskcast({"batch", batch, "--out", dir.path() + "/one", "--threads", "1"}).exit_status, 0);
+  ASSERT_EQ(run_riskcast({"batch", batch, "--out", dir.path() + "/two", "--threads", "2"}).exit_status, 0);
+  const auto one = files_in(dir.path() + "/one"), two = files_in(dir.path() + "/two");
+  EXPECT_EQ(one.size(), 3u * 4 + 2);
+  EXPECT_EQ(one, two);
+}
+
+}  // namespace
+}  // namespace riskcast::testing
