@@ -156,7 +156,7 @@ runs:
   EXPECT_EQ(
       err[5],
       dir.path() +
-          "/inf.yaml:4:3: error: output `o` is inf in sample 0 (a division by zero, or log/sqrt of a negative number?)")
+          "/inf.yaml:4:3: error: output `o` is infinite in sample 0 (a division by zero, or log/sqrt of a negative number?)")
       << err[5];
   // Refused up front for memory, as `riskcast run` would refuse it.
   EXPECT_EQ(err[6], batch + ":16:11: error: run `huge` failed");
