@@ -388,8 +388,6 @@ class Worker {
     const ArrivalsStep& a = p_.arrivals[index];
     double* total = R(a.total);
     const double* rate = R(a.rate);
-    burst_samples_.clear();
-    burst_substreams_.clear();
     // A rate that is the same in every lane (the usual case: a constant, or
     // a formula of month and fixed states) counts all lanes by table.
     const double lambda0 = rate[0];
@@ -399,29 +397,54 @@ class Worker {
       std::optional<PoissonTable>& table = poisson_tables_[index];
       if (!table || table->lambda() != lambda0) table.emplace(lambda0);
       table->count_all(uniform, n_, counts_.data());
-      for (std::size_t lane = 0; lane < n_; ++lane) {
-        const std::uint32_t count = counts_[lane];  // below kMaxBurstsPerMonth: λ < 30 stops the table early
-        for (std::uint32_t k = 0; k < count; ++k) {
-          burst_samples_.push_back(first_ + lane);
-          burst_substreams_.push_back(substream_of(m, k));
-        }
-      }
     } else {
       count_bursts_lane_by_lane(a, m, rate, uniform);
     }
+    list_bursts(m);
     burst_words_.resize(2 * burst_samples_.size());
     fill_first_words(settings_.seed, a.size_slot, burst_samples_.data(), burst_substreams_.data(),
                      burst_samples_.size(), burst_words_.data());
-    std::size_t burst = 0;
+    const std::size_t bursts = burst_samples_.size();
+    burst_sizes_.resize(bursts);
+    for (std::size_t b = 0; b < bursts; ++b) {
+      BufferedStream stream(burst_words_.data() + 2 * b, 1, 2, settings_.seed, burst_samples_[b], a.size_slot,
+                            burst_substreams_[b]);
+      burst_sizes_[b] = size(stream);
+    }
+    // Each lane's total sums its sizes in burst order, as drawing them one by one would.
+    std::size_t j = 0;
     for (std::size_t lane = 0; lane < n_; ++lane) {
       double sum = 0.0;
-      for (std::uint32_t k = 0; k < counts_[lane]; ++k, ++burst) {
-        BufferedStream stream(burst_words_.data() + 2 * burst, 1, 2, settings_.seed, burst_samples_[burst], a.size_slot,
-                              burst_substreams_[burst]);
-        sum += size(stream);
-      }
+      for (std::uint32_t k = 0; k < counts_[lane]; ++k) sum += burst_sizes_[j + k];
       total[lane] = sum;
+      j += counts_[lane];
     }
+  }
+
+  // The address (sample, substream) of every burst of the block, lane by
+  // lane, burst by burst. Most lanes have 0 or 1 bursts: each lane writes
+  // its first slot unconditionally and advances by its count, so the loop
+  // has no data-dependent branch but for the rare second burst.
+  void list_bursts(std::uint32_t m) {
+    std::size_t total = 0;
+    for (std::size_t lane = 0; lane < n_; ++lane) total += counts_[lane];
+    burst_samples_.resize(total + 1);
+    burst_substreams_.resize(total + 1);
+    std::uint64_t* samples = burst_samples_.data();
+    std::uint32_t* substreams = burst_substreams_.data();
+    std::size_t j = 0;
+    for (std::size_t lane = 0; lane < n_; ++lane) {
+      const std::uint32_t count = counts_[lane];
+      samples[j] = first_ + lane;
+      substreams[j] = substream_of(m, 0);
+      for (std::uint32_t k = 1; k < count; ++k) {
+        samples[j + k] = first_ + lane;
+        substreams[j + k] = substream_of(m, k);
+      }
+      j += count;
+    }
+    burst_samples_.resize(total);
+    burst_substreams_.resize(total);
   }
 
   // Rates that differ between lanes, or are invalid or large: each lane's
@@ -458,10 +481,6 @@ class Worker {
         continue;
       }
       counts_[lane] = count;
-      for (std::uint32_t k = 0; k < count; ++k) {
-        burst_samples_.push_back(sample);
-        burst_substreams_.push_back(substream_of(m, k));
-      }
     }
   }
 
@@ -487,6 +506,7 @@ class Worker {
   std::vector<std::uint32_t> counts_;                        // arrivals: bursts per lane this month
   std::vector<std::optional<PoissonTable>> poisson_tables_;  // per arrivals process, for its last rate
   std::vector<std::uint64_t> burst_samples_, burst_words_;
+  std::vector<double> burst_sizes_;
   std::vector<std::uint32_t> burst_substreams_;
   std::size_t n_ = 0;
   std::uint64_t first_ = 0;
