@@ -33,6 +33,7 @@ int command_regress(const std::vector<std::string>& args);
 int command_run(const std::vector<std::string>& args);
 int command_describe(const std::vector<std::string>& args);
 int command_compare(const std::vector<std::string>& args);
+int command_report(const std::vector<std::string>& args);
 
 // Parses a subcommand's arguments; prints help and returns nullopt for --help.
 std::optional<boost::program_options::variables_map> parse_options(
