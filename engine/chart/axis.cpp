@@ -21,18 +21,23 @@ std::vector<double> nice_ticks(double lo, double hi, int target) {
   target = std::max(target, 2);
   const double raw = (hi - lo) / target;
   const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
-  double step = 10 * magnitude;
+  double mantissa = 10;
   for (double m : {1.0, 2.0, 2.5, 5.0})
     if (m * magnitude >= raw * (1 - 1e-9)) {
-      step = m * magnitude;
+      mantissa = m;
       break;
     }
-  // Whole multiples of the step, so ticks do not drift by accumulated error.
+  const double step = mantissa * magnitude;
+  // Ticks as whole multiples k·mantissa of a power of ten, divided by 10^j
+  // for small magnitudes: the nearest doubles to the decimal values (0.6,
+  // not 3 × 0.2), and no drift from repeated addition.
+  const double inverse = magnitude < 1 ? std::round(1 / magnitude) : 1;
+  const double unit = magnitude < 1 ? 1 : magnitude;
   const double first = std::floor(lo / step + 1e-9), last = std::ceil(hi / step - 1e-9);
   std::vector<double> ticks;
   for (double k = first; k <= last + 0.5; k += 1) {
-    const double t = k * step;
-    ticks.push_back(std::fabs(t) < step * 1e-9 ? 0.0 : t);
+    const double t = k * mantissa * unit / inverse;
+    ticks.push_back(t == 0 ? 0.0 : t);
   }
   return ticks;
 }
@@ -85,7 +90,7 @@ std::vector<std::string> tick_labels(const std::vector<double>& ticks, const std
   std::vector<std::string> labels;
   for (double t : ticks) {
     std::string text = trimmed(fmt::format("{:.{}f}", t / scale, decimals));
-    labels.push_back(text + suffix);
+    labels.push_back(text == "0" && !share ? text : text + suffix);
   }
   return labels;
 }

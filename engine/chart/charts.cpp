@@ -272,7 +272,7 @@ std::string tornado_svg(const TornadoChart& chart) {
   for (const TornadoRow& r : rows)
     label_width = std::max(label_width, svg::text_width(svg::shorten(r.label, kMaxLabel), svg::kTickSize));
   const double row_height = 28;
-  const double left = 24 + label_width, right = kWidth - 40, top = 84;
+  const double left = 24 + label_width, right = kWidth - 70, top = 84;
   const double bottom = top + row_height * static_cast<double>(std::max<std::size_t>(rows.size(), 1)) + 8;
   const double height = bottom + 74;
   svg::Document doc(kWidth, height, chart.title);
@@ -284,6 +284,7 @@ std::string tornado_svg(const TornadoChart& chart) {
   const svg::Scale x{-1, 1, left, right};
   const std::vector<double> x_ticks = {-1, -0.75, -0.5, -0.25, 0, 0.25, 0.5, 0.75, 1};
   draw_x_axis(doc, x, x_ticks, "", top, bottom);
+  doc.text(right + 14, top - 4, "ρ", svg::kTickSize, Anchor::Start, kBold);
   if (rows.empty()) doc.text((left + right) / 2, top + 20, "no rows", svg::kLabelSize, Anchor::Middle);
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const TornadoRow& r = rows[i];
@@ -297,11 +298,7 @@ std::string tornado_svg(const TornadoChart& chart) {
     doc.line(x(lo), cy, x(hi), cy, svg::kInk, 1.5);
     doc.line(x(lo), cy - 5, x(lo), cy + 5, svg::kInk, 1.5);
     doc.line(x(hi), cy - 5, x(hi), cy + 5, svg::kInk, 1.5);
-    const std::string value = fmt::format("{:+.2f}", r.rho);
-    if (rho >= 0)
-      doc.text(std::max(x(hi), x(rho)) + 6, cy + 4, value, svg::kTickSize, Anchor::Start, kHalo);
-    else
-      doc.text(std::min(x(lo), x(rho)) - 6, cy + 4, value, svg::kTickSize, Anchor::End, kHalo);
+    doc.text(right + 14, cy + 4, fmt::format("{:+.2f}", r.rho), svg::kTickSize);
   }
   doc.line(x(0), top, x(0), bottom, svg::kInk, 1.5);
   doc.line(left, bottom, right, bottom, svg::kInk);

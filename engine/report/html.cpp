@@ -116,9 +116,10 @@ Section headline_section(const RunResult& result, const Model& model) {
   }
   const OutputResult& first = result.scenarios.front().outputs.front();
   const std::string& unit = first.metadata.unit;
-  std::string intro = fmt::format("{} ({}) in each scenario", first.name, unit.empty() ? "no unit" : unit_text(unit));
-  if (!first.metadata.note.empty()) intro += ": " + first.metadata.note;
-  section.body += paragraph(intro + ".");
+  std::string intro = fmt::format("{}{} in each scenario.", first.name,
+                                  unit.empty() ? "" : fmt::format(" ({})", is_share_unit(unit) ? "%" : unit));
+  if (!first.metadata.note.empty()) intro += fmt::format(" Note: {}", first.metadata.note);
+  section.body += paragraph(intro);
   std::vector<std::vector<std::string>> rows;
   for (const ScenarioResult& s : result.scenarios) {
     const OutputSummary& sum = s.outputs.front().summary;
