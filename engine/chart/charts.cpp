@@ -144,11 +144,11 @@ std::string histogram_svg(const HistogramChart& chart) {
 
   // Empirical CDF at the bin edges: the share of samples at or below each edge.
   std::vector<std::pair<double, double>> points;
-  double cumulative = static_cast<double>(h.below);
+  double cumulative = static_cast<double>(h.below + h.at_low);
   points.emplace_back(x(h.low), cdf(cumulative / n));
   for (std::size_t i = 0; i < h.counts.size(); ++i) {
     double inside = static_cast<double>(h.counts[i]);
-    if (i == 0) inside -= static_cast<double>(h.below);
+    if (i == 0) inside -= static_cast<double>(h.below + h.at_low);
     if (i + 1 == h.counts.size()) inside -= static_cast<double>(h.above);
     const double edge = h.low + static_cast<double>(i + 1) * bin_width;
     if (h.whole_numbers) {

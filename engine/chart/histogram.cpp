@@ -84,6 +84,7 @@ Histogram make_histogram(std::span<const double> values, std::size_t bins) {
       ++h.above;
       bin = bins - 1;
     } else {
+      h.at_low += v == lo;
       bin = std::min(static_cast<std::size_t>((v - lo) / width), bins - 1);
     }
     ++h.counts[bin];

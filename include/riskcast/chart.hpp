@@ -29,6 +29,7 @@ struct Histogram {
   double low = 0, high = 0;
   std::vector<std::uint64_t> counts;
   std::uint64_t below = 0, above = 0;  // outside [low, high], included in the end bins
+  std::uint64_t at_low = 0;            // equal to low: an atom there (many zeros) starts the CDF above 0
   std::uint64_t total = 0;
   bool whole_numbers = false;  // one bin per integer value, centred on it
 };

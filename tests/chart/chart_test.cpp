@@ -260,6 +260,16 @@ TEST(MakeHistogram, WholeNumbersGetABinPerValue) {
   EXPECT_EQ(xml_problem(histogram_svg({"indicator", "x", "share", indicator, {}})), "");
 }
 
+TEST(MakeHistogram, AnAtomAtTheLowerEndIsCounted) {
+  // 80 % zeros (a share that is often exactly 0): the CDF starts at 80 %.
+  std::vector<double> v(800, 0.0);
+  for (int i = 0; i < 200; ++i) v.push_back(0.001 * (i + 0.5));
+  const Histogram h = make_histogram(v);
+  EXPECT_DOUBLE_EQ(h.low, 0.0);
+  EXPECT_EQ(h.at_low, 800u);
+  EXPECT_EQ(h.below, 0u);
+}
+
 TEST(MakeHistogram, DegenerateColumns) {
   EXPECT_EQ(make_histogram(std::vector<double>{}).total, 0u);
   const Histogram constant = make_histogram(std::vector<double>(100, 0.25));
