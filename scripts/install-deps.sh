@@ -9,6 +9,7 @@ packages=(
   libboost-program-options-dev libboost-random-dev libboost-math-dev
   libyaml-cpp-dev librandom123-dev nlohmann-json3-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  chromium librsvg2-bin   # tests: the HTML report in headless Chromium, charts through rsvg-convert
 )
 if [ "${RISKCAST_EXTRA_PACKAGES:-}" != "" ]; then
   # shellcheck disable=SC2206

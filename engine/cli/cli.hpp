@@ -36,6 +36,7 @@ int command_describe(const std::vector<std::string>& args);
 int command_compare(const std::vector<std::string>& args);
 int command_sensitivity(const std::vector<std::string>& args);
 int command_batch(const std::vector<std::string>& args);
+int command_report(const std::vector<std::string>& args);
 
 // Parses a subcommand's arguments; prints help and returns nullopt for --help.
 std::optional<boost::program_options::variables_map> parse_options(

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "cli.hpp"
+#include "riskcast/assumptions.hpp"
 #include "riskcast/model_loader.hpp"
 #include "riskcast/report.hpp"
 
@@ -19,84 +20,7 @@ namespace {
 
 enum class DescribeFormat { Table, Markdown, Csv };
 
-// One row of the table: a parameter, or an event (whose numbers, for
-// arrivals, describe the size of one burst).
-struct Row {
-  std::string name;
-  std::string definition;
-  bool has_numbers = false;
-  double median = 0, p5 = 0, p95 = 0;
-  std::string unit;
-  std::string source;
-  std::string note;
-  bool overridden = false;  // changed by the chosen scenario
-};
-
-std::string number(double v) {
-  return fmt::format("{:g}", v);
-}
-
-std::string describe_regime(const Regime& r) {
-  if (r.fixed_state)
-    return fmt::format("regime ({}); fixed: {} every month", fmt::join(r.states, ", "), r.states[*r.fixed_state]);
-  std::vector<std::string> initial, moves;
-  for (std::size_t i = 0; i < r.states.size(); ++i) {
-    if (r.initial[i] > 0) initial.push_back(fmt::format("{} {}", r.states[i], number(r.initial[i])));
-    if (i >= r.transitions.size()) continue;
-    for (std::size_t j = 0; j < r.transitions[i].size(); ++j)
-      if (r.transitions[i][j])
-        moves.push_back(fmt::format("{}→{} {}", r.states[i], r.states[j], to_string(*r.transitions[i][j])));
-  }
-  std::string text = fmt::format("regime ({}); initial {}", fmt::join(r.states, ", "), fmt::join(initial, ", "));
-  if (!moves.empty()) text += fmt::format("; monthly {}", fmt::join(moves, ", "));
-  return text;
-}
-
-std::string describe_switch(const Switch& s) {
-  if (s.fixed_on_from) {
-    if (*s.fixed_on_from == Switch::kNever) return "switch; fixed: off every month";
-    if (*s.fixed_on_from <= 1) return "switch; fixed: on every month";
-    return fmt::format("switch; off in months 1–{}, on from month {}", *s.fixed_on_from - 1, *s.fixed_on_from);
-  }
-  std::string text = fmt::format("switch; initial {}; on {}", number(s.initial), to_string(s.on_hazard));
-  const std::string off = to_string(s.off_hazard);
-  if (off != "0") text += fmt::format("; off {}", off);
-  return text;
-}
-
-Row event_row(const Event& e) {
-  Row row{e.name, "", false, 0, 0, 0, e.metadata.unit, e.metadata.source, e.metadata.note, false};
-  if (const auto* r = std::get_if<Regime>(&e.definition)) row.definition = describe_regime(*r);
-  if (const auto* s = std::get_if<Switch>(&e.definition)) row.definition = describe_switch(*s);
-  if (const auto* a = std::get_if<Arrivals>(&e.definition)) {
-    row.definition = fmt::format("arrivals; rate {} / month; burst size {}", to_string(a->rate), a->size.to_string());
-    row.has_numbers = true;
-    row.median = a->size.quantile(0.5);
-    row.p5 = a->size.quantile(0.05);
-    row.p95 = a->size.quantile(0.95);
-  }
-  return row;
-}
-
-Row parameter_row(const Parameter& p) {
-  const Distribution& d = p.distribution;
-  return Row{p.name,
-             d.to_string(),
-             true,
-             d.quantile(0.5),
-             d.quantile(0.05),
-             d.quantile(0.95),
-             p.metadata.unit,
-             p.metadata.source,
-             p.metadata.note,
-             false};
-}
-
-std::string source_with_note(const Row& row) {
-  if (row.note.empty()) return row.source;
-  if (row.source.empty()) return "note: " + row.note;
-  return row.source + " — " + row.note;
-}
+using Row = AssumptionRow;
 
 std::string shown(const Row& row, double v) {
   return row.has_numbers ? format_value(v, row.unit) : "";
@@ -228,20 +152,15 @@ int command_describe(const std::vector<std::string>& args) {
     throw UsageError(fmt::format("--scenario '{}' is not a scenario of {} ({}scenarios: {})", quote_for_message(name),
                                  path, hint.empty() ? "" : hint + " ", fmt::join(model.scenario_names(), ", ")));
   }
-  const Model applied = apply_scenario(model, *scenario);
-
-  Description d{model.name, model.title, path, scenario->name, scenario->description, {}, {}, {}};
-  auto overridden = [](const auto& list, const std::string& n) {
-    return std::any_of(list.begin(), list.end(), [&](const auto& x) { return x.name == n; });
-  };
-  for (const Parameter& p : applied.parameters) {
-    d.parameters.push_back(parameter_row(p));
-    d.parameters.back().overridden = overridden(scenario->parameters, p.name);
-  }
-  for (const Event& e : applied.events) {
-    d.events.push_back(event_row(e));
-    d.events.back().overridden = overridden(scenario->events, e.name);
-  }
+  Assumptions assumptions = assumptions_of(model, *scenario);
+  Description d{model.name,
+                model.title,
+                path,
+                scenario->name,
+                scenario->description,
+                std::move(assumptions.parameters),
+                std::move(assumptions.events),
+                {}};
   for (const Scenario& s : model.scenarios) d.scenarios.emplace_back(s.name, s.description);
 
   std::ostringstream text;

@@ -18,12 +18,13 @@ usage: riskcast COMMAND [OPTIONS]
 
 commands:
   check MODEL.yaml        validate a model; --dump-program prints the compiled program
-  run MODEL.yaml          sample every scenario and print percentile tables
+  run MODEL.yaml          sample every scenario and print percentile tables; --plot DIR writes SVG charts
   baseline MODEL.yaml     record a run's statistics (--out BASELINE.json) for regression checks
   regress BASELINE.json   did the distribution move beyond Monte Carlo noise? exit 1 if it did
   compare MODEL.yaml      one output (default: the first) across scenarios: mean, P5, P50, P95
   describe MODEL.yaml     the assumptions table: distributions, medians, 90 % intervals, sources
   sensitivity MODEL.yaml  what drives one output: rank correlations, outcomes, scenario deltas
+  report MODEL.yaml       one self-contained HTML page (--out REPORT.html): scenarios, charts, assumptions
   batch BATCH.yaml        many runs from one file: result files and a summary (--out DIR)
 
   riskcast COMMAND --help   options of one command
@@ -55,9 +56,10 @@ int main(int argc, char** argv) {
     if (command == "compare") return cli::command_compare(args);
     if (command == "describe") return cli::command_describe(args);
     if (command == "sensitivity") return cli::command_sensitivity(args);
+    if (command == "report") return cli::command_report(args);
     if (command == "batch") return cli::command_batch(args);
-    std::string hint =
-        did_you_mean(command, {"check", "run", "compare", "describe", "sensitivity", "baseline", "regress", "batch"});
+    std::string hint = did_you_mean(
+        command, {"check", "run", "compare", "describe", "sensitivity", "report", "baseline", "regress", "batch"});
     std::cerr << fmt::format("riskcast: error: unknown command '{}'{}; see riskcast --help\n",
                              quote_for_message(command), hint.empty() ? "" : " (" + hint + ")");
     return cli::kExitError;

@@ -3,12 +3,14 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <filesystem>
 #include <iostream>
 #include <mutex>
 #include <sstream>
 #include <thread>
 
 #include "cli.hpp"
+#include "riskcast/chart.hpp"
 #include "riskcast/model_loader.hpp"
 #include "riskcast/report.hpp"
 #include "riskcast/run.hpp"
@@ -69,6 +71,63 @@ class ProgressLine {
   std::thread thread_;
 };
 
+// Refuses up front a --plot path that cannot become a directory, so a bad
+// path costs no sampling and writes nothing.
+void check_plot_directory(const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::path path(dir);
+  if (dir.empty()) throw UsageError("--plot needs a directory");
+  // The path itself, or else its nearest existing ancestor, must be a directory.
+  while (!path.empty() && !fs::exists(path, ec)) {
+    if (!path.has_parent_path() || path.parent_path() == path) {
+      path.clear();
+      break;
+    }
+    path = path.parent_path();
+  }
+  if (path.empty()) return;  // a relative path under the working directory
+  if (!fs::is_directory(path, ec)) {
+    if (path == fs::path(dir)) throw UsageError(fmt::format("--plot '{}' is not a directory", quote_for_message(dir)));
+    throw UsageError(
+        fmt::format("--plot '{}': '{}' is not a directory", quote_for_message(dir), quote_for_message(path.string())));
+  }
+}
+
+void make_plot_directory(const std::filesystem::path& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) throw UsageError(fmt::format("cannot create directory '{}': {}", dir.string(), ec.message()));
+}
+
+// The charts of a run, laid out as `riskcast run --help` describes.
+void write_plots(const std::string& dir, const RunResult& result,
+                 std::vector<std::vector<chart::Histogram>>& histograms) {
+  namespace fs = std::filesystem;
+  const fs::path root(dir);
+  make_plot_directory(root);
+  for (std::size_t s = 0; s < result.scenarios.size(); ++s) {
+    const ScenarioResult& scenario = result.scenarios[s];
+    const fs::path folder = root / scenario.name;
+    make_plot_directory(folder);
+    std::vector<std::string> names;
+    for (std::size_t o = 0; o < scenario.outputs.size(); ++o) {
+      names.push_back(scenario.outputs[o].name);
+      const std::string svg = chart::histogram_svg(chart::output_histogram(scenario, o, std::move(histograms[s][o])));
+      write_file_atomically((folder / (names.back() + ".svg")).string(), [&](std::ostream& out) { out << svg; });
+    }
+    for (const chart::QuarterlyGroup& group : chart::quarterly_groups(names)) {
+      const std::string svg = chart::fan_svg(chart::quarterly_fan(scenario, group));
+      write_file_atomically((folder / (group.prefix + "_fan.svg")).string(), [&](std::ostream& out) { out << svg; });
+    }
+  }
+  if (result.scenarios.size() >= 2 && !result.scenarios.front().outputs.empty()) {
+    const std::string svg = chart::scenario_svg(chart::scenario_comparison(result, 0));
+    const std::string name = fmt::format("scenarios_{}.svg", result.scenarios.front().outputs.front().name);
+    write_file_atomically((root / name).string(), [&](std::ostream& out) { out << svg; });
+  }
+}
+
 }  // namespace
 
 int command_run(const std::vector<std::string>& args) {
@@ -78,13 +137,20 @@ int command_run(const std::vector<std::string>& args) {
   options.add_options()("format", po::value<std::string>(),
                         "table | csv | json | markdown (default: from --out's extension, else table)")(
       "out,o", po::value<std::string>(), "write the result to this file (atomically) instead of stdout")(
+      "plot", po::value<std::string>(), "also write SVG charts into this directory (created if missing; see below)")(
       "block-size", po::value<std::string>()->default_value("256"), "samples per evaluation block (1 … 4096)")(
       "model", po::value<std::string>(), "model file");
   po::positional_options_description positional;
   positional.add("model", 1);
-  auto vm = parse_options(args, options, positional,
-                          "usage: riskcast run MODEL.yaml [--samples N] [--seed S] [--threads T] [--scenario NAME]...\n"
-                          "                    [--format table|csv|json|markdown] [--out FILE]");
+  auto vm = parse_options(
+      args, options, positional,
+      "usage: riskcast run MODEL.yaml [--samples N] [--seed S] [--threads T] [--scenario NAME]...\n"
+      "                    [--format table|csv|json|markdown] [--out FILE] [--plot DIR]\n\n"
+      "--plot DIR writes, each file atomically:\n"
+      "  DIR/SCENARIO/OUTPUT.svg       histogram of the output (bins from P0.5 to P99.5, the tails\n"
+      "                                counted in the end bins) with its CDF and P5, P50, P95 marked\n"
+      "  DIR/SCENARIO/PREFIX_fan.svg   fan chart (P5–P95, P25–P75, P50) of outputs PREFIX_q1 … PREFIX_qN\n"
+      "  DIR/scenarios_OUTPUT.svg      the first output across the scenarios (when two or more run)");
   if (!vm) return kExitOk;
   if (!vm->count("model")) throw UsageError("run needs a model file: riskcast run MODEL.yaml");
 
@@ -109,6 +175,19 @@ int command_run(const std::vector<std::string>& args) {
   request.scenarios = chosen_scenarios(*vm, model, path);
   check_memory(model, settings);
 
+  // --plot: each output's histogram is built as its column goes by (the
+  // visitor runs concurrently for different outputs, each into its own slot).
+  std::string plot_dir = vm->count("plot") ? (*vm)["plot"].as<std::string>() : "";
+  std::vector<std::vector<chart::Histogram>> histograms;
+  if (vm->count("plot")) {
+    check_plot_directory(plot_dir);
+    histograms.assign(request.scenarios.empty() ? model.scenarios.size() : request.scenarios.size(),
+                      std::vector<chart::Histogram>(model.outputs.size()));
+    request.visit_column = [&histograms](std::size_t s, std::size_t o, std::span<const double> column) {
+      histograms.at(s).at(o) = chart::make_histogram(column);
+    };
+  }
+
   RunResult result;
   {
     ProgressLine progress(settings.samples,
@@ -120,6 +199,7 @@ int command_run(const std::vector<std::string>& args) {
     });
   }
 
+  if (vm->count("plot")) write_plots(plot_dir, result, histograms);
   if (out_path.empty()) {
     std::ostringstream text;
     write_result(result, *format, text);

@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -25,6 +26,25 @@ std::string slurp(const std::string& path) {
 }  // namespace
 
 CommandResult run_riskcast(const std::vector<std::string>& args) {
+  std::vector<std::string> argv = {RISKCAST_BINARY};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return run_program(argv);
+}
+
+std::string find_program(const std::string& name) {
+  const char* path = std::getenv("PATH");
+  std::string dirs = path ? path : "/usr/local/bin:/usr/bin:/bin";
+  std::size_t start = 0;
+  while (start <= dirs.size()) {
+    const std::size_t end = std::min(dirs.find(':', start), dirs.size());
+    const std::string candidate = dirs.substr(start, end - start) + "/" + name;
+    if (end > start && access(candidate.c_str(), X_OK) == 0) return candidate;
+    start = end + 1;
+  }
+  return "";
+}
+
+CommandResult run_program(const std::vector<std::string>& args) {
   TempDir dir;
   const std::string out_path = dir.path() + "/stdout", err_path = dir.path() + "/stderr";
   posix_spawn_file_actions_t actions;
@@ -32,15 +52,14 @@ CommandResult run_riskcast(const std::vector<std::string>& args) {
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  std::vector<std::string> argv_strings = {RISKCAST_BINARY};
-  argv_strings.insert(argv_strings.end(), args.begin(), args.end());
+  std::vector<std::string> argv_strings = args;
   std::vector<char*> argv;
   for (std::string& s : argv_strings) argv.push_back(s.data());
   argv.push_back(nullptr);
   pid_t pid;
-  const int rc = posix_spawn(&pid, RISKCAST_BINARY, &actions, nullptr, argv.data(), environ);
+  const int rc = posix_spawn(&pid, argv_strings.at(0).c_str(), &actions, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) throw std::runtime_error("cannot start " RISKCAST_BINARY);
+  if (rc != 0) throw std::runtime_error("cannot start " + argv_strings.at(0));
   int status = 0;
   waitpid(pid, &status, 0);
   CommandResult result;

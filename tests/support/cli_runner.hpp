@@ -15,6 +15,12 @@ struct CommandResult {
 // Runs build/bin/riskcast with `args` (no shell), capturing both streams.
 CommandResult run_riskcast(const std::vector<std::string>& args);
 
+// Runs any program (argv[0] a path; no shell), capturing both streams.
+CommandResult run_program(const std::vector<std::string>& argv);
+
+// The full path of `name` found on PATH, or empty.
+std::string find_program(const std::string& name);
+
 // Whether `line` reads FILE:LINE:COL: error: MESSAGE for this file.
 bool is_positioned_error(const std::string& line, const std::string& file);
 

@@ -1,0 +1,243 @@
+// The HTML report: page frame, tables and the standard sections.
+#include "riskcast/html_report.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <stdexcept>
+
+#include "riskcast/report.hpp"
+#include "riskcast/version.hpp"
+
+namespace riskcast::html {
+
+using chart::xml_escape;
+
+namespace {
+
+constexpr const char* kStyle = R"(
+body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif; color: #222;
+       margin: 0 auto; max-width: 1180px; padding: 24px 28px 48px; line-height: 1.45; }
+h1 { font-size: 1.7em; margin: 0 0 4px; }
+h2 { font-size: 1.3em; margin: 36px 0 10px; padding-bottom: 4px; border-bottom: 2px solid #0072B2; }
+h3 { font-size: 1.05em; margin: 22px 0 8px; }
+p.subtitle { color: #555; margin: 0 0 12px; }
+nav ol { columns: 2; margin: 8px 0 0; padding-left: 20px; }
+table { border-collapse: collapse; margin: 8px 0 14px; font-size: 0.9em; }
+th, td { border-bottom: 1px solid #ddd; padding: 4px 8px; vertical-align: top; text-align: left; }
+th { background: #f3f6f9; border-bottom: 2px solid #bbb; }
+td.num, th.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+td small, p.note { color: #666; }
+td small { display: block; font-size: 0.85em; }
+p.note { font-size: 0.9em; }
+code { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 0.92em; }
+figure { margin: 10px 0 18px; }
+figure svg { max-width: 100%; height: auto; border: 1px solid #e5e5e5; }
+figcaption { color: #555; font-size: 0.9em; max-width: 760px; }
+.wide { overflow-x: auto; }
+)";
+
+const PercentileEstimate& estimate(const OutputSummary& summary, double p) {
+  for (const PercentileEstimate& q : summary.percentiles)
+    if (std::fabs(q.p - p) < 1e-12) return q;
+  throw std::logic_error(fmt::format("run summary lacks the percentile {}", p));
+}
+
+std::string with_interval(const PercentileEstimate& q, const std::string& unit) {
+  return fmt::format("{}\n{} – {}", format_value(q.value, unit), format_value(q.ci_low, unit),
+                     format_value(q.ci_high, unit));
+}
+
+std::string mean_with_interval(const OutputSummary& s, const std::string& unit) {
+  return fmt::format("{}\n{} – {}", format_value(s.mean, unit), format_value(s.mean - 1.96 * s.mean_se, unit),
+                     format_value(s.mean + 1.96 * s.mean_se, unit));
+}
+
+std::string figure(const std::string& svg, const std::string& caption) {
+  return fmt::format("<figure>\n{}<figcaption>{}</figcaption>\n</figure>\n", svg, xml_escape(caption));
+}
+
+std::string paragraph(const std::string& text, const char* css_class = nullptr) {
+  return fmt::format("<p{}>{}</p>\n", css_class ? fmt::format(" class=\"{}\"", css_class) : "", xml_escape(text));
+}
+
+std::string unit_text(const std::string& unit) {
+  return is_share_unit(unit) ? (unit == "share" ? "share (%)" : unit + " (%)") : unit;
+}
+
+}  // namespace
+
+std::string table(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows,
+                  const std::vector<bool>& numeric) {
+  auto is_numeric = [&](std::size_t i) { return i < numeric.size() && numeric[i]; };
+  std::string out = "<div class=\"wide\"><table>\n<thead><tr>";
+  for (std::size_t i = 0; i < header.size(); ++i)
+    out += fmt::format("<th{}>{}</th>", is_numeric(i) ? " class=\"num\"" : "", xml_escape(header[i]));
+  out += "</tr></thead>\n<tbody>\n";
+  for (const auto& row : rows) {
+    out += "<tr>";
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      const std::string& cell = row[i];
+      const std::size_t cut = cell.find('\n');
+      std::string content = xml_escape(cell.substr(0, cut));
+      if (cut != std::string::npos) content += fmt::format("<small>{}</small>", xml_escape(cell.substr(cut + 1)));
+      out += fmt::format("<td{}>{}</td>", is_numeric(i) ? " class=\"num\"" : "", content);
+    }
+    out += "</tr>\n";
+  }
+  return out + "</tbody>\n</table></div>\n";
+}
+
+std::string render_page(const Page& page) {
+  std::string out = fmt::format(
+      "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+      "<meta http-equiv=\"Content-Security-Policy\" content=\"{}\">\n"
+      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+      "<meta name=\"generator\" content=\"riskcast {}\">\n<title>{}</title>\n<style>{}</style>\n</head>\n<body>\n"
+      "<header>\n<h1>{}</h1>\n",
+      kContentSecurityPolicy, kVersion, xml_escape(page.title), kStyle, xml_escape(page.title));
+  if (!page.subtitle.empty()) out += paragraph(page.subtitle, "subtitle");
+  out += "<nav aria-label=\"contents\"><ol>\n";
+  for (const Section& s : page.sections)
+    out += fmt::format("<li><a href=\"#{}\">{}</a></li>\n", xml_escape(s.id), xml_escape(s.title));
+  out += "</ol></nav>\n</header>\n<main>\n";
+  for (const Section& s : page.sections)
+    out +=
+        fmt::format("<section id=\"{}\">\n<h2>{}</h2>\n{}</section>\n", xml_escape(s.id), xml_escape(s.title), s.body);
+  out += "</main>\n</body>\n</html>\n";
+  return out;
+}
+
+Section headline_section(const RunResult& result, const Model& model) {
+  Section section{"headline", "Headline: scenarios compared", ""};
+  if (result.scenarios.empty() || result.scenarios.front().outputs.empty()) {
+    section.body = paragraph("The run has no outputs.");
+    return section;
+  }
+  const OutputResult& first = result.scenarios.front().outputs.front();
+  const std::string& unit = first.metadata.unit;
+  std::string intro = fmt::format("{}{} in each scenario.", first.name,
+                                  unit.empty() ? "" : fmt::format(" ({})", is_share_unit(unit) ? "%" : unit));
+  if (!first.metadata.note.empty()) intro += fmt::format(" Note: {}", first.metadata.note);
+  section.body += paragraph(intro);
+  std::vector<std::vector<std::string>> rows;
+  for (const ScenarioResult& s : result.scenarios) {
+    const OutputSummary& sum = s.outputs.front().summary;
+    const Scenario* declared = model.find_scenario(s.name);
+    rows.push_back({s.name, mean_with_interval(sum, unit), with_interval(estimate(sum, 0.05), unit),
+                    with_interval(estimate(sum, 0.50), unit), with_interval(estimate(sum, 0.95), unit),
+                    declared ? declared->description : s.description});
+  }
+  section.body +=
+      table({"scenario", "mean", "P5", "P50", "P95", "description"}, rows, {false, true, true, true, true, false});
+  section.body += paragraph(
+      "Under each number: its 95 % Monte Carlo confidence interval (the mean's from its standard error, each "
+      "percentile's distribution-free, from order statistics). Scenarios share random numbers, so their "
+      "differences are measured sample by sample.",
+      "note");
+  if (result.scenarios.size() >= 2)
+    section.body += figure(chart::scenario_svg(chart::scenario_comparison(result, 0)),
+                           "Each row is a scenario: the whisker spans P5 – P95, the box P25 – P75, the black tick "
+                           "is the median and the orange dot the mean.");
+  return section;
+}
+
+Section distribution_section(const ScenarioResult& scenario, chart::Histogram histogram) {
+  Section section{"distributions", fmt::format("Distributions in scenario {}", scenario.name), ""};
+  if (scenario.outputs.empty()) return section;
+  section.body += figure(chart::histogram_svg(chart::output_histogram(scenario, 0, std::move(histogram))),
+                         "Bars: share of samples in each bin (left axis); line: share of samples at or below a "
+                         "value (right axis). Dashed lines mark P5, P50 and P95.");
+  std::vector<std::string> names;
+  for (const OutputResult& o : scenario.outputs) names.push_back(o.name);
+  for (const chart::QuarterlyGroup& group : chart::quarterly_groups(names)) {
+    section.body += fmt::format("<h3>{} by quarter</h3>\n", xml_escape(group.prefix));
+    section.body += figure(chart::fan_svg(chart::quarterly_fan(scenario, group)),
+                           "The light band holds the middle 90 % of samples (P5 – P95), the dark band the middle "
+                           "50 % (P25 – P75); the line is the median.");
+  }
+  return section;
+}
+
+Section percentile_section(const ScenarioResult& scenario) {
+  Section section{"percentiles", fmt::format("Every output in scenario {}", scenario.name), ""};
+  std::vector<std::string> header = {"output", "unit", "mean", "sd"};
+  for (double p : kStandardPercentiles) header.push_back(percentile_label(p));
+  std::vector<std::vector<std::string>> rows;
+  for (const OutputResult& o : scenario.outputs) {
+    const std::string& unit = o.metadata.unit;
+    std::vector<std::string> row = {
+        o.name, unit_text(unit),
+        fmt::format("{}\n±{}", format_value(o.summary.mean, unit), format_value(1.96 * o.summary.mean_se, unit)),
+        format_value(o.summary.sd, unit)};
+    for (double p : kStandardPercentiles) {
+      const PercentileEstimate& q = estimate(o.summary, p);
+      row.push_back(fmt::format("{}\n±{}", format_value(q.value, unit),
+                                format_value(std::max(q.value - q.ci_low, q.ci_high - q.value), unit)));
+    }
+    rows.push_back(std::move(row));
+  }
+  std::vector<bool> numeric(header.size(), true);
+  numeric[0] = numeric[1] = false;
+  section.body += table(header, rows, numeric);
+  section.body +=
+      paragraph("±: half-width of the 95 % Monte Carlo confidence interval (the wider side, for percentiles).", "note");
+  return section;
+}
+
+Section assumptions_section(const Assumptions& a, const Model& model) {
+  Section section{"assumptions", "Assumptions and sources", ""};
+  section.body += paragraph(fmt::format(
+      "The model as written (scenario {}). Medians and 90 % intervals are exact quantiles of each distribution, not "
+      "sampled. Sources are cited as the model file gives them.",
+      a.scenario));
+  std::vector<std::vector<std::string>> rows;
+  for (const AssumptionRow& r : a.parameters)
+    rows.push_back({r.name, r.definition, format_value(r.median, r.unit),
+                    fmt::format("{} – {}", format_value(r.p5, r.unit), format_value(r.p95, r.unit)), r.unit,
+                    source_with_note(r)});
+  section.body += "<h3>Parameters</h3>\n";
+  section.body += table({"parameter", "distribution", "median", "90 % interval (P5 – P95)", "unit", "source"}, rows,
+                        {false, false, true, true, false, false});
+  rows.clear();
+  for (const AssumptionRow& r : a.events) {
+    std::string definition = r.definition;
+    if (r.has_numbers)
+      definition += fmt::format(" (median {}, 90 % {} – {})", format_value(r.median, r.unit),
+                                format_value(r.p5, r.unit), format_value(r.p95, r.unit));
+    rows.push_back({r.name, definition, source_with_note(r)});
+  }
+  if (!rows.empty()) {
+    section.body += "<h3>Events</h3>\n";
+    section.body += table({"event", "definition", "source"}, rows, {});
+  }
+  rows.clear();
+  for (const Scenario& s : model.scenarios) rows.push_back({s.name, s.description});
+  section.body += "<h3>Scenarios</h3>\n";
+  section.body += table({"scenario", "description"}, rows, {});
+  return section;
+}
+
+Section settings_section(const RunResult& result, const std::string& model_file) {
+  Section section{"settings", "Run settings", ""};
+  std::vector<std::string> scenarios;
+  for (const ScenarioResult& s : result.scenarios) scenarios.push_back(s.name);
+  const std::vector<std::vector<std::string>> rows = {
+      {"model file", model_file},
+      {"model", result.model},
+      {"samples per scenario", fmt::format("{}", result.samples)},
+      {"seed", fmt::format("{}", result.seed)},
+      {"sampling method", result.method},
+      {"scenarios", fmt::format("{}", fmt::join(scenarios, ", "))},
+      {"engine", fmt::format("riskcast {} (numerics version {})", kVersion, kNumericsVersion)},
+  };
+  section.body += table({"setting", "value"}, rows, {});
+  section.body += paragraph(
+      "The numbers depend only on the model, the scenarios, the seed, the sample count and the method: they are "
+      "bit-identical for any thread count, so the thread count is not recorded, and neither is the date, so the "
+      "same inputs give the same page.",
+      "note");
+  return section;
+}
+
+}  // namespace riskcast::html

@@ -1,0 +1,37 @@
+// The assumptions table: each parameter and event of a model, one scenario
+// applied, with its definition, exact median and 90 % interval (quantiles of
+// the distribution, no sampling), unit and source.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "riskcast/model.hpp"
+
+namespace riskcast {
+
+// A parameter, or an event (whose numbers, for arrivals, describe the size
+// of one burst).
+struct AssumptionRow {
+  std::string name;
+  std::string definition;
+  bool has_numbers = false;
+  double median = 0, p5 = 0, p95 = 0;
+  std::string unit;
+  std::string source;
+  std::string note;
+  bool overridden = false;  // changed by the scenario
+};
+
+struct Assumptions {
+  std::string scenario;
+  std::string scenario_description;
+  std::vector<AssumptionRow> parameters, events;
+};
+
+Assumptions assumptions_of(const Model& model, const Scenario& scenario);
+
+// "SOURCE — NOTE", or whichever of the two there is ("note: NOTE" alone).
+std::string source_with_note(const AssumptionRow& row);
+
+}  // namespace riskcast

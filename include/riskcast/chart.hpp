@@ -1,0 +1,145 @@
+// SVG charts from summaries and sample columns: histogram with CDF, fan
+// chart, tornado chart, scenario comparison. Pure functions: the same input
+// gives the same bytes (numbers printed at fixed precision, no ids, no dates).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "riskcast/result.hpp"
+
+namespace riskcast::chart {
+
+// Text made safe for XML and HTML content and attribute values: & < > " '
+// escaped; control characters other than tab and newline (not allowed in
+// XML 1.0) dropped.
+std::string xml_escape(std::string_view text);
+
+// ---- histogram ------------------------------------------------------------
+
+// Equal-width bins over [low, high], normally [P0.5, P99.5] of the samples;
+// the samples outside are counted into the end bins (`below`, `above` say
+// how many). For a whole-number output spanning few values, one bin per value.
+struct Histogram {
+  double low = 0, high = 0;
+  std::vector<std::uint64_t> counts;
+  std::uint64_t below = 0, above = 0;  // outside [low, high], included in the end bins
+  std::uint64_t at_low = 0;            // equal to low: an atom there (many zeros) starts the CDF above 0
+  std::uint64_t total = 0;
+  bool whole_numbers = false;  // one bin per integer value, centred on it
+};
+
+inline constexpr std::size_t kHistogramBins = 40;
+inline constexpr double kHistogramTail = 0.005;  // P0.5 and P99.5
+
+// Two passes over `values` and memory for the 0.5 % tails only (the column
+// itself is neither copied nor reordered), so it can run inside
+// RunRequest::visit_column.
+Histogram make_histogram(std::span<const double> values, std::size_t bins = kHistogramBins);
+
+struct Marker {
+  std::string label;  // "P5"
+  double value;
+};
+
+struct HistogramChart {
+  std::string title;     // e.g. "nvidia_share_value · scenario base"
+  std::string quantity;  // x-axis name, usually the output's name
+  std::string unit;      // the output's unit: shares are drawn as percentages
+  Histogram histogram;
+  std::vector<Marker> markers;  // vertical lines, e.g. P5 P50 P95
+};
+
+// Bars: share of samples per bin (left axis); line: empirical CDF at the bin
+// edges (right axis, 0–100 %); dashed lines at the markers.
+std::string histogram_svg(const HistogramChart& chart);
+
+// ---- fan chart ------------------------------------------------------------
+
+struct FanPoint {
+  std::string label;  // "Q1"
+  double p5, p25, p50, p75, p95;
+};
+
+struct FanChart {
+  std::string title;
+  std::string quantity;  // y-axis name
+  std::string unit;
+  std::string category_axis = "quarter";  // x-axis name
+  std::vector<FanPoint> points;           // in order along the x axis
+};
+
+// Bands P5–P95 and P25–P75 across the categories, the median as a line.
+std::string fan_svg(const FanChart& chart);
+
+// Outputs named PREFIX_q1 … PREFIX_qN (N ≥ 2, every quarter present) form a
+// group; `outputs` holds their indices in quarter order.
+struct QuarterlyGroup {
+  std::string prefix;
+  std::vector<std::size_t> outputs;
+};
+std::vector<QuarterlyGroup> quarterly_groups(const std::vector<std::string>& output_names);
+
+// ---- tornado chart --------------------------------------------------------
+
+struct TornadoRow {
+  std::string label;
+  double rho;  // Spearman rank correlation with the output
+  double ci_low, ci_high;
+};
+
+struct TornadoChart {
+  std::string title;
+  std::vector<TornadoRow> rows;  // drawn largest |rho| first (sorted here)
+};
+
+// Bars from 0 to ρ with confidence-interval whiskers on a fixed −1 … 1 axis.
+std::string tornado_svg(const TornadoChart& chart);
+
+// ---- scenario comparison --------------------------------------------------
+
+struct ScenarioRow {
+  std::string scenario;
+  double mean, p5, p50, p95;
+  std::optional<double> p25, p75;
+};
+
+struct ScenarioChart {
+  std::string title;
+  std::string quantity;
+  std::string unit;
+  std::vector<ScenarioRow> rows;  // top to bottom
+};
+
+// One line per scenario: P5–P95 whisker, P25–P75 box, P50 tick, mean dot.
+std::string scenario_svg(const ScenarioChart& chart);
+
+// ---- charts of a run's results -------------------------------------------
+
+// The histogram of one output in one scenario, marked at P5, P50 and P95.
+HistogramChart output_histogram(const ScenarioResult& scenario, std::size_t output, Histogram histogram);
+// A quarterly group's percentiles, quarter by quarter, in one scenario.
+FanChart quarterly_fan(const ScenarioResult& scenario, const QuarterlyGroup& group);
+// One output (by index) across every scenario of the run.
+ScenarioChart scenario_comparison(const RunResult& result, std::size_t output);
+
+// ---- axes (exposed for tests) ---------------------------------------------
+
+// Round tick positions covering [lo, hi]: steps of 1, 2, 2.5 or 5 × 10^k,
+// about `target` of them; the first tick ≤ lo and the last ≥ hi.
+std::vector<double> nice_ticks(double lo, double hi, int target = 6);
+
+// The texts of one axis's ticks: shares as percentages ("12.5%"), large
+// numbers with one k / M / B suffix for the whole axis (chosen by its largest
+// tick), as many decimals as the step needs, trailing zeros dropped.
+std::vector<std::string> tick_labels(const std::vector<double>& ticks, const std::string& unit);
+
+// "nvidia_units (accelerators)", "nvidia_share_value (%)"
+std::string axis_title(const std::string& quantity, const std::string& unit);
+
+}  // namespace riskcast::chart

@@ -1,0 +1,54 @@
+// A self-contained HTML report of a run: one page, inline CSS and SVG charts,
+// no scripts, and a Content-Security-Policy that forbids every network load.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "riskcast/assumptions.hpp"
+#include "riskcast/chart.hpp"
+#include "riskcast/model.hpp"
+#include "riskcast/result.hpp"
+
+namespace riskcast::html {
+
+// <section id="ID"><h2>TITLE</h2>BODY</section>; `body` is HTML whose text
+// its builder has escaped (chart::xml_escape).
+struct Section {
+  std::string id;
+  std::string title;
+  std::string body;
+};
+
+// The page is its sections in order: adding one is one push_back.
+struct Page {
+  std::string title;
+  std::string subtitle;  // plain text
+  std::vector<Section> sections;
+};
+
+// The Content-Security-Policy every page carries: nothing may be fetched.
+inline constexpr const char* kContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
+
+std::string render_page(const Page& page);
+
+// The standard sections.
+// The first output across every scenario: mean, P5, P50, P95 with their
+// 95 % Monte Carlo intervals, and the scenario comparison chart.
+Section headline_section(const RunResult& result, const Model& model);
+// One scenario's distributions: the first output's histogram (`histogram`,
+// built from its samples) and a fan chart per quarterly group of outputs.
+Section distribution_section(const ScenarioResult& scenario, chart::Histogram histogram);
+// Every output of one scenario: mean, sd and P1 … P99, each with its interval.
+Section percentile_section(const ScenarioResult& scenario);
+// Parameters, events and scenarios as `riskcast describe` lists them.
+Section assumptions_section(const Assumptions& assumptions, const Model& model);
+// What the numbers depend on: model, samples, seed, method, engine version.
+Section settings_section(const RunResult& result, const std::string& model_file);
+
+// An HTML table; cells are escaped here. `numeric[i]` right-aligns column i.
+// A cell may carry a second, smaller line after a '\n' (an interval).
+std::string table(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows,
+                  const std::vector<bool>& numeric);
+
+}  // namespace riskcast::html
