@@ -364,6 +364,7 @@ SensitivityResult analyze_sensitivity(const Model& model, const SensitivityReque
   for (auto& outcomes : per_event)
     for (ConditionalOutcome& c : outcomes) result.conditionals.push_back(std::move(c));
 
+  if (!request.scenario_deltas) return result;
   // Scenario deltas: the plain model, the chosen output only, every scenario
   // not yet run; the chosen scenario's column is the one above (the same
   // samples: extra outputs draw nothing).

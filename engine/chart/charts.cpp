@@ -267,7 +267,8 @@ std::string tornado_svg(const TornadoChart& chart) {
   std::vector<TornadoRow> rows = chart.rows;
   std::stable_sort(rows.begin(), rows.end(),
                    [](const TornadoRow& a, const TornadoRow& b) { return std::fabs(a.rho) > std::fabs(b.rho); });
-  constexpr std::size_t kMaxLabel = 40;
+  // Long enough for "hbm_breakthrough: month turned on (13 = never)".
+  constexpr std::size_t kMaxLabel = 48;
   double label_width = 60;
   for (const TornadoRow& r : rows)
     label_width = std::max(label_width, svg::text_width(svg::shorten(r.label, kMaxLabel), svg::kTickSize));

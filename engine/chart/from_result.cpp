@@ -57,4 +57,14 @@ ScenarioChart scenario_comparison(const RunResult& result, std::size_t output) {
   return chart;
 }
 
+TornadoChart sensitivity_tornado(const SensitivityResult& result, std::size_t max_rows) {
+  TornadoChart chart;
+  chart.title = fmt::format("What drives {} · scenario {}", result.output, result.scenario);
+  for (const Driver& d : result.tornado) {  // already by |ρ|, constant inputs last
+    if (d.constant || chart.rows.size() == max_rows) break;
+    chart.rows.push_back({d.label, d.rho, d.ci_low, d.ci_high});
+  }
+  return chart;
+}
+
 }  // namespace riskcast::chart

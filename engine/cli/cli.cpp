@@ -124,6 +124,16 @@ void check_memory(const Model& model, const RunSettings& settings) {
   }
 }
 
+void check_sensitivity_memory(const Model& model, const SensitivityRequest& request) {
+  const MemoryEstimate memory = estimate_sensitivity_memory(model, request);
+  const std::uint64_t needed = memory.total(request.settings.samples), available = available_memory();
+  if (available && needed > available)
+    throw UsageError(
+        fmt::format("{} samples need about {} MiB for sensitivity but only {} MiB is available; use "
+                    "fewer --samples",
+                    request.settings.samples, needed >> 20, available >> 20));
+}
+
 bool stderr_is_terminal() {
   return isatty(STDERR_FILENO) == 1;
 }

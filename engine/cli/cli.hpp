@@ -14,6 +14,7 @@
 #include "riskcast/model.hpp"
 #include "riskcast/run.hpp"
 #include "riskcast/sampler.hpp"
+#include "riskcast/sensitivity.hpp"
 
 namespace riskcast::cli {
 
@@ -52,6 +53,8 @@ std::vector<std::string> chosen_scenarios(const boost::program_options::variable
                                           const std::string& path);
 // Refuses up front a run whose memory estimate exceeds what is available.
 void check_memory(const Model& model, const RunSettings& settings);
+// The same for a sensitivity analysis (sensitivity, run --plot, report).
+void check_sensitivity_memory(const Model& model, const SensitivityRequest& request);
 
 // Whole numbers written as 1000000, 1e6 or 1_000_000, within [lo, hi].
 std::uint64_t parse_count(const std::string& option, const std::string& text, std::uint64_t lo, std::uint64_t hi);

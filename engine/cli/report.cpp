@@ -9,6 +9,7 @@
 #include "riskcast/html_report.hpp"
 #include "riskcast/model_loader.hpp"
 #include "riskcast/run.hpp"
+#include "riskcast/sensitivity.hpp"
 
 namespace riskcast::cli {
 
@@ -28,7 +29,8 @@ int command_report(const std::vector<std::string>& args) {
       "NAME]...\n\n"
       "Samples the model and writes one self-contained HTML page (inline CSS and SVG, no scripts, nothing\n"
       "fetched from the network): the first output across the scenarios with Monte Carlo intervals and a\n"
-      "comparison chart; base's histogram and quarterly fan charts; base's percentiles of every output;\n"
+      "comparison chart; base's histogram and quarterly fan charts; what drives the first output in base\n"
+      "(tornado chart, outcomes, each scenario minus base: riskcast sensitivity); base's percentiles of every output;\n"
       "the assumptions with their sources; the run settings. The same inputs give the same bytes.");
   if (!vm) return kExitOk;
   if (!vm->count("model")) throw UsageError("report needs a model file: riskcast report MODEL.yaml --out REPORT.html");
@@ -49,6 +51,9 @@ int command_report(const std::vector<std::string>& args) {
   const Model model = load_model_file(path);
   request.scenarios = chosen_scenarios(*vm, model, path);
   check_memory(model, request.settings);
+  if (request.settings.samples > kMaxSensitivitySamples)
+    throw UsageError(fmt::format("report includes a sensitivity analysis, which supports at most {} samples",
+                                 kMaxSensitivitySamples));
 
   // The histogram of the first output in base (or the first scenario run),
   // built as its column goes by.
@@ -58,11 +63,19 @@ int command_report(const std::vector<std::string>& args) {
       shown = i;
       break;
     }
+  // What drives the first output in that scenario, and every scenario minus
+  // base: one more pass over that scenario, one per other scenario.
+  SensitivityRequest analysis;
+  analysis.settings = request.settings;
+  analysis.scenario = request.scenarios.empty() ? model.scenarios.front().name : request.scenarios[shown];
+  check_sensitivity_memory(model, analysis);
+
   chart::Histogram histogram;
   request.visit_column = [&](std::size_t s, std::size_t o, std::span<const double> column) {
     if (s == shown && o == 0) histogram = chart::make_histogram(column);
   };
   const RunResult result = run_guarded(path, [&] { return run_model(model, request); });
+  const SensitivityResult drivers = run_guarded(path, [&] { return analyze_sensitivity(model, analysis); });
 
   html::Page page;
   page.title = model.title.empty() ? model.name : model.title;
@@ -71,7 +84,7 @@ int command_report(const std::vector<std::string>& args) {
   page.sections.push_back(html::headline_section(result, model));
   if (!result.scenarios.empty()) {
     page.sections.push_back(html::distribution_section(result.scenarios[shown], std::move(histogram)));
-    // The sensitivity section (tornado chart and tables) goes here.
+    page.sections.push_back(html::sensitivity_section(drivers));
     page.sections.push_back(html::percentile_section(result.scenarios[shown]));
   }
   page.sections.push_back(html::assumptions_section(assumptions_of(model, model.scenarios.front()), model));

@@ -14,6 +14,7 @@
 #include "riskcast/model_loader.hpp"
 #include "riskcast/report.hpp"
 #include "riskcast/run.hpp"
+#include "riskcast/sensitivity.hpp"
 
 namespace riskcast::cli {
 
@@ -102,7 +103,8 @@ void make_plot_directory(const std::filesystem::path& dir) {
 
 // The charts of a run, laid out as `riskcast run --help` describes.
 void write_plots(const std::string& dir, const RunResult& result,
-                 std::vector<std::vector<chart::Histogram>>& histograms) {
+                 std::vector<std::vector<chart::Histogram>>& histograms,
+                 const std::optional<SensitivityResult>& tornado) {
   namespace fs = std::filesystem;
   const fs::path root(dir);
   make_plot_directory(root);
@@ -125,6 +127,11 @@ void write_plots(const std::string& dir, const RunResult& result,
     const std::string svg = chart::scenario_svg(chart::scenario_comparison(result, 0));
     const std::string name = fmt::format("scenarios_{}.svg", result.scenarios.front().outputs.front().name);
     write_file_atomically((root / name).string(), [&](std::ostream& out) { out << svg; });
+  }
+  if (tornado) {
+    const std::string svg = chart::tornado_svg(chart::sensitivity_tornado(*tornado));
+    write_file_atomically((root / fmt::format("tornado_{}.svg", tornado->output)).string(),
+                          [&](std::ostream& out) { out << svg; });
   }
 }
 
@@ -150,7 +157,10 @@ int command_run(const std::vector<std::string>& args) {
       "  DIR/SCENARIO/OUTPUT.svg       histogram of the output (bins from P0.5 to P99.5, the tails\n"
       "                                counted in the end bins) with its CDF and P5, P50, P95 marked\n"
       "  DIR/SCENARIO/PREFIX_fan.svg   fan chart (P5–P95, P25–P75, P50) of outputs PREFIX_q1 … PREFIX_qN\n"
-      "  DIR/scenarios_OUTPUT.svg      the first output across the scenarios (when two or more run)");
+      "  DIR/scenarios_OUTPUT.svg      the first output across the scenarios (when two or more run)\n"
+      "  DIR/tornado_OUTPUT.svg        what drives the first output in the first scenario run: Spearman rank\n"
+      "                                correlation with each input and 95 % intervals (riskcast sensitivity);\n"
+      "                                costs one more sampling pass of that scenario");
   if (!vm) return kExitOk;
   if (!vm->count("model")) throw UsageError("run needs a model file: riskcast run MODEL.yaml");
 
@@ -179,8 +189,21 @@ int command_run(const std::vector<std::string>& args) {
   // visitor runs concurrently for different outputs, each into its own slot).
   std::string plot_dir = vm->count("plot") ? (*vm)["plot"].as<std::string>() : "";
   std::vector<std::vector<chart::Histogram>> histograms;
+  std::optional<SensitivityRequest> drivers;
   if (vm->count("plot")) {
     check_plot_directory(plot_dir);
+    // The tornado: what drives the first output in the first scenario run,
+    // from one more sampling pass of that scenario with its inputs recorded.
+    if (!model.outputs.empty()) {
+      if (settings.samples > kMaxSensitivitySamples)
+        throw UsageError(
+            fmt::format("--plot draws a tornado chart, which supports at most {} samples", kMaxSensitivitySamples));
+      drivers.emplace();
+      drivers->settings = settings;
+      drivers->scenario = request.scenarios.empty() ? model.scenarios.front().name : request.scenarios.front();
+      drivers->scenario_deltas = false;
+      check_sensitivity_memory(model, *drivers);
+    }
     histograms.assign(request.scenarios.empty() ? model.scenarios.size() : request.scenarios.size(),
                       std::vector<chart::Histogram>(model.outputs.size()));
     request.visit_column = [&histograms](std::size_t s, std::size_t o, std::span<const double> column) {
@@ -199,7 +222,11 @@ int command_run(const std::vector<std::string>& args) {
     });
   }
 
-  if (vm->count("plot")) write_plots(plot_dir, result, histograms);
+  if (vm->count("plot")) {
+    std::optional<SensitivityResult> tornado;
+    if (drivers) tornado = run_guarded(path, [&] { return analyze_sensitivity(model, *drivers); });
+    write_plots(plot_dir, result, histograms, tornado);
+  }
   if (out_path.empty()) {
     std::ostringstream text;
     write_result(result, *format, text);

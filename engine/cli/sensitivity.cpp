@@ -75,13 +75,7 @@ int command_sensitivity(const std::vector<std::string>& args) {
     }
   }
 
-  const MemoryEstimate memory = estimate_sensitivity_memory(model, request);
-  const std::uint64_t needed = memory.total(request.settings.samples), available = available_memory();
-  if (available && needed > available)
-    throw UsageError(
-        fmt::format("{} samples need about {} MiB for sensitivity but only {} MiB is available; use "
-                    "fewer --samples",
-                    request.settings.samples, needed >> 20, available >> 20));
+  check_sensitivity_memory(model, request);
 
   const SensitivityResult result = run_guarded(path, [&] { return analyze_sensitivity(model, request); });
 

@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "riskcast/report.hpp"
+#include "riskcast/sensitivity_report.hpp"
 #include "riskcast/version.hpp"
 
 namespace riskcast::html {
@@ -37,10 +38,14 @@ figcaption { color: #555; font-size: 0.9em; max-width: 760px; }
 .wide { overflow-x: auto; }
 )";
 
-const PercentileEstimate& estimate(const OutputSummary& summary, double p) {
-  for (const PercentileEstimate& q : summary.percentiles)
+const PercentileEstimate& estimate_in(const std::vector<PercentileEstimate>& percentiles, double p) {
+  for (const PercentileEstimate& q : percentiles)
     if (std::fabs(q.p - p) < 1e-12) return q;
-  throw std::logic_error(fmt::format("run summary lacks the percentile {}", p));
+  throw std::logic_error(fmt::format("summary lacks the percentile {}", p));
+}
+
+const PercentileEstimate& estimate(const OutputSummary& summary, double p) {
+  return estimate_in(summary.percentiles, p);
 }
 
 std::string with_interval(const PercentileEstimate& q, const std::string& unit) {
@@ -155,6 +160,61 @@ Section distribution_section(const ScenarioResult& scenario, chart::Histogram hi
     section.body += figure(chart::fan_svg(chart::quarterly_fan(scenario, group)),
                            "The light band holds the middle 90 % of samples (P5 – P95), the dark band the middle "
                            "50 % (P25 – P75); the line is the median.");
+  }
+  return section;
+}
+
+Section sensitivity_section(const SensitivityResult& r) {
+  Section section{"sensitivity", fmt::format("What drives {} in scenario {}", r.output, r.scenario), ""};
+  section.body += paragraph(fmt::format(
+      "Spearman rank correlation ρ of {} with each parameter and with each event's yearly summary, over the {} "
+      "samples of scenario {}: +1 if the output always rises with the input, −1 if it always falls, 0 if their "
+      "ranks are unrelated. How to read this section: docs/analysis.md.",
+      r.output, format_count(r.samples), r.scenario));
+  section.body += figure(chart::tornado_svg(chart::sensitivity_tornado(r)),
+                         fmt::format("The {} inputs with the largest |ρ|; whiskers: 95 % confidence intervals. The "
+                                     "table below lists every input.",
+                                     std::min(chart::kTornadoRows, r.tornado.size())));
+  std::vector<std::vector<std::string>> rows;
+  for (const Driver& d : r.tornado)
+    rows.push_back(
+        {d.label, d.kind, d.constant ? "constant" : format_rho(d.rho), d.constant ? "" : format_rho_interval(d)});
+  section.body += table({"input", "kind", "ρ", "95 % CI"}, rows, {false, false, true, true});
+
+  if (!r.conditionals.empty()) {
+    section.body += fmt::format("<h3>{} given each event outcome</h3>\n", xml_escape(r.output));
+    rows.clear();
+    for (const ConditionalOutcome& c : r.conditionals) {
+      std::vector<std::string> row = {c.event,
+                                      c.few_samples ? fmt::format("{} (n={}, wide)", c.outcome, c.samples) : c.outcome,
+                                      format_probability(c.probability)};
+      for (double p : kConditionalPercentiles) row.push_back(with_interval(estimate_in(c.percentiles, p), r.unit));
+      rows.push_back(std::move(row));
+    }
+    section.body +=
+        table({"event", "outcome", "probability", "P10", "P50", "P90"}, rows, {false, false, true, true, true, true});
+  }
+
+  if (!r.deltas.empty()) {
+    section.body += fmt::format("<h3>Each scenario minus base, sample by sample</h3>\n");
+    rows.clear();
+    for (const ScenarioDelta& d : r.deltas) {
+      const OutputSummary& s = d.difference;
+      std::vector<std::string> row = {d.scenario, fmt::format("{}\n{} – {}", format_difference(s.mean, r.unit),
+                                                              format_difference(s.mean - 1.96 * s.mean_se, r.unit),
+                                                              format_difference(s.mean + 1.96 * s.mean_se, r.unit))};
+      for (double p : kDeltaPercentiles) {
+        const PercentileEstimate& q = estimate_in(s.percentiles, p);
+        row.push_back(fmt::format("{}\n{} – {}", format_difference(q.value, r.unit),
+                                  format_difference(q.ci_low, r.unit), format_difference(q.ci_high, r.unit)));
+      }
+      rows.push_back(std::move(row));
+    }
+    section.body += table({"scenario", "mean", "P5", "P50", "P95"}, rows, {false, true, true, true, true});
+    section.body += paragraph(
+        "Scenarios share random numbers, so each difference is taken within a sample: a narrower spread than "
+        "comparing the two distributions' percentiles. Under each number: its 95 % Monte Carlo interval.",
+        "note");
   }
   return section;
 }

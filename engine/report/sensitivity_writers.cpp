@@ -12,22 +12,6 @@ namespace {
 // z of a two-sided 95 % interval, as the run writers use it.
 constexpr double kZ95 = 1.96;
 
-std::string format_rho(double rho) {
-  // −0.00 reads as a sign that is not there.
-  return fmt::format("{:.2f}", std::fabs(rho) < 0.005 ? 0.0 : rho);
-}
-
-// The interval with as many decimals as its width needs (a million samples
-// pin ρ to ±0.002, which two decimals would show as [0.57, 0.57]).
-std::string format_rho_interval(const Driver& d) {
-  const double width = d.ci_high - d.ci_low;
-  const int decimals = width >= 0.02 || width == 0.0 ? 2 : width >= 0.002 ? 3 : 4;
-  auto bound = [&](double v) {
-    return fmt::format("{:.{}f}", std::fabs(v) < 0.5 * std::pow(10.0, -decimals) ? 0.0 : v, decimals);
-  };
-  return fmt::format("[{}, {}]", bound(d.ci_low), bound(d.ci_high));
-}
-
 // The Monte Carlo uncertainty of a percentile in one number: the wider side
 // of its confidence interval.
 double half_width(const PercentileEstimate& q) {
@@ -56,12 +40,6 @@ std::string tornado_bar(double rho) {
     bar = fmt::format("{}│{}", std::string(kCells, ' '), blocks(cells));
   }
   return bar;
-}
-
-std::string format_probability(double p) {
-  const double pct = p * 100.0;
-  if (pct > 0.0 && pct < 0.1) return "<0.1%";
-  return fmt::format("{:.1f}%", pct);
 }
 
 const PercentileEstimate* find_percentile(const std::vector<PercentileEstimate>& ps, double p) {
@@ -241,6 +219,28 @@ nlohmann::ordered_json summary_json(const OutputSummary& s) {
 }
 
 }  // namespace
+
+std::string format_rho(double rho) {
+  // −0.00 reads as a sign that is not there.
+  return fmt::format("{:.2f}", std::fabs(rho) < 0.005 ? 0.0 : rho);
+}
+
+// The interval with as many decimals as its width needs (a million samples
+// pin ρ to ±0.002, which two decimals would show as [0.57, 0.57]).
+std::string format_rho_interval(const Driver& d) {
+  const double width = d.ci_high - d.ci_low;
+  const int decimals = width >= 0.02 || width == 0.0 ? 2 : width >= 0.002 ? 3 : 4;
+  auto bound = [&](double v) {
+    return fmt::format("{:.{}f}", std::fabs(v) < 0.5 * std::pow(10.0, -decimals) ? 0.0 : v, decimals);
+  };
+  return fmt::format("[{}, {}]", bound(d.ci_low), bound(d.ci_high));
+}
+
+std::string format_probability(double p) {
+  const double pct = p * 100.0;
+  if (pct > 0.0 && pct < 0.1) return "<0.1%";
+  return fmt::format("{:.1f}%", pct);
+}
 
 std::string format_difference(double v, const std::string& unit) {
   if (!std::isfinite(v)) return fmt::format("{}", v);

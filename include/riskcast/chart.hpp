@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "riskcast/result.hpp"
+#include "riskcast/sensitivity.hpp"
 
 namespace riskcast::chart {
 
@@ -127,6 +128,10 @@ HistogramChart output_histogram(const ScenarioResult& scenario, std::size_t outp
 FanChart quarterly_fan(const ScenarioResult& scenario, const QuarterlyGroup& group);
 // One output (by index) across every scenario of the run.
 ScenarioChart scenario_comparison(const RunResult& result, std::size_t output);
+// The drivers of a sensitivity analysis, the `max_rows` largest |ρ| (inputs
+// constant in the scenario have no ρ and are left out).
+inline constexpr std::size_t kTornadoRows = 15;
+TornadoChart sensitivity_tornado(const SensitivityResult& result, std::size_t max_rows = kTornadoRows);
 
 // ---- axes (exposed for tests) ---------------------------------------------
 

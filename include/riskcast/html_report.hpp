@@ -9,6 +9,7 @@
 #include "riskcast/chart.hpp"
 #include "riskcast/model.hpp"
 #include "riskcast/result.hpp"
+#include "riskcast/sensitivity.hpp"
 
 namespace riskcast::html {
 
@@ -39,6 +40,10 @@ Section headline_section(const RunResult& result, const Model& model);
 // One scenario's distributions: the first output's histogram (`histogram`,
 // built from its samples) and a fan chart per quarterly group of outputs.
 Section distribution_section(const ScenarioResult& scenario, chart::Histogram histogram);
+// What drives one output (riskcast sensitivity): the tornado chart and the
+// table of every driver, the output given each event outcome, and each
+// scenario minus base, paired sample by sample.
+Section sensitivity_section(const SensitivityResult& result);
 // Every output of one scenario: mean, sd and P1 … P99, each with its interval.
 Section percentile_section(const ScenarioResult& scenario);
 // Parameters, events and scenarios as `riskcast describe` lists them.

@@ -19,6 +19,7 @@ struct SensitivityRequest {
   RunSettings settings;
   std::string scenario = "base";  // the scenario whose drivers and conditional outcomes are reported
   std::string output;             // empty: the model's first output
+  bool scenario_deltas = true;    // false: drivers and outcomes only (one sampling pass fewer per scenario)
 };
 
 // One row of the tornado: an input's Spearman rank correlation with the output.

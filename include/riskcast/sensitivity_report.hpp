@@ -21,4 +21,10 @@ void write_sensitivity(const SensitivityResult& result, Format format, std::ostr
 // other units as format_value with an explicit sign.
 std::string format_difference(double value, const std::string& unit);
 
+// ρ to two decimals; its interval with as many decimals as its width needs.
+std::string format_rho(double rho);
+std::string format_rho_interval(const Driver& driver);
+// A probability as a percentage with one decimal ("<0.1%" below that).
+std::string format_probability(double p);
+
 }  // namespace riskcast

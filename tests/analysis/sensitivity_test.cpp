@@ -294,6 +294,28 @@ TEST(Sensitivity, PairedDeltaOfAConstantShiftIsExact) {
   }
 }
 
+// run --plot asks for drivers only: no delta rows and no pass over the
+// other scenarios, while the drivers are those of the full analysis.
+TEST(Sensitivity, DriversOnlyLeavesOutTheDeltas) {
+  const Model model = load_ok(kShift);
+  SensitivityRequest request;
+  request.settings.samples = 3000;
+  request.settings.seed = 3;
+  const SensitivityResult full = analyze_sensitivity(model, request);
+  request.scenario_deltas = false;
+  const SensitivityResult drivers = analyze_sensitivity(model, request);
+  EXPECT_FALSE(full.deltas.empty());
+  EXPECT_TRUE(drivers.deltas.empty());
+  ASSERT_EQ(drivers.tornado.size(), full.tornado.size());
+  for (std::size_t i = 0; i < full.tornado.size(); ++i) {
+    EXPECT_EQ(drivers.tornado[i].label, full.tornado[i].label);
+    EXPECT_EQ(drivers.tornado[i].constant, full.tornado[i].constant);
+    if (!full.tornado[i].constant) {
+      EXPECT_EQ(drivers.tornado[i].rho, full.tornado[i].rho);
+    }
+  }
+}
+
 const char* kRich = R"yaml(model: rich
 horizon: 9
 parameters:

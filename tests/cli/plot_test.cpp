@@ -55,7 +55,7 @@ TEST(RunPlot, WritesHistogramsFansAndTheScenarioChart) {
   const CommandResult r = run_riskcast({"run", model, "--samples", "5000", "--plot", plots, "--format", "csv"});
   ASSERT_EQ(r.exit_status, 0) << r.err;
   EXPECT_NE(r.out.find("scenario,output"), std::string::npos);  // the result is still printed
-  std::set<std::string> expected = {"scenarios_share_q1.svg"};
+  std::set<std::string> expected = {"scenarios_share_q1.svg", "tornado_share_q1.svg"};
   for (const char* s : {"base", "high"}) {
     for (const char* o : {"share_q1", "share_q2", "share_q3", "share_q4", "total", "share_fan"})
       expected.insert(fmt::format("{}/{}.svg", s, o));
@@ -70,6 +70,10 @@ TEST(RunPlot, WritesHistogramsFansAndTheScenarioChart) {
   const std::string scenarios = slurp(plots + "/scenarios_share_q1.svg");
   EXPECT_NE(scenarios.find(">base<"), std::string::npos);
   EXPECT_NE(scenarios.find(">high<"), std::string::npos);
+  // The tornado: the first output's drivers in the first scenario run.
+  const std::string tornado = slurp(plots + "/tornado_share_q1.svg");
+  EXPECT_NE(tornado.find("What drives share_q1 · scenario base"), std::string::npos);
+  EXPECT_NE(tornado.find("Spearman rank correlation"), std::string::npos);
 }
 
 TEST(RunPlot, SameBytesForAnyThreadCountAndNoScenarioChartForOneScenario) {
@@ -84,7 +88,8 @@ TEST(RunPlot, SameBytesForAnyThreadCountAndNoScenarioChartForOneScenario) {
   const std::set<std::string> files = files_under(one);
   EXPECT_EQ(files, files_under(two));
   EXPECT_EQ(files.count("scenarios_share_q1.svg"), 0u);
-  EXPECT_EQ(files.size(), 6u);
+  EXPECT_EQ(files.count("tornado_share_q1.svg"), 1u);
+  EXPECT_EQ(files.size(), 7u);
   for (const std::string& f : files) EXPECT_EQ(slurp(one + "/" + f), slurp(two + "/" + f)) << f;
 }
 
@@ -111,10 +116,11 @@ TEST(RunPlot, TheFlagshipGetsEveryChartAndRsvgRendersThem) {
       {"run", source_path("configs/china-2026.yaml"), "--samples", "2000", "--plot", plots, "--format", "csv"});
   ASSERT_EQ(r.exit_status, 0) << r.err;
   const std::set<std::string> files = files_under(plots);
-  // 7 scenarios × (19 outputs + 2 fan charts) + the scenario chart.
-  EXPECT_EQ(files.size(), 7u * 21u + 1u);
-  for (const char* f : {"scenarios_nvidia_share_value.svg", "base/nvidia_share_value.svg", "base/share_value_fan.svg",
-                        "base/share_units_fan.svg", "us_full_ban/hbm_bound_months.svg"})
+  // 7 scenarios × (19 outputs + 2 fan charts) + the scenario chart + the tornado.
+  EXPECT_EQ(files.size(), 7u * 21u + 2u);
+  for (const char* f :
+       {"scenarios_nvidia_share_value.svg", "tornado_nvidia_share_value.svg", "base/nvidia_share_value.svg",
+        "base/share_value_fan.svg", "base/share_units_fan.svg", "us_full_ban/hbm_bound_months.svg"})
     EXPECT_EQ(files.count(f), 1u) << f;
   const std::string rsvg = find_program("rsvg-convert");
   ASSERT_FALSE(rsvg.empty()) << "rsvg-convert not found: run scripts/install-deps.sh (package librsvg2-bin)";

@@ -102,10 +102,13 @@ TEST(ReportChromium, TheFlagshipReportRendersWithNoConsoleMessage) {
   const CommandResult dom = chromium(page, {"--dump-dom"});
   ASSERT_EQ(dom.exit_status, 0) << dom.err;
   EXPECT_EQ(joined(console_messages(dom.err)), "");
-  for (const char* id : {"headline", "distributions", "percentiles", "assumptions", "settings"})
+  for (const char* id : {"headline", "distributions", "sensitivity", "percentiles", "assumptions", "settings"})
     EXPECT_NE(dom.out.find(fmt::format("<section id=\"{}\">", id)), std::string::npos) << id;
-  // Scenario comparison, base's histogram, two quarterly fan charts.
-  EXPECT_EQ(count(dom.out, "<svg "), 4u);
+  // Scenario comparison, base's histogram, two quarterly fan charts, the tornado.
+  EXPECT_EQ(count(dom.out, "<svg "), 5u);
+  EXPECT_NE(dom.out.find("us_export: months in h200"), std::string::npos);  // a driver
+  EXPECT_NE(dom.out.find("h200 held most months"), std::string::npos);      // an outcome
+  EXPECT_NE(dom.out.find("Each scenario minus base"), std::string::npos);
   EXPECT_NE(dom.out.find("h200_china_cap"), std::string::npos);
   EXPECT_NE(dom.out.find("Bernstein"), std::string::npos);
 
@@ -150,7 +153,7 @@ TEST(ReportCommand, SameBytesForAnyThreadCountAndEscapedText) {
   EXPECT_NE(page.find("001 (a &lt;source&gt;)"), std::string::npos);
   EXPECT_NE(page.find("x doubled &lt;here&gt;"), std::string::npos);
   EXPECT_NE(page.find(">3000<"), std::string::npos);  // the settings table
-  EXPECT_EQ(count(page, "<svg "), 2u);                // scenario chart and histogram; no quarterly outputs
+  EXPECT_EQ(count(page, "<svg "), 3u);                // scenario chart, histogram, tornado; no quarterly outputs
 }
 
 TEST(ReportCommand, BadCommandLinesExitTwoAndWriteNothing) {
