@@ -405,19 +405,22 @@ class Worker {
     fill_first_words(settings_.seed, a.size_slot, burst_samples_.data(), burst_substreams_.data(),
                      burst_samples_.size(), burst_words_.data());
     const std::size_t bursts = burst_samples_.size();
-    burst_sizes_.resize(bursts);
+    burst_sizes_.resize(bursts + 1);  // one spare: a lane without bursts reads it and discards it
+    burst_sizes_[bursts] = 0.0;
     for (std::size_t b = 0; b < bursts; ++b) {
       BufferedStream stream(burst_words_.data() + 2 * b, 1, 2, settings_.seed, burst_samples_[b], a.size_slot,
                             burst_substreams_[b]);
       burst_sizes_[b] = size(stream);
     }
-    // Each lane's total sums its sizes in burst order, as drawing them one by one would.
+    // Each lane's total sums its sizes in burst order from 0.0, as drawing
+    // them one by one would; the first burst is a select, not a branch.
     std::size_t j = 0;
     for (std::size_t lane = 0; lane < n_; ++lane) {
-      double sum = 0.0;
-      for (std::uint32_t k = 0; k < counts_[lane]; ++k) sum += burst_sizes_[j + k];
+      const std::uint32_t count = counts_[lane];
+      double sum = 0.0 + (count > 0 ? burst_sizes_[j] : 0.0);
+      for (std::uint32_t k = 1; k < count; ++k) sum += burst_sizes_[j + k];
       total[lane] = sum;
-      j += counts_[lane];
+      j += count;
     }
   }
 
