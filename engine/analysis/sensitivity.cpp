@@ -301,8 +301,7 @@ SensitivityResult analyze_sensitivity(const Model& model, const SensitivityReque
   std::vector<std::vector<std::uint32_t>> ranks(probes.size());
   std::vector<std::vector<double>> values(probes.size());
   RunRequest run;
-  run.settings = request.settings;
-  run.settings.progress = nullptr;
+  run.settings = request.settings;  // progress, if set, counts on through the delta passes
   run.scenarios = {scenario->name};
   // Called concurrently for different outputs: each writes its own slot.
   run.visit_column = [&](std::size_t, std::size_t o, std::span<const double> column) {
@@ -393,6 +392,10 @@ SensitivityResult analyze_sensitivity(const Model& model, const SensitivityReque
     result.deltas.push_back({s.name, s.description, summarize(difference, kDeltaPercentiles)});
   }
   return result;
+}
+
+std::size_t sensitivity_passes(const Model& model, const SensitivityRequest& request) {
+  return request.scenario_deltas ? model.scenarios.size() : 1;
 }
 
 }  // namespace riskcast

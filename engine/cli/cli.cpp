@@ -6,7 +6,9 @@
 #include <unistd.h>
 
 #include <fmt/format.h>
+
 #include <cerrno>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -139,6 +141,39 @@ bool stderr_is_terminal() {
 }
 bool stdout_is_terminal() {
   return isatty(STDOUT_FILENO) == 1;
+}
+
+ProgressLine::ProgressLine(std::uint64_t total, std::string label) : total_(total), label_(std::move(label)) {
+  if (!stderr_is_terminal()) return;
+  thread_ = std::thread([this] { loop(); });
+}
+
+ProgressLine::~ProgressLine() {
+  {
+    std::lock_guard lock(mutex_);
+    done_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void ProgressLine::start_scenario(std::size_t index, std::size_t count, const std::string& name) {
+  std::lock_guard lock(mutex_);
+  label_ = fmt::format("scenario {}/{} {}", index + 1, count, name);
+  counter.store(0);
+}
+
+void ProgressLine::loop() {
+  const auto start = std::chrono::steady_clock::now();
+  bool shown = false;
+  std::unique_lock lock(mutex_);
+  while (!wake_.wait_for(lock, std::chrono::milliseconds(200), [this] { return done_; })) {
+    if (std::chrono::steady_clock::now() - start < std::chrono::seconds(1)) continue;
+    const double pct = total_ ? 100.0 * static_cast<double>(counter.load()) / static_cast<double>(total_) : 0.0;
+    std::cerr << fmt::format("\r\x1b[K{}  {:.0f}%", label_, std::min(pct, 100.0)) << std::flush;
+    shown = true;
+  }
+  if (shown) std::cerr << "\r\x1b[K" << std::flush;
 }
 
 }  // namespace riskcast::cli

@@ -1,13 +1,17 @@
 // Shared pieces of the command-line front end.
 #pragma once
 
+#include <atomic>
 #include <boost/program_options.hpp>
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <mutex>
 #include <optional>
 #include <ostream>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "riskcast/diagnostics.hpp"
@@ -75,6 +79,30 @@ auto run_guarded(const std::string& model_path, Work&& work) -> decltype(work())
     throw ModelError(std::move(diagnostics));
   }
 }
+
+// "scenario 2/7 h200_open  45%" (or "LABEL  45%") on stderr, redrawn every
+// 200 ms once the work has taken a second, only when stderr is a terminal;
+// the line is cleared when the object goes. Work adds finished samples to
+// `counter` (RunSettings::progress).
+class ProgressLine {
+ public:
+  ProgressLine(std::uint64_t total, std::string label);
+  ~ProgressLine();
+  ProgressLine(const ProgressLine&) = delete;
+  ProgressLine& operator=(const ProgressLine&) = delete;
+  // A run of several scenarios: each counts its samples from 0 under its own label.
+  void start_scenario(std::size_t index, std::size_t count, const std::string& name);
+  std::atomic<std::uint64_t> counter{0};
+
+ private:
+  void loop();
+  std::uint64_t total_;
+  std::string label_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool done_ = false;
+  std::thread thread_;
+};
 
 bool stderr_is_terminal();
 bool stdout_is_terminal();

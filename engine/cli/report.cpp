@@ -74,8 +74,24 @@ int command_report(const std::vector<std::string>& args) {
   request.visit_column = [&](std::size_t s, std::size_t o, std::span<const double> column) {
     if (s == shown && o == 0) histogram = chart::make_histogram(column);
   };
-  const RunResult result = run_guarded(path, [&] { return run_model(model, request); });
-  const SensitivityResult drivers = run_guarded(path, [&] { return analyze_sensitivity(model, analysis); });
+  RunResult result;
+  {
+    const std::size_t scenarios = request.scenarios.empty() ? model.scenarios.size() : request.scenarios.size();
+    ProgressLine progress(request.settings.samples, "");
+    request.settings.progress = &progress.counter;
+    result = run_guarded(path, [&] {
+      return run_model(model, request,
+                       [&](std::size_t i, const std::string& name) { progress.start_scenario(i, scenarios, name); });
+    });
+    request.settings.progress = nullptr;  // the counter goes with the progress line
+  }
+  SensitivityResult drivers;
+  {
+    ProgressLine progress(analysis.settings.samples * sensitivity_passes(model, analysis), "sensitivity");
+    analysis.settings.progress = &progress.counter;
+    drivers = run_guarded(path, [&] { return analyze_sensitivity(model, analysis); });
+    analysis.settings.progress = nullptr;
+  }
 
   html::Page page;
   page.title = model.title.empty() ? model.name : model.title;

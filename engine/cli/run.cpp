@@ -1,13 +1,8 @@
 // riskcast run MODEL: sample the scenarios and report their distributions.
 #include <fmt/format.h>
-#include <atomic>
-#include <chrono>
-#include <condition_variable>
 #include <filesystem>
 #include <iostream>
-#include <mutex>
 #include <sstream>
-#include <thread>
 
 #include "cli.hpp"
 #include "riskcast/chart.hpp"
@@ -21,56 +16,6 @@ namespace riskcast::cli {
 namespace po = boost::program_options;
 
 namespace {
-
-// Prints "scenario 2/7 h200_open  45%" on stderr, once the run has taken a
-// second, when stderr is a terminal; clears the line when done.
-class ProgressLine {
- public:
-  ProgressLine(std::uint64_t samples, std::size_t scenarios) : samples_(samples), scenarios_(scenarios) {
-    if (!stderr_is_terminal()) return;
-    thread_ = std::thread([this] { loop(); });
-  }
-  ~ProgressLine() {
-    {
-      std::lock_guard lock(mutex_);
-      done_ = true;
-    }
-    wake_.notify_all();
-    if (thread_.joinable()) thread_.join();
-  }
-  void start_scenario(std::size_t index, const std::string& name) {
-    std::lock_guard lock(mutex_);
-    scenario_index_ = index;
-    scenario_name_ = name;
-    counter.store(0);
-  }
-  std::atomic<std::uint64_t> counter{0};
-
- private:
-  void loop() {
-    const auto start = std::chrono::steady_clock::now();
-    bool shown = false;
-    std::unique_lock lock(mutex_);
-    while (!wake_.wait_for(lock, std::chrono::milliseconds(200), [this] { return done_; })) {
-      if (std::chrono::steady_clock::now() - start < std::chrono::seconds(1)) continue;
-      const double pct = 100.0 * static_cast<double>(counter.load()) / static_cast<double>(samples_);
-      std::cerr << fmt::format("\r\x1b[Kscenario {}/{} {}  {:.0f}%", scenario_index_ + 1, scenarios_, scenario_name_,
-                               pct)
-                << std::flush;
-      shown = true;
-    }
-    if (shown) std::cerr << "\r\x1b[K" << std::flush;
-  }
-
-  std::uint64_t samples_;
-  std::size_t scenarios_;
-  std::size_t scenario_index_ = 0;
-  std::string scenario_name_;
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool done_ = false;
-  std::thread thread_;
-};
 
 // Refuses up front a --plot path that cannot become a directory, so a bad
 // path costs no sampling and writes nothing.
@@ -213,18 +158,22 @@ int command_run(const std::vector<std::string>& args) {
 
   RunResult result;
   {
-    ProgressLine progress(settings.samples,
-                          request.scenarios.empty() ? model.scenarios.size() : request.scenarios.size());
+    const std::size_t scenarios = request.scenarios.empty() ? model.scenarios.size() : request.scenarios.size();
+    ProgressLine progress(settings.samples, "");
     settings.progress = &progress.counter;
     result = run_guarded(path, [&] {
       return run_model(model, request,
-                       [&](std::size_t i, const std::string& name) { progress.start_scenario(i, name); });
+                       [&](std::size_t i, const std::string& name) { progress.start_scenario(i, scenarios, name); });
     });
   }
 
   if (vm->count("plot")) {
     std::optional<SensitivityResult> tornado;
-    if (drivers) tornado = run_guarded(path, [&] { return analyze_sensitivity(model, *drivers); });
+    if (drivers) {
+      ProgressLine progress(drivers->settings.samples, fmt::format("tornado of {}", model.outputs.front().name));
+      drivers->settings.progress = &progress.counter;
+      tornado = run_guarded(path, [&] { return analyze_sensitivity(model, *drivers); });
+    }
     write_plots(plot_dir, result, histograms, tornado);
   }
   if (out_path.empty()) {

@@ -77,7 +77,13 @@ int command_sensitivity(const std::vector<std::string>& args) {
 
   check_sensitivity_memory(model, request);
 
-  const SensitivityResult result = run_guarded(path, [&] { return analyze_sensitivity(model, request); });
+  SensitivityResult result;
+  {
+    ProgressLine progress(request.settings.samples * sensitivity_passes(model, request), "sensitivity");
+    request.settings.progress = &progress.counter;
+    result = run_guarded(path, [&] { return analyze_sensitivity(model, request); });
+    request.settings.progress = nullptr;  // the counter goes with the progress line
+  }
 
   if (out_path.empty()) {
     std::ostringstream text;

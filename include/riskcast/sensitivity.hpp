@@ -16,6 +16,9 @@
 namespace riskcast {
 
 struct SensitivityRequest {
+  // settings.progress, if set, counts samples over every pass: the chosen
+  // scenario's, then each other scenario's when deltas are asked for
+  // (sensitivity_passes).
   RunSettings settings;
   std::string scenario = "base";  // the scenario whose drivers and conditional outcomes are reported
   std::string output;             // empty: the model's first output
@@ -81,6 +84,10 @@ inline constexpr std::uint64_t kMaxSensitivitySamples = (std::uint64_t{1} << 31)
 // std::invalid_argument for an unknown scenario or output, RunError as
 // run_model does.
 SensitivityResult analyze_sensitivity(const Model& model, const SensitivityRequest& request);
+
+// Sampling passes an analysis makes: 1, plus one per scenario but the chosen
+// one when scenario deltas are asked for.
+std::size_t sensitivity_passes(const Model& model, const SensitivityRequest& request);
 
 // Memory the analysis needs, for a check before starting it.
 MemoryEstimate estimate_sensitivity_memory(const Model& model, const SensitivityRequest& request);
