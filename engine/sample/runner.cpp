@@ -413,11 +413,15 @@ class Worker {
       burst_sizes_[b] = size(stream);
     }
     // Each lane's total sums its sizes in burst order from 0.0, as drawing
-    // them one by one would; the first burst is a select, not a branch.
+    // them one by one would.
     std::size_t j = 0;
     for (std::size_t lane = 0; lane < n_; ++lane) {
       const std::uint32_t count = counts_[lane];
-      double sum = 0.0 + (count > 0 ? burst_sizes_[j] : 0.0);
+      // A lane without bursts reads the spare 0.0. The index is arithmetic
+      // (unsigned wrap-around cancels), because compilers turn a ?: here into
+      // a branch that mispredicts on every other lane.
+      const std::size_t has_burst = count != 0;
+      double sum = 0.0 + burst_sizes_[bursts + has_burst * (j - bursts)];
       for (std::uint32_t k = 1; k < count; ++k) sum += burst_sizes_[j + k];
       total[lane] = sum;
       j += count;
