@@ -359,24 +359,24 @@ class Worker {
       std::fill_n(state, n_, m >= *s.fixed_on_from ? 1.0 : 0.0);
       return;
     }
-    const double* on = m > 1 ? R(s.on_hazard) : nullptr;
-    const double* off = m > 1 ? R(s.off_hazard) : nullptr;
+    if (m == 1) {
+      for (std::size_t lane = 0; lane < n_; ++lane) state[lane] = uniform[lane] < s.initial ? 1.0 : 0.0;
+      return;
+    }
+    const double* on = R(s.on_hazard);
+    const double* off = R(s.off_hazard);
     for (std::size_t lane = 0; lane < n_; ++lane) {
-      const std::uint64_t sample = first_ + lane;
-      const double u = uniform[lane];
-      if (m == 1) {
-        state[lane] = u < s.initial ? 1.0 : 0.0;
-        continue;
+      // The hazard in effect is picked by pointer and the new state computed,
+      // not branched on: whether a switch is on differs from lane to lane.
+      const bool is_on = state[lane] != 0.0;
+      const double hazard = (is_on ? off : on)[lane];
+      if (!(hazard >= 0.0 && hazard <= 1.0)) [[unlikely]] {
+        check_probability(hazard, first_ + lane, is_on ? s.off_pos : s.on_pos,
+                          [&] { return fmt::format("hazard of `{}` turning {}", s.name, is_on ? "off" : "on"); });
+        continue;  // the state stays; the run stops with the error
       }
-      if (state[lane] == 0.0) {
-        if (check_probability(on[lane], sample, s.on_pos,
-                              [&] { return fmt::format("hazard of `{}` turning on", s.name); }))
-          state[lane] = u < on[lane] ? 1.0 : 0.0;
-      } else {
-        if (check_probability(off[lane], sample, s.off_pos,
-                              [&] { return fmt::format("hazard of `{}` turning off", s.name); }))
-          state[lane] = u < off[lane] ? 0.0 : 1.0;
-      }
+      // The state flips when the month's uniform falls below the hazard.
+      state[lane] = is_on != (uniform[lane] < hazard) ? 1.0 : 0.0;
     }
   }
 
