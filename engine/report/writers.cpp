@@ -60,7 +60,10 @@ std::string percentile_label(double p) {
 std::string format_value(double v, const std::string& unit) {
   if (!std::isfinite(v)) return fmt::format("{}", v);
   if (is_share_unit(unit)) {
-    const double pct = v * 100.0;
+    const double pct = v * 100.0 + 0.0;  // + 0.0: −0 prints as 0
+    // A share within rounding of 0 (1 − (a + b) / c when a + b = c leaves
+    // −1e−17) would print as "-0.00%", a sign that says nothing.
+    if (pct != 0.0 && std::fabs(pct) < 0.005) return "0.00%";
     return std::fabs(pct) >= 10.0 || pct == 0.0 ? fmt::format("{:.1f}%", pct) : fmt::format("{:.2f}%", pct);
   }
   const double a = std::fabs(v);
