@@ -113,27 +113,28 @@ std::string format_bytes(std::uint64_t bytes) {
 }
 }  // namespace
 
-void check_memory(const Model& model, const RunSettings& settings) {
-  const MemoryEstimate memory = estimate_memory(model, settings);
-  const std::uint64_t needed = memory.total(settings.samples);
+namespace {
+// Refuses a run whose estimate exceeds the memory available; `what` names
+// the work ("" for a plain run, " for sensitivity").
+void refuse_beyond_available(const MemoryEstimate& memory, std::uint64_t samples, const char* what) {
+  const std::uint64_t needed = memory.total(samples);
   const std::uint64_t available = available_memory();
   if (available && needed > available) {
     throw UsageError(
-        fmt::format("{} samples need about {} ({} bytes per sample + {} working set) but only {} is "
+        fmt::format("{} samples need about {}{} ({} bytes per sample + {} working set) but only {} is "
                     "available; use fewer --samples",
-                    settings.samples, format_bytes(needed), memory.bytes_per_sample, format_bytes(memory.fixed_bytes),
+                    samples, format_bytes(needed), what, memory.bytes_per_sample, format_bytes(memory.fixed_bytes),
                     format_bytes(available)));
   }
 }
+}  // namespace
+
+void check_memory(const Model& model, const RunSettings& settings) {
+  refuse_beyond_available(estimate_memory(model, settings), settings.samples, "");
+}
 
 void check_sensitivity_memory(const Model& model, const SensitivityRequest& request) {
-  const MemoryEstimate memory = estimate_sensitivity_memory(model, request);
-  const std::uint64_t needed = memory.total(request.settings.samples), available = available_memory();
-  if (available && needed > available)
-    throw UsageError(
-        fmt::format("{} samples need about {} MiB for sensitivity but only {} MiB is available; use "
-                    "fewer --samples",
-                    request.settings.samples, needed >> 20, available >> 20));
+  refuse_beyond_available(estimate_sensitivity_memory(model, request), request.settings.samples, " for sensitivity");
 }
 
 bool stderr_is_terminal() {

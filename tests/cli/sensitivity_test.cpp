@@ -109,11 +109,7 @@ TEST(SensitivityCommand, BadCommandLinesExitTwoWithAHint) {
   for (const auto& extra : cases) {
     std::vector<std::string> args = {"sensitivity", kFlagship};
     args.insert(args.end(), extra.begin(), extra.end());
-    const CommandResult r = run_riskcast(args);
-    EXPECT_EQ(r.exit_status, 2) << extra[0];
-    EXPECT_EQ(r.err.rfind("riskcast: error: ", 0), 0u) << r.err;
-    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
-    EXPECT_TRUE(r.out.empty());
+    expect_one_line_usage_error(run_riskcast(args), extra[0]);
   }
   const CommandResult no_model = run_riskcast({"sensitivity"});
   EXPECT_EQ(no_model.exit_status, 2);

@@ -1,5 +1,7 @@
 #include "support/cli_runner.hpp"
 
+#include <gtest/gtest.h>
+
 #include <fcntl.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -101,6 +103,13 @@ std::string TempDir::write(const std::string& name, const std::string& text) con
   const std::string full = path_ + "/" + name;
   std::ofstream(full, std::ios::binary) << text;
   return full;
+}
+
+void expect_one_line_usage_error(const CommandResult& r, const std::string& context) {
+  EXPECT_EQ(r.exit_status, 2) << context;
+  EXPECT_EQ(r.err.rfind("riskcast: error: ", 0), 0u) << context << ": " << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << context << ": " << r.err;
+  EXPECT_TRUE(r.out.empty()) << context;
 }
 
 }  // namespace riskcast::testing

@@ -15,6 +15,10 @@ struct CommandResult {
 // Runs build/bin/riskcast with `args` (no shell), capturing both streams.
 CommandResult run_riskcast(const std::vector<std::string>& args);
 
+// A bad command line as every command reports it: exit status 2, one line
+// "riskcast: error: …" on stderr, nothing on stdout. `context` labels failures.
+void expect_one_line_usage_error(const CommandResult& result, const std::string& context);
+
 // Runs any program (argv[0] a path; no shell), capturing both streams.
 CommandResult run_program(const std::vector<std::string>& argv);
 
