@@ -41,102 +41,38 @@ struct FoundError {
   std::string message;
 };
 
+// d[i] = kernel(a[i], b[i], c[i]) for the first n lanes, reading only the
+// operands the operation has.
+template <OpCode Op>
+inline void run_kernel(double* __restrict d, const double* a, const double* b, const double* c, std::size_t n) {
+  constexpr std::uint8_t operands = operation(Op).operands;
+  if constexpr (operands == 1) {
+    for (std::size_t i = 0; i < n; ++i) d[i] = kernel<Op>(a[i], 0.0, 0.0);
+  } else if constexpr (operands == 2) {
+    for (std::size_t i = 0; i < n; ++i) d[i] = kernel<Op>(a[i], b[i], 0.0);
+  } else {
+    for (std::size_t i = 0; i < n; ++i) d[i] = kernel<Op>(a[i], b[i], c[i]);
+  }
+}
+
 // Runs straight-line code over the first n lanes of a register file whose
 // registers are `block` doubles apart. Cloned for AVX-512 and AVX2 so each
-// instruction's loop runs 8 or 4 lanes at a time; every operation is a single
-// IEEE operation or a libm call, so every clone gives the same bits.
+// instruction's loop runs 8 or 4 lanes at a time; every kernel is a single
+// IEEE operation or a libm call (builtins.hpp), so every clone gives the same
+// bits as constant folding does.
 RISKCAST_SIMD_CLONES
-void execute_code(const Code& code, double* regs, std::size_t block, std::size_t n) {
-  auto R = [&](Register r) { return regs + static_cast<std::size_t>(r) * block; };
+void execute_code(std::span<const Instruction> code, double* regs, std::size_t block, std::size_t n) {
+  auto R = [&](Register r) { return r == kNoRegister ? nullptr : regs + static_cast<std::size_t>(r) * block; };
   for (const Instruction& ins : code) {
-    double* __restrict d = R(ins.dst);
-    const double* a = R(ins.a);
-    const double* b = ins.b == kNoRegister ? nullptr : R(ins.b);
-    const double* c = ins.c == kNoRegister ? nullptr : R(ins.c);
+    double* d = R(ins.dst);
+    const double *a = R(ins.a), *b = R(ins.b), *c = R(ins.c);
     switch (ins.op) {
-      case OpCode::Copy:
-        for (std::size_t i = 0; i < n; ++i) d[i] = a[i];
-        break;
-      case OpCode::Negate:
-        for (std::size_t i = 0; i < n; ++i) d[i] = -a[i];
-        break;
-      case OpCode::Not:
-        for (std::size_t i = 0; i < n; ++i) d[i] = a[i] == 0.0 ? 1.0 : 0.0;
-        break;
-      case OpCode::Add:
-        for (std::size_t i = 0; i < n; ++i) d[i] = a[i] + b[i];
-        break;
-      case OpCode::Sub:
-        for (std::size_t i = 0; i < n; ++i) d[i] = a[i] - b[i];
-        break;
-      case OpCode::Mul:
-        for (std::size_t i = 0; i < n; ++i) d[i] = a[i] * b[i];
-        break;
-      case OpCode::Div:
-        for (std::size_t i = 0; i < n; ++i) d[i] = a[i] / b[i];
-        break;
-      case OpCode::Pow:
-        for (std::size_t i = 0; i < n; ++i) d[i] = std::pow(a[i], b[i]);
-        break;
-      case OpCode::Less:
-        for (std::size_t i = 0; i < n; ++i) d[i] = a[i] < b[i] ? 1.0 : 0.0;
-        break;
-      case OpCode::LessEqual:
-        for (std::size_t i = 0; i < n; ++i) d[i] = a[i] <= b[i] ? 1.0 : 0.0;
-        break;
-      case OpCode::Greater:
-        for (std::size_t i = 0; i < n; ++i) d[i] = a[i] > b[i] ? 1.0 : 0.0;
-        break;
-      case OpCode::GreaterEqual:
-        for (std::size_t i = 0; i < n; ++i) d[i] = a[i] >= b[i] ? 1.0 : 0.0;
-        break;
-      case OpCode::Equal:
-        for (std::size_t i = 0; i < n; ++i) d[i] = a[i] == b[i] ? 1.0 : 0.0;
-        break;
-      case OpCode::NotEqual:
-        for (std::size_t i = 0; i < n; ++i) d[i] = a[i] != b[i] ? 1.0 : 0.0;
-        break;
-      case OpCode::And:
-        for (std::size_t i = 0; i < n; ++i) d[i] = (a[i] != 0.0 && b[i] != 0.0) ? 1.0 : 0.0;
-        break;
-      case OpCode::Or:
-        for (std::size_t i = 0; i < n; ++i) d[i] = (a[i] != 0.0 || b[i] != 0.0) ? 1.0 : 0.0;
-        break;
-      case OpCode::Select:
-        // A bitwise blend rather than a branch, so the loop vectorises.
-        for (std::size_t i = 0; i < n; ++i) {
-          std::uint64_t x, y;
-          std::memcpy(&x, b + i, sizeof x);
-          std::memcpy(&y, c + i, sizeof y);
-          const std::uint64_t mask = a[i] != 0.0 ? ~std::uint64_t{0} : 0;
-          const std::uint64_t z = (x & mask) | (y & ~mask);
-          std::memcpy(d + i, &z, sizeof z);
-        }
-        break;
-      case OpCode::Min:
-        for (std::size_t i = 0; i < n; ++i) d[i] = min_value(a[i], b[i]);
-        break;
-      case OpCode::Max:
-        for (std::size_t i = 0; i < n; ++i) d[i] = max_value(a[i], b[i]);
-        break;
-      case OpCode::Abs:
-        for (std::size_t i = 0; i < n; ++i) d[i] = std::fabs(a[i]);
-        break;
-      case OpCode::Exp:
-        for (std::size_t i = 0; i < n; ++i) d[i] = std::exp(a[i]);
-        break;
-      case OpCode::Log:
-        for (std::size_t i = 0; i < n; ++i) d[i] = std::log(a[i]);
-        break;
-      case OpCode::Sqrt:
-        for (std::size_t i = 0; i < n; ++i) d[i] = std::sqrt(a[i]);
-        break;
-      case OpCode::Ratio:
-        for (std::size_t i = 0; i < n; ++i) d[i] = b[i] == 0.0 ? 0.0 : a[i] / b[i];
-        break;
-      case OpCode::Clamp:
-        for (std::size_t i = 0; i < n; ++i) d[i] = min_value(max_value(a[i], b[i]), c[i]);
-        break;
+#define RISKCAST_RUN(name, ...)              \
+  case OpCode::name:                         \
+    run_kernel<OpCode::name>(d, a, b, c, n); \
+    break;
+      RISKCAST_OPERATIONS(RISKCAST_RUN)
+#undef RISKCAST_RUN
     }
   }
 }
