@@ -298,8 +298,7 @@ class Compiler {
     }
     static constexpr const char* kNames[] = {"sum", "min", "max", "last"};
     Register acc = fresh(fmt::format("{}({}, {}..{})", kNames[static_cast<int>(kind)], to_string(series), from, to));
-    p_.accumulators.push_back({kind, series_reg, acc, from, to});
-    (void)pos;
+    p_.accumulators.push_back({kind, series_reg, acc, from, to, pos});
     accumulators_[key] = acc;
     return acc;
   }

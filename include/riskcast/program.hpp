@@ -77,6 +77,7 @@ struct Accumulator {
   AggregateKind kind;
   Register series, acc;
   std::uint32_t from, to;  // months, inclusive
+  SourcePos pos;           // the aggregate's call
 };
 
 struct OutputColumn {
