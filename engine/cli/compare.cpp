@@ -43,7 +43,7 @@ void write_table(const RunResult& r, const std::string& output, const std::strin
   }
   write_aligned_table(rows, out);
   out << fmt::format("Monte Carlo error (95 % CI half-width): at most ±{} on any number above\n",
-                     is_share_unit(unit) ? fmt::format("{:.2f} points", error * 100.0) : format_value(error, unit));
+                     is_share_unit(unit) ? format_percentage(error) + " points" : format_value(error, unit));
 }
 
 void write_csv(const RunResult& r, std::ostream& out) {
