@@ -43,8 +43,10 @@ std::optional<po::variables_map> parse_options(const std::vector<std::string>& a
 }
 
 std::uint64_t parse_count(const std::string& option, const std::string& text, std::uint64_t lo, std::uint64_t hi) {
-  if (const std::optional<std::uint64_t> value = parse_whole_number(text, lo, hi)) return *value;
-  throw UsageError(fmt::format("{} must be a whole number from {} to {}, got '{}'", option, lo, hi, text));
+  std::string problem;
+  if (const std::optional<std::uint64_t> value = parse_whole_number(text, lo, hi, &problem)) return *value;
+  throw UsageError(fmt::format("{} must be a whole number from {} to {} (1e6, 1_000_000 …); '{}' {}", option, lo, hi,
+                               quote_for_message(text), problem));
 }
 
 void write_file_atomically(const std::string& path, const std::function<void(std::ostream&)>& write) {

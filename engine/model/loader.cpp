@@ -13,6 +13,7 @@
 #include <set>
 #include <sstream>
 
+#include "riskcast/count.hpp"
 #include "riskcast/model_loader.hpp"
 #include "riskcast/yaml_text.hpp"
 
@@ -150,6 +151,21 @@ std::string_view trimmed(std::string_view s) {
   while (!s.empty() && is_blank(s.front())) s.remove_prefix(1);
   while (!s.empty() && is_blank(s.back())) s.remove_suffix(1);
   return s;
+}
+
+// Text that is meant as one number rather than a formula: digits, `.`, `_`
+// and an exponent (12, 1_200, 1e3, 12.0, -1).
+bool looks_like_number(std::string_view s) {
+  if (!s.empty() && s[0] == '-') s.remove_prefix(1);
+  if (s.empty() || !(std::isdigit(static_cast<unsigned char>(s[0])) || s[0] == '.')) return false;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    const bool sign_of_exponent = (c == '+' || c == '-') && i > 0 && (s[i - 1] == 'e' || s[i - 1] == 'E');
+    if (!std::isdigit(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != 'e' && c != 'E' &&
+        !sign_of_exponent)
+      return false;
+  }
+  return true;
 }
 
 // YAML's spellings of infinity and not-a-number (`.nan`, `-.inf`, …).
@@ -396,15 +412,31 @@ class Loader {
     return e;
   }
 
-  std::uint32_t horizon(const YAML::Node& node) {
-    std::optional<double> v = number(node, "horizon");
-    if (!v) return 12;
-    if (*v < 1 || *v > kMaxHorizon || std::floor(*v) != *v) {
-      d_.error(text_position_of(node),
-               fmt::format("horizon must be a whole number of months from 1 to {}, got {}", kMaxHorizon, *v));
-      return 12;
+  // A whole-number setting: a number written as on the command line (12,
+  // 1_200, 1e3, 12.0), read exactly (count.hpp), or a constant formula
+  // (6 * 2) whose value is whole.
+  std::optional<std::uint64_t> whole_number(const YAML::Node& node, std::string_view what, std::uint64_t lo,
+                                            std::uint64_t hi) {
+    const std::string_view expected = "must be a whole number";
+    if (node.IsScalar() && looks_like_number(trimmed(node.Scalar()))) {
+      std::string problem;
+      if (auto n = parse_whole_number(trimmed(node.Scalar()), lo, hi, &problem)) return n;
+      d_.error(text_position_of(node), fmt::format("{} {} from {} to {}; `{}` {}", what, expected, lo, hi,
+                                                   quote_for_message(trimmed(node.Scalar())), problem));
+      return std::nullopt;
     }
-    return static_cast<std::uint32_t>(*v);
+    std::optional<double> v = number(node, what);
+    if (!v) return std::nullopt;
+    if (*v < static_cast<double>(lo) || *v > static_cast<double>(hi) || std::floor(*v) != *v) {
+      d_.error(text_position_of(node), fmt::format("{} {} from {} to {}, got {}", what, expected, lo, hi, *v));
+      return std::nullopt;
+    }
+    return static_cast<std::uint64_t>(*v);
+  }
+
+  std::uint32_t horizon(const YAML::Node& node) {
+    const std::optional<std::uint64_t> months = whole_number(node, "horizon (months)", 1, kMaxHorizon);
+    return months ? static_cast<std::uint32_t>(*months) : 12;
   }
 
   std::optional<Distribution> distribution(const YAML::Node& node, std::string_view what) {
@@ -742,13 +774,8 @@ class Loader {
                  fmt::format("`fix:` of a switch is `on` or `off`, got `{}`", quote_for_message(state)));
     }
     if (on_from != keys.end()) {
-      std::optional<double> m = number(on_from->second.value, "on_from");
-      if (m && (*m < 1 || *m > horizon_ || std::floor(*m) != *m)) {
-        d_.error(text_position_of(on_from->second.value),
-                 fmt::format("on_from must be a month from 1 to {}, got {}", horizon_, *m));
-      } else if (m) {
+      if (auto m = whole_number(on_from->second.value, "on_from (a month)", 1, horizon_))
         s.fixed_on_from = static_cast<std::uint32_t>(*m);
-      }
     }
   }
 
