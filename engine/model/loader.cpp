@@ -140,11 +140,32 @@ bool is_identifier(std::string_view s) {
   return true;
 }
 
-const std::set<std::string, std::less<>>& reserved_names() {
-  static const std::set<std::string, std::less<>> names = {"and", "or",    "not",   "true", "false", "month", "prev",
-                                                           "min", "max",   "clamp", "abs",  "exp",   "log",   "sqrt",
-                                                           "pow", "ratio", "sum",   "mean", "last"};
+// Words a formula gives a meaning of its own, with that meaning: no name a
+// formula can see (an entry, a regime state) or an analysis writes into a
+// formula may be one of them. Distribution names are not reserved: a formula
+// cannot call a distribution, so a parameter `normal` is unambiguous.
+const std::map<std::string, std::string_view, std::less<>>& reserved_names() {
+  static const std::map<std::string, std::string_view, std::less<>> names = {
+      {"and", "an operator"},      {"or", "an operator"},          {"not", "an operator"},  {"true", "a constant (1)"},
+      {"false", "a constant (0)"}, {"month", "the current month"}, {"prev", "a function"},  {"min", "a function"},
+      {"max", "a function"},       {"clamp", "a function"},        {"abs", "a function"},   {"exp", "a function"},
+      {"log", "a function"},       {"sqrt", "a function"},         {"pow", "a function"},   {"ratio", "a function"},
+      {"sum", "an aggregate"},     {"mean", "an aggregate"},       {"last", "an aggregate"}};
   return names;
+}
+
+// The hint for a reserved word used as a name, or "" for a free name.
+std::string reserved_hint(std::string_view name) {
+  const auto it = reserved_names().find(name);
+  if (it == reserved_names().end()) return {};
+  return fmt::format("`{}` is {} in formulas; choose another name, e.g. `{}_`", name, it->second, name);
+}
+
+// Open brackets a formula's text leaves unclosed.
+int unclosed_brackets(std::string_view text) {
+  int open = 0;
+  for (char c : text) open += (c == '(' || c == '[') - (c == ')' || c == ']');
+  return open;
 }
 
 std::string_view trimmed(std::string_view s) {
@@ -271,8 +292,10 @@ class Loader {
       d_.error(position_of(node), fmt::format("{} must be a mapping of keys, not {}", context, kind_name(node)));
       return out;
     }
+    std::optional<CutFormula> cut;
     for (auto it = node.begin(); it != node.end(); ++it) {
       const YAML::Node key = it->first;
+      if (cut_piece(node, key, it->second, cut)) continue;
       if (!key.IsScalar()) {
         d_.error(position_of(key), fmt::format("keys in {} must be plain names", context));
         continue;
@@ -291,6 +314,7 @@ class Loader {
       note_value(key, it->second);
       out[k] = Entry{key, it->second};
     }
+    report_cut(cut);
     return out;
   }
 
@@ -303,8 +327,10 @@ class Loader {
       return out;
     }
     std::map<std::string, SourcePos> seen;
+    std::optional<CutFormula> cut;
     for (auto it = node.begin(); it != node.end(); ++it) {
       const YAML::Node key = it->first;
+      if (cut_piece(node, key, it->second, cut)) continue;
       if (!key.IsScalar() || !is_identifier(key.Scalar())) {
         d_.error(position_of(key),
                  fmt::format("`{}` is not a valid name in {} (letters, digits and _, not starting with a digit)",
@@ -312,9 +338,9 @@ class Loader {
         continue;
       }
       const std::string& name = key.Scalar();
-      if (reserved_names().count(name)) {
-        d_.error(position_of(key),
-                 fmt::format("`{}` is a reserved word and cannot name an entry in {}", name, section));
+      if (std::string hint = reserved_hint(name); !hint.empty()) {
+        d_.error(position_of(key), fmt::format("`{}` is a reserved word and cannot name an entry in {}", name, section),
+                 std::move(hint));
         continue;
       }
       if (auto s = seen.find(name); s != seen.end()) {
@@ -326,8 +352,61 @@ class Loader {
       note_value(key, it->second);
       out.emplace_back(name, Entry{key, it->second});
     }
+    report_cut(cut);
     return out;
   }
+
+  // A formula in a flow mapping without quotes is cut at its commas:
+  // `{p: uniform(0.1, 0.2)}` reads as `p: uniform(0.1` and a key `0.2)`
+  // with no value. Followed entry by entry through one mapping.
+  struct CutFormula {
+    std::string owner;  // the key whose value was cut
+    std::string text;   // the pieces so far, joined again by ", "
+    YAML::Node value;   // the first piece
+  };
+
+  // Whether this entry is a piece cut off the formula before it (to be
+  // skipped: the cut is reported once, at the formula); starts following a
+  // value that leaves brackets open.
+  bool cut_piece(const YAML::Node& map, const YAML::Node& key, const YAML::Node& value,
+                 std::optional<CutFormula>& cut) {
+    if (cut && key.IsScalar() && value.IsNull()) {
+      cut->text += ", " + key.Scalar();
+      if (unclosed_brackets(cut->text) <= 0) report_cut(cut);
+      return true;
+    }
+    report_cut(cut);
+    if (map.Style() == YAML::EmitterStyle::Flow && key.IsScalar() && value.IsScalar() &&
+        unclosed_brackets(value.Scalar()) > 0 && !is_quoted(value)) {
+      cut = CutFormula{key.Scalar(), value.Scalar(), value};
+      const YAML::Mark m = value.Mark();
+      cut_values_.emplace(m.line, m.column);
+    }
+    return false;
+  }
+
+  void report_cut(std::optional<CutFormula>& cut) {
+    if (!cut) return;
+    const YAML::Mark m = cut->value.Mark();
+    if (cut->text == cut->value.Scalar()) {
+      // No piece followed: an unclosed bracket, which the formula parser reports.
+      cut_values_.erase({m.line, m.column});
+    } else {
+      const bool whole = unclosed_brackets(cut->text) == 0;
+      d_.error(text_position_of(cut->value),
+               fmt::format("the formula of `{}` is cut at a comma: YAML reads `{}` as its value and the rest as keys "
+                           "of their own",
+                           quote_for_message(cut->owner), quote_for_message(cut->value.Scalar())),
+               fmt::format(
+                   "inside `{{…}}` a comma ends an entry: quote the formula{} or write the mapping in block "
+                   "style",
+                   whole ? fmt::format(", `{}: \"{}\"`,", quote_for_message(cut->owner), quote_for_message(cut->text))
+                         : ""));
+    }
+    cut.reset();
+  }
+
+  static bool is_quoted(const YAML::Node& node) { return node.Tag() == "!"; }
 
   void check_unique_names(const Model& model) {
     std::map<std::string, std::pair<std::string_view, SourcePos>> seen;
@@ -361,6 +440,8 @@ class Loader {
   }
 
   std::optional<Expr> formula(const YAML::Node& node, std::string_view what, std::string_view expected = "a formula") {
+    // A formula cut at a comma has been reported as such.
+    if (node.IsScalar() && cut_values_.count({node.Mark().line, node.Mark().column})) return std::nullopt;
     if (!node.IsScalar()) {
       d_.error(position_of(node), fmt::format("{} must be {}, not {}", what, expected, kind_name(node)));
       return std::nullopt;
@@ -659,17 +740,22 @@ class Loader {
                  fmt::format("{} has {} states; at most {} are allowed", context, it->second.value.size(), kMaxStates));
         return;
       }
+      // Every bad state is reported; the regime is not read further if any is.
+      const std::size_t errors_before = d_.size();
       for (const YAML::Node& s : it->second.value) {
         if (!s.IsScalar() || !is_identifier(s.Scalar())) {
           d_.error(position_of(s), "a state name must be a plain name (letters, digits and _)");
-          return;
-        }
-        if (std::find(r.states.begin(), r.states.end(), s.Scalar()) != r.states.end()) {
+        } else if (std::string hint = reserved_hint(s.Scalar()); !hint.empty()) {
+          d_.error(position_of(s),
+                   fmt::format("`{}` is a reserved word and cannot name a state of {}", s.Scalar(), context),
+                   std::move(hint));
+        } else if (std::find(r.states.begin(), r.states.end(), s.Scalar()) != r.states.end()) {
           d_.error(position_of(s), fmt::format("duplicate state `{}` in {}", s.Scalar(), context));
-          return;
+        } else {
+          r.states.push_back(s.Scalar());
         }
-        r.states.push_back(s.Scalar());
       }
+      if (d_.size() != errors_before) return;
       r.initial.assign(r.states.size(), 0.0);
       r.transitions.assign(r.states.size(), std::vector<std::optional<Expr>>(r.states.size()));
     }
@@ -915,6 +1001,7 @@ class Loader {
   ScenarioNames scenario_names_;
   std::set<std::string, std::less<>> broken_names_;  // entries whose definition failed
   std::map<std::pair<int, int>, SourcePos> null_keys_;
+  std::set<std::pair<int, int>> cut_values_;  // marks of formulas cut at a comma
   std::uint32_t horizon_ = 12;
 };
 
