@@ -2,6 +2,8 @@
 
 #include "riskcast/count.hpp"
 #include "riskcast/diagnostics.hpp"
+#include "riskcast/model_loader.hpp"
+#include "riskcast/warnings.hpp"
 
 #include <unistd.h>
 
@@ -40,6 +42,19 @@ std::optional<po::variables_map> parse_options(const std::vector<std::string>& a
     throw UsageError(e.what());
   }
   return vm;
+}
+
+Model load_model(const std::string& path) {
+  Diagnostics warnings(path);
+  Model model = load_model_file(path, &warnings);
+  std::cerr << warnings.format_warnings();
+  return model;
+}
+
+void warn_about_run(const Model& model, const RunResult& result) {
+  Diagnostics warnings(model.file);
+  warn_about_results(model, result, warnings);
+  std::cerr << warnings.format_warnings();
 }
 
 std::uint64_t parse_count(const std::string& option, const std::string& text, std::uint64_t lo, std::uint64_t hi) {

@@ -15,6 +15,7 @@
 
 #include "riskcast/count.hpp"
 #include "riskcast/model_loader.hpp"
+#include "riskcast/warnings.hpp"
 #include "riskcast/yaml_text.hpp"
 
 namespace riskcast {
@@ -1007,7 +1008,7 @@ class Loader {
 
 }  // namespace
 
-Model load_model_text(std::string_view text, const std::string& file) {
+Model load_model_text(std::string_view text, const std::string& file, Diagnostics* warnings) {
   Diagnostics diagnostics(file);
   if (text.size() > kMaxModelBytes) {
     diagnostics.error({}, fmt::format("the model is larger than {} MiB", kMaxModelBytes >> 20));
@@ -1025,14 +1026,16 @@ Model load_model_text(std::string_view text, const std::string& file) {
   Model model = loader.load(*root, file);
   if (diagnostics.empty()) resolve_model(model, diagnostics);
   if (!diagnostics.empty()) throw ModelError(std::move(diagnostics));
+  warn_about_model(model, diagnostics);
+  if (warnings) *warnings = std::move(diagnostics);
   return model;
 }
 
-Model load_model_file(const std::string& path) {
+Model load_model_file(const std::string& path, Diagnostics* warnings) {
   Diagnostics diagnostics(path);
   std::optional<std::string> text = read_input_file(path, "model file", kMaxModelBytes, diagnostics);
   if (!text) throw ModelError(std::move(diagnostics));
-  return load_model_text(*text, path);
+  return load_model_text(*text, path, warnings);
 }
 
 }  // namespace riskcast
