@@ -204,6 +204,20 @@ struct Entry {
   YAML::Node value;
 };
 
+// The keys of each part of a model file.
+const std::vector<std::string> kTopLevelKeys = {"model",  "title",   "description", "horizon",  "parameters",
+                                                "events", "monthly", "outputs",     "scenarios"};
+const std::vector<std::string> kParameterKeys = {"dist", "unit", "source", "note"};
+const std::vector<std::string> kFormulaKeys = {"formula", "unit", "source", "note"};
+const std::vector<std::string> kScenarioKeys = {"description", "parameters", "events"};
+// Every key any event may have (each kind allows some of them).
+const std::vector<std::string> kEventKeys = {"kind", "unit", "source", "note", "states", "initial", "transitions",
+                                             "on",   "off",  "rate",   "size", "fix",    "on_from"};
+
+bool contains(const std::vector<std::string>& keys, std::string_view key) {
+  return std::find(keys.begin(), keys.end(), key) != keys.end();
+}
+
 class Loader {
  public:
   Loader(Diagnostics& diagnostics, std::string_view text) : d_(diagnostics), source_(text) {}
@@ -217,9 +231,7 @@ class Loader {
                fmt::format("a model is a mapping of sections (horizon, parameters, …), not {}", kind_name(root)));
       return model;
     }
-    auto top = mapping(
-        root, {"model", "title", "description", "horizon", "parameters", "events", "monthly", "outputs", "scenarios"},
-        "model");
+    auto top = mapping(root, kTopLevelKeys, "model");
     if (auto it = top.find("model"); it != top.end()) model.name = identifier_text(it->second.value, "model name");
     if (auto it = top.find("title"); it != top.end()) model.title = text(it->second.value, "title");
     if (auto it = top.find("description"); it != top.end()) model.description = text(it->second.value, "description");
@@ -227,8 +239,15 @@ class Loader {
       model.horizon = horizon(it->second.value);
     }
     horizon_ = model.horizon;
+    // The names of every parameter, event and monthly formula, as written,
+    // before any is read: a distribution may name one defined after it.
+    for (const char* section : {"parameters", "events", "monthly"}) {
+      if (auto it = top.find(section); it != top.end() && it->second.value.IsMap())
+        for (auto e = it->second.value.begin(); e != it->second.value.end(); ++e)
+          if (e->first.IsScalar()) entry_names_.insert(e->first.Scalar());
+    }
     if (auto it = top.find("parameters"); it != top.end()) {
-      for (auto& [name, entry] : named_entries(it->second.value, "parameters")) {
+      for (auto& [name, entry] : named_entries(it->second.value, "parameters", kParameterKeys)) {
         if (auto p = parameter(name, entry))
           model.parameters.push_back(std::move(*p));
         else
@@ -236,7 +255,7 @@ class Loader {
       }
     }
     if (auto it = top.find("events"); it != top.end()) {
-      for (auto& [name, entry] : named_entries(it->second.value, "events")) {
+      for (auto& [name, entry] : named_entries(it->second.value, "events", kEventKeys)) {
         if (auto e = event(name, entry, nullptr))
           model.events.push_back(std::move(*e));
         else
@@ -244,7 +263,7 @@ class Loader {
       }
     }
     if (auto it = top.find("monthly"); it != top.end()) {
-      for (auto& [name, entry] : named_entries(it->second.value, "monthly")) {
+      for (auto& [name, entry] : named_entries(it->second.value, "monthly", kFormulaKeys)) {
         MonthlyFormula f;
         f.name = name;
         f.pos = position_of(entry.key);
@@ -253,7 +272,7 @@ class Loader {
       }
     }
     if (auto it = top.find("outputs"); it != top.end()) {
-      for (auto& [name, entry] : named_entries(it->second.value, "outputs")) {
+      for (auto& [name, entry] : named_entries(it->second.value, "outputs", kFormulaKeys)) {
         Output o;
         o.name = name;
         o.pos = position_of(entry.key);
@@ -262,14 +281,15 @@ class Loader {
       }
       if (it->second.value.IsNull() || (it->second.value.IsMap() && it->second.value.size() == 0))
         d_.error(position_of(it->second.key), "`outputs:` is empty; nothing would be reported");
-    } else {
-      d_.error({1, 1}, "the model has no `outputs:` section; nothing would be reported");
     }
     check_unique_names(model);
     if (auto it = top.find("scenarios"); it != top.end()) {
-      for (auto& [name, entry] : named_entries(it->second.value, "scenarios"))
+      for (auto& [name, entry] : named_entries(it->second.value, "scenarios", kScenarioKeys))
         if (auto s = scenario(name, entry, model)) model.scenarios.push_back(std::move(*s));
     }
+    // An `outputs:` indented under another section has been reported there.
+    if (!top.count("outputs") && !misplaced_sections_.count("outputs"))
+      d_.error({1, 1}, "the model has no `outputs:` section; nothing would be reported");
     if (!model.find_scenario("base")) {
       Scenario base;
       base.name = "base";
@@ -303,8 +323,17 @@ class Loader {
       }
       const std::string& k = key.Scalar();
       if (std::find(allowed.begin(), allowed.end(), k) == allowed.end()) {
+        std::string hint = hint_for(k, allowed);
+        if (context != "model" && contains(kTopLevelKeys, k)) {
+          // A section indented under another one.
+          misplaced_sections_.insert(k);
+          hint = fmt::format("`{}` is a top-level section: start it in column 1, not indented under {}", k, context);
+        } else if (hint.empty() && it->second.IsMap() && hints_wanted()) {
+          hint = fmt::format("if `{}` is meant as an entry of its own, it is indented one level too deep",
+                             quote_for_message(k));
+        }
         d_.error(position_of(key), fmt::format("unknown key `{}` in {}", quote_for_message(k), context),
-                 hint_for(k, allowed));
+                 std::move(hint));
         continue;
       }
       if (out.count(k)) {
@@ -319,8 +348,11 @@ class Loader {
     return out;
   }
 
-  // Named entries of a section, in file order, with duplicate and bad names reported.
-  std::vector<std::pair<std::string, Entry>> named_entries(const YAML::Node& node, std::string_view section) {
+  // Named entries of a section, in file order, with duplicate and bad names
+  // reported. `entry_keys` are the keys an entry of the section may have:
+  // one of them as an entry's name is most likely a key indented too little.
+  std::vector<std::pair<std::string, Entry>> named_entries(const YAML::Node& node, std::string_view section,
+                                                           const std::vector<std::string>& entry_keys) {
     std::vector<std::pair<std::string, Entry>> out;
     if (node.IsNull()) return out;
     if (!node.IsMap()) {
@@ -349,12 +381,52 @@ class Loader {
                  fmt::format("first defined at line {}", s->second.line));
         continue;
       }
+      if (misindented(section, entry_keys, key, it->second, out.empty() ? nullptr : &out.back().second)) continue;
       seen[name] = position_of(key);
       note_value(key, it->second);
       out.emplace_back(name, Entry{key, it->second});
     }
     report_cut(cut);
     return out;
+  }
+
+  // Whether a mapping holds only keys from `keys`.
+  static bool keys_within(const YAML::Node& map, const std::vector<std::string>& keys) {
+    for (auto it = map.begin(); it != map.end(); ++it)
+      if (!it->first.IsScalar() || !contains(keys, it->first.Scalar())) return false;
+    return true;
+  }
+
+  // Indentation mistakes that make a key an entry of a section: a top-level
+  // section indented under another (an error, and the entry is skipped,
+  // when it cannot be an entry: its value is empty or a mapping of keys no
+  // entry has), or a key of the entry above indented too little (a
+  // warning: `unit` may also be a name).
+  bool misindented(std::string_view section, const std::vector<std::string>& entry_keys, const YAML::Node& key,
+                   const YAML::Node& value, const Entry* previous) {
+    const std::string& name = key.Scalar();
+    if (contains(kTopLevelKeys, name)) {
+      if (value.IsNull() || (value.IsMap() && !keys_within(value, entry_keys))) {
+        misplaced_sections_.insert(name);
+        d_.error(position_of(key),
+                 fmt::format("`{}` is indented into {}, so it is an entry there, not the `{}:` section", name, section,
+                             name),
+                 "top-level sections start in column 1");
+        return true;
+      }
+      if (value.IsScalar())
+        d_.warning(position_of(key), fmt::format("`{}` is an entry in {} here", name, section),
+                   fmt::format("if it is the model's `{}:`, start it in column 1", name));
+      return false;
+    }
+    if (previous && previous->value.IsMap() && contains(entry_keys, name) &&
+        !(value.IsMap() && keys_within(value, entry_keys)))
+      d_.warning(
+          position_of(key),
+          fmt::format("`{}` is a new entry in {} here, not a key of `{}`", name, section, previous->key.Scalar()),
+          fmt::format("if it belongs to `{}`, indent it like `{}`'s other keys", previous->key.Scalar(),
+                      previous->key.Scalar()));
+    return false;
   }
 
   // A formula in a flow mapping without quotes is cut at its commas:
@@ -542,8 +614,9 @@ class Loader {
     std::vector<std::string> names;
     for (const auto& s : distribution_signatures()) names.emplace_back(s.name);
     if (e.kind != ExprKind::Call) {
-      d_.error(e.pos, "expected a number or a distribution such as `uniform(0, 1)`",
-               e.kind == ExprKind::Name ? hint_for(e.name, names) : std::string{});
+      std::string hint = e.kind == ExprKind::Name ? hint_for(e.name, names) : std::string{};
+      if (hint.empty()) hint = dependence_hint(e);
+      d_.error(e.pos, "expected a number or a distribution such as `uniform(0, 1)`", std::move(hint));
       return std::nullopt;
     }
     const DistributionSignature* sig = nullptr;
@@ -597,13 +670,27 @@ class Loader {
     for (const Expr& arg : e.operands) {
       std::optional<double> v = constant_value(arg);
       if (!v) {
-        d_.error(arg.pos, fmt::format("arguments of {} must be numbers", sig->name));
+        d_.error(arg.pos, fmt::format("arguments of {} must be numbers", sig->name), dependence_hint(arg));
         return std::nullopt;
       }
       dist.args.push_back(*v);
     }
     if (!validate_distribution(dist, d_)) return std::nullopt;
     return dist;
+  }
+
+  // A distribution written in terms of another entry (`uniform(0, q)`,
+  // `q * 2`): say how dependence is written. "" if `e` names no entry.
+  std::string dependence_hint(const Expr& e) const {
+    std::string name;
+    for_each_node(e, [&](const Expr& node) {
+      if (name.empty() && node.kind == ExprKind::Name && entry_names_.count(node.name)) name = node.name;
+    });
+    if (name.empty()) return {};
+    return fmt::format(
+        "a parameter is drawn on its own, before month 1, from numbers only; to make a value depend on `{0}`, draw "
+        "the independent part as a parameter and combine the two in a monthly formula, e.g. `{0} * factor`",
+        quote_for_message(name));
   }
 
   void metadata(const std::map<std::string, Entry>& keys, Metadata& meta) {
@@ -617,7 +704,7 @@ class Loader {
     p.name = name;
     p.pos = position_of(entry.key);
     if (entry.value.IsMap()) {
-      auto keys = mapping(entry.value, {"dist", "unit", "source", "note"}, fmt::format("parameter `{}`", name));
+      auto keys = mapping(entry.value, kParameterKeys, fmt::format("parameter `{}`", name));
       metadata(keys, p.metadata);
       auto it = keys.find("dist");
       if (it == keys.end()) {
@@ -639,7 +726,7 @@ class Loader {
   bool formula_entry(const Entry& entry, std::string_view what, Expr& out, Metadata& meta) {
     const YAML::Node& node = entry.value;
     if (node.IsMap()) {
-      auto keys = mapping(node, {"formula", "unit", "source", "note"}, std::string(what));
+      auto keys = mapping(node, kFormulaKeys, std::string(what));
       metadata(keys, meta);
       auto it = keys.find("formula");
       if (it == keys.end()) {
@@ -893,7 +980,7 @@ class Loader {
     s.name = name;
     s.pos = position_of(entry.key);
     if (entry.value.IsNull()) return s;
-    auto keys = mapping(entry.value, {"description", "parameters", "events"}, fmt::format("scenario `{}`", name));
+    auto keys = mapping(entry.value, kScenarioKeys, fmt::format("scenario `{}`", name));
     if (auto it = keys.find("description"); it != keys.end()) s.description = text(it->second.value, "description");
     if (scenario_names_.parameters.empty() && scenario_names_.events.empty()) {
       for (const auto& p : model.parameters) scenario_names_.parameters.push_back(p.name);
@@ -905,7 +992,8 @@ class Loader {
     }
     const auto& names = scenario_names_;
     if (auto it = keys.find("parameters"); it != keys.end()) {
-      for (auto& [pname, pentry] : named_entries(it->second.value, fmt::format("parameters of scenario `{}`", name))) {
+      for (auto& [pname, pentry] :
+           named_entries(it->second.value, fmt::format("parameters of scenario `{}`", name), kParameterKeys)) {
         auto found = names.parameter_index.find(pname);
         if (found == names.parameter_index.end()) {
           // A parameter whose own definition failed has been reported already.
@@ -927,7 +1015,8 @@ class Loader {
       }
     }
     if (auto it = keys.find("events"); it != keys.end()) {
-      for (auto& [ename, eentry] : named_entries(it->second.value, fmt::format("events of scenario `{}`", name))) {
+      for (auto& [ename, eentry] :
+           named_entries(it->second.value, fmt::format("events of scenario `{}`", name), kEventKeys)) {
         auto found = names.event_index.find(ename);
         if (found == names.event_index.end()) {
           if (!broken_names_.count(ename))
@@ -1002,7 +1091,9 @@ class Loader {
   ScenarioNames scenario_names_;
   std::set<std::string, std::less<>> broken_names_;  // entries whose definition failed
   std::map<std::pair<int, int>, SourcePos> null_keys_;
-  std::set<std::pair<int, int>> cut_values_;  // marks of formulas cut at a comma
+  std::set<std::pair<int, int>> cut_values_;        // marks of formulas cut at a comma
+  std::set<std::string> misplaced_sections_;        // top-level sections found indented under another
+  std::set<std::string, std::less<>> entry_names_;  // parameters, events, monthly formulas as written
   std::uint32_t horizon_ = 12;
 };
 
