@@ -421,11 +421,11 @@ class Loader {
     }
     if (previous && previous->value.IsMap() && contains(entry_keys, name) &&
         !(value.IsMap() && keys_within(value, entry_keys)))
-      d_.warning(
-          position_of(key),
-          fmt::format("`{}` is a new entry in {} here, not a key of `{}`", name, section, previous->key.Scalar()),
-          fmt::format("if it belongs to `{}`, indent it like `{}`'s other keys", previous->key.Scalar(),
-                      previous->key.Scalar()));
+      d_.warning(position_of(key),
+                 fmt::format("`{}` is a new entry in {} here, not a key of `{}`", name, section,
+                             quote_for_message(previous->key.Scalar())),
+                 fmt::format("if it belongs to `{0}`, indent it like `{0}`'s other keys",
+                             quote_for_message(previous->key.Scalar())));
     return false;
   }
 
@@ -433,10 +433,14 @@ class Loader {
   // `{p: uniform(0.1, 0.2)}` reads as `p: uniform(0.1` and a key `0.2)`
   // with no value. Followed entry by entry through one mapping.
   struct CutFormula {
-    std::string owner;  // the key whose value was cut
-    std::string text;   // the pieces so far, joined again by ", "
-    YAML::Node value;   // the first piece
+    std::string owner;       // the key whose value was cut
+    YAML::Node value;        // the first piece
+    int open = 0;            // brackets the pieces so far leave open
+    std::size_t pieces = 0;  // after the first
+    std::string text;        // the pieces so far, joined again by ", ", while short enough to show
   };
+  // Longest formula a hint quotes in full.
+  static constexpr std::size_t kShownFormula = 40;
 
   // Whether this entry is a piece cut off the formula before it (to be
   // skipped: the cut is reported once, at the formula); starts following a
@@ -444,14 +448,17 @@ class Loader {
   bool cut_piece(const YAML::Node& map, const YAML::Node& key, const YAML::Node& value,
                  std::optional<CutFormula>& cut) {
     if (cut && key.IsScalar() && value.IsNull()) {
-      cut->text += ", " + key.Scalar();
-      if (unclosed_brackets(cut->text) <= 0) report_cut(cut);
+      ++cut->pieces;
+      cut->open += unclosed_brackets(key.Scalar());
+      if (cut->text.size() <= kShownFormula) cut->text += ", " + key.Scalar();
+      if (cut->open <= 0) report_cut(cut);
       return true;
     }
     report_cut(cut);
     if (map.Style() == YAML::EmitterStyle::Flow && key.IsScalar() && value.IsScalar() &&
         unclosed_brackets(value.Scalar()) > 0 && !is_quoted(value)) {
-      cut = CutFormula{key.Scalar(), value.Scalar(), value};
+      cut = CutFormula{key.Scalar(), value, unclosed_brackets(value.Scalar()), 0,
+                       value.Scalar().size() <= kShownFormula ? value.Scalar() : std::string{}};
       const YAML::Mark m = value.Mark();
       cut_values_.emplace(m.line, m.column);
     }
@@ -461,11 +468,11 @@ class Loader {
   void report_cut(std::optional<CutFormula>& cut) {
     if (!cut) return;
     const YAML::Mark m = cut->value.Mark();
-    if (cut->text == cut->value.Scalar()) {
+    if (cut->pieces == 0) {
       // No piece followed: an unclosed bracket, which the formula parser reports.
       cut_values_.erase({m.line, m.column});
     } else {
-      const bool whole = unclosed_brackets(cut->text) == 0;
+      const bool whole = cut->open == 0 && !cut->text.empty() && cut->text.size() <= kShownFormula;
       d_.error(text_position_of(cut->value),
                fmt::format("the formula of `{}` is cut at a comma: YAML reads `{}` as its value and the rest as keys "
                            "of their own",

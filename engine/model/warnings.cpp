@@ -71,7 +71,8 @@ void warn_share_parameter(const Parameter& p, Diagnostics& w) {
   }
   const std::string where = lo < 0.0 && hi > 1.0 ? "below 0 and above 1" : lo < 0.0 ? "below 0" : "above 1";
   w.warning(p.distribution.pos.line ? p.distribution.pos : p.pos,
-            fmt::format("parameter `{}` is a share (unit `{}`) but {} can be {}", p.name, p.metadata.unit, dist, where),
+            fmt::format("parameter `{}` is a share (unit `{}`) but {} can be {}", quote_for_message(p.name),
+                        p.metadata.unit, dist, where),
             std::move(hint));
 }
 
@@ -134,13 +135,16 @@ void warn_unread(const Model& model, Diagnostics& w) {
   const char* hint = "no formula, hazard, rate or output reads it: use it, or remove it";
   for (std::uint32_t i = 0; i < model.parameters.size(); ++i)
     if (!reads.parameters.count(i))
-      w.warning(model.parameters[i].pos, fmt::format("parameter `{}` is never read", model.parameters[i].name), hint);
+      w.warning(model.parameters[i].pos,
+                fmt::format("parameter `{}` is never read", quote_for_message(model.parameters[i].name)), hint);
   for (std::uint32_t i = 0; i < model.events.size(); ++i)
     if (!reads.events.count(i))
-      w.warning(model.events[i].pos, fmt::format("event `{}` is never read", model.events[i].name), hint);
+      w.warning(model.events[i].pos, fmt::format("event `{}` is never read", quote_for_message(model.events[i].name)),
+                hint);
   for (std::uint32_t i = 0; i < model.monthly.size(); ++i)
     if (!reads.monthly.count(i))
-      w.warning(model.monthly[i].pos, fmt::format("monthly formula `{}` is never read", model.monthly[i].name),
+      w.warning(model.monthly[i].pos,
+                fmt::format("monthly formula `{}` is never read", quote_for_message(model.monthly[i].name)),
                 "no other formula or output reads it (prev of itself does not count): use it, or remove it");
 }
 
@@ -178,11 +182,12 @@ void warn_about_results(const Model& model, const RunResult& result, Diagnostics
       }
     }
     if (scenarios.empty()) continue;
-    w.warning(o.pos,
-              fmt::format("output `{}` is a share (unit `{}`) but its values run from {} to {} (scenario{} {})", o.name,
-                          o.metadata.unit, format_value(lo, o.metadata.unit), format_value(hi, o.metadata.unit),
-                          scenarios.size() == 1 ? "" : "s", fmt::join(scenarios, ", ")),
-              "a share is a fraction of a whole, within [0, 1]: check the formula, or give the output another unit");
+    w.warning(
+        o.pos,
+        fmt::format("output `{}` is a share (unit `{}`) but its values run from {} to {} (scenario{} {})",
+                    quote_for_message(o.name), o.metadata.unit, format_value(lo, o.metadata.unit),
+                    format_value(hi, o.metadata.unit), scenarios.size() == 1 ? "" : "s", fmt::join(scenarios, ", ")),
+        "a share is a fraction of a whole, within [0, 1]: check the formula, or give the output another unit");
   }
 }
 
