@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "riskcast/chart.hpp"
+#include "riskcast/report.hpp"
 #include "riskcast/result.hpp"
 
 namespace riskcast::chart {
@@ -63,16 +64,6 @@ std::string trimmed(std::string s) {
   return s == "-0" ? "0" : s;
 }
 
-// Suffixes as format_number uses them, largest first.
-struct Suffix {
-  double threshold, scale;
-  const char* text;
-};
-constexpr Suffix kSuffixes[] = {{1e12, 1e12, "T"}, {1e9, 1e9, "B"}, {1e6, 1e6, "M"}, {1e4, 1e3, "k"}};
-// From here on numbers are shown in e-notation, as format_number and
-// format_percentage show them (percentages have no suffixes).
-constexpr double kScientificFrom = 1e15;
-constexpr double kScientificPercentFrom = 1e4;
 // Most decimals a plain tick label may have before e-notation reads better.
 constexpr int kMostDecimals = 6;
 
@@ -107,18 +98,20 @@ std::vector<std::string> tick_labels(const std::vector<double>& ticks, const std
   double step = shown.size() >= 2 ? std::fabs(shown[1] - shown[0]) : largest;
   if (!(step > 0.0) || !std::isfinite(step)) step = largest > 0 ? largest : 1.0;
   const char* unit_suffix = share ? "%" : "";
-  if (largest >= (share ? kScientificPercentFrom : kScientificFrom) || !std::isfinite(largest))
+  if (largest >= (share ? kPercentScientificFrom : kScientificFrom) || !std::isfinite(largest))
     return scientific_labels(shown, step, unit_suffix);
   // One suffix for the whole axis, chosen by its largest tick; none where
   // the step would need more decimals than a label should have.
   double scale = 1;
   const char* suffix = "";
   if (!share) {
-    for (const Suffix& s : kSuffixes) {
-      if (largest < s.threshold) continue;
-      if (decimals_for(step / s.scale, kMostDecimals)) {
-        scale = s.scale;
-        suffix = s.text;
+    // The largest suffix the largest tick reaches, as format_number picks it.
+    for (std::size_t group = kNumberSuffixes.size() - 1; group >= 1; --group) {
+      const double group_scale = std::pow(10.0, 3.0 * static_cast<double>(group));
+      if (largest < std::max(group_scale, kSuffixFrom)) continue;
+      if (decimals_for(step / group_scale, kMostDecimals)) {
+        scale = group_scale;
+        suffix = kNumberSuffixes[group].data();
       }
       break;
     }

@@ -101,12 +101,13 @@ std::string format_number(double v) {
   if (v == 0.0) return "0";
   // Below 10,000 (after rounding to 4 digits): 4 significant digits, plain
   // from 0.0001 up, e-notation below.
+  static_assert(kSuffixFrom == 1e4 && kScientificFrom == 1e15, "the exponents below");
   if (round_to(v, 4).exponent < 4) return fmt::format("{:.4g}", v);
   const Rounded r = round_to(v, 3);
   if (r.exponent >= 15) return fmt::format("{:.3g}", v);
-  static constexpr const char* kSuffixes[] = {"", "k", "M", "B", "T"};
   const int group = r.exponent / 3;
-  return (v < 0 ? "-" : "") + place_point(r.digits, r.exponent - 3 * group + 1) + kSuffixes[group];
+  return (v < 0 ? "-" : "") + place_point(r.digits, r.exponent - 3 * group + 1) +
+         std::string(kNumberSuffixes[static_cast<std::size_t>(group)]);
 }
 
 std::string format_percentage(double share) {
@@ -123,6 +124,7 @@ std::string format_percentage(double share) {
   if (std::fabs(std::strtod(text.c_str(), nullptr)) < 10.0) return text;
   text = fmt::format("{:.1f}", pct);
   if (std::fabs(std::strtod(text.c_str(), nullptr)) < 1000.0) return text;
+  static_assert(kPercentScientificFrom == 1e4, "{:.4g} turns to e-notation at 10^4");
   return fmt::format("{:.4g}", pct);
 }
 

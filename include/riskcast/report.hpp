@@ -1,6 +1,7 @@
 // Writers for run results: aligned table, CSV, JSON (riskcast.result/1), Markdown.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -36,6 +37,13 @@ void write_result(const RunResult& result, Format format, std::ostream& out);
 //   suffix;
 // * NaN, inf and -inf spelt so.
 std::string format_number(double value);
+// The forms above, shared with the chart axes: suffix k·3 (k = 1 … 4) means
+// 10^(3k); suffixes from kSuffixFrom, e-notation from kScientificFrom, and
+// for percentages (no suffixes) e-notation from kPercentScientificFrom.
+inline constexpr std::array<std::string_view, 5> kNumberSuffixes = {"", "k", "M", "B", "T"};
+inline constexpr double kSuffixFrom = 1e4;
+inline constexpr double kScientificFrom = 1e15;
+inline constexpr double kPercentScientificFrom = 1e4;
 // A share as a number of percent, without the sign %: 0.159 → "15.9",
 // 0.0799 → "7.99" (two decimals below 10 %, one below 1000 %, then 4
 // significant digits: "1.5e+14"); exactly 0 → "0.0"; closer to 0 than 1e-15
