@@ -61,6 +61,23 @@ TEST(FormatValue, EveryMagnitudeReadsBackWithinItsRounding) {
   }
 }
 
+// The test's own readers: what they accept and what they flag.
+TEST(FormatValue, TheReadersOfThisTestKnowTheForms) {
+  for (const char* bad : {"1.5e+03B", "2.01e+33B", "1000k", "a 1000.5M b", "12345T"})
+    EXPECT_TRUE(testing::has_misleading_number(bad)) << bad;
+  for (const char* fine : {"1.5T", "999k", "-1M", "2.01e+33", "Model 1000 Bytes", "P50 12.5k", "1e+15", "#0072B2"})
+    EXPECT_FALSE(testing::has_misleading_number(fine)) << fine;
+  for (const char* bad : {"1000k", "1.5e+03B", "0e+01", "12.e+3", "NaN", "1,000", "1.5e3"})
+    EXPECT_FALSE(read_displayed_number(bad)) << bad;
+  const auto t = read_displayed_number("-1.25T");
+  ASSERT_TRUE(t);
+  EXPECT_EQ(t->value, -1.25e12);
+  EXPECT_EQ(t->half_unit, 0.005e12);
+  const auto p = read_displayed_number("1e-07%");
+  ASSERT_TRUE(p);
+  EXPECT_DOUBLE_EQ(p->value, 1e-9);
+}
+
 TEST(FormatValue, TheIssueExamplesAndEachSuffixEdge) {
   EXPECT_EQ(format_value(1.5e12, "USD"), "1.5T");  // was 1.5e+03B
   EXPECT_EQ(format_value(2.01e42, "USD"), "2.01e+42");
