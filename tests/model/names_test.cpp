@@ -6,7 +6,11 @@
 #include <string>
 #include <vector>
 
+#include <cctype>
+#include <set>
 #include "model/model_test_support.hpp"
+
+#include "riskcast/builtins.hpp"
 #include "support/cli_runner.hpp"
 
 namespace riskcast::testing {
@@ -16,6 +20,22 @@ namespace {
 const std::vector<std::string> kReserved = {"and", "or",    "not",   "true", "false", "month", "prev",
                                             "min", "max",   "clamp", "abs",  "exp",   "log",   "sqrt",
                                             "pow", "ratio", "sum",   "mean", "last"};
+
+// The list above is the table of operations' (builtins.hpp), word for word:
+// a function added to the table is reserved and must be documented.
+TEST(ReservedWords, AreTheTableOfOperationsWords) {
+  std::set<std::string> from_table;
+  for (const Operation& o : kOperations) {
+    if (!o.function.empty()) from_table.emplace(o.function);
+    if (!o.symbol.empty() && std::isalpha(static_cast<unsigned char>(o.symbol[0]))) from_table.emplace(o.symbol);
+  }
+  for (const SpecialForm& f : kSpecialForms) from_table.emplace(f.name);
+  for (const char* w : {"true", "false", "month"}) from_table.emplace(w);
+  EXPECT_EQ(from_table, std::set<std::string>(kReserved.begin(), kReserved.end()));
+  for (const std::string& w : kReserved) EXPECT_TRUE(reserved_word_meaning(w).has_value()) << w;
+  for (const char* free : {"summary", "order", "normal", "x", "monthly"})
+    EXPECT_FALSE(reserved_word_meaning(free).has_value()) << free;
+}
 
 struct Place {
   const char* what;
