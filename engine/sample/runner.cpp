@@ -415,6 +415,7 @@ class Worker {
     // Each lane's total sums its sizes in burst order from 0.0, as drawing
     // them one by one would.
     std::size_t j = 0;
+    bool all_finite = true;  // sizes are finite; thousands of huge ones can still overflow their sum
     for (std::size_t lane = 0; lane < n_; ++lane) {
       const std::uint32_t count = counts_[lane];
       // A lane without bursts reads the spare 0.0. The index is arithmetic
@@ -424,7 +425,18 @@ class Worker {
       double sum = 0.0 + burst_sizes_[bursts + has_burst * (j - bursts)];
       for (std::uint32_t k = 1; k < count; ++k) sum += burst_sizes_[j + k];
       total[lane] = sum;
+      all_finite &= std::isfinite(sum);
       j += count;
+    }
+    if (!all_finite) [[unlikely]] {
+      for (std::size_t lane = 0; lane < n_; ++lane) {
+        if (std::isfinite(total[lane])) continue;
+        record(
+            first_ + lane, a.size.pos,
+            fmt::format("the {} burst sizes of `{}` in month {} of sample {} sum beyond the largest double (1.8e308)",
+                        counts_[lane], a.name, m, first_ + lane));
+        break;
+      }
     }
   }
 
@@ -468,13 +480,20 @@ class Worker {
                            value_for_message(lambda), sample, m));
         continue;
       }
+      if (lambda > kMaxPoissonMean) {
+        record(sample, a.rate_pos,
+               fmt::format("arrival rate of `{}` evaluated to {} in sample {}, month {}; Poisson counts can be drawn "
+                           "for rates up to {:g} (and at most {} bursts in one month are supported)",
+                           a.name, lambda, sample, m, kMaxPoissonMean, kMaxBurstsPerMonth - 1));
+        continue;
+      }
       if (lambda != cached_lambda) {  // rates are often the same in every lane
         cached_lambda = lambda;
         cached_exp = lambda < 30.0 ? std::exp(-lambda) : 0.0;
       }
       // Small rates invert the month's uniform; large ones use Boost's PTRS
       // on a stream of their own.
-      std::uint32_t count;
+      std::uint64_t count;
       if (lambda < 30.0) {
         count = poisson_by_inversion(lambda, cached_exp, uniform[lane]);
       } else {
@@ -483,11 +502,11 @@ class Worker {
       }
       if (count >= kMaxBurstsPerMonth) {
         record(sample, a.rate_pos,
-               fmt::format("`{}` drew {} bursts in one month (sample {}); at most {} are supported", a.name, count,
-                           sample, kMaxBurstsPerMonth - 1));
+               fmt::format("`{}` drew {} bursts in month {} of sample {} (rate {}); at most {} are supported", a.name,
+                           count, m, sample, lambda, kMaxBurstsPerMonth - 1));
         continue;
       }
-      counts_[lane] = count;
+      counts_[lane] = static_cast<std::uint32_t>(count);
     }
   }
 
