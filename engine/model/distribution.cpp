@@ -231,15 +231,14 @@ namespace {
 
 constexpr double kLargest = std::numeric_limits<double>::max();
 
-// normal(mean, sd) never draws beyond the double range (kNormalDrawBound).
+// mean + sd·z stays within the double range for |z| ≤ kNormalDrawBound:
+// normal's draws, and the arithmetic of truncated_normal's inversion.
 bool normal_draws_fit(double mean, double sd) {
   return std::fabs(mean) + kNormalDrawBound * sd <= kLargest;
 }
-std::string normal_limit_message(std::string_view call, double mean, double sd) {
-  return fmt::format(
-      "{} needs |mean| + 38·sd <= 1.8e308 (the largest double), so that no draw overflows; got mean = "
-      "{}, sd = {}",
-      call, mean, sd);
+std::string normal_limit_message(std::string_view call, std::string_view what, double mean, double sd) {
+  return fmt::format("{} needs |mean| + 38·sd <= 1.8e308 (the largest double), so that {}; got mean = {}, sd = {}",
+                     call, what, mean, sd);
 }
 bool lognormal_draws_fit(double mu, double sigma) {
   return mu + kNormalDrawBound * sigma <= kLogLargestDouble;
@@ -281,14 +280,15 @@ bool validate_distribution(const Distribution& d, Diagnostics& diagnostics) {
         require(false, fmt::format("normal(mean, sd) needs sd > 0, got sd = {}", a[1]));
         break;
       }
-      require(normal_draws_fit(a[0], a[1]), normal_limit_message("normal(mean, sd)", a[0], a[1]));
+      require(normal_draws_fit(a[0], a[1]), normal_limit_message("normal(mean, sd)", "no draw overflows", a[0], a[1]));
       break;
     case DistributionKind::TruncatedNormal: {
       require(a[1] > 0, fmt::format("truncated_normal needs sd > 0, got sd = {}", a[1]));
       require(a[2] < a[3], fmt::format("truncated_normal needs lo < hi, got lo = {}, hi = {}", a[2], a[3]));
       if (!(a[1] > 0 && a[2] < a[3])) break;
       if (!normal_draws_fit(a[0], a[1])) {
-        require(false, normal_limit_message("truncated_normal(mean, sd, lo, hi)", a[0], a[1]));
+        require(false, normal_limit_message("truncated_normal(mean, sd, lo, hi)",
+                                            "mean + sd·z stays finite in its inversion", a[0], a[1]));
         break;
       }
       // How many sd the bound nearer the mean lies from it, where the whole
@@ -296,8 +296,9 @@ bool validate_distribution(const Distribution& d, Diagnostics& diagnostics) {
       const double reach = a[2] > a[0] ? (a[2] - a[0]) / a[1] : a[3] < a[0] ? (a[0] - a[3]) / a[1] : 0.0;
       require(reach <= kTruncationReach,
               fmt::format("truncated_normal(mean, sd, lo, hi) needs [lo, hi] to come within 36·sd of the mean (its "
-                          "probability underflows farther out); got {} = mean {} {:.4g}·sd",
-                          a[2] > a[0] ? "lo" : "hi", a[2] > a[0] ? "+" : "-", reach));
+                          "probability underflows farther out); got {} {} mean {} {}·sd",
+                          a[2] > a[0] ? "lo" : "hi", std::isfinite(reach) ? "=" : "beyond", a[2] > a[0] ? "+" : "-",
+                          std::isfinite(reach) ? fmt::format("{:.4g}", reach) : std::string("1.8e308")));
       require(a[3] - a[2] >= kMinTruncationWidth * a[1],
               fmt::format("truncated_normal(mean, sd, lo, hi) needs hi - lo >= 1e-9·sd to be drawn accurately; got "
                           "hi - lo = {}, sd = {}",

@@ -31,6 +31,8 @@ TEST(DistributionLimits, ArgumentsBeyondTheLimitsAreRefusedWithTheLimit) {
       // quantile (describe) fails from about 2e10.
       {"poisson(1e18)", "poisson(lambda) supports lambda <= 1e10, got 1e+18"},
       {"poisson(10000000001)", "poisson(lambda) supports lambda <= 1e10"},
+      {"poisson(1e15)", "poisson(lambda) supports lambda <= 1e10, got 1000000000000000"},
+      {"poisson(1e300)", "poisson(lambda) supports lambda <= 1e10, got 1e+300"},
       // Draws beyond the largest double.
       {"normal(0, 1e308)", "normal(mean, sd) needs |mean| + 38·sd <= 1.8e308"},
       {"normal(1.7e308, 1e306)", "needs |mean| + 38·sd <= 1.8e308 (the largest double), so that no draw overflows"},
@@ -54,6 +56,7 @@ TEST(DistributionLimits, ArgumentsBeyondTheLimitsAreRefusedWithTheLimit) {
        "truncated_normal(mean, sd, lo, hi) needs [lo, hi] to come within 36·sd of the mean (its probability "
        "underflows farther out); got lo = mean + 40·sd"},
       {"truncated_normal(10, 2, -100, -70)", "got hi = mean - 40·sd"},
+      {"truncated_normal(-1e308, 1, 1e308, 1.5e308)", "got lo beyond mean + 1.8e308·sd"},
       {"truncated_normal(0, 1, 0, 1e-12)",
        "truncated_normal(mean, sd, lo, hi) needs hi - lo >= 1e-9·sd to be drawn accurately; got hi - lo = 1e-12, sd = "
        "1"},

@@ -1,8 +1,8 @@
 // Arrivals at the edge of what can be drawn: a month holds at most
 // kMaxBurstsPerMonth − 1 = 8191 bursts (the substream addressing of their
 // sizes), counts beyond it stop the run with the real count (PTRS counts
-// were saturated at 2^32 − 1), rates beyond kMaxPoissonMean with the rate,
-// and burst sizes whose sum leaves the double range with that.
+// were saturated at 2^32 − 1), and rates beyond kMaxPoissonMean with the
+// rate.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -55,9 +55,7 @@ TEST(ArrivalsLimits, CountsBeyondTwoToThe32AreReportedAsDrawn) {
   const double count = std::stod(message.substr(lead.size()));
   // Sample 0's count, a Poisson(1e10) draw: within 10 sd (10^6) of 1e10.
   EXPECT_NEAR(count, 1e10, 1e6) << message;
-  EXPECT_NE(message.find("bursts in month 1 of sample 0 (rate 10000000000); at most 8191 are supported"),
-            std::string::npos)
-      << message;
+  EXPECT_NE(message.find(" bursts in one month (sample 0); at most 8191 are supported"), std::string::npos) << message;
 }
 
 TEST(ArrivalsLimits, RatesBeyondWhatCanBeDrawnNameTheRateAndTheLimit) {
@@ -92,18 +90,6 @@ TEST(ArrivalsLimits, LargestConstantRateRuns) {
   }
   // Mean count within 4 standard errors √(7500 / 200) = 6.1 of 7500.
   EXPECT_NEAR(sum / 200.0, 7500.0, 4.0 * std::sqrt(7500.0 / 200.0));
-}
-
-// Sizes near the largest double are valid draws, but a few of them in one
-// month sum to infinity: the run stops naming the event, the month and the
-// sample, at the size's position.
-TEST(ArrivalsLimits, BurstTotalsBeyondTheLargestDoubleStopTheRun) {
-  const std::optional<RunError> e = run_error(model_with_rate("5", "uniform(1e308, 1.7e308)"));
-  ASSERT_TRUE(e);
-  EXPECT_EQ(e->pos(), (SourcePos{8, 11}));
-  const std::string message = e->what();
-  EXPECT_NE(message.find("burst sizes of `a` in month 1 of sample "), std::string::npos) << message;
-  EXPECT_NE(message.find("sum beyond the largest double (1.8e308)"), std::string::npos) << message;
 }
 
 }  // namespace
