@@ -15,6 +15,7 @@
 
 #include "riskcast/count.hpp"
 #include "riskcast/model_loader.hpp"
+#include "riskcast/random.hpp"
 #include "riskcast/warnings.hpp"
 #include "riskcast/yaml_text.hpp"
 
@@ -955,6 +956,11 @@ class Loader {
         if (auto v = constant_value(*e); v && (!std::isfinite(*v) || *v < 0.0)) {
           d_.error(text_position_of(it->second.value),
                    fmt::format("arrival rate must be a finite number >= 0, got {}", *v));
+        } else if (v && *v > kMaxConstantArrivalRate) {
+          d_.error(text_position_of(it->second.value),
+                   fmt::format("arrival rate must be at most {} bursts a month, got {}: a month holds at most {} "
+                               "bursts, and a higher rate draws more with probability above 1.8e-15 a month",
+                               kMaxConstantArrivalRate, *v, kMaxBurstsPerMonth - 1));
         } else {
           a.rate = std::move(*e);
         }
