@@ -67,6 +67,7 @@ events:
 }
 outputs:
   o: k + tn + g + gs + b
+  unused: u * 0 + t * 0 + p * 0 + sum(a) * 0
 )yaml");
   const CommandResult r = run_riskcast({"describe", path});
   ASSERT_EQ(r.exit_status, 0) << r.err;
