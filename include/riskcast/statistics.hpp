@@ -23,7 +23,7 @@ inline constexpr double kConfidence = 0.95;
 // infinite end always means "open". JSON writes an open end as null; the
 // text formats show −∞ / +∞.
 inline bool is_open(double end) {
-  return !std::isfinite(end);
+  return std::isinf(end);
 }
 inline constexpr double kOpenLow = -std::numeric_limits<double>::infinity();
 inline constexpr double kOpenHigh = std::numeric_limits<double>::infinity();
