@@ -80,10 +80,10 @@ double influence_se(std::span<const std::uint32_t> a, std::span<const std::uint3
   std::vector<double> influence(n), bucket;
   for (std::size_t i = 0; i < n; ++i)
     influence[i] = f(i) * g(i) / root - 0.5 * rho * (f(i) * f(i) / A + g(i) * g(i) / B);
-  add_upper_sums(a, g, 1.0 / root, bucket, influence);       // E[k_x(X)·g(Y)]
-  add_upper_sums(b, f, 1.0 / root, bucket, influence);       // E[f(X)·k_y(Y)]
-  add_upper_sums(a, f, -rho / A, bucket, influence);         // −½ρ·2·E[k_x(X)·f(X)] / A
-  add_upper_sums(b, g, -rho / B, bucket, influence);         // −½ρ·2·E[k_y(Y)·g(Y)] / B
+  add_upper_sums(a, g, 1.0 / root, bucket, influence);  // E[k_x(X)·g(Y)]
+  add_upper_sums(b, f, 1.0 / root, bucket, influence);  // E[f(X)·k_y(Y)]
+  add_upper_sums(a, f, -rho / A, bucket, influence);    // −½ρ·2·E[k_x(X)·f(X)] / A
+  add_upper_sums(b, g, -rho / B, bucket, influence);    // −½ρ·2·E[k_y(Y)·g(Y)] / B
   double mean = 0.0;
   for (double v : influence) mean += v;
   mean /= static_cast<double>(n);
@@ -132,8 +132,8 @@ RankCorrelation rank_correlation(std::span<const std::uint32_t> a, std::span<con
   const double q = std::clamp(r.rho, -edge, edge);
   // Var f = sxx / (4n³) (f − ½ = centred doubled rank / 2n), Var g alike.
   const double four_n3 = 4.0 * size * size * size;
-  const double influence = influence_se(a, b, r.rho, static_cast<double>(sxx) / four_n3,
-                                        static_cast<double>(syy) / four_n3);
+  const double influence =
+      influence_se(a, b, r.rho, static_cast<double>(sxx) / four_n3, static_cast<double>(syy) / four_n3);
   const double normal_theory = (1.0 - q * q) * std::sqrt((1.0 + q * q / 2.0) / (size - 3.0));
   // In Fisher's z, the larger of the two standard errors, inflated by √(n/(n − 3)).
   const double se_z = std::max(influence, normal_theory) / (1.0 - q * q) * std::sqrt(size / (size - 3.0));

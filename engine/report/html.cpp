@@ -188,9 +188,10 @@ Section sensitivity_section(const SensitivityResult& r) {
       r.output, format_count(r.samples), r.scenario));
   std::vector<std::vector<std::string>> rows;
   if (r.output_constant) {
-    section.body += paragraph(fmt::format("{} is constant ({}) in every sample of scenario {}: no input can move it, "
-                                          "so no input has a rank correlation with it.",
-                                          r.output, format_value(r.output_summary.min, r.unit), r.scenario));
+    section.body +=
+        paragraph(fmt::format("{} is constant ({}) in every sample of scenario {}: no input can move it, "
+                              "so no input has a rank correlation with it.",
+                              r.output, format_value(r.output_summary.min, r.unit), r.scenario));
   } else {
     const chart::TornadoChart tornado = chart::sensitivity_tornado(r);
     section.body += figure(chart::tornado_svg(tornado),
@@ -257,8 +258,8 @@ Section percentile_section(const ScenarioResult& scenario) {
         format_statistic(sum.sd, unit)};
     for (double p : kStandardPercentiles) {
       const PercentileEstimate& q = estimate(sum, p);
-      row.push_back(
-          fmt::format("{}\n{}", format_value(q.value, unit), format_interval_error(q.value, q.ci_low, q.ci_high, unit)));
+      row.push_back(fmt::format("{}\n{}", format_value(q.value, unit),
+                                format_interval_error(q.value, q.ci_low, q.ci_high, unit)));
     }
     rows.push_back(std::move(row));
     any_open |= has_open_interval(sum);

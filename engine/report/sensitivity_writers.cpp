@@ -129,9 +129,10 @@ void write_table(const SensitivityResult& r, std::ostream& out) {
   const bool any_wide = std::any_of(r.conditionals.begin(), r.conditionals.end(),
                                     [](const ConditionalOutcome& c) { return c.few_samples; });
   if (!r.conditionals.empty() && std::isinf(error))
-    out << fmt::format("Monte Carlo error: some 95 % intervals of the percentiles above{} are open (too few samples "
-                       "to bound them); --format json has every interval\n",
-                       any_wide ? " not marked wide" : "");
+    out << fmt::format(
+        "Monte Carlo error: some 95 % intervals of the percentiles above{} are open (too few samples "
+        "to bound them); --format json has every interval\n",
+        any_wide ? " not marked wide" : "");
   else if (!r.conditionals.empty())
     out << fmt::format("Monte Carlo error (95 % CI half-width): at most {}{} on any percentile above{}\n",
                        format_interval_error(0.0, -error, error, r.unit), is_share_unit(r.unit) ? " points" : "",

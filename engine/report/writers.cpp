@@ -166,8 +166,8 @@ void write_table(const RunResult& r, std::ostream& out) {
       const std::string& unit = o.metadata.unit;
       const OutputSummary& sum = o.summary;
       std::vector<std::string> row = {o.name, format_value(sum.mean, unit), format_statistic(sum.sd, unit)};
-      std::vector<std::string> errors = {
-          "  ±95% CI", format_interval_error(sum.mean, sum.mean_ci_low, sum.mean_ci_high, unit), ""};
+      std::vector<std::string> errors = {"  ±95% CI",
+                                         format_interval_error(sum.mean, sum.mean_ci_low, sum.mean_ci_high, unit), ""};
       for (const auto& q : sum.percentiles) {
         row.push_back(format_value(q.value, unit));
         errors.push_back(format_interval_error(q.value, q.ci_low, q.ci_high, unit));

@@ -67,7 +67,7 @@ struct SensitivityResult {
   std::uint64_t samples = 0;
   std::uint64_t seed = 1;
   std::uint32_t horizon = 12;
-  OutputSummary output_summary;                  // the output in `scenario`, standard percentiles
+  OutputSummary output_summary;  // the output in `scenario`, standard percentiles
   // The output takes one value in every sample of `scenario`: no input can
   // drive it, and every driver's ρ is undefined (NaN).
   bool output_constant = false;

@@ -183,10 +183,12 @@ TEST(RankStatistics, IntervalsCoverTheTrueRankCorrelation) {
   };
   const double phi = boost::math::cdf(standard, 1.0 / std::sqrt(2.0));
   const std::vector<Shape> shapes = {
-      {"normal 0.5", 6 / M_PI * std::asin(0.25), [](double a, double b) {
+      {"normal 0.5", 6 / M_PI * std::asin(0.25),
+       [](double a, double b) {
          return std::pair{a, 0.5 * a + std::sqrt(0.75) * b};
        }},
-      {"normal 0.99", 6 / M_PI * std::asin(0.495), [](double a, double b) {
+      {"normal 0.99", 6 / M_PI * std::asin(0.495),
+       [](double a, double b) {
          return std::pair{a, 0.99 * a + std::sqrt(1 - 0.99 * 0.99) * b};
        }},
       {"bernoulli x", 0.5 * 0.21 * (0.7 * phi - 0.3 * (1 - phi) - 0.2) / std::sqrt(0.0525 / 12),
@@ -194,7 +196,10 @@ TEST(RankStatistics, IntervalsCoverTheTrueRankCorrelation) {
          const double x = boost::math::cdf(standard, a) < 0.3 ? 1.0 : 0.0;
          return std::pair{x, x + b};
        }},
-      {"y = x^2", 0.0, [](double a, double b) { return std::pair{a, a * a + 0.1 * b}; }},
+      {"y = x^2", 0.0,
+       [](double a, double b) {
+         return std::pair{a, a * a + 0.1 * b};
+       }},
   };
   for (const Shape& shape : shapes) {
     for (std::size_t n : {5u, 10u, 30u, 100u}) {

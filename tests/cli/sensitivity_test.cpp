@@ -144,8 +144,8 @@ TEST(SensitivityCommand, OutIsAtomicAndTakesItsFormatFromTheExtension) {
 // `demand` constant), and small runs show open intervals as such.
 TEST(SensitivityCommand, ConstantOutputAndOpenIntervalsAreSaid) {
   TempDir dir;
-  const std::string model = dir.write(
-      "flat.yaml", "parameters:\n  demand: pert(800, 1000, 1500)\noutputs:\n  price: demand * 0 + 192.53\n");
+  const std::string model =
+      dir.write("flat.yaml", "parameters:\n  demand: pert(800, 1000, 1500)\noutputs:\n  price: demand * 0 + 192.53\n");
   const CommandResult table = run_riskcast({"sensitivity", model, "--samples", "1000"});
   ASSERT_EQ(table.exit_status, 0) << table.err;
   EXPECT_NE(table.out.find("price is constant (192.5) in every sample of scenario base"), std::string::npos)
