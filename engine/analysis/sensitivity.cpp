@@ -40,13 +40,13 @@ std::vector<std::uint32_t> doubled_mid_ranks(std::span<const double> values) {
 namespace {
 
 // For every sample i: (Σ_{key_j > key_i} w_j + ½ Σ_{key_j = key_i} w_j) / n,
-// added times `factor` to out[i]: the empirical E[w · k_{x_i}(X)] with
+// added to out[i]: the empirical E[w · k_{x_i}(X)] with
 // k_x(X) = 1{X > x} + ½·1{X = x}, which the influence function of the rank
 // correlation needs. Keys are doubled mid-ranks (2 … 2n): one pass drops the
 // weights into a bucket per key, one turns the buckets into sums from the
 // top, one reads them back. `bucket` is scratch space.
 template <typename Weight>
-void add_upper_sums(std::span<const std::uint32_t> key, Weight weight, double factor, std::vector<double>& bucket,
+void add_upper_sums(std::span<const std::uint32_t> key, Weight weight, std::vector<double>& bucket,
                     std::vector<double>& out) {
   const std::size_t n = key.size();
   bucket.assign(2 * n + 2, 0.0);
@@ -57,7 +57,7 @@ void add_upper_sums(std::span<const std::uint32_t> key, Weight weight, double fa
     bucket[k] = above + 0.5 * own;
     above += own;
   }
-  const double scale = factor / static_cast<double>(n);
+  const double scale = 1.0 / static_cast<double>(n);
   for (std::size_t i = 0; i < n; ++i) out[i] += scale * bucket[key[i]];
 }
 
@@ -80,10 +80,12 @@ double influence_se(std::span<const std::uint32_t> a, std::span<const std::uint3
   std::vector<double> influence(n), bucket;
   for (std::size_t i = 0; i < n; ++i)
     influence[i] = f(i) * g(i) / root - 0.5 * rho * (f(i) * f(i) / A + g(i) * g(i) / B);
-  add_upper_sums(a, g, 1.0 / root, bucket, influence);  // E[k_x(X)·g(Y)]
-  add_upper_sums(b, f, 1.0 / root, bucket, influence);  // E[f(X)·k_y(Y)]
-  add_upper_sums(a, f, -rho / A, bucket, influence);    // −½ρ·2·E[k_x(X)·f(X)] / A
-  add_upper_sums(b, g, -rho / B, bucket, influence);    // −½ρ·2·E[k_y(Y)·g(Y)] / B
+  // E[k_x(X)·g(Y)]/√(AB) − ½ρ·2·E[k_x(X)·f(X)]/A, and the same in y: the
+  // sums are linear in the weights, so one pass per key.
+  add_upper_sums(
+      a, [&](std::size_t j) { return g(j) / root - rho * f(j) / A; }, bucket, influence);
+  add_upper_sums(
+      b, [&](std::size_t j) { return f(j) / root - rho * g(j) / B; }, bucket, influence);
   double mean = 0.0;
   for (double v : influence) mean += v;
   mean /= static_cast<double>(n);
