@@ -129,24 +129,35 @@ RankCorrelation rank_correlation(std::span<const std::uint32_t> a, std::span<con
   }
   const double size = static_cast<double>(n);
   // At ρ̂ = ±1 Fisher's z is infinite: work from the nearest attainable value
-  // instead (one adjacent swap: 1 − 12/(n³ − n)); the interval still ends at ±1.
-  const double edge = 1.0 - 12.0 / (size * (size * size - 1.0));
-  const double q = std::clamp(r.rho, -edge, edge);
+  // q instead (one adjacent swap: |q| = 1 − 12/(n³ − n)); the interval still
+  // ends at ±1. 1 − |q| is kept apart: at a million samples it is 1.2e−17,
+  // which 1 − |q| in doubles would round to 0.
+  const double gap = std::fabs(r.rho) >= 1.0 ? 12.0 / (size * (size * size - 1.0)) : 1.0 - std::fabs(r.rho);
+  const double q = std::copysign(1.0 - gap, r.rho);
+  const double one_minus_q2 = gap * (2.0 - gap);
+  const double z = std::copysign(0.5 * std::log((2.0 - gap) / gap), r.rho);  // atanh(q)
   // Var f = sxx / (4n³) (f − ½ = centred doubled rank / 2n), Var g alike.
   const double four_n3 = 4.0 * size * size * size;
-  const double influence =
-      influence_se(a, b, r.rho, static_cast<double>(sxx) / four_n3, static_cast<double>(syy) / four_n3);
-  const double normal_theory = (1.0 - q * q) * std::sqrt((1.0 + q * q / 2.0) / (size - 3.0));
+  // A perfect ranking stays perfect under any reweighting: its influence is
+  // 0 (computed, rounding would leave ~1e−10, huge against 1 − q²).
+  const double influence = std::fabs(r.rho) >= 1.0 ? 0.0
+                                                   : influence_se(a, b, r.rho, static_cast<double>(sxx) / four_n3,
+                                                                  static_cast<double>(syy) / four_n3);
+  const double normal_theory = one_minus_q2 * std::sqrt((1.0 + q * q / 2.0) / (size - 3.0));
   // In Fisher's z, the larger of the two standard errors, inflated by √(n/(n − 3)).
-  const double se_z = std::max(influence, normal_theory) / (1.0 - q * q) * std::sqrt(size / (size - 3.0));
+  const double se_z = std::max(influence, normal_theory) / one_minus_q2 * std::sqrt(size / (size - 3.0));
   static const double z_crit = boost::math::quantile(boost::math::normal(), 1.0 - (1.0 - kConfidence) / 2.0);
-  double low = r.rho <= -1.0 ? -1.0 : std::tanh(std::atanh(q) - z_crit * se_z);
-  double high = r.rho >= 1.0 ? 1.0 : std::tanh(std::atanh(q) + z_crit * se_z);
+  const double low = r.rho <= -1.0 ? -1.0 : std::tanh(z - z_crit * se_z);
+  const double high = r.rho >= 1.0 ? 1.0 : std::tanh(z + z_crit * se_z);
   // ρ̂ estimates E ρ̂ = ρ + 3(τ − ρ)/(n + 1), not ρ; Daniels' inequality
   // |3τ − 2ρ| ≤ 1 bounds that bias, so ρ lies in
   // [((n + 1)·low − 1)/n, ((n + 1)·high + 1)/n] when E ρ̂ lies in [low, high].
   r.ci_low = std::max(-1.0, ((size + 1.0) * low - 1.0) / size);
   r.ci_high = std::min(1.0, ((size + 1.0) * high + 1.0) / size);
+  // A perfect ranking's interval must not collapse to the point ±1 by
+  // rounding (its far end lies within 1e−16 of it at large n).
+  if (r.rho >= 1.0) r.ci_low = std::min(r.ci_low, std::nextafter(1.0, 0.0));
+  if (r.rho <= -1.0) r.ci_high = std::max(r.ci_high, std::nextafter(-1.0, 0.0));
   return r;
 }
 

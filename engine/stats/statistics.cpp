@@ -96,10 +96,11 @@ Moments moments_with(std::span<const double> values, const Extent& e) {
     m.sd = values.size() < 2 ? nan : 0.0;
     return m;
   }
-  // 2^k brings the largest magnitude into [1, 2). One factor where 2^k is a
-  // normal double; beyond (a column of subnormals), ldexp.
+  // 2^k brings the largest magnitude into [1, 2). One factor where 2^k and
+  // 2^−k are doubles (2^−1023 is a subnormal, still exact); beyond (a column
+  // of subnormals), ldexp.
   const int k = -std::ilogb(std::max(std::fabs(e.lo), std::fabs(e.hi)));
-  if (k >= -1022 && k <= 1023) {
+  if (k >= -1023 && k <= 1023) {
     const double up = std::ldexp(1.0, k), down = std::ldexp(1.0, -k);
     return scaled_moments(
         values, e, [up](double x) { return x * up; }, [down](double x) { return x * down; });

@@ -13,6 +13,7 @@
 
 #include <fmt/format.h>
 #include <functional>
+#include <numeric>
 #include <tuple>
 
 #include "model/model_test_support.hpp"
@@ -85,6 +86,21 @@ TEST(RankStatistics, SpearmanOnHandCheckedData) {
   const std::vector<double> four = {1, 2, 3, 4};
   EXPECT_EQ(spearman(four, four).rho, 1.0);
   EXPECT_EQ(spearman(four, four).ci_low, kOpenLow);
+  // A perfect ranking of a million: the interval ends at ±1 and starts just
+  // inside it, never the point itself, and never the whole range (the
+  // nearest attainable ρ, 1 − 1.2e−17, is not a double below 1).
+  std::vector<double> many(1'000'000);
+  std::iota(many.begin(), many.end(), 0.0);
+  std::vector<double> reversed(many.rbegin(), many.rend());
+  const RankCorrelation rising = spearman(many, many), falling = spearman(many, reversed);
+  EXPECT_EQ(rising.rho, 1.0);
+  EXPECT_EQ(rising.ci_high, 1.0);
+  EXPECT_LT(rising.ci_low, 1.0);
+  EXPECT_GT(rising.ci_low, 0.999);
+  EXPECT_EQ(falling.rho, -1.0);
+  EXPECT_EQ(falling.ci_low, -1.0);
+  EXPECT_GT(falling.ci_high, -1.0);
+  EXPECT_LT(falling.ci_high, -0.999);
 }
 
 // Mid-distribution transforms of a weighted sample: F̃(v) = Σ_j w_j·(1{x_j < v} + ½·1{x_j = v}).
