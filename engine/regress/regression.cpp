@@ -100,11 +100,21 @@ double from_arcsine(double a) {
   return std::sin(c) * std::sin(c);
 }
 
+// The quantile function kept at equally spaced probabilities, read at f by
+// linear interpolation.
+double grid_quantile(const std::vector<double>& grid, double f) {
+  const double at = std::clamp(f, 0.0, 1.0) * static_cast<double>(grid.size() - 1);
+  const auto below = std::min(static_cast<std::size_t>(at), grid.size() - 1);
+  const std::size_t above = std::min(below + 1, grid.size() - 1);
+  return grid[below] == grid[above] ? grid[below]
+                                    : grid[below] + (at - static_cast<double>(below)) * (grid[above] - grid[below]);
+}
+
 struct NewColumn {
   double ks = 0.0;
   double delta = 0.0;                                // rounding_level of the output
   std::vector<std::pair<double, double>> positions;  // per baseline percentile: F(v − δ), F(v + δ)
-  std::vector<double> grid;                          // exact mode only
+  std::vector<double> grid;                          // the new sample's quantile function
 };
 
 }  // namespace
@@ -173,13 +183,14 @@ RegressionReport run_regression(const Baseline& baseline, const Model& model, un
         std::max({std::fabs(before.min), std::fabs(before.max), std::fabs(sorted.front()), std::fabs(sorted.back())}));
     c.ks = ks_distance(it->quantiles, sorted, c.delta);
     for (const PercentileEstimate& q : before.percentiles) c.positions.push_back(cdf_around(sorted, q.value, c.delta));
-    if (report.exact) c.grid = quantile_grid(sorted);
+    c.grid = quantile_grid(sorted);
     std::lock_guard lock(mutex);
     columns[{scenario, output}] = std::move(c);
   };
   const RunResult now = request.scenarios.empty() ? RunResult{} : run_model(model, request);
 
   std::vector<RegressionRow> tested;
+  std::map<std::size_t, const std::vector<double>*> grid_of;  // percentile rows: the new quantile function
   for (std::size_t s = 0; s < now.scenarios.size(); ++s) {
     const ScenarioBaseline& sb = *compared[s];
     for (const OutputBaseline& ob : sb.outputs) {
@@ -257,6 +268,7 @@ RegressionReport run_regression(const Baseline& baseline, const Model& model, un
         row.tolerance = null.se_arcsine;  // scaled to the critical z below
         row.band_low = row.band_high = centre;
         tested.push_back(row);
+        grid_of[tested.size() - 1] = &column.grid;
       }
       RegressionRow ks = base_row;
       ks.statistic = "distribution (KS)";
@@ -295,7 +307,10 @@ RegressionReport run_regression(const Baseline& baseline, const Model& model, un
           const double centre = row.band_low, half = z_critical * row.tolerance;
           row.band_low = from_arcsine(centre - half);
           row.band_high = from_arcsine(centre + half);
-          row.tolerance = (row.band_high - row.band_low) / 2.0;
+          // In the output's units: half the span of the new run's values
+          // between those percentiles, where the baseline's value must lie.
+          row.tolerance =
+              (grid_quantile(*grid_of.at(i), row.band_high) - grid_quantile(*grid_of.at(i), row.band_low)) / 2.0;
           break;
         }
         default:

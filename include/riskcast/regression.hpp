@@ -30,7 +30,8 @@ struct RegressionRow {
   double baseline = 0, now = 0;
   double difference = 0;  // now − baseline (KS: the distance D)
   // Mean: the |difference| Bonferroni's per-test bound flags. Percentile:
-  // the half-width, in probability, of [band_low, band_high]. KS: the D it flags.
+  // half the span of the new run's values between its percentiles band_low
+  // and band_high (output units, like the difference). KS: the D it flags.
   double tolerance = 0;
   // Percentile rows: the new sample's F(v − δ) … F(v + δ) at the baseline's
   // value v (δ: rounding_level), and the band of probabilities it must meet
