@@ -39,6 +39,65 @@ std::vector<std::uint32_t> doubled_mid_ranks(std::span<const double> values) {
   return ranks;
 }
 
+namespace {
+
+// For every sample i: (Σ_{key_j > key_i} w_j + ½ Σ_{key_j = key_i} w_j) / n,
+// added to out[i]: the empirical E[w · k_{x_i}(X)] with
+// k_x(X) = 1{X > x} + ½·1{X = x}, which the influence function of the rank
+// correlation needs. Keys are doubled mid-ranks (2 … 2n): one pass drops the
+// weights into a bucket per key, one turns the buckets into sums from the
+// top, one reads them back. `bucket` is scratch space.
+template <typename Weight>
+void add_upper_sums(std::span<const std::uint32_t> key, Weight weight, std::vector<double>& bucket,
+                    std::vector<double>& out) {
+  const std::size_t n = key.size();
+  bucket.assign(2 * n + 2, 0.0);
+  for (std::size_t j = 0; j < n; ++j) bucket[key[j]] += weight(j);
+  double above = 0.0;
+  for (std::size_t k = bucket.size(); k-- > 0;) {
+    const double own = bucket[k];
+    bucket[k] = above + 0.5 * own;
+    above += own;
+  }
+  const double scale = 1.0 / static_cast<double>(n);
+  for (std::size_t i = 0; i < n; ++i) out[i] += scale * bucket[key[i]];
+}
+
+// Standard error of ρ̂ from its influence function (the infinitesimal
+// jackknife), valid for any joint distribution, ties included. With the
+// mid-distribution transforms f = F̃(X), g = G̃(Y) (F̃(x) = P(X < x) +
+// ½·P(X = x), here (mid-rank − ½)/n), ρ = C/√(A·B), C = Cov(f, g),
+// A = Var f, B = Var g, and
+//   IF(x, y) = IF_C/√(AB) − ½ρ·(IF_A/A + IF_B/B),
+//   IF_C = f·g + E[k_x(X)·g(Y)] + E[f(X)·k_y(Y)] + const,
+//   IF_A = f² + 2·E[k_x(X)·f(X)] + const (IF_B alike),
+// k_x as in add_upper_sums. Var(ρ̂) ≈ Var(IF)/n.
+double influence_se(std::span<const std::uint32_t> a, std::span<const std::uint32_t> b, double rho, double A,
+                    double B) {
+  const std::size_t n = a.size();
+  const double two_n = 2.0 * static_cast<double>(n);
+  auto f = [&](std::size_t i) { return (static_cast<double>(a[i]) - 1.0) / two_n; };
+  auto g = [&](std::size_t i) { return (static_cast<double>(b[i]) - 1.0) / two_n; };
+  const double root = std::sqrt(A * B);
+  std::vector<double> influence(n), bucket;
+  for (std::size_t i = 0; i < n; ++i)
+    influence[i] = f(i) * g(i) / root - 0.5 * rho * (f(i) * f(i) / A + g(i) * g(i) / B);
+  // E[k_x(X)·g(Y)]/√(AB) − ½ρ·2·E[k_x(X)·f(X)]/A, and the same in y: the
+  // sums are linear in the weights, so one pass per key.
+  add_upper_sums(
+      a, [&](std::size_t j) { return g(j) / root - rho * f(j) / A; }, bucket, influence);
+  add_upper_sums(
+      b, [&](std::size_t j) { return f(j) / root - rho * g(j) / B; }, bucket, influence);
+  double mean = 0.0;
+  for (double v : influence) mean += v;
+  mean /= static_cast<double>(n);
+  double squares = 0.0;
+  for (double v : influence) squares += (v - mean) * (v - mean);
+  return std::sqrt(squares / static_cast<double>(n - 1) / static_cast<double>(n));
+}
+
+}  // namespace
+
 RankCorrelation rank_correlation(std::span<const std::uint32_t> a, std::span<const std::uint32_t> b) {
   if (a.size() != b.size()) throw std::invalid_argument("rank_correlation needs two samples of the same size");
   const std::size_t n = a.size();
@@ -65,17 +124,42 @@ RankCorrelation rank_correlation(std::span<const std::uint32_t> a, std::span<con
     const double rho = static_cast<double>(sxy) / std::sqrt(static_cast<double>(sxx) * static_cast<double>(syy));
     r.rho = std::clamp(rho, -1.0, 1.0);
   }
-  if (n <= 3 || std::fabs(r.rho) == 1.0) {
-    // Fisher's z needs n > 3; a perfect ranking has nothing to widen.
-    r.ci_low = n <= 3 ? -1.0 : r.rho;
-    r.ci_high = n <= 3 ? 1.0 : r.rho;
+  if (n < kMinRankCorrelationSamples) {
+    r.ci_low = kOpenLow;
+    r.ci_high = kOpenHigh;
     return r;
   }
+  const double size = static_cast<double>(n);
+  // At ρ̂ = ±1 Fisher's z is infinite: work from the nearest attainable value
+  // q instead (one adjacent swap: |q| = 1 − 12/(n³ − n)); the interval still
+  // ends at ±1. 1 − |q| is kept apart: at a million samples it is 1.2e−17,
+  // which 1 − |q| in doubles would round to 0.
+  const double gap = std::fabs(r.rho) >= 1.0 ? 12.0 / (size * (size * size - 1.0)) : 1.0 - std::fabs(r.rho);
+  const double q = std::copysign(1.0 - gap, r.rho);
+  const double one_minus_q2 = gap * (2.0 - gap);
+  const double z = std::copysign(0.5 * std::log((2.0 - gap) / gap), r.rho);  // atanh(q)
+  // Var f = sxx / (4n³) (f − ½ = centred doubled rank / 2n), Var g alike.
+  const double four_n3 = 4.0 * size * size * size;
+  // A perfect ranking stays perfect under any reweighting: its influence is
+  // 0 (computed, rounding would leave ~1e−10, huge against 1 − q²).
+  const double influence = std::fabs(r.rho) >= 1.0 ? 0.0
+                                                   : influence_se(a, b, r.rho, static_cast<double>(sxx) / four_n3,
+                                                                  static_cast<double>(syy) / four_n3);
+  const double normal_theory = one_minus_q2 * std::sqrt((1.0 + q * q / 2.0) / (size - 3.0));
+  // In Fisher's z, the larger of the two standard errors, inflated by √(n/(n − 3)).
+  const double se_z = std::max(influence, normal_theory) / one_minus_q2 * std::sqrt(size / (size - 3.0));
   static const double z_crit = boost::math::quantile(boost::math::normal(), 1.0 - (1.0 - kConfidence) / 2.0);
-  const double z = std::atanh(r.rho);
-  const double se = std::sqrt((1.0 + r.rho * r.rho / 2.0) / static_cast<double>(n - 3));
-  r.ci_low = std::tanh(z - z_crit * se);
-  r.ci_high = std::tanh(z + z_crit * se);
+  const double low = r.rho <= -1.0 ? -1.0 : std::tanh(z - z_crit * se_z);
+  const double high = r.rho >= 1.0 ? 1.0 : std::tanh(z + z_crit * se_z);
+  // ρ̂ estimates E ρ̂ = ρ + 3(τ − ρ)/(n + 1), not ρ; Daniels' inequality
+  // |3τ − 2ρ| ≤ 1 bounds that bias, so ρ lies in
+  // [((n + 1)·low − 1)/n, ((n + 1)·high + 1)/n] when E ρ̂ lies in [low, high].
+  r.ci_low = std::max(-1.0, ((size + 1.0) * low - 1.0) / size);
+  r.ci_high = std::min(1.0, ((size + 1.0) * high + 1.0) / size);
+  // A perfect ranking's interval must not collapse to the point ±1 by
+  // rounding (its far end lies within 1e−16 of it at large n).
+  if (r.rho >= 1.0) r.ci_low = std::min(r.ci_low, std::nextafter(1.0, 0.0));
+  if (r.rho <= -1.0) r.ci_high = std::max(r.ci_high, std::nextafter(-1.0, 0.0));
   return r;
 }
 
@@ -107,44 +191,82 @@ const Output& chosen_output(const Model& model, const std::string& name) {
   throw std::invalid_argument(fmt::format("`{}` is not an output of model `{}`", name, model.name));
 }
 
-// The model with only the chosen output, then one output per probe. Each
-// formula is parsed and resolved on a scratch copy; only the new outputs are
-// taken from it, so nothing else of the model can change.
+// Syntax-tree builders for the probes. Built as trees, never as text to
+// parse again: a name is whatever the model calls it (a state may be
+// called anything the loader accepts), and nothing is re-tokenised.
+Expr name_expr(const std::string& name, SourcePos pos) {
+  Expr e;
+  e.kind = ExprKind::Name;
+  e.name = name;
+  e.pos = pos;
+  return e;
+}
+
+Expr call_expr(const std::string& function, std::vector<Expr> arguments, SourcePos pos) {
+  Expr e;
+  e.kind = ExprKind::Call;
+  e.name = function;
+  e.operands = std::move(arguments);
+  e.pos = pos;
+  return e;
+}
+
+// sum(regime == state): months in that state.
+Expr months_in_state(const Event& regime, const std::string& state) {
+  Expr equal;
+  equal.kind = ExprKind::Binary;
+  equal.binary = BinaryOp::Equal;
+  equal.pos = regime.pos;
+  equal.operands = {name_expr(regime.name, regime.pos), name_expr(state, regime.pos)};
+  return call_expr("sum", {std::move(equal)}, regime.pos);
+}
+
+// min(switch ? month : horizon + 1): the first month on; horizon + 1 when
+// it never turns on.
+Expr switch_onset(const Event& sw, std::uint32_t horizon) {
+  Expr choice;
+  choice.kind = ExprKind::Conditional;
+  choice.pos = sw.pos;
+  choice.operands = {name_expr(sw.name, sw.pos), name_expr("month", sw.pos),
+                     Expr::make_number(static_cast<double>(horizon) + 1.0, sw.pos)};
+  return call_expr("min", {std::move(choice)}, sw.pos);
+}
+
+// The model with only the chosen output, then one output per probe. The
+// probes are resolved on a scratch copy; only the new outputs are taken
+// from it, so nothing else of the model can change.
 Model augmented_model(const Model& model, const Output& output, std::vector<Probe>& probes) {
   Model scratch = model;
   scratch.outputs = {output};
   probes = {{Probe::Kind::Output, 0, 0, true}};
-  Diagnostics diagnostics(model.file);
-  auto add = [&](Probe probe, const std::string& formula, SourcePos pos) {
-    std::optional<Expr> expr = parse_expression(formula, pos, diagnostics);
-    if (!expr) throw std::logic_error(fmt::format("sensitivity formula `{}`: {}", formula, diagnostics.format()));
-    scratch.outputs.push_back({probe_name(probe), pos, std::move(*expr), {}});
+  auto add = [&](Probe probe, Expr expr) {
+    const SourcePos pos = expr.pos;
+    scratch.outputs.push_back({probe_name(probe), pos, std::move(expr), {}});
     probes.push_back(probe);
   };
   for (std::size_t i = 0; i < model.parameters.size(); ++i)
-    add({Probe::Kind::Parameter, i, 0, false}, model.parameters[i].name, model.parameters[i].pos);
+    add({Probe::Kind::Parameter, i, 0, false}, name_expr(model.parameters[i].name, model.parameters[i].pos));
   for (std::size_t i = 0; i < model.events.size(); ++i) {
     const Event& ev = model.events[i];
     switch (ev.kind()) {
       case EventKind::Regime: {
         const Regime& regime = std::get<Regime>(ev.definition);
         for (std::uint32_t s = 0; s < regime.states.size(); ++s)
-          add({Probe::Kind::RegimeMonths, i, s, true}, fmt::format("sum({} == {})", ev.name, regime.states[s]), ev.pos);
+          add({Probe::Kind::RegimeMonths, i, s, true}, months_in_state(ev, regime.states[s]));
         break;
       }
       case EventKind::Switch:
-        // The first month on; horizon + 1 when it never turns on.
-        add({Probe::Kind::SwitchOnset, i, 0, true}, fmt::format("min({} ? month : {})", ev.name, model.horizon + 1),
-            ev.pos);
+        add({Probe::Kind::SwitchOnset, i, 0, true}, switch_onset(ev, model.horizon));
         break;
       case EventKind::Arrivals:
-        add({Probe::Kind::ArrivalsTotal, i, 0, true}, fmt::format("sum({})", ev.name), ev.pos);
+        add({Probe::Kind::ArrivalsTotal, i, 0, true}, call_expr("sum", {name_expr(ev.name, ev.pos)}, ev.pos));
         break;
     }
   }
+  Diagnostics diagnostics(model.file);
   resolve_model(scratch, diagnostics);
   if (!diagnostics.empty())
-    throw std::logic_error(fmt::format("sensitivity formulas did not resolve: {}", diagnostics.format()));
+    throw std::logic_error(fmt::format("sensitivity probes did not resolve: {}", diagnostics.format()));
   Model augmented = model;
   augmented.outputs = std::move(scratch.outputs);
   return augmented;
@@ -273,10 +395,13 @@ MemoryEstimate estimate_sensitivity_memory(const Model& model, const Sensitivity
       std::count_if(probes.begin(), probes.end(), [](const Probe& p) { return p.keep_values; }));
   const unsigned threads = request.settings.threads ? request.settings.threads
                                                     : static_cast<unsigned>(tbb::this_task_arena::max_concurrency());
-  // Ranks of every probe, values of the kept ones, one sort buffer per thread
-  // at work, and the output's column in every scenario for the deltas.
+  // Ranks of every probe, values of the kept ones, per thread at work one
+  // sort buffer while ranking or, later, the scratch of one rank correlation
+  // (influence values, and buckets for 2n + 2 doubled ranks), and the
+  // output's column in every scenario for the deltas.
+  const std::size_t per_thread = std::max(sizeof(std::pair<double, std::uint32_t>), 3 * sizeof(double));
   e.bytes_per_sample += sizeof(std::uint32_t) * probes.size() + sizeof(double) * kept +
-                        sizeof(std::pair<double, std::uint32_t>) * std::min<std::size_t>(threads, probes.size()) +
+                        per_thread * std::min<std::size_t>(threads, probes.size()) +
                         sizeof(double) * model.scenarios.size();
   return e;
 }
@@ -323,11 +448,19 @@ SensitivityResult analyze_sensitivity(const Model& model, const SensitivityReque
   // reshaped, their names and units are the model's).
   const Model scenario_model = apply_scenario(model, *scenario);
   std::vector<Driver> drivers(probes.size() - 1);
+  // Doubled mid-ranks of a column with one value are all n + 1.
+  auto all_tied = [&](const std::vector<std::uint32_t>& r) {
+    return std::all_of(r.begin(), r.end(), [&](std::uint32_t v) { return v == n + 1; });
+  };
+  result.output_constant = all_tied(ranks[0]);
   arena.execute([&] {
     tbb::parallel_for(std::size_t{1}, probes.size(), [&](std::size_t i) {
       Driver d = describe_probe(scenario_model, probes[i]);
-      const RankCorrelation rc = rank_correlation(ranks[0], ranks[i]);
-      d.constant = !rc.defined;
+      d.constant = all_tied(ranks[i]);
+      // ρ is undefined when either side is constant; the output's constancy
+      // is the result's to say, not each input's.
+      const RankCorrelation rc =
+          d.constant || result.output_constant ? RankCorrelation{} : rank_correlation(ranks[0], ranks[i]);
       const double nan = std::numeric_limits<double>::quiet_NaN();
       d.rho = rc.defined ? rc.rho : nan;
       d.ci_low = rc.defined ? rc.ci_low : nan;

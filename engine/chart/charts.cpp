@@ -281,24 +281,33 @@ std::string tornado_svg(const TornadoChart& chart) {
   draw_legend(doc, 16, 52,
               {{"ρ > 0: output rises with it", swatch_box(svg::kBlue)},
                {"ρ < 0: output falls", swatch_box(svg::kVermillion)},
-               {"95 % confidence interval", swatch_line(svg::kInk, 1.5)}});
+               {"95 % confidence interval (arrow: open)", swatch_line(svg::kInk, 1.5)}});
   const svg::Scale x{-1, 1, left, right};
   const std::vector<double> x_ticks = {-1, -0.75, -0.5, -0.25, 0, 0.25, 0.5, 0.75, 1};
   draw_x_axis(doc, x, x_ticks, "", top, bottom);
   doc.text(right + 14, top - 4, "ρ", svg::kTickSize, Anchor::Start, kBold);
-  if (rows.empty()) doc.text((left + right) / 2, top + 20, "no rows", svg::kLabelSize, Anchor::Middle);
+  if (rows.empty()) doc.text((left + right) / 2, top + 20, chart.empty_note, svg::kLabelSize, Anchor::Middle);
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const TornadoRow& r = rows[i];
     const double cy = top + 4 + row_height * (static_cast<double>(i) + 0.5);
     const double rho = std::clamp(r.rho, -1.0, 1.0);
+    // An open end (too few samples to bound ρ there) runs to the axis end
+    // and ends in an arrowhead instead of a tick.
     const double lo = std::clamp(std::min(r.ci_low, r.ci_high), -1.0, 1.0);
     const double hi = std::clamp(std::max(r.ci_low, r.ci_high), -1.0, 1.0);
     doc.text(left - 10, cy + 4, svg::shorten(r.label, kMaxLabel), svg::kTickSize, Anchor::End);
     const double x0 = std::min(x(0), x(rho)), x1 = std::max(x(0), x(rho));
     doc.rect(x0, cy - 8, x1 - x0, 16, rho >= 0 ? svg::kBlue : svg::kVermillion);
     doc.line(x(lo), cy, x(hi), cy, svg::kInk, 1.5);
-    doc.line(x(lo), cy - 5, x(lo), cy + 5, svg::kInk, 1.5);
-    doc.line(x(hi), cy - 5, x(hi), cy + 5, svg::kInk, 1.5);
+    auto end_mark = [&](double at, bool open, double direction) {
+      if (open)
+        doc.poly({{x(at) - direction * 7, cy - 5}, {x(at), cy}, {x(at) - direction * 7, cy + 5}}, true,
+                 fmt::format("fill=\"{}\"", svg::kInk));
+      else
+        doc.line(x(at), cy - 5, x(at), cy + 5, svg::kInk, 1.5);
+    };
+    end_mark(lo, is_open(std::min(r.ci_low, r.ci_high)), -1.0);
+    end_mark(hi, is_open(std::max(r.ci_low, r.ci_high)), 1.0);
     doc.text(right + 14, cy + 4, fmt::format("{:+.2f}", r.rho), svg::kTickSize);
   }
   doc.line(x(0), top, x(0), bottom, svg::kInk, 1.5);

@@ -60,8 +60,13 @@ ScenarioChart scenario_comparison(const RunResult& result, std::size_t output) {
 TornadoChart sensitivity_tornado(const SensitivityResult& result, std::size_t max_rows) {
   TornadoChart chart;
   chart.title = fmt::format("What drives {} · scenario {}", result.output, result.scenario);
+  if (result.output_constant)
+    chart.empty_note = fmt::format("{} is constant: no input moves it", result.output);
+  else
+    chart.empty_note = "no input varies";
   for (const Driver& d : result.tornado) {  // already by |ρ|, constant inputs last
-    if (d.constant || chart.rows.size() == max_rows) break;
+    // ρ undefined: a constant input (they come last) or a constant output.
+    if (std::isnan(d.rho) || chart.rows.size() == max_rows) break;
     chart.rows.push_back({d.label, d.rho, d.ci_low, d.ci_high});
   }
   return chart;

@@ -33,17 +33,21 @@ void write_table(const RunResult& r, const std::string& output, const std::strin
   for (const ScenarioResult& s : r.scenarios) {
     const OutputSummary& sum = s.outputs.front().summary;
     std::vector<std::string> row = {s.name, format_value(sum.mean, unit)};
-    error = std::max(error, 1.96 * sum.mean_se);
+    error = std::max(error, interval_half_width(sum.mean, sum.mean_ci_low, sum.mean_ci_high));
     for (double p : kShownPercentiles) {
       const PercentileEstimate& q = percentile(sum, p);
       row.push_back(format_value(q.value, unit));
-      error = std::max({error, q.value - q.ci_low, q.ci_high - q.value});
+      error = std::max(error, interval_half_width(q.value, q.ci_low, q.ci_high));
     }
     rows.push_back(std::move(row));
   }
   write_aligned_table(rows, out);
-  out << fmt::format("Monte Carlo error (95 % CI half-width): at most ±{} on any number above\n",
-                     is_share_unit(unit) ? format_percentage(error) + " points" : format_value(error, unit));
+  if (std::isinf(error))
+    out << "Monte Carlo error: some 95 % intervals of the numbers above are open (too few samples to bound them); "
+           "--format json has every interval\n";
+  else
+    out << fmt::format("Monte Carlo error (95 % CI half-width): at most ±{} on any number above\n",
+                       is_share_unit(unit) ? format_percentage(error) + " points" : format_value(error, unit));
 }
 
 void write_csv(const RunResult& r, std::ostream& out) {

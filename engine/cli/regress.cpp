@@ -98,8 +98,9 @@ int command_regress(const std::vector<std::string>& args) {
   if (format == "json") {
     text << to_json(report).dump(2) << '\n';
   } else {
-    text << fmt::format("regress {} · model {} · {} samples, seed {}\n", baseline_path, model_path, baseline.samples,
-                        baseline.seed);
+    // The settings run, which --seed / --samples may have changed.
+    text << fmt::format("regress {} · model {} · {} samples, seed {}\n", baseline_path, model_path, report.samples,
+                        report.seed);
     write_regression_table(report, text, vm->count("all") > 0);
   }
   std::cout << text.str() << std::flush;

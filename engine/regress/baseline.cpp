@@ -5,10 +5,13 @@
 #include <fmt/format.h>
 #include <algorithm>
 #include <fstream>
+#include <limits>
 #include <mutex>
 #include <stdexcept>
+#include <tuple>
 
 #include "riskcast/count.hpp"
+#include "riskcast/report.hpp"
 #include "riskcast/version.hpp"
 
 namespace riskcast {
@@ -137,13 +140,11 @@ nlohmann::ordered_json to_json(const Baseline& b) {
       if (!o.unit.empty()) out["unit"] = o.unit;
       out["n"] = o.summary.n;
       out["mean"] = o.summary.mean;
-      out["sd"] = o.summary.sd;
-      out["mean_se"] = o.summary.mean_se;
+      out["sd"] = json_number(o.summary.sd);  // null for n < 2
+      out["mean_se"] = json_number(o.summary.mean_se);
       out["min"] = o.summary.min;
       out["max"] = o.summary.max;
-      out["percentiles"] = nlohmann::ordered_json::array();
-      for (const auto& q : o.summary.percentiles)
-        out["percentiles"].push_back({{"p", q.p}, {"value", q.value}, {"ci_low", q.ci_low}, {"ci_high", q.ci_high}});
+      out["percentiles"] = percentiles_json(o.summary.percentiles);  // open ends null
       out["quantiles"] = o.quantiles;
       outputs[o.name] = std::move(out);
     }
@@ -167,6 +168,12 @@ std::uint64_t whole_field(const nlohmann::ordered_json& j, const char* name, con
     throw std::runtime_error(
         fmt::format("{}: `{}` must be a whole number from {} to {}, got {}", where, name, lo, hi, v.dump()));
   return v.get<std::uint64_t>();
+}
+
+// A number, or `open` where the field is null (an open interval end, an
+// undefined statistic).
+double number_or(const nlohmann::ordered_json& j, double open) {
+  return j.is_null() ? open : j.get<double>();
 }
 }  // namespace
 
@@ -196,14 +203,18 @@ Baseline baseline_from_json(const nlohmann::ordered_json& doc) {
         if (o.contains("unit")) ob.unit = o.at("unit").get<std::string>();
         ob.summary.n = whole_field(o, "n", where, 0, kMaxSamples);
         ob.summary.mean = field(o, "mean", where).get<double>();
-        ob.summary.sd = field(o, "sd", where).get<double>();
-        ob.summary.mean_se = field(o, "mean_se", where).get<double>();
+        const double nan = std::numeric_limits<double>::quiet_NaN();
+        ob.summary.sd = number_or(field(o, "sd", where), nan);
+        ob.summary.mean_se = number_or(field(o, "mean_se", where), nan);
         ob.summary.min = field(o, "min", where).get<double>();
         ob.summary.max = field(o, "max", where).get<double>();
+        // Derived, not stored: the mean's interval from mean, sd and n.
+        std::tie(ob.summary.mean_ci_low, ob.summary.mean_ci_high) =
+            mean_interval(ob.summary.mean, ob.summary.sd, ob.summary.n);
         for (const auto& q : field(o, "percentiles", where))
           ob.summary.percentiles.push_back({field(q, "p", where).get<double>(), field(q, "value", where).get<double>(),
-                                            field(q, "ci_low", where).get<double>(),
-                                            field(q, "ci_high", where).get<double>()});
+                                            number_or(field(q, "ci_low", where), kOpenLow),
+                                            number_or(field(q, "ci_high", where), kOpenHigh)});
         ob.quantiles = field(o, "quantiles", where).get<std::vector<double>>();
         if (ob.quantiles.size() != kQuantileGridPoints)
           throw std::runtime_error(fmt::format("{}: `quantiles` has {} values, expected {}", where, ob.quantiles.size(),

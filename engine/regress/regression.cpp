@@ -6,9 +6,11 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <map>
 #include <mutex>
 #include <numeric>
+#include <tuple>
 
 #include "riskcast/report.hpp"
 
@@ -39,6 +41,10 @@ std::vector<bool> holm_rejections(const std::vector<double>& p_values, double al
   return rejected;
 }
 
+double rounding_level(double largest_magnitude) {
+  return kRoundingUlps * std::numeric_limits<double>::epsilon() * std::fabs(largest_magnitude);
+}
+
 namespace {
 
 bool same_bits(double a, double b) {
@@ -50,31 +56,65 @@ double two_sided_p(double z) {
   return 2.0 * boost::math::cdf(boost::math::complement(standard, std::fabs(z)));
 }
 
-// Standard error of a percentile estimate from its 95 % order-statistic interval.
-double percentile_se(const PercentileEstimate& q) {
-  return (q.ci_high - q.ci_low) / (2.0 * 1.959963984540054);
+// The new sample's share of values below x, and at or below it, with
+// values within δ of x counted as equal to it: F(x − δ) and F(x + δ).
+std::pair<double, double> cdf_around(std::span<const double> sorted, double x, double delta) {
+  const double n = static_cast<double>(sorted.size());
+  const auto below = std::lower_bound(sorted.begin(), sorted.end(), x - delta) - sorted.begin();
+  const auto upto = std::upper_bound(sorted.begin(), sorted.end(), x + delta) - sorted.begin();
+  return {static_cast<double>(below) / n, static_cast<double>(upto) / n};
 }
 
 // Largest distance between the new sample's CDF and the baseline quantile
-// function at its grid points; an atom (repeated value) counts as
-// consistent when p lies within [F(x−), F(x)].
-double ks_distance(const std::vector<double>& grid, std::span<const double> sorted) {
-  const double n = static_cast<double>(sorted.size());
+// function at its grid points; a value (an atom, or values equal up to
+// rounding) counts as consistent when p lies within [F(x − δ), F(x + δ)].
+double ks_distance(const std::vector<double>& grid, std::span<const double> sorted, double delta) {
   double d = 0.0;
   for (std::size_t i = 0; i < grid.size(); ++i) {
     const double p = static_cast<double>(i) / static_cast<double>(grid.size() - 1);
-    const double below =
-        static_cast<double>(std::lower_bound(sorted.begin(), sorted.end(), grid[i]) - sorted.begin()) / n;
-    const double upto =
-        static_cast<double>(std::upper_bound(sorted.begin(), sorted.end(), grid[i]) - sorted.begin()) / n;
+    const auto [below, upto] = cdf_around(sorted, grid[i], delta);
     d = std::max({d, below - p, p - upto});
   }
   return d;
 }
 
+// The percentile test's quantities for one baseline percentile (see
+// run_regression in regression.hpp): μ, the expected F_n at the baseline's
+// value, and the standard error on the arcsine scale.
+struct PercentileNull {
+  double mu, se_arcsine;
+};
+PercentileNull percentile_null(double p, std::uint64_t n_baseline, std::uint64_t n_now) {
+  const double nb = static_cast<double>(n_baseline), nn = static_cast<double>(n_now);
+  const double h = (nb - 1.0) * p;
+  return {(h + 1.0) / (nb + 1.0), std::sqrt((1.0 / (nb + 2.0) + (nb + 1.0) / ((nb + 2.0) * nn)) / 4.0)};
+}
+
+double arcsine(double f) {
+  return std::asin(std::sqrt(std::clamp(f, 0.0, 1.0)));
+}
+
+// Back from the arcsine scale, clamped to the probability range.
+double from_arcsine(double a) {
+  const double c = std::clamp(a, 0.0, std::asin(1.0));
+  return std::sin(c) * std::sin(c);
+}
+
+// The quantile function kept at equally spaced probabilities, read at f by
+// linear interpolation.
+double grid_quantile(const std::vector<double>& grid, double f) {
+  const double at = std::clamp(f, 0.0, 1.0) * static_cast<double>(grid.size() - 1);
+  const auto below = std::min(static_cast<std::size_t>(at), grid.size() - 1);
+  const std::size_t above = std::min(below + 1, grid.size() - 1);
+  return grid[below] == grid[above] ? grid[below]
+                                    : grid[below] + (at - static_cast<double>(below)) * (grid[above] - grid[below]);
+}
+
 struct NewColumn {
   double ks = 0.0;
-  std::vector<double> grid;  // exact mode only
+  double delta = 0.0;                                // rounding_level of the output
+  std::vector<std::pair<double, double>> positions;  // per baseline percentile: F(v − δ), F(v + δ)
+  std::vector<double> grid;                          // the new sample's quantile function
 };
 
 }  // namespace
@@ -88,6 +128,8 @@ RegressionReport run_regression(const Baseline& baseline, const Model& model, un
   const std::uint64_t samples = overrides.samples.value_or(baseline.samples);
   report.exact = fingerprint == baseline.model_fingerprint && engine == baseline.engine_fingerprint &&
                  seed == baseline.seed && samples == baseline.samples;
+  report.samples = samples;
+  report.seed = seed;
   if (seed != baseline.seed) report.notes.push_back(fmt::format("seed {} instead of {}", seed, baseline.seed));
   if (samples != baseline.samples)
     report.notes.push_back(fmt::format("{} samples instead of {}", samples, baseline.samples));
@@ -136,14 +178,19 @@ RegressionReport run_regression(const Baseline& baseline, const Model& model, un
     std::vector<double> sorted(column.begin(), column.end());
     std::sort(sorted.begin(), sorted.end());
     NewColumn c;
-    c.ks = ks_distance(it->quantiles, sorted);
-    if (report.exact) c.grid = quantile_grid(sorted);
+    const OutputSummary& before = it->summary;
+    c.delta = rounding_level(
+        std::max({std::fabs(before.min), std::fabs(before.max), std::fabs(sorted.front()), std::fabs(sorted.back())}));
+    c.ks = ks_distance(it->quantiles, sorted, c.delta);
+    for (const PercentileEstimate& q : before.percentiles) c.positions.push_back(cdf_around(sorted, q.value, c.delta));
+    c.grid = quantile_grid(sorted);
     std::lock_guard lock(mutex);
     columns[{scenario, output}] = std::move(c);
   };
   const RunResult now = request.scenarios.empty() ? RunResult{} : run_model(model, request);
 
   std::vector<RegressionRow> tested;
+  std::map<std::size_t, const std::vector<double>*> grid_of;  // percentile rows: the new quantile function
   for (std::size_t s = 0; s < now.scenarios.size(); ++s) {
     const ScenarioBaseline& sb = *compared[s];
     for (const OutputBaseline& ob : sb.outputs) {
@@ -191,23 +238,41 @@ RegressionReport run_regression(const Baseline& baseline, const Model& model, un
           check(fmt::format("quantile P{}", k / 10.0), ob.quantiles[k], column.grid[k]);
         continue;
       }
-      auto z_row = [&](std::string statistic, double before, double after, double se_before, double se_after) {
+      RegressionRow mean = base_row;
+      mean.statistic = "mean";
+      mean.test = RegressionTest::Mean;
+      mean.baseline = a.mean;
+      mean.now = b.mean;
+      mean.difference = b.mean - a.mean;
+      // The rounding level joins the Monte Carlo errors, so a constant output,
+      // or one whose spread is rounding, cannot collapse the error to 0.
+      const double se = std::sqrt(a.mean_se * a.mean_se + b.mean_se * b.mean_se + column.delta * column.delta);
+      mean.tolerance = se;  // scaled to the critical z below
+      // An undefined error (fewer than 2 samples) tests nothing.
+      mean.p_value = std::isnan(se) ? 1.0 : se > 0.0 ? two_sided_p(mean.difference / se) : 0.0;
+      if (mean.difference == 0.0) mean.p_value = 1.0;
+      tested.push_back(mean);
+      for (std::size_t k = 0; k < std::min(a.percentiles.size(), b.percentiles.size()); ++k) {
+        const PercentileEstimate& q = a.percentiles[k];
         RegressionRow row = base_row;
-        row.statistic = std::move(statistic);
-        row.baseline = before;
-        row.now = after;
-        row.difference = after - before;
-        const double se = std::sqrt(se_before * se_before + se_after * se_after);
-        row.tolerance = se;  // scaled to the critical z below
-        row.p_value = se > 0.0 ? two_sided_p(row.difference / se) : (row.difference == 0.0 ? 1.0 : 0.0);
+        row.statistic = percentile_label(q.p);
+        row.test = RegressionTest::Percentile;
+        row.baseline = q.value;
+        row.now = b.percentiles[k].value;
+        row.difference = row.now - row.baseline;
+        std::tie(row.now_cdf_low, row.now_cdf_high) = column.positions[k];
+        const PercentileNull null = percentile_null(q.p, a.n, b.n);
+        const double centre = arcsine(null.mu);
+        const double distance = std::max({0.0, arcsine(row.now_cdf_low) - centre, centre - arcsine(row.now_cdf_high)});
+        row.p_value = two_sided_p(distance / null.se_arcsine);
+        row.tolerance = null.se_arcsine;  // scaled to the critical z below
+        row.band_low = row.band_high = centre;
         tested.push_back(row);
-      };
-      z_row("mean", a.mean, b.mean, a.mean_se, b.mean_se);
-      for (std::size_t k = 0; k < std::min(a.percentiles.size(), b.percentiles.size()); ++k)
-        z_row(percentile_label(a.percentiles[k].p), a.percentiles[k].value, b.percentiles[k].value,
-              percentile_se(a.percentiles[k]), percentile_se(b.percentiles[k]));
+        grid_of[tested.size() - 1] = &column.grid;
+      }
       RegressionRow ks = base_row;
       ks.statistic = "distribution (KS)";
+      ks.test = RegressionTest::Distribution;
       ks.difference = column.ks;
       const double n_eff = static_cast<double>(a.n) * static_cast<double>(b.n) / static_cast<double>(a.n + b.n);
       ks.tolerance = 1.0 / std::sqrt(n_eff);  // scaled to the critical λ below
@@ -231,9 +296,27 @@ RegressionReport run_regression(const Baseline& baseline, const Model& model, un
       (kolmogorov_survival(mid) > per_test ? lambda_lo : lambda_hi) = mid;
     }
     for (std::size_t i = 0; i < tested.size(); ++i) {
-      tested[i].moved = rejected[i];
-      tested[i].tolerance *= tested[i].statistic == "distribution (KS)" ? lambda_hi : z_critical;
-      report.rows.push_back(tested[i]);
+      RegressionRow& row = tested[i];
+      row.moved = rejected[i];
+      switch (row.test) {
+        case RegressionTest::Distribution:
+          row.tolerance *= lambda_hi;
+          break;
+        case RegressionTest::Percentile: {
+          // The band of F_n that passes Bonferroni's bound, back in probability.
+          const double centre = row.band_low, half = z_critical * row.tolerance;
+          row.band_low = from_arcsine(centre - half);
+          row.band_high = from_arcsine(centre + half);
+          // In the output's units: half the span of the new run's values
+          // between those percentiles, where the baseline's value must lie.
+          row.tolerance =
+              (grid_quantile(*grid_of.at(i), row.band_high) - grid_quantile(*grid_of.at(i), row.band_low)) / 2.0;
+          break;
+        }
+        default:
+          row.tolerance *= z_critical;
+      }
+      report.rows.push_back(row);
     }
   }
   std::stable_sort(report.rows.begin(), report.rows.end(), [](const RegressionRow& a, const RegressionRow& b) {
@@ -245,26 +328,76 @@ RegressionReport run_regression(const Baseline& baseline, const Model& model, un
   return report;
 }
 
+namespace {
+std::string_view test_name(RegressionTest test) {
+  switch (test) {
+    case RegressionTest::Exact:
+      return "exact";
+    case RegressionTest::Mean:
+      return "mean z";
+    case RegressionTest::Percentile:
+      return "percentile position";
+    case RegressionTest::Distribution:
+      return "KS";
+  }
+  return "exact";
+}
+
+// A probability as a percentile label: 0.0423 → "P4.23".
+std::string as_percentile(double f) {
+  return fmt::format("P{:.3g}", f * 100.0);
+}
+
+std::string tolerance_text(const RegressionRow& r) {
+  auto number = [](double v) { return fmt::format("{:.6g}", v); };
+  switch (r.test) {
+    case RegressionTest::Distribution:
+      return fmt::format("D<{:.4g}", r.tolerance);
+    case RegressionTest::Percentile: {
+      const std::string at = r.now_cdf_low == r.now_cdf_high
+                                 ? as_percentile(r.now_cdf_low)
+                                 : fmt::format("{}–{}", as_percentile(r.now_cdf_low), as_percentile(r.now_cdf_high));
+      return fmt::format("{}–{} (at {})", as_percentile(r.band_low), as_percentile(r.band_high), at);
+    }
+    case RegressionTest::Mean:
+      return std::isfinite(r.tolerance) ? "±" + number(r.tolerance) : "";
+    case RegressionTest::Exact:
+      return "";
+  }
+  return "";
+}
+}  // namespace
+
 nlohmann::ordered_json to_json(const RegressionReport& report) {
   nlohmann::ordered_json doc;
   doc["schema"] = "riskcast.regression/1";
   doc["mode"] = report.exact ? "exact" : "statistical";
   doc["family_wise_alpha"] = report.alpha;
   doc["method"] = report.exact ? "bit-identical comparison" : "Holm step-down over z-tests and KS distances";
+  doc["samples"] = report.samples;
+  doc["seed"] = report.seed;
   doc["notes"] = report.notes;
   doc["moved"] = report.moved;
   doc["compared"] = report.rows.size();
   doc["rows"] = nlohmann::ordered_json::array();
   for (const RegressionRow& r : report.rows) {
-    doc["rows"].push_back({{"scenario", r.scenario},
-                           {"output", r.output},
-                           {"statistic", r.statistic},
-                           {"baseline", r.baseline},
-                           {"now", r.now},
-                           {"difference", r.difference},
-                           {"tolerance", r.tolerance},
-                           {"p_value", r.p_value},
-                           {"verdict", r.moved ? (report.exact ? "not bit-identical" : "moved") : "ok"}});
+    nlohmann::ordered_json row = {{"scenario", r.scenario},
+                                  {"output", r.output},
+                                  {"statistic", r.statistic},
+                                  {"test", test_name(r.test)},
+                                  {"baseline", json_number(r.baseline)},
+                                  {"now", json_number(r.now)},
+                                  {"difference", json_number(r.difference)},
+                                  {"tolerance", json_number(r.tolerance)},
+                                  {"p_value", r.p_value},
+                                  {"verdict", r.moved ? (report.exact ? "not bit-identical" : "moved") : "ok"}};
+    if (r.test == RegressionTest::Percentile) {
+      row["now_cdf_low"] = r.now_cdf_low;
+      row["now_cdf_high"] = r.now_cdf_high;
+      row["band_low"] = r.band_low;
+      row["band_high"] = r.band_high;
+    }
+    doc["rows"].push_back(std::move(row));
   }
   return doc;
 }
@@ -284,11 +417,10 @@ void write_regression_table(const RegressionReport& report, std::ostream& out, b
     if (!all && !r.moved && close >= 10) break;
     if (!r.moved) ++close;
     ++shown;
-    const bool ks = r.statistic == "distribution (KS)";
+    const bool ks = r.test == RegressionTest::Distribution;
     auto number = [](double v) { return fmt::format("{:.6g}", v); };
     rows.push_back({r.scenario, r.output, r.statistic, ks ? "" : number(r.baseline), ks ? "" : number(r.now),
-                    ks ? fmt::format("D={:.4g}", r.difference) : number(r.difference),
-                    r.tolerance > 0 ? (ks ? fmt::format("D<{:.4g}", r.tolerance) : "±" + number(r.tolerance)) : "",
+                    ks ? fmt::format("D={:.4g}", r.difference) : number(r.difference), tolerance_text(r),
                     report.exact ? "" : fmt::format("{:.2g}", r.p_value),
                     r.moved ? (report.exact ? "NOT BIT-IDENTICAL" : "MOVED") : "ok"});
   }

@@ -48,14 +48,26 @@ const PercentileEstimate& estimate(const OutputSummary& summary, double p) {
   return estimate_in(summary.percentiles, p);
 }
 
+// A value over its 95 % interval; an open end shows as −∞ / +∞.
 std::string with_interval(const PercentileEstimate& q, const std::string& unit) {
-  return fmt::format("{}\n{} – {}", format_value(q.value, unit), format_value(q.ci_low, unit),
-                     format_value(q.ci_high, unit));
+  return fmt::format("{}\n{} – {}", format_value(q.value, unit), format_interval_end(q.ci_low, unit),
+                     format_interval_end(q.ci_high, unit));
 }
 
 std::string mean_with_interval(const OutputSummary& s, const std::string& unit) {
-  return fmt::format("{}\n{} – {}", format_value(s.mean, unit), format_value(s.mean - 1.96 * s.mean_se, unit),
-                     format_value(s.mean + 1.96 * s.mean_se, unit));
+  return fmt::format("{}\n{} – {}", format_value(s.mean, unit), format_interval_end(s.mean_ci_low, unit),
+                     format_interval_end(s.mean_ci_high, unit));
+}
+
+// A difference over its interval, signed; an open end shows as −∞ / +∞.
+std::string difference_with_interval(double value, double low, double high, const std::string& unit) {
+  auto end = [&](double v) { return is_open(v) ? format_interval_end(v, unit) : format_difference(v, unit); };
+  return fmt::format("{}\n{} – {}", format_difference(value, unit), end(low), end(high));
+}
+
+// The open-interval footnote, where a table has an open end.
+std::string open_note(bool any_open) {
+  return any_open ? fmt::format("<p class=\"note\">{}</p>\n", xml_escape(std::string(kOpenIntervalNote))) : "";
 }
 
 std::string figure(const std::string& svg, const std::string& caption) {
@@ -126,8 +138,10 @@ Section headline_section(const RunResult& result, const Model& model) {
   if (!first.metadata.note.empty()) intro += fmt::format(" Note: {}", first.metadata.note);
   section.body += paragraph(intro);
   std::vector<std::vector<std::string>> rows;
+  bool any_open = false;
   for (const ScenarioResult& s : result.scenarios) {
     const OutputSummary& sum = s.outputs.front().summary;
+    any_open |= has_open_interval(sum);
     const Scenario* declared = model.find_scenario(s.name);
     rows.push_back({s.name, mean_with_interval(sum, unit), with_interval(estimate(sum, 0.05), unit),
                     with_interval(estimate(sum, 0.50), unit), with_interval(estimate(sum, 0.95), unit),
@@ -136,10 +150,11 @@ Section headline_section(const RunResult& result, const Model& model) {
   section.body +=
       table({"scenario", "mean", "P5", "P50", "P95", "description"}, rows, {false, true, true, true, true, false});
   section.body += paragraph(
-      "Under each number: its 95 % Monte Carlo confidence interval (the mean's from its standard error, each "
+      "Under each number: its 95 % Monte Carlo confidence interval (the mean's from Student's t, each "
       "percentile's distribution-free, from order statistics). Scenarios share random numbers, so their "
       "differences are measured sample by sample.",
       "note");
+  section.body += open_note(any_open);
   if (result.scenarios.size() >= 2)
     section.body += figure(chart::scenario_svg(chart::scenario_comparison(result, 0)),
                            "Each row is a scenario: the whisker spans P5 – P95, the box P25 – P75, the black tick "
@@ -171,15 +186,24 @@ Section sensitivity_section(const SensitivityResult& r) {
       "samples of scenario {}: +1 if the output always rises with the input, −1 if it always falls, 0 if their "
       "ranks are unrelated. How to read this section: docs/analysis.md.",
       r.output, format_count(r.samples), r.scenario));
-  section.body += figure(chart::tornado_svg(chart::sensitivity_tornado(r)),
-                         fmt::format("The {} inputs with the largest |ρ|; whiskers: 95 % confidence intervals. The "
-                                     "table below lists every input.",
-                                     std::min(chart::kTornadoRows, r.tornado.size())));
   std::vector<std::vector<std::string>> rows;
-  for (const Driver& d : r.tornado)
-    rows.push_back(
-        {d.label, d.kind, d.constant ? "constant" : format_rho(d.rho), d.constant ? "" : format_rho_interval(d)});
-  section.body += table({"input", "kind", "ρ", "95 % CI"}, rows, {false, false, true, true});
+  if (r.output_constant) {
+    section.body +=
+        paragraph(fmt::format("{} is constant ({}) in every sample of scenario {}: no input can move it, "
+                              "so no input has a rank correlation with it.",
+                              r.output, format_value(r.output_summary.min, r.unit), r.scenario));
+  } else {
+    const chart::TornadoChart tornado = chart::sensitivity_tornado(r);
+    section.body += figure(chart::tornado_svg(tornado),
+                           fmt::format("The {} inputs with the largest |ρ|; whiskers: 95 % confidence intervals (an "
+                                       "arrow: open, too few samples to bound ρ on that side). The table below lists "
+                                       "every input.",
+                                       tornado.rows.size()));
+    for (const Driver& d : r.tornado)
+      rows.push_back(
+          {d.label, d.kind, d.constant ? "constant" : format_rho(d.rho), d.constant ? "" : format_rho_interval(d)});
+    section.body += table({"input", "kind", "ρ", "95 % CI"}, rows, {false, false, true, true});
+  }
 
   if (!r.conditionals.empty()) {
     section.body += fmt::format("<h3>{} given each event outcome</h3>\n", xml_escape(r.output));
@@ -200,13 +224,11 @@ Section sensitivity_section(const SensitivityResult& r) {
     rows.clear();
     for (const ScenarioDelta& d : r.deltas) {
       const OutputSummary& s = d.difference;
-      std::vector<std::string> row = {d.scenario, fmt::format("{}\n{} – {}", format_difference(s.mean, r.unit),
-                                                              format_difference(s.mean - 1.96 * s.mean_se, r.unit),
-                                                              format_difference(s.mean + 1.96 * s.mean_se, r.unit))};
+      std::vector<std::string> row = {d.scenario,
+                                      difference_with_interval(s.mean, s.mean_ci_low, s.mean_ci_high, r.unit)};
       for (double p : kDeltaPercentiles) {
         const PercentileEstimate& q = estimate_in(s.percentiles, p);
-        row.push_back(fmt::format("{}\n{} – {}", format_difference(q.value, r.unit),
-                                  format_difference(q.ci_low, r.unit), format_difference(q.ci_high, r.unit)));
+        row.push_back(difference_with_interval(q.value, q.ci_low, q.ci_high, r.unit));
       }
       rows.push_back(std::move(row));
     }
@@ -216,6 +238,7 @@ Section sensitivity_section(const SensitivityResult& r) {
         "comparing the two distributions' percentiles. Under each number: its 95 % Monte Carlo interval.",
         "note");
   }
+  section.body += open_note(has_open_interval(r));
   return section;
 }
 
@@ -224,24 +247,31 @@ Section percentile_section(const ScenarioResult& scenario) {
   std::vector<std::string> header = {"output", "unit", "mean", "sd"};
   for (double p : kStandardPercentiles) header.push_back(percentile_label(p));
   std::vector<std::vector<std::string>> rows;
+  bool any_open = false;
   for (const OutputResult& o : scenario.outputs) {
     const std::string& unit = o.metadata.unit;
+    const OutputSummary& sum = o.summary;
     std::vector<std::string> row = {
         o.name, unit_text(unit),
-        fmt::format("{}\n±{}", format_value(o.summary.mean, unit), format_value(1.96 * o.summary.mean_se, unit)),
-        format_value(o.summary.sd, unit)};
+        fmt::format("{}\n{}", format_value(sum.mean, unit),
+                    format_interval_error(sum.mean, sum.mean_ci_low, sum.mean_ci_high, unit)),
+        format_statistic(sum.sd, unit)};
     for (double p : kStandardPercentiles) {
-      const PercentileEstimate& q = estimate(o.summary, p);
-      row.push_back(fmt::format("{}\n±{}", format_value(q.value, unit),
-                                format_value(std::max(q.value - q.ci_low, q.ci_high - q.value), unit)));
+      const PercentileEstimate& q = estimate(sum, p);
+      row.push_back(fmt::format("{}\n{}", format_value(q.value, unit),
+                                format_interval_error(q.value, q.ci_low, q.ci_high, unit)));
     }
     rows.push_back(std::move(row));
+    any_open |= has_open_interval(sum);
   }
   std::vector<bool> numeric(header.size(), true);
   numeric[0] = numeric[1] = false;
   section.body += table(header, rows, numeric);
-  section.body +=
-      paragraph("±: half-width of the 95 % Monte Carlo confidence interval (the wider side, for percentiles).", "note");
+  section.body += paragraph(
+      "±: half-width of the 95 % Monte Carlo confidence interval (the mean's from Student's t; for percentiles, the "
+      "wider side; shares in percentage points).",
+      "note");
+  section.body += open_note(any_open);
   return section;
 }
 

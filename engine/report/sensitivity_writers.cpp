@@ -9,19 +9,6 @@ namespace riskcast {
 
 namespace {
 
-// z of a two-sided 95 % interval, as the run writers use it.
-constexpr double kZ95 = 1.96;
-
-// The Monte Carlo uncertainty of a percentile in one number: the wider side
-// of its confidence interval.
-double half_width(const PercentileEstimate& q) {
-  return std::max(q.value - q.ci_low, q.ci_high - q.value);
-}
-
-std::string format_error(double v, const std::string& unit) {
-  return "±" + (is_share_unit(unit) ? format_percentage(v) : format_value(v, unit));
-}
-
 // A tornado bar: negative ρ to the left of the axis, positive to the right,
 // ten cells for |ρ| = 1.
 std::string tornado_bar(double rho) {
@@ -73,25 +60,58 @@ std::string output_line(const SensitivityResult& r) {
   return line;
 }
 
-std::string mean_interval(const OutputSummary& s, const std::string& unit) {
-  return fmt::format("[{}, {}]", format_difference(s.mean - kZ95 * s.mean_se, unit),
-                     format_difference(s.mean + kZ95 * s.mean_se, unit));
+// A difference's interval end: signed, or −∞ / +∞ when open.
+std::string difference_end(double end, const std::string& unit) {
+  return is_open(end) ? format_interval_end(end, unit) : format_difference(end, unit);
 }
+
+std::string mean_interval(const OutputSummary& s, const std::string& unit) {
+  return fmt::format("[{}, {}]", difference_end(s.mean_ci_low, unit), difference_end(s.mean_ci_high, unit));
+}
+
+// The line that replaces the tornado when the output never varies.
+std::string constant_output_line(const SensitivityResult& r) {
+  return fmt::format(
+      "{} is constant ({}) in every sample of scenario {}: no input can move it, so no input has a rank "
+      "correlation with it",
+      r.output, format_value(r.output_summary.min, r.unit), r.scenario);
+}
+
+}  // namespace
+
+bool has_open_interval(const SensitivityResult& r) {
+  for (const Driver& d : r.tornado)
+    if (is_open(d.ci_low) || is_open(d.ci_high)) return true;
+  if (has_open_interval(r.output_summary)) return true;
+  for (const ConditionalOutcome& c : r.conditionals)
+    for (const PercentileEstimate& q : c.percentiles)
+      if (is_open(q.ci_low) || is_open(q.ci_high)) return true;
+  for (const ScenarioDelta& d : r.deltas)
+    if (has_open_interval(d.difference)) return true;
+  return false;
+}
+
+namespace {
 
 void write_table(const SensitivityResult& r, std::ostream& out) {
   out << header_line(r) << '\n';
   if (!r.scenario_description.empty()) out << "  " << r.scenario_description << '\n';
   out << output_line(r) << '\n';
 
-  out << fmt::format("\nDrivers: Spearman rank correlation ρ of {} with each input, by |ρ| (95 % CI)\n", r.output);
-  std::vector<std::vector<std::string>> rows = {{"input", "kind", "ρ", "95% CI", "-1        0        +1"}};
-  for (const Driver& d : r.tornado) {
-    if (d.constant)
-      rows.push_back({d.label, d.kind, "constant", "", ""});
-    else
-      rows.push_back({d.label, d.kind, format_rho(d.rho), format_rho_interval(d), tornado_bar(d.rho)});
+  std::vector<std::vector<std::string>> rows;
+  if (r.output_constant) {
+    out << "\nDrivers: none. " << constant_output_line(r) << ".\n";
+  } else {
+    out << fmt::format("\nDrivers: Spearman rank correlation ρ of {} with each input, by |ρ| (95 % CI)\n", r.output);
+    rows = {{"input", "kind", "ρ", "95% CI", "-1        0        +1"}};
+    for (const Driver& d : r.tornado) {
+      if (d.constant)
+        rows.push_back({d.label, d.kind, "constant", "", ""});
+      else
+        rows.push_back({d.label, d.kind, format_rho(d.rho), format_rho_interval(d), tornado_bar(d.rho)});
+    }
+    write_aligned_table(rows, out, {true, true, false, false, true});
   }
-  write_aligned_table(rows, out, {true, true, false, false, true});
 
   out << fmt::format("\nGiven each event outcome: {} of {}\n", "P10 / P50 / P90", r.output);
   rows = {{"event", "outcome", "probability", "P10", "P50", "P90", ""}};
@@ -102,16 +122,21 @@ void write_table(const SensitivityResult& r, std::ostream& out) {
     row.push_back(sample_note(c));
     rows.push_back(std::move(row));
     if (!c.few_samples)
-      for (const PercentileEstimate& q : c.percentiles) error = std::max(error, half_width(q));
+      for (const PercentileEstimate& q : c.percentiles)
+        error = std::max(error, interval_half_width(q.value, q.ci_low, q.ci_high));
   }
   write_aligned_table(rows, out, {true, true, false, false, false, false, true});
-  if (!r.conditionals.empty())
+  const bool any_wide = std::any_of(r.conditionals.begin(), r.conditionals.end(),
+                                    [](const ConditionalOutcome& c) { return c.few_samples; });
+  if (!r.conditionals.empty() && std::isinf(error))
+    out << fmt::format(
+        "Monte Carlo error: some 95 % intervals of the percentiles above{} are open (too few samples "
+        "to bound them); --format json has every interval\n",
+        any_wide ? " not marked wide" : "");
+  else if (!r.conditionals.empty())
     out << fmt::format("Monte Carlo error (95 % CI half-width): at most {}{} on any percentile above{}\n",
-                       format_error(error, r.unit), is_share_unit(r.unit) ? " points" : "",
-                       std::any_of(r.conditionals.begin(), r.conditionals.end(),
-                                   [](const ConditionalOutcome& c) { return c.few_samples; })
-                           ? " not marked wide"
-                           : "");
+                       format_interval_error(0.0, -error, error, r.unit), is_share_unit(r.unit) ? " points" : "",
+                       any_wide ? " not marked wide" : "");
 
   if (r.deltas.empty()) {
     out << "\nScenario deltas: the model has no scenario but base\n";
@@ -120,11 +145,13 @@ void write_table(const SensitivityResult& r, std::ostream& out) {
     rows = {{"scenario", "mean", "P5", "P50", "P95"}};
     for (const ScenarioDelta& d : r.deltas) {
       std::vector<std::string> row = {d.scenario, format_difference(d.difference.mean, r.unit)};
-      std::vector<std::string> errors = {"  ±95% CI", format_error(kZ95 * d.difference.mean_se, r.unit)};
+      const OutputSummary& s = d.difference;
+      std::vector<std::string> errors = {"  ±95% CI",
+                                         format_interval_error(s.mean, s.mean_ci_low, s.mean_ci_high, r.unit)};
       for (double p : kDeltaPercentiles) {
-        row.push_back(difference_at(d.difference, p, r.unit));
-        const PercentileEstimate* q = find_percentile(d.difference.percentiles, p);
-        errors.push_back(q ? format_error(half_width(*q), r.unit) : "");
+        row.push_back(difference_at(s, p, r.unit));
+        const PercentileEstimate* q = find_percentile(s.percentiles, p);
+        errors.push_back(q ? format_interval_error(q->value, q->ci_low, q->ci_high, r.unit) : "");
       }
       rows.push_back(std::move(row));
       rows.push_back(std::move(errors));
@@ -135,6 +162,7 @@ void write_table(const SensitivityResult& r, std::ostream& out) {
       "\nρ: Spearman rank correlation over the {} samples of scenario {}; constant: the input does not vary "
       "there.\n±: half-width of the 95 % Monte Carlo confidence interval{}. --format json has every interval.\n",
       r.samples, r.scenario, is_share_unit(r.unit) ? " (shares: in percentage points)" : "");
+  if (has_open_interval(r)) out << kOpenIntervalNote << '\n';
 }
 
 void write_markdown(const SensitivityResult& r, std::ostream& out) {
@@ -142,10 +170,14 @@ void write_markdown(const SensitivityResult& r, std::ostream& out) {
                      r.title.empty() ? r.model : r.title, r.output, r.unit.empty() ? "" : fmt::format(" ({})", r.unit),
                      r.scenario, r.samples, r.seed);
   out << output_line(r) << "\n\n";
-  out << "| input | kind | ρ | 95% CI |\n|---|---|---:|---:|\n";
-  for (const Driver& d : r.tornado)
-    out << fmt::format("| {} | {} | {} | {} |\n", d.label, d.kind, d.constant ? "constant" : format_rho(d.rho),
-                       d.constant ? "" : format_rho_interval(d));
+  if (r.output_constant) {
+    out << constant_output_line(r) << ".\n";
+  } else {
+    out << "| input | kind | ρ | 95% CI |\n|---|---|---:|---:|\n";
+    for (const Driver& d : r.tornado)
+      out << fmt::format("| {} | {} | {} | {} |\n", d.label, d.kind, d.constant ? "constant" : format_rho(d.rho),
+                         d.constant ? "" : format_rho_interval(d));
+  }
   out << "\n| event | outcome | probability | P10 | P50 | P90 |\n|---|---|---:|---:|---:|---:|\n";
   for (const ConditionalOutcome& c : r.conditionals) {
     const std::string note = sample_note(c);
@@ -174,18 +206,18 @@ void write_csv(const SensitivityResult& r, std::ostream& out) {
     out << fmt::format("{},{},{},{},{},{},{},{},{},{},{}\n", section, csv_field(name), csv_field(kind),
                        csv_field(label), csv_field(unit), probability, samples, csv_field(statistic), value, lo, hi);
   };
+  // Open interval ends print as -inf / inf.
   auto num = [](double v) { return fmt::format("{}", v); };
   auto summary_rows = [&](std::string_view section, const std::string& name, const std::string& kind,
                           const std::string& label, const OutputSummary& s) {
-    row(section, name, kind, label, r.unit, "", s.n, "mean", num(s.mean), num(s.mean - kZ95 * s.mean_se),
-        num(s.mean + kZ95 * s.mean_se));
+    row(section, name, kind, label, r.unit, "", s.n, "mean", num(s.mean), num(s.mean_ci_low), num(s.mean_ci_high));
     for (const PercentileEstimate& q : s.percentiles)
       row(section, name, kind, label, r.unit, "", s.n, percentile_label(q.p), num(q.value), num(q.ci_low),
           num(q.ci_high));
   };
   summary_rows("output", r.output, "output", r.scenario, r.output_summary);
   for (const Driver& d : r.tornado) {
-    if (d.constant)
+    if (std::isnan(d.rho))  // undefined: the input or the output is constant
       row("tornado", d.name, d.kind, d.label, d.unit, "", r.samples, "rho", "", "", "");
     else
       row("tornado", d.name, d.kind, d.label, d.unit, "", r.samples, "rho", num(d.rho), num(d.ci_low), num(d.ci_high));
@@ -197,20 +229,13 @@ void write_csv(const SensitivityResult& r, std::ostream& out) {
   for (const ScenarioDelta& d : r.deltas) summary_rows("delta", d.scenario, "scenario", d.description, d.difference);
 }
 
-nlohmann::ordered_json percentiles_json(const std::vector<PercentileEstimate>& ps) {
-  nlohmann::ordered_json a = nlohmann::ordered_json::array();
-  for (const PercentileEstimate& q : ps)
-    a.push_back({{"p", q.p}, {"value", q.value}, {"ci_low", q.ci_low}, {"ci_high", q.ci_high}});
-  return a;
-}
-
 nlohmann::ordered_json summary_json(const OutputSummary& s) {
   nlohmann::ordered_json j;
   j["mean"] = s.mean;
-  j["mean_se"] = s.mean_se;
-  j["mean_ci_low"] = s.mean - kZ95 * s.mean_se;
-  j["mean_ci_high"] = s.mean + kZ95 * s.mean_se;
-  j["sd"] = s.sd;
+  j["mean_se"] = json_number(s.mean_se);
+  j["mean_ci_low"] = json_number(s.mean_ci_low);
+  j["mean_ci_high"] = json_number(s.mean_ci_high);
+  j["sd"] = json_number(s.sd);
   j["min"] = s.min;
   j["max"] = s.max;
   j["percentiles"] = percentiles_json(s.percentiles);
@@ -226,13 +251,21 @@ std::string format_rho(double rho) {
 
 // The interval with as many decimals as its width needs (a million samples
 // pin ρ to ±0.002, which two decimals would show as [0.57, 0.57]).
+// Each end is rounded outwards (the lower down, the upper up), so the
+// interval shown is never narrower than the one computed.
 std::string format_rho_interval(const Driver& d) {
+  if (is_open(d.ci_low) || is_open(d.ci_high)) return "open";
   const double width = d.ci_high - d.ci_low;
   const int decimals = width >= 0.02 || width == 0.0 ? 2 : width >= 0.002 ? 3 : 4;
-  auto bound = [&](double v) {
-    return fmt::format("{:.{}f}", std::fabs(v) < 0.5 * std::pow(10.0, -decimals) ? 0.0 : v, decimals);
+  const double unit = std::pow(10.0, decimals);
+  // The 1e-9 keeps an end that is already a round number (1.0, 0.25) from
+  // moving a whole digit by the rounding of v·unit.
+  auto bound = [&](double v, bool up) {
+    const double scaled = v * unit;
+    const double rounded = up ? std::ceil(scaled - 1e-9) : std::floor(scaled + 1e-9);
+    return fmt::format("{:.{}f}", rounded / unit + 0.0, decimals);  // + 0.0: −0 reads as 0
   };
-  return fmt::format("[{}, {}]", bound(d.ci_low), bound(d.ci_high));
+  return fmt::format("[{}, {}]", bound(d.ci_low, false), bound(d.ci_high, true));
 }
 
 std::string format_probability(double p) {
@@ -264,6 +297,7 @@ nlohmann::ordered_json to_json(const SensitivityResult& r) {
   doc["method"] = "mc";
   doc["horizon"] = r.horizon;
   doc["output_summary"] = summary_json(r.output_summary);
+  doc["output_constant"] = r.output_constant;
   doc["tornado"] = nlohmann::ordered_json::array();
   for (const Driver& d : r.tornado) {
     nlohmann::ordered_json j;
@@ -273,10 +307,10 @@ nlohmann::ordered_json to_json(const SensitivityResult& r) {
     j["label"] = d.label;
     j["unit"] = d.unit;
     j["constant"] = d.constant;
-    // JSON has no NaN: an undefined ρ is null.
-    j["rho"] = d.constant ? nlohmann::ordered_json() : nlohmann::ordered_json(d.rho);
-    j["ci_low"] = d.constant ? nlohmann::ordered_json() : nlohmann::ordered_json(d.ci_low);
-    j["ci_high"] = d.constant ? nlohmann::ordered_json() : nlohmann::ordered_json(d.ci_high);
+    // An undefined ρ (NaN) and an open interval end (±∞) are null.
+    j["rho"] = json_number(d.rho);
+    j["ci_low"] = json_number(d.ci_low);
+    j["ci_high"] = json_number(d.ci_high);
     doc["tornado"].push_back(std::move(j));
   }
   doc["conditionals"] = nlohmann::ordered_json::array();

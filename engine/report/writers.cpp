@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <limits>
 #include <stdexcept>
 
 #include "riskcast/report.hpp"
@@ -169,20 +170,48 @@ std::string csv_field(const std::string& text) {
   return out + "\"";
 }
 
+double interval_half_width(double estimate, double low, double high) {
+  if (is_open(low) || is_open(high)) return std::numeric_limits<double>::infinity();
+  return std::max(estimate - low, high - estimate);
+}
+
+namespace {
+// A distance for people: shares in percentage points without a unit.
+std::string format_distance(double v, const std::string& unit) {
+  return is_share_unit(unit) ? format_percentage(v) : format_value(v, unit);
+}
+}  // namespace
+
+std::string format_interval_error(double estimate, double low, double high, const std::string& unit) {
+  if (is_open(low) && is_open(high)) return "±∞";
+  if (is_open(low)) return fmt::format("−∞/+{}", format_distance(high - estimate, unit));
+  if (is_open(high)) return fmt::format("−{}/+∞", format_distance(estimate - low, unit));
+  return "±" + format_distance(interval_half_width(estimate, low, high), unit);
+}
+
+std::string format_interval_end(double end, const std::string& unit) {
+  if (is_open(end)) return end < 0 ? "−∞" : "+∞";
+  return format_value(end, unit);
+}
+
+std::string format_statistic(double value, const std::string& unit) {
+  return std::isnan(value) ? "—" : format_value(value, unit);
+}
+
+nlohmann::ordered_json json_number(double value) {
+  return std::isfinite(value) ? nlohmann::ordered_json(value) : nlohmann::ordered_json();
+}
+
+bool has_open_interval(const OutputSummary& s) {
+  if (is_open(s.mean_ci_low) || is_open(s.mean_ci_high)) return true;
+  return std::any_of(s.percentiles.begin(), s.percentiles.end(),
+                     [](const PercentileEstimate& q) { return is_open(q.ci_low) || is_open(q.ci_high); });
+}
+
 namespace {
 
-// The Monte Carlo uncertainty of a percentile in one number: the wider side
-// of its confidence interval.
-double half_width(const PercentileEstimate& q) {
-  return std::max(q.value - q.ci_low, q.ci_high - q.value);
-}
-
-std::string format_error(double v, const std::string& unit) {
-  return "±" + (is_share_unit(unit) ? format_percentage(v) : format_value(v, unit));
-}
-
 void write_table(const RunResult& r, std::ostream& out) {
-  bool first = true;
+  bool first = true, any_open = false;
   for (const ScenarioResult& s : r.scenarios) {
     if (!first) out << '\n';
     first = false;
@@ -194,12 +223,15 @@ void write_table(const RunResult& r, std::ostream& out) {
     rows.push_back(header);
     for (const OutputResult& o : s.outputs) {
       const std::string& unit = o.metadata.unit;
-      std::vector<std::string> row = {o.name, format_value(o.summary.mean, unit), format_value(o.summary.sd, unit)};
-      std::vector<std::string> errors = {"  ±95% CI", format_error(1.96 * o.summary.mean_se, unit), ""};
-      for (const auto& q : o.summary.percentiles) {
+      const OutputSummary& sum = o.summary;
+      std::vector<std::string> row = {o.name, format_value(sum.mean, unit), format_statistic(sum.sd, unit)};
+      std::vector<std::string> errors = {"  ±95% CI",
+                                         format_interval_error(sum.mean, sum.mean_ci_low, sum.mean_ci_high, unit), ""};
+      for (const auto& q : sum.percentiles) {
         row.push_back(format_value(q.value, unit));
-        errors.push_back(format_error(half_width(q), unit));
+        errors.push_back(format_interval_error(q.value, q.ci_low, q.ci_high, unit));
       }
+      any_open |= has_open_interval(sum);
       rows.push_back(row);
       rows.push_back(errors);
     }
@@ -208,8 +240,11 @@ void write_table(const RunResult& r, std::ostream& out) {
   bool any_share = false;
   for (const ScenarioResult& s : r.scenarios)
     for (const OutputResult& o : s.outputs) any_share |= is_share_unit(o.metadata.unit);
-  out << fmt::format("\n±: half-width of the 95 % Monte Carlo confidence interval{}\n",
-                     any_share ? " (shares: in percentage points)" : "");
+  out << fmt::format(
+      "\n±: half-width of the 95 % Monte Carlo confidence interval (mean: Student t; percentiles: the wider side of "
+      "the order-statistic interval){}\n",
+      any_share ? "; shares in percentage points" : "");
+  if (any_open) out << kOpenIntervalNote << '\n';
 }
 
 void write_csv(const RunResult& r, std::ostream& out) {
@@ -218,7 +253,9 @@ void write_csv(const RunResult& r, std::ostream& out) {
   out << '\n';
   for (const ScenarioResult& s : r.scenarios) {
     for (const OutputResult& o : s.outputs) {
-      out << csv_field(s.name) << ',' << csv_field(o.name) << ',' << fmt::format("{},{}", o.summary.mean, o.summary.sd);
+      // An undefined sd (one sample) is an empty field.
+      out << csv_field(s.name) << ',' << csv_field(o.name) << ','
+          << fmt::format("{},{}", o.summary.mean, std::isnan(o.summary.sd) ? "" : fmt::format("{}", o.summary.sd));
       for (const auto& q : o.summary.percentiles) out << fmt::format(",{}", q.value);
       out << '\n';
     }
@@ -236,7 +273,7 @@ void write_markdown(const RunResult& r, std::ostream& out) {
     for (const OutputResult& o : s.outputs) {
       const std::string& unit = o.metadata.unit;
       out << fmt::format("| {} | {} | {} | {} |", s.name, o.name, format_value(o.summary.mean, unit),
-                         format_value(o.summary.sd, unit));
+                         format_statistic(o.summary.sd, unit));
       for (const auto& q : o.summary.percentiles) out << ' ' << format_value(q.value, unit) << " |";
       out << '\n';
     }
@@ -321,6 +358,14 @@ void write_summary_markdown(const std::string& title, const std::vector<NamedRes
   }
 }
 
+nlohmann::ordered_json percentiles_json(const std::vector<PercentileEstimate>& percentiles) {
+  nlohmann::ordered_json a = nlohmann::ordered_json::array();
+  for (const PercentileEstimate& q : percentiles)
+    a.push_back(
+        {{"p", q.p}, {"value", q.value}, {"ci_low", json_number(q.ci_low)}, {"ci_high", json_number(q.ci_high)}});
+  return a;
+}
+
 nlohmann::ordered_json to_json(const RunResult& r) {
   nlohmann::ordered_json doc;
   doc["schema"] = kResultSchema;
@@ -337,14 +382,14 @@ nlohmann::ordered_json to_json(const RunResult& r) {
     for (const OutputResult& o : s.outputs) {
       nlohmann::ordered_json out;
       out["mean"] = o.summary.mean;
-      out["sd"] = o.summary.sd;
-      out["mean_se"] = o.summary.mean_se;
-      out["percentiles"] = nlohmann::ordered_json::array();
-      for (const auto& q : o.summary.percentiles)
-        out["percentiles"].push_back({{"p", q.p}, {"value", q.value}, {"ci_low", q.ci_low}, {"ci_high", q.ci_high}});
+      out["sd"] = json_number(o.summary.sd);
+      out["mean_se"] = json_number(o.summary.mean_se);
+      out["percentiles"] = percentiles_json(o.summary.percentiles);
       out["min"] = o.summary.min;
       out["max"] = o.summary.max;
       if (!o.metadata.unit.empty()) out["unit"] = o.metadata.unit;
+      out["mean_ci_low"] = json_number(o.summary.mean_ci_low);
+      out["mean_ci_high"] = json_number(o.summary.mean_ci_high);
       outputs[o.name] = std::move(out);
     }
     scenario["outputs"] = std::move(outputs);

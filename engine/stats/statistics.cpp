@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <boost/math/distributions/binomial.hpp>
+#include <boost/math/distributions/students_t.hpp>
 #include <cmath>
 #include <map>
+#include <tuple>
 #include <vector>
 
 namespace riskcast {
@@ -23,6 +25,90 @@ void select_ranks(double* first, double* last, std::size_t offset, const std::ui
   select_ranks(nth + 1, last, offset + (nth + 1 - first), mid + 1, ranks_end);
 }
 
+// The smallest and largest value of a column, and whether it holds NaN
+// (then lo and hi are those of the other values) or ±∞; one pass.
+struct Extent {
+  double lo = 0, hi = 0;
+  bool has_nan = false, finite = true;
+};
+
+Extent extent_of(std::span<const double> values) {
+  Extent e;
+  if (values.empty()) return e;
+  double lo = values[0], hi = values[0];
+  bool not_finite = false;
+  for (double x : values) {
+    lo = x < lo ? x : lo;
+    hi = x > hi ? x : hi;
+    not_finite |= !(x - x == 0.0);  // NaN for ±∞ and NaN
+  }
+  e.lo = lo;
+  e.hi = hi;
+  e.finite = !not_finite;
+  e.has_nan = not_finite && std::any_of(values.begin(), values.end(), [](double x) { return std::isnan(x); });
+  return e;
+}
+
+// Sums f(x) over the column in fixed chunks of kChunk values, then the chunk
+// sums in order: one order, whatever the thread count.
+template <typename F>
+double chunked_sum(std::span<const double> values, F f) {
+  double total = 0.0;
+  for (std::size_t start = 0; start < values.size(); start += kChunk) {
+    const std::size_t end = std::min(values.size(), start + kChunk);
+    double chunk = 0.0;
+    for (std::size_t i = start; i < end; ++i) chunk += f(values[i]);
+    total += chunk;
+  }
+  return total;
+}
+
+// Mean and sd of a column scaled by 2^k (see moments_of); `scale` applies
+// the factor, `unscale` its inverse.
+template <typename Scale, typename Unscale>
+Moments scaled_moments(std::span<const double> values, const Extent& e, Scale scale, Unscale unscale) {
+  const double n = static_cast<double>(values.size());
+  const double lo = scale(e.lo), hi = scale(e.hi);  // within (−2, 2)
+  const double centre = 0.5 * lo + 0.5 * hi;
+  const double shift = chunked_sum(values, [&](double x) { return scale(x) - centre; });
+  const double mean = std::clamp(centre + shift / n, lo, hi);
+  const double squares = chunked_sum(values, [&](double x) {
+    const double d = scale(x) - mean;
+    return d * d;
+  });
+  Moments m;
+  m.mean = unscale(mean) + 0.0;  // + 0.0: −0 reads as 0
+  m.sd = values.size() < 2 ? std::numeric_limits<double>::quiet_NaN() : unscale(std::sqrt(squares / (n - 1.0)));
+  return m;
+}
+
+Moments moments_with(std::span<const double> values, const Extent& e) {
+  Moments m;
+  if (values.empty()) return m;
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  if (!e.finite) {  // ±∞ or NaN: the mean is whatever they make it, the sd undefined
+    m.mean = chunked_sum(values, [](double x) { return x; }) / static_cast<double>(values.size());
+    m.sd = nan;
+    return m;
+  }
+  if (e.lo == e.hi) {  // constant: exactly
+    m.mean = e.lo + 0.0;
+    m.sd = values.size() < 2 ? nan : 0.0;
+    return m;
+  }
+  // 2^k brings the largest magnitude into [1, 2). One factor where 2^k and
+  // 2^−k are doubles (2^−1023 is a subnormal, still exact); beyond (a column
+  // of subnormals), ldexp.
+  const int k = -std::ilogb(std::max(std::fabs(e.lo), std::fabs(e.hi)));
+  if (k >= -1023 && k <= 1023) {
+    const double up = std::ldexp(1.0, k), down = std::ldexp(1.0, -k);
+    return scaled_moments(
+        values, e, [up](double x) { return x * up; }, [down](double x) { return x * down; });
+  }
+  return scaled_moments(
+      values, e, [k](double x) { return std::ldexp(x, k); }, [k](double x) { return std::ldexp(x, -k); });
+}
+
 // Values of the given sorted, distinct 0-based ranks, as if `values` were
 // sorted, written to out[i] for ranks[i]; may reorder `values`.
 //
@@ -35,7 +121,8 @@ void select_ranks(double* first, double* last, std::size_t offset, const std::ui
 // wanted buckets are too full (atoms, extreme skew), or that hold NaN, take
 // the plain multi-way selection. Either way the values are the exact order
 // statistics.
-void values_at_ranks(std::span<double> values, std::span<const std::uint64_t> ranks, double* out) {
+void values_at_ranks(std::span<double> values, const Extent& extent, std::span<const std::uint64_t> ranks,
+                     double* out) {
   const std::size_t n = values.size();
   auto plain = [&] {
     select_ranks(values.data(), values.data() + n, 0, ranks.data(), ranks.data() + ranks.size());
@@ -45,13 +132,8 @@ void values_at_ranks(std::span<double> values, std::span<const std::uint64_t> ra
   constexpr std::size_t kBuffer = 1u << 18;  // doubles gathered at most: 2 MB
   if (n < kMinBucketed || n >= (std::size_t{1} << 32)) return plain();
 
-  double lo = values[0], hi = values[0];
-  bool has_nan = false;
-  for (double x : values) {
-    lo = x < lo ? x : lo;
-    hi = x > hi ? x : hi;
-    has_nan |= x != x;
-  }
+  const double lo = extent.lo, hi = extent.hi;
+  const bool has_nan = extent.has_nan;
   const std::size_t buckets = std::clamp<std::size_t>(n / 64, 1024, 16384);
   const double scale = static_cast<double>(buckets) / (hi - lo);
   if (has_nan || !(hi > lo) || !std::isfinite(scale) || !std::isfinite(hi - lo)) return plain();
@@ -103,32 +185,25 @@ void values_at_ranks(std::span<double> values, std::span<const std::uint64_t> ra
 }
 }  // namespace
 
-double mean_of(std::span<const double> values) {
-  if (values.empty()) return 0.0;
-  double total = 0.0;
-  for (std::size_t start = 0; start < values.size(); start += kChunk) {
-    const std::size_t end = std::min(values.size(), start + kChunk);
-    double chunk = 0.0;
-    for (std::size_t i = start; i < end; ++i) chunk += values[i];
-    total += chunk;
-  }
-  return total / static_cast<double>(values.size());
+Moments moments_of(std::span<const double> values) {
+  return moments_with(values, extent_of(values));
 }
 
-double sd_of(std::span<const double> values, double mean) {
-  if (values.size() < 2) return 0.0;
-  double total = 0.0;
-  for (std::size_t start = 0; start < values.size(); start += kChunk) {
-    const std::size_t end = std::min(values.size(), start + kChunk);
-    double chunk = 0.0;
-    for (std::size_t i = start; i < end; ++i) chunk += (values[i] - mean) * (values[i] - mean);
-    total += chunk;
-  }
-  return std::sqrt(total / static_cast<double>(values.size() - 1));
+double mean_of(std::span<const double> values) {
+  return moments_of(values).mean;
+}
+
+std::pair<double, double> mean_interval(double mean, double sd, std::uint64_t n, double confidence) {
+  if (n < 2 || !std::isfinite(sd) || !std::isfinite(mean)) return {kOpenLow, kOpenHigh};
+  const boost::math::students_t_distribution<double> t(static_cast<double>(n - 1));
+  const double half = boost::math::quantile(boost::math::complement(t, (1.0 - confidence) / 2.0)) * sd /
+                      std::sqrt(static_cast<double>(n));
+  // An overflowing half-width bounds nothing: open.
+  return {std::isfinite(mean - half) ? mean - half : kOpenLow, std::isfinite(mean + half) ? mean + half : kOpenHigh};
 }
 
 std::pair<std::uint64_t, std::uint64_t> quantile_interval_ranks(std::uint64_t n, double p, double confidence) {
-  if (n == 0) return {0, 0};
+  if (n == 0) return {0, 1};
   const double tail = (1.0 - confidence) / 2.0;
   const boost::math::binomial_distribution<double> b(static_cast<double>(n), p);
   auto cdf = [&](std::int64_t k) -> double {  // P(B ≤ k)
@@ -136,8 +211,9 @@ std::pair<std::uint64_t, std::uint64_t> quantile_interval_ranks(std::uint64_t n,
     if (static_cast<std::uint64_t>(k) >= n) return 1.0;
     return boost::math::cdf(b, static_cast<double>(k));
   };
-  // l: largest rank with P(B ≤ l − 1) ≤ tail. cdf is increasing in k.
-  std::int64_t lo = 0, hi = static_cast<std::int64_t>(n);  // search l in [0, n]
+  // l: largest rank in [0, n] with P(B ≤ l − 1) ≤ tail (l = 0 always
+  // qualifies: X_(0) = −∞). cdf is increasing in k.
+  std::int64_t lo = 0, hi = static_cast<std::int64_t>(n);
   while (lo < hi) {
     std::int64_t mid = lo + (hi - lo + 1) / 2;
     if (cdf(mid - 1) <= tail)
@@ -145,8 +221,9 @@ std::pair<std::uint64_t, std::uint64_t> quantile_interval_ranks(std::uint64_t n,
     else
       hi = mid - 1;
   }
-  std::uint64_t l = static_cast<std::uint64_t>(std::max<std::int64_t>(lo, 1));
-  // u: smallest rank with P(B ≥ u) = 1 − P(B ≤ u − 1) ≤ tail.
+  const auto l = static_cast<std::uint64_t>(lo);
+  // u: smallest rank in [1, n + 1] with P(B ≥ u) = 1 − P(B ≤ u − 1) ≤ tail
+  // (u = n + 1 always qualifies: X_(n+1) = +∞).
   lo = 1;
   hi = static_cast<std::int64_t>(n) + 1;
   while (lo < hi) {
@@ -156,7 +233,33 @@ std::pair<std::uint64_t, std::uint64_t> quantile_interval_ranks(std::uint64_t n,
     else
       lo = mid + 1;
   }
-  std::uint64_t u = static_cast<std::uint64_t>(std::min<std::int64_t>(lo, static_cast<std::int64_t>(n)));
+  return {l, static_cast<std::uint64_t>(lo)};
+}
+
+namespace {
+// Where the type-7 estimate at p sits: between 0-based ranks `below` and
+// `above`, `fraction` of the way.
+struct Type7Position {
+  std::uint64_t below, above;
+  double fraction;
+};
+Type7Position type7_position(std::uint64_t n, double p) {
+  const double h = static_cast<double>(n - 1) * p;
+  Type7Position t;
+  t.below = static_cast<std::uint64_t>(std::floor(h));
+  t.above = std::min(t.below + 1, n - 1);
+  t.fraction = h - std::floor(h);
+  return t;
+}
+}  // namespace
+
+std::pair<std::uint64_t, std::uint64_t> percentile_interval_ranks(std::uint64_t n, double p, double confidence) {
+  auto [l, u] = quantile_interval_ranks(n, p, confidence);
+  if (n == 0) return {l, u};
+  const Type7Position t = type7_position(n, p);
+  // 1-based: the estimate lies in [X_(below+1), X_(below+2)], or is X_(below+1).
+  l = std::min(l, t.below + 1);
+  u = std::max(u, t.fraction > 0.0 ? t.above + 1 : t.below + 1);
   return {l, u};
 }
 
@@ -164,32 +267,32 @@ OutputSummary summarize(std::span<double> values, std::span<const double> probab
   OutputSummary s;
   s.n = values.size();
   if (values.empty()) return s;
-  s.mean = mean_of(values);
-  s.sd = sd_of(values, s.mean);
+  const Extent extent = extent_of(values);
+  const Moments moments = moments_with(values, extent);
+  s.mean = moments.mean;
+  s.sd = moments.sd;
   s.mean_se = s.sd / std::sqrt(static_cast<double>(s.n));
+  std::tie(s.mean_ci_low, s.mean_ci_high) = mean_interval(s.mean, s.sd, s.n);
 
   struct Needed {
-    std::uint64_t below, above, ci_low, ci_high;
-    double fraction;
+    Type7Position at;
+    std::uint64_t l, u;  // 1-based interval ranks, 0 and n + 1 open
   };
   std::vector<Needed> needed;
   std::vector<std::uint64_t> ranks = {0, s.n - 1};  // min and max
   for (double p : probabilities) {
-    const double h = static_cast<double>(s.n - 1) * p;
     Needed q;
-    q.below = static_cast<std::uint64_t>(std::floor(h));
-    q.above = std::min(q.below + 1, s.n - 1);
-    q.fraction = h - std::floor(h);
-    auto [l, u] = quantile_interval_ranks(s.n, p);
-    q.ci_low = l - 1;
-    q.ci_high = u - 1;
-    ranks.insert(ranks.end(), {q.below, q.above, q.ci_low, q.ci_high});
+    q.at = type7_position(s.n, p);
+    std::tie(q.l, q.u) = percentile_interval_ranks(s.n, p);
+    ranks.insert(ranks.end(), {q.at.below, q.at.above});
+    if (q.l >= 1) ranks.push_back(q.l - 1);
+    if (q.u <= s.n) ranks.push_back(q.u - 1);
     needed.push_back(q);
   }
   std::sort(ranks.begin(), ranks.end());
   ranks.erase(std::unique(ranks.begin(), ranks.end()), ranks.end());
   std::vector<double> at(ranks.size());
-  values_at_ranks(values, ranks, at.data());
+  values_at_ranks(values, extent, ranks, at.data());
   // +0.0 turns −0.0 into 0.0: which of two equal zeros a selection meets
   // first must not show in the output.
   auto value_of = [&](std::uint64_t rank) {
@@ -199,10 +302,11 @@ OutputSummary summarize(std::span<double> values, std::span<const double> probab
   s.max = value_of(s.n - 1);
   for (std::size_t i = 0; i < needed.size(); ++i) {
     const Needed& q = needed[i];
-    const double lo = value_of(q.below), hi = value_of(q.above);
+    const double lo = value_of(q.at.below), hi = value_of(q.at.above);
     // Equal neighbours (an atom) give that value exactly, not lo + 0·(hi − lo) rounding.
-    const double value = lo == hi ? lo : lo + q.fraction * (hi - lo);
-    s.percentiles.push_back({probabilities[i], value, value_of(q.ci_low), value_of(q.ci_high)});
+    const double value = lo == hi ? lo : lo + q.at.fraction * (hi - lo);
+    s.percentiles.push_back(
+        {probabilities[i], value, q.l == 0 ? kOpenLow : value_of(q.l - 1), q.u > s.n ? kOpenHigh : value_of(q.u - 1)});
   }
   return s;
 }

@@ -90,13 +90,14 @@ std::vector<QuarterlyGroup> quarterly_groups(const std::vector<std::string>& out
 
 struct TornadoRow {
   std::string label;
-  double rho;  // Spearman rank correlation with the output
-  double ci_low, ci_high;
+  double rho;              // Spearman rank correlation with the output
+  double ci_low, ci_high;  // an open end (is_open) is drawn as an arrow to the axis end
 };
 
 struct TornadoChart {
   std::string title;
-  std::vector<TornadoRow> rows;  // drawn largest |rho| first (sorted here)
+  std::vector<TornadoRow> rows;        // drawn largest |rho| first (sorted here)
+  std::string empty_note = "no rows";  // shown instead of rows when there are none
 };
 
 // Bars from 0 to ρ with confidence-interval whiskers on a fixed −1 … 1 axis.

@@ -15,37 +15,76 @@ namespace riskcast {
 // Family-wise false-alarm rate across all statistics compared in one check.
 inline constexpr double kFamilyWiseAlpha = 0.01;
 
+// How a row was tested.
+enum class RegressionTest {
+  Exact,        // bit-identical or not
+  Mean,         // z-test of the difference of the means
+  Percentile,   // the baseline's percentile value placed in the new sample's distribution
+  Distribution  // Kolmogorov–Smirnov distance
+};
+
 struct RegressionRow {
   std::string scenario, output, unit;
   std::string statistic;  // "mean", "P50", "distribution (KS)", …
+  RegressionTest test = RegressionTest::Exact;
   double baseline = 0, now = 0;
   double difference = 0;  // now − baseline (KS: the distance D)
-  double tolerance = 0;   // the difference Bonferroni's bound would flag
-  double p_value = 1;     // two-sided; 0 for a determinism failure
+  // Mean: the |difference| Bonferroni's per-test bound flags. Percentile:
+  // half the span of the new run's values between its percentiles band_low
+  // and band_high (output units, like the difference). KS: the D it flags.
+  double tolerance = 0;
+  // Percentile rows: the new sample's F(v − δ) … F(v + δ) at the baseline's
+  // value v (δ: rounding_level), and the band of probabilities it must meet
+  // at Bonferroni's per-test bound.
+  double now_cdf_low = 0, now_cdf_high = 0, band_low = 0, band_high = 0;
+  double p_value = 1;  // two-sided; 0 for a determinism failure
   bool moved = false;
 };
 
 struct RegressionReport {
-  bool exact = false;               // same model, engine and settings: bits must match
+  bool exact = false;         // same model, engine and settings: bits must match
+  std::uint64_t samples = 0;  // the settings actually run
+  std::uint64_t seed = 0;
   std::vector<std::string> notes;   // why the comparison is statistical, what changed
   std::vector<RegressionRow> rows;  // worst first
   std::size_t moved = 0;
   double alpha = kFamilyWiseAlpha;
 };
 
+// Two values of one output closer than this count as equal in statistical
+// mode: kRoundingUlps units in the last place of the output's largest
+// magnitude, max(|min|, |max|) over both runs. Rounding in a formula chain
+// (1 − (a + b)/c gives 2.2e−16 where it means 0) stays far below it; Monte
+// Carlo error, at any sample count the engine can run, stays far above it
+// (2^20 ulps ≈ 2.3e−10 of the magnitude).
+inline constexpr double kRoundingUlps = 1048576.0;  // 2^20
+double rounding_level(double largest_magnitude);
+
 // Runs `model` with the baseline's settings (samples, seed, scenarios,
 // unless overridden) on `threads` threads and compares.
 //
 // Exact mode (fingerprints and settings equal): every number must be
 // bit-identical; any difference is a determinism failure.
-// Statistical mode: each mean and standard percentile is tested with
-// z = (now − baseline) / sqrt(se_b² + se_n²) (percentile SEs from the
-// order-statistic 95 % intervals, half-width / 1.96), and each output's
-// distribution with a Kolmogorov–Smirnov distance between the new sample
-// and the baseline's quantile function (evaluated at its 1001 points, with
-// atoms handled through F(x−) and F(x)), p-value from Kolmogorov's limit law
-// with n_eff = n_b·n_n / (n_b + n_n). The family-wise false-alarm rate over
-// all these tests is held at kFamilyWiseAlpha by Holm's step-down method.
+//
+// Statistical mode (δ = rounding_level of the output):
+//  * mean: z = (now − baseline) / sqrt(se_b² + se_n² + δ²);
+//  * each standard percentile, in probability space: where does the new
+//    sample put the baseline's value v? With F_n the new sample's CDF, the
+//    position is [F_n(v − δ), F_n(v + δ)] (an interval at an atom). Under no
+//    change, F_n(v) has mean μ = (h + 1)/(n_b + 1) (v is the baseline's
+//    type-7 estimate, h = (n_b − 1)·p; F at an order statistic is Beta) and
+//    variance μ(1 − μ)·(1/(n_b + 2) + (n_b + 1)/((n_b + 2)·n_n)); the test is
+//    on the arcsine scale, z = distance from asin√μ to the position,
+//    divided by its standard error √((1/(n_b + 2) + (n_b + 1)/((n_b + 2)·n_n))/4).
+//    Immune to atoms (p inside an atom: distance 0) and to rounding;
+//  * each output's distribution: the Kolmogorov–Smirnov distance between the
+//    new sample and the baseline's quantile function at its 1001 points (an
+//    atom counts as consistent while p lies within [F(x − δ), F(x + δ)]),
+//    p-value from Kolmogorov's limit law with n_eff = n_b·n_n / (n_b + n_n).
+// The family-wise false-alarm rate over all these tests is held at
+// kFamilyWiseAlpha by Holm's step-down method. Measured rates and power:
+// docs/regression.md.
+//
 // Settings to run with instead of the baseline's; any that differ make the
 // comparison statistical.
 struct RunOverrides {

@@ -55,6 +55,33 @@ std::string format_percentage(double share);
 // "%", everything else as format_number.
 std::string format_value(double value, const std::string& unit);
 
+// Intervals for people and for JSON. An open end (is_open: the samples
+// cannot bound that side at 95 %) is "−∞" / "+∞" in text, null in JSON and
+// -inf / inf in CSV.
+//
+// The distance from an estimate to the farther end of its interval; +∞ when
+// an end is open.
+double interval_half_width(double estimate, double low, double high);
+// The Monte Carlo error in one cell: "±x", x the wider side (shares in
+// percentage points, no unit); "−∞/+x" or "−x/+∞" with one end open; "±∞"
+// with both.
+std::string format_interval_error(double estimate, double low, double high, const std::string& unit);
+// An interval end: format_value, or "−∞" / "+∞" when open.
+std::string format_interval_end(double end, const std::string& unit);
+// Whether any interval of a summary (the mean's, a percentile's) is open.
+bool has_open_interval(const OutputSummary& summary);
+// The footnote every table with an open interval carries.
+inline constexpr std::string_view kOpenIntervalNote =
+    "∞: too few samples to bound that side of the 95 % interval at all (it is open; JSON null); more samples close "
+    "it";
+// A statistic that may be undefined (NaN, e.g. the sd of one sample): "—",
+// else format_value.
+std::string format_statistic(double value, const std::string& unit);
+// A JSON number, or null when not finite (an open end, an undefined statistic).
+nlohmann::ordered_json json_number(double value);
+// [{"p", "value", "ci_low", "ci_high"}, …], open ends null.
+nlohmann::ordered_json percentiles_json(const std::vector<PercentileEstimate>& percentiles);
+
 // "P5", "P50", "P99.9"
 std::string percentile_label(double p);
 

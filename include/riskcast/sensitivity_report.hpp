@@ -24,6 +24,8 @@ std::string format_difference(double value, const std::string& unit);
 // ρ to two decimals; its interval with as many decimals as its width needs.
 std::string format_rho(double rho);
 std::string format_rho_interval(const Driver& driver);
+// Whether any interval of the result (ρ's, a percentile's, a mean's) is open.
+bool has_open_interval(const SensitivityResult& result);
 // A probability as a percentage with one decimal ("<0.1%" below that).
 std::string format_probability(double p);
 

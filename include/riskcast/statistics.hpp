@@ -2,8 +2,10 @@
 #pragma once
 
 #include <array>
+#include <cmath>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <span>
 #include <vector>
 
@@ -15,37 +17,87 @@ inline constexpr std::array<double, 9> kStandardPercentiles = {0.01, 0.05, 0.10,
 // Confidence level of every interval reported.
 inline constexpr double kConfidence = 0.95;
 
+// Open interval ends. Where the samples cannot bound an interval on one side
+// at the stated confidence, that end is open: −∞ for a lower end, +∞ for an
+// upper one (never a narrower finite end). Output values are finite, so an
+// infinite end always means "open". JSON writes an open end as null; the
+// text formats show −∞ / +∞.
+inline bool is_open(double end) {
+  return std::isinf(end);
+}
+inline constexpr double kOpenLow = -std::numeric_limits<double>::infinity();
+inline constexpr double kOpenHigh = std::numeric_limits<double>::infinity();
+
 struct PercentileEstimate {
-  double p;       // probability in (0, 1)
-  double value;   // the estimate
-  double ci_low;  // 95 % distribution-free interval for the true quantile
-  double ci_high;
+  double p;        // probability in (0, 1)
+  double value;    // the estimate
+  double ci_low;   // 95 % distribution-free interval for the true quantile; kOpenLow when open
+  double ci_high;  // kOpenHigh when open
 };
 
 struct OutputSummary {
   std::uint64_t n = 0;
+  // sd: the sample standard deviation (divisor n − 1); mean_se = sd / √n.
+  // Both are NaN (JSON null) for n < 2, where they are undefined.
   double mean = 0, sd = 0, mean_se = 0;
+  // The mean's 95 % Student-t interval, mean ± t(0.975, n − 1)·mean_se
+  // (mean_interval); open on both sides for n < 2.
+  double mean_ci_low = kOpenLow, mean_ci_high = kOpenHigh;
   double min = 0, max = 0;
   std::vector<PercentileEstimate> percentiles;
 };
 
-// Mean by summing fixed chunks of 65,536 values in order, then the chunk
-// sums in order: the same bits whatever the thread count.
-double mean_of(std::span<const double> values);
+// Mean and sample standard deviation (divisor n − 1) of a column, in one
+// fixed order: the same bits whatever the thread count. The values are
+// scaled by a power of two that brings the largest magnitude near 1 (exact:
+// nothing overflows near ±1.8e308, nothing underflows near 4.9e−324) and
+// shifted by the midpoint of their range, so a constant column has exactly
+// its value as mean and exactly 0 as sd; then two passes, the mean's sum
+// taken over fixed chunks of 65,536 values, the chunk sums in order. The
+// mean is kept within [min, max]. sd is NaN for n < 2; for an empty column
+// both are 0. A column holding ±∞ or NaN gives a NaN sd.
+struct Moments {
+  double mean = 0, sd = 0;
+};
+Moments moments_of(std::span<const double> values);
+double mean_of(std::span<const double> values);  // moments_of(values).mean
 
-// Sample standard deviation sqrt(Σ (x − mean)² / (n − 1)), two-pass.
-double sd_of(std::span<const double> values, double mean);
+// The mean's two-sided interval at `confidence` from Student's t with n − 1
+// degrees of freedom: mean ± t·sd/√n. Exact for normal data at every n ≥ 2;
+// for other data its coverage tends to `confidence` as n grows (the central
+// limit theorem), and is below it at small n for skewed data — measured in
+// tests/stats/statistics_test.cpp and stated in docs/results.md. Open on both
+// sides for n < 2 or a non-finite sd. No interval from the sample alone can
+// bound the mean of every distribution (Bahadur & Savage, 1956): a constant
+// column gives [mean, mean].
+std::pair<double, double> mean_interval(double mean, double sd, std::uint64_t n, double confidence = kConfidence);
 
-// Order-statistic ranks (1-based, inclusive) [l, u] such that
-// P(X_(l) ≤ ξ_p ≤ X_(u)) ≥ confidence for any continuous distribution:
-// with B ~ Binomial(n, p), l is the largest rank with P(B < l) ≤ α/2 and u
-// the smallest with P(B ≥ u) ≤ α/2 (α = 1 − confidence), clamped to [1, n].
+// Order-statistic ranks [l, u] of the distribution-free interval
+// [X_(l), X_(u)] for the p-quantile ξ_p, with the conventions X_(0) = −∞ and
+// X_(n+1) = +∞ (an open end). With B ~ Binomial(n, p), l is the largest rank
+// in [0, n] with P(B ≤ l − 1) ≤ α/2 and u the smallest in [1, n + 1] with
+// P(B ≥ u) ≤ α/2 (α = 1 − confidence). Its coverage P(l ≤ B ≤ u − 1) is at
+// least `confidence` for every n and p, exact for continuous data and
+// conservative for data with atoms. l = 0 when even the sample minimum
+// exceeds ξ_p too often (P(B = 0) > α/2, e.g. P1 below 368 samples); u = n + 1
+// likewise at the top.
 std::pair<std::uint64_t, std::uint64_t> quantile_interval_ranks(std::uint64_t n, double p,
                                                                 double confidence = kConfidence);
+
+// The ranks summarize() reports for the type-7 estimate at p: those of
+// quantile_interval_ranks, widened where needed so that the interval holds
+// the estimate, which lies between X_(⌊h⌋+1) and X_(⌊h⌋+2), h = (n − 1)·p
+// (only at small n·p or n·(1 − p), e.g. P1 of 2 samples). Widening only
+// raises the coverage.
+std::pair<std::uint64_t, std::uint64_t> percentile_interval_ranks(std::uint64_t n, double p,
+                                                                  double confidence = kConfidence);
 
 // The percentile estimator used everywhere (Hyndman & Fan type 7, NumPy's
 // default): h = (n − 1)·p, value = x_(⌊h⌋) + (h − ⌊h⌋)·(x_(⌊h⌋+1) − x_(⌊h⌋))
 // on the 0-based sorted sample. Ties (atoms) need no special case.
+//
+// Each percentile's interval is [X_(l), X_(u)] for the ranks of
+// percentile_interval_ranks, an open end where the rank is 0 or n + 1.
 //
 // Summarises `values`, which it may reorder: percentiles come from selection,
 // not a full sort. A column of 65,536 values or more is bucketed by value in

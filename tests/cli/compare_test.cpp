@@ -80,6 +80,17 @@ TEST(CompareCommand, TableFormatsSharesAndNamesTheOutput) {
   EXPECT_NE(lines[5].find("Monte Carlo error"), std::string::npos);
 }
 
+// Ten samples cannot bound P5's lower or P95's upper end: the error line
+// says some intervals are open instead of a finite "at most".
+TEST(CompareCommand, OpenIntervalsAreSaid) {
+  TempDir dir;
+  const std::string model = dir.write("tiny.yaml", kModel);
+  const CommandResult r = run_riskcast({"compare", model, "--samples", "10"});
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  EXPECT_NE(r.out.find("some 95 % intervals of the numbers above are open"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("at most"), std::string::npos) << r.out;
+}
+
 TEST(CompareCommand, SameNumbersAsRunAndAnyThreadCount) {
   TempDir dir;
   const std::string model = dir.write("tiny.yaml", kModel);

@@ -156,6 +156,22 @@ TEST(ReportCommand, SameBytesForAnyThreadCountAndEscapedText) {
   EXPECT_EQ(count(page, "<svg "), 3u);                // scenario chart, histogram, tornado; no quarterly outputs
 }
 
+// Eight samples: P5 and P95 cannot be bounded on their outer side, nor ρ
+// at all. The page says so (−∞ / +∞, the footnote, arrows in the tornado)
+// instead of printing a finite end that would cover too rarely.
+TEST(ReportCommand, OpenIntervalsAreShownAsSuch) {
+  TempDir dir;
+  const std::string model = dir.write("small.yaml", kSmall);
+  const std::string out = dir.path() + "/r.html";
+  ASSERT_EQ(run_riskcast({"report", model, "--samples", "8", "--out", out}).exit_status, 0);
+  const std::string page = slurp(out);
+  EXPECT_NE(page.find("−∞ – "), std::string::npos);
+  EXPECT_NE(page.find(" – +∞"), std::string::npos);
+  EXPECT_NE(page.find("too few samples to bound that side"), std::string::npos);
+  EXPECT_NE(page.find("<td class=\"num\">open</td>"), std::string::npos) << "ρ's interval";
+  EXPECT_NE(page.find("<polygon"), std::string::npos) << "the tornado's open whisker ends";
+}
+
 TEST(ReportCommand, BadCommandLinesExitTwoAndWriteNothing) {
   TempDir dir;
   const std::string model = dir.write("small.yaml", kSmall);

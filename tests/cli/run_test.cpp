@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "support/cli_runner.hpp"
 
@@ -128,6 +129,68 @@ TEST(RunCommand, RefusesARunThatWouldNotFitInMemoryUpFront) {
   const CommandResult r = run_riskcast({"run", kReference, "--samples", "1099511627776"});
   EXPECT_EQ(r.exit_status, 2);
   EXPECT_NE(r.err.find("bytes per sample"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace riskcast::testing
+
+namespace riskcast::testing {
+namespace {
+
+// The model: u ~ uniform(0, 1), output x = u. At 1 and 2 samples
+// every interval the data cannot bound is shown open in every format that
+// shows intervals, never as ±0 or a narrower finite end.
+TEST(RunCommand, OpenIntervalsAreShownAsSuch) {
+  TempDir dir;
+  const std::string model = dir.write("u.yaml", "parameters:\n  u: uniform(0, 1)\noutputs:\n  x: u\n");
+  const CommandResult one = run_riskcast({"run", model, "--samples", "1"});
+  ASSERT_EQ(one.exit_status, 0) << one.err;
+  EXPECT_EQ(one.out.find("±0 "), std::string::npos) << one.out;
+  EXPECT_NE(one.out.find("±∞"), std::string::npos) << one.out;
+  EXPECT_NE(one.out.find("∞: too few samples"), std::string::npos) << one.out;
+  // The sd of one sample is undefined.
+  EXPECT_NE(one.out.find("  —  "), std::string::npos) << one.out;
+
+  const CommandResult json = run_riskcast({"run", model, "--samples", "2", "--format", "json"});
+  ASSERT_EQ(json.exit_status, 0) << json.err;
+  const auto doc = nlohmann::json::parse(json.out);
+  const auto& x = doc["scenarios"][0]["outputs"]["x"];
+  // P1 of 2: open below, closed above at the larger sample (which holds the estimate).
+  EXPECT_TRUE(x["percentiles"][0]["ci_low"].is_null());
+  EXPECT_EQ(x["percentiles"][0]["ci_high"].get<double>(), x["max"].get<double>());
+  EXPECT_LE(x["percentiles"][0]["value"].get<double>(), x["percentiles"][0]["ci_high"].get<double>());
+  // P50 of 2: open on both sides.
+  EXPECT_TRUE(x["percentiles"][4]["ci_low"].is_null());
+  EXPECT_TRUE(x["percentiles"][4]["ci_high"].is_null());
+  // The mean's Student-t interval at n = 2 is finite.
+  EXPECT_LT(x["mean_ci_low"].get<double>(), x["mean"].get<double>());
+
+  const auto single = nlohmann::json::parse(run_riskcast({"run", model, "--samples", "1", "--format", "json"}).out);
+  const auto& s = single["scenarios"][0]["outputs"]["x"];
+  EXPECT_TRUE(s["sd"].is_null());
+  EXPECT_TRUE(s["mean_se"].is_null());
+  EXPECT_TRUE(s["mean_ci_low"].is_null());
+  EXPECT_TRUE(s["mean_ci_high"].is_null());
+
+  // The CSV carries no intervals; its undefined sd is an empty field.
+  const CommandResult csv = run_riskcast({"run", model, "--samples", "1", "--format", "csv"});
+  const std::size_t row = csv.out.find("\nbase,x,");
+  ASSERT_NE(row, std::string::npos) << csv.out;
+  const std::size_t mean_end = csv.out.find(',', row + 8);
+  EXPECT_EQ(csv.out.substr(mean_end, 2), ",,") << csv.out;
+}
+
+// A constant output has exactly its value as mean and 0 as sd (it printed
+// mean 0.10000000000009417 and sd 9.4e−14 at 10^6 samples).
+TEST(RunCommand, ConstantOutputHasExactMoments) {
+  TempDir dir;
+  const std::string model = dir.write("c.yaml", "outputs:\n  c: 0.1\n");
+  const auto doc = nlohmann::json::parse(run_riskcast({"run", model, "--samples", "1000000", "--format", "json"}).out);
+  const auto& c = doc["scenarios"][0]["outputs"]["c"];
+  EXPECT_EQ(c["mean"].get<double>(), 0.1);
+  EXPECT_EQ(c["sd"].get<double>(), 0.0);
+  EXPECT_EQ(c["mean_ci_low"].get<double>(), 0.1);
+  EXPECT_EQ(c["mean_ci_high"].get<double>(), 0.1);
 }
 
 }  // namespace

@@ -140,12 +140,49 @@ TEST(SensitivityCommand, OutIsAtomicAndTakesItsFormatFromTheExtension) {
         << "left behind: " << entry.path();
 }
 
+// Every format says the output is constant (the issue: it called the input
+// `demand` constant), and small runs show open intervals as such.
+TEST(SensitivityCommand, ConstantOutputAndOpenIntervalsAreSaid) {
+  TempDir dir;
+  const std::string model =
+      dir.write("flat.yaml", "parameters:\n  demand: pert(800, 1000, 1500)\noutputs:\n  price: demand * 0 + 192.53\n");
+  const CommandResult table = run_riskcast({"sensitivity", model, "--samples", "1000"});
+  ASSERT_EQ(table.exit_status, 0) << table.err;
+  EXPECT_NE(table.out.find("price is constant (192.5) in every sample of scenario base"), std::string::npos)
+      << table.out;
+  EXPECT_EQ(table.out.find("constant  "), std::string::npos) << "no input row says constant: " << table.out;
+  const CommandResult json = run_riskcast({"sensitivity", model, "--samples", "1000", "--format", "json"});
+  ASSERT_EQ(json.exit_status, 0) << json.err;
+  const auto doc = nlohmann::json::parse(json.out);
+  EXPECT_EQ(doc["output_constant"], true);
+  EXPECT_EQ(doc["tornado"][0]["constant"], false);
+  EXPECT_TRUE(doc["tornado"][0]["rho"].is_null());
+  const CommandResult markdown = run_riskcast({"sensitivity", model, "--samples", "1000", "--format", "markdown"});
+  EXPECT_NE(markdown.out.find("price is constant"), std::string::npos) << markdown.out;
+
+  // Four samples: ρ's interval is open, shown as such, null in JSON.
+  const std::string linear = dir.write("lin.yaml", "parameters:\n  x: uniform(0, 1)\noutputs:\n  o: 2 * x\n");
+  const CommandResult small = run_riskcast({"sensitivity", linear, "--samples", "4"});
+  ASSERT_EQ(small.exit_status, 0) << small.err;
+  EXPECT_NE(small.out.find("x      parameter  1.00    open"), std::string::npos) << small.out;
+  EXPECT_NE(small.out.find("∞: too few samples"), std::string::npos) << small.out;
+  const auto small_doc =
+      nlohmann::json::parse(run_riskcast({"sensitivity", linear, "--samples", "4", "--format", "json"}).out);
+  EXPECT_EQ(small_doc["tornado"][0]["rho"], 1.0);
+  EXPECT_TRUE(small_doc["tornado"][0]["ci_low"].is_null());
+  EXPECT_TRUE(small_doc["tornado"][0]["ci_high"].is_null());
+  const CommandResult csv = run_riskcast({"sensitivity", linear, "--samples", "4", "--format", "csv"});
+  EXPECT_NE(csv.out.find("tornado,x,parameter,x,,,4,rho,1,-inf,inf"), std::string::npos) << csv.out;
+}
+
 TEST(SensitivityCommand, ModelWithoutScenariosHasNoDeltas) {
   TempDir dir;
   const std::string model = dir.write("one.yaml", "parameters:\n  x: uniform(0, 1)\noutputs:\n  o: 2 * x\n");
   const CommandResult r = run_riskcast({"sensitivity", model, "--samples", "500", "--format", "markdown"});
   ASSERT_EQ(r.exit_status, 0) << r.err;
-  EXPECT_NE(r.out.find("| x | parameter | 1.00 | [1.00, 1.00] |"), std::string::npos) << r.out;
+  // ρ = 1 exactly; its interval reaches 1 and, rounded outwards, starts just
+  // below (from the nearest attainable ρ, 1 − 12/(n³ − n)).
+  EXPECT_NE(r.out.find("| x | parameter | 1.00 | [0.9999, 1.0000] |"), std::string::npos) << r.out;
   EXPECT_EQ(r.out.find("scenario − base"), std::string::npos) << r.out;
 }
 

@@ -1,7 +1,9 @@
-// Values for people: shares as percentages, large counts with k / M / B.
+// Values for people: shares as percentages, large counts with k / M / B;
+// interval ends, open ones included.
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 
 #include "riskcast/report.hpp"
 
@@ -31,6 +33,33 @@ TEST(FormatValue, LargeCountsWithSuffixes) {
   EXPECT_EQ(format_value(3.2e9, "USD"), "3.2B");
   EXPECT_EQ(format_value(12.5, "months"), "12.5");
   EXPECT_EQ(format_value(-1e-17, "accelerators"), "-1e-17");
+}
+
+}  // namespace
+}  // namespace riskcast
+
+namespace riskcast {
+namespace {
+
+// Open interval ends are said, in text as ∞ and in JSON as null, never
+// printed as a number.
+TEST(IntervalText, OpenEndsAreShownAsSuch) {
+  EXPECT_EQ(format_interval_error(0.5, 0.4, 0.55, ""), "±0.1");
+  EXPECT_EQ(format_interval_error(0.5, kOpenLow, 0.55, ""), "−∞/+0.05");
+  EXPECT_EQ(format_interval_error(0.5, 0.4, kOpenHigh, ""), "−0.1/+∞");
+  EXPECT_EQ(format_interval_error(0.5, kOpenLow, kOpenHigh, ""), "±∞");
+  // Shares: percentage points, no unit.
+  EXPECT_EQ(format_interval_error(0.5, kOpenLow, 0.51, "share"), "−∞/+1.00");
+  EXPECT_EQ(format_interval_end(kOpenLow, "share"), "−∞");
+  EXPECT_EQ(format_interval_end(kOpenHigh, ""), "+∞");
+  EXPECT_EQ(format_interval_end(0.25, "share"), "25.0%");
+  EXPECT_EQ(interval_half_width(1.0, 0.5, 1.2), 0.5);
+  EXPECT_TRUE(std::isinf(interval_half_width(1.0, kOpenLow, 1.2)));
+  EXPECT_TRUE(json_number(kOpenLow).is_null());
+  EXPECT_TRUE(json_number(std::numeric_limits<double>::quiet_NaN()).is_null());
+  EXPECT_EQ(json_number(0.25), 0.25);
+  EXPECT_EQ(format_statistic(std::numeric_limits<double>::quiet_NaN(), ""), "—");
+  EXPECT_EQ(format_statistic(2.5, ""), "2.5");
 }
 
 }  // namespace

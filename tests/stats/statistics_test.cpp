@@ -12,6 +12,10 @@
 #include <random>
 #include <vector>
 
+#include <boost/math/distributions/normal.hpp>
+
+#include <fmt/format.h>
+
 #include "riskcast/random.hpp"
 #include "riskcast/statistics.hpp"
 
@@ -35,8 +39,8 @@ long double binomial_cdf(std::uint64_t n, double p, std::int64_t k) {
   return total;
 }
 
-// The documented ranks by brute force: l the largest rank with
-// P(B ≤ l − 1) ≤ α/2, u the smallest with P(B ≥ u) ≤ α/2, clamped to [1, n].
+// The documented ranks by brute force: l the largest rank in [0, n] with
+// P(B ≤ l − 1) ≤ α/2, u the smallest in [1, n + 1] with P(B ≥ u) ≤ α/2.
 std::pair<std::uint64_t, std::uint64_t> brute_force_ranks(std::uint64_t n, double p, double confidence) {
   const long double tail = (1.0L - confidence) / 2.0L;
   std::uint64_t l = 0;
@@ -45,7 +49,14 @@ std::pair<std::uint64_t, std::uint64_t> brute_force_ranks(std::uint64_t n, doubl
   std::uint64_t u = n + 1;
   for (std::uint64_t r = n + 1; r >= 1; --r)
     if (1.0L - binomial_cdf(n, p, static_cast<std::int64_t>(r) - 1) <= tail) u = r;
-  return {std::max<std::uint64_t>(l, 1), std::min<std::uint64_t>(u, n)};
+  return {l, u};
+}
+
+// P(l ≤ B ≤ u − 1): the exact coverage of [X_(l), X_(u)] for continuous
+// data, X_(0) = −∞ and X_(n+1) = +∞ included.
+double exact_coverage(std::uint64_t n, double p, Ranks ranks) {
+  return static_cast<double>(binomial_cdf(n, p, static_cast<std::int64_t>(ranks.second) - 1) -
+                             binomial_cdf(n, p, static_cast<std::int64_t>(ranks.first) - 1));
 }
 
 TEST(QuantileIntervalRanks, KnownAnswers) {
@@ -53,35 +64,56 @@ TEST(QuantileIntervalRanks, KnownAnswers) {
   // (P(B ≤ 39) = 0.0176 ≤ 0.025 < P(B ≤ 40) = 0.0284).
   EXPECT_EQ(quantile_interval_ranks(100, 0.5), Ranks(40, 61));
   EXPECT_EQ(quantile_interval_ranks(20, 0.5), Ranks(6, 15));
-  // Too few samples for 95 %: clamped to the extremes
-  // (P(B = 0) = 1/32 > 0.025 for n = 5).
-  EXPECT_EQ(quantile_interval_ranks(5, 0.5), Ranks(1, 5));
-  EXPECT_EQ(quantile_interval_ranks(1, 0.5), Ranks(1, 1));
+  // Too few samples to bound the median at 95 %: open at both ends
+  // (P(B = 0) = 1/32 > 0.025 for n = 5), never the sample's extremes.
+  EXPECT_EQ(quantile_interval_ranks(5, 0.5), Ranks(0, 6));
+  EXPECT_EQ(quantile_interval_ranks(1, 0.5), Ranks(0, 2));
+  // P1 of 10 (the case): P(B = 0) = 0.904, open below; P(B ≥ 2) = 0.0043.
+  EXPECT_EQ(quantile_interval_ranks(10, 0.01), Ranks(0, 2));
+  // P1 needs 368 samples for a lower end: 0.99^367 = 0.02501, 0.99^368 = 0.02476.
+  EXPECT_EQ(quantile_interval_ranks(367, 0.01).first, 0u);
+  EXPECT_EQ(quantile_interval_ranks(368, 0.01).first, 1u);
   EXPECT_EQ(quantile_interval_ranks(400, 0.01), Ranks(1, 9));
   EXPECT_EQ(quantile_interval_ranks(400, 0.5), Ranks(180, 221));
-  EXPECT_EQ(quantile_interval_ranks(0, 0.5), Ranks(0, 0));
+  EXPECT_EQ(quantile_interval_ranks(0, 0.5), Ranks(0, 1));
 }
 
 TEST(QuantileIntervalRanks, MatchExactBinomialReasoningForSmallN) {
   for (double confidence : {0.95, 0.9}) {
     for (std::uint64_t n = 1; n <= 60; ++n) {
       for (double p : {0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99}) {
-        const auto [l, u] = quantile_interval_ranks(n, p, confidence);
-        ASSERT_EQ(std::make_pair(l, u), brute_force_ranks(n, p, confidence))
+        const auto ranks = quantile_interval_ranks(n, p, confidence);
+        ASSERT_EQ(ranks, brute_force_ranks(n, p, confidence))
             << "n " << n << " p " << p << " confidence " << confidence;
-        ASSERT_LE(l, u);
-        // Unclamped intervals cover at least the confidence level:
-        // P(X_(l) ≤ ξ_p ≤ X_(u)) = P(l ≤ B ≤ u − 1) for continuous X.
-        const bool clamped_low = binomial_cdf(n, p, 0) > (1 - confidence) / 2;
-        const bool clamped_high = 1 - binomial_cdf(n, p, static_cast<std::int64_t>(n) - 1) > (1 - confidence) / 2;
-        if (!clamped_low && !clamped_high) {
-          const long double coverage = binomial_cdf(n, p, static_cast<std::int64_t>(u) - 1) -
-                                       binomial_cdf(n, p, static_cast<std::int64_t>(l) - 1);
-          EXPECT_GE(coverage, confidence - 1e-12L) << "n " << n << " p " << p;
-        }
+        ASSERT_LT(ranks.first, ranks.second);
+        // Every interval, open ends included, covers at least the
+        // confidence level: P(X_(l) ≤ ξ_p ≤ X_(u)) = P(l ≤ B ≤ u − 1).
+        EXPECT_GE(exact_coverage(n, p, ranks), confidence - 1e-12) << "n " << n << " p " << p;
       }
     }
   }
+}
+
+// The reported interval holds the type-7 estimate (or is open on that
+// side) and is never narrower than the order-statistic interval.
+TEST(QuantileIntervalRanks, ReportedIntervalHoldsTheEstimate) {
+  for (std::uint64_t n = 1; n <= 400; ++n) {
+    for (double p : {0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 0.999}) {
+      const auto [l0, u0] = quantile_interval_ranks(n, p);
+      const auto [l, u] = percentile_interval_ranks(n, p);
+      EXPECT_LE(l, l0);
+      EXPECT_GE(u, u0);
+      const double h = static_cast<double>(n - 1) * p;
+      const auto below = static_cast<std::uint64_t>(std::floor(h)) + 1;  // 1-based
+      const std::uint64_t above = h > std::floor(h) ? below + 1 : below;
+      EXPECT_LE(l, below) << "n " << n << " p " << p;
+      EXPECT_GE(u, above) << "n " << n << " p " << p;
+    }
+  }
+  // P1 of 2 samples (the case): the estimate x_(1) + 0.01·(x_(2) − x_(1))
+  // lies above x_(1), where the order-statistic interval would end.
+  EXPECT_EQ(quantile_interval_ranks(2, 0.01), Ranks(0, 1));
+  EXPECT_EQ(percentile_interval_ranks(2, 0.01), Ranks(0, 2));
 }
 
 TEST(QuantileIntervalRanks, SymmetricInP) {
@@ -159,16 +191,22 @@ TEST(Percentiles, TiesAndAtoms) {
 }
 
 TEST(Summarize, TinySamples) {
+  // One sample: no spread is defined, the mean's interval is open, and each
+  // percentile's interval is open where one order statistic cannot bound it
+  // at 95 %: P1 is at most x_(1) (P(B ≥ 1) = 0.01), P99 at least x_(1),
+  // everything between open on both sides.
   std::vector<double> one = {3.5};
   const OutputSummary s1 = summarize(one);
   EXPECT_EQ(s1.n, 1u);
   EXPECT_EQ(s1.mean, 3.5);
-  EXPECT_EQ(s1.sd, 0.0);
-  EXPECT_EQ(s1.mean_se, 0.0);
+  EXPECT_TRUE(std::isnan(s1.sd));
+  EXPECT_TRUE(std::isnan(s1.mean_se));
+  EXPECT_EQ(s1.mean_ci_low, kOpenLow);
+  EXPECT_EQ(s1.mean_ci_high, kOpenHigh);
   for (const PercentileEstimate& pe : s1.percentiles) {
     EXPECT_EQ(pe.value, 3.5);
-    EXPECT_EQ(pe.ci_low, 3.5);
-    EXPECT_EQ(pe.ci_high, 3.5);
+    EXPECT_EQ(pe.ci_low, pe.p >= 0.975 ? 3.5 : kOpenLow) << pe.p;
+    EXPECT_EQ(pe.ci_high, pe.p <= 0.025 ? 3.5 : kOpenHigh) << pe.p;
   }
   std::vector<double> two = {3.0, 1.0};
   const double quarter[] = {0.25};
@@ -178,6 +216,20 @@ TEST(Summarize, TinySamples) {
   EXPECT_EQ(s2.sd, std::sqrt(2.0));
   EXPECT_EQ(s2.min, 1.0);
   EXPECT_EQ(s2.max, 3.0);
+  // t(0.975, 1) = 12.7062047: 2 ± 12.7062·√2/√2.
+  EXPECT_NEAR(s2.mean_ci_low, 2.0 - 12.706204736174707, 1e-12);
+  EXPECT_NEAR(s2.mean_ci_high, 2.0 + 12.706204736174707, 1e-12);
+  // P25 of two: P(B = 0) = 0.5625, P(B = 2) = 0.0625: open on both sides.
+  EXPECT_EQ(s2.percentiles[0].ci_low, kOpenLow);
+  EXPECT_EQ(s2.percentiles[0].ci_high, kOpenHigh);
+  // P1 of two: the estimate 1.02 lies above x_(1) = 1, so the interval runs
+  // to x_(2), not to x_(1) (which would exclude its own estimate).
+  const double p1[] = {0.01};
+  std::vector<double> again = {3.0, 1.0};
+  const OutputSummary s3 = summarize(again, p1);
+  EXPECT_DOUBLE_EQ(s3.percentiles[0].value, 1.02);
+  EXPECT_EQ(s3.percentiles[0].ci_low, kOpenLow);
+  EXPECT_EQ(s3.percentiles[0].ci_high, 3.0);
 
   std::vector<double> none;
   const OutputSummary s0 = summarize(none);
@@ -191,12 +243,82 @@ TEST(Summarize, MeanAndSdOfKnownData) {
   std::iota(x.begin(), x.end(), 0.0);
   EXPECT_EQ(mean_of(x), 99999.5);
   // Var of 0 … n−1 with divisor n − 1: n(n + 1)/12.
-  EXPECT_NEAR(sd_of(x, 99999.5), std::sqrt(200000.0 * 200001.0 / 12.0), 1e-9);
-  // A large offset loses nothing in the two-pass sd.
+  EXPECT_NEAR(moments_of(x).sd, std::sqrt(200000.0 * 200001.0 / 12.0), 1e-9);
+  // A large offset loses nothing.
   std::vector<double> shifted = {1e9 + 1, 1e9 + 2, 1e9 + 3, 1e9 + 4};
-  EXPECT_EQ(sd_of(shifted, mean_of(shifted)), std::sqrt(5.0 / 3.0));
+  EXPECT_EQ(moments_of(shifted).mean, 1e9 + 2.5);
+  EXPECT_EQ(moments_of(shifted).sd, std::sqrt(5.0 / 3.0));
   EXPECT_EQ(mean_of({}), 0.0);
-  EXPECT_EQ(sd_of(std::vector<double>{2.0}, 2.0), 0.0);
+  EXPECT_TRUE(std::isnan(moments_of(std::vector<double>{2.0}).sd));
+}
+
+// The case: a constant output (c: 0.1) at 10^6 samples printed
+// mean 0.10000000000009417 and sd 9.4e−14. A constant column has its value
+// as mean and 0 as sd, exactly, whatever its length and value.
+TEST(Summarize, ConstantColumnsHaveExactMomentsAndZeroSpread) {
+  for (double c : {0.1, -0.1, 1.0 / 3.0, 192.53, 1e-300, 4.9e-324, -1.7976931348623157e308, 0.0}) {
+    std::vector<double> column(1'000'000, c);
+    const OutputSummary s = summarize(column);
+    EXPECT_EQ(s.mean, c + 0.0) << c;
+    EXPECT_EQ(s.sd, 0.0) << c;
+    EXPECT_EQ(s.mean_se, 0.0) << c;
+    EXPECT_EQ(s.mean_ci_low, c + 0.0) << c;
+    EXPECT_EQ(s.mean_ci_high, c + 0.0) << c;
+    for (const PercentileEstimate& q : s.percentiles) {
+      EXPECT_EQ(q.value, c + 0.0) << c;
+      EXPECT_EQ(q.ci_low, c + 0.0) << c;
+      EXPECT_EQ(q.ci_high, c + 0.0) << c;
+    }
+  }
+}
+
+// Moments over the whole double range: values near ±1.8e308 must not
+// overflow the sum or the squares to ∞, subnormals must not underflow them
+// to 0. Expected values are exact (the data are chosen so), or computed in
+// long double with 2^±k scaling by hand.
+TEST(Summarize, MomentsStayFiniteAndAccurateOverTheWholeDoubleRange) {
+  const double big = std::numeric_limits<double>::max();
+  std::vector<double> huge = {big, big, big, big};
+  EXPECT_EQ(moments_of(huge).mean, big);
+  EXPECT_EQ(moments_of(huge).sd, 0.0);
+  std::vector<double> both = {big, -big, big, -big};  // mean 0, sd = big·√(4/3)
+  const Moments mb = moments_of(both);
+  EXPECT_EQ(mb.mean, 0.0);
+  EXPECT_TRUE(std::isinf(mb.sd)) << "the sd of ±max is √(4/3)·max: beyond the double range";
+  std::vector<double> near_top = {big / 2, big / 4, big / 2, big / 4};  // mean 3/8·big, sd big/8·√(4/3)
+  const Moments mt = moments_of(near_top);
+  EXPECT_DOUBLE_EQ(mt.mean, 0.375 * big);
+  EXPECT_DOUBLE_EQ(mt.sd, big / 8.0 * std::sqrt(4.0 / 3.0));
+  // 10^6 values near the top: the naive sum would overflow after two.
+  std::vector<double> many(1'000'000);
+  for (std::size_t i = 0; i < many.size(); ++i) many[i] = i % 2 ? big * 0.75 : big * 0.25;
+  const Moments mm = moments_of(many);
+  EXPECT_DOUBLE_EQ(mm.mean, 0.5 * big);
+  EXPECT_NEAR(mm.sd / big, 0.25 * std::sqrt(1e6 / (1e6 - 1)), 1e-12);
+  // Subnormals: 1, 2, 3, 4 times the smallest one; squares of the
+  // deviations would be 0 without scaling.
+  const double tiny = std::numeric_limits<double>::denorm_min();
+  std::vector<double> subnormal = {tiny, 2 * tiny, 3 * tiny, 4 * tiny};
+  const Moments ms = moments_of(subnormal);
+  // 2.5·tiny and √(5/3)·tiny are not doubles: they round to 2·tiny (ties to
+  // even) and tiny.
+  EXPECT_EQ(ms.mean, 2 * tiny);
+  EXPECT_EQ(ms.sd, tiny);
+  std::vector<double> small = {1e-300, 2e-300, 3e-300, 4e-300};
+  const Moments mv = moments_of(small);
+  EXPECT_DOUBLE_EQ(mv.mean, 2.5e-300);
+  EXPECT_DOUBLE_EQ(mv.sd, std::sqrt(5.0 / 3.0) * 1e-300);
+  // The mean stays within [min, max] even when rounding would leave it.
+  std::vector<double> ulp = {1.0, std::nextafter(1.0, 2.0), std::nextafter(1.0, 2.0)};
+  const double m = mean_of(ulp);
+  EXPECT_GE(m, 1.0);
+  EXPECT_LE(m, std::nextafter(1.0, 2.0));
+}
+
+// The interval ends summarize() should report, from a sorted copy.
+std::pair<double, double> interval_end(const std::vector<double>& sorted, double p) {
+  const auto [l, u] = percentile_interval_ranks(sorted.size(), p);
+  return {l == 0 ? kOpenLow : sorted[l - 1], u > sorted.size() ? kOpenHigh : sorted[u - 1]};
 }
 
 // summarize() selects ranks with nth_element; compare with a full sort for
@@ -219,11 +341,10 @@ TEST(Summarize, MatchesSortBasedReference) {
       EXPECT_EQ(s.max, sorted.back());
       for (std::size_t i = 0; i < s.percentiles.size(); ++i) {
         const double p = probabilities[i];
-        const auto [l, u] = quantile_interval_ranks(n, p);
         const double expected = type7(x, p);
         EXPECT_NEAR(s.percentiles[i].value, expected, 1e-15) << "n " << n << " p " << p;
-        EXPECT_EQ(s.percentiles[i].ci_low, sorted[l - 1]) << "n " << n << " p " << p;
-        EXPECT_EQ(s.percentiles[i].ci_high, sorted[u - 1]) << "n " << n << " p " << p;
+        EXPECT_EQ(s.percentiles[i].ci_low, interval_end(sorted, p).first) << "n " << n << " p " << p;
+        EXPECT_EQ(s.percentiles[i].ci_high, interval_end(sorted, p).second) << "n " << n << " p " << p;
       }
     }
   }
@@ -267,43 +388,145 @@ TEST(Summarize, LargeColumnsGiveExactOrderStatistics) {
     EXPECT_EQ(s.max, sorted.back()) << name;
     for (std::size_t i = 0; i < s.percentiles.size(); ++i) {
       const double p = probabilities[i];
-      const auto [l, u] = quantile_interval_ranks(n, p);
       EXPECT_EQ(s.percentiles[i].value, type7(x, p)) << name << " p " << p;
-      EXPECT_EQ(s.percentiles[i].ci_low, sorted[l - 1]) << name << " p " << p;
-      EXPECT_EQ(s.percentiles[i].ci_high, sorted[u - 1]) << name << " p " << p;
+      EXPECT_EQ(s.percentiles[i].ci_low, interval_end(sorted, p).first + 0.0) << name << " p " << p;
+      EXPECT_EQ(s.percentiles[i].ci_high, interval_end(sorted, p).second + 0.0) << name << " p " << p;
       EXPECT_FALSE(std::signbit(s.percentiles[i].value) && s.percentiles[i].value == 0.0) << name << " p " << p;
     }
   }
 }
 
-// 200 independent runs of n = 400 uniform(0, 1) draws, each from its own
-// seed: the 95 % interval of each standard percentile p must contain the
-// true quantile p in about π_p of the runs, π_p = P(l ≤ B ≤ u − 1) the
-// interval's exact coverage for continuous data (≥ 0.95: conservative).
-// Tolerance: 4 binomial standard errors √(π(1 − π)/200) ≈ 0.055.
-TEST(Summarize, PercentileIntervalsCoverTheTrueQuantile) {
-  constexpr int kRuns = 200;
-  constexpr std::size_t kN = 400;
-  std::vector<int> covered(kStandardPercentiles.size(), 0);
-  std::vector<double> x(kN);
-  for (int run = 0; run < kRuns; ++run) {
-    for (std::size_t i = 0; i < kN; ++i) x[i] = RandomStream(1000 + run, i, 1, 0).uniform();
-    const OutputSummary s = summarize(x);
+// The k-th uniform of run `run`: each run its own seed, fixed, so every
+// coverage count below is reproducible.
+double uniform_draw(std::uint64_t run, std::uint64_t k) {
+  return RandomStream(1000 + run, k, 1, 0).uniform();
+}
+
+// Coverage of the percentile intervals, repeated over seeds, at small and
+// large n. For each standard percentile p the interval must contain the true
+// quantile in about π of the runs, π = P(l ≤ B ≤ u − 1) the exact coverage
+// of the reported ranks for continuous data (open ends count as covering),
+// and π ≥ 95 %. Data: uniform(0, 1), so ξ_p = p.
+//
+// Tolerance: the coverage count over R runs is Binomial(R, π); 4 of its
+// standard errors √(π(1 − π)/R) make a false failure of any one of these
+// 54 checks less likely than 6·10⁻⁵ (and the fixed seeds reproducible).
+// Before the fix, P1 at n = 10 covered in 6.8 % of runs and at n = 100 in 64 %.
+TEST(Summarize, PercentileIntervalsCoverTheTrueQuantileAtSmallAndLargeN) {
+  constexpr int kRuns = 2000;
+  for (std::size_t n : {2u, 5u, 10u, 30u, 100u, 400u}) {
+    std::vector<int> covered(kStandardPercentiles.size(), 0);
+    std::vector<double> x(n);
+    for (int run = 0; run < kRuns; ++run) {
+      for (std::size_t i = 0; i < n; ++i) x[i] = uniform_draw(static_cast<std::uint64_t>(run), i);
+      const OutputSummary s = summarize(x);
+      for (std::size_t k = 0; k < kStandardPercentiles.size(); ++k) {
+        const PercentileEstimate& pe = s.percentiles[k];
+        covered[k] += pe.ci_low <= pe.p && pe.p <= pe.ci_high;
+        // The estimate lies within its own interval.
+        ASSERT_LE(pe.ci_low, pe.value) << "n " << n << " p " << pe.p;
+        ASSERT_GE(pe.ci_high, pe.value) << "n " << n << " p " << pe.p;
+      }
+    }
     for (std::size_t k = 0; k < kStandardPercentiles.size(); ++k) {
-      const PercentileEstimate& pe = s.percentiles[k];
-      covered[k] += pe.ci_low <= pe.p && pe.p <= pe.ci_high;
-      EXPECT_LE(pe.ci_low, pe.value);
-      EXPECT_GE(pe.ci_high, pe.value);
+      const double p = kStandardPercentiles[k];
+      const double pi = exact_coverage(n, p, percentile_interval_ranks(n, p));
+      EXPECT_GE(pi, kConfidence) << "n " << n << " p " << p;
+      const double rate = static_cast<double>(covered[k]) / kRuns;
+      EXPECT_NEAR(rate, pi, 4.0 * std::sqrt(pi * (1 - pi) / kRuns) + 1e-9) << "n " << n << " p " << p;
     }
   }
-  for (std::size_t k = 0; k < kStandardPercentiles.size(); ++k) {
-    const double p = kStandardPercentiles[k];
-    const auto [l, u] = quantile_interval_ranks(kN, p);
-    const double pi = static_cast<double>(binomial_cdf(kN, p, static_cast<std::int64_t>(u) - 1) -
-                                          binomial_cdf(kN, p, static_cast<std::int64_t>(l) - 1));
-    EXPECT_GE(pi, kConfidence) << "p " << p;
-    const double rate = static_cast<double>(covered[k]) / kRuns;
-    EXPECT_NEAR(rate, pi, 4.0 * std::sqrt(pi * (1 - pi) / kRuns)) << "p " << p;
+}
+
+// With atoms the order-statistic interval is conservative: coverage at least
+// 95 %. The true quantile is ξ_p = inf{x : F(x) ≥ p}. Data: a share that is
+// 0 in 30 % of samples and uniform otherwise, and a four-valued discrete
+// output. Tolerance: 4 binomial standard errors at 95 %, one-sided.
+TEST(Summarize, PercentileIntervalsCoverWithAtoms) {
+  constexpr int kRuns = 2000;
+  const double tolerance = 4.0 * std::sqrt(0.95 * 0.05 / kRuns);
+  struct Shape {
+    const char* name;
+    double (*draw)(double u, double v);
+    double (*quantile)(double p);
+  };
+  const Shape shapes[] = {
+      {"30 % zeros", [](double u, double v) { return u < 0.3 ? 0.0 : v; },
+       [](double p) { return p <= 0.3 ? 0.0 : (p - 0.3) / 0.7; }},
+      {"four values", [](double u, double) { return std::floor(4.0 * u); },
+       [](double p) { return std::ceil(4.0 * p) - 1.0; }},
+  };
+  for (const Shape& shape : shapes) {
+    for (std::size_t n : {2u, 5u, 10u, 30u, 100u}) {
+      std::vector<int> covered(kStandardPercentiles.size(), 0);
+      std::vector<double> x(n);
+      for (int run = 0; run < kRuns; ++run) {
+        for (std::size_t i = 0; i < n; ++i)
+          x[i] = shape.draw(uniform_draw(static_cast<std::uint64_t>(run), 2 * i),
+                            uniform_draw(static_cast<std::uint64_t>(run), 2 * i + 1));
+        const OutputSummary s = summarize(x);
+        for (std::size_t k = 0; k < kStandardPercentiles.size(); ++k) {
+          const PercentileEstimate& pe = s.percentiles[k];
+          const double truth = shape.quantile(pe.p);
+          covered[k] += pe.ci_low <= truth && truth <= pe.ci_high;
+        }
+      }
+      for (std::size_t k = 0; k < kStandardPercentiles.size(); ++k)
+        EXPECT_GE(static_cast<double>(covered[k]) / kRuns, kConfidence - tolerance)
+            << shape.name << " n " << n << " p " << kStandardPercentiles[k];
+    }
+  }
+}
+
+// The mean's Student-t interval, repeated over seeds. Normal data: exactly
+// 95 % at every n ≥ 2. Other data: the coverage docs/results.md states,
+// measured here. Each rate is checked within 4 binomial standard errors
+// √(π(1 − π)/R) of the stated value (R = 4000 runs: ±0.014 at 95 %).
+TEST(Summarize, MeanIntervalCoverage) {
+  constexpr int kRuns = 4000;
+  const boost::math::normal_distribution<double> standard;
+  struct Shape {
+    const char* name;
+    std::function<double(double)> draw;  // from one uniform
+    double mean;
+    std::vector<std::pair<std::size_t, double>> stated;  // n → coverage in docs/results.md
+  };
+  const std::vector<Shape> shapes = {
+      {"normal",
+       [&](double u) { return boost::math::quantile(standard, u); },
+       0.0,
+       {{2, 0.95}, {5, 0.95}, {10, 0.95}, {30, 0.95}, {100, 0.95}}},
+      {"uniform",
+       [](double u) { return u; },
+       0.5,
+       {{2, 0.925}, {5, 0.934}, {10, 0.945}, {30, 0.95}, {100, 0.95}, {1000, 0.95}}},
+      {"exponential",
+       [](double u) { return -std::log1p(-u); },
+       1.0,
+       {{2, 0.909}, {5, 0.883}, {10, 0.902}, {30, 0.925}, {100, 0.941}, {1000, 0.95}}},
+      {"lognormal sigma 1",
+       [&](double u) { return std::exp(boost::math::quantile(standard, u)); },
+       std::exp(0.5),
+       {{2, 0.893}, {5, 0.818}, {10, 0.833}, {30, 0.882}, {100, 0.918}}},
+      {"30 % zeros",
+       [](double u) { return u < 0.3 ? 0.0 : (u - 0.3) / 0.7; },
+       0.35,
+       {{2, 0.852}, {5, 0.918}, {10, 0.939}, {30, 0.948}, {100, 0.949}}},
+  };
+  for (const Shape& shape : shapes) {
+    for (const auto& [n, stated] : shape.stated) {
+      int covered = 0;
+      std::vector<double> x(n);
+      for (int run = 0; run < kRuns; ++run) {
+        for (std::size_t i = 0; i < n; ++i) x[i] = shape.draw(uniform_draw(static_cast<std::uint64_t>(run), i));
+        const Moments m = moments_of(x);  // summarize() reports mean_interval of these
+        const auto [low, high] = mean_interval(m.mean, m.sd, n);
+        covered += low <= shape.mean && shape.mean <= high;
+      }
+      const double rate = static_cast<double>(covered) / kRuns;
+      RecordProperty(fmt::format("{} n={}", shape.name, n), fmt::format("{:.3f}", rate));
+      EXPECT_NEAR(rate, stated, 4.0 * std::sqrt(stated * (1 - stated) / kRuns)) << shape.name << " n " << n;
+    }
   }
 }
 
