@@ -14,5 +14,5 @@ inline constexpr std::string_view kVersion = RISKCAST_VERSION;
 // method, the random-stream layout, the percentile estimator): baselines
 // made with another numerics version are compared statistically, not bit
 // for bit.
-inline constexpr int kNumericsVersion = 2;
+inline constexpr int kNumericsVersion = 3;
 }  // namespace riskcast
