@@ -596,8 +596,14 @@ std::string to_string(const Expr& e) {
     }
     case ExprKind::Unary:
       return fmt::format("{}({})", e.unary == UnaryOp::Not ? "not " : "-", to_string(e.operands[0]));
-    case ExprKind::Binary:
-      return fmt::format("({} {} {})", to_string(e.operands[0]), to_string(e.binary), to_string(e.operands[1]));
+    case ExprKind::Binary: {
+      // `-2 ^ 2` reads as -(2 ^ 2): a negative number raised to a power keeps its parentheses.
+      const Expr& left = e.operands[0];
+      std::string base = to_string(left);
+      if (e.binary == BinaryOp::Pow && left.kind == ExprKind::Number && std::signbit(left.number))
+        base = "(" + base + ")";
+      return fmt::format("({} {} {})", base, to_string(e.binary), to_string(e.operands[1]));
+    }
     case ExprKind::Conditional:
       return fmt::format("({} ? {} : {})", to_string(e.operands[0]), to_string(e.operands[1]),
                          to_string(e.operands[2]));

@@ -71,6 +71,23 @@ TEST(ParserPrecedence, PowerBindsTighterThanUnaryMinus) {
   EXPECT_EQ(shape("-2^2"), "-((2 ^ 2))");
   EXPECT_DOUBLE_EQ(*fold("-2^2"), -4.0);
   EXPECT_DOUBLE_EQ(*fold("(-2)^2"), 4.0);
+  // A negative base keeps its parentheses in print, or the text would mean -(2 ^ 2).
+  EXPECT_EQ(shape("(-2)^2"), "((-2) ^ 2)");
+  EXPECT_EQ(shape("(-0)^x"), "((-0) ^ x)");
+  EXPECT_EQ(shape("2^-2"), "(2 ^ -2)");
+}
+
+// to_string's text parses back to the same tree (baseline fingerprints and the
+// assumptions table print formulas with it).
+TEST(ParserPrecedence, PrintedFormulaParsesBackToTheSameFormula) {
+  for (const char* text : {"(-2)^2", "-2^2", "(-1.5)^(-2)^3", "2^(-3)^-1", "-(-2)^x", "a - -2 * -b", "(-0)^2"}) {
+    const std::string printed = shape(text);
+    EXPECT_EQ(shape(printed), printed) << text;
+    const std::optional<double> value = fold(text);
+    if (value) {
+      EXPECT_EQ(fold(printed), value) << text;
+    }
+  }
 }
 
 TEST(ParserPrecedence, PowerIsRightAssociative) {

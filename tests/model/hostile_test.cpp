@@ -9,6 +9,7 @@
 #include "model/model_test_support.hpp"
 #include "riskcast/model_loader.hpp"
 #include "support/cli_runner.hpp"
+#include "support/diagnostic_positions.hpp"
 
 namespace riskcast::testing {
 namespace {
@@ -203,6 +204,34 @@ TEST(HostileModel, ManyErrorsStayFast) {
 
 TEST(HostileModel, ControlCharactersInAFormula) {
   expect_positioned_error("outputs:\n  o: \"1 +\\x01 2\"\n", "unexpected byte 0x01");
+}
+
+// A quoted formula continued on an unindented line: YAML folds the line
+// break into a space that has no byte of its own in the file.
+TEST(HostileModel, FoldedLineBreakInAQuotedFormula) {
+  EXPECT_EQ(first_error("outputs:\n  o: \"1 +\n*\"\n").pos, (SourcePos{3, 1}));
+  EXPECT_EQ(first_error("outputs:\n  o: '1 +\n*'\n").pos, (SourcePos{3, 1}));
+  EXPECT_EQ(first_error("outputs:\n  o: \"1 +\n\n*\"\n").pos, (SourcePos{4, 1}));
+}
+
+// Every error of a scalar YAML reshaped (folded, unterminated, escaped) lies
+// in the file, even where the exact byte cannot be found (found by fuzzing).
+TEST(HostileModel, ErrorsInReshapedScalarsLieInTheFile) {
+  for (const char* text : {
+           "horizon: \"\n",
+           "monthly: {p: \"\n\"}",
+           "outputs:\n  o: \"\n\n\"\n",
+           "outputs:\n  o: \"\\x41\n+\"\n",
+           "outputs:\n  o: 'a\nb c'\n",
+           "outputs:\n  o: \"1 +\\\n\"\n",
+           "outputs:\n  o: >\n    1 +\n\n    *\n",
+           "outputs:\n  o: !x \"\n\"\n",
+       }) {
+    const Diagnostics d = load_errors(text);
+    EXPECT_FALSE(d.empty()) << text;
+    const Diagnostic* misplaced = misplaced_diagnostic(d, text);
+    EXPECT_EQ(misplaced, nullptr) << d.format() << "model:\n" << text;
+  }
 }
 
 // --- the same through the command line ------------------------------------------
