@@ -47,11 +47,14 @@ for name in "${harnesses[@]}"; do
 
   echo "fuzz: $name for ${seconds}s on $jobs processes (log: $log)"
   # -fork keeps fuzzing after a finding; each finding lands in $findings.
-  "$bin" -fork="$jobs" -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 \
+  # CPU seconds (user + system, the fuzzing processes included) say how much fuzzing a shared machine gave.
+  TIMEFORMAT='%U %S'
+  cpu=$({ time "$bin" -fork="$jobs" -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 \
     -max_total_time="$seconds" -timeout="$timeout" -rss_limit_mb="$rss_mb" \
-    -artifact_prefix="$findings/" -print_final_stats=1 "${dict[@]}" "${dirs[@]}" >"$log" 2>&1 || true
+    -artifact_prefix="$findings/" -print_final_stats=1 "${dict[@]}" "${dirs[@]}" >"$log" 2>&1 || true; } 2>&1)
+  cpu=$(awk '{printf "%.0f", $1 + $2}' <<<"$cpu")
   stats=$(grep -E '^#[0-9]+: cov:' "$log" | tail -n 1 || true)
-  echo "$(date -u +%FT%TZ) $name ${seconds}s x$jobs: ${stats:-no stats (see $log)}" | tee -a "$summary"
+  echo "$(date -u +%FT%TZ) $name ${seconds}s x$jobs cpu ${cpu}s: ${stats:-no stats (see $log)}" | tee -a "$summary"
 
   for found in "$findings"/crash-* "$findings"/timeout-* "$findings"/oom-* "$findings"/leak-*; do
     [ -f "$found" ] || continue
