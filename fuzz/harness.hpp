@@ -16,7 +16,7 @@
 #include <string_view>
 
 #include "riskcast/diagnostics.hpp"
-#include "support/diagnostic_positions.hpp"
+#include "support/diagnostic_checks.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size);
 
@@ -39,9 +39,8 @@ inline std::string_view as_text(const std::uint8_t* data, std::size_t size) {
 // An error must say what is wrong, and where: in the text it is about.
 inline void require_positioned(const Diagnostics& diagnostics, std::string_view text) {
   require(!diagnostics.empty(), "an error without a diagnostic");
-  for (const Diagnostic& d : diagnostics.items()) require(!d.message.empty(), "a diagnostic without a message");
-  require(testing::misplaced_diagnostic(diagnostics, text) == nullptr,
-          "a diagnostic outside the text: " + diagnostics.format());
+  const std::optional<std::string> fault = testing::diagnostic_fault(diagnostics, text);
+  require(!fault, fault.value_or(""));
 }
 
 // What `load(text)` returns, or nullopt when it threw the ModelError an

@@ -9,7 +9,7 @@
 #include "model/model_test_support.hpp"
 #include "riskcast/model_loader.hpp"
 #include "support/cli_runner.hpp"
-#include "support/diagnostic_positions.hpp"
+#include "support/diagnostic_checks.hpp"
 
 namespace riskcast::testing {
 namespace {
@@ -229,9 +229,27 @@ TEST(HostileModel, ErrorsInReshapedScalarsLieInTheFile) {
        }) {
     const Diagnostics d = load_errors(text);
     EXPECT_FALSE(d.empty()) << text;
-    const Diagnostic* misplaced = misplaced_diagnostic(d, text);
-    EXPECT_EQ(misplaced, nullptr) << d.format() << "model:\n" << text;
+    EXPECT_EQ(diagnostic_fault(d, text), std::nullopt) << "model:\n" << text;
   }
+}
+
+// yaml-cpp marks an error at the end of the input one column past it, and
+// names the end by the byte 0x04 (found by fuzzing).
+TEST(HostileModel, YamlErrorAtTheEndOfTheFile) {
+  for (const std::string text : {"\"\\", "outputs:\n  o: \"\\"}) {
+    const Diagnostics d = load_errors(text);
+    ASSERT_EQ(d.size(), 1u) << d.format();
+    EXPECT_EQ(d.items()[0].message, "malformed YAML: unknown escape character: end of file");
+    EXPECT_EQ(diagnostic_fault(d, text), std::nullopt) << text;
+  }
+  EXPECT_EQ(first_error("\"\\").pos, (SourcePos{1, 3}));
+  EXPECT_EQ(first_error("outputs:\n  o: \"\\").pos, (SourcePos{2, 8}));
+}
+
+TEST(HostileModel, ControlCharacterInAYamlErrorIsSpeltOut) {
+  const Diagnostics d = load_errors("title: \"\\\x01\"\n");
+  ASSERT_EQ(d.size(), 1u) << d.format();
+  EXPECT_EQ(d.items()[0].message, "malformed YAML: unknown escape character: \\x01");
 }
 
 // --- the same through the command line ------------------------------------------
