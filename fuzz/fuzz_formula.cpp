@@ -100,10 +100,15 @@ bool same_tree(const Expr& a, const Expr& b) {
   return true;
 }
 
+// The printed form parses back to the same tree. It puts every operation in
+// parentheses, and each level of parentheses counts towards
+// kMaxExpressionDepth, so a formula near the limit may print deeper than it:
+// that one error is the only one allowed.
 void check_round_trip(const Expr& expr) {
   const std::string printed = to_string(expr);
   Diagnostics d("printed");
   const std::optional<Expr> again = parse_expression(printed, {1, 1}, d);
+  if (!again && d.size() == 1 && d.items().front().message.find("nested too deeply") != std::string::npos) return;
   require(again.has_value(), "the printed form `" + printed + "` does not parse: " + d.format());
   require(same_tree(expr, *again), "the printed form `" + printed + "` parses to `" + to_string(*again) + "`");
 }

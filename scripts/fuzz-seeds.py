@@ -8,7 +8,7 @@ text, named by its hash) and OUT_DIR/NAME.dict (libFuzzer dictionaries: the keys
 and operators the seeds use). Sources, so that mutation starts from valid inputs:
   * models: configs/**/*.yaml, bench/models/*.yaml, every YAML block of docs/*.md, and every
     raw string literal R"(...)" and multi-line string literal "…\n" in tests/**/*.cpp (each a
-    whole model or a fragment);
+    whole model or a fragment; a fragment is also given an output, to make it a whole model);
   * batch files: those of the above with a top-level `runs:` or `defaults:`;
   * formulas: the string literals of tests/expr/*.cpp and the values in the model seeds.
 Reads only files in the repository; run it from the repository root.
@@ -62,7 +62,14 @@ def collect():
     models, batches, formulas = [], [], []
 
     def add_yaml(text):
-        (batches if BATCH_KEY.search(text) else models).append(text)
+        if BATCH_KEY.search(text):
+            batches.append(text)
+            return
+        models.append(text)
+        # A fragment (events, parameters) becomes a whole model with an output, so that its
+        # mutations can load and reach the sampler.
+        if not re.search(r"^outputs:", text, re.M) and re.search(r"^(parameters|events|monthly):", text, re.M):
+            models.append(text.rstrip("\n") + "\noutputs:\n  fuzz_output: 1\n")
 
     for pattern in ("configs/**/*.yaml", "bench/models/*.yaml"):
         for path in source_files(pattern):
