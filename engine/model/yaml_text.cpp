@@ -70,20 +70,12 @@ SourcePos position_of_mark(std::string_view text, const YAML::Mark& mark) {
 
 // yaml-cpp's message with control characters spelt out: it names the end of
 // the input by the byte 0x04, which a message must not print raw.
-std::string yaml_message(std::string_view text, std::string_view message) {
-  const bool has_eot = text.find('\x04') != std::string_view::npos;
-  std::string out;
-  for (const char c : message) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (byte == 0x04 && !has_eot) {
-      out += "end of file";
-    } else if (byte < 0x20 || byte == 0x7f) {
-      out += fmt::format("\\x{:02x}", byte);
-    } else {
-      out += c;
-    }
+std::string yaml_message(std::string_view text, std::string message) {
+  if (text.find('\x04') == std::string_view::npos) {
+    for (std::size_t at = message.find('\x04'); at != std::string::npos; at = message.find('\x04', at))
+      message.replace(at, 1, "end of file");
   }
-  return out;
+  return printable_for_message(message);
 }
 
 // yaml-cpp recurses once per nesting level; reject absurd nesting before it
