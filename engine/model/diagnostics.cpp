@@ -13,12 +13,14 @@ std::string Diagnostics::format() const {
   std::vector<Diagnostic> sorted = items_;
   std::stable_sort(sorted.begin(), sorted.end(),
                    [](const Diagnostic& a, const Diagnostic& b) { return a.pos < b.pos; });
+  // A path is user text too: a line break in it must not split a line.
+  const std::string file = printable_for_message(file_);
   std::string out;
   for (const Diagnostic& d : sorted) {
     if (d.pos.line == 0) {
-      out += fmt::format("{}: error: {}", file_, d.message);
+      out += fmt::format("{}: error: {}", file, d.message);
     } else {
-      out += fmt::format("{}:{}:{}: error: {}", file_, d.pos.line, d.pos.column, d.message);
+      out += fmt::format("{}:{}:{}: error: {}", file, d.pos.line, d.pos.column, d.message);
     }
     if (!d.hint.empty()) out += fmt::format(" ({})", d.hint);
     out += '\n';

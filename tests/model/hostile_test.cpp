@@ -252,6 +252,14 @@ TEST(HostileModel, ControlCharacterInAYamlErrorIsSpeltOut) {
   EXPECT_EQ(d.items()[0].message, "malformed YAML: unknown escape character: \\x01");
 }
 
+TEST(HostileModel, ControlCharacterInAFileNameIsSpeltOut) {
+  Diagnostics d("dir\nname\x01.yaml");
+  d.error({1, 2}, "something");
+  d.error({}, "something else");
+  EXPECT_EQ(d.format(),
+            "dir\\x0aname\\x01.yaml: error: something else\ndir\\x0aname\\x01.yaml:1:2: error: something\n");
+}
+
 // --- the same through the command line ------------------------------------------
 
 // Every line of stderr must be FILE:LINE:COL: error: MESSAGE.
