@@ -3,9 +3,10 @@
 JOBS ?= $(shell nproc)
 SAMPLES ?= 1000000
 MODEL ?= configs/china-2026.yaml
+FUZZ_SECONDS ?= 300
 MAKEFLAGS += --no-print-directory
 
-.PHONY: all deps build run test test-release test-sanitize bench format clean
+.PHONY: all deps build run test test-release test-sanitize bench fuzz format clean
 
 all: build
 
@@ -36,6 +37,11 @@ test-sanitize: deps
 
 bench: build
 	@scripts/run-bench.sh
+
+# libFuzzer harnesses, FUZZ_SECONDS each; findings go to tests/fuzz/regressions/ (docs/testing.md).
+fuzz:
+	@RISKCAST_EXTRA_PACKAGES="clang libclang-rt-14-dev python3" scripts/install-deps.sh
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) JOBS=$(JOBS) scripts/fuzz.sh
 
 format:
 	@clang-format -i $$(git ls-files '*.cpp' '*.hpp')

@@ -11,6 +11,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   chromium librsvg2-bin   # tests: the HTML report in headless Chromium, charts through rsvg-convert
 )
+# Packages only some targets need, e.g. `make fuzz`: clang libclang-rt-14-dev python3.
 if [ "${RISKCAST_EXTRA_PACKAGES:-}" != "" ]; then
   # shellcheck disable=SC2206
   packages+=(${RISKCAST_EXTRA_PACKAGES})

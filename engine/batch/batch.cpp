@@ -328,10 +328,11 @@ void check_run_scenarios(const BatchRun& run, const Model& model, Diagnostics& d
   for (std::size_t i = 0; i < run.scenarios.size(); ++i) {
     const std::string& name = run.scenarios[i];
     if (model.find_scenario(name)) continue;
-    diagnostics.error(run.scenario_pos[i],
-                      fmt::format("run `{}`: `{}` is not a scenario of {} (scenarios: {})", run.name,
-                                  quote_for_message(name), run.model_path, fmt::join(names, ", ")),
-                      diagnostics.size() < kMaxHintedErrors ? did_you_mean(name, names) : std::string{});
+    diagnostics.error(
+        run.scenario_pos[i],
+        fmt::format("run `{}`: `{}` is not a scenario of {} (scenarios: {})", run.name, quote_for_message(name),
+                    printable_for_message(run.model_path), fmt::join(names, ", ")),
+        diagnostics.size() < kMaxHintedErrors ? did_you_mean(name, names) : std::string{});
   }
 }
 

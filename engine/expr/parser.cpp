@@ -625,6 +625,25 @@ std::string_view to_string(BinaryOp op) {
   return "?";
 }
 
+namespace {
+
+// Operand `i` of a binary operation as text. Each operation prints inside its
+// own parentheses, but a prefix operator prints without: the operand needs
+// them where the operator, read again, would take in more than the operand.
+// `not` binds looser than everything but `and` and `or` (`not a + 1` is
+// not (a + 1)), and a minus binds looser than `^` (`-2 ^ 2` is -(2 ^ 2)).
+std::string operand_text(const Expr& e, std::size_t i) {
+  const Expr& operand = e.operands[i];
+  const bool negated = (operand.kind == ExprKind::Unary && operand.unary == UnaryOp::Negate) ||
+                       (operand.kind == ExprKind::Number && std::signbit(operand.number));
+  const bool needs_parentheses = (operand.kind == ExprKind::Unary && operand.unary == UnaryOp::Not &&
+                                  e.binary != BinaryOp::And && e.binary != BinaryOp::Or) ||
+                                 (e.binary == BinaryOp::Pow && i == 0 && negated);
+  return needs_parentheses ? fmt::format("({})", to_string(operand)) : to_string(operand);
+}
+
+}  // namespace
+
 std::string to_string(const Expr& e) {
   switch (e.kind) {
     case ExprKind::Number:
@@ -643,7 +662,7 @@ std::string to_string(const Expr& e) {
     case ExprKind::Unary:
       return fmt::format("{}({})", e.unary == UnaryOp::Not ? "not " : "-", to_string(e.operands[0]));
     case ExprKind::Binary:
-      return fmt::format("({} {} {})", to_string(e.operands[0]), to_string(e.binary), to_string(e.operands[1]));
+      return fmt::format("({} {} {})", operand_text(e, 0), to_string(e.binary), operand_text(e, 1));
     case ExprKind::Conditional:
       return fmt::format("({} ? {} : {})", to_string(e.operands[0]), to_string(e.operands[1]),
                          to_string(e.operands[2]));

@@ -19,7 +19,9 @@ struct Labelled {
   std::string_view severity;
 };
 
-std::string format_sorted(const std::string& file, std::vector<Labelled> lines) {
+std::string format_sorted(const std::string& path, std::vector<Labelled> lines) {
+  // A path is user text too: a line break in it must not split a line.
+  const std::string file = printable_for_message(path);
   std::stable_sort(lines.begin(), lines.end(),
                    [](const Labelled& a, const Labelled& b) { return a.diagnostic->pos < b.diagnostic->pos; });
   std::string out;
@@ -102,15 +104,20 @@ std::string quote_for_message(std::string_view text) {
   // Never cut a UTF-8 character in two: back up to the start of the one cut.
   if (keep < text.size())
     while (keep > 0 && (static_cast<unsigned char>(text[keep]) & 0xc0) == 0x80) --keep;
+  std::string out = printable_for_message(text.substr(0, keep));
+  if (text.size() > kMax) out += fmt::format("… ({} bytes)", text.size());
+  return out;
+}
+
+std::string printable_for_message(std::string_view text) {
   std::string out;
-  for (unsigned char c : text.substr(0, keep)) {
+  for (unsigned char c : text) {
     if (c < 0x20 || c == 0x7f) {
       out += fmt::format("\\x{:02x}", c);
     } else {
       out += static_cast<char>(c);
     }
   }
-  if (text.size() > kMax) out += fmt::format("… ({} bytes)", text.size());
   return out;
 }
 

@@ -89,8 +89,18 @@ std::vector<std::uint32_t> align_scalar(std::string_view value, std::string_view
   }
   map.reserve(value.size() + 1);
   std::size_t i = 0;
+  // The last line break skipped since the last matched byte: a folded line
+  // break becomes a space (or a line feed) of the value with no byte of its own.
+  std::size_t folded_break = std::string_view::npos;
+  auto is_folded = [&](char v) { return folded_break != std::string_view::npos && (v == ' ' || v == '\n'); };
   while (i < value.size()) {
-    if (j >= n) return {};
+    if (j >= n || (!is_blank(src[j]) && src[j] != value[i] && is_folded(value[i]))) {
+      if (!is_folded(value[i])) return {};
+      map.push_back(static_cast<std::uint32_t>(folded_break));
+      ++i;
+      folded_break = std::string_view::npos;
+      continue;
+    }
     const char c = src[j];
     if (style == Style::Double && c == '\\' && j + 1 < n) {
       const char e = src[j + 1];
@@ -122,9 +132,11 @@ std::vector<std::uint32_t> align_scalar(std::string_view value, std::string_view
       map.push_back(static_cast<std::uint32_t>(j));
       ++i;
       ++j;
+      folded_break = std::string_view::npos;
       continue;
     }
     if (!is_blank(c)) return {};
+    if (c == '\n') folded_break = j;
     ++j;
   }
   map.push_back(map.empty() ? static_cast<std::uint32_t>(j) : map.back() + 1);
@@ -1055,10 +1067,13 @@ class Loader {
     std::vector<std::uint32_t> map;
     if (start) map = align_scalar(node.Scalar(), source_.text(), *start);
     if (map.empty()) {
-      // Could not follow the source: count from the start of the scalar.
-      SourcePos p = mark;
-      if (node.Tag() == "!" && p.line != 0) p.column += 1;
-      return [p](std::size_t offset) { return SourcePos{p.line, p.column + static_cast<std::uint32_t>(offset)}; };
+      // Could not follow the source: count bytes from the start of the
+      // scalar (past its opening quote), never beyond the end of the file.
+      if (!start) return [mark](std::size_t) { return mark; };
+      const std::size_t first = *start + (node.Tag() == "!" ? 1 : 0);
+      return [this, first](std::size_t offset) {
+        return source_.position(std::min(first + offset, source_.text().size()));
+      };
     }
     return [this, map = std::move(map)](std::size_t offset) {
       return source_.position(map[std::min(offset, map.size() - 1)]);

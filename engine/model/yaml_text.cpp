@@ -53,6 +53,31 @@ SourcePos position_at(std::string_view text, std::size_t offset) {
   return p;
 }
 
+// A yaml-cpp mark as a position inside `text`: yaml-cpp may mark an error one
+// character past the end of the file or of a line (it read the end before it
+// failed), so the mark is moved back to the end of that line or of the file.
+SourcePos position_of_mark(std::string_view text, const YAML::Mark& mark) {
+  if (mark.is_null() || mark.line < 0 || mark.column < 0) return {};
+  std::size_t start = 0;
+  for (int line = 0; line < mark.line; ++line) {
+    const std::size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) return position_at(text, text.size());
+    start = end + 1;
+  }
+  const std::size_t end = std::min(text.find('\n', start), text.size());
+  return position_at(text, std::min(start + static_cast<std::size_t>(mark.column), end));
+}
+
+// yaml-cpp's message with control characters spelt out: it names the end of
+// the input by the byte 0x04, which a message must not print raw.
+std::string yaml_message(std::string_view text, std::string message) {
+  if (text.find('\x04') == std::string_view::npos) {
+    for (std::size_t at = message.find('\x04'); at != std::string::npos; at = message.find('\x04', at))
+      message.replace(at, 1, "end of file");
+  }
+  return printable_for_message(message);
+}
+
 // yaml-cpp recurses once per nesting level; reject absurd nesting before it
 // can exhaust the stack. Counts flow brackets outside quotes and indentation.
 std::optional<std::size_t> nesting_too_deep(std::string_view text) {
@@ -134,15 +159,11 @@ std::optional<YAML::Node> parse_yaml_text(std::string_view text, std::string_vie
   try {
     return YAML::Load(std::string(text));
   } catch (const YAML::DeepRecursion& e) {
-    diagnostics.error(
-        SourcePos{static_cast<std::uint32_t>(e.mark.line + 1), static_cast<std::uint32_t>(e.mark.column + 1)},
-        "YAML is nested too deeply");
+    diagnostics.error(position_of_mark(text, e.mark), "YAML is nested too deeply");
     return std::nullopt;
   } catch (const YAML::Exception& e) {
-    const SourcePos pos = e.mark.is_null() ? SourcePos{}
-                                           : SourcePos{static_cast<std::uint32_t>(e.mark.line + 1),
-                                                       static_cast<std::uint32_t>(e.mark.column + 1)};
-    std::string message = e.msg.empty() ? "malformed YAML" : "malformed YAML: " + e.msg;
+    const SourcePos pos = position_of_mark(text, e.mark);
+    std::string message = e.msg.empty() ? "malformed YAML" : "malformed YAML: " + yaml_message(text, e.msg);
     // A tab in the indentation of the line (or the one before) is the usual cause.
     std::string hint;
     if (pos.line != 0) {

@@ -76,7 +76,12 @@ std::string closest_name(std::string_view name, const std::vector<std::string>& 
 // A "did you mean `x`?" hint, or "" when nothing is close.
 std::string did_you_mean(std::string_view name, const std::vector<std::string>& candidates);
 
-// Shortens very long user text (a 1 MB identifier, say) for messages.
+// Shortens very long user text (a 1 MB identifier, say) for messages, and
+// spells out its control characters as printable_for_message does.
 std::string quote_for_message(std::string_view text);
+
+// User text whole, with each control character (a line break, a tab, 0x7f)
+// spelt `\xNN`, so that it cannot break the one line of a message.
+std::string printable_for_message(std::string_view text);
 
 }  // namespace riskcast

@@ -166,6 +166,21 @@ TEST(BatchFile, UnknownScenariosArePositionedInTheBatchFileWithAHint) {
             "b.yaml:4:29: error: run `a`: `low` is not a scenario of m.yaml (scenarios: base, high)\n");
 }
 
+// A model path is user text: its control characters are spelt out, so the
+// message stays one line (found by fuzzing).
+TEST(BatchFile, AControlCharacterInAModelPathIsSpeltOutInMessages) {
+  const Model model = load_model_text("outputs:\n  o: 1\n", "m.yaml");
+  const BatchFile batch = load_ok(
+      "runs:\n  - name: a\n    model: \"dir\\nname\\x01-of-a-model-file-longer-than-forty-bytes.yaml\"\n"
+      "    scenarios: [high]\n",
+      "b.yaml");
+  Diagnostics diagnostics("b.yaml");
+  check_run_scenarios(batch.runs[0], model, diagnostics);
+  EXPECT_EQ(diagnostics.format(),
+            "b.yaml:4:17: error: run `a`: `high` is not a scenario of "
+            "dir\\x0aname\\x01-of-a-model-file-longer-than-forty-bytes.yaml (scenarios: base)\n");
+}
+
 TEST(BatchFile, MissingFileIsAnErrorNamingIt) {
   try {
     load_batch_file("/nonexistent/b.yaml");

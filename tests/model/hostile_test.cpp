@@ -9,6 +9,7 @@
 #include "model/model_test_support.hpp"
 #include "riskcast/model_loader.hpp"
 #include "support/cli_runner.hpp"
+#include "support/diagnostic_checks.hpp"
 
 namespace riskcast::testing {
 namespace {
@@ -203,6 +204,60 @@ TEST(HostileModel, ManyErrorsStayFast) {
 
 TEST(HostileModel, ControlCharactersInAFormula) {
   expect_positioned_error("outputs:\n  o: \"1 +\\x01 2\"\n", "unexpected byte 0x01");
+}
+
+// A quoted formula continued on an unindented line: YAML folds the line
+// break into a space that has no byte of its own in the file.
+TEST(HostileModel, FoldedLineBreakInAQuotedFormula) {
+  EXPECT_EQ(first_error("outputs:\n  o: \"1 +\n*\"\n").pos, (SourcePos{3, 1}));
+  EXPECT_EQ(first_error("outputs:\n  o: '1 +\n*'\n").pos, (SourcePos{3, 1}));
+  EXPECT_EQ(first_error("outputs:\n  o: \"1 +\n\n*\"\n").pos, (SourcePos{4, 1}));
+}
+
+// Every error of a scalar YAML reshaped (folded, unterminated, escaped) lies
+// in the file, even where the exact byte cannot be found (found by fuzzing).
+TEST(HostileModel, ErrorsInReshapedScalarsLieInTheFile) {
+  for (const char* text : {
+           "horizon: \"\n",
+           "monthly: {p: \"\n\"}",
+           "outputs:\n  o: \"\n\n\"\n",
+           "outputs:\n  o: \"\\x41\n+\"\n",
+           "outputs:\n  o: 'a\nb c'\n",
+           "outputs:\n  o: \"1 +\\\n\"\n",
+           "outputs:\n  o: >\n    1 +\n\n    *\n",
+           "outputs:\n  o: !x \"\n\"\n",
+       }) {
+    const Diagnostics d = load_errors(text);
+    EXPECT_FALSE(d.empty()) << text;
+    EXPECT_EQ(diagnostic_fault(d, text), std::nullopt) << "model:\n" << text;
+  }
+}
+
+// yaml-cpp marks an error at the end of the input one column past it, and
+// names the end by the byte 0x04 (found by fuzzing).
+TEST(HostileModel, YamlErrorAtTheEndOfTheFile) {
+  for (const std::string text : {"\"\\", "outputs:\n  o: \"\\"}) {
+    const Diagnostics d = load_errors(text);
+    ASSERT_EQ(d.size(), 1u) << d.format();
+    EXPECT_EQ(d.items()[0].message, "malformed YAML: unknown escape character: end of file");
+    EXPECT_EQ(diagnostic_fault(d, text), std::nullopt) << text;
+  }
+  EXPECT_EQ(first_error("\"\\").pos, (SourcePos{1, 3}));
+  EXPECT_EQ(first_error("outputs:\n  o: \"\\").pos, (SourcePos{2, 8}));
+}
+
+TEST(HostileModel, ControlCharacterInAYamlErrorIsSpeltOut) {
+  const Diagnostics d = load_errors("title: \"\\\x01\"\n");
+  ASSERT_EQ(d.size(), 1u) << d.format();
+  EXPECT_EQ(d.items()[0].message, "malformed YAML: unknown escape character: \\x01");
+}
+
+TEST(HostileModel, ControlCharacterInAFileNameIsSpeltOut) {
+  Diagnostics d("dir\nname\x01.yaml");
+  d.error({1, 2}, "something");
+  d.error({}, "something else");
+  EXPECT_EQ(d.format(),
+            "dir\\x0aname\\x01.yaml: error: something else\ndir\\x0aname\\x01.yaml:1:2: error: something\n");
 }
 
 // --- the same through the command line ------------------------------------------
