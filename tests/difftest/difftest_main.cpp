@@ -4,6 +4,7 @@
 //   riskcast_difftest [--seeds FIRST:END] [--jobs N] [--out DIR] [--shrink] [--error-rate X]
 //   riskcast_difftest --seed N [--print] [--shrink]
 #include <fmt/format.h>
+#include <tbb/global_control.h>
 #include <boost/program_options.hpp>
 
 #include <atomic>
@@ -77,6 +78,10 @@ int main(int argc, char** argv) {
   generator::GeneratorOptions generator_options;
   generator_options.error_rate = error_rate;
   const bool shrink_it = vm.count("shrink") > 0;
+  // Each model runs on 1 … 3 engine threads while `jobs` models run at once:
+  // let TBB start that many workers even on a small machine, so every run
+  // gets the threads it asks for.
+  tbb::global_control parallelism(tbb::global_control::max_allowed_parallelism, 3 * std::size_t{jobs} + 1);
   std::mutex output;
 
   if (vm.count("seed")) {

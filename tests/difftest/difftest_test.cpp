@@ -3,6 +3,7 @@
 // language), and the differential and metamorphic checks of the engine on
 // 2,000 generated models (docs/testing.md).
 #include <gtest/gtest.h>
+#include <tbb/global_control.h>
 
 #include <fmt/format.h>
 
@@ -13,6 +14,7 @@
 #include "difftest/differential.hpp"
 #include "riskcast/draw.hpp"
 #include "riskcast/model_loader.hpp"
+#include "riskcast/program.hpp"
 #include "riskcast/random.hpp"
 #include "support/reference_evaluator.hpp"
 
@@ -304,6 +306,63 @@ TEST(ModelGenerator, RewritingsLoad) {
   }
 }
 
+// The comparison sees a difference of one bit (−0 against 0) and names it.
+TEST(Comparison, RewrittenRunsDifferingInOneBit) {
+  difftest::ScenarioRun a{"base", {"x", "y"}, {{1.0, 2.0}, {0.0, 0.0}}, std::nullopt};
+  difftest::ScenarioRun b{"base", {"y", "x"}, {{0.0, -0.0}, {1.0, 2.0}}, std::nullopt};
+  const std::optional<Mismatch> m = difftest::compare_rewritten({a}, {b});
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->kind, Mismatch::Kind::RewrittenValue);
+  EXPECT_EQ(m->output, "y");
+  EXPECT_EQ(m->sample, 1u);
+  b.values[0][1] = 0.0;
+  EXPECT_FALSE(difftest::compare_rewritten({a}, {b}));
+  b.error = "3:4: output `y` is NaN in sample 1";
+  EXPECT_EQ(difftest::compare_rewritten({a}, {b})->kind, Mismatch::Kind::RewrittenError);
+}
+
+TEST(Comparison, RejectedModelAndRejectedProgram) {
+  const difftest::EngineSettings settings;
+  EXPECT_EQ(difftest::compare_engine_with_reference("outputs: {x: y}", settings).mismatch->kind,
+            Mismatch::Kind::ModelRejected);
+  const difftest::ProgramVerifier no_min = [](const Program& p) -> std::optional<std::string> {
+    for (const Instruction& i : p.output_code)
+      if (i.op == OpCode::Min) return "a min instruction";
+    return std::nullopt;
+  };
+  const std::string text = "parameters: {a: \"uniform(0, 1)\"}\noutputs: {x: \"min(a, 2 * a)\"}\n";
+  const difftest::Comparison c = difftest::compare_engine_with_reference(text, settings, no_min);
+  ASSERT_TRUE(c.mismatch);
+  EXPECT_EQ(c.mismatch->kind, Mismatch::Kind::ProgramRejected) << c.mismatch->describe();
+  EXPECT_NE(c.mismatch->detail.find("a min instruction"), std::string::npos);
+}
+
+// Shrinking keeps the failure and drops what does not cause it: with a
+// verifier that rejects any min instruction in an output, one output is left
+// and no scenario.
+TEST(Comparison, ShrinkKeepsTheFailure) {
+  const difftest::ProgramVerifier no_min = [](const Program& p) -> std::optional<std::string> {
+    for (const Instruction& i : p.output_code)
+      if (i.op == OpCode::Min) return "a min instruction";
+    return std::nullopt;
+  };
+  for (std::uint64_t seed = 0;; ++seed) {
+    SeededChoices choices(seed);
+    const generator::GeneratedModel model = generator::generate(choices);
+    const difftest::EngineSettings settings = difftest::settings_for(seed, model.horizon);
+    const difftest::Comparison c = difftest::compare_engine_with_reference(model.text(), settings, no_min);
+    if (!c.mismatch || c.mismatch->kind != Mismatch::Kind::ProgramRejected) continue;
+    const generator::GeneratedModel small = difftest::shrink(model, settings, c.mismatch->kind, no_min);
+    const difftest::Comparison again = difftest::compare_engine_with_reference(small.text(), settings, no_min);
+    ASSERT_TRUE(again.mismatch) << small.text();
+    EXPECT_EQ(again.mismatch->kind, Mismatch::Kind::ProgramRejected);
+    EXPECT_LT(small.text().size(), model.text().size());
+    EXPECT_EQ(small.root.find("outputs")->entries.size(), 1u) << small.text();
+    EXPECT_EQ(small.root.find("scenarios"), nullptr) << small.text();
+    break;
+  }
+}
+
 // Models built to fail stop with the same error in engine and reference:
 // every kind of planned error is met (the share per kind is in docs/testing.md).
 TEST(DifferentialTest, PlannedErrorsStopTheRun) {
@@ -330,6 +389,8 @@ TEST_P(DifferentialSeeds, EngineAgreesWithReference) {
   const bool sanitized = std::getenv("RISKCAST_SANITIZED") != nullptr;
   const std::uint64_t per_chunk = sanitized ? 10 : 100;
   const std::uint64_t first = static_cast<std::uint64_t>(GetParam()) * per_chunk;
+  // Runs ask for up to 3 threads: let TBB start them on a 2-core machine too.
+  tbb::global_control parallelism(tbb::global_control::max_allowed_parallelism, 4);
   for (std::uint64_t seed = first; seed < first + per_chunk; ++seed) {
     const difftest::ModelCheck check = difftest::check_generated_model(seed, {}, difftest::program_verifier());
     if (check.mismatch) {

@@ -344,7 +344,9 @@ class Generator {
   Generator(ChoiceSource& choices, const GeneratorOptions& options) : choices_(choices), options_(options) {}
 
   GeneratedModel run() {
-    horizon_ = chance(options_.long_horizon_rate) ? between(60, 240) : chance(0.3) ? 12 : between(1, 36);
+    horizon_ = chance(options_.long_horizon_rate) ? (chance(0.1) ? between(1100, 1200) : between(60, 240))
+               : chance(0.3)                      ? 12
+                                                  : between(1, 36);
     if (chance(options_.error_rate)) planned_ = static_cast<PlannedError>(1 + below(kPlannedErrorKinds - 1));
     make_parameters();
     make_events();
@@ -567,7 +569,7 @@ class Generator {
 
   // ------------------------------------------------------------ parameters
   void make_parameters() {
-    const int n = between(1, 7);
+    const int n = chance(0.05) ? 0 : between(1, 7);
     static const std::vector<std::string> kPrefixes = {"p", "demand_", "k", "_q", "Price", "share_"};
     for (int i = 0; i < n; ++i) {
       ParameterInfo p;
@@ -1076,7 +1078,7 @@ class Generator {
     const int arrivals = static_cast<int>(weighted({3, 3, 1}));
     for (int i = 0; i < regimes; ++i) {
       EventInfo e = event(fmt::format("r{}", i), EventKind::Regime);
-      const int n = chance(0.7) ? 2 : between(3, 4);
+      const int n = chance(0.7) ? 2 : chance(0.9) ? between(3, 4) : between(5, 8);
       for (int s = 0; s < n; ++s) e.states.push_back(state_name(e.states));
       e.range = Range::of(0.0, n - 1.0);
       events_.push_back(std::move(e));

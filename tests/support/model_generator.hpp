@@ -70,7 +70,8 @@ struct GeneratorOptions {
   // drawn uniformly; the others are built so that no run-time error is
   // possible but for astronomically unlikely draws.
   double error_rate = 0.15;
-  // Most horizons are 1 … 36 months; this share runs 60 … 240 months.
+  // Most horizons are 1 … 36 months; this share runs 60 … 240 months (a
+  // tenth of them 1,100 … 1,200, near the longest allowed).
   double long_horizon_rate = 0.03;
 };
 
