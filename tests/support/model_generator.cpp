@@ -387,10 +387,8 @@ class Generator {
     return 0;
   }
   // A number with three significant digits in [lo, hi], exactly as written.
-  double nice(double lo, double hi) {
-    const double v = lo + (hi - lo) * unit();
-    return std::strtod(fmt::format("{:.3g}", v).c_str(), nullptr);
-  }
+  double nice(double lo, double hi) { return three_digits(lo + (hi - lo) * unit()); }
+  static double three_digits(double v) { return std::strtod(fmt::format("{:.3g}", v).c_str(), nullptr); }
   static std::string literal(double v) { return fmt::format("{}", v); }
   void note(std::string feature) { features_.insert(std::move(feature)); }
 
@@ -468,7 +466,7 @@ class Generator {
       }
       case 1: {
         const double a = chance(0.4) ? 0.0 : nice(-10.0, 10.0);
-        double b = chance(0.4) && a < 1.0 ? 1.0 : a + nice(0.01, 20.0);
+        double b = chance(0.4) && a < 1.0 ? 1.0 : three_digits(a + nice(0.01, 20.0));
         if (!(b > a)) b = a + 1.0;
         with("uniform", fmt::format("uniform({}, {})", literal(a), literal(b)), Range::of(a, b));
         break;
@@ -476,7 +474,7 @@ class Generator {
       case 2:
       case 3: {
         const double lo = nice(-5.0, 10.0);
-        double hi = lo + nice(0.1, 20.0);
+        double hi = three_digits(lo + nice(0.1, 20.0));
         if (!(hi > lo)) hi = lo + 1.0;
         const std::size_t m = below(4);
         double mode = m == 0 ? lo : m == 1 ? hi : nice(lo, hi);
