@@ -21,38 +21,6 @@ struct Operand {
   static Operand in(Register r) { return {false, 0.0, r}; }
 };
 
-OpCode opcode_for(BinaryOp op) {
-  switch (op) {
-    case BinaryOp::Add:
-      return OpCode::Add;
-    case BinaryOp::Sub:
-      return OpCode::Sub;
-    case BinaryOp::Mul:
-      return OpCode::Mul;
-    case BinaryOp::Div:
-      return OpCode::Div;
-    case BinaryOp::Pow:
-      return OpCode::Pow;
-    case BinaryOp::Less:
-      return OpCode::Less;
-    case BinaryOp::LessEqual:
-      return OpCode::LessEqual;
-    case BinaryOp::Greater:
-      return OpCode::Greater;
-    case BinaryOp::GreaterEqual:
-      return OpCode::GreaterEqual;
-    case BinaryOp::Equal:
-      return OpCode::Equal;
-    case BinaryOp::NotEqual:
-      return OpCode::NotEqual;
-    case BinaryOp::And:
-      return OpCode::And;
-    case BinaryOp::Or:
-      return OpCode::Or;
-  }
-  return OpCode::Add;
-}
-
 class Compiler {
  public:
   explicit Compiler(const Model& model) : model_(model) {}
@@ -72,13 +40,22 @@ class Compiler {
     for (std::size_t i = 0; i < model_.events.size(); ++i) compile_event(model_.events[i], event_regs_[i]);
     for (std::size_t i = 0; i < model_.monthly.size(); ++i) {
       const MonthlyFormula& f = model_.monthly[i];
+      const Register first_new = next_register_;
+      last_key_.reset();
       const Operand value = compile_expr(f.formula, p_.monthly_code);
       const Register result = materialize(value);
       // A formula of parameters and constants only is set once per block.
       Code& code = invariant(result) ? p_.start_code : p_.monthly_code;
-      if (!code.empty() && code.back().dst == result && p_.register_names[result].empty()) {
-        code.back().dst = monthly_regs_[i];  // write the result in place, no copy
-        if (last_key_) cse_[*last_key_] = monthly_regs_[i];
+      // The result is written in place, without a copy, only if it is a
+      // temporary this formula's own last instruction created: nothing else
+      // reads it yet. A register from before (a common subexpression that an
+      // earlier formula, hazard or rate computed) keeps its readers, so it is
+      // copied; renaming it would leave them reading a register never written.
+      const bool own_temporary = result >= first_new && p_.register_names[result].empty() && !code.empty() &&
+                                 code.back().dst == result && last_key_ && cse_.at(*last_key_) == result;
+      if (own_temporary) {
+        code.back().dst = monthly_regs_[i];
+        cse_[*last_key_] = monthly_regs_[i];
       } else {
         emit(code, OpCode::Copy, monthly_regs_[i], result, kNoRegister, kNoRegister, f.pos);
       }
@@ -122,11 +99,6 @@ class Compiler {
     invariant_[r] = true;
   }
 
-  static bool commutative(OpCode op) {
-    return op == OpCode::Add || op == OpCode::Mul || op == OpCode::Min || op == OpCode::Max || op == OpCode::Equal ||
-           op == OpCode::NotEqual || op == OpCode::And || op == OpCode::Or;
-  }
-
   // Emits `op` into `code` and returns its result register, with two
   // optimisations that keep every result bit-identical:
   //  * hoisting: an instruction whose operands are all invariant over the
@@ -145,7 +117,7 @@ class Compiler {
     Code* target = &code;
     if (all_invariant && (&code == &p_.monthly_code || &code == &p_.hazard_code || &code == &p_.rate_code))
       target = &p_.start_code;
-    if (commutative(op) && r[1] < r[0]) std::swap(r[0], r[1]);
+    if (operation(op).commutative && r[1] < r[0]) std::swap(r[0], r[1]);
     const CseKey key{target, op, r[0], r[1], r[2]};
     if (auto it = cse_.find(key); it != cse_.end()) {
       last_key_.reset();
@@ -241,7 +213,7 @@ class Compiler {
       case ExprKind::Unary: {
         Operand a = compile_expr(e.operands[0], code);
         if (a.constant) return Operand::of(apply_unary(e.unary, a.value));
-        return emit_new(code, e.unary == UnaryOp::Negate ? OpCode::Negate : OpCode::Not, {a}, e.pos);
+        return emit_new(code, opcode_for(e.unary), {a}, e.pos);
       }
       case ExprKind::Binary: {
         Operand a = compile_expr(e.operands[0], code);
@@ -274,7 +246,7 @@ class Compiler {
       p_.prev_links.push_back({reg, source, initial});
       return Operand::in(reg);
     }
-    if (f == "sum" || f == "mean" || f == "last" || ((f == "min" || f == "max") && n == 1)) {
+    if (is_aggregate(f, n)) {
       std::uint32_t from = 1, to = model_.horizon;
       if (n == 3) {
         from = static_cast<std::uint32_t>(*constant_value(e.operands[1]));
@@ -299,16 +271,13 @@ class Compiler {
       for (const Operand& a : args) values.push_back(a.value);
       if (auto v = apply_math_function(f, values)) return Operand::of(*v);
     }
-    if (f == "min" || f == "max") {
+    const Operation& op = *function_named(f);   // resolution checked name and arity
+    if (op.operands == 2 && args.size() > 2) {  // min(a, b, c, …): left to right, as folding does
       Operand acc = args[0];
-      for (std::size_t i = 1; i < args.size(); ++i)
-        acc = emit_new(code, f == "min" ? OpCode::Min : OpCode::Max, {acc, args[i]}, e.pos);
+      for (std::size_t i = 1; i < args.size(); ++i) acc = emit_new(code, op.op, {acc, args[i]}, e.pos);
       return acc;
     }
-    static const std::map<std::string, OpCode, std::less<>> ops = {
-        {"abs", OpCode::Abs}, {"exp", OpCode::Exp},     {"log", OpCode::Log},    {"sqrt", OpCode::Sqrt},
-        {"pow", OpCode::Pow}, {"ratio", OpCode::Ratio}, {"clamp", OpCode::Clamp}};
-    return emit_new(code, ops.at(f), args, e.pos);
+    return emit_new(code, op.op, args, e.pos);
   }
 
   Register accumulator(const Expr& series, AggregateKind kind, std::uint32_t from, std::uint32_t to, SourcePos pos) {
@@ -329,8 +298,7 @@ class Compiler {
     }
     static constexpr const char* kNames[] = {"sum", "min", "max", "last"};
     Register acc = fresh(fmt::format("{}({}, {}..{})", kNames[static_cast<int>(kind)], to_string(series), from, to));
-    p_.accumulators.push_back({kind, series_reg, acc, from, to});
-    (void)pos;
+    p_.accumulators.push_back({kind, series_reg, acc, from, to, pos});
     accumulators_[key] = acc;
     return acc;
   }
@@ -350,7 +318,9 @@ class Compiler {
 }  // namespace
 
 Program compile_program(const Model& model) {
-  return Compiler(model).compile();
+  Program program = Compiler(model).compile();
+  verify_program(program);
+  return program;
 }
 
 std::size_t Program::instruction_count() const {
@@ -358,10 +328,7 @@ std::size_t Program::instruction_count() const {
 }
 
 std::string_view to_string(OpCode op) {
-  static constexpr const char* kNames[] = {"copy", "neg", "not", "add", "sub",  "mul",   "div",  "pow",    "lt",
-                                           "le",   "gt",  "ge",  "eq",  "ne",   "and",   "or",   "select", "min",
-                                           "max",  "abs", "exp", "log", "sqrt", "ratio", "clamp"};
-  return kNames[static_cast<int>(op)];
+  return operation(op).mnemonic;
 }
 
 std::string Program::disassemble(const std::string& file) const {

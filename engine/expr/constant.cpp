@@ -1,64 +1,49 @@
+#include <algorithm>
+#include <array>
 #include <cmath>
+#include <stdexcept>
 
 #include "riskcast/expr.hpp"
 
 namespace riskcast {
 
+OpCode opcode_for(BinaryOp op) {
+  // Each operator's symbol is its spelling in the table of operations.
+  static const auto table = [] {
+    std::array<OpCode, static_cast<std::size_t>(BinaryOp::Or) + 1> t{};
+    for (std::size_t i = 0; i < t.size(); ++i) {
+      const std::string_view symbol = to_string(static_cast<BinaryOp>(i));
+      const auto* o = std::find_if(std::begin(kOperations), std::end(kOperations),
+                                   [&](const Operation& x) { return x.operands == 2 && x.symbol == symbol; });
+      if (o == std::end(kOperations)) throw std::logic_error("operator without an operation");
+      t[i] = o->op;
+    }
+    return t;
+  }();
+  return table[static_cast<std::size_t>(op)];
+}
+
+OpCode opcode_for(UnaryOp op) {
+  return op == UnaryOp::Negate ? OpCode::Negate : OpCode::Not;
+}
+
 double apply_binary(BinaryOp op, double a, double b) {
-  switch (op) {
-    case BinaryOp::Add:
-      return a + b;
-    case BinaryOp::Sub:
-      return a - b;
-    case BinaryOp::Mul:
-      return a * b;
-    case BinaryOp::Div:
-      return a / b;
-    case BinaryOp::Pow:
-      return std::pow(a, b);
-    case BinaryOp::Less:
-      return a < b ? 1.0 : 0.0;
-    case BinaryOp::LessEqual:
-      return a <= b ? 1.0 : 0.0;
-    case BinaryOp::Greater:
-      return a > b ? 1.0 : 0.0;
-    case BinaryOp::GreaterEqual:
-      return a >= b ? 1.0 : 0.0;
-    case BinaryOp::Equal:
-      return a == b ? 1.0 : 0.0;
-    case BinaryOp::NotEqual:
-      return a != b ? 1.0 : 0.0;
-    case BinaryOp::And:
-      return (a != 0.0 && b != 0.0) ? 1.0 : 0.0;
-    case BinaryOp::Or:
-      return (a != 0.0 || b != 0.0) ? 1.0 : 0.0;
-  }
-  return 0.0;
+  return apply_operation(opcode_for(op), a, b);
 }
 
 double apply_unary(UnaryOp op, double a) {
-  return op == UnaryOp::Negate ? -a : (a == 0.0 ? 1.0 : 0.0);
+  return apply_operation(opcode_for(op), a);
 }
 
 std::optional<double> apply_math_function(std::string_view name, const std::vector<double>& args) {
-  const std::size_t n = args.size();
-  if ((name == "min" || name == "max") && n >= 2) {
+  const Operation* f = function_named(name);
+  if (!f || args.size() < f->min_arguments || args.size() > f->max_arguments) return std::nullopt;
+  if (f->operands == 2 && args.size() > 2) {  // min(a, b, c, …) chains the binary kernel
     double r = args[0];
-    for (std::size_t i = 1; i < n; ++i) r = name == "min" ? min_value(r, args[i]) : max_value(r, args[i]);
+    for (std::size_t i = 1; i < args.size(); ++i) r = apply_operation(f->op, r, args[i]);
     return r;
   }
-  if (n == 1) {
-    if (name == "abs") return std::fabs(args[0]);
-    if (name == "exp") return std::exp(args[0]);
-    if (name == "log") return std::log(args[0]);
-    if (name == "sqrt") return std::sqrt(args[0]);
-  }
-  if (n == 2) {
-    if (name == "pow") return std::pow(args[0], args[1]);
-    if (name == "ratio") return args[1] == 0.0 ? 0.0 : args[0] / args[1];
-  }
-  if (n == 3 && name == "clamp") return min_value(max_value(args[0], args[1]), args[2]);
-  return std::nullopt;
+  return apply_operation(f->op, args[0], args.size() > 1 ? args[1] : 0.0, args.size() > 2 ? args[2] : 0.0);
 }
 
 std::optional<double> constant_value(const Expr& e) {

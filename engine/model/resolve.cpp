@@ -36,10 +36,6 @@ std::string_view context_name(Context c) {
   return "";
 }
 
-bool is_aggregate(std::string_view f, std::size_t arity) {
-  return f == "sum" || f == "mean" || f == "last" || ((f == "min" || f == "max") && arity == 1);
-}
-
 struct NameInfo {
   RefKind kind;
   std::uint32_t index;
@@ -278,11 +274,8 @@ class Resolver {
       }
       return;
     }
-    static const std::map<std::string, std::pair<std::size_t, std::size_t>, std::less<>> functions = {
-        {"min", {2, 64}}, {"max", {2, 64}}, {"clamp", {3, 3}}, {"abs", {1, 1}},  {"exp", {1, 1}},
-        {"log", {1, 1}},  {"sqrt", {1, 1}}, {"pow", {2, 2}},   {"ratio", {2, 2}}};
-    auto it = functions.find(f);
-    if (it == functions.end()) {
+    const Operation* function = function_named(f);
+    if (!function) {
       bool is_distribution = false;
       for (const auto& s : distribution_signatures()) is_distribution |= s.name == f;
       if (is_distribution) {
@@ -290,12 +283,13 @@ class Resolver {
         return;
       }
       std::vector<std::string> known;
-      for (const auto& [name, arity] : functions) known.push_back(name);
-      for (const char* a : {"prev", "sum", "mean", "last"}) known.emplace_back(a);
+      for (const Operation& o : kOperations)
+        if (!o.function.empty()) known.emplace_back(o.function);
+      for (const SpecialForm& form : kSpecialForms) known.emplace_back(form.name);
       d_.error(e.pos, fmt::format("unknown function `{}`", quote_for_message(f)), hint_for(f, known));
       return;
     }
-    auto [lo, hi] = it->second;
+    const std::size_t lo = function->min_arguments, hi = function->max_arguments;
     if (n < lo || n > hi) {
       return arity_error(lo == hi ? fmt::format("{} argument{}", lo, lo == 1 ? "" : "s")
                                   : fmt::format("{} to {} arguments", lo, hi));

@@ -39,104 +39,59 @@ struct FoundError {
   std::uint64_t sample;
   SourcePos pos;
   std::string message;
+  std::optional<std::size_t> output;  // a non-finite output: its index, so its cause can be traced
 };
+
+// How one operation gave a non-finite value from finite operands, e.g.
+// "1e+308 * 10 is infinite", "log(-1) is NaN".
+std::string describe_operation(const Instruction& ins, const double* operand, double result) {
+  const Operation& op = operation(ins.op);
+  std::vector<std::string> values;
+  for (std::size_t k = 0; k < op.operands; ++k) values.push_back(value_for_message(operand[k]));
+  std::string expression;
+  if (!op.function.empty())
+    expression = fmt::format("{}({})", op.function, fmt::join(values, ", "));
+  else if (op.operands == 1)
+    expression = fmt::format("{}{}{}", op.symbol, op.symbol == "not" ? " " : "", values[0]);
+  else if (op.operands == 2)
+    expression = fmt::format("{} {} {}", values[0], op.symbol, values[1]);
+  else
+    expression = fmt::format("{} ? {} : {}", values[0], values[1], values[2]);
+  return fmt::format("{} is {}", expression, value_for_message(result));
+}
+
+// d[i] = kernel(a[i], b[i], c[i]) for the first n lanes, reading only the
+// operands the operation has.
+template <OpCode Op>
+inline void run_kernel(double* __restrict d, const double* a, const double* b, const double* c, std::size_t n) {
+  constexpr std::uint8_t operands = operation(Op).operands;
+  if constexpr (operands == 1) {
+    for (std::size_t i = 0; i < n; ++i) d[i] = kernel<Op>(a[i], 0.0, 0.0);
+  } else if constexpr (operands == 2) {
+    for (std::size_t i = 0; i < n; ++i) d[i] = kernel<Op>(a[i], b[i], 0.0);
+  } else {
+    for (std::size_t i = 0; i < n; ++i) d[i] = kernel<Op>(a[i], b[i], c[i]);
+  }
+}
 
 // Runs straight-line code over the first n lanes of a register file whose
 // registers are `block` doubles apart. Cloned for AVX-512 and AVX2 so each
-// instruction's loop runs 8 or 4 lanes at a time; every operation is a single
-// IEEE operation or a libm call, so every clone gives the same bits.
+// instruction's loop runs 8 or 4 lanes at a time; every kernel is a single
+// IEEE operation or a libm call (builtins.hpp), so every clone gives the same
+// bits as constant folding does.
 RISKCAST_SIMD_CLONES
-void execute_code(const Code& code, double* regs, std::size_t block, std::size_t n) {
-  auto R = [&](Register r) { return regs + static_cast<std::size_t>(r) * block; };
+void execute_code(std::span<const Instruction> code, double* regs, std::size_t block, std::size_t n) {
+  auto R = [&](Register r) { return r == kNoRegister ? nullptr : regs + static_cast<std::size_t>(r) * block; };
   for (const Instruction& ins : code) {
-    double* __restrict d = R(ins.dst);
-    const double* a = R(ins.a);
-    const double* b = ins.b == kNoRegister ? nullptr : R(ins.b);
-    const double* c = ins.c == kNoRegister ? nullptr : R(ins.c);
+    double* d = R(ins.dst);
+    const double *a = R(ins.a), *b = R(ins.b), *c = R(ins.c);
     switch (ins.op) {
-      case OpCode::Copy:
-        for (std::size_t i = 0; i < n; ++i) d[i] = a[i];
-        break;
-      case OpCode::Negate:
-        for (std::size_t i = 0; i < n; ++i) d[i] = -a[i];
-        break;
-      case OpCode::Not:
-        for (std::size_t i = 0; i < n; ++i) d[i] = a[i] == 0.0 ? 1.0 : 0.0;
-        break;
-      case OpCode::Add:
-        for (std::size_t i = 0; i < n; ++i) d[i] = a[i] + b[i];
-        break;
-      case OpCode::Sub:
-        for (std::size_t i = 0; i < n; ++i) d[i] = a[i] - b[i];
-        break;
-      case OpCode::Mul:
-        for (std::size_t i = 0; i < n; ++i) d[i] = a[i] * b[i];
-        break;
-      case OpCode::Div:
-        for (std::size_t i = 0; i < n; ++i) d[i] = a[i] / b[i];
-        break;
-      case OpCode::Pow:
-        for (std::size_t i = 0; i < n; ++i) d[i] = std::pow(a[i], b[i]);
-        break;
-      case OpCode::Less:
-        for (std::size_t i = 0; i < n; ++i) d[i] = a[i] < b[i] ? 1.0 : 0.0;
-        break;
-      case OpCode::LessEqual:
-        for (std::size_t i = 0; i < n; ++i) d[i] = a[i] <= b[i] ? 1.0 : 0.0;
-        break;
-      case OpCode::Greater:
-        for (std::size_t i = 0; i < n; ++i) d[i] = a[i] > b[i] ? 1.0 : 0.0;
-        break;
-      case OpCode::GreaterEqual:
-        for (std::size_t i = 0; i < n; ++i) d[i] = a[i] >= b[i] ? 1.0 : 0.0;
-        break;
-      case OpCode::Equal:
-        for (std::size_t i = 0; i < n; ++i) d[i] = a[i] == b[i] ? 1.0 : 0.0;
-        break;
-      case OpCode::NotEqual:
-        for (std::size_t i = 0; i < n; ++i) d[i] = a[i] != b[i] ? 1.0 : 0.0;
-        break;
-      case OpCode::And:
-        for (std::size_t i = 0; i < n; ++i) d[i] = (a[i] != 0.0 && b[i] != 0.0) ? 1.0 : 0.0;
-        break;
-      case OpCode::Or:
-        for (std::size_t i = 0; i < n; ++i) d[i] = (a[i] != 0.0 || b[i] != 0.0) ? 1.0 : 0.0;
-        break;
-      case OpCode::Select:
-        // A bitwise blend rather than a branch, so the loop vectorises.
-        for (std::size_t i = 0; i < n; ++i) {
-          std::uint64_t x, y;
-          std::memcpy(&x, b + i, sizeof x);
-          std::memcpy(&y, c + i, sizeof y);
-          const std::uint64_t mask = a[i] != 0.0 ? ~std::uint64_t{0} : 0;
-          const std::uint64_t z = (x & mask) | (y & ~mask);
-          std::memcpy(d + i, &z, sizeof z);
-        }
-        break;
-      case OpCode::Min:
-        for (std::size_t i = 0; i < n; ++i) d[i] = min_value(a[i], b[i]);
-        break;
-      case OpCode::Max:
-        for (std::size_t i = 0; i < n; ++i) d[i] = max_value(a[i], b[i]);
-        break;
-      case OpCode::Abs:
-        for (std::size_t i = 0; i < n; ++i) d[i] = std::fabs(a[i]);
-        break;
-      case OpCode::Exp:
-        for (std::size_t i = 0; i < n; ++i) d[i] = std::exp(a[i]);
-        break;
-      case OpCode::Log:
-        for (std::size_t i = 0; i < n; ++i) d[i] = std::log(a[i]);
-        break;
-      case OpCode::Sqrt:
-        for (std::size_t i = 0; i < n; ++i) d[i] = std::sqrt(a[i]);
-        break;
-      case OpCode::Ratio:
-        for (std::size_t i = 0; i < n; ++i) d[i] = b[i] == 0.0 ? 0.0 : a[i] / b[i];
-        break;
-      case OpCode::Clamp:
-        for (std::size_t i = 0; i < n; ++i) d[i] = min_value(max_value(a[i], b[i]), c[i]);
-        break;
+#define RISKCAST_RUN(name, ...)              \
+  case OpCode::name:                         \
+    run_kernel<OpCode::name>(d, a, b, c, n); \
+    break;
+      RISKCAST_OPERATIONS(RISKCAST_RUN)
+#undef RISKCAST_RUN
     }
   }
 }
@@ -182,16 +137,24 @@ class Worker {
     n_ = n;
     first_ = first;
     const std::uint64_t seed = settings_.seed;
-    for (std::size_t i = 0; i < p_.parameters.size(); ++i)
-      parameter_samplers_[i].fill(seed, p_.parameters[i].slot, first, n, R(p_.parameters[i].reg), scratch_.data());
+    month_ = 0;
+    for (std::size_t i = 0; i < p_.parameters.size(); ++i) {
+      const ParameterDraw& d = p_.parameters[i];
+      parameter_samplers_[i].fill(seed, d.slot, first, n, R(d.reg), scratch_.data());
+      if (tracing_)
+        trace_value(d.reg, kNoRegister, d.distribution.pos, [&](double v) {
+          return fmt::format("parameter `{}` drew {} from {}", d.name, value_for_message(v), d.distribution.to_string());
+        });
+    }
     for (const Accumulator& a : p_.accumulators) {
       double start = a.kind == AggregateKind::Min ? INFINITY : a.kind == AggregateKind::Max ? -INFINITY : 0.0;
       std::fill_n(R(a.acc), n, start);
     }
     execute(p_.start_code);
-    for (const PrevLink& l : p_.prev_links) std::copy_n(R(l.initial), n, R(l.reg));
+    for (const PrevLink& l : p_.prev_links) copy_prev(l.initial, l.reg);
 
     for (std::uint32_t m = 1; m <= p_.horizon; ++m) {
+      month_ = m;
       if ((m - 1) % kEventChunk == 0) draw_event_uniforms(m);
       std::fill_n(R(p_.month), n, static_cast<double>(m));
       if (m > 1) execute(p_.hazard_code);
@@ -200,21 +163,32 @@ class Worker {
         step_regime(p_.regimes[i], regime_tables_[i], m, uniforms(e++, m));
       for (const SwitchStep& s : p_.switches) step_switch(s, m, uniforms(e++, m));
       execute(p_.rate_code);
-      for (std::size_t i = 0; i < p_.arrivals.size(); ++i) step_arrivals(i, size_samplers_[i], m, uniforms(e++, m));
+      for (std::size_t i = 0; i < p_.arrivals.size(); ++i) {
+        step_arrivals(i, size_samplers_[i], m, uniforms(e++, m));
+        if (tracing_) {
+          const ArrivalsStep& a = p_.arrivals[i];
+          trace_value(a.total, kNoRegister, a.size.pos, [&](double v) {
+            return fmt::format("the bursts of `{}` (sizes {}) summed to {}", a.name, a.size.to_string(),
+                               value_for_message(v));
+          });
+        }
+      }
       execute(p_.monthly_code);
       for (const Accumulator& a : p_.accumulators) accumulate(a, m);
-      for (const PrevLink& l : p_.prev_links) std::copy_n(R(l.source), n, R(l.reg));
+      for (const PrevLink& l : p_.prev_links) copy_prev(l.source, l.reg);
     }
+    month_ = 0;
     execute(p_.output_code);
     for (std::size_t o = 0; o < p_.outputs.size(); ++o) {
       const double* v = R(p_.outputs[o].reg);
       double* column = columns[o] + (first - settings_.first_sample);
       for (std::size_t lane = 0; lane < n; ++lane) {
         if (!std::isfinite(v[lane])) [[unlikely]] {
-          record_lazily(first + lane, p_.outputs[o].pos, [&] {
-            return fmt::format("output `{}` is {} in sample {} (a division by zero, or log/sqrt of a negative number?)",
-                               p_.outputs[o].name, value_for_message(v[lane]), first + lane);
-          });
+          if (!error || first + lane < error->sample)
+            error = FoundError{first + lane, p_.outputs[o].pos,
+                               fmt::format("output `{}` is {} in sample {}", p_.outputs[o].name,
+                                           value_for_message(v[lane]), first + lane),
+                               o};
         }
         column[lane] = v[lane];
       }
@@ -223,7 +197,75 @@ class Worker {
 
   std::optional<FoundError> error;
 
+  // Re-evaluates sample `found.sample` alone (the worker's settings must
+  // have block size 1 and start at that sample),
+  // following where each non-finite value came from, and returns `found`
+  // (a non-finite output of that sample) with its cause named: the draw or
+  // the operation that first gave a non-finite value from finite ones, with
+  // its position, operands and month.
+  FoundError explain(const FoundError& found) {
+    tracing_ = true;
+    origin_.assign(p_.register_count, -1);
+    causes_.clear();
+    std::vector<double> discard(p_.outputs.size());
+    std::vector<double*> columns;
+    for (double& d : discard) columns.push_back(&d);
+    run_block(found.sample, 1, columns);
+    tracing_ = false;
+    FoundError explained = found;
+    const int origin = origin_[p_.outputs[*found.output].reg];
+    if (origin < 0) return explained;
+    const Cause& cause = causes_[static_cast<std::size_t>(origin)];
+    explained.message += ": " + cause.what;
+    if (cause.pos.line != 0) explained.pos = cause.pos;
+    return explained;
+  }
+
  private:
+  // Tracing one sample (explain): for each register holding a non-finite
+  // value, the index of the cause it came from in causes_, or −1.
+  struct Cause {
+    SourcePos pos;
+    std::string what;
+  };
+  int add_cause(SourcePos pos, std::string what) {
+    if (month_ != 0) what += fmt::format(" in month {}", month_);
+    causes_.push_back({pos, std::move(what)});
+    return static_cast<int>(causes_.size() - 1);
+  }
+  // A register just written by a step: a non-finite value gets the cause
+  // `describe` names unless it came from `from`, a register it was computed from.
+  template <typename Describe>
+  void trace_value(Register r, Register from, SourcePos pos, Describe&& describe) {
+    const double v = R(r)[0];
+    if (std::isfinite(v)) {
+      origin_[r] = -1;
+    } else if (from != kNoRegister && !std::isfinite(R(from)[0]) && origin_[from] >= 0) {
+      origin_[r] = origin_[from];
+    } else {
+      origin_[r] = add_cause(pos, describe(v));
+    }
+  }
+  void trace_code(const Code& code) {
+    for (const Instruction& ins : code) {
+      execute_code(std::span(&ins, 1), regs_.data(), block_, 1);
+      const Operation& op = operation(ins.op);
+      const Register operands[3] = {ins.a, ins.b, ins.c};
+      double value[3] = {0, 0, 0};
+      for (std::size_t k = 0; k < op.operands; ++k) value[k] = R(operands[k])[0];
+      // A non-finite result inherits the cause of a non-finite operand it
+      // depends on: for c ? a : b only the chosen one.
+      Register from = kNoRegister;
+      if (ins.op == OpCode::Select) {
+        from = value[0] != 0.0 ? ins.b : ins.c;
+      } else {
+        for (std::size_t k = 0; k < op.operands && from == kNoRegister; ++k)
+          if (!std::isfinite(value[k])) from = operands[k];
+      }
+      trace_value(ins.dst, from, ins.pos, [&](double v) { return describe_operation(ins, value, v); });
+    }
+  }
+
   // Every event draws one uniform a month: 32-bit draw m − 1 of its stream
   // (sample, slot, substream 0), see fill_uniforms32. Drawn in bulk,
   // kEventChunk months at a time.
@@ -248,12 +290,12 @@ class Worker {
   double* R(Register r) { return regs_.data() + static_cast<std::size_t>(r) * block_; }
 
   void record(std::uint64_t sample, SourcePos pos, std::string message) {
-    if (!error || sample < error->sample) error = FoundError{sample, pos, std::move(message)};
+    if (!error || sample < error->sample) error = FoundError{sample, pos, std::move(message), std::nullopt};
   }
   // Formats the message only if it would be kept (the lowest sample wins).
   template <typename Describe>
   void record_lazily(std::uint64_t sample, SourcePos pos, Describe&& describe) {
-    if (!error || sample < error->sample) error = FoundError{sample, pos, describe()};
+    if (!error || sample < error->sample) error = FoundError{sample, pos, describe(), std::nullopt};
   }
 
   // `describe` runs only on failure: formatting in the hot loop would cost more than sampling.
@@ -495,12 +537,28 @@ class Worker {
     if (m < a.from || m > a.to) return;
     if (a.kind == AggregateKind::Last) {
       if (m == a.to) std::copy_n(R(a.series), n_, R(a.acc));
-      return;
+    } else {
+      accumulate_series(a.kind, R(a.acc), R(a.series), n_);
     }
-    accumulate_series(a.kind, R(a.acc), R(a.series), n_);
+    if (!tracing_) return;
+    // The running value's own cause stays once it is non-finite.
+    if (!std::isfinite(R(a.acc)[0]) && origin_[a.acc] >= 0 && a.kind != AggregateKind::Last) return;
+    trace_value(a.acc, a.series, a.pos, [&](double v) {
+      return fmt::format("the sum over months {}–{} overflowed to {}", a.from, a.to, value_for_message(v));
+    });
   }
 
-  void execute(const Code& code) { execute_code(code, regs_.data(), block_, n_); }
+  void copy_prev(Register from, Register to) {
+    std::copy_n(R(from), n_, R(to));
+    if (tracing_) origin_[to] = origin_[from];
+  }
+
+  void execute(const Code& code) {
+    if (tracing_)
+      trace_code(code);
+    else
+      execute_code(code, regs_.data(), block_, n_);
+  }
 
   const Program& p_;
   const RunSettings& settings_;
@@ -517,6 +575,10 @@ class Worker {
   std::vector<std::uint32_t> burst_substreams_;
   std::size_t n_ = 0;
   std::uint64_t first_ = 0;
+  std::uint32_t month_ = 0;  // the month being evaluated; 0 before month 1 and for outputs
+  bool tracing_ = false;
+  std::vector<int> origin_;
+  std::vector<Cause> causes_;
 };
 
 }  // namespace
@@ -576,7 +638,14 @@ void sample_program_into(const Program& program, const RunSettings& settings, st
   std::optional<FoundError> first_error;
   for (Worker& w : workers)
     if (w.error && (!first_error || w.error->sample < first_error->sample)) first_error = w.error;
-  if (first_error) throw RunError(first_error->pos, first_error->message);
+  if (!first_error) return;
+  if (first_error->output) {
+    RunSettings one = settings;
+    one.block_size = 1;
+    one.first_sample = first_error->sample;
+    first_error = Worker(program, one).explain(*first_error);
+  }
+  throw RunError(first_error->pos, first_error->message);
 }
 
 SampleColumns sample_program(const Program& program, const RunSettings& settings) {

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "riskcast/builtins.hpp"
 #include "riskcast/diagnostics.hpp"
 
 namespace riskcast {
@@ -97,21 +98,16 @@ namespace riskcast {
 // functions (no names but `true` / `false`); nullopt otherwise.
 std::optional<double> constant_value(const Expr& expr);
 
-// Applies one math function by name to already evaluated arguments; used by
-// constant folding and the compiler so both agree on every function.
-std::optional<double> apply_math_function(std::string_view name, const std::vector<double>& args);
+// The operation (builtins.hpp) an operator stands for.
+OpCode opcode_for(BinaryOp op);
+OpCode opcode_for(UnaryOp op);
 
-// min and max of two values that propagate NaN (std::fmin would hide it,
-// and a NaN must reach the output check). Branch-free, so loops vectorise.
-inline double min_value(double a, double b) {
-  return a < b ? a : (b <= a ? b : a + b);
-}
-inline double max_value(double a, double b) {
-  return a > b ? a : (b >= a ? b : a + b);
-}
-
-// Applies a binary or unary operator to numbers, exactly as the evaluator does.
+// Operators and functions applied to numbers by the kernels of builtins.hpp,
+// exactly as the evaluator applies them; apply_math_function is nullopt for
+// a name that is not a function or the wrong number of arguments, and chains
+// min and max over two or more arguments left to right.
 double apply_binary(BinaryOp op, double a, double b);
 double apply_unary(UnaryOp op, double a);
+std::optional<double> apply_math_function(std::string_view name, const std::vector<double>& args);
 
 }  // namespace riskcast

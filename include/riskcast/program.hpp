@@ -5,42 +5,16 @@
 
 #include <cstdint>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "riskcast/builtins.hpp"
 #include "riskcast/distribution.hpp"
 #include "riskcast/model.hpp"
 #include "riskcast/random.hpp"
 
 namespace riskcast {
-
-enum class OpCode : std::uint8_t {
-  Copy,
-  Negate,
-  Not,
-  Add,
-  Sub,
-  Mul,
-  Div,
-  Pow,
-  Less,
-  LessEqual,
-  Greater,
-  GreaterEqual,
-  Equal,
-  NotEqual,
-  And,
-  Or,
-  Select,  // dst = a ? b : c
-  Min,
-  Max,
-  Abs,
-  Exp,
-  Log,
-  Sqrt,
-  Ratio,
-  Clamp,  // dst = min(max(a, b), c)
-};
 
 using Register = std::uint32_t;
 inline constexpr Register kNoRegister = 0xffffffffu;
@@ -103,6 +77,7 @@ struct Accumulator {
   AggregateKind kind;
   Register series, acc;
   std::uint32_t from, to;  // months, inclusive
+  SourcePos pos;           // the aggregate's call
 };
 
 struct OutputColumn {
@@ -136,8 +111,33 @@ struct Program {
   std::string disassemble(const std::string& file) const;
 };
 
-// Compiles a model whose scenario overrides are already applied.
+// Compiles a model whose scenario overrides are already applied. Every
+// program is checked by verify_program before it is returned.
 Program compile_program(const Model& model);
+
+// A compiled program that breaks the rules below: a compiler bug, never a
+// fault of the model. The message names the register and the instruction.
+class ProgramError : public std::logic_error {
+ public:
+  using std::logic_error::logic_error;
+};
+
+// Checks that every register is read only where it holds the value meant:
+//  * each register is written by one instruction at most, and never one
+//    the runner fills (constants, month, parameters, events, prev values,
+//    accumulators);
+//  * each section reads, besides its own earlier results, only what holds
+//    its month's value when it runs: start code the constants, parameters
+//    and earlier start results; hazards also `month` and the events'
+//    month m − 1 states; rates also the regimes' and switches' month-m
+//    states; monthly code also every event, prev values and `month`;
+//    output code the start results and accumulators;
+//  * event steps read probabilities and rates computed by their section
+//    (never an event's state, which moves in place), accumulators and prev
+//    links read monthly values, prev initial values are start values, and
+//    every output is computed.
+// Throws ProgramError on the first violation. Linear in the program's size.
+void verify_program(const Program& program);
 
 std::string_view to_string(OpCode op);
 

@@ -153,10 +153,8 @@ runs:
   EXPECT_EQ(err[2], batch + ":9:11: error: run `missing` failed");
   EXPECT_EQ(err[3], dir.path() + "/nowhere.yaml: error: cannot read the model file: No such file or directory");
   EXPECT_EQ(err[4], batch + ":11:11: error: run `infinite` failed");
-  EXPECT_EQ(err[5], dir.path() +
-                        "/inf.yaml:4:3: error: output `o` is infinite in sample 0 (a division by zero, or log/sqrt of "
-                        "a negative number?)")
-      << err[5];
+  EXPECT_EQ(err[5].rfind(dir.path() + "/inf.yaml:4:8: error: output `o` is infinite in sample 0: ", 0), 0u) << err[5];
+  EXPECT_TRUE(err[5].ends_with(" / 0 is infinite")) << err[5];
   // Refused up front for memory, as `riskcast run` would refuse it.
   EXPECT_EQ(err[6], batch + ":16:11: error: run `huge` failed");
   EXPECT_EQ(err[7].rfind("riskcast: error: 1099511627776 samples need about ", 0), 0u) << err[7];

@@ -133,7 +133,7 @@ TEST(SensitivityCommand, OutIsAtomicAndTakesItsFormatFromTheExtension) {
   const std::string out = dir.path() + "/s.json";
   const CommandResult r = run_riskcast({"sensitivity", bad, "--samples", "1000", "--out", out});
   EXPECT_EQ(r.exit_status, 2);
-  EXPECT_NE(r.err.find("bad.yaml:4:3: error: output `o` is infinite in sample 0"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("bad.yaml:4:8: error: output `o` is infinite in sample 0: "), std::string::npos) << r.err;
   EXPECT_FALSE(std::filesystem::exists(out));
   for (const auto& entry : std::filesystem::directory_iterator(dir.path()))
     EXPECT_TRUE(entry.path().filename() == "bad.yaml" || entry.path().filename() == "s.csv")
