@@ -104,7 +104,14 @@ EngineSettings settings_for(std::uint64_t model_seed, std::uint32_t horizon) {
 }
 
 ProgramVerifier program_verifier() {
-  return {};
+  return [](const Program& program) -> std::optional<std::string> {
+    try {
+      verify_program(program);
+    } catch (const ProgramError& e) {
+      return e.what();
+    }
+    return std::nullopt;
+  };
 }
 
 Comparison compare_engine_with_reference(std::string_view model_text, const EngineSettings& settings,
@@ -128,7 +135,14 @@ Comparison compare_engine_with_reference(std::string_view model_text, const Engi
     m.scenario = scenario.name;
     try {
       const Model applied = apply_scenario(model, scenario);
-      const Program program = compile_program(applied);
+      Program program;
+      try {
+        program = compile_program(applied);
+      } catch (const ProgramError& e) {
+        m.kind = Mismatch::Kind::ProgramRejected;
+        m.detail = e.what();
+        return mismatch(std::move(m));
+      }
       if (verify) {
         if (std::optional<std::string> fault = verify(program)) {
           m.kind = Mismatch::Kind::ProgramRejected;

@@ -37,14 +37,14 @@ EngineSettings settings_for(std::uint64_t model_seed, std::uint32_t horizon);
 // or nullopt.
 using ProgramVerifier = std::function<std::optional<std::string>(const Program&)>;
 
-// The verifier every check runs: the engine's own program check where it
-// has one (the hook for it), none otherwise.
+// The verifier every check runs: the engine's own (verify_program, which
+// compile_program also runs; a ProgramError from either is a mismatch).
 ProgramVerifier program_verifier();
 
 struct Mismatch {
   enum class Kind : std::uint8_t {
     ModelRejected,         // the text does not load (a generator fault, or a loader fault)
-    ProgramRejected,       // the ProgramVerifier found a fault
+    ProgramRejected,       // compile_program or the ProgramVerifier found a fault in the program
     OutputNames,           // engine and reference list different outputs
     Value,                 // an output differs in at least one bit
     ErrorOnlyInEngine,     // the engine stopped with a run-time error, the reference did not

@@ -138,6 +138,36 @@ outputs:
       << r.error->message;
 }
 
+// docs/language.md "Run-time checks": a non-finite output names the
+// operation that first gave a non-finite value from finite operands, with its
+// operands, position and month (none for a formula of parameters only). The
+// two examples there, run with the default seed 1.
+TEST(ReferenceEvaluator, NamesTheCauseOfANonFiniteOutputAsDocumented) {
+  const reference::ReferenceResult rt4 = reference_run(R"(parameters:
+  a: uniform(1, 2)
+monthly:
+  m: sqrt(a - month)
+outputs:
+  n: sum(m)
+)",
+                                                       1, 1);
+  ASSERT_TRUE(rt4.error);
+  EXPECT_EQ(rt4.error->message, "output `n` is NaN in sample 0: sqrt(-0.2198497807741422) is NaN in month 2");
+  EXPECT_EQ(rt4.error->pos, (SourcePos{4, 6}));
+  const reference::ReferenceResult rt5 = reference_run(R"(parameters:
+  a: uniform(1e307, 1e308)
+monthly:
+  big: a * 10
+  m: big - big
+outputs:
+  o: sum(m)
+)",
+                                                       1, 1);
+  ASSERT_TRUE(rt5.error);
+  EXPECT_EQ(rt5.error->message, "output `o` is NaN in sample 0: 8.021351973032722e+307 * 10 is infinite");
+  EXPECT_EQ(rt5.error->pos, (SourcePos{4, 10}));
+}
+
 // The models the engine is verified on agree with the reference bit for bit.
 TEST(ReferenceEvaluator, AgreesWithTheEngineOnTheShippedModels) {
   for (const char* file : {"/bench/models/reference.yaml", "/configs/china-2026.yaml"}) {

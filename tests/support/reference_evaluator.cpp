@@ -1,6 +1,7 @@
 #include "support/reference_evaluator.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <cmath>
 #include <map>
 #include <stdexcept>
@@ -11,41 +12,36 @@
 namespace riskcast::reference {
 namespace {
 
-// The scalar kernels the engine's instructions and constant folding use,
-// in one place: the only arithmetic this evaluator shares with the engine.
+// NaN and infinities spelt in words, as run-time errors name them.
+std::string value_for_message(double v) {
+  if (std::isnan(v)) return "NaN";
+  if (std::isinf(v)) return v > 0 ? "infinite" : "-infinite";
+  return fmt::format("{}", v);
+}
+
+// The one place this evaluator touches arithmetic: the scalar kernel of each
+// operation in the table of operations (builtins.hpp), which the engine's
+// loops and constant folding use too, and how an error message spells an
+// operation applied to values ("pow(2, 1e+308)", "1e+308 * 10", "-x").
 namespace kernel {
-double unary(UnaryOp op, double a) {
-  return apply_unary(op, a);
+double apply(OpCode op, const double* v) {
+  return apply_operation(op, v[0], v[1], v[2]);
 }
-double binary(BinaryOp op, double a, double b) {
-  return apply_binary(op, a, b);
-}
-double function(std::string_view name, const std::vector<double>& args) {
-  const std::optional<double> v = apply_math_function(name, args);
-  if (!v) throw std::logic_error(fmt::format("reference evaluator: no function {}/{}", name, args.size()));
-  return *v;
-}
-double smaller(double a, double b) {
-  return min_value(a, b);
-}
-double larger(double a, double b) {
-  return max_value(a, b);
+std::string spell(OpCode op, const double* v) {
+  const Operation& o = operation(op);
+  std::vector<std::string> values;
+  for (std::size_t k = 0; k < o.operands; ++k) values.push_back(value_for_message(v[k]));
+  if (!o.function.empty()) return fmt::format("{}({})", o.function, fmt::join(values, ", "));
+  if (o.operands == 1) return fmt::format("{}{}{}", o.symbol, o.symbol == "not" ? " " : "", values[0]);
+  if (o.operands == 2) return fmt::format("{} {} {}", values[0], o.symbol, values[1]);
+  return fmt::format("{} ? {} : {}", values[0], values[1], values[2]);
 }
 }  // namespace kernel
 
 enum class Aggregation { Sum, Mean, Last, Min, Max };
 
 bool is_aggregate(const Expr& e) {
-  if (e.kind != ExprKind::Call) return false;
-  const std::string& f = e.name;
-  return f == "sum" || f == "mean" || f == "last" || ((f == "min" || f == "max") && e.operands.size() == 1);
-}
-
-// NaN and infinities spelt in words, as run-time errors name them.
-std::string value_for_message(double v) {
-  if (std::isnan(v)) return "NaN";
-  if (std::isinf(v)) return v > 0 ? "infinite" : "-infinite";
-  return fmt::format("{}", v);
+  return e.kind == ExprKind::Call && riskcast::is_aggregate(e.name, e.operands.size());
 }
 
 // An event's uniform for month m (docs/architecture.md "Randomness"): the
@@ -61,6 +57,13 @@ double event_uniform(std::uint64_t seed, std::uint64_t sample, RandomSlot slot, 
   const std::uint32_t half = k % 2 == 0 ? static_cast<std::uint32_t>(w) : static_cast<std::uint32_t>(w >> 32);
   return (static_cast<double>(half) + 0.5) * 0x1.0p-32;
 }
+
+// A value and, if it is not finite, where it came from: the index of its
+// cause (docs/language.md "Run-time checks").
+struct Traced {
+  double v = 0.0;
+  int cause = -1;
+};
 
 class Evaluator {
  public:
@@ -78,7 +81,7 @@ class Evaluator {
     for (const Output& o : model.outputs) {
       for_each_node(o.formula, [&](const Expr& e) {
         if (!is_aggregate(e)) return;
-        Aggregate a{&e, &e.operands[0], Aggregation::Sum, 1, model.horizon, 0.0};
+        Aggregate a{&e, Aggregation::Sum, 1, model.horizon, {}};
         a.kind = e.name == "sum"    ? Aggregation::Sum
                  : e.name == "mean" ? Aggregation::Mean
                  : e.name == "last" ? Aggregation::Last
@@ -98,32 +101,41 @@ class Evaluator {
   // value per output) or returns the sample's first error.
   std::optional<ReferenceError> run(std::uint64_t sample, std::vector<double>& outputs) {
     sample_ = sample;
+    month_ = 0;
+    causes_.clear();
     // 1. Parameters: stream (seed, sample, `parameter:NAME`, 0).
     parameters_.clear();
     for (std::size_t i = 0; i < model_.parameters.size(); ++i) {
       RandomStream stream(seed_, sample, parameter_slots_[i], 0);
-      parameters_.push_back(parameter_samplers_[i](stream));
+      Traced p{parameter_samplers_[i](stream), -1};
+      if (!std::isfinite(p.v)) {
+        const Parameter& param = model_.parameters[i];
+        p.cause =
+            new_cause(param.distribution.pos, fmt::format("parameter `{}` drew {} from {}", param.name,
+                                                          value_for_message(p.v), param.distribution.to_string()));
+      }
+      parameters_.push_back(p);
     }
     for (Aggregate& a : aggregates_) {
-      a.value = a.kind == Aggregation::Min ? INFINITY : a.kind == Aggregation::Max ? -INFINITY : 0.0;
+      a.value = {a.kind == Aggregation::Min ? INFINITY : a.kind == Aggregation::Max ? -INFINITY : 0.0, -1};
     }
     const std::size_t events = model_.events.size();
-    events_.assign(events, 0.0);
-    previous_events_.assign(events, 0.0);
-    previous_monthly_.assign(model_.monthly.size(), 0.0);
+    events_.assign(events, Traced{});
+    previous_events_.assign(events, Traced{});
+    previous_monthly_.assign(model_.monthly.size(), Traced{});
 
     for (std::uint32_t m = 1; m <= model_.horizon; ++m) {
       month_ = m;
       // 2–3. Every hazard and transition probability reads month m − 1
       // (events_ is not touched until all have moved), then all move at once.
-      std::vector<double> moved = events_;
+      std::vector<Traced> moved = events_;
       for (std::size_t i = 0; i < events; ++i) {
         if (const auto* r = std::get_if<Regime>(&model_.events[i].definition))
-          if (auto error = move_regime(i, *r, moved[i])) return error;
+          if (auto error = move_regime(i, *r, moved[i].v)) return error;
       }
       for (std::size_t i = 0; i < events; ++i) {
         if (const auto* s = std::get_if<Switch>(&model_.events[i].definition))
-          if (auto error = move_switch(i, *s, moved[i])) return error;
+          if (auto error = move_switch(i, *s, moved[i].v)) return error;
       }
       events_ = std::move(moved);
       // 4–5. Arrival rates read the month-m regimes and switches.
@@ -136,38 +148,26 @@ class Evaluator {
       monthly_.assign(model_.monthly.size(), std::nullopt);
       for (std::size_t i = 0; i < model_.monthly.size(); ++i) monthly_value(i);
       // 7. Aggregates over their month ranges; remember this month for prev.
-      for (Aggregate& a : aggregates_) {
-        if (m < a.from || m > a.to) continue;
-        const double x = value(*a.series);
-        switch (a.kind) {
-          case Aggregation::Sum:
-          case Aggregation::Mean:
-            a.value = kernel::binary(BinaryOp::Add, a.value, x);
-            break;
-          case Aggregation::Min:
-            a.value = kernel::smaller(a.value, x);
-            break;
-          case Aggregation::Max:
-            a.value = kernel::larger(a.value, x);
-            break;
-          case Aggregation::Last:
-            if (m == a.to) a.value = x;
-            break;
-        }
-      }
+      for (Aggregate& a : aggregates_)
+        if (m >= a.from && m <= a.to) accumulate(a, value(a.call->operands[0]));
       for (std::size_t i = 0; i < model_.monthly.size(); ++i) previous_monthly_[i] = *monthly_[i];
       previous_events_ = events_;
     }
     // 3. Outputs, each of which must be finite.
+    month_ = 0;
     outputs.clear();
     for (const Output& o : model_.outputs) {
-      const double v = value(o.formula);
-      if (!std::isfinite(v)) {
-        return fail(o.pos, fmt::format("output `{}` is {} in sample {} (a division by zero, or log/sqrt of a "
-                                       "negative number?)",
-                                       o.name, value_for_message(v), sample_));
+      const Traced v = value(o.formula);
+      if (!std::isfinite(v.v)) {
+        std::string message = fmt::format("output `{}` is {} in sample {}", o.name, value_for_message(v.v), sample_);
+        SourcePos pos = o.pos;
+        if (v.cause >= 0) {
+          message += ": " + causes_[static_cast<std::size_t>(v.cause)].what;
+          pos = causes_[static_cast<std::size_t>(v.cause)].pos;
+        }
+        return fail(pos, std::move(message));
       }
-      outputs.push_back(v);
+      outputs.push_back(v.v);
     }
     return std::nullopt;
   }
@@ -175,13 +175,24 @@ class Evaluator {
  private:
   struct Aggregate {
     const Expr* call;
-    const Expr* series;
     Aggregation kind;
     std::uint32_t from, to;
-    double value;
+    Traced value;
+  };
+  struct Cause {
+    SourcePos pos;
+    std::string what;
   };
 
   ReferenceError fail(SourcePos pos, std::string message) const { return {sample_, pos, std::move(message)}; }
+
+  // A non-finite value's cause: what gave it, where, and in which month
+  // (none before month 1, for outputs, and for values of parameters only).
+  int new_cause(SourcePos pos, std::string what, bool invariant = true) {
+    if (month_ != 0 && !invariant) what += fmt::format(" in month {}", month_);
+    causes_.push_back({pos, std::move(what)});
+    return static_cast<int>(causes_.size() - 1);
+  }
 
   std::optional<ReferenceError> check_probability(double p, SourcePos pos, const std::string& what) const {
     if (p >= 0.0 && p <= 1.0) return std::nullopt;
@@ -215,13 +226,13 @@ class Evaluator {
       return std::nullopt;
     }
     const Event& ev = model_.events[i];
-    const auto from = static_cast<std::size_t>(events_[i]);
+    const auto from = static_cast<std::size_t>(events_[i].v);
     const auto& row = r.transitions[from];
     double cumulative = 0.0;
     std::optional<std::size_t> chosen;
     for (std::size_t to = 0; to < states; ++to) {
       if (!row[to]) continue;
-      const double p = value(*row[to]);
+      const double p = value(*row[to]).v;
       if (auto error = check_probability(p, row[to]->pos,
                                          fmt::format("transition probability {} → {} of `{}` in month {}",
                                                      r.states[from], r.states[to], ev.name, month_)))
@@ -262,9 +273,9 @@ class Evaluator {
       state = u < s.initial ? 1.0 : 0.0;
       return std::nullopt;
     }
-    const bool on = events_[i] != 0.0;
+    const bool on = events_[i].v != 0.0;
     const Expr& hazard = on ? s.off_hazard : s.on_hazard;
-    const double p = value(hazard);
+    const double p = value(hazard).v;
     if (auto error = check_probability(
             p, hazard.pos, fmt::format("hazard of `{}` turning {}", model_.events[i].name, on ? "off" : "on")))
       return error;
@@ -279,7 +290,7 @@ class Evaluator {
   // m + 2048·k), summed from 0.0 in burst order.
   std::optional<ReferenceError> draw_arrivals(std::size_t i, const Arrivals& a) {
     const Event& ev = model_.events[i];
-    const double lambda = value(a.rate);
+    const double lambda = value(a.rate).v;
     if (!(lambda >= 0.0) || !std::isfinite(lambda)) {
       return fail(a.rate.pos,
                   fmt::format("arrival rate of `{}` evaluated to {} in sample {}, month {}; it must be >= 0", ev.name,
@@ -299,31 +310,106 @@ class Evaluator {
     double total = 0.0;
     for (std::uint32_t k = 0; k < count; ++k) {
       RandomStream stream(seed_, sample_, size_slots_[i], substream_of(month_, k));
-      total = kernel::binary(BinaryOp::Add, total, size_samplers_[i](stream));
+      const double size[3] = {total, size_samplers_[i](stream), 0.0};
+      total = kernel::apply(OpCode::Add, size);
     }
-    events_[i] = total;
+    events_[i] = {total, -1};
+    if (!std::isfinite(total)) {
+      events_[i].cause = new_cause(a.size.pos,
+                                   fmt::format("the bursts of `{}` (sizes {}) summed to {}", ev.name,
+                                               a.size.to_string(), value_for_message(total)),
+                                   false);
+    }
     return std::nullopt;
   }
 
-  double monthly_value(std::size_t i) {
+  // sum, min and max fold the month into the running value; a non-finite
+  // running value keeps its cause, else takes the month's, else the fold
+  // itself overflowed.
+  void accumulate(Aggregate& a, const Traced& x) {
+    if (a.kind == Aggregation::Last) {
+      if (month_ == a.to) a.value = x;
+      return;
+    }
+    const OpCode op = a.kind == Aggregation::Min ? OpCode::Min : a.kind == Aggregation::Max ? OpCode::Max : OpCode::Add;
+    const double operands[3] = {a.value.v, x.v, 0.0};
+    const Traced before = a.value;
+    a.value = {kernel::apply(op, operands), -1};
+    if (std::isfinite(a.value.v)) return;
+    if (!std::isfinite(before.v) && before.cause >= 0) {
+      a.value.cause = before.cause;
+    } else if (!std::isfinite(x.v)) {
+      a.value.cause = x.cause;
+    } else {
+      a.value.cause = new_cause(
+          a.call->pos,
+          fmt::format("the sum over months {}–{} overflowed to {}", a.from, a.to, value_for_message(a.value.v)), false);
+    }
+  }
+
+  Traced monthly_value(std::size_t i) {
     if (!monthly_[i]) monthly_[i] = value(model_.monthly[i].formula);
     return *monthly_[i];
   }
 
-  double value(const Expr& e) {
+  // Whether a formula depends on parameters and numbers only, so has the
+  // same value in every month: a cause arising there names no month. A
+  // conditional with a constant condition is its chosen branch.
+  bool invariant(const Expr& e) {
+    if (auto it = invariant_.find(&e); it != invariant_.end()) return it->second;
+    bool result = true;
+    if (e.kind == ExprKind::Name) {
+      result = e.ref == RefKind::Parameter || e.ref == RefKind::RegimeState || e.ref == RefKind::Constant ||
+               (e.ref == RefKind::Monthly && invariant(model_.monthly[e.ref_index].formula));
+    } else if (e.kind == ExprKind::Call && (e.name == "prev" || is_aggregate(e))) {
+      result = false;
+    } else if (const auto c = e.kind == ExprKind::Conditional ? constant_value(e.operands[0]) : std::nullopt) {
+      result = invariant(e.operands[*c != 0.0 ? 1 : 2]);
+    } else {
+      for (const Expr& o : e.operands) result = result && invariant(o);
+    }
+    invariant_[&e] = result;
+    return result;
+  }
+
+  // One operation on evaluated operands. A non-finite result takes the cause
+  // of its first non-finite operand, or is itself the cause.
+  Traced operate(OpCode op, const Expr& node, const Traced* args) {
+    const std::size_t n = operation(op).operands;
+    double v[3] = {0.0, 0.0, 0.0};
+    Traced result;
+    for (std::size_t k = 0; k < n; ++k) v[k] = args[k].v;
+    result.v = kernel::apply(op, v);
+    if (std::isfinite(result.v)) return result;
+    for (std::size_t k = 0; k < n; ++k) {
+      if (!std::isfinite(args[k].v)) {
+        result.cause = args[k].cause;
+        return result;
+      }
+    }
+    result.cause = new_cause(node.pos, fmt::format("{} is {}", kernel::spell(op, v), value_for_message(result.v)),
+                             invariant(node));
+    return result;
+  }
+
+  Traced value(const Expr& e) {
     switch (e.kind) {
       case ExprKind::Number:
-        return e.number;
+        return {e.number, -1};
       case ExprKind::Name:
         return name_value(e);
-      case ExprKind::Unary:
-        return kernel::unary(e.unary, value(e.operands[0]));
-      case ExprKind::Binary: {
-        const double a = value(e.operands[0]);
-        return kernel::binary(e.binary, a, value(e.operands[1]));
+      case ExprKind::Unary: {
+        const Traced a = value(e.operands[0]);
+        return operate(opcode_for(e.unary), e, &a);
       }
-      case ExprKind::Conditional:
-        return value(e.operands[0]) != 0.0 ? value(e.operands[1]) : value(e.operands[2]);
+      case ExprKind::Binary: {
+        const Traced args[2] = {value(e.operands[0]), value(e.operands[1])};
+        return operate(opcode_for(e.binary), e, args);
+      }
+      case ExprKind::Conditional: {
+        // Only the branch taken is evaluated; the value is that branch's.
+        return value(e.operands[value(e.operands[0]).v != 0.0 ? 1 : 2]);
+      }
       case ExprKind::Call:
         return call_value(e);
       case ExprKind::List:
@@ -332,41 +418,61 @@ class Evaluator {
     throw std::logic_error("reference evaluator: a list outside discrete()");
   }
 
-  double name_value(const Expr& e) {
+  Traced name_value(const Expr& e) {
     switch (e.ref) {
       case RefKind::Parameter:
         return parameters_[e.ref_index];
       case RefKind::Event:
         return events_[e.ref_index];
       case RefKind::RegimeState:
-        return static_cast<double>(e.ref_index);
+        return {static_cast<double>(e.ref_index), -1};
       case RefKind::Monthly:
         return monthly_value(e.ref_index);
       case RefKind::Month:
-        return static_cast<double>(month_);
+        return {static_cast<double>(month_), -1};
       case RefKind::Constant:
-        return e.number;
+        return {e.number, -1};
       case RefKind::Unresolved:
         break;
     }
     throw std::logic_error(fmt::format("reference evaluator: unresolved name `{}`", e.name));
   }
 
-  double call_value(const Expr& e) {
+  Traced call_value(const Expr& e) {
     if (e.name == "prev") {
-      if (month_ == 1) return value(e.operands[1]);
+      if (month_ == 1) {
+        // The initial value is computed before month 1.
+        const std::uint32_t month = month_;
+        month_ = 0;
+        const Traced initial = value(e.operands[1]);
+        month_ = month;
+        return initial;
+      }
       const Expr& target = e.operands[0];
-      return target.ref == RefKind::Monthly ? previous_monthly_[target.ref_index] : previous_events_[target.ref_index];
+      const Traced previous =
+          target.ref == RefKind::Monthly ? previous_monthly_[target.ref_index] : previous_events_[target.ref_index];
+      return previous;
     }
     if (is_aggregate(e)) {
       const Aggregate& a = aggregates_[aggregate_of_.at(&e)];
-      if (a.kind == Aggregation::Mean) return kernel::binary(BinaryOp::Div, a.value, a.to - a.from + 1.0);
-      return a.value;
+      if (a.kind != Aggregation::Mean) return a.value;
+      const Traced args[2] = {a.value, {a.to - a.from + 1.0, -1}};
+      return operate(OpCode::Div, e, args);
     }
-    std::vector<double> args;
-    args.reserve(e.operands.size());
+    const Operation* f = function_named(e.name);
+    if (!f) throw std::logic_error(fmt::format("reference evaluator: no function `{}`", e.name));
+    std::vector<Traced> args;
     for (const Expr& o : e.operands) args.push_back(value(o));
-    return kernel::function(e.name, args);
+    if (f->operands == 2 && args.size() > 2) {
+      // min(a, b, c, …): the binary operation from left to right.
+      Traced acc = args[0];
+      for (std::size_t i = 1; i < args.size(); ++i) {
+        const Traced pair[2] = {acc, args[i]};
+        acc = operate(f->op, e, pair);
+      }
+      return acc;
+    }
+    return operate(f->op, e, args.data());
   }
 
   const Model& model_;
@@ -375,14 +481,16 @@ class Evaluator {
   std::vector<RandomSlot> parameter_slots_, event_slots_, size_slots_;
   std::vector<Aggregate> aggregates_;
   std::map<const Expr*, std::size_t> aggregate_of_;
+  std::map<const Expr*, bool> invariant_;
 
   // The sample being evaluated.
   std::uint64_t sample_ = 0;
-  std::uint32_t month_ = 0;
-  std::vector<double> parameters_;
-  std::vector<double> events_, previous_events_;  // switch 0/1, regime state index, arrivals total
-  std::vector<std::optional<double>> monthly_;    // this month's values, computed on first use
-  std::vector<double> previous_monthly_;
+  std::uint32_t month_ = 0;  // 0 before month 1 and for outputs
+  std::vector<Traced> parameters_;
+  std::vector<Traced> events_, previous_events_;  // switch 0/1, regime state index, arrivals total
+  std::vector<std::optional<Traced>> monthly_;    // this month's values, computed on first use
+  std::vector<Traced> previous_monthly_;
+  std::vector<Cause> causes_;  // of this sample's non-finite values
 };
 
 }  // namespace
