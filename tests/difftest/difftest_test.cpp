@@ -304,7 +304,12 @@ TEST(ModelGenerator, CoversTheLanguage) {
                                              "scenario base with overrides",
                                              "parameter mapping form",
                                              "monthly mapping form",
-                                             "horizon as a formula"};
+                                             "horizon as a formula",
+                                             "cause:sum overflowed",
+                                             "cause:parameter draw",
+                                             "cause:burst total",
+                                             "cause:sub-formula also in a monthly formula",
+                                             "cause:constant sub-formula"};
   for (const std::string& f : required) EXPECT_TRUE(seen.count(f)) << "no model covers " << f;
   for (int e = 1; e < generator::kPlannedErrorKinds; ++e) {
     const auto planned = static_cast<generator::PlannedError>(e);

@@ -1328,7 +1328,7 @@ class Generator {
       }
       case PlannedError::OutputNotFinite: {
         Node bad;
-        switch (below(3)) {
+        switch (below(8)) {
           case 0:
             bad =
                 Node::binary("/", Node::call("sum", {Node::name("month", Node::Ref::Month)}), Node::binary("-", U, U));
@@ -1336,8 +1336,44 @@ class Generator {
           case 1:
             bad = Node::call("log", {Node::binary("-", U, Node::number("0.5"))});
             break;
-          default:
+          case 2:
             bad = Node::call("exp", {Node::binary("*", U, Node::number("1000"))});
+            break;
+          case 3:  // a sum over months that overflows
+            note("cause:sum overflowed");
+            bad = Node::call("sum", {Node::binary("*", U, Node::number("1e308"))});
+            break;
+          case 4: {  // a parameter draw that overflows
+            note("cause:parameter draw");
+            ParameterInfo big;
+            big.name = "big_err";
+            big.base = {"lognormal(705, 1)", Range::any(), false, 0.0};
+            parameters_.push_back(big);
+            bad = Node::binary("+", Node::name("big_err", Node::Ref::Parameter), U);
+            break;
+          }
+          case 5: {  // burst sizes that sum to infinity
+            note("cause:burst total");
+            EventInfo e = arrivals(Node::number("2"));
+            e.definition.find("size")->scalar = "\"constant(1e308)\"";
+            insert_event(std::move(e));
+            bad = Node::call(chance(0.5) ? "sum" : "max", {Node::name("a_err", Node::Ref::Event)});
+            break;
+          }
+          case 6: {  // a sub-formula that a monthly formula computes too
+            note("cause:sub-formula also in a monthly formula");
+            Node root = chance(0.5)
+                            ? Node::binary("-", U, Node::number("0.5"))
+                            : Node::binary(
+                                  "-", U, Node::binary("/", Node::name("month", Node::Ref::Month), Node::number("10")));
+            Node shared = Node::call("sqrt", {root});
+            planted_monthly_.emplace_back("m_err", Value::of_formula(shared, Context::Monthly));
+            bad = Node::call("sum", {shared});
+            break;
+          }
+          default:  // a constant sub-formula that is infinite
+            note("cause:constant sub-formula");
+            bad = Node::binary("+", U, Node::binary("*", Node::number("1e308"), Node::number("10")));
             break;
         }
         outputs_.insert(outputs_.begin() + static_cast<std::ptrdiff_t>(below(outputs_.size() + 1)),
@@ -1466,6 +1502,11 @@ class Generator {
   }
 
   // ------------------------------------------------------------ the file
+  void insert_at_random(Value& map, const std::string& key, Value v) {
+    const auto at = map.entries.begin() + static_cast<std::ptrdiff_t>(below(map.entries.size() + 1));
+    map.entries.emplace(at, key, std::move(v));
+  }
+
   GeneratedModel assemble() {
     GeneratedModel g;
     g.planned_error = planned_;
@@ -1494,10 +1535,7 @@ class Generator {
     root.add("parameters", std::move(params));
     Value events = Value::map();
     for (EventInfo& e : events_) events.add(e.name, std::move(e.definition));
-    for (EventInfo& e : planted_events_) {
-      const auto at = events.entries.begin() + static_cast<std::ptrdiff_t>(below(events.entries.size() + 1));
-      events.entries.emplace(at, e.name, std::move(e.definition));
-    }
+    for (EventInfo& e : planted_events_) insert_at_random(events, e.name, std::move(e.definition));
     if (!events.entries.empty()) root.add("events", std::move(events));
     if (!monthly_.empty()) {
       Value monthly = Value::map();
@@ -1515,6 +1553,11 @@ class Generator {
           monthly.add(monthly_[i].name, std::move(monthly_values_[i]));
         }
       }
+      for (auto& [name, v] : planted_monthly_) insert_at_random(monthly, name, std::move(v));
+      root.add("monthly", std::move(monthly));
+    } else if (!planted_monthly_.empty()) {
+      Value monthly = Value::map();
+      for (auto& [name, v] : planted_monthly_) monthly.add(name, std::move(v));
       root.add("monthly", std::move(monthly));
     }
     Value outputs = Value::map();
@@ -1542,6 +1585,7 @@ class Generator {
   std::vector<EventInfo> events_, planted_events_;
   std::vector<MonthlyInfo> monthly_;
   std::vector<Value> monthly_values_;
+  std::vector<std::pair<std::string, Value>> planted_monthly_;
   const MonthlyInfo* current_monthly_ = nullptr;
   std::vector<std::pair<std::string, Value>> outputs_;
   Value scenarios_ = Value::map();
