@@ -398,6 +398,90 @@ TEST(Comparison, ShrinkKeepsTheFailure) {
   }
 }
 
+// The minimal models of the faults the differential test found
+// (docs/testing.md "What it has found"), each compared as a generated one.
+void expect_agreement(const std::string& text) {
+  const difftest::EngineSettings settings{.seed = 3, .first_sample = 0, .samples = 64, .threads = 2, .block_size = 8};
+  const difftest::Comparison c = difftest::compare_engine_with_reference(text, settings, difftest::program_verifier());
+  EXPECT_FALSE(c.mismatch) << c.mismatch->describe() << "\n" << text;
+}
+
+TEST(DifferentialFindings, SubexpressionOfAnEarlierReaderIsNotRenamed) {
+  expect_agreement(R"yaml(horizon: 1
+parameters:
+  Price3: "poisson(45)"
+events:
+  a0: {kind: arrivals, rate: "clamp(Price3, 1e6, 2.46)", size: "discrete([6.06, -5.46, -1.31, -6.93], [4.93, 0, 3.34, 1.89])"}
+monthly:
+  m4: "clamp(Price3, 1e6, 2.46)"
+outputs:
+  o0: "mean(a0)"
+)yaml");
+}
+
+TEST(DifferentialFindings, MinKeepsItsOperandsInOrder) {
+  expect_agreement(R"yaml(horizon: 1
+parameters:
+  k0: "discrete([0.367, -4.23], [0, 1])"
+outputs:
+  o2: "min(-0, 1, 0, 1 > k0)"
+)yaml");
+}
+
+TEST(DifferentialFindings, ConstantParameterTransitionsAreChecked) {
+  expect_agreement(R"yaml(parameters:
+  k: 0.6
+events:
+  r: {kind: regime, states: [x, y, z], initial: {x: 1}, transitions: {x: {y: k, z: k}}}
+outputs:
+  in_y: sum(r == y)
+)yaml");
+  expect_agreement(R"yaml(parameters:
+  k: -0.25
+events:
+  r: {kind: regime, states: [x, y], initial: {x: 1}, transitions: {x: {y: k}}}
+outputs:
+  in_y: sum(r == y)
+)yaml");
+}
+
+TEST(DifferentialFindings, PrevOfAFormulaOfParametersOnly) {
+  expect_agreement(R"yaml(horizon: 3
+parameters:
+  p: uniform(0, 1)
+monthly:
+  m2: "prev(m1, 1) + prev(m3, 0)"
+  m1: "1"
+  m3: "2 * p"
+outputs:
+  o1: sum(m2)
+)yaml");
+}
+
+TEST(DifferentialFindings, CauseOfANonFiniteOutputIsOnItsPath) {
+  expect_agreement(R"yaml(horizon: 1
+parameters:
+  u_err: "uniform(0, 1)"
+monthly:
+  m_err: "sqrt(u_err - (month / 10))"
+outputs:
+  o_err: "sum(sqrt(u_err - (month / 10)))"
+)yaml");
+}
+
+TEST(DifferentialFindings, ConstantCauseOfANonFiniteOutputIsNamed) {
+  expect_agreement(R"yaml(horizon: 1
+outputs:
+  o_err: "1e308 * 10"
+)yaml");
+  expect_agreement(R"yaml(horizon: 1
+parameters:
+  u: "uniform(0, 1)"
+outputs:
+  o_err: "u + 1e308 * 10"
+)yaml");
+}
+
 // Models built to fail stop with the same error in engine and reference:
 // every kind of planned error is met (the share per kind is in docs/testing.md).
 TEST(DifferentialTest, PlannedErrorsStopTheRun) {
