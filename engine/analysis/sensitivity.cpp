@@ -1,5 +1,7 @@
 #include "riskcast/sensitivity.hpp"
 
+#include "riskcast/report.hpp"
+
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
 
@@ -148,15 +150,6 @@ Model augmented_model(const Model& model, const Output& output, std::vector<Prob
   return augmented;
 }
 
-// Numbers in outcome labels, compact: 41.2k, 1.5M, 0.25.
-std::string compact_number(double v) {
-  const double a = std::fabs(v);
-  if (a >= 1e9) return fmt::format("{:.3g}B", v / 1e9);
-  if (a >= 1e6) return fmt::format("{:.3g}M", v / 1e6);
-  if (a >= 1e4) return fmt::format("{:.3g}k", v / 1e3);
-  return fmt::format("{:.4g}", v);
-}
-
 Driver describe_probe(const Model& model, const Probe& p) {
   Driver d;
   if (p.kind == Probe::Kind::Parameter) {
@@ -256,8 +249,8 @@ std::vector<ConditionalOutcome> event_outcomes(const Model& model, std::size_t e
         const double median = summarize(copy, std::array<double, 1>{0.5}).percentiles[0].value;
         for (std::size_t i = 0; i < n; ++i) groups[i] = total[i] < median ? 0 : 1;
         const std::string unit = ev.metadata.unit.empty() ? "" : fmt::format(" {}", ev.metadata.unit);
-        labels = {{0, fmt::format("total below {}{}", compact_number(median), unit)},
-                  {1, fmt::format("total at least {}{}", compact_number(median), unit)}};
+        labels = {{0, fmt::format("total below {}{}", format_number(median), unit)},
+                  {1, fmt::format("total at least {}{}", format_number(median), unit)}};
       }
       break;
     }

@@ -149,9 +149,10 @@ class BatchLoader {
   std::optional<std::uint64_t> count(const YAML::Node& value, const YAML::Node& key, std::string_view what,
                                      std::uint64_t lo, std::uint64_t hi) {
     if (value.IsScalar()) {
-      if (auto n = parse_whole_number(value.Scalar(), lo, hi)) return n;
-      d_.error(at(value, key), fmt::format("`{}` must be a whole number from {} to {} (1e6, 1_000_000 …), got '{}'",
-                                           what, lo, hi, quote_for_message(value.Scalar())));
+      std::string problem;
+      if (auto n = parse_whole_number(value.Scalar(), lo, hi, &problem)) return n;
+      d_.error(at(value, key), fmt::format("`{}` must be a whole number from {} to {} (1e6, 1_000_000 …); '{}' {}",
+                                           what, lo, hi, quote_for_message(value.Scalar()), problem));
     } else {
       d_.error(at(value, key),
                fmt::format("`{}` must be a whole number from {} to {}, not {}", what, lo, hi, yaml_kind_name(value)));

@@ -4,8 +4,10 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <optional>
 
 #include "riskcast/chart.hpp"
+#include "riskcast/report.hpp"
 #include "riskcast/result.hpp"
 
 namespace riskcast::chart {
@@ -44,14 +46,15 @@ std::vector<double> nice_ticks(double lo, double hi, int target) {
 
 namespace {
 
-// Fewest decimals (≤ 6) that show `step` exactly.
-int decimals_for(double step) {
+// Fewest decimals (≤ `most`) that show `step` exactly; nullopt if more are needed.
+std::optional<int> decimals_for(double step, int most) {
   step = std::fabs(step);
-  for (int d = 0; d < 6; ++d) {
+  for (int d = 0; d <= most; ++d) {
     const double scaled = step * std::pow(10.0, d);
-    if (std::fabs(scaled - std::round(scaled)) <= 1e-6 * std::max(1.0, scaled)) return d;
+    // round(scaled) ≥ 1: a step far below one unit of the last decimal is not "exact" at 0.
+    if (std::round(scaled) >= 1 && std::fabs(scaled - std::round(scaled)) <= 1e-6 * scaled) return d;
   }
-  return 6;
+  return std::nullopt;
 }
 
 std::string trimmed(std::string s) {
@@ -61,36 +64,64 @@ std::string trimmed(std::string s) {
   return s == "-0" ? "0" : s;
 }
 
+// Most decimals a plain tick label may have before e-notation reads better.
+constexpr int kMostDecimals = 6;
+
+// Each tick in e-notation with the mantissa digits the step needs
+// (2e-09, 4e-09; 1.2e+300), so no two ticks read the same.
+std::vector<std::string> scientific_labels(const std::vector<double>& shown, double step, const char* unit_suffix) {
+  std::vector<std::string> labels;
+  for (double t : shown) {
+    if (t == 0.0) {
+      labels.push_back(std::string("0") + unit_suffix);
+      continue;
+    }
+    const double exponent = std::floor(std::log10(std::fabs(t)));
+    const int decimals = decimals_for(step / std::pow(10.0, exponent), 15).value_or(15);
+    std::string text = fmt::format("{:.{}e}", t, decimals);
+    const std::size_t e = text.find('e');
+    labels.push_back(trimmed(text.substr(0, e)) + text.substr(e) + unit_suffix);
+  }
+  return labels;
+}
+
 }  // namespace
 
 std::vector<std::string> tick_labels(const std::vector<double>& ticks, const std::string& unit) {
   if (ticks.empty()) return {};
-  const double step = ticks.size() >= 2 ? ticks[1] - ticks[0] : (ticks[0] == 0 ? 1 : std::fabs(ticks[0]));
   const bool share = is_share_unit(unit);
+  // Shares are shown in percent, with the same rules as other numbers but no suffix.
+  std::vector<double> shown;
+  for (double t : ticks) shown.push_back(share ? t * 100.0 : t);
+  double largest = 0;
+  for (double t : shown) largest = std::max(largest, std::fabs(t));
+  double step = shown.size() >= 2 ? std::fabs(shown[1] - shown[0]) : largest;
+  if (!(step > 0.0) || !std::isfinite(step)) step = largest > 0 ? largest : 1.0;
+  const char* unit_suffix = share ? "%" : "";
+  if (largest >= (share ? kPercentScientificFrom : kScientificFrom) || !std::isfinite(largest))
+    return scientific_labels(shown, step, unit_suffix);
+  // One suffix for the whole axis, chosen by its largest tick; none where
+  // the step would need more decimals than a label should have.
   double scale = 1;
   const char* suffix = "";
-  if (share) {
-    scale = 0.01;
-    suffix = "%";
-  } else {
-    double largest = 0;
-    for (double t : ticks) largest = std::max(largest, std::fabs(t));
-    if (largest >= 1e9) {
-      scale = 1e9;
-      suffix = "B";
-    } else if (largest >= 1e6) {
-      scale = 1e6;
-      suffix = "M";
-    } else if (largest >= 1e4) {
-      scale = 1e3;
-      suffix = "k";
+  if (!share) {
+    // The largest suffix the largest tick reaches, as format_number picks it.
+    for (std::size_t group = kNumberSuffixes.size() - 1; group >= 1; --group) {
+      const double group_scale = std::pow(10.0, 3.0 * static_cast<double>(group));
+      if (largest < std::max(group_scale, kSuffixFrom)) continue;
+      if (decimals_for(step / group_scale, kMostDecimals)) {
+        scale = group_scale;
+        suffix = kNumberSuffixes[group].data();
+      }
+      break;
     }
   }
-  const int decimals = decimals_for(step / scale);
+  const std::optional<int> decimals = decimals_for(step / scale, kMostDecimals);
+  if (!decimals) return scientific_labels(shown, step, unit_suffix);
   std::vector<std::string> labels;
-  for (double t : ticks) {
-    std::string text = trimmed(fmt::format("{:.{}f}", t / scale, decimals));
-    labels.push_back(text == "0" && !share ? text : text + suffix);
+  for (double t : shown) {
+    std::string text = trimmed(fmt::format("{:.{}f}", t / scale, *decimals));
+    labels.push_back(text == "0" && !share ? text : text + suffix + unit_suffix);
   }
   return labels;
 }

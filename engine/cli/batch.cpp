@@ -65,6 +65,7 @@ RunResult execute(const BatchRun& run, const Model& model, unsigned threads, con
   request.scenarios = run.scenarios;
   check_memory(model, request.settings);
   RunResult result = run_guarded(run.model_path, [&] { return run_model(model, request); });
+  warn_about_run(model, result);
   // Every format is rendered before any file is written, so a failure in a
   // writer cannot leave some of the run's files behind.
   std::vector<std::pair<fs::path, std::string>> files;
@@ -132,7 +133,7 @@ int command_batch(const std::vector<std::string>& args) {
     auto [it, fresh] = models.try_emplace(run.model_path);
     if (fresh) {
       try {
-        it->second.model = load_model_file(run.model_path);
+        it->second.model = load_model(run.model_path);
       } catch (...) {
         it->second.error = failure_text(std::current_exception());
       }

@@ -14,16 +14,27 @@ namespace po = boost::program_options;
 int command_check(const std::vector<std::string>& args) {
   po::options_description options("options");
   options.add_options()("help,h", "show this help")(
+      "strict", "treat warnings as errors: print them as errors and exit with status 2")(
       "dump-program", "print the compiled program, each instruction with its source position")(
       "scenario", po::value<std::string>()->default_value("base"), "scenario whose program --dump-program prints")(
       "model", po::value<std::string>(), "model file");
   po::positional_options_description positional;
   positional.add("model", 1);
-  auto vm = parse_options(args, options, positional, "usage: riskcast check MODEL.yaml [--dump-program]");
+  auto vm = parse_options(args, options, positional,
+                          "usage: riskcast check MODEL.yaml [--strict] [--dump-program]\n\n"
+                          "Validates the model and prints its summary. Errors (exit status 2) and warnings (what is\n"
+                          "valid but most likely a mistake: an entry never read, a share that can leave [0, 1], …;\n"
+                          "exit status 0) go to stderr as FILE:LINE:COL: error|warning: MESSAGE (HINT).");
   if (!vm) return kExitOk;
   if (!vm->count("model")) throw UsageError("check needs a model file: riskcast check MODEL.yaml");
   const std::string path = (*vm)["model"].as<std::string>();
-  const Model model = load_model_file(path);
+  Diagnostics warnings(path);
+  const Model model = load_model_file(path, &warnings);
+  if (vm->count("strict") && !warnings.warnings().empty()) {
+    std::cerr << warnings.format_warnings(/*as_errors=*/true);
+    return kExitError;
+  }
+  std::cerr << warnings.format_warnings();
 
   if (vm->count("dump-program")) {
     const std::string name = (*vm)["scenario"].as<std::string>();

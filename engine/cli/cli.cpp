@@ -2,6 +2,8 @@
 
 #include "riskcast/count.hpp"
 #include "riskcast/diagnostics.hpp"
+#include "riskcast/model_loader.hpp"
+#include "riskcast/warnings.hpp"
 
 #include <unistd.h>
 
@@ -42,9 +44,24 @@ std::optional<po::variables_map> parse_options(const std::vector<std::string>& a
   return vm;
 }
 
+Model load_model(const std::string& path) {
+  Diagnostics warnings(path);
+  Model model = load_model_file(path, &warnings);
+  std::cerr << warnings.format_warnings();
+  return model;
+}
+
+void warn_about_run(const Model& model, const RunResult& result) {
+  Diagnostics warnings(model.file);
+  warn_about_results(model, result, warnings);
+  std::cerr << warnings.format_warnings();
+}
+
 std::uint64_t parse_count(const std::string& option, const std::string& text, std::uint64_t lo, std::uint64_t hi) {
-  if (const std::optional<std::uint64_t> value = parse_whole_number(text, lo, hi)) return *value;
-  throw UsageError(fmt::format("{} must be a whole number from {} to {}, got '{}'", option, lo, hi, text));
+  std::string problem;
+  if (const std::optional<std::uint64_t> value = parse_whole_number(text, lo, hi, &problem)) return *value;
+  throw UsageError(fmt::format("{} must be a whole number from {} to {} (1e6, 1_000_000 …); '{}' {}", option, lo, hi,
+                               quote_for_message(text), problem));
 }
 
 void write_file_atomically(const std::string& path, const std::function<void(std::ostream&)>& write) {

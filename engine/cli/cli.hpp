@@ -60,6 +60,12 @@ void check_memory(const Model& model, const RunSettings& settings);
 // The same for a sensitivity analysis (sensitivity, run --plot, report).
 void check_sensitivity_memory(const Model& model, const SensitivityRequest& request);
 
+// Loads a model (load_model_file) and prints its warnings on stderr.
+Model load_model(const std::string& path);
+// Prints on stderr the warnings a run's results give (warn_about_results):
+// a share output that left [0, 1].
+void warn_about_run(const Model& model, const RunResult& result);
+
 // Whole numbers written as 1000000, 1e6 or 1_000_000, within [lo, hi].
 std::uint64_t parse_count(const std::string& option, const std::string& text, std::uint64_t lo, std::uint64_t hi);
 

@@ -43,7 +43,7 @@ void write_table(const RunResult& r, const std::string& output, const std::strin
   }
   write_aligned_table(rows, out);
   out << fmt::format("Monte Carlo error (95 % CI half-width): at most ±{} on any number above\n",
-                     is_share_unit(unit) ? fmt::format("{:.2f} points", error * 100.0) : format_value(error, unit));
+                     is_share_unit(unit) ? format_percentage(error) + " points" : format_value(error, unit));
 }
 
 void write_csv(const RunResult& r, std::ostream& out) {
@@ -97,7 +97,7 @@ int command_compare(const std::vector<std::string>& args) {
         fmt::format("--format must be table, csv, markdown or json, got '{}'", quote_for_message(format_name)));
 
   const std::string path = (*vm)["model"].as<std::string>();
-  Model model = load_model_file(path);
+  Model model = load_model(path);
   if (model.outputs.empty()) throw UsageError(fmt::format("{} has no outputs to compare", path));
   std::string output = model.outputs.front().name;
   if (vm->count("output")) {
@@ -118,6 +118,7 @@ int command_compare(const std::vector<std::string>& args) {
   check_memory(model, settings);
 
   const RunResult result = run_guarded(path, [&] { return run_model(model, request); });
+  warn_about_run(model, result);
 
   const std::string unit = model.outputs.front().metadata.unit;
   std::ostringstream text;

@@ -144,7 +144,7 @@ int command_describe(const std::vector<std::string>& args) {
     throw UsageError(fmt::format("--format must be table, markdown or csv, got '{}'", quote_for_message(format_name)));
 
   const std::string path = (*vm)["model"].as<std::string>();
-  const Model model = load_model_file(path);
+  const Model model = load_model(path);
   const std::string name = (*vm)["scenario"].as<std::string>();
   const Scenario* scenario = model.find_scenario(name);
   if (!scenario) {

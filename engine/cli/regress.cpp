@@ -60,7 +60,7 @@ int command_regress(const std::vector<std::string>& args) {
   }
   const std::string model_path =
       vm->count("model") ? (*vm)["model"].as<std::string>() : locate_model(baseline.model_path, baseline_path);
-  const Model model = load_model_file(model_path);
+  const Model model = load_model(model_path);
   RunOverrides overrides;
   if (vm->count("seed")) overrides.seed = parse_count("--seed", (*vm)["seed"].as<std::string>(), 0, UINT64_MAX);
   if (vm->count("samples"))

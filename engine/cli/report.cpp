@@ -48,7 +48,7 @@ int command_report(const std::vector<std::string>& args) {
   RunRequest request;
   request.settings = sampling_settings(*vm);
   const std::string path = (*vm)["model"].as<std::string>();
-  const Model model = load_model_file(path);
+  const Model model = load_model(path);
   request.scenarios = chosen_scenarios(*vm, model, path);
   check_memory(model, request.settings);
   if (request.settings.samples > kMaxSensitivitySamples)
@@ -85,6 +85,7 @@ int command_report(const std::vector<std::string>& args) {
     });
     request.settings.progress = nullptr;  // the counter goes with the progress line
   }
+  warn_about_run(model, result);
   SensitivityResult drivers;
   {
     ProgressLine progress(analysis.settings.samples * sensitivity_passes(model, analysis), "sensitivity");

@@ -126,7 +126,7 @@ int command_run(const std::vector<std::string>& args) {
   if (!format) format = Format::Table;
 
   const std::string path = (*vm)["model"].as<std::string>();
-  const Model model = load_model_file(path);
+  const Model model = load_model(path);
   request.scenarios = chosen_scenarios(*vm, model, path);
   check_memory(model, settings);
 
@@ -166,6 +166,7 @@ int command_run(const std::vector<std::string>& args) {
                        [&](std::size_t i, const std::string& name) { progress.start_scenario(i, scenarios, name); });
     });
   }
+  warn_about_run(model, result);
 
   if (vm->count("plot")) {
     std::optional<SensitivityResult> tornado;

@@ -54,7 +54,7 @@ int command_sensitivity(const std::vector<std::string>& args) {
   if (!format) format = Format::Table;
 
   const std::string path = (*vm)["model"].as<std::string>();
-  const Model model = load_model_file(path);
+  const Model model = load_model(path);
   const std::vector<std::string> scenarios = chosen_scenarios(*vm, model, path);
   if (scenarios.size() > 1)
     throw UsageError(

@@ -32,14 +32,18 @@ bool is_aggregate(std::string_view name, std::size_t arguments) {
   return name == "sum" || name == "mean" || name == "last" || ((name == "min" || name == "max") && arguments == 1);
 }
 
-bool is_reserved_word(std::string_view name) {
-  static constexpr std::string_view kKeywords[] = {"true", "false", "month"};
-  if (std::find(std::begin(kKeywords), std::end(kKeywords), name) != std::end(kKeywords)) return true;
-  for (const Operation& o : kOperations)
-    if (o.function == name || (!o.symbol.empty() && o.symbol == name)) return true;
+std::optional<std::string_view> reserved_word_meaning(std::string_view name) {
+  static constexpr std::pair<std::string_view, std::string_view> kWords[] = {
+      {"true", "a constant (1)"}, {"false", "a constant (0)"}, {"month", "the current month"}};
+  for (const auto& [word, meaning] : kWords)
+    if (word == name) return meaning;
+  for (const Operation& o : kOperations) {
+    if (o.function == name) return "a function";
+    if (!o.symbol.empty() && o.symbol == name) return "an operator";
+  }
   for (const SpecialForm& f : kSpecialForms)
-    if (f.name == name) return true;
-  return false;
+    if (f.name == name) return f.role;
+  return std::nullopt;
 }
 
 }  // namespace riskcast

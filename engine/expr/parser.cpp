@@ -87,10 +87,49 @@ class Parser {
     if (!e || failed_) return std::nullopt;
     if (current_.tok != Tok::End) {
       fail(current_.offset,
-           fmt::format("unexpected `{}` after the end of the formula", quote_for_message(current_.text)));
+           fmt::format("unexpected `{}` after the end of the formula", quote_for_message(current_.text)),
+           construct_hint());
       return std::nullopt;
     }
     return e;
+  }
+
+  // Hints that name the construct meant when a formula is written as in a
+  // spreadsheet or another language.
+  static bool is_word(std::string_view text, std::string_view word) {
+    return text.size() == word.size() && std::equal(text.begin(), text.end(), word.begin(), [](char a, char b) {
+             return std::tolower(static_cast<unsigned char>(a)) == b;
+           });
+  }
+
+  // At the token that stopped the parse: `if … then … else …`, or `x[…]`.
+  std::string construct_hint() const {
+    const auto if_then = [&](const Token& t) {
+      return t.tok == Tok::Name && (is_word(t.text, "if") || is_word(t.text, "then") || is_word(t.text, "else"));
+    };
+    if (if_then(current_) || if_then(previous_) || is_word(first_word(), "if"))
+      return "a condition is written `c ? a : b`: `if c then a else b` is `c ? a : b`";
+    if (current_.tok == Tok::LBracket && previous_.tok == Tok::Name)
+      return fmt::format(
+          "a series has no index: last month's `{0}` is `prev({0}, initial)`, and a formula cannot read later "
+          "months (no look-ahead)",
+          quote_for_message(previous_.text));
+    return {};
+  }
+
+  std::string_view first_word() const {
+    std::size_t i = 0;
+    while (i < text_.size() && std::isspace(static_cast<unsigned char>(text_[i]))) ++i;
+    std::size_t j = i;
+    while (j < text_.size() && name_char(text_[j])) ++j;
+    return text_.substr(i, j - i);
+  }
+
+  // `15%`: shares are fractions.
+  std::string percent_hint() const {
+    if (previous_.tok == Tok::Number)
+      return fmt::format("write a percentage as a fraction: `{}%` is `{}`", previous_.text, previous_.number / 100.0);
+    return "write a percentage as a fraction: `15%` is `0.15`";
   }
 
  private:
@@ -105,6 +144,7 @@ class Parser {
   static bool name_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
 
   void advance() {
+    previous_ = current_;
     std::size_t i = pos_;
     while (i < text_.size() && std::isspace(static_cast<unsigned char>(text_[i]))) ++i;
     current_ = Token{};
@@ -226,6 +266,10 @@ class Parser {
         current_.tok = Tok::Error;
         fail(i, "unexpected `|`", "use `or`");
         return;
+      case '%':
+        current_.tok = Tok::Error;
+        fail(i, "unexpected `%`", percent_hint());
+        return;
       default: {
         current_.tok = Tok::Error;
         unsigned char uc = static_cast<unsigned char>(c);
@@ -244,7 +288,8 @@ class Parser {
     if (current_.tok == Tok::End) {
       fail(current_.offset, fmt::format("expected {} but the formula ended", what));
     } else {
-      fail(current_.offset, fmt::format("expected {} but found `{}`", what, quote_for_message(current_.text)));
+      fail(current_.offset, fmt::format("expected {} but found `{}`", what, quote_for_message(current_.text)),
+           construct_hint());
     }
     return false;
   }
@@ -518,6 +563,7 @@ class Parser {
   Diagnostics& diagnostics_;
   std::size_t pos_ = 0;
   Token current_;
+  Token previous_;  // the token before current_
   int height_ = 0;
   bool failed_ = false;
 };

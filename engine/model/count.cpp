@@ -1,31 +1,100 @@
 #include "riskcast/count.hpp"
 
-#include <cerrno>
-#include <cmath>
-#include <cstdlib>
-#include <string>
+#include <fmt/format.h>
+
+#include <cctype>
 
 namespace riskcast {
 
-std::optional<std::uint64_t> parse_whole_number(std::string_view text, std::uint64_t lo, std::uint64_t hi) {
+namespace {
+
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+
+// Digits with single `_` between two digits; the digits without them.
+std::optional<std::string> digit_run(std::string_view text) {
   std::string digits;
-  for (char c : text)
-    if (c != '_') digits += c;
-  if (digits.empty() || digits.find_first_not_of("0123456789eE+.") != std::string::npos) return std::nullopt;
-  errno = 0;
-  char* end = nullptr;
-  const double value = std::strtod(digits.c_str(), &end);
-  if (end != digits.c_str() + digits.size() || errno == ERANGE || !std::isfinite(value) || value != std::floor(value) ||
-      value < static_cast<double>(lo) || value > static_cast<double>(hi))
-    return std::nullopt;
-  // Exact for plain digit strings beyond 2^53, where double would round.
-  if (digits.find_first_not_of("0123456789") == std::string::npos) {
-    errno = 0;
-    const unsigned long long exact = std::strtoull(digits.c_str(), nullptr, 10);
-    if (errno == ERANGE || exact < lo || exact > hi) return std::nullopt;
-    return exact;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (is_digit(text[i])) {
+      digits += text[i];
+    } else if (text[i] != '_' || i == 0 || i + 1 == text.size() || !is_digit(text[i - 1]) || !is_digit(text[i + 1])) {
+      return std::nullopt;
+    }
   }
-  return static_cast<std::uint64_t>(value);
+  return digits;
+}
+
+std::optional<std::uint64_t> refuse(std::string* problem, std::string why) {
+  if (problem) *problem = std::move(why);
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::uint64_t> parse_whole_number(std::string_view text, std::uint64_t lo, std::uint64_t hi,
+                                                std::string* problem) {
+  const std::string_view malformed = text.find(',') != std::string_view::npos
+                                         ? "is not a number (group digits with `_`, as in 1_000_000, not with commas)"
+                                         : "is not a number";
+  // mantissa [. fraction] [e [sign] exponent]
+  const std::size_t e = text.find_first_of("eE");
+  const std::string_view mantissa = text.substr(0, e);
+  const std::size_t point = mantissa.find('.');
+  const std::optional<std::string> whole = digit_run(mantissa.substr(0, point));
+  const std::optional<std::string> fraction =
+      point == std::string_view::npos ? std::optional<std::string>("") : digit_run(mantissa.substr(point + 1));
+  if (!whole || !fraction || (whole->empty() && fraction->empty())) {
+    // A negative number is a number, just not one allowed here.
+    if (!text.empty() && text[0] == '-' && parse_whole_number(text.substr(1), 0, UINT64_MAX))
+      return refuse(problem, "is negative");
+    return refuse(problem, std::string(malformed));
+  }
+  bool exponent_negative = false;
+  std::string exponent_digits;
+  if (e != std::string_view::npos) {
+    std::string_view exponent = text.substr(e + 1);
+    if (!exponent.empty() && (exponent[0] == '+' || exponent[0] == '-')) {
+      exponent_negative = exponent[0] == '-';
+      exponent.remove_prefix(1);
+    }
+    const std::optional<std::string> run = digit_run(exponent);
+    if (!run || run->empty()) return refuse(problem, std::string(malformed));
+    exponent_digits = *run;
+  }
+  // The value is digits × 10^shift, exactly.
+  std::string digits = *whole + *fraction;
+  const std::size_t first = digits.find_first_not_of('0');
+  if (first == std::string::npos) {
+    if (lo > 0) return refuse(problem, fmt::format("is less than {}", lo));
+    return 0;
+  }
+  digits.erase(0, first);
+  // An exponent beyond what any digit string here can offset means "huge" or "tiny".
+  constexpr std::int64_t kExponentLimit = 1'000'000;
+  std::int64_t exponent = 0;
+  for (char c : exponent_digits) {
+    exponent = exponent * 10 + (c - '0');
+    if (exponent > kExponentLimit) break;
+  }
+  if (exponent_negative) exponent = -exponent;
+  std::int64_t shift = exponent - static_cast<std::int64_t>(fraction->size());
+  while (shift < 0 && digits.back() == '0') {
+    digits.pop_back();
+    ++shift;
+  }
+  if (shift < 0) return refuse(problem, "is not a whole number");
+  const std::string too_large = fmt::format("is larger than {}", hi);
+  if (static_cast<std::int64_t>(digits.size()) + shift > 20) return refuse(problem, too_large);
+  std::uint64_t value = 0;
+  for (char c : digits)
+    if (__builtin_mul_overflow(value, 10u, &value) || __builtin_add_overflow(value, c - '0', &value))
+      return refuse(problem, too_large);
+  for (std::int64_t i = 0; i < shift; ++i)
+    if (__builtin_mul_overflow(value, 10u, &value)) return refuse(problem, too_large);
+  if (value > hi) return refuse(problem, too_large);
+  if (value < lo) return refuse(problem, fmt::format("is less than {}", lo));
+  return value;
 }
 
 }  // namespace riskcast

@@ -9,21 +9,44 @@ void Diagnostics::error(SourcePos pos, std::string message, std::string hint) {
   items_.push_back({pos, std::move(message), std::move(hint)});
 }
 
-std::string Diagnostics::format() const {
-  std::vector<Diagnostic> sorted = items_;
-  std::stable_sort(sorted.begin(), sorted.end(),
-                   [](const Diagnostic& a, const Diagnostic& b) { return a.pos < b.pos; });
+void Diagnostics::warning(SourcePos pos, std::string message, std::string hint) {
+  warnings_.push_back({pos, std::move(message), std::move(hint)});
+}
+
+namespace {
+struct Labelled {
+  const Diagnostic* diagnostic;
+  std::string_view severity;
+};
+
+std::string format_sorted(const std::string& file, std::vector<Labelled> lines) {
+  std::stable_sort(lines.begin(), lines.end(),
+                   [](const Labelled& a, const Labelled& b) { return a.diagnostic->pos < b.diagnostic->pos; });
   std::string out;
-  for (const Diagnostic& d : sorted) {
-    if (d.pos.line == 0) {
-      out += fmt::format("{}: error: {}", file_, d.message);
+  for (const auto& [d, severity] : lines) {
+    if (d->pos.line == 0) {
+      out += fmt::format("{}: {}: {}", file, severity, d->message);
     } else {
-      out += fmt::format("{}:{}:{}: error: {}", file_, d.pos.line, d.pos.column, d.message);
+      out += fmt::format("{}:{}:{}: {}: {}", file, d->pos.line, d->pos.column, severity, d->message);
     }
-    if (!d.hint.empty()) out += fmt::format(" ({})", d.hint);
+    if (!d->hint.empty()) out += fmt::format(" ({})", d->hint);
     out += '\n';
   }
   return out;
+}
+}  // namespace
+
+std::string Diagnostics::format() const {
+  std::vector<Labelled> lines;
+  for (const Diagnostic& d : items_) lines.push_back({&d, "error"});
+  for (const Diagnostic& d : warnings_) lines.push_back({&d, "warning"});
+  return format_sorted(file_, std::move(lines));
+}
+
+std::string Diagnostics::format_warnings(bool as_errors) const {
+  std::vector<Labelled> lines;
+  for (const Diagnostic& d : warnings_) lines.push_back({&d, as_errors ? "error" : "warning"});
+  return format_sorted(file_, std::move(lines));
 }
 
 ModelError::ModelError(Diagnostics diagnostics)

@@ -13,7 +13,10 @@
 #include <set>
 #include <sstream>
 
+#include "riskcast/count.hpp"
 #include "riskcast/model_loader.hpp"
+#include "riskcast/random.hpp"
+#include "riskcast/warnings.hpp"
 #include "riskcast/yaml_text.hpp"
 
 namespace riskcast {
@@ -139,17 +142,40 @@ bool is_identifier(std::string_view s) {
   return true;
 }
 
-const std::set<std::string, std::less<>>& reserved_names() {
-  static const std::set<std::string, std::less<>> names = {"and", "or",    "not",   "true", "false", "month", "prev",
-                                                           "min", "max",   "clamp", "abs",  "exp",   "log",   "sqrt",
-                                                           "pow", "ratio", "sum",   "mean", "last"};
-  return names;
+// The hint for a reserved word (builtins.hpp) used as a name, or "" for a
+// free name. No name a formula can see (an entry, a regime state) may be one.
+std::string reserved_hint(std::string_view name) {
+  const std::optional<std::string_view> meaning = reserved_word_meaning(name);
+  if (!meaning) return {};
+  return fmt::format("`{}` is {} in formulas; choose another name, e.g. `{}_`", name, *meaning, name);
+}
+
+// Open brackets a formula's text leaves unclosed.
+int unclosed_brackets(std::string_view text) {
+  int open = 0;
+  for (char c : text) open += (c == '(' || c == '[') - (c == ')' || c == ']');
+  return open;
 }
 
 std::string_view trimmed(std::string_view s) {
   while (!s.empty() && is_blank(s.front())) s.remove_prefix(1);
   while (!s.empty() && is_blank(s.back())) s.remove_suffix(1);
   return s;
+}
+
+// Text that is meant as one number rather than a formula: digits, `.`, `_`
+// and an exponent (12, 1_200, 1e3, 12.0, -1).
+bool looks_like_number(std::string_view s) {
+  if (!s.empty() && s[0] == '-') s.remove_prefix(1);
+  if (s.empty() || !(std::isdigit(static_cast<unsigned char>(s[0])) || s[0] == '.')) return false;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    const bool sign_of_exponent = (c == '+' || c == '-') && i > 0 && (s[i - 1] == 'e' || s[i - 1] == 'E');
+    if (!std::isdigit(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != 'e' && c != 'E' &&
+        !sign_of_exponent)
+      return false;
+  }
+  return true;
 }
 
 // YAML's spellings of infinity and not-a-number (`.nan`, `-.inf`, …).
@@ -166,6 +192,20 @@ struct Entry {
   YAML::Node value;
 };
 
+// The keys of each part of a model file.
+const std::vector<std::string> kTopLevelKeys = {"model",  "title",   "description", "horizon",  "parameters",
+                                                "events", "monthly", "outputs",     "scenarios"};
+const std::vector<std::string> kParameterKeys = {"dist", "unit", "source", "note"};
+const std::vector<std::string> kFormulaKeys = {"formula", "unit", "source", "note"};
+const std::vector<std::string> kScenarioKeys = {"description", "parameters", "events"};
+// Every key any event may have (each kind allows some of them).
+const std::vector<std::string> kEventKeys = {"kind", "unit", "source", "note", "states", "initial", "transitions",
+                                             "on",   "off",  "rate",   "size", "fix",    "on_from"};
+
+bool contains(const std::vector<std::string>& keys, std::string_view key) {
+  return std::find(keys.begin(), keys.end(), key) != keys.end();
+}
+
 class Loader {
  public:
   Loader(Diagnostics& diagnostics, std::string_view text) : d_(diagnostics), source_(text) {}
@@ -179,9 +219,7 @@ class Loader {
                fmt::format("a model is a mapping of sections (horizon, parameters, …), not {}", kind_name(root)));
       return model;
     }
-    auto top = mapping(
-        root, {"model", "title", "description", "horizon", "parameters", "events", "monthly", "outputs", "scenarios"},
-        "model");
+    auto top = mapping(root, kTopLevelKeys, "model");
     if (auto it = top.find("model"); it != top.end()) model.name = identifier_text(it->second.value, "model name");
     if (auto it = top.find("title"); it != top.end()) model.title = text(it->second.value, "title");
     if (auto it = top.find("description"); it != top.end()) model.description = text(it->second.value, "description");
@@ -189,8 +227,15 @@ class Loader {
       model.horizon = horizon(it->second.value);
     }
     horizon_ = model.horizon;
+    // The names of every parameter, event and monthly formula, as written,
+    // before any is read: a distribution may name one defined after it.
+    for (const char* section : {"parameters", "events", "monthly"}) {
+      if (auto it = top.find(section); it != top.end() && it->second.value.IsMap())
+        for (auto e = it->second.value.begin(); e != it->second.value.end(); ++e)
+          if (e->first.IsScalar()) entry_names_.insert(e->first.Scalar());
+    }
     if (auto it = top.find("parameters"); it != top.end()) {
-      for (auto& [name, entry] : named_entries(it->second.value, "parameters")) {
+      for (auto& [name, entry] : named_entries(it->second.value, "parameters", kParameterKeys)) {
         if (auto p = parameter(name, entry))
           model.parameters.push_back(std::move(*p));
         else
@@ -198,7 +243,7 @@ class Loader {
       }
     }
     if (auto it = top.find("events"); it != top.end()) {
-      for (auto& [name, entry] : named_entries(it->second.value, "events")) {
+      for (auto& [name, entry] : named_entries(it->second.value, "events", kEventKeys)) {
         if (auto e = event(name, entry, nullptr))
           model.events.push_back(std::move(*e));
         else
@@ -206,7 +251,7 @@ class Loader {
       }
     }
     if (auto it = top.find("monthly"); it != top.end()) {
-      for (auto& [name, entry] : named_entries(it->second.value, "monthly")) {
+      for (auto& [name, entry] : named_entries(it->second.value, "monthly", kFormulaKeys)) {
         MonthlyFormula f;
         f.name = name;
         f.pos = position_of(entry.key);
@@ -215,7 +260,7 @@ class Loader {
       }
     }
     if (auto it = top.find("outputs"); it != top.end()) {
-      for (auto& [name, entry] : named_entries(it->second.value, "outputs")) {
+      for (auto& [name, entry] : named_entries(it->second.value, "outputs", kFormulaKeys)) {
         Output o;
         o.name = name;
         o.pos = position_of(entry.key);
@@ -224,14 +269,15 @@ class Loader {
       }
       if (it->second.value.IsNull() || (it->second.value.IsMap() && it->second.value.size() == 0))
         d_.error(position_of(it->second.key), "`outputs:` is empty; nothing would be reported");
-    } else {
-      d_.error({1, 1}, "the model has no `outputs:` section; nothing would be reported");
     }
     check_unique_names(model);
     if (auto it = top.find("scenarios"); it != top.end()) {
-      for (auto& [name, entry] : named_entries(it->second.value, "scenarios"))
+      for (auto& [name, entry] : named_entries(it->second.value, "scenarios", kScenarioKeys))
         if (auto s = scenario(name, entry, model)) model.scenarios.push_back(std::move(*s));
     }
+    // An `outputs:` indented under another section has been reported there.
+    if (!top.count("outputs") && !misplaced_sections_.count("outputs"))
+      d_.error({1, 1}, "the model has no `outputs:` section; nothing would be reported");
     if (!model.find_scenario("base")) {
       Scenario base;
       base.name = "base";
@@ -255,16 +301,27 @@ class Loader {
       d_.error(position_of(node), fmt::format("{} must be a mapping of keys, not {}", context, kind_name(node)));
       return out;
     }
+    std::optional<CutFormula> cut;
     for (auto it = node.begin(); it != node.end(); ++it) {
       const YAML::Node key = it->first;
+      if (cut_piece(node, key, it->second, cut)) continue;
       if (!key.IsScalar()) {
         d_.error(position_of(key), fmt::format("keys in {} must be plain names", context));
         continue;
       }
       const std::string& k = key.Scalar();
       if (std::find(allowed.begin(), allowed.end(), k) == allowed.end()) {
+        std::string hint = hint_for(k, allowed);
+        if (context != "model" && contains(kTopLevelKeys, k)) {
+          // A section indented under another one.
+          misplaced_sections_.insert(k);
+          hint = fmt::format("`{}` is a top-level section: start it in column 1, not indented under {}", k, context);
+        } else if (hint.empty() && it->second.IsMap() && hints_wanted()) {
+          hint = fmt::format("if `{}` is meant as an entry of its own, it is indented one level too deep",
+                             quote_for_message(k));
+        }
         d_.error(position_of(key), fmt::format("unknown key `{}` in {}", quote_for_message(k), context),
-                 hint_for(k, allowed));
+                 std::move(hint));
         continue;
       }
       if (out.count(k)) {
@@ -275,11 +332,15 @@ class Loader {
       note_value(key, it->second);
       out[k] = Entry{key, it->second};
     }
+    report_cut(cut);
     return out;
   }
 
-  // Named entries of a section, in file order, with duplicate and bad names reported.
-  std::vector<std::pair<std::string, Entry>> named_entries(const YAML::Node& node, std::string_view section) {
+  // Named entries of a section, in file order, with duplicate and bad names
+  // reported. `entry_keys` are the keys an entry of the section may have:
+  // one of them as an entry's name is most likely a key indented too little.
+  std::vector<std::pair<std::string, Entry>> named_entries(const YAML::Node& node, std::string_view section,
+                                                           const std::vector<std::string>& entry_keys) {
     std::vector<std::pair<std::string, Entry>> out;
     if (node.IsNull()) return out;
     if (!node.IsMap()) {
@@ -287,8 +348,10 @@ class Loader {
       return out;
     }
     std::map<std::string, SourcePos> seen;
+    std::optional<CutFormula> cut;
     for (auto it = node.begin(); it != node.end(); ++it) {
       const YAML::Node key = it->first;
+      if (cut_piece(node, key, it->second, cut)) continue;
       if (!key.IsScalar() || !is_identifier(key.Scalar())) {
         d_.error(position_of(key),
                  fmt::format("`{}` is not a valid name in {} (letters, digits and _, not starting with a digit)",
@@ -296,9 +359,9 @@ class Loader {
         continue;
       }
       const std::string& name = key.Scalar();
-      if (reserved_names().count(name)) {
-        d_.error(position_of(key),
-                 fmt::format("`{}` is a reserved word and cannot name an entry in {}", name, section));
+      if (std::string hint = reserved_hint(name); !hint.empty()) {
+        d_.error(position_of(key), fmt::format("`{}` is a reserved word and cannot name an entry in {}", name, section),
+                 std::move(hint));
         continue;
       }
       if (auto s = seen.find(name); s != seen.end()) {
@@ -306,12 +369,112 @@ class Loader {
                  fmt::format("first defined at line {}", s->second.line));
         continue;
       }
+      if (misindented(section, entry_keys, key, it->second, out.empty() ? nullptr : &out.back().second)) continue;
       seen[name] = position_of(key);
       note_value(key, it->second);
       out.emplace_back(name, Entry{key, it->second});
     }
+    report_cut(cut);
     return out;
   }
+
+  // Whether a mapping holds only keys from `keys`.
+  static bool keys_within(const YAML::Node& map, const std::vector<std::string>& keys) {
+    for (auto it = map.begin(); it != map.end(); ++it)
+      if (!it->first.IsScalar() || !contains(keys, it->first.Scalar())) return false;
+    return true;
+  }
+
+  // Indentation mistakes that make a key an entry of a section: a top-level
+  // section indented under another (an error, and the entry is skipped,
+  // when it cannot be an entry: its value is empty or a mapping of keys no
+  // entry has), or a key of the entry above indented too little (a
+  // warning: `unit` may also be a name).
+  bool misindented(std::string_view section, const std::vector<std::string>& entry_keys, const YAML::Node& key,
+                   const YAML::Node& value, const Entry* previous) {
+    const std::string& name = key.Scalar();
+    if (contains(kTopLevelKeys, name)) {
+      if (value.IsNull() || (value.IsMap() && !keys_within(value, entry_keys))) {
+        misplaced_sections_.insert(name);
+        d_.error(position_of(key),
+                 fmt::format("`{}` is indented into {}, so it is an entry there, not the `{}:` section", name, section,
+                             name),
+                 "top-level sections start in column 1");
+        return true;
+      }
+      if (value.IsScalar())
+        d_.warning(position_of(key), fmt::format("`{}` is an entry in {} here", name, section),
+                   fmt::format("if it is the model's `{}:`, start it in column 1", name));
+      return false;
+    }
+    if (previous && previous->value.IsMap() && contains(entry_keys, name) &&
+        !(value.IsMap() && keys_within(value, entry_keys)))
+      d_.warning(position_of(key),
+                 fmt::format("`{}` is a new entry in {} here, not a key of `{}`", name, section,
+                             quote_for_message(previous->key.Scalar())),
+                 fmt::format("if it belongs to `{0}`, indent it like `{0}`'s other keys",
+                             quote_for_message(previous->key.Scalar())));
+    return false;
+  }
+
+  // A formula in a flow mapping without quotes is cut at its commas:
+  // `{p: uniform(0.1, 0.2)}` reads as `p: uniform(0.1` and a key `0.2)`
+  // with no value. Followed entry by entry through one mapping.
+  struct CutFormula {
+    std::string owner;       // the key whose value was cut
+    YAML::Node value;        // the first piece
+    int open = 0;            // brackets the pieces so far leave open
+    std::size_t pieces = 0;  // after the first
+    std::string text;        // the pieces so far, joined again by ", ", while short enough to show
+  };
+  // Longest formula a hint quotes in full.
+  static constexpr std::size_t kShownFormula = 40;
+
+  // Whether this entry is a piece cut off the formula before it (to be
+  // skipped: the cut is reported once, at the formula); starts following a
+  // value that leaves brackets open.
+  bool cut_piece(const YAML::Node& map, const YAML::Node& key, const YAML::Node& value,
+                 std::optional<CutFormula>& cut) {
+    if (cut && key.IsScalar() && value.IsNull()) {
+      ++cut->pieces;
+      cut->open += unclosed_brackets(key.Scalar());
+      if (cut->text.size() <= kShownFormula) cut->text += ", " + key.Scalar();
+      if (cut->open <= 0) report_cut(cut);
+      return true;
+    }
+    report_cut(cut);
+    if (map.Style() == YAML::EmitterStyle::Flow && key.IsScalar() && value.IsScalar() &&
+        unclosed_brackets(value.Scalar()) > 0 && !is_quoted(value)) {
+      cut = CutFormula{key.Scalar(), value, unclosed_brackets(value.Scalar()), 0,
+                       value.Scalar().size() <= kShownFormula ? value.Scalar() : std::string{}};
+      const YAML::Mark m = value.Mark();
+      cut_values_.emplace(m.line, m.column);
+    }
+    return false;
+  }
+
+  void report_cut(std::optional<CutFormula>& cut) {
+    if (!cut) return;
+    const YAML::Mark m = cut->value.Mark();
+    if (cut->pieces == 0) {
+      // No piece followed: an unclosed bracket, which the formula parser reports.
+      cut_values_.erase({m.line, m.column});
+    } else {
+      const bool whole = cut->open == 0 && !cut->text.empty() && cut->text.size() <= kShownFormula;
+      d_.error(text_position_of(cut->value),
+               fmt::format("the formula of `{}` is cut at a comma: YAML reads `{}` as its value and the rest as keys "
+                           "of their own",
+                           quote_for_message(cut->owner), quote_for_message(cut->value.Scalar())),
+               fmt::format(
+                   "inside `{{…}}` a comma ends an entry: quote the formula{} or write the mapping in block "
+                   "style",
+                   whole ? fmt::format(", `{}: \"{}\"`,", quote_for_message(cut->owner), quote_for_message(cut->text))
+                         : ""));
+    }
+    cut.reset();
+  }
+
+  static bool is_quoted(const YAML::Node& node) { return node.Tag() == "!"; }
 
   void check_unique_names(const Model& model) {
     std::map<std::string, std::pair<std::string_view, SourcePos>> seen;
@@ -345,6 +508,8 @@ class Loader {
   }
 
   std::optional<Expr> formula(const YAML::Node& node, std::string_view what, std::string_view expected = "a formula") {
+    // A formula cut at a comma has been reported as such.
+    if (node.IsScalar() && cut_values_.count({node.Mark().line, node.Mark().column})) return std::nullopt;
     if (!node.IsScalar()) {
       d_.error(position_of(node), fmt::format("{} must be {}, not {}", what, expected, kind_name(node)));
       return std::nullopt;
@@ -396,15 +561,31 @@ class Loader {
     return e;
   }
 
-  std::uint32_t horizon(const YAML::Node& node) {
-    std::optional<double> v = number(node, "horizon");
-    if (!v) return 12;
-    if (*v < 1 || *v > kMaxHorizon || std::floor(*v) != *v) {
-      d_.error(text_position_of(node),
-               fmt::format("horizon must be a whole number of months from 1 to {}, got {}", kMaxHorizon, *v));
-      return 12;
+  // A whole-number setting: a number written as on the command line (12,
+  // 1_200, 1e3, 12.0), read exactly (count.hpp), or a constant formula
+  // (6 * 2) whose value is whole.
+  std::optional<std::uint64_t> whole_number(const YAML::Node& node, std::string_view what, std::uint64_t lo,
+                                            std::uint64_t hi) {
+    const std::string_view expected = "must be a whole number";
+    if (node.IsScalar() && looks_like_number(trimmed(node.Scalar()))) {
+      std::string problem;
+      if (auto n = parse_whole_number(trimmed(node.Scalar()), lo, hi, &problem)) return n;
+      d_.error(text_position_of(node), fmt::format("{} {} from {} to {}; `{}` {}", what, expected, lo, hi,
+                                                   quote_for_message(trimmed(node.Scalar())), problem));
+      return std::nullopt;
     }
-    return static_cast<std::uint32_t>(*v);
+    std::optional<double> v = number(node, what);
+    if (!v) return std::nullopt;
+    if (*v < static_cast<double>(lo) || *v > static_cast<double>(hi) || std::floor(*v) != *v) {
+      d_.error(text_position_of(node), fmt::format("{} {} from {} to {}, got {}", what, expected, lo, hi, *v));
+      return std::nullopt;
+    }
+    return static_cast<std::uint64_t>(*v);
+  }
+
+  std::uint32_t horizon(const YAML::Node& node) {
+    const std::optional<std::uint64_t> months = whole_number(node, "horizon (months)", 1, kMaxHorizon);
+    return months ? static_cast<std::uint32_t>(*months) : 12;
   }
 
   std::optional<Distribution> distribution(const YAML::Node& node, std::string_view what) {
@@ -428,8 +609,9 @@ class Loader {
     std::vector<std::string> names;
     for (const auto& s : distribution_signatures()) names.emplace_back(s.name);
     if (e.kind != ExprKind::Call) {
-      d_.error(e.pos, "expected a number or a distribution such as `uniform(0, 1)`",
-               e.kind == ExprKind::Name ? hint_for(e.name, names) : std::string{});
+      std::string hint = e.kind == ExprKind::Name ? hint_for(e.name, names) : std::string{};
+      if (hint.empty()) hint = dependence_hint(e);
+      d_.error(e.pos, "expected a number or a distribution such as `uniform(0, 1)`", std::move(hint));
       return std::nullopt;
     }
     const DistributionSignature* sig = nullptr;
@@ -483,13 +665,27 @@ class Loader {
     for (const Expr& arg : e.operands) {
       std::optional<double> v = constant_value(arg);
       if (!v) {
-        d_.error(arg.pos, fmt::format("arguments of {} must be numbers", sig->name));
+        d_.error(arg.pos, fmt::format("arguments of {} must be numbers", sig->name), dependence_hint(arg));
         return std::nullopt;
       }
       dist.args.push_back(*v);
     }
     if (!validate_distribution(dist, d_)) return std::nullopt;
     return dist;
+  }
+
+  // A distribution written in terms of another entry (`uniform(0, q)`,
+  // `q * 2`): say how dependence is written. "" if `e` names no entry.
+  std::string dependence_hint(const Expr& e) const {
+    std::string name;
+    for_each_node(e, [&](const Expr& node) {
+      if (name.empty() && node.kind == ExprKind::Name && entry_names_.count(node.name)) name = node.name;
+    });
+    if (name.empty()) return {};
+    return fmt::format(
+        "a parameter is drawn on its own, before month 1, from numbers only; to make a value depend on `{0}`, draw "
+        "the independent part as a parameter and combine the two in a monthly formula, e.g. `{0} * factor`",
+        quote_for_message(name));
   }
 
   void metadata(const std::map<std::string, Entry>& keys, Metadata& meta) {
@@ -503,7 +699,7 @@ class Loader {
     p.name = name;
     p.pos = position_of(entry.key);
     if (entry.value.IsMap()) {
-      auto keys = mapping(entry.value, {"dist", "unit", "source", "note"}, fmt::format("parameter `{}`", name));
+      auto keys = mapping(entry.value, kParameterKeys, fmt::format("parameter `{}`", name));
       metadata(keys, p.metadata);
       auto it = keys.find("dist");
       if (it == keys.end()) {
@@ -525,7 +721,7 @@ class Loader {
   bool formula_entry(const Entry& entry, std::string_view what, Expr& out, Metadata& meta) {
     const YAML::Node& node = entry.value;
     if (node.IsMap()) {
-      auto keys = mapping(node, {"formula", "unit", "source", "note"}, std::string(what));
+      auto keys = mapping(node, kFormulaKeys, std::string(what));
       metadata(keys, meta);
       auto it = keys.find("formula");
       if (it == keys.end()) {
@@ -627,17 +823,22 @@ class Loader {
                  fmt::format("{} has {} states; at most {} are allowed", context, it->second.value.size(), kMaxStates));
         return;
       }
+      // Every bad state is reported; the regime is not read further if any is.
+      const std::size_t errors_before = d_.size();
       for (const YAML::Node& s : it->second.value) {
         if (!s.IsScalar() || !is_identifier(s.Scalar())) {
           d_.error(position_of(s), "a state name must be a plain name (letters, digits and _)");
-          return;
-        }
-        if (std::find(r.states.begin(), r.states.end(), s.Scalar()) != r.states.end()) {
+        } else if (std::string hint = reserved_hint(s.Scalar()); !hint.empty()) {
+          d_.error(position_of(s),
+                   fmt::format("`{}` is a reserved word and cannot name a state of {}", s.Scalar(), context),
+                   std::move(hint));
+        } else if (std::find(r.states.begin(), r.states.end(), s.Scalar()) != r.states.end()) {
           d_.error(position_of(s), fmt::format("duplicate state `{}` in {}", s.Scalar(), context));
-          return;
+        } else {
+          r.states.push_back(s.Scalar());
         }
-        r.states.push_back(s.Scalar());
       }
+      if (d_.size() != errors_before) return;
       r.initial.assign(r.states.size(), 0.0);
       r.transitions.assign(r.states.size(), std::vector<std::optional<Expr>>(r.states.size()));
     }
@@ -742,13 +943,8 @@ class Loader {
                  fmt::format("`fix:` of a switch is `on` or `off`, got `{}`", quote_for_message(state)));
     }
     if (on_from != keys.end()) {
-      std::optional<double> m = number(on_from->second.value, "on_from");
-      if (m && (*m < 1 || *m > horizon_ || std::floor(*m) != *m)) {
-        d_.error(text_position_of(on_from->second.value),
-                 fmt::format("on_from must be a month from 1 to {}, got {}", horizon_, *m));
-      } else if (m) {
+      if (auto m = whole_number(on_from->second.value, "on_from (a month)", 1, horizon_))
         s.fixed_on_from = static_cast<std::uint32_t>(*m);
-      }
     }
   }
 
@@ -760,6 +956,11 @@ class Loader {
         if (auto v = constant_value(*e); v && (!std::isfinite(*v) || *v < 0.0)) {
           d_.error(text_position_of(it->second.value),
                    fmt::format("arrival rate must be a finite number >= 0, got {}", *v));
+        } else if (v && *v > kMaxConstantArrivalRate) {
+          d_.error(text_position_of(it->second.value),
+                   fmt::format("arrival rate must be at most {} bursts a month, got {}: a month holds at most {} "
+                               "bursts, and a higher rate draws more with probability above 1.8e-15 a month",
+                               kMaxConstantArrivalRate, *v, kMaxBurstsPerMonth - 1));
         } else {
           a.rate = std::move(*e);
         }
@@ -779,7 +980,7 @@ class Loader {
     s.name = name;
     s.pos = position_of(entry.key);
     if (entry.value.IsNull()) return s;
-    auto keys = mapping(entry.value, {"description", "parameters", "events"}, fmt::format("scenario `{}`", name));
+    auto keys = mapping(entry.value, kScenarioKeys, fmt::format("scenario `{}`", name));
     if (auto it = keys.find("description"); it != keys.end()) s.description = text(it->second.value, "description");
     if (scenario_names_.parameters.empty() && scenario_names_.events.empty()) {
       for (const auto& p : model.parameters) scenario_names_.parameters.push_back(p.name);
@@ -791,7 +992,8 @@ class Loader {
     }
     const auto& names = scenario_names_;
     if (auto it = keys.find("parameters"); it != keys.end()) {
-      for (auto& [pname, pentry] : named_entries(it->second.value, fmt::format("parameters of scenario `{}`", name))) {
+      for (auto& [pname, pentry] :
+           named_entries(it->second.value, fmt::format("parameters of scenario `{}`", name), kParameterKeys)) {
         auto found = names.parameter_index.find(pname);
         if (found == names.parameter_index.end()) {
           // A parameter whose own definition failed has been reported already.
@@ -813,7 +1015,8 @@ class Loader {
       }
     }
     if (auto it = keys.find("events"); it != keys.end()) {
-      for (auto& [ename, eentry] : named_entries(it->second.value, fmt::format("events of scenario `{}`", name))) {
+      for (auto& [ename, eentry] :
+           named_entries(it->second.value, fmt::format("events of scenario `{}`", name), kEventKeys)) {
         auto found = names.event_index.find(ename);
         if (found == names.event_index.end()) {
           if (!broken_names_.count(ename))
@@ -888,12 +1091,15 @@ class Loader {
   ScenarioNames scenario_names_;
   std::set<std::string, std::less<>> broken_names_;  // entries whose definition failed
   std::map<std::pair<int, int>, SourcePos> null_keys_;
+  std::set<std::pair<int, int>> cut_values_;        // marks of formulas cut at a comma
+  std::set<std::string> misplaced_sections_;        // top-level sections found indented under another
+  std::set<std::string, std::less<>> entry_names_;  // parameters, events, monthly formulas as written
   std::uint32_t horizon_ = 12;
 };
 
 }  // namespace
 
-Model load_model_text(std::string_view text, const std::string& file) {
+Model load_model_text(std::string_view text, const std::string& file, Diagnostics* warnings) {
   Diagnostics diagnostics(file);
   if (text.size() > kMaxModelBytes) {
     diagnostics.error({}, fmt::format("the model is larger than {} MiB", kMaxModelBytes >> 20));
@@ -911,14 +1117,16 @@ Model load_model_text(std::string_view text, const std::string& file) {
   Model model = loader.load(*root, file);
   if (diagnostics.empty()) resolve_model(model, diagnostics);
   if (!diagnostics.empty()) throw ModelError(std::move(diagnostics));
+  warn_about_model(model, diagnostics);
+  if (warnings) *warnings = std::move(diagnostics);
   return model;
 }
 
-Model load_model_file(const std::string& path) {
+Model load_model_file(const std::string& path, Diagnostics* warnings) {
   Diagnostics diagnostics(path);
   std::optional<std::string> text = read_input_file(path, "model file", kMaxModelBytes, diagnostics);
   if (!text) throw ModelError(std::move(diagnostics));
-  return load_model_text(*text, path);
+  return load_model_text(*text, path, warnings);
 }
 
 }  // namespace riskcast

@@ -2,6 +2,7 @@
 // where it stands, and the order in which monthly formulas are evaluated.
 #include <fmt/format.h>
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <map>
 #include <set>
@@ -34,6 +35,22 @@ std::string_view context_name(Context c) {
       return "an output";
   }
   return "";
+}
+
+// The construct meant by a function from a spreadsheet or another
+// language, or "" if `f` is none of them.
+std::string construct_for(std::string_view f) {
+  std::string lower(f);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (lower == "if" || lower == "iif" || lower == "ifelse" || lower == "if_else")
+    return "a condition is written `c ? a : b`: IF(c, a, b) is `c ? a : b`";
+  if (lower == "next" || lower == "lead" || lower == "future")
+    return "a formula cannot read later months (no look-ahead): it sees this month and, through prev(x, initial), "
+           "the month before";
+  if (lower == "lag" || lower == "shift" || lower == "previous" || lower == "prior" || lower == "delay")
+    return "last month's value of x is prev(x, initial)";
+  if (lower == "avg" || lower == "average") return "the average over the months is the aggregate mean(x)";
+  return {};
 }
 
 struct NameInfo {
@@ -286,7 +303,9 @@ class Resolver {
       for (const Operation& o : kOperations)
         if (!o.function.empty()) known.emplace_back(o.function);
       for (const SpecialForm& form : kSpecialForms) known.emplace_back(form.name);
-      d_.error(e.pos, fmt::format("unknown function `{}`", quote_for_message(f)), hint_for(f, known));
+      std::string hint = construct_for(f);
+      if (hint.empty()) hint = hint_for(f, known);
+      d_.error(e.pos, fmt::format("unknown function `{}`", quote_for_message(f)), std::move(hint));
       return;
     }
     const std::size_t lo = function->min_arguments, hi = function->max_arguments;

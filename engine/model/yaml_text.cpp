@@ -5,6 +5,7 @@
 #include <yaml-cpp/depthguard.h>
 
 #include <fmt/format.h>
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cstring>
@@ -153,10 +154,86 @@ std::optional<YAML::Node> parse_yaml_text(std::string_view text, std::string_vie
         for (std::size_t at = line_starts[line - 1]; at < text.size() && (text[at] == ' ' || text[at] == '\t'); ++at)
           if (text[at] == '\t') hint = "YAML does not allow tabs for indentation; use spaces";
       }
+      if (hint.empty()) hint = layout_hint(text, pos.line, e.msg);
     }
     diagnostics.error(pos, message, hint);
     return std::nullopt;
   }
+}
+
+namespace {
+
+// One line of a YAML text: its indentation and its content after it.
+struct Line {
+  std::size_t indent = 0;
+  std::string_view content;  // without the indentation and the line break
+  bool blank() const { return content.empty() || content[0] == '#'; }
+  // The key of a `key: value` or `key:` line, or "".
+  std::string_view key() const {
+    const std::size_t colon = content.find(": ");
+    const std::size_t end = colon != std::string_view::npos ? colon : content.ends_with(':') ? content.size() - 1 : 0;
+    return content.substr(0, end);
+  }
+  // The value after `key: `, without a trailing comment.
+  std::string_view value() const {
+    const std::size_t colon = content.find(": ");
+    if (colon == std::string_view::npos) return {};
+    std::string_view v = content.substr(colon + 2);
+    if (const std::size_t hash = v.find(" #"); hash != std::string_view::npos) v = v.substr(0, hash);
+    while (!v.empty() && (v.front() == ' ' || v.back() == ' ' || v.back() == '\r'))
+      v = v.front() == ' ' ? v.substr(1) : v.substr(0, v.size() - 1);
+    return v;
+  }
+};
+
+std::vector<Line> lines_of(std::string_view text, std::uint32_t up_to) {
+  std::vector<Line> lines;
+  std::size_t start = 0;
+  while (start <= text.size() && lines.size() < up_to) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    Line line;
+    while (start + line.indent < end && text[start + line.indent] == ' ') ++line.indent;
+    line.content = text.substr(start + line.indent, end - start - line.indent);
+    if (!line.content.empty() && line.content.back() == '\r') line.content.remove_suffix(1);
+    lines.push_back(line);
+    start = end + 1;
+  }
+  return lines;
+}
+
+}  // namespace
+
+std::string layout_hint(std::string_view text, std::uint32_t line, std::string_view error) {
+  const std::vector<Line> lines = lines_of(text, line);
+  if (lines.size() < line || line < 2) return {};
+  const Line& here = lines[line - 1];
+  const Line* above = nullptr;
+  std::vector<std::size_t> indents;  // of the content lines above
+  for (std::uint32_t i = 0; i + 1 < line; ++i) {
+    if (lines[i].blank()) continue;
+    above = &lines[i];
+    indents.push_back(lines[i].indent);
+  }
+  if (!above || here.blank()) return {};
+  if (error.find("end of map not found") != std::string_view::npos &&
+      std::find(indents.begin(), indents.end(), here.indent) == indents.end())
+    return fmt::format(
+        "line {} is indented by {} space{}, which lines up with no key above it: indent it exactly "
+        "like the keys it belongs with",
+        line, here.indent, here.indent == 1 ? "" : "s");
+  if (error.find("illegal map value") != std::string_view::npos) {
+    const std::string_view value = above->value();
+    if (here.indent > above->indent && !above->key().empty() && !value.empty() && value != "|" && value != ">" &&
+        !here.key().empty())
+      return fmt::format(
+          "`{}` is indented deeper than `{}` on the line above, whose value is already given: "
+          "indent the two alike",
+          here.key(), above->key());
+    if (here.content.find('?') != std::string_view::npos)
+      return "a formula `c ? a : b` holds `: `, which YAML reads as a key: quote the formula, \"c ? a : b\"";
+  }
+  return {};
 }
 
 SourcePos yaml_position(const YAML::Node& node) {

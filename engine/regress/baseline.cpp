@@ -8,6 +8,7 @@
 #include <mutex>
 #include <stdexcept>
 
+#include "riskcast/count.hpp"
 #include "riskcast/version.hpp"
 
 namespace riskcast {
@@ -156,6 +157,17 @@ const nlohmann::ordered_json& field(const nlohmann::ordered_json& j, const char*
   if (!j.is_object() || !j.contains(name)) throw std::runtime_error(fmt::format("{}: missing field `{}`", where, name));
   return j.at(name);
 }
+
+// A whole-number field: a JSON integer within [lo, hi], never a float
+// truncated or a negative number wrapped around.
+std::uint64_t whole_field(const nlohmann::ordered_json& j, const char* name, const std::string& where, std::uint64_t lo,
+                          std::uint64_t hi) {
+  const nlohmann::ordered_json& v = field(j, name, where);
+  if (!v.is_number_unsigned() || v.get<std::uint64_t>() < lo || v.get<std::uint64_t>() > hi)
+    throw std::runtime_error(
+        fmt::format("{}: `{}` must be a whole number from {} to {}, got {}", where, name, lo, hi, v.dump()));
+  return v.get<std::uint64_t>();
+}
 }  // namespace
 
 Baseline baseline_from_json(const nlohmann::ordered_json& doc) {
@@ -170,8 +182,8 @@ Baseline baseline_from_json(const nlohmann::ordered_json& doc) {
     b.model_fingerprint = field(model, "fingerprint", "model").get<std::string>();
     b.engine_fingerprint = field(doc, "engine", "baseline").get<std::string>();
     const auto& settings = field(doc, "settings", "baseline");
-    b.samples = field(settings, "samples", "settings").get<std::uint64_t>();
-    b.seed = field(settings, "seed", "settings").get<std::uint64_t>();
+    b.samples = whole_field(settings, "samples", "settings", 1, kMaxSamples);
+    b.seed = whole_field(settings, "seed", "settings", 0, UINT64_MAX);
     b.method = field(settings, "method", "settings").get<std::string>();
     b.scenarios = field(settings, "scenarios", "settings").get<std::vector<std::string>>();
     for (const auto& s : field(doc, "scenarios", "baseline")) {
@@ -182,7 +194,7 @@ Baseline baseline_from_json(const nlohmann::ordered_json& doc) {
         OutputBaseline ob;
         ob.name = name;
         if (o.contains("unit")) ob.unit = o.at("unit").get<std::string>();
-        ob.summary.n = field(o, "n", where).get<std::uint64_t>();
+        ob.summary.n = whole_field(o, "n", where, 0, kMaxSamples);
         ob.summary.mean = field(o, "mean", where).get<double>();
         ob.summary.sd = field(o, "sd", where).get<double>();
         ob.summary.mean_se = field(o, "mean_se", where).get<double>();

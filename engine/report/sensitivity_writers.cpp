@@ -19,8 +19,7 @@ double half_width(const PercentileEstimate& q) {
 }
 
 std::string format_error(double v, const std::string& unit) {
-  if (is_share_unit(unit)) return fmt::format("±{:.2f}", v * 100.0);
-  return fmt::format("±{}", format_value(v, unit));
+  return "±" + (is_share_unit(unit) ? format_percentage(v) : format_value(v, unit));
 }
 
 // A tornado bar: negative ρ to the left of the axis, positive to the right,
@@ -243,11 +242,10 @@ std::string format_probability(double p) {
 }
 
 std::string format_difference(double v, const std::string& unit) {
-  if (!std::isfinite(v)) return fmt::format("{}", v);
+  if (!std::isfinite(v)) return format_number(v);
   if (is_share_unit(unit)) {
-    const double points = v * 100.0;
-    if (points == 0.0) return "0.00 pts";
-    return std::fabs(points) >= 10.0 ? fmt::format("{:+.1f} pts", points) : fmt::format("{:+.2f} pts", points);
+    const std::string points = format_percentage(v);
+    return (v > 0.0 && points != "0.00" ? "+" : "") + (points == "0.0" ? "0.00" : points) + " pts";
   }
   if (v == 0.0) return "0";
   return v > 0 ? fmt::format("+{}", format_value(v, unit)) : format_value(v, unit);

@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <stdexcept>
 
 #include "riskcast/report.hpp"
@@ -57,20 +58,79 @@ std::string percentile_label(double p) {
   return fmt::format("P{}", std::round(p * 1000.0) / 10.0);
 }
 
+namespace {
+
+// A nonzero finite value rounded to `significant` digits: its digits
+// ("150" for 1.5e12 at 3) and the decimal exponent of the first
+// (12), taken from the text printf rounds to, so the digits shown are the
+// digits chosen (999.95e3 at 3 digits is 1.00e6, not 1000e3).
+struct Rounded {
+  std::string digits;
+  int exponent = 0;
+};
+
+Rounded round_to(double v, int significant) {
+  const std::string text = fmt::format("{:.{}e}", std::fabs(v), significant - 1);
+  const std::size_t e = text.find('e');
+  Rounded r;
+  for (char c : text.substr(0, e))
+    if (c != '.') r.digits += c;
+  r.exponent = std::stoi(text.substr(e + 1));
+  return r;
+}
+
+// `digits` with a decimal point after the first `whole` of them, trailing
+// zeros after the point dropped.
+std::string place_point(const std::string& digits, int whole) {
+  std::string out = digits.substr(0, static_cast<std::size_t>(whole));
+  std::string fraction = digits.substr(static_cast<std::size_t>(whole));
+  while (!fraction.empty() && fraction.back() == '0') fraction.pop_back();
+  if (!fraction.empty()) out += "." + fraction;
+  return out;
+}
+
+// Shares closer to 0 than this are rounding noise of a fraction of a whole
+// (1 − (a + b) / c with a + b = c leaves −1e−17): they print as 0 with no sign.
+constexpr double kShareNoise = 1e-15;
+
+}  // namespace
+
+std::string format_number(double v) {
+  if (std::isnan(v)) return "NaN";
+  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
+  if (v == 0.0) return "0";
+  // Below 10,000 (after rounding to 4 digits): 4 significant digits, plain
+  // from 0.0001 up, e-notation below.
+  static_assert(kSuffixFrom == 1e4 && kScientificFrom == 1e15, "the exponents below");
+  if (round_to(v, 4).exponent < 4) return fmt::format("{:.4g}", v);
+  const Rounded r = round_to(v, 3);
+  if (r.exponent >= 15) return fmt::format("{:.3g}", v);
+  const int group = r.exponent / 3;
+  return (v < 0 ? "-" : "") + place_point(r.digits, r.exponent - 3 * group + 1) +
+         std::string(kNumberSuffixes[static_cast<std::size_t>(group)]);
+}
+
+std::string format_percentage(double share) {
+  if (!std::isfinite(share)) return format_number(share);
+  const double pct = share * 100.0 + 0.0;  // + 0.0: −0 prints as 0
+  if (pct == 0.0) return "0.0";
+  if (std::fabs(share) < kShareNoise) return "0.00";
+  // Nonzero but below what two decimals show: significant digits, so a
+  // rare outcome does not read as none.
+  if (std::fabs(pct) < 0.005) return format_number(pct);
+  // Two decimals below 10 %, one below 1000 %, then significant digits;
+  // each chosen on the rounded text, so 9.996 % is "10.0", not "10.00".
+  std::string text = fmt::format("{:.2f}", pct);
+  if (std::fabs(std::strtod(text.c_str(), nullptr)) < 10.0) return text;
+  text = fmt::format("{:.1f}", pct);
+  if (std::fabs(std::strtod(text.c_str(), nullptr)) < 1000.0) return text;
+  static_assert(kPercentScientificFrom == 1e4, "{:.4g} turns to e-notation at 10^4");
+  return fmt::format("{:.4g}", pct);
+}
+
 std::string format_value(double v, const std::string& unit) {
-  if (!std::isfinite(v)) return fmt::format("{}", v);
-  if (is_share_unit(unit)) {
-    const double pct = v * 100.0 + 0.0;  // + 0.0: −0 prints as 0
-    // A share within rounding of 0 (1 − (a + b) / c when a + b = c leaves
-    // −1e−17) would print as "-0.00%", a sign that says nothing.
-    if (pct != 0.0 && std::fabs(pct) < 0.005) return "0.00%";
-    return std::fabs(pct) >= 10.0 || pct == 0.0 ? fmt::format("{:.1f}%", pct) : fmt::format("{:.2f}%", pct);
-  }
-  const double a = std::fabs(v);
-  if (a >= 1e9) return fmt::format("{:.3g}B", v / 1e9);
-  if (a >= 1e6) return fmt::format("{:.3g}M", v / 1e6);
-  if (a >= 1e4) return fmt::format("{:.3g}k", v / 1e3);
-  return fmt::format("{:.4g}", v);
+  if (is_share_unit(unit)) return std::isfinite(v) ? format_percentage(v) + "%" : format_number(v);
+  return format_number(v);
 }
 
 std::size_t display_width(const std::string& text) {
@@ -118,8 +178,7 @@ double half_width(const PercentileEstimate& q) {
 }
 
 std::string format_error(double v, const std::string& unit) {
-  if (is_share_unit(unit)) return fmt::format("±{:.2f}", v * 100.0);
-  return "±" + format_value(v, unit);
+  return "±" + (is_share_unit(unit) ? format_percentage(v) : format_value(v, unit));
 }
 
 void write_table(const RunResult& r, std::ostream& out) {

@@ -2,7 +2,6 @@
 
 #include "simd.hpp"
 
-#include <boost/math/distributions/normal.hpp>
 #include <boost/random/normal_distribution.hpp>
 #include <boost/random/poisson_distribution.hpp>
 #include <cmath>
@@ -65,11 +64,10 @@ void PoissonTable::count_all(const double* u, std::size_t n, std::uint32_t* out)
 namespace {
 
 template <typename Stream>
-std::uint32_t poisson_count(double lambda, double exp_minus_lambda, Stream& stream) {
+std::uint64_t poisson_count(double lambda, double exp_minus_lambda, Stream& stream) {
   if (lambda <= 0.0) return 0;
   if (lambda < 30.0) return poisson_by_inversion(lambda, exp_minus_lambda, stream.uniform());
-  return static_cast<std::uint32_t>(
-      std::min<long long>(boost::random::poisson_distribution<long long, double>(lambda)(stream), 0xffffffffLL));
+  return static_cast<std::uint64_t>(boost::random::poisson_distribution<std::int64_t, double>(lambda)(stream));
 }
 
 }  // namespace
@@ -133,24 +131,20 @@ double beta_from_gammas(const GammaShape& a, const GammaShape& b, bool small_sha
 Sampler::Sampler(const Distribution& d) : distribution_(d) {
   const auto& args = d.args;
   switch (d.kind) {
+    case DistributionKind::Uniform:
     case DistributionKind::Triangular:
-      a_ = args[0];
-      b_ = args[2];
-      c_ = args[1];
-      d_ = (c_ - a_) / (b_ - a_);  // CDF at the mode
+      range_ = ScaledRange(d);
       break;
-    case DistributionKind::TruncatedNormal: {
-      boost::math::normal_distribution<double> n(args[0], args[1]);
-      a_ = boost::math::cdf(n, args[2]);
-      b_ = boost::math::cdf(n, args[3]);
+    case DistributionKind::TruncatedNormal:
+      truncated_ = TruncatedNormalInverse(d);
       break;
-    }
     case DistributionKind::Lognormal:
     case DistributionKind::LognormalCi90:
       a_ = d.log_mu();
       b_ = d.log_sigma();
       break;
     case DistributionKind::Pert:
+      range_ = ScaledRange(d);
       gamma_a_ = GammaShape(d.pert_alpha());
       gamma_b_ = GammaShape(d.pert_beta());
       break;
@@ -193,14 +187,11 @@ double Sampler::from_uniform(double u) const {
   const auto& args = distribution_.args;
   switch (distribution_.kind) {
     case DistributionKind::Uniform:
-      return args[0] + (args[1] - args[0]) * u;
+      return uniform_inverse(range_, u);
     case DistributionKind::Triangular:
-      if (u < d_) return a_ + std::sqrt(u * (b_ - a_) * (c_ - a_));
-      return b_ - std::sqrt((1.0 - u) * (b_ - a_) * (b_ - c_));
-    case DistributionKind::TruncatedNormal: {
-      boost::math::normal_distribution<double> n(args[0], args[1]);
-      return std::clamp(boost::math::quantile(n, a_ + (b_ - a_) * u), args[2], args[3]);
-    }
+      return triangular_inverse(range_, u);
+    case DistributionKind::TruncatedNormal:
+      return truncated_(u);
     case DistributionKind::Bernoulli:
       return u < args[0] ? 1.0 : 0.0;
     case DistributionKind::Discrete:
@@ -222,7 +213,8 @@ double Sampler::draw(Stream& stream) const {
     case DistributionKind::Constant:
       return args[0];
     case DistributionKind::Pert:
-      return args[0] + (args[2] - args[0]) * beta_from_gammas(gamma_a_, gamma_b_, false, stream);
+      return range_.unscale(range_.min +
+                            (range_.max - range_.min) * beta_from_gammas(gamma_a_, gamma_b_, false, stream));
     case DistributionKind::Normal:
       return boost::random::normal_distribution<double>(args[0], args[1])(stream);
     case DistributionKind::Lognormal:
@@ -233,7 +225,7 @@ double Sampler::draw(Stream& stream) const {
     case DistributionKind::Gamma:
       return args[1] * gamma_a_(stream);
     case DistributionKind::Poisson:
-      return poisson_count(args[0], a_, stream);
+      return static_cast<double>(poisson_count(args[0], a_, stream));
     default:
       return 0.0;
   }
@@ -260,11 +252,11 @@ void Sampler::fill(std::uint64_t seed, RandomSlot slot, std::uint64_t first_samp
   }
 }
 
-std::uint32_t draw_poisson(double lambda, RandomStream& stream) {
+std::uint64_t draw_poisson(double lambda, RandomStream& stream) {
   return poisson_count(lambda, lambda < 30.0 ? std::exp(-lambda) : 0.0, stream);
 }
 
-std::uint32_t draw_poisson(double lambda, double exp_minus_lambda, RandomStream& stream) {
+std::uint64_t draw_poisson(double lambda, double exp_minus_lambda, RandomStream& stream) {
   return poisson_count(lambda, exp_minus_lambda, stream);
 }
 

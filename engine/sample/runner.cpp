@@ -510,13 +510,20 @@ class Worker {
                            value_for_message(lambda), sample, m));
         continue;
       }
+      if (lambda > kMaxPoissonMean) {
+        record(sample, a.rate_pos,
+               fmt::format("arrival rate of `{}` evaluated to {} in sample {}, month {}; Poisson counts can be drawn "
+                           "for rates up to {:g} (and at most {} bursts in one month are supported)",
+                           a.name, lambda, sample, m, kMaxPoissonMean, kMaxBurstsPerMonth - 1));
+        continue;
+      }
       if (lambda != cached_lambda) {  // rates are often the same in every lane
         cached_lambda = lambda;
         cached_exp = lambda < 30.0 ? std::exp(-lambda) : 0.0;
       }
       // Small rates invert the month's uniform; large ones use Boost's PTRS
       // on a stream of their own.
-      std::uint32_t count;
+      std::uint64_t count;
       if (lambda < 30.0) {
         count = poisson_by_inversion(lambda, cached_exp, uniform[lane]);
       } else {
@@ -529,7 +536,7 @@ class Worker {
                            sample, kMaxBurstsPerMonth - 1));
         continue;
       }
-      counts_[lane] = count;
+      counts_[lane] = static_cast<std::uint32_t>(count);
     }
   }
 

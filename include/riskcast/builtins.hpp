@@ -135,15 +135,16 @@ double apply_operation(OpCode op, double a, double b = 0.0, double c = 0.0);
 // read a series over months (aggregates) or the previous month (prev).
 struct SpecialForm {
   std::string_view name;
+  std::string_view role;  // what the word is, for messages: "an aggregate"
   std::string_view usage;
 };
 inline constexpr SpecialForm kSpecialForms[] = {
-    {"prev", "prev(x, initial): x of the previous month; `initial` before month 1"},
-    {"sum", "sum(x) or sum(x, from, to): the series summed over months"},
-    {"mean", "mean(x) or mean(x, from, to): the series' mean over months"},
-    {"last", "last(x): the series in the last month"},
-    {"min", "min(x): the series' smallest month (min(a, b, …) of two or more values is a function)"},
-    {"max", "max(x): the series' largest month (max(a, b, …) of two or more values is a function)"},
+    {"prev", "a function", "prev(x, initial): x of the previous month; `initial` before month 1"},
+    {"sum", "an aggregate", "sum(x) or sum(x, from, to): the series summed over months"},
+    {"mean", "an aggregate", "mean(x) or mean(x, from, to): the series' mean over months"},
+    {"last", "an aggregate", "last(x): the series in the last month"},
+    {"min", "an aggregate", "min(x): the series' smallest month (min(a, b, …) of two or more values is a function)"},
+    {"max", "an aggregate", "max(x): the series' largest month (max(a, b, …) of two or more values is a function)"},
 };
 
 // Whether a call of `name` with this many arguments is an aggregate over
@@ -153,6 +154,9 @@ bool is_aggregate(std::string_view name, std::size_t arguments);
 // Words a formula gives a meaning of their own, so no entry, state or other
 // name a formula can see may be spelt like them: the keyword operators, the
 // constants `true` and `false`, `month`, every function and special form.
-bool is_reserved_word(std::string_view name);
+// Returns what the word is ("an operator", "a function", "the current
+// month", …), or nullopt for a free name. Distribution names are not
+// reserved: a formula cannot call a distribution.
+std::optional<std::string_view> reserved_word_meaning(std::string_view name);
 
 }  // namespace riskcast

@@ -139,9 +139,12 @@ TornadoChart sensitivity_tornado(const SensitivityResult& result, std::size_t ma
 // about `target` of them; the first tick ≤ lo and the last ≥ hi.
 std::vector<double> nice_ticks(double lo, double hi, int target = 6);
 
-// The texts of one axis's ticks: shares as percentages ("12.5%"), large
-// numbers with one k / M / B suffix for the whole axis (chosen by its largest
-// tick), as many decimals as the step needs, trailing zeros dropped.
+// The texts of one axis's ticks, read as format_number reads: shares as
+// percentages ("12.5%"), large numbers with one k / M / B / T suffix for the
+// whole axis (chosen by its largest tick), as many decimals as the step needs
+// (at most 6), trailing zeros dropped; from 10^15, or where the step needs
+// more decimals (ticks 2e-09 apart), each tick in e-notation with the
+// mantissa digits the step needs ("1.2e+300"), never with a suffix.
 std::vector<std::string> tick_labels(const std::vector<double>& ticks, const std::string& unit);
 
 // "nvidia_units (accelerators)", "nvidia_share_value (%)"

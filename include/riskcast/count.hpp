@@ -1,9 +1,14 @@
-// Whole numbers as people write them, on a command line (--samples) or in a
-// batch file (samples:): 1000000, 1e6, 1_000_000.
+// Whole numbers as people write them, on a command line (--samples), in a
+// batch file (samples:) or a model file (horizon:): 1000000, 1_000_000, 1e6,
+// 2.5e6, 12.0. Read exactly, never through a double: a value that is not
+// whole (12.5, 1e6.5 is no number at all, 12.0000000001) or out of range
+// (18446744073709551616.0 as a seed) is refused, not rounded or wrapped.
+// See docs/language.md, "Whole numbers".
 #pragma once
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace riskcast {
@@ -11,7 +16,15 @@ namespace riskcast {
 // Most samples a run may take: sample indices are 40-bit in the random-stream layout.
 inline constexpr std::uint64_t kMaxSamples = std::uint64_t{1} << 40;
 
-// The number `text` spells, or nullopt when it is not a whole number within [lo, hi].
-std::optional<std::uint64_t> parse_whole_number(std::string_view text, std::uint64_t lo, std::uint64_t hi);
+// The accepted spellings: digits, optionally grouped by single `_` between
+// digits (1_000_000), optionally with a fraction (12.0, 2.5e6) and an
+// exponent `e` or `E` with an optional sign (1e6, 1E+6, 1000e-3); the
+// value they spell must be a whole number. No sign, no spaces, no hex.
+//
+// The number `text` spells, or nullopt when it is not a whole number within
+// [lo, hi]; then `problem`, if given, says why in words that follow the text
+// ("is not a whole number", "is larger than 18446744073709551615", …).
+std::optional<std::uint64_t> parse_whole_number(std::string_view text, std::uint64_t lo, std::uint64_t hi,
+                                                std::string* problem = nullptr);
 
 }  // namespace riskcast

@@ -24,23 +24,35 @@ struct Diagnostic {
   std::string hint;  // e.g. "did you mean `ban_scope`?"; may be empty
 };
 
-// Collects errors so one pass can report several at once.
+// Collects errors so one pass can report several at once, and warnings:
+// what is valid but most likely not what the author meant (an entry never
+// read, a share that can leave [0, 1]; docs/language.md, "Warnings").
+// Warnings never make a model fail, except under `check --strict`.
 class Diagnostics {
  public:
   explicit Diagnostics(std::string file) : file_(std::move(file)) {}
 
   void error(SourcePos pos, std::string message, std::string hint = {});
+  void warning(SourcePos pos, std::string message, std::string hint = {});
+  // Errors only: loading code compares size() before and after a step to
+  // see whether the step failed, which a warning must not change.
   bool empty() const { return items_.empty(); }
   std::size_t size() const { return items_.size(); }
   const std::vector<Diagnostic>& items() const { return items_; }
+  const std::vector<Diagnostic>& warnings() const { return warnings_; }
   const std::string& file() const { return file_; }
 
-  // "FILE:LINE:COL: error: MESSAGE (HINT)" one per line, sorted by position.
+  // Errors and warnings, one per line, sorted by position:
+  // "FILE:LINE:COL: error: MESSAGE (HINT)", "FILE:LINE:COL: warning: …".
   std::string format() const;
+  // The warnings alone, in the same form; with `as_errors` each says
+  // "error:" instead (check --strict).
+  std::string format_warnings(bool as_errors = false) const;
 
  private:
   std::string file_;
   std::vector<Diagnostic> items_;
+  std::vector<Diagnostic> warnings_;
 };
 
 // Thrown when a model cannot be used; carries every diagnostic found.

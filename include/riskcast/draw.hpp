@@ -11,14 +11,18 @@ namespace riskcast {
 
 // A distribution made ready for repeated draws: shape-dependent constants
 // are computed once. Methods, by kind:
-//   uniform, triangular, bernoulli, discrete: inversion of one uniform;
+//   uniform, triangular, bernoulli, discrete: inversion of one uniform
+//     (uniform and triangular through ScaledRange, exact for any finite
+//     bounds);
 //   normal, lognormal: Boost.Random's ziggurat normal;
-//   truncated_normal: inversion of the normal CDF on [Φ(lo), Φ(hi)];
+//   truncated_normal: inversion of the normal CDF (TruncatedNormalInverse);
 //   gamma: Marsaglia & Tsang (2000) squeeze–rejection on Boost's normal,
 //          with the u^(1/shape) boost for shape < 1;
 //   beta, pert: X / (X + Y) for X ~ gamma(α), Y ~ gamma(β);
-//   poisson: inversion of one uniform for λ < 30, Boost.Random above.
-// All methods are exact (no approximation beyond floating point).
+//   poisson: inversion of one uniform for λ < 30, Boost.Random's PTRS above
+//     (counts up to λ ≤ kMaxPoissonMean, beyond 2^32).
+// All methods are exact (no approximation beyond floating point) for the
+// arguments validate_distribution accepts.
 
 // Constants of Marsaglia & Tsang's method for one gamma shape.
 class GammaShape {
@@ -59,9 +63,11 @@ class Sampler {
   bool single_uniform() const;
 
   Distribution distribution_;
-  double a_ = 0, b_ = 0, c_ = 0, d_ = 0;  // kind-specific constants
-  std::vector<double> cumulative_;        // Discrete
-  GammaShape gamma_a_, gamma_b_;          // Gamma, Beta, Pert
+  double a_ = 0, b_ = 0;              // Lognormal: mu, sigma; Poisson: exp(−λ) in a_
+  ScaledRange range_;                 // Uniform, Triangular, Pert
+  TruncatedNormalInverse truncated_;  // TruncatedNormal
+  std::vector<double> cumulative_;    // Discrete
+  GammaShape gamma_a_, gamma_b_;      // Gamma, Beta, Pert
 };
 
 // Poisson count by inversion of the uniform u (meant for λ < 30, where the
@@ -86,10 +92,11 @@ class PoissonTable {
   std::vector<double> cumulative_;
 };
 
-// A Poisson count by inversion (λ < 30) or Boost.Random's PTRS (λ ≥ 30).
-std::uint32_t draw_poisson(double lambda, RandomStream& stream);
+// A Poisson count by inversion (λ < 30) or Boost.Random's PTRS (λ ≥ 30),
+// for 0 ≤ λ ≤ kMaxPoissonMean.
+std::uint64_t draw_poisson(double lambda, RandomStream& stream);
 // The same, with exp(−λ) already computed (callers drawing many counts at
 // one rate skip the exponential).
-std::uint32_t draw_poisson(double lambda, double exp_minus_lambda, RandomStream& stream);
+std::uint64_t draw_poisson(double lambda, double exp_minus_lambda, RandomStream& stream);
 
 }  // namespace riskcast

@@ -14,9 +14,11 @@ inline constexpr std::size_t kMaxModelBytes = 64u << 20;
 inline constexpr std::uint32_t kMaxHorizon = 1200;
 
 // Reads, validates and resolves a model. Throws ModelError carrying every
-// diagnostic found (several per run where the file allows).
-Model load_model_file(const std::string& path);
-Model load_model_text(std::string_view text, const std::string& file);
+// diagnostic found (several per run where the file allows), warnings
+// included. On success the warnings (warnings.hpp), if any, go to
+// `warnings` when given; its file name becomes the model's.
+Model load_model_file(const std::string& path, Diagnostics* warnings = nullptr);
+Model load_model_text(std::string_view text, const std::string& file, Diagnostics* warnings = nullptr);
 
 // Name resolution and checks on formulas (part of loading; exposed for tests).
 // Fills Expr::ref for every name, orders `monthly` by dependency, and reports

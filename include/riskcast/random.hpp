@@ -25,6 +25,11 @@ RandomSlot random_slot_for(std::string_view role, std::string_view name);
 // Substreams split one slot's draws by time and burst: month m ∈ [0, 2^11)
 // and burst k ∈ [0, 2^13).
 inline constexpr std::uint32_t kMaxBurstsPerMonth = 1u << 13;
+// The largest constant arrival rate a model may give (bursts a month): at
+// 7500 a month draws kMaxBurstsPerMonth or more bursts with probability
+// 1.8e-15 (Boost.Math's Poisson CDF), so no run stops on it in practice.
+// Rates computed by formulas are checked as they are drawn.
+inline constexpr double kMaxConstantArrivalRate = 7500;
 constexpr std::uint32_t substream_of(std::uint32_t month, std::uint32_t burst = 0) {
   return month | (burst << 11);
 }

@@ -1,6 +1,7 @@
 // Writers for run results: aligned table, CSV, JSON (riskcast.result/1), Markdown.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -26,7 +27,32 @@ inline constexpr std::string_view kResultSchema = "riskcast.result/1";
 nlohmann::ordered_json to_json(const RunResult& result);
 void write_result(const RunResult& result, Format format, std::ostream& out);
 
-// A value for people: shares as percentages, large counts with k / M / B.
+// Numbers for people (docs/language.md, "How numbers are shown"). Every
+// finite value prints within half a unit of its last digit shown:
+// * below 10,000: 4 significant digits ("12.5", "0.001234"), e-notation
+//   below 0.0001 ("1.5e-09");
+// * 10,000 up to 10^15: 3 significant digits with k, M, B or T
+//   ("25k", "1.5T"; 999,950 rounds to "1M", never "1000k");
+// * from 10^15: e-notation with 3 significant digits ("2.01e+33"), never a
+//   suffix;
+// * NaN, inf and -inf spelt so.
+std::string format_number(double value);
+// The forms above, shared with the chart axes: suffix k·3 (k = 1 … 4) means
+// 10^(3k); suffixes from kSuffixFrom, e-notation from kScientificFrom, and
+// for percentages (no suffixes) e-notation from kPercentScientificFrom.
+inline constexpr std::array<std::string_view, 5> kNumberSuffixes = {"", "k", "M", "B", "T"};
+inline constexpr double kSuffixFrom = 1e4;
+inline constexpr double kScientificFrom = 1e15;
+inline constexpr double kPercentScientificFrom = 1e4;
+// A share as a number of percent, without the sign %: 0.159 → "15.9",
+// 0.0799 → "7.99" (two decimals below 10 %, one below 1000 %, then 4
+// significant digits: "1.5e+14"); exactly 0 → "0.0"; closer to 0 than 1e-15
+// (rounding noise) → "0.00"; otherwise below 0.005 % in significant digits
+// ("1e-07"), so a rare outcome never reads as none. Also for differences
+// in percentage points.
+std::string format_percentage(double share);
+// A value in its unit: shares (is_share_unit) as format_percentage with
+// "%", everything else as format_number.
 std::string format_value(double value, const std::string& unit);
 
 // "P5", "P50", "P99.9"

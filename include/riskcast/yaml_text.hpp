@@ -28,6 +28,12 @@ std::optional<YAML::Node> parse_yaml_text(std::string_view text, std::string_vie
 // The 1-based position of a node (line 0 when yaml-cpp has none).
 SourcePos yaml_position(const YAML::Node& node);
 
+// A hint for a YAML syntax error (yaml-cpp's message `error`) at `line` that
+// a key's indentation explains: a line lined up with no key above it ("end
+// of map not found"), a key indented under one whose value is already
+// given, or an unquoted `c ? a : b` ("illegal map value"); "" if none.
+std::string layout_hint(std::string_view text, std::uint32_t line, std::string_view error);
+
 // "nothing", "a single value", "a list", "a mapping": for "must be …, not …".
 std::string_view yaml_kind_name(const YAML::Node& node);
 

@@ -113,15 +113,16 @@ TEST(BatchFile, ProblemsArePositionedAndAllReported) {
       {"runs:\n  - name: a\n    model: m.yaml\n    formats: json\n",
        "b.yaml:4:14: error: `formats` must be a list, e.g. [json, csv], not a single value\n"},
       {"runs:\n  - name: a\n    model: m.yaml\n    samples: 0\n    seed: -1\n",
-       "b.yaml:4:14: error: `samples` must be a whole number from 1 to 1099511627776 (1e6, 1_000_000 …), got '0'\n"
-       "b.yaml:5:11: error: `seed` must be a whole number from 0 to 18446744073709551615 (1e6, 1_000_000 …), got "
-       "'-1'\n"},
+       "b.yaml:4:14: error: `samples` must be a whole number from 1 to 1099511627776 (1e6, 1_000_000 …); '0' is less "
+       "than 1\n"
+       "b.yaml:5:11: error: `seed` must be a whole number from 0 to 18446744073709551615 (1e6, 1_000_000 …); "
+       "'-1' is negative\n"},
       {"runs:\n  - name: a\n    model: m.yaml\n    samples: [1]\n    seed:\n",
        "b.yaml:4:14: error: `samples` must be a whole number from 1 to 1099511627776, not a list\n"
        "b.yaml:5:5: error: `seed` must be a whole number from 0 to 18446744073709551615, not nothing\n"},
       {"runs:\n  - name: a\n    model: m.yaml\n    samples: 20,000\n",
-       "b.yaml:4:14: error: `samples` must be a whole number from 1 to 1099511627776 (1e6, 1_000_000 …), got "
-       "'20,000'\n"},
+       "b.yaml:4:14: error: `samples` must be a whole number from 1 to 1099511627776 (1e6, 1_000_000 …); "
+       "'20,000' is not a number (group digits with `_`, as in 1_000_000, not with commas)\n"},
       {"runs:\n  - name: a\n    model: m.yaml\n    scenarios: []\n",
        "b.yaml:4:16: error: `scenarios` is empty; leave it out to run every scenario\n"},
       {"runs:\n  - name: a\n    model: m.yaml\n    scenarios: [base, [x], base]\n",

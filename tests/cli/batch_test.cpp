@@ -177,7 +177,18 @@ TEST(BatchCommand, BadBatchFilesExitTwoAndWriteNothing) {
       {"runs:\n  - {name: a, model: m.yaml, formats: [pdf]}\n",
        "2:40: error: unknown format `pdf`; formats are table, csv, json and markdown"},
       {"runs:\n  - {name: a, model: m.yaml, samples: lots}\n",
-       "2:39: error: `samples` must be a whole number from 1 to 1099511627776 (1e6, 1_000_000 …), got 'lots'"},
+       "2:39: error: `samples` must be a whole number from 1 to 1099511627776 (1e6, 1_000_000 …); 'lots' is not a "
+       "number"},
+      // Past 2^64 − 1 as a decimal: ran with seed 0 and exit status 0.
+      {"runs:\n  - {name: a, model: m.yaml, seed: 18446744073709551616.}\n",
+       "2:36: error: `seed` must be a whole number from 0 to 18446744073709551615 (1e6, 1_000_000 …); "
+       "'18446744073709551616.' is larger than 18446744073709551615"},
+      {"defaults: {samples: 1e6.5}\nruns:\n  - {name: a, model: m.yaml}\n",
+       "1:21: error: `samples` must be a whole number from 1 to 1099511627776 (1e6, 1_000_000 …); '1e6.5' is not a "
+       "number"},
+      {"runs:\n  - {name: a, model: m.yaml, samples: 12.0000000001}\n",
+       "2:39: error: `samples` must be a whole number from 1 to 1099511627776 (1e6, 1_000_000 …); '12.0000000001' is "
+       "not a whole number"},
       {"runs: a\n", "1:7: error: `runs` must be a list of runs (`- name: …`), not a single value"},
       {"", "1:1: error: the batch file is empty (no YAML content, only blanks or comments)"},
       {"runs: {[\n", "2:1: error: malformed YAML: end of sequence flow not found"},

@@ -19,7 +19,7 @@ const char* kQuarterly = R"yaml(model: quarters
 title: A <small> & "quoted" model
 parameters:
   level: {dist: "uniform(0.1, 0.3)", unit: share}
-  growth: {dist: "normal(0.02, 0.01)", unit: share}
+  growth: {dist: "normal(0.02, 0.01)", unit: percentage points / 100 per quarter}
   volume: {dist: "lognormal_ci90(1e5, 4e5)", unit: units}
 outputs:
   share_q1: {formula: level, unit: share}

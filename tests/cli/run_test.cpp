@@ -40,6 +40,45 @@ TEST(RunCommand, BadValuesExitTwoWithOneClearLine) {
 
 // NaN is named as such (fmt alone prints "-nan"), and min() of a series
 // passes a NaN month on to the output check instead of hiding it.
+// Every whole-number option is read exactly: a seed past 2^64 − 1 written
+// as a decimal ran with seed 0 and exit status 0; a fraction was truncated.
+TEST(RunCommand, WholeNumberOptionsAreExactOrRefused) {
+  struct Case {
+    std::vector<std::string> args;
+    std::string message;
+  };
+  const std::vector<Case> cases = {
+      {{"--seed", "18446744073709551616.0"},
+       "--seed must be a whole number from 0 to 18446744073709551615 (1e6, 1_000_000 …); '18446744073709551616.0' is "
+       "larger than 18446744073709551615"},
+      {{"--seed", "1e20"}, "'1e20' is larger than 18446744073709551615"},
+      {{"--seed", "-1"}, "'-1' is negative"},
+      {{"--samples", "1e6.5"}, "'1e6.5' is not a number"},
+      {{"--samples", "12.0000000001"}, "'12.0000000001' is not a whole number"},
+      {{"--threads", "2.5"}, "'2.5' is not a whole number"},
+      {{"--block-size", "1e4"},
+       "--block-size must be a whole number from 1 to 4096 (1e6, 1_000_000 …); '1e4' is "
+       "larger than 4096"},
+      {{"--samples", "1,000"}, "'1,000' is not a number (group digits with `_`, as in 1_000_000, not with commas)"},
+  };
+  for (const Case& c : cases) {
+    std::vector<std::string> args = {"run", kReference};
+    args.insert(args.end(), c.args.begin(), c.args.end());
+    const CommandResult r = run_riskcast(args);
+    expect_one_line_usage_error(r, c.args[0] + " " + c.args[1]);
+    EXPECT_NE(r.err.find(c.message), std::string::npos) << r.err;
+  }
+  // Spellings that are whole numbers run, and give the same result as plain digits.
+  const CommandResult plain = run_riskcast({"run", kReference, "--samples", "2000", "--seed", "12", "--format", "csv"});
+  ASSERT_EQ(plain.exit_status, 0) << plain.err;
+  for (const auto& [samples, seed] :
+       std::vector<std::pair<std::string, std::string>>{{"2e3", "12.0"}, {"2_000", "1.2e1"}, {"2000.", "12_0e-1"}}) {
+    const CommandResult r = run_riskcast({"run", kReference, "--samples", samples, "--seed", seed, "--format", "csv"});
+    ASSERT_EQ(r.exit_status, 0) << r.err;
+    EXPECT_EQ(r.out, plain.out) << samples << " " << seed;
+  }
+}
+
 TEST(RunCommand, NonFiniteValuesAreNamedInErrors) {
   TempDir dir;
   const std::string output_nan = dir.write(

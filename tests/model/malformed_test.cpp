@@ -464,7 +464,7 @@ scenarios:
     events:
       s: {on_from: 7}
 )",
-       11, 20, "on_from must be a month from 1 to 6, got 7"},
+       11, 20, "on_from (a month) must be a whole number from 1 to 6; `7` is larger than 6"},
       {"ScenarioKeyNotAllowedInOverride", R"(events:
   s:
     kind: switch
@@ -568,12 +568,49 @@ outputs:
 outputs:
   o: 1
 )",
-       1, 10, "horizon must be a whole number of months from 1 to 1200, got 0"},
+       1, 10, "horizon (months) must be a whole number from 1 to 1200; `0` is less than 1"},
       {"HorizonFraction", R"(horizon: 12.5
 outputs:
   o: 1
 )",
-       1, 10, "got 12.5"},
+       1, 10, "horizon (months) must be a whole number from 1 to 1200; `12.5` is not a whole number"},
+      // Whole-number settings are read exactly (docs/language.md, "Whole numbers").
+      {"HorizonNearlyWhole", R"(horizon: 12.0000000001
+outputs:
+  o: 1
+)",
+       1, 10, "horizon (months) must be a whole number from 1 to 1200; `12.0000000001` is not a whole number"},
+      {"HorizonWholeOnlyInDoublePrecision", R"(horizon: 12.00000000000000000001
+outputs:
+  o: 1
+)",
+       1, 10, "`12.00000000000000000001` is not a whole number"},
+      {"HorizonMalformedExponent", R"(horizon: 1e6.5
+outputs:
+  o: 1
+)",
+       1, 10, "horizon (months) must be a whole number from 1 to 1200; `1e6.5` is not a number"},
+      {"HorizonBeyondTwoToThe64", R"(horizon: 18446744073709551616.0
+outputs:
+  o: 1
+)",
+       1, 10, "`18446744073709551616.0` is larger than 1200"},
+      {"HorizonFormulaNotWhole", R"(horizon: 6 * 2.1
+outputs:
+  o: 1
+)",
+       1, 10, "horizon (months) must be a whole number from 1 to 1200, got 12.6"},
+      {"OnFromFraction", R"(horizon: 6
+events:
+  s: {kind: switch, on: 0.1}
+outputs:
+  o: sum(s)
+scenarios:
+  x:
+    events:
+      s: {on_from: 2.5}
+)",
+       9, 20, "on_from (a month) must be a whole number from 1 to 6; `2.5` is not a whole number"},
       {"EmptyParameterValue", R"(parameters:
   p:
 outputs:

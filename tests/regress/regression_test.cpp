@@ -66,6 +66,30 @@ TEST(Baseline, JsonRoundTripKeepsEveryNumber) {
   EXPECT_EQ(back.results.at(0).outputs.at(0).quantiles.size(), kQuantileGridPoints);
 }
 
+// The seed and sample counts of a baseline are whole numbers in range: a
+// float was truncated, a seed past 2^64 − 1 or a negative count wrapped.
+TEST(Baseline, WholeNumberSettingsAreExactOrRefused) {
+  const nlohmann::ordered_json good = to_json(baseline_for(model_text(0), 2000));
+  const std::vector<std::tuple<const char*, const char*, std::string>> cases = {
+      {"seed", "18446744073709551616.0",
+       "settings: `seed` must be a whole number from 0 to 18446744073709551615, got "
+       "1.8446744073709552e+19"},
+      {"seed", "-1", "settings: `seed` must be a whole number from 0 to 18446744073709551615, got -1"},
+      {"samples", "2000.5", "settings: `samples` must be a whole number from 1 to 1099511627776, got 2000.5"},
+      {"samples", "0", "settings: `samples` must be a whole number from 1 to 1099511627776, got 0"},
+  };
+  for (const auto& [key, value, message] : cases) {
+    nlohmann::ordered_json doc = good;
+    doc["settings"][key] = nlohmann::ordered_json::parse(value);
+    try {
+      baseline_from_json(doc);
+      ADD_FAILURE() << key << ": " << value << " was accepted";
+    } catch (const std::runtime_error& e) {
+      EXPECT_EQ(std::string(e.what()), message);
+    }
+  }
+}
+
 TEST(Baseline, FingerprintIgnoresLayoutCommentsAndMetadata) {
   const std::string plain = "parameters:\n  x: uniform(0, 1)\noutputs:\n  o: x * 2\n";
   const std::string dressed =

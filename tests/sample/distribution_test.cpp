@@ -17,6 +17,7 @@
 #include <boost/math/distributions/uniform.hpp>
 #include <boost/math/quadrature/gauss_kronrod.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <functional>
@@ -85,6 +86,13 @@ struct ContinuousCase {
   std::function<double(double)> boost_quantile;  // empty where Boost has none
   double mean, sd;
   double lo = -std::numeric_limits<double>::infinity(), hi = std::numeric_limits<double>::infinity();
+  // How far F(Q(q)) may stray from q beyond Boost's root finding, and the
+  // mean beyond 1e-10 relative: for the truncated normal, 8 ulps of the
+  // larger tail probability (the inverted one) relative to the interval's
+  // probability, plus one ulp of the result relative to the interval's width
+  // (a narrow interval far from 0 holds few doubles: [20, 20 + 2e-9] holds
+  // 563,000).
+  double resolution = 0.0;
 };
 
 template <typename D>
@@ -122,6 +130,9 @@ ContinuousCase truncated_case(std::string name, double mu, double sigma, double 
     return upper ? bm::cdf(bm::complement(n, x)) : bm::cdf(n, x);
   };
   const double z = upper ? tail_mass(lo) - tail_mass(hi) : tail_mass(hi) - tail_mass(lo);
+  const double larger_tail = upper ? tail_mass(lo) : tail_mass(hi);
+  const double farther = std::max(std::fabs(lo), std::fabs(hi));
+  const double ulp_of_bounds = std::nextafter(farther, 2.0 * farther) - farther;
   using GK = bm::quadrature::gauss_kronrod<double, 61>;
   const double mass = GK::integrate([&](double x) { return bm::pdf(n, x); }, lo, hi, 15, 1e-14);
   const double m1 = GK::integrate([&](double x) { return x * bm::pdf(n, x); }, lo, hi, 15, 1e-14) / mass;
@@ -137,7 +148,8 @@ ContinuousCase truncated_case(std::string name, double mu, double sigma, double 
           m1,
           std::sqrt(m2),
           lo,
-          hi};
+          hi,
+          8.0 * std::numeric_limits<double>::epsilon() * larger_tail / z + ulp_of_bounds / (hi - lo)};
 }
 
 std::vector<ContinuousCase> continuous_cases() {
@@ -158,6 +170,13 @@ std::vector<ContinuousCase> continuous_cases() {
   cases.push_back(truncated_case("truncated_normal_upper_side", 5, 2, 6, 20));
   cases.push_back(truncated_case("truncated_normal_far_upper_tail", 0, 1, 6, 7));
   cases.push_back(truncated_case("truncated_normal_far_lower_tail", 0, 1, -7, -6));
+  // Beyond where Φ rounds to 1 (8.3 sd), up to the 36-sd reach, and the
+  // narrowest interval accepted (1e-9 sd), at the mean and far out.
+  cases.push_back(truncated_case("truncated_normal_upper_tail_10_sd", 0, 1, 10, 12));
+  cases.push_back(truncated_case("truncated_normal_upper_tail_35_sd", 0, 1, 35, 36));
+  cases.push_back(truncated_case("truncated_normal_lower_tail_36_sd", 3, 2, 3 - 2 * 37, 3 - 2 * 36));
+  cases.push_back(truncated_case("truncated_normal_narrow_at_mean", 0, 1, -0.5e-9, 0.5e-9));
+  cases.push_back(truncated_case("truncated_normal_narrow_far_out", 0, 1, 20, 20 + 2e-9));
   cases.push_back(
       boost_case("lognormal", make(K::Lognormal, {1, 0.5}), bm::lognormal_distribution<double>(1, 0.5), 0, inf));
   {
@@ -357,19 +376,287 @@ TEST(DistributionDraws, FillMatchesOneStreamPerSample) {
   }
 }
 
+// --- the whole valid range -------------------------------------------------------------------
+// (limits in docs/language.md "Distributions" and include/riskcast/distribution.hpp)
+
+constexpr double kLargest = std::numeric_limits<double>::max();
+
+// Bounds far apart (max − min beyond the largest double, or (max − min)² so)
+// and magnitudes near it. Draws x are compared through x·2^−k with the law
+// of the arguments times 2^−k (the same law, scaled exactly), whose sums and
+// Boost CDFs stay finite.
+struct HugeCase {
+  Distribution distribution;
+  int k;
+  ContinuousCase scaled;
+};
+
+std::vector<HugeCase> huge_cases() {
+  using K = DistributionKind;
+  const double inf = std::numeric_limits<double>::infinity();
+  auto s = [](double x, int k) { return std::ldexp(x, -k); };
+  std::vector<HugeCase> cases;
+  // uniform(−1e308, 1e308): max − min overflowed, every draw was inf.
+  cases.push_back(
+      {make(K::Uniform, {-1e308, 1e308}), 1023,
+       boost_case("uniform_widest", {}, bm::uniform_distribution<double>(s(-1e308, 1023), s(1e308, 1023)), -inf, inf)});
+  cases.push_back({make(K::Uniform, {1e308, kLargest}), 1023,
+                   boost_case("uniform_near_largest", {},
+                              bm::uniform_distribution<double>(s(1e308, 1023), s(kLargest, 1023)), -inf, inf)});
+  // triangular: (max − min)·(mode − min) overflowed from max − min ≈ 1.3e154.
+  cases.push_back({make(K::Triangular, {-1e308, 0, 1e308}), 1023,
+                   boost_case("triangular_widest", {},
+                              bm::triangular_distribution<double>(s(-1e308, 1023), 0, s(1e308, 1023)), -inf, inf)});
+  cases.push_back({make(K::Triangular, {0, 1e200, 1e300}), 996,
+                   boost_case("triangular_squared_width_overflows", {},
+                              bm::triangular_distribution<double>(0, s(1e200, 996), s(1e300, 996)), -inf, inf)});
+  // pert: max − min overflowed (shapes NaN), or 4·(mode − min) did (shape inf).
+  cases.push_back(
+      {make(K::Pert, {-1e308, 0, 1e308}), 1023, pert_case("pert_widest", s(-1e308, 1023), 0, s(1e308, 1023))});
+  cases.push_back({make(K::Pert, {1e308, 1.5e308, 1.7e308}), 1023,
+                   pert_case("pert_near_largest", s(1e308, 1023), s(1.5e308, 1023), s(1.7e308, 1023))});
+  // The largest normal, lognormal and gamma scales accepted.
+  const double sd = 0.999 * kLargest / kNormalDrawBound;
+  cases.push_back({make(K::Normal, {0, sd}), 1019,
+                   boost_case("normal_largest_sd", {}, bm::normal_distribution<double>(0, s(sd, 1019)), -inf, inf)});
+  cases.push_back({make(K::Lognormal, {700, 0.25}), 1010,
+                   boost_case("lognormal_largest", {},
+                              bm::lognormal_distribution<double>(700 - 1010 * std::log(2.0), 0.25), 0, inf)});
+  const double scale = 0.999 * kLargest / gamma_draw_bound(2.0);
+  cases.push_back({make(K::Gamma, {2, scale}), 1013,
+                   boost_case("gamma_largest_scale", {}, bm::gamma_distribution<double>(2, s(scale, 1013)), 0, inf)});
+  return cases;
+}
+
+TEST(DistributionRange, HugeBoundsAndScalesMatchBoostCdf) {
+  for (const HugeCase& h : huge_cases()) {
+    const ContinuousCase& c = h.scaled;
+    SCOPED_TRACE(c.name);
+    std::vector<double> x = draw_many(h.distribution, c.name);
+    for (double& v : x) {
+      ASSERT_TRUE(std::isfinite(v)) << v;
+      v = std::ldexp(v, -h.k);
+    }
+    // Mean within 4 standard errors σ/√n (CLT); KS below its 0.1 % critical value.
+    EXPECT_NEAR(sample_mean(x), c.mean, 4.0 * c.sd / std::sqrt(static_cast<double>(x.size())));
+    const double d = ks_statistic(x, c.cdf);
+    EXPECT_LT(d, ks_critical_value(x.size(), kAlpha)) << "KS distance " << d;
+    // quantile() and mean() (what describe prints) equal the scaled law's, scaled back.
+    for (double q : {1e-6, 0.05, 0.5, 0.95, 1 - 1e-6}) {
+      const double expected = c.boost_quantile(q);
+      EXPECT_NEAR(std::ldexp(h.distribution.quantile(q), -h.k), expected, 1e-12 * std::max(1.0, std::fabs(expected)))
+          << "q = " << q;
+    }
+    EXPECT_NEAR(std::ldexp(h.distribution.mean(), -h.k), c.mean, 1e-12 * std::max(1.0, std::fabs(c.mean)));
+  }
+}
+
+// triangular(0, 5e-161, 1e-160): (max − min)·(mode − min) = 5e-321 is
+// subnormal (4 significant digits), and the inversion's square root kept
+// about 2 of them; through the scaled bounds it keeps all 16.
+TEST(DistributionRange, TinyBoundsKeepFullPrecision) {
+  const Distribution d = make(DistributionKind::Triangular, {0, 5e-161, 1e-160});
+  const bm::triangular_distribution<double> scaled(0, std::ldexp(5e-161, 531), std::ldexp(1e-160, 531));
+  for (double q : {1e-6, 0.05, 0.25, 0.5, 0.75, 0.95, 1 - 1e-6}) {
+    const double expected = bm::quantile(scaled, q);
+    EXPECT_NEAR(std::ldexp(d.quantile(q), 531), expected, 1e-14 * expected) << "q = " << q;
+  }
+  std::vector<double> x = draw_many(d, "tiny_triangular");
+  for (double& v : x) v = std::ldexp(v, 531);
+  EXPECT_LT(ks_statistic(x, [&](double v) { return bm::cdf(scaled, v); }), ks_critical_value(x.size(), kAlpha));
+}
+
+// Bounds a few ulps apart: every draw and every quantile inside them.
+TEST(DistributionRange, NearlyEqualBoundsHoldEveryDraw) {
+  using K = DistributionKind;
+  const double one_up = std::nextafter(1.0, 2.0), two_up = std::nextafter(one_up, 2.0);
+  const std::vector<Distribution> cases = {
+      make(K::Uniform, {1, 1 + 1e-15}),       make(K::Uniform, {1, one_up}),
+      make(K::Triangular, {1, 1, 1 + 1e-15}), make(K::Triangular, {1, one_up, two_up}),
+      make(K::Pert, {1, one_up, 1 + 1e-15}),  make(K::TruncatedNormal, {5, 1, 5, 5 + 1e-9}),
+      make(K::Uniform, {0, 5e-324}),
+  };
+  for (const Distribution& d : cases) {
+    SCOPED_TRACE(d.to_string());
+    const double lo = d.args[d.kind == K::TruncatedNormal ? 2 : 0],
+                 hi = d.args[d.kind == K::Uniform ? 1 : d.args.size() - 1];
+    for (double v : draw_many(d, "nearly_equal", 2000)) {
+      ASSERT_GE(v, lo);
+      ASSERT_LE(v, hi);
+    }
+    double previous = lo;
+    for (double q : {1e-6, 0.05, 0.5, 0.95, 1 - 1e-6}) {
+      const double x = d.quantile(q);
+      EXPECT_GE(x, previous) << "q = " << q;
+      EXPECT_LE(x, hi) << "q = " << q;
+      previous = x;
+    }
+    EXPECT_GE(d.mean(), lo);
+    EXPECT_LE(d.mean(), hi);
+  }
+}
+
+// Chi-square of draws against a CDF over the bins (−inf, e_0], (e_0, e_1],
+// …, (e_last, inf), for laws whose Boost CDF is too slow to evaluate at
+// every draw (the incomplete gamma at shape 1e10 takes ~3 ms). Returns the
+// statistic and its 0.1 % critical value (df = bins − 1).
+std::pair<double, double> binned_chi_square(std::vector<double> draws, const std::function<double(double)>& cdf,
+                                            const std::vector<double>& edges) {
+  std::sort(draws.begin(), draws.end());
+  const double n = static_cast<double>(draws.size());
+  double stat = 0.0, below = 0.0, previous_f = 0.0;
+  for (std::size_t i = 0; i <= edges.size(); ++i) {
+    const double f = i < edges.size() ? cdf(edges[i]) : 1.0;
+    const double up_to =
+        i < edges.size() ? static_cast<double>(std::upper_bound(draws.begin(), draws.end(), edges[i]) - draws.begin())
+                         : n;
+    const double observed = up_to - below, expected = n * (f - previous_f);
+    stat += (observed - expected) * (observed - expected) / expected;
+    below = up_to;
+    previous_f = f;
+  }
+  return {stat, bm::quantile(bm::complement(bm::chi_squared_distribution<double>(edges.size()), kAlpha))};
+}
+
+// Edges mean + sd·z, z = −2.5, −2, …, 2.5 (12 bins, each expecting ≥ 0.6 % of
+// the draws), at half-integers for counts.
+std::vector<double> edges_around(double mean, double sd, bool counts) {
+  std::vector<double> edges;
+  for (int i = -5; i <= 5; ++i) {
+    const double e = mean + 0.5 * i * sd;
+    edges.push_back(counts ? std::floor(e) + 0.5 : e);
+  }
+  return edges;
+}
+
+// Poisson means past 2^32: counts were saturated at 2^32 − 1 (poisson(1e10)
+// drew 4294967295 every time; poisson(2^32 − 1) drew it in half the
+// samples). The largest shapes accepted for beta and gamma.
+TEST(DistributionRange, LargestMeansAndShapesMatchBoostCdf) {
+  using K = DistributionKind;
+  struct Case {
+    Distribution distribution;
+    std::function<double(double)> cdf;
+    double mean, sd;
+    bool counts;
+  };
+  std::vector<Case> cases;
+  for (double lambda : {2147483648.0, 4294967295.0, 4294967296.0, 1e10}) {
+    const bm::poisson_distribution<double> p(lambda);
+    cases.push_back({make(K::Poisson, {lambda}), [p](double x) { return bm::cdf(p, std::floor(x)); }, lambda,
+                     std::sqrt(lambda), true});
+  }
+  const bm::beta_distribution<double> beta(1e10, 1e10);
+  cases.push_back({make(K::Beta, {1e10, 1e10}), [beta](double x) { return bm::cdf(beta, x); }, bm::mean(beta),
+                   bm::standard_deviation(beta), false});
+  const bm::gamma_distribution<double> gamma(1e10, 1e-10);
+  cases.push_back({make(K::Gamma, {1e10, 1e-10}), [gamma](double x) { return bm::cdf(gamma, x); }, bm::mean(gamma),
+                   bm::standard_deviation(gamma), false});
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.distribution.to_string());
+    const std::vector<double> x = draw_many(c.distribution, "largest");
+    // Mean within 4 standard errors sd/√n: for poisson(1e10), 4·√(1e10/20000) = 2828.
+    EXPECT_NEAR(sample_mean(x), c.mean, 4.0 * c.sd / std::sqrt(static_cast<double>(x.size())));
+    auto [stat, critical] = binned_chi_square(x, c.cdf, edges_around(c.mean, c.sd, c.counts));
+    EXPECT_LT(stat, critical);
+    if (c.counts) {
+      for (double v : x) ASSERT_EQ(v, std::floor(v));
+    }
+  }
+}
+
+// Shapes down to kMinShape: beta(ε, ε) is 0 or 1 (within 10^-(10^299) of
+// them) with probability 1/2 each; beta(ε, 1e10) and gamma(ε, scale) are 0
+// after rounding with probability 1 − O(ε).
+TEST(DistributionRange, SmallestShapes) {
+  using K = DistributionKind;
+  const std::vector<double> x = draw_many(make(K::Beta, {1e-300, 1e-300}), "smallest_beta");
+  double ones = 0;
+  for (double v : x) {
+    ASSERT_TRUE(v == 0.0 || v == 1.0) << v;
+    ones += v;
+  }
+  // 4 binomial standard errors of a proportion of 1/2.
+  EXPECT_NEAR(ones / static_cast<double>(x.size()), 0.5, 4.0 * std::sqrt(0.25 / static_cast<double>(x.size())));
+  for (const Distribution& d : {make(K::Beta, {1e-300, 1e10}), make(K::Gamma, {1e-300, 1e305})}) {
+    SCOPED_TRACE(d.to_string());
+    for (double v : draw_many(d, "smallest", 1000)) ASSERT_EQ(v, 0.0);
+    EXPECT_EQ(d.quantile(0.95), 0.0);
+  }
+}
+
+// What `describe` prints, over the corners of every kind's valid range:
+// quantile() and mean() never stop with a Boost.Math error, and are finite,
+// ordered and inside the support (a lognormal's mean may exceed the largest
+// double, and is then +inf).
+TEST(DistributionRange, QuantilesAndMeansAreFiniteOverTheWholeValidRange) {
+  using K = DistributionKind;
+  const double tiny = std::numeric_limits<double>::denorm_min();
+  std::vector<Distribution> all = {
+      make(K::Uniform, {-kLargest, kLargest}),
+      make(K::Uniform, {1e308, kLargest}),
+      make(K::Uniform, {0, tiny}),
+      make(K::Triangular, {-kLargest, kLargest, kLargest}),
+      make(K::Triangular, {0, 0, tiny}),
+      make(K::Pert, {-kLargest, 0, kLargest}),
+      make(K::Pert, {0, tiny, 2 * tiny}),
+      make(K::Normal, {0, 0.999 * kLargest / kNormalDrawBound}),
+      make(K::Normal, {1e308, 1e300}),
+      make(K::Normal, {0, tiny}),
+      make(K::TruncatedNormal, {0, 1, 36, 37}),
+      make(K::TruncatedNormal, {0, 1, -37, -36}),
+      make(K::TruncatedNormal, {0, 1, -kLargest, kLargest}),
+      make(K::TruncatedNormal, {0, 1, 0, 1e-9}),
+      make(K::TruncatedNormal, {1e6, 1, 1e6 + 36, 1e6 + 37}),
+      make(K::TruncatedNormal, {0, 1e300, -1e-300, 1e300}),
+      make(K::Lognormal, {700, 0.25}),
+      make(K::Lognormal, {-1e300, 1e298}),
+      make(K::Lognormal, {0, 1e-300}),
+      make(K::Lognormal, {-800, 1}),
+      make(K::LognormalCi90, {1e-320, 1e-310}),
+      make(K::LognormalCi90, {1, 1 + 2e-9}),
+      make(K::LognormalCi90, {1e300, 1.0000001e300}),
+      make(K::Bernoulli, {1e-300}),
+      make_discrete({-kLargest, kLargest}, {1, 1}),
+      make_discrete({1, 2}, {tiny, 1}),
+  };
+  const std::vector<double> shapes = {kMinShape, 1e-10, 0.5, 1, 1e5, kMaxShape};
+  for (double a : shapes)
+    for (double b : shapes) all.push_back(make(K::Beta, {a, b}));
+  for (double shape : shapes)
+    for (double scale : {tiny, 1.0, 0.999 * kLargest / gamma_draw_bound(shape)})
+      all.push_back(make(K::Gamma, {shape, scale}));
+  for (double lambda : {0.0, 1e-300, 1e-10, 29.999, 30.0, 2147483648.0, 4294967296.0, 1e9, kMaxPoissonMean})
+    all.push_back(make(K::Poisson, {lambda}));
+  for (const Distribution& d : all) {
+    SCOPED_TRACE(d.to_string());
+    Diagnostics diagnostics("m.yaml");
+    ASSERT_TRUE(validate_distribution(d, diagnostics)) << diagnostics.format();
+    double previous = -std::numeric_limits<double>::infinity();
+    for (double q : {1e-6, 0.05, 0.5, 0.95, 1 - 1e-6}) {
+      double x = 0;
+      ASSERT_NO_THROW(x = d.quantile(q)) << "q = " << q;
+      EXPECT_TRUE(std::isfinite(x)) << "q = " << q << ": " << x;
+      EXPECT_GE(x, previous) << "q = " << q;
+      previous = x;
+    }
+    double m = 0;
+    ASSERT_NO_THROW(m = d.mean());
+    const bool lognormal = d.kind == K::Lognormal || d.kind == K::LognormalCi90;
+    EXPECT_TRUE(std::isfinite(m) || (lognormal && m == std::numeric_limits<double>::infinity())) << m;
+    // Draws are finite too (a few, from the sampler the run uses).
+    for (double v : draw_many(d, "range", 50)) ASSERT_TRUE(std::isfinite(v)) << v;
+  }
+}
+
 TEST(DistributionQuantile, ContinuousKindsInvertTheCdf) {
   const double probabilities[] = {1e-6, 0.001, 0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99, 0.999, 1 - 1e-6};
   for (const ContinuousCase& c : continuous_cases()) {
     SCOPED_TRACE(c.name);
     // Tolerance on F(Q(q)) − q: 1e-9 for Boost's root finding, plus, for
-    // the truncated normal, the rounding of Φ(lo) + q·(Φ(hi) − Φ(lo)) near
-    // 1 (a few ulps of 1 = 2.2e-16 each), relative to the interval's mass.
-    double tolerance = 1e-9;
-    if (c.distribution.kind == DistributionKind::TruncatedNormal) {
-      const bm::normal_distribution<double> n(c.distribution.args[0], c.distribution.args[1]);
-      const double z = bm::cdf(n, c.distribution.args[3]) - bm::cdf(n, c.distribution.args[2]);
-      tolerance += 8.0 * std::numeric_limits<double>::epsilon() / z;
-    }
+    // the truncated normal, the rounding of the inverted tail probability
+    // (a few ulps of it) relative to the interval's mass.
+    const double tolerance = 1e-9 + c.resolution;
     for (double q : probabilities) {
       const double x = c.distribution.quantile(q);
       EXPECT_NEAR(c.cdf(x), q, tolerance) << "q = " << q;
@@ -454,14 +741,9 @@ TEST(DistributionMean, MatchesBoost) {
   for (const ContinuousCase& c : continuous_cases()) {
     SCOPED_TRACE(c.name);
     // Relative tolerance 1e-10 (quadrature is good to ~1e-12), plus for the
-    // truncated normal the rounding of Φ(hi) − Φ(lo) near 1 (a few ulps of
-    // 1 relative to the mass Z; 1e-7 relative for [6, 7]).
-    double tolerance = 1e-10;
-    if (c.distribution.kind == DistributionKind::TruncatedNormal) {
-      const bm::normal_distribution<double> n(c.distribution.args[0], c.distribution.args[1]);
-      const double z = bm::cdf(n, c.distribution.args[3]) - bm::cdf(n, c.distribution.args[2]);
-      tolerance += 8.0 * std::numeric_limits<double>::epsilon() / z;
-    }
+    // truncated normal the rounding of its tail probabilities relative to
+    // the interval's mass.
+    const double tolerance = 1e-10 + c.resolution;
     EXPECT_NEAR(c.distribution.mean(), c.mean, tolerance * std::max(1.0, std::fabs(c.mean)));
   }
   EXPECT_DOUBLE_EQ(make(DistributionKind::Poisson, {3.7}).mean(), 3.7);

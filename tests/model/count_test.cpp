@@ -1,0 +1,90 @@
+// Whole numbers read exactly: every accepted spelling, and every way a
+// number can fail to be a whole number in range, with the reason given.
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <string>
+
+#include "model/model_test_support.hpp"
+#include "riskcast/count.hpp"
+
+namespace riskcast {
+namespace {
+
+constexpr std::uint64_t kMax = UINT64_MAX;
+
+TEST(WholeNumber, AcceptedSpellings) {
+  EXPECT_EQ(parse_whole_number("1000000", 0, kMax), 1'000'000u);
+  EXPECT_EQ(parse_whole_number("1_000_000", 0, kMax), 1'000'000u);
+  EXPECT_EQ(parse_whole_number("1e6", 0, kMax), 1'000'000u);
+  EXPECT_EQ(parse_whole_number("1E+6", 0, kMax), 1'000'000u);
+  EXPECT_EQ(parse_whole_number("2.5e6", 0, kMax), 2'500'000u);
+  EXPECT_EQ(parse_whole_number("1000e-3", 0, kMax), 1u);
+  EXPECT_FALSE(parse_whole_number("1500e-3", 0, kMax));
+  EXPECT_EQ(parse_whole_number("12.0", 0, kMax), 12u);
+  EXPECT_EQ(parse_whole_number("12.", 0, kMax), 12u);
+  EXPECT_EQ(parse_whole_number("0", 0, kMax), 0u);
+  EXPECT_EQ(parse_whole_number("0e999999999999", 0, kMax), 0u);
+  EXPECT_EQ(parse_whole_number("007", 0, kMax), 7u);
+  // Exact at the top of the range, where a double would round.
+  EXPECT_EQ(parse_whole_number("18446744073709551615", 0, kMax), kMax);
+  EXPECT_EQ(parse_whole_number("18446744073709551615.000", 0, kMax), kMax);
+  EXPECT_EQ(parse_whole_number("1.8446744073709551615e19", 0, kMax), kMax);
+  EXPECT_EQ(parse_whole_number("9007199254740993", 0, kMax), 9'007'199'254'740'993u);  // 2^53 + 1
+  EXPECT_EQ(parse_whole_number("9007199254740993.0", 0, kMax), 9'007'199'254'740'993u);
+}
+
+// The reason follows the text in the message: "'12.5' is not a whole number".
+std::string problem_of(const std::string& text, std::uint64_t lo = 0, std::uint64_t hi = kMax) {
+  std::string problem;
+  EXPECT_FALSE(parse_whole_number(text, lo, hi, &problem)) << text;
+  return problem;
+}
+
+TEST(WholeNumber, RefusedWithTheReason) {
+  const std::string malformed = "is not a number";
+  // Past 2^64 − 1 in any spelling: refused, never wrapped to 0.
+  EXPECT_EQ(problem_of("18446744073709551616.0"), "is larger than 18446744073709551615");
+  EXPECT_EQ(problem_of("18446744073709551616."), "is larger than 18446744073709551615");
+  EXPECT_EQ(problem_of("18446744073709551616"), "is larger than 18446744073709551615");
+  EXPECT_EQ(problem_of("1.8446744073709551616e19"), "is larger than 18446744073709551615");
+  EXPECT_EQ(problem_of("1e20"), "is larger than 18446744073709551615");
+  EXPECT_EQ(problem_of("1e999999999999999999999"), "is larger than 18446744073709551615");
+  EXPECT_EQ(problem_of("100000000000000000000000000000"), "is larger than 18446744073709551615");
+  // Not whole: refused, never truncated.
+  EXPECT_EQ(problem_of("12.5"), "is not a whole number");
+  EXPECT_EQ(problem_of("12.0000000001"), "is not a whole number");
+  EXPECT_EQ(problem_of("12.00000000000000000001"), "is not a whole number");  // a double would read 12
+  EXPECT_EQ(problem_of("1e-1"), "is not a whole number");
+  EXPECT_EQ(problem_of(".5"), "is not a whole number");
+  EXPECT_EQ(problem_of("1e6.5"), malformed);
+  EXPECT_EQ(problem_of("-1"), "is negative");
+  EXPECT_EQ(problem_of("-0.5"), malformed);
+  for (const char* text : {"",   ".",  "e6",   "1e",   "1e+",  "abc",  "0x10",  "1 000", " 1",  "1 ",  "+1",
+                           "_1", "1_", "1__0", "1_.0", "1._0", "1e_6", "1.2.3", "inf",   "nan", "--1", "1e6e6"})
+    EXPECT_EQ(problem_of(text), malformed) << "'" << text << "'";
+  EXPECT_EQ(problem_of("20,000"), "is not a number (group digits with `_`, as in 1_000_000, not with commas)");
+  // Range.
+  EXPECT_EQ(problem_of("0", 1, 10), "is less than 1");
+  EXPECT_EQ(problem_of("11", 1, 10), "is larger than 10");
+  EXPECT_EQ(problem_of("1e1_0", 1, 10), "is larger than 10");
+  EXPECT_EQ(parse_whole_number("1e1", 1, 10), 10u);
+  EXPECT_EQ(parse_whole_number("1099511627776", 1, kMaxSamples), kMaxSamples);
+  EXPECT_EQ(problem_of("1099511627777", 1, kMaxSamples), "is larger than 1099511627776");
+}
+
+// In a model file a whole-number setting takes the same spellings, or a
+// constant formula whose value is whole.
+TEST(WholeNumber, ModelSettingsTakeTheSameSpellings) {
+  for (const char* horizon : {"12", "12.0", "1_2", "1.2e1", "6 * 2", "12."}) {
+    const Model m = testing::load_ok(std::string("horizon: ") + horizon +
+                                     "\nevents:\n  s: {kind: switch, on: 0.1}\noutputs:\n  o: sum(s)\n"
+                                     "scenarios:\n  x: {events: {s: {on_from: 3.0}}}\n");
+    EXPECT_EQ(m.horizon, 12u) << horizon;
+    ASSERT_EQ(m.scenarios.size(), 2u);
+    EXPECT_EQ(std::get<Switch>(m.scenarios[1].events.at(0).definition).fixed_on_from, 3u);
+  }
+}
+
+}  // namespace
+}  // namespace riskcast
