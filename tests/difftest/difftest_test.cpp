@@ -306,7 +306,7 @@ TEST(ModelGenerator, CoversTheLanguage) {
                                              "monthly mapping form",
                                              "horizon as a formula",
                                              "cause:sum overflowed",
-                                             "cause:parameter draw",
+                                             "cause:power",
                                              "cause:burst total",
                                              "cause:sub-formula also in a monthly formula",
                                              "cause:constant sub-formula"};

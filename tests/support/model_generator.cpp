@@ -1343,15 +1343,10 @@ class Generator {
             note("cause:sum overflowed");
             bad = Node::call("sum", {Node::binary("*", U, Node::number("1e308"))});
             break;
-          case 4: {  // a parameter draw that overflows
-            note("cause:parameter draw");
-            ParameterInfo big;
-            big.name = "big_err";
-            big.base = {"lognormal(705, 1)", Range::any(), false, 0.0};
-            parameters_.push_back(big);
-            bad = Node::binary("+", Node::name("big_err", Node::Ref::Parameter), U);
+          case 4:  // a power that overflows, spelt pow(…) in the message
+            note("cause:power");
+            bad = Node::binary("^", U, Node::number("-400"));
             break;
-          }
           case 5: {  // burst sizes that sum to infinity
             note("cause:burst total");
             EventInfo e = arrivals(Node::number("2"));

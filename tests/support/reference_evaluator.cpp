@@ -285,7 +285,8 @@ class Evaluator {
   }
 
   // A Poisson count of bursts (inversion of the month's event uniform for
-  // λ < 30, Boost's PTRS on stream (sample, `event:NAME`, m) above), then
+  // λ < 30, Boost's PTRS on stream (sample, `event:NAME`, m) up to
+  // kMaxPoissonMean), then
   // one size per burst k from stream (sample, `arrivals.size:NAME`,
   // m + 2048·k), summed from 0.0 in burst order.
   std::optional<ReferenceError> draw_arrivals(std::size_t i, const Arrivals& a) {
@@ -296,7 +297,13 @@ class Evaluator {
                   fmt::format("arrival rate of `{}` evaluated to {} in sample {}, month {}; it must be >= 0", ev.name,
                               value_for_message(lambda), sample_, month_));
     }
-    std::uint32_t count;
+    if (lambda > kMaxPoissonMean) {
+      return fail(a.rate.pos, fmt::format("arrival rate of `{}` evaluated to {} in sample {}, month {}; Poisson counts "
+                                          "can be drawn for rates up to {:g} (and at most {} bursts in one month are "
+                                          "supported)",
+                                          ev.name, lambda, sample_, month_, kMaxPoissonMean, kMaxBurstsPerMonth - 1));
+    }
+    std::uint64_t count;
     if (lambda < 30.0) {
       count = poisson_by_inversion(lambda, std::exp(-lambda), uniform(i));
     } else {
