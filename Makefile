@@ -4,9 +4,10 @@ JOBS ?= $(shell nproc)
 SAMPLES ?= 1000000
 MODEL ?= configs/china-2026.yaml
 FUZZ_SECONDS ?= 300
+DIFFTEST_SEEDS ?= 0:100000
 MAKEFLAGS += --no-print-directory
 
-.PHONY: all deps build run test test-release test-sanitize bench fuzz format clean
+.PHONY: all deps build run test test-release test-sanitize difftest bench fuzz format clean
 
 all: build
 
@@ -34,6 +35,11 @@ test-sanitize: deps
 	@cmake --preset sanitize >/dev/null
 	@cmake --build --preset sanitize -j $(JOBS)
 	@ctest --preset sanitize
+
+# The engine against the reference evaluator on generated models (docs/testing.md);
+# failing models are written to build/difftest-failures/.
+difftest: build
+	@build/bin/riskcast_difftest --seeds $(DIFFTEST_SEEDS) --jobs $(JOBS) --out build/difftest-failures
 
 bench: build
 	@scripts/run-bench.sh

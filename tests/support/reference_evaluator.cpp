@@ -1,0 +1,522 @@
+#include "support/reference_evaluator.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <cmath>
+#include <map>
+#include <stdexcept>
+
+#include "riskcast/draw.hpp"
+#include "riskcast/random.hpp"
+
+namespace riskcast::reference {
+namespace {
+
+// NaN and infinities spelt in words, as run-time errors name them.
+std::string value_for_message(double v) {
+  if (std::isnan(v)) return "NaN";
+  if (std::isinf(v)) return v > 0 ? "infinite" : "-infinite";
+  return fmt::format("{}", v);
+}
+
+// The one place this evaluator touches arithmetic: the scalar kernel of each
+// operation in the table of operations (builtins.hpp), which the engine's
+// loops and constant folding use too, and how an error message spells an
+// operation applied to values ("pow(2, 1e+308)", "1e+308 * 10", "-x").
+namespace kernel {
+double apply(OpCode op, const double* v) {
+  return apply_operation(op, v[0], v[1], v[2]);
+}
+std::string spell(OpCode op, const double* v) {
+  const Operation& o = operation(op);
+  std::vector<std::string> values;
+  for (std::size_t k = 0; k < o.operands; ++k) values.push_back(value_for_message(v[k]));
+  if (!o.function.empty()) return fmt::format("{}({})", o.function, fmt::join(values, ", "));
+  if (o.operands == 1) return fmt::format("{}{}{}", o.symbol, o.symbol == "not" ? " " : "", values[0]);
+  if (o.operands == 2) return fmt::format("{} {} {}", values[0], o.symbol, values[1]);
+  return fmt::format("{} ? {} : {}", values[0], values[1], values[2]);
+}
+}  // namespace kernel
+
+enum class Aggregation { Sum, Mean, Last, Min, Max };
+
+bool is_aggregate(const Expr& e) {
+  return e.kind == ExprKind::Call && riskcast::is_aggregate(e.name, e.operands.size());
+}
+
+// An event's uniform for month m (docs/architecture.md "Randomness"): the
+// 32-bit word number m − 1 of stream (seed, sample, slot, 0). Word k is the
+// low (k even) or high (k odd) half of 64-bit word k / 2, and the uniform is
+// (w + ½)·2⁻³².
+double event_uniform(std::uint64_t seed, std::uint64_t sample, RandomSlot slot, std::uint32_t month) {
+  const std::uint32_t k = month - 1;
+  const std::uint32_t word = k / 2;
+  RandomStream stream(seed, sample, slot, 0, word & ~1u);
+  std::uint64_t w = stream();
+  if (word % 2 == 1) w = stream();
+  const std::uint32_t half = k % 2 == 0 ? static_cast<std::uint32_t>(w) : static_cast<std::uint32_t>(w >> 32);
+  return (static_cast<double>(half) + 0.5) * 0x1.0p-32;
+}
+
+// A value and, if it is not finite, where it came from: the index of its
+// cause (docs/language.md "Run-time checks").
+struct Traced {
+  double v = 0.0;
+  int cause = -1;
+};
+
+class Evaluator {
+ public:
+  Evaluator(const Model& model, std::uint64_t seed) : model_(model), seed_(seed) {
+    for (const Parameter& p : model.parameters) {
+      parameter_samplers_.emplace_back(p.distribution);
+      parameter_slots_.push_back(random_slot_for("parameter", p.name));
+    }
+    for (const Event& ev : model.events) {
+      event_slots_.push_back(random_slot_for("event", ev.name));
+      size_slots_.push_back(random_slot_for("arrivals.size", ev.name));
+      const auto* a = std::get_if<Arrivals>(&ev.definition);
+      size_samplers_.emplace_back(a ? a->size : Distribution::constant(0.0));
+    }
+    for (const Output& o : model.outputs) {
+      for_each_node(o.formula, [&](const Expr& e) {
+        if (!is_aggregate(e)) return;
+        Aggregate a{&e, Aggregation::Sum, 1, model.horizon, {}};
+        a.kind = e.name == "sum"    ? Aggregation::Sum
+                 : e.name == "mean" ? Aggregation::Mean
+                 : e.name == "last" ? Aggregation::Last
+                 : e.name == "min"  ? Aggregation::Min
+                                    : Aggregation::Max;
+        if (e.operands.size() == 3) {
+          a.from = static_cast<std::uint32_t>(*constant_value(e.operands[1]));
+          a.to = static_cast<std::uint32_t>(*constant_value(e.operands[2]));
+        }
+        aggregate_of_[&e] = aggregates_.size();
+        aggregates_.push_back(a);
+      });
+    }
+  }
+
+  // One sample, docs/language.md "Month by month". Fills `outputs` (one
+  // value per output) or returns the sample's first error.
+  std::optional<ReferenceError> run(std::uint64_t sample, std::vector<double>& outputs) {
+    sample_ = sample;
+    month_ = 0;
+    causes_.clear();
+    // 1. Parameters: stream (seed, sample, `parameter:NAME`, 0).
+    parameters_.clear();
+    for (std::size_t i = 0; i < model_.parameters.size(); ++i) {
+      RandomStream stream(seed_, sample, parameter_slots_[i], 0);
+      Traced p{parameter_samplers_[i](stream), -1};
+      if (!std::isfinite(p.v)) {
+        const Parameter& param = model_.parameters[i];
+        p.cause =
+            new_cause(param.distribution.pos, fmt::format("parameter `{}` drew {} from {}", param.name,
+                                                          value_for_message(p.v), param.distribution.to_string()));
+      }
+      parameters_.push_back(p);
+    }
+    for (Aggregate& a : aggregates_) {
+      a.value = {a.kind == Aggregation::Min ? INFINITY : a.kind == Aggregation::Max ? -INFINITY : 0.0, -1};
+    }
+    const std::size_t events = model_.events.size();
+    events_.assign(events, Traced{});
+    previous_events_.assign(events, Traced{});
+    previous_monthly_.assign(model_.monthly.size(), Traced{});
+
+    for (std::uint32_t m = 1; m <= model_.horizon; ++m) {
+      month_ = m;
+      // 2–3. Every hazard and transition probability reads month m − 1
+      // (events_ is not touched until all have moved), then all move at once.
+      std::vector<Traced> moved = events_;
+      for (std::size_t i = 0; i < events; ++i) {
+        if (const auto* r = std::get_if<Regime>(&model_.events[i].definition))
+          if (auto error = move_regime(i, *r, moved[i].v)) return error;
+      }
+      for (std::size_t i = 0; i < events; ++i) {
+        if (const auto* s = std::get_if<Switch>(&model_.events[i].definition))
+          if (auto error = move_switch(i, *s, moved[i].v)) return error;
+      }
+      events_ = std::move(moved);
+      // 4–5. Arrival rates read the month-m regimes and switches.
+      for (std::size_t i = 0; i < events; ++i) {
+        if (const auto* a = std::get_if<Arrivals>(&model_.events[i].definition))
+          if (auto error = draw_arrivals(i, *a)) return error;
+      }
+      // 6. Monthly formulas, each evaluated on first use (so file order
+      // and dependency order cannot matter), all of them every month.
+      monthly_.assign(model_.monthly.size(), std::nullopt);
+      for (std::size_t i = 0; i < model_.monthly.size(); ++i) monthly_value(i);
+      // 7. Aggregates over their month ranges; remember this month for prev.
+      for (Aggregate& a : aggregates_)
+        if (m >= a.from && m <= a.to) accumulate(a, value(a.call->operands[0]));
+      for (std::size_t i = 0; i < model_.monthly.size(); ++i) previous_monthly_[i] = *monthly_[i];
+      previous_events_ = events_;
+    }
+    // 3. Outputs, each of which must be finite.
+    month_ = 0;
+    outputs.clear();
+    for (const Output& o : model_.outputs) {
+      const Traced v = value(o.formula);
+      if (!std::isfinite(v.v)) {
+        std::string message = fmt::format("output `{}` is {} in sample {}", o.name, value_for_message(v.v), sample_);
+        SourcePos pos = o.pos;
+        if (v.cause >= 0) {
+          message += ": " + causes_[static_cast<std::size_t>(v.cause)].what;
+          pos = causes_[static_cast<std::size_t>(v.cause)].pos;
+        }
+        return fail(pos, std::move(message));
+      }
+      outputs.push_back(v.v);
+    }
+    return std::nullopt;
+  }
+
+ private:
+  struct Aggregate {
+    const Expr* call;
+    Aggregation kind;
+    std::uint32_t from, to;
+    Traced value;
+  };
+  struct Cause {
+    SourcePos pos;
+    std::string what;
+  };
+
+  ReferenceError fail(SourcePos pos, std::string message) const { return {sample_, pos, std::move(message)}; }
+
+  // A non-finite value's cause: what gave it, where, and in which month
+  // (none before month 1, for outputs, and for values of parameters only).
+  int new_cause(SourcePos pos, std::string what, bool invariant = true) {
+    if (month_ != 0 && !invariant) what += fmt::format(" in month {}", month_);
+    causes_.push_back({pos, std::move(what)});
+    return static_cast<int>(causes_.size() - 1);
+  }
+
+  std::optional<ReferenceError> check_probability(double p, SourcePos pos, const std::string& what) const {
+    if (p >= 0.0 && p <= 1.0) return std::nullopt;
+    return fail(pos,
+                fmt::format("{} evaluated to {} in sample {}, outside [0, 1]", what, value_for_message(p), sample_));
+  }
+
+  double uniform(std::size_t event) const { return event_uniform(seed_, sample_, event_slots_[event], month_); }
+
+  // Month 1: the initial distribution, inverted (the first state whose
+  // cumulative probability exceeds u; the last if rounding leaves none).
+  // Month m ≥ 2: the current state's row, inverted the same way; staying
+  // takes what the row leaves over.
+  std::optional<ReferenceError> move_regime(std::size_t i, const Regime& r, double& state) {
+    if (r.fixed_state) {
+      state = *r.fixed_state;
+      return std::nullopt;
+    }
+    const double u = uniform(i);
+    const std::size_t states = r.states.size();
+    if (month_ == 1) {
+      double cumulative = 0.0;
+      state = static_cast<double>(states - 1);
+      for (std::size_t s = 0; s < states; ++s) {
+        cumulative += r.initial[s];
+        if (u < cumulative) {
+          state = static_cast<double>(s);
+          break;
+        }
+      }
+      return std::nullopt;
+    }
+    const Event& ev = model_.events[i];
+    const auto from = static_cast<std::size_t>(events_[i].v);
+    const auto& row = r.transitions[from];
+    double cumulative = 0.0;
+    std::optional<std::size_t> chosen;
+    for (std::size_t to = 0; to < states; ++to) {
+      if (!row[to]) continue;
+      const double p = value(*row[to]).v;
+      if (auto error = check_probability(p, row[to]->pos,
+                                         fmt::format("transition probability {} → {} of `{}` in month {}",
+                                                     r.states[from], r.states[to], ev.name, month_)))
+        return error;
+      cumulative += p;
+      if (!chosen && u < cumulative) chosen = to;
+    }
+    if (cumulative > 1.0 + kRowTolerance) {
+      return fail(row_position(row), fmt::format("transition probabilities of `{}` out of `{}` sum to {} in sample "
+                                                 "{}, month {}",
+                                                 ev.name, r.states[from], cumulative, sample_, month_));
+    }
+    state = static_cast<double>(chosen.value_or(from));
+    return std::nullopt;
+  }
+
+  // A row sum error points at the row's first transition that can move:
+  // the first cell, in state order, that is not the constant 0.
+  static SourcePos row_position(const std::vector<std::optional<Expr>>& row) {
+    for (const auto& cell : row) {
+      if (!cell) continue;
+      if (const auto v = constant_value(*cell); v && *v == 0.0) continue;
+      return cell->pos;
+    }
+    return {};
+  }
+
+  // The same tolerance as the check-time test of constant rows.
+  static constexpr double kRowTolerance = 1e-9;
+
+  std::optional<ReferenceError> move_switch(std::size_t i, const Switch& s, double& state) {
+    if (s.fixed_on_from) {
+      state = month_ >= *s.fixed_on_from ? 1.0 : 0.0;
+      return std::nullopt;
+    }
+    const double u = uniform(i);
+    if (month_ == 1) {
+      state = u < s.initial ? 1.0 : 0.0;
+      return std::nullopt;
+    }
+    const bool on = events_[i].v != 0.0;
+    const Expr& hazard = on ? s.off_hazard : s.on_hazard;
+    const double p = value(hazard).v;
+    if (auto error = check_probability(
+            p, hazard.pos, fmt::format("hazard of `{}` turning {}", model_.events[i].name, on ? "off" : "on")))
+      return error;
+    const bool flips = u < p;
+    state = (on != flips) ? 1.0 : 0.0;
+    return std::nullopt;
+  }
+
+  // A Poisson count of bursts (inversion of the month's event uniform for
+  // λ < 30, Boost's PTRS on stream (sample, `event:NAME`, m) up to
+  // kMaxPoissonMean), then
+  // one size per burst k from stream (sample, `arrivals.size:NAME`,
+  // m + 2048·k), summed from 0.0 in burst order.
+  std::optional<ReferenceError> draw_arrivals(std::size_t i, const Arrivals& a) {
+    const Event& ev = model_.events[i];
+    const double lambda = value(a.rate).v;
+    if (!(lambda >= 0.0) || !std::isfinite(lambda)) {
+      return fail(a.rate.pos,
+                  fmt::format("arrival rate of `{}` evaluated to {} in sample {}, month {}; it must be >= 0", ev.name,
+                              value_for_message(lambda), sample_, month_));
+    }
+    if (lambda > kMaxPoissonMean) {
+      return fail(a.rate.pos, fmt::format("arrival rate of `{}` evaluated to {} in sample {}, month {}; Poisson counts "
+                                          "can be drawn for rates up to {:g} (and at most {} bursts in one month are "
+                                          "supported)",
+                                          ev.name, lambda, sample_, month_, kMaxPoissonMean, kMaxBurstsPerMonth - 1));
+    }
+    std::uint64_t count;
+    if (lambda < 30.0) {
+      count = poisson_by_inversion(lambda, std::exp(-lambda), uniform(i));
+    } else {
+      RandomStream stream(seed_, sample_, event_slots_[i], substream_of(month_));
+      count = draw_poisson(lambda, stream);
+    }
+    if (count >= kMaxBurstsPerMonth) {
+      return fail(a.rate.pos, fmt::format("`{}` drew {} bursts in one month (sample {}); at most {} are supported",
+                                          ev.name, count, sample_, kMaxBurstsPerMonth - 1));
+    }
+    double total = 0.0;
+    for (std::uint32_t k = 0; k < count; ++k) {
+      RandomStream stream(seed_, sample_, size_slots_[i], substream_of(month_, k));
+      const double size[3] = {total, size_samplers_[i](stream), 0.0};
+      total = kernel::apply(OpCode::Add, size);
+    }
+    events_[i] = {total, -1};
+    if (!std::isfinite(total)) {
+      events_[i].cause = new_cause(a.size.pos,
+                                   fmt::format("the bursts of `{}` (sizes {}) summed to {}", ev.name,
+                                               a.size.to_string(), value_for_message(total)),
+                                   false);
+    }
+    return std::nullopt;
+  }
+
+  // sum, min and max fold the month into the running value; a non-finite
+  // running value keeps its cause, else takes the month's, else the fold
+  // itself overflowed.
+  void accumulate(Aggregate& a, const Traced& x) {
+    if (a.kind == Aggregation::Last) {
+      if (month_ == a.to) a.value = x;
+      return;
+    }
+    const OpCode op = a.kind == Aggregation::Min ? OpCode::Min : a.kind == Aggregation::Max ? OpCode::Max : OpCode::Add;
+    const double operands[3] = {a.value.v, x.v, 0.0};
+    const Traced before = a.value;
+    a.value = {kernel::apply(op, operands), -1};
+    if (std::isfinite(a.value.v)) return;
+    if (!std::isfinite(before.v) && before.cause >= 0) {
+      a.value.cause = before.cause;
+    } else if (!std::isfinite(x.v)) {
+      a.value.cause = x.cause;
+    } else {
+      a.value.cause = new_cause(
+          a.call->pos,
+          fmt::format("the sum over months {}–{} overflowed to {}", a.from, a.to, value_for_message(a.value.v)), false);
+    }
+  }
+
+  Traced monthly_value(std::size_t i) {
+    if (!monthly_[i]) monthly_[i] = value(model_.monthly[i].formula);
+    return *monthly_[i];
+  }
+
+  // Whether a formula depends on parameters and numbers only, so has the
+  // same value in every month: a cause arising there names no month. A
+  // conditional with a constant condition is its chosen branch.
+  bool invariant(const Expr& e) {
+    if (auto it = invariant_.find(&e); it != invariant_.end()) return it->second;
+    bool result = true;
+    if (e.kind == ExprKind::Name) {
+      result = e.ref == RefKind::Parameter || e.ref == RefKind::RegimeState || e.ref == RefKind::Constant ||
+               (e.ref == RefKind::Monthly && invariant(model_.monthly[e.ref_index].formula));
+    } else if (e.kind == ExprKind::Call && (e.name == "prev" || is_aggregate(e))) {
+      result = false;
+    } else if (const auto c = e.kind == ExprKind::Conditional ? constant_value(e.operands[0]) : std::nullopt) {
+      result = invariant(e.operands[*c != 0.0 ? 1 : 2]);
+    } else {
+      for (const Expr& o : e.operands) result = result && invariant(o);
+    }
+    invariant_[&e] = result;
+    return result;
+  }
+
+  // One operation on evaluated operands. A non-finite result takes the cause
+  // of its first non-finite operand, or is itself the cause.
+  Traced operate(OpCode op, const Expr& node, const Traced* args) {
+    const std::size_t n = operation(op).operands;
+    double v[3] = {0.0, 0.0, 0.0};
+    Traced result;
+    for (std::size_t k = 0; k < n; ++k) v[k] = args[k].v;
+    result.v = kernel::apply(op, v);
+    if (std::isfinite(result.v)) return result;
+    for (std::size_t k = 0; k < n; ++k) {
+      if (!std::isfinite(args[k].v)) {
+        result.cause = args[k].cause;
+        return result;
+      }
+    }
+    result.cause = new_cause(node.pos, fmt::format("{} is {}", kernel::spell(op, v), value_for_message(result.v)),
+                             invariant(node));
+    return result;
+  }
+
+  Traced value(const Expr& e) {
+    switch (e.kind) {
+      case ExprKind::Number:
+        return {e.number, -1};
+      case ExprKind::Name:
+        return name_value(e);
+      case ExprKind::Unary: {
+        const Traced a = value(e.operands[0]);
+        return operate(opcode_for(e.unary), e, &a);
+      }
+      case ExprKind::Binary: {
+        const Traced args[2] = {value(e.operands[0]), value(e.operands[1])};
+        return operate(opcode_for(e.binary), e, args);
+      }
+      case ExprKind::Conditional: {
+        // Only the branch taken is evaluated; the value is that branch's.
+        return value(e.operands[value(e.operands[0]).v != 0.0 ? 1 : 2]);
+      }
+      case ExprKind::Call:
+        return call_value(e);
+      case ExprKind::List:
+        break;
+    }
+    throw std::logic_error("reference evaluator: a list outside discrete()");
+  }
+
+  Traced name_value(const Expr& e) {
+    switch (e.ref) {
+      case RefKind::Parameter:
+        return parameters_[e.ref_index];
+      case RefKind::Event:
+        return events_[e.ref_index];
+      case RefKind::RegimeState:
+        return {static_cast<double>(e.ref_index), -1};
+      case RefKind::Monthly:
+        return monthly_value(e.ref_index);
+      case RefKind::Month:
+        return {static_cast<double>(month_), -1};
+      case RefKind::Constant:
+        return {e.number, -1};
+      case RefKind::Unresolved:
+        break;
+    }
+    throw std::logic_error(fmt::format("reference evaluator: unresolved name `{}`", e.name));
+  }
+
+  Traced call_value(const Expr& e) {
+    if (e.name == "prev") {
+      if (month_ == 1) {
+        // The initial value is computed before month 1.
+        const std::uint32_t month = month_;
+        month_ = 0;
+        const Traced initial = value(e.operands[1]);
+        month_ = month;
+        return initial;
+      }
+      const Expr& target = e.operands[0];
+      const Traced previous =
+          target.ref == RefKind::Monthly ? previous_monthly_[target.ref_index] : previous_events_[target.ref_index];
+      return previous;
+    }
+    if (is_aggregate(e)) {
+      const Aggregate& a = aggregates_[aggregate_of_.at(&e)];
+      if (a.kind != Aggregation::Mean) return a.value;
+      const Traced args[2] = {a.value, {a.to - a.from + 1.0, -1}};
+      return operate(OpCode::Div, e, args);
+    }
+    const Operation* f = function_named(e.name);
+    if (!f) throw std::logic_error(fmt::format("reference evaluator: no function `{}`", e.name));
+    std::vector<Traced> args;
+    for (const Expr& o : e.operands) args.push_back(value(o));
+    if (f->operands == 2 && args.size() > 2) {
+      // min(a, b, c, …): the binary operation from left to right.
+      Traced acc = args[0];
+      for (std::size_t i = 1; i < args.size(); ++i) {
+        const Traced pair[2] = {acc, args[i]};
+        acc = operate(f->op, e, pair);
+      }
+      return acc;
+    }
+    return operate(f->op, e, args.data());
+  }
+
+  const Model& model_;
+  std::uint64_t seed_;
+  std::vector<Sampler> parameter_samplers_, size_samplers_;
+  std::vector<RandomSlot> parameter_slots_, event_slots_, size_slots_;
+  std::vector<Aggregate> aggregates_;
+  std::map<const Expr*, std::size_t> aggregate_of_;
+  std::map<const Expr*, bool> invariant_;
+
+  // The sample being evaluated.
+  std::uint64_t sample_ = 0;
+  std::uint32_t month_ = 0;  // 0 before month 1 and for outputs
+  std::vector<Traced> parameters_;
+  std::vector<Traced> events_, previous_events_;  // switch 0/1, regime state index, arrivals total
+  std::vector<std::optional<Traced>> monthly_;    // this month's values, computed on first use
+  std::vector<Traced> previous_monthly_;
+  std::vector<Cause> causes_;  // of this sample's non-finite values
+};
+
+}  // namespace
+
+ReferenceResult evaluate_reference(const Model& model, const ReferenceSettings& settings) {
+  ReferenceResult result;
+  for (const Output& o : model.outputs) result.names.push_back(o.name);
+  result.values.assign(model.outputs.size(), std::vector<double>(settings.samples));
+  Evaluator evaluator(model, settings.seed);
+  std::vector<double> outputs;
+  for (std::uint64_t i = 0; i < settings.samples; ++i) {
+    if (auto error = evaluator.run(settings.first_sample + i, outputs)) {
+      result.error = std::move(error);
+      result.values.clear();
+      return result;
+    }
+    for (std::size_t o = 0; o < outputs.size(); ++o) result.values[o][i] = outputs[o];
+  }
+  return result;
+}
+
+}  // namespace riskcast::reference
