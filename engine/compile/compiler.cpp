@@ -1,5 +1,6 @@
 // Model IR → Program. Formulas become straight-line code over registers;
-// constant sub-formulas are folded with the same arithmetic the evaluator uses.
+// constant sub-formulas are folded with the same arithmetic the evaluator
+// uses, and common subexpressions shared (unless CompileOptions says not).
 #include <fmt/format.h>
 #include <algorithm>
 #include <cmath>
@@ -23,7 +24,7 @@ struct Operand {
 
 class Compiler {
  public:
-  explicit Compiler(const Model& model) : model_(model) {}
+  Compiler(const Model& model, CompileOptions options) : model_(model), options_(options) {}
 
   Program compile() {
     p_.horizon = model_.horizon;
@@ -119,7 +120,7 @@ class Compiler {
       target = &p_.start_code;
     if (operation(op).commutative && r[1] < r[0]) std::swap(r[0], r[1]);
     const CseKey key{target, op, r[0], r[1], r[2]};
-    if (auto it = cse_.find(key); it != cse_.end()) {
+    if (auto it = cse_.find(key); it != cse_.end() && options_.optimise) {
       last_key_.reset();
       return Operand::in(it->second);
     }
@@ -212,13 +213,13 @@ class Compiler {
         return Operand::of(0.0);
       case ExprKind::Unary: {
         Operand a = compile_expr(e.operands[0], code);
-        if (a.constant) return Operand::of(apply_unary(e.unary, a.value));
+        if (a.constant && options_.optimise) return Operand::of(apply_unary(e.unary, a.value));
         return emit_new(code, opcode_for(e.unary), {a}, e.pos);
       }
       case ExprKind::Binary: {
         Operand a = compile_expr(e.operands[0], code);
         Operand b = compile_expr(e.operands[1], code);
-        if (a.constant && b.constant) return Operand::of(apply_binary(e.binary, a.value, b.value));
+        if (a.constant && b.constant && options_.optimise) return Operand::of(apply_binary(e.binary, a.value, b.value));
         return emit_new(code, opcode_for(e.binary), {a, b}, e.pos);
       }
       case ExprKind::Conditional: {
@@ -266,7 +267,7 @@ class Compiler {
       args.push_back(compile_expr(o, code));
       all_constant &= args.back().constant;
     }
-    if (all_constant) {
+    if (all_constant && options_.optimise) {
       std::vector<double> values;
       for (const Operand& a : args) values.push_back(a.value);
       if (auto v = apply_math_function(f, values)) return Operand::of(*v);
@@ -282,10 +283,10 @@ class Compiler {
 
   Register accumulator(const Expr& series, AggregateKind kind, std::uint32_t from, std::uint32_t to, SourcePos pos) {
     const std::string key = fmt::format("{}|{}|{}|{}", static_cast<int>(kind), from, to, to_string(series));
-    if (auto it = accumulators_.find(key); it != accumulators_.end()) return it->second;
+    if (auto it = accumulators_.find(key); it != accumulators_.end() && options_.optimise) return it->second;
     Register series_reg;
     auto cached = series_regs_.find(to_string(series));
-    if (cached != series_regs_.end()) {
+    if (cached != series_regs_.end() && options_.optimise) {
       series_reg = cached->second;
     } else {
       Operand value = compile_expr(series, p_.monthly_code);
@@ -304,6 +305,7 @@ class Compiler {
   }
 
   const Model& model_;
+  const CompileOptions options_;
   Program p_;
   Register next_register_ = 0;
   std::vector<Register> parameter_regs_, event_regs_, monthly_regs_;
@@ -317,9 +319,10 @@ class Compiler {
 
 }  // namespace
 
-Program compile_program(const Model& model) {
-  Program program = Compiler(model).compile();
+Program compile_program(const Model& model, CompileOptions options) {
+  Program program = Compiler(model, options).compile();
   verify_program(program);
+  if (options.optimise) program.unoptimised = std::make_shared<const Program>(compile_program(model, {.optimise = false}));
   return program;
 }
 

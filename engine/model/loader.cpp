@@ -880,7 +880,7 @@ class Loader {
         initial[*i] = *p;
         total += *p;
       }
-      if (ok && std::fabs(total - 1.0) > 1e-9) {
+      if (ok && std::fabs(total - 1.0) > kProbabilitySumTolerance) {
         d_.error(position_of(it->second.value),
                  fmt::format("initial probabilities of {} sum to {:.12g}, not 1", context, total));
       }
@@ -910,7 +910,7 @@ class Loader {
             if (auto v = constant_value(*probabilities[*to])) constant_total += *v;
           }
         }
-        if (constant_total > 1.0 + 1e-9) {
+        if (constant_total > 1.0 + kProbabilitySumTolerance) {
           d_.error(position_of(row.value),
                    fmt::format("transition probabilities out of `{}` sum to {:.12g}, more than 1", from_name,
                                constant_total));

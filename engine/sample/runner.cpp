@@ -309,25 +309,33 @@ class Worker {
     return false;
   }
 
-  // A regime whose transition probabilities are all constants (checked at
-  // load time) moves by table lookup: per state, the cumulative thresholds
-  // and their target states, in state order as in the general path.
+  // A regime whose transition probabilities are all constants moves by table
+  // lookup: per state, the cumulative thresholds and their target states, in
+  // state order as in the general path. A constant is not necessarily checked
+  // at load time (a constant parameter, or one a scenario sets, is folded by
+  // the compiler), so each row is checked here as the general path would, and
+  // a lane in a row that fails takes the general path, which reports it in
+  // the sample and month it is used.
   struct MoveTable {
     std::vector<std::vector<std::pair<double, double>>> rows;  // [from] → (cumulative, to)
+    std::vector<char> valid;                                   // [from]
   };
   std::optional<MoveTable> constant_moves(const RegimeStep& r) const {
     MoveTable table;
     for (std::size_t from = 0; from < r.moves.size(); ++from) {
       double cumulative = 0.0;
+      bool valid = true;
       table.rows.emplace_back();
       for (std::size_t to = 0; to < r.moves.size(); ++to) {
         const Register reg = r.moves[from][to];
         if (reg == kNoRegister) continue;
         auto c = std::find_if(p_.constants.begin(), p_.constants.end(), [&](const auto& k) { return k.first == reg; });
         if (c == p_.constants.end()) return std::nullopt;
+        valid &= c->second >= 0.0 && c->second <= 1.0;
         cumulative += c->second;
         table.rows.back().emplace_back(cumulative, static_cast<double>(to));
       }
+      table.valid.push_back(valid && cumulative <= 1.0 + kProbabilitySumTolerance);
     }
     return table;
   }
@@ -340,8 +348,13 @@ class Worker {
     }
     if (table && m > 1) {
       for (std::size_t lane = 0; lane < n_; ++lane) {
-        const auto& row = table->rows[static_cast<std::size_t>(state[lane])];
+        const auto from = static_cast<std::size_t>(state[lane]);
         const double u = uniform[lane];
+        if (!table->valid[from]) [[unlikely]] {
+          move_lane(r, m, lane, u, state);
+          continue;
+        }
+        const auto& row = table->rows[from];
         for (const auto& [threshold, to] : row) {
           if (u < threshold) {
             state[lane] = to;
@@ -353,7 +366,6 @@ class Worker {
     }
     const std::size_t states = r.initial.size();
     for (std::size_t lane = 0; lane < n_; ++lane) {
-      const std::uint64_t sample = first_ + lane;
       const double u = uniform[lane];
       if (m == 1) {
         double cumulative = 0.0;
@@ -368,31 +380,39 @@ class Worker {
         state[lane] = static_cast<double>(chosen);
         continue;
       }
-      const std::size_t from = static_cast<std::size_t>(state[lane]);
-      double cumulative = 0.0;
-      std::size_t chosen = from;
-      bool ok = true;
-      for (std::size_t to = 0; to < states; ++to) {
-        const Register reg = r.moves[from][to];
-        if (reg == kNoRegister) continue;
-        const double p = R(reg)[lane];
-        ok &= check_probability(p, sample, r.move_pos[from][to], [&] {
-          return fmt::format("transition probability {} → {} of `{}` in month {}", r.states[from], r.states[to], r.name,
-                             m);
-        });
-        const double before = cumulative;
-        cumulative += p;
-        if (chosen == from && u >= before && u < cumulative) chosen = to;
-      }
-      if (ok && cumulative > 1.0 + 1e-9) {
-        SourcePos pos;  // the row's first formula
-        for (std::size_t to = 0; to < states && pos.line == 0; ++to) pos = r.move_pos[from][to];
-        record(sample, pos,
-               fmt::format("transition probabilities of `{}` out of `{}` sum to {} in sample {}, month {}", r.name,
-                           r.states[from], cumulative, sample, m));
-      }
-      state[lane] = static_cast<double>(chosen);
+      move_lane(r, m, lane, u, state);
     }
+  }
+
+  // One lane's move in month m > 1 from the probabilities in the registers,
+  // each checked where it is used.
+  void move_lane(const RegimeStep& r, std::uint32_t m, std::size_t lane, double u, double* state) {
+    const std::uint64_t sample = first_ + lane;
+    const std::size_t states = r.initial.size();
+    const std::size_t from = static_cast<std::size_t>(state[lane]);
+    double cumulative = 0.0;
+    std::size_t chosen = from;
+    bool ok = true;
+    for (std::size_t to = 0; to < states; ++to) {
+      const Register reg = r.moves[from][to];
+      if (reg == kNoRegister) continue;
+      const double p = R(reg)[lane];
+      ok &= check_probability(p, sample, r.move_pos[from][to], [&] {
+        return fmt::format("transition probability {} → {} of `{}` in month {}", r.states[from], r.states[to], r.name,
+                           m);
+      });
+      const double before = cumulative;
+      cumulative += p;
+      if (chosen == from && u >= before && u < cumulative) chosen = to;
+    }
+    if (ok && cumulative > 1.0 + kProbabilitySumTolerance) {
+      SourcePos pos;  // the row's first formula
+      for (std::size_t to = 0; to < states && pos.line == 0; ++to) pos = r.move_pos[from][to];
+      record(sample, pos,
+             fmt::format("transition probabilities of `{}` out of `{}` sum to {} in sample {}, month {}", r.name,
+                         r.states[from], cumulative, sample, m));
+    }
+    state[lane] = static_cast<double>(chosen);
   }
 
   void step_switch(const SwitchStep& s, std::uint32_t m, const double* uniform) {
@@ -650,7 +670,9 @@ void sample_program_into(const Program& program, const RunSettings& settings, st
     RunSettings one = settings;
     one.block_size = 1;
     one.first_sample = first_error->sample;
-    first_error = Worker(program, one).explain(*first_error);
+    // Traced in the unoptimised twin: the same bits, but each operation at
+    // its own position, none folded away or shared with another formula.
+    first_error = Worker(program.unoptimised ? *program.unoptimised : program, one).explain(*first_error);
   }
   throw RunError(first_error->pos, first_error->message);
 }

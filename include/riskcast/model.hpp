@@ -28,6 +28,11 @@ struct Parameter {
   Metadata metadata;
 };
 
+// How far a row of probabilities (a regime's initial states, a row of its
+// transitions) may miss 1 by rounding: decimal numbers such as 0.1 + 0.2 do
+// not sum to exactly 0.3 in binary. Used at load time and at run time alike.
+constexpr double kProbabilitySumTolerance = 1e-9;
+
 // A Markov chain over named states, moving once a month.
 struct Regime {
   std::vector<std::string> states;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -106,14 +107,30 @@ struct Program {
   Code output_code;
   std::vector<OutputColumn> outputs;
 
+  // The same model compiled without folding constant sub-formulas or
+  // sharing common subexpressions and aggregates (CompileOptions::optimise
+  // false), which gives the same bits. A run traces the cause of a
+  // non-finite output in it, so that the cause named is the operation
+  // written in that output's own formula, at its own position. Null in an
+  // unoptimised program.
+  std::shared_ptr<const Program> unoptimised;
+
   std::size_t instruction_count() const;
   // A readable listing: each instruction with its source position.
   std::string disassemble(const std::string& file) const;
 };
 
-// Compiles a model whose scenario overrides are already applied. Every
-// program is checked by verify_program before it is returned.
-Program compile_program(const Model& model);
+struct CompileOptions {
+  // Fold constant sub-formulas, share common subexpressions and aggregates
+  // of the same series. Either way each value has the same bits; without,
+  // every operation written in the model is an instruction of its own.
+  bool optimise = true;
+};
+
+// Compiles a model whose scenario overrides are already applied; an
+// optimised program carries its unoptimised twin. Every program is checked
+// by verify_program before it is returned.
+Program compile_program(const Model& model, CompileOptions options = {});
 
 // A compiled program that breaks the rules below: a compiler bug, never a
 // fault of the model. The message names the register and the instruction.

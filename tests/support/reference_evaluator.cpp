@@ -240,7 +240,7 @@ class Evaluator {
       cumulative += p;
       if (!chosen && u < cumulative) chosen = to;
     }
-    if (cumulative > 1.0 + kRowTolerance) {
+    if (cumulative > 1.0 + kProbabilitySumTolerance) {
       return fail(row_position(row), fmt::format("transition probabilities of `{}` out of `{}` sum to {} in sample "
                                                  "{}, month {}",
                                                  ev.name, r.states[from], cumulative, sample_, month_));
@@ -259,9 +259,6 @@ class Evaluator {
     }
     return {};
   }
-
-  // The same tolerance as the check-time test of constant rows.
-  static constexpr double kRowTolerance = 1e-9;
 
   std::optional<ReferenceError> move_switch(std::size_t i, const Switch& s, double& state) {
     if (s.fixed_on_from) {
