@@ -5,7 +5,10 @@
 // Each scenario is sampled twice over the same few samples: once as one
 // block, once split in two runs with other block sizes. The sampler promises
 // the same bits (and the same RunError) for any split of the sample range and
-// any block size, so any difference is a finding.
+// any block size, so any difference is a finding. It is sampled a third
+// time in its unoptimised twin (no folding, no shared subexpressions), which
+// must give the same bits and the same error: the naive reference of the
+// compiler's optimisations.
 #pragma once
 
 #include <algorithm>
@@ -112,8 +115,20 @@ inline std::vector<std::optional<Outcome>> sample_every_scenario(const Model& mo
     const Program program = compile_program(apply_scenario(model, scenario));
     (void)program.disassemble(model.file);
     const std::uint64_t samples = std::min(kSamplesPerScenario, kWorkBudget / work_per_sample(program));
-    outcomes.push_back(samples > 0 ? std::optional(sample_split_invariant(program, samples, scenario.name))
-                                   : std::nullopt);
+    if (samples == 0) {
+      outcomes.push_back(std::nullopt);
+      continue;
+    }
+    Outcome whole = sample_split_invariant(program, samples, scenario.name);
+    require(program.unoptimised != nullptr, "an optimised program without its unoptimised twin");
+    const Outcome plain = sample_outcome(*program.unoptimised, 0, samples, samples);
+    const std::string where = "scenario " + scenario.name + ": the unoptimised program ";
+    require(whole.error == plain.error && whole.error_pos == plain.error_pos,
+            where + "stops differently:\n  " + whole.error.value_or("(no error)") + "\n  " +
+                plain.error.value_or("(no error)"));
+    for (std::size_t o = 0; o < whole.columns.size() && !whole.error; ++o)
+      require(same_bits(whole.columns[o], plain.columns[o]), where + "differs in output " + program.outputs[o].name);
+    outcomes.push_back(std::move(whole));
   }
   return outcomes;
 }

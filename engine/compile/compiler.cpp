@@ -118,7 +118,9 @@ class Compiler {
     Code* target = &code;
     if (all_invariant && (&code == &p_.monthly_code || &code == &p_.hazard_code || &code == &p_.rate_code))
       target = &p_.start_code;
-    if (operation(op).commutative && r[1] < r[0]) std::swap(r[0], r[1]);
+    // Commuted into one order so that a + b and b + a share; unoptimised,
+    // the operands stay as written (a traced cause prints them).
+    if (options_.optimise && operation(op).commutative && r[1] < r[0]) std::swap(r[0], r[1]);
     const CseKey key{target, op, r[0], r[1], r[2]};
     if (auto it = cse_.find(key); it != cse_.end() && options_.optimise) {
       last_key_.reset();

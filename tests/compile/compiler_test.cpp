@@ -304,3 +304,46 @@ TEST(Operations, EveryFunctionIsCallableWithItsArity) {
 
 }  // namespace
 }  // namespace riskcast
+
+namespace riskcast {
+namespace {
+
+// The unoptimised twin (CompileOptions::optimise false) is where a failing
+// sample is traced, so it must keep every operation written and give the
+// bits of the optimised program.
+TEST(UnoptimisedTwin, KeepsEveryOperationAndTheSameBits) {
+  const Model model = testing::load_ok(R"(
+model: twin
+horizon: 6
+parameters:
+  p: uniform(0.1, 0.2)
+  q: uniform(0.5, 1.0)
+events:
+  s: {kind: switch, initial: 0, on: p * q}
+monthly:
+  m: p * q + 2 * 3
+outputs:
+  a: sum(s) + sum(p * q) + sum(p * q)
+  b: max(m) - (1 + 1)
+)");
+  const Program optimised = compile_program(model);
+  ASSERT_NE(optimised.unoptimised, nullptr);
+  const Program& plain = *optimised.unoptimised;
+  EXPECT_EQ(plain.unoptimised, nullptr);
+  // Folded away when optimised: 2 * 3 and 1 + 1; shared: p * q, written 4
+  // times (the hazard, m and the two series), and the two sum(p * q).
+  EXPECT_EQ(optimised.instruction_count() + 2 + 3, plain.instruction_count());
+  EXPECT_LT(optimised.accumulators.size(), plain.accumulators.size());
+  RunSettings settings;
+  settings.samples = 500;
+  settings.seed = kSeed;
+  settings.block_size = 64;
+  const SampleColumns x = sample_program(optimised, settings), y = sample_program(plain, settings);
+  ASSERT_EQ(x.names, y.names);
+  for (std::size_t o = 0; o < x.values.size(); ++o)
+    for (std::size_t i = 0; i < x.values[o].size(); ++i)
+      ASSERT_TRUE(same_bits(x.values[o][i], y.values[o][i])) << x.names[o] << " sample " << i;
+}
+
+}  // namespace
+}  // namespace riskcast

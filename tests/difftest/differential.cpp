@@ -188,6 +188,19 @@ Comparison compare_engine_with_reference(std::string_view model_text, const Engi
         m.engine = engine.values[d->output][d->sample];
         m.reference = expected.values[d->output][d->sample];
         return mismatch(std::move(m));
+      } else if (program.unoptimised) {
+        // The twin that traces run-time errors must give the same bits: it
+        // is the naive reference of folding and shared subexpressions.
+        const SampleColumns plain = sample_program(*program.unoptimised, run);
+        if (auto t = first_difference(engine.values, plain.values, settings.samples)) {
+          m.kind = Mismatch::Kind::Value;
+          m.output = engine.names[t->output];
+          m.sample = settings.first_sample + t->sample;
+          m.engine = engine.values[t->output][t->sample];
+          m.reference = plain.values[t->output][t->sample];
+          m.detail = "the unoptimised program (CompileOptions::optimise false) differs from the optimised one";
+          return mismatch(std::move(m));
+        }
       }
       result.engine.push_back(std::move(engine));
     } catch (const std::exception& e) {
