@@ -22,7 +22,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (std::size_t i = 0; i < size; ++i) hash = (hash ^ data[i]) * 0x100000001b3;
   const difftest::EngineSettings settings = difftest::settings_for(hash, model.horizon);
   const difftest::Comparison comparison = difftest::compare_engine_with_reference(text, settings);
-  if (comparison.mismatch)
-    throw fuzz::PropertyViolation(comparison.mismatch->describe() + "\n--- model ---\n" + text);
+  if (comparison.mismatch) throw fuzz::PropertyViolation(comparison.mismatch->describe() + "\n--- model ---\n" + text);
   return 0;
 }

@@ -3,7 +3,7 @@
 
 usage: scripts/fuzz-seeds.py OUT_DIR
 
-Writes OUT_DIR/fuzz_model/, OUT_DIR/fuzz_formula/, OUT_DIR/fuzz_batch/ (one file per distinct
+Writes OUT_DIR/fuzz_model/, OUT_DIR/fuzz_formula/, OUT_DIR/fuzz_batch/, OUT_DIR/fuzz_generated/ (one file per distinct
 text, named by its hash) and OUT_DIR/NAME.dict (libFuzzer dictionaries: the keys, function names
 and operators the seeds use). Sources, so that mutation starts from valid inputs:
   * models: configs/**/*.yaml, bench/models/*.yaml, every YAML block of docs/*.md, and every
@@ -11,6 +11,9 @@ and operators the seeds use). Sources, so that mutation starts from valid inputs
     whole model or a fragment; a fragment is also given an output, to make it a whole model);
   * batch files: those of the above with a top-level `runs:` or `defaults:`;
   * formulas: the string literals of tests/expr/*.cpp and the values in the model seeds.
+  * generator choices (fuzz_generated): for seeds 0 … 63, the first 512 words of the SplitMix64
+    stream SeededChoices(seed) draws, little-endian, as ByteChoices reads them, so each seed input is
+    the model of `riskcast_difftest --seed N` (as far as 512 choices reach).
 Reads only files in the repository; run it from the repository root.
 """
 import collections
@@ -99,6 +102,21 @@ def collect():
     return {"fuzz_model": models, "fuzz_batch": batches, "fuzz_formula": formulas}
 
 
+MASK64 = (1 << 64) - 1
+
+
+def seeded_choices(seed, words=512):
+    """The bytes of SeededChoices(seed) (tests/support/model_generator.cpp): SplitMix64, little-endian."""
+    state, out = seed, bytearray()
+    for _ in range(words):
+        state = (state + 0x9E3779B97F4A7C15) & MASK64
+        z = state
+        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK64
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK64
+        out += (z ^ (z >> 31)).to_bytes(8, "little")
+    return bytes(out)
+
+
 def dictionary(texts, limit=300):
     """Keys (`name:`), calls (`name(`) and operators the texts use, most frequent first."""
     counts = collections.Counter()
@@ -125,6 +143,11 @@ def main():
             (folder / hashlib.sha1(data).hexdigest()[:16]).write_bytes(data)
         (out / (harness + ".dict")).write_text(dictionary(texts), encoding="ascii")
         print("%s: %d seeds in %s" % (harness, len(distinct), folder))
+    folder = out / "fuzz_generated"
+    folder.mkdir(parents=True, exist_ok=True)
+    for seed in range(64):
+        (folder / ("seed-%d" % seed)).write_bytes(seeded_choices(seed))
+    print("fuzz_generated: 64 seeds in %s" % folder)
 
 
 if __name__ == "__main__":

@@ -324,7 +324,8 @@ class Compiler {
 Program compile_program(const Model& model, CompileOptions options) {
   Program program = Compiler(model, options).compile();
   verify_program(program);
-  if (options.optimise) program.unoptimised = std::make_shared<const Program>(compile_program(model, {.optimise = false}));
+  if (options.optimise)
+    program.unoptimised = std::make_shared<const Program>(compile_program(model, {.optimise = false}));
   return program;
 }
 

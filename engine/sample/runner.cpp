@@ -143,7 +143,8 @@ class Worker {
       parameter_samplers_[i].fill(seed, d.slot, first, n, R(d.reg), scratch_.data());
       if (tracing_)
         trace_value(d.reg, kNoRegister, d.distribution.pos, [&](double v) {
-          return fmt::format("parameter `{}` drew {} from {}", d.name, value_for_message(v), d.distribution.to_string());
+          return fmt::format("parameter `{}` drew {} from {}", d.name, value_for_message(v),
+                             d.distribution.to_string());
         });
     }
     for (const Accumulator& a : p_.accumulators) {

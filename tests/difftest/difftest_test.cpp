@@ -187,6 +187,23 @@ TEST(ModelGenerator, SameSeedSameText) {
   EXPECT_NE(generator::generate_model(1), generator::generate_model(2));
 }
 
+// fuzz_generated reads 8 bytes a choice, little-endian; its seed inputs
+// (scripts/fuzz-seeds.py) are the words SeededChoices draws, so each is the
+// model of its seed. The seeds' 4096 bytes cover 512 choices; the check here
+// gives 64 Ki words, more than any model takes.
+TEST(ModelGenerator, SeededWordsAsBytesGiveTheSeededModel) {
+  for (std::uint64_t seed : {0ull, 5ull, 63ull}) {
+    SeededChoices words(seed);
+    std::vector<std::uint8_t> bytes;
+    for (int i = 0; i < 65536; ++i) {
+      const std::uint64_t w = words.next();
+      for (int k = 0; k < 8; ++k) bytes.push_back(static_cast<std::uint8_t>(w >> (8 * k)));
+    }
+    generator::ByteChoices choices(bytes);
+    EXPECT_EQ(generator::generate(choices).text(), generator::generate_model(seed)) << "seed " << seed;
+  }
+}
+
 // Every generated model passes `check`, however its choices were made.
 TEST(ModelGenerator, EveryModelLoads) {
   auto loads = [](const std::string& text, const std::string& what) {

@@ -159,7 +159,7 @@ const Value* Value::find(std::string_view key) const {
   return nullptr;
 }
 Value& Value::add(std::string key, Value value) {
-  entries.emplace_back(std::move(key), std::move(value));
+  entries.push_back({std::move(key), std::move(value)});
   return entries.back().second;
 }
 
@@ -1499,7 +1499,7 @@ class Generator {
   // ------------------------------------------------------------ the file
   void insert_at_random(Value& map, const std::string& key, Value v) {
     const auto at = map.entries.begin() + static_cast<std::ptrdiff_t>(below(map.entries.size() + 1));
-    map.entries.emplace(at, key, std::move(v));
+    map.entries.insert(at, {key, std::move(v)});
   }
 
   GeneratedModel assemble() {
@@ -1681,7 +1681,7 @@ Value& monthly_section(GeneratedModel& m) {
 
 void insert_entry(Value& map, std::string key, Value v, ChoiceSource& c) {
   const auto at = map.entries.begin() + static_cast<std::ptrdiff_t>(below(c, map.entries.size() + 1));
-  map.entries.emplace(at, std::move(key), std::move(v));
+  map.entries.insert(at, {std::move(key), std::move(v)});
 }
 
 // Replaces the reads of monthly formula `index` by its formula, except

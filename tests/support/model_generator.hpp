@@ -113,15 +113,17 @@ std::string render(const Node& node);
 
 // A model file as an ordered tree: mappings keep their order, formulas are
 // syntax trees, so transformations can edit the model and print it again.
+struct Entry;
+
 struct Value {
   enum class Kind : std::uint8_t { Scalar, Formula, Map, List };
   Kind kind = Kind::Map;
   std::string scalar;  // Scalar: written as is ("" writes `key:` with no value)
   Node formula;        // Formula: written in double quotes
   Context context = Context::Constant;
-  std::vector<std::pair<std::string, Value>> entries;  // Map
-  std::vector<std::string> items;                      // List: written [a, b, …]
-  bool flow = false;                                   // Map: written {k: v, …} on one line
+  std::vector<Entry> entries;      // Map
+  std::vector<std::string> items;  // List: written [a, b, …]
+  bool flow = false;               // Map: written {k: v, …} on one line
 
   static Value of_scalar(std::string text);
   static Value of_formula(Node node, Context context);
@@ -130,6 +132,14 @@ struct Value {
   Value* find(std::string_view key);
   const Value* find(std::string_view key) const;
   Value& add(std::string key, Value value);
+};
+
+// A key of a map and its value. (A struct, not std::pair<std::string,
+// Value>: a pair of the incomplete Value inside Value does not compile with
+// clang and libstdc++, which the fuzz build uses.)
+struct Entry {
+  std::string first;
+  Value second;
 };
 
 struct GeneratedModel {

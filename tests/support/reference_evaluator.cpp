@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <stdexcept>
 
@@ -19,13 +20,79 @@ std::string value_for_message(double v) {
   return fmt::format("{}", v);
 }
 
-// The one place this evaluator touches arithmetic: the scalar kernel of each
-// operation in the table of operations (builtins.hpp), which the engine's
-// loops and constant folding use too, and how an error message spells an
-// operation applied to values ("pow(2, 1e+308)", "1e+308 * 10", "-x").
+// The one place this evaluator does arithmetic: each operation written
+// again from docs/language.md ("Operators", "Functions"), not taken from the
+// engine's table of operations, whose kernels the engine's loops and its
+// constant folding share; and how an error message spells an operation
+// applied to values ("pow(2, 1e+308)", "1e+308 * 10", "-x").
 namespace kernel {
+double truth(bool b) {
+  return b ? 1.0 : 0.0;
+}
+// "a NaN argument makes the result NaN; of two equal arguments the later one"
+double smaller(double a, double b) {
+  if (std::isnan(a) || std::isnan(b)) return std::numeric_limits<double>::quiet_NaN();
+  return a < b ? a : b;
+}
+double larger(double a, double b) {
+  if (std::isnan(a) || std::isnan(b)) return std::numeric_limits<double>::quiet_NaN();
+  return a > b ? a : b;
+}
 double apply(OpCode op, const double* v) {
-  return apply_operation(op, v[0], v[1], v[2]);
+  const double a = v[0], b = v[1], c = v[2];
+  switch (op) {
+    case OpCode::Copy:
+      return a;
+    case OpCode::Negate:
+      return -a;
+    case OpCode::Not:
+      return truth(a == 0.0);
+    case OpCode::Add:
+      return a + b;
+    case OpCode::Sub:
+      return a - b;
+    case OpCode::Mul:
+      return a * b;
+    case OpCode::Div:
+      return a / b;
+    case OpCode::Pow:
+      return std::pow(a, b);
+    case OpCode::Less:
+      return truth(a < b);
+    case OpCode::LessEqual:
+      return truth(a <= b);
+    case OpCode::Greater:
+      return truth(a > b);
+    case OpCode::GreaterEqual:
+      return truth(a >= b);
+    case OpCode::Equal:
+      return truth(a == b);
+    case OpCode::NotEqual:
+      return truth(a != b);
+    case OpCode::And:
+      return truth(a != 0.0 && b != 0.0);
+    case OpCode::Or:
+      return truth(a != 0.0 || b != 0.0);
+    case OpCode::Select:
+      return a != 0.0 ? b : c;  // "`a` if c ≠ 0, else `b`"
+    case OpCode::Min:
+      return smaller(a, b);
+    case OpCode::Max:
+      return larger(a, b);
+    case OpCode::Abs:
+      return std::fabs(a);
+    case OpCode::Exp:
+      return std::exp(a);
+    case OpCode::Log:
+      return std::log(a);
+    case OpCode::Sqrt:
+      return std::sqrt(a);
+    case OpCode::Ratio:
+      return b == 0.0 ? 0.0 : a / b;
+    case OpCode::Clamp:
+      return smaller(larger(a, b), c);  // min(max(x, lo), hi)
+  }
+  throw std::logic_error(fmt::format("reference evaluator: no arithmetic for {}", operation(op).mnemonic));
 }
 std::string spell(OpCode op, const double* v) {
   const Operation& o = operation(op);
