@@ -39,6 +39,7 @@ for name in "${harnesses[@]}"; do
   regressions="tests/fuzz/regressions/$name"
   log="$build/logs/$name.log"
   mkdir -p "$corpus" "$findings"
+  rm -f "$findings/signatures"
   dirs=("$corpus")
   [ -d "$build/seeds/$name" ] && dirs+=("$build/seeds/$name")
   [ -d "$regressions" ] && dirs+=("$regressions")
@@ -59,6 +60,17 @@ for name in "${harnesses[@]}"; do
   for found in "$findings"/crash-* "$findings"/timeout-* "$findings"/oom-* "$findings"/leak-*; do
     [ -f "$found" ] || continue
     mkdir -p "$regressions" "$findings/saved"
+    # One fault usually crashes hundreds of inputs: only the first of each kind (its first report
+    # line, the exception's message or the sanitizer's summary, up to the first backquote or number)
+    # is minimised and kept; the others stay in $findings/saved/ for a look.
+    signature=$(timeout "$timeout" "$bin" "$found" 2>&1 | grep -m1 -E "what\(\):|SUMMARY:|ERROR: libFuzzer: (timeout|out-of-memory)" |
+      sed -E 's/[`0-9].*//' || true)
+    signature=${signature:-(does not reproduce)}
+    if [ -n "$signature" ] && grep -qxF -- "$signature" "$findings/signatures" 2>/dev/null; then
+      mv "$found" "$findings/saved/"
+      continue
+    fi
+    echo "$signature" >>"$findings/signatures"
     kind=$(basename "$found")
     kind=${kind%%-*}
     minimised="$findings/minimised"

@@ -250,7 +250,7 @@ std::string layout_hint(std::string_view text, std::uint32_t line, std::string_v
       return fmt::format(
           "`{}` is indented deeper than `{}` on the line above, whose value is already given: "
           "indent the two alike",
-          here.key(), above->key());
+          quote_for_message(here.key()), quote_for_message(above->key()));
     if (here.content.find('?') != std::string_view::npos)
       return "a formula `c ? a : b` holds `: `, which YAML reads as a key: quote the formula, \"c ? a : b\"";
   }

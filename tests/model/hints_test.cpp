@@ -115,6 +115,10 @@ TEST(Hints, YamlIndentationMistakes) {
       {"a key indented under a value", "parameters:\n  p: uniform(0, 1)\n    q: 2\noutputs:\n  o: p\n",
        "m.yaml:3:6: error: malformed YAML: illegal map value (`q` is indented deeper than `p` on the line above, "
        "whose value is already given: indent the two alike)\n"},
+      {"a control character in the key above (fuzz_model: the hint must stay one printable line)",
+       "parameters:\b  a: pert(9, [0, 0, 1](\n  g: con.stant(-5)\noutputs:\n  o: a\n",
+       "m.yaml:2:4: error: malformed YAML: illegal map value (`g` is indented deeper than `parameters:\\x08  a` on "
+       "the line above, whose value is already given: indent the two alike)\n"},
       {"a key lined up with nothing", "parameters:\n  p: 1\n q: 2\noutputs:\n  o: p\n",
        "m.yaml:3:2: error: malformed YAML: end of map not found (line 3 is indented by 1 space, which lines up with no "
        "key above it: indent it exactly like the keys it belongs with)\n"},
