@@ -81,12 +81,11 @@ def _construct_float(loader, node):
 def _construct_mapping(loader, node):
     # JSON keys are text: a key is its text as written (`1`, `true`), as the loaders read it.
     loader.flatten_mapping(node)
-    return {
-        k.value if isinstance(k, yaml.ScalarNode) else str(loader.construct_object(k, deep=True)): loader.construct_object(
-            v, deep=True
-        )
-        for k, v in node.value
-    }
+    mapping = {}
+    for key, value in node.value:
+        text = key.value if isinstance(key, yaml.ScalarNode) else str(loader.construct_object(key, deep=True))
+        mapping[text] = loader.construct_object(value, deep=True)
+    return mapping
 
 
 Yaml12Loader.add_constructor("tag:yaml.org,2002:bool", _construct_bool)
@@ -148,7 +147,9 @@ class Checker:
         self.expect(not errors, f"{label}: the batch schema refuses a valid batch file: {errors[:5]}")
         if path:
             result = self.riskcast_run("batch", path, "--dry-run")
-            self.expect(result.returncode == 0, f"{label}: riskcast batch --dry-run refuses it: {result.stderr.strip()}")
+            self.expect(
+                result.returncode == 0, f"{label}: riskcast batch --dry-run refuses it: {result.stderr.strip()}"
+            )
 
     def shipped_files(self):
         root = self.source_dir
@@ -172,7 +173,8 @@ class Checker:
         fragment_schema = copy.deepcopy(self.model_schema)
         fragment_schema["required"] = []
         counts = {"models": 0, "fragments": 0, "batches": 0}
-        docs = [os.path.join(self.source_dir, "README.md")] + sorted(glob.glob(os.path.join(self.source_dir, "docs", "*.md")))
+        docs = [os.path.join(self.source_dir, "README.md")]
+        docs += sorted(glob.glob(os.path.join(self.source_dir, "docs", "*.md")))
         for doc in docs:
             with open(doc, encoding="utf-8") as f:
                 text = f.read()
@@ -253,7 +255,8 @@ class Checker:
         args = ["check", path] if command == "check" else ["batch", path, "--dry-run"]
         stderr = self.riskcast_run(*args).stderr
         # `defaults:` knows `name` and `model` but refuses them: a run gives its own.
-        return set(re.findall(r"error: unknown key `([^`]+)`", stderr)) | set(re.findall(r"error: `([^`]+)` has no default", stderr))
+        unknown = set(re.findall(r"error: unknown key `([^`]+)`", stderr))
+        return unknown | set(re.findall(r"error: `([^`]+)` has no default", stderr))
 
     def key_parity(self):
         candidates = set(schema_property_names(self.model_schema) | schema_property_names(self.batch_schema))
@@ -261,16 +264,15 @@ class Checker:
             with open(os.path.join(self.source_dir, doc), encoding="utf-8") as f:
                 candidates |= set(re.findall(r"`([A-Za-z_][A-Za-z0-9_]*):?`", f.read()))
         candidates |= {"Horizon", "dsit", "kinds", "rates", "value", "type", "default"}
-        contexts = 0
-        for label, command, template, path, present in KEY_CONTEXTS:
-            keys = sorted(k for k in candidates if k not in present)
-            lines = "".join(f"{template[1]}{k}: 1\n" for k in keys)
-            text = template[0].replace("@KEYS@\n", lines)
+        for label, command, path, template in KEY_CONTEXTS:
+            present = read_yaml(offer(template, []))
+            for step in path:
+                present = present[step]
+            keys = sorted(candidates - set(present))
+            text = offer(template, keys)
             schema = self.model_schema if command == "check" else self.batch_schema
-            instance = read_yaml(text)
-            by_schema = self.schema_flagged_keys(schema, instance, path) & set(keys)
+            by_schema = self.schema_flagged_keys(schema, read_yaml(text), path) & set(keys)
             by_riskcast = self.riskcast_unknown_keys(command, text) & set(keys)
-            contexts += 1
             self.expect(
                 by_schema == by_riskcast,
                 f"keys of {label}: refused by riskcast only: {sorted(by_riskcast - by_schema)}; "
@@ -279,35 +281,36 @@ class Checker:
         # An event override may hold the keys of any kind: the schema cannot see the event's kind,
         # so it accepts the union of what the loader accepts for the three kinds.
         keys = sorted(candidates)
-        refused_for_every_kind = None
+        refused = set(keys)
         for kind in ("regime", "switch", "arrivals"):
-            lines = "".join(f"        {k}: 1\n" for k in keys)
-            text = OVERRIDE_TEMPLATE.replace("@EVENT@", f"e_{kind}").replace("@KEYS@\n", lines)
-            refused = self.riskcast_unknown_keys("check", text) & set(keys)
-            refused_for_every_kind = refused if refused_for_every_kind is None else refused_for_every_kind & refused
-        text = OVERRIDE_TEMPLATE.replace("@EVENT@", "e_switch").replace("@KEYS@\n", "".join(f"        {k}: 1\n" for k in keys))
-        by_schema = self.schema_flagged_keys(self.model_schema, read_yaml(text), ["scenarios", "s", "events", "e_switch"])
-        by_schema &= set(keys)
+            refused &= self.riskcast_unknown_keys("check", offer(OVERRIDE_TEMPLATE.replace("@EVENT@", kind), keys))
+        text = offer(OVERRIDE_TEMPLATE.replace("@EVENT@", "switch"), keys)
+        path = ["scenarios", "s", "events", "switch"]
+        by_schema = self.schema_flagged_keys(self.model_schema, read_yaml(text), path) & set(keys)
         self.expect(
-            by_schema == refused_for_every_kind,
-            f"keys of an event override: refused by riskcast for every kind only: "
-            f"{sorted(refused_for_every_kind - by_schema)}; by the schema only: {sorted(by_schema - refused_for_every_kind)}",
+            by_schema == refused,
+            f"keys of an event override: refused by riskcast for every kind only: {sorted(refused - by_schema)}; "
+            f"by the schema only: {sorted(by_schema - refused)}",
         )
-        return contexts + 1, len(candidates)
+        return len(KEY_CONTEXTS) + 1, len(candidates)
 
     # --- names the schema lists ------------------------------------------------------------------
 
     def vocabulary(self):
         distribution = self.model_schema["definitions"]["distribution"]
         pattern = distribution["anyOf"][2]["pattern"]
-        called = set(re.search(r"\(\?:((?:[a-z_0-9]+\|)+[a-z_0-9]+)\)\\\\s\*\\\\\(", json.dumps(pattern)).group(1).split("|"))
+        called = set(re.search(r"\(\?:([a-z_0-9|]+)\)\\s\*\\\(", pattern).group(1).split("|"))
         # The engine names every distribution in the hint of an unknown one.
-        result = self.riskcast_run("check", self.write("dist.yaml", "parameters:\n  p: qqqqqqqqqq(1)\noutputs:\n  o: p\n"))
+        unknown = "parameters:\n  p: qqqqqqqqqq(1)\noutputs:\n  o: p\n"
+        result = self.riskcast_run("check", self.write("dist.yaml", unknown))
         known = re.search(r"known: ([a-z_0-9, ]+)\)", result.stderr)
         self.expect(known is not None, f"no list of distributions in `{result.stderr.strip()}`")
         distributions = set(known.group(1).split(", ")) if known else set()
         examples = {re.match(r"[a-z_0-9]+", e).group(0) for e in distribution["examples"]}
-        self.expect(examples == distributions, f"the schema's distribution examples {sorted(examples)} are not the engine's {sorted(distributions)}")
+        self.expect(
+            examples == distributions,
+            f"the schema's distribution examples {sorted(examples)} are not the engine's {sorted(distributions)}",
+        )
         # Math functions: the table of operations (RISKCAST_OPERATIONS), wherever it lives.
         functions = set()
         for header in glob.glob(os.path.join(self.source_dir, "**", "builtins.hpp"), recursive=True):
@@ -322,9 +325,10 @@ class Checker:
             f"{sorted(distributions)} and functions {sorted(functions)}",
         )
         reserved = set(self.model_schema["definitions"]["name"]["not"]["enum"])
-        self.expect(functions <= reserved, f"functions missing from the schema's reserved words: {sorted(functions - reserved)}")
+        self.expect(functions <= reserved, f"functions not among the schema's reserved words: {functions - reserved}")
         for word in sorted(reserved):
-            result = self.riskcast_run("check", self.write("reserved.yaml", f"parameters:\n  {word}: 1\noutputs:\n  o: 1\n"))
+            model = f"parameters:\n  {word}: 1\noutputs:\n  o: 1\n"
+            result = self.riskcast_run("check", self.write("reserved.yaml", model))
             self.expect(
                 result.returncode == 2 and "is a reserved word" in result.stderr,
                 f"the schema reserves `{word}` but riskcast check accepts it as a name: {result.stderr.strip()}",
@@ -334,11 +338,36 @@ class Checker:
             self.expect(word in reserved, f"`{word}` is missing from the schema's reserved words")
         # The pattern is right for the forms a distribution may take.
         for text, valid in DISTRIBUTION_TEXTS:
+            verdict = "refuses" if valid else "accepts"
             accepted = not self.schema_errors(self.model_schema, {"parameters": {"p": text}, "outputs": {"o": "p"}})
-            self.expect(accepted == valid, f"distribution `{text}`: the schema {'refuses' if valid else 'accepts'} it")
-            result = self.riskcast_run("check", self.write("d.yaml", f"parameters:\n  p: {json.dumps(text)}\noutputs:\n  o: p\n"))
-            self.expect((result.returncode == 0) == valid, f"distribution `{text}`: riskcast check {'refuses' if valid else 'accepts'} it")
+            self.expect(accepted == valid, f"distribution `{text}`: the schema {verdict} it")
+            model = f"parameters:\n  p: {json.dumps(text)}\noutputs:\n  o: p\n"
+            result = self.riskcast_run("check", self.write("d.yaml", model))
+            self.expect((result.returncode == 0) == valid, f"distribution `{text}`: riskcast check {verdict} it")
         return len(distributions), len(functions), len(reserved)
+
+
+def undescribed_properties(schema, root, where=""):
+    """Properties with no description, neither their own nor that of the definition they refer to
+    (editors show it on hover and in completion)."""
+    missing = []
+    if isinstance(schema, dict):
+        for key, value in schema.get("properties", {}).items():
+            if value is False:  # a key refused where another is given
+                continue
+            target = value
+            while "description" not in target and ("$ref" in target or "allOf" in target):
+                ref = target.get("$ref") or target["allOf"][0].get("$ref", "")
+                target = root["definitions"][ref.rsplit("/", 1)[-1]] if ref else {}
+            if "description" not in target:
+                missing.append(f"{where}/{key}")
+        for key, value in schema.items():
+            if isinstance(value, (dict, list)) and key != "if":  # a condition's keys are not shown
+                missing += undescribed_properties(value, root, f"{where}/{key}")
+    elif isinstance(schema, list):
+        for i, value in enumerate(schema):
+            missing += undescribed_properties(value, root, f"{where}/{i}")
+    return missing
 
 
 def schema_property_names(schema):
@@ -358,7 +387,7 @@ BASE_MODEL = """\
 model: base
 horizon: 12
 parameters:
-  demand: pert(800, 1000, 1500)
+  demand: pert(8, 9, 15)
   price:
     dist: uniform(9, 11)
     unit: USD
@@ -385,12 +414,14 @@ scenarios:
       tariff: {fix: high}
 """
 
+OUTPUTS = "outputs:\n  annual_revenue:\n    formula: sum(revenue)\n    unit: USD\n"
+
 # (what is wrong, text in BASE_MODEL, its replacement, what riskcast check says)
 MALFORMED_MODELS = [
     ("unknown top-level key", "horizon: 12\n", "Horizon: 12\n", "unknown key `Horizon` in model"),
     ("an event kind that does not exist", "kind: regime", "kind: markov", "unknown event kind `markov`"),
-    ("no outputs", "outputs:\n  annual_revenue:\n    formula: sum(revenue)\n    unit: USD\n", "", "no `outputs:` section"),
-    ("empty outputs", "outputs:\n  annual_revenue:\n    formula: sum(revenue)\n    unit: USD\n", "outputs:\n", "`outputs:` is empty"),
+    ("no outputs", OUTPUTS, "", "no `outputs:` section"),
+    ("empty outputs", OUTPUTS, "outputs:\n", "`outputs:` is empty"),
     ("a switch without `on`", "initial: 0, on: 0.02, off: 0.5", "initial: 0, off: 0.5", "needs `on:`"),
     ("a regime without states", "    states: [low, high]\n", "", "needs `states:`"),
     ("an event without kind", "{kind: arrivals, rate: 2,", "{rate: 2,", "needs `kind:`"),
@@ -406,20 +437,25 @@ MALFORMED_MODELS = [
     ("a negative initial probability", "initial: 0,", "initial: -0.1,", "must be a probability in [0, 1]"),
     ("an arrival rate above 7500", "rate: 2,", "rate: 8000,", "at most 7500"),
     ("a key of another kind", "off: 0.5}", "off: 0.5, rate: 1}", "unknown key `rate` in event `strike`"),
-    ("a size written as a mapping", 'size: "lognormal_ci90(10, 100)"', 'size: {dist: "lognormal_ci90(10, 100)"}', "must be a number or a distribution"),
-    ("an unknown distribution", "pert(800, 1000, 1500)", "pret(800, 1000, 1500)", "unknown distribution `pret`"),
-    ("a capitalised distribution", "pert(800, 1000, 1500)", "Pert(800, 1000, 1500)", "unknown distribution `Pert`"),
-    ("a parameter given as a list", "demand: pert(800, 1000, 1500)", "demand: [800, 1500]", "must be a number or a distribution"),
+    (
+        "a size written as a mapping",
+        'size: "lognormal_ci90(10, 100)"',
+        'size: {dist: "lognormal_ci90(10, 100)"}',
+        "must be a number or a distribution",
+    ),
+    ("an unknown distribution", "pert(8, 9, 15)", "pret(8, 9, 15)", "unknown distribution `pret`"),
+    ("a capitalised distribution", "pert(8, 9, 15)", "Pert(8, 9, 15)", "unknown distribution `Pert`"),
+    ("a parameter given as a list", "demand: pert(8, 9, 15)", "demand: [8, 15]", "must be a number or a distribution"),
     ("a reserved word as a name", "  sold:", "  sum:", "is a reserved word"),
     ("a name starting with a digit", "  demand:", "  2demand:", "is not a valid name"),
     ("a model name with a space", "model: base", "model: my model", "may not contain spaces or slashes"),
     ("an unknown parameter key", "    unit: USD\n", "    units: USD\n", "unknown key `units` in parameter `price`"),
-    ("an unknown scenario key", "    description: high tariffs", "    title: high tariffs", "unknown key `title` in scenario"),
-    ("fix and on_from together", "{strike: {fix: off}}", "{strike: {fix: off, on_from: 3}}", "give either `fix:` or `on_from:`"),
+    ("an unknown scenario key", "    description:", "    title:", "unknown key `title` in scenario"),
+    ("fix and on_from together", "{fix: off}", "{fix: off, on_from: 3}", "give either `fix:` or `on_from:`"),
     ("a unit on an event override", "{strike: {fix: off}}", "{strike: {fix: off, unit: x}}", "unknown key `unit`"),
     ("an event override that is not a mapping", "{strike: {fix: off}}", "{strike: off}", "must be a mapping"),
     ("a transition row that is not a mapping", "high: {low: 0.10}}", "high: 0.10}", "must be a mapping of keys"),
-    ("a section indented into another", "outputs:\n  annual_revenue:", "outputs_:\n  annual_revenue:", "unknown key `outputs_` in model"),
+    ("a misspelt section", "outputs:\n  annual", "output:\n  annual", "unknown key `output` in model"),
 ]
 
 BASE_BATCH = """\
@@ -440,7 +476,7 @@ runs:
 
 MALFORMED_BATCHES = [
     ("unknown top-level key", "batch:", "title:", "unknown key `title` in the batch file"),
-    ("no runs", "runs:\n  - name: small\n    model: base.yaml\n    samples: 1_000\n  - name: large.v2\n    model: base.yaml\n    scenarios: [base, no_strikes]\n    samples: 2e3\n    formats: [json, csv, md]\n", "", "has no `runs:` list"),
+    ("no runs", BASE_BATCH[BASE_BATCH.index("runs:") :], "", "has no `runs:` list"),
     ("a run without model", "    model: base.yaml\n    samples: 1_000\n", "    samples: 1_000\n", "needs a `model:`"),
     ("a run without name", "  - name: small\n    model: base.yaml\n", "  - model: base.yaml\n", "needs a `name:`"),
     ("an unknown run key", "    samples: 1_000\n", "    sample: 1_000\n", "unknown key `sample` in a run"),
@@ -456,35 +492,59 @@ MALFORMED_BATCHES = [
     ("runs not a list", "runs:\n  - name: small", "runs:\n  x:\n  - name: small", "must be a list of runs"),
 ]
 
-# (where keys are offered, command, (text with @KEYS@, indentation), path of the mapping, keys there already)
+# Mappings whose keys are compared: (what, the command that reads the file, where the mapping is,
+# a file with the line `@KEYS@` in the mapping, indented as its keys).
 KEY_CONTEXTS = [
-    ("the model", "check", ("@KEYS@\n", ""), [], {"outputs"}),
-    ("a parameter", "check", ("parameters:\n  p:\n    dist: 1\n@KEYS@\noutputs:\n  o: p\n", "    "), ["parameters", "p"], {"dist"}),
-    ("a monthly formula", "check", ("monthly:\n  m:\n    formula: 1\n@KEYS@\noutputs:\n  o: sum(m)\n", "    "), ["monthly", "m"], {"formula"}),
-    ("an output", "check", ("outputs:\n  o:\n    formula: 1\n@KEYS@\n", "    "), ["outputs", "o"], {"formula"}),
-    ("a regime", "check", ("events:\n  r:\n    kind: regime\n    states: [a, b]\n    initial: {a: 1}\n@KEYS@\noutputs:\n  o: sum(r == a)\n", "    "), ["events", "r"], {"kind", "states", "initial"}),
-    ("a switch", "check", ("events:\n  s:\n    kind: switch\n    on: 0.1\n@KEYS@\noutputs:\n  o: sum(s)\n", "    "), ["events", "s"], {"kind", "on"}),
-    ("arrivals", "check", ("events:\n  a:\n    kind: arrivals\n    rate: 1\n    size: 1\n@KEYS@\noutputs:\n  o: sum(a)\n", "    "), ["events", "a"], {"kind", "rate", "size"}),
-    ("a scenario", "check", ("parameters:\n  p: 1\noutputs:\n  o: p\nscenarios:\n  s:\n@KEYS@\n", "    "), ["scenarios", "s"], set()),
-    ("a parameter override", "check", ("parameters:\n  p: 1\noutputs:\n  o: p\nscenarios:\n  s:\n    parameters:\n      p:\n        dist: 2\n@KEYS@\n", "        "), ["scenarios", "s", "parameters", "p"], {"dist"}),
-    ("the batch file", "batch", ("runs:\n  - {name: r, model: m.yaml}\n@KEYS@\n", ""), [], {"runs"}),
-    ("a run", "batch", ("runs:\n  - name: r\n    model: m.yaml\n@KEYS@\n", "    "), ["runs", 0], {"name", "model"}),
-    ("defaults", "batch", ("defaults:\n  seed: 1\n@KEYS@\nruns:\n  - {name: r, model: m.yaml}\n", "  "), ["defaults"], {"seed"}),
+    ("the model", "check", [], "outputs:\n  o: 1\n@KEYS@\n"),
+    ("a parameter", "check", ["parameters", "p"], "parameters:\n  p:\n    dist: 1\n    @KEYS@\noutputs:\n  o: p\n"),
+    ("a monthly formula", "check", ["monthly", "m"], "monthly:\n  m:\n    formula: 1\n    @KEYS@\noutputs:\n  o: 1\n"),
+    ("an output", "check", ["outputs", "o"], "outputs:\n  o:\n    formula: 1\n    @KEYS@\n"),
+    (
+        "a regime",
+        "check",
+        ["events", "r"],
+        "events:\n  r:\n    kind: regime\n    states: [a, b]\n    initial: {a: 1}\n    @KEYS@\n"
+        "outputs:\n  o: sum(r == a)\n",
+    ),
+    ("a switch", "check", ["events", "s"], "events:\n  s:\n    kind: switch\n    on: 0\n    @KEYS@\noutputs: {o: 1}\n"),
+    (
+        "arrivals",
+        "check",
+        ["events", "a"],
+        "events:\n  a:\n    kind: arrivals\n    rate: 1\n    size: 1\n    @KEYS@\noutputs:\n  o: sum(a)\n",
+    ),
+    ("a scenario", "check", ["scenarios", "s"], "outputs:\n  o: 1\nscenarios:\n  s:\n    description: x\n    @KEYS@\n"),
+    (
+        "a parameter override",
+        "check",
+        ["scenarios", "s", "parameters", "p"],
+        "parameters:\n  p: 1\noutputs:\n  o: p\nscenarios:\n  s:\n    parameters:\n      p:\n        dist: 2\n"
+        "        @KEYS@\n",
+    ),
+    ("the batch file", "batch", [], "runs:\n  - {name: r, model: m.yaml}\n@KEYS@\n"),
+    ("a run", "batch", ["runs", 0], "runs:\n  - name: r\n    model: m.yaml\n    @KEYS@\n"),
+    ("defaults", "batch", ["defaults"], "defaults:\n  seed: 1\n  @KEYS@\nruns:\n  - {name: r, model: m.yaml}\n"),
 ]
 
 OVERRIDE_TEMPLATE = """\
 events:
-  e_regime: {kind: regime, states: [a, b], initial: {a: 1}}
-  e_switch: {kind: switch, on: 0.1}
-  e_arrivals: {kind: arrivals, rate: 1, size: 1}
+  regime: {kind: regime, states: [a, b], initial: {a: 1}}
+  switch: {kind: switch, on: 0.1}
+  arrivals: {kind: arrivals, rate: 1, size: 1}
 outputs:
-  o: sum(e_switch + e_arrivals + (e_regime == a))
+  o: sum(switch + arrivals + (regime == a))
 scenarios:
   s:
     events:
       @EVENT@:
-@KEYS@
+        @KEYS@
 """
+
+
+def offer(template, keys):
+    """The template with each key (valued 1) on a line of its own where `@KEYS@` is."""
+    return re.sub(r"^( *)@KEYS@\n", lambda m: "".join(f"{m.group(1)}{k}: 1\n" for k in keys), template, flags=re.M)
+
 
 # (a distribution's text, whether it is valid): the schema's pattern against riskcast check.
 DISTRIBUTION_TEXTS = [
@@ -523,6 +583,9 @@ def main():
         schemas.append(schema)
 
     checker = Checker(riskcast, source_dir, *schemas)
+    for name, schema in zip(("model", "batch"), schemas):
+        missing = undescribed_properties(schema, schema)
+        checker.expect(not missing, f"{name}.schema.json: keys without a description: {missing}")
     models, batches = checker.shipped_files()
     blocks = checker.doc_blocks()
     bad_models, bad_batches = checker.malformed_files()
@@ -531,8 +594,12 @@ def main():
 
     # The checks can fail: with a schema that accepts everything, no malformed file is caught.
     permissive = Checker(riskcast, source_dir, {}, {})
-    caught = sum(permissive.malformed(label, "model", BASE_MODEL.replace(old, new, 1), message) for label, old, new, message in MALFORMED_MODELS)
-    checker.expect(caught == 0 and len(permissive.failures) == len(MALFORMED_MODELS), "an empty schema catches malformed models: the test cannot fail")
+    caught = [permissive.malformed(label, "model", BASE_MODEL.replace(old, new, 1), message)
+              for label, old, new, message in MALFORMED_MODELS]
+    checker.expect(
+        not any(caught) and len(permissive.failures) == len(MALFORMED_MODELS),
+        "an empty schema catches malformed models: the test cannot fail",
+    )
 
     print(
         f"{models} shipped models, {batches} batch files, doc blocks {blocks}, {bad_models} malformed models, "
