@@ -353,8 +353,6 @@ def undescribed_properties(schema, root, where=""):
     missing = []
     if isinstance(schema, dict):
         for key, value in schema.get("properties", {}).items():
-            if value is False:  # a key refused where another is given
-                continue
             target = value
             while "description" not in target and ("$ref" in target or "allOf" in target):
                 ref = target.get("$ref") or target["allOf"][0].get("$ref", "")
@@ -452,6 +450,7 @@ MALFORMED_MODELS = [
     ("an unknown parameter key", "    unit: USD\n", "    units: USD\n", "unknown key `units` in parameter `price`"),
     ("an unknown scenario key", "    description:", "    title:", "unknown key `title` in scenario"),
     ("fix and on_from together", "{fix: off}", "{fix: off, on_from: 3}", "give either `fix:` or `on_from:`"),
+    ("keys of two kinds in an override", "{fix: off}", "{on: 0.1, rate: 1}", "unknown key `rate`"),
     ("a unit on an event override", "{strike: {fix: off}}", "{strike: {fix: off, unit: x}}", "unknown key `unit`"),
     ("an event override that is not a mapping", "{strike: {fix: off}}", "{strike: off}", "must be a mapping"),
     ("a transition row that is not a mapping", "high: {low: 0.10}}", "high: 0.10}", "must be a mapping of keys"),
