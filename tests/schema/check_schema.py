@@ -27,6 +27,7 @@ import glob
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -605,6 +606,8 @@ def main():
         f"{bad_batches} malformed batch files, keys of {contexts} kinds of mapping ({candidates} candidate keys), "
         f"{distributions} distributions, {functions} functions, {reserved} reserved words: {checker.checked} checks"
     )
+    shutil.rmtree(checker.tmp)
+    shutil.rmtree(permissive.tmp)
     for failure in checker.failures:
         print(f"FAIL: {failure}", file=sys.stderr)
     if checker.failures:
