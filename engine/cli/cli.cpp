@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cmath>
@@ -111,43 +112,21 @@ RunSettings sampling_settings(const po::variables_map& vm) {
   return settings;
 }
 
-std::vector<std::string> chosen_scenarios(const po::variables_map& vm, const Model& model, const std::string& path) {
+std::vector<std::string> chosen_scenarios(const po::variables_map& vm, const std::vector<std::string>& scenarios,
+                                          const std::string& path) {
   if (!vm.count("scenario")) return {};
   std::vector<std::string> names = vm["scenario"].as<std::vector<std::string>>();
   for (const std::string& name : names) {
-    if (model.find_scenario(name)) continue;
-    const std::string hint = did_you_mean(name, model.scenario_names());
+    if (std::find(scenarios.begin(), scenarios.end(), name) != scenarios.end()) continue;
+    const std::string hint = did_you_mean(name, scenarios);
     throw UsageError(fmt::format("--scenario '{}' is not a scenario of {} ({}scenarios: {})", quote_for_message(name),
-                                 path, hint.empty() ? "" : hint + " ", fmt::join(model.scenario_names(), ", ")));
+                                 path, hint.empty() ? "" : hint + " ", fmt::join(scenarios, ", ")));
   }
   return names;
 }
 
-namespace {
-std::string format_bytes(std::uint64_t bytes) {
-  return bytes >= (1ull << 30) ? fmt::format("{:.1f} GiB", static_cast<double>(bytes) / double(1ull << 30))
-                               : fmt::format("{:.0f} MiB", static_cast<double>(bytes) / double(1ull << 20));
-}
-}  // namespace
-
-namespace {
-// Refuses a run whose estimate exceeds the memory available; `what` names
-// the work ("" for a plain run, " for sensitivity").
-void refuse_beyond_available(const MemoryEstimate& memory, std::uint64_t samples, const char* what) {
-  const std::uint64_t needed = memory.total(samples);
-  const std::uint64_t available = available_memory();
-  if (available && needed > available) {
-    throw UsageError(
-        fmt::format("{} samples need about {}{} ({} bytes per sample + {} working set) but only {} is "
-                    "available; use fewer --samples",
-                    samples, format_bytes(needed), what, memory.bytes_per_sample, format_bytes(memory.fixed_bytes),
-                    format_bytes(available)));
-  }
-}
-}  // namespace
-
 void check_memory(const Model& model, const RunSettings& settings) {
-  refuse_beyond_available(estimate_memory(model, settings), settings.samples, "");
+  refuse_beyond_available(estimate_memory(model, settings), settings.samples);
 }
 
 void check_sensitivity_memory(const Model& model, const SensitivityRequest& request) {

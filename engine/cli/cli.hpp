@@ -53,8 +53,8 @@ std::optional<boost::program_options::variables_map> parse_options(
 void add_sampling_options(boost::program_options::options_description& options, const char* scenario_help);
 RunSettings sampling_settings(const boost::program_options::variables_map& vm);
 // The --scenario names, each checked against the model (a hint if misspelt).
-std::vector<std::string> chosen_scenarios(const boost::program_options::variables_map& vm, const Model& model,
-                                          const std::string& path);
+std::vector<std::string> chosen_scenarios(const boost::program_options::variables_map& vm,
+                                          const std::vector<std::string>& scenarios, const std::string& path);
 // Refuses up front a run whose memory estimate exceeds what is available.
 void check_memory(const Model& model, const RunSettings& settings);
 // The same for a sensitivity analysis (sensitivity, run --plot, report).
@@ -72,19 +72,6 @@ std::uint64_t parse_count(const std::string& option, const std::string& text, st
 // Writes through a temporary file in the target's directory and renames it
 // into place only when `write` succeeds, so a failed run leaves no partial file.
 void write_file_atomically(const std::string& path, const std::function<void(std::ostream&)>& write);
-
-// Runs `work`, turning a RunError (a model that cannot be evaluated) into
-// a ModelError positioned in `model_path`, reported like any model error.
-template <typename Work>
-auto run_guarded(const std::string& model_path, Work&& work) -> decltype(work()) {
-  try {
-    return work();
-  } catch (const RunError& e) {
-    Diagnostics diagnostics(model_path);
-    diagnostics.error(e.pos(), e.what());
-    throw ModelError(std::move(diagnostics));
-  }
-}
 
 // "scenario 2/7 h200_open  45%" (or "LABEL  45%") on stderr, redrawn every
 // 200 ms once the work has taken a second, only when stderr is a terminal;

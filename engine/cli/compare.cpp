@@ -114,7 +114,7 @@ int command_compare(const std::vector<std::string>& args) {
                                    path, hint.empty() ? "" : hint + " ", fmt::join(names, ", ")));
     }
   }
-  request.scenarios = chosen_scenarios(*vm, model, path);
+  request.scenarios = chosen_scenarios(*vm, model.scenario_names(), path);
   // Only the compared output is kept: formulas never read outputs, so the
   // others can go, and the run keeps one column per scenario instead of all.
   std::erase_if(model.outputs, [&](const Output& o) { return o.name != output; });

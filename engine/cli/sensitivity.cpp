@@ -55,7 +55,7 @@ int command_sensitivity(const std::vector<std::string>& args) {
 
   const std::string path = (*vm)["model"].as<std::string>();
   const Model model = load_model(path);
-  const std::vector<std::string> scenarios = chosen_scenarios(*vm, model, path);
+  const std::vector<std::string> scenarios = chosen_scenarios(*vm, model.scenario_names(), path);
   if (scenarios.size() > 1)
     throw UsageError(
         fmt::format("sensitivity analyses one scenario at a time; got --scenario {} times (deltas "
