@@ -14,6 +14,7 @@
 #include "riskcast/assumptions.hpp"
 #include "riskcast/model.hpp"
 #include "riskcast/model_loader.hpp"
+#include "riskcast/program.hpp"
 #include "riskcast/run.hpp"
 #include "riskcast/warnings.hpp"
 
@@ -137,10 +138,10 @@ const std::vector<Diagnostic>& LoadedModel::warnings() const {
   return *warnings_;
 }
 
-std::string LoadedModel::format_warnings() const {
+std::string LoadedModel::format_warnings(bool as_errors) const {
   Diagnostics d(model_->file);
   for (const Diagnostic& w : *warnings_) d.warning(w.pos, w.message, w.hint);
-  return d.format_warnings();
+  return d.format_warnings(as_errors);
 }
 
 std::vector<ParameterInfo> LoadedModel::parameters() const {
@@ -167,9 +168,15 @@ std::vector<EventInfo> LoadedModel::events() const {
   return out;
 }
 
-std::vector<OutputInfo> LoadedModel::outputs() const {
-  std::vector<OutputInfo> out;
-  for (const Output& o : model_->outputs) out.push_back({o.name, o.pos, o.metadata});
+std::vector<FormulaInfo> LoadedModel::monthly() const {
+  std::vector<FormulaInfo> out;
+  for (const MonthlyFormula& m : model_->monthly) out.push_back({m.name, m.pos, to_string(m.formula), m.metadata});
+  return out;
+}
+
+std::vector<FormulaInfo> LoadedModel::outputs() const {
+  std::vector<FormulaInfo> out;
+  for (const Output& o : model_->outputs) out.push_back({o.name, o.pos, to_string(o.formula), o.metadata});
   return out;
 }
 
@@ -203,6 +210,17 @@ std::vector<std::string> LoadedModel::resolve_columns(const std::vector<std::str
 
 namespace {
 
+const Scenario& scenario_named(const Model& model, const std::string& name) {
+  const Scenario* scenario = model.find_scenario(name);
+  if (!scenario) {
+    const std::vector<std::string> names = model.scenario_names();
+    const std::string hint = did_you_mean(name, names);
+    throw std::invalid_argument(fmt::format("'{}' is not a scenario of {} ({}scenarios: {})", quote_for_message(name),
+                                            model.file, hint.empty() ? "" : hint + " ", fmt::join(names, ", ")));
+  }
+  return *scenario;
+}
+
 RunRequest request_of(const LoadedModel& model, const RunOptions& options) {
   if (options.samples == 0) throw std::invalid_argument("a run needs at least one sample");
   if (options.block_size == 0 || options.block_size > kMaxBlockSize)
@@ -214,13 +232,7 @@ RunRequest request_of(const LoadedModel& model, const RunOptions& options) {
   request.settings.first_sample = options.first_sample;
   request.settings.threads = options.threads;
   request.settings.block_size = options.block_size;
-  for (const std::string& name : options.scenarios) {
-    if (model.ir().find_scenario(name)) continue;
-    const std::vector<std::string> names = model.ir().scenario_names();
-    const std::string hint = did_you_mean(name, names);
-    throw std::invalid_argument(fmt::format("'{}' is not a scenario of {} ({}scenarios: {})", quote_for_message(name),
-                                            model.file(), hint.empty() ? "" : hint + " ", fmt::join(names, ", ")));
-  }
+  for (const std::string& name : options.scenarios) scenario_named(model.ir(), name);
   request.scenarios = options.scenarios;
   request.columns = model.resolve_columns(options.columns);
   request.visit_column = options.visit_column;
@@ -257,6 +269,14 @@ RunResult LoadedModel::run(const RunOptions& options) const {
   progress.finish();
   progress.rethrow();
   return result;
+}
+
+std::string LoadedModel::describe(const std::string& scenario, Format format) const {
+  return describe_assumptions(*model_, scenario_named(*model_, scenario), format);
+}
+
+std::string LoadedModel::disassemble(const std::string& scenario) const {
+  return compile_program(apply_scenario(*model_, scenario_named(*model_, scenario))).disassemble(model_->file);
 }
 
 std::string LoadedModel::format_result_warnings(const RunResult& result) const {

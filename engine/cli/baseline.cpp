@@ -3,7 +3,7 @@
 
 #include <iostream>
 
-#include "cli.hpp"
+#include "cli_internal.hpp"
 #include "riskcast/baseline.hpp"
 #include "riskcast/model_loader.hpp"
 

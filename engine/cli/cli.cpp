@@ -1,4 +1,5 @@
 #include "cli.hpp"
+#include "cli_internal.hpp"
 
 #include "riskcast/count.hpp"
 #include "riskcast/diagnostics.hpp"
@@ -104,25 +105,54 @@ void add_sampling_options(po::options_description& options, const char* scenario
       "scenario", po::value<std::vector<std::string>>(), scenario_help);
 }
 
+RunOptions sampling_options(const po::variables_map& vm) {
+  RunOptions options;
+  options.samples = parse_count("--samples", vm["samples"].as<std::string>(), 1, kMaxSamples);
+  options.seed = parse_count("--seed", vm["seed"].as<std::string>(), 0, UINT64_MAX);
+  options.threads = static_cast<unsigned>(parse_count("--threads", vm["threads"].as<std::string>(), 0, 1024));
+  return options;
+}
+
 RunSettings sampling_settings(const po::variables_map& vm) {
+  const RunOptions options = sampling_options(vm);
   RunSettings settings;
-  settings.samples = parse_count("--samples", vm["samples"].as<std::string>(), 1, kMaxSamples);
-  settings.seed = parse_count("--seed", vm["seed"].as<std::string>(), 0, UINT64_MAX);
-  settings.threads = static_cast<unsigned>(parse_count("--threads", vm["threads"].as<std::string>(), 0, 1024));
+  settings.samples = options.samples;
+  settings.seed = options.seed;
+  settings.threads = options.threads;
   return settings;
 }
+
+namespace {
+void check_scenario(const std::string& name, const std::vector<std::string>& scenarios, const std::string& path) {
+  if (std::find(scenarios.begin(), scenarios.end(), name) != scenarios.end()) return;
+  const std::string hint = did_you_mean(name, scenarios);
+  throw UsageError(fmt::format("--scenario '{}' is not a scenario of {} ({}scenarios: {})", quote_for_message(name),
+                               path, hint.empty() ? "" : hint + " ", fmt::join(scenarios, ", ")));
+}
+}  // namespace
 
 std::vector<std::string> chosen_scenarios(const po::variables_map& vm, const std::vector<std::string>& scenarios,
                                           const std::string& path) {
   if (!vm.count("scenario")) return {};
   std::vector<std::string> names = vm["scenario"].as<std::vector<std::string>>();
-  for (const std::string& name : names) {
-    if (std::find(scenarios.begin(), scenarios.end(), name) != scenarios.end()) continue;
-    const std::string hint = did_you_mean(name, scenarios);
-    throw UsageError(fmt::format("--scenario '{}' is not a scenario of {} ({}scenarios: {})", quote_for_message(name),
-                                 path, hint.empty() ? "" : hint + " ", fmt::join(scenarios, ", ")));
-  }
+  for (const std::string& name : names) check_scenario(name, scenarios, path);
   return names;
+}
+
+std::vector<std::string> scenario_names(const LoadedModel& model) {
+  std::vector<std::string> names;
+  for (const ScenarioInfo& s : model.scenarios()) names.push_back(s.name);
+  return names;
+}
+
+void chosen_scenario(const std::string& name, const LoadedModel& model, const std::string& path) {
+  check_scenario(name, scenario_names(model), path);
+}
+
+LoadedModel open_model(const std::string& path) {
+  LoadedModel model = LoadedModel::from_file(path);
+  std::cerr << model.format_warnings();
+  return model;
 }
 
 void check_memory(const Model& model, const RunSettings& settings) {

@@ -14,11 +14,7 @@
 #include <thread>
 #include <vector>
 
-#include "riskcast/diagnostics.hpp"
-#include "riskcast/model.hpp"
-#include "riskcast/run.hpp"
-#include "riskcast/sampler.hpp"
-#include "riskcast/sensitivity.hpp"
+#include "riskcast/riskcast.hpp"
 
 namespace riskcast::cli {
 
@@ -51,21 +47,17 @@ std::optional<boost::program_options::variables_map> parse_options(
 // --samples, --seed, --threads and --scenario: the same for every command
 // that samples a model.
 void add_sampling_options(boost::program_options::options_description& options, const char* scenario_help);
-RunSettings sampling_settings(const boost::program_options::variables_map& vm);
-// The --scenario names, each checked against the model (a hint if misspelt).
+// --samples, --seed and --threads.
+RunOptions sampling_options(const boost::program_options::variables_map& vm);
+// The --scenario names, each checked against the model's (a hint if misspelt).
 std::vector<std::string> chosen_scenarios(const boost::program_options::variables_map& vm,
                                           const std::vector<std::string>& scenarios, const std::string& path);
-// Refuses up front a run whose memory estimate exceeds what is available.
-void check_memory(const Model& model, const RunSettings& settings);
-// The same for a sensitivity analysis (sensitivity, run --plot, report).
-void check_sensitivity_memory(const Model& model, const SensitivityRequest& request);
+// One scenario name (describe, check --dump-program), checked likewise.
+void chosen_scenario(const std::string& name, const LoadedModel& model, const std::string& path);
+std::vector<std::string> scenario_names(const LoadedModel& model);
 
-// Loads a model (load_model_file) and prints its warnings on stderr.
-Model load_model(const std::string& path);
-// Prints on stderr the warnings a run's results give (warn_about_results):
-// a share output that left [0, 1].
-void warn_about_run(const Model& model, const RunResult& result);
-
+// Loads a model and prints its warnings on stderr.
+LoadedModel open_model(const std::string& path);
 // Whole numbers written as 1000000, 1e6 or 1_000_000, within [lo, hi].
 std::uint64_t parse_count(const std::string& option, const std::string& text, std::uint64_t lo, std::uint64_t hi);
 

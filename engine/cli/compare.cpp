@@ -6,7 +6,7 @@
 #include <iostream>
 #include <sstream>
 
-#include "cli.hpp"
+#include "cli_internal.hpp"
 #include "riskcast/model_loader.hpp"
 #include "riskcast/report.hpp"
 #include "riskcast/run.hpp"

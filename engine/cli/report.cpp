@@ -3,7 +3,7 @@
 
 #include <filesystem>
 
-#include "cli.hpp"
+#include "cli_internal.hpp"
 #include "riskcast/assumptions.hpp"
 #include "riskcast/chart.hpp"
 #include "riskcast/html_report.hpp"

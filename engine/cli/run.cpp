@@ -4,7 +4,7 @@
 #include <iostream>
 #include <sstream>
 
-#include "cli.hpp"
+#include "cli_internal.hpp"
 #include "riskcast/chart.hpp"
 #include "riskcast/model_loader.hpp"
 #include "riskcast/report.hpp"
@@ -184,11 +184,7 @@ int command_run(const std::vector<std::string>& args) {
   if (!vm) return kExitOk;
   if (!vm->count("model")) throw UsageError("run needs a model file: riskcast run MODEL.yaml");
 
-  RunOptions run;
-  const RunSettings sampling = sampling_settings(*vm);
-  run.samples = sampling.samples;
-  run.seed = sampling.seed;
-  run.threads = sampling.threads;
+  RunOptions run = sampling_options(*vm);
   run.block_size = parse_count("--block-size", (*vm)["block-size"].as<std::string>(), 1, kMaxBlockSize);
   std::optional<Format> format;
   std::string out_path = vm->count("out") ? (*vm)["out"].as<std::string>() : "";
@@ -209,7 +205,7 @@ int command_run(const std::vector<std::string>& args) {
   const LoadedModel model = LoadedModel::from_file(path);
   std::cerr << model.format_warnings();
   const std::vector<ScenarioInfo> scenarios = model.scenarios();
-  const std::vector<OutputInfo> outputs = model.outputs();
+  const std::vector<FormulaInfo> outputs = model.outputs();
   std::vector<std::string> scenario_names;
   for (const ScenarioInfo& s : scenarios) scenario_names.push_back(s.name);
   run.scenarios = chosen_scenarios(*vm, scenario_names, path);
@@ -239,7 +235,7 @@ int command_run(const std::vector<std::string>& args) {
         throw UsageError(
             fmt::format("--plot draws a tornado chart, which supports at most {} samples", kMaxSensitivitySamples));
       drivers.emplace();
-      drivers->settings = sampling;
+      drivers->settings = sampling_settings(*vm);
       drivers->settings.block_size = run.block_size;
       drivers->scenario = run.scenarios.empty() ? scenarios.front().name : run.scenarios.front();
       drivers->scenario_deltas = false;
@@ -274,13 +270,11 @@ int command_run(const std::vector<std::string>& args) {
     write_plots(plot_dir, result, histograms, tornado);
   }
   if (!export_path.empty()) write_export(export_path, result);
-  if (out_path.empty()) {
-    std::ostringstream text;
-    write_result(result, *format, text);
-    std::cout << text.str() << std::flush;
-  } else {
-    write_file_atomically(out_path, [&](std::ostream& out) { write_result(result, *format, out); });
-  }
+  const std::string text = format_result(result, *format);
+  if (out_path.empty())
+    std::cout << text << std::flush;
+  else
+    write_file_atomically(out_path, [&](std::ostream& out) { out << text; });
   return kExitOk;
 }
 

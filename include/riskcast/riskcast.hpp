@@ -26,6 +26,7 @@
 #include "riskcast/count.hpp"
 #include "riskcast/diagnostics.hpp"
 #include "riskcast/errors.hpp"
+#include "riskcast/format.hpp"
 #include "riskcast/metadata.hpp"
 #include "riskcast/result.hpp"
 #include "riskcast/statistics.hpp"
@@ -62,9 +63,11 @@ struct EventInfo {
   Metadata metadata;
 };
 
-struct OutputInfo {
+// An output or a monthly formula.
+struct FormulaInfo {
   std::string name;
   SourcePos pos;
+  std::string formula;  // the formula, each operation parenthesised: "(2 * a)"
   Metadata metadata;
 };
 
@@ -140,13 +143,15 @@ class LoadedModel {
   const std::string& description() const;
   std::uint32_t horizon() const;  // months
 
-  // Warnings found while loading, and the same as "FILE:LINE:COL: warning: …" lines.
+  // Warnings found while loading, and the same as "FILE:LINE:COL: warning: …"
+  // lines (with `as_errors`, "error:" instead: check --strict).
   const std::vector<Diagnostic>& warnings() const;
-  std::string format_warnings() const;
+  std::string format_warnings(bool as_errors = false) const;
 
   std::vector<ParameterInfo> parameters() const;
   std::vector<EventInfo> events() const;
-  std::vector<OutputInfo> outputs() const;
+  std::vector<FormulaInfo> monthly() const;  // in evaluation (dependency) order
+  std::vector<FormulaInfo> outputs() const;
   std::vector<ScenarioInfo> scenarios() const;  // base first
 
   // The column names `columns` stands for ("*" expanded), each checked;
@@ -154,6 +159,15 @@ class LoadedModel {
   std::vector<std::string> resolve_columns(const std::vector<std::string>& columns) const;
 
   MemoryEstimate estimate_memory(const RunOptions& options) const;
+
+  // The assumptions table of the model with `scenario`'s overrides (what
+  // `riskcast describe` prints): table, markdown or csv; std::invalid_argument
+  // for an unknown scenario or Format::Json.
+  std::string describe(const std::string& scenario, Format format) const;
+
+  // The compiled program of `scenario`, each instruction with its source
+  // position (what `riskcast check --dump-program` prints).
+  std::string disassemble(const std::string& scenario) const;
 
   // Samples the chosen scenarios with common random numbers (same seed,
   // sample indices and random slots) and summarises every output. Checks

@@ -69,9 +69,10 @@ TEST(Api, ListsParametersEventsOutputsAndScenarios) {
   const std::vector<EventInfo> events = m.events();
   ASSERT_EQ(events.size(), 1u);
   EXPECT_EQ(events[0].kind, "switch");
-  const std::vector<OutputInfo> outputs = m.outputs();
+  const std::vector<FormulaInfo> outputs = m.outputs();
   ASSERT_EQ(outputs.size(), 2u);
   EXPECT_EQ(outputs[1].name, "shifted");
+  EXPECT_EQ(outputs[0].formula, "(2 * a)");
   const std::vector<ScenarioInfo> scenarios = m.scenarios();
   ASSERT_EQ(scenarios.size(), 2u);
   EXPECT_EQ(scenarios[0].name, "base");
