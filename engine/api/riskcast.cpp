@@ -16,6 +16,7 @@
 #include "riskcast/model_loader.hpp"
 #include "riskcast/program.hpp"
 #include "riskcast/run.hpp"
+#include "riskcast/sensitivity.hpp"
 #include "riskcast/warnings.hpp"
 
 namespace riskcast {
@@ -101,6 +102,28 @@ class ProgressReporter {
   std::exception_ptr failure_;
   std::jthread thread_;  // last: joined before the members it reads go
 };
+
+// Runs work(progress) with `settings` stopping on the caller's stop request
+// or on an exception from the progress callback (which is then thrown in
+// place of RunCancelled), a RunError turned into a ModelError in `file`.
+template <typename Work>
+auto supervised(const ProgressCallback& callback, const std::stop_token& caller_stop, std::size_t scenarios,
+                std::uint64_t total, RunSettings& settings, const std::string& file, Work&& work) {
+  std::stop_source stop;
+  std::stop_callback forward(caller_stop, [&stop] { stop.request_stop(); });
+  settings.stop = stop.get_token();
+  ProgressReporter progress(callback, scenarios, total, stop);
+  if (callback) settings.progress = &progress.counter;
+  try {
+    auto result = run_guarded(file, [&] { return work(progress); });
+    progress.finish();
+    progress.rethrow();
+    return result;
+  } catch (const RunCancelled&) {
+    progress.rethrow();
+    throw;
+  }
+}
 
 }  // namespace
 
@@ -221,6 +244,24 @@ const Scenario& scenario_named(const Model& model, const std::string& name) {
   return *scenario;
 }
 
+// The model with only the chosen outputs (all of them when none are chosen).
+std::shared_ptr<const Model> with_chosen_outputs(const std::shared_ptr<const Model>& model,
+                                                 const std::vector<std::string>& outputs) {
+  if (outputs.empty()) return model;
+  std::vector<std::string> names;
+  for (const Output& o : model->outputs) names.push_back(o.name);
+  for (const std::string& name : outputs)
+    if (std::find(names.begin(), names.end(), name) == names.end()) {
+      const std::string hint = did_you_mean(name, names);
+      throw std::invalid_argument(fmt::format("'{}' is not an output of {} ({}outputs: {})", quote_for_message(name),
+                                              model->file, hint.empty() ? "" : hint + " ", fmt::join(names, ", ")));
+    }
+  auto narrowed = std::make_shared<Model>(*model);
+  std::erase_if(narrowed->outputs,
+                [&](const Output& o) { return std::find(outputs.begin(), outputs.end(), o.name) == outputs.end(); });
+  return narrowed;
+}
+
 RunRequest request_of(const LoadedModel& model, const RunOptions& options) {
   if (options.samples == 0) throw std::invalid_argument("a run needs at least one sample");
   if (options.block_size == 0 || options.block_size > kMaxBlockSize)
@@ -235,6 +276,14 @@ RunRequest request_of(const LoadedModel& model, const RunOptions& options) {
   for (const std::string& name : options.scenarios) scenario_named(model.ir(), name);
   request.scenarios = options.scenarios;
   request.columns = model.resolve_columns(options.columns);
+  if (!options.outputs.empty())
+    for (const std::string& column : request.columns) {
+      const bool output = std::any_of(model.ir().outputs.begin(), model.ir().outputs.end(),
+                                      [&](const Output& o) { return o.name == column; });
+      if (output && std::find(options.outputs.begin(), options.outputs.end(), column) == options.outputs.end())
+        throw std::invalid_argument(
+            fmt::format("column `{}` is an output that the run does not evaluate (not among its outputs)", column));
+    }
   request.visit_column = options.visit_column;
   return request;
 }
@@ -242,33 +291,22 @@ RunRequest request_of(const LoadedModel& model, const RunOptions& options) {
 }  // namespace
 
 MemoryEstimate LoadedModel::estimate_memory(const RunOptions& options) const {
-  return riskcast::estimate_memory(*model_, request_of(*this, options));
+  const RunRequest request = request_of(*this, options);
+  return riskcast::estimate_memory(*with_chosen_outputs(model_, options.outputs), request);
 }
 
 RunResult LoadedModel::run(const RunOptions& options) const {
   RunRequest request = request_of(*this, options);
+  const std::shared_ptr<const Model> model = with_chosen_outputs(model_, options.outputs);
   if (options.memory == MemoryPolicy::refuse)
-    refuse_beyond_available(riskcast::estimate_memory(*model_, request), options.samples);
-  // The run stops on the caller's request or on a failed progress callback.
-  std::stop_source stop;
-  std::stop_callback forward(options.stop, [&stop] { stop.request_stop(); });
-  request.settings.stop = stop.get_token();
+    refuse_beyond_available(riskcast::estimate_memory(*model, request), options.samples);
   const std::size_t scenarios = request.scenarios.empty() ? model_->scenarios.size() : request.scenarios.size();
-  ProgressReporter progress(options.progress, scenarios, options.samples, stop);
-  if (options.progress) request.settings.progress = &progress.counter;
-  RunResult result;
-  try {
-    result = run_guarded(model_->file, [&] {
-      return run_model(*model_, request,
-                       [&](std::size_t index, const std::string& name) { progress.start_scenario(index, name); });
-    });
-  } catch (const RunCancelled&) {
-    progress.rethrow();
-    throw;
-  }
-  progress.finish();
-  progress.rethrow();
-  return result;
+  return supervised(options.progress, options.stop, scenarios, options.samples, request.settings, model_->file,
+                    [&](ProgressReporter& progress) {
+                      return run_model(*model, request, [&](std::size_t index, const std::string& name) {
+                        progress.start_scenario(index, name);
+                      });
+                    });
 }
 
 std::string LoadedModel::describe(const std::string& scenario, Format format) const {
@@ -277,6 +315,31 @@ std::string LoadedModel::describe(const std::string& scenario, Format format) co
 
 std::string LoadedModel::disassemble(const std::string& scenario) const {
   return compile_program(apply_scenario(*model_, scenario_named(*model_, scenario))).disassemble(model_->file);
+}
+
+SensitivityResult LoadedModel::sensitivity(const SensitivityOptions& options) const {
+  if (options.samples == 0 || options.samples > kMaxSensitivitySamples)
+    throw std::invalid_argument(
+        fmt::format("a sensitivity analysis takes 1 … {} samples, not {}", kMaxSensitivitySamples, options.samples));
+  if (options.block_size == 0 || options.block_size > kMaxBlockSize)
+    throw std::invalid_argument(fmt::format("block size must be 1 … {}", kMaxBlockSize));
+  scenario_named(*model_, options.scenario);
+  if (!options.output.empty()) with_chosen_outputs(model_, {options.output});  // checks the name
+  SensitivityRequest request;
+  request.settings.samples = options.samples;
+  request.settings.seed = options.seed;
+  request.settings.threads = options.threads;
+  request.settings.block_size = options.block_size;
+  request.scenario = options.scenario;
+  request.output = options.output;
+  request.scenario_deltas = options.scenario_deltas;
+  if (options.memory == MemoryPolicy::refuse)
+    refuse_beyond_available(estimate_sensitivity_memory(*model_, request), options.samples, " for sensitivity");
+  return supervised(options.progress, options.stop, 1, options.samples * sensitivity_passes(*model_, request),
+                    request.settings, model_->file, [&](ProgressReporter& progress) {
+                      progress.start_scenario(0, "sensitivity");
+                      return analyze_sensitivity(*model_, request);
+                    });
 }
 
 std::string LoadedModel::format_result_warnings(const RunResult& result) const {

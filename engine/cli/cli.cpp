@@ -190,13 +190,23 @@ void ProgressLine::start_scenario(std::size_t index, std::size_t count, const st
   counter.store(0);
 }
 
+ProgressCallback ProgressLine::follow() {
+  return [this, shown = std::optional<std::size_t>()](const RunProgress& p) mutable {
+    if (shown != p.scenario && (p.scenarios > 1 || label_.empty())) start_scenario(p.scenario, p.scenarios, p.name);
+    shown = p.scenario;
+    total_.store(p.total);
+    counter.store(p.done);
+  };
+}
+
 void ProgressLine::loop() {
   const auto start = std::chrono::steady_clock::now();
   bool shown = false;
   std::unique_lock lock(mutex_);
   while (!wake_.wait_for(lock, std::chrono::milliseconds(200), [this] { return done_; })) {
     if (std::chrono::steady_clock::now() - start < std::chrono::seconds(1)) continue;
-    const double pct = total_ ? 100.0 * static_cast<double>(counter.load()) / static_cast<double>(total_) : 0.0;
+    const std::uint64_t total = total_.load();
+    const double pct = total ? 100.0 * static_cast<double>(counter.load()) / static_cast<double>(total) : 0.0;
     std::cerr << fmt::format("\r\x1b[K{}  {:.0f}%", label_, std::min(pct, 100.0)) << std::flush;
     shown = true;
   }

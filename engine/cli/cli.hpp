@@ -77,11 +77,15 @@ class ProgressLine {
   ProgressLine& operator=(const ProgressLine&) = delete;
   // A run of several scenarios: each counts its samples from 0 under its own label.
   void start_scenario(std::size_t index, std::size_t count, const std::string& name);
+  // A progress callback (RunOptions::progress) that drives this line: each
+  // scenario under its own label ("scenario 2/7 NAME"), or the line's own
+  // label for a single one, its share of its samples done.
+  ProgressCallback follow();
   std::atomic<std::uint64_t> counter{0};
 
  private:
   void loop();
-  std::uint64_t total_;
+  std::atomic<std::uint64_t> total_;
   std::string label_;
   std::mutex mutex_;
   std::condition_variable wake_;

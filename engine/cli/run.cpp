@@ -250,12 +250,7 @@ int command_run(const std::vector<std::string>& args) {
   RunResult result;
   {
     ProgressLine progress(run.samples, "");
-    std::optional<std::size_t> shown;
-    run.progress = [&](const RunProgress& p) {
-      if (shown != p.scenario) progress.start_scenario(p.scenario, p.scenarios, p.name);
-      shown = p.scenario;
-      progress.counter.store(p.done);
-    };
+    run.progress = progress.follow();
     result = model.run(run);
   }
   std::cerr << model.format_result_warnings(result);

@@ -29,6 +29,7 @@
 #include "riskcast/format.hpp"
 #include "riskcast/metadata.hpp"
 #include "riskcast/result.hpp"
+#include "riskcast/sensitivity_result.hpp"
 #include "riskcast/statistics.hpp"
 #include "riskcast/version.hpp"
 
@@ -110,13 +111,36 @@ struct RunOptions {
   unsigned threads = 0;                // 0: all hardware threads; results never depend on it
   std::size_t block_size = 256;        // samples evaluated together, 1 … kMaxBlockSize; results never depend on it
   std::vector<std::string> scenarios;  // empty: every scenario, in model order
+  // The outputs to evaluate and summarise, in model order whatever the order
+  // here; empty: every output. The others are not computed (no formula reads
+  // an output), which saves their memory.
+  std::vector<std::string> outputs;
   // Per-sample columns to keep (ScenarioResult::columns), each the name of
-  // an output or a parameter; "*" alone keeps every output and parameter.
+  // an output (among `outputs`) or a parameter; "*" alone keeps every output
+  // and parameter.
   std::vector<std::string> columns;
   MemoryPolicy memory = MemoryPolicy::refuse;
   ProgressCallback progress;   // optional
   ColumnVisitor visit_column;  // optional
   std::stop_token stop;        // a stop request ends the run with RunCancelled
+};
+
+// A sensitivity analysis of one output (docs/analysis.md): one sampling
+// pass of `scenario` with every input recorded, then one pass per other
+// scenario for the deltas against base.
+struct SensitivityOptions {
+  std::uint64_t samples = 1'000'000;  // 1 … kMaxSensitivitySamples
+  std::uint64_t seed = 1;
+  unsigned threads = 0;
+  std::size_t block_size = 256;
+  std::string scenario = "base";  // whose drivers and conditional outcomes are reported
+  std::string output;             // empty: the model's first output
+  bool scenario_deltas = true;    // false: one pass only, no deltas
+  MemoryPolicy memory = MemoryPolicy::refuse;
+  // Called as for a run, with one "scenario" named "sensitivity" whose total
+  // counts the samples of every pass.
+  ProgressCallback progress;
+  std::stop_token stop;
 };
 
 // Memory a run needs: every kept column of every scenario, plus the output
@@ -174,6 +198,10 @@ class LoadedModel {
   // the options first (limits, scenarios, columns, memory), so a refused
   // run costs no sampling.
   RunResult run(const RunOptions& options) const;
+
+  // Throws std::invalid_argument for an unknown scenario or output or too
+  // many samples, and otherwise as run() does.
+  SensitivityResult sensitivity(const SensitivityOptions& options) const;
 
   // Warnings a run's results give: a share output that left [0, 1].
   std::string format_result_warnings(const RunResult& result) const;

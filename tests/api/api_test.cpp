@@ -15,6 +15,7 @@
 #include "riskcast/program.hpp"
 #include "riskcast/run.hpp"
 #include "riskcast/sampler.hpp"
+#include "riskcast/sensitivity.hpp"
 
 namespace riskcast::testing {
 namespace {
@@ -160,6 +161,29 @@ TEST(Api, AStarKeepsEveryOutputThenEveryParameter) {
   EXPECT_THROW(m.resolve_columns({"ban"}), std::invalid_argument);  // an event is not a column
 }
 
+// Evaluating only some outputs changes none of their numbers.
+TEST(Api, ChosenOutputsAreTheFullRunsBitForBit) {
+  const LoadedModel m = tiny();
+  RunOptions options;
+  options.samples = 2000;
+  const RunResult all = m.run(options);
+  options.outputs = {"shifted"};
+  options.columns = {"shifted", "a"};
+  const RunResult one = m.run(options);
+  for (std::size_t s = 0; s < 2; ++s) {
+    ASSERT_EQ(one.scenarios[s].outputs.size(), 1u);
+    EXPECT_EQ(one.scenarios[s].outputs[0].name, "shifted");
+    EXPECT_EQ(one.scenarios[s].outputs[0].summary.mean, all.scenarios[s].outputs[1].summary.mean);
+    EXPECT_EQ(one.scenarios[s].outputs[0].summary.percentiles[4].value,
+              all.scenarios[s].outputs[1].summary.percentiles[4].value);
+  }
+  options.columns = {"twice"};  // not evaluated
+  EXPECT_THROW(m.run(options), std::invalid_argument);
+  options.columns.clear();
+  options.outputs = {"shifed"};
+  EXPECT_THROW(m.run(options), std::invalid_argument);
+}
+
 // Columns do not depend on the thread count, the block size or how the
 // sample range is split.
 TEST(Api, KeptColumnsDoNotDependOnThreadsBlocksOrSplits) {
@@ -272,6 +296,38 @@ TEST(Api, ProgressReportsEachScenarioAndItsExceptionStopsTheRun) {
   struct Stop {};
   options.progress = [](const RunProgress&) { throw Stop{}; };
   EXPECT_THROW(m.run(options), Stop);
+}
+
+TEST(Api, SensitivityIsTheEnginesAnalysis) {
+  const LoadedModel m = tiny();
+  SensitivityOptions options;
+  options.samples = 3000;
+  options.output = "shifted";
+  std::uint64_t last_total = 0;
+  options.progress = [&](const RunProgress& p) { last_total = p.total; };
+  const SensitivityResult api = m.sensitivity(options);
+  EXPECT_EQ(last_total, 3000u * 2);  // base, then `high` for its delta
+  SensitivityRequest request;
+  request.settings.samples = 3000;
+  request.output = "shifted";
+  const SensitivityResult engine = analyze_sensitivity(m.ir(), request);
+  ASSERT_EQ(api.tornado.size(), engine.tornado.size());
+  for (std::size_t i = 0; i < api.tornado.size(); ++i) {
+    EXPECT_EQ(api.tornado[i].label, engine.tornado[i].label);
+    EXPECT_EQ(api.tornado[i].rho, engine.tornado[i].rho);
+  }
+  ASSERT_EQ(api.deltas.size(), 1u);
+  EXPECT_EQ(api.deltas[0].difference.mean, engine.deltas[0].difference.mean);
+  options.output = "shifed";
+  EXPECT_THROW(m.sensitivity(options), std::invalid_argument);
+  options.output.clear();
+  options.samples = kMaxSensitivitySamples + 1;
+  EXPECT_THROW(m.sensitivity(options), std::invalid_argument);
+  options.samples = 1000;
+  std::stop_source stop;
+  stop.request_stop();
+  options.stop = stop.get_token();
+  EXPECT_THROW(m.sensitivity(options), RunCancelled);
 }
 
 TEST(Api, WarningsAreKeptAndFormatted) {
