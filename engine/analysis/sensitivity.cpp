@@ -194,14 +194,6 @@ const Output& chosen_output(const Model& model, const std::string& name) {
 // Syntax-tree builders for the probes. Built as trees, never as text to
 // parse again: a name is whatever the model calls it (a state may be
 // called anything the loader accepts), and nothing is re-tokenised.
-Expr name_expr(const std::string& name, SourcePos pos) {
-  Expr e;
-  e.kind = ExprKind::Name;
-  e.name = name;
-  e.pos = pos;
-  return e;
-}
-
 Expr call_expr(const std::string& function, std::vector<Expr> arguments, SourcePos pos) {
   Expr e;
   e.kind = ExprKind::Call;
@@ -232,16 +224,13 @@ Expr switch_onset(const Event& sw, std::uint32_t horizon) {
   return call_expr("min", {std::move(choice)}, sw.pos);
 }
 
-// The model with only the chosen output, then one output per probe. The
-// probes are resolved on a scratch copy; only the new outputs are taken
-// from it, so nothing else of the model can change.
+// The model with only the chosen output, then one output per probe.
 Model augmented_model(const Model& model, const Output& output, std::vector<Probe>& probes) {
-  Model scratch = model;
-  scratch.outputs = {output};
+  std::vector<Output> outputs = {output};
   probes = {{Probe::Kind::Output, 0, 0, true}};
   auto add = [&](Probe probe, Expr expr) {
     const SourcePos pos = expr.pos;
-    scratch.outputs.push_back({probe_name(probe), pos, std::move(expr), {}});
+    outputs.push_back({probe_name(probe), pos, std::move(expr), {}});
     probes.push_back(probe);
   };
   for (std::size_t i = 0; i < model.parameters.size(); ++i)
@@ -263,13 +252,7 @@ Model augmented_model(const Model& model, const Output& output, std::vector<Prob
         break;
     }
   }
-  Diagnostics diagnostics(model.file);
-  resolve_model(scratch, diagnostics);
-  if (!diagnostics.empty())
-    throw std::logic_error(fmt::format("sensitivity probes did not resolve: {}", diagnostics.format()));
-  Model augmented = model;
-  augmented.outputs = std::move(scratch.outputs);
-  return augmented;
+  return with_outputs(model, std::move(outputs));
 }
 
 Driver describe_probe(const Model& model, const Probe& p) {

@@ -3,7 +3,7 @@
 
 #include <iostream>
 
-#include "cli.hpp"
+#include "cli_internal.hpp"
 #include "riskcast/baseline.hpp"
 #include "riskcast/model_loader.hpp"
 
@@ -30,7 +30,7 @@ int command_baseline(const std::vector<std::string>& args) {
   request.settings = sampling_settings(*vm);
   const std::string path = (*vm)["model"].as<std::string>();
   const Model model = load_model(path);
-  request.scenarios = chosen_scenarios(*vm, model, path);
+  request.scenarios = chosen_scenarios(*vm, model.scenario_names(), path);
   check_memory(model, request.settings);
   const Baseline baseline = run_guarded(path, [&] { return make_baseline(model, request, path); });
   const std::string out = (*vm)["out"].as<std::string>();

@@ -10,7 +10,7 @@
 #include <new>
 #include <sstream>
 
-#include "cli.hpp"
+#include "cli_internal.hpp"
 #include "riskcast/batch.hpp"
 #include "riskcast/model_loader.hpp"
 #include "riskcast/report.hpp"

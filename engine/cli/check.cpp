@@ -1,11 +1,11 @@
 // riskcast check MODEL: validate, summarise, optionally list the program.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <iostream>
 
 #include "cli.hpp"
-#include "riskcast/model_loader.hpp"
-#include "riskcast/program.hpp"
+#include "riskcast/riskcast.hpp"
 
 namespace riskcast::cli {
 
@@ -28,41 +28,39 @@ int command_check(const std::vector<std::string>& args) {
   if (!vm) return kExitOk;
   if (!vm->count("model")) throw UsageError("check needs a model file: riskcast check MODEL.yaml");
   const std::string path = (*vm)["model"].as<std::string>();
-  Diagnostics warnings(path);
-  const Model model = load_model_file(path, &warnings);
-  if (vm->count("strict") && !warnings.warnings().empty()) {
-    std::cerr << warnings.format_warnings(/*as_errors=*/true);
+  const LoadedModel model = LoadedModel::from_file(path);
+  if (vm->count("strict") && !model.warnings().empty()) {
+    std::cerr << model.format_warnings(/*as_errors=*/true);
     return kExitError;
   }
-  std::cerr << warnings.format_warnings();
+  std::cerr << model.format_warnings();
 
   if (vm->count("dump-program")) {
     const std::string name = (*vm)["scenario"].as<std::string>();
-    const Scenario* scenario = model.find_scenario(name);
-    if (!scenario) {
-      throw UsageError(
-          fmt::format("unknown scenario '{}' (scenarios: {})", name, fmt::join(model.scenario_names(), ", ")));
-    }
-    std::cout << compile_program(apply_scenario(model, *scenario)).disassemble(path);
+    const std::vector<std::string> scenarios = scenario_names(model);
+    if (std::find(scenarios.begin(), scenarios.end(), name) == scenarios.end())
+      throw UsageError(fmt::format("unknown scenario '{}' (scenarios: {})", name, fmt::join(scenarios, ", ")));
+    std::cout << model.disassemble(name);
     return kExitOk;
   }
 
   std::size_t regimes = 0, switches = 0, arrivals = 0;
-  for (const Event& e : model.events) {
-    regimes += e.kind() == EventKind::Regime;
-    switches += e.kind() == EventKind::Switch;
-    arrivals += e.kind() == EventKind::Arrivals;
+  const std::vector<EventInfo> events = model.events();
+  for (const EventInfo& e : events) {
+    regimes += e.kind == "regime";
+    switches += e.kind == "switch";
+    arrivals += e.kind == "arrivals";
   }
   auto plural = [](std::size_t n, std::string_view one, std::string_view many) {
     return fmt::format("{} {}", n, n == 1 ? one : many);
   };
-  std::cout << fmt::format("{}: ok — model {}, horizon {} months\n", path, model.name, model.horizon);
+  std::cout << fmt::format("{}: ok — model {}, horizon {} months\n", path, model.name(), model.horizon());
   std::cout << fmt::format(
-      "  {}, {} ({}, {}, {}), {}, {}, {}\n", plural(model.parameters.size(), "parameter", "parameters"),
-      plural(model.events.size(), "event", "events"), plural(regimes, "regime", "regimes"),
+      "  {}, {} ({}, {}, {}), {}, {}, {}\n", plural(model.parameters().size(), "parameter", "parameters"),
+      plural(events.size(), "event", "events"), plural(regimes, "regime", "regimes"),
       plural(switches, "switch", "switches"), plural(arrivals, "arrivals", "arrivals"),
-      plural(model.monthly.size(), "monthly formula", "monthly formulas"),
-      plural(model.outputs.size(), "output", "outputs"), plural(model.scenarios.size(), "scenario", "scenarios"));
+      plural(model.monthly().size(), "monthly formula", "monthly formulas"),
+      plural(model.outputs().size(), "output", "outputs"), plural(model.scenarios().size(), "scenario", "scenarios"));
   return kExitOk;
 }
 

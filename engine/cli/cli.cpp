@@ -1,4 +1,5 @@
 #include "cli.hpp"
+#include "cli_internal.hpp"
 
 #include "riskcast/count.hpp"
 #include "riskcast/diagnostics.hpp"
@@ -9,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cmath>
@@ -103,51 +105,58 @@ void add_sampling_options(po::options_description& options, const char* scenario
       "scenario", po::value<std::vector<std::string>>(), scenario_help);
 }
 
+RunOptions sampling_options(const po::variables_map& vm) {
+  RunOptions options;
+  options.samples = parse_count("--samples", vm["samples"].as<std::string>(), 1, kMaxSamples);
+  options.seed = parse_count("--seed", vm["seed"].as<std::string>(), 0, UINT64_MAX);
+  options.threads = static_cast<unsigned>(parse_count("--threads", vm["threads"].as<std::string>(), 0, 1024));
+  return options;
+}
+
 RunSettings sampling_settings(const po::variables_map& vm) {
+  const RunOptions options = sampling_options(vm);
   RunSettings settings;
-  settings.samples = parse_count("--samples", vm["samples"].as<std::string>(), 1, kMaxSamples);
-  settings.seed = parse_count("--seed", vm["seed"].as<std::string>(), 0, UINT64_MAX);
-  settings.threads = static_cast<unsigned>(parse_count("--threads", vm["threads"].as<std::string>(), 0, 1024));
+  settings.samples = options.samples;
+  settings.seed = options.seed;
+  settings.threads = options.threads;
   return settings;
 }
 
-std::vector<std::string> chosen_scenarios(const po::variables_map& vm, const Model& model, const std::string& path) {
+namespace {
+void check_scenario(const std::string& name, const std::vector<std::string>& scenarios, const std::string& path) {
+  if (std::find(scenarios.begin(), scenarios.end(), name) != scenarios.end()) return;
+  const std::string hint = did_you_mean(name, scenarios);
+  throw UsageError(fmt::format("--scenario '{}' is not a scenario of {} ({}scenarios: {})", quote_for_message(name),
+                               path, hint.empty() ? "" : hint + " ", fmt::join(scenarios, ", ")));
+}
+}  // namespace
+
+std::vector<std::string> chosen_scenarios(const po::variables_map& vm, const std::vector<std::string>& scenarios,
+                                          const std::string& path) {
   if (!vm.count("scenario")) return {};
   std::vector<std::string> names = vm["scenario"].as<std::vector<std::string>>();
-  for (const std::string& name : names) {
-    if (model.find_scenario(name)) continue;
-    const std::string hint = did_you_mean(name, model.scenario_names());
-    throw UsageError(fmt::format("--scenario '{}' is not a scenario of {} ({}scenarios: {})", quote_for_message(name),
-                                 path, hint.empty() ? "" : hint + " ", fmt::join(model.scenario_names(), ", ")));
-  }
+  for (const std::string& name : names) check_scenario(name, scenarios, path);
   return names;
 }
 
-namespace {
-std::string format_bytes(std::uint64_t bytes) {
-  return bytes >= (1ull << 30) ? fmt::format("{:.1f} GiB", static_cast<double>(bytes) / double(1ull << 30))
-                               : fmt::format("{:.0f} MiB", static_cast<double>(bytes) / double(1ull << 20));
+std::vector<std::string> scenario_names(const LoadedModel& model) {
+  std::vector<std::string> names;
+  for (const ScenarioInfo& s : model.scenarios()) names.push_back(s.name);
+  return names;
 }
-}  // namespace
 
-namespace {
-// Refuses a run whose estimate exceeds the memory available; `what` names
-// the work ("" for a plain run, " for sensitivity").
-void refuse_beyond_available(const MemoryEstimate& memory, std::uint64_t samples, const char* what) {
-  const std::uint64_t needed = memory.total(samples);
-  const std::uint64_t available = available_memory();
-  if (available && needed > available) {
-    throw UsageError(
-        fmt::format("{} samples need about {}{} ({} bytes per sample + {} working set) but only {} is "
-                    "available; use fewer --samples",
-                    samples, format_bytes(needed), what, memory.bytes_per_sample, format_bytes(memory.fixed_bytes),
-                    format_bytes(available)));
-  }
+void chosen_scenario(const std::string& name, const LoadedModel& model, const std::string& path) {
+  check_scenario(name, scenario_names(model), path);
 }
-}  // namespace
+
+LoadedModel open_model(const std::string& path) {
+  LoadedModel model = LoadedModel::from_file(path);
+  std::cerr << model.format_warnings();
+  return model;
+}
 
 void check_memory(const Model& model, const RunSettings& settings) {
-  refuse_beyond_available(estimate_memory(model, settings), settings.samples, "");
+  refuse_beyond_available(estimate_memory(model, settings), settings.samples);
 }
 
 void check_sensitivity_memory(const Model& model, const SensitivityRequest& request) {
@@ -181,13 +190,23 @@ void ProgressLine::start_scenario(std::size_t index, std::size_t count, const st
   counter.store(0);
 }
 
+ProgressCallback ProgressLine::follow() {
+  return [this, shown = std::optional<std::size_t>()](const RunProgress& p) mutable {
+    if (shown != p.scenario && (p.scenarios > 1 || label_.empty())) start_scenario(p.scenario, p.scenarios, p.name);
+    shown = p.scenario;
+    total_.store(p.total);
+    counter.store(p.done);
+  };
+}
+
 void ProgressLine::loop() {
   const auto start = std::chrono::steady_clock::now();
   bool shown = false;
   std::unique_lock lock(mutex_);
   while (!wake_.wait_for(lock, std::chrono::milliseconds(200), [this] { return done_; })) {
     if (std::chrono::steady_clock::now() - start < std::chrono::seconds(1)) continue;
-    const double pct = total_ ? 100.0 * static_cast<double>(counter.load()) / static_cast<double>(total_) : 0.0;
+    const std::uint64_t total = total_.load();
+    const double pct = total ? 100.0 * static_cast<double>(counter.load()) / static_cast<double>(total) : 0.0;
     std::cerr << fmt::format("\r\x1b[K{}  {:.0f}%", label_, std::min(pct, 100.0)) << std::flush;
     shown = true;
   }

@@ -14,11 +14,7 @@
 #include <thread>
 #include <vector>
 
-#include "riskcast/diagnostics.hpp"
-#include "riskcast/model.hpp"
-#include "riskcast/run.hpp"
-#include "riskcast/sampler.hpp"
-#include "riskcast/sensitivity.hpp"
+#include "riskcast/riskcast.hpp"
 
 namespace riskcast::cli {
 
@@ -51,40 +47,23 @@ std::optional<boost::program_options::variables_map> parse_options(
 // --samples, --seed, --threads and --scenario: the same for every command
 // that samples a model.
 void add_sampling_options(boost::program_options::options_description& options, const char* scenario_help);
-RunSettings sampling_settings(const boost::program_options::variables_map& vm);
-// The --scenario names, each checked against the model (a hint if misspelt).
-std::vector<std::string> chosen_scenarios(const boost::program_options::variables_map& vm, const Model& model,
-                                          const std::string& path);
-// Refuses up front a run whose memory estimate exceeds what is available.
-void check_memory(const Model& model, const RunSettings& settings);
-// The same for a sensitivity analysis (sensitivity, run --plot, report).
-void check_sensitivity_memory(const Model& model, const SensitivityRequest& request);
+// --samples, --seed and --threads.
+RunOptions sampling_options(const boost::program_options::variables_map& vm);
+// The --scenario names, each checked against the model's (a hint if misspelt).
+std::vector<std::string> chosen_scenarios(const boost::program_options::variables_map& vm,
+                                          const std::vector<std::string>& scenarios, const std::string& path);
+// One scenario name (describe, check --dump-program), checked likewise.
+void chosen_scenario(const std::string& name, const LoadedModel& model, const std::string& path);
+std::vector<std::string> scenario_names(const LoadedModel& model);
 
-// Loads a model (load_model_file) and prints its warnings on stderr.
-Model load_model(const std::string& path);
-// Prints on stderr the warnings a run's results give (warn_about_results):
-// a share output that left [0, 1].
-void warn_about_run(const Model& model, const RunResult& result);
-
+// Loads a model and prints its warnings on stderr.
+LoadedModel open_model(const std::string& path);
 // Whole numbers written as 1000000, 1e6 or 1_000_000, within [lo, hi].
 std::uint64_t parse_count(const std::string& option, const std::string& text, std::uint64_t lo, std::uint64_t hi);
 
 // Writes through a temporary file in the target's directory and renames it
 // into place only when `write` succeeds, so a failed run leaves no partial file.
 void write_file_atomically(const std::string& path, const std::function<void(std::ostream&)>& write);
-
-// Runs `work`, turning a RunError (a model that cannot be evaluated) into
-// a ModelError positioned in `model_path`, reported like any model error.
-template <typename Work>
-auto run_guarded(const std::string& model_path, Work&& work) -> decltype(work()) {
-  try {
-    return work();
-  } catch (const RunError& e) {
-    Diagnostics diagnostics(model_path);
-    diagnostics.error(e.pos(), e.what());
-    throw ModelError(std::move(diagnostics));
-  }
-}
 
 // "scenario 2/7 h200_open  45%" (or "LABEL  45%") on stderr, redrawn every
 // 200 ms once the work has taken a second, only when stderr is a terminal;
@@ -98,11 +77,15 @@ class ProgressLine {
   ProgressLine& operator=(const ProgressLine&) = delete;
   // A run of several scenarios: each counts its samples from 0 under its own label.
   void start_scenario(std::size_t index, std::size_t count, const std::string& name);
+  // A progress callback (RunOptions::progress) that drives this line: each
+  // scenario under its own label ("scenario 2/7 NAME"), or the line's own
+  // label for a single one, its share of its samples done.
+  ProgressCallback follow();
   std::atomic<std::uint64_t> counter{0};
 
  private:
   void loop();
-  std::uint64_t total_;
+  std::atomic<std::uint64_t> total_;
   std::string label_;
   std::mutex mutex_;
   std::condition_variable wake_;

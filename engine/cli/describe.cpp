@@ -3,120 +3,14 @@
 // and source; every event with its definition and source; the scenarios.
 #include <fmt/format.h>
 
-#include <algorithm>
 #include <iostream>
-#include <sstream>
 
 #include "cli.hpp"
-#include "riskcast/assumptions.hpp"
-#include "riskcast/model_loader.hpp"
-#include "riskcast/report.hpp"
+#include "riskcast/riskcast.hpp"
 
 namespace riskcast::cli {
 
 namespace po = boost::program_options;
-
-namespace {
-
-enum class DescribeFormat { Table, Markdown, Csv };
-
-using Row = AssumptionRow;
-
-std::string shown(const Row& row, double v) {
-  return row.has_numbers ? format_value(v, row.unit) : "";
-}
-
-std::string interval(const Row& row) {
-  return row.has_numbers ? fmt::format("{} – {}", format_value(row.p5, row.unit), format_value(row.p95, row.unit)) : "";
-}
-
-// Every column left-aligned: names, formulas and sources read as text.
-void write_aligned(const std::vector<std::vector<std::string>>& rows, std::ostream& out) {
-  std::size_t columns = 0;
-  for (const auto& row : rows) columns = std::max(columns, row.size());
-  write_aligned_table(rows, out, std::vector<bool>(columns, true));
-}
-
-std::string markdown_cell(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '|') out += '\\';
-    out += c == '\n' ? ' ' : c;
-  }
-  return out;
-}
-
-struct Description {
-  std::string model, title, file, scenario, scenario_description;
-  std::vector<Row> parameters, events;
-  std::vector<std::pair<std::string, std::string>> scenarios;  // name, description
-};
-
-std::string marked(const Row& row) {
-  return row.overridden ? row.name + " *" : row.name;
-}
-
-void write_table(const Description& d, std::ostream& out) {
-  out << fmt::format("{}{} · assumptions · scenario {}\n", d.model, d.title.empty() ? "" : " — " + d.title, d.scenario);
-  if (!d.scenario_description.empty()) out << "  " << d.scenario_description << '\n';
-  out << '\n';
-  std::vector<std::vector<std::string>> rows = {
-      {"parameter", "distribution", "median", "90% interval (P5 – P95)", "unit", "source"}};
-  for (const Row& r : d.parameters)
-    rows.push_back({marked(r), r.definition, shown(r, r.median), interval(r), r.unit, source_with_note(r)});
-  write_aligned(rows, out);
-  out << '\n';
-  rows = {{"event", "definition", "source"}};
-  for (const Row& r : d.events) {
-    std::string definition = r.definition;
-    if (r.has_numbers) definition += fmt::format(" (median {}, 90% {})", format_value(r.median, r.unit), interval(r));
-    rows.push_back({marked(r), definition, source_with_note(r)});
-  }
-  write_aligned(rows, out);
-  out << '\n';
-  rows = {{"scenario", "description"}};
-  for (const auto& [name, text] : d.scenarios) rows.push_back({name, text});
-  write_aligned(rows, out);
-  if (std::any_of(d.parameters.begin(), d.parameters.end(), [](const Row& r) { return r.overridden; }) ||
-      std::any_of(d.events.begin(), d.events.end(), [](const Row& r) { return r.overridden; }))
-    out << fmt::format("\n*: overridden by scenario {}\n", d.scenario);
-}
-
-void write_markdown(const Description& d, std::ostream& out) {
-  out << fmt::format("**{}** — assumptions, scenario `{}`\n\n", d.title.empty() ? d.model : d.title, d.scenario);
-  if (!d.scenario_description.empty()) out << markdown_cell(d.scenario_description) << "\n\n";
-  out << "| parameter | distribution | median | 90 % interval (P5 – P95) | unit | source |\n";
-  out << "|---|---|---:|---:|---|---|\n";
-  for (const Row& r : d.parameters)
-    out << fmt::format("| `{}`{} | `{}` | {} | {} | {} | {} |\n", r.name, r.overridden ? " *" : "", r.definition,
-                       shown(r, r.median), interval(r), markdown_cell(r.unit), markdown_cell(source_with_note(r)));
-  out << "\n| event | definition | source |\n|---|---|---|\n";
-  for (const Row& r : d.events) {
-    std::string definition = markdown_cell(r.definition);
-    if (r.has_numbers) definition += fmt::format(" (median {}, 90 % {})", format_value(r.median, r.unit), interval(r));
-    out << fmt::format("| `{}`{} | {} | {} |\n", r.name, r.overridden ? " *" : "", definition,
-                       markdown_cell(source_with_note(r)));
-  }
-  out << "\n| scenario | description |\n|---|---|\n";
-  for (const auto& [name, text] : d.scenarios) out << fmt::format("| `{}` | {} |\n", name, markdown_cell(text));
-}
-
-void write_csv(const Description& d, std::ostream& out) {
-  out << "section,name,definition,median,p5,p95,unit,source,note\n";
-  auto numbers = [](const Row& r) {
-    return r.has_numbers ? fmt::format("{},{},{}", r.median, r.p5, r.p95) : std::string(",,");
-  };
-  for (const Row& r : d.parameters)
-    out << fmt::format("parameter,{},{},{},{},{},{}\n", csv_field(r.name), csv_field(r.definition), numbers(r),
-                       csv_field(r.unit), csv_field(r.source), csv_field(r.note));
-  for (const Row& r : d.events)
-    out << fmt::format("event,{},{},{},{},{},{}\n", csv_field(r.name), csv_field(r.definition), numbers(r),
-                       csv_field(r.unit), csv_field(r.source), csv_field(r.note));
-  for (const auto& [name, text] : d.scenarios)
-    out << fmt::format("scenario,{},,,,,,,{}\n", csv_field(name), csv_field(text));
-}
-
-}  // namespace
 
 int command_describe(const std::vector<std::string>& args) {
   po::options_description options("options");
@@ -133,49 +27,15 @@ int command_describe(const std::vector<std::string>& args) {
   if (!vm) return kExitOk;
   if (!vm->count("model")) throw UsageError("describe needs a model file: riskcast describe MODEL.yaml");
   const std::string format_name = (*vm)["format"].as<std::string>();
-  DescribeFormat format;
-  if (format_name == "table")
-    format = DescribeFormat::Table;
-  else if (format_name == "markdown" || format_name == "md")
-    format = DescribeFormat::Markdown;
-  else if (format_name == "csv")
-    format = DescribeFormat::Csv;
-  else
+  const std::optional<Format> format = parse_format(format_name);
+  if (!format || *format == Format::Json)
     throw UsageError(fmt::format("--format must be table, markdown or csv, got '{}'", quote_for_message(format_name)));
 
   const std::string path = (*vm)["model"].as<std::string>();
-  const Model model = load_model(path);
+  const LoadedModel model = open_model(path);
   const std::string name = (*vm)["scenario"].as<std::string>();
-  const Scenario* scenario = model.find_scenario(name);
-  if (!scenario) {
-    std::string hint = did_you_mean(name, model.scenario_names());
-    throw UsageError(fmt::format("--scenario '{}' is not a scenario of {} ({}scenarios: {})", quote_for_message(name),
-                                 path, hint.empty() ? "" : hint + " ", fmt::join(model.scenario_names(), ", ")));
-  }
-  Assumptions assumptions = assumptions_of(model, *scenario);
-  Description d{model.name,
-                model.title,
-                path,
-                scenario->name,
-                scenario->description,
-                std::move(assumptions.parameters),
-                std::move(assumptions.events),
-                {}};
-  for (const Scenario& s : model.scenarios) d.scenarios.emplace_back(s.name, s.description);
-
-  std::ostringstream text;
-  switch (format) {
-    case DescribeFormat::Table:
-      write_table(d, text);
-      break;
-    case DescribeFormat::Markdown:
-      write_markdown(d, text);
-      break;
-    case DescribeFormat::Csv:
-      write_csv(d, text);
-      break;
-  }
-  std::cout << text.str() << std::flush;
+  chosen_scenario(name, model, path);
+  std::cout << model.describe(name, *format) << std::flush;
   return kExitOk;
 }
 

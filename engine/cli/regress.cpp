@@ -4,7 +4,7 @@
 #include <iostream>
 #include <sstream>
 
-#include "cli.hpp"
+#include "cli_internal.hpp"
 #include "riskcast/model_loader.hpp"
 #include "riskcast/regression.hpp"
 

@@ -3,7 +3,7 @@
 
 #include <filesystem>
 
-#include "cli.hpp"
+#include "cli_internal.hpp"
 #include "riskcast/assumptions.hpp"
 #include "riskcast/chart.hpp"
 #include "riskcast/html_report.hpp"
@@ -49,7 +49,7 @@ int command_report(const std::vector<std::string>& args) {
   request.settings = sampling_settings(*vm);
   const std::string path = (*vm)["model"].as<std::string>();
   const Model model = load_model(path);
-  request.scenarios = chosen_scenarios(*vm, model, path);
+  request.scenarios = chosen_scenarios(*vm, model.scenario_names(), path);
   check_memory(model, request.settings);
   if (request.settings.samples > kMaxSensitivitySamples)
     throw UsageError(fmt::format("report includes a sensitivity analysis, which supports at most {} samples",

@@ -4,10 +4,11 @@
 #include <iostream>
 #include <sstream>
 
-#include "cli.hpp"
+#include "cli_internal.hpp"
 #include "riskcast/chart.hpp"
 #include "riskcast/model_loader.hpp"
 #include "riskcast/report.hpp"
+#include "riskcast/riskcast.hpp"
 #include "riskcast/run.hpp"
 #include "riskcast/sensitivity.hpp"
 
@@ -80,6 +81,72 @@ void write_plots(const std::string& dir, const RunResult& result,
   }
 }
 
+// "a,b, c" → {"a", "b", "c"}; empty names are refused.
+std::vector<std::string> split_names(const std::string& text) {
+  std::vector<std::string> names;
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t comma = text.find(',', start);
+    std::string name = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    const auto first = name.find_first_not_of(' ');
+    name = first == std::string::npos ? "" : name.substr(first, name.find_last_not_of(' ') - first + 1);
+    if (name.empty()) throw UsageError(fmt::format("--export-columns '{}' has an empty name", quote_for_message(text)));
+    names.push_back(std::move(name));
+    if (comma == std::string::npos) return names;
+    start = comma + 1;
+  }
+}
+
+// Longest a value can print in shortest round-trip form: "-2.2250738585072014e-308".
+constexpr std::uint64_t kMaxValueChars = 24;
+
+// Refuses up front an export that could not fit on its disk: every row at
+// its longest (sample index, scenario name, each value at kMaxValueChars).
+void check_export_space(const std::string& path, const RunOptions& run, const std::vector<ScenarioInfo>& scenarios,
+                        std::size_t scenario_count) {
+  namespace fs = std::filesystem;
+  std::uint64_t longest_name = 0;
+  for (const ScenarioInfo& s : scenarios) longest_name = std::max<std::uint64_t>(longest_name, s.name.size());
+  const std::uint64_t row = 14 + longest_name + 1 + run.columns.size() * (kMaxValueChars + 1);
+  const std::uint64_t rows = run.samples * scenario_count;
+  const std::uint64_t bytes = rows > UINT64_MAX / row ? UINT64_MAX : rows * row;
+  fs::path dir = fs::path(path).parent_path();
+  if (dir.empty()) dir = ".";
+  std::error_code ec;
+  const fs::space_info space = fs::space(dir, ec);
+  if (ec) throw UsageError(fmt::format("cannot write '{}': {}", quote_for_message(path), ec.message()));
+  if (bytes > space.available)
+    throw UsageError(fmt::format(
+        "--export '{}' may need up to {} ({} rows of {} columns) but only {} is free there; "
+        "use fewer --samples or --export-columns",
+        quote_for_message(path), format_bytes(bytes), rows, run.columns.size() + 2, format_bytes(space.available)));
+}
+
+// The kept columns, one row per sample and scenario (docs/results.md, "Per-sample export").
+void write_export(const std::string& path, const RunResult& result) {
+  write_file_atomically(path, [&](std::ostream& out) {
+    fmt::memory_buffer buffer;
+    fmt::format_to(std::back_inserter(buffer), "sample,scenario");
+    if (!result.scenarios.empty())
+      for (const SampleColumn& c : result.scenarios.front().columns)
+        fmt::format_to(std::back_inserter(buffer), ",{}", csv_field(c.name));
+    buffer.push_back('\n');
+    for (const ScenarioResult& s : result.scenarios) {
+      const std::string scenario = csv_field(s.name);
+      for (std::uint64_t i = 0; i < result.samples; ++i) {
+        fmt::format_to(std::back_inserter(buffer), "{},{}", result.first_sample + i, scenario);
+        for (const SampleColumn& c : s.columns) fmt::format_to(std::back_inserter(buffer), ",{}", c.values[i]);
+        buffer.push_back('\n');
+        if (buffer.size() >= (1u << 20)) {
+          out.write(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+          buffer.clear();
+        }
+      }
+    }
+    out.write(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+  });
+}
+
 }  // namespace
 
 int command_run(const std::vector<std::string>& args) {
@@ -90,14 +157,18 @@ int command_run(const std::vector<std::string>& args) {
                         "table | csv | json | markdown (default: from --out's extension, else table)")(
       "out,o", po::value<std::string>(), "write the result to this file (atomically) instead of stdout")(
       "plot", po::value<std::string>(), "also write SVG charts into this directory (created if missing; see below)")(
-      "block-size", po::value<std::string>()->default_value("256"), "samples per evaluation block (1 … 4096)")(
-      "model", po::value<std::string>(), "model file");
+      "export", po::value<std::string>(), "also write every sample's values to this CSV file (atomically; see below)")(
+      "export-columns", po::value<std::string>(),
+      "the outputs and parameters --export writes, by name, comma-separated (default: every output, then every "
+      "parameter)")("block-size", po::value<std::string>()->default_value("256"),
+                    "samples per evaluation block (1 … 4096)")("model", po::value<std::string>(), "model file");
   po::positional_options_description positional;
   positional.add("model", 1);
   auto vm = parse_options(
       args, options, positional,
       "usage: riskcast run MODEL.yaml [--samples N] [--seed S] [--threads T] [--scenario NAME]...\n"
-      "                    [--format table|csv|json|markdown] [--out FILE] [--plot DIR]\n\n"
+      "                    [--format table|csv|json|markdown] [--out FILE] [--plot DIR]\n"
+      "                    [--export FILE.csv [--export-columns NAME,NAME…]]\n\n"
       "--plot DIR writes, each file atomically:\n"
       "  DIR/SCENARIO/OUTPUT.svg       histogram of the output (bins from P0.5 to P99.5, the tails\n"
       "                                counted in the end bins) with its CDF and P5, P50, P95 marked\n"
@@ -105,14 +176,16 @@ int command_run(const std::vector<std::string>& args) {
       "  DIR/scenarios_OUTPUT.svg      the first output across the scenarios (when two or more run)\n"
       "  DIR/tornado_OUTPUT.svg        what drives the first output in the first scenario run: Spearman rank\n"
       "                                correlation with each input and 95 % intervals (riskcast sensitivity);\n"
-      "                                costs one more sampling pass of that scenario");
+      "                                costs one more sampling pass of that scenario\n\n"
+      "--export FILE.csv writes one row per sample and scenario: `sample,scenario,` then the chosen columns\n"
+      "(--export-columns; a parameter's column holds the very draws that sample's outputs used), values in\n"
+      "shortest round-trip form. The run keeps those columns in memory: it is refused up front when they\n"
+      "would not fit, or when the file would not fit on its disk. See docs/results.md, section Per-sample export.");
   if (!vm) return kExitOk;
   if (!vm->count("model")) throw UsageError("run needs a model file: riskcast run MODEL.yaml");
 
-  RunRequest request;
-  RunSettings& settings = request.settings;
-  settings = sampling_settings(*vm);
-  settings.block_size = parse_count("--block-size", (*vm)["block-size"].as<std::string>(), 1, kMaxBlockSize);
+  RunOptions run = sampling_options(*vm);
+  run.block_size = parse_count("--block-size", (*vm)["block-size"].as<std::string>(), 1, kMaxBlockSize);
   std::optional<Format> format;
   std::string out_path = vm->count("out") ? (*vm)["out"].as<std::string>() : "";
   if (vm->count("format")) {
@@ -124,11 +197,29 @@ int command_run(const std::vector<std::string>& args) {
     format = format_for_path(out_path);
   }
   if (!format) format = Format::Table;
+  const std::string export_path = vm->count("export") ? (*vm)["export"].as<std::string>() : "";
+  if (vm->count("export-columns") && export_path.empty()) throw UsageError("--export-columns needs --export FILE.csv");
+  if (vm->count("export") && export_path.empty()) throw UsageError("--export needs a file name");
 
   const std::string path = (*vm)["model"].as<std::string>();
-  const Model model = load_model(path);
-  request.scenarios = chosen_scenarios(*vm, model, path);
-  check_memory(model, settings);
+  const LoadedModel model = LoadedModel::from_file(path);
+  std::cerr << model.format_warnings();
+  const std::vector<ScenarioInfo> scenarios = model.scenarios();
+  const std::vector<FormulaInfo> outputs = model.outputs();
+  std::vector<std::string> scenario_names;
+  for (const ScenarioInfo& s : scenarios) scenario_names.push_back(s.name);
+  run.scenarios = chosen_scenarios(*vm, scenario_names, path);
+  const std::size_t scenario_count = run.scenarios.empty() ? scenarios.size() : run.scenarios.size();
+  if (!export_path.empty()) {
+    run.columns = vm->count("export-columns") ? split_names((*vm)["export-columns"].as<std::string>())
+                                              : std::vector<std::string>{"*"};
+    try {
+      run.columns = model.resolve_columns(run.columns);
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(fmt::format("--export-columns: {}", e.what()));
+    }
+    check_export_space(export_path, run, scenarios, scenario_count);
+  }
 
   // --plot: each output's histogram is built as its column goes by (the
   // visitor runs concurrently for different outputs, each into its own slot).
@@ -139,51 +230,46 @@ int command_run(const std::vector<std::string>& args) {
     check_plot_directory(plot_dir);
     // The tornado: what drives the first output in the first scenario run,
     // from one more sampling pass of that scenario with its inputs recorded.
-    if (!model.outputs.empty()) {
-      if (settings.samples > kMaxSensitivitySamples)
+    if (!outputs.empty()) {
+      if (run.samples > kMaxSensitivitySamples)
         throw UsageError(
             fmt::format("--plot draws a tornado chart, which supports at most {} samples", kMaxSensitivitySamples));
       drivers.emplace();
-      drivers->settings = settings;
-      drivers->scenario = request.scenarios.empty() ? model.scenarios.front().name : request.scenarios.front();
+      drivers->settings = sampling_settings(*vm);
+      drivers->settings.block_size = run.block_size;
+      drivers->scenario = run.scenarios.empty() ? scenarios.front().name : run.scenarios.front();
       drivers->scenario_deltas = false;
-      check_sensitivity_memory(model, *drivers);
+      check_sensitivity_memory(model.ir(), *drivers);
     }
-    histograms.assign(request.scenarios.empty() ? model.scenarios.size() : request.scenarios.size(),
-                      std::vector<chart::Histogram>(model.outputs.size()));
-    request.visit_column = [&histograms](std::size_t s, std::size_t o, std::span<const double> column) {
+    histograms.assign(scenario_count, std::vector<chart::Histogram>(outputs.size()));
+    run.visit_column = [&histograms](std::size_t s, std::size_t o, std::span<const double> column) {
       histograms.at(s).at(o) = chart::make_histogram(column);
     };
   }
 
   RunResult result;
   {
-    const std::size_t scenarios = request.scenarios.empty() ? model.scenarios.size() : request.scenarios.size();
-    ProgressLine progress(settings.samples, "");
-    settings.progress = &progress.counter;
-    result = run_guarded(path, [&] {
-      return run_model(model, request,
-                       [&](std::size_t i, const std::string& name) { progress.start_scenario(i, scenarios, name); });
-    });
+    ProgressLine progress(run.samples, "");
+    run.progress = progress.follow();
+    result = model.run(run);
   }
-  warn_about_run(model, result);
+  std::cerr << model.format_result_warnings(result);
 
   if (vm->count("plot")) {
     std::optional<SensitivityResult> tornado;
     if (drivers) {
-      ProgressLine progress(drivers->settings.samples, fmt::format("tornado of {}", model.outputs.front().name));
+      ProgressLine progress(drivers->settings.samples, fmt::format("tornado of {}", outputs.front().name));
       drivers->settings.progress = &progress.counter;
-      tornado = run_guarded(path, [&] { return analyze_sensitivity(model, *drivers); });
+      tornado = run_guarded(path, [&] { return analyze_sensitivity(model.ir(), *drivers); });
     }
     write_plots(plot_dir, result, histograms, tornado);
   }
-  if (out_path.empty()) {
-    std::ostringstream text;
-    write_result(result, *format, text);
-    std::cout << text.str() << std::flush;
-  } else {
-    write_file_atomically(out_path, [&](std::ostream& out) { write_result(result, *format, out); });
-  }
+  if (!export_path.empty()) write_export(export_path, result);
+  const std::string text = format_result(result, *format);
+  if (out_path.empty())
+    std::cout << text << std::flush;
+  else
+    write_file_atomically(out_path, [&](std::ostream& out) { out << text; });
   return kExitOk;
 }
 

@@ -4,12 +4,9 @@
 
 #include <algorithm>
 #include <iostream>
-#include <sstream>
 
 #include "cli.hpp"
-#include "riskcast/model_loader.hpp"
-#include "riskcast/sensitivity.hpp"
-#include "riskcast/sensitivity_report.hpp"
+#include "riskcast/riskcast.hpp"
 
 namespace riskcast::cli {
 
@@ -36,11 +33,14 @@ int command_sensitivity(const std::vector<std::string>& args) {
   if (!vm) return kExitOk;
   if (!vm->count("model")) throw UsageError("sensitivity needs a model file: riskcast sensitivity MODEL.yaml");
 
-  SensitivityRequest request;
-  request.settings = sampling_settings(*vm);
-  if (request.settings.samples > kMaxSensitivitySamples)
-    throw UsageError(fmt::format("--samples must be at most {} for sensitivity, got {}", kMaxSensitivitySamples,
-                                 request.settings.samples));
+  const RunOptions sampling = sampling_options(*vm);
+  SensitivityOptions request;
+  request.samples = sampling.samples;
+  request.seed = sampling.seed;
+  request.threads = sampling.threads;
+  if (request.samples > kMaxSensitivitySamples)
+    throw UsageError(
+        fmt::format("--samples must be at most {} for sensitivity, got {}", kMaxSensitivitySamples, request.samples));
   std::optional<Format> format;
   const std::string out_path = vm->count("out") ? (*vm)["out"].as<std::string>() : "";
   if (vm->count("format")) {
@@ -54,19 +54,19 @@ int command_sensitivity(const std::vector<std::string>& args) {
   if (!format) format = Format::Table;
 
   const std::string path = (*vm)["model"].as<std::string>();
-  const Model model = load_model(path);
-  const std::vector<std::string> scenarios = chosen_scenarios(*vm, model, path);
+  const LoadedModel model = open_model(path);
+  const std::vector<std::string> scenarios = chosen_scenarios(*vm, scenario_names(model), path);
   if (scenarios.size() > 1)
     throw UsageError(
         fmt::format("sensitivity analyses one scenario at a time; got --scenario {} times (deltas "
                     "against base cover every scenario anyway)",
                     scenarios.size()));
   if (!scenarios.empty()) request.scenario = scenarios.front();
-  if (model.outputs.empty()) throw UsageError(fmt::format("{} has no outputs to analyse", path));
+  std::vector<std::string> names;
+  for (const FormulaInfo& o : model.outputs()) names.push_back(o.name);
+  if (names.empty()) throw UsageError(fmt::format("{} has no outputs to analyse", path));
   if (vm->count("output")) {
     request.output = (*vm)["output"].as<std::string>();
-    std::vector<std::string> names;
-    for (const Output& o : model.outputs) names.push_back(o.name);
     if (std::find(names.begin(), names.end(), request.output) == names.end()) {
       const std::string hint = did_you_mean(request.output, names);
       throw UsageError(fmt::format("--output '{}' is not an output of {} ({}outputs: {})",
@@ -75,23 +75,18 @@ int command_sensitivity(const std::vector<std::string>& args) {
     }
   }
 
-  check_sensitivity_memory(model, request);
-
   SensitivityResult result;
   {
-    ProgressLine progress(request.settings.samples * sensitivity_passes(model, request), "sensitivity");
-    request.settings.progress = &progress.counter;
-    result = run_guarded(path, [&] { return analyze_sensitivity(model, request); });
-    request.settings.progress = nullptr;  // the counter goes with the progress line
+    ProgressLine progress(0, "sensitivity");
+    request.progress = progress.follow();
+    result = model.sensitivity(request);
   }
 
-  if (out_path.empty()) {
-    std::ostringstream text;
-    write_sensitivity(result, *format, text);
-    std::cout << text.str() << std::flush;
-  } else {
-    write_file_atomically(out_path, [&](std::ostream& out) { write_sensitivity(result, *format, out); });
-  }
+  const std::string text = format_sensitivity(result, *format);
+  if (out_path.empty())
+    std::cout << text << std::flush;
+  else
+    write_file_atomically(out_path, [&](std::ostream& out) { out << text; });
   return kExitOk;
 }
 

@@ -1,4 +1,5 @@
 #include <fmt/format.h>
+#include <sstream>
 
 #include <algorithm>
 #include <cmath>
@@ -334,6 +335,12 @@ nlohmann::ordered_json to_json(const SensitivityResult& r) {
     doc["deltas"].push_back(std::move(j));
   }
   return doc;
+}
+
+std::string format_sensitivity(const SensitivityResult& result, Format format) {
+  std::ostringstream text;
+  write_sensitivity(result, format, text);
+  return text.str();
 }
 
 void write_sensitivity(const SensitivityResult& r, Format format, std::ostream& out) {

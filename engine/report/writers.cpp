@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <limits>
+#include <sstream>
 #include <stdexcept>
 
 #include "riskcast/report.hpp"
@@ -396,6 +397,12 @@ nlohmann::ordered_json to_json(const RunResult& r) {
     doc["scenarios"].push_back(std::move(scenario));
   }
   return doc;
+}
+
+std::string format_result(const RunResult& result, Format format) {
+  std::ostringstream text;
+  write_result(result, format, text);
+  return text.str();
 }
 
 void write_result(const RunResult& r, Format format, std::ostream& out) {

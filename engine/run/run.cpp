@@ -5,22 +5,109 @@
 #include <unistd.h>
 
 #include <fmt/format.h>
+#include <algorithm>
 #include <fstream>
 #include <stdexcept>
 
+#include "riskcast/model_loader.hpp"
 #include "riskcast/program.hpp"
 
 namespace riskcast {
 
-MemoryEstimate estimate_memory(const Model& model, const RunSettings& settings) {
+namespace {
+
+// Probe outputs that carry a parameter's draws: "parameter:NAME" (no model
+// name holds a ':').
+std::string parameter_probe(const std::string& name) {
+  return "parameter:" + name;
+}
+
+std::vector<const Scenario*> chosen_scenarios(const Model& model, const std::vector<std::string>& names) {
+  std::vector<const Scenario*> chosen;
+  if (names.empty()) {
+    for (const Scenario& s : model.scenarios) chosen.push_back(&s);
+    return chosen;
+  }
+  for (const std::string& name : names) {
+    const Scenario* s = model.find_scenario(name);
+    if (!s) throw std::invalid_argument(fmt::format("unknown scenario `{}`", name));
+    chosen.push_back(s);
+  }
+  return chosen;
+}
+
+// What a run samples: the model's outputs, then one probe per kept
+// parameter; kept[k] is the sampled output holding kept column k.
+struct SamplingPlan {
+  std::vector<Output> probes;
+  std::vector<std::size_t> kept;
+  std::vector<SampleColumn::Kind> kinds;
+};
+
+SamplingPlan plan_columns(const Model& model, const std::vector<std::string>& columns) {
+  SamplingPlan plan;
+  for (const std::string& name : columns) {
+    const auto output =
+        std::find_if(model.outputs.begin(), model.outputs.end(), [&](const Output& o) { return o.name == name; });
+    if (output != model.outputs.end()) {
+      plan.kept.push_back(static_cast<std::size_t>(output - model.outputs.begin()));
+      plan.kinds.push_back(SampleColumn::Kind::Output);
+      continue;
+    }
+    const auto parameter = std::find_if(model.parameters.begin(), model.parameters.end(),
+                                        [&](const Parameter& p) { return p.name == name; });
+    if (parameter == model.parameters.end())
+      throw std::invalid_argument(
+          fmt::format("`{}` is neither an output nor a parameter of model `{}`", name, model.name));
+    plan.kept.push_back(model.outputs.size() + plan.probes.size());
+    plan.kinds.push_back(SampleColumn::Kind::Parameter);
+    plan.probes.push_back({parameter_probe(name), parameter->pos, name_expr(name, parameter->pos), {}});
+  }
+  return plan;
+}
+
+}  // namespace
+
+Expr name_expr(const std::string& name, SourcePos pos) {
+  Expr e;
+  e.kind = ExprKind::Name;
+  e.name = name;
+  e.pos = pos;
+  return e;
+}
+
+Model with_outputs(const Model& model, std::vector<Output> outputs) {
+  Model scratch = model;
+  scratch.outputs = std::move(outputs);
+  Diagnostics diagnostics(model.file);
+  resolve_model(scratch, diagnostics);
+  if (!diagnostics.empty())
+    throw std::logic_error(fmt::format("engine-made outputs did not resolve: {}", diagnostics.format()));
+  Model result = model;
+  result.outputs = std::move(scratch.outputs);
+  return result;
+}
+
+MemoryEstimate estimate_memory(const Model& model, const RunRequest& request) {
   const Program program = compile_program(model);
+  const SamplingPlan plan = plan_columns(model, request.columns);
+  const std::size_t scenarios = request.scenarios.empty() ? model.scenarios.size() : request.scenarios.size();
   MemoryEstimate e;
-  e.bytes_per_sample = bytes_per_sample(program);
+  e.bytes_per_sample =
+      bytes_per_sample(program) + plan.probes.size() * sizeof(double) + plan.kept.size() * scenarios * sizeof(double);
+  const RunSettings& settings = request.settings;
   const unsigned threads =
       settings.threads ? settings.threads : static_cast<unsigned>(tbb::this_task_arena::max_concurrency());
   e.fixed_bytes = static_cast<std::uint64_t>(threads) * program.register_count * settings.block_size * sizeof(double) +
                   (64u << 20);  // code, model, allocator slack
   return e;
+}
+
+MemoryEstimate estimate_memory(const Model& model, const RunSettings& settings) {
+  RunRequest request;
+  request.settings = settings;
+  request.scenarios = {model.scenarios.front().name};  // one scenario's columns at a time
+  return estimate_memory(model, request);
 }
 
 std::uint64_t available_memory() {
@@ -34,29 +121,51 @@ std::uint64_t available_memory() {
   return pages > 0 && page > 0 ? static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(page) : 0;
 }
 
+std::string format_bytes(std::uint64_t bytes) {
+  return bytes >= (1ull << 30) ? fmt::format("{:.1f} GiB", static_cast<double>(bytes) / double(1ull << 30))
+                               : fmt::format("{:.0f} MiB", static_cast<double>(bytes) / double(1ull << 20));
+}
+
+void refuse_beyond_available(const MemoryEstimate& memory, std::uint64_t samples, const char* what) {
+  const std::uint64_t needed = memory.total(samples);
+  const std::uint64_t available = available_memory();
+  if (available && needed > available)
+    throw ResourceError(
+        fmt::format("{} samples need about {}{} ({} bytes per sample + {} working set) but only {} is "
+                    "available; use fewer samples",
+                    samples, format_bytes(needed), what, memory.bytes_per_sample, format_bytes(memory.fixed_bytes),
+                    format_bytes(available)));
+}
+
 RunResult run_model(const Model& model, const RunRequest& request, const ScenarioCallback& on_scenario) {
-  std::vector<const Scenario*> chosen;
-  if (request.scenarios.empty()) {
-    for (const Scenario& s : model.scenarios) chosen.push_back(&s);
-  } else {
-    for (const std::string& name : request.scenarios) {
-      const Scenario* s = model.find_scenario(name);
-      if (!s) throw std::invalid_argument(fmt::format("unknown scenario `{}`", name));
-      chosen.push_back(s);
-    }
+  const std::vector<const Scenario*> chosen = chosen_scenarios(model, request.scenarios);
+  const SamplingPlan plan = plan_columns(model, request.columns);
+  std::optional<Model> probed;
+  if (!plan.probes.empty()) {
+    std::vector<Output> outputs = model.outputs;
+    outputs.insert(outputs.end(), plan.probes.begin(), plan.probes.end());
+    probed = with_outputs(model, std::move(outputs));
   }
+  const Model& sampled = probed ? *probed : model;
+  // kept_slot[o]: the kept column sampled output o fills, or none.
+  constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+  std::vector<std::size_t> kept_slot(sampled.outputs.size(), kNone);
+  for (std::size_t k = 0; k < plan.kept.size(); ++k) kept_slot[plan.kept[k]] = k;
+
   RunResult result;
   result.model = model.name;
   result.title = model.title;
   result.samples = request.settings.samples;
   result.seed = request.settings.seed;
+  result.first_sample = request.settings.first_sample;
   const int threads =
       request.settings.threads ? static_cast<int>(request.settings.threads) : tbb::this_task_arena::max_concurrency();
   tbb::task_arena arena(threads);
   for (std::size_t i = 0; i < chosen.size(); ++i) {
     const Scenario& scenario = *chosen[i];
     if (on_scenario) on_scenario(i, scenario.name);
-    const Program program = compile_program(apply_scenario(model, scenario));
+    const Model applied = apply_scenario(sampled, scenario);
+    const Program program = compile_program(applied);
     std::vector<Column> columns;
     std::vector<double*> outputs;
     for (std::size_t o = 0; o < program.outputs.size(); ++o) {
@@ -67,14 +176,32 @@ RunResult run_model(const Model& model, const RunRequest& request, const Scenari
     ScenarioResult sr;
     sr.name = scenario.name;
     sr.description = scenario.description;
-    sr.outputs.resize(program.outputs.size());
+    sr.outputs.resize(model.outputs.size());
+    sr.columns.resize(plan.kept.size());
+    for (std::size_t k = 0; k < plan.kept.size(); ++k) {
+      SampleColumn& c = sr.columns[k];
+      c.kind = plan.kinds[k];
+      if (c.kind == SampleColumn::Kind::Output) {
+        c.name = applied.outputs[plan.kept[k]].name;
+        c.metadata = applied.outputs[plan.kept[k]].metadata;
+      } else {
+        c.name = request.columns[k];
+        for (const Parameter& p : applied.parameters)
+          if (p.name == c.name) c.metadata = p.metadata;
+      }
+    }
     // Each output's summary depends on its column alone: parallel and still exact.
     arena.execute([&] {
       tbb::parallel_for(std::size_t{0}, program.outputs.size(), [&](std::size_t o) {
-        sr.outputs[o].name = program.outputs[o].name;
-        sr.outputs[o].metadata = program.outputs[o].metadata;
-        if (request.visit_column) request.visit_column(i, o, columns[o].span());
-        sr.outputs[o].summary = summarize(columns[o].span());
+        const std::span<double> column = columns[o].span();
+        // Copied before summarising, which reorders the column.
+        if (kept_slot[o] != kNone) sr.columns[kept_slot[o]].values.assign(column.begin(), column.end());
+        if (o < model.outputs.size()) {
+          sr.outputs[o].name = program.outputs[o].name;
+          sr.outputs[o].metadata = program.outputs[o].metadata;
+          if (request.visit_column) request.visit_column(i, o, column);
+          sr.outputs[o].summary = summarize(column);
+        }
         columns[o].data.reset();  // free the column as soon as it is summarised
       });
     });

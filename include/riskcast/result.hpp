@@ -1,12 +1,14 @@
-// What a run produces: per scenario, per output, the summary statistics.
+// What a run produces: per scenario, per output, the summary statistics, and
+// the per-sample columns the run was asked to keep.
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
-#include "riskcast/model.hpp"
+#include "riskcast/metadata.hpp"
 #include "riskcast/statistics.hpp"
+#include "riskcast/version.hpp"
 
 namespace riskcast {
 
@@ -16,10 +18,29 @@ struct OutputResult {
   OutputSummary summary;
 };
 
+// One kept column of per-sample values: values[i] belongs to sample
+// first_sample + i. A parameter's column holds the very draws the outputs of
+// that sample were computed from (the scenario's, where it overrides them).
+struct SampleColumn {
+  enum class Kind { Output, Parameter };
+  std::string name;
+  Kind kind = Kind::Output;
+  Metadata metadata;
+  std::vector<double> values;
+};
+
 struct ScenarioResult {
   std::string name;
   std::string description;
   std::vector<OutputResult> outputs;
+  std::vector<SampleColumn> columns;  // in the order asked for (RunOptions::columns); empty unless asked
+
+  // The kept column of that name, or nullptr.
+  const SampleColumn* column(const std::string& column_name) const {
+    for (const SampleColumn& c : columns)
+      if (c.name == column_name) return &c;
+    return nullptr;
+  }
 };
 
 struct RunResult {
@@ -27,7 +48,12 @@ struct RunResult {
   std::string title;
   std::uint64_t samples = 0;
   std::uint64_t seed = 1;
+  std::uint64_t first_sample = 0;  // global index of the first sample (split runs)
   std::string method = "mc";
+  // What made the numbers: the same engine and numerics version, model,
+  // seed and sample range give the same bits.
+  std::string engine_version{kVersion};
+  int numerics_version = kNumericsVersion;
   std::vector<ScenarioResult> scenarios;
 };
 

@@ -7,10 +7,12 @@
 #include <memory>
 #include <span>
 #include <stdexcept>
+#include <stop_token>
 #include <string>
 #include <vector>
 
 #include "riskcast/program.hpp"
+#include "riskcast/riskcast.hpp"
 
 namespace riskcast {
 
@@ -21,9 +23,8 @@ struct RunSettings {
   std::size_t block_size = 256;                    // samples evaluated together per instruction
   std::uint64_t first_sample = 0;                  // global index of the first sample (for split runs)
   std::atomic<std::uint64_t>* progress = nullptr;  // samples done, if set
+  std::stop_token stop;                            // checked between blocks: a stop request throws RunCancelled
 };
-
-inline constexpr std::size_t kMaxBlockSize = 4096;
 
 // One column of values per output, in the program's output order.
 struct SampleColumns {
@@ -46,6 +47,10 @@ class RunError : public std::runtime_error {
 
 // Bytes of memory a run keeps per sample: the output columns.
 std::size_t bytes_per_sample(const Program& program);
+
+// Throws std::invalid_argument unless first_sample + samples ≤ kMaxSamples
+// (sample indices are 40-bit in the random-stream layout).
+void check_sample_range(std::uint64_t first_sample, std::uint64_t samples);
 
 SampleColumns sample_program(const Program& program, const RunSettings& settings);
 

@@ -5,13 +5,12 @@
 #include <string_view>
 
 #include "riskcast/model.hpp"
+#include "riskcast/riskcast.hpp"  // kMaxHorizon
 
 namespace riskcast {
 
 // Largest model file accepted; real models are a few kilobytes.
 inline constexpr std::size_t kMaxModelBytes = 64u << 20;
-// Longest horizon in months (the random-stream layout reserves 12 bits).
-inline constexpr std::uint32_t kMaxHorizon = 1200;
 
 // Reads, validates and resolves a model. Throws ModelError carrying every
 // diagnostic found (several per run where the file allows), warnings

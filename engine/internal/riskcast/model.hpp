@@ -11,15 +11,9 @@
 #include "riskcast/diagnostics.hpp"
 #include "riskcast/distribution.hpp"
 #include "riskcast/expr.hpp"
+#include "riskcast/metadata.hpp"
 
 namespace riskcast {
-
-// What a number means and where it comes from; shown in reports.
-struct Metadata {
-  std::string unit;
-  std::string source;
-  std::string note;
-};
 
 struct Parameter {
   std::string name;

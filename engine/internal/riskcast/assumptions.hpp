@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "riskcast/format.hpp"
 #include "riskcast/model.hpp"
 
 namespace riskcast {
@@ -30,6 +31,10 @@ struct Assumptions {
 };
 
 Assumptions assumptions_of(const Model& model, const Scenario& scenario);
+
+// The assumptions table as text (riskcast describe): Format::Table,
+// Markdown or Csv; std::invalid_argument for Json.
+std::string describe_assumptions(const Model& model, const Scenario& scenario, Format format);
 
 // "SOURCE — NOTE", or whichever of the two there is ("note: NOTE" alone).
 std::string source_with_note(const AssumptionRow& row);

@@ -10,17 +10,10 @@
 #include <string_view>
 #include <vector>
 
+#include "riskcast/format.hpp"
 #include "riskcast/result.hpp"
 
 namespace riskcast {
-
-enum class Format { Table, Csv, Json, Markdown };
-
-std::optional<Format> parse_format(std::string_view name);
-// The format an --out file's extension implies (.json, .csv, .md), if any.
-std::optional<Format> format_for_path(std::string_view path);
-// The extension a file in this format gets: "txt", "csv", "json", "md".
-std::string_view file_extension(Format format);
 
 inline constexpr std::string_view kResultSchema = "riskcast.result/1";
 

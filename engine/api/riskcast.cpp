@@ -1,0 +1,351 @@
+// The public API (riskcast.hpp) over the engine's internals.
+#include "riskcast/riskcast.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <exception>
+#include <mutex>
+#include <thread>
+
+#include "riskcast/assumptions.hpp"
+#include "riskcast/model.hpp"
+#include "riskcast/model_loader.hpp"
+#include "riskcast/program.hpp"
+#include "riskcast/run.hpp"
+#include "riskcast/sensitivity.hpp"
+#include "riskcast/warnings.hpp"
+
+namespace riskcast {
+
+namespace {
+
+std::string_view kind_name(EventKind kind) {
+  switch (kind) {
+    case EventKind::Regime:
+      return "regime";
+    case EventKind::Switch:
+      return "switch";
+    case EventKind::Arrivals:
+      return "arrivals";
+  }
+  return "";
+}
+
+// Calls a ProgressCallback at each scenario's start and end (from the
+// calling thread) and about every 100 ms in between (from its own thread),
+// never two calls at once. An exception from the callback is kept, the run
+// is stopped through `stop`, and rethrow() throws it after the run.
+class ProgressReporter {
+ public:
+  ProgressReporter(const ProgressCallback& callback, std::size_t scenarios, std::uint64_t total, std::stop_source& stop)
+      : callback_(callback), stop_(stop) {
+    state_.scenarios = scenarios;
+    state_.total = total;
+    if (callback_) thread_ = std::jthread([this](std::stop_token done) { loop(done); });
+  }
+  ~ProgressReporter() = default;  // thread_ goes first: its stop request wakes the wait
+  ProgressReporter(const ProgressReporter&) = delete;
+  ProgressReporter& operator=(const ProgressReporter&) = delete;
+
+  std::atomic<std::uint64_t> counter{0};
+
+  void start_scenario(std::size_t index, const std::string& name) {
+    if (!callback_) return;
+    std::lock_guard lock(mutex_);
+    if (started_) report(state_.total);  // the previous scenario is done
+    started_ = true;
+    counter.store(0);
+    state_.scenario = index;
+    state_.name = name;
+    report(0);
+  }
+  void finish() {
+    if (!callback_) return;
+    std::lock_guard lock(mutex_);
+    if (started_) report(state_.total);
+  }
+  void rethrow() {
+    std::lock_guard lock(mutex_);
+    if (failure_) std::rethrow_exception(failure_);
+  }
+
+ private:
+  // Under mutex_: an exception from the callback is kept and stops the run.
+  void report(std::uint64_t done) {
+    if (failure_) return;
+    state_.done = done;
+    try {
+      callback_(state_);
+    } catch (...) {
+      failure_ = std::current_exception();
+      stop_.request_stop();
+    }
+  }
+  void loop(std::stop_token done) {
+    std::unique_lock lock(mutex_);
+    while (!done.stop_requested()) {
+      wake_.wait_for(lock, done, std::chrono::milliseconds(100), [] { return false; });
+      if (!done.stop_requested() && started_) report(std::min(counter.load(std::memory_order_relaxed), state_.total));
+    }
+  }
+
+  const ProgressCallback& callback_;
+  std::stop_source& stop_;
+  std::mutex mutex_;
+  std::condition_variable_any wake_;
+  RunProgress state_;
+  bool started_ = false;
+  std::exception_ptr failure_;
+  std::jthread thread_;  // last: joined before the members it reads go
+};
+
+// Runs work(progress) with `settings` stopping on the caller's stop request
+// or on an exception from the progress callback (which is then thrown in
+// place of RunCancelled), a RunError turned into a ModelError in `file`.
+template <typename Work>
+auto supervised(const ProgressCallback& callback, const std::stop_token& caller_stop, std::size_t scenarios,
+                std::uint64_t total, RunSettings& settings, const std::string& file, Work&& work) {
+  std::stop_source stop;
+  std::stop_callback forward(caller_stop, [&stop] { stop.request_stop(); });
+  settings.stop = stop.get_token();
+  ProgressReporter progress(callback, scenarios, total, stop);
+  if (callback) settings.progress = &progress.counter;
+  try {
+    auto result = run_guarded(file, [&] { return work(progress); });
+    progress.finish();
+    progress.rethrow();
+    return result;
+  } catch (const RunCancelled&) {
+    progress.rethrow();
+    throw;
+  }
+}
+
+}  // namespace
+
+LoadedModel::LoadedModel(std::shared_ptr<const Model> model, std::vector<Diagnostic> warnings)
+    : model_(std::move(model)), warnings_(std::make_shared<const std::vector<Diagnostic>>(std::move(warnings))) {}
+
+LoadedModel LoadedModel::from_file(const std::string& path) {
+  Diagnostics warnings(path);
+  Model model = riskcast::load_model_file(path, &warnings);
+  return LoadedModel(std::make_shared<const Model>(std::move(model)), warnings.warnings());
+}
+
+LoadedModel LoadedModel::from_text(std::string_view text, const std::string& file) {
+  Diagnostics warnings(file);
+  Model model = load_model_text(text, file, &warnings);
+  return LoadedModel(std::make_shared<const Model>(std::move(model)), warnings.warnings());
+}
+
+const std::string& LoadedModel::file() const {
+  return model_->file;
+}
+const std::string& LoadedModel::name() const {
+  return model_->name;
+}
+const std::string& LoadedModel::title() const {
+  return model_->title;
+}
+const std::string& LoadedModel::description() const {
+  return model_->description;
+}
+std::uint32_t LoadedModel::horizon() const {
+  return model_->horizon;
+}
+const std::vector<Diagnostic>& LoadedModel::warnings() const {
+  return *warnings_;
+}
+
+std::string LoadedModel::format_warnings(bool as_errors) const {
+  Diagnostics d(model_->file);
+  for (const Diagnostic& w : *warnings_) d.warning(w.pos, w.message, w.hint);
+  return d.format_warnings(as_errors);
+}
+
+std::vector<ParameterInfo> LoadedModel::parameters() const {
+  const Assumptions assumptions = assumptions_of(*model_, model_->scenarios.front());
+  std::vector<ParameterInfo> out;
+  for (std::size_t i = 0; i < model_->parameters.size(); ++i) {
+    const Parameter& p = model_->parameters[i];
+    const AssumptionRow& row = assumptions.parameters.at(i);
+    out.push_back({p.name, p.pos, row.definition, row.has_numbers, row.median, row.p5, row.p95, p.metadata});
+  }
+  return out;
+}
+
+std::vector<EventInfo> LoadedModel::events() const {
+  const Assumptions assumptions = assumptions_of(*model_, model_->scenarios.front());
+  std::vector<EventInfo> out;
+  for (std::size_t i = 0; i < model_->events.size(); ++i) {
+    const Event& e = model_->events[i];
+    EventInfo info{e.name,    e.pos, std::string(kind_name(e.kind())), {}, assumptions.events.at(i).definition,
+                   e.metadata};
+    if (const auto* regime = std::get_if<Regime>(&e.definition)) info.states = regime->states;
+    out.push_back(std::move(info));
+  }
+  return out;
+}
+
+std::vector<FormulaInfo> LoadedModel::monthly() const {
+  std::vector<FormulaInfo> out;
+  for (const MonthlyFormula& m : model_->monthly) out.push_back({m.name, m.pos, to_string(m.formula), m.metadata});
+  return out;
+}
+
+std::vector<FormulaInfo> LoadedModel::outputs() const {
+  std::vector<FormulaInfo> out;
+  for (const Output& o : model_->outputs) out.push_back({o.name, o.pos, to_string(o.formula), o.metadata});
+  return out;
+}
+
+std::vector<ScenarioInfo> LoadedModel::scenarios() const {
+  std::vector<ScenarioInfo> out;
+  for (const Scenario& s : model_->scenarios) {
+    ScenarioInfo info{s.name, s.pos, s.description, {}, {}};
+    for (const Parameter& p : s.parameters) info.parameters.push_back(p.name);
+    for (const Event& e : s.events) info.events.push_back(e.name);
+    out.push_back(std::move(info));
+  }
+  return out;
+}
+
+std::vector<std::string> LoadedModel::resolve_columns(const std::vector<std::string>& columns) const {
+  std::vector<std::string> names, known;
+  for (const Output& o : model_->outputs) known.push_back(o.name);
+  for (const Parameter& p : model_->parameters) known.push_back(p.name);
+  if (columns.size() == 1 && columns.front() == "*") return known;
+  for (const std::string& name : columns) {
+    if (std::find(known.begin(), known.end(), name) == known.end()) {
+      const std::string hint = did_you_mean(name, known);
+      throw std::invalid_argument(fmt::format("'{}' is neither an output nor a parameter of {}{}",
+                                              quote_for_message(name), model_->file,
+                                              hint.empty() ? "" : " (" + hint + ")"));
+    }
+    if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+  }
+  return names;
+}
+
+namespace {
+
+const Scenario& scenario_named(const Model& model, const std::string& name) {
+  const Scenario* scenario = model.find_scenario(name);
+  if (!scenario) {
+    const std::vector<std::string> names = model.scenario_names();
+    const std::string hint = did_you_mean(name, names);
+    throw std::invalid_argument(fmt::format("'{}' is not a scenario of {} ({}scenarios: {})", quote_for_message(name),
+                                            model.file, hint.empty() ? "" : hint + " ", fmt::join(names, ", ")));
+  }
+  return *scenario;
+}
+
+// The model with only the chosen outputs (all of them when none are chosen).
+std::shared_ptr<const Model> with_chosen_outputs(const std::shared_ptr<const Model>& model,
+                                                 const std::vector<std::string>& outputs) {
+  if (outputs.empty()) return model;
+  std::vector<std::string> names;
+  for (const Output& o : model->outputs) names.push_back(o.name);
+  for (const std::string& name : outputs)
+    if (std::find(names.begin(), names.end(), name) == names.end()) {
+      const std::string hint = did_you_mean(name, names);
+      throw std::invalid_argument(fmt::format("'{}' is not an output of {} ({}outputs: {})", quote_for_message(name),
+                                              model->file, hint.empty() ? "" : hint + " ", fmt::join(names, ", ")));
+    }
+  auto narrowed = std::make_shared<Model>(*model);
+  std::erase_if(narrowed->outputs,
+                [&](const Output& o) { return std::find(outputs.begin(), outputs.end(), o.name) == outputs.end(); });
+  return narrowed;
+}
+
+RunRequest request_of(const LoadedModel& model, const RunOptions& options) {
+  if (options.samples == 0) throw std::invalid_argument("a run needs at least one sample");
+  if (options.block_size == 0 || options.block_size > kMaxBlockSize)
+    throw std::invalid_argument(fmt::format("block size must be 1 … {}", kMaxBlockSize));
+  check_sample_range(options.first_sample, options.samples);
+  RunRequest request;
+  request.settings.samples = options.samples;
+  request.settings.seed = options.seed;
+  request.settings.first_sample = options.first_sample;
+  request.settings.threads = options.threads;
+  request.settings.block_size = options.block_size;
+  for (const std::string& name : options.scenarios) scenario_named(model.ir(), name);
+  request.scenarios = options.scenarios;
+  request.columns = model.resolve_columns(options.columns);
+  if (!options.outputs.empty())
+    for (const std::string& column : request.columns) {
+      const bool output = std::any_of(model.ir().outputs.begin(), model.ir().outputs.end(),
+                                      [&](const Output& o) { return o.name == column; });
+      if (output && std::find(options.outputs.begin(), options.outputs.end(), column) == options.outputs.end())
+        throw std::invalid_argument(
+            fmt::format("column `{}` is an output that the run does not evaluate (not among its outputs)", column));
+    }
+  request.visit_column = options.visit_column;
+  return request;
+}
+
+}  // namespace
+
+MemoryEstimate LoadedModel::estimate_memory(const RunOptions& options) const {
+  const RunRequest request = request_of(*this, options);
+  return riskcast::estimate_memory(*with_chosen_outputs(model_, options.outputs), request);
+}
+
+RunResult LoadedModel::run(const RunOptions& options) const {
+  RunRequest request = request_of(*this, options);
+  const std::shared_ptr<const Model> model = with_chosen_outputs(model_, options.outputs);
+  if (options.memory == MemoryPolicy::refuse)
+    refuse_beyond_available(riskcast::estimate_memory(*model, request), options.samples);
+  const std::size_t scenarios = request.scenarios.empty() ? model_->scenarios.size() : request.scenarios.size();
+  return supervised(options.progress, options.stop, scenarios, options.samples, request.settings, model_->file,
+                    [&](ProgressReporter& progress) {
+                      return run_model(*model, request, [&](std::size_t index, const std::string& name) {
+                        progress.start_scenario(index, name);
+                      });
+                    });
+}
+
+std::string LoadedModel::describe(const std::string& scenario, Format format) const {
+  return describe_assumptions(*model_, scenario_named(*model_, scenario), format);
+}
+
+std::string LoadedModel::disassemble(const std::string& scenario) const {
+  return compile_program(apply_scenario(*model_, scenario_named(*model_, scenario))).disassemble(model_->file);
+}
+
+SensitivityResult LoadedModel::sensitivity(const SensitivityOptions& options) const {
+  if (options.samples == 0 || options.samples > kMaxSensitivitySamples)
+    throw std::invalid_argument(
+        fmt::format("a sensitivity analysis takes 1 … {} samples, not {}", kMaxSensitivitySamples, options.samples));
+  if (options.block_size == 0 || options.block_size > kMaxBlockSize)
+    throw std::invalid_argument(fmt::format("block size must be 1 … {}", kMaxBlockSize));
+  scenario_named(*model_, options.scenario);
+  if (!options.output.empty()) with_chosen_outputs(model_, {options.output});  // checks the name
+  SensitivityRequest request;
+  request.settings.samples = options.samples;
+  request.settings.seed = options.seed;
+  request.settings.threads = options.threads;
+  request.settings.block_size = options.block_size;
+  request.scenario = options.scenario;
+  request.output = options.output;
+  request.scenario_deltas = options.scenario_deltas;
+  if (options.memory == MemoryPolicy::refuse)
+    refuse_beyond_available(estimate_sensitivity_memory(*model_, request), options.samples, " for sensitivity");
+  return supervised(options.progress, options.stop, 1, options.samples * sensitivity_passes(*model_, request),
+                    request.settings, model_->file, [&](ProgressReporter& progress) {
+                      progress.start_scenario(0, "sensitivity");
+                      return analyze_sensitivity(*model_, request);
+                    });
+}
+
+std::string LoadedModel::format_result_warnings(const RunResult& result) const {
+  Diagnostics warnings(model_->file);
+  warn_about_results(*model_, result, warnings);
+  return warnings.format_warnings();
+}
+
+}  // namespace riskcast

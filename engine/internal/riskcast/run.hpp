@@ -1,0 +1,75 @@
+// A whole run: each chosen scenario compiled, sampled and summarised (the
+// engine side of LoadedModel::run, riskcast.hpp).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "riskcast/model.hpp"
+#include "riskcast/result.hpp"
+#include "riskcast/riskcast.hpp"
+#include "riskcast/sampler.hpp"
+
+namespace riskcast {
+
+struct RunRequest {
+  RunSettings settings;
+  std::vector<std::string> scenarios;  // empty: every scenario of the model
+  // Per-sample columns to keep (ScenarioResult::columns): names of outputs
+  // or parameters, already checked (LoadedModel::resolve_columns).
+  std::vector<std::string> columns;
+  ColumnVisitor visit_column;  // optional
+};
+
+MemoryEstimate estimate_memory(const Model& model, const RunRequest& request);
+MemoryEstimate estimate_memory(const Model& model, const RunSettings& settings);
+
+// Physical memory this process may use (MemAvailable), in bytes.
+std::uint64_t available_memory();
+
+// Throws ResourceError when `memory` for `samples` exceeds the memory
+// available; `what` names the work in the message ("" for a plain run,
+// " for sensitivity").
+void refuse_beyond_available(const MemoryEstimate& memory, std::uint64_t samples, const char* what = "");
+
+// "1.5 GiB", "300 MiB".
+std::string format_bytes(std::uint64_t bytes);
+
+// Called when a scenario starts, with its index and name (for progress lines).
+using ScenarioCallback = std::function<void(std::size_t index, const std::string& name)>;
+
+// Runs the scenarios in order with common random numbers (same seed, same
+// sample indices, same slots). Throws RunError on a model that cannot be
+// evaluated, std::invalid_argument on an unknown scenario name or column,
+// or on samples beyond the random-stream layout.
+RunResult run_model(const Model& model, const RunRequest& request, const ScenarioCallback& on_scenario = {});
+
+// The model with `outputs` in place of its own, resolved on a scratch copy
+// so that nothing else of the model can change. Outputs draw no random
+// numbers, so every other value of a sample is the same as in the model's
+// own run. For engine-made outputs (probes), whose names hold a ':' no model
+// can use; a probe that does not resolve is an internal error.
+Model with_outputs(const Model& model, std::vector<Output> outputs);
+
+// An expression that reads the entry `name` (a parameter, event, monthly
+// formula or state), for building probes as trees, never as text to parse.
+Expr name_expr(const std::string& name, SourcePos pos);
+
+// Runs `work`, turning a RunError (a model that cannot be evaluated) into a
+// ModelError positioned in `model_path`, reported like any model error: the
+// one place run errors are translated.
+template <typename Work>
+auto run_guarded(const std::string& model_path, Work&& work) -> decltype(work()) {
+  try {
+    return work();
+  } catch (const RunError& e) {
+    Diagnostics diagnostics(model_path);
+    diagnostics.error(e.pos(), e.what());
+    throw ModelError(std::move(diagnostics));
+  }
+}
+
+}  // namespace riskcast

@@ -1,0 +1,35 @@
+// Results as text, as the riskcast command prints them (docs/results.md).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "riskcast/result.hpp"
+#include "riskcast/sensitivity_result.hpp"
+
+namespace riskcast {
+
+enum class Format { Table, Csv, Json, Markdown };
+
+// "table", "csv", "json", "markdown" (or "md").
+std::optional<Format> parse_format(std::string_view name);
+// The format a file name's extension implies (.json, .csv, .md), if any.
+std::optional<Format> format_for_path(std::string_view path);
+// The extension a file in this format gets: "txt", "csv", "json", "md".
+std::string_view file_extension(Format format);
+
+// A run's summaries in `format`: the aligned table, CSV, JSON (schema
+// riskcast.result/1) or Markdown that `riskcast run --format` writes.
+std::string format_result(const RunResult& result, Format format);
+
+// One output across scenarios (each scenario's first output in `result`):
+// mean, P5, P50 and P95, one line per scenario, as `riskcast compare`
+// prints it; Format::Json is format_result's.
+std::string format_comparison(const RunResult& result, Format format);
+
+// A sensitivity analysis as `riskcast sensitivity` prints it (JSON: schema
+// riskcast.sensitivity/1).
+std::string format_sensitivity(const SensitivityResult& result, Format format);
+
+}  // namespace riskcast

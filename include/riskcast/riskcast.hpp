@@ -1,0 +1,218 @@
+// The riskcast engine's public API (docs/api.md): load a model, list what it
+// holds, run it, and get summaries or per-sample columns.
+//
+// Plain structs and std::vector<double> columns, errors as exceptions, no
+// streams: a thin binding (pybind11) can wrap every call one to one.
+//
+// Errors:
+//  * ModelError (diagnostics.hpp): the model cannot be read or evaluated;
+//    every diagnostic carries the file, line and column, including a run
+//    error (a probability formula outside [0, 1], an output that is not a
+//    finite number) found while sampling.
+//  * std::invalid_argument: options the engine cannot honour (an unknown
+//    scenario or column, samples beyond the random-stream layout).
+//  * ResourceError, RunCancelled (errors.hpp).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <stop_token>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "riskcast/count.hpp"
+#include "riskcast/diagnostics.hpp"
+#include "riskcast/errors.hpp"
+#include "riskcast/format.hpp"
+#include "riskcast/metadata.hpp"
+#include "riskcast/result.hpp"
+#include "riskcast/sensitivity_result.hpp"
+#include "riskcast/statistics.hpp"
+#include "riskcast/version.hpp"
+
+namespace riskcast {
+
+struct Model;  // the model IR, internal (engine/)
+
+// Samples indices are 40-bit in the random-stream layout: a run needs
+// first_sample + samples ≤ kMaxSamples (count.hpp; docs/architecture.md,
+// "Randomness"), and the model's horizon at most kMaxHorizon months.
+inline constexpr std::uint32_t kMaxHorizon = 1200;
+inline constexpr std::size_t kMaxBlockSize = 4096;
+
+// A parameter or an event as the model (base scenario) defines it.
+struct ParameterInfo {
+  std::string name;
+  SourcePos pos;
+  std::string definition;  // the distribution as written: "normal(0.3, 0.05)"
+  // Exact quantiles of the distribution (no sampling); has_numbers is false
+  // for a distribution whose quantiles have no closed form here.
+  bool has_numbers = false;
+  double median = 0, p5 = 0, p95 = 0;
+  Metadata metadata;
+};
+
+struct EventInfo {
+  std::string name;
+  SourcePos pos;
+  std::string kind;                 // "regime" | "switch" | "arrivals"
+  std::vector<std::string> states;  // a regime's states, in order; empty otherwise
+  std::string definition;           // as the assumptions table shows it
+  Metadata metadata;
+};
+
+// An output or a monthly formula.
+struct FormulaInfo {
+  std::string name;
+  SourcePos pos;
+  std::string formula;  // the formula, each operation parenthesised: "(2 * a)"
+  Metadata metadata;
+};
+
+struct ScenarioInfo {
+  std::string name;
+  SourcePos pos;
+  std::string description;
+  std::vector<std::string> parameters;  // the parameters it overrides
+  std::vector<std::string> events;      // the events it overrides
+};
+
+enum class MemoryPolicy {
+  refuse,     // refuse (ResourceError) a run whose estimate exceeds the memory available
+  unchecked,  // run anyway (the caller has checked, or accepts the risk)
+};
+
+// Where a run is: called at the start and end of every scenario and about
+// every 100 ms in between, never concurrently with itself, from the calling
+// thread or one thread the engine starts. An exception it throws stops the
+// run and is rethrown by run().
+struct RunProgress {
+  std::size_t scenario = 0;   // index among the scenarios run
+  std::size_t scenarios = 0;  // how many run
+  std::string name;           // the scenario's name
+  std::uint64_t done = 0;     // samples of this scenario finished
+  std::uint64_t total = 0;    // samples per scenario
+};
+using ProgressCallback = std::function<void(const RunProgress&)>;
+
+// Sees each output's column of samples (in sample order) before it is
+// summarised; called concurrently for different outputs of a scenario.
+using ColumnVisitor = std::function<void(std::size_t scenario, std::size_t output, std::span<const double> column)>;
+
+struct RunOptions {
+  std::uint64_t samples = 1'000'000;  // per scenario, ≥ 1
+  std::uint64_t seed = 1;
+  // Global index of the first sample: a run of samples [a, b) gives the same
+  // values as those samples of a larger run (split runs, MPI ranks).
+  std::uint64_t first_sample = 0;
+  unsigned threads = 0;                // 0: all hardware threads; results never depend on it
+  std::size_t block_size = 256;        // samples evaluated together, 1 … kMaxBlockSize; results never depend on it
+  std::vector<std::string> scenarios;  // empty: every scenario, in model order
+  // The outputs to evaluate and summarise, in model order whatever the order
+  // here; empty: every output. The others are not computed (no formula reads
+  // an output), which saves their memory.
+  std::vector<std::string> outputs;
+  // Per-sample columns to keep (ScenarioResult::columns), each the name of
+  // an output (among `outputs`) or a parameter; "*" alone keeps every output
+  // and parameter.
+  std::vector<std::string> columns;
+  MemoryPolicy memory = MemoryPolicy::refuse;
+  ProgressCallback progress;   // optional
+  ColumnVisitor visit_column;  // optional
+  std::stop_token stop;        // a stop request ends the run with RunCancelled
+};
+
+// A sensitivity analysis of one output (docs/analysis.md): one sampling
+// pass of `scenario` with every input recorded, then one pass per other
+// scenario for the deltas against base.
+struct SensitivityOptions {
+  std::uint64_t samples = 1'000'000;  // 1 … kMaxSensitivitySamples
+  std::uint64_t seed = 1;
+  unsigned threads = 0;
+  std::size_t block_size = 256;
+  std::string scenario = "base";  // whose drivers and conditional outcomes are reported
+  std::string output;             // empty: the model's first output
+  bool scenario_deltas = true;    // false: one pass only, no deltas
+  MemoryPolicy memory = MemoryPolicy::refuse;
+  // Called as for a run, with one "scenario" named "sensitivity" whose total
+  // counts the samples of every pass.
+  ProgressCallback progress;
+  std::stop_token stop;
+};
+
+// Memory a run needs: every kept column of every scenario, plus the output
+// columns of one scenario at a time and each thread's registers.
+struct MemoryEstimate {
+  std::uint64_t bytes_per_sample = 0;
+  std::uint64_t fixed_bytes = 0;
+  std::uint64_t total(std::uint64_t samples) const { return bytes_per_sample * samples + fixed_bytes; }
+};
+
+// A loaded, validated model. Copies share the (immutable) model; every
+// member may be called from several threads at once.
+class LoadedModel {
+ public:
+  // Reads, validates and resolves a model; throws ModelError carrying every
+  // diagnostic found. Warnings (docs/language.md, "Warnings") are kept.
+  static LoadedModel from_file(const std::string& path);
+  // `file` names the text in diagnostics.
+  static LoadedModel from_text(std::string_view text, const std::string& file = "<text>");
+
+  const std::string& file() const;
+  const std::string& name() const;
+  const std::string& title() const;
+  const std::string& description() const;
+  std::uint32_t horizon() const;  // months
+
+  // Warnings found while loading, and the same as "FILE:LINE:COL: warning: …"
+  // lines (with `as_errors`, "error:" instead: check --strict).
+  const std::vector<Diagnostic>& warnings() const;
+  std::string format_warnings(bool as_errors = false) const;
+
+  std::vector<ParameterInfo> parameters() const;
+  std::vector<EventInfo> events() const;
+  std::vector<FormulaInfo> monthly() const;  // in evaluation (dependency) order
+  std::vector<FormulaInfo> outputs() const;
+  std::vector<ScenarioInfo> scenarios() const;  // base first
+
+  // The column names `columns` stands for ("*" expanded), each checked;
+  // std::invalid_argument names an unknown one (with a did-you-mean hint).
+  std::vector<std::string> resolve_columns(const std::vector<std::string>& columns) const;
+
+  MemoryEstimate estimate_memory(const RunOptions& options) const;
+
+  // The assumptions table of the model with `scenario`'s overrides (what
+  // `riskcast describe` prints): table, markdown or csv; std::invalid_argument
+  // for an unknown scenario or Format::Json.
+  std::string describe(const std::string& scenario, Format format) const;
+
+  // The compiled program of `scenario`, each instruction with its source
+  // position (what `riskcast check --dump-program` prints).
+  std::string disassemble(const std::string& scenario) const;
+
+  // Samples the chosen scenarios with common random numbers (same seed,
+  // sample indices and random slots) and summarises every output. Checks
+  // the options first (limits, scenarios, columns, memory), so a refused
+  // run costs no sampling.
+  RunResult run(const RunOptions& options) const;
+
+  // Throws std::invalid_argument for an unknown scenario or output or too
+  // many samples, and otherwise as run() does.
+  SensitivityResult sensitivity(const SensitivityOptions& options) const;
+
+  // Warnings a run's results give: a share output that left [0, 1].
+  std::string format_result_warnings(const RunResult& result) const;
+
+  // The internal model IR (engine/ only; the type is incomplete here).
+  const Model& ir() const { return *model_; }
+
+ private:
+  explicit LoadedModel(std::shared_ptr<const Model> model, std::vector<Diagnostic> warnings);
+  std::shared_ptr<const Model> model_;
+  std::shared_ptr<const std::vector<Diagnostic>> warnings_;
+};
+
+}  // namespace riskcast

@@ -1,0 +1,343 @@
+// The public API (riskcast.hpp): loading, listing, running, kept columns,
+// progress, cancellation and the limits the engine itself enforces.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <stop_token>
+#include <string>
+#include <vector>
+
+#include "riskcast/riskcast.hpp"
+#include "support/cli_runner.hpp"
+
+// Internal headers, for cross-checks against the engine underneath.
+#include "riskcast/model_loader.hpp"
+#include "riskcast/program.hpp"
+#include "riskcast/run.hpp"
+#include "riskcast/sampler.hpp"
+#include "riskcast/sensitivity.hpp"
+
+namespace riskcast::testing {
+namespace {
+
+// Two parameters, one of them overridden by a scenario; `twice` reads only
+// `a` and `shifted` both, so each column can be checked against the draws.
+constexpr const char* kModel = R"(model: tiny
+title: A tiny model
+horizon: 3
+parameters:
+  a:
+    dist: normal(10, 2)
+    unit: widgets
+    source: assumption
+  b:
+    dist: uniform(0, 1)
+events:
+  ban:
+    kind: switch
+    initial: 0.3
+    on: 0.1
+outputs:
+  twice:
+    formula: 2 * a
+    unit: widgets
+  shifted:
+    formula: a + b + sum(ban)
+scenarios:
+  high:
+    description: a higher
+    parameters:
+      a: normal(20, 2)
+)";
+
+LoadedModel tiny() {
+  return LoadedModel::from_text(kModel, "tiny.yaml");
+}
+
+TEST(Api, ListsParametersEventsOutputsAndScenarios) {
+  const LoadedModel m = tiny();
+  EXPECT_EQ(m.name(), "tiny");
+  EXPECT_EQ(m.title(), "A tiny model");
+  EXPECT_EQ(m.horizon(), 3u);
+  const std::vector<ParameterInfo> parameters = m.parameters();
+  ASSERT_EQ(parameters.size(), 2u);
+  EXPECT_EQ(parameters[0].name, "a");
+  EXPECT_EQ(parameters[0].definition, "normal(10, 2)");
+  EXPECT_EQ(parameters[0].metadata.unit, "widgets");
+  EXPECT_EQ(parameters[0].pos.line, 5u);
+  ASSERT_TRUE(parameters[0].has_numbers);
+  EXPECT_DOUBLE_EQ(parameters[0].median, 10.0);
+  const std::vector<EventInfo> events = m.events();
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].kind, "switch");
+  const std::vector<FormulaInfo> outputs = m.outputs();
+  ASSERT_EQ(outputs.size(), 2u);
+  EXPECT_EQ(outputs[1].name, "shifted");
+  EXPECT_EQ(outputs[0].formula, "(2 * a)");
+  const std::vector<ScenarioInfo> scenarios = m.scenarios();
+  ASSERT_EQ(scenarios.size(), 2u);
+  EXPECT_EQ(scenarios[0].name, "base");
+  EXPECT_EQ(scenarios[1].name, "high");
+  EXPECT_EQ(scenarios[1].parameters, std::vector<std::string>{"a"});
+}
+
+TEST(Api, LoadErrorsCarryEveryDiagnosticWithItsPosition) {
+  try {
+    LoadedModel::from_text("model: x\noutputs:\n  y:\n    formula: nope + alsono\n", "bad.yaml");
+    FAIL() << "no ModelError";
+  } catch (const ModelError& e) {
+    EXPECT_EQ(e.diagnostics().file(), "bad.yaml");
+    ASSERT_GE(e.diagnostics().items().size(), 2u);
+    for (const Diagnostic& d : e.diagnostics().items()) EXPECT_EQ(d.pos.line, 4u) << d.message;
+  }
+  EXPECT_THROW(LoadedModel::from_file("/nonexistent/model.yaml"), ModelError);
+}
+
+TEST(Api, SummariesAreTheEngineRunsBitForBit) {
+  const LoadedModel m = tiny();
+  RunOptions options;
+  options.samples = 3000;
+  options.seed = 7;
+  const RunResult api = m.run(options);
+  RunRequest request;
+  request.settings.samples = 3000;
+  request.settings.seed = 7;
+  const RunResult engine = run_model(m.ir(), request);
+  ASSERT_EQ(api.scenarios.size(), 2u);
+  for (std::size_t s = 0; s < 2; ++s)
+    for (std::size_t o = 0; o < 2; ++o) {
+      const OutputSummary& x = api.scenarios[s].outputs[o].summary;
+      const OutputSummary& y = engine.scenarios[s].outputs[o].summary;
+      EXPECT_EQ(x.mean, y.mean);
+      EXPECT_EQ(x.sd, y.sd);
+      for (std::size_t p = 0; p < x.percentiles.size(); ++p) EXPECT_EQ(x.percentiles[p].value, y.percentiles[p].value);
+    }
+  EXPECT_EQ(api.engine_version, std::string(kVersion));
+  EXPECT_EQ(api.numerics_version, kNumericsVersion);
+  EXPECT_TRUE(api.scenarios[0].columns.empty());
+}
+
+// A kept output column is the column the summary came from; a parameter
+// column holds the very draws: twice = 2·a exactly in every sample and
+// scenario, and in `high` the draws are the scenario's.
+TEST(Api, KeptColumnsAreTheRunsValuesAndTheParametersDraws) {
+  const LoadedModel m = tiny();
+  RunOptions options;
+  options.samples = 2000;
+  options.seed = 3;
+  options.columns = {"twice", "a", "b", "shifted"};
+  const RunResult r = m.run(options);
+  for (const ScenarioResult& s : r.scenarios) {
+    ASSERT_EQ(s.columns.size(), 4u);
+    const SampleColumn* twice = s.column("twice");
+    const SampleColumn* a = s.column("a");
+    ASSERT_TRUE(twice && a);
+    EXPECT_EQ(a->kind, SampleColumn::Kind::Parameter);
+    EXPECT_EQ(a->metadata.unit, "widgets");
+    ASSERT_EQ(a->values.size(), 2000u);
+    for (std::size_t i = 0; i < 2000; ++i) ASSERT_EQ(twice->values[i], 2 * a->values[i]) << s.name << " " << i;
+    std::vector<double> copy = twice->values;
+    const OutputSummary again = summarize(copy);
+    EXPECT_EQ(again.mean, s.outputs[0].summary.mean);
+    EXPECT_EQ(again.percentiles[4].value, s.outputs[0].summary.percentiles[4].value);
+  }
+  // The scenario's own parameter: normal(20, 2) against base's normal(10, 2),
+  // paired (common random numbers): a_high − a_base = 10 exactly up to rounding.
+  const std::vector<double>& base = r.scenarios[0].column("a")->values;
+  const std::vector<double>& high = r.scenarios[1].column("a")->values;
+  for (std::size_t i = 0; i < 2000; ++i) ASSERT_NEAR(high[i] - base[i], 10.0, 1e-12);
+}
+
+TEST(Api, AStarKeepsEveryOutputThenEveryParameter) {
+  const LoadedModel m = tiny();
+  EXPECT_EQ(m.resolve_columns({"*"}), (std::vector<std::string>{"twice", "shifted", "a", "b"}));
+  EXPECT_EQ(m.resolve_columns({"b", "twice", "b"}), (std::vector<std::string>{"b", "twice"}));
+  try {
+    m.resolve_columns({"twcie"});
+    FAIL();
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("did you mean `twice`?"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(m.resolve_columns({"ban"}), std::invalid_argument);  // an event is not a column
+}
+
+// Evaluating only some outputs changes none of their numbers.
+TEST(Api, ChosenOutputsAreTheFullRunsBitForBit) {
+  const LoadedModel m = tiny();
+  RunOptions options;
+  options.samples = 2000;
+  const RunResult all = m.run(options);
+  options.outputs = {"shifted"};
+  options.columns = {"shifted", "a"};
+  const RunResult one = m.run(options);
+  for (std::size_t s = 0; s < 2; ++s) {
+    ASSERT_EQ(one.scenarios[s].outputs.size(), 1u);
+    EXPECT_EQ(one.scenarios[s].outputs[0].name, "shifted");
+    EXPECT_EQ(one.scenarios[s].outputs[0].summary.mean, all.scenarios[s].outputs[1].summary.mean);
+    EXPECT_EQ(one.scenarios[s].outputs[0].summary.percentiles[4].value,
+              all.scenarios[s].outputs[1].summary.percentiles[4].value);
+  }
+  options.columns = {"twice"};  // not evaluated
+  EXPECT_THROW(m.run(options), std::invalid_argument);
+  options.columns.clear();
+  options.outputs = {"shifed"};
+  EXPECT_THROW(m.run(options), std::invalid_argument);
+}
+
+// Columns do not depend on the thread count, the block size or how the
+// sample range is split.
+TEST(Api, KeptColumnsDoNotDependOnThreadsBlocksOrSplits) {
+  const LoadedModel m = tiny();
+  RunOptions whole;
+  whole.samples = 1000;
+  whole.columns = {"*"};
+  whole.threads = 1;
+  const RunResult one = m.run(whole);
+  whole.threads = 2;
+  whole.block_size = 7;
+  const RunResult two = m.run(whole);
+  RunOptions tail = whole;
+  tail.first_sample = 400;
+  tail.samples = 600;
+  const RunResult split = m.run(tail);
+  EXPECT_EQ(split.first_sample, 400u);
+  for (std::size_t s = 0; s < 2; ++s)
+    for (std::size_t c = 0; c < 4; ++c) {
+      const std::vector<double>& a = one.scenarios[s].columns[c].values;
+      EXPECT_EQ(a, two.scenarios[s].columns[c].values);
+      EXPECT_EQ(std::vector<double>(a.begin() + 400, a.end()), split.scenarios[s].columns[c].values);
+    }
+}
+
+TEST(Api, RunErrorsAreModelErrorsAtTheFormula) {
+  const LoadedModel m = LoadedModel::from_text(
+      "model: x\nparameters:\n  a:\n    dist: uniform(-1, 1)\noutputs:\n  r:\n    formula: sqrt(a)\n", "sqrt.yaml");
+  RunOptions options;
+  options.samples = 100;
+  try {
+    m.run(options);
+    FAIL() << "no ModelError";
+  } catch (const ModelError& e) {
+    ASSERT_EQ(e.diagnostics().items().size(), 1u);
+    EXPECT_EQ(e.diagnostics().file(), "sqrt.yaml");
+    EXPECT_EQ(e.diagnostics().items()[0].pos.line, 7u);
+  }
+}
+
+// The engine, not only the command line, keeps sample indices within the
+// 40 bits of the random-stream layout and refuses what would not fit.
+TEST(Api, LimitsAreEnforcedByTheEngine) {
+  const LoadedModel m = tiny();
+  RunOptions options;
+  options.samples = 0;
+  EXPECT_THROW(m.run(options), std::invalid_argument);
+  options.samples = 10;
+  options.first_sample = kMaxSamples - 9;
+  EXPECT_THROW(m.run(options), std::invalid_argument);
+  options.first_sample = kMaxSamples - 10;  // the last ten indices: allowed
+  EXPECT_EQ(m.run(options).scenarios.size(), 2u);
+  options.first_sample = 0;
+  options.block_size = kMaxBlockSize + 1;
+  EXPECT_THROW(m.run(options), std::invalid_argument);
+  options.block_size = 256;
+  options.scenarios = {"hihg"};
+  EXPECT_THROW(m.run(options), std::invalid_argument);
+
+  // The sampler underneath checks the same range.
+  RunSettings settings;
+  settings.samples = 2;
+  settings.first_sample = kMaxSamples - 1;
+  double a = 0, b = 0;
+  std::vector<double*> columns = {&a, &b};
+  EXPECT_THROW(sample_program_into(compile_program(m.ir()), settings, columns), std::invalid_argument);
+  // And months: a horizon the loader would refuse, set on the IR directly.
+  Model long_horizon = m.ir();
+  long_horizon.horizon = kMaxHorizon + 1;
+  settings.first_sample = 0;
+  EXPECT_THROW(sample_program_into(compile_program(long_horizon), settings, columns), std::invalid_argument);
+  long_horizon.horizon = kMaxHorizon;
+  EXPECT_NO_THROW(sample_program_into(compile_program(long_horizon), settings, columns));
+
+  // Every sample index, kept: far beyond any machine's memory, refused
+  // before any sampling.
+  RunOptions huge;
+  huge.samples = kMaxSamples;
+  huge.columns = {"*"};
+  EXPECT_THROW(m.run(huge), ResourceError);
+  EXPECT_GT(m.estimate_memory(huge).total(huge.samples), huge.samples * 8 * 4 * 2);
+}
+
+TEST(Api, AStopRequestCancelsTheRun) {
+  const LoadedModel m = tiny();
+  std::stop_source stop;
+  stop.request_stop();
+  RunOptions options;
+  options.samples = 100000;
+  options.stop = stop.get_token();
+  EXPECT_THROW(m.run(options), RunCancelled);
+}
+
+// Progress starts and ends every scenario, in order, and an exception from
+// the callback stops the run and comes out of run().
+TEST(Api, ProgressReportsEachScenarioAndItsExceptionStopsTheRun) {
+  const LoadedModel m = tiny();
+  RunOptions options;
+  options.samples = 5000;
+  std::vector<std::pair<std::size_t, std::uint64_t>> calls;
+  options.progress = [&](const RunProgress& p) {
+    EXPECT_EQ(p.scenarios, 2u);
+    EXPECT_EQ(p.total, 5000u);
+    if (p.done == 0 || p.done == p.total) calls.emplace_back(p.scenario, p.done);
+  };
+  m.run(options);
+  const std::vector<std::pair<std::size_t, std::uint64_t>> expected = {{0, 0}, {0, 5000}, {1, 0}, {1, 5000}};
+  EXPECT_EQ(calls, expected);
+
+  struct Stop {};
+  options.progress = [](const RunProgress&) { throw Stop{}; };
+  EXPECT_THROW(m.run(options), Stop);
+}
+
+TEST(Api, SensitivityIsTheEnginesAnalysis) {
+  const LoadedModel m = tiny();
+  SensitivityOptions options;
+  options.samples = 3000;
+  options.output = "shifted";
+  std::uint64_t last_total = 0;
+  options.progress = [&](const RunProgress& p) { last_total = p.total; };
+  const SensitivityResult api = m.sensitivity(options);
+  EXPECT_EQ(last_total, 3000u * 2);  // base, then `high` for its delta
+  SensitivityRequest request;
+  request.settings.samples = 3000;
+  request.output = "shifted";
+  const SensitivityResult engine = analyze_sensitivity(m.ir(), request);
+  ASSERT_EQ(api.tornado.size(), engine.tornado.size());
+  for (std::size_t i = 0; i < api.tornado.size(); ++i) {
+    EXPECT_EQ(api.tornado[i].label, engine.tornado[i].label);
+    EXPECT_EQ(api.tornado[i].rho, engine.tornado[i].rho);
+  }
+  ASSERT_EQ(api.deltas.size(), 1u);
+  EXPECT_EQ(api.deltas[0].difference.mean, engine.deltas[0].difference.mean);
+  options.output = "shifed";
+  EXPECT_THROW(m.sensitivity(options), std::invalid_argument);
+  options.output.clear();
+  options.samples = kMaxSensitivitySamples + 1;
+  EXPECT_THROW(m.sensitivity(options), std::invalid_argument);
+  options.samples = 1000;
+  std::stop_source stop;
+  stop.request_stop();
+  options.stop = stop.get_token();
+  EXPECT_THROW(m.sensitivity(options), RunCancelled);
+}
+
+TEST(Api, WarningsAreKeptAndFormatted) {
+  const LoadedModel m = LoadedModel::from_text(
+      "model: x\nparameters:\n  unused:\n    dist: uniform(0, 1)\n  a:\n    dist: uniform(0, 1)\noutputs:\n  y:\n "
+      "   formula: a\n",
+      "warn.yaml");
+  ASSERT_FALSE(m.warnings().empty());
+  EXPECT_NE(m.format_warnings().find("warn.yaml:3:3: warning:"), std::string::npos) << m.format_warnings();
+}
+
+}  // namespace
+}  // namespace riskcast::testing
