@@ -115,7 +115,8 @@ def test_run_error_names_the_formula():
     with pytest.raises(riskcast.Error) as caught:
         m.run(samples=100, seed=1)
     assert caught.value.kind == "model"
-    assert caught.value.file == "div.yaml" and caught.value.line == 9
+    # `1 / (a - a)` on line 10; its `/` is at column 16.
+    assert (caught.value.file, caught.value.line, caught.value.column) == ("div.yaml", 10, 16)
 
 
 def test_table_has_a_row_per_scenario_output_percentile():
