@@ -11,6 +11,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   chromium librsvg2-bin   # tests: the HTML report in headless Chromium, charts through rsvg-convert
   python3-jsonschema python3-yaml   # tests: docs/schema/ against the shipped models (tests/schema/)
+  pybind11-dev python3-dev python3-numpy python3-pandas python3-pytest   # the Python package and its tests (docs/python.md)
 )
 # Packages only some targets need, e.g. `make fuzz`: clang libclang-rt-14-dev python3.
 if [ "${RISKCAST_EXTRA_PACKAGES:-}" != "" ]; then

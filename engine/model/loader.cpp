@@ -222,6 +222,10 @@ class Loader {
  public:
   Loader(Diagnostics& diagnostics, std::string_view text) : d_(diagnostics), source_(text) {}
 
+  // A distribution written outside a file (engine/api/overrides.cpp), read
+  // exactly as a parameter's `dist:` is.
+  std::optional<Distribution> standalone_distribution(const Expr& e) { return distribution_from(e); }
+
   Model load(const YAML::Node& root, const std::string& file) {
     Model model;
     model.file = file;
@@ -1135,6 +1139,13 @@ Model load_model_text(std::string_view text, const std::string& file, Diagnostic
   warn_about_model(model, diagnostics);
   if (warnings) *warnings = std::move(diagnostics);
   return model;
+}
+
+std::optional<Distribution> parse_distribution(std::string_view text, SourcePos start, Diagnostics& diagnostics) {
+  std::optional<Expr> e = parse_expression(text, start, diagnostics);
+  if (!e) return std::nullopt;
+  Loader loader(diagnostics, text);
+  return loader.standalone_distribution(*e);
 }
 
 Model load_model_file(const std::string& path, Diagnostics* warnings) {

@@ -80,6 +80,13 @@ struct ScenarioInfo {
   std::vector<std::string> events;      // the events it overrides
 };
 
+// A parameter's new definition (LoadedModel::with_parameters): a number or a
+// distribution as a model file writes it, "0.9" or "uniform(0.8, 1)".
+struct ParameterOverride {
+  std::string name;
+  std::string definition;
+};
+
 enum class MemoryPolicy {
   refuse,     // refuse (ResourceError) a run whose estimate exceeds the memory available
   unchecked,  // run anyway (the caller has checked, or accepts the risk)
@@ -160,6 +167,14 @@ class LoadedModel {
   static LoadedModel from_file(const std::string& path);
   // `file` names the text in diagnostics.
   static LoadedModel from_text(std::string_view text, const std::string& file = "<text>");
+
+  // This model with parameters redefined (engine/api/overrides.cpp), as if
+  // their `dist:` were edited in the file: a scenario that overrides one
+  // keeps its own definition. Each definition is read and checked as `dist:`
+  // is; ModelError carries every error, positioned in the text
+  // "NAME: DEFINITION", one line per override in order, of file
+  // "<overrides>". Warnings are those of the new model.
+  LoadedModel with_parameters(const std::vector<ParameterOverride>& overrides) const;
 
   const std::string& file() const;
   const std::string& name() const;

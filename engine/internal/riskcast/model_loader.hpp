@@ -1,6 +1,7 @@
 // Reading a model file: YAML text → validated, resolved model IR.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -18,6 +19,11 @@ inline constexpr std::size_t kMaxModelBytes = 64u << 20;
 // `warnings` when given; its file name becomes the model's.
 Model load_model_file(const std::string& path, Diagnostics* warnings = nullptr);
 Model load_model_text(std::string_view text, const std::string& file, Diagnostics* warnings = nullptr);
+
+// A parameter's distribution as a model file writes it ("uniform(0.8, 1)",
+// "0.9"), its text's first character at `start`, checked as the loader checks
+// `dist:`. Errors go to `diagnostics`; returns nullopt then.
+std::optional<Distribution> parse_distribution(std::string_view text, SourcePos start, Diagnostics& diagnostics);
 
 // Name resolution and checks on formulas (part of loading; exposed for tests).
 // Fills Expr::ref for every name, orders `monthly` by dependency, and reports

@@ -1,0 +1,220 @@
+"""riskcast: Monte Carlo policy-risk models from Python (docs/python.md).
+
+    import riskcast
+    m = riskcast.load("configs/china-2026.yaml")
+    r = m.run(samples=1e6, seed=1, scenarios=["base", "h200_open"], columns=["nvidia_share_value"])
+    r.table()                                   # pandas: the percentile table with 95 % intervals
+    r.samples("base", "nvidia_share_value")     # numpy view of the kept per-sample values
+
+A thin layer over the engine's public C++ API (include/riskcast/riskcast.hpp,
+docs/api.md): the same model, seed and samples give the numbers
+`riskcast run` gives, bit for bit.
+"""
+
+import numbers as _numbers
+
+from . import _riskcast
+from ._riskcast import Diagnostic, Error, Progress  # noqa: F401  (public names)
+
+__version__ = _riskcast.__version__
+numerics_version = _riskcast.numerics_version
+
+__all__ = ["load", "load_text", "Model", "Result", "Error", "Diagnostic", "Progress"]
+
+
+def _count(value, what, lowest):
+    """A whole number from an int or a whole float (1e6), else ValueError."""
+    if isinstance(value, bool) or not isinstance(value, _numbers.Real):
+        raise TypeError(f"{what} must be a whole number, not {type(value).__name__}")
+    if not isinstance(value, _numbers.Integral):
+        value = float(value)
+        if not value.is_integer():
+            raise ValueError(f"{what} must be a whole number, got {value!r}")
+    value = int(value)
+    if value < lowest or value >= 2**64:
+        raise ValueError(f"{what} must be a whole number from {lowest} to 2**64 - 1, got {value}")
+    return value
+
+
+def _names(value, what):
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    names = list(value)
+    for name in names:
+        if not isinstance(name, str):
+            raise TypeError(f"{what} must be names (str), got {type(name).__name__}")
+    return names
+
+
+def load(path):
+    """Reads a model file; riskcast.Error (kind 'model') carries every diagnostic."""
+    return Model(_riskcast.LoadedModel.from_file(str(path)))
+
+
+def load_text(text, file="<text>"):
+    """Reads a model from YAML text; `file` names it in diagnostics."""
+    return Model(_riskcast.LoadedModel.from_text(text, file))
+
+
+class Model:
+    """A loaded, validated model; immutable, safe to run from several threads."""
+
+    def __init__(self, loaded):
+        self._model = loaded
+
+    def __repr__(self):
+        return f"<riskcast.Model {self.name} ({self.file})>"
+
+    file = property(lambda self: self._model.file)
+    name = property(lambda self: self._model.name)
+    title = property(lambda self: self._model.title)
+    description = property(lambda self: self._model.description)
+    horizon = property(lambda self: self._model.horizon, doc="months")
+    warnings = property(lambda self: self._model.warnings, doc="riskcast.Diagnostic list")
+
+    @property
+    def parameters(self):
+        """Each parameter: name, line, column, definition, median/p5/p95 (exact; None without a closed form),
+        unit, source, note."""
+        return self._model.parameters()
+
+    @property
+    def events(self):
+        """Each event: name, line, column, kind ('regime', 'switch', 'arrivals'), states, definition, metadata."""
+        return self._model.events()
+
+    @property
+    def monthly(self):
+        """Each monthly formula, in evaluation order: name, line, column, formula, metadata."""
+        return self._model.monthly()
+
+    @property
+    def outputs(self):
+        """Each output: name, line, column, formula, unit, source, note."""
+        return self._model.outputs()
+
+    @property
+    def scenarios(self):
+        """Each scenario (base first): name, line, column, description, the parameters and events it overrides."""
+        return self._model.scenarios()
+
+    def describe(self, scenario="base"):
+        """The assumptions table `riskcast describe` prints."""
+        return self._model.describe(scenario)
+
+    def with_parameters(self, overrides):
+        """A new model with parameters redefined, as if their `dist:` were edited in the file.
+
+        overrides: {name: number or distribution text ("uniform(0.8, 1)")}. A scenario that overrides a
+        parameter keeps its own definition. Bad text raises riskcast.Error whose diagnostics point into
+        the lines "NAME: DEFINITION" of file "<overrides>", one line per override in order.
+        """
+        pairs = []
+        for name, definition in dict(overrides).items():
+            if isinstance(definition, bool):
+                raise TypeError(f"parameter {name!r}: a definition is a number or a distribution text, not bool")
+            if isinstance(definition, _numbers.Real):
+                definition = repr(float(definition))  # shortest text that reads back as the same double
+            elif not isinstance(definition, str):
+                raise TypeError(
+                    f"parameter {name!r}: a definition is a number or a distribution text, not "
+                    f"{type(definition).__name__}"
+                )
+            pairs.append((str(name), definition))
+        return Model(self._model.with_parameters(pairs))
+
+    def run(self, samples=1_000_000, seed=1, scenarios=None, threads=0, columns=None, first_sample=0,
+            block_size=256, check_memory=True, progress=None):
+        """Samples the scenarios (all by default) and summarises every output.
+
+        samples, seed, first_sample: whole numbers (1e6 is accepted, 1.5 is a ValueError).
+        columns: outputs and parameters whose per-sample values to keep (Result.samples); "*" keeps all.
+        threads: 0 uses every core; results never depend on it. progress: called with a riskcast.Progress
+        at each scenario's start and end and about every 100 ms. The interpreter lock is released while
+        sampling; Ctrl-C stops the run (KeyboardInterrupt).
+        """
+        if progress is not None and not callable(progress):
+            raise TypeError("progress must be callable")
+        result = self._model.run(
+            samples=_count(samples, "samples", 1),
+            seed=_count(seed, "seed", 0),
+            first_sample=_count(first_sample, "first_sample", 0),
+            threads=_count(threads, "threads", 0),
+            block_size=_count(block_size, "block_size", 1),
+            scenarios=_names(scenarios, "scenarios"),
+            columns=_names(columns, "columns"),
+            check_memory=bool(check_memory),
+            progress=progress,
+        )
+        return Result(result)
+
+
+class Result:
+    """A run's summaries and kept per-sample columns."""
+
+    def __init__(self, result):
+        self._result = result
+
+    def __repr__(self):
+        return f"<riskcast.Result {self.model}: {self.sample_count} samples, seed {self.seed}, scenarios {self.scenarios}>"
+
+    model = property(lambda self: self._result.model)
+    title = property(lambda self: self._result.title)
+    sample_count = property(lambda self: self._result.sample_count, doc="samples per scenario")
+    seed = property(lambda self: self._result.seed)
+    first_sample = property(lambda self: self._result.first_sample)
+    engine_version = property(lambda self: self._result.engine_version)
+    numerics_version = property(lambda self: self._result.numerics_version)
+    scenarios = property(lambda self: self._result.scenarios)
+
+    def columns(self, scenario):
+        """The names of the per-sample columns kept for `scenario`."""
+        return self._result.columns(scenario)
+
+    def samples(self, scenario, column):
+        """The kept per-sample values of `column` (an output or a parameter named in run(columns=...)) in
+        `scenario`: a read-only numpy array over the result's own memory (no copy), [i] being sample
+        first_sample + i. The array keeps the result alive."""
+        return self._result.samples(scenario, column)
+
+    def table(self):
+        """The percentile table: one row per scenario × output × percentile, with the columns of
+        `riskcast run --format json`'s percentiles (p, value, ci_low, ci_high); an open interval end
+        is -inf / +inf (JSON null)."""
+        import pandas as pd
+
+        rows = []
+        for s in self._result.summary_rows():
+            for p, value, low, high in s["percentiles"]:
+                rows.append((s["scenario"], s["output"], s["unit"], p, value, low, high))
+        return pd.DataFrame(rows, columns=["scenario", "output", "unit", "p", "value", "ci_low", "ci_high"])
+
+    def summary(self):
+        """One row per scenario × output: the columns of `riskcast run --format csv` (scenario, output, mean,
+        sd, P1 … P99), then unit, n, mean_se, mean_ci_low, mean_ci_high, min, max."""
+        import pandas as pd
+
+        rows = []
+        labels = None
+        for s in self._result.summary_rows():
+            if labels is None:
+                labels = [_percentile_label(p) for p, *_ in s["percentiles"]]
+            row = {"scenario": s["scenario"], "output": s["output"], "mean": s["mean"], "sd": s["sd"]}
+            row.update({label: q[1] for label, q in zip(labels, s["percentiles"])})
+            for key in ("unit", "n", "mean_se", "mean_ci_low", "mean_ci_high", "min", "max"):
+                row[key] = s[key]
+            rows.append(row)
+        return pd.DataFrame(rows)
+
+    def format(self, format="table"):
+        """The text `riskcast run --format FORMAT` prints: table, csv, json or markdown."""
+        return self._result.format(format)
+
+
+def _percentile_label(p):
+    """P1 … P99, P97.5: the CLI's column names."""
+    tenths = round(p * 1000) / 10
+    return f"P{tenths:g}"
+

@@ -1,0 +1,348 @@
+// riskcast._riskcast: the Python binding of the public API (riskcast.hpp)
+// and nothing else; python/riskcast/__init__.py gives it its Python shape
+// (docs/python.md).
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include "riskcast/riskcast.hpp"
+
+namespace py = pybind11;
+using namespace riskcast;
+
+namespace {
+
+// One diagnostic with the file it is about, as Python sees it.
+struct PyDiagnostic {
+  std::string severity;  // "error" | "warning"
+  std::string file;
+  std::uint32_t line = 0, column = 0;  // 1-based; 0: no position
+  std::string message, hint;
+
+  std::string str() const {
+    std::string out = file;
+    if (line) out += ":" + std::to_string(line) + ":" + std::to_string(column);
+    out += ": " + severity + ": " + message;
+    if (!hint.empty()) out += " (" + hint + ")";
+    return out;
+  }
+};
+
+std::vector<PyDiagnostic> diagnostics_of(const std::string& file, std::vector<Diagnostic> items,
+                                         const std::string& severity) {
+  std::stable_sort(items.begin(), items.end(), [](const Diagnostic& a, const Diagnostic& b) { return a.pos < b.pos; });
+  std::vector<PyDiagnostic> out;
+  for (const Diagnostic& d : items) out.push_back({severity, file, d.pos.line, d.pos.column, d.message, d.hint});
+  return out;
+}
+
+// riskcast.Error, the one exception type every engine error becomes.
+PyObject* error_type = nullptr;
+
+// Raises riskcast.Error with `kind` ("model", "options", "resource",
+// "cancelled"), the diagnostics (a model error's, else none) and the first
+// one's place as attributes.
+void raise_error(const std::string& kind, const std::string& text, const std::vector<PyDiagnostic>& diagnostics) {
+  py::object error = py::reinterpret_borrow<py::object>(error_type)(text);
+  error.attr("kind") = kind;
+  error.attr("diagnostics") = py::cast(diagnostics);
+  const PyDiagnostic* first = diagnostics.empty() ? nullptr : &diagnostics.front();
+  error.attr("file") = first ? py::cast(first->file) : py::none();
+  error.attr("line") = first ? py::cast(first->line) : py::none();
+  error.attr("column") = first ? py::cast(first->column) : py::none();
+  error.attr("message") = first ? py::cast(first->message) : py::cast(text);
+  PyErr_SetObject(error_type, error.ptr());
+}
+
+void translate(std::exception_ptr failure) {
+  try {
+    std::rethrow_exception(failure);
+  } catch (const ModelError& e) {
+    const std::string text = e.diagnostics().format();
+    raise_error("model", text.empty() ? e.what() : text,
+                diagnostics_of(e.diagnostics().file(), e.diagnostics().items(), "error"));
+  } catch (const ResourceError& e) {
+    raise_error("resource", e.what(), {});
+  } catch (const RunCancelled& e) {
+    raise_error("cancelled", e.what(), {});
+  } catch (const std::invalid_argument& e) {
+    raise_error("options", e.what(), {});
+  }
+}
+
+struct PyResult {
+  RunResult result;
+
+  const ScenarioResult& scenario(const std::string& name) const {
+    for (const ScenarioResult& s : result.scenarios)
+      if (s.name == name) return s;
+    std::string names;
+    for (const ScenarioResult& s : result.scenarios) names += (names.empty() ? "" : ", ") + s.name;
+    throw std::invalid_argument("'" + name + "' is not a scenario of this result (" + names + ")");
+  }
+};
+
+// The kept column as a read-only NumPy array over the result's own memory;
+// the array holds `self`, so the result lives as long as the array.
+py::array samples_of(py::object self, const std::string& scenario, const std::string& column) {
+  const PyResult& r = self.cast<const PyResult&>();
+  const ScenarioResult& s = r.scenario(scenario);
+  const SampleColumn* c = s.column(column);
+  if (!c) {
+    std::string kept;
+    for (const SampleColumn& k : s.columns) kept += (kept.empty() ? "" : ", ") + k.name;
+    throw std::invalid_argument("'" + column + "' was not kept by this run (kept: " +
+                                (kept.empty() ? std::string("none; pass columns=[...] to run()") : kept) + ")");
+  }
+  py::array_t<double> array(static_cast<py::ssize_t>(c->values.size()), c->values.data(), self);
+  array.attr("setflags")(py::arg("write") = false);
+  return array;
+}
+
+// The summaries as plain rows, for the pandas tables (__init__.py).
+py::list summary_rows(const PyResult& r) {
+  py::list rows;
+  for (const ScenarioResult& s : r.result.scenarios)
+    for (const OutputResult& o : s.outputs) {
+      const OutputSummary& m = o.summary;
+      py::list percentiles;
+      for (const PercentileEstimate& q : m.percentiles)
+        percentiles.append(py::make_tuple(q.p, q.value, q.ci_low, q.ci_high));
+      py::dict row;
+      row["scenario"] = s.name;
+      row["output"] = o.name;
+      row["unit"] = o.metadata.unit;
+      row["n"] = m.n;
+      row["mean"] = m.mean;
+      row["sd"] = m.sd;
+      row["mean_se"] = m.mean_se;
+      row["mean_ci_low"] = m.mean_ci_low;
+      row["mean_ci_high"] = m.mean_ci_high;
+      row["min"] = m.min;
+      row["max"] = m.max;
+      row["percentiles"] = percentiles;
+      rows.append(row);
+    }
+  return rows;
+}
+
+// Runs on a thread of its own with the GIL released, so other Python
+// threads run meanwhile; the calling thread wakes every 50 ms to let Python
+// see a signal (Ctrl-C: KeyboardInterrupt), which stops the run.
+std::unique_ptr<PyResult> run_model(const LoadedModel& model, RunOptions options, py::handle progress) {
+  if (!progress.is_none())
+    options.progress = [progress](const RunProgress& p) {
+      py::gil_scoped_acquire gil;
+      progress(p);
+    };
+  std::stop_source stop;
+  options.stop = stop.get_token();
+  std::unique_ptr<PyResult> result;
+  std::exception_ptr failure;
+  bool interrupted = false;
+  {
+    py::gil_scoped_release release;
+    std::mutex mutex;
+    std::condition_variable finished;
+    bool done = false;
+    std::thread worker([&] {
+      try {
+        result = std::make_unique<PyResult>(PyResult{model.run(options)});
+      } catch (...) {
+        failure = std::current_exception();
+      }
+      std::lock_guard lock(mutex);
+      done = true;
+      finished.notify_all();
+    });
+    for (;;) {
+      {
+        std::unique_lock lock(mutex);
+        if (finished.wait_for(lock, std::chrono::milliseconds(50), [&] { return done; })) break;
+      }
+      py::gil_scoped_acquire gil;
+      if (PyErr_CheckSignals() != 0) {  // the signal's exception is now set
+        interrupted = true;
+        stop.request_stop();
+        break;
+      }
+    }
+    worker.join();
+  }
+  if (interrupted) throw py::error_already_set();
+  if (failure) std::rethrow_exception(failure);
+  return result;
+}
+
+template <typename T>
+void bind_place(py::class_<T>& c) {
+  c.def_property_readonly("line", [](const T& x) { return x.pos.line; });
+  c.def_property_readonly("column", [](const T& x) { return x.pos.column; });
+}
+
+template <typename T>
+void bind_metadata(py::class_<T>& c) {
+  c.def_property_readonly("unit", [](const T& x) { return x.metadata.unit; });
+  c.def_property_readonly("source", [](const T& x) { return x.metadata.source; });
+  c.def_property_readonly("note", [](const T& x) { return x.metadata.note; });
+}
+
+}  // namespace
+
+PYBIND11_MODULE(_riskcast, m) {
+  m.doc() = "The riskcast engine (include/riskcast/riskcast.hpp); use the riskcast package, not this module";
+  m.attr("__version__") = std::string(kVersion);
+  m.attr("numerics_version") = kNumericsVersion;
+
+  error_type = PyErr_NewExceptionWithDoc(
+      "riskcast.Error",
+      "Any error of the engine. kind: 'model' (the model cannot be read or evaluated), 'options' (a run "
+      "option the engine cannot honour), 'resource' (refused for memory), 'cancelled'. diagnostics: every "
+      "riskcast.Diagnostic (model errors); file, line, column, message: the first one's.",
+      nullptr, nullptr);
+  m.attr("Error") = py::handle(error_type);
+  py::register_exception_translator([](std::exception_ptr failure) { translate(failure); });
+
+  py::class_<PyDiagnostic>(m, "Diagnostic")
+      .def_readonly("severity", &PyDiagnostic::severity)
+      .def_readonly("file", &PyDiagnostic::file)
+      .def_readonly("line", &PyDiagnostic::line)
+      .def_readonly("column", &PyDiagnostic::column)
+      .def_readonly("message", &PyDiagnostic::message)
+      .def_readonly("hint", &PyDiagnostic::hint)
+      .def("__str__", &PyDiagnostic::str)
+      .def("__repr__", [](const PyDiagnostic& d) { return "<riskcast.Diagnostic " + d.str() + ">"; });
+
+  py::class_<ParameterInfo> parameter(m, "Parameter");
+  parameter.def_readonly("name", &ParameterInfo::name)
+      .def_readonly("definition", &ParameterInfo::definition)
+      .def_property_readonly("median",
+                             [](const ParameterInfo& p) { return p.has_numbers ? py::cast(p.median) : py::none(); })
+      .def_property_readonly("p5", [](const ParameterInfo& p) { return p.has_numbers ? py::cast(p.p5) : py::none(); })
+      .def_property_readonly("p95", [](const ParameterInfo& p) { return p.has_numbers ? py::cast(p.p95) : py::none(); })
+      .def("__repr__",
+           [](const ParameterInfo& p) { return "<riskcast.Parameter " + p.name + ": " + p.definition + ">"; });
+  bind_place(parameter);
+  bind_metadata(parameter);
+
+  py::class_<EventInfo> event(m, "Event");
+  event.def_readonly("name", &EventInfo::name)
+      .def_readonly("kind", &EventInfo::kind)
+      .def_readonly("states", &EventInfo::states)
+      .def_readonly("definition", &EventInfo::definition)
+      .def("__repr__", [](const EventInfo& e) { return "<riskcast.Event " + e.name + ": " + e.definition + ">"; });
+  bind_place(event);
+  bind_metadata(event);
+
+  py::class_<FormulaInfo> formula(m, "Formula");
+  formula.def_readonly("name", &FormulaInfo::name)
+      .def_readonly("formula", &FormulaInfo::formula)
+      .def("__repr__", [](const FormulaInfo& f) { return "<riskcast.Formula " + f.name + " = " + f.formula + ">"; });
+  bind_place(formula);
+  bind_metadata(formula);
+
+  py::class_<ScenarioInfo> scenario(m, "Scenario");
+  scenario.def_readonly("name", &ScenarioInfo::name)
+      .def_readonly("description", &ScenarioInfo::description)
+      .def_readonly("parameters", &ScenarioInfo::parameters)
+      .def_readonly("events", &ScenarioInfo::events)
+      .def("__repr__", [](const ScenarioInfo& s) { return "<riskcast.Scenario " + s.name + ">"; });
+  bind_place(scenario);
+
+  py::class_<RunProgress>(m, "Progress")
+      .def_readonly("scenario", &RunProgress::scenario)
+      .def_readonly("scenarios", &RunProgress::scenarios)
+      .def_readonly("name", &RunProgress::name)
+      .def_readonly("done", &RunProgress::done)
+      .def_readonly("total", &RunProgress::total)
+      .def("__repr__", [](const RunProgress& p) {
+        return "<riskcast.Progress " + p.name + " " + std::to_string(p.done) + "/" + std::to_string(p.total) + ">";
+      });
+
+  py::class_<PyResult>(m, "RunResult")
+      .def_property_readonly("model", [](const PyResult& r) { return r.result.model; })
+      .def_property_readonly("title", [](const PyResult& r) { return r.result.title; })
+      .def_property_readonly("sample_count", [](const PyResult& r) { return r.result.samples; })
+      .def_property_readonly("seed", [](const PyResult& r) { return r.result.seed; })
+      .def_property_readonly("first_sample", [](const PyResult& r) { return r.result.first_sample; })
+      .def_property_readonly("engine_version", [](const PyResult& r) { return r.result.engine_version; })
+      .def_property_readonly("numerics_version", [](const PyResult& r) { return r.result.numerics_version; })
+      .def_property_readonly("scenarios",
+                             [](const PyResult& r) {
+                               std::vector<std::string> names;
+                               for (const ScenarioResult& s : r.result.scenarios) names.push_back(s.name);
+                               return names;
+                             })
+      .def(
+          "columns",
+          [](const PyResult& r, const std::string& scenario) {
+            std::vector<std::string> names;
+            for (const SampleColumn& c : r.scenario(scenario).columns) names.push_back(c.name);
+            return names;
+          },
+          py::arg("scenario"))
+      .def("samples", &samples_of, py::arg("scenario"), py::arg("column"))
+      .def("summary_rows", &summary_rows)
+      .def(
+          "format",
+          [](const PyResult& r, const std::string& name) {
+            const std::optional<Format> format = parse_format(name);
+            if (!format) throw std::invalid_argument("'" + name + "' is not a format (table, csv, json, markdown)");
+            return format_result(r.result, *format);
+          },
+          py::arg("format"));
+
+  py::class_<LoadedModel>(m, "LoadedModel")
+      .def_static("from_file", &LoadedModel::from_file, py::arg("path"), py::call_guard<py::gil_scoped_release>())
+      .def_static("from_text", &LoadedModel::from_text, py::arg("text"), py::arg("file"),
+                  py::call_guard<py::gil_scoped_release>())
+      .def_property_readonly("file", &LoadedModel::file)
+      .def_property_readonly("name", &LoadedModel::name)
+      .def_property_readonly("title", &LoadedModel::title)
+      .def_property_readonly("description", &LoadedModel::description)
+      .def_property_readonly("horizon", &LoadedModel::horizon)
+      .def_property_readonly(
+          "warnings",
+          [](const LoadedModel& model) { return diagnostics_of(model.file(), model.warnings(), "warning"); })
+      .def("parameters", &LoadedModel::parameters)
+      .def("events", &LoadedModel::events)
+      .def("monthly", &LoadedModel::monthly)
+      .def("outputs", &LoadedModel::outputs)
+      .def("scenarios", &LoadedModel::scenarios)
+      .def("describe", [](const LoadedModel& model,
+                          const std::string& scenario) { return model.describe(scenario, Format::Table); })
+      .def(
+          "with_parameters",
+          [](const LoadedModel& model, const std::vector<std::pair<std::string, std::string>>& overrides) {
+            std::vector<ParameterOverride> list;
+            for (const auto& [name, definition] : overrides) list.push_back({name, definition});
+            return model.with_parameters(list);
+          },
+          py::arg("overrides"))
+      .def(
+          "run",
+          [](const LoadedModel& model, std::uint64_t samples, std::uint64_t seed, std::uint64_t first_sample,
+             unsigned threads, std::size_t block_size, std::vector<std::string> scenarios,
+             std::vector<std::string> columns, bool check_memory, py::object progress) {
+            RunOptions options;
+            options.samples = samples;
+            options.seed = seed;
+            options.first_sample = first_sample;
+            options.threads = threads;
+            options.block_size = block_size;
+            options.scenarios = std::move(scenarios);
+            options.columns = std::move(columns);
+            options.memory = check_memory ? MemoryPolicy::refuse : MemoryPolicy::unchecked;
+            return run_model(model, std::move(options), progress);
+          },
+          py::arg("samples"), py::arg("seed"), py::arg("first_sample"), py::arg("threads"), py::arg("block_size"),
+          py::arg("scenarios"), py::arg("columns"), py::arg("check_memory"), py::arg("progress"));
+}

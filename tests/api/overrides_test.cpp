@@ -1,0 +1,96 @@
+// LoadedModel::with_parameters (engine/api/overrides.cpp): parameters
+// redefined from outside the file, read and checked as `dist:` is.
+#include <gtest/gtest.h>
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "riskcast/riskcast.hpp"
+
+namespace riskcast::testing {
+namespace {
+
+constexpr const char* kModel = R"(model: tiny
+horizon: 3
+parameters:
+  a: normal(10, 2)
+  b: uniform(0, 1)
+outputs:
+  total: a + b
+scenarios:
+  high:
+    parameters:
+      a: normal(20, 2)
+)";
+
+RunOptions options_keeping(std::vector<std::string> columns) {
+  RunOptions options;
+  options.samples = 2000;
+  options.seed = 3;
+  options.columns = std::move(columns);
+  return options;
+}
+
+TEST(ParameterOverrides, ANumberFixesTheParameterUnlessAScenarioOverridesIt) {
+  const LoadedModel model = LoadedModel::from_text(kModel, "tiny.yaml");
+  const LoadedModel fixed = model.with_parameters({{"a", "5"}, {"b", "0.25"}});
+  const RunResult r = fixed.run(options_keeping({"a", "b"}));
+  for (double v : r.scenarios[0].column("a")->values) ASSERT_EQ(v, 5.0);
+  for (const ScenarioResult& s : r.scenarios)
+    for (double v : s.column("b")->values) ASSERT_EQ(v, 0.25);
+  // `high` keeps its own a ~ normal(20, 2).
+  EXPECT_GT(r.scenarios[1].outputs[0].summary.mean, 20.0);
+  EXPECT_EQ(fixed.parameters()[0].definition, "5");
+  // The model it came from is unchanged.
+  EXPECT_EQ(model.parameters()[0].definition, "normal(10, 2)");
+}
+
+TEST(ParameterOverrides, GiveTheNumbersOfTheEditedFile) {
+  std::string edited = kModel;
+  edited.replace(edited.find("uniform(0, 1)"), 13, "uniform(0.5, 1)");
+  const RunResult by_file = LoadedModel::from_text(edited, "tiny.yaml").run(options_keeping({"total"}));
+  const RunResult by_override = LoadedModel::from_text(kModel, "tiny.yaml")
+                                    .with_parameters({{"b", "uniform(0.5, 1)"}})
+                                    .run(options_keeping({"total"}));
+  EXPECT_EQ(format_result(by_file, Format::Json), format_result(by_override, Format::Json));
+  for (std::size_t s = 0; s < by_file.scenarios.size(); ++s)
+    EXPECT_EQ(by_file.scenarios[s].columns[0].values, by_override.scenarios[s].columns[0].values);
+}
+
+TEST(ParameterOverrides, EveryErrorIsPositionedInItsOverrideLine) {
+  const LoadedModel model = LoadedModel::from_text(kModel, "tiny.yaml");
+  try {
+    model.with_parameters({{"a", "normal(1, -1)"}, {"bb", "1"}, {"b", "unifrom(0, 1)"}, {"a", "1 +"}});
+    FAIL() << "no ModelError";
+  } catch (const ModelError& e) {
+    EXPECT_EQ(e.diagnostics().file(), "<overrides>");
+    std::set<std::uint32_t> lines;
+    for (const Diagnostic& d : e.diagnostics().items()) {
+      lines.insert(d.pos.line);
+      if (d.pos.line == 2) {
+        EXPECT_EQ(d.pos.column, 1u);
+        EXPECT_NE(d.message.find("not a parameter"), std::string::npos) << d.message;
+        EXPECT_NE(d.hint.find("`b`"), std::string::npos) << d.hint;
+      }
+      // "b: unifrom(0, 1)": the definition starts at column 4.
+      if (d.pos.line == 3) {
+        EXPECT_EQ(d.pos.column, 4u);
+        EXPECT_NE(d.hint.find("uniform"), std::string::npos) << d.hint;
+      }
+    }
+    EXPECT_EQ(lines, (std::set<std::uint32_t>{1, 2, 3, 4}));
+  }
+}
+
+TEST(ParameterOverrides, WarningsAreThoseOfTheNewModel) {
+  const char* text = "model: w\nparameters:\n  s:\n    dist: uniform(0, 1)\n    unit: share\noutputs:\n  y: s\n";
+  const LoadedModel model = LoadedModel::from_text(text, "w.yaml");
+  EXPECT_TRUE(model.warnings().empty());
+  const LoadedModel wide = model.with_parameters({{"s", "uniform(0, 2)"}});
+  ASSERT_EQ(wide.warnings().size(), 1u);
+  EXPECT_EQ(wide.warnings()[0].pos.line, 3u);  // the parameter in the model file
+}
+
+}  // namespace
+}  // namespace riskcast::testing

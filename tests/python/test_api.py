@@ -1,0 +1,217 @@
+"""The Python API over the engine: loading, metadata, runs, tables, per-sample arrays, errors."""
+
+import gc
+import math
+import sys
+
+import numpy as np
+import pytest
+
+import riskcast
+
+SMALL = """\
+model: small
+horizon: 3
+parameters:
+  a:
+    dist: uniform(0, 1)
+    unit: share
+  b: normal(10, 2)
+outputs:
+  total:
+    formula: a * b
+    unit: units
+scenarios:
+  high_a:
+    description: a near 1
+    parameters:
+      a: uniform(0.9, 1)
+"""
+
+
+def test_import_gives_version_and_the_one_error_type():
+    assert riskcast.__version__
+    assert isinstance(riskcast.numerics_version, int)
+    assert issubclass(riskcast.Error, Exception)
+
+
+def test_metadata_of_the_flagship(flagship):
+    names = [p.name for p in flagship.parameters]
+    assert "ban_scope" in names
+    ban = next(p for p in flagship.parameters if p.name == "ban_scope")
+    assert ban.line > 0 and ban.column > 0
+    assert ban.definition.startswith(("uniform", "beta", "pert", "triangular", "normal", "truncated"))
+    assert ban.p5 <= ban.median <= ban.p95
+    scenarios = [s.name for s in flagship.scenarios]
+    assert scenarios[0] == "base" and "h200_open" in scenarios
+    strict = next(s for s in flagship.scenarios if s.name == "beijing_strict")
+    assert "ban_scope" in strict.parameters and "beijing_easing" in strict.events
+    assert any(e.kind == "regime" and e.states for e in flagship.events)
+    assert "nvidia_share_value" in [o.name for o in flagship.outputs]
+    assert flagship.horizon == 12
+
+
+def test_load_text_and_metadata():
+    m = riskcast.load_text(SMALL, "small.yaml")
+    assert m.name == "small" and m.file == "small.yaml" and m.horizon == 3
+    a, b = m.parameters
+    assert (a.name, a.unit, a.line, a.column) == ("a", "share", 4, 3)
+    assert a.median == pytest.approx(0.5) and a.p5 == pytest.approx(0.05) and a.p95 == pytest.approx(0.95)
+    assert b.definition == "normal(10, 2)"
+    (total,) = m.outputs
+    assert total.unit == "units" and "a" in total.formula and "b" in total.formula
+    assert [s.name for s in m.scenarios] == ["base", "high_a"]
+
+
+def test_model_error_carries_every_diagnostic_with_its_position():
+    text = SMALL.replace("uniform(0, 1)", "uniform(1, 0)").replace("a * b", "a * c")
+    with pytest.raises(riskcast.Error) as caught:
+        riskcast.load_text(text, "bad.yaml")
+    e = caught.value
+    assert e.kind == "model"
+    assert len(e.diagnostics) >= 1
+    assert e.file == "bad.yaml"
+    first = e.diagnostics[0]
+    assert (e.line, e.column, e.message) == (first.line, first.column, first.message)
+    # uniform(1, 0) on line 5 is the first error; its text starts at column 11.
+    assert (first.line, first.column) == (5, 11)
+    assert str(first).startswith("bad.yaml:5:11: error: ")
+    assert str(e).startswith("bad.yaml:5:11: error: ")
+
+
+def test_missing_file_is_an_error_with_the_file_name(tmp_path):
+    with pytest.raises(riskcast.Error) as caught:
+        riskcast.load(tmp_path / "absent.yaml")
+    assert caught.value.kind == "model"
+    assert caught.value.file == str(tmp_path / "absent.yaml")
+
+
+def test_samples_must_be_whole():
+    m = riskcast.load_text(SMALL)
+    assert m.run(samples=1e3, seed=1).sample_count == 1000
+    with pytest.raises(ValueError):
+        m.run(samples=1.5e0)
+    with pytest.raises(ValueError):
+        m.run(samples=0)
+    with pytest.raises(TypeError):
+        m.run(samples="1000")
+    with pytest.raises(ValueError):
+        m.run(samples=1000, seed=2.5)
+
+
+def test_unknown_scenario_or_column_is_an_options_error():
+    m = riskcast.load_text(SMALL)
+    with pytest.raises(riskcast.Error) as caught:
+        m.run(samples=10, scenarios=["hihg_a"])
+    assert caught.value.kind == "options" and "high_a" in str(caught.value)
+    assert caught.value.line is None and caught.value.diagnostics == []
+    with pytest.raises(riskcast.Error):
+        m.run(samples=10, columns=["nope"])
+
+
+def test_run_error_names_the_formula():
+    text = SMALL.replace("a * b", "1 / (a - a)")
+    m = riskcast.load_text(text, "div.yaml")
+    with pytest.raises(riskcast.Error) as caught:
+        m.run(samples=100, seed=1)
+    assert caught.value.kind == "model"
+    # `1 / (a - a)` on line 10; its `/` is at column 16.
+    assert (caught.value.file, caught.value.line, caught.value.column) == ("div.yaml", 10, 16)
+
+
+def test_table_has_a_row_per_scenario_output_percentile():
+    m = riskcast.load_text(SMALL)
+    r = m.run(samples=2000, seed=3)
+    t = r.table()
+    assert list(t.columns) == ["scenario", "output", "unit", "p", "value", "ci_low", "ci_high"]
+    assert len(t) == 2 * 1 * 9
+    assert list(t["p"][:9]) == [0.01, 0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95, 0.99]
+    assert (t["ci_low"] <= t["value"]).all() and (t["value"] <= t["ci_high"]).all()
+    s = r.summary()
+    assert list(s.columns[:13]) == ["scenario", "output", "mean", "sd", "P1", "P5", "P10", "P25", "P50", "P75",
+                                    "P90", "P95", "P99"]
+    assert list(s["scenario"]) == ["base", "high_a"]
+    # Percentiles of a × b rise with a: high_a's median is above base's.
+    assert s["P50"][1] > s["P50"][0]
+
+
+def test_open_interval_ends_are_infinite():
+    r = riskcast.load_text(SMALL).run(samples=50, seed=1)
+    p1 = r.table().iloc[0]
+    # P1 of 50 samples cannot be bounded below at 95 % (docs/results.md: 368 samples needed).
+    assert p1["p"] == 0.01 and p1["ci_low"] == -math.inf
+
+
+def test_samples_share_the_results_memory_and_keep_it_alive():
+    m = riskcast.load_text(SMALL)
+    r = m.run(samples=5000, seed=2, columns=["a", "total"])
+    assert r.columns("base") == ["a", "total"]
+    a1 = r.samples("base", "a")
+    a2 = r.samples("base", "a")
+    assert a1.dtype == np.float64 and a1.shape == (5000,)
+    assert np.shares_memory(a1, a2) and a1.ctypes.data == a2.ctypes.data
+    assert not a1.flags.writeable and not a1.flags.owndata
+    with pytest.raises(ValueError):
+        a1[0] = 1.0
+    copy = a1.copy()
+    high = r.samples("high_a", "a")
+    assert high.min() >= 0.9 and a1.min() < 0.9
+    del r, a2, high
+    gc.collect()
+    assert np.array_equal(a1, copy)  # the result lives while the array does
+    # The summary is computed from the very column kept.
+    r = m.run(samples=5000, seed=2, columns=["total"])
+    total = r.samples("base", "total")
+    s = r.summary()
+    assert s["mean"][0] == pytest.approx(total.mean(), rel=1e-12)
+    assert s["P50"][0] == np.percentile(total, 50)  # type 7, NumPy's default
+
+
+def test_samples_of_a_column_not_kept_is_an_error():
+    r = riskcast.load_text(SMALL).run(samples=10, columns=["a"])
+    with pytest.raises(riskcast.Error) as caught:
+        r.samples("base", "b")
+    assert "kept: a" in str(caught.value)
+    with pytest.raises(riskcast.Error):
+        r.samples("nope", "a")
+
+
+def test_results_do_not_depend_on_threads():
+    m = riskcast.load_text(SMALL)
+    one = m.run(samples=3000, seed=5, threads=1, columns=["total"]).samples("base", "total")
+    many = m.run(samples=3000, seed=5, threads=4, block_size=7, columns=["total"]).samples("base", "total")
+    assert np.array_equal(one, many)
+
+
+def test_progress_is_reported_and_its_exception_stops_the_run():
+    m = riskcast.load_text(SMALL)
+    seen = []
+    m.run(samples=1000, progress=lambda p: seen.append((p.name, p.done, p.total, p.scenarios)))
+    assert seen[0] == ("base", 0, 1000, 2) and seen[-1] == ("high_a", 1000, 1000, 2)
+
+    class Stop(Exception):
+        pass
+
+    def fail(p):
+        raise Stop("from the callback")
+
+    with pytest.raises(Stop):
+        m.run(samples=1000, progress=fail)
+
+
+def test_warnings_are_diagnostics():
+    text = SMALL.replace("  b: normal(10, 2)\n", "  b: normal(10, 2)\n  unused: 3\n")
+    m = riskcast.load_text(text, "w.yaml")
+    (w,) = m.warnings
+    assert w.severity == "warning" and w.file == "w.yaml" and w.line == 8 and "never read" in w.message
+
+
+def test_format_is_what_the_command_prints():
+    r = riskcast.load_text(SMALL).run(samples=100)
+    assert r.format("csv").startswith("scenario,output,mean,sd,P1,")
+    with pytest.raises(riskcast.Error):
+        r.format("xml")
+
+
+if __name__ == "__main__":
+    sys.exit(pytest.main([__file__]))

@@ -1,0 +1,81 @@
+"""Model.with_parameters: parameters redefined from Python, checked like the file's `dist:`."""
+
+import numpy as np
+import pytest
+
+import riskcast
+
+N = 20000
+
+
+def test_a_number_fixes_the_parameter_in_every_sample(flagship):
+    fixed = flagship.with_parameters({"ban_scope": 0.9})
+    r = fixed.run(samples=N, seed=1, scenarios=["base"], columns=["ban_scope", "nvidia_share_value"])
+    assert np.all(r.samples("base", "ban_scope") == 0.9)
+    assert next(p for p in fixed.parameters if p.name == "ban_scope").median == 0.9
+    # The original model is unchanged, and the output moves with the parameter.
+    r0 = flagship.run(samples=N, seed=1, scenarios=["base"], columns=["ban_scope", "nvidia_share_value"])
+    assert np.unique(r0.samples("base", "ban_scope")).size > N // 2
+    assert not np.array_equal(r.samples("base", "nvidia_share_value"), r0.samples("base", "nvidia_share_value"))
+
+
+def test_a_distribution_text_changes_the_distribution(flagship):
+    m = flagship.with_parameters({"ban_scope": "uniform(0.8, 1)"})
+    draws = m.run(samples=N, seed=2, scenarios=["base"], columns=["ban_scope"]).samples("base", "ban_scope")
+    assert draws.min() >= 0.8 and draws.max() <= 1.0
+    # uniform(0.8, 1): mean 0.9, sd 0.2/√12 = 0.0577; the mean of N draws has se 0.0577/√N = 4.1e-4,
+    # so 5 se = 2.0e-3 (a false failure has probability 6e-7).
+    assert abs(draws.mean() - 0.9) < 2.0e-3
+    # Its median quartiles: P25 0.85 and P75 0.95, each within 5 of their se (0.2·√(3/16)/√N = 6.1e-4).
+    assert abs(np.percentile(draws, 25) - 0.85) < 3.1e-3
+    assert abs(np.percentile(draws, 75) - 0.95) < 3.1e-3
+
+
+def test_a_scenario_that_overrides_the_parameter_keeps_its_own(flagship):
+    m = flagship.with_parameters({"ban_scope": 0.5})
+    r = m.run(samples=2000, seed=1, scenarios=["base", "beijing_strict"], columns=["ban_scope"])
+    assert np.all(r.samples("base", "ban_scope") == 0.5)
+    strict = r.samples("beijing_strict", "ban_scope")
+    assert strict.min() >= 0.95 and strict.max() <= 1.0
+
+
+def test_overrides_give_the_numbers_of_the_edited_file(root):
+    # The file with the `dist:` line of ban_scope's base definition edited.
+    lines = (root / "configs" / "china-2026.yaml").read_text().splitlines(keepends=True)
+    start = next(i for i, line in enumerate(lines) if line.startswith("  ban_scope:"))
+    dist = next(i for i in range(start, len(lines)) if lines[i].lstrip().startswith("dist:"))
+    lines[dist] = "    dist: uniform(0.8, 1)\n"
+    by_file = riskcast.load_text("".join(lines), "edited.yaml")
+    by_override = riskcast.load(root / "configs" / "china-2026.yaml").with_parameters({"ban_scope": "uniform(0.8, 1)"})
+    a = by_file.run(samples=5000, seed=3, scenarios=["base", "h200_open"]).table()
+    b = by_override.run(samples=5000, seed=3, scenarios=["base", "h200_open"]).table()
+    assert a.equals(b)
+
+
+def test_bad_text_is_an_error_positioned_in_the_overrides(flagship):
+    with pytest.raises(riskcast.Error) as caught:
+        flagship.with_parameters({"ban_scope": 0.9, "training_fraction": "uniform(1, 0.5)"})
+    e = caught.value
+    assert e.kind == "model" and e.file == "<overrides>"
+    # Line 2 is "training_fraction: uniform(1, 0.5)"; the definition starts at column 20.
+    assert (e.line, e.column) == (2, 20)
+    assert "uniform" in e.message
+
+
+def test_every_bad_override_is_reported_with_a_hint(flagship):
+    with pytest.raises(riskcast.Error) as caught:
+        flagship.with_parameters({"ban_scop": 0.9, "training_fraction": "unifrom(0, 1)"})
+    d = caught.value.diagnostics
+    assert len(d) == 2
+    assert (d[0].line, d[0].column) == (1, 1) and "ban_scope" in d[0].hint
+    assert d[1].line == 2 and "uniform" in d[1].hint
+    with pytest.raises(riskcast.Error):
+        flagship.with_parameters({"ban_scope": float("nan")})
+    with pytest.raises(TypeError):
+        flagship.with_parameters({"ban_scope": [0.9]})
+
+
+def test_numbers_pass_exactly(flagship):
+    value = 0.1 + 0.2  # 0.30000000000000004: the shortest repr reads back as these bits
+    r = flagship.with_parameters({"ban_scope": value}).run(samples=10, scenarios=["base"], columns=["ban_scope"])
+    assert np.all(r.samples("base", "ban_scope") == value)
