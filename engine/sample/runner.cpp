@@ -644,9 +644,10 @@ void check_sample_range(std::uint64_t first_sample, std::uint64_t samples) {
   // The random-stream layout gives sample indices 40 bits: beyond them two
   // samples would share their random numbers.
   if (samples > kMaxSamples || first_sample > kMaxSamples - samples)
-    throw std::invalid_argument(fmt::format("samples {} … {} are beyond the last sample index the random streams "
-                                            "keep apart ({}); use first_sample + samples ≤ {}",
-                                            first_sample, first_sample + samples - 1, kMaxSamples - 1, kMaxSamples));
+    throw std::invalid_argument(
+        fmt::format("samples {} … {} are beyond the last sample index the random streams "
+                    "keep apart ({}); use first_sample + samples ≤ {}",
+                    first_sample, first_sample + samples - 1, kMaxSamples - 1, kMaxSamples));
 }
 
 void sample_program_into(const Program& program, const RunSettings& settings, std::span<double* const> outputs) {
