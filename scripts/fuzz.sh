@@ -16,7 +16,8 @@ seconds=${FUZZ_SECONDS:-300}
 jobs=${JOBS:-$(nproc)}
 timeout=${FUZZ_TIMEOUT:-30}
 rss_mb=${FUZZ_RSS_MB:-2048}
-build=build/fuzz
+# Not build/fuzz: that is where the release build keeps its fuzz/ subdirectory (the replay drivers).
+build=build/libfuzzer
 
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz -j "$jobs"
