@@ -317,10 +317,9 @@ std::vector<ConditionalOutcome> event_outcomes(const Model& model, std::size_t e
   const std::size_t n = output.size();
   std::vector<std::uint32_t> groups(n, 0);
   std::vector<std::pair<std::uint32_t, std::string>> labels;  // group, outcome
-  std::string kind;
+  const std::string kind(to_string(ev.kind()));
   switch (ev.kind()) {
     case EventKind::Regime: {
-      kind = "regime";
       const Regime& regime = std::get<Regime>(ev.definition);
       for (std::size_t i = 0; i < n; ++i) {
         std::uint32_t best = 0;  // ties go to the state listed first
@@ -333,7 +332,6 @@ std::vector<ConditionalOutcome> event_outcomes(const Model& model, std::size_t e
       break;
     }
     case EventKind::Switch: {
-      kind = "switch";
       const std::uint32_t by = std::max<std::uint32_t>(1, model.horizon / 2);
       const std::vector<double>& onset = values[probe_columns[0]];
       for (std::size_t i = 0; i < n; ++i) groups[i] = onset[i] <= by ? 0 : 1;
@@ -341,7 +339,6 @@ std::vector<ConditionalOutcome> event_outcomes(const Model& model, std::size_t e
       break;
     }
     case EventKind::Arrivals: {
-      kind = "arrivals";
       const std::vector<double>& total = values[probe_columns[0]];
       const auto zeros = static_cast<std::size_t>(std::count(total.begin(), total.end(), 0.0));
       const double p_zero = static_cast<double>(zeros) / static_cast<double>(n);

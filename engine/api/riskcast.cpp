@@ -23,18 +23,6 @@ namespace riskcast {
 
 namespace {
 
-std::string_view kind_name(EventKind kind) {
-  switch (kind) {
-    case EventKind::Regime:
-      return "regime";
-    case EventKind::Switch:
-      return "switch";
-    case EventKind::Arrivals:
-      return "arrivals";
-  }
-  return "";
-}
-
 // Calls a ProgressCallback at each scenario's start and end (from the
 // calling thread) and about every 100 ms in between (from its own thread),
 // never two calls at once. An exception from the callback is kept, the run
@@ -183,7 +171,7 @@ std::vector<EventInfo> LoadedModel::events() const {
   std::vector<EventInfo> out;
   for (std::size_t i = 0; i < model_->events.size(); ++i) {
     const Event& e = model_->events[i];
-    EventInfo info{e.name,    e.pos, std::string(kind_name(e.kind())), {}, assumptions.events.at(i).definition,
+    EventInfo info{e.name,    e.pos, std::string(to_string(e.kind())), {}, assumptions.events.at(i).definition,
                    e.metadata};
     if (const auto* regime = std::get_if<Regime>(&e.definition)) info.states = regime->states;
     out.push_back(std::move(info));

@@ -769,7 +769,7 @@ class Loader {
     }
     std::string kind;
     if (base) {
-      kind = base->kind() == EventKind::Regime ? "regime" : base->kind() == EventKind::Switch ? "switch" : "arrivals";
+      kind = std::string(to_string(base->kind()));
     } else {
       YAML::Node k;
       bool has_kind = false;

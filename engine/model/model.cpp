@@ -2,6 +2,18 @@
 
 namespace riskcast {
 
+std::string_view to_string(EventKind kind) {
+  switch (kind) {
+    case EventKind::Regime:
+      return "regime";
+    case EventKind::Switch:
+      return "switch";
+    case EventKind::Arrivals:
+      return "arrivals";
+  }
+  return "";
+}
+
 const Scenario* Model::find_scenario(std::string_view wanted) const {
   for (const Scenario& s : scenarios)
     if (s.name == wanted) return &s;

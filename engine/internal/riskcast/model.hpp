@@ -56,6 +56,8 @@ struct Arrivals {
 };
 
 enum class EventKind : std::uint8_t { Regime, Switch, Arrivals };
+// The kind as the model file writes it (`kind: regime`).
+std::string_view to_string(EventKind kind);
 
 struct Event {
   std::string name;
