@@ -306,9 +306,11 @@ std::string ModelCheck::report() const {
                      settings.samples, settings.first_sample, settings.threads, settings.block_size);
   if (model.planned_error != generator::PlannedError::None)
     out += fmt::format("planned run-time error: {}\n", generator::to_string(model.planned_error));
+  if (run_error) out += fmt::format("engine and reference both stopped with: {}\n", *run_error);
   if (mismatch_in_rewritten)
     out += fmt::format("found on the model rewritten by: {}\n", generator::to_string(transformation));
-  out += fmt::format("reproduce: build/bin/riskcast_difftest --seed {} (add --shrink for a smaller model)\n", seed);
+  if (mismatch)
+    out += fmt::format("reproduce: build/bin/riskcast_difftest --seed {} (add --shrink for a smaller model)\n", seed);
   out += "--- model ---\n" + model.text();
   if (mismatch_in_rewritten) out += "--- rewritten model ---\n" + rewritten->text();
   return out;

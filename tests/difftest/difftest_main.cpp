@@ -13,9 +13,11 @@
 #include <iostream>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "difftest/differential.hpp"
+#include "riskcast/count.hpp"
 
 namespace po = boost::program_options;
 using namespace riskcast;
@@ -46,26 +48,34 @@ void report_mismatch(const difftest::ModelCheck& check, const std::string& direc
   std::lock_guard lock(output);
   std::cout << text << std::endl;
 }
+// A seed or seed-range end as people write counts (1000, 1e3, 1_000);
+// nullopt after printing the problem.
+std::optional<std::uint64_t> read_seed(const std::string& what, const std::string& text) {
+  std::string problem;
+  if (std::optional<std::uint64_t> v = parse_whole_number(text, 0, UINT64_MAX, &problem)) return v;
+  std::cerr << fmt::format("riskcast_difftest: {} '{}' {}\n", what, text, problem);
+  return std::nullopt;
+}
 
 }  // namespace
 
 int main(int argc, char** argv) {
   po::options_description options("riskcast_difftest options");
-  std::string seeds = "0:100000", out = "difftest-failures";
-  std::uint64_t one_seed = 0;
-  unsigned jobs = std::max(1u, std::thread::hardware_concurrency());
+  std::string seeds = "0:100000", out = "difftest-failures", one_seed_text, jobs_text;
+  const unsigned default_jobs = std::max(1u, std::thread::hardware_concurrency());
   double error_rate = generator::GeneratorOptions{}.error_rate;
   options.add_options()("help", "this text")("seeds", po::value(&seeds),
-                                             "range of model seeds FIRST:END (END excluded)")(
-      "seed", po::value(&one_seed), "check this one seed, printing its report")(
+                                             "range of model seeds FIRST:END, END excluded (default 0:100000)")(
+      "seed", po::value(&one_seed_text), "check this one seed, printing its report")(
       "print", "with --seed: print the generated model and its settings, check nothing")(
-      "jobs", po::value(&jobs), "models checked at once (default: hardware threads)")(
+      "jobs", po::value(&jobs_text), "models checked at once, 1 … 1024 (default: hardware threads)")(
       "out", po::value(&out), "directory for the models that fail (default difftest-failures)")(
       "shrink", "shrink each failing model to a smaller one that fails the same way")(
-      "error-rate", po::value(&error_rate), "share of models built to hit a run-time error");
+      "error-rate", po::value(&error_rate), "share of models built to hit a run-time error, 0 … 1");
   po::variables_map vm;
   try {
-    po::store(po::parse_command_line(argc, argv, options), vm);
+    // No positional arguments: a stray word is an error, not ignored.
+    po::store(po::command_line_parser(argc, argv).options(options).positional({}).run(), vm);
     po::notify(vm);
   } catch (const std::exception& e) {
     std::cerr << "riskcast_difftest: " << e.what() << "\n" << options;
@@ -74,6 +84,29 @@ int main(int argc, char** argv) {
   if (vm.count("help")) {
     std::cout << options;
     return 0;
+  }
+  if (!(error_rate >= 0 && error_rate <= 1)) {
+    std::cerr << fmt::format("riskcast_difftest: --error-rate must be within 0 … 1, got {}\n", error_rate);
+    return 2;
+  }
+  if (vm.count("print") && !vm.count("seed")) {
+    std::cerr << "riskcast_difftest: --print needs --seed N\n";
+    return 2;
+  }
+  if (vm.count("seed") && (vm.count("seeds") || vm.count("jobs"))) {
+    std::cerr << "riskcast_difftest: --seed checks one model; drop --seeds / --jobs\n";
+    return 2;
+  }
+  unsigned jobs = default_jobs;
+  if (vm.count("jobs")) {
+    std::string problem;
+    const std::optional<std::uint64_t> n = parse_whole_number(jobs_text, 1, 1024, &problem);
+    if (!n) {
+      std::cerr << fmt::format("riskcast_difftest: --jobs must be a whole number from 1 to 1024; '{}' {}\n", jobs_text,
+                               problem);
+      return 2;
+    }
+    jobs = static_cast<unsigned>(*n);
   }
   generator::GeneratorOptions generator_options;
   generator_options.error_rate = error_rate;
@@ -85,20 +118,21 @@ int main(int argc, char** argv) {
   std::mutex output;
 
   if (vm.count("seed")) {
+    const std::optional<std::uint64_t> one_seed = read_seed("--seed", one_seed_text);
+    if (!one_seed) return 2;
     if (vm.count("print")) {
-      generator::SeededChoices choices(one_seed);
+      generator::SeededChoices choices(*one_seed);
       const generator::GeneratedModel m = generator::generate(choices, generator_options);
-      const difftest::EngineSettings s = difftest::settings_for(one_seed, m.horizon);
+      const difftest::EngineSettings s = difftest::settings_for(*one_seed, m.horizon);
       std::cout << fmt::format("# seed {}: engine seed {}, {} samples from sample {}, {} threads, block size {}\n",
-                               one_seed, s.seed, s.samples, s.first_sample, s.threads, s.block_size)
+                               *one_seed, s.seed, s.samples, s.first_sample, s.threads, s.block_size)
                 << m.text();
       return 0;
     }
     const difftest::ModelCheck check =
-        difftest::check_generated_model(one_seed, generator_options, difftest::program_verifier());
+        difftest::check_generated_model(*one_seed, generator_options, difftest::program_verifier());
     if (!check.mismatch) {
       std::cout << check.report();
-      if (check.run_error) std::cout << "both stopped with: " << *check.run_error << "\n";
       return 0;
     }
     report_mismatch(check, out, shrink_it, output);
@@ -110,17 +144,32 @@ int main(int argc, char** argv) {
     std::cerr << "riskcast_difftest: --seeds must be FIRST:END, got " << seeds << "\n";
     return 2;
   }
-  const std::uint64_t first = std::stoull(seeds.substr(0, colon)), end = std::stoull(seeds.substr(colon + 1));
-  std::atomic<std::uint64_t> next{first};
+  const std::optional<std::uint64_t> first = read_seed("--seeds FIRST", seeds.substr(0, colon));
+  const std::optional<std::uint64_t> end = read_seed("--seeds END", seeds.substr(colon + 1));
+  if (!first || !end) return 2;
+  if (*end <= *first) {
+    std::cerr << fmt::format("riskcast_difftest: --seeds {} is empty: END must exceed FIRST\n", seeds);
+    return 2;
+  }
+  // Claimed one by one with compare-and-swap: a counter that ran past END
+  // could wrap around at 2^64 and hand out seeds from 0 again.
+  std::atomic<std::uint64_t> next{*first};
+  const auto claim = [&]() -> std::optional<std::uint64_t> {
+    std::uint64_t seed = next.load();
+    do {
+      if (seed >= *end) return std::nullopt;
+    } while (!next.compare_exchange_weak(seed, seed + 1));
+    return seed;
+  };
   Tally tally;
   const auto start = std::chrono::steady_clock::now();
   auto seconds = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
   std::vector<std::thread> workers;
   for (unsigned j = 0; j < jobs; ++j) {
     workers.emplace_back([&] {
-      for (std::uint64_t seed; (seed = next++) < end;) {
+      while (const std::optional<std::uint64_t> seed = claim()) {
         const difftest::ModelCheck check =
-            difftest::check_generated_model(seed, generator_options, difftest::program_verifier());
+            difftest::check_generated_model(*seed, generator_options, difftest::program_verifier());
         const std::string planned(generator::to_string(check.model.planned_error));
         {
           std::lock_guard lock(tally.mutex);
@@ -129,7 +178,7 @@ int main(int argc, char** argv) {
           tally.failed_runs += check.run_error.has_value();
           ++tally.planned[planned];
           tally.planned_and_hit[planned] += check.run_error.has_value();
-          if (check.mismatch) tally.mismatches[std::string(to_string(check.mismatch->kind))].push_back(seed);
+          if (check.mismatch) tally.mismatches[std::string(to_string(check.mismatch->kind))].push_back(*seed);
           if (tally.models % 1000 == 0) {
             std::lock_guard out_lock(output);
             std::cerr << fmt::format(
@@ -153,7 +202,7 @@ int main(int argc, char** argv) {
   std::cout << fmt::format(
       "{} models (seeds {}:{}) in {:.1f} s on {} jobs; {} also rewritten; {} stopped with the "
       "same run-time error in engine and reference\n",
-      tally.models, first, end, seconds(), jobs, tally.rewritten, tally.failed_runs);
+      tally.models, *first, *end, seconds(), jobs, tally.rewritten, tally.failed_runs);
   for (auto& [kind, n] : tally.planned)
     std::cout << fmt::format("  planned {:<24} {:>7} models, {:>7} stopped\n", kind, n, tally.planned_and_hit[kind]);
   std::cout << fmt::format("{} mismatches\n", mismatches);
