@@ -47,6 +47,12 @@ std::vector<PyDiagnostic> diagnostics_of(const std::string& file, std::vector<Di
 // riskcast.Error, the one exception type every engine error becomes.
 PyObject* error_type = nullptr;
 
+// A 1-based line or column, None where the diagnostic has no place (0: a
+// file that cannot be read at all).
+py::object optional_position(std::uint32_t n) {
+  return n ? py::cast(n) : py::none();
+}
+
 // Raises riskcast.Error with `kind` ("model", "options", "resource",
 // "cancelled"), the diagnostics (a model error's, else none) and the first
 // one's place as attributes.
@@ -56,8 +62,8 @@ void raise_error(const std::string& kind, const std::string& text, const std::ve
   error.attr("diagnostics") = py::cast(diagnostics);
   const PyDiagnostic* first = diagnostics.empty() ? nullptr : &diagnostics.front();
   error.attr("file") = first ? py::cast(first->file) : py::none();
-  error.attr("line") = first ? py::cast(first->line) : py::none();
-  error.attr("column") = first ? py::cast(first->column) : py::none();
+  error.attr("line") = first ? optional_position(first->line) : py::none();
+  error.attr("column") = first ? optional_position(first->column) : py::none();
   error.attr("message") = first ? py::cast(first->message) : py::cast(text);
   PyErr_SetObject(error_type, error.ptr());
 }
@@ -214,10 +220,11 @@ PYBIND11_MODULE(_riskcast, m) {
   py::class_<PyDiagnostic>(m, "Diagnostic")
       .def_readonly("severity", &PyDiagnostic::severity)
       .def_readonly("file", &PyDiagnostic::file)
-      .def_readonly("line", &PyDiagnostic::line)
-      .def_readonly("column", &PyDiagnostic::column)
+      .def_property_readonly("line", [](const PyDiagnostic& d) { return optional_position(d.line); })
+      .def_property_readonly("column", [](const PyDiagnostic& d) { return optional_position(d.column); })
       .def_readonly("message", &PyDiagnostic::message)
-      .def_readonly("hint", &PyDiagnostic::hint)
+      .def_property_readonly("hint",
+                             [](const PyDiagnostic& d) { return d.hint.empty() ? py::none() : py::cast(d.hint); })
       .def("__str__", &PyDiagnostic::str)
       .def("__repr__", [](const PyDiagnostic& d) { return "<riskcast.Diagnostic " + d.str() + ">"; });
 

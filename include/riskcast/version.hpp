@@ -1,14 +1,12 @@
-// The engine's version, from CMake's project(VERSION).
+// The engine's version. Written here once: CMake reads it for
+// project(VERSION) and the package version (CMakeLists.txt), so a consumer
+// of the installed headers sees the same string without a definition.
 #pragma once
 
 #include <string_view>
 
-#ifndef RISKCAST_VERSION
-#define RISKCAST_VERSION "unknown"
-#endif
-
 namespace riskcast {
-inline constexpr std::string_view kVersion = RISKCAST_VERSION;
+inline constexpr std::string_view kVersion = "0.1.0";
 
 // Bumped whenever a change alters any sampled number (a distribution
 // method, the random-stream layout, the percentile estimator): baselines

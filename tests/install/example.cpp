@@ -4,6 +4,7 @@
 #include <riskcast/riskcast.hpp>
 
 #include <cstdio>
+#include <string>
 
 int main(int argc, char** argv) {
   if (argc != 2) {
@@ -17,8 +18,8 @@ int main(int argc, char** argv) {
     options.seed = 1;
     options.columns = {model.parameters().front().name};
     const riskcast::RunResult result = model.run(options);
-    std::printf("%s: engine %s, numerics %d\n", result.model.c_str(), result.engine_version.c_str(),
-                result.numerics_version);
+    std::printf("%s: engine %s, numerics %d, headers %s\n", result.model.c_str(), result.engine_version.c_str(),
+                result.numerics_version, std::string(riskcast::kVersion).c_str());
     for (const riskcast::ScenarioResult& s : result.scenarios) {
       const riskcast::OutputSummary& first = s.outputs.front().summary;
       std::printf("%s %s mean %.17g P50 %.17g %s[0] %.17g\n", s.name.c_str(), s.outputs.front().name.c_str(),

@@ -1,7 +1,7 @@
 # ctest install.find_package: installs the build into a prefix under the
 # build folder, configures and builds tests/install against it with
 # find_package(riskcast) and runs the example on the reference model.
-# -D BINARY_DIR=… SOURCE_DIR=… CXX=…
+# -D BINARY_DIR=… SOURCE_DIR=… CXX=… VERSION=…
 set(work ${BINARY_DIR}/install-test)
 file(REMOVE_RECURSE ${work})
 function(step)
@@ -22,6 +22,10 @@ step(${work}/build/example ${SOURCE_DIR}/bench/models/reference.yaml)
 set(example_output "${output}")
 message("${output}")
 if(NOT output MATCHES "base nvidia_share_value mean 0\\.[0-9]+")
+  message(FATAL_ERROR "unexpected output from the example:\n${output}")
+endif()
+# The version the installed headers state, as the consumer compiled them.
+if(NOT output MATCHES "engine ${VERSION}, numerics [0-9]+, headers ${VERSION}")
   message(FATAL_ERROR "unexpected output from the example:\n${output}")
 endif()
 # The same numbers as the installed command's for the same model, seed and

@@ -77,6 +77,20 @@ def test_model_error_carries_every_diagnostic_with_its_position():
     assert (first.line, first.column) == (5, 11)
     assert str(first).startswith("bad.yaml:5:11: error: ")
     assert str(e).startswith("bad.yaml:5:11: error: ")
+    # A diagnostic without a hint says None, not "".
+    assert first.hint is None or first.hint != ""
+
+
+def test_an_error_without_a_place_says_none_for_line_column_and_hint(tmp_path):
+    missing = str(tmp_path / "nope.yaml")
+    with pytest.raises(riskcast.Error) as caught:
+        riskcast.load(missing)
+    e = caught.value
+    assert e.kind == "model" and e.file == missing
+    assert (e.line, e.column) == (None, None)
+    (d,) = e.diagnostics
+    assert (d.line, d.column, d.hint) == (None, None, None)
+    assert str(d).startswith(missing + ": error: ")
 
 
 def test_missing_file_is_an_error_with_the_file_name(tmp_path):
