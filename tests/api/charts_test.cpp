@@ -51,7 +51,6 @@ TEST(RunCharts, FollowTheRunsOutputsAndScenarios) {
   options.scenarios = {"high"};
   options.outputs = {"shifted"};
   const RunCharts charts(m, options);
-  options.visit_column = charts.collector();
   int passed_on = 0;
   options.visit_column = charts.collector([&](std::size_t, std::size_t, std::span<const double>) { ++passed_on; });
   std::vector<std::string> progress;
@@ -68,8 +67,8 @@ TEST(RunCharts, RefusesUpFrontAndChecksTheResult) {
   const LoadedModel m = tiny();
   RunOptions options;
   options.samples = kMaxSensitivitySamples + 1;
-  EXPECT_THROW(RunCharts(m, options), std::invalid_argument);
-  EXPECT_NO_THROW(RunCharts(m, options, false));
+  EXPECT_THROW((RunCharts{m, options}), std::invalid_argument);
+  EXPECT_NO_THROW((RunCharts{m, options, false}));
   options.samples = 500;
   const RunCharts charts(m, options);
   RunOptions other = options;

@@ -2,7 +2,6 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -23,13 +22,6 @@ RunOptions small() {
   options.samples = 3000;
   options.seed = 9;
   return options;
-}
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
 }
 
 TEST(RegressApi, ABaselineIsTheEnginesAndItsFileReadsBack) {
