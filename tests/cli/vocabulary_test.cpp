@@ -9,6 +9,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -32,16 +33,18 @@ TEST(Vocabulary, RunOutputChoosesTheOutputsEvaluated) {
   const CommandResult r = run_riskcast({"run", kChina, "-n", "2000", "--format", "json", "--output",
                                         "nvidia_share_units", "--output", "nvidia_share_value"});
   ASSERT_EQ(r.exit_status, 0) << r.err;
-  const nlohmann::json doc = nlohmann::json::parse(r.out);
+  const nlohmann::ordered_json doc = nlohmann::ordered_json::parse(r.out);
   for (const auto& scenario : doc["scenarios"]) {
-    ASSERT_EQ(scenario["outputs"].size(), 2u);
-    EXPECT_EQ(scenario["outputs"][0]["name"], "nvidia_share_value");  // model order
-    EXPECT_EQ(scenario["outputs"][1]["name"], "nvidia_share_units");
+    std::vector<std::string> names;
+    for (const auto& [name, summary] : scenario["outputs"].items()) names.push_back(name);
+    EXPECT_EQ(names, (std::vector<std::string>{"nvidia_share_value", "nvidia_share_units"}));  // model order
   }
   // The same numbers as the full run's.
   const CommandResult all = run_riskcast({"run", kChina, "-n", "2000", "--format", "json"});
   ASSERT_EQ(all.exit_status, 0) << all.err;
-  EXPECT_EQ(nlohmann::json::parse(all.out)["scenarios"][1]["outputs"][1], doc["scenarios"][1]["outputs"][1]);
+  const nlohmann::ordered_json full = nlohmann::ordered_json::parse(all.out);
+  EXPECT_EQ(full["scenarios"][1]["outputs"]["nvidia_share_units"],
+            doc["scenarios"][1]["outputs"]["nvidia_share_units"]);
 }
 
 TEST(Vocabulary, RunOutputLimitsTheExportAndTheCharts) {
