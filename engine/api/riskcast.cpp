@@ -11,6 +11,7 @@
 #include <mutex>
 #include <thread>
 
+#include "riskcast/api_checks.hpp"
 #include "riskcast/assumptions.hpp"
 #include "riskcast/model.hpp"
 #include "riskcast/model_loader.hpp"
@@ -219,8 +220,6 @@ std::vector<std::string> LoadedModel::resolve_columns(const std::vector<std::str
   return names;
 }
 
-namespace {
-
 const Scenario& scenario_named(const Model& model, const std::string& name) {
   const Scenario* scenario = model.find_scenario(name);
   if (!scenario) {
@@ -232,18 +231,24 @@ const Scenario& scenario_named(const Model& model, const std::string& name) {
   return *scenario;
 }
 
-// The model with only the chosen outputs (all of them when none are chosen).
-std::shared_ptr<const Model> with_chosen_outputs(const std::shared_ptr<const Model>& model,
-                                                 const std::vector<std::string>& outputs) {
-  if (outputs.empty()) return model;
+void check_output_names(const Model& model, const std::vector<std::string>& outputs) {
   std::vector<std::string> names;
-  for (const Output& o : model->outputs) names.push_back(o.name);
+  for (const Output& o : model.outputs) names.push_back(o.name);
   for (const std::string& name : outputs)
     if (std::find(names.begin(), names.end(), name) == names.end()) {
       const std::string hint = did_you_mean(name, names);
       throw std::invalid_argument(fmt::format("'{}' is not an output of {} ({}outputs: {})", quote_for_message(name),
-                                              model->file, hint.empty() ? "" : hint + " ", fmt::join(names, ", ")));
+                                              model.file, hint.empty() ? "" : hint + " ", fmt::join(names, ", ")));
     }
+}
+
+namespace {
+
+// The model with only the chosen outputs (all of them when none are chosen).
+std::shared_ptr<const Model> with_chosen_outputs(const std::shared_ptr<const Model>& model,
+                                                 const std::vector<std::string>& outputs) {
+  if (outputs.empty()) return model;
+  check_output_names(*model, outputs);
   auto narrowed = std::make_shared<Model>(*model);
   std::erase_if(narrowed->outputs,
                 [&](const Output& o) { return std::find(outputs.begin(), outputs.end(), o.name) == outputs.end(); });
@@ -270,7 +275,8 @@ RunRequest request_of(const LoadedModel& model, const RunOptions& options) {
                                       [&](const Output& o) { return o.name == column; });
       if (output && std::find(options.outputs.begin(), options.outputs.end(), column) == options.outputs.end())
         throw std::invalid_argument(
-            fmt::format("column `{}` is an output that the run does not evaluate (not among its outputs)", column));
+            fmt::format("column '{}' is an output that the run does not evaluate (not among its outputs)",
+                        quote_for_message(column)));
     }
   request.visit_column = options.visit_column;
   return request;

@@ -3,9 +3,8 @@
 
 #include <iostream>
 
-#include "cli_internal.hpp"
-#include "riskcast/baseline.hpp"
-#include "riskcast/model_loader.hpp"
+#include "cli.hpp"
+#include "riskcast/riskcast.hpp"
 
 namespace riskcast::cli {
 
@@ -26,15 +25,18 @@ int command_baseline(const std::vector<std::string>& args) {
   if (!vm->count("model"))
     throw UsageError("baseline needs a model file: riskcast baseline MODEL.yaml --out FILE.json");
   if (!vm->count("out")) throw UsageError("baseline needs --out FILE.json");
-  RunRequest request;
-  request.settings = sampling_settings(*vm);
+  RunOptions run = sampling_options(*vm);
   const std::string path = (*vm)["model"].as<std::string>();
-  const Model model = load_model(path);
-  request.scenarios = chosen_scenarios(*vm, model.scenario_names(), path);
-  check_memory(model, request.settings);
-  const Baseline baseline = run_guarded(path, [&] { return make_baseline(model, request, path); });
+  const LoadedModel model = open_model(path);
+  run.scenarios = chosen_scenarios(*vm, scenario_names(model), path);
+  Baseline baseline;
+  {
+    ProgressLine progress(run.samples, "");
+    run.progress = progress.follow();
+    baseline = record_baseline(model, run, path);
+  }
   const std::string out = (*vm)["out"].as<std::string>();
-  write_file_atomically(out, [&](std::ostream& stream) { stream << to_json(baseline).dump(1) << '\n'; });
+  write_file_atomically(out, format_baseline(baseline));
   std::cerr << fmt::format("wrote {}: {} scenario(s), {} samples, seed {}, model fingerprint {}\n", out,
                            baseline.results.size(), baseline.samples, baseline.seed, baseline.model_fingerprint);
   return kExitOk;

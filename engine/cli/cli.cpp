@@ -1,24 +1,16 @@
 #include "cli.hpp"
-#include "cli_internal.hpp"
-
-#include "riskcast/count.hpp"
-#include "riskcast/diagnostics.hpp"
-#include "riskcast/model_loader.hpp"
-#include "riskcast/warnings.hpp"
 
 #include <unistd.h>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <chrono>
-#include <cmath>
-#include <cstdio>
-#include <cstring>
-#include <filesystem>
-#include <fstream>
 #include <iostream>
+
+#include "riskcast/count.hpp"
+#include "riskcast/diagnostics.hpp"
 
 namespace riskcast::cli {
 
@@ -46,55 +38,11 @@ std::optional<po::variables_map> parse_options(const std::vector<std::string>& a
   return vm;
 }
 
-Model load_model(const std::string& path) {
-  Diagnostics warnings(path);
-  Model model = load_model_file(path, &warnings);
-  std::cerr << warnings.format_warnings();
-  return model;
-}
-
-void warn_about_run(const Model& model, const RunResult& result) {
-  Diagnostics warnings(model.file);
-  warn_about_results(model, result, warnings);
-  std::cerr << warnings.format_warnings();
-}
-
 std::uint64_t parse_count(const std::string& option, const std::string& text, std::uint64_t lo, std::uint64_t hi) {
   std::string problem;
   if (const std::optional<std::uint64_t> value = parse_whole_number(text, lo, hi, &problem)) return *value;
   throw UsageError(fmt::format("{} must be a whole number from {} to {} (1e6, 1_000_000 …); '{}' {}", option, lo, hi,
                                quote_for_message(text), problem));
-}
-
-void write_file_atomically(const std::string& path, const std::function<void(std::ostream&)>& write) {
-  namespace fs = std::filesystem;
-  const fs::path target(path);
-  fs::path dir = target.parent_path();
-  if (dir.empty()) dir = ".";
-  std::string pattern = (dir / fmt::format(".{}.tmp-XXXXXX", target.filename().string())).string();
-  std::vector<char> name(pattern.begin(), pattern.end());
-  name.push_back('\0');
-  const int fd = mkstemp(name.data());
-  if (fd < 0) throw UsageError(fmt::format("cannot write '{}': {}", path, std::strerror(errno)));
-  close(fd);
-  const std::string temp(name.data());
-  try {
-    {
-      std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-      if (!out) throw UsageError(fmt::format("cannot write '{}': {}", path, std::strerror(errno)));
-      write(out);
-      out.flush();
-      if (!out) throw UsageError(fmt::format("cannot write '{}': write failed", path));
-    }
-    // mkstemp creates 0600; give the file the usual permissions.
-    fs::permissions(temp,
-                    fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read | fs::perms::others_read);
-    if (std::rename(temp.c_str(), path.c_str()) != 0)
-      throw UsageError(fmt::format("cannot write '{}': {}", path, std::strerror(errno)));
-  } catch (...) {
-    std::remove(temp.c_str());
-    throw;
-  }
 }
 
 void add_sampling_options(po::options_description& options, const char* scenario_help) {
@@ -113,23 +61,64 @@ RunOptions sampling_options(const po::variables_map& vm) {
   return options;
 }
 
-RunSettings sampling_settings(const po::variables_map& vm) {
-  const RunOptions options = sampling_options(vm);
-  RunSettings settings;
-  settings.samples = options.samples;
-  settings.seed = options.seed;
-  settings.threads = options.threads;
-  return settings;
-}
-
 namespace {
+// "--scenario 'x' is not a scenario of m.yaml (did you mean `y`? scenarios: a, b)"
+void check_name(const char* option, const char* kind, const std::string& name, const std::vector<std::string>& names,
+                const std::string& path) {
+  if (std::find(names.begin(), names.end(), name) != names.end()) return;
+  const std::string hint = did_you_mean(name, names);
+  throw UsageError(fmt::format("{} '{}' is not {} of {} ({}{}s: {})", option, quote_for_message(name),
+                               std::string_view(kind) == "output" ? "an output" : "a scenario", path,
+                               hint.empty() ? "" : hint + " ", kind, fmt::join(names, ", ")));
+}
 void check_scenario(const std::string& name, const std::vector<std::string>& scenarios, const std::string& path) {
-  if (std::find(scenarios.begin(), scenarios.end(), name) != scenarios.end()) return;
-  const std::string hint = did_you_mean(name, scenarios);
-  throw UsageError(fmt::format("--scenario '{}' is not a scenario of {} ({}scenarios: {})", quote_for_message(name),
-                               path, hint.empty() ? "" : hint + " ", fmt::join(scenarios, ", ")));
+  check_name("--scenario", "scenario", name, scenarios, path);
+}
+std::vector<std::string> output_names(const LoadedModel& model) {
+  std::vector<std::string> names;
+  for (const FormulaInfo& o : model.outputs()) names.push_back(o.name);
+  return names;
 }
 }  // namespace
+
+std::vector<std::string> chosen_outputs(const po::variables_map& vm, const LoadedModel& model,
+                                        const std::string& path) {
+  if (!vm.count("output")) return {};
+  const std::vector<std::string> names = output_names(model);
+  std::vector<std::string> chosen = vm["output"].as<std::vector<std::string>>();
+  for (const std::string& name : chosen) check_name("--output", "output", name, names, path);
+  return chosen;
+}
+
+std::string chosen_output(const po::variables_map& vm, const LoadedModel& model, const std::string& path,
+                          std::string_view purpose) {
+  const std::vector<std::string> names = output_names(model);
+  if (names.empty()) throw UsageError(fmt::format("{} has no outputs to {}", path, purpose));
+  if (!vm.count("output")) return names.front();
+  const std::string name = vm["output"].as<std::string>();
+  check_name("--output", "output", name, names, path);
+  return name;
+}
+
+Format output_format(const po::variables_map& vm) {
+  if (vm.count("format")) {
+    const std::string name = vm["format"].as<std::string>();
+    const std::optional<Format> format = parse_format(name);
+    if (!format)
+      throw UsageError(fmt::format("--format must be table, csv, json or markdown, got '{}'", quote_for_message(name)));
+    return *format;
+  }
+  if (vm.count("out"))
+    if (const std::optional<Format> format = format_for_path(vm["out"].as<std::string>())) return *format;
+  return Format::Table;
+}
+
+void print_or_write(const std::string& text, const po::variables_map& vm) {
+  if (vm.count("out"))
+    write_file_atomically(vm["out"].as<std::string>(), text);
+  else
+    std::cout << text << std::flush;
+}
 
 std::vector<std::string> chosen_scenarios(const po::variables_map& vm, const std::vector<std::string>& scenarios,
                                           const std::string& path) {
@@ -153,14 +142,6 @@ LoadedModel open_model(const std::string& path) {
   LoadedModel model = LoadedModel::from_file(path);
   std::cerr << model.format_warnings();
   return model;
-}
-
-void check_memory(const Model& model, const RunSettings& settings) {
-  refuse_beyond_available(estimate_memory(model, settings), settings.samples);
-}
-
-void check_sensitivity_memory(const Model& model, const SensitivityRequest& request) {
-  refuse_beyond_available(estimate_sensitivity_memory(model, request), request.settings.samples, " for sensitivity");
 }
 
 bool stderr_is_terminal() {
@@ -187,6 +168,12 @@ ProgressLine::~ProgressLine() {
 void ProgressLine::start_scenario(std::size_t index, std::size_t count, const std::string& name) {
   std::lock_guard lock(mutex_);
   label_ = fmt::format("scenario {}/{} {}", index + 1, count, name);
+  counter.store(0);
+}
+
+void ProgressLine::relabel(std::string label) {
+  std::lock_guard lock(mutex_);
+  label_ = std::move(label);
   counter.store(0);
 }
 

@@ -56,19 +56,29 @@ std::vector<std::string> chosen_scenarios(const boost::program_options::variable
 void chosen_scenario(const std::string& name, const LoadedModel& model, const std::string& path);
 std::vector<std::string> scenario_names(const LoadedModel& model);
 
+// The --output names (repeatable), each checked against the model's outputs
+// (a hint if misspelt); empty when none is given.
+std::vector<std::string> chosen_outputs(const boost::program_options::variables_map& vm, const LoadedModel& model,
+                                        const std::string& path);
+// The one --output name, checked likewise, or the model's first output;
+// "PATH has no outputs to PURPOSE" for a model without any.
+std::string chosen_output(const boost::program_options::variables_map& vm, const LoadedModel& model,
+                          const std::string& path, std::string_view purpose);
+
+// --format, else the format --out's extension implies, else the table.
+Format output_format(const boost::program_options::variables_map& vm);
+// `text` on stdout, or into the --out file (atomically) when one is given.
+void print_or_write(const std::string& text, const boost::program_options::variables_map& vm);
+
 // Loads a model and prints its warnings on stderr.
 LoadedModel open_model(const std::string& path);
 // Whole numbers written as 1000000, 1e6 or 1_000_000, within [lo, hi].
 std::uint64_t parse_count(const std::string& option, const std::string& text, std::uint64_t lo, std::uint64_t hi);
 
-// Writes through a temporary file in the target's directory and renames it
-// into place only when `write` succeeds, so a failed run leaves no partial file.
-void write_file_atomically(const std::string& path, const std::function<void(std::ostream&)>& write);
-
 // "scenario 2/7 h200_open  45%" (or "LABEL  45%") on stderr, redrawn every
 // 200 ms once the work has taken a second, only when stderr is a terminal;
-// the line is cleared when the object goes. Work adds finished samples to
-// `counter` (RunSettings::progress).
+// the line is cleared when the object goes. follow() drives it from the
+// engine's progress callbacks.
 class ProgressLine {
  public:
   ProgressLine(std::uint64_t total, std::string label);
@@ -77,6 +87,8 @@ class ProgressLine {
   ProgressLine& operator=(const ProgressLine&) = delete;
   // A run of several scenarios: each counts its samples from 0 under its own label.
   void start_scenario(std::size_t index, std::size_t count, const std::string& name);
+  // Another piece of work under `label`, counted from 0.
+  void relabel(std::string label);
   // A progress callback (RunOptions::progress) that drives this line: each
   // scenario under its own label ("scenario 2/7 NAME"), or the line's own
   // label for a single one, its share of its samples done.

@@ -1,7 +1,6 @@
 // riskcast compare MODEL: one output across every scenario, one line each.
 #include <fmt/format.h>
 
-#include <algorithm>
 #include <iostream>
 
 #include "cli.hpp"
@@ -16,46 +15,32 @@ int command_compare(const std::vector<std::string>& args) {
   options.add_options()("help,h", "show this help")("output", po::value<std::string>(),
                                                     "output to compare (default: the model's first output)");
   add_sampling_options(options, "compare only this scenario (repeatable)");
-  options.add_options()("format", po::value<std::string>()->default_value("table"),
-                        "table | csv | markdown | json (json: riskcast.result/1 with this one output)")(
+  options.add_options()("format", po::value<std::string>(),
+                        "table | csv | json | markdown (default: from --out's extension, else table; json: "
+                        "riskcast.result/1 with this one output)")(
+      "out,o", po::value<std::string>(), "write the comparison to this file (atomically) instead of stdout")(
       "model", po::value<std::string>(), "model file");
   po::positional_options_description positional;
   positional.add("model", 1);
-  auto vm = parse_options(args, options, positional,
-                          "usage: riskcast compare MODEL.yaml [--output NAME] [--samples N] [--seed S] [--threads T]\n"
-                          "                        [--scenario NAME]... [--format table|csv|markdown|json]\n\n"
-                          "One line per scenario: mean, P5, P50 and P95 of one output, with common random numbers.");
+  auto vm =
+      parse_options(args, options, positional,
+                    "usage: riskcast compare MODEL.yaml [--output NAME] [--samples N] [--seed S] [--threads T]\n"
+                    "                        [--scenario NAME]... [--format table|csv|json|markdown] [--out FILE]\n\n"
+                    "One line per scenario: mean, P5, P50 and P95 of one output, with common random numbers.");
   if (!vm) return kExitOk;
   if (!vm->count("model")) throw UsageError("compare needs a model file: riskcast compare MODEL.yaml");
 
   RunOptions run = sampling_options(*vm);
-  const std::string format_name = (*vm)["format"].as<std::string>();
-  const std::optional<Format> format = parse_format(format_name);
-  if (!format)
-    throw UsageError(
-        fmt::format("--format must be table, csv, markdown or json, got '{}'", quote_for_message(format_name)));
-
+  const Format format = output_format(*vm);
   const std::string path = (*vm)["model"].as<std::string>();
   const LoadedModel model = open_model(path);
-  std::vector<std::string> names;
-  for (const FormulaInfo& o : model.outputs()) names.push_back(o.name);
-  if (names.empty()) throw UsageError(fmt::format("{} has no outputs to compare", path));
-  std::string output = names.front();
-  if (vm->count("output")) {
-    output = (*vm)["output"].as<std::string>();
-    if (std::find(names.begin(), names.end(), output) == names.end()) {
-      std::string hint = did_you_mean(output, names);
-      throw UsageError(fmt::format("--output '{}' is not an output of {} ({}outputs: {})", quote_for_message(output),
-                                   path, hint.empty() ? "" : hint + " ", fmt::join(names, ", ")));
-    }
-  }
   run.scenarios = chosen_scenarios(*vm, scenario_names(model), path);
   // Only the compared output is evaluated: one column per scenario instead of all.
-  run.outputs = {output};
+  run.outputs = {chosen_output(*vm, model, path, "compare")};
 
   const RunResult result = model.run(run);
   std::cerr << model.format_result_warnings(result);
-  std::cout << format_comparison(result, *format) << std::flush;
+  print_or_write(format_comparison(result, format), *vm);
   return kExitOk;
 }
 

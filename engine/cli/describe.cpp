@@ -14,28 +14,32 @@ namespace po = boost::program_options;
 
 int command_describe(const std::vector<std::string>& args) {
   po::options_description options("options");
-  options.add_options()("help,h", "show this help")("format", po::value<std::string>()->default_value("table"),
-                                                    "table | markdown | csv")(
+  options.add_options()("help,h", "show this help")(
+      "format", po::value<std::string>(), "table | markdown | csv (default: from --out's extension, else table)")(
+      "out,o", po::value<std::string>(), "write the table to this file (atomically) instead of stdout")(
       "scenario", po::value<std::string>()->default_value("base"), "describe the model with this scenario's overrides")(
       "model", po::value<std::string>(), "model file");
   po::positional_options_description positional;
   positional.add("model", 1);
-  auto vm = parse_options(args, options, positional,
-                          "usage: riskcast describe MODEL.yaml [--format table|markdown|csv] [--scenario NAME]\n\n"
-                          "Prints the assumptions table: each parameter's distribution, median and 90 % interval\n"
-                          "(exact quantiles P5 – P95), unit and source, then the events and the scenarios.");
+  auto vm = parse_options(
+      args, options, positional,
+      "usage: riskcast describe MODEL.yaml [--format table|markdown|csv] [--scenario NAME] [--out FILE]\n\n"
+      "Prints the assumptions table: each parameter's distribution, median and 90 % interval\n"
+      "(exact quantiles P5 – P95), unit and source, then the events and the scenarios.");
   if (!vm) return kExitOk;
   if (!vm->count("model")) throw UsageError("describe needs a model file: riskcast describe MODEL.yaml");
-  const std::string format_name = (*vm)["format"].as<std::string>();
-  const std::optional<Format> format = parse_format(format_name);
+  const std::optional<Format> format =
+      vm->count("format") ? parse_format((*vm)["format"].as<std::string>()) : output_format(*vm);
   if (!format || *format == Format::Json)
-    throw UsageError(fmt::format("--format must be table, markdown or csv, got '{}'", quote_for_message(format_name)));
+    throw UsageError(vm->count("format") ? fmt::format("--format must be table, markdown or csv, got '{}'",
+                                                       quote_for_message((*vm)["format"].as<std::string>()))
+                                         : "describe writes no JSON: --out FILE.md, FILE.csv or FILE.txt");
 
   const std::string path = (*vm)["model"].as<std::string>();
   const LoadedModel model = open_model(path);
   const std::string name = (*vm)["scenario"].as<std::string>();
   chosen_scenario(name, model, path);
-  std::cout << model.describe(name, *format) << std::flush;
+  print_or_write(model.describe(name, *format), *vm);
   return kExitOk;
 }
 

@@ -2,14 +2,10 @@
 #include <fmt/format.h>
 
 #include <filesystem>
+#include <iostream>
 
-#include "cli_internal.hpp"
-#include "riskcast/assumptions.hpp"
-#include "riskcast/chart.hpp"
-#include "riskcast/html_report.hpp"
-#include "riskcast/model_loader.hpp"
-#include "riskcast/run.hpp"
-#include "riskcast/sensitivity.hpp"
+#include "cli.hpp"
+#include "riskcast/riskcast.hpp"
 
 namespace riskcast::cli {
 
@@ -18,20 +14,22 @@ namespace po = boost::program_options;
 int command_report(const std::vector<std::string>& args) {
   po::options_description options("options");
   options.add_options()("help,h", "show this help")("out,o", po::value<std::string>(),
-                                                    "the HTML file to write (required; written atomically)");
+                                                    "the HTML file to write (required; written atomically)")(
+      "output", po::value<std::string>(), "the output the page headlines and analyses (default: the model's first)");
   add_sampling_options(options, "report only this scenario (repeatable; default: every scenario)");
   options.add_options()("model", po::value<std::string>(), "model file");
   po::positional_options_description positional;
   positional.add("model", 1);
   auto vm = parse_options(
       args, options, positional,
-      "usage: riskcast report MODEL.yaml --out REPORT.html [--samples N] [--seed S] [--threads T] [--scenario "
-      "NAME]...\n\n"
+      "usage: riskcast report MODEL.yaml --out REPORT.html [--output NAME] [--samples N] [--seed S] [--threads T]\n"
+      "                       [--scenario NAME]...\n\n"
       "Samples the model and writes one self-contained HTML page (inline CSS and SVG, no scripts, nothing\n"
-      "fetched from the network): the first output across the scenarios with Monte Carlo intervals and a\n"
-      "comparison chart; base's histogram and quarterly fan charts; what drives the first output in base\n"
-      "(tornado chart, outcomes, each scenario minus base: riskcast sensitivity); base's percentiles of every output;\n"
-      "the assumptions with their sources; the run settings. The same inputs give the same bytes.");
+      "fetched from the network): one output (--output, default the first) across the scenarios with Monte\n"
+      "Carlo intervals and a comparison chart; its histogram in base and base's quarterly fan charts; what\n"
+      "drives it in base (tornado chart, outcomes, each scenario minus base: riskcast sensitivity); base's\n"
+      "percentiles of every output; the assumptions with their sources; the run settings. The same inputs\n"
+      "give the same bytes.");
   if (!vm) return kExitOk;
   if (!vm->count("model")) throw UsageError("report needs a model file: riskcast report MODEL.yaml --out REPORT.html");
   if (!vm->count("out")) throw UsageError("report needs --out REPORT.html");
@@ -45,70 +43,30 @@ int command_report(const std::vector<std::string>& args) {
                                    quote_for_message(parent.string())));
   }
 
-  RunRequest request;
-  request.settings = sampling_settings(*vm);
+  const RunOptions sampling = sampling_options(*vm);
+  ReportOptions report;
+  report.samples = sampling.samples;
+  report.seed = sampling.seed;
+  report.threads = sampling.threads;
   const std::string path = (*vm)["model"].as<std::string>();
-  const Model model = load_model(path);
-  request.scenarios = chosen_scenarios(*vm, model.scenario_names(), path);
-  check_memory(model, request.settings);
-  if (request.settings.samples > kMaxSensitivitySamples)
-    throw UsageError(fmt::format("report includes a sensitivity analysis, which supports at most {} samples",
-                                 kMaxSensitivitySamples));
+  const LoadedModel model = open_model(path);
+  report.scenarios = chosen_scenarios(*vm, scenario_names(model), path);
+  if (vm->count("output")) report.output = chosen_output(*vm, model, path, "report");
 
-  // The histogram of the first output in base (or the first scenario run),
-  // built as its column goes by.
-  std::size_t shown = 0;
-  for (std::size_t i = 0; i < request.scenarios.size(); ++i)
-    if (request.scenarios[i] == "base") {
-      shown = i;
-      break;
-    }
-  // What drives the first output in that scenario, and every scenario minus
-  // base: one more pass over that scenario, one per other scenario.
-  SensitivityRequest analysis;
-  analysis.settings = request.settings;
-  analysis.scenario = request.scenarios.empty() ? model.scenarios.front().name : request.scenarios[shown];
-  check_sensitivity_memory(model, analysis);
-
-  chart::Histogram histogram;
-  request.visit_column = [&](std::size_t s, std::size_t o, std::span<const double> column) {
-    if (s == shown && o == 0) histogram = chart::make_histogram(column);
-  };
-  RunResult result;
+  ReportPage page;
   {
-    const std::size_t scenarios = request.scenarios.empty() ? model.scenarios.size() : request.scenarios.size();
-    ProgressLine progress(request.settings.samples, "");
-    request.settings.progress = &progress.counter;
-    result = run_guarded(path, [&] {
-      return run_model(model, request,
-                       [&](std::size_t i, const std::string& name) { progress.start_scenario(i, scenarios, name); });
-    });
-    request.settings.progress = nullptr;  // the counter goes with the progress line
+    // One line: each scenario of the run, then the analysis under "sensitivity".
+    ProgressLine progress(report.samples, "");
+    report.progress = progress.follow();
+    report.analysis_progress = [&progress, follow = progress.follow(), started = false](const RunProgress& p) mutable {
+      if (!started) progress.relabel("sensitivity");
+      started = true;
+      follow(p);
+    };
+    page = model.report(report);
   }
-  warn_about_run(model, result);
-  SensitivityResult drivers;
-  {
-    ProgressLine progress(analysis.settings.samples * sensitivity_passes(model, analysis), "sensitivity");
-    analysis.settings.progress = &progress.counter;
-    drivers = run_guarded(path, [&] { return analyze_sensitivity(model, analysis); });
-    analysis.settings.progress = nullptr;
-  }
-
-  html::Page page;
-  page.title = model.title.empty() ? model.name : model.title;
-  page.subtitle = model.description.empty() ? fmt::format("Model {}", model.name)
-                                            : fmt::format("Model {}: {}", model.name, model.description);
-  page.sections.push_back(html::headline_section(result, model));
-  if (!result.scenarios.empty()) {
-    page.sections.push_back(html::distribution_section(result.scenarios[shown], std::move(histogram)));
-    page.sections.push_back(html::sensitivity_section(drivers));
-    page.sections.push_back(html::percentile_section(result.scenarios[shown]));
-  }
-  page.sections.push_back(html::assumptions_section(assumptions_of(model, model.scenarios.front()), model));
-  page.sections.push_back(html::settings_section(result, path));
-
-  const std::string text = html::render_page(page);
-  write_file_atomically(out_path, [&](std::ostream& out) { out << text; });
+  std::cerr << model.format_result_warnings(page.result);
+  write_file_atomically(out_path, page.html);
   return kExitOk;
 }
 

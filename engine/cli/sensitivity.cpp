@@ -41,17 +41,7 @@ int command_sensitivity(const std::vector<std::string>& args) {
   if (request.samples > kMaxSensitivitySamples)
     throw UsageError(
         fmt::format("--samples must be at most {} for sensitivity, got {}", kMaxSensitivitySamples, request.samples));
-  std::optional<Format> format;
-  const std::string out_path = vm->count("out") ? (*vm)["out"].as<std::string>() : "";
-  if (vm->count("format")) {
-    format = parse_format((*vm)["format"].as<std::string>());
-    if (!format)
-      throw UsageError(fmt::format("--format must be table, csv, json or markdown, got '{}'",
-                                   quote_for_message((*vm)["format"].as<std::string>())));
-  } else if (!out_path.empty()) {
-    format = format_for_path(out_path);
-  }
-  if (!format) format = Format::Table;
+  const Format format = output_format(*vm);
 
   const std::string path = (*vm)["model"].as<std::string>();
   const LoadedModel model = open_model(path);
@@ -62,18 +52,8 @@ int command_sensitivity(const std::vector<std::string>& args) {
                     "against base cover every scenario anyway)",
                     scenarios.size()));
   if (!scenarios.empty()) request.scenario = scenarios.front();
-  std::vector<std::string> names;
-  for (const FormulaInfo& o : model.outputs()) names.push_back(o.name);
-  if (names.empty()) throw UsageError(fmt::format("{} has no outputs to analyse", path));
-  if (vm->count("output")) {
-    request.output = (*vm)["output"].as<std::string>();
-    if (std::find(names.begin(), names.end(), request.output) == names.end()) {
-      const std::string hint = did_you_mean(request.output, names);
-      throw UsageError(fmt::format("--output '{}' is not an output of {} ({}outputs: {})",
-                                   quote_for_message(request.output), path, hint.empty() ? "" : hint + " ",
-                                   fmt::join(names, ", ")));
-    }
-  }
+  const std::string output = chosen_output(*vm, model, path, "analyse");
+  if (vm->count("output")) request.output = output;
 
   SensitivityResult result;
   {
@@ -82,11 +62,7 @@ int command_sensitivity(const std::vector<std::string>& args) {
     result = model.sensitivity(request);
   }
 
-  const std::string text = format_sensitivity(result, *format);
-  if (out_path.empty())
-    std::cout << text << std::flush;
-  else
-    write_file_atomically(out_path, [&](std::ostream& out) { out << text; });
+  print_or_write(format_sensitivity(result, format), *vm);
   return kExitOk;
 }
 

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <limits>
 #include <mutex>
@@ -91,39 +92,90 @@ std::vector<double> quantile_grid(std::span<const double> sorted, std::size_t po
   return grid;
 }
 
-Baseline make_baseline(const Model& model, const RunRequest& request, const std::string& model_path) {
-  Baseline b;
-  b.model_name = model.name;
-  b.model_path = model_path;
-  b.model_fingerprint = model_fingerprint(model);
-  b.engine_fingerprint = engine_fingerprint();
-  b.samples = request.settings.samples;
-  b.seed = request.settings.seed;
-  b.scenarios = request.scenarios;
+namespace {
 
-  std::vector<std::vector<std::vector<double>>> grids;  // [scenario][output]
-  std::mutex grids_mutex;
-  RunRequest with_grids = request;
-  with_grids.visit_column = [&](std::size_t scenario, std::size_t output, std::span<const double> column) {
-    std::vector<double> sorted(column.begin(), column.end());
-    std::sort(sorted.begin(), sorted.end());
-    std::vector<double> grid = quantile_grid(sorted);
-    std::lock_guard lock(grids_mutex);
-    if (grids.size() <= scenario) grids.resize(scenario + 1);
-    if (grids[scenario].size() <= output) grids[scenario].resize(output + 1);
-    grids[scenario][output] = std::move(grid);
-  };
-  const RunResult result = run_model(model, with_grids);
-  for (std::size_t s = 0; s < result.scenarios.size(); ++s) {
-    ScenarioBaseline sb;
-    sb.name = result.scenarios[s].name;
-    for (std::size_t o = 0; o < result.scenarios[s].outputs.size(); ++o) {
-      const OutputResult& r = result.scenarios[s].outputs[o];
-      sb.outputs.push_back({r.name, r.metadata.unit, r.summary, std::move(grids[s][o])});
-    }
-    b.results.push_back(std::move(sb));
+// Each output's quantile grid, taken as its column goes by (the visitor runs
+// concurrently for different outputs), and the baseline assembled from the
+// run's result: the one way make_baseline and record_baseline record.
+class BaselineRecorder {
+ public:
+  ColumnVisitor visitor() {
+    return [this](std::size_t scenario, std::size_t output, std::span<const double> column) {
+      std::vector<double> sorted(column.begin(), column.end());
+      std::sort(sorted.begin(), sorted.end());
+      std::vector<double> grid = quantile_grid(sorted);
+      std::lock_guard lock(mutex_);
+      if (grids_.size() <= scenario) grids_.resize(scenario + 1);
+      if (grids_[scenario].size() <= output) grids_[scenario].resize(output + 1);
+      grids_[scenario][output] = std::move(grid);
+    };
   }
-  return b;
+
+  Baseline finish(const Model& model, const RunSettings& settings, const std::vector<std::string>& scenarios,
+                  const RunResult& result, const std::string& model_path) {
+    Baseline b;
+    b.model_name = model.name;
+    b.model_path = model_path;
+    b.model_fingerprint = model_fingerprint(model);
+    b.engine_fingerprint = engine_fingerprint();
+    b.samples = settings.samples;
+    b.seed = settings.seed;
+    b.scenarios = scenarios;
+    for (std::size_t s = 0; s < result.scenarios.size(); ++s) {
+      ScenarioBaseline sb;
+      sb.name = result.scenarios[s].name;
+      for (std::size_t o = 0; o < result.scenarios[s].outputs.size(); ++o) {
+        const OutputResult& r = result.scenarios[s].outputs[o];
+        sb.outputs.push_back({r.name, r.metadata.unit, r.summary, std::move(grids_.at(s).at(o))});
+      }
+      b.results.push_back(std::move(sb));
+    }
+    return b;
+  }
+
+ private:
+  std::vector<std::vector<std::vector<double>>> grids_;  // [scenario][output]
+  std::mutex mutex_;
+};
+
+}  // namespace
+
+Baseline make_baseline(const Model& model, const RunRequest& request, const std::string& model_path) {
+  BaselineRecorder recorder;
+  RunRequest with_grids = request;
+  with_grids.visit_column = recorder.visitor();
+  const RunResult result = run_model(model, with_grids);
+  return recorder.finish(model, request.settings, request.scenarios, result, model_path);
+}
+
+Baseline record_baseline(const LoadedModel& model, const RunOptions& options, const std::string& model_path) {
+  if (!options.outputs.empty() || !options.columns.empty() || options.first_sample != 0)
+    throw std::invalid_argument(
+        "a baseline records every output over samples 0 … n−1: leave outputs, columns and first_sample unset");
+  BaselineRecorder recorder;
+  RunOptions with_grids = options;
+  with_grids.visit_column = recorder.visitor();
+  const RunResult result = model.run(with_grids);
+  RunSettings settings;
+  settings.samples = options.samples;
+  settings.seed = options.seed;
+  return recorder.finish(model.ir(), settings, options.scenarios, result,
+                         model_path.empty() ? model.file() : model_path);
+}
+
+std::string format_baseline(const Baseline& baseline) {
+  return to_json(baseline).dump(1) + '\n';
+}
+
+std::string locate_baseline_model(const Baseline& baseline, const std::string& baseline_path) {
+  namespace fs = std::filesystem;
+  const std::string& recorded = baseline.model_path;
+  if (fs::exists(recorded) || fs::path(recorded).is_absolute()) return recorded;
+  for (fs::path dir = fs::absolute(baseline_path).parent_path(); !dir.empty(); dir = dir.parent_path()) {
+    if (fs::exists(dir / recorded)) return (dir / recorded).string();
+    if (dir == dir.root_path()) break;
+  }
+  return recorded;
 }
 
 nlohmann::ordered_json to_json(const Baseline& b) {

@@ -10,9 +10,12 @@
 #include <map>
 #include <mutex>
 #include <numeric>
+#include <sstream>
+#include <stdexcept>
 #include <tuple>
 
 #include "riskcast/report.hpp"
+#include "riskcast/run.hpp"
 
 namespace riskcast {
 
@@ -435,6 +438,42 @@ void write_regression_table(const RegressionReport& report, std::ostream& out, b
     out << fmt::format("result: {} of {} statistics moved beyond Monte Carlo noise\n", report.moved,
                        report.rows.size());
   }
+}
+
+}  // namespace riskcast
+
+namespace riskcast {
+
+RegressionReport check_regression(const Baseline& baseline, const LoadedModel& model, unsigned threads,
+                                  const RunOverrides& overrides) {
+  return run_guarded(model.file(), [&] { return run_regression(baseline, model.ir(), threads, overrides); });
+}
+
+BaselineUpdate update_baseline(const Baseline& baseline, const LoadedModel& model, unsigned threads) {
+  for (const std::string& name : baseline.scenarios)
+    if (!model.ir().find_scenario(name))
+      throw std::invalid_argument(
+          fmt::format("the baseline records scenario '{}', which {} no longer has; make a new baseline "
+                      "with riskcast baseline",
+                      quote_for_message(name), model.file()));
+  BaselineUpdate update;
+  update.report = check_regression(baseline, model, threads);
+  RunOptions options;
+  options.samples = baseline.samples;
+  options.seed = baseline.seed;
+  options.threads = threads;
+  options.scenarios = baseline.scenarios;
+  options.memory = MemoryPolicy::unchecked;  // the check has just run these very settings
+  update.baseline = record_baseline(model, options, baseline.model_path);
+  return update;
+}
+
+std::string format_regression(const RegressionReport& report, Format format, bool all) {
+  if (format == Format::Json) return to_json(report).dump(2) + '\n';
+  if (format != Format::Table) throw std::invalid_argument("a regression report is written as a table or as JSON");
+  std::ostringstream out;
+  write_regression_table(report, out, all);
+  return out.str();
 }
 
 }  // namespace riskcast

@@ -125,13 +125,13 @@ std::string render_page(const Page& page) {
   return out;
 }
 
-Section headline_section(const RunResult& result, const Model& model) {
+Section headline_section(const RunResult& result, const Model& model, std::size_t output) {
   Section section{"headline", "Headline: scenarios compared", ""};
-  if (result.scenarios.empty() || result.scenarios.front().outputs.empty()) {
+  if (result.scenarios.empty() || result.scenarios.front().outputs.size() <= output) {
     section.body = paragraph("The run has no outputs.");
     return section;
   }
-  const OutputResult& first = result.scenarios.front().outputs.front();
+  const OutputResult& first = result.scenarios.front().outputs[output];
   const std::string& unit = first.metadata.unit;
   std::string intro = fmt::format("{}{} in each scenario.", first.name,
                                   unit.empty() ? "" : fmt::format(" ({})", is_share_unit(unit) ? "%" : unit));
@@ -140,7 +140,7 @@ Section headline_section(const RunResult& result, const Model& model) {
   std::vector<std::vector<std::string>> rows;
   bool any_open = false;
   for (const ScenarioResult& s : result.scenarios) {
-    const OutputSummary& sum = s.outputs.front().summary;
+    const OutputSummary& sum = s.outputs[output].summary;
     any_open |= has_open_interval(sum);
     const Scenario* declared = model.find_scenario(s.name);
     rows.push_back({s.name, mean_with_interval(sum, unit), with_interval(estimate(sum, 0.05), unit),
@@ -156,16 +156,16 @@ Section headline_section(const RunResult& result, const Model& model) {
       "note");
   section.body += open_note(any_open);
   if (result.scenarios.size() >= 2)
-    section.body += figure(chart::scenario_svg(chart::scenario_comparison(result, 0)),
+    section.body += figure(chart::scenario_svg(chart::scenario_comparison(result, output)),
                            "Each row is a scenario: the whisker spans P5 – P95, the box P25 – P75, the black tick "
                            "is the median and the orange dot the mean.");
   return section;
 }
 
-Section distribution_section(const ScenarioResult& scenario, chart::Histogram histogram) {
+Section distribution_section(const ScenarioResult& scenario, chart::Histogram histogram, std::size_t output) {
   Section section{"distributions", fmt::format("Distributions in scenario {}", scenario.name), ""};
-  if (scenario.outputs.empty()) return section;
-  section.body += figure(chart::histogram_svg(chart::output_histogram(scenario, 0, std::move(histogram))),
+  if (scenario.outputs.size() <= output) return section;
+  section.body += figure(chart::histogram_svg(chart::output_histogram(scenario, output, std::move(histogram))),
                          "Bars: share of samples in each bin (left axis); line: share of samples at or below a "
                          "value (right axis). Dashed lines mark P5, P50 and P95.");
   std::vector<std::string> names;

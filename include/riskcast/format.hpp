@@ -1,6 +1,7 @@
 // Results as text, as the riskcast command prints them (docs/results.md).
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,6 +19,9 @@ std::optional<Format> parse_format(std::string_view name);
 std::optional<Format> format_for_path(std::string_view path);
 // The extension a file in this format gets: "txt", "csv", "json", "md".
 std::string_view file_extension(Format format);
+
+// A count with thousands separators: 200000 → "200,000".
+std::string format_count(std::uint64_t n);
 
 // A run's summaries in `format`: the aligned table, CSV, JSON (schema
 // riskcast.result/1) or Markdown that `riskcast run --format` writes.

@@ -35,7 +35,9 @@
 
 namespace riskcast {
 
-struct Model;  // the model IR, internal (engine/)
+struct Model;          // the model IR, internal (engine/)
+struct ReportOptions;  // report_page.hpp
+struct ReportPage;
 
 // Samples indices are 40-bit in the random-stream layout: a run needs
 // first_sample + samples ≤ kMaxSamples (count.hpp; docs/architecture.md,
@@ -218,6 +220,10 @@ class LoadedModel {
   // many samples, and otherwise as run() does.
   SensitivityResult sensitivity(const SensitivityOptions& options) const;
 
+  // The HTML report page (report_page.hpp): a run of the chosen scenarios,
+  // a sensitivity analysis of the chosen output, and the page composed.
+  ReportPage report(const ReportOptions& options) const;
+
   // Warnings a run's results give: a share output that left [0, 1].
   std::string format_result_warnings(const RunResult& result) const;
 
@@ -231,3 +237,13 @@ class LoadedModel {
 };
 
 }  // namespace riskcast
+
+// What else the command does, each over LoadedModel: the charts of a run,
+// the HTML report, baselines and regression checks, batch files, the
+// per-sample export, atomic file writes.
+#include "riskcast/batch_runs.hpp"
+#include "riskcast/charts.hpp"
+#include "riskcast/files.hpp"
+#include "riskcast/regress.hpp"
+#include "riskcast/report_page.hpp"
+#include "riskcast/sample_export.hpp"

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "api/tiny_model.hpp"
 #include "riskcast/riskcast.hpp"
 #include "support/cli_runner.hpp"
 
@@ -19,40 +20,6 @@
 
 namespace riskcast::testing {
 namespace {
-
-// Two parameters, one of them overridden by a scenario; `twice` reads only
-// `a` and `shifted` both, so each column can be checked against the draws.
-constexpr const char* kModel = R"(model: tiny
-title: A tiny model
-horizon: 3
-parameters:
-  a:
-    dist: normal(10, 2)
-    unit: widgets
-    source: assumption
-  b:
-    dist: uniform(0, 1)
-events:
-  ban:
-    kind: switch
-    initial: 0.3
-    on: 0.1
-outputs:
-  twice:
-    formula: 2 * a
-    unit: widgets
-  shifted:
-    formula: a + b + sum(ban)
-scenarios:
-  high:
-    description: a higher
-    parameters:
-      a: normal(20, 2)
-)";
-
-LoadedModel tiny() {
-  return LoadedModel::from_text(kModel, "tiny.yaml");
-}
 
 TEST(Api, ListsParametersEventsOutputsAndScenarios) {
   const LoadedModel m = tiny();

@@ -34,12 +34,13 @@ inline constexpr const char* kContentSecurityPolicy = "default-src 'none'; style
 std::string render_page(const Page& page);
 
 // The standard sections.
-// The first output across every scenario: mean, P5, P50, P95 with their
-// 95 % Monte Carlo intervals, and the scenario comparison chart.
-Section headline_section(const RunResult& result, const Model& model);
-// One scenario's distributions: the first output's histogram (`histogram`,
-// built from its samples) and a fan chart per quarterly group of outputs.
-Section distribution_section(const ScenarioResult& scenario, chart::Histogram histogram);
+// One output (by index in the run's outputs) across every scenario: mean,
+// P5, P50, P95 with their 95 % Monte Carlo intervals, and the scenario
+// comparison chart.
+Section headline_section(const RunResult& result, const Model& model, std::size_t output = 0);
+// One scenario's distributions: one output's histogram (`histogram`, built
+// from its samples) and a fan chart per quarterly group of outputs.
+Section distribution_section(const ScenarioResult& scenario, chart::Histogram histogram, std::size_t output = 0);
 // What drives one output (riskcast sensitivity): the tornado chart and the
 // table of every driver, the output given each event outcome, and each
 // scenario minus base, paired sample by sample.

@@ -1,5 +1,6 @@
 // Regression of distribution statistics against a baseline: did a change
-// move the distribution beyond Monte Carlo noise?
+// move the distribution beyond Monte Carlo noise? The types are public
+// (regress.hpp).
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -11,45 +12,6 @@
 #include "riskcast/baseline.hpp"
 
 namespace riskcast {
-
-// Family-wise false-alarm rate across all statistics compared in one check.
-inline constexpr double kFamilyWiseAlpha = 0.01;
-
-// How a row was tested.
-enum class RegressionTest {
-  Exact,        // bit-identical or not
-  Mean,         // z-test of the difference of the means
-  Percentile,   // the baseline's percentile value placed in the new sample's distribution
-  Distribution  // Kolmogorov–Smirnov distance
-};
-
-struct RegressionRow {
-  std::string scenario, output, unit;
-  std::string statistic;  // "mean", "P50", "distribution (KS)", …
-  RegressionTest test = RegressionTest::Exact;
-  double baseline = 0, now = 0;
-  double difference = 0;  // now − baseline (KS: the distance D)
-  // Mean: the |difference| Bonferroni's per-test bound flags. Percentile:
-  // half the span of the new run's values between its percentiles band_low
-  // and band_high (output units, like the difference). KS: the D it flags.
-  double tolerance = 0;
-  // Percentile rows: the new sample's F(v − δ) … F(v + δ) at the baseline's
-  // value v (δ: rounding_level), and the band of probabilities it must meet
-  // at Bonferroni's per-test bound.
-  double now_cdf_low = 0, now_cdf_high = 0, band_low = 0, band_high = 0;
-  double p_value = 1;  // two-sided; 0 for a determinism failure
-  bool moved = false;
-};
-
-struct RegressionReport {
-  bool exact = false;         // same model, engine and settings: bits must match
-  std::uint64_t samples = 0;  // the settings actually run
-  std::uint64_t seed = 0;
-  std::vector<std::string> notes;   // why the comparison is statistical, what changed
-  std::vector<RegressionRow> rows;  // worst first
-  std::size_t moved = 0;
-  double alpha = kFamilyWiseAlpha;
-};
 
 // Two values of one output closer than this count as equal in statistical
 // mode: kRoundingUlps units in the last place of the output's largest
@@ -83,14 +45,7 @@ double rounding_level(double largest_magnitude);
 //    p-value from Kolmogorov's limit law with n_eff = n_b·n_n / (n_b + n_n).
 // The family-wise false-alarm rate over all these tests is held at
 // kFamilyWiseAlpha by Holm's step-down method. Measured rates and power:
-// docs/regression.md.
-//
-// Settings to run with instead of the baseline's; any that differ make the
-// comparison statistical.
-struct RunOverrides {
-  std::optional<std::uint64_t> seed, samples;
-};
-
+// docs/regression.md. Overrides (regress.hpp) make the comparison statistical.
 RegressionReport run_regression(const Baseline& baseline, const Model& model, unsigned threads,
                                 const RunOverrides& overrides = {});
 

@@ -78,9 +78,6 @@ nlohmann::ordered_json percentiles_json(const std::vector<PercentileEstimate>& p
 // "P5", "P50", "P99.9"
 std::string percentile_label(double p);
 
-// 200000 → "200,000"
-std::string format_count(std::uint64_t n);
-
 // Plain-text table helpers shared by every command that prints one.
 // Width in UTF-8 code points, not bytes (for ±, →, …).
 std::size_t display_width(const std::string& text);

@@ -1,0 +1,107 @@
+// Batch files (docs/batch.md): many runs — model, scenarios, samples, seed,
+// result formats — listed in one YAML file, read with every mistake
+// positioned, and executed: each run's result files written atomically into
+// one folder, plus a summary of every run (`riskcast batch`).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <stop_token>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "riskcast/diagnostics.hpp"
+#include "riskcast/format.hpp"
+
+namespace riskcast {
+
+// Largest batch file accepted; real ones are a few hundred bytes.
+inline constexpr std::size_t kMaxBatchBytes = 1u << 20;
+// A run's name is a file name: letters, digits, `-`, `_` and `.`, at most this long.
+inline constexpr std::size_t kMaxRunNameLength = 100;
+
+struct BatchRun {
+  std::string name;                     // unique (ignoring case); its result files are NAME.json, NAME.csv, …
+  SourcePos pos;                        // of its name in the batch file: where a failure points
+  std::string model;                    // as written in the batch file
+  std::string model_path;               // resolved against the batch file's folder
+  std::vector<std::string> scenarios;   // empty: every scenario of the model
+  std::vector<SourcePos> scenario_pos;  // where each name is written (a run's own list or `defaults`)
+  std::uint64_t samples = 1'000'000;
+  std::uint64_t seed = 1;
+  std::vector<Format> formats = {Format::Json};  // may be empty: the run shows only in the summary
+};
+
+struct BatchFile {
+  std::string path;
+  std::string title;  // `batch:`; may be empty
+  std::vector<BatchRun> runs;
+};
+
+// Reads and checks a batch file. Throws ModelError carrying every problem
+// found, positioned in the batch file (unknown keys with a hint, wrong types,
+// duplicate run names, unknown formats, bad counts). Models are not read.
+BatchFile load_batch_file(const std::string& path);
+BatchFile load_batch_text(std::string_view text, const std::string& path);
+
+// "all-20k.json": where a run's result in one format goes, inside the output folder.
+std::string result_file_name(const BatchRun& run, Format format);
+
+// Where a batch is: called from the calling thread as each run starts and
+// as it ends (never for a dry run).
+struct BatchProgress {
+  std::size_t index = 0;  // of the run in BatchFile::runs
+  std::size_t runs = 0;   // how many the batch holds
+  const BatchRun* run = nullptr;
+  std::size_t scenarios = 0;  // how many scenarios it samples (its own list, else its model's when that was read)
+  bool finished = false;      // false: starting; true: ended
+  bool failed = false;        // when finished: the run failed (BatchOutcome::failed says why)
+  double seconds = 0;         // when finished: how long it took
+};
+
+struct BatchOptions {
+  std::string out;       // the folder for the result files and the summary (created if missing); unused by a dry run
+  unsigned threads = 0;  // for every run; results never depend on it
+  // Read every model and check every run's scenarios and memory, sampling
+  // and writing nothing.
+  bool dry_run = false;
+  std::function<void(const BatchProgress&)> progress;  // optional
+  // Optional: the warnings of each model as it is read and of each run's
+  // results (a share output that left [0, 1]), as "FILE:LINE:COL: warning:
+  // …" lines; called from the calling thread.
+  std::function<void(const std::string&)> warnings;
+  std::stop_token stop;  // ends the batch with RunCancelled; the running run's files are removed
+};
+
+// A run that failed (or would fail): `error` is what `riskcast run` would
+// have printed for it — a model's positioned diagnostics, or
+// "riskcast: error: MESSAGE" — one or more lines, each ending in a newline.
+struct BatchFailure {
+  std::string run;
+  SourcePos pos;  // of the run's name in the batch file
+  std::string error;
+};
+
+struct BatchOutcome {
+  std::size_t runs = 0;              // in the batch
+  std::size_t models = 0;            // distinct model files, each read once
+  std::vector<BatchFailure> failed;  // in batch order
+  double seconds = 0;                // the whole batch
+};
+
+// Runs every run of `batch` in order. Each model file is read once, up
+// front: a scenario name that its model lacks is a mistake in the batch file
+// (ModelError, positioned at the name, before anything runs or is written),
+// while a model that cannot be read fails only the runs that use it. Each
+// run is refused (fails) when its memory estimate exceeds the memory
+// available; it writes OUT/NAME.EXT per format (result_file_name), each
+// atomically, all or none of them: a failed run leaves no file of its name,
+// not even one an earlier batch left. A failed run does not stop the others.
+// Then OUT/summary.csv (run,model,scenario,output,unit,samples,seed,mean,
+// p5,p50,p95 at full precision) and OUT/summary.md (the same as people read
+// numbers, then the failed runs with their errors). std::runtime_error when
+// OUT cannot be created or a summary cannot be written.
+BatchOutcome run_batch(const BatchFile& batch, const BatchOptions& options);
+
+}  // namespace riskcast
