@@ -79,7 +79,8 @@ static_assert(RandomCounterLayout::sample_low.shift == 0 && RandomCounterLayout:
 
 // Most samples a run may take (first_sample + samples): indices below 2^40.
 inline constexpr std::uint64_t kMaxSamples = std::uint64_t{1} << RandomCounterLayout::kSampleBits;
-// Bursts one arrivals event may have in one month (burst numbers 0 … 8191).
+// Burst numbers one month can address (0 … 8191); the runner stops a run
+// whose arrivals draw kMaxBurstsPerMonth or more bursts in one month.
 inline constexpr std::uint32_t kMaxBurstsPerMonth = static_cast<std::uint32_t>(RandomCounterLayout::burst.count());
 // Months a substream can name (0 … 2047); a horizon is at most kMaxHorizon
 // (riskcast.hpp), which must lie below it.
