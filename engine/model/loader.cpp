@@ -16,6 +16,7 @@
 #include "riskcast/count.hpp"
 #include "riskcast/model_loader.hpp"
 #include "riskcast/random.hpp"
+#include "riskcast/source_text.hpp"
 #include "riskcast/warnings.hpp"
 #include "riskcast/yaml_text.hpp"
 
@@ -25,127 +26,6 @@ namespace {
 // Most states a regime may have: its transition matrix has one formula per
 // pair of states.
 constexpr std::size_t kMaxStates = 256;
-
-SourcePos mark_of(const YAML::Node& node) {
-  return yaml_position(node);
-}
-
-bool is_blank(char c) {
-  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-// The model file's text, for mapping byte offsets to line:column.
-class SourceText {
- public:
-  explicit SourceText(std::string_view text) : text_(text) {
-    line_starts_.push_back(0);
-    for (std::size_t i = 0; i < text.size(); ++i)
-      if (text[i] == '\n') line_starts_.push_back(i + 1);
-  }
-  std::string_view text() const { return text_; }
-  SourcePos position(std::size_t offset) const {
-    const auto it = std::upper_bound(line_starts_.begin(), line_starts_.end(), offset);
-    const auto line = static_cast<std::size_t>(it - line_starts_.begin());
-    return {static_cast<std::uint32_t>(line), static_cast<std::uint32_t>(offset - line_starts_[line - 1] + 1)};
-  }
-  std::optional<std::size_t> offset(SourcePos pos) const {
-    if (pos.line == 0 || pos.line > line_starts_.size() || pos.column == 0) return std::nullopt;
-    const std::size_t o = line_starts_[pos.line - 1] + pos.column - 1;
-    if (o > text_.size()) return std::nullopt;
-    return o;
-  }
-
- private:
-  std::string_view text_;
-  std::vector<std::size_t> line_starts_;
-};
-
-// The file offset of every byte of a scalar's value (plus one for the place
-// just after it), found by walking the scalar's source from `start` (its
-// mark) in step with the value. YAML changes a scalar's text on the way in:
-// quotes and escapes go, line breaks fold into spaces, block scalars lose
-// their indentation; only whitespace and escapes differ, so the walk skips
-// those. Returns an empty vector if the two cannot be matched.
-std::vector<std::uint32_t> align_scalar(std::string_view value, std::string_view src, std::size_t start) {
-  std::vector<std::uint32_t> map;
-  const std::size_t n = src.size();
-  std::size_t j = start;
-  // Node properties before the scalar: an anchor `&a`, a tag `!t`.
-  while (j < n && (src[j] == '&' || src[j] == '!')) {
-    while (j < n && !is_blank(src[j])) ++j;
-    while (j < n && (src[j] == ' ' || src[j] == '\t')) ++j;
-  }
-  if (j >= n) return map;
-  enum class Style { Plain, Single, Double, Block } style = Style::Plain;
-  if (src[j] == '"') {
-    style = Style::Double;
-    ++j;
-  } else if (src[j] == '\'') {
-    style = Style::Single;
-    ++j;
-  } else if (src[j] == '|' || src[j] == '>') {
-    style = Style::Block;
-    while (j < n && src[j] != '\n') ++j;  // the header: indicators and a comment
-  }
-  map.reserve(value.size() + 1);
-  std::size_t i = 0;
-  // The last line break skipped since the last matched byte: a folded line
-  // break becomes a space (or a line feed) of the value with no byte of its own.
-  std::size_t folded_break = std::string_view::npos;
-  auto is_folded = [&](char v) { return folded_break != std::string_view::npos && (v == ' ' || v == '\n'); };
-  while (i < value.size()) {
-    if (j >= n || (!is_blank(src[j]) && src[j] != value[i] && is_folded(value[i]))) {
-      if (!is_folded(value[i])) return {};
-      map.push_back(static_cast<std::uint32_t>(folded_break));
-      ++i;
-      folded_break = std::string_view::npos;
-      continue;
-    }
-    const char c = src[j];
-    if (style == Style::Double && c == '\\' && j + 1 < n) {
-      const char e = src[j + 1];
-      if (e == '\n' || e == '\r') {  // an escaped line break joins the lines
-        j += 2;
-        continue;
-      }
-      // One escape gives one character: all of its UTF-8 bytes map to the `\`.
-      map.push_back(static_cast<std::uint32_t>(j));
-      ++i;
-      while (i < value.size() && (static_cast<unsigned char>(value[i]) & 0xc0) == 0x80) {
-        map.push_back(static_cast<std::uint32_t>(j));
-        ++i;
-      }
-      j += e == 'x' ? 4 : e == 'u' ? 6 : e == 'U' ? 10 : 2;
-      continue;
-    }
-    if (style == Style::Single && c == '\'') {
-      if (j + 1 < n && src[j + 1] == '\'' && value[i] == '\'') {
-        map.push_back(static_cast<std::uint32_t>(j));
-        ++i;
-        j += 2;
-        continue;
-      }
-      return {};  // the closing quote came before the value ended
-    }
-    if (style == Style::Double && c == '"') return {};
-    if (c == value[i]) {
-      map.push_back(static_cast<std::uint32_t>(j));
-      ++i;
-      ++j;
-      folded_break = std::string_view::npos;
-      continue;
-    }
-    if (!is_blank(c)) return {};
-    if (c == '\n') folded_break = j;
-    ++j;
-  }
-  map.push_back(map.empty() ? static_cast<std::uint32_t>(j) : map.back() + 1);
-  return map;
-}
-
-std::string_view kind_name(const YAML::Node& node) {
-  return yaml_kind_name(node);
-}
 
 bool is_identifier(std::string_view s) {
   if (s.empty() || !(std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_')) return false;
@@ -232,7 +112,7 @@ class Loader {
     model.name = std::filesystem::path(file).stem().string();
     if (!root.IsMap()) {
       d_.error(position_of(root).line ? position_of(root) : SourcePos{1, 1},
-               fmt::format("a model is a mapping of sections (horizon, parameters, …), not {}", kind_name(root)));
+               fmt::format("a model is a mapping of sections (horizon, parameters, …), not {}", yaml_kind_name(root)));
       return model;
     }
     auto top = mapping(root, kTopLevelKeys, "model");
@@ -314,7 +194,7 @@ class Loader {
                                        std::string_view context) {
     std::map<std::string, Entry> out;
     if (!node.IsMap()) {
-      d_.error(position_of(node), fmt::format("{} must be a mapping of keys, not {}", context, kind_name(node)));
+      d_.error(position_of(node), fmt::format("{} must be a mapping of keys, not {}", context, yaml_kind_name(node)));
       return out;
     }
     std::optional<CutFormula> cut;
@@ -360,7 +240,8 @@ class Loader {
     std::vector<std::pair<std::string, Entry>> out;
     if (node.IsNull()) return out;
     if (!node.IsMap()) {
-      d_.error(position_of(node), fmt::format("`{}` must be a mapping of names, not {}", section, kind_name(node)));
+      d_.error(position_of(node),
+               fmt::format("`{}` must be a mapping of names, not {}", section, yaml_kind_name(node)));
       return out;
     }
     std::map<std::string, SourcePos> seen;
@@ -510,7 +391,7 @@ class Loader {
 
   std::string text(const YAML::Node& node, std::string_view what) {
     if (!node.IsScalar()) {
-      d_.error(position_of(node), fmt::format("{} must be text, not {}", what, kind_name(node)));
+      d_.error(position_of(node), fmt::format("{} must be text, not {}", what, yaml_kind_name(node)));
       return {};
     }
     return node.Scalar();
@@ -527,7 +408,7 @@ class Loader {
     // A formula cut at a comma has been reported as such.
     if (node.IsScalar() && cut_values_.count({node.Mark().line, node.Mark().column})) return std::nullopt;
     if (!node.IsScalar()) {
-      d_.error(position_of(node), fmt::format("{} must be {}, not {}", what, expected, kind_name(node)));
+      d_.error(position_of(node), fmt::format("{} must be {}, not {}", what, expected, yaml_kind_name(node)));
       return std::nullopt;
     }
     if (is_special_float(node.Scalar())) {
@@ -535,7 +416,7 @@ class Loader {
                fmt::format("{} is `{}`, not a finite number", what, quote_for_message(trimmed(node.Scalar()))));
       return std::nullopt;
     }
-    return parse_expression(node.Scalar(), scalar_positions(node), d_);
+    return parse_expression(node.Scalar(), source_.scalar_positions(node), d_);
   }
 
   std::optional<double> number(const YAML::Node& node, std::string_view what) {
@@ -764,7 +645,8 @@ class Loader {
     ev.pos = position_of(entry.key);
     const std::string context = base ? fmt::format("override of event `{}`", name) : fmt::format("event `{}`", name);
     if (!entry.value.IsMap()) {
-      d_.error(position_of(entry.value), fmt::format("{} must be a mapping, not {}", context, kind_name(entry.value)));
+      d_.error(position_of(entry.value),
+               fmt::format("{} must be a mapping, not {}", context, yaml_kind_name(entry.value)));
       return std::nullopt;
     }
     std::string kind;
@@ -1054,34 +936,14 @@ class Loader {
       const YAML::Mark m = node.Mark();
       if (auto it = null_keys_.find({m.line, m.column}); it != null_keys_.end()) return it->second;
     }
-    return mark_of(node);
+    return yaml_position(node);
   }
 
   void note_value(const YAML::Node& key, const YAML::Node& value) {
     if (value.IsNull()) {
       const YAML::Mark m = value.Mark();
-      null_keys_.emplace(std::make_pair(m.line, m.column), mark_of(key));
+      null_keys_.emplace(std::make_pair(m.line, m.column), yaml_position(key));
     }
-  }
-
-  // Maps offsets in a scalar's value to file positions.
-  OffsetToPosition scalar_positions(const YAML::Node& node) const {
-    const SourcePos mark = mark_of(node);
-    std::optional<std::size_t> start = source_.offset(mark);
-    std::vector<std::uint32_t> map;
-    if (start) map = align_scalar(node.Scalar(), source_.text(), *start);
-    if (map.empty()) {
-      // Could not follow the source: count bytes from the start of the
-      // scalar (past its opening quote), never beyond the end of the file.
-      if (!start) return [mark](std::size_t) { return mark; };
-      const std::size_t first = *start + (node.Tag() == "!" ? 1 : 0);
-      return [this, first](std::size_t offset) {
-        return source_.position(std::min(first + offset, source_.text().size()));
-      };
-    }
-    return [this, map = std::move(map)](std::size_t offset) {
-      return source_.position(map[std::min(offset, map.size() - 1)]);
-    };
   }
 
   // Where the text of a scalar starts (after a quote, past leading blanks).
@@ -1090,7 +952,7 @@ class Loader {
     const std::string& text = node.Scalar();
     std::size_t first = 0;
     while (first < text.size() && is_blank(text[first])) ++first;
-    return scalar_positions(node)(first);
+    return source_.scalar_positions(node)(first);
   }
 
   // Gives hints ("did you mean …?") only while errors are few: each costs a

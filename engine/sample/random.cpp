@@ -30,9 +30,9 @@ void set_counters(PhiloxLanes& x, std::uint32_t block, std::uint64_t first_sampl
   for (std::size_t i = 0; i < kLanes; ++i) {
     const std::uint64_t sample = first_sample + i;
     x.c0[i] = block;
-    x.c1[i] = static_cast<std::uint32_t>(sample);
+    x.c1[i] = RandomCounterLayout::sample_word(sample);
     x.c2[i] = slot;
-    x.c3[i] = substream | (static_cast<std::uint32_t>(sample >> 32) << 24);
+    x.c3[i] = RandomCounterLayout::substream_word(sample, substream);
   }
 }
 
@@ -83,9 +83,9 @@ void fill_first_words(std::uint64_t seed, RandomSlot slot, const std::uint64_t* 
       // Lanes past the end repeat the last address; their results are dropped.
       const std::size_t j = group + std::min(i, width - 1);
       x.c0[i] = 0;
-      x.c1[i] = static_cast<std::uint32_t>(samples[j]);
+      x.c1[i] = RandomCounterLayout::sample_word(samples[j]);
       x.c2[i] = slot;
-      x.c3[i] = substreams[j] | (static_cast<std::uint32_t>(samples[j] >> 32) << 24);
+      x.c3[i] = RandomCounterLayout::substream_word(samples[j], substreams[j]);
     }
     philox_lanes(x, key0, key1);
     for (std::size_t i = 0; i < width; ++i) {

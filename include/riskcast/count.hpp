@@ -11,10 +11,9 @@
 #include <string>
 #include <string_view>
 
-namespace riskcast {
+#include "riskcast/random_layout.hpp"  // kMaxSamples, the largest --samples
 
-// Most samples a run may take: sample indices are 40-bit in the random-stream layout.
-inline constexpr std::uint64_t kMaxSamples = std::uint64_t{1} << 40;
+namespace riskcast {
 
 // The accepted spellings: digits, optionally grouped by single `_` between
 // digits (1_000_000), optionally with a fraction (12.0, 2.5e6) and an

@@ -28,6 +28,7 @@
 #include "riskcast/errors.hpp"
 #include "riskcast/format.hpp"
 #include "riskcast/metadata.hpp"
+#include "riskcast/random_layout.hpp"
 #include "riskcast/result.hpp"
 #include "riskcast/sensitivity_result.hpp"
 #include "riskcast/statistics.hpp"
@@ -40,9 +41,11 @@ struct ReportOptions;  // report_page.hpp
 struct ReportPage;
 
 // Samples indices are 40-bit in the random-stream layout: a run needs
-// first_sample + samples ≤ kMaxSamples (count.hpp; docs/architecture.md,
-// "Randomness"), and the model's horizon at most kMaxHorizon months.
+// first_sample + samples ≤ kMaxSamples (random_layout.hpp; docs/architecture.md,
+// "Randomness"), and the model's horizon at most kMaxHorizon months: a
+// century, well inside the months the layout can address.
 inline constexpr std::uint32_t kMaxHorizon = 1200;
+static_assert(kMaxHorizon < kMonthsAddressable, "every month 1 … kMaxHorizon needs a substream of its own");
 inline constexpr std::size_t kMaxBlockSize = 4096;
 
 // A parameter or an event as the model (base scenario) defines it.

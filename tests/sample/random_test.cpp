@@ -6,6 +6,7 @@
 #include <Random123/philox.h>
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <numeric>
 #include <random>
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "riskcast/random.hpp"
+#include "riskcast/riskcast.hpp"
 #include "sample/philox_lanes.hpp"
 
 namespace riskcast {
@@ -99,6 +101,40 @@ TEST(RandomStream, SubstreamLayout) {
   EXPECT_EQ(substream_of(5, 3), 5u | (3u << 11));
   // The largest month and burst still fit below the sample's high bits (bit 24).
   EXPECT_LT(substream_of((1u << 11) - 1, kMaxBurstsPerMonth - 1), 1u << 24);
+}
+
+// The layout, checked against the bits written out by hand (docs/architecture.md,
+// "Randomness"): a change of any field moves every result.
+TEST(RandomCounterLayout, PlacesEachFieldWhereTheDocumentedLayoutHasIt) {
+  const std::uint64_t sample = (std::uint64_t{0xab} << 32) | 0x12345678u;
+  const auto counter = RandomCounterLayout::counter(7, sample, 0xdeadbeefu, substream_of(1200, 8191));
+  EXPECT_EQ(counter[0], 7u);
+  EXPECT_EQ(counter[1], 0x12345678u);
+  EXPECT_EQ(counter[2], 0xdeadbeefu);
+  EXPECT_EQ(counter[3], 0xabu << 24 | 8191u << 11 | 1200u);
+  EXPECT_EQ(kMaxSamples, std::uint64_t{1} << 40);
+  EXPECT_EQ(kMaxBurstsPerMonth, 8192u);
+  EXPECT_EQ(kMonthsAddressable, 2048u);
+  EXPECT_LT(kMaxHorizon, kMonthsAddressable);
+}
+
+TEST(RandomCounterLayout, TilingCheckRefusesOverlapsGapsAndFieldsOutsideTheirWord) {
+  EXPECT_TRUE(fields_tile_counter(RandomCounterLayout::kFields));
+  using F = CounterField;
+  const std::array<F, 4> whole_words = {F{0, 0, 32}, F{1, 0, 32}, F{2, 0, 32}, F{3, 0, 32}};
+  EXPECT_TRUE(fields_tile_counter(whole_words));
+  // The burst field one bit wider overlaps the sample's high bits.
+  std::array<F, 6> overlap = RandomCounterLayout::kFields;
+  overlap[4].width = 14;
+  overlap[5].width = 7;  // keeps the total at 128 bits
+  EXPECT_FALSE(fields_tile_counter(overlap));
+  // A field one bit narrower leaves a gap.
+  std::array<F, 6> gap = RandomCounterLayout::kFields;
+  gap[3].width = 10;
+  EXPECT_FALSE(fields_tile_counter(gap));
+  // A field running past bit 31 of its word, or in a fifth word.
+  EXPECT_FALSE(fields_tile_counter(std::array<F, 4>{F{0, 1, 32}, F{1, 0, 32}, F{2, 0, 32}, F{3, 0, 31}}));
+  EXPECT_FALSE(fields_tile_counter(std::array<F, 4>{F{0, 0, 32}, F{1, 0, 32}, F{2, 0, 32}, F{4, 0, 32}}));
 }
 
 TEST(RandomStream, UniformStaysStrictlyInsideTheUnitInterval) {

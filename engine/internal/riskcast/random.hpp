@@ -10,34 +10,35 @@
 #include <optional>
 #include <string_view>
 
+#include "riskcast/random_layout.hpp"
+
 namespace riskcast {
 
 // A stable id of one random quantity in a model, derived from its name
 // (see random_slot_for), so adding or reordering other entries never changes
 // its draws.
 using RandomSlot = std::uint32_t;
+static_assert(RandomCounterLayout::slot.width == 32, "a slot fills its counter field");
 
 // The id of the random quantity `role` of the model entry `name`:
 // 32-bit FNV-1a of "role:name". Roles in use: "parameter", "event",
 // "arrivals.size".
 RandomSlot random_slot_for(std::string_view role, std::string_view name);
 
-// Substreams split one slot's draws by time and burst: month m ∈ [0, 2^11)
-// and burst k ∈ [0, 2^13).
-inline constexpr std::uint32_t kMaxBurstsPerMonth = 1u << 13;
+// Substreams split one slot's draws by time and burst: month m and burst k
+// (RandomCounterLayout::month, ::burst).
+constexpr std::uint32_t substream_of(std::uint32_t month, std::uint32_t burst = 0) {
+  return RandomCounterLayout::substream(month, burst);
+}
 // The largest constant arrival rate a model may give (bursts a month): at
 // 7500 a month draws kMaxBurstsPerMonth or more bursts with probability
 // 1.8e-15 (Boost.Math's Poisson CDF), so no run stops on it in practice.
 // Rates computed by formulas are checked as they are drawn.
 inline constexpr double kMaxConstantArrivalRate = 7500;
-constexpr std::uint32_t substream_of(std::uint32_t month, std::uint32_t burst = 0) {
-  return month | (burst << 11);
-}
 
-// One stream of random 64-bit words, addressed by its coordinates. The
-// counter is (draw/2, low 32 bits of the sample index, slot,
-// substream | high 8 bits of the sample index << 24) and the key is the
-// 64-bit seed, so sample indices up to 2^40 are distinct.
+// One stream of random 64-bit words, addressed by its coordinates: Philox
+// block draw / 2 of counter RandomCounterLayout::counter(…), keyed by the
+// 64-bit seed.
 //
 // Satisfies UniformRandomBitGenerator, so Boost.Random distributions can
 // consume it as their engine.
@@ -52,8 +53,8 @@ class RandomStream {
   RandomStream(std::uint64_t seed, std::uint64_t sample, RandomSlot slot, std::uint32_t substream,
                std::uint32_t first_draw = 0) {
     key_ = {{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32)}};
-    counter_ = {{first_draw / 2, static_cast<std::uint32_t>(sample), slot,
-                 substream | (static_cast<std::uint32_t>(sample >> 32) << 24)}};
+    const auto counter = RandomCounterLayout::counter(first_draw / 2, sample, slot, substream);
+    counter_ = {{counter[0], counter[1], counter[2], counter[3]}};
   }
 
   result_type operator()() {

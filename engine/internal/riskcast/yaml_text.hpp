@@ -34,6 +34,11 @@ SourcePos yaml_position(const YAML::Node& node);
 // given, or an unquoted `c ? a : b` ("illegal map value"); "" if none.
 std::string layout_hint(std::string_view text, std::uint32_t line, std::string_view error);
 
+// YAML's white space: a blank or a line break.
+constexpr bool is_blank(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
 // "nothing", "a single value", "a list", "a mapping": for "must be …, not …".
 std::string_view yaml_kind_name(const YAML::Node& node);
 
