@@ -232,18 +232,21 @@ const Scenario& scenario_named(const Model& model, const std::string& name) {
   return *scenario;
 }
 
+// Throws std::invalid_argument, with a hint, when `name` is not an output of the model.
+void check_output_name(const Model& model, const std::string& name) {
+  std::vector<std::string> names;
+  for (const Output& o : model.outputs) names.push_back(o.name);
+  if (std::find(names.begin(), names.end(), name) != names.end()) return;
+  const std::string hint = did_you_mean(name, names);
+  throw std::invalid_argument(fmt::format("'{}' is not an output of {} ({}outputs: {})", quote_for_message(name),
+                                          model.file, hint.empty() ? "" : hint + " ", fmt::join(names, ", ")));
+}
+
 // The model with only the chosen outputs (all of them when none are chosen).
 std::shared_ptr<const Model> with_chosen_outputs(const std::shared_ptr<const Model>& model,
                                                  const std::vector<std::string>& outputs) {
   if (outputs.empty()) return model;
-  std::vector<std::string> names;
-  for (const Output& o : model->outputs) names.push_back(o.name);
-  for (const std::string& name : outputs)
-    if (std::find(names.begin(), names.end(), name) == names.end()) {
-      const std::string hint = did_you_mean(name, names);
-      throw std::invalid_argument(fmt::format("'{}' is not an output of {} ({}outputs: {})", quote_for_message(name),
-                                              model->file, hint.empty() ? "" : hint + " ", fmt::join(names, ", ")));
-    }
+  for (const std::string& name : outputs) check_output_name(*model, name);
   auto narrowed = std::make_shared<Model>(*model);
   std::erase_if(narrowed->outputs,
                 [&](const Output& o) { return std::find(outputs.begin(), outputs.end(), o.name) == outputs.end(); });
@@ -272,6 +275,22 @@ RunRequest request_of(const LoadedModel& model, const RunOptions& options) {
         throw std::invalid_argument(
             fmt::format("column `{}` is an output that the run does not evaluate (not among its outputs)", column));
     }
+  for (double p : options.percentiles)
+    if (!(p > 0.0 && p < 1.0))
+      throw std::invalid_argument(
+          fmt::format("percentile {} is not a probability in (0, 1) (0.975 asks for P97.5)", p));
+  request.percentiles = with_standard_percentiles(options.percentiles);
+  for (const ExceedanceThreshold& e : options.exceedances) {
+    check_output_name(model.ir(), e.output);
+    if (!options.outputs.empty() && std::find(options.outputs.begin(), options.outputs.end(), e.output) ==
+                                        options.outputs.end())
+      throw std::invalid_argument(fmt::format(
+          "exceedance of `{}`: an output that the run does not evaluate (not among its outputs)", e.output));
+    if (!std::isfinite(e.threshold))
+      throw std::invalid_argument(
+          fmt::format("exceedance of `{}`: the threshold must be a finite number, not {}", e.output, e.threshold));
+  }
+  request.exceedances = options.exceedances;
   request.visit_column = options.visit_column;
   return request;
 }

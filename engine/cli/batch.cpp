@@ -63,6 +63,8 @@ RunResult execute(const BatchRun& run, const Model& model, unsigned threads, con
   RunRequest request;
   request.settings = settings_of(run, threads);
   request.scenarios = run.scenarios;
+  request.percentiles = with_standard_percentiles(run.percentiles);
+  request.exceedances = run.exceedances;
   check_memory(model, request.settings);
   RunResult result = run_guarded(run.model_path, [&] { return run_model(model, request); });
   warn_about_run(model, result);
@@ -138,7 +140,10 @@ int command_batch(const std::vector<std::string>& args) {
         it->second.error = failure_text(std::current_exception());
       }
     }
-    if (it->second.model) check_run_scenarios(run, *it->second.model, scenario_errors);
+    if (it->second.model) {
+      check_run_scenarios(run, *it->second.model, scenario_errors);
+      check_run_outputs(run, *it->second.model, scenario_errors);
+    }
   }
   if (!scenario_errors.empty()) throw ModelError(std::move(scenario_errors));
 

@@ -16,6 +16,7 @@ int command_compare(const std::vector<std::string>& args) {
   options.add_options()("help,h", "show this help")("output", po::value<std::string>(),
                                                     "output to compare (default: the model's first output)");
   add_sampling_options(options, "compare only this scenario (repeatable)");
+  add_statistics_options(options);
   options.add_options()("format", po::value<std::string>()->default_value("table"),
                         "table | csv | markdown | json (json: riskcast.result/1 with this one output)")(
       "model", po::value<std::string>(), "model file");
@@ -23,8 +24,10 @@ int command_compare(const std::vector<std::string>& args) {
   positional.add("model", 1);
   auto vm = parse_options(args, options, positional,
                           "usage: riskcast compare MODEL.yaml [--output NAME] [--samples N] [--seed S] [--threads T]\n"
-                          "                        [--scenario NAME]... [--format table|csv|markdown|json]\n\n"
-                          "One line per scenario: mean, P5, P50 and P95 of one output, with common random numbers.");
+                          "                        [--scenario NAME]... [--percentiles P,P…] [--exceed OUTPUT=VALUE]...\n"
+                          "                        [--format table|csv|markdown|json]\n\n"
+                          "One line per scenario: mean, P5, P50 and P95 of one output, with common random numbers;\n"
+                          "--percentiles adds percentiles, --exceed (of the compared output) P(OUTPUT > VALUE).");
   if (!vm) return kExitOk;
   if (!vm->count("model")) throw UsageError("compare needs a model file: riskcast compare MODEL.yaml");
 
@@ -50,6 +53,11 @@ int command_compare(const std::vector<std::string>& args) {
     }
   }
   run.scenarios = chosen_scenarios(*vm, scenario_names(model), path);
+  statistics_options(*vm, names, path, run);
+  for (const ExceedanceThreshold& e : run.exceedances)
+    if (e.output != output)
+      throw UsageError(fmt::format("--exceed names `{}`, but compare shows only `{}` (--output {} compares that one)",
+                                   e.output, output, e.output));
   // Only the compared output is evaluated: one column per scenario instead of all.
   run.outputs = {output};
 

@@ -228,11 +228,13 @@ RegressionReport run_regression(const Baseline& baseline, const Model& model, un
         check("mean_se", a.mean_se, b.mean_se);
         check("min", a.min, b.min);
         check("max", a.max, b.max);
-        for (std::size_t k = 0; k < std::min(a.percentiles.size(), b.percentiles.size()); ++k) {
-          const std::string label = percentile_label(a.percentiles[k].p);
-          check(label, a.percentiles[k].value, b.percentiles[k].value);
-          check(label + " ci_low", a.percentiles[k].ci_low, b.percentiles[k].ci_low);
-          check(label + " ci_high", a.percentiles[k].ci_high, b.percentiles[k].ci_high);
+        for (const PercentileEstimate& q : a.percentiles) {
+          const PercentileEstimate* now = find_percentile(b.percentiles, q.p);
+          if (!now) continue;
+          const std::string label = percentile_label(q.p);
+          check(label, q.value, now->value);
+          check(label + " ci_low", q.ci_low, now->ci_low);
+          check(label + " ci_high", q.ci_high, now->ci_high);
         }
         for (std::size_t k = 0; k < kQuantileGridPoints && k < column.grid.size(); ++k)
           check(fmt::format("quantile P{}", k / 10.0), ob.quantiles[k], column.grid[k]);
@@ -252,13 +254,15 @@ RegressionReport run_regression(const Baseline& baseline, const Model& model, un
       mean.p_value = std::isnan(se) ? 1.0 : se > 0.0 ? two_sided_p(mean.difference / se) : 0.0;
       if (mean.difference == 0.0) mean.p_value = 1.0;
       tested.push_back(mean);
-      for (std::size_t k = 0; k < std::min(a.percentiles.size(), b.percentiles.size()); ++k) {
+      for (std::size_t k = 0; k < a.percentiles.size(); ++k) {
         const PercentileEstimate& q = a.percentiles[k];
+        const PercentileEstimate* now = find_percentile(b.percentiles, q.p);
+        if (!now) continue;
         RegressionRow row = base_row;
         row.statistic = percentile_label(q.p);
         row.test = RegressionTest::Percentile;
         row.baseline = q.value;
-        row.now = b.percentiles[k].value;
+        row.now = now->value;
         row.difference = row.now - row.baseline;
         std::tie(row.now_cdf_low, row.now_cdf_high) = column.positions[k];
         const PercentileNull null = percentile_null(q.p, a.n, b.n);

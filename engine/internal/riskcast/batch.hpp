@@ -10,6 +10,7 @@
 #include "riskcast/diagnostics.hpp"
 #include "riskcast/model.hpp"
 #include "riskcast/report.hpp"
+#include "riskcast/riskcast.hpp"
 
 namespace riskcast {
 
@@ -28,6 +29,9 @@ struct BatchRun {
   std::uint64_t samples = 1'000'000;
   std::uint64_t seed = 1;
   std::vector<Format> formats = {Format::Json};  // may be empty: the run shows only in the summary
+  std::vector<double> percentiles;                // `percentiles:` as probabilities (RunOptions::percentiles)
+  std::vector<ExceedanceThreshold> exceedances;   // `exceed:` (RunOptions::exceedances)
+  std::vector<SourcePos> exceedance_pos;          // where each output name is written
 };
 
 struct BatchFile {
@@ -45,6 +49,9 @@ BatchFile load_batch_text(std::string_view text, const std::string& path);
 // Reports each scenario the run names that `model` lacks, positioned at the
 // name in the batch file, with a hint when one is close.
 void check_run_scenarios(const BatchRun& run, const Model& model, Diagnostics& diagnostics);
+
+// Reports each output the run's `exceed:` names that `model` lacks, likewise.
+void check_run_outputs(const BatchRun& run, const Model& model, Diagnostics& diagnostics);
 
 // "all-20k.json": where a run's result in one format goes, inside the output folder.
 std::string result_file_name(const BatchRun& run, Format format);
