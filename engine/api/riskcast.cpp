@@ -282,8 +282,8 @@ RunRequest request_of(const LoadedModel& model, const RunOptions& options) {
   request.percentiles = with_standard_percentiles(options.percentiles);
   for (const ExceedanceThreshold& e : options.exceedances) {
     check_output_name(model.ir(), e.output);
-    if (!options.outputs.empty() && std::find(options.outputs.begin(), options.outputs.end(), e.output) ==
-                                        options.outputs.end())
+    if (!options.outputs.empty() &&
+        std::find(options.outputs.begin(), options.outputs.end(), e.output) == options.outputs.end())
       throw std::invalid_argument(fmt::format(
           "exceedance of `{}`: an output that the run does not evaluate (not among its outputs)", e.output));
     if (!std::isfinite(e.threshold))

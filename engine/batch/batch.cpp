@@ -17,8 +17,8 @@ namespace riskcast {
 namespace {
 
 const std::vector<std::string> kTopKeys = {"batch", "defaults", "runs"};
-const std::vector<std::string> kRunKeys = {"name",    "model",   "scenarios",   "samples",
-                                           "seed",    "formats", "percentiles", "exceed"};
+const std::vector<std::string> kRunKeys = {"name", "model",   "scenarios",   "samples",
+                                           "seed", "formats", "percentiles", "exceed"};
 const std::vector<std::string> kFormatNames = {"table", "csv", "json", "markdown"};
 
 std::string lowercase(std::string_view text) {
@@ -230,16 +230,20 @@ class BatchLoader {
         for (const YAML::Node& item : thresholds) values.push_back(item);
       else
         values.push_back(thresholds);
-      if (values.empty()) d_.error(at(thresholds, name), fmt::format("`exceed` of `{}` lists no threshold", name.Scalar()));
+      if (values.empty())
+        d_.error(at(thresholds, name), fmt::format("`exceed` of `{}` lists no threshold", name.Scalar()));
       for (const YAML::Node& item : values) {
-        std::string problem = "is not a single value";
-        const std::optional<double> t =
-            item.IsScalar() && !item.Scalar().empty() ? parse_threshold(item.Scalar(), &problem) : std::nullopt;
+        if (!item.IsScalar()) {
+          d_.error(at(item, name), fmt::format("`exceed` of `{}`: each threshold must be a single value, not {}",
+                                               name.Scalar(), yaml_kind_name(item)));
+          continue;
+        }
+        std::string problem = "is empty";
+        const std::optional<double> t = item.Scalar().empty() ? std::nullopt : parse_threshold(item.Scalar(), &problem);
         if (!t) {
           d_.error(at(item, name),
                    fmt::format("`exceed` of `{}`: '{}' {} (a number in the output's units, as in 0.3, 1e6 or 30%)",
-                               name.Scalar(), item.IsScalar() ? quote_for_message(item.Scalar()) : yaml_kind_name(item),
-                               item.IsScalar() && item.Scalar().empty() ? "is empty" : problem));
+                               name.Scalar(), quote_for_message(item.Scalar()), problem));
           continue;
         }
         chosen.push_back({name.Scalar(), *t});

@@ -27,8 +27,8 @@ FanChart quarterly_fan(const ScenarioResult& scenario, const QuarterlyGroup& gro
   chart.unit = scenario.outputs.at(group.outputs.front()).metadata.unit;
   for (std::size_t q = 0; q < group.outputs.size(); ++q) {
     const OutputSummary& s = scenario.outputs.at(group.outputs[q]).summary;
-    chart.points.push_back({fmt::format("Q{}", q + 1), s.percentile(0.05).value, s.percentile(0.25).value, s.percentile(0.50).value,
-                            s.percentile(0.75).value, s.percentile(0.95).value});
+    chart.points.push_back({fmt::format("Q{}", q + 1), s.percentile(0.05).value, s.percentile(0.25).value,
+                            s.percentile(0.50).value, s.percentile(0.75).value, s.percentile(0.95).value});
   }
   return chart;
 }
@@ -41,8 +41,8 @@ ScenarioChart scenario_comparison(const RunResult& result, std::size_t output) {
   chart.unit = first.metadata.unit;
   for (const ScenarioResult& s : result.scenarios) {
     const OutputSummary& sum = s.outputs.at(output).summary;
-    chart.rows.push_back({s.name, sum.mean, sum.percentile(0.05).value, sum.percentile(0.50).value, sum.percentile(0.95).value,
-                          sum.percentile(0.25).value, sum.percentile(0.75).value});
+    chart.rows.push_back({s.name, sum.mean, sum.percentile(0.05).value, sum.percentile(0.50).value,
+                          sum.percentile(0.95).value, sum.percentile(0.25).value, sum.percentile(0.75).value});
   }
   return chart;
 }

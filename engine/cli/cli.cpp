@@ -163,10 +163,10 @@ void statistics_options(const po::variables_map& vm, const std::vector<std::stri
     std::string problem;
     const std::optional<double> threshold = parse_threshold(value, &problem);
     if (!threshold)
-      throw UsageError(fmt::format("--exceed '{}': the value '{}' {} (a number in the output's units, as in 0.3, "
-                                   "1e6 or 30%)",
-                                   quote_for_message(text), quote_for_message(value),
-                                   value.empty() ? "is empty" : problem));
+      throw UsageError(
+          fmt::format("--exceed '{}': the value '{}' {} (a number in the output's units, as in 0.3, "
+                      "1e6 or 30%)",
+                      quote_for_message(text), quote_for_message(value), value.empty() ? "is empty" : problem));
     run.exceedances.push_back({name, *threshold});
   }
 }

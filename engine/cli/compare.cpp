@@ -22,12 +22,13 @@ int command_compare(const std::vector<std::string>& args) {
       "model", po::value<std::string>(), "model file");
   po::positional_options_description positional;
   positional.add("model", 1);
-  auto vm = parse_options(args, options, positional,
-                          "usage: riskcast compare MODEL.yaml [--output NAME] [--samples N] [--seed S] [--threads T]\n"
-                          "                        [--scenario NAME]... [--percentiles P,P…] [--exceed OUTPUT=VALUE]...\n"
-                          "                        [--format table|csv|markdown|json]\n\n"
-                          "One line per scenario: mean, P5, P50 and P95 of one output, with common random numbers;\n"
-                          "--percentiles adds percentiles, --exceed (of the compared output) P(OUTPUT > VALUE).");
+  auto vm =
+      parse_options(args, options, positional,
+                    "usage: riskcast compare MODEL.yaml [--output NAME] [--samples N] [--seed S] [--threads T]\n"
+                    "                        [--scenario NAME]... [--percentiles P,P…] [--exceed OUTPUT=VALUE]...\n"
+                    "                        [--format table|csv|markdown|json]\n\n"
+                    "One line per scenario: mean, P5, P50 and P95 of one output, with common random numbers;\n"
+                    "--percentiles adds percentiles, --exceed (of the compared output) P(OUTPUT > VALUE).");
   if (!vm) return kExitOk;
   if (!vm->count("model")) throw UsageError("compare needs a model file: riskcast compare MODEL.yaml");
 

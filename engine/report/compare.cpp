@@ -33,7 +33,7 @@ void write_table(const RunResult& r, const std::string& output, const std::strin
   for (double p : shown) header.push_back(percentile_label(p));
   for (double t : thresholds) header.push_back(fmt::format("P(>{})", format_value(t, unit)));
   std::vector<std::vector<std::string>> rows = {header};
-  double error = 0.0;       // widest 95 % CI half-width of any number shown
+  double error = 0.0;        // widest 95 % CI half-width of any number shown
   double probability = 0.0;  // and of any exceedance probability
   for (const ScenarioResult& s : r.scenarios) {
     const OutputSummary& sum = s.outputs.front().summary;
@@ -60,9 +60,10 @@ void write_table(const RunResult& r, const std::string& output, const std::strin
                        is_share_unit(unit) ? format_percentage(error) + " points" : format_value(error, unit),
                        thresholds.empty() ? "number " : "mean or percentile ");
   if (!thresholds.empty())
-    out << fmt::format("P(>t): the share of samples strictly above t; its exact binomial (Clopper–Pearson) 95 % "
-                       "interval reaches at most ±{} points from it\n",
-                       format_percentage(probability));
+    out << fmt::format(
+        "P(>t): the share of samples strictly above t; its exact binomial (Clopper–Pearson) 95 % "
+        "interval reaches at most ±{} points from it\n",
+        format_percentage(probability));
 }
 
 void write_csv(const RunResult& r, std::ostream& out) {

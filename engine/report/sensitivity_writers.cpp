@@ -204,22 +204,24 @@ void write_csv(const SensitivityResult& r, std::ostream& out) {
   // Open interval ends print as -inf / inf (format_exact).
   auto summary_rows = [&](std::string_view section, const std::string& name, const std::string& kind,
                           const std::string& label, const OutputSummary& s) {
-    row(section, name, kind, label, r.unit, "", s.n, "mean", format_exact(s.mean), format_exact(s.mean_ci_low), format_exact(s.mean_ci_high));
+    row(section, name, kind, label, r.unit, "", s.n, "mean", format_exact(s.mean), format_exact(s.mean_ci_low),
+        format_exact(s.mean_ci_high));
     for (const PercentileEstimate& q : s.percentiles)
-      row(section, name, kind, label, r.unit, "", s.n, percentile_label(q.p), format_exact(q.value), format_exact(q.ci_low),
-          format_exact(q.ci_high));
+      row(section, name, kind, label, r.unit, "", s.n, percentile_label(q.p), format_exact(q.value),
+          format_exact(q.ci_low), format_exact(q.ci_high));
   };
   summary_rows("output", r.output, "output", r.scenario, r.output_summary);
   for (const Driver& d : r.tornado) {
     if (std::isnan(d.rho))  // undefined: the input or the output is constant
       row("tornado", d.name, d.kind, d.label, d.unit, "", r.samples, "rho", "", "", "");
     else
-      row("tornado", d.name, d.kind, d.label, d.unit, "", r.samples, "rho", format_exact(d.rho), format_exact(d.ci_low), format_exact(d.ci_high));
+      row("tornado", d.name, d.kind, d.label, d.unit, "", r.samples, "rho", format_exact(d.rho), format_exact(d.ci_low),
+          format_exact(d.ci_high));
   }
   for (const ConditionalOutcome& c : r.conditionals)
     for (const PercentileEstimate& q : c.percentiles)
-      row("conditional", c.event, c.kind, c.outcome, r.unit, format_exact(c.probability), c.samples, percentile_label(q.p),
-          format_exact(q.value), format_exact(q.ci_low), format_exact(q.ci_high));
+      row("conditional", c.event, c.kind, c.outcome, r.unit, format_exact(c.probability), c.samples,
+          percentile_label(q.p), format_exact(q.value), format_exact(q.ci_low), format_exact(q.ci_high));
   for (const ScenarioDelta& d : r.deltas) summary_rows("delta", d.scenario, "scenario", d.description, d.difference);
 }
 

@@ -441,10 +441,8 @@ nlohmann::ordered_json summary_json(const OutputSummary& s, SummaryFields fields
   if (!s.exceedances.empty()) {
     nlohmann::ordered_json a = nlohmann::ordered_json::array();
     for (const ExceedanceEstimate& e : s.exceedances)
-      a.push_back({{"threshold", e.threshold},
-                   {"probability", e.probability},
-                   {"ci_low", e.ci_low},
-                   {"ci_high", e.ci_high}});
+      a.push_back(
+          {{"threshold", e.threshold}, {"probability", e.probability}, {"ci_low", e.ci_low}, {"ci_high", e.ci_high}});
     j["exceedances"] = std::move(a);
   }
   return j;

@@ -190,8 +190,8 @@ void values_at_ranks(std::span<double> values, const Extent& extent, std::span<c
 }  // namespace
 
 double confidence_z() {
-  static const double z =
-      boost::math::quantile(boost::math::complement(boost::math::normal_distribution<double>(), (1.0 - kConfidence) / 2.0));
+  static const double z = boost::math::quantile(
+      boost::math::complement(boost::math::normal_distribution<double>(), (1.0 - kConfidence) / 2.0));
   return z;
 }
 
@@ -323,7 +323,8 @@ OutputSummary summarize(std::span<double> values, std::span<const double> probab
   s.n = values.size();
   if (values.empty()) return s;
   for (double t : thresholds) {
-    const auto above = static_cast<std::uint64_t>(std::count_if(values.begin(), values.end(), [t](double x) { return x > t; }));
+    const auto above =
+        static_cast<std::uint64_t>(std::count_if(values.begin(), values.end(), [t](double x) { return x > t; }));
     const auto [low, high] = proportion_interval(above, s.n);
     s.exceedances.push_back({t, static_cast<double>(above) / static_cast<double>(s.n), low, high});
   }

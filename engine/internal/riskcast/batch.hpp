@@ -29,9 +29,9 @@ struct BatchRun {
   std::uint64_t samples = 1'000'000;
   std::uint64_t seed = 1;
   std::vector<Format> formats = {Format::Json};  // may be empty: the run shows only in the summary
-  std::vector<double> percentiles;                // `percentiles:` as probabilities (RunOptions::percentiles)
-  std::vector<ExceedanceThreshold> exceedances;   // `exceed:` (RunOptions::exceedances)
-  std::vector<SourcePos> exceedance_pos;          // where each output name is written
+  std::vector<double> percentiles;               // `percentiles:` as probabilities (RunOptions::percentiles)
+  std::vector<ExceedanceThreshold> exceedances;  // `exceed:` (RunOptions::exceedances)
+  std::vector<SourcePos> exceedance_pos;         // where each output name is written
 };
 
 struct BatchFile {
