@@ -347,13 +347,18 @@ std::string_view test_name(RegressionTest test) {
   return "exact";
 }
 
+// A baseline's or a new run's number in the regression table: 6 significant
+// digits, enough to see a move against its tolerance.
+std::string table_number(double v) {
+  return fmt::format("{:.6g}", v);
+}
+
 // A probability as a percentile label: 0.0423 → "P4.23".
 std::string as_percentile(double f) {
   return fmt::format("P{:.3g}", f * 100.0);
 }
 
 std::string tolerance_text(const RegressionRow& r) {
-  auto number = [](double v) { return fmt::format("{:.6g}", v); };
   switch (r.test) {
     case RegressionTest::Distribution:
       return fmt::format("D<{:.4g}", r.tolerance);
@@ -364,7 +369,7 @@ std::string tolerance_text(const RegressionRow& r) {
       return fmt::format("{}–{} (at {})", as_percentile(r.band_low), as_percentile(r.band_high), at);
     }
     case RegressionTest::Mean:
-      return std::isfinite(r.tolerance) ? "±" + number(r.tolerance) : "";
+      return std::isfinite(r.tolerance) ? "±" + table_number(r.tolerance) : "";
     case RegressionTest::Exact:
       return "";
   }
@@ -422,9 +427,9 @@ void write_regression_table(const RegressionReport& report, std::ostream& out, b
     if (!r.moved) ++close;
     ++shown;
     const bool ks = r.test == RegressionTest::Distribution;
-    auto number = [](double v) { return fmt::format("{:.6g}", v); };
-    rows.push_back({r.scenario, r.output, r.statistic, ks ? "" : number(r.baseline), ks ? "" : number(r.now),
-                    ks ? fmt::format("D={:.4g}", r.difference) : number(r.difference), tolerance_text(r),
+    rows.push_back({r.scenario, r.output, r.statistic, ks ? "" : table_number(r.baseline),
+                    ks ? "" : table_number(r.now),
+                    ks ? fmt::format("D={:.4g}", r.difference) : table_number(r.difference), tolerance_text(r),
                     report.exact ? "" : fmt::format("{:.2g}", r.p_value),
                     r.moved ? (report.exact ? "NOT BIT-IDENTICAL" : "MOVED") : "ok"});
   }
