@@ -163,10 +163,10 @@ TEST(BatchCommand, PercentilesAndExceedancesAreRunsOwn) {
 TEST(BatchCommand, BadPercentilesAndExceedancesArePositioned) {
   const std::vector<BadBatch> cases = {
       {"runs:\n  - {name: a, model: m.yaml, percentiles: [80, 100]}\n",
-       "2:47: error: percentile '100' is not between 0 and 100 (exclusive); give percentiles in percent, as in "
+       "2:48: error: percentile '100' is not between 0 and 100 (exclusive); give percentiles in percent, as in "
        "[80, 97.5]"},
       {"defaults: {percentiles: 97.5}\nruns:\n  - {name: a, model: m.yaml}\n",
-       "1:26: error: `percentiles` must be a list, e.g. [80, 97.5], not a single value"},
+       "1:25: error: `percentiles` must be a list, e.g. [80, 97.5], not a single value"},
       {"runs:\n  - {name: a, model: m.yaml, exceed: 0.3}\n",
        "2:38: error: `exceed` must be a mapping of outputs to thresholds, e.g. {share: 0.3} or {share: [0.3, 0.5]}, "
        "not a single value"},

@@ -246,7 +246,7 @@ TEST(RunCommand, ChosenPercentilesAndExceedancesShowInEveryFormat) {
   EXPECT_LT(header.find(" P75 "), header.find(" P80 ")) << header;
   EXPECT_LT(header.find(" P80 "), header.find(" P90 ")) << header;
   EXPECT_LT(header.find(" P95 "), header.find(" P97.5 ")) << header;
-  EXPECT_NE(table.out.find("nvidia_share_value > 30%"), std::string::npos) << table.out;
+  EXPECT_NE(table.out.find("nvidia_share_value > 30.0%"), std::string::npos) << table.out;
   EXPECT_NE(table.out.find("domestic_units > 1M"), std::string::npos) << table.out;
   EXPECT_NE(table.out.find("P(X > t): the share of samples strictly above t"), std::string::npos) << table.out;
 
@@ -264,7 +264,7 @@ TEST(RunCommand, ChosenPercentilesAndExceedancesShowInEveryFormat) {
   ASSERT_EQ(md.exit_status, 0) << md.err;
   EXPECT_NE(md.out.find("| P80 | P90 | P95 | P97.5 | P99 |"), std::string::npos) << md.out;
   EXPECT_NE(md.out.find("| scenario | exceedance | P(X > t) | 95% CI |"), std::string::npos) << md.out;
-  EXPECT_NE(md.out.find("| base | nvidia_share_value > 30% | "), std::string::npos) << md.out;
+  EXPECT_NE(md.out.find("| base | nvidia_share_value > 30.0% | "), std::string::npos) << md.out;
 }
 
 // Asking for a standard percentile changes nothing: the default output, byte for byte.
