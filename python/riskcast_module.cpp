@@ -135,6 +135,10 @@ py::list summary_rows(const PyResult& r) {
       row["min"] = m.min;
       row["max"] = m.max;
       row["percentiles"] = percentiles;
+      py::list exceedances;
+      for (const ExceedanceEstimate& e : m.exceedances)
+        exceedances.append(py::make_tuple(e.threshold, e.probability, e.ci_low, e.ci_high));
+      row["exceedances"] = exceedances;
       rows.append(row);
     }
   return rows;
@@ -338,7 +342,8 @@ PYBIND11_MODULE(_riskcast, m) {
           "run",
           [](const LoadedModel& model, std::uint64_t samples, std::uint64_t seed, std::uint64_t first_sample,
              unsigned threads, std::size_t block_size, std::vector<std::string> scenarios,
-             std::vector<std::string> columns, bool check_memory, py::object progress) {
+             std::vector<std::string> columns, std::vector<double> percentiles,
+             std::vector<std::pair<std::string, double>> exceedances, bool check_memory, py::object progress) {
             RunOptions options;
             options.samples = samples;
             options.seed = seed;
@@ -347,9 +352,12 @@ PYBIND11_MODULE(_riskcast, m) {
             options.block_size = block_size;
             options.scenarios = std::move(scenarios);
             options.columns = std::move(columns);
+            options.percentiles = std::move(percentiles);
+            for (const auto& [output, threshold] : exceedances) options.exceedances.push_back({output, threshold});
             options.memory = check_memory ? MemoryPolicy::refuse : MemoryPolicy::unchecked;
             return run_model(model, std::move(options), progress);
           },
           py::arg("samples"), py::arg("seed"), py::arg("first_sample"), py::arg("threads"), py::arg("block_size"),
-          py::arg("scenarios"), py::arg("columns"), py::arg("check_memory"), py::arg("progress"));
+          py::arg("scenarios"), py::arg("columns"), py::arg("percentiles"), py::arg("exceedances"),
+          py::arg("check_memory"), py::arg("progress"));
 }

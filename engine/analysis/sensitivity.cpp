@@ -7,7 +7,6 @@
 
 #include <fmt/format.h>
 #include <algorithm>
-#include <boost/math/distributions/normal.hpp>
 #include <cmath>
 #include <limits>
 #include <map>
@@ -148,7 +147,7 @@ RankCorrelation rank_correlation(std::span<const std::uint32_t> a, std::span<con
   const double normal_theory = one_minus_q2 * std::sqrt((1.0 + q * q / 2.0) / (size - 3.0));
   // In Fisher's z, the larger of the two standard errors, inflated by √(n/(n − 3)).
   const double se_z = std::max(influence, normal_theory) / one_minus_q2 * std::sqrt(size / (size - 3.0));
-  static const double z_crit = boost::math::quantile(boost::math::normal(), 1.0 - (1.0 - kConfidence) / 2.0);
+  const double z_crit = confidence_z();
   const double low = r.rho <= -1.0 ? -1.0 : std::tanh(z - z_crit * se_z);
   const double high = r.rho >= 1.0 ? 1.0 : std::tanh(z + z_crit * se_z);
   // ρ̂ estimates E ρ̂ = ρ + 3(τ − ρ)/(n + 1), not ρ; Daniels' inequality
@@ -348,7 +347,7 @@ std::vector<ConditionalOutcome> event_outcomes(const Model& model, std::size_t e
       } else {
         // Bursts (almost) always or (almost) never: split at the median total instead.
         std::vector<double> copy = total;
-        const double median = summarize(copy, std::array<double, 1>{0.5}).percentiles[0].value;
+        const double median = summarize(copy, std::array<double, 1>{0.5}).percentile(0.5).value;
         for (std::size_t i = 0; i < n; ++i) groups[i] = total[i] < median ? 0 : 1;
         const std::string unit = ev.metadata.unit.empty() ? "" : fmt::format(" {}", ev.metadata.unit);
         labels = {{0, fmt::format("total below {}{}", format_number(median), unit)},

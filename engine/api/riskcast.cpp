@@ -278,6 +278,24 @@ RunRequest request_of(const LoadedModel& model, const RunOptions& options) {
             fmt::format("column '{}' is an output that the run does not evaluate (not among its outputs)",
                         quote_for_message(column)));
     }
+  for (double p : options.percentiles)
+    if (!(p > 0.0 && p < 1.0))
+      throw std::invalid_argument(
+          fmt::format("percentile {} is not a probability in (0, 1) (0.975 asks for P97.5)", p));
+  request.percentiles = with_standard_percentiles(options.percentiles);
+  for (const ExceedanceThreshold& e : options.exceedances) {
+    check_output_names(model.ir(), {e.output});
+    if (!options.outputs.empty() &&
+        std::find(options.outputs.begin(), options.outputs.end(), e.output) == options.outputs.end())
+      throw std::invalid_argument(fmt::format(
+          "exceedance of '{}': an output that the run does not evaluate (not among its outputs)",
+          quote_for_message(e.output)));
+    if (!std::isfinite(e.threshold))
+      throw std::invalid_argument(
+          fmt::format("exceedance of '{}': the threshold must be a finite number, not {}",
+                      quote_for_message(e.output), e.threshold));
+  }
+  request.exceedances = options.exceedances;
   request.visit_column = options.visit_column;
   return request;
 }

@@ -17,7 +17,8 @@ namespace riskcast {
 namespace {
 
 const std::vector<std::string> kTopKeys = {"batch", "defaults", "runs"};
-const std::vector<std::string> kRunKeys = {"name", "model", "scenarios", "samples", "seed", "formats"};
+const std::vector<std::string> kRunKeys = {"name", "model",   "scenarios",   "samples",
+                                           "seed", "formats", "percentiles", "exceed"};
 const std::vector<std::string> kFormatNames = {"table", "csv", "json", "markdown"};
 
 std::string lowercase(std::string_view text) {
@@ -32,6 +33,9 @@ struct RunSettingsText {
   std::vector<SourcePos> scenario_pos;
   std::optional<std::uint64_t> samples, seed;
   std::optional<std::vector<Format>> formats;
+  std::optional<std::vector<double>> percentiles;
+  std::optional<std::vector<ExceedanceThreshold>> exceedances;
+  std::vector<SourcePos> exceedance_pos;
 };
 
 class BatchLoader {
@@ -189,7 +193,68 @@ class BatchLoader {
     return out;
   }
 
-  // One of samples, seed, scenarios, formats (the keys `defaults` shares with runs).
+  // `percentiles: [80, 97.5]`: percentiles in percent, each strictly between 0 and 100.
+  void percentiles(const YAML::Node& value, const YAML::Node& key, RunSettingsText& s) {
+    auto items = list(value, key, "percentiles", "[80, 97.5]", true);
+    if (!items) return;
+    std::vector<double> chosen;
+    for (const auto& [text, pos] : *items) {
+      std::string problem;
+      if (const std::optional<double> p = parse_percentile(text, &problem))
+        chosen.push_back(*p);
+      else
+        d_.error(pos, fmt::format("percentile '{}' {}; give percentiles in percent, as in [80, 97.5]",
+                                  quote_for_message(text), problem));
+    }
+    s.percentiles = std::move(chosen);
+  }
+
+  // `exceed: {OUTPUT: VALUE or [VALUE, …]}`: exceedance thresholds per output.
+  void exceedances(const YAML::Node& value, const YAML::Node& key, RunSettingsText& s) {
+    if (!value.IsMap()) {
+      d_.error(at(value, key), fmt::format("`exceed` must be a mapping of outputs to thresholds, e.g. "
+                                           "{{share: 0.3}} or {{share: [0.3, 0.5]}}, not {}",
+                                           yaml_kind_name(value)));
+      return;
+    }
+    std::vector<ExceedanceThreshold> chosen;
+    std::vector<SourcePos> positions;
+    for (auto it = value.begin(); it != value.end(); ++it) {
+      const YAML::Node name = it->first, thresholds = it->second;
+      if (!name.IsScalar() || name.Scalar().empty()) {
+        d_.error(at(name, key), "each key of `exceed` must be an output's name");
+        continue;
+      }
+      std::vector<YAML::Node> values;
+      if (thresholds.IsSequence())
+        for (const YAML::Node& item : thresholds) values.push_back(item);
+      else
+        values.push_back(thresholds);
+      if (values.empty())
+        d_.error(at(thresholds, name), fmt::format("`exceed` of `{}` lists no threshold", name.Scalar()));
+      for (const YAML::Node& item : values) {
+        if (!item.IsScalar()) {
+          d_.error(at(item, name), fmt::format("`exceed` of `{}`: each threshold must be a single value, not {}",
+                                               name.Scalar(), yaml_kind_name(item)));
+          continue;
+        }
+        std::string problem = "is empty";
+        const std::optional<double> t = item.Scalar().empty() ? std::nullopt : parse_threshold(item.Scalar(), &problem);
+        if (!t) {
+          d_.error(at(item, name),
+                   fmt::format("`exceed` of `{}`: '{}' {} (a number in the output's units, as in 0.3, 1e6 or 30%)",
+                               name.Scalar(), quote_for_message(item.Scalar()), problem));
+          continue;
+        }
+        chosen.push_back({name.Scalar(), *t});
+        positions.push_back(at(name));
+      }
+    }
+    s.exceedances = std::move(chosen);
+    s.exceedance_pos = std::move(positions);
+  }
+
+  // One of samples, seed, scenarios, formats, percentiles, exceed (the keys `defaults` shares with runs).
   void setting(const std::string& key, const YAML::Node& value, const YAML::Node& key_node, RunSettingsText& s) {
     if (key == "samples") {
       s.samples = count(value, key_node, "samples", 1, kMaxSamples);
@@ -210,6 +275,10 @@ class BatchLoader {
       }
       s.scenarios = std::move(scenarios);
       s.scenario_pos = std::move(positions);
+    } else if (key == "percentiles") {
+      percentiles(value, key_node, s);
+    } else if (key == "exceed") {
+      exceedances(value, key_node, s);
     } else if (key == "formats") {
       auto names = list(value, key_node, "formats", "[json, csv]", true);
       if (!names) return;
@@ -273,6 +342,11 @@ class BatchLoader {
     if (auto samples = pick(own.samples, defaults.samples)) run.samples = *samples;
     if (auto seed = pick(own.seed, defaults.seed)) run.seed = *seed;
     if (auto formats = pick(own.formats, defaults.formats)) run.formats = *formats;
+    if (auto chosen = pick(own.percentiles, defaults.percentiles)) run.percentiles = *chosen;
+    if (auto chosen = pick(own.exceedances, defaults.exceedances)) {
+      run.exceedances = *chosen;
+      run.exceedance_pos = own.exceedances ? own.exceedance_pos : defaults.exceedance_pos;
+    }
     if (d_.size() != errors_before) return std::nullopt;
     return run;
   }
@@ -332,6 +406,24 @@ void check_run_scenarios(const BatchRun& run, const Model& model, Diagnostics& d
         run.scenario_pos[i],
         fmt::format("run `{}`: `{}` is not a scenario of {} (scenarios: {})", run.name, quote_for_message(name),
                     printable_for_message(run.model_path), fmt::join(names, ", ")),
+        diagnostics.size() < kMaxHintedErrors ? did_you_mean(name, names) : std::string{});
+  }
+}
+
+void check_run_outputs(const BatchRun& run, const Model& model, Diagnostics& diagnostics) {
+  std::vector<std::string> names;
+  for (const Output& o : model.outputs) names.push_back(o.name);
+  for (std::size_t i = 0; i < run.exceedances.size(); ++i) {
+    const std::string& name = run.exceedances[i].output;
+    if (std::find(names.begin(), names.end(), name) != names.end()) continue;
+    // One report per misspelt name, not one per threshold.
+    if (std::any_of(run.exceedances.begin(), run.exceedances.begin() + static_cast<std::ptrdiff_t>(i),
+                    [&](const ExceedanceThreshold& e) { return e.output == name; }))
+      continue;
+    diagnostics.error(
+        run.exceedance_pos[i],
+        fmt::format("run `{}`: `exceed` names `{}`, which is not an output of {} (outputs: {})", run.name,
+                    quote_for_message(name), printable_for_message(run.model_path), fmt::join(names, ", ")),
         diagnostics.size() < kMaxHintedErrors ? did_you_mean(name, names) : std::string{});
   }
 }

@@ -45,6 +45,8 @@ RunOptions options_of(const BatchRun& run, const BatchOptions& batch) {
   RunOptions options;
   options.samples = run.samples;
   options.seed = run.seed;
+  options.percentiles = run.percentiles;
+  options.exceedances = run.exceedances;
   options.threads = batch.threads;
   options.scenarios = run.scenarios;
   options.stop = batch.stop;
@@ -101,7 +103,10 @@ BatchOutcome run_batch(const BatchFile& batch, const BatchOptions& options) {
         it->second.error = failure_text(std::current_exception());
       }
     }
-    if (it->second.model) check_run_scenarios(run, it->second.model->ir(), scenario_errors);
+    if (it->second.model) {
+      check_run_scenarios(run, it->second.model->ir(), scenario_errors);
+      check_run_outputs(run, it->second.model->ir(), scenario_errors);
+    }
   }
   if (!scenario_errors.empty()) throw ModelError(std::move(scenario_errors));
   outcome.models = models.size();

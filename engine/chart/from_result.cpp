@@ -9,16 +9,6 @@
 
 namespace riskcast::chart {
 
-namespace {
-
-double percentile(const OutputSummary& summary, double p) {
-  for (const PercentileEstimate& q : summary.percentiles)
-    if (std::fabs(q.p - p) < 1e-12) return q.value;
-  throw std::logic_error(fmt::format("run summary lacks the percentile {}", p));
-}
-
-}  // namespace
-
 HistogramChart output_histogram(const ScenarioResult& scenario, std::size_t output, Histogram histogram) {
   const OutputResult& o = scenario.outputs.at(output);
   HistogramChart chart;
@@ -26,7 +16,7 @@ HistogramChart output_histogram(const ScenarioResult& scenario, std::size_t outp
   chart.quantity = o.name;
   chart.unit = o.metadata.unit;
   chart.histogram = std::move(histogram);
-  for (double p : {0.05, 0.50, 0.95}) chart.markers.push_back({percentile_label(p), percentile(o.summary, p)});
+  for (double p : {0.05, 0.50, 0.95}) chart.markers.push_back({percentile_label(p), o.summary.percentile(p).value});
   return chart;
 }
 
@@ -37,8 +27,8 @@ FanChart quarterly_fan(const ScenarioResult& scenario, const QuarterlyGroup& gro
   chart.unit = scenario.outputs.at(group.outputs.front()).metadata.unit;
   for (std::size_t q = 0; q < group.outputs.size(); ++q) {
     const OutputSummary& s = scenario.outputs.at(group.outputs[q]).summary;
-    chart.points.push_back({fmt::format("Q{}", q + 1), percentile(s, 0.05), percentile(s, 0.25), percentile(s, 0.50),
-                            percentile(s, 0.75), percentile(s, 0.95)});
+    chart.points.push_back({fmt::format("Q{}", q + 1), s.percentile(0.05).value, s.percentile(0.25).value,
+                            s.percentile(0.50).value, s.percentile(0.75).value, s.percentile(0.95).value});
   }
   return chart;
 }
@@ -51,8 +41,8 @@ ScenarioChart scenario_comparison(const RunResult& result, std::size_t output) {
   chart.unit = first.metadata.unit;
   for (const ScenarioResult& s : result.scenarios) {
     const OutputSummary& sum = s.outputs.at(output).summary;
-    chart.rows.push_back({s.name, sum.mean, percentile(sum, 0.05), percentile(sum, 0.50), percentile(sum, 0.95),
-                          percentile(sum, 0.25), percentile(sum, 0.75)});
+    chart.rows.push_back({s.name, sum.mean, sum.percentile(0.05).value, sum.percentile(0.50).value,
+                          sum.percentile(0.95).value, sum.percentile(0.25).value, sum.percentile(0.75).value});
   }
   return chart;
 }

@@ -61,6 +61,64 @@ RunOptions sampling_options(const po::variables_map& vm) {
   return options;
 }
 
+void add_statistics_options(po::options_description& options) {
+  options.add_options()("percentiles", po::value<std::string>(),
+                        "more percentiles to report besides P1 … P99, in percent, comma-separated: 80,97.5")(
+      "exceed", po::value<std::vector<std::string>>(),
+      "also report P(OUTPUT > VALUE) with its 95 % interval; VALUE in the output's units, or with % for a share "
+      "(repeatable): share=0.3, share=30%");
+}
+
+std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> items;
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t comma = text.find(',', start);
+    std::string item = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    const auto first = item.find_first_not_of(' ');
+    items.push_back(first == std::string::npos ? "" : item.substr(first, item.find_last_not_of(' ') - first + 1));
+    if (comma == std::string::npos) return items;
+    start = comma + 1;
+  }
+}
+
+void statistics_options(const po::variables_map& vm, const std::vector<std::string>& outputs, const std::string& path,
+                        RunOptions& run) {
+  if (vm.count("percentiles")) {
+    const std::string text = vm["percentiles"].as<std::string>();
+    for (const std::string& item : split_list(text)) {
+      std::string problem;
+      const std::optional<double> p = parse_percentile(item, &problem);
+      if (!p)
+        throw UsageError(fmt::format("--percentiles '{}': '{}' {}; give percentiles in percent, as in 80,97.5",
+                                     quote_for_message(text), quote_for_message(item),
+                                     item.empty() ? "is empty" : problem));
+      run.percentiles.push_back(*p);
+    }
+  }
+  if (!vm.count("exceed")) return;
+  for (const std::string& text : vm["exceed"].as<std::vector<std::string>>()) {
+    const std::size_t equals = text.find('=');
+    if (equals == std::string::npos)
+      throw UsageError(fmt::format("--exceed '{}' must be OUTPUT=VALUE, as in share=0.3", quote_for_message(text)));
+    const std::string name = text.substr(0, equals), value = text.substr(equals + 1);
+    if (std::find(outputs.begin(), outputs.end(), name) == outputs.end()) {
+      const std::string hint = did_you_mean(name, outputs);
+      throw UsageError(fmt::format("--exceed '{}': '{}' is not an output of {} ({}outputs: {})",
+                                   quote_for_message(text), quote_for_message(name), path,
+                                   hint.empty() ? "" : hint + " ", fmt::join(outputs, ", ")));
+    }
+    std::string problem;
+    const std::optional<double> threshold = parse_threshold(value, &problem);
+    if (!threshold)
+      throw UsageError(
+          fmt::format("--exceed '{}': the value '{}' {} (a number in the output's units, as in 0.3, "
+                      "1e6 or 30%)",
+                      quote_for_message(text), quote_for_message(value), value.empty() ? "is empty" : problem));
+    run.exceedances.push_back({name, *threshold});
+  }
+}
+
 namespace {
 // "--scenario 'x' is not a scenario of m.yaml (did you mean `y`? scenarios: a, b)"
 void check_name(const char* option, const char* kind, const std::string& name, const std::vector<std::string>& names,
@@ -74,12 +132,13 @@ void check_name(const char* option, const char* kind, const std::string& name, c
 void check_scenario(const std::string& name, const std::vector<std::string>& scenarios, const std::string& path) {
   check_name("--scenario", "scenario", name, scenarios, path);
 }
+}  // namespace
+
 std::vector<std::string> output_names(const LoadedModel& model) {
   std::vector<std::string> names;
   for (const FormulaInfo& o : model.outputs()) names.push_back(o.name);
   return names;
 }
-}  // namespace
 
 std::vector<std::string> chosen_outputs(const po::variables_map& vm, const LoadedModel& model,
                                         const std::string& path) {

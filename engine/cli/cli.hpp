@@ -49,12 +49,23 @@ std::optional<boost::program_options::variables_map> parse_options(
 void add_sampling_options(boost::program_options::options_description& options, const char* scenario_help);
 // --samples, --seed and --threads.
 RunOptions sampling_options(const boost::program_options::variables_map& vm);
+// "a, b,c" → {"a", "b", "c"}: comma-separated items, blanks around each
+// trimmed, empty items kept (the caller refuses them).
+std::vector<std::string> split_list(const std::string& text);
+// --percentiles P,P… and --exceed OUTPUT=VALUE (run, compare): statistics
+// reported besides the standard ones (docs/results.md).
+void add_statistics_options(boost::program_options::options_description& options);
+// Reads them into run.percentiles and run.exceedances; each output --exceed
+// names is checked against `outputs` (a hint if misspelt).
+void statistics_options(const boost::program_options::variables_map& vm, const std::vector<std::string>& outputs,
+                        const std::string& path, RunOptions& run);
 // The --scenario names, each checked against the model's (a hint if misspelt).
 std::vector<std::string> chosen_scenarios(const boost::program_options::variables_map& vm,
                                           const std::vector<std::string>& scenarios, const std::string& path);
 // One scenario name (describe, check --dump-program), checked likewise.
 void chosen_scenario(const std::string& name, const LoadedModel& model, const std::string& path);
 std::vector<std::string> scenario_names(const LoadedModel& model);
+std::vector<std::string> output_names(const LoadedModel& model);
 
 // The --output names (repeatable), each checked against the model's outputs
 // (a hint if misspelt); empty when none is given.

@@ -15,6 +15,7 @@ int command_compare(const std::vector<std::string>& args) {
   options.add_options()("help,h", "show this help")("output", po::value<std::string>(),
                                                     "output to compare (default: the model's first output)");
   add_sampling_options(options, "compare only this scenario (repeatable)");
+  add_statistics_options(options);
   options.add_options()("format", po::value<std::string>(),
                         "table | csv | json | markdown (default: from --out's extension, else table; json: "
                         "riskcast.result/1 with this one output)")(
@@ -25,8 +26,10 @@ int command_compare(const std::vector<std::string>& args) {
   auto vm =
       parse_options(args, options, positional,
                     "usage: riskcast compare MODEL.yaml [--output NAME] [--samples N] [--seed S] [--threads T]\n"
-                    "                        [--scenario NAME]... [--format table|csv|json|markdown] [--out FILE]\n\n"
-                    "One line per scenario: mean, P5, P50 and P95 of one output, with common random numbers.");
+                    "                        [--scenario NAME]... [--percentiles P,P…] [--exceed OUTPUT=VALUE]...\n"
+                    "                        [--format table|csv|json|markdown] [--out FILE]\n\n"
+                    "One line per scenario: mean, P5, P50 and P95 of one output, with common random numbers;\n"
+                    "--percentiles adds percentiles, --exceed (of the compared output) P(OUTPUT > VALUE).");
   if (!vm) return kExitOk;
   if (!vm->count("model")) throw UsageError("compare needs a model file: riskcast compare MODEL.yaml");
 
@@ -36,7 +39,13 @@ int command_compare(const std::vector<std::string>& args) {
   const LoadedModel model = open_model(path);
   run.scenarios = chosen_scenarios(*vm, scenario_names(model), path);
   // Only the compared output is evaluated: one column per scenario instead of all.
-  run.outputs = {chosen_output(*vm, model, path, "compare")};
+  const std::string output = chosen_output(*vm, model, path, "compare");
+  run.outputs = {output};
+  statistics_options(*vm, output_names(model), path, run);
+  for (const ExceedanceThreshold& e : run.exceedances)
+    if (e.output != output)
+      throw UsageError(fmt::format("--exceed names '{}', but compare shows only '{}' (--output {} compares that one)",
+                                   quote_for_message(e.output), quote_for_message(output), e.output));
 
   const RunResult result = model.run(run);
   std::cerr << model.format_result_warnings(result);

@@ -55,18 +55,10 @@ void write_plots(const std::string& dir, const std::vector<ChartFile>& charts) {
 
 // "a,b, c" → {"a", "b", "c"}; empty names are refused.
 std::vector<std::string> split_names(const std::string& text) {
-  std::vector<std::string> names;
-  std::size_t start = 0;
-  while (true) {
-    const std::size_t comma = text.find(',', start);
-    std::string name = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-    const auto first = name.find_first_not_of(' ');
-    name = first == std::string::npos ? "" : name.substr(first, name.find_last_not_of(' ') - first + 1);
-    if (name.empty()) throw UsageError(fmt::format("--export-columns '{}' has an empty name", quote_for_message(text)));
-    names.push_back(std::move(name));
-    if (comma == std::string::npos) return names;
-    start = comma + 1;
-  }
+  std::vector<std::string> names = split_list(text);
+  if (std::find(names.begin(), names.end(), "") != names.end())
+    throw UsageError(fmt::format("--export-columns '{}' has an empty name", quote_for_message(text)));
+  return names;
 }
 
 }  // namespace
@@ -75,6 +67,7 @@ int command_run(const std::vector<std::string>& args) {
   po::options_description options("options");
   options.add_options()("help,h", "show this help");
   add_sampling_options(options, "run only this scenario (repeatable)");
+  add_statistics_options(options);
   options.add_options()("format", po::value<std::string>(),
                         "table | csv | json | markdown (default: from --out's extension, else table)")(
       "out,o", po::value<std::string>(), "write the result to this file (atomically) instead of stdout")(
@@ -91,7 +84,8 @@ int command_run(const std::vector<std::string>& args) {
   auto vm = parse_options(
       args, options, positional,
       "usage: riskcast run MODEL.yaml [--samples N] [--seed S] [--threads T] [--scenario NAME]...\n"
-      "                    [--output NAME]... [--format table|csv|json|markdown] [--out FILE] [--plot DIR]\n"
+      "                    [--output NAME]... [--percentiles P,P…] [--exceed OUTPUT=VALUE]...\n"
+      "                    [--format table|csv|json|markdown] [--out FILE] [--plot DIR]\n"
       "                    [--export FILE.csv [--export-columns NAME,NAME…]]\n\n"
       "--plot DIR writes, each file atomically:\n"
       "  DIR/SCENARIO/OUTPUT.svg       histogram of the output (bins from P0.5 to P99.5, the tails\n"
@@ -122,6 +116,7 @@ int command_run(const std::vector<std::string>& args) {
   const LoadedModel model = open_model(path);
   run.scenarios = chosen_scenarios(*vm, scenario_names(model), path);
   run.outputs = chosen_outputs(*vm, model, path);
+  statistics_options(*vm, output_names(model), path, run);
   if (!export_path.empty()) {
     if (vm->count("export-columns")) {
       run.columns = split_names((*vm)["export-columns"].as<std::string>());

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <cctype>
+#include <charconv>
+#include <cmath>
 
 namespace riskcast {
 
@@ -25,6 +27,35 @@ std::optional<std::string> digit_run(std::string_view text) {
   return digits;
 }
 
+// A number's spelling, mantissa [. fraction] [e [sign] exponent], each digit
+// run without its `_`s; nullopt when `text` is not spelt so.
+struct Spelling {
+  std::string whole, fraction, exponent;  // exponent: empty without one
+  bool exponent_negative = false;
+};
+
+std::optional<Spelling> read_spelling(std::string_view text) {
+  const std::size_t e = text.find_first_of("eE");
+  const std::string_view mantissa = text.substr(0, e);
+  const std::size_t point = mantissa.find('.');
+  const std::optional<std::string> whole = digit_run(mantissa.substr(0, point));
+  const std::optional<std::string> fraction =
+      point == std::string_view::npos ? std::optional<std::string>("") : digit_run(mantissa.substr(point + 1));
+  if (!whole || !fraction || (whole->empty() && fraction->empty())) return std::nullopt;
+  Spelling spelling{*whole, *fraction, "", false};
+  if (e != std::string_view::npos) {
+    std::string_view exponent = text.substr(e + 1);
+    if (!exponent.empty() && (exponent[0] == '+' || exponent[0] == '-')) {
+      spelling.exponent_negative = exponent[0] == '-';
+      exponent.remove_prefix(1);
+    }
+    const std::optional<std::string> run = digit_run(exponent);
+    if (!run || run->empty()) return std::nullopt;
+    spelling.exponent = *run;
+  }
+  return spelling;
+}
+
 std::optional<std::uint64_t> refuse(std::string* problem, std::string why) {
   if (problem) *problem = std::move(why);
   return std::nullopt;
@@ -37,33 +68,17 @@ std::optional<std::uint64_t> parse_whole_number(std::string_view text, std::uint
   const std::string_view malformed = text.find(',') != std::string_view::npos
                                          ? "is not a number (group digits with `_`, as in 1_000_000, not with commas)"
                                          : "is not a number";
-  // mantissa [. fraction] [e [sign] exponent]
-  const std::size_t e = text.find_first_of("eE");
-  const std::string_view mantissa = text.substr(0, e);
-  const std::size_t point = mantissa.find('.');
-  const std::optional<std::string> whole = digit_run(mantissa.substr(0, point));
-  const std::optional<std::string> fraction =
-      point == std::string_view::npos ? std::optional<std::string>("") : digit_run(mantissa.substr(point + 1));
-  if (!whole || !fraction || (whole->empty() && fraction->empty())) {
+  const std::optional<Spelling> spelling = read_spelling(text);
+  if (!spelling) {
     // A negative number is a number, just not one allowed here.
     if (!text.empty() && text[0] == '-' && parse_whole_number(text.substr(1), 0, UINT64_MAX))
       return refuse(problem, "is negative");
     return refuse(problem, std::string(malformed));
   }
-  bool exponent_negative = false;
-  std::string exponent_digits;
-  if (e != std::string_view::npos) {
-    std::string_view exponent = text.substr(e + 1);
-    if (!exponent.empty() && (exponent[0] == '+' || exponent[0] == '-')) {
-      exponent_negative = exponent[0] == '-';
-      exponent.remove_prefix(1);
-    }
-    const std::optional<std::string> run = digit_run(exponent);
-    if (!run || run->empty()) return refuse(problem, std::string(malformed));
-    exponent_digits = *run;
-  }
+  const bool exponent_negative = spelling->exponent_negative;
+  const std::string& exponent_digits = spelling->exponent;
   // The value is digits × 10^shift, exactly.
-  std::string digits = *whole + *fraction;
+  std::string digits = spelling->whole + spelling->fraction;
   const std::size_t first = digits.find_first_not_of('0');
   if (first == std::string::npos) {
     if (lo > 0) return refuse(problem, fmt::format("is less than {}", lo));
@@ -78,7 +93,7 @@ std::optional<std::uint64_t> parse_whole_number(std::string_view text, std::uint
     if (exponent > kExponentLimit) break;
   }
   if (exponent_negative) exponent = -exponent;
-  std::int64_t shift = exponent - static_cast<std::int64_t>(fraction->size());
+  std::int64_t shift = exponent - static_cast<std::int64_t>(spelling->fraction.size());
   while (shift < 0 && digits.back() == '0') {
     digits.pop_back();
     ++shift;
@@ -95,6 +110,47 @@ std::optional<std::uint64_t> parse_whole_number(std::string_view text, std::uint
   if (value > hi) return refuse(problem, too_large);
   if (value < lo) return refuse(problem, fmt::format("is less than {}", lo));
   return value;
+}
+
+std::optional<double> parse_real_number(std::string_view text, std::string* problem) {
+  auto refuse_real = [problem](std::string why) -> std::optional<double> {
+    if (problem) *problem = std::move(why);
+    return std::nullopt;
+  };
+  const std::string malformed = text.find(',') != std::string_view::npos
+                                    ? "is not a number (group digits with `_`, as in 1_000_000, not with commas)"
+                                    : "is not a number";
+  std::string clean;
+  if (!text.empty() && (text[0] == '-' || text[0] == '+')) {
+    if (text[0] == '-') clean = "-";
+    text.remove_prefix(1);
+  }
+  const std::optional<Spelling> spelling = read_spelling(text);
+  if (!spelling) return refuse_real(malformed);
+  clean +=
+      (spelling->whole.empty() ? "0" : spelling->whole) + (spelling->fraction.empty() ? "" : "." + spelling->fraction);
+  if (!spelling->exponent.empty()) clean += (spelling->exponent_negative ? "e-" : "e") + spelling->exponent;
+  double value = 0;
+  const auto [end, error] = std::from_chars(clean.data(), clean.data() + clean.size(), value);
+  if (error == std::errc::result_out_of_range || !std::isfinite(value))
+    return refuse_real("is beyond the range of a double (about ±1.8e308, down to 2.2e-308)");
+  if (error != std::errc() || end != clean.data() + clean.size()) return refuse_real(malformed);
+  return value + 0.0;  // + 0.0: −0 reads as 0
+}
+
+std::optional<double> parse_percentile(std::string_view text, std::string* problem) {
+  const std::optional<double> percent = parse_real_number(text, problem);
+  if (!percent) return std::nullopt;
+  if (*percent > 0.0 && *percent < 100.0) return *percent / 100.0;
+  if (problem) *problem = "is not between 0 and 100 (exclusive)";
+  return std::nullopt;
+}
+
+std::optional<double> parse_threshold(std::string_view text, std::string* problem) {
+  const bool percent = !text.empty() && text.back() == '%';
+  const std::optional<double> value = parse_real_number(percent ? text.substr(0, text.size() - 1) : text, problem);
+  if (!value || !percent) return value;
+  return *value / 100.0;
 }
 
 }  // namespace riskcast

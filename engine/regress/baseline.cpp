@@ -80,15 +80,8 @@ std::string engine_fingerprint() {
 std::vector<double> quantile_grid(std::span<const double> sorted, std::size_t points) {
   std::vector<double> grid(points, 0.0);
   if (sorted.empty() || points == 0) return grid;
-  const std::size_t n = sorted.size();
-  for (std::size_t i = 0; i < points; ++i) {
-    const double p = points == 1 ? 0.0 : static_cast<double>(i) / static_cast<double>(points - 1);
-    const double h = static_cast<double>(n - 1) * p;
-    const std::size_t below = std::min(static_cast<std::size_t>(h), n - 1);
-    const std::size_t above = std::min(below + 1, n - 1);
-    const double lo = sorted[below], hi = sorted[above];
-    grid[i] = lo == hi ? lo : lo + (h - static_cast<double>(below)) * (hi - lo);
-  }
+  for (std::size_t i = 0; i < points; ++i)
+    grid[i] = type7_percentile(sorted, points == 1 ? 0.0 : static_cast<double>(i) / static_cast<double>(points - 1));
   return grid;
 }
 
@@ -190,13 +183,7 @@ nlohmann::ordered_json to_json(const Baseline& b) {
     for (const OutputBaseline& o : s.outputs) {
       nlohmann::ordered_json out;
       if (!o.unit.empty()) out["unit"] = o.unit;
-      out["n"] = o.summary.n;
-      out["mean"] = o.summary.mean;
-      out["sd"] = json_number(o.summary.sd);  // null for n < 2
-      out["mean_se"] = json_number(o.summary.mean_se);
-      out["min"] = o.summary.min;
-      out["max"] = o.summary.max;
-      out["percentiles"] = percentiles_json(o.summary.percentiles);  // open ends null
+      out.update(summary_json(o.summary, SummaryFields::Stored));
       out["quantiles"] = o.quantiles;
       outputs[o.name] = std::move(out);
     }

@@ -231,11 +231,13 @@ RegressionReport run_regression(const Baseline& baseline, const Model& model, un
         check("mean_se", a.mean_se, b.mean_se);
         check("min", a.min, b.min);
         check("max", a.max, b.max);
-        for (std::size_t k = 0; k < std::min(a.percentiles.size(), b.percentiles.size()); ++k) {
-          const std::string label = percentile_label(a.percentiles[k].p);
-          check(label, a.percentiles[k].value, b.percentiles[k].value);
-          check(label + " ci_low", a.percentiles[k].ci_low, b.percentiles[k].ci_low);
-          check(label + " ci_high", a.percentiles[k].ci_high, b.percentiles[k].ci_high);
+        for (const PercentileEstimate& q : a.percentiles) {
+          const PercentileEstimate* now = find_percentile(b.percentiles, q.p);
+          if (!now) continue;
+          const std::string label = percentile_label(q.p);
+          check(label, q.value, now->value);
+          check(label + " ci_low", q.ci_low, now->ci_low);
+          check(label + " ci_high", q.ci_high, now->ci_high);
         }
         for (std::size_t k = 0; k < kQuantileGridPoints && k < column.grid.size(); ++k)
           check(fmt::format("quantile P{}", k / 10.0), ob.quantiles[k], column.grid[k]);
@@ -255,13 +257,15 @@ RegressionReport run_regression(const Baseline& baseline, const Model& model, un
       mean.p_value = std::isnan(se) ? 1.0 : se > 0.0 ? two_sided_p(mean.difference / se) : 0.0;
       if (mean.difference == 0.0) mean.p_value = 1.0;
       tested.push_back(mean);
-      for (std::size_t k = 0; k < std::min(a.percentiles.size(), b.percentiles.size()); ++k) {
+      for (std::size_t k = 0; k < a.percentiles.size(); ++k) {
         const PercentileEstimate& q = a.percentiles[k];
+        const PercentileEstimate* now = find_percentile(b.percentiles, q.p);
+        if (!now) continue;
         RegressionRow row = base_row;
         row.statistic = percentile_label(q.p);
         row.test = RegressionTest::Percentile;
         row.baseline = q.value;
-        row.now = b.percentiles[k].value;
+        row.now = now->value;
         row.difference = row.now - row.baseline;
         std::tie(row.now_cdf_low, row.now_cdf_high) = column.positions[k];
         const PercentileNull null = percentile_null(q.p, a.n, b.n);
@@ -346,13 +350,18 @@ std::string_view test_name(RegressionTest test) {
   return "exact";
 }
 
+// A baseline's or a new run's number in the regression table: 6 significant
+// digits, enough to see a move against its tolerance.
+std::string table_number(double v) {
+  return fmt::format("{:.6g}", v);
+}
+
 // A probability as a percentile label: 0.0423 → "P4.23".
 std::string as_percentile(double f) {
   return fmt::format("P{:.3g}", f * 100.0);
 }
 
 std::string tolerance_text(const RegressionRow& r) {
-  auto number = [](double v) { return fmt::format("{:.6g}", v); };
   switch (r.test) {
     case RegressionTest::Distribution:
       return fmt::format("D<{:.4g}", r.tolerance);
@@ -363,7 +372,7 @@ std::string tolerance_text(const RegressionRow& r) {
       return fmt::format("{}–{} (at {})", as_percentile(r.band_low), as_percentile(r.band_high), at);
     }
     case RegressionTest::Mean:
-      return std::isfinite(r.tolerance) ? "±" + number(r.tolerance) : "";
+      return std::isfinite(r.tolerance) ? "±" + table_number(r.tolerance) : "";
     case RegressionTest::Exact:
       return "";
   }
@@ -421,9 +430,9 @@ void write_regression_table(const RegressionReport& report, std::ostream& out, b
     if (!r.moved) ++close;
     ++shown;
     const bool ks = r.test == RegressionTest::Distribution;
-    auto number = [](double v) { return fmt::format("{:.6g}", v); };
-    rows.push_back({r.scenario, r.output, r.statistic, ks ? "" : number(r.baseline), ks ? "" : number(r.now),
-                    ks ? fmt::format("D={:.4g}", r.difference) : number(r.difference), tolerance_text(r),
+    rows.push_back({r.scenario, r.output, r.statistic, ks ? "" : table_number(r.baseline),
+                    ks ? "" : table_number(r.now),
+                    ks ? fmt::format("D={:.4g}", r.difference) : table_number(r.difference), tolerance_text(r),
                     report.exact ? "" : fmt::format("{:.2g}", r.p_value),
                     r.moved ? (report.exact ? "NOT BIT-IDENTICAL" : "MOVED") : "ok"});
   }

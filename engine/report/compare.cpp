@@ -12,27 +12,42 @@ namespace riskcast {
 
 namespace {
 
-constexpr double kShownPercentiles[] = {0.05, 0.50, 0.95};
-
-const PercentileEstimate& percentile(const OutputSummary& s, double p) {
-  for (const PercentileEstimate& q : s.percentiles)
-    if (std::fabs(q.p - p) < 1e-12) return q;
-  throw std::logic_error(fmt::format("run summary lacks the percentile {}", p));
+// P5, P50 and P95, and any percentile the run was asked for beyond the
+// standard set, ascending.
+std::vector<double> shown_percentiles(const RunResult& r) {
+  std::vector<double> shown = {0.05, 0.50, 0.95};
+  for (double p : r.percentiles)
+    if (std::none_of(kStandardPercentiles.begin(), kStandardPercentiles.end(),
+                     [p](double standard) { return same_probability(p, standard); }))
+      shown.push_back(p);
+  std::sort(shown.begin(), shown.end());
+  return shown;
 }
 
 void write_table(const RunResult& r, const std::string& output, const std::string& unit, std::ostream& out) {
   out << fmt::format("{} · {}{} by scenario · {} samples, seed {}\n", r.model, output,
                      unit.empty() ? "" : " (" + unit + ")", r.samples, r.seed);
-  std::vector<std::vector<std::string>> rows = {{"scenario", "mean", "P5", "P50", "P95"}};
-  double error = 0.0;  // widest 95 % CI half-width of any number shown
+  const std::vector<double> shown = shown_percentiles(r);
+  const std::vector<double> thresholds = exceedance_thresholds(r);
+  std::vector<std::string> header = {"scenario", "mean"};
+  for (double p : shown) header.push_back(percentile_label(p));
+  for (double t : thresholds) header.push_back(fmt::format("P(>{})", format_value(t, unit)));
+  std::vector<std::vector<std::string>> rows = {header};
+  double error = 0.0;        // widest 95 % CI half-width of any number shown
+  double probability = 0.0;  // and of any exceedance probability
   for (const ScenarioResult& s : r.scenarios) {
     const OutputSummary& sum = s.outputs.front().summary;
     std::vector<std::string> row = {s.name, format_value(sum.mean, unit)};
     error = std::max(error, interval_half_width(sum.mean, sum.mean_ci_low, sum.mean_ci_high));
-    for (double p : kShownPercentiles) {
-      const PercentileEstimate& q = percentile(sum, p);
+    for (double p : shown) {
+      const PercentileEstimate& q = sum.percentile(p);
       row.push_back(format_value(q.value, unit));
       error = std::max(error, interval_half_width(q.value, q.ci_low, q.ci_high));
+    }
+    for (double t : thresholds) {
+      const ExceedanceEstimate* e = find_exceedance(sum, t);
+      row.push_back(e ? format_proportion(e->probability) : "");
+      if (e) probability = std::max(probability, interval_half_width(e->probability, e->ci_low, e->ci_high));
     }
     rows.push_back(std::move(row));
   }
@@ -41,16 +56,28 @@ void write_table(const RunResult& r, const std::string& output, const std::strin
     out << "Monte Carlo error: some 95 % intervals of the numbers above are open (too few samples to bound them); "
            "--format json has every interval\n";
   else
-    out << fmt::format("Monte Carlo error (95 % CI half-width): at most ±{} on any number above\n",
-                       is_share_unit(unit) ? format_percentage(error) + " points" : format_value(error, unit));
+    out << fmt::format("Monte Carlo error (95 % CI half-width): at most ±{} on any {}above\n",
+                       is_share_unit(unit) ? format_percentage(error) + " points" : format_value(error, unit),
+                       thresholds.empty() ? "number " : "mean or percentile ");
+  if (!thresholds.empty())
+    out << fmt::format(
+        "P(>t): the share of samples strictly above t; its exact binomial (Clopper–Pearson) 95 % "
+        "interval reaches at most ±{} points from it\n",
+        format_percentage(probability));
 }
 
 void write_csv(const RunResult& r, std::ostream& out) {
-  out << "scenario,output,mean,P5,P50,P95\n";
+  const std::vector<double> shown = shown_percentiles(r);
+  const std::vector<double> thresholds = exceedance_thresholds(r);
+  out << "scenario,output,mean";
+  for (double p : shown) out << ',' << percentile_label(p);
+  write_exceedance_csv_header(thresholds, out);
+  out << '\n';
   for (const ScenarioResult& s : r.scenarios) {
     const OutputResult& o = s.outputs.front();
-    out << fmt::format("{},{},{}", csv_field(s.name), csv_field(o.name), o.summary.mean);
-    for (double p : kShownPercentiles) out << fmt::format(",{}", percentile(o.summary, p).value);
+    out << csv_field(s.name) << ',' << csv_field(o.name) << ',' << format_exact(o.summary.mean);
+    for (double p : shown) out << ',' << format_exact(o.summary.percentile(p).value);
+    write_exceedance_csv_fields(o.summary, thresholds, out);
     out << '\n';
   }
 }
@@ -58,11 +85,23 @@ void write_csv(const RunResult& r, std::ostream& out) {
 void write_markdown(const RunResult& r, const std::string& output, const std::string& unit, std::ostream& out) {
   out << fmt::format("**{}** — `{}` by scenario, {} samples, seed {}\n\n", r.title.empty() ? r.model : r.title, output,
                      r.samples, r.seed);
-  out << "| scenario | mean | P5 | P50 | P95 |\n|---|---:|---:|---:|---:|\n";
+  const std::vector<double> shown = shown_percentiles(r);
+  const std::vector<double> thresholds = exceedance_thresholds(r);
+  out << "| scenario | mean |";
+  for (double p : shown) out << ' ' << percentile_label(p) << " |";
+  for (double t : thresholds) out << fmt::format(" P(>{}) | 95% CI |", format_value(t, unit));
+  out << "\n|---|---:|";
+  for (std::size_t i = 0; i < shown.size() + 2 * thresholds.size(); ++i) out << "---:|";
+  out << '\n';
   for (const ScenarioResult& s : r.scenarios) {
     const OutputSummary& sum = s.outputs.front().summary;
     out << fmt::format("| {} | {} |", s.name, format_value(sum.mean, unit));
-    for (double p : kShownPercentiles) out << ' ' << format_value(percentile(sum, p).value, unit) << " |";
+    for (double p : shown) out << ' ' << format_value(sum.percentile(p).value, unit) << " |";
+    for (double t : thresholds) {
+      const ExceedanceEstimate* e = find_exceedance(sum, t);
+      out << fmt::format(" {} | {} |", e ? format_proportion(e->probability) : "",
+                         e ? format_proportion_interval(e->ci_low, e->ci_high) : "");
+    }
     out << '\n';
   }
 }

@@ -38,16 +38,6 @@ figcaption { color: #555; font-size: 0.9em; max-width: 760px; }
 .wide { overflow-x: auto; }
 )";
 
-const PercentileEstimate& estimate_in(const std::vector<PercentileEstimate>& percentiles, double p) {
-  for (const PercentileEstimate& q : percentiles)
-    if (std::fabs(q.p - p) < 1e-12) return q;
-  throw std::logic_error(fmt::format("summary lacks the percentile {}", p));
-}
-
-const PercentileEstimate& estimate(const OutputSummary& summary, double p) {
-  return estimate_in(summary.percentiles, p);
-}
-
 // A value over its 95 % interval; an open end shows as −∞ / +∞.
 std::string with_interval(const PercentileEstimate& q, const std::string& unit) {
   return fmt::format("{}\n{} – {}", format_value(q.value, unit), format_interval_end(q.ci_low, unit),
@@ -143,8 +133,8 @@ Section headline_section(const RunResult& result, const Model& model, std::size_
     const OutputSummary& sum = s.outputs[output].summary;
     any_open |= has_open_interval(sum);
     const Scenario* declared = model.find_scenario(s.name);
-    rows.push_back({s.name, mean_with_interval(sum, unit), with_interval(estimate(sum, 0.05), unit),
-                    with_interval(estimate(sum, 0.50), unit), with_interval(estimate(sum, 0.95), unit),
+    rows.push_back({s.name, mean_with_interval(sum, unit), with_interval(sum.percentile(0.05), unit),
+                    with_interval(sum.percentile(0.50), unit), with_interval(sum.percentile(0.95), unit),
                     declared ? declared->description : s.description});
   }
   section.body +=
@@ -212,7 +202,7 @@ Section sensitivity_section(const SensitivityResult& r) {
       std::vector<std::string> row = {c.event,
                                       c.few_samples ? fmt::format("{} (n={}, wide)", c.outcome, c.samples) : c.outcome,
                                       format_probability(c.probability)};
-      for (double p : kConditionalPercentiles) row.push_back(with_interval(estimate_in(c.percentiles, p), r.unit));
+      for (double p : kConditionalPercentiles) row.push_back(with_interval(percentile_in(c.percentiles, p), r.unit));
       rows.push_back(std::move(row));
     }
     section.body +=
@@ -227,7 +217,7 @@ Section sensitivity_section(const SensitivityResult& r) {
       std::vector<std::string> row = {d.scenario,
                                       difference_with_interval(s.mean, s.mean_ci_low, s.mean_ci_high, r.unit)};
       for (double p : kDeltaPercentiles) {
-        const PercentileEstimate& q = estimate_in(s.percentiles, p);
+        const PercentileEstimate& q = percentile_in(s.percentiles, p);
         row.push_back(difference_with_interval(q.value, q.ci_low, q.ci_high, r.unit));
       }
       rows.push_back(std::move(row));
@@ -257,7 +247,7 @@ Section percentile_section(const ScenarioResult& scenario) {
                     format_interval_error(sum.mean, sum.mean_ci_low, sum.mean_ci_high, unit)),
         format_statistic(sum.sd, unit)};
     for (double p : kStandardPercentiles) {
-      const PercentileEstimate& q = estimate(sum, p);
+      const PercentileEstimate& q = sum.percentile(p);
       row.push_back(fmt::format("{}\n{}", format_value(q.value, unit),
                                 format_interval_error(q.value, q.ci_low, q.ci_high, unit)));
     }

@@ -29,12 +29,6 @@ std::string tornado_bar(double rho) {
   return bar;
 }
 
-const PercentileEstimate* find_percentile(const std::vector<PercentileEstimate>& ps, double p) {
-  for (const PercentileEstimate& q : ps)
-    if (std::fabs(q.p - p) < 1e-12) return &q;
-  return nullptr;
-}
-
 std::string value_at(const std::vector<PercentileEstimate>& ps, double p, const std::string& unit) {
   const PercentileEstimate* q = find_percentile(ps, p);
   return q ? format_value(q->value, unit) : "";
@@ -207,40 +201,28 @@ void write_csv(const SensitivityResult& r, std::ostream& out) {
     out << fmt::format("{},{},{},{},{},{},{},{},{},{},{}\n", section, csv_field(name), csv_field(kind),
                        csv_field(label), csv_field(unit), probability, samples, csv_field(statistic), value, lo, hi);
   };
-  // Open interval ends print as -inf / inf.
-  auto num = [](double v) { return fmt::format("{}", v); };
+  // Open interval ends print as -inf / inf (format_exact).
   auto summary_rows = [&](std::string_view section, const std::string& name, const std::string& kind,
                           const std::string& label, const OutputSummary& s) {
-    row(section, name, kind, label, r.unit, "", s.n, "mean", num(s.mean), num(s.mean_ci_low), num(s.mean_ci_high));
+    row(section, name, kind, label, r.unit, "", s.n, "mean", format_exact(s.mean), format_exact(s.mean_ci_low),
+        format_exact(s.mean_ci_high));
     for (const PercentileEstimate& q : s.percentiles)
-      row(section, name, kind, label, r.unit, "", s.n, percentile_label(q.p), num(q.value), num(q.ci_low),
-          num(q.ci_high));
+      row(section, name, kind, label, r.unit, "", s.n, percentile_label(q.p), format_exact(q.value),
+          format_exact(q.ci_low), format_exact(q.ci_high));
   };
   summary_rows("output", r.output, "output", r.scenario, r.output_summary);
   for (const Driver& d : r.tornado) {
     if (std::isnan(d.rho))  // undefined: the input or the output is constant
       row("tornado", d.name, d.kind, d.label, d.unit, "", r.samples, "rho", "", "", "");
     else
-      row("tornado", d.name, d.kind, d.label, d.unit, "", r.samples, "rho", num(d.rho), num(d.ci_low), num(d.ci_high));
+      row("tornado", d.name, d.kind, d.label, d.unit, "", r.samples, "rho", format_exact(d.rho), format_exact(d.ci_low),
+          format_exact(d.ci_high));
   }
   for (const ConditionalOutcome& c : r.conditionals)
     for (const PercentileEstimate& q : c.percentiles)
-      row("conditional", c.event, c.kind, c.outcome, r.unit, num(c.probability), c.samples, percentile_label(q.p),
-          num(q.value), num(q.ci_low), num(q.ci_high));
+      row("conditional", c.event, c.kind, c.outcome, r.unit, format_exact(c.probability), c.samples,
+          percentile_label(q.p), format_exact(q.value), format_exact(q.ci_low), format_exact(q.ci_high));
   for (const ScenarioDelta& d : r.deltas) summary_rows("delta", d.scenario, "scenario", d.description, d.difference);
-}
-
-nlohmann::ordered_json summary_json(const OutputSummary& s) {
-  nlohmann::ordered_json j;
-  j["mean"] = s.mean;
-  j["mean_se"] = json_number(s.mean_se);
-  j["mean_ci_low"] = json_number(s.mean_ci_low);
-  j["mean_ci_high"] = json_number(s.mean_ci_high);
-  j["sd"] = json_number(s.sd);
-  j["min"] = s.min;
-  j["max"] = s.max;
-  j["percentiles"] = percentiles_json(s.percentiles);
-  return j;
 }
 
 }  // namespace

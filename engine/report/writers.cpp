@@ -56,10 +56,6 @@ std::string format_count(std::uint64_t n) {
   return out;
 }
 
-std::string percentile_label(double p) {
-  return fmt::format("P{}", std::round(p * 1000.0) / 10.0);
-}
-
 namespace {
 
 // A nonzero finite value rounded to `significant` digits: its digits
@@ -171,6 +167,55 @@ std::string csv_field(const std::string& text) {
   return out + "\"";
 }
 
+std::string format_exact(double value) {
+  return fmt::format("{}", value);
+}
+
+std::string format_proportion(double p) {
+  return format_percentage(p) + "%";
+}
+
+std::string format_proportion_interval(double low, double high) {
+  return fmt::format("[{}, {}]", format_proportion(low), format_proportion(high));
+}
+
+std::string exceedance_label(double threshold) {
+  return fmt::format("P(>{})", format_exact(threshold));
+}
+
+std::vector<double> exceedance_thresholds(const RunResult& result) {
+  std::vector<double> thresholds;
+  for (const ScenarioResult& s : result.scenarios)
+    for (const OutputResult& o : s.outputs)
+      for (const ExceedanceEstimate& e : o.summary.exceedances)
+        if (std::find(thresholds.begin(), thresholds.end(), e.threshold) == thresholds.end())
+          thresholds.push_back(e.threshold);
+  return thresholds;
+}
+
+const ExceedanceEstimate* find_exceedance(const OutputSummary& summary, double threshold) {
+  for (const ExceedanceEstimate& e : summary.exceedances)
+    if (e.threshold == threshold) return &e;
+  return nullptr;
+}
+
+void write_exceedance_csv_header(const std::vector<double>& thresholds, std::ostream& out) {
+  for (double t : thresholds) {
+    const std::string label = exceedance_label(t);
+    out << fmt::format(",{0},{0} ci_low,{0} ci_high", csv_field(label));
+  }
+}
+
+void write_exceedance_csv_fields(const OutputSummary& summary, const std::vector<double>& thresholds,
+                                 std::ostream& out) {
+  for (double t : thresholds) {
+    if (const ExceedanceEstimate* e = find_exceedance(summary, t))
+      out << fmt::format(",{},{},{}", format_exact(e->probability), format_exact(e->ci_low), format_exact(e->ci_high));
+    else
+      out << ",,,";
+  }
+}
+
 double interval_half_width(double estimate, double low, double high) {
   if (is_open(low) || is_open(high)) return std::numeric_limits<double>::infinity();
   return std::max(estimate - low, high - estimate);
@@ -220,23 +265,32 @@ void write_table(const RunResult& r, std::ostream& out) {
     if (!s.description.empty()) out << fmt::format("  {}\n", s.description);
     std::vector<std::vector<std::string>> rows;
     std::vector<std::string> header = {"output", "mean", "sd"};
-    for (double p : kStandardPercentiles) header.push_back(percentile_label(p));
+    for (double p : r.percentiles) header.push_back(percentile_label(p));
     rows.push_back(header);
+    std::vector<std::vector<std::string>> exceedances = {{"exceedance", "P(X > t)", "95% CI"}};
     for (const OutputResult& o : s.outputs) {
       const std::string& unit = o.metadata.unit;
       const OutputSummary& sum = o.summary;
       std::vector<std::string> row = {o.name, format_value(sum.mean, unit), format_statistic(sum.sd, unit)};
       std::vector<std::string> errors = {"  ±95% CI",
                                          format_interval_error(sum.mean, sum.mean_ci_low, sum.mean_ci_high, unit), ""};
-      for (const auto& q : sum.percentiles) {
+      for (double p : r.percentiles) {
+        const PercentileEstimate& q = sum.percentile(p);
         row.push_back(format_value(q.value, unit));
         errors.push_back(format_interval_error(q.value, q.ci_low, q.ci_high, unit));
       }
       any_open |= has_open_interval(sum);
       rows.push_back(row);
       rows.push_back(errors);
+      for (const ExceedanceEstimate& e : sum.exceedances)
+        exceedances.push_back({fmt::format("{} > {}", o.name, format_value(e.threshold, unit)),
+                               format_proportion(e.probability), format_proportion_interval(e.ci_low, e.ci_high)});
     }
     write_aligned_table(rows, out);
+    if (exceedances.size() > 1) {
+      out << '\n';
+      write_aligned_table(exceedances, out);
+    }
   }
   bool any_share = false;
   for (const ScenarioResult& s : r.scenarios)
@@ -245,19 +299,23 @@ void write_table(const RunResult& r, std::ostream& out) {
       "\n±: half-width of the 95 % Monte Carlo confidence interval (mean: Student t; percentiles: the wider side of "
       "the order-statistic interval){}\n",
       any_share ? "; shares in percentage points" : "");
+  if (!exceedance_thresholds(r).empty()) out << kExceedanceNote << '\n';
   if (any_open) out << kOpenIntervalNote << '\n';
 }
 
 void write_csv(const RunResult& r, std::ostream& out) {
+  const std::vector<double> thresholds = exceedance_thresholds(r);
   out << "scenario,output,mean,sd";
-  for (double p : kStandardPercentiles) out << ',' << percentile_label(p);
+  for (double p : r.percentiles) out << ',' << percentile_label(p);
+  write_exceedance_csv_header(thresholds, out);
   out << '\n';
   for (const ScenarioResult& s : r.scenarios) {
     for (const OutputResult& o : s.outputs) {
       // An undefined sd (one sample) is an empty field.
-      out << csv_field(s.name) << ',' << csv_field(o.name) << ','
-          << fmt::format("{},{}", o.summary.mean, std::isnan(o.summary.sd) ? "" : fmt::format("{}", o.summary.sd));
-      for (const auto& q : o.summary.percentiles) out << fmt::format(",{}", q.value);
+      out << csv_field(s.name) << ',' << csv_field(o.name) << ',' << format_exact(o.summary.mean) << ','
+          << (std::isnan(o.summary.sd) ? "" : format_exact(o.summary.sd));
+      for (double p : r.percentiles) out << ',' << format_exact(o.summary.percentile(p).value);
+      write_exceedance_csv_fields(o.summary, thresholds, out);
       out << '\n';
     }
   }
@@ -266,28 +324,29 @@ void write_csv(const RunResult& r, std::ostream& out) {
 void write_markdown(const RunResult& r, std::ostream& out) {
   out << fmt::format("**{}** — {} samples, seed {}\n\n", r.title.empty() ? r.model : r.title, r.samples, r.seed);
   out << "| scenario | output | mean | sd |";
-  for (double p : kStandardPercentiles) out << ' ' << percentile_label(p) << " |";
+  for (double p : r.percentiles) out << ' ' << percentile_label(p) << " |";
   out << "\n|---|---|---:|---:|";
-  for (std::size_t i = 0; i < kStandardPercentiles.size(); ++i) out << "---:|";
+  for (std::size_t i = 0; i < r.percentiles.size(); ++i) out << "---:|";
   out << '\n';
   for (const ScenarioResult& s : r.scenarios) {
     for (const OutputResult& o : s.outputs) {
       const std::string& unit = o.metadata.unit;
       out << fmt::format("| {} | {} | {} | {} |", s.name, o.name, format_value(o.summary.mean, unit),
                          format_statistic(o.summary.sd, unit));
-      for (const auto& q : o.summary.percentiles) out << ' ' << format_value(q.value, unit) << " |";
+      for (double p : r.percentiles) out << ' ' << format_value(o.summary.percentile(p).value, unit) << " |";
       out << '\n';
     }
   }
+  if (exceedance_thresholds(r).empty()) return;
+  out << "\n| scenario | exceedance | P(X > t) | 95% CI |\n|---|---|---:|---:|\n";
+  for (const ScenarioResult& s : r.scenarios)
+    for (const OutputResult& o : s.outputs)
+      for (const ExceedanceEstimate& e : o.summary.exceedances)
+        out << fmt::format("| {} | {} > {} | {} | {} |\n", s.name, o.name, format_value(e.threshold, o.metadata.unit),
+                           format_proportion(e.probability), format_proportion_interval(e.ci_low, e.ci_high));
 }
 
 constexpr double kSummaryPercentiles[] = {0.05, 0.50, 0.95};
-
-double percentile_value(const OutputSummary& s, double p) {
-  for (const PercentileEstimate& q : s.percentiles)
-    if (std::fabs(q.p - p) < 1e-12) return q.value;
-  throw std::logic_error(fmt::format("run summary lacks the percentile {}", p));
-}
 
 // A Markdown table cell: `|` would end the cell and a newline the row.
 std::string markdown_cell(const std::string& text) {
@@ -319,7 +378,7 @@ void write_summary_csv(const std::vector<NamedResult>& results, std::ostream& ou
       for (const OutputResult& o : s.outputs) {
         out << fmt::format("{},{},{},{},{},{},{},{}", csv_field(named.run), csv_field(r.model), csv_field(s.name),
                            csv_field(o.name), csv_field(o.metadata.unit), r.samples, r.seed, o.summary.mean);
-        for (double p : kSummaryPercentiles) out << fmt::format(",{}", percentile_value(o.summary, p));
+        for (double p : kSummaryPercentiles) out << ',' << format_exact(o.summary.percentile(p).value);
         out << '\n';
       }
     }
@@ -342,7 +401,7 @@ void write_summary_markdown(const std::string& title, const std::vector<NamedRes
           out << fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} |", markdown_cell(named.run),
                              markdown_cell(r.model), markdown_cell(s.name), markdown_cell(o.name), markdown_cell(unit),
                              format_count(r.samples), r.seed, format_value(o.summary.mean, unit));
-          for (double p : kSummaryPercentiles) out << ' ' << format_value(percentile_value(o.summary, p), unit) << " |";
+          for (double p : kSummaryPercentiles) out << ' ' << format_value(o.summary.percentile(p).value, unit) << " |";
           out << '\n';
         }
       }
@@ -367,6 +426,28 @@ nlohmann::ordered_json percentiles_json(const std::vector<PercentileEstimate>& p
   return a;
 }
 
+nlohmann::ordered_json summary_json(const OutputSummary& s, SummaryFields fields) {
+  nlohmann::ordered_json j;
+  j["n"] = s.n;
+  j["mean"] = s.mean;
+  j["sd"] = json_number(s.sd);  // null for n < 2
+  j["mean_se"] = json_number(s.mean_se);
+  j["min"] = s.min;
+  j["max"] = s.max;
+  j["percentiles"] = percentiles_json(s.percentiles);  // open ends null
+  if (fields == SummaryFields::Stored) return j;
+  j["mean_ci_low"] = json_number(s.mean_ci_low);
+  j["mean_ci_high"] = json_number(s.mean_ci_high);
+  if (!s.exceedances.empty()) {
+    nlohmann::ordered_json a = nlohmann::ordered_json::array();
+    for (const ExceedanceEstimate& e : s.exceedances)
+      a.push_back(
+          {{"threshold", e.threshold}, {"probability", e.probability}, {"ci_low", e.ci_low}, {"ci_high", e.ci_high}});
+    j["exceedances"] = std::move(a);
+  }
+  return j;
+}
+
 nlohmann::ordered_json to_json(const RunResult& r) {
   nlohmann::ordered_json doc;
   doc["schema"] = kResultSchema;
@@ -374,6 +455,9 @@ nlohmann::ordered_json to_json(const RunResult& r) {
   doc["samples"] = r.samples;
   doc["seed"] = r.seed;
   doc["method"] = r.method;
+  doc["first_sample"] = r.first_sample;
+  doc["engine_version"] = r.engine_version;
+  doc["numerics_version"] = r.numerics_version;
   doc["scenarios"] = nlohmann::ordered_json::array();
   for (const ScenarioResult& s : r.scenarios) {
     nlohmann::ordered_json scenario;
@@ -382,15 +466,8 @@ nlohmann::ordered_json to_json(const RunResult& r) {
     nlohmann::ordered_json outputs = nlohmann::ordered_json::object();
     for (const OutputResult& o : s.outputs) {
       nlohmann::ordered_json out;
-      out["mean"] = o.summary.mean;
-      out["sd"] = json_number(o.summary.sd);
-      out["mean_se"] = json_number(o.summary.mean_se);
-      out["percentiles"] = percentiles_json(o.summary.percentiles);
-      out["min"] = o.summary.min;
-      out["max"] = o.summary.max;
       if (!o.metadata.unit.empty()) out["unit"] = o.metadata.unit;
-      out["mean_ci_low"] = json_number(o.summary.mean_ci_low);
-      out["mean_ci_high"] = json_number(o.summary.mean_ci_high);
+      out.update(summary_json(o.summary));
       outputs[o.name] = std::move(out);
     }
     scenario["outputs"] = std::move(outputs);

@@ -158,6 +158,14 @@ RunResult run_model(const Model& model, const RunRequest& request, const Scenari
   result.samples = request.settings.samples;
   result.seed = request.settings.seed;
   result.first_sample = request.settings.first_sample;
+  result.percentiles = request.percentiles;
+  // thresholds[o]: output o's exceedance thresholds, in the order asked, each once.
+  std::vector<std::vector<double>> thresholds(model.outputs.size());
+  for (const ExceedanceThreshold& e : request.exceedances)
+    for (std::size_t o = 0; o < model.outputs.size(); ++o)
+      if (model.outputs[o].name == e.output &&
+          std::find(thresholds[o].begin(), thresholds[o].end(), e.threshold) == thresholds[o].end())
+        thresholds[o].push_back(e.threshold);
   const int threads =
       request.settings.threads ? static_cast<int>(request.settings.threads) : tbb::this_task_arena::max_concurrency();
   tbb::task_arena arena(threads);
@@ -200,7 +208,7 @@ RunResult run_model(const Model& model, const RunRequest& request, const Scenari
           sr.outputs[o].name = program.outputs[o].name;
           sr.outputs[o].metadata = program.outputs[o].metadata;
           if (request.visit_column) request.visit_column(i, o, column);
-          sr.outputs[o].summary = summarize(column);
+          sr.outputs[o].summary = summarize(column, request.percentiles, thresholds[o]);
         }
         columns[o].data.reset();  // free the column as soon as it is summarised
       });

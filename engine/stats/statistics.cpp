@@ -2,11 +2,15 @@
 
 #include <algorithm>
 #include <boost/math/distributions/binomial.hpp>
+#include <boost/math/distributions/normal.hpp>
 #include <boost/math/distributions/students_t.hpp>
 #include <cmath>
 #include <map>
+#include <stdexcept>
 #include <tuple>
 #include <vector>
+
+#include <fmt/format.h>
 
 namespace riskcast {
 
@@ -185,6 +189,43 @@ void values_at_ranks(std::span<double> values, const Extent& extent, std::span<c
 }
 }  // namespace
 
+double confidence_z() {
+  static const double z = boost::math::quantile(
+      boost::math::complement(boost::math::normal_distribution<double>(), (1.0 - kConfidence) / 2.0));
+  return z;
+}
+
+std::vector<double> with_standard_percentiles(std::span<const double> chosen) {
+  std::vector<double> all(kStandardPercentiles.begin(), kStandardPercentiles.end());
+  all.insert(all.end(), chosen.begin(), chosen.end());
+  std::sort(all.begin(), all.end());
+  all.erase(std::unique(all.begin(), all.end(), same_probability), all.end());
+  return all;
+}
+
+const PercentileEstimate* find_percentile(std::span<const PercentileEstimate> percentiles, double p) {
+  for (const PercentileEstimate& q : percentiles)
+    if (same_probability(q.p, p)) return &q;
+  return nullptr;
+}
+
+const PercentileEstimate& percentile_in(std::span<const PercentileEstimate> percentiles, double p) {
+  if (const PercentileEstimate* q = find_percentile(percentiles, p)) return *q;
+  throw std::out_of_range(fmt::format("no {} was computed", percentile_label(p)));
+}
+
+std::string percentile_label(double p) {
+  // 10 significant digits: P97.5 for 0.975, and 0.07 · 100 = 7.000000000000001 reads P7.
+  return fmt::format("P{:.10g}", p * 100.0);
+}
+
+std::pair<double, double> proportion_interval(std::uint64_t successes, std::uint64_t trials, double confidence) {
+  if (trials == 0) return {0.0, 1.0};
+  using binomial = boost::math::binomial_distribution<double>;
+  const double tail = (1.0 - confidence) / 2.0, n = static_cast<double>(trials), k = static_cast<double>(successes);
+  return {binomial::find_lower_bound_on_p(n, k, tail), binomial::find_upper_bound_on_p(n, k, tail)};
+}
+
 Moments moments_of(std::span<const double> values) {
   return moments_with(values, extent_of(values));
 }
@@ -195,6 +236,7 @@ double mean_of(std::span<const double> values) {
 
 std::pair<double, double> mean_interval(double mean, double sd, std::uint64_t n, double confidence) {
   if (n < 2 || !std::isfinite(sd) || !std::isfinite(mean)) return {kOpenLow, kOpenHigh};
+  // Student's t, not confidence_z(): exact for normal data at every n.
   const boost::math::students_t_distribution<double> t(static_cast<double>(n - 1));
   const double half = boost::math::quantile(boost::math::complement(t, (1.0 - confidence) / 2.0)) * sd /
                       std::sqrt(static_cast<double>(n));
@@ -246,12 +288,24 @@ struct Type7Position {
 Type7Position type7_position(std::uint64_t n, double p) {
   const double h = static_cast<double>(n - 1) * p;
   Type7Position t;
-  t.below = static_cast<std::uint64_t>(std::floor(h));
+  t.below = std::min(static_cast<std::uint64_t>(std::floor(h)), n - 1);
   t.above = std::min(t.below + 1, n - 1);
   t.fraction = h - std::floor(h);
   return t;
 }
+
+// The estimate between the order statistics at t.below (lo) and t.above (hi).
+// Equal neighbours (an atom) give that value exactly, not lo + 0·(hi − lo) rounding.
+double type7_value(const Type7Position& t, double lo, double hi) {
+  return lo == hi ? lo : lo + t.fraction * (hi - lo);
+}
 }  // namespace
+
+double type7_percentile(std::span<const double> sorted, double p) {
+  if (sorted.empty()) return 0.0;
+  const Type7Position t = type7_position(sorted.size(), p);
+  return type7_value(t, sorted[t.below], sorted[t.above]);
+}
 
 std::pair<std::uint64_t, std::uint64_t> percentile_interval_ranks(std::uint64_t n, double p, double confidence) {
   auto [l, u] = quantile_interval_ranks(n, p, confidence);
@@ -263,10 +317,17 @@ std::pair<std::uint64_t, std::uint64_t> percentile_interval_ranks(std::uint64_t 
   return {l, u};
 }
 
-OutputSummary summarize(std::span<double> values, std::span<const double> probabilities) {
+OutputSummary summarize(std::span<double> values, std::span<const double> probabilities,
+                        std::span<const double> thresholds) {
   OutputSummary s;
   s.n = values.size();
   if (values.empty()) return s;
+  for (double t : thresholds) {
+    const auto above =
+        static_cast<std::uint64_t>(std::count_if(values.begin(), values.end(), [t](double x) { return x > t; }));
+    const auto [low, high] = proportion_interval(above, s.n);
+    s.exceedances.push_back({t, static_cast<double>(above) / static_cast<double>(s.n), low, high});
+  }
   const Extent extent = extent_of(values);
   const Moments moments = moments_with(values, extent);
   s.mean = moments.mean;
@@ -302,9 +363,7 @@ OutputSummary summarize(std::span<double> values, std::span<const double> probab
   s.max = value_of(s.n - 1);
   for (std::size_t i = 0; i < needed.size(); ++i) {
     const Needed& q = needed[i];
-    const double lo = value_of(q.at.below), hi = value_of(q.at.above);
-    // Equal neighbours (an atom) give that value exactly, not lo + 0·(hi − lo) rounding.
-    const double value = lo == hi ? lo : lo + q.at.fraction * (hi - lo);
+    const double value = type7_value(q.at, value_of(q.at.below), value_of(q.at.above));
     s.percentiles.push_back(
         {probabilities[i], value, q.l == 0 ? kOpenLow : value_of(q.l - 1), q.u > s.n ? kOpenHigh : value_of(q.u - 1)});
   }

@@ -13,6 +13,7 @@
 
 #include "riskcast/diagnostics.hpp"
 #include "riskcast/format.hpp"
+#include "riskcast/statistics.hpp"
 
 namespace riskcast {
 
@@ -31,6 +32,9 @@ struct BatchRun {
   std::uint64_t samples = 1'000'000;
   std::uint64_t seed = 1;
   std::vector<Format> formats = {Format::Json};  // may be empty: the run shows only in the summary
+  std::vector<double> percentiles;               // `percentiles:` as probabilities (RunOptions::percentiles)
+  std::vector<ExceedanceThreshold> exceedances;  // `exceed:` (RunOptions::exceedances)
+  std::vector<SourcePos> exceedance_pos;         // where each output name is written
 };
 
 struct BatchFile {

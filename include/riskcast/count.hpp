@@ -1,4 +1,4 @@
-// Whole numbers as people write them, on a command line (--samples), in a
+// Numbers as people write them. Whole numbers, on a command line (--samples), in a
 // batch file (samples:) or a model file (horizon:): 1000000, 1_000_000, 1e6,
 // 2.5e6, 12.0. Read exactly, never through a double: a value that is not
 // whole (12.5, 1e6.5 is no number at all, 12.0000000001) or out of range
@@ -25,5 +25,19 @@ namespace riskcast {
 // ("is not a whole number", "is larger than 18446744073709551615", …).
 std::optional<std::uint64_t> parse_whole_number(std::string_view text, std::uint64_t lo, std::uint64_t hi,
                                                 std::string* problem = nullptr);
+
+// A number that need not be whole (an exceedance threshold: --exceed,
+// `exceed:` in a batch file): an optional sign `-` or `+`, then the
+// spelling above (0.3, -2.5e6, 1_000_000.5); its nearest double, which must
+// be finite. nullopt otherwise, with `problem` as above.
+std::optional<double> parse_real_number(std::string_view text, std::string* problem = nullptr);
+
+// A percentile as a number of percent strictly between 0 and 100, as
+// --percentiles and `percentiles:` take it: "97.5" → 0.975 (the division
+// rounds once, so it is the double nearest 0.975).
+std::optional<double> parse_percentile(std::string_view text, std::string* problem = nullptr);
+// An exceedance threshold: parse_real_number, or a number of percent with a
+// trailing `%` for a share ("30%" → 0.3).
+std::optional<double> parse_threshold(std::string_view text, std::string* problem = nullptr);
 
 }  // namespace riskcast

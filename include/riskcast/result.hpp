@@ -50,6 +50,9 @@ struct RunResult {
   std::uint64_t seed = 1;
   std::uint64_t first_sample = 0;  // global index of the first sample (split runs)
   std::string method = "mc";
+  // The probabilities of every output's percentiles, ascending: the standard
+  // ones and those RunOptions::percentiles added.
+  std::vector<double> percentiles{kStandardPercentiles.begin(), kStandardPercentiles.end()};
   // What made the numbers: the same engine and numerics version, model,
   // seed and sample range give the same bits.
   std::string engine_version{kVersion};

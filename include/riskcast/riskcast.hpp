@@ -10,7 +10,8 @@
 //    error (a probability formula outside [0, 1], an output that is not a
 //    finite number) found while sampling.
 //  * std::invalid_argument: options the engine cannot honour (an unknown
-//    scenario or column, samples beyond the random-stream layout).
+//    scenario, column or output, a percentile outside (0, 1), a threshold
+//    that is not finite, samples beyond the random-stream layout).
 //  * ResourceError, RunCancelled (errors.hpp).
 #pragma once
 
@@ -131,6 +132,17 @@ struct RunOptions {
   // an output (among `outputs`) or a parameter; "*" alone keeps every output
   // and parameter.
   std::vector<std::string> columns;
+  // Percentiles to report in addition to the standard P1 … P99
+  // (kStandardPercentiles), as probabilities in (0, 1): 0.975 for P97.5.
+  // Every summary holds the standard ones and these, ascending, each once
+  // (RunResult::percentiles), so every view that reads a standard one (P5,
+  // P50, P95 in compare, charts, baselines) still finds it.
+  std::vector<double> percentiles;
+  // Exceedance probabilities P(X > threshold) (strictly greater), each with
+  // its exact binomial 95 % interval (proportion_interval), for outputs
+  // among `outputs`; each output's in the order given, repeats dropped
+  // (OutputSummary::exceedances). The threshold must be finite.
+  std::vector<ExceedanceThreshold> exceedances;
   MemoryPolicy memory = MemoryPolicy::refuse;
   ProgressCallback progress;   // optional
   ColumnVisitor visit_column;  // optional

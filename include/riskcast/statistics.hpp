@@ -7,6 +7,8 @@
 #include <functional>
 #include <limits>
 #include <span>
+#include <string>
+#include <utility>
 #include <vector>
 
 namespace riskcast {
@@ -28,12 +30,66 @@ inline bool is_open(double end) {
 inline constexpr double kOpenLow = -std::numeric_limits<double>::infinity();
 inline constexpr double kOpenHigh = std::numeric_limits<double>::infinity();
 
+// The standard normal critical value of a two-sided interval at kConfidence:
+// z with P(|Z| ≤ z) = kConfidence, the (1 + kConfidence) / 2 quantile
+// (1.959963984540054 at 95 %), from Boost.Math's normal quantile, computed
+// once. Every normal-theory interval uses it.
+double confidence_z();
+
 struct PercentileEstimate {
   double p;        // probability in (0, 1)
   double value;    // the estimate
   double ci_low;   // 95 % distribution-free interval for the true quantile; kOpenLow when open
   double ci_high;  // kOpenHigh when open
 };
+
+// A percentile's name: "P5", "P50", "P97.5", "P99.95" (100·p to 10
+// significant digits).
+std::string percentile_label(double p);
+
+// Whether two probabilities name the same percentile: equal within 1e-12,
+// so 0.975 finds the percentile computed for 97.5 / 100.
+inline bool same_probability(double a, double b) {
+  return std::fabs(a - b) < 1e-12;
+}
+
+// The percentiles a run reports: kStandardPercentiles and `chosen`
+// (probabilities in (0, 1)), ascending, each once (same_probability).
+std::vector<double> with_standard_percentiles(std::span<const double> chosen);
+
+// The estimate for p among `percentiles` (same_probability), or nullptr.
+const PercentileEstimate* find_percentile(std::span<const PercentileEstimate> percentiles, double p);
+// The same, but std::out_of_range ("no P97.5 was computed") when absent.
+const PercentileEstimate& percentile_in(std::span<const PercentileEstimate> percentiles, double p);
+
+// An exceedance probability to estimate: P(X > threshold) for an output X,
+// the threshold in the output's own units (a share as a fraction: 0.3).
+struct ExceedanceThreshold {
+  std::string output;
+  double threshold = 0;
+};
+
+// The exceedance probability P(X > threshold) (strictly greater: samples
+// equal to the threshold do not count) estimated by the share of samples
+// above it, k / n, with its 95 % interval (proportion_interval).
+struct ExceedanceEstimate {
+  double threshold;
+  double probability;  // k / n
+  double ci_low;       // Clopper–Pearson; 0 when k = 0
+  double ci_high;      // 1 when k = n
+};
+
+// The two-sided interval at `confidence` for a binomial proportion from
+// `successes` of `trials`: the exact Clopper–Pearson interval (Clopper &
+// Pearson, 1934; Boost.Math binomial_distribution::find_lower_bound_on_p /
+// find_upper_bound_on_p, each tail (1 − confidence) / 2). Its coverage is at
+// least `confidence` for every n and true p (conservative: the discreteness
+// of k keeps it above), unlike Wald's or Wilson's, which fall below it near
+// p = 0 or 1, where rare outcomes (tail exceedances, rare events) live.
+// Measured in tests/stats/statistics_test.cpp (Exceedance.*). The lower end
+// is 0 for k = 0 and the upper end 1 for k = n; [0, 1] for no trials.
+std::pair<double, double> proportion_interval(std::uint64_t successes, std::uint64_t trials,
+                                              double confidence = kConfidence);
 
 struct OutputSummary {
   std::uint64_t n = 0;
@@ -44,7 +100,11 @@ struct OutputSummary {
   // (mean_interval); open on both sides for n < 2.
   double mean_ci_low = kOpenLow, mean_ci_high = kOpenHigh;
   double min = 0, max = 0;
-  std::vector<PercentileEstimate> percentiles;
+  std::vector<PercentileEstimate> percentiles;  // in the order asked for (a run's: ascending)
+  std::vector<ExceedanceEstimate> exceedances;  // in the order the thresholds were asked for
+
+  // The estimate for p; std::out_of_range when p was not computed.
+  const PercentileEstimate& percentile(double p) const { return percentile_in(percentiles, p); }
 };
 
 // Mean and sample standard deviation (divisor n − 1) of a column, in one
@@ -94,7 +154,14 @@ std::pair<std::uint64_t, std::uint64_t> percentile_interval_ranks(std::uint64_t 
 
 // The percentile estimator used everywhere (Hyndman & Fan type 7, NumPy's
 // default): h = (n − 1)·p, value = x_(⌊h⌋) + (h − ⌊h⌋)·(x_(⌊h⌋+1) − x_(⌊h⌋))
-// on the 0-based sorted sample. Ties (atoms) need no special case.
+// on the 0-based sorted sample. Ties (atoms) need no special case; equal
+// neighbours give their value exactly. type7_percentile reads it from a
+// sorted sample (p in [0, 1]; 0 for an empty one).
+double type7_percentile(std::span<const double> sorted, double p);
+
+// summarize(): the percentiles above at `probabilities`, in that order, and
+// the exceedance probabilities at `thresholds`, likewise (one counting pass
+// each).
 //
 // Each percentile's interval is [X_(l), X_(u)] for the ranks of
 // percentile_interval_ranks, an open end where the rank is 0 or n + 1.
@@ -105,7 +172,8 @@ std::pair<std::uint64_t, std::uint64_t> percentile_interval_ranks(std::uint64_t 
 // streaming passes); otherwise, and for columns with NaN or too full a
 // bucket, a multi-way selection (nth_element recursion over the needed
 // ranks, O(n log k) for k ranks) runs on the whole column.
-OutputSummary summarize(std::span<double> values, std::span<const double> probabilities = kStandardPercentiles);
+OutputSummary summarize(std::span<double> values, std::span<const double> probabilities = kStandardPercentiles,
+                        std::span<const double> thresholds = {});
 
 // Kolmogorov–Smirnov distance D_n = sup_x |F_n(x) − F(x)| between the
 // empirical CDF F_n of `values` and a continuous CDF F. Sorts `values`;

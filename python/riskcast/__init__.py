@@ -11,6 +11,7 @@ docs/api.md): the same model, seed and samples give the numbers
 `riskcast run` gives, bit for bit.
 """
 
+import math as _math
 import numbers as _numbers
 
 from . import _riskcast
@@ -34,6 +35,47 @@ def _count(value, what, lowest):
     if value < lowest or value >= 2**64:
         raise ValueError(f"{what} must be a whole number from {lowest} to 2**64 - 1, got {value}")
     return value
+
+
+def _real(value, what):
+    """A finite number (not bool), else TypeError / ValueError."""
+    if isinstance(value, bool) or not isinstance(value, _numbers.Real):
+        raise TypeError(f"{what} must be a number, not {type(value).__name__}")
+    value = float(value)
+    if not _math.isfinite(value):
+        raise ValueError(f"{what} must be a finite number, got {value!r}")
+    return value
+
+
+def _percentiles(value):
+    """Percentiles in percent (97.5 for P97.5) → probabilities, each strictly between 0 and 100."""
+    if value is None:
+        return []
+    if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
+        value = [value]
+    probabilities = []
+    for p in value:
+        p = _real(p, "a percentile")
+        if not 0 < p < 100:
+            raise ValueError(f"percentiles are in percent, strictly between 0 and 100 (97.5 for P97.5), got {p:g}")
+        probabilities.append(p / 100)
+    return probabilities
+
+
+def _exceedances(value):
+    """{output: threshold or [thresholds]} → [(output, threshold), …]."""
+    if value is None:
+        return []
+    if not isinstance(value, dict):
+        raise TypeError(f"exceed must be a dict {{output: threshold or [thresholds]}}, not {type(value).__name__}")
+    pairs = []
+    for output, thresholds in value.items():
+        if not isinstance(output, str):
+            raise TypeError(f"exceed's keys must be output names (str), got {type(output).__name__}")
+        if isinstance(thresholds, _numbers.Real):
+            thresholds = [thresholds]
+        pairs.extend((output, _real(t, f"the threshold of {output!r}")) for t in thresholds)
+    return pairs
 
 
 def _names(value, what):
@@ -126,11 +168,14 @@ class Model:
         return Model(self._model.with_parameters(pairs))
 
     def run(self, samples=1_000_000, seed=1, scenarios=None, threads=0, columns=None, first_sample=0,
-            block_size=256, check_memory=True, progress=None):
+            block_size=256, check_memory=True, progress=None, percentiles=None, exceed=None):
         """Samples the scenarios (all by default) and summarises every output.
 
         samples, seed, first_sample: whole numbers (1e6 is accepted, 1.5 is a ValueError).
         columns: outputs and parameters whose per-sample values to keep (Result.samples); "*" keeps all.
+        percentiles: more percentiles to report besides P1 … P99, in percent ([80, 97.5]); Result.table()
+        and Result.summary() carry them. exceed: {output: threshold or [thresholds]}, P(output > threshold)
+        with its exact binomial 95 % interval for each (Result.exceedances()).
         threads: 0 uses every core; results never depend on it. progress: called with a riskcast.Progress
         at each scenario's start and end and about every 100 ms. The interpreter lock is released while
         sampling; Ctrl-C stops the run (KeyboardInterrupt).
@@ -145,6 +190,8 @@ class Model:
             block_size=_count(block_size, "block_size", 1),
             scenarios=_names(scenarios, "scenarios"),
             columns=_names(columns, "columns"),
+            percentiles=_percentiles(percentiles),
+            exceedances=_exceedances(exceed),
             check_memory=bool(check_memory),
             progress=progress,
         )
@@ -191,6 +238,20 @@ class Result:
                 rows.append((s["scenario"], s["output"], s["unit"], p, value, low, high))
         return pd.DataFrame(rows, columns=["scenario", "output", "unit", "p", "value", "ci_low", "ci_high"])
 
+    def exceedances(self):
+        """The exceedance probabilities run(exceed=...) asked for: one row per scenario × output × threshold,
+        with the columns of `riskcast run --format json`'s exceedances (threshold, probability = P(X >
+        threshold), ci_low, ci_high: the exact binomial 95 % interval)."""
+        import pandas as pd
+
+        rows = []
+        for s in self._result.summary_rows():
+            for threshold, probability, low, high in s["exceedances"]:
+                rows.append((s["scenario"], s["output"], s["unit"], threshold, probability, low, high))
+        return pd.DataFrame(
+            rows, columns=["scenario", "output", "unit", "threshold", "probability", "ci_low", "ci_high"]
+        )
+
     def summary(self):
         """One row per scenario × output: the columns of `riskcast run --format csv` (scenario, output, mean,
         sd, P1 … P99), then unit, n, mean_se, mean_ci_low, mean_ci_high, min, max."""
@@ -214,7 +275,6 @@ class Result:
 
 
 def _percentile_label(p):
-    """P1 … P99, P97.5: the CLI's column names."""
-    tenths = round(p * 1000) / 10
-    return f"P{tenths:g}"
+    """P1 … P99, P97.5: the CLI's column names (percentile_label: 100·p to 10 significant digits)."""
+    return f"P{p * 100:.10g}"
 

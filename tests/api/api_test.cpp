@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <limits>
 #include <stop_token>
 #include <string>
 #include <vector>
@@ -232,6 +233,60 @@ TEST(Api, LimitsAreEnforcedByTheEngine) {
   huge.columns = {"*"};
   EXPECT_THROW(m.run(huge), ResourceError);
   EXPECT_GT(m.estimate_memory(huge).total(huge.samples), huge.samples * 8 * 4 * 2);
+}
+
+// Chosen percentiles join the standard ones in every summary; exceedances
+// go to the output they name; nothing else moves (the standard percentiles
+// and moments are the plain run's, bit for bit).
+TEST(Api, ChosenPercentilesAndExceedances) {
+  const LoadedModel m = tiny();
+  RunOptions plain;
+  plain.samples = 3000;
+  RunOptions asked = plain;
+  asked.percentiles = {0.975, 0.8, 0.5};
+  asked.exceedances = {{"twice", 20.0}, {"twice", 24.0}, {"twice", 20.0}, {"shifted", 11.0}};
+  const RunResult a = m.run(plain), b = m.run(asked);
+  EXPECT_EQ(b.percentiles, with_standard_percentiles(asked.percentiles));
+  ASSERT_EQ(b.scenarios.size(), 2u);
+  for (std::size_t s = 0; s < 2; ++s)
+    for (std::size_t o = 0; o < 2; ++o) {
+      const OutputSummary& x = a.scenarios[s].outputs[o].summary;
+      const OutputSummary& y = b.scenarios[s].outputs[o].summary;
+      EXPECT_EQ(x.mean, y.mean);
+      EXPECT_EQ(y.percentiles.size(), kStandardPercentiles.size() + 2);
+      for (const PercentileEstimate& q : x.percentiles) EXPECT_EQ(q.value, y.percentile(q.p).value);
+      EXPECT_TRUE(x.exceedances.empty());
+    }
+  const OutputSummary& twice = b.scenarios[0].outputs[0].summary;
+  ASSERT_EQ(twice.exceedances.size(), 2u);  // the repeat dropped, in the order asked
+  EXPECT_EQ(twice.exceedances[0].threshold, 20.0);
+  EXPECT_EQ(twice.exceedances[1].threshold, 24.0);
+  // twice = 2·normal(10, 2): P(twice > 20) = 1/2, P(twice > 24) = P(Z > 1) = 0.1587;
+  // 3000 samples: standard errors 0.009 and 0.007, so 0.04 is over four.
+  EXPECT_NEAR(twice.exceedances[0].probability, 0.5, 0.04);
+  EXPECT_NEAR(twice.exceedances[1].probability, 0.1587, 0.04);
+  EXPECT_LT(twice.exceedances[0].ci_low, twice.exceedances[0].probability);
+  EXPECT_GT(twice.exceedances[0].ci_high, twice.exceedances[0].probability);
+  EXPECT_EQ(b.scenarios[0].outputs[1].summary.exceedances.size(), 1u);
+
+  RunOptions bad = plain;
+  for (double p : {0.0, 1.0, -0.5, 97.5, std::numeric_limits<double>::quiet_NaN()}) {
+    bad.percentiles = {p};
+    EXPECT_THROW(m.run(bad), std::invalid_argument) << p;
+  }
+  bad.percentiles = {};
+  bad.exceedances = {{"twcie", 1.0}};
+  try {
+    m.run(bad);
+    ADD_FAILURE() << "an unknown output";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("did you mean `twice`?"), std::string::npos) << e.what();
+  }
+  bad.exceedances = {{"twice", std::numeric_limits<double>::infinity()}};
+  EXPECT_THROW(m.run(bad), std::invalid_argument);
+  bad.exceedances = {{"twice", 1.0}};
+  bad.outputs = {"shifted"};
+  EXPECT_THROW(m.run(bad), std::invalid_argument);  // an output the run does not evaluate
 }
 
 TEST(Api, AStopRequestCancelsTheRun) {

@@ -41,6 +41,27 @@ std::map<std::string, std::string> files_in(const std::string& dir) {
   return files;
 }
 
+// A bad batch file and the one error it gives, after "b.yaml:" (MODEL: the model's path).
+struct BadBatch {
+  std::string text, error;
+};
+
+// Each file is refused with exactly its error, exit status 2, and nothing written.
+void expect_refused(const std::vector<BadBatch>& cases) {
+  for (const BadBatch& c : cases) {
+    TempDir dir;
+    const std::string model = dir.write("m.yaml", kTwoByTwo);
+    const std::string batch = dir.write("b.yaml", c.text);
+    const std::string out = dir.path() + "/out";
+    const CommandResult r = run_riskcast({"batch", batch, "--out", out});
+    EXPECT_EQ(r.exit_status, 2) << c.text;
+    std::string expected = batch + ":" + c.error;
+    if (const auto at = expected.find("MODEL"); at != std::string::npos) expected.replace(at, 5, model);
+    EXPECT_EQ(lines_of(r.err), std::vector<std::string>{expected}) << c.text;
+    EXPECT_FALSE(fs::exists(out)) << c.text;
+  }
+}
+
 TEST(BatchCommand, WritesEveryResultAndASummaryRowPerRunScenarioAndOutput) {
   TempDir dir;
   dir.write("m.yaml", kTwoByTwo);
@@ -110,6 +131,55 @@ TEST(BatchCommand, EachResultFileIsWhatRunPrintsWithTheSameSettings) {
   }
 }
 
+// `percentiles:` and `exceed:` (in defaults or a run's own) give each run's
+// files what run --percentiles and --exceed print.
+TEST(BatchCommand, PercentilesAndExceedancesAreRunsOwn) {
+  TempDir dir;
+  const std::string model = dir.write("m.yaml", kTwoByTwo);
+  const std::string batch =
+      dir.write("b.yaml",
+                "defaults:\n  samples: 2000\n  percentiles: [80, 97.5]\n  exceed: {share: [0.3, 50%], twice: 1}\n"
+                "  formats: [table, csv, json, markdown]\n"
+                "runs:\n  - {name: d, model: m.yaml}\n  - {name: own, model: m.yaml, percentiles: [2.5], exceed: "
+                "{twice: 1.5}}\n");
+  const CommandResult r = run_riskcast({"batch", batch, "--out", dir.path() + "/out"});
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  const std::map<std::string, std::string> formats = {
+      {"table", "txt"}, {"csv", "csv"}, {"json", "json"}, {"markdown", "md"}};
+  for (const auto& [format, extension] : formats) {
+    const CommandResult d =
+        run_riskcast({"run", model, "--samples", "2000", "--percentiles", "80,97.5", "--exceed", "share=0.3",
+                      "--exceed", "share=0.5", "--exceed", "twice=1", "--format", format});
+    ASSERT_EQ(d.exit_status, 0) << d.err;
+    EXPECT_EQ(slurp(dir.path() + "/out/d." + extension), d.out) << format;
+    const CommandResult own = run_riskcast(
+        {"run", model, "--samples", "2000", "--percentiles", "2.5", "--exceed", "twice=1.5", "--format", format});
+    ASSERT_EQ(own.exit_status, 0) << own.err;
+    EXPECT_EQ(slurp(dir.path() + "/out/own." + extension), own.out) << format;
+  }
+  EXPECT_NE(slurp(dir.path() + "/out/d.csv").find(",P80,P90,P95,P97.5,P99,P(>0.3),"), std::string::npos);
+}
+
+TEST(BatchCommand, BadPercentilesAndExceedancesArePositioned) {
+  const std::vector<BadBatch> cases = {
+      {"runs:\n  - {name: a, model: m.yaml, percentiles: [80, 100]}\n",
+       "2:48: error: percentile '100' is not between 0 and 100 (exclusive); give percentiles in percent, as in "
+       "[80, 97.5]"},
+      {"defaults: {percentiles: 97.5}\nruns:\n  - {name: a, model: m.yaml}\n",
+       "1:25: error: `percentiles` must be a list, e.g. [80, 97.5], not a single value"},
+      {"runs:\n  - {name: a, model: m.yaml, exceed: 0.3}\n",
+       "2:38: error: `exceed` must be a mapping of outputs to thresholds, e.g. {share: 0.3} or {share: [0.3, 0.5]}, "
+       "not a single value"},
+      {"runs:\n  - {name: a, model: m.yaml, exceed: {share: lots}}\n",
+       "2:46: error: `exceed` of `share`: 'lots' is not a number (a number in the output's units, as in 0.3, 1e6 or "
+       "30%)"},
+      {"runs:\n  - {name: a, model: m.yaml, exceed: {shaer: [0.1, 0.2]}}\n",
+       "2:39: error: run `a`: `exceed` names `shaer`, which is not an output of MODEL (outputs: share, twice) (did "
+       "you mean `share`?)"},
+  };
+  expect_refused(cases);
+}
+
 TEST(BatchCommand, AFailedRunIsReportedAtTheEndAndTheOthersComplete) {
   TempDir dir;
   dir.write("m.yaml", kTwoByTwo);
@@ -166,10 +236,7 @@ runs:
 }
 
 TEST(BatchCommand, BadBatchFilesExitTwoAndWriteNothing) {
-  struct Case {
-    std::string text, error;  // the error after "b.yaml:"
-  };
-  const std::vector<Case> cases = {
+  const std::vector<BadBatch> cases = {
       {"runs:\n  - name: a\n    model: m.yaml\n    seeed: 1\n",
        "4:5: error: unknown key `seeed` in a run (did you mean `seed`?)"},
       {"runs:\n  - {name: a, model: m.yaml}\n  - {name: a, model: m.yaml}\n",
@@ -197,18 +264,7 @@ TEST(BatchCommand, BadBatchFilesExitTwoAndWriteNothing) {
        "3:42: error: run `b`: `hgih` is not a scenario of " + std::string("MODEL") +
            " (scenarios: base, high) (did you mean `high`?)"},
   };
-  for (const Case& c : cases) {
-    TempDir dir;
-    const std::string model = dir.write("m.yaml", kTwoByTwo);
-    const std::string batch = dir.write("b.yaml", c.text);
-    const std::string out = dir.path() + "/out";
-    const CommandResult r = run_riskcast({"batch", batch, "--out", out});
-    EXPECT_EQ(r.exit_status, 2) << c.text;
-    std::string expected = batch + ":" + c.error;
-    if (const auto at = expected.find("MODEL"); at != std::string::npos) expected.replace(at, 5, model);
-    EXPECT_EQ(lines_of(r.err), std::vector<std::string>{expected}) << c.text;
-    EXPECT_FALSE(fs::exists(out)) << c.text;
-  }
+  expect_refused(cases);
 }
 
 TEST(BatchCommand, BadCommandLinesExitTwo) {

@@ -1,6 +1,7 @@
 // riskcast compare: one output across scenarios, one line each.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -137,6 +138,54 @@ TEST(CompareCommand, BadArgumentsExitTwo) {
   CommandResult help = run_riskcast({"compare", "--help"});
   EXPECT_EQ(help.exit_status, 0);
   EXPECT_NE(help.out.find("usage: riskcast compare"), std::string::npos);
+}
+
+// --percentiles adds columns to P5, P50, P95; --exceed of the compared
+// output adds P(>t) per scenario: 0 exactly where the output never gets there.
+TEST(CompareCommand, ChosenPercentilesAndExceedances) {
+  TempDir dir;
+  const std::string model = dir.write("tiny.yaml", kModel);
+  const std::vector<std::string> args = {"compare",       model, "--samples", "4000",
+                                         "--percentiles", "80",  "--exceed",  "sold=1800"};
+  std::vector<std::string> csv_args = args;
+  csv_args.insert(csv_args.end(), {"--format", "csv"});
+  CommandResult csv = run_riskcast(csv_args);
+  ASSERT_EQ(csv.exit_status, 0) << csv.err;
+  const auto lines = lines_of(csv.out);
+  ASSERT_EQ(lines.size(), 4u) << csv.out;
+  EXPECT_EQ(lines[0], "scenario,output,mean,P5,P50,P80,P95,P(>1800),P(>1800) ci_low,P(>1800) ci_high");
+  // Never above: 0 with the exact upper end 1 − 0.025^(1/4000).
+  ASSERT_EQ(lines[2].rfind("ban,sold,0,0,0,0,0,0,0,", 0), 0u) << lines[2];
+  EXPECT_NEAR(std::stod(lines[2].substr(lines[2].rfind(',') + 1)), 1 - std::pow(0.025, 1.0 / 4000), 1e-12);
+  // 12 months of uniform(100, 200) exceed their mean 1800 half the time;
+  // 4000 samples give a standard error of 0.008, so 0.05 is six of them.
+  std::istringstream base(lines[1]);
+  std::string field;
+  for (int i = 0; i < 8; ++i) std::getline(base, field, ',');
+  EXPECT_NEAR(std::stod(field), 0.5, 0.05);
+
+  std::vector<std::string> table_args = args;
+  CommandResult table = run_riskcast(table_args);
+  ASSERT_EQ(table.exit_status, 0) << table.err;
+  const std::string header = lines_of(table.out).at(1);
+  EXPECT_LT(header.find(" P50 "), header.find(" P80 ")) << header;
+  EXPECT_LT(header.find(" P80 "), header.find(" P95 ")) << header;
+  EXPECT_LT(header.find(" P95 "), header.find(" P(>1800)")) << header;
+  EXPECT_NE(header.find(" P(>1800)"), std::string::npos) << header;
+  EXPECT_NE(table.out.find("P(>t): the share of samples strictly above t"), std::string::npos) << table.out;
+
+  std::vector<std::string> md_args = args;
+  md_args.insert(md_args.end(), {"--format", "markdown"});
+  CommandResult md = run_riskcast(md_args);
+  ASSERT_EQ(md.exit_status, 0) << md.err;
+  EXPECT_NE(md.out.find("| scenario | mean | P5 | P50 | P80 | P95 | P(>1800) | 95% CI |"), std::string::npos) << md.out;
+
+  // Only the compared output can have an exceedance.
+  CommandResult other = run_riskcast({"compare", model, "--exceed", "share=0.5"});
+  expect_one_line_usage_error(other, "--exceed of another output");
+  EXPECT_NE(other.err.find("--exceed names `share`, but compare shows only `sold`"), std::string::npos) << other.err;
+  CommandResult bad = run_riskcast({"compare", model, "--percentiles", "150"});
+  expect_one_line_usage_error(bad, "--percentiles 150");
 }
 
 }  // namespace

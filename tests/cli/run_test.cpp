@@ -5,6 +5,8 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "riskcast/statistics.hpp"
+#include "riskcast/version.hpp"
 #include "support/cli_runner.hpp"
 
 namespace riskcast::testing {
@@ -191,6 +193,117 @@ TEST(RunCommand, ConstantOutputHasExactMoments) {
   EXPECT_EQ(c["sd"].get<double>(), 0.0);
   EXPECT_EQ(c["mean_ci_low"].get<double>(), 0.1);
   EXPECT_EQ(c["mean_ci_high"].get<double>(), 0.1);
+}
+
+std::vector<std::string> with(std::vector<std::string> args, const std::vector<std::string>& extra) {
+  args.insert(args.end(), extra.begin(), extra.end());
+  return args;
+}
+
+// --percentiles adds columns between the standard ones; --exceed adds
+// P(X > t) with its exact binomial interval; every format shows both, and
+// the probability is the share of the exported samples strictly above t.
+TEST(RunCommand, ChosenPercentilesAndExceedancesShowInEveryFormat) {
+  TempDir dir;
+  const std::string exported = dir.path() + "/samples.csv";
+  const std::vector<std::string> args = {
+      "run",      kReference,          "--samples", "2000",     "--scenario",
+      "base",     "--percentiles",     "97.5, 80",  "--exceed", "nvidia_share_value=30%",
+      "--exceed", "domestic_units=1e6"};
+  const CommandResult json =
+      run_riskcast(with(args, {"--format", "json", "--export", exported, "--export-columns", "nvidia_share_value"}));
+  ASSERT_EQ(json.exit_status, 0) << json.err;
+  const auto doc = nlohmann::json::parse(json.out);
+  EXPECT_EQ(doc["engine_version"], kVersion);
+  EXPECT_EQ(doc["numerics_version"], kNumericsVersion);
+  EXPECT_EQ(doc["first_sample"], 0);
+  const auto& share = doc["scenarios"][0]["outputs"]["nvidia_share_value"];
+  std::vector<double> ps;
+  for (const auto& q : share["percentiles"]) ps.push_back(q["p"]);
+  EXPECT_EQ(ps, (std::vector<double>{0.01, 0.05, 0.10, 0.25, 0.50, 0.75, 0.8, 0.90, 0.95, 0.975, 0.99}));
+  ASSERT_EQ(share["exceedances"].size(), 1u);
+  const auto& e = share["exceedances"][0];
+  EXPECT_EQ(e["threshold"], 0.3);
+  std::ifstream in(exported);
+  std::string line;
+  std::getline(in, line);  // header
+  std::uint64_t above = 0, n = 0;
+  while (std::getline(in, line)) {
+    ++n;
+    above += std::stod(line.substr(line.rfind(',') + 1)) > 0.3;
+  }
+  ASSERT_EQ(n, 2000u);
+  EXPECT_EQ(e["probability"], static_cast<double>(above) / 2000.0);
+  const auto [low, high] = proportion_interval(above, 2000);
+  EXPECT_EQ(e["ci_low"], low);
+  EXPECT_EQ(e["ci_high"], high);
+  EXPECT_FALSE(doc["scenarios"][0]["outputs"]["nvidia_share_units"].contains("exceedances"));
+
+  const CommandResult table = run_riskcast(with(args, {"--format", "table"}));
+  ASSERT_EQ(table.exit_status, 0) << table.err;
+  const std::string header = table.out.substr(
+      table.out.find("output "), table.out.find('\n', table.out.find("output ")) - table.out.find("output "));
+  EXPECT_LT(header.find(" P75 "), header.find(" P80 ")) << header;
+  EXPECT_LT(header.find(" P80 "), header.find(" P90 ")) << header;
+  EXPECT_LT(header.find(" P95 "), header.find(" P97.5 ")) << header;
+  EXPECT_NE(table.out.find("nvidia_share_value > 30.0%"), std::string::npos) << table.out;
+  EXPECT_NE(table.out.find("domestic_units > 1M"), std::string::npos) << table.out;
+  EXPECT_NE(table.out.find("P(X > t): the share of samples strictly above t"), std::string::npos) << table.out;
+
+  const CommandResult csv = run_riskcast(with(args, {"--format", "csv"}));
+  ASSERT_EQ(csv.exit_status, 0) << csv.err;
+  EXPECT_EQ(csv.out.substr(0, csv.out.find('\n')),
+            "scenario,output,mean,sd,P1,P5,P10,P25,P50,P75,P80,P90,P95,P97.5,P99,P(>0.3),P(>0.3) ci_low,P(>0.3) "
+            "ci_high,P(>1000000),P(>1000000) ci_low,P(>1000000) ci_high");
+  // An output without a threshold leaves its fields empty.
+  const std::size_t units = csv.out.find("base,nvidia_share_units,");
+  ASSERT_NE(units, std::string::npos);
+  EXPECT_NE(csv.out.substr(units, csv.out.find('\n', units) - units).find(",,,,,,"), std::string::npos);
+
+  const CommandResult md = run_riskcast(with(args, {"--format", "markdown"}));
+  ASSERT_EQ(md.exit_status, 0) << md.err;
+  EXPECT_NE(md.out.find("| P80 | P90 | P95 | P97.5 | P99 |"), std::string::npos) << md.out;
+  EXPECT_NE(md.out.find("| scenario | exceedance | P(X > t) | 95% CI |"), std::string::npos) << md.out;
+  EXPECT_NE(md.out.find("| base | nvidia_share_value > 30.0% | "), std::string::npos) << md.out;
+}
+
+// Asking for a standard percentile changes nothing: the default output, byte for byte.
+TEST(RunCommand, AStandardPercentileAddsNothing) {
+  for (const char* format : {"table", "csv", "json", "markdown"}) {
+    const std::vector<std::string> args = {"run", kReference, "--samples", "500", "--format", format};
+    const CommandResult plain = run_riskcast(args);
+    const CommandResult asked = run_riskcast(with(args, {"--percentiles", "50,5,99"}));
+    ASSERT_EQ(plain.exit_status, 0) << plain.err;
+    EXPECT_EQ(plain.out, asked.out) << format;
+  }
+}
+
+TEST(RunCommand, BadPercentilesAndThresholdsExitTwoWithOneClearLine) {
+  struct Case {
+    std::vector<std::string> args;
+    std::string message;
+  };
+  const std::vector<Case> cases = {
+      {{"--percentiles", "0"},
+       "--percentiles '0': '0' is not between 0 and 100 (exclusive); give percentiles in percent, as in 80,97.5"},
+      {{"--percentiles", "80,100"}, "'100' is not between 0 and 100 (exclusive)"},
+      {{"--percentiles", "0.975x"}, "'0.975x' is not a number"},
+      {{"--percentiles", "80,,90"}, "--percentiles '80,,90': '' is empty"},
+      {{"--exceed", "nvidia_share_valeu=0.3"},
+       "--exceed 'nvidia_share_valeu=0.3': 'nvidia_share_valeu' is not an output of " + kReference +
+           " (did you mean `nvidia_share_value`? outputs: "},
+      {{"--exceed", "nvidia_share_value"}, "--exceed 'nvidia_share_value' must be OUTPUT=VALUE, as in share=0.3"},
+      {{"--exceed", "nvidia_share_value=abc"},
+       "--exceed 'nvidia_share_value=abc': the value 'abc' is not a number (a number in the output's units, as in "
+       "0.3, 1e6 or 30%)"},
+      {{"--exceed", "nvidia_share_value="}, "the value '' is empty"},
+      {{"--exceed", "nvidia_share_value=1e999"}, "'1e999' is beyond the range of a double"},
+  };
+  for (const Case& c : cases) {
+    const CommandResult r = run_riskcast(with({"run", kReference, "--samples", "100"}, c.args));
+    expect_one_line_usage_error(r, c.args[1]);
+    EXPECT_NE(r.err.find(c.message), std::string::npos) << r.err;
+  }
 }
 
 }  // namespace

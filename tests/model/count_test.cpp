@@ -2,6 +2,7 @@
 // number can fail to be a whole number in range, with the reason given.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdint>
 #include <string>
 
@@ -84,6 +85,42 @@ TEST(WholeNumber, ModelSettingsTakeTheSameSpellings) {
     ASSERT_EQ(m.scenarios.size(), 2u);
     EXPECT_EQ(std::get<Switch>(m.scenarios[1].events.at(0).definition).fixed_on_from, 3u);
   }
+}
+
+// Thresholds and percentiles (--exceed, --percentiles, batch `exceed:` and
+// `percentiles:`): the whole-number spellings, a sign and fractions allowed.
+TEST(RealNumber, SpellingsAndProblems) {
+  EXPECT_EQ(parse_real_number("0.3"), 0.3);
+  EXPECT_EQ(parse_real_number("-2.5e6"), -2.5e6);
+  EXPECT_EQ(parse_real_number("+1_000_000.5"), 1000000.5);
+  EXPECT_EQ(parse_real_number(".5"), 0.5);
+  EXPECT_EQ(parse_real_number("12."), 12.0);
+  EXPECT_EQ(parse_real_number("1E-3"), 1e-3);
+  EXPECT_FALSE(std::signbit(*parse_real_number("-0")));
+  auto problem_of = [](const char* text) {
+    std::string problem;
+    EXPECT_FALSE(parse_real_number(text, &problem)) << text;
+    return problem;
+  };
+  for (const char* text : {"", "-", ".", "e6", "1e", "abc", "0x10", " 1", "1 ", "_1", "1__0", "inf", "nan", "--1",
+                           "1.2.3", "1e6e6", "30%"})
+    EXPECT_EQ(problem_of(text), "is not a number") << "'" << text << "'";
+  EXPECT_EQ(problem_of("0,3"), "is not a number (group digits with `_`, as in 1_000_000, not with commas)");
+  EXPECT_EQ(problem_of("1e400"), "is beyond the range of a double (about ±1.8e308, down to 2.2e-308)");
+  // Percentiles are in percent, strictly inside (0, 100).
+  EXPECT_EQ(parse_percentile("97.5"), 0.975);
+  EXPECT_EQ(parse_percentile("80"), 0.8);
+  EXPECT_EQ(parse_percentile("0.1"), 0.001);
+  for (const char* text : {"0", "100", "-5", "250"}) {
+    std::string problem;
+    EXPECT_FALSE(parse_percentile(text, &problem)) << text;
+    EXPECT_EQ(problem, "is not between 0 and 100 (exclusive)") << text;
+  }
+  // A threshold may be a number of percent.
+  EXPECT_EQ(parse_threshold("30%"), 0.3);
+  EXPECT_EQ(parse_threshold("-1e6"), -1e6);
+  EXPECT_FALSE(parse_threshold("%"));
+  EXPECT_FALSE(parse_threshold("30%%"));
 }
 
 }  // namespace

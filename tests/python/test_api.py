@@ -229,3 +229,42 @@ def test_format_is_what_the_command_prints():
 
 if __name__ == "__main__":
     sys.exit(pytest.main([__file__]))
+
+
+def test_chosen_percentiles_and_exceedances():
+    m = riskcast.load_text(SMALL, "small.yaml")
+    plain = m.run(samples=3000, seed=4)
+    r = m.run(samples=3000, seed=4, percentiles=[97.5, 80], exceed={"total": [5, 10]})
+    t = r.table()
+    base = t[(t.scenario == "base") & (t.output == "total")]
+    assert list(base.p) == pytest.approx([0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 0.8, 0.9, 0.95, 0.975, 0.99])
+    # The standard percentiles are the plain run's, bit for bit.
+    p0 = plain.table()
+    assert list(p0.value) == list(t[t.p.isin(p0.p)].value)
+    assert "P80" in r.summary().columns and "P97.5" in r.summary().columns
+    e = r.exceedances()
+    assert list(e.columns) == ["scenario", "output", "unit", "threshold", "probability", "ci_low", "ci_high"]
+    assert list(e.threshold) == [5, 10, 5, 10]
+    # The probability is the share of kept samples strictly above the threshold.
+    kept = m.run(samples=3000, seed=4, columns=["total"], exceed={"total": 5})
+    share = float((kept.samples("base", "total") > 5).mean())
+    row = kept.exceedances().iloc[0]
+    assert row.probability == share and row.ci_low < share < row.ci_high
+    assert plain.exceedances().empty
+    assert '"exceedances"' in r.format("json") and "P(>5)" in r.format("csv")
+
+
+def test_bad_percentiles_and_thresholds():
+    m = riskcast.load_text(SMALL, "small.yaml")
+    for bad in ([0], [100], [-1], [float("nan")]):
+        with pytest.raises(ValueError):
+            m.run(samples=10, percentiles=bad)
+    with pytest.raises(TypeError):
+        m.run(samples=10, percentiles=["80"])
+    with pytest.raises(TypeError):
+        m.run(samples=10, exceed=[("total", 1)])
+    with pytest.raises(ValueError):
+        m.run(samples=10, exceed={"total": float("inf")})
+    with pytest.raises(riskcast.Error) as e:
+        m.run(samples=10, exceed={"totl": 1})
+    assert e.value.kind == "options" and "did you mean `total`?" in str(e.value)

@@ -490,6 +490,25 @@ MALFORMED_BATCHES = [
     ("a name in defaults", "defaults:\n", "defaults:\n  name: x\n", "has no default"),
     ("an empty scenario list", "scenarios: [base, no_strikes]", "scenarios: []", "`scenarios` is empty"),
     ("runs not a list", "runs:\n  - name: small", "runs:\n  x:\n  - name: small", "must be a list of runs"),
+    (
+        "a percentile of 100",
+        "formats: [json, csv, md]",
+        "formats: [json, csv, md]\n    percentiles: [80, 100]",
+        "is not between 0 and 100",
+    ),
+    ("percentiles not a list", "formats: [json]", "formats: [json]\n  percentiles: 97.5", "must be a list"),
+    (
+        "exceed not a mapping",
+        "formats: [json, csv, md]",
+        "formats: [json, csv, md]\n    exceed: 0.3",
+        "must be a mapping of outputs to thresholds",
+    ),
+    (
+        "an exceed threshold that is no number",
+        "formats: [json, csv, md]",
+        "formats: [json, csv, md]\n    exceed: {strikes: [lots]}",
+        "is not a number",
+    ),
 ]
 
 # Mappings whose keys are compared: (what, the command that reads the file, where the mapping is,

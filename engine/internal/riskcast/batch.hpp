@@ -12,11 +12,15 @@
 #include "riskcast/diagnostics.hpp"
 #include "riskcast/model.hpp"
 #include "riskcast/report.hpp"
+#include "riskcast/riskcast.hpp"
 
 namespace riskcast {
 
 // Reports each scenario the run names that `model` lacks, positioned at the
 // name in the batch file, with a hint when one is close.
 void check_run_scenarios(const BatchRun& run, const Model& model, Diagnostics& diagnostics);
+
+// Reports each output the run's `exceed:` names that `model` lacks, likewise.
+void check_run_outputs(const BatchRun& run, const Model& model, Diagnostics& diagnostics);
 
 }  // namespace riskcast

@@ -74,9 +74,40 @@ std::string format_statistic(double value, const std::string& unit);
 nlohmann::ordered_json json_number(double value);
 // [{"p", "value", "ci_low", "ci_high"}, …], open ends null.
 nlohmann::ordered_json percentiles_json(const std::vector<PercentileEstimate>& percentiles);
+// One output's summary as every JSON document writes it (riskcast.result/1,
+// riskcast.sensitivity/1, riskcast.baseline/1; docs/results.md): n, mean,
+// sd, mean_se, min, max, percentiles, then, unless only the Stored fields
+// are asked for, mean_ci_low, mean_ci_high and exceedances (when any:
+// [{"threshold", "probability", "ci_low", "ci_high"}, …]). A baseline keeps
+// the Stored fields only: the mean's interval is recomputed from mean, sd
+// and n when it is read.
+enum class SummaryFields { All, Stored };
+nlohmann::ordered_json summary_json(const OutputSummary& summary, SummaryFields fields = SummaryFields::All);
 
-// "P5", "P50", "P99.9"
-std::string percentile_label(double p);
+// A number for machines (CSV): the shortest text that reads back as the
+// same double ("0.1", "1e+300", "inf").
+std::string format_exact(double value);
+// A probability or proportion for people: format_percentage and "%"
+// ("12.3%", "0.0012%"), and its interval "[12.2%, 12.4%]". For exceedance
+// probabilities and any other binomial proportion (proportion_interval).
+std::string format_proportion(double p);
+std::string format_proportion_interval(double low, double high);
+
+// Exceedance probabilities (RunOptions::exceedances) in the run writers.
+// "P(>0.3)": the CSV column of a threshold (format_exact).
+std::string exceedance_label(double threshold);
+// Every threshold of any output of the run, in order of first appearance:
+// the CSV columns, shared by outputs with the same threshold.
+std::vector<double> exceedance_thresholds(const RunResult& result);
+const ExceedanceEstimate* find_exceedance(const OutputSummary& summary, double threshold);
+// ",P(>t),P(>t) ci_low,P(>t) ci_high" per threshold, and a row's fields
+// (empty for an output without that threshold).
+void write_exceedance_csv_header(const std::vector<double>& thresholds, std::ostream& out);
+void write_exceedance_csv_fields(const OutputSummary& summary, const std::vector<double>& thresholds,
+                                 std::ostream& out);
+// The footnote of every table with an exceedance probability.
+inline constexpr std::string_view kExceedanceNote =
+    "P(X > t): the share of samples strictly above t; 95% CI: exact binomial (Clopper–Pearson) interval";
 
 // Plain-text table helpers shared by every command that prints one.
 // Width in UTF-8 code points, not bytes (for ±, →, …).

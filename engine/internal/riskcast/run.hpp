@@ -21,6 +21,10 @@ struct RunRequest {
   // Per-sample columns to keep (ScenarioResult::columns): names of outputs
   // or parameters, already checked (LoadedModel::resolve_columns).
   std::vector<std::string> columns;
+  // Every summary's percentiles (with_standard_percentiles) and exceedance
+  // thresholds, already checked.
+  std::vector<double> percentiles{kStandardPercentiles.begin(), kStandardPercentiles.end()};
+  std::vector<ExceedanceThreshold> exceedances;
   ColumnVisitor visit_column;  // optional
 };
 

@@ -67,7 +67,7 @@ inline constexpr std::size_t kMinRankCorrelationSamples = 10;
 // samples), computed exactly in integers, with a 95 % interval for the
 // population rank correlation ρ (Spearman's ρ_S; with ties, the correlation
 // of the mid-distribution transforms):
-//  * Fisher's z: tanh(atanh(ρ̂) ± 1.96·se_z), se_z the larger of the
+//  * Fisher's z: tanh(atanh(ρ̂) ± z·se_z), z = confidence_z() (1.96), se_z the larger of the
 //    influence-function standard error (distribution-free, ties included)
 //    and the normal-theory one of Bonett & Wright (2000),
 //    √((1 + ρ̂²/2)/(n − 3)), inflated by √(n/(n − 3)) for small n;
