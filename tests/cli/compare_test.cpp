@@ -183,7 +183,7 @@ TEST(CompareCommand, ChosenPercentilesAndExceedances) {
   // Only the compared output can have an exceedance.
   CommandResult other = run_riskcast({"compare", model, "--exceed", "share=0.5"});
   expect_one_line_usage_error(other, "--exceed of another output");
-  EXPECT_NE(other.err.find("--exceed names `share`, but compare shows only `sold`"), std::string::npos) << other.err;
+  EXPECT_NE(other.err.find("--exceed names 'share', but compare shows only 'sold'"), std::string::npos) << other.err;
   CommandResult bad = run_riskcast({"compare", model, "--percentiles", "150"});
   expect_one_line_usage_error(bad, "--percentiles 150");
 }
