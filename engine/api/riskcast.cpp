@@ -287,13 +287,12 @@ RunRequest request_of(const LoadedModel& model, const RunOptions& options) {
     check_output_names(model.ir(), {e.output});
     if (!options.outputs.empty() &&
         std::find(options.outputs.begin(), options.outputs.end(), e.output) == options.outputs.end())
-      throw std::invalid_argument(fmt::format(
-          "exceedance of '{}': an output that the run does not evaluate (not among its outputs)",
-          quote_for_message(e.output)));
-    if (!std::isfinite(e.threshold))
       throw std::invalid_argument(
-          fmt::format("exceedance of '{}': the threshold must be a finite number, not {}",
-                      quote_for_message(e.output), e.threshold));
+          fmt::format("exceedance of '{}': an output that the run does not evaluate (not among its outputs)",
+                      quote_for_message(e.output)));
+    if (!std::isfinite(e.threshold))
+      throw std::invalid_argument(fmt::format("exceedance of '{}': the threshold must be a finite number, not {}",
+                                              quote_for_message(e.output), e.threshold));
   }
   request.exceedances = options.exceedances;
   request.visit_column = options.visit_column;
