@@ -40,5 +40,46 @@ TEST(Files, AtomicWritesLeaveTheTextOrNothing) {
   EXPECT_EQ(files, 1u);  // no temporary file left behind
 }
 
+// What the path names is kept: a link stays a link (its target written), a
+// device stays a device, a folder is refused; check_file_writable finds a
+// missing folder without writing.
+TEST(Files, LinksAreFollowedAndDevicesWrittenInPlace) {
+  TempDir dir;
+  const std::string target = dir.write("target.txt", "old\n");
+  const fs::path link = fs::path(dir.path()) / "link.txt";
+  fs::create_symlink(target, link);
+  const fs::path chain = fs::path(dir.path()) / "chain.txt";
+  fs::create_symlink("link.txt", chain);
+  write_file_atomically(chain.string(), std::string("new\n"));
+  EXPECT_TRUE(fs::is_symlink(fs::symlink_status(link)));
+  EXPECT_TRUE(fs::is_symlink(fs::symlink_status(chain)));
+  EXPECT_EQ(read_text(target), "new\n");
+
+  write_file_atomically("/dev/null", std::string("gone\n"));
+  EXPECT_TRUE(fs::is_character_file(fs::symlink_status("/dev/null")));
+  EXPECT_NO_THROW(check_file_writable("/dev/null"));
+
+  EXPECT_THROW(write_file_atomically(dir.path(), std::string("x")), std::runtime_error);
+  EXPECT_TRUE(fs::is_directory(dir.path()));
+  const fs::path loop = fs::path(dir.path()) / "loop";
+  fs::create_symlink("loop", loop);
+  EXPECT_THROW(write_file_atomically(loop.string(), std::string("x")), std::runtime_error);
+
+  EXPECT_NO_THROW(check_file_writable(dir.path() + "/new.txt"));
+  EXPECT_NO_THROW(check_file_writable(link.string()));
+  try {
+    check_file_writable(dir.path() + "/missing/a.txt");
+    FAIL() << "a missing folder passed the check";
+  } catch (const std::runtime_error& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "cannot write '" + dir.path() + "/missing/a.txt': folder '" + dir.path() + "/missing' does not exist");
+  }
+  EXPECT_THROW(check_file_writable(target + "/a.txt"), std::runtime_error);  // under a file
+  EXPECT_THROW(check_file_writable(dir.path()), std::runtime_error);
+  std::size_t files = 0;
+  for ([[maybe_unused]] const auto& entry : fs::directory_iterator(dir.path())) ++files;
+  EXPECT_EQ(files, 4u);  // target, link, chain, loop: no temporary file left behind
+}
+
 }  // namespace
 }  // namespace riskcast::testing
