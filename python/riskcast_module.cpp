@@ -367,8 +367,8 @@ PYBIND11_MODULE(_riskcast, m) {
           "run",
           [](const LoadedModel& model, std::uint64_t samples, std::uint64_t seed, std::uint64_t first_sample,
              unsigned threads, std::size_t block_size, std::vector<std::string> scenarios,
-             std::vector<std::string> outputs, std::vector<std::string> columns, bool check_memory,
-             py::object progress, std::shared_ptr<StopToken> stop) {
+             std::vector<std::string> outputs, std::vector<std::string> columns, bool check_memory, py::object progress,
+             std::shared_ptr<StopToken> stop) {
             RunOptions options;
             options.samples = samples;
             options.seed = seed;

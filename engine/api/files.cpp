@@ -29,8 +29,8 @@ namespace fs = std::filesystem;
 // to rename over; the kernel opens them as the descriptor they stand for.
 bool is_descriptor_path(const fs::path& path) {
   const std::string text = path.lexically_normal().string();
-  return text.starts_with("/proc/") || text.starts_with("/dev/fd/") || text == "/dev/stdout" ||
-         text == "/dev/stderr" || text == "/dev/stdin";
+  return text.starts_with("/proc/") || text.starts_with("/dev/fd/") || text == "/dev/stdout" || text == "/dev/stderr" ||
+         text == "/dev/stdin";
 }
 
 struct Destination {
@@ -67,8 +67,7 @@ fs::path folder_of(const fs::path& path) {
   return dir.empty() ? fs::path(".") : dir;
 }
 
-void write_stream(const std::string& path, const std::string& file,
-                  const std::function<void(std::ostream&)>& write) {
+void write_stream(const std::string& path, const std::string& file, const std::function<void(std::ostream&)>& write) {
   std::ofstream out(file, std::ios::binary | std::ios::trunc);
   if (!out) cannot_write(path, std::strerror(errno));
   write(out);

@@ -47,8 +47,8 @@ LoadedModel LoadedModel::with_parameters(const std::vector<ParameterOverride>& o
     if (it == model.parameters.end()) {
       const std::string kind = kind_of_name(model, o.name);
       if (!kind.empty())
-        diagnostics.error({line, 1}, fmt::format("`{}` is {}, not a parameter of {}", quote_for_message(o.name), kind,
-                                                 model.file));
+        diagnostics.error(
+            {line, 1}, fmt::format("`{}` is {}, not a parameter of {}", quote_for_message(o.name), kind, model.file));
       else
         diagnostics.error({line, 1},
                           fmt::format("`{}` is not a parameter of {}", quote_for_message(o.name), model.file),
@@ -56,7 +56,18 @@ LoadedModel LoadedModel::with_parameters(const std::vector<ParameterOverride>& o
       continue;
     }
     const SourcePos start{line, static_cast<std::uint32_t>(std::min<std::size_t>(o.name.size() + 3, UINT32_MAX))};
-    std::optional<Distribution> distribution = parse_distribution(o.definition, start, diagnostics);
+    // The caller may not have written the text (Python turns a float into
+    // "nan" or "inf"): an error that does not quote it says what it read.
+    Diagnostics parsing(kOverridesFile);
+    std::optional<Distribution> distribution = parse_distribution(o.definition, start, parsing);
+    const std::string definition = quote_for_message(o.definition);
+    for (const Diagnostic& d : parsing.items())
+      diagnostics.error(
+          d.pos,
+          d.message.find(definition) == std::string::npos
+              ? fmt::format("{}; the override reads `{}: {}`", d.message, quote_for_message(o.name), definition)
+              : d.message,
+          d.hint);
     if (!distribution) continue;
     const auto index = static_cast<std::size_t>(it - model.parameters.begin());
     redefined[index] = true;

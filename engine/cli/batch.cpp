@@ -44,7 +44,8 @@ int command_batch(const std::vector<std::string>& args) {
   const bool dry_run = vm->count("dry-run") > 0;
   if (!dry_run && !vm->count("out"))
     throw UsageError("batch needs --out DIR, the folder for the results (or --dry-run to only check)");
-  const unsigned threads = static_cast<unsigned>(parse_count("--threads", (*vm)["threads"].as<std::string>(), 0, kMaxThreads));
+  const unsigned threads =
+      static_cast<unsigned>(parse_count("--threads", (*vm)["threads"].as<std::string>(), 0, kMaxThreads));
   const fs::path dir = vm->count("out") ? fs::path((*vm)["out"].as<std::string>()) : fs::path();
   if (!dir.empty()) {
     std::error_code ec;

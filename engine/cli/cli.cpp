@@ -143,9 +143,10 @@ namespace fs = std::filesystem;
 bool same_file(const std::string& a, const std::string& b) {
   std::error_code ec;
   if (fs::equivalent(a, b, ec)) return true;
-  const fs::path ca = fs::weakly_canonical(a, ec);
+  // Absolute first: weakly_canonical leaves a relative path without an existing prefix relative.
+  const fs::path ca = fs::weakly_canonical(fs::absolute(a, ec), ec);
   if (ec) return false;
-  const fs::path cb = fs::weakly_canonical(b, ec);
+  const fs::path cb = fs::weakly_canonical(fs::absolute(b, ec), ec);
   return !ec && ca == cb;
 }
 }  // namespace
@@ -155,9 +156,10 @@ void check_output_files(const std::vector<OutputFile>& files) {
     const OutputFile& f = files[i];
     if (f.path == "-") {
       if (!f.stdout_allowed)
-        throw UsageError(fmt::format("{} - : this option writes a file; '-' (stdout) is only for --out of a single "
-                                     "text result",
-                                     f.option));
+        throw UsageError(
+            fmt::format("{} - : this option writes a file; '-' (stdout) is only for --out of a single "
+                        "text result",
+                        f.option));
       continue;
     }
     try {
@@ -180,7 +182,8 @@ void check_output_folder(const std::string& option, const std::string& dir) {
   while (!fs::exists(path, ec) && path.has_parent_path() && path.parent_path() != path) path = path.parent_path();
   if (!fs::exists(path, ec)) path = ".";  // a relative path under the working directory
   if (!fs::is_directory(path, ec)) {
-    if (path == fs::path(dir)) throw UsageError(fmt::format("{} '{}' is not a directory", option, quote_for_message(dir)));
+    if (path == fs::path(dir))
+      throw UsageError(fmt::format("{} '{}' is not a directory", option, quote_for_message(dir)));
     throw UsageError(fmt::format("{} '{}': '{}' is not a directory", option, quote_for_message(dir),
                                  quote_for_message(path.string())));
   }

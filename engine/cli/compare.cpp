@@ -18,7 +18,8 @@ int command_compare(const std::vector<std::string>& args) {
   options.add_options()("format", po::value<std::string>(),
                         "table | csv | json | markdown (default: from --out's extension, else table; json: "
                         "riskcast.result/1 with this one output)")(
-      "out,o", po::value<std::string>(), "write the comparison to this file (atomically; - for stdout) instead of stdout")(
+      "out,o", po::value<std::string>(),
+      "write the comparison to this file (atomically; - for stdout) instead of stdout")(
       "model", po::value<std::string>(), "model file");
   po::positional_options_description positional;
   positional.add("model", 1);

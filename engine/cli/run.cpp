@@ -64,7 +64,8 @@ int command_run(const std::vector<std::string>& args) {
       "parameter)")("block-size", po::value<std::string>()->default_value("256"),
                     "samples per evaluation block (1 … 4096)")(
       "first-sample", po::value<std::string>()->default_value("0"),
-      "global index of the first sample: samples [N, N + samples) of a larger run, bit for bit")("model", po::value<std::string>(), "model file");
+      "global index of the first sample: samples [N, N + samples) of a larger run, bit for bit")(
+      "model", po::value<std::string>(), "model file");
   po::positional_options_description positional;
   positional.add("model", 1);
   auto vm = parse_options(

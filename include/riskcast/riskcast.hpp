@@ -150,8 +150,8 @@ struct RunOptions {
 struct SensitivityOptions {
   std::uint64_t samples = 1'000'000;  // 1 … kMaxSensitivitySamples
   std::uint64_t seed = 1;
-  unsigned threads = 0;          // 0 … kMaxThreads, as RunOptions
-  std::size_t block_size = 256;  // 1 … kMaxBlockSize
+  unsigned threads = 0;           // 0 … kMaxThreads, as RunOptions
+  std::size_t block_size = 256;   // 1 … kMaxBlockSize
   std::string scenario = "base";  // whose drivers and conditional outcomes are reported
   std::string output;             // empty: the model's first output
   bool scenario_deltas = true;    // false: one pass only, no deltas

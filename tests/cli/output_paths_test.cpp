@@ -73,9 +73,8 @@ TEST(OutputPaths, ANamedPipeIsWrittenInPlace) {
 }
 
 TEST(OutputPaths, DevNullStaysADevice) {
-  for (const std::vector<std::string>& args :
-       {small_run({"--out", "/dev/null"}), small_run({"--export", "/dev/null"}),
-        std::vector<std::string>{"describe", kModel, "--out", "/dev/null"}}) {
+  for (const std::vector<std::string>& args : {small_run({"--out", "/dev/null"}), small_run({"--export", "/dev/null"}),
+                                               std::vector<std::string>{"describe", kModel, "--out", "/dev/null"}}) {
     const CommandResult r = run_riskcast(args);
     EXPECT_EQ(r.exit_status, 0) << args[0] << ": " << r.err;
     EXPECT_TRUE(fs::is_character_file(fs::symlink_status("/dev/null"))) << args[0];

@@ -87,7 +87,9 @@ def test_a_name_must_be_text(flagship):
 
 
 @pytest.mark.parametrize(
-    "value, text", [(float("nan"), "nan"), (float("inf"), "inf"), (1e400, "inf"), (-(10**400), "-1" + "0" * 400)]
+    "value, text",
+    [(float("nan"), "ban_scope: nan`"), (float("inf"), "ban_scope: inf`"), (1e400, "ban_scope: inf`"),
+     (-(10**400), "ban_scope: -1000")],
 )
 def test_a_number_the_engine_cannot_take_is_shown_as_its_text(flagship, value, text):
     with pytest.raises(riskcast.Error) as caught:
