@@ -4,7 +4,10 @@
 
 #include <fmt/format.h>
 
+#include <ext/stdio_filebuf.h>
+
 #include <cerrno>
+#include <charconv>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -67,12 +70,35 @@ fs::path folder_of(const fs::path& path) {
   return dir.empty() ? fs::path(".") : dir;
 }
 
-void write_stream(const std::string& path, const std::string& file, const std::function<void(std::ostream&)>& write) {
-  std::ofstream out(file, std::ios::binary | std::ios::trunc);
-  if (!out) cannot_write(path, std::strerror(errno));
+void write_stream(const std::string& path, std::ostream& out, const std::function<void(std::ostream&)>& write) {
   write(out);
   out.flush();
   if (!out) cannot_write(path, "write failed");
+}
+
+void write_stream(const std::string& path, const std::string& file, const std::function<void(std::ostream&)>& write) {
+  std::ofstream out(file, std::ios::binary | std::ios::trunc);
+  if (!out) cannot_write(path, std::strerror(errno));
+  write_stream(path, out, write);
+}
+
+// The descriptor /dev/stdout, /dev/stderr, /dev/fd/N or /proc/self/fd/N
+// names, or -1. Written through (a copy of) the descriptor itself, a
+// redirection keeps its offset and append mode (`>> log`), which opening
+// the name anew would lose (the write would start at offset 0, truncating).
+int descriptor_of(const fs::path& path) {
+  const std::string text = path.lexically_normal().string();
+  if (text == "/dev/stdout") return STDOUT_FILENO;
+  if (text == "/dev/stderr") return STDERR_FILENO;
+  for (std::string_view prefix : {"/dev/fd/", "/proc/self/fd/"}) {
+    if (!text.starts_with(prefix)) continue;
+    int fd = -1;
+    const char* first = text.data() + prefix.size();
+    const char* last = text.data() + text.size();
+    const auto [end, ec] = std::from_chars(first, last, fd);
+    if (ec == std::errc() && end == last && first != last) return fd;
+  }
+  return -1;
 }
 
 }  // namespace
@@ -80,6 +106,14 @@ void write_stream(const std::string& path, const std::string& file, const std::f
 void write_file_atomically(const std::string& path, const std::function<void(std::ostream&)>& write) {
   const Destination destination = destination_of(path);
   if (destination.direct) {
+    if (const int fd = descriptor_of(destination.path); fd >= 0) {
+      const int copy = dup(fd);
+      if (copy < 0) cannot_write(path, std::strerror(errno));
+      __gnu_cxx::stdio_filebuf<char> buffer(copy, std::ios::out | std::ios::binary);  // closes `copy`
+      std::ostream out(&buffer);
+      write_stream(path, out, write);
+      return;
+    }
     write_stream(path, destination.path.string(), write);
     return;
   }

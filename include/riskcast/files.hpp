@@ -19,7 +19,9 @@ namespace riskcast {
 //  * an existing file that is not a regular file (a character device such
 //    as /dev/null, a named pipe, a socket) and the process's own
 //    descriptors (/dev/stdout, /dev/stderr, /dev/fd/N, /proc/…) are written
-//    directly, not atomically: there is nothing to rename over them;
+//    directly, not atomically: there is nothing to rename over them; a
+//    descriptor is written through itself, so a redirection's offset and
+//    append mode (`>> log`) hold;
 //  * a folder is refused.
 void write_file_atomically(const std::string& path, std::string_view text);
 

@@ -1,5 +1,7 @@
 // Atomic file writes (files.hpp).
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -79,6 +81,19 @@ TEST(Files, LinksAreFollowedAndDevicesWrittenInPlace) {
   std::size_t files = 0;
   for ([[maybe_unused]] const auto& entry : fs::directory_iterator(dir.path())) ++files;
   EXPECT_EQ(files, 4u);  // target, link, chain, loop: no temporary file left behind
+}
+
+// /dev/fd/N is the descriptor itself, as a shell's `>> log` left it: the
+// text is appended, not written over the file from its start.
+TEST(Files, ADescriptorPathKeepsItsAppendMode) {
+  TempDir dir;
+  const std::string log = dir.write("log.txt", "first\n");
+  const int fd = open(log.c_str(), O_WRONLY | O_APPEND);
+  ASSERT_GE(fd, 0);
+  write_file_atomically("/dev/fd/" + std::to_string(fd), std::string("second\n"));
+  close(fd);
+  EXPECT_EQ(read_text(log), "first\nsecond\n");
+  EXPECT_TRUE(fs::is_regular_file(fs::symlink_status(log)));
 }
 
 }  // namespace
