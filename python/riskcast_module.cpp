@@ -11,7 +11,9 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <stop_token>
 #include <thread>
+#include <tuple>
 
 #include "riskcast/riskcast.hpp"
 
@@ -38,9 +40,12 @@ struct PyDiagnostic {
 
 std::vector<PyDiagnostic> diagnostics_of(const std::string& file, std::vector<Diagnostic> items,
                                          const std::string& severity) {
-  std::stable_sort(items.begin(), items.end(), [](const Diagnostic& a, const Diagnostic& b) { return a.pos < b.pos; });
+  std::stable_sort(items.begin(), items.end(), [](const Diagnostic& a, const Diagnostic& b) {
+    return std::tie(a.file, a.pos) < std::tie(b.file, b.pos);
+  });
   std::vector<PyDiagnostic> out;
-  for (const Diagnostic& d : items) out.push_back({severity, file, d.pos.line, d.pos.column, d.message, d.hint});
+  for (const Diagnostic& d : items)
+    out.push_back({severity, d.file.empty() ? file : d.file, d.pos.line, d.pos.column, d.message, d.hint});
   return out;
 }
 
@@ -144,10 +149,18 @@ py::list summary_rows(const PyResult& r) {
   return rows;
 }
 
+// riskcast.StopToken: stop() from any thread ends every run given it
+// (stop=) with riskcast.Error kind "cancelled"; once stopped, it stays so.
+struct StopToken {
+  std::stop_source source;
+};
+
 // Runs on a thread of its own with the GIL released, so other Python
 // threads run meanwhile; the calling thread wakes every 50 ms to let Python
-// see a signal (Ctrl-C: KeyboardInterrupt), which stops the run.
-std::unique_ptr<PyResult> run_model(const LoadedModel& model, RunOptions options, py::handle progress) {
+// see a signal (Ctrl-C: KeyboardInterrupt), which stops the run, as does
+// `user_stop`.
+std::unique_ptr<PyResult> run_model(const LoadedModel& model, RunOptions options, py::handle progress,
+                                    const std::shared_ptr<StopToken>& user_stop) {
   if (!progress.is_none())
     options.progress = [progress](const RunProgress& p) {
       py::gil_scoped_acquire gil;
@@ -155,6 +168,9 @@ std::unique_ptr<PyResult> run_model(const LoadedModel& model, RunOptions options
     };
   std::stop_source stop;
   options.stop = stop.get_token();
+  auto forward = [&stop] { stop.request_stop(); };
+  std::optional<std::stop_callback<decltype(forward)>> forwarding;
+  if (user_stop) forwarding.emplace(user_stop->source.get_token(), forward);
   std::unique_ptr<PyResult> result;
   std::exception_ptr failure;
   bool interrupted = false;
@@ -278,6 +294,19 @@ PYBIND11_MODULE(_riskcast, m) {
         return "<riskcast.Progress " + p.name + " " + std::to_string(p.done) + "/" + std::to_string(p.total) + ">";
       });
 
+  py::class_<StopToken, std::shared_ptr<StopToken>>(m, "StopToken")
+      .def(py::init<>())
+      .def(
+          "stop", [](StopToken& t) { t.source.request_stop(); },
+          "Stops every run given this token (stop=); they raise riskcast.Error, kind 'cancelled'. Thread-safe.")
+      .def_property_readonly("stopped", [](const StopToken& t) { return t.source.stop_requested(); })
+      .def("__repr__", [](const StopToken& t) {
+        return std::string("<riskcast.StopToken") + (t.source.stop_requested() ? " stopped>" : ">");
+      });
+
+  m.attr("max_threads") = kMaxThreads;
+  m.attr("max_block_size") = kMaxBlockSize;
+
   py::class_<PyResult>(m, "RunResult")
       .def_property_readonly("model", [](const PyResult& r) { return r.result.model; })
       .def_property_readonly("title", [](const PyResult& r) { return r.result.title; })
@@ -342,8 +371,9 @@ PYBIND11_MODULE(_riskcast, m) {
           "run",
           [](const LoadedModel& model, std::uint64_t samples, std::uint64_t seed, std::uint64_t first_sample,
              unsigned threads, std::size_t block_size, std::vector<std::string> scenarios,
-             std::vector<std::string> columns, std::vector<double> percentiles,
-             std::vector<std::pair<std::string, double>> exceedances, bool check_memory, py::object progress) {
+             std::vector<std::string> outputs, std::vector<std::string> columns, std::vector<double> percentiles,
+             std::vector<std::pair<std::string, double>> exceedances, bool check_memory, py::object progress,
+             std::shared_ptr<StopToken> stop) {
             RunOptions options;
             options.samples = samples;
             options.seed = seed;
@@ -351,13 +381,14 @@ PYBIND11_MODULE(_riskcast, m) {
             options.threads = threads;
             options.block_size = block_size;
             options.scenarios = std::move(scenarios);
+            options.outputs = std::move(outputs);
             options.columns = std::move(columns);
             options.percentiles = std::move(percentiles);
             for (const auto& [output, threshold] : exceedances) options.exceedances.push_back({output, threshold});
             options.memory = check_memory ? MemoryPolicy::refuse : MemoryPolicy::unchecked;
-            return run_model(model, std::move(options), progress);
+            return run_model(model, std::move(options), progress, stop);
           },
           py::arg("samples"), py::arg("seed"), py::arg("first_sample"), py::arg("threads"), py::arg("block_size"),
-          py::arg("scenarios"), py::arg("columns"), py::arg("percentiles"), py::arg("exceedances"),
-          py::arg("check_memory"), py::arg("progress"));
+          py::arg("scenarios"), py::arg("outputs"), py::arg("columns"), py::arg("percentiles"), py::arg("exceedances"),
+          py::arg("check_memory"), py::arg("progress"), py::arg("stop").none(true));
 }

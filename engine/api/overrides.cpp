@@ -10,33 +10,84 @@
 
 namespace riskcast {
 
+namespace {
+
+inline constexpr const char* kOverridesFile = "<overrides>";
+
+// What `name` is in the model when it is not a parameter ("an event"), or
+// "" when it names nothing.
+std::string kind_of_name(const Model& model, const std::string& name) {
+  auto named = [&](const auto& items) {
+    return std::any_of(items.begin(), items.end(), [&](const auto& item) { return item.name == name; });
+  };
+  if (named(model.events)) return "an event";
+  if (named(model.monthly)) return "a monthly formula";
+  if (named(model.outputs)) return "an output";
+  return "";
+}
+
+}  // namespace
+
 LoadedModel LoadedModel::with_parameters(const std::vector<ParameterOverride>& overrides) const {
   // The overrides read as a small file of their own, "NAME: DEFINITION" on
   // line i for the i-th, so each error has a line and column to point at.
-  Diagnostics diagnostics("<overrides>");
+  Diagnostics diagnostics(kOverridesFile);
   Model model = *model_;
   std::vector<std::string> names;
   for (const Parameter& p : model.parameters) names.push_back(p.name);
+  // Each redefined parameter's distribution positioned in "<overrides>",
+  // for the warnings about it.
+  std::vector<bool> redefined(model.parameters.size(), false);
+  std::vector<Parameter> as_written(model.parameters.size());
   for (std::size_t i = 0; i < overrides.size(); ++i) {
     const ParameterOverride& o = overrides[i];
     const auto line = static_cast<std::uint32_t>(i + 1);
     auto it = std::find_if(model.parameters.begin(), model.parameters.end(),
                            [&](const Parameter& p) { return p.name == o.name; });
     if (it == model.parameters.end()) {
-      diagnostics.error({line, 1}, fmt::format("`{}` is not a parameter of {}", quote_for_message(o.name), model.file),
-                        did_you_mean(o.name, names));
+      const std::string kind = kind_of_name(model, o.name);
+      if (!kind.empty())
+        diagnostics.error(
+            {line, 1}, fmt::format("`{}` is {}, not a parameter of {}", quote_for_message(o.name), kind, model.file));
+      else
+        diagnostics.error({line, 1},
+                          fmt::format("`{}` is not a parameter of {}", quote_for_message(o.name), model.file),
+                          did_you_mean(o.name, names));
       continue;
     }
     const SourcePos start{line, static_cast<std::uint32_t>(std::min<std::size_t>(o.name.size() + 3, UINT32_MAX))};
-    std::optional<Distribution> distribution = parse_distribution(o.definition, start, diagnostics);
+    // The caller may not have written the text (Python turns a float into
+    // "nan" or "inf"): an error that does not quote it says what it read.
+    Diagnostics parsing(kOverridesFile);
+    std::optional<Distribution> distribution = parse_distribution(o.definition, start, parsing);
+    const std::string definition = quote_for_message(o.definition);
+    for (const Diagnostic& d : parsing.items())
+      diagnostics.error(
+          d.pos,
+          d.message.find(definition) == std::string::npos
+              ? fmt::format("{}; the override reads `{}: {}`", d.message, quote_for_message(o.name), definition)
+              : d.message,
+          d.hint);
     if (!distribution) continue;
-    // Warnings about the new definition point at the parameter in the model file.
+    const auto index = static_cast<std::size_t>(it - model.parameters.begin());
+    redefined[index] = true;
+    as_written[index] = *it;
+    as_written[index].distribution = *distribution;
+    // In the model, the new definition stands where the old one was (what
+    // disassembly and run errors point at).
     distribution->pos = it->pos;
     it->distribution = std::move(*distribution);
   }
   if (!diagnostics.empty()) throw ModelError(std::move(diagnostics));
   Diagnostics warnings(model.file);
-  warn_about_model(model, warnings);
+  warn_about_model(model, warnings, redefined);
+  Diagnostics override_warnings(kOverridesFile);
+  for (std::size_t i = 0; i < as_written.size(); ++i)
+    if (redefined[i]) warn_about_distribution(as_written[i], override_warnings);
+  for (Diagnostic w : override_warnings.warnings()) {
+    w.file = kOverridesFile;
+    warnings.warning(std::move(w));
+  }
   return LoadedModel(std::make_shared<const Model>(std::move(model)), warnings.warnings());
 }
 

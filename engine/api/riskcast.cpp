@@ -26,7 +26,9 @@ namespace {
 
 // Calls a ProgressCallback at each scenario's start and end (from the
 // calling thread) and about every 100 ms in between (from its own thread),
-// never two calls at once. An exception from the callback is kept, the run
+// never two calls at once, each (scenario, done) at most once: the periodic
+// calls report only progress below the total that no call has reported
+// yet, so the end of a scenario is reported exactly once, by its end. An exception from the callback is kept, the run
 // is stopped through `stop`, and rethrow() throws it after the run.
 class ProgressReporter {
  public:
@@ -67,6 +69,7 @@ class ProgressReporter {
   void report(std::uint64_t done) {
     if (failure_) return;
     state_.done = done;
+    reported_ = done;
     try {
       callback_(state_);
     } catch (...) {
@@ -78,7 +81,8 @@ class ProgressReporter {
     std::unique_lock lock(mutex_);
     while (!done.stop_requested()) {
       wake_.wait_for(lock, done, std::chrono::milliseconds(100), [] { return false; });
-      if (!done.stop_requested() && started_) report(std::min(counter.load(std::memory_order_relaxed), state_.total));
+      const std::uint64_t now = counter.load(std::memory_order_relaxed);
+      if (!done.stop_requested() && started_ && now > reported_ && now < state_.total) report(now);
     }
   }
 
@@ -88,6 +92,7 @@ class ProgressReporter {
   std::condition_variable_any wake_;
   RunProgress state_;
   bool started_ = false;
+  std::uint64_t reported_ = 0;  // the scenario's `done` last reported
   std::exception_ptr failure_;
   std::jthread thread_;  // last: joined before the members it reads go
 };
@@ -152,7 +157,7 @@ const std::vector<Diagnostic>& LoadedModel::warnings() const {
 
 std::string LoadedModel::format_warnings(bool as_errors) const {
   Diagnostics d(model_->file);
-  for (const Diagnostic& w : *warnings_) d.warning(w.pos, w.message, w.hint);
+  for (const Diagnostic& w : *warnings_) d.warning(w);
   return d.format_warnings(as_errors);
 }
 
@@ -215,7 +220,9 @@ std::vector<std::string> LoadedModel::resolve_columns(const std::vector<std::str
                                               quote_for_message(name), model_->file,
                                               hint.empty() ? "" : " (" + hint + ")"));
     }
-    if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+    if (std::find(names.begin(), names.end(), name) != names.end())
+      throw std::invalid_argument(fmt::format("column '{}' is listed twice", quote_for_message(name)));
+    names.push_back(name);
   }
   return names;
 }
@@ -255,10 +262,30 @@ std::shared_ptr<const Model> with_chosen_outputs(const std::shared_ptr<const Mod
   return narrowed;
 }
 
+// The settings every sampling entry point takes, checked before anything
+// (a memory estimate) reads them.
+void check_threads_and_block_size(unsigned threads, std::size_t block_size) {
+  if (threads > kMaxThreads)
+    throw std::invalid_argument(
+        fmt::format("threads must be 0 … {} (0: every hardware thread), not {}", kMaxThreads, threads));
+  if (block_size == 0 || block_size > kMaxBlockSize)
+    throw std::invalid_argument(fmt::format("block size must be 1 … {}, not {}", kMaxBlockSize, block_size));
+}
+
+// Names given twice are refused: the result would hold one scenario twice
+// under one name, or a column a reader could not tell apart.
+void check_listed_once(const std::vector<std::string>& names, std::string_view what) {
+  for (std::size_t i = 0; i < names.size(); ++i)
+    if (std::find(names.begin(), names.begin() + static_cast<std::ptrdiff_t>(i), names[i]) !=
+        names.begin() + static_cast<std::ptrdiff_t>(i))
+      throw std::invalid_argument(fmt::format("{} '{}' is listed twice", what, quote_for_message(names[i])));
+}
+
 RunRequest request_of(const LoadedModel& model, const RunOptions& options) {
   if (options.samples == 0) throw std::invalid_argument("a run needs at least one sample");
-  if (options.block_size == 0 || options.block_size > kMaxBlockSize)
-    throw std::invalid_argument(fmt::format("block size must be 1 … {}", kMaxBlockSize));
+  check_threads_and_block_size(options.threads, options.block_size);
+  check_listed_once(options.scenarios, "scenario");
+  check_listed_once(options.outputs, "output");
   check_sample_range(options.first_sample, options.samples);
   RunRequest request;
   request.settings.samples = options.samples;
@@ -332,8 +359,7 @@ SensitivityResult LoadedModel::sensitivity(const SensitivityOptions& options) co
   if (options.samples == 0 || options.samples > kMaxSensitivitySamples)
     throw std::invalid_argument(
         fmt::format("a sensitivity analysis takes 1 … {} samples, not {}", kMaxSensitivitySamples, options.samples));
-  if (options.block_size == 0 || options.block_size > kMaxBlockSize)
-    throw std::invalid_argument(fmt::format("block size must be 1 … {}", kMaxBlockSize));
+  check_threads_and_block_size(options.threads, options.block_size);
   scenario_named(*model_, options.scenario);
   if (!options.output.empty()) with_chosen_outputs(model_, {options.output});  // checks the name
   SensitivityRequest request;

@@ -25,6 +25,8 @@ int command_baseline(const std::vector<std::string>& args) {
   if (!vm->count("model"))
     throw UsageError("baseline needs a model file: riskcast baseline MODEL.yaml --out FILE.json");
   if (!vm->count("out")) throw UsageError("baseline needs --out FILE.json");
+  const std::string out = (*vm)["out"].as<std::string>();
+  check_output_files({{"--out", out, false}});  // before sampling, not after
   RunOptions run = sampling_options(*vm);
   const std::string path = (*vm)["model"].as<std::string>();
   const LoadedModel model = open_model(path);
@@ -35,7 +37,6 @@ int command_baseline(const std::vector<std::string>& args) {
     run.progress = progress.follow();
     baseline = record_baseline(model, run, path);
   }
-  const std::string out = (*vm)["out"].as<std::string>();
   write_file_atomically(out, format_baseline(baseline));
   std::cerr << fmt::format("wrote {}: {} scenario(s), {} samples, seed {}, model fingerprint {}\n", out,
                            baseline.results.size(), baseline.samples, baseline.seed, baseline.model_fingerprint);

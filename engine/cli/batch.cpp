@@ -44,12 +44,14 @@ int command_batch(const std::vector<std::string>& args) {
   const bool dry_run = vm->count("dry-run") > 0;
   if (!dry_run && !vm->count("out"))
     throw UsageError("batch needs --out DIR, the folder for the results (or --dry-run to only check)");
-  const unsigned threads = static_cast<unsigned>(parse_count("--threads", (*vm)["threads"].as<std::string>(), 0, 1024));
+  const unsigned threads =
+      static_cast<unsigned>(parse_count("--threads", (*vm)["threads"].as<std::string>(), 0, kMaxThreads));
   const fs::path dir = vm->count("out") ? fs::path((*vm)["out"].as<std::string>()) : fs::path();
   if (!dir.empty()) {
     std::error_code ec;
     if (fs::exists(dir, ec) && !fs::is_directory(dir, ec))
       throw UsageError(fmt::format("--out '{}' exists and is not a folder", dir.string()));
+    check_output_folder("--out", dir.string());
   }
 
   const std::string path = (*vm)["batch"].as<std::string>();

@@ -6,7 +6,10 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
+#include <filesystem>
 #include <iostream>
 
 #include "riskcast/count.hpp"
@@ -57,7 +60,7 @@ RunOptions sampling_options(const po::variables_map& vm) {
   RunOptions options;
   options.samples = parse_count("--samples", vm["samples"].as<std::string>(), 1, kMaxSamples);
   options.seed = parse_count("--seed", vm["seed"].as<std::string>(), 0, UINT64_MAX);
-  options.threads = static_cast<unsigned>(parse_count("--threads", vm["threads"].as<std::string>(), 0, 1024));
+  options.threads = static_cast<unsigned>(parse_count("--threads", vm["threads"].as<std::string>(), 0, kMaxThreads));
   return options;
 }
 
@@ -129,6 +132,12 @@ void check_name(const char* option, const char* kind, const std::string& name, c
                                std::string_view(kind) == "output" ? "an output" : "a scenario", path,
                                hint.empty() ? "" : hint + " ", kind, fmt::join(names, ", ")));
 }
+// "--scenario 'base' is listed twice": the run would hold it twice under one name.
+void check_listed_once(const char* option, const std::vector<std::string>& names) {
+  for (auto it = names.begin(); it != names.end(); ++it)
+    if (std::find(names.begin(), it, *it) != it)
+      throw UsageError(fmt::format("{} '{}' is listed twice", option, quote_for_message(*it)));
+}
 void check_scenario(const std::string& name, const std::vector<std::string>& scenarios, const std::string& path) {
   check_name("--scenario", "scenario", name, scenarios, path);
 }
@@ -146,6 +155,7 @@ std::vector<std::string> chosen_outputs(const po::variables_map& vm, const Loade
   const std::vector<std::string> names = output_names(model);
   std::vector<std::string> chosen = vm["output"].as<std::vector<std::string>>();
   for (const std::string& name : chosen) check_name("--output", "output", name, names, path);
+  check_listed_once("--output", chosen);
   return chosen;
 }
 
@@ -173,10 +183,72 @@ Format output_format(const po::variables_map& vm) {
 }
 
 void print_or_write(const std::string& text, const po::variables_map& vm) {
-  if (vm.count("out"))
+  if (vm.count("out") && vm["out"].as<std::string>() != "-")
     write_file_atomically(vm["out"].as<std::string>(), text);
   else
     std::cout << text << std::flush;
+}
+
+std::vector<OutputFile> text_output(const po::variables_map& vm) {
+  if (!vm.count("out")) return {};
+  return {{"--out", vm["out"].as<std::string>(), true}};
+}
+
+namespace {
+namespace fs = std::filesystem;
+
+// Whether two paths name one file: the same file once it exists, else the
+// same path with its links and dot-dots resolved.
+bool same_file(const std::string& a, const std::string& b) {
+  std::error_code ec;
+  if (fs::equivalent(a, b, ec)) return true;
+  // Absolute first: weakly_canonical leaves a relative path without an existing prefix relative.
+  const fs::path ca = fs::weakly_canonical(fs::absolute(a, ec), ec);
+  if (ec) return false;
+  const fs::path cb = fs::weakly_canonical(fs::absolute(b, ec), ec);
+  return !ec && ca == cb;
+}
+}  // namespace
+
+void check_output_files(const std::vector<OutputFile>& files) {
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    const OutputFile& f = files[i];
+    if (f.path == "-") {
+      if (!f.stdout_allowed)
+        throw UsageError(
+            fmt::format("{} - : this option writes a file; '-' (stdout) is only for --out of a single "
+                        "text result",
+                        f.option));
+      continue;
+    }
+    try {
+      check_file_writable(f.path);
+    } catch (const std::runtime_error& e) {
+      throw UsageError(fmt::format("{} {}", f.option, e.what()));
+    }
+    for (std::size_t j = 0; j < i; ++j)
+      if (files[j].path != "-" && same_file(files[j].path, f.path))
+        throw UsageError(fmt::format("{} and {} name the same file '{}'; one would overwrite the other",
+                                     files[j].option, f.option, quote_for_message(f.path)));
+  }
+}
+
+void check_output_folder(const std::string& option, const std::string& dir) {
+  if (dir.empty()) throw UsageError(fmt::format("{} needs a folder", option));
+  // The folder itself, or else its nearest existing ancestor, must be a writable folder.
+  fs::path path(dir);
+  std::error_code ec;
+  while (!fs::exists(path, ec) && path.has_parent_path() && path.parent_path() != path) path = path.parent_path();
+  if (!fs::exists(path, ec)) path = ".";  // a relative path under the working directory
+  if (!fs::is_directory(path, ec)) {
+    if (path == fs::path(dir))
+      throw UsageError(fmt::format("{} '{}' is not a directory", option, quote_for_message(dir)));
+    throw UsageError(fmt::format("{} '{}': '{}' is not a directory", option, quote_for_message(dir),
+                                 quote_for_message(path.string())));
+  }
+  if (access(path.c_str(), W_OK | X_OK) != 0)
+    throw UsageError(fmt::format("{} '{}': cannot write in '{}': {}", option, quote_for_message(dir),
+                                 quote_for_message(path.string()), std::strerror(errno)));
 }
 
 std::vector<std::string> chosen_scenarios(const po::variables_map& vm, const std::vector<std::string>& scenarios,
@@ -184,6 +256,7 @@ std::vector<std::string> chosen_scenarios(const po::variables_map& vm, const std
   if (!vm.count("scenario")) return {};
   std::vector<std::string> names = vm["scenario"].as<std::vector<std::string>>();
   for (const std::string& name : names) check_scenario(name, scenarios, path);
+  check_listed_once("--scenario", names);
   return names;
 }
 

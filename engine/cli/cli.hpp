@@ -78,8 +78,25 @@ std::string chosen_output(const boost::program_options::variables_map& vm, const
 
 // --format, else the format --out's extension implies, else the table.
 Format output_format(const boost::program_options::variables_map& vm);
-// `text` on stdout, or into the --out file (atomically) when one is given.
+// `text` on stdout, or into the --out file (atomically) when one is given;
+// `--out -` is stdout too.
 void print_or_write(const std::string& text, const boost::program_options::variables_map& vm);
+
+// A file a command will write, named by `option` ("--out").
+struct OutputFile {
+  std::string option;
+  std::string path;
+  bool stdout_allowed = false;  // "-" means stdout (a single text result)
+};
+// Checks, before any sampling, every file a command will write: its folder
+// exists and is writable (check_file_writable), "-" only where stdout is
+// allowed, and no two options name the same file (one would lose the other).
+void check_output_files(const std::vector<OutputFile>& files);
+// Checks that `dir` is a folder, or can be created as one: its nearest
+// existing ancestor is a writable folder. `option` names it in the message.
+void check_output_folder(const std::string& option, const std::string& dir);
+// The --out file of a command that writes a single text result (stdout allowed).
+std::vector<OutputFile> text_output(const boost::program_options::variables_map& vm);
 
 // Loads a model and prints its warnings on stderr.
 LoadedModel open_model(const std::string& path);

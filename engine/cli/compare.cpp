@@ -19,7 +19,8 @@ int command_compare(const std::vector<std::string>& args) {
   options.add_options()("format", po::value<std::string>(),
                         "table | csv | json | markdown (default: from --out's extension, else table; json: "
                         "riskcast.result/1 with this one output)")(
-      "out,o", po::value<std::string>(), "write the comparison to this file (atomically) instead of stdout")(
+      "out,o", po::value<std::string>(),
+      "write the comparison to this file (atomically; - for stdout) instead of stdout")(
       "model", po::value<std::string>(), "model file");
   po::positional_options_description positional;
   positional.add("model", 1);
@@ -35,6 +36,7 @@ int command_compare(const std::vector<std::string>& args) {
 
   RunOptions run = sampling_options(*vm);
   const Format format = output_format(*vm);
+  check_output_files(text_output(*vm));
   const std::string path = (*vm)["model"].as<std::string>();
   const LoadedModel model = open_model(path);
   run.scenarios = chosen_scenarios(*vm, scenario_names(model), path);

@@ -16,7 +16,7 @@ int command_describe(const std::vector<std::string>& args) {
   po::options_description options("options");
   options.add_options()("help,h", "show this help")(
       "format", po::value<std::string>(), "table | markdown | csv (default: from --out's extension, else table)")(
-      "out,o", po::value<std::string>(), "write the table to this file (atomically) instead of stdout")(
+      "out,o", po::value<std::string>(), "write the table to this file (atomically; - for stdout) instead of stdout")(
       "scenario", po::value<std::string>()->default_value("base"), "describe the model with this scenario's overrides")(
       "model", po::value<std::string>(), "model file");
   po::positional_options_description positional;
@@ -35,6 +35,7 @@ int command_describe(const std::vector<std::string>& args) {
                                                        quote_for_message((*vm)["format"].as<std::string>()))
                                          : "describe writes no JSON: --out FILE.md, FILE.csv or FILE.txt");
 
+  check_output_files(text_output(*vm));
   const std::string path = (*vm)["model"].as<std::string>();
   const LoadedModel model = open_model(path);
   const std::string name = (*vm)["scenario"].as<std::string>();

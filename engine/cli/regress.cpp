@@ -33,7 +33,8 @@ int command_regress(const std::vector<std::string>& args) {
   const std::optional<Format> format = parse_format(format_name);
   if (format != Format::Table && format != Format::Json)
     throw UsageError(fmt::format("--format must be table or json, got '{}'", quote_for_message(format_name)));
-  const unsigned threads = static_cast<unsigned>(parse_count("--threads", (*vm)["threads"].as<std::string>(), 0, 1024));
+  const unsigned threads =
+      static_cast<unsigned>(parse_count("--threads", (*vm)["threads"].as<std::string>(), 0, kMaxThreads));
   const std::string baseline_path = (*vm)["baseline"].as<std::string>();
   Baseline baseline;
   try {

@@ -34,14 +34,7 @@ int command_report(const std::vector<std::string>& args) {
   if (!vm->count("model")) throw UsageError("report needs a model file: riskcast report MODEL.yaml --out REPORT.html");
   if (!vm->count("out")) throw UsageError("report needs --out REPORT.html");
   const std::string out_path = (*vm)["out"].as<std::string>();
-  {
-    // A missing folder is found before sampling, not after.
-    const std::filesystem::path parent = std::filesystem::path(out_path).parent_path();
-    std::error_code ec;
-    if (!parent.empty() && !std::filesystem::is_directory(parent, ec))
-      throw UsageError(fmt::format("cannot write '{}': '{}' is not a directory", quote_for_message(out_path),
-                                   quote_for_message(parent.string())));
-  }
+  check_output_files({{"--out", out_path, false}});  // before sampling, not after
 
   const RunOptions sampling = sampling_options(*vm);
   ReportOptions report;

@@ -13,29 +13,6 @@ namespace po = boost::program_options;
 
 namespace {
 
-// Refuses up front a --plot path that cannot become a directory, so a bad
-// path costs no sampling and writes nothing.
-void check_plot_directory(const std::string& dir) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  fs::path path(dir);
-  if (dir.empty()) throw UsageError("--plot needs a directory");
-  // The path itself, or else its nearest existing ancestor, must be a directory.
-  while (!path.empty() && !fs::exists(path, ec)) {
-    if (!path.has_parent_path() || path.parent_path() == path) {
-      path.clear();
-      break;
-    }
-    path = path.parent_path();
-  }
-  if (path.empty()) return;  // a relative path under the working directory
-  if (!fs::is_directory(path, ec)) {
-    if (path == fs::path(dir)) throw UsageError(fmt::format("--plot '{}' is not a directory", quote_for_message(dir)));
-    throw UsageError(
-        fmt::format("--plot '{}': '{}' is not a directory", quote_for_message(dir), quote_for_message(path.string())));
-  }
-}
-
 void make_plot_directory(const std::filesystem::path& dir) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
@@ -70,7 +47,7 @@ int command_run(const std::vector<std::string>& args) {
   add_statistics_options(options);
   options.add_options()("format", po::value<std::string>(),
                         "table | csv | json | markdown (default: from --out's extension, else table)")(
-      "out,o", po::value<std::string>(), "write the result to this file (atomically) instead of stdout")(
+      "out,o", po::value<std::string>(), "write the result to this file (atomically; - for stdout) instead of stdout")(
       "output", po::value<std::vector<std::string>>(),
       "evaluate and report only this output (repeatable; default: every output); the others are not computed")(
       "plot", po::value<std::string>(), "also write SVG charts into this directory (created if missing; see below)")(
@@ -78,7 +55,10 @@ int command_run(const std::vector<std::string>& args) {
       "export-columns", po::value<std::string>(),
       "the outputs and parameters --export writes, by name, comma-separated (default: every output run, then every "
       "parameter)")("block-size", po::value<std::string>()->default_value("256"),
-                    "samples per evaluation block (1 … 4096)")("model", po::value<std::string>(), "model file");
+                    "samples per evaluation block (1 … 4096)")(
+      "first-sample", po::value<std::string>()->default_value("0"),
+      "global index of the first sample: samples [N, N + samples) of a larger run, bit for bit")(
+      "model", po::value<std::string>(), "model file");
   po::positional_options_description positional;
   positional.add("model", 1);
   auto vm = parse_options(
@@ -107,10 +87,16 @@ int command_run(const std::vector<std::string>& args) {
 
   RunOptions run = sampling_options(*vm);
   run.block_size = parse_count("--block-size", (*vm)["block-size"].as<std::string>(), 1, kMaxBlockSize);
+  run.first_sample =
+      parse_count("--first-sample", (*vm)["first-sample"].as<std::string>(), 0, kMaxSamples - run.samples);
   const Format format = output_format(*vm);
   const std::string export_path = vm->count("export") ? (*vm)["export"].as<std::string>() : "";
   if (vm->count("export-columns") && export_path.empty()) throw UsageError("--export-columns needs --export FILE.csv");
   if (vm->count("export") && export_path.empty()) throw UsageError("--export needs a file name");
+  std::vector<OutputFile> out_files = text_output(*vm);
+  if (!export_path.empty()) out_files.push_back({"--export", export_path, false});
+  check_output_files(out_files);
+  if (vm->count("plot")) check_output_folder("--plot", (*vm)["plot"].as<std::string>());
 
   const std::string path = (*vm)["model"].as<std::string>();
   const LoadedModel model = open_model(path);
@@ -147,7 +133,6 @@ int command_run(const std::vector<std::string>& args) {
   const std::string plot_dir = vm->count("plot") ? (*vm)["plot"].as<std::string>() : "";
   std::optional<RunCharts> charts;
   if (vm->count("plot")) {
-    check_plot_directory(plot_dir);
     try {
       charts.emplace(model, run);
     } catch (const std::invalid_argument& e) {

@@ -19,7 +19,7 @@ int command_sensitivity(const std::vector<std::string>& args) {
   add_sampling_options(options, "scenario whose drivers and outcomes are reported (default: base; once)");
   options.add_options()("format", po::value<std::string>(),
                         "table | csv | json | markdown (default: from --out's extension, else table)")(
-      "out,o", po::value<std::string>(), "write the result to this file (atomically) instead of stdout")(
+      "out,o", po::value<std::string>(), "write the result to this file (atomically; - for stdout) instead of stdout")(
       "model", po::value<std::string>(), "model file");
   po::positional_options_description positional;
   positional.add("model", 1);
@@ -42,6 +42,7 @@ int command_sensitivity(const std::vector<std::string>& args) {
     throw UsageError(
         fmt::format("--samples must be at most {} for sensitivity, got {}", kMaxSensitivitySamples, request.samples));
   const Format format = output_format(*vm);
+  check_output_files(text_output(*vm));
 
   const std::string path = (*vm)["model"].as<std::string>();
   const LoadedModel model = open_model(path);

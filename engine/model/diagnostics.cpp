@@ -2,15 +2,20 @@
 
 #include <fmt/format.h>
 #include <algorithm>
+#include <tuple>
 
 namespace riskcast {
 
 void Diagnostics::error(SourcePos pos, std::string message, std::string hint) {
-  items_.push_back({pos, std::move(message), std::move(hint)});
+  items_.push_back({pos, std::move(message), std::move(hint), {}});
 }
 
 void Diagnostics::warning(SourcePos pos, std::string message, std::string hint) {
-  warnings_.push_back({pos, std::move(message), std::move(hint)});
+  warnings_.push_back({pos, std::move(message), std::move(hint), {}});
+}
+
+void Diagnostics::warning(Diagnostic warning) {
+  warnings_.push_back(std::move(warning));
 }
 
 namespace {
@@ -20,12 +25,13 @@ struct Labelled {
 };
 
 std::string format_sorted(const std::string& path, std::vector<Labelled> lines) {
-  // A path is user text too: a line break in it must not split a line.
-  const std::string file = printable_for_message(path);
-  std::stable_sort(lines.begin(), lines.end(),
-                   [](const Labelled& a, const Labelled& b) { return a.diagnostic->pos < b.diagnostic->pos; });
+  std::stable_sort(lines.begin(), lines.end(), [](const Labelled& a, const Labelled& b) {
+    return std::tie(a.diagnostic->file, a.diagnostic->pos) < std::tie(b.diagnostic->file, b.diagnostic->pos);
+  });
   std::string out;
   for (const auto& [d, severity] : lines) {
+    // A path is user text too: a line break in it must not split a line.
+    const std::string file = printable_for_message(d->file.empty() ? path : d->file);
     if (d->pos.line == 0) {
       out += fmt::format("{}: {}: {}", file, severity, d->message);
     } else {

@@ -150,19 +150,19 @@ void warn_unread(const Model& model, Diagnostics& w) {
 
 }  // namespace
 
-void warn_about_model(const Model& model, Diagnostics& w) {
+void warn_about_distribution(const Parameter& p, Diagnostics& w) {
+  warn_share_parameter(p, w);
+  warn_lognormal(p.distribution, w);
+}
+
+void warn_about_model(const Model& model, Diagnostics& w, const std::vector<bool>& elsewhere) {
   warn_unread(model, w);
-  for (const Parameter& p : model.parameters) {
-    warn_share_parameter(p, w);
-    warn_lognormal(p.distribution, w);
-  }
+  for (std::size_t i = 0; i < model.parameters.size(); ++i)
+    if (i >= elsewhere.size() || !elsewhere[i]) warn_about_distribution(model.parameters[i], w);
   for (const Event& ev : model.events)
     if (const auto* a = std::get_if<Arrivals>(&ev.definition)) warn_lognormal(a->size, w);
   for (const Scenario& s : model.scenarios) {
-    for (const Parameter& p : s.parameters) {
-      warn_share_parameter(p, w);
-      warn_lognormal(p.distribution, w);
-    }
+    for (const Parameter& p : s.parameters) warn_about_distribution(p, w);
     for (const Event& ev : s.events)
       if (const auto* a = std::get_if<Arrivals>(&ev.definition)) warn_lognormal(a->size, w);
   }

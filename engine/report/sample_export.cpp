@@ -29,9 +29,13 @@ void check_sample_export_space(const std::string& path, const LoadedModel& model
   const std::uint64_t row = kMaxIndexChars + longest_name + 1 + options.columns.size() * (kMaxValueChars + 1);
   const std::uint64_t rows = options.samples * scenario_count;
   const std::uint64_t bytes = rows > UINT64_MAX / row ? UINT64_MAX : rows * row;
-  fs::path dir = fs::path(path).parent_path();
-  if (dir.empty()) dir = ".";
   std::error_code ec;
+  // A device or pipe (/dev/null, a fifo) is written in place: no file grows.
+  const fs::file_status status = fs::status(path, ec);
+  if (fs::exists(status) && !fs::is_regular_file(status)) return;
+  // The file grows where its links lead.
+  fs::path dir = (fs::exists(status) ? fs::canonical(path, ec) : fs::path(path)).parent_path();
+  if (dir.empty()) dir = ".";
   const fs::space_info space = fs::space(dir, ec);
   if (ec) throw std::runtime_error(fmt::format("cannot write '{}': {}", quote_for_message(path), ec.message()));
   if (bytes > space.available)

@@ -22,6 +22,10 @@ struct Diagnostic {
   SourcePos pos;
   std::string message;
   std::string hint;  // e.g. "did you mean `ban_scope`?"; may be empty
+  // The text `pos` is in when it is not the file of the Diagnostics that
+  // holds it: "<overrides>" for a warning about a parameter that
+  // LoadedModel::with_parameters redefined. Empty: that file.
+  std::string file;
 };
 
 // Collects errors so one pass can report several at once, and warnings:
@@ -34,6 +38,7 @@ class Diagnostics {
 
   void error(SourcePos pos, std::string message, std::string hint = {});
   void warning(SourcePos pos, std::string message, std::string hint = {});
+  void warning(Diagnostic warning);
   // Errors only: loading code compares size() before and after a step to
   // see whether the step failed, which a warning must not change.
   bool empty() const { return items_.empty(); }
@@ -42,7 +47,7 @@ class Diagnostics {
   const std::vector<Diagnostic>& warnings() const { return warnings_; }
   const std::string& file() const { return file_; }
 
-  // Errors and warnings, one per line, sorted by position:
+  // Errors and warnings, one per line, sorted by file (this one first) and position:
   // "FILE:LINE:COL: error: MESSAGE (HINT)", "FILE:LINE:COL: warning: …".
   std::string format() const;
   // The warnings alone, in the same form; with `as_errors` each says

@@ -10,8 +10,10 @@
 //    error (a probability formula outside [0, 1], an output that is not a
 //    finite number) found while sampling.
 //  * std::invalid_argument: options the engine cannot honour (an unknown
-//    scenario, column or output, a percentile outside (0, 1), a threshold
-//    that is not finite, samples beyond the random-stream layout).
+//    scenario, column or output, one listed twice, a percentile outside
+//    (0, 1), a threshold that is not finite, samples beyond the
+//    random-stream layout, threads beyond kMaxThreads, a block size beyond
+//    kMaxBlockSize).
 //  * ResourceError, RunCancelled (errors.hpp).
 #pragma once
 
@@ -48,6 +50,10 @@ struct ReportPage;
 inline constexpr std::uint32_t kMaxHorizon = 1200;
 static_assert(kMaxHorizon < kMonthsAddressable, "every month 1 … kMaxHorizon needs a substream of its own");
 inline constexpr std::size_t kMaxBlockSize = 4096;
+// Worker threads a run may ask for (RunOptions::threads and the like; the
+// command's --threads): far beyond any machine's cores, small enough that a
+// typo (threads = 2^31) is an error rather than a refusal for memory.
+inline constexpr unsigned kMaxThreads = 1024;
 
 // A parameter or an event as the model (base scenario) defines it.
 struct ParameterInfo {
@@ -100,7 +106,9 @@ enum class MemoryPolicy {
 
 // Where a run is: called at the start and end of every scenario and about
 // every 100 ms in between, never concurrently with itself, from the calling
-// thread or one thread the engine starts. An exception it throws stops the
+// thread or one thread the engine starts. Each (scenario, done) comes at
+// most once, `done` rising within a scenario; a scenario that completes
+// reports done == total exactly once, as its last call. An exception it throws stops the
 // run and is rethrown by run().
 struct RunProgress {
   std::size_t scenario = 0;   // index among the scenarios run
@@ -121,16 +129,16 @@ struct RunOptions {
   // Global index of the first sample: a run of samples [a, b) gives the same
   // values as those samples of a larger run (split runs, MPI ranks).
   std::uint64_t first_sample = 0;
-  unsigned threads = 0;                // 0: all hardware threads; results never depend on it
+  unsigned threads = 0;                // 0 … kMaxThreads, 0: all hardware threads; results never depend on it
   std::size_t block_size = 256;        // samples evaluated together, 1 … kMaxBlockSize; results never depend on it
-  std::vector<std::string> scenarios;  // empty: every scenario, in model order
+  std::vector<std::string> scenarios;  // empty: every scenario, in model order; each at most once
   // The outputs to evaluate and summarise, in model order whatever the order
   // here; empty: every output. The others are not computed (no formula reads
   // an output), which saves their memory.
   std::vector<std::string> outputs;
   // Per-sample columns to keep (ScenarioResult::columns), each the name of
-  // an output (among `outputs`) or a parameter; "*" alone keeps every output
-  // and parameter.
+  // an output (among `outputs`) or a parameter, each at most once; "*" alone
+  // keeps every output and parameter.
   std::vector<std::string> columns;
   // Percentiles to report in addition to the standard P1 … P99
   // (kStandardPercentiles), as probabilities in (0, 1): 0.975 for P97.5.
@@ -155,8 +163,8 @@ struct RunOptions {
 struct SensitivityOptions {
   std::uint64_t samples = 1'000'000;  // 1 … kMaxSensitivitySamples
   std::uint64_t seed = 1;
-  unsigned threads = 0;
-  std::size_t block_size = 256;
+  unsigned threads = 0;           // 0 … kMaxThreads, as RunOptions
+  std::size_t block_size = 256;   // 1 … kMaxBlockSize
   std::string scenario = "base";  // whose drivers and conditional outcomes are reported
   std::string output;             // empty: the model's first output
   bool scenario_deltas = true;    // false: one pass only, no deltas
@@ -211,7 +219,8 @@ class LoadedModel {
   std::vector<ScenarioInfo> scenarios() const;  // base first
 
   // The column names `columns` stands for ("*" expanded), each checked;
-  // std::invalid_argument names an unknown one (with a did-you-mean hint).
+  // std::invalid_argument names an unknown one (with a did-you-mean hint)
+  // or one listed twice.
   std::vector<std::string> resolve_columns(const std::vector<std::string>& columns) const;
 
   MemoryEstimate estimate_memory(const RunOptions& options) const;

@@ -15,16 +15,20 @@ import math as _math
 import numbers as _numbers
 
 from . import _riskcast
-from ._riskcast import Diagnostic, Error, Progress  # noqa: F401  (public names)
+from ._riskcast import Diagnostic, Error, Progress, StopToken  # noqa: F401  (public names)
 
 __version__ = _riskcast.__version__
 numerics_version = _riskcast.numerics_version
+max_threads = _riskcast.max_threads  # the most worker threads a run takes (threads=)
+max_block_size = _riskcast.max_block_size  # the largest block_size
 
-__all__ = ["load", "load_text", "Model", "Result", "Error", "Diagnostic", "Progress"]
+__all__ = ["load", "load_text", "Model", "Result", "Error", "Diagnostic", "Progress", "StopToken"]
+
+_MAX_COUNT = 2**64 - 1
 
 
-def _count(value, what, lowest):
-    """A whole number from an int or a whole float (1e6), else ValueError."""
+def _count(value, what, lowest, highest=_MAX_COUNT):
+    """A whole number from an int or a whole float (1e6) in [lowest, highest], else ValueError."""
     if isinstance(value, bool) or not isinstance(value, _numbers.Real):
         raise TypeError(f"{what} must be a whole number, not {type(value).__name__}")
     if not isinstance(value, _numbers.Integral):
@@ -32,8 +36,9 @@ def _count(value, what, lowest):
         if not value.is_integer():
             raise ValueError(f"{what} must be a whole number, got {value!r}")
     value = int(value)
-    if value < lowest or value >= 2**64:
-        raise ValueError(f"{what} must be a whole number from {lowest} to 2**64 - 1, got {value}")
+    if value < lowest or value > highest:
+        shown = "2**64 - 1" if highest == _MAX_COUNT else str(highest)
+        raise ValueError(f"{what} must be a whole number from {lowest} to {shown}, got {value}")
     return value
 
 
@@ -155,45 +160,59 @@ class Model:
         """
         pairs = []
         for name, definition in dict(overrides).items():
+            if not isinstance(name, str):
+                raise TypeError(f"a parameter name is text (str), not {type(name).__name__}: {name!r}")
             if isinstance(definition, bool):
                 raise TypeError(f"parameter {name!r}: a definition is a number or a distribution text, not bool")
             if isinstance(definition, _numbers.Real):
-                definition = repr(float(definition))  # shortest text that reads back as the same double
+                try:
+                    definition = repr(float(definition))  # shortest text that reads back as the same double
+                except OverflowError:  # an int beyond every double: the engine says so, showing the text
+                    definition = str(int(definition))
             elif not isinstance(definition, str):
                 raise TypeError(
                     f"parameter {name!r}: a definition is a number or a distribution text, not "
                     f"{type(definition).__name__}"
                 )
-            pairs.append((str(name), definition))
+            pairs.append((name, definition))
         return Model(self._model.with_parameters(pairs))
 
     def run(self, samples=1_000_000, seed=1, scenarios=None, threads=0, columns=None, first_sample=0,
-            block_size=256, check_memory=True, progress=None, percentiles=None, exceed=None):
+            block_size=256, check_memory=True, progress=None, outputs=None, stop=None, percentiles=None,
+            exceed=None):
         """Samples the scenarios (all by default) and summarises every output.
 
         samples, seed, first_sample: whole numbers (1e6 is accepted, 1.5 is a ValueError).
-        columns: outputs and parameters whose per-sample values to keep (Result.samples); "*" keeps all.
+        scenarios: names, each once. outputs: the outputs to evaluate and summarise (default: every output);
+        the others are not computed. columns: outputs (among those run) and parameters whose per-sample
+        values to keep (Result.samples), each once; "*" keeps all.
         percentiles: more percentiles to report besides P1 … P99, in percent ([80, 97.5]); Result.table()
         and Result.summary() carry them. exceed: {output: threshold or [thresholds]}, P(output > threshold)
         with its exact binomial 95 % interval for each (Result.exceedances()).
-        threads: 0 uses every core; results never depend on it. progress: called with a riskcast.Progress
-        at each scenario's start and end and about every 100 ms. The interpreter lock is released while
+        threads: 0 … riskcast.max_threads (1024), 0 uses every core; block_size: 1 … riskcast.max_block_size
+        (4096); results depend on neither. progress: called with a riskcast.Progress at each scenario's
+        start and end and about every 100 ms. stop: a riskcast.StopToken; its stop(), from any thread,
+        ends the run with riskcast.Error kind 'cancelled'. The interpreter lock is released while
         sampling; Ctrl-C stops the run (KeyboardInterrupt).
         """
         if progress is not None and not callable(progress):
             raise TypeError("progress must be callable")
+        if stop is not None and not isinstance(stop, StopToken):
+            raise TypeError(f"stop must be a riskcast.StopToken, not {type(stop).__name__}")
         result = self._model.run(
             samples=_count(samples, "samples", 1),
             seed=_count(seed, "seed", 0),
             first_sample=_count(first_sample, "first_sample", 0),
-            threads=_count(threads, "threads", 0),
-            block_size=_count(block_size, "block_size", 1),
+            threads=_count(threads, "threads", 0, max_threads),
+            block_size=_count(block_size, "block_size", 1, max_block_size),
             scenarios=_names(scenarios, "scenarios"),
+            outputs=_names(outputs, "outputs"),
             columns=_names(columns, "columns"),
             percentiles=_percentiles(percentiles),
             exceedances=_exceedances(exceed),
             check_memory=bool(check_memory),
             progress=progress,
+            stop=stop,
         )
         return Result(result)
 

@@ -3,9 +3,12 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <limits>
+#include <span>
 #include <stop_token>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "api/tiny_model.hpp"
@@ -119,7 +122,7 @@ TEST(Api, KeptColumnsAreTheRunsValuesAndTheParametersDraws) {
 TEST(Api, AStarKeepsEveryOutputThenEveryParameter) {
   const LoadedModel m = tiny();
   EXPECT_EQ(m.resolve_columns({"*"}), (std::vector<std::string>{"twice", "shifted", "a", "b"}));
-  EXPECT_EQ(m.resolve_columns({"b", "twice", "b"}), (std::vector<std::string>{"b", "twice"}));
+  EXPECT_EQ(m.resolve_columns({"b", "twice"}), (std::vector<std::string>{"b", "twice"}));
   try {
     m.resolve_columns({"twcie"});
     FAIL();
@@ -318,6 +321,91 @@ TEST(Api, ProgressReportsEachScenarioAndItsExceptionStopsTheRun) {
   struct Stop {};
   options.progress = [](const RunProgress&) { throw Stop{}; };
   EXPECT_THROW(m.run(options), Stop);
+}
+
+// The periodic progress report must not repeat a scenario's end: a column
+// visitor that takes 350 ms holds the run between the end of sampling and
+// the end of the scenario, while the 100 ms reporter sees every sample done.
+TEST(Api, ProgressReportsEachDoneOnceAndEachEndExactlyOnce) {
+  const LoadedModel m = tiny();
+  RunOptions options;
+  options.samples = 5000;
+  options.outputs = {"twice"};
+  options.visit_column = [](std::size_t, std::size_t, std::span<const double>) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(350));
+  };
+  std::vector<std::pair<std::size_t, std::uint64_t>> calls;
+  options.progress = [&](const RunProgress& p) { calls.emplace_back(p.scenario, p.done); };
+  m.run(options);
+  // Per scenario: 0 first, done rising, the total exactly once and last.
+  std::size_t at = 0;
+  for (std::size_t scenario = 0; scenario < 2; ++scenario) {
+    ASSERT_LT(at, calls.size());
+    EXPECT_EQ(calls[at], std::make_pair(scenario, std::uint64_t{0}));
+    for (++at; at < calls.size() && calls[at].first == scenario && calls[at].second < 5000; ++at)
+      EXPECT_GT(calls[at].second, calls[at - 1].second);
+    ASSERT_LT(at, calls.size());
+    EXPECT_EQ(calls[at], std::make_pair(scenario, std::uint64_t{5000}));
+    ++at;
+  }
+  EXPECT_EQ(at, calls.size()) << "calls after the last scenario's end";
+}
+
+// Threads and block size are checked by the engine with their range, before
+// any memory estimate (which counts each thread's registers) could refuse.
+TEST(Api, ThreadsAndBlockSizeAreCheckedWithTheirRange) {
+  const LoadedModel m = tiny();
+  auto message = [](auto&& call) -> std::string {
+    try {
+      call();
+    } catch (const std::invalid_argument& e) {
+      return e.what();
+    }
+    return "no std::invalid_argument";
+  };
+  RunOptions run;
+  run.samples = 10;
+  run.threads = kMaxThreads + 1;
+  EXPECT_EQ(message([&] { m.run(run); }), "threads must be 0 … 1024 (0: every hardware thread), not 1025");
+  run.threads = std::numeric_limits<unsigned>::max();
+  EXPECT_NE(message([&] { m.estimate_memory(run); }).find("threads must be 0 … 1024"), std::string::npos);
+  run.threads = 0;
+  run.block_size = 0;
+  EXPECT_EQ(message([&] { m.run(run); }), "block size must be 1 … 4096, not 0");
+  SensitivityOptions sensitivity;
+  sensitivity.samples = 10;
+  sensitivity.threads = kMaxThreads + 1;
+  EXPECT_NE(message([&] { m.sensitivity(sensitivity); }).find("threads must be 0 … 1024"), std::string::npos);
+  sensitivity.threads = 0;
+  sensitivity.block_size = kMaxBlockSize + 1;
+  EXPECT_EQ(message([&] { m.sensitivity(sensitivity); }), "block size must be 1 … 4096, not 4097");
+  ReportOptions report;
+  report.samples = 10;
+  report.threads = kMaxThreads + 1;
+  EXPECT_NE(message([&] { m.report(report); }).find("threads must be 0 … 1024"), std::string::npos);
+}
+
+TEST(Api, ANameListedTwiceIsRefused) {
+  const LoadedModel m = tiny();
+  auto message = [&](const RunOptions& options) -> std::string {
+    try {
+      m.run(options);
+    } catch (const std::invalid_argument& e) {
+      return e.what();
+    }
+    return "no std::invalid_argument";
+  };
+  RunOptions options;
+  options.samples = 10;
+  options.scenarios = {"base", "high", "base"};
+  EXPECT_EQ(message(options), "scenario 'base' is listed twice");
+  options.scenarios = {};
+  options.outputs = {"twice", "twice"};
+  EXPECT_EQ(message(options), "output 'twice' is listed twice");
+  options.outputs = {};
+  options.columns = {"a", "twice", "a"};
+  EXPECT_EQ(message(options), "column 'a' is listed twice");
+  EXPECT_THROW(m.resolve_columns({"b", "b"}), std::invalid_argument);
 }
 
 TEST(Api, SensitivityIsTheEnginesAnalysis) {

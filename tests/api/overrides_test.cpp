@@ -24,6 +24,18 @@ scenarios:
       a: normal(20, 2)
 )";
 
+LoadedModel tiny_with_event() {
+  return LoadedModel::from_text(std::string(kModel) + R"(events:
+  ban:
+    kind: switch
+    initial: 0.3
+    on: 0.1
+monthly:
+  m: a * ban
+)",
+                                "tiny.yaml");
+}
+
 RunOptions options_keeping(std::vector<std::string> columns) {
   RunOptions options;
   options.samples = 2000;
@@ -89,7 +101,37 @@ TEST(ParameterOverrides, WarningsAreThoseOfTheNewModel) {
   EXPECT_TRUE(model.warnings().empty());
   const LoadedModel wide = model.with_parameters({{"s", "uniform(0, 2)"}});
   ASSERT_EQ(wide.warnings().size(), 1u);
-  EXPECT_EQ(wide.warnings()[0].pos.line, 3u);  // the parameter in the model file
+  // The override caused it: "s: uniform(0, 2)", line 1 of <overrides>, the definition at column 4.
+  EXPECT_EQ(wide.warnings()[0].file, "<overrides>");
+  EXPECT_EQ(wide.warnings()[0].pos, (SourcePos{1, 4}));
+  EXPECT_EQ(wide.format_warnings().rfind("<overrides>:1:4: warning: parameter `s` is a share", 0), 0u)
+      << wide.format_warnings();
+  // A warning the override did not cause stays in the model file.
+  std::string with_unread = text;
+  with_unread.insert(with_unread.find("outputs:"), "  z: 1\n");
+  const LoadedModel unread = LoadedModel::from_text(with_unread, "w.yaml").with_parameters({{"s", "uniform(0, 2)"}});
+  ASSERT_EQ(unread.warnings().size(), 2u);
+  for (const Diagnostic& w : unread.warnings())
+    EXPECT_EQ(w.file, w.message.find("never read") != std::string::npos ? "" : "<overrides>") << w.message;
+}
+
+// Naming something that is not a parameter says what it is; a number the
+// engine cannot hold is shown as the text it became.
+TEST(ParameterOverrides, ErrorsSayWhatANameIsAndShowTheText) {
+  const LoadedModel model = tiny_with_event();
+  auto first_message = [&](const std::vector<ParameterOverride>& overrides) -> std::string {
+    try {
+      model.with_parameters(overrides);
+    } catch (const ModelError& e) {
+      return e.diagnostics().items().at(0).message;
+    }
+    return "no ModelError";
+  };
+  EXPECT_EQ(first_message({{"ban", "0.5"}}), "`ban` is an event, not a parameter of tiny.yaml");
+  EXPECT_EQ(first_message({{"total", "0.5"}}), "`total` is an output, not a parameter of tiny.yaml");
+  EXPECT_EQ(first_message({{"m", "0.5"}}), "`m` is a monthly formula, not a parameter of tiny.yaml");
+  for (const char* text : {"nan", "inf", "-inf", "1e400"})
+    EXPECT_NE(first_message({{"a", text}}).find(text), std::string::npos) << first_message({{"a", text}});
 }
 
 }  // namespace

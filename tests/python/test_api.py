@@ -268,3 +268,68 @@ def test_bad_percentiles_and_thresholds():
     with pytest.raises(riskcast.Error) as e:
         m.run(samples=10, exceed={"totl": 1})
     assert e.value.kind == "options" and "did you mean `total`?" in str(e.value)
+def test_threads_and_block_size_are_value_errors_with_their_range():
+    m = riskcast.load_text(SMALL)
+    assert riskcast.max_threads == 1024 and riskcast.max_block_size == 4096
+    with pytest.raises(ValueError, match=r"threads must be a whole number from 0 to 1024, got 9223372036854775808"):
+        m.run(samples=10, threads=2**63)
+    with pytest.raises(ValueError, match=r"threads must be a whole number from 0 to 1024, got 1025"):
+        m.run(samples=10, threads=1025)
+    with pytest.raises(ValueError, match=r"block_size must be a whole number from 1 to 4096, got 4097"):
+        m.run(samples=10, block_size=4097)
+    assert m.run(samples=10, threads=2, block_size=4096).sample_count == 10
+
+
+def test_a_name_listed_twice_is_an_options_error():
+    m = riskcast.load_text(SMALL)
+    with pytest.raises(riskcast.Error, match="scenario 'base' is listed twice") as caught:
+        m.run(samples=10, scenarios=["base", "base"])
+    assert caught.value.kind == "options"
+    with pytest.raises(riskcast.Error, match="column 'a' is listed twice"):
+        m.run(samples=10, columns=["a", "a"])
+
+
+def test_outputs_evaluates_only_those_bit_for_bit():
+    text = SMALL.replace("    unit: units\n", "    unit: units\n  double_b: 2 * b\n")
+    m = riskcast.load_text(text)
+    full = m.run(samples=2000, seed=3, columns=["double_b"])
+    only = m.run(samples=2000, seed=3, outputs=["double_b"], columns=["double_b"])
+    assert set(only.table()["output"]) == {"double_b"}
+    assert np.array_equal(full.samples("base", "double_b"), only.samples("base", "double_b"))
+    with pytest.raises(riskcast.Error) as caught:
+        m.run(samples=10, outputs=["double_b"], columns=["total"])  # an output the run does not evaluate
+    assert caught.value.kind == "options"
+
+
+def test_a_stop_token_cancels_a_run_from_another_thread():
+    import threading
+
+    m = riskcast.load_text(SMALL)
+    token = riskcast.StopToken()
+    assert not token.stopped
+    started = threading.Event()
+
+    def progress(p):
+        started.set()
+
+    stopper = threading.Thread(target=lambda: (started.wait(), token.stop()))
+    stopper.start()
+    # Seconds of sampling on one thread without the stop; with it, none.
+    with pytest.raises(riskcast.Error) as caught:
+        m.run(samples=20_000_000, threads=1, progress=progress, stop=token)
+    stopper.join()
+    assert caught.value.kind == "cancelled" and token.stopped
+    # A stopped token stops every later run at once; a fresh one does not.
+    with pytest.raises(riskcast.Error, match="cancel"):
+        m.run(samples=10, stop=token)
+    assert m.run(samples=10, stop=riskcast.StopToken()).sample_count == 10
+    with pytest.raises(TypeError):
+        m.run(samples=10, stop=threading.Event())
+
+
+def test_progress_reports_each_end_once():
+    m = riskcast.load_text(SMALL)
+    seen = []
+    m.run(samples=20000, progress=lambda p: seen.append((p.scenario, p.done)))
+    assert len(seen) == len(set(seen))
+    assert [s for s in seen if s[1] == 20000] == [(0, 20000), (1, 20000)]

@@ -79,3 +79,38 @@ def test_numbers_pass_exactly(flagship):
     value = 0.1 + 0.2  # 0.30000000000000004: the shortest repr reads back as these bits
     r = flagship.with_parameters({"ban_scope": value}).run(samples=10, scenarios=["base"], columns=["ban_scope"])
     assert np.all(r.samples("base", "ban_scope") == value)
+
+
+def test_a_name_must_be_text(flagship):
+    with pytest.raises(TypeError, match="a parameter name is text"):
+        flagship.with_parameters({1: 0.5})
+
+
+@pytest.mark.parametrize(
+    "value, text",
+    [(float("nan"), "ban_scope: nan`"), (float("inf"), "ban_scope: inf`"), (1e400, "ban_scope: inf`"),
+     (-(10**400), "ban_scope: -1000")],
+)
+def test_a_number_the_engine_cannot_take_is_shown_as_its_text(flagship, value, text):
+    with pytest.raises(riskcast.Error) as caught:
+        flagship.with_parameters({"ban_scope": value})
+    assert caught.value.kind == "model" and caught.value.file == "<overrides>"
+    assert text in caught.value.message
+
+
+def test_an_event_or_output_is_named_as_such(flagship):
+    event = flagship.events[0].name
+    with pytest.raises(riskcast.Error) as caught:
+        flagship.with_parameters({event: 0.5})
+    assert f"`{event}` is an event, not a parameter" in caught.value.message
+    output = flagship.outputs[0].name
+    with pytest.raises(riskcast.Error) as caught:
+        flagship.with_parameters({output: 0.5})
+    assert f"`{output}` is an output, not a parameter" in caught.value.message
+
+
+def test_a_warning_the_override_causes_points_at_the_override():
+    m = riskcast.load_text("model: w\nparameters:\n  s:\n    dist: uniform(0, 1)\n    unit: share\noutputs:\n  y: s\n")
+    (w,) = m.with_parameters({"s": "uniform(0, 2)"}).warnings
+    assert (w.file, w.line, w.column) == ("<overrides>", 1, 4)
+    assert "share" in w.message
