@@ -109,12 +109,14 @@ ScaledRange::ScaledRange(const Distribution& d) {
 }
 
 namespace {
-// Boost.Math's normal with an overflow returned as ±inf rather than thrown:
-// the inversion can meet probability 0 or 1 itself at the far end of an
-// interval (F(hi) rounded to 1), where ±inf clamps to the bound.
-using NormalPolicy =
+// Boost.Math with an overflow returned as ±inf rather than thrown: the
+// normal's inversion can meet probability 0 or 1 itself at the far end of an
+// interval (F(hi) rounded to 1), where ±inf clamps to the bound; the CDFs of
+// gamma, beta and the discrete laws compute Γ(shape) on the way to a
+// probability that underflows to 0 (gamma(1e5, 1) at 1e-300).
+using IgnoreOverflow =
     boost::math::policies::policy<boost::math::policies::overflow_error<boost::math::policies::ignore_error>>;
-using Normal = boost::math::normal_distribution<double, NormalPolicy>;
+using Normal = boost::math::normal_distribution<double, IgnoreOverflow>;
 }  // namespace
 
 TruncatedNormalInverse::TruncatedNormalInverse(const Distribution& d)
@@ -164,8 +166,8 @@ double TruncatedNormalInverse::mean() const {
 }
 
 namespace {
-using RoundUp = boost::math::policies::policy<
-    boost::math::policies::discrete_quantile<boost::math::policies::integer_round_up>>;
+using RoundUp =
+    boost::math::policies::policy<boost::math::policies::discrete_quantile<boost::math::policies::integer_round_up>>;
 
 // The smallest double x in [lo, hi] with F(x) ≥ q, given F(lo) < q ≤ F(hi)
 // in exact arithmetic: bisection over the doubles themselves (their bit
@@ -290,7 +292,7 @@ double Distribution::cdf(double x) const {
   // Here lo ≤ x < hi, x finite.
   switch (kind) {
     case DistributionKind::Constant:
-      return 1.0;  // unreachable: lo = hi
+      return 1.0;  // not reached: lo = hi
     case DistributionKind::Uniform:
     case DistributionKind::Triangular:
     case DistributionKind::Pert: {
@@ -298,22 +300,22 @@ double Distribution::cdf(double x) const {
       const double v = std::ldexp(x, r.exponent);
       if (kind == DistributionKind::Uniform) return (v - r.min) / (r.max - r.min);
       if (kind == DistributionKind::Pert)
-        return bm::cdf(bm::beta_distribution<double>(pert_alpha(), pert_beta()),
+        return bm::cdf(bm::beta_distribution<double, IgnoreOverflow>(pert_alpha(), pert_beta()),
                        std::clamp((v - r.min) / (r.max - r.min), 0.0, 1.0));
       if (v < r.mode) return (v - r.min) * (v - r.min) / ((r.max - r.min) * (r.mode - r.min));
       return 1.0 - (r.max - v) * (r.max - v) / ((r.max - r.min) * (r.max - r.mode));
     }
     case DistributionKind::Normal:
-      return bm::cdf(bm::normal_distribution<double>(args[0], args[1]), x);
+      return bm::cdf(bm::normal_distribution<double, IgnoreOverflow>(args[0], args[1]), x);
     case DistributionKind::TruncatedNormal:
       return TruncatedNormalInverse(*this).cdf(x);
     case DistributionKind::Lognormal:
     case DistributionKind::LognormalCi90:
-      return bm::cdf(bm::lognormal_distribution<double>(log_mu(), log_sigma()), x);
+      return bm::cdf(bm::lognormal_distribution<double, IgnoreOverflow>(log_mu(), log_sigma()), x);
     case DistributionKind::Beta:
-      return bm::cdf(bm::beta_distribution<double>(args[0], args[1]), x);
+      return bm::cdf(bm::beta_distribution<double, IgnoreOverflow>(args[0], args[1]), x);
     case DistributionKind::Gamma:
-      return bm::cdf(bm::gamma_distribution<double>(args[0], args[1]), x);
+      return bm::cdf(bm::gamma_distribution<double, IgnoreOverflow>(args[0], args[1]), x);
     case DistributionKind::Bernoulli:
       return 1.0 - args[0];  // 0 ≤ x < 1
     case DistributionKind::Discrete: {
@@ -323,7 +325,7 @@ double Distribution::cdf(double x) const {
       return std::min(total, 1.0);
     }
     case DistributionKind::Poisson:
-      return bm::cdf(bm::poisson_distribution<double>(args[0]), std::floor(x));
+      return bm::cdf(bm::poisson_distribution<double, IgnoreOverflow>(args[0]), std::floor(x));
     case DistributionKind::LognormalMeanSd:
     case DistributionKind::NormalPercentiles:
     case DistributionKind::LognormalPercentiles:
@@ -332,14 +334,14 @@ double Distribution::cdf(double x) const {
     case DistributionKind::StudentT: {
       const double t = (x - args[1]) / args[2];
       if (!std::isfinite(t)) return t < 0 ? 0.0 : 1.0;
-      return bm::cdf(bm::students_t_distribution<double>(args[0]), t);
+      return bm::cdf(bm::students_t_distribution<double, IgnoreOverflow>(args[0]), t);
     }
     case DistributionKind::Weibull:
-      return bm::cdf(bm::weibull_distribution<double>(args[0], args[1]), x);
+      return bm::cdf(bm::weibull_distribution<double, IgnoreOverflow>(args[0], args[1]), x);
     case DistributionKind::Exponential:
-      return bm::cdf(bm::exponential_distribution<double>(args[0]), x);
+      return bm::cdf(bm::exponential_distribution<double, IgnoreOverflow>(args[0]), x);
     case DistributionKind::Binomial:
-      return bm::cdf(bm::binomial_distribution<double>(args[0], args[1]), std::floor(x));
+      return bm::cdf(bm::binomial_distribution<double, IgnoreOverflow>(args[0], args[1]), std::floor(x));
     case DistributionKind::Mixture: {
       double total = 0.0;
       for (std::size_t i = 0; i < components.size(); ++i)
@@ -348,7 +350,8 @@ double Distribution::cdf(double x) const {
     }
     case DistributionKind::Cumulative: {
       // The segment [x_i, x_(i+1)) holding x; lo ≤ x < hi keeps i in range.
-      const std::size_t i = static_cast<std::size_t>(std::upper_bound(values.begin(), values.end(), x) - values.begin()) - 1;
+      const std::size_t i =
+          static_cast<std::size_t>(std::upper_bound(values.begin(), values.end(), x) - values.begin()) - 1;
       if (i + 1 >= values.size()) return 1.0;
       const double fraction = (x - values[i]) / (values[i + 1] - values[i]);
       return std::clamp(weights[i] + (weights[i + 1] - weights[i]) * fraction, weights[i], weights[i + 1]);
@@ -381,8 +384,9 @@ std::pair<double, double> Distribution::support() const {
     case DistributionKind::Gamma:
     case DistributionKind::Weibull:
     case DistributionKind::Exponential:
-    case DistributionKind::Poisson:
       return {0.0, inf};
+    case DistributionKind::Poisson:
+      return {0.0, a[0] == 0.0 ? 0.0 : inf};
     case DistributionKind::Beta:
     case DistributionKind::Bernoulli:
       return {0.0, 1.0};
@@ -395,7 +399,8 @@ std::pair<double, double> Distribution::support() const {
       double lo = inf, hi = -inf;
       for (std::size_t i = 0; i < weights.size(); ++i) {
         if (weights[i] <= 0.0) continue;
-        const auto [l, h] = kind == DistributionKind::Discrete ? std::pair{values[i], values[i]} : components[i].support();
+        const auto [l, h] =
+            kind == DistributionKind::Discrete ? std::pair{values[i], values[i]} : components[i].support();
         lo = std::min(lo, l);
         hi = std::max(hi, h);
       }
@@ -527,7 +532,7 @@ std::optional<PertBounds> pert_from_p10_p50_p90(double p10, double p50, double p
     std::uintmax_t iterations = 100;
     const auto f = [&](double x) { return pert_p50_ratio(x) - ratio; };
     const auto [a, b] = boost::math::tools::toms748_solve(f, 0.0, 1.0, lo - ratio, hi - ratio,
-                                                         boost::math::tools::eps_tolerance<double>(50), iterations);
+                                                          boost::math::tools::eps_tolerance<double>(50), iterations);
     t = 0.5 * (a + b);
   }
   const boost::math::beta_distribution<double> beta(1.0 + 4.0 * t, 5.0 - 4.0 * t);
@@ -769,15 +774,15 @@ bool validate_distribution(const Distribution& d, Diagnostics& diagnostics) {
       const std::string_view call =
           log ? "lognormal_percentiles(p_lo, x_lo, p_hi, x_hi)" : "normal_percentiles(p_lo, x_lo, p_hi, x_hi)";
       if (!(0 < a[0] && a[0] < a[2] && a[2] < 1)) {
-        diagnostics.error(d.pos,
-                          fmt::format("{} needs probabilities 0 < p_lo < p_hi < 1, got p_lo = {}, p_hi = {}", call,
-                                      a[0], a[2]),
-                          a[0] >= 1 || a[2] >= 1 ? "probabilities are fractions: the 10th percentile is p = 0.1" : "");
+        diagnostics.error(
+            d.pos,
+            fmt::format("{} needs probabilities 0 < p_lo < p_hi < 1, got p_lo = {}, p_hi = {}", call, a[0], a[2]),
+            a[0] >= 1 || a[2] >= 1 ? "probabilities are fractions: the 10th percentile is p = 0.1" : "");
         break;
       }
       if (!(a[1] < a[3]) || (log && !(a[1] > 0))) {
-        require(false, fmt::format("{} needs {}x_lo < x_hi, got x_lo = {}, x_hi = {}", call, log ? "0 < " : "",
-                                   a[1], a[3]));
+        require(false,
+                fmt::format("{} needs {}x_lo < x_hi, got x_lo = {}, x_hi = {}", call, log ? "0 < " : "", a[1], a[3]));
         break;
       }
       // As for lognormal_ci90: ln(x_hi) − ln(x_lo) must stay positive.
@@ -787,8 +792,8 @@ bool validate_distribution(const Distribution& d, Diagnostics& diagnostics) {
     }
     case DistributionKind::PertP10P50P90: {
       if (!(a[0] < a[1] && a[1] < a[2])) {
-        require(false, fmt::format("pert_p10_p50_p90(p10, p50, p90) needs p10 < p50 < p90, got {}, {}, {}", a[0],
-                                   a[1], a[2]));
+        require(false,
+                fmt::format("pert_p10_p50_p90(p10, p50, p90) needs p10 < p50 < p90, got {}, {}, {}", a[0], a[1], a[2]));
         break;
       }
       if (!std::isfinite(a[2] - a[0])) {
@@ -824,8 +829,9 @@ bool validate_distribution(const Distribution& d, Diagnostics& diagnostics) {
       break;
     case DistributionKind::Weibull:
       if (!(a[0] >= kMinWeibullShape && a[1] > 0)) {
-        require(false, fmt::format("weibull(shape, scale) needs shape >= 0.01 and scale > 0, got shape = {}, scale = {}",
-                                   a[0], a[1]));
+        require(false,
+                fmt::format("weibull(shape, scale) needs shape >= 0.01 and scale > 0, got shape = {}, scale = {}", a[0],
+                            a[1]));
         break;
       }
       require(a[1] * weibull_bound(a[0]) <= kLargest,
@@ -888,11 +894,13 @@ bool validate_distribution(const Distribution& d, Diagnostics& diagnostics) {
   if (diagnostics.size() == before && is_other_parameterisation(d.kind)) {
     Diagnostics inner(diagnostics.file());
     const std::optional<Distribution> standard = standard_form(d);
-    if (!standard || !validate_distribution(*standard, inner))
-      diagnostics.error(d.pos, fmt::format("{} is {}, {}", d.to_string(),
-                                           standard ? standard->to_string() : std::string("out of range"),
-                                           inner.empty() ? std::string("which cannot be drawn")
-                                                         : fmt::format("and {}", inner.items().front().message)));
+    if (!standard) {
+      diagnostics.error(
+          d.pos, fmt::format("{} stands for a law whose parameters are beyond the largest double", d.to_string()));
+    } else if (!validate_distribution(*standard, inner)) {
+      diagnostics.error(
+          d.pos, fmt::format("{} is {}, and {}", d.to_string(), standard->to_string(), inner.items().front().message));
+    }
   }
   return diagnostics.size() == before;
 }
@@ -920,14 +928,15 @@ std::optional<Distribution> distribution_from_lists(
   d.kind = signature.kind;
   d.pos = call.pos;
   const bool mixture = d.kind == DistributionKind::Mixture;
-  const std::string_view numbers = mixture                                       ? "weights"
+  const std::string_view numbers = mixture                                ? "weights"
                                    : d.kind == DistributionKind::Discrete ? "values and weights"
-                                                                                 : "points and probabilities";
+                                                                          : "points and probabilities";
   std::vector<double>* targets[2] = {&d.values, &d.weights};
   for (int i = 0; i < 2; ++i) {
     const Expr& list = call.operands[i];
     if (list.kind != ExprKind::List) {
-      diagnostics.error(list.pos, fmt::format("{0} takes two lists: {0}({1})", signature.name, signature.argument_names));
+      diagnostics.error(list.pos,
+                        fmt::format("{0} takes two lists: {0}({1})", signature.name, signature.argument_names));
       return std::nullopt;
     }
     for (const Expr& item : list.operands) {

@@ -187,7 +187,8 @@ Sampler::Sampler(const Distribution& law) : distribution_(law_drawn(law)) {
       gamma_a_ = GammaShape(a_);
       break;
     case DistributionKind::Binomial:
-      binomial_ = boost::random::binomial_distribution<std::int64_t, double>(static_cast<std::int64_t>(args[0]), args[1]);
+      binomial_ =
+          boost::random::binomial_distribution<std::int64_t, double>(static_cast<std::int64_t>(args[0]), args[1]);
       break;
     default:
       break;

@@ -449,8 +449,8 @@ class Generator {
   // `in_mixture`: a component of a mixture, which may not be a mixture.
   DistributionText distribution(bool for_size, bool in_mixture = false) {
     DistributionText d;
-    const std::size_t kind = weighted({1.5, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5,
-                                       in_mixture ? 0.0 : 0.5, 0.5});
+    const std::size_t kind = weighted(
+        {1.5, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, in_mixture ? 0.0 : 0.5, 0.5});
     auto with = [&](std::string name, std::string text, Range r) {
       note("dist:" + name);
       d.text = std::move(text);
@@ -580,9 +580,10 @@ class Generator {
         if (kind == 14) {
           const double lo = nice(-5.0, 10.0), hi = std::max(three_digits(lo + nice(0.1, 10.0)), lo + 1.0),
                        sd = (hi - lo) / 2.5;
-          with("normal_percentiles",
-               fmt::format("normal_percentiles({}, {}, {}, {})", literal(p_lo), literal(lo), literal(p_hi), literal(hi)),
-               Range::of(lo - 60 * sd, hi + 60 * sd));
+          with(
+              "normal_percentiles",
+              fmt::format("normal_percentiles({}, {}, {}, {})", literal(p_lo), literal(lo), literal(p_hi), literal(hi)),
+              Range::of(lo - 60 * sd, hi + 60 * sd));
         } else {
           const double lo = nice(0.1, 100.0), hi = three_digits(lo * nice(1.5, 20.0));
           with("lognormal_percentiles",
@@ -597,8 +598,7 @@ class Generator {
         const double p90 = three_digits(p10 + width);
         // Not rounded: p50 stays where the PERT can put it (31.2–68.8 % of the way).
         const double p50 = p10 + (p90 - p10) * pick(std::vector<double>{0.35, 0.5, 0.6});
-        with("pert_p10_p50_p90",
-             fmt::format("pert_p10_p50_p90({}, {}, {})", literal(p10), literal(p50), literal(p90)),
+        with("pert_p10_p50_p90", fmt::format("pert_p10_p50_p90({}, {}, {})", literal(p10), literal(p50), literal(p90)),
              Range::of(p10 - 3 * (p90 - p10), p90 + 3 * (p90 - p10)));
         break;
       }

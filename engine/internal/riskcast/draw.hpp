@@ -73,9 +73,9 @@ class Sampler {
   double from_uniform(double u) const;  // kinds drawn by inverting one uniform
   bool single_uniform() const;
 
-  Distribution distribution_;  // the law drawn: for the kinds given in other parameters, its standard form
-  double a_ = 0, b_ = 0;        // Lognormal: mu, sigma; Poisson: exp(−λ) in a_; StudentT: df/2 in a_
-  ScaledRange range_;           // Uniform, Triangular, Pert
+  Distribution distribution_;         // the law drawn: for the kinds given in other parameters, its standard form
+  double a_ = 0, b_ = 0;              // Lognormal: mu, sigma; Poisson: exp(−λ) in a_; StudentT: df/2 in a_
+  ScaledRange range_;                 // Uniform, Triangular, Pert
   TruncatedNormalInverse truncated_;  // TruncatedNormal
   std::vector<double> cumulative_;    // Discrete, Mixture: the weights' running sums
   GammaShape gamma_a_, gamma_b_;      // Gamma, Beta, Pert, StudentT
