@@ -2,13 +2,22 @@
 
 #include <fmt/format.h>
 #include <boost/math/distributions/beta.hpp>
+#include <boost/math/distributions/binomial.hpp>
+#include <boost/math/distributions/exponential.hpp>
 #include <boost/math/distributions/gamma.hpp>
 #include <boost/math/distributions/lognormal.hpp>
 #include <boost/math/distributions/normal.hpp>
 #include <boost/math/distributions/poisson.hpp>
+#include <boost/math/distributions/students_t.hpp>
+#include <boost/math/distributions/weibull.hpp>
 #include <boost/math/quadrature/gauss.hpp>
+#include <boost/math/tools/toms748_solve.hpp>
 #include <cmath>
+#include <cstring>
 #include <limits>
+#include <numeric>
+
+#include "riskcast/expr.hpp"
 
 namespace riskcast {
 
@@ -27,6 +36,16 @@ const std::vector<DistributionSignature>& distribution_signatures() {
       {"bernoulli", DistributionKind::Bernoulli, 1, "p"},
       {"discrete", DistributionKind::Discrete, 2, "[values], [weights]"},
       {"poisson", DistributionKind::Poisson, 1, "lambda"},
+      {"lognormal_mean_sd", DistributionKind::LognormalMeanSd, 2, "mean, sd"},
+      {"normal_percentiles", DistributionKind::NormalPercentiles, 4, "p_lo, x_lo, p_hi, x_hi"},
+      {"lognormal_percentiles", DistributionKind::LognormalPercentiles, 4, "p_lo, x_lo, p_hi, x_hi"},
+      {"pert_p10_p50_p90", DistributionKind::PertP10P50P90, 3, "p10, p50, p90"},
+      {"student_t", DistributionKind::StudentT, 3, "df, loc, scale"},
+      {"weibull", DistributionKind::Weibull, 2, "shape, scale"},
+      {"exponential", DistributionKind::Exponential, 1, "rate"},
+      {"binomial", DistributionKind::Binomial, 2, "n, p"},
+      {"mixture", DistributionKind::Mixture, 2, "[distributions], [weights]"},
+      {"cumulative", DistributionKind::Cumulative, 2, "[x], [p]"},
   };
   return signatures;
 }
@@ -62,6 +81,15 @@ double gamma_draw_bound(double shape) {
   return shape + 39.0 * std::sqrt(shape) + 1460.0;
 }
 
+double weibull_bound(double shape) {
+  return std::max(std::pow(kMaxExponentialDraw, 1.0 / shape), std::tgamma(1.0 + 1.0 / shape));
+}
+
+double student_t_draw_bound(double df) {
+  return boost::math::quantile(
+      boost::math::complement(boost::math::students_t_distribution<double>(df), kStudentTailProbability / 2));
+}
+
 ScaledRange::ScaledRange(const Distribution& d) {
   const bool uniform = d.kind == DistributionKind::Uniform;
   lo = d.args[0];
@@ -81,12 +109,14 @@ ScaledRange::ScaledRange(const Distribution& d) {
 }
 
 namespace {
-// Boost.Math's normal with an overflow returned as ±inf rather than thrown:
-// the inversion can meet probability 0 or 1 itself at the far end of an
-// interval (F(hi) rounded to 1), where ±inf clamps to the bound.
-using NormalPolicy =
+// Boost.Math with an overflow returned as ±inf rather than thrown: the
+// normal's inversion can meet probability 0 or 1 itself at the far end of an
+// interval (F(hi) rounded to 1), where ±inf clamps to the bound; the CDFs of
+// gamma, beta and the discrete laws compute Γ(shape) on the way to a
+// probability that underflows to 0 (gamma(1e5, 1) at 1e-300).
+using IgnoreOverflow =
     boost::math::policies::policy<boost::math::policies::overflow_error<boost::math::policies::ignore_error>>;
-using Normal = boost::math::normal_distribution<double, NormalPolicy>;
+using Normal = boost::math::normal_distribution<double, IgnoreOverflow>;
 }  // namespace
 
 TruncatedNormalInverse::TruncatedNormalInverse(const Distribution& d)
@@ -107,6 +137,14 @@ double TruncatedNormalInverse::operator()(double u) const {
   return std::clamp(boost::math::quantile(boost::math::complement(n, large_ - (large_ - small_) * u)), lo_, hi_);
 }
 
+double TruncatedNormalInverse::cdf(double x) const {
+  if (x < lo_) return 0.0;
+  if (x >= hi_) return 1.0;
+  const Normal n(mu_, sigma_);
+  if (upper_) return (large_ - boost::math::cdf(boost::math::complement(n, x))) / (large_ - small_);
+  return (boost::math::cdf(n, x) - small_) / (large_ - small_);
+}
+
 double TruncatedNormalInverse::mean() const {
   const double mass = large_ - small_;
   if (mass < 0.01 * large_) {
@@ -125,6 +163,60 @@ double TruncatedNormalInverse::mean() const {
       upper_ ? boost::math::cdf(boost::math::complement(n, a)) - boost::math::cdf(boost::math::complement(n, b))
              : boost::math::cdf(n, b) - boost::math::cdf(n, a);
   return std::clamp(mu_ + sigma_ * (boost::math::pdf(n, a) - boost::math::pdf(n, b)) / z, lo_, hi_);
+}
+
+namespace {
+using RoundUp =
+    boost::math::policies::policy<boost::math::policies::discrete_quantile<boost::math::policies::integer_round_up>>;
+
+// The smallest double x in [lo, hi] with F(x) ≥ q, given F(lo) < q ≤ F(hi)
+// in exact arithmetic: bisection over the doubles themselves (their bit
+// patterns, ordered as integers once the sign is folded), at most 64 steps.
+// Exact up to the rounding of F, for continuous and discrete F alike.
+std::int64_t ordered_bits(double x) {
+  std::int64_t i;
+  std::memcpy(&i, &x, sizeof i);
+  return i < 0 ? std::numeric_limits<std::int64_t>::min() - i : i;
+}
+double from_ordered_bits(std::int64_t i) {
+  if (i < 0) i = std::numeric_limits<std::int64_t>::min() - i;
+  double x;
+  std::memcpy(&x, &i, sizeof x);
+  return x;
+}
+
+double mixture_quantile(const Distribution& d, double q) {
+  // Every component's quantile at q brackets the mixture's: F_i(Q_i(q)) ≥ q
+  // for all i at the largest, and F_i(x) < q for all i below the smallest.
+  double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+  for (std::size_t i = 0; i < d.components.size(); ++i) {
+    if (d.weights[i] <= 0.0) continue;
+    const double x = d.components[i].quantile(q);
+    lo = std::min(lo, x);
+    hi = std::max(hi, x);
+  }
+  std::int64_t a = ordered_bits(lo), b = ordered_bits(hi);
+  if (d.cdf(lo) >= q) return lo;
+  // Invariant: F(a) < q, and F(b) ≥ q or b = hi.
+  while (b > a + 1) {
+    const std::int64_t m = std::midpoint(a, b);
+    if (d.cdf(from_ordered_bits(m)) >= q)
+      b = m;
+    else
+      a = m;
+  }
+  return from_ordered_bits(b);
+}
+}  // namespace
+
+double cumulative_inverse(const Distribution& d, double u) {
+  const std::vector<double>& x = d.values;
+  const std::vector<double>& p = d.weights;
+  // The first point whose probability reaches u: p_i < u ≤ p_(i+1).
+  std::size_t i = static_cast<std::size_t>(std::lower_bound(p.begin() + 1, p.end(), u) - p.begin());
+  if (i >= p.size()) i = p.size() - 1;
+  const double fraction = (u - p[i - 1]) / (p[i] - p[i - 1]);
+  return std::clamp(x[i - 1] + (x[i] - x[i - 1]) * fraction, x[i - 1], x[i]);
 }
 
 double Distribution::quantile(double q) const {
@@ -168,12 +260,161 @@ double Distribution::quantile(double q) const {
     }
     case DistributionKind::Poisson:
       if (args[0] == 0.0) return 0.0;
-      return bm::quantile(
-          bm::poisson_distribution<
-              double, bm::policies::policy<bm::policies::discrete_quantile<bm::policies::integer_round_up>>>(args[0]),
-          q);
+      return bm::quantile(bm::poisson_distribution<double, RoundUp>(args[0]), q);
+    case DistributionKind::LognormalMeanSd:
+    case DistributionKind::NormalPercentiles:
+    case DistributionKind::LognormalPercentiles:
+    case DistributionKind::PertP10P50P90:
+      return components.front().quantile(q);
+    case DistributionKind::StudentT:
+      return args[1] + args[2] * bm::quantile(bm::students_t_distribution<double>(args[0]), q);
+    case DistributionKind::Weibull:
+      return bm::quantile(bm::weibull_distribution<double>(args[0], args[1]), q);
+    case DistributionKind::Exponential:
+      return bm::quantile(bm::exponential_distribution<double>(args[0]), q);
+    case DistributionKind::Binomial:
+      if (args[1] == 0.0 || args[1] == 1.0) return args[0] * args[1];
+      return bm::quantile(bm::binomial_distribution<double, RoundUp>(args[0], args[1]), q);
+    case DistributionKind::Mixture:
+      return mixture_quantile(*this, q);
+    case DistributionKind::Cumulative:
+      return cumulative_inverse(*this, q);
   }
   return 0.0;
+}
+
+double Distribution::cdf(double x) const {
+  namespace bm = boost::math;
+  if (std::isnan(x)) return x;
+  const auto [lo, hi] = support();
+  if (x < lo || x == -std::numeric_limits<double>::infinity()) return 0.0;
+  if (x >= hi) return 1.0;
+  // Here lo ≤ x < hi, x finite.
+  switch (kind) {
+    case DistributionKind::Constant:
+      return 1.0;  // not reached: lo = hi
+    case DistributionKind::Uniform:
+    case DistributionKind::Triangular:
+    case DistributionKind::Pert: {
+      const ScaledRange r(*this);
+      const double v = std::ldexp(x, r.exponent);
+      if (kind == DistributionKind::Uniform) return (v - r.min) / (r.max - r.min);
+      if (kind == DistributionKind::Pert)
+        return bm::cdf(bm::beta_distribution<double, IgnoreOverflow>(pert_alpha(), pert_beta()),
+                       std::clamp((v - r.min) / (r.max - r.min), 0.0, 1.0));
+      if (v < r.mode) return (v - r.min) * (v - r.min) / ((r.max - r.min) * (r.mode - r.min));
+      return 1.0 - (r.max - v) * (r.max - v) / ((r.max - r.min) * (r.max - r.mode));
+    }
+    case DistributionKind::Normal:
+      return bm::cdf(bm::normal_distribution<double, IgnoreOverflow>(args[0], args[1]), x);
+    case DistributionKind::TruncatedNormal:
+      return TruncatedNormalInverse(*this).cdf(x);
+    case DistributionKind::Lognormal:
+    case DistributionKind::LognormalCi90:
+      return bm::cdf(bm::lognormal_distribution<double, IgnoreOverflow>(log_mu(), log_sigma()), x);
+    case DistributionKind::Beta:
+      return bm::cdf(bm::beta_distribution<double, IgnoreOverflow>(args[0], args[1]), x);
+    case DistributionKind::Gamma:
+      return bm::cdf(bm::gamma_distribution<double, IgnoreOverflow>(args[0], args[1]), x);
+    case DistributionKind::Bernoulli:
+      return 1.0 - args[0];  // 0 ≤ x < 1
+    case DistributionKind::Discrete: {
+      double total = 0.0;
+      for (std::size_t i = 0; i < values.size(); ++i)
+        if (values[i] <= x) total += weights[i];
+      return std::min(total, 1.0);
+    }
+    case DistributionKind::Poisson:
+      return bm::cdf(bm::poisson_distribution<double, IgnoreOverflow>(args[0]), std::floor(x));
+    case DistributionKind::LognormalMeanSd:
+    case DistributionKind::NormalPercentiles:
+    case DistributionKind::LognormalPercentiles:
+    case DistributionKind::PertP10P50P90:
+      return components.front().cdf(x);
+    case DistributionKind::StudentT: {
+      const double t = (x - args[1]) / args[2];
+      if (!std::isfinite(t)) return t < 0 ? 0.0 : 1.0;
+      return bm::cdf(bm::students_t_distribution<double, IgnoreOverflow>(args[0]), t);
+    }
+    case DistributionKind::Weibull:
+      return bm::cdf(bm::weibull_distribution<double, IgnoreOverflow>(args[0], args[1]), x);
+    case DistributionKind::Exponential:
+      return bm::cdf(bm::exponential_distribution<double, IgnoreOverflow>(args[0]), x);
+    case DistributionKind::Binomial:
+      return bm::cdf(bm::binomial_distribution<double, IgnoreOverflow>(args[0], args[1]), std::floor(x));
+    case DistributionKind::Mixture: {
+      double total = 0.0;
+      for (std::size_t i = 0; i < components.size(); ++i)
+        if (weights[i] > 0.0) total += weights[i] * components[i].cdf(x);
+      return std::min(total, 1.0);
+    }
+    case DistributionKind::Cumulative: {
+      // The segment [x_i, x_(i+1)) holding x; lo ≤ x < hi keeps i in range.
+      const std::size_t i =
+          static_cast<std::size_t>(std::upper_bound(values.begin(), values.end(), x) - values.begin()) - 1;
+      if (i + 1 >= values.size()) return 1.0;
+      const double fraction = (x - values[i]) / (values[i + 1] - values[i]);
+      return std::clamp(weights[i] + (weights[i + 1] - weights[i]) * fraction, weights[i], weights[i + 1]);
+    }
+  }
+  return 0.0;
+}
+
+std::pair<double, double> Distribution::support() const {
+  constexpr double inf = std::numeric_limits<double>::infinity();
+  const std::vector<double>& a = args;
+  switch (kind) {
+    case DistributionKind::Constant:
+      return {a[0], a[0]};
+    case DistributionKind::Uniform:
+      return {a[0], a[1]};
+    case DistributionKind::Triangular:
+    case DistributionKind::Pert:
+      return {a[0], a[2]};
+    case DistributionKind::Normal:
+    case DistributionKind::NormalPercentiles:
+    case DistributionKind::StudentT:
+      return {-inf, inf};
+    case DistributionKind::TruncatedNormal:
+      return {a[2], a[3]};
+    case DistributionKind::Lognormal:
+    case DistributionKind::LognormalCi90:
+    case DistributionKind::LognormalMeanSd:
+    case DistributionKind::LognormalPercentiles:
+    case DistributionKind::Gamma:
+    case DistributionKind::Weibull:
+    case DistributionKind::Exponential:
+      return {0.0, inf};
+    case DistributionKind::Poisson:
+      return {0.0, a[0] == 0.0 ? 0.0 : inf};
+    case DistributionKind::Beta:
+    case DistributionKind::Bernoulli:
+      return {0.0, 1.0};
+    case DistributionKind::PertP10P50P90:
+      return components.front().support();
+    case DistributionKind::Binomial:
+      return {a[1] == 1.0 ? a[0] : 0.0, a[1] == 0.0 ? 0.0 : a[0]};
+    case DistributionKind::Discrete:
+    case DistributionKind::Mixture: {
+      double lo = inf, hi = -inf;
+      for (std::size_t i = 0; i < weights.size(); ++i) {
+        if (weights[i] <= 0.0) continue;
+        const auto [l, h] =
+            kind == DistributionKind::Discrete ? std::pair{values[i], values[i]} : components[i].support();
+        lo = std::min(lo, l);
+        hi = std::max(hi, h);
+      }
+      return {lo, hi};
+    }
+    case DistributionKind::Cumulative: {
+      // From the start of the first segment that rises to the end of the last.
+      std::size_t first = 0, last = values.size() - 1;
+      while (weights[first + 1] == 0.0) ++first;
+      while (weights[last - 1] == 1.0) --last;
+      return {values[first], values[last]};
+    }
+  }
+  return {-inf, inf};
 }
 
 double Distribution::mean() const {
@@ -212,6 +453,34 @@ double Distribution::mean() const {
     }
     case DistributionKind::Poisson:
       return args[0];
+    case DistributionKind::LognormalMeanSd:
+      return args[0];
+    case DistributionKind::NormalPercentiles:
+    case DistributionKind::LognormalPercentiles:
+    case DistributionKind::PertP10P50P90:
+      return components.front().mean();
+    case DistributionKind::StudentT:
+      return args[0] > 1.0 ? args[1] : std::numeric_limits<double>::quiet_NaN();
+    case DistributionKind::Weibull:
+      return args[1] * std::tgamma(1.0 + 1.0 / args[0]);
+    case DistributionKind::Exponential:
+      return 1.0 / args[0];
+    case DistributionKind::Binomial:
+      return args[0] * args[1];
+    case DistributionKind::Mixture: {
+      double m = 0.0;
+      for (std::size_t i = 0; i < components.size(); ++i)
+        if (weights[i] > 0.0) m += weights[i] * components[i].mean();
+      return m;
+    }
+    case DistributionKind::Cumulative: {
+      // Each segment holds p_(i+1) − p_i uniformly on [x_i, x_(i+1)]; halves
+      // first, so that x_i + x_(i+1) cannot overflow.
+      double m = 0.0;
+      for (std::size_t i = 0; i + 1 < values.size(); ++i)
+        m += (weights[i + 1] - weights[i]) * (0.5 * values[i] + 0.5 * values[i + 1]);
+      return m;
+    }
   }
   return 0.0;
 }
@@ -220,8 +489,13 @@ std::string Distribution::to_string() const {
   std::string_view name = "constant";
   for (const auto& s : distribution_signatures())
     if (s.kind == kind) name = s.name;
-  if (kind == DistributionKind::Discrete) {
-    return fmt::format("discrete([{}], [{}])", fmt::join(values, ", "), fmt::join(weights, ", "));
+  if (kind == DistributionKind::Discrete || kind == DistributionKind::Cumulative) {
+    return fmt::format("{}([{}], [{}])", name, fmt::join(values, ", "), fmt::join(weights, ", "));
+  }
+  if (kind == DistributionKind::Mixture) {
+    std::vector<std::string> parts;
+    for (const Distribution& c : components) parts.push_back(c.to_string());
+    return fmt::format("mixture([{}], [{}])", fmt::join(parts, ", "), fmt::join(weights, ", "));
   }
   if (kind == DistributionKind::Constant) return fmt::format("{}", args[0]);
   return fmt::format("{}({})", name, fmt::join(args, ", "));
@@ -229,7 +503,94 @@ std::string Distribution::to_string() const {
 
 namespace {
 
+// (Q(0.5) − Q(0.1)) / (Q(0.9) − Q(0.1)) of the PERT whose mode lies at t ∈ [0, 1]
+// of its range: Beta(1 + 4t, 5 − 4t).
+double pert_p50_ratio(double t) {
+  const boost::math::beta_distribution<double> b(1.0 + 4.0 * t, 5.0 - 4.0 * t);
+  const double q10 = boost::math::quantile(b, 0.1), q50 = boost::math::quantile(b, 0.5),
+               q90 = boost::math::quantile(b, 0.9);
+  return (q50 - q10) / (q90 - q10);
+}
+
+}  // namespace
+
+std::pair<double, double> pert_p50_ratio_range() {
+  static const std::pair<double, double> range{pert_p50_ratio(0.0), pert_p50_ratio(1.0)};
+  return range;
+}
+
+std::optional<PertBounds> pert_from_p10_p50_p90(double p10, double p50, double p90) {
+  const double width = p90 - p10;
+  if (!(p10 < p50 && p50 < p90) || !std::isfinite(width)) return std::nullopt;
+  const double ratio = (p50 - p10) / width;
+  const auto [lo, hi] = pert_p50_ratio_range();
+  if (!(ratio >= lo && ratio <= hi)) return std::nullopt;
+  // The ratio rises with t (tested over a grid); TOMS 748 brackets the root
+  // to 2^-50 relative (eps_tolerance(50)), within at most 100 evaluations.
+  double t = ratio == lo ? 0.0 : 1.0;
+  if (ratio > lo && ratio < hi) {
+    std::uintmax_t iterations = 100;
+    const auto f = [&](double x) { return pert_p50_ratio(x) - ratio; };
+    const auto [a, b] = boost::math::tools::toms748_solve(f, 0.0, 1.0, lo - ratio, hi - ratio,
+                                                          boost::math::tools::eps_tolerance<double>(50), iterations);
+    t = 0.5 * (a + b);
+  }
+  const boost::math::beta_distribution<double> beta(1.0 + 4.0 * t, 5.0 - 4.0 * t);
+  const double q10 = boost::math::quantile(beta, 0.1), q90 = boost::math::quantile(beta, 0.9);
+  const double range = width / (q90 - q10);
+  const double min = p10 - range * q10, max = p90 + range * (1.0 - q90);
+  if (!std::isfinite(min) || !std::isfinite(max) || !(min < max)) return std::nullopt;
+  return PertBounds{min, std::clamp(min + t * (max - min), min, max), max};
+}
+
+namespace {
+
 constexpr double kLargest = std::numeric_limits<double>::max();
+
+bool is_other_parameterisation(DistributionKind kind) {
+  return kind == DistributionKind::LognormalMeanSd || kind == DistributionKind::NormalPercentiles ||
+         kind == DistributionKind::LognormalPercentiles || kind == DistributionKind::PertP10P50P90;
+}
+
+Distribution standard(DistributionKind kind, std::vector<double> args, SourcePos pos) {
+  Distribution d;
+  d.kind = kind;
+  d.args = std::move(args);
+  d.pos = pos;
+  return d;
+}
+
+// The same law in standard parameters (sources: docs/language.md).
+std::optional<Distribution> standard_form(const Distribution& d) {
+  const auto& a = d.args;
+  switch (d.kind) {
+    case DistributionKind::LognormalMeanSd: {
+      // sigma² = ln(1 + (sd/mean)²), mu = ln(mean) − sigma²/2 (the moments
+      // of exp(N(mu, sigma²))); in logs where (sd/mean)² overflows.
+      const double r = a[1] / a[0];
+      const double s2 = std::isfinite(r * r) ? std::log1p(r * r) : 2.0 * (std::log(a[1]) - std::log(a[0]));
+      return standard(DistributionKind::Lognormal, {std::log(a[0]) - 0.5 * s2, std::sqrt(s2)}, d.pos);
+    }
+    case DistributionKind::NormalPercentiles:
+    case DistributionKind::LognormalPercentiles: {
+      // x = mean + sd·z at both points, z = Φ⁻¹(p); on ln x for the lognormal.
+      const boost::math::normal_distribution<double> n;
+      const double z_lo = boost::math::quantile(n, a[0]), z_hi = boost::math::quantile(n, a[2]);
+      const bool log = d.kind == DistributionKind::LognormalPercentiles;
+      const double x_lo = log ? std::log(a[1]) : a[1], x_hi = log ? std::log(a[3]) : a[3];
+      const double sd = (x_hi - x_lo) / (z_hi - z_lo);
+      if (!std::isfinite(sd)) return std::nullopt;
+      return standard(log ? DistributionKind::Lognormal : DistributionKind::Normal, {x_lo - sd * z_lo, sd}, d.pos);
+    }
+    case DistributionKind::PertP10P50P90: {
+      const std::optional<PertBounds> b = pert_from_p10_p50_p90(a[0], a[1], a[2]);
+      if (!b) return std::nullopt;
+      return standard(DistributionKind::Pert, {b->min, b->mode, b->max}, d.pos);
+    }
+    default:
+      return std::nullopt;
+  }
+}
 
 // mean + sd·z stays within the double range for |z| ≤ kNormalDrawBound:
 // normal's draws, and the arithmetic of truncated_normal's inversion.
@@ -363,12 +724,19 @@ bool validate_distribution(const Distribution& d, Diagnostics& diagnostics) {
       require(a[0] <= kMaxPoissonMean, fmt::format("poisson(lambda) supports lambda <= 1e10, got {}", a[0]));
       break;
     case DistributionKind::Discrete:
-      require(!d.values.empty(), "discrete needs at least one value");
-      require(d.values.size() == d.weights.size(),
-              fmt::format("discrete has {} values but {} weights", d.values.size(), d.weights.size()));
+    case DistributionKind::Mixture: {
+      const bool discrete = d.kind == DistributionKind::Discrete;
+      const std::string_view name = discrete ? "discrete" : "mixture";
+      const std::size_t n = discrete ? d.values.size() : d.components.size();
+      const std::string_view items = discrete ? "values" : "distributions";
+      if (n == 0) {
+        require(false, fmt::format("{} needs at least one {}", name, discrete ? "value" : "distribution"));
+        break;
+      }
+      require(n == d.weights.size(), fmt::format("{} has {} {} but {} weights", name, n, items, d.weights.size()));
       for (double w : d.weights) {
         if (!(w >= 0) || !std::isfinite(w)) {
-          require(false, fmt::format("discrete weights must be finite and >= 0, got {}", w));
+          require(false, fmt::format("{} weights must be finite and >= 0, got {}", name, w));
           break;
         }
       }
@@ -378,9 +746,220 @@ bool validate_distribution(const Distribution& d, Diagnostics& diagnostics) {
           break;
         }
       }
+      for (const Distribution& c : d.components)
+        require(c.kind != DistributionKind::Mixture,
+                "a mixture's components cannot be mixtures: list their components in one mixture, each weight "
+                "multiplied by its mixture's");
+      if (diagnostics.size() != before) break;
+      double total = 0.0;
+      for (double w : d.weights) total += w;
+      require(total > 0.0, fmt::format("{} weights must not all be zero", name));
+      require(std::isfinite(total), fmt::format("{} weights are too large: their sum overflows", name));
       break;
+    }
+    case DistributionKind::LognormalMeanSd:
+      if (!(a[0] > 0 && a[1] > 0)) {
+        require(false, fmt::format("lognormal_mean_sd(mean, sd) needs mean > 0 and sd > 0, got mean = {}, sd = {}",
+                                   a[0], a[1]));
+        break;
+      }
+      // sigma² = ln(1 + (sd/mean)²) keeps its precision while (sd/mean)²
+      // is a normal double.
+      require(a[1] >= 1e-150 * a[0],
+              fmt::format("lognormal_mean_sd(mean, sd) needs sd >= 1e-150·mean, got mean = {}, sd = {}", a[0], a[1]));
+      break;
+    case DistributionKind::NormalPercentiles:
+    case DistributionKind::LognormalPercentiles: {
+      const bool log = d.kind == DistributionKind::LognormalPercentiles;
+      const std::string_view call =
+          log ? "lognormal_percentiles(p_lo, x_lo, p_hi, x_hi)" : "normal_percentiles(p_lo, x_lo, p_hi, x_hi)";
+      if (!(0 < a[0] && a[0] < a[2] && a[2] < 1)) {
+        diagnostics.error(
+            d.pos,
+            fmt::format("{} needs probabilities 0 < p_lo < p_hi < 1, got p_lo = {}, p_hi = {}", call, a[0], a[2]),
+            a[0] >= 1 || a[2] >= 1 ? "probabilities are fractions: the 10th percentile is p = 0.1" : "");
+        break;
+      }
+      if (!(a[1] < a[3]) || (log && !(a[1] > 0))) {
+        require(false,
+                fmt::format("{} needs {}x_lo < x_hi, got x_lo = {}, x_hi = {}", call, log ? "0 < " : "", a[1], a[3]));
+        break;
+      }
+      // As for lognormal_ci90: ln(x_hi) − ln(x_lo) must stay positive.
+      require(!log || a[3] >= a[1] * (1.0 + 1e-9),
+              fmt::format("{} needs x_hi >= x_lo·(1 + 1e-9), got x_lo = {}, x_hi = {}", call, a[1], a[3]));
+      break;
+    }
+    case DistributionKind::PertP10P50P90: {
+      if (!(a[0] < a[1] && a[1] < a[2])) {
+        require(false,
+                fmt::format("pert_p10_p50_p90(p10, p50, p90) needs p10 < p50 < p90, got {}, {}, {}", a[0], a[1], a[2]));
+        break;
+      }
+      if (!std::isfinite(a[2] - a[0])) {
+        require(false, fmt::format("pert_p10_p50_p90(p10, p50, p90) needs p90 - p10 <= 1.8e308 (the largest "
+                                   "double), got {}, {}, {}",
+                                   a[0], a[1], a[2]));
+        break;
+      }
+      if (pert_from_p10_p50_p90(a[0], a[1], a[2])) break;
+      const auto [lo, hi] = pert_p50_ratio_range();
+      const double ratio = (a[1] - a[0]) / (a[2] - a[0]);
+      diagnostics.error(
+          d.pos,
+          fmt::format("no PERT has these percentiles: pert_p10_p50_p90(p10, p50, p90) needs p50 between {:.1f} % "
+                      "and {:.1f} % of the way from p10 to p90, got {:.1f} % ({}, {}, {})",
+                      100 * lo, 100 * hi, 100 * ratio, a[0], a[1], a[2]),
+          "for a more skewed judgement use lognormal_percentiles(p_lo, x_lo, p_hi, x_hi) or cumulative([x], [p])");
+      break;
+    }
+    case DistributionKind::StudentT:
+      if (!(a[0] >= kMinStudentDf && a[0] <= kMaxStudentDf)) {
+        require(false, fmt::format("student_t(df, loc, scale) supports df from 1 to 1e10, got df = {}", a[0]));
+        break;
+      }
+      if (!(a[2] > 0)) {
+        require(false, fmt::format("student_t(df, loc, scale) needs scale > 0, got scale = {}", a[2]));
+        break;
+      }
+      require(std::fabs(a[1]) + a[2] * student_t_draw_bound(a[0]) <= kLargest,
+              fmt::format("student_t(df, loc, scale) with df {} needs |loc| + {:.4g}·scale <= 1.8e308 (the largest "
+                          "double), so that no draw overflows; got loc = {}, scale = {}",
+                          a[0], student_t_draw_bound(a[0]), a[1], a[2]));
+      break;
+    case DistributionKind::Weibull:
+      if (!(a[0] >= kMinWeibullShape && a[1] > 0)) {
+        require(false,
+                fmt::format("weibull(shape, scale) needs shape >= 0.01 and scale > 0, got shape = {}, scale = {}", a[0],
+                            a[1]));
+        break;
+      }
+      require(a[1] * weibull_bound(a[0]) <= kLargest,
+              fmt::format("weibull(shape, scale) with shape {} needs scale <= {:.4g}, so that no draw and not the "
+                          "mean overflows (scale·max(36.74^(1/shape), Γ(1 + 1/shape)) <= 1.8e308); got scale = {}",
+                          a[0], kLargest / weibull_bound(a[0]), a[1]));
+      break;
+    case DistributionKind::Exponential:
+      require(a[0] > 0 && kMaxExponentialDraw / a[0] <= kLargest,
+              fmt::format("exponential(rate) needs rate >= 2.1e-307 (the largest draw, 36.74/rate, within the "
+                          "largest double), got rate = {}",
+                          a[0]));
+      break;
+    case DistributionKind::Binomial:
+      require(a[0] >= 0 && a[0] <= kMaxBinomialTrials && a[0] == std::floor(a[0]),
+              fmt::format("binomial(n, p) needs a whole number of trials n from 0 to 1e10, got n = {}", a[0]));
+      require(a[1] >= 0 && a[1] <= 1, fmt::format("binomial(n, p) needs a probability p in [0, 1], got p = {}", a[1]));
+      break;
+    case DistributionKind::Cumulative: {
+      const auto& x = d.values;
+      const auto& p = d.weights;
+      if (x.size() < 2 || x.size() != p.size()) {
+        require(false, fmt::format("cumulative([x], [p]) needs at least 2 points and as many probabilities as points, "
+                                   "got {} points and {} probabilities",
+                                   x.size(), p.size()));
+        break;
+      }
+      for (std::size_t i = 0; i < x.size(); ++i) {
+        if (!std::isfinite(x[i]) || !std::isfinite(p[i])) {
+          require(false, "cumulative points and probabilities must be finite numbers");
+          return false;
+        }
+      }
+      for (std::size_t i = 1; i < x.size(); ++i) {
+        if (!(x[i - 1] < x[i])) {
+          require(false, fmt::format("cumulative([x], [p]) needs x increasing, got {} after {}", x[i], x[i - 1]));
+          break;
+        }
+      }
+      for (std::size_t i = 1; i < p.size(); ++i) {
+        if (!(p[i - 1] <= p[i])) {
+          require(false, fmt::format("cumulative([x], [p]) needs p non-decreasing, got {} after {}", p[i], p[i - 1]));
+          break;
+        }
+      }
+      require(p.front() == 0 && p.back() == 1,
+              fmt::format("cumulative([x], [p]) needs p to start at 0 and end at 1 (the CDF at the first and last "
+                          "point), got {} and {}",
+                          p.front(), p.back()));
+      require(std::isfinite(x.back() - x.front()),
+              fmt::format("cumulative([x], [p]) needs the last x minus the first <= 1.8e308 (the largest double), got "
+                          "{} and {}",
+                          x.front(), x.back()));
+      break;
+    }
+  }
+  // The kinds given in other parameters: the law they stand for must be
+  // valid in its own terms (say lognormal_mean_sd(1, 1e100), a lognormal
+  // whose draws overflow).
+  if (diagnostics.size() == before && is_other_parameterisation(d.kind)) {
+    Diagnostics inner(diagnostics.file());
+    const std::optional<Distribution> standard = standard_form(d);
+    if (!standard) {
+      diagnostics.error(
+          d.pos, fmt::format("{} stands for a law whose parameters are beyond the largest double", d.to_string()));
+    } else if (!validate_distribution(*standard, inner)) {
+      diagnostics.error(
+          d.pos, fmt::format("{} is {}, and {}", d.to_string(), standard->to_string(), inner.items().front().message));
+    }
   }
   return diagnostics.size() == before;
+}
+
+std::optional<Distribution> prepare_distribution(Distribution d, Diagnostics& diagnostics) {
+  if (!validate_distribution(d, diagnostics)) return std::nullopt;
+  if (d.kind == DistributionKind::Discrete || d.kind == DistributionKind::Mixture) {
+    double total = 0.0;
+    for (double w : d.weights) total += w;
+    for (double& w : d.weights) w /= total;
+  }
+  if (is_other_parameterisation(d.kind)) d.components = {*standard_form(d)};
+  return d;
+}
+
+bool takes_lists(DistributionKind kind) {
+  return kind == DistributionKind::Discrete || kind == DistributionKind::Cumulative ||
+         kind == DistributionKind::Mixture;
+}
+
+std::optional<Distribution> distribution_from_lists(
+    const Expr& call, const DistributionSignature& signature, Diagnostics& diagnostics,
+    const std::function<std::optional<Distribution>(const Expr&)>& component) {
+  Distribution d;
+  d.kind = signature.kind;
+  d.pos = call.pos;
+  const bool mixture = d.kind == DistributionKind::Mixture;
+  const std::string_view numbers = mixture                                ? "weights"
+                                   : d.kind == DistributionKind::Discrete ? "values and weights"
+                                                                          : "points and probabilities";
+  std::vector<double>* targets[2] = {&d.values, &d.weights};
+  for (int i = 0; i < 2; ++i) {
+    const Expr& list = call.operands[i];
+    if (list.kind != ExprKind::List) {
+      diagnostics.error(list.pos,
+                        fmt::format("{0} takes two lists: {0}({1})", signature.name, signature.argument_names));
+      return std::nullopt;
+    }
+    for (const Expr& item : list.operands) {
+      if (mixture && i == 0) {
+        std::optional<Distribution> c = component(item);
+        if (!c) return std::nullopt;
+        if (c->kind == DistributionKind::Mixture) {
+          diagnostics.error(item.pos, "a mixture's components cannot be mixtures",
+                            "list their components in one mixture, each weight multiplied by its mixture's");
+          return std::nullopt;
+        }
+        d.components.push_back(std::move(*c));
+        continue;
+      }
+      std::optional<double> v = constant_value(item);
+      if (!v) {
+        diagnostics.error(item.pos, fmt::format("{} {} must be numbers", signature.name, numbers));
+        return std::nullopt;
+      }
+      targets[i]->push_back(*v);
+    }
+  }
+  return prepare_distribution(std::move(d), diagnostics);
 }
 
 }  // namespace riskcast

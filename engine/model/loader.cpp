@@ -525,40 +525,11 @@ class Loader {
                                   sig->arity == 1 ? "" : "s", sig->argument_names, e.operands.size()));
       return std::nullopt;
     }
+    if (takes_lists(sig->kind))
+      return distribution_from_lists(e, *sig, d_, [this](const Expr& item) { return distribution_from(item); });
     Distribution dist;
     dist.kind = sig->kind;
     dist.pos = e.pos;
-    if (dist.kind == DistributionKind::Discrete) {
-      std::vector<double>* targets[2] = {&dist.values, &dist.weights};
-      for (int i = 0; i < 2; ++i) {
-        const Expr& list = e.operands[i];
-        if (list.kind != ExprKind::List) {
-          d_.error(list.pos, "discrete takes two lists: discrete([values], [weights])");
-          return std::nullopt;
-        }
-        for (const Expr& item : list.operands) {
-          std::optional<double> v = constant_value(item);
-          if (!v) {
-            d_.error(item.pos, "discrete values and weights must be numbers");
-            return std::nullopt;
-          }
-          targets[i]->push_back(*v);
-        }
-      }
-      if (!validate_distribution(dist, d_)) return std::nullopt;
-      double total = 0.0;
-      for (double w : dist.weights) total += w;
-      if (!(total > 0.0)) {
-        d_.error(e.pos, "discrete weights must not all be zero");
-        return std::nullopt;
-      }
-      if (!std::isfinite(total)) {
-        d_.error(e.pos, "discrete weights are too large: their sum overflows");
-        return std::nullopt;
-      }
-      for (double& w : dist.weights) w /= total;
-      return dist;
-    }
     for (const Expr& arg : e.operands) {
       std::optional<double> v = constant_value(arg);
       if (!v) {
@@ -567,8 +538,7 @@ class Loader {
       }
       dist.args.push_back(*v);
     }
-    if (!validate_distribution(dist, d_)) return std::nullopt;
-    return dist;
+    return prepare_distribution(std::move(dist), d_);
   }
 
   // A distribution written in terms of another entry (`uniform(0, q)`,

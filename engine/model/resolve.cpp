@@ -75,7 +75,7 @@ class Resolver {
       case ExprKind::Number:
         return;
       case ExprKind::List:
-        d_.error(e.pos, "a list [...] is only allowed as an argument of discrete(...)");
+        d_.error(e.pos, "a list [...] is only allowed as an argument of discrete, cumulative or mixture");
         return;
       case ExprKind::Name:
         return resolve_name(e, ctx, dependencies, in_aggregate);

@@ -17,47 +17,9 @@ namespace {
 // is rounding (1 − (a + b) / c leaves −1e−17).
 constexpr double kShareSlack = 1e-9;
 
-// The smallest and largest value a distribution can take.
-std::pair<double, double> support(const Distribution& d) {
-  constexpr double inf = std::numeric_limits<double>::infinity();
-  const std::vector<double>& a = d.args;
-  switch (d.kind) {
-    case DistributionKind::Constant:
-      return {a[0], a[0]};
-    case DistributionKind::Uniform:
-      return {a[0], a[1]};
-    case DistributionKind::Triangular:
-    case DistributionKind::Pert:
-      return {a[0], a[2]};
-    case DistributionKind::Normal:
-      return {-inf, inf};
-    case DistributionKind::TruncatedNormal:
-      return {a[2], a[3]};
-    case DistributionKind::Lognormal:
-    case DistributionKind::LognormalCi90:
-    case DistributionKind::Gamma:
-      return {0.0, inf};
-    case DistributionKind::Beta:
-    case DistributionKind::Bernoulli:
-      return {0.0, 1.0};
-    case DistributionKind::Poisson:
-      return {0.0, inf};
-    case DistributionKind::Discrete: {
-      double lo = inf, hi = -inf;
-      for (std::size_t i = 0; i < d.values.size(); ++i) {
-        if (d.weights[i] <= 0.0) continue;
-        lo = std::min(lo, d.values[i]);
-        hi = std::max(hi, d.values[i]);
-      }
-      return {lo, hi};
-    }
-  }
-  return {-inf, inf};
-}
-
 void warn_share_parameter(const Parameter& p, Diagnostics& w) {
   if (!is_share_unit(p.metadata.unit)) return;
-  const auto [lo, hi] = support(p.distribution);
+  const auto [lo, hi] = p.distribution.support();
   if (lo >= -kShareSlack && hi <= 1.0 + kShareSlack) return;
   const std::string dist = p.distribution.to_string();
   std::string hint;

@@ -2,6 +2,8 @@
 
 #include "simd.hpp"
 
+#include <boost/math/distributions/exponential.hpp>
+#include <boost/math/distributions/weibull.hpp>
 #include <boost/random/normal_distribution.hpp>
 #include <boost/random/poisson_distribution.hpp>
 #include <cmath>
@@ -128,7 +130,22 @@ double beta_from_gammas(const GammaShape& a, const GammaShape& b, bool small_sha
 }
 }  // namespace
 
-Sampler::Sampler(const Distribution& d) : distribution_(d) {
+namespace {
+const Distribution& law_drawn(const Distribution& d) {
+  switch (d.kind) {
+    case DistributionKind::LognormalMeanSd:
+    case DistributionKind::NormalPercentiles:
+    case DistributionKind::LognormalPercentiles:
+    case DistributionKind::PertP10P50P90:
+      return d.components.front();
+    default:
+      return d;
+  }
+}
+}  // namespace
+
+Sampler::Sampler(const Distribution& law) : distribution_(law_drawn(law)) {
+  const Distribution& d = distribution_;
   const auto& args = d.args;
   switch (d.kind) {
     case DistributionKind::Uniform:
@@ -158,11 +175,21 @@ Sampler::Sampler(const Distribution& d) : distribution_(d) {
     case DistributionKind::Poisson:
       a_ = args[0] < 30.0 ? std::exp(-args[0]) : 0.0;
       break;
-    case DistributionKind::Discrete: {
+    case DistributionKind::Discrete:
+    case DistributionKind::Mixture: {
       double total = 0.0;
       for (double w : d.weights) cumulative_.push_back(total += w);
+      for (const Distribution& c : d.components) components_.emplace_back(c);
       break;
     }
+    case DistributionKind::StudentT:
+      a_ = 0.5 * args[0];
+      gamma_a_ = GammaShape(a_);
+      break;
+    case DistributionKind::Binomial:
+      binomial_ =
+          boost::random::binomial_distribution<std::int64_t, double>(static_cast<std::int64_t>(args[0]), args[1]);
+      break;
     default:
       break;
   }
@@ -175,6 +202,9 @@ bool Sampler::single_uniform() const {
     case DistributionKind::TruncatedNormal:
     case DistributionKind::Bernoulli:
     case DistributionKind::Discrete:
+    case DistributionKind::Exponential:
+    case DistributionKind::Weibull:
+    case DistributionKind::Cumulative:
       return true;
     case DistributionKind::Poisson:
       return distribution_.args[0] < 30.0;
@@ -200,6 +230,12 @@ double Sampler::from_uniform(double u) const {
       return distribution_.values.back();
     case DistributionKind::Poisson:
       return poisson_by_inversion(args[0], a_, u);
+    case DistributionKind::Exponential:
+      return boost::math::quantile(boost::math::exponential_distribution<double>(args[0]), u);
+    case DistributionKind::Weibull:
+      return boost::math::quantile(boost::math::weibull_distribution<double>(args[0], args[1]), u);
+    case DistributionKind::Cumulative:
+      return cumulative_inverse(distribution_, u);
     default:
       return 0.0;
   }
@@ -226,6 +262,25 @@ double Sampler::draw(Stream& stream) const {
       return args[1] * gamma_a_(stream);
     case DistributionKind::Poisson:
       return static_cast<double>(poisson_count(args[0], a_, stream));
+    case DistributionKind::StudentT: {
+      const double z = boost::random::normal_distribution<double>()(stream);
+      const double g = gamma_a_(stream);
+      return args[1] + args[2] * (z * std::sqrt(a_ / g));
+    }
+    case DistributionKind::Binomial:
+      return static_cast<double>(binomial_(stream));
+    case DistributionKind::Mixture: {
+      // The first component with positive weight whose running sum exceeds
+      // u; the last with positive weight if rounding leaves the sum below u.
+      const double u = stream.uniform();
+      std::size_t chosen = 0;
+      for (std::size_t i = 0; i < components_.size(); ++i) {
+        if (!(distribution_.weights[i] > 0.0)) continue;
+        chosen = i;
+        if (u < cumulative_[i]) break;
+      }
+      return components_[chosen].draw(stream);
+    }
     default:
       return 0.0;
   }

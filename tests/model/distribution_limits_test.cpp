@@ -69,6 +69,110 @@ TEST(DistributionLimits, ArgumentsBeyondTheLimitsAreRefusedWithTheLimit) {
   }
 }
 
+// The kinds of issue 14: every argument check, at the call's position.
+TEST(DistributionLimits, NewKindsRefuseArgumentsBeyondTheirLimits) {
+  const std::vector<Refusal> refusals = {
+      {"lognormal_mean_sd(0, 1)", "lognormal_mean_sd(mean, sd) needs mean > 0 and sd > 0, got mean = 0, sd = 1"},
+      {"lognormal_mean_sd(5, -1)", "needs mean > 0 and sd > 0"},
+      {"lognormal_mean_sd(1, 1e-160)", "lognormal_mean_sd(mean, sd) needs sd >= 1e-150·mean"},
+      {"lognormal_mean_sd(1e300, 1e308)", "lognormal_mean_sd(1e+300, 1e+308) is lognormal(672.3"},
+      {"lognormal_mean_sd(1e300, 1e308)", "and lognormal(mu, sigma) needs mu + 38·sigma <= 709.78"},
+      {"normal_percentiles(10, 80, 90, 120)",
+       "normal_percentiles(p_lo, x_lo, p_hi, x_hi) needs probabilities 0 < p_lo < p_hi < 1, got p_lo = 10, p_hi = 90"},
+      {"normal_percentiles(0.9, 80, 0.1, 120)", "needs probabilities 0 < p_lo < p_hi < 1"},
+      {"normal_percentiles(0, 80, 0.9, 120)", "needs probabilities 0 < p_lo < p_hi < 1"},
+      {"normal_percentiles(0.1, 120, 0.9, 80)", "normal_percentiles(p_lo, x_lo, p_hi, x_hi) needs x_lo < x_hi"},
+      {"normal_percentiles(0.1, -1e308, 0.9, 1e308)",
+       "normal_percentiles(0.1, -1e+308, 0.9, 1e+308) stands for a law whose parameters are beyond the largest double"},
+      {"normal_percentiles(0.1, -1e307, 0.9, 1e307)", "and normal(mean, sd) needs |mean| + 38·sd <= 1.8e308"},
+      {"lognormal_percentiles(0.1, 0, 0.9, 10)", "lognormal_percentiles(p_lo, x_lo, p_hi, x_hi) needs 0 < x_lo < x_hi"},
+      {"lognormal_percentiles(0.1, 1, 0.9, 1.0000000001)", "needs x_hi >= x_lo·(1 + 1e-9)"},
+      {"lognormal_percentiles(0.01, 1e-300, 0.02, 1e300)", "and lognormal(mu, sigma) needs mu + 38·sigma <= 709.78"},
+      {"pert_p10_p50_p90(10, 10, 20)", "pert_p10_p50_p90(p10, p50, p90) needs p10 < p50 < p90, got 10, 10, 20"},
+      {"pert_p10_p50_p90(0, 1, 10)",
+       "no PERT has these percentiles: pert_p10_p50_p90(p10, p50, p90) needs p50 between 31.2 % and 68.8 % of the way "
+       "from p10 to p90, got 10.0 %"},
+      {"pert_p10_p50_p90(0, 9, 10)", "got 90.0 %"},
+      {"pert_p10_p50_p90(-1e308, 0, 1e308)", "needs p90 - p10 <= 1.8e308"},
+      {"student_t(0.5, 0, 1)", "student_t(df, loc, scale) supports df from 1 to 1e10, got df = 0.5"},
+      {"student_t(2e10, 0, 1)", "supports df from 1 to 1e10"},
+      {"student_t(3, 0, 0)", "student_t(df, loc, scale) needs scale > 0, got scale = 0"},
+      {"student_t(1, 0, 1e9)", "student_t(df, loc, scale) with df 1 needs |loc| + 6.366e+299·scale <= 1.8e308"},
+      {"weibull(0.005, 1)", "weibull(shape, scale) needs shape >= 0.01 and scale > 0, got shape = 0.005"},
+      {"weibull(2, 0)", "needs shape >= 0.01 and scale > 0"},
+      {"weibull(0.01, 1e160)", "weibull(shape, scale) with shape 0.01 needs scale <= 1.926e+150"},
+      {"exponential(0)", "exponential(rate) needs rate >= 2.1e-307"},
+      {"exponential(1e-308)", "got rate = 1e-308"},
+      {"binomial(10.5, 0.5)", "binomial(n, p) needs a whole number of trials n from 0 to 1e10, got n = 10.5"},
+      {"binomial(-1, 0.5)", "a whole number of trials"},
+      {"binomial(2e10, 0.5)", "from 0 to 1e10, got n = 20000000000"},
+      {"binomial(10, 1.5)", "binomial(n, p) needs a probability p in [0, 1], got p = 1.5"},
+      {"\"mixture([normal(0, 1), uniform(0, 1)], [1])\"", "mixture has 2 distributions but 1 weights"},
+      {"\"mixture([normal(0, 1)], [-1])\"", "mixture weights must be finite and >= 0, got -1"},
+      {"\"mixture([normal(0, 1), 2], [0, 0])\"", "mixture weights must not all be zero"},
+      {"\"mixture([normal(0, 1), 2], [1e308, 1e308])\"", "mixture weights are too large: their sum overflows"},
+      {"\"mixture([], [])\"", "mixture needs at least one distribution"},
+      {"\"cumulative([0, 1], [0, 0.5, 1])\"", "cumulative([x], [p]) needs at least 2 points and as many probabilities"},
+      {"\"cumulative([1], [1])\"", "at least 2 points"},
+      {"\"cumulative([0, 2, 1], [0, 0.5, 1])\"", "cumulative([x], [p]) needs x increasing, got 1 after 2"},
+      {"\"cumulative([0, 1, 1], [0, 0.5, 1])\"", "needs x increasing, got 1 after 1"},
+      {"\"cumulative([0, 1, 2], [0, 0.6, 0.5])\"", "cumulative([x], [p]) needs p non-decreasing, got 0.5 after 0.6"},
+      {"\"cumulative([0, 1, 2], [0.1, 0.5, 1])\"",
+       "needs p to start at 0 and end at 1 (the CDF at the first and last point), got 0.1 and 1"},
+      {"\"cumulative([0, 1, 2], [0, 0.5, 0.9])\"", "got 0 and 0.9"},
+      {"\"cumulative([-1e308, 1e308], [0, 1])\"", "needs the last x minus the first <= 1.8e308"},
+  };
+  for (const Refusal& r : refusals) {
+    SCOPED_TRACE(r.dist);
+    const Diagnostic d = expect_error(parameter_model(r.dist), r.fragment);
+    EXPECT_EQ(d.pos, (SourcePos{2, r.dist[0] == '"' ? 7u : 6u}));
+  }
+  // Percentiles written as percentages get a hint.
+  const Diagnostic percent = expect_error(parameter_model("normal_percentiles(10, 80, 90, 120)"), "0 < p_lo");
+  EXPECT_NE(percent.hint.find("the 10th percentile is p = 0.1"), std::string::npos) << percent.hint;
+}
+
+// List arguments: each error at the item or list it is about.
+TEST(DistributionLimits, ListArgumentsAreCheckedWhereWritten) {
+  struct Case {
+    std::string dist, fragment;
+    SourcePos pos;
+  };
+  const std::vector<Case> cases = {
+      {"\"mixture([normal(0, 1), mixture([1], [1])], [1, 1])\"", "a mixture's components cannot be mixtures", {2, 30}},
+      {"\"mixture(normal(0, 1), [1])\"", "mixture takes two lists: mixture([distributions], [weights])", {2, 15}},
+      {"\"mixture([normal(0, 1), pret(1, 2, 3)], [1, 1])\"", "unknown distribution `pret`", {2, 30}},
+      {"\"mixture([normal(0, -1)], [1])\"", "normal(mean, sd) needs sd > 0", {2, 16}},
+      {"\"mixture([normal(0, 1)], [w])\"", "mixture weights must be numbers", {2, 32}},
+      {"\"cumulative([0, x], [0, 1])\"", "cumulative points and probabilities must be numbers", {2, 22}},
+      {"\"cumulative(0, [0, 1])\"", "cumulative takes two lists: cumulative([x], [p])", {2, 18}},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.dist);
+    const Diagnostic d = expect_error(parameter_model(c.dist), c.fragment);
+    EXPECT_EQ(d.pos, c.pos);
+  }
+}
+
+TEST(DistributionLimits, NewKindsAtTheirLimitsLoad) {
+  load_ok(parameter_model("lognormal_mean_sd(1, 1e-150)"));
+  load_ok(parameter_model("lognormal_mean_sd(2e5, 7e6)"));
+  load_ok(parameter_model("normal_percentiles(1e-300, -1, 0.999999, 1)"));
+  load_ok(parameter_model("lognormal_percentiles(0.5, 1, 0.9, 1.000000002)"));
+  load_ok(parameter_model("pert_p10_p50_p90(0, 0.312, 1)"));
+  load_ok(parameter_model("pert_p10_p50_p90(0, 0.688, 1)"));
+  load_ok(parameter_model("student_t(1, 0, 2.8e8)"));
+  load_ok(parameter_model("student_t(1e10, -1e308, 1e306)"));
+  load_ok(parameter_model("weibull(0.01, 1.9e150)"));
+  load_ok(parameter_model("weibull(1e300, 1e308)"));
+  load_ok(parameter_model("exponential(2.1e-307)"));
+  load_ok(parameter_model("binomial(1e10, 1)"));
+  load_ok(parameter_model("binomial(0, 0)"));
+  load_ok(parameter_model("\"mixture([normal(0, 1), 5, poisson(3)], [0, 1, 2])\""));
+  load_ok(parameter_model("\"cumulative([-8.9e307, 8.9e307], [0, 1])\""));
+  load_ok(parameter_model("\"cumulative([0, 1, 2, 3], [0, 0, 1, 1])\""));
+}
+
 TEST(DistributionLimits, ArgumentsAtTheLimitsLoad) {
   load_ok(parameter_model("poisson(1e10)"));
   load_ok(parameter_model("normal(0, 4.7e306)"));  // 38 · 4.7e306 = 1.786e308
@@ -95,6 +199,15 @@ TEST(DistributionLimits, LimitsInMessagesAreTheEnforcedOnes) {
   EXPECT_DOUBLE_EQ(kLogLargestDouble, std::log(std::numeric_limits<double>::max()));
   EXPECT_LE(kLogLargestDouble, std::log(std::numeric_limits<double>::max()));
   EXPECT_EQ(kMaxConstantArrivalRate, 7500.0);
+  EXPECT_EQ(kMaxBinomialTrials, 1e10);
+  EXPECT_EQ(kMinStudentDf, 1.0);
+  EXPECT_EQ(kMaxStudentDf, 1e10);
+  EXPECT_EQ(kMinWeibullShape, 0.01);
+  // 53·ln 2: −ln of the smallest 1 − u a draw inverts (u ≤ 1 − 2^-53).
+  EXPECT_DOUBLE_EQ(kMaxExponentialDraw, -std::log(0x1p-53));
+  // exponential's "2.1e-307": 36.74 / rate fits from there.
+  EXPECT_LE(kMaxExponentialDraw / 2.1e-307, std::numeric_limits<double>::max());
+  EXPECT_GT(kMaxExponentialDraw / 2.0e-307, std::numeric_limits<double>::max());
 }
 
 std::string arrivals_model(const std::string& rate) {

@@ -8,16 +8,23 @@
 
 #include <boost/math/distributions/bernoulli.hpp>
 #include <boost/math/distributions/beta.hpp>
+#include <boost/math/distributions/binomial.hpp>
 #include <boost/math/distributions/chi_squared.hpp>
+#include <boost/math/distributions/exponential.hpp>
 #include <boost/math/distributions/gamma.hpp>
 #include <boost/math/distributions/lognormal.hpp>
 #include <boost/math/distributions/normal.hpp>
 #include <boost/math/distributions/poisson.hpp>
+#include <boost/math/distributions/students_t.hpp>
 #include <boost/math/distributions/triangular.hpp>
 #include <boost/math/distributions/uniform.hpp>
+#include <boost/math/distributions/weibull.hpp>
 #include <boost/math/quadrature/gauss_kronrod.hpp>
 
+#include <fmt/format.h>
+
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstring>
 #include <functional>
@@ -48,6 +55,33 @@ Distribution make(DistributionKind kind, std::vector<double> args) {
   d.kind = kind;
   d.args = std::move(args);
   return d;
+}
+
+// Through prepare_distribution, as the loader makes every distribution: the
+// kinds given in other parameters get their standard form, weights are
+// normalised.
+Distribution prepared(Distribution d) {
+  Diagnostics diagnostics("m.yaml");
+  std::optional<Distribution> p = prepare_distribution(std::move(d), diagnostics);
+  EXPECT_TRUE(p) << diagnostics.format();
+  return p ? *p : Distribution::constant(0.0);
+}
+Distribution prepared(DistributionKind kind, std::vector<double> args) {
+  return prepared(make(kind, std::move(args)));
+}
+Distribution make_mixture(std::vector<Distribution> components, std::vector<double> weights) {
+  Distribution d;
+  d.kind = DistributionKind::Mixture;
+  d.components = std::move(components);
+  d.weights = std::move(weights);
+  return prepared(std::move(d));
+}
+Distribution make_cumulative(std::vector<double> x, std::vector<double> p) {
+  Distribution d;
+  d.kind = DistributionKind::Cumulative;
+  d.values = std::move(x);
+  d.weights = std::move(p);
+  return prepared(std::move(d));
 }
 
 Distribution make_discrete(std::vector<double> values, std::vector<double> weights) {
@@ -152,6 +186,59 @@ ContinuousCase truncated_case(std::string name, double mu, double sigma, double 
           8.0 * std::numeric_limits<double>::epsilon() * larger_tail / z + ulp_of_bounds / (hi - lo)};
 }
 
+// loc + scale·T_df: Boost's standard t, shifted and scaled.
+ContinuousCase student_t_case(std::string name, double df, double loc, double scale) {
+  const bm::students_t_distribution<double> t(df);
+  return {std::move(name),
+          prepared(DistributionKind::StudentT, {df, loc, scale}),
+          [=](double x) { return bm::cdf(t, (x - loc) / scale); },
+          [=](double q) { return loc + scale * bm::quantile(t, q); },
+          loc,
+          scale * std::sqrt(df / (df - 2.0))};
+}
+
+// cumulative([x], [p]): the piecewise-linear CDF written out here, mean and
+// sd from its segments (each uniform on [x_i, x_(i+1)] with mass Δp).
+ContinuousCase cumulative_case(std::string name, std::vector<double> x, std::vector<double> p) {
+  double m1 = 0.0, m2 = 0.0;
+  for (std::size_t i = 0; i + 1 < x.size(); ++i) {
+    const double w = p[i + 1] - p[i], a = x[i], b = x[i + 1];
+    m1 += w * (a + b) / 2.0;
+    m2 += w * (a * a + a * b + b * b) / 3.0;
+  }
+  auto cdf = [x, p](double v) {
+    if (v <= x.front()) return 0.0;
+    if (v >= x.back()) return 1.0;
+    std::size_t i = 0;
+    while (v >= x[i + 1]) ++i;
+    return p[i] + (p[i + 1] - p[i]) * (v - x[i]) / (x[i + 1] - x[i]);
+  };
+  return {std::move(name), make_cumulative(x, p), cdf, {}, m1, std::sqrt(m2 - m1 * m1), x.front(), x.back()};
+}
+
+// mixture of two normals: F = Σ w_i Φ_i, moments of the mixture.
+ContinuousCase normal_mixture_case(std::string name, double w, double m_a, double s_a, double m_b, double s_b) {
+  const bm::normal_distribution<double> a(m_a, s_a), b(m_b, s_b);
+  const double mean = w * m_a + (1 - w) * m_b;
+  const double second = w * (s_a * s_a + m_a * m_a) + (1 - w) * (s_b * s_b + m_b * m_b);
+  return {std::move(name),
+          make_mixture({make(DistributionKind::Normal, {m_a, s_a}), make(DistributionKind::Normal, {m_b, s_b})},
+                       {w, 1 - w}),
+          [=](double x) { return w * bm::cdf(a, x) + (1 - w) * bm::cdf(b, x); },
+          {},
+          mean,
+          std::sqrt(second - mean * mean)};
+}
+
+// The normal and lognormal through two percentiles, solved here from the
+// definition: x = mean + sd·z (of ln x for the lognormal), z = Φ⁻¹(p).
+std::pair<double, double> through(double p_lo, double x_lo, double p_hi, double x_hi) {
+  const bm::normal_distribution<double> n;
+  const double z_lo = bm::quantile(n, p_lo), z_hi = bm::quantile(n, p_hi);
+  const double sd = (x_hi - x_lo) / (z_hi - z_lo);
+  return {x_lo - sd * z_lo, sd};
+}
+
 std::vector<ContinuousCase> continuous_cases() {
   using K = DistributionKind;
   const double inf = std::numeric_limits<double>::infinity();
@@ -197,6 +284,51 @@ std::vector<ContinuousCase> continuous_cases() {
       boost_case("gamma_shape_below_one", make(K::Gamma, {0.3, 2}), bm::gamma_distribution<double>(0.3, 2), 0, inf));
   cases.push_back(
       boost_case("gamma_large_shape", make(K::Gamma, {40, 0.1}), bm::gamma_distribution<double>(40, 0.1), 0, inf));
+  // The kinds of issue 14.
+  {
+    // @RISK's RiskLognorm(mean, sd): sigma² = ln(1 + (sd/mean)²), mu = ln(mean) − sigma²/2.
+    const double mean = 10, sd = 4, s2 = std::log(1 + (sd / mean) * (sd / mean));
+    cases.push_back(boost_case("lognormal_mean_sd", prepared(K::LognormalMeanSd, {mean, sd}),
+                               bm::lognormal_distribution<double>(std::log(mean) - s2 / 2, std::sqrt(s2)), 0, inf));
+  }
+  {
+    const auto [mean, sd] = through(0.1, 80, 0.9, 120);
+    cases.push_back(boost_case("normal_percentiles", prepared(K::NormalPercentiles, {0.1, 80, 0.9, 120}),
+                               bm::normal_distribution<double>(mean, sd), -inf, inf));
+    const auto [m2, s2] = through(0.25, -3, 0.99, 7);
+    cases.push_back(boost_case("normal_percentiles_asymmetric", prepared(K::NormalPercentiles, {0.25, -3, 0.99, 7}),
+                               bm::normal_distribution<double>(m2, s2), -inf, inf));
+    const auto [mu, sigma] = through(0.05, std::log(2e4), 0.95, std::log(1.5e5));
+    cases.push_back(boost_case("lognormal_percentiles", prepared(K::LognormalPercentiles, {0.05, 2e4, 0.95, 1.5e5}),
+                               bm::lognormal_distribution<double>(mu, sigma), 0, inf));
+    const auto [mu2, sigma2] = through(0.5, std::log(3), 0.9, std::log(20));
+    cases.push_back(boost_case("lognormal_percentiles_median_p90", prepared(K::LognormalPercentiles, {0.5, 3, 0.9, 20}),
+                               bm::lognormal_distribution<double>(mu2, sigma2), 0, inf));
+  }
+  {
+    // Drawn as the PERT it solves to; that PERT's percentiles are checked
+    // against the triple in DistributionPertPercentiles.
+    const Distribution d = prepared(K::PertP10P50P90, {10, 20, 40});
+    const std::vector<double>& b = d.components.at(0).args;
+    ContinuousCase c = pert_case("pert_p10_p50_p90", b[0], b[1], b[2]);
+    c.distribution = d;
+    cases.push_back(c);
+  }
+  cases.push_back(student_t_case("student_t", 3, 10, 2));
+  cases.push_back(student_t_case("student_t_small_df", 2.5, 0, 1));
+  cases.push_back(student_t_case("student_t_large_df", 60, -4, 0.5));
+  cases.push_back(boost_case("weibull", make(K::Weibull, {1.5, 3}), bm::weibull_distribution<double>(1.5, 3), 0, inf));
+  cases.push_back(boost_case("weibull_shape_below_one", make(K::Weibull, {0.5, 2}),
+                             bm::weibull_distribution<double>(0.5, 2), 0, inf));
+  cases.push_back(boost_case("weibull_large_shape", make(K::Weibull, {12, 100}),
+                             bm::weibull_distribution<double>(12, 100), 0, inf));
+  cases.push_back(
+      boost_case("exponential", make(K::Exponential, {0.25}), bm::exponential_distribution<double>(0.25), 0, inf));
+  cases.push_back(cumulative_case("cumulative", {0, 1, 3, 4}, {0, 0.2, 0.9, 1}));
+  cases.push_back(cumulative_case("cumulative_flat_segment", {-5, 0, 2, 10}, {0, 0.5, 0.5, 1}));
+  cases.push_back(cumulative_case("cumulative_two_points", {2, 7}, {0, 1}));
+  cases.push_back(normal_mixture_case("mixture", 0.3, 0, 1, 5, 0.5));
+  cases.push_back(normal_mixture_case("mixture_overlapping", 0.5, 0, 1, 0.5, 2));
   return cases;
 }
 
@@ -359,6 +491,11 @@ TEST(DistributionDraws, FillMatchesOneStreamPerSample) {
   all.push_back(make(DistributionKind::Bernoulli, {0.3}));
   all.push_back(make_discrete({3, 1, 2}, {1, 2, 3}));
   all.push_back(Distribution::constant(2.5));
+  for (double p : {0.3, 0.9}) all.push_back(make(DistributionKind::Binomial, {200, p}));
+  all.push_back(make(DistributionKind::Binomial, {10, 0.3}));
+  all.push_back(make_mixture(
+      {make(DistributionKind::Gamma, {0.5, 2}), Distribution::constant(5), make(DistributionKind::Poisson, {40})},
+      {2, 1, 1}));
   constexpr std::size_t kN = 301;
   constexpr std::uint64_t kFirst = (std::uint64_t{1} << 32) - 100;  // crosses the 32-bit boundary
   for (const Distribution& d : all) {
@@ -546,6 +683,12 @@ TEST(DistributionRange, LargestMeansAndShapesMatchBoostCdf) {
     cases.push_back({make(K::Poisson, {lambda}), [p](double x) { return bm::cdf(p, std::floor(x)); }, lambda,
                      std::sqrt(lambda), true});
   }
+  for (double n : {4294967296.0, kMaxBinomialTrials}) {
+    const bm::binomial_distribution<double> b(n, 0.3);
+    cases.push_back({make(K::Binomial, {n, 0.3}),
+                     [b, n](double x) { return bm::cdf(b, std::clamp(std::floor(x), 0.0, n)); }, bm::mean(b),
+                     bm::standard_deviation(b), true});
+  }
   const bm::beta_distribution<double> beta(1e10, 1e10);
   cases.push_back({make(K::Beta, {1e10, 1e10}), [beta](double x) { return bm::cdf(beta, x); }, bm::mean(beta),
                    bm::standard_deviation(beta), false});
@@ -628,6 +771,38 @@ TEST(DistributionRange, QuantilesAndMeansAreFiniteOverTheWholeValidRange) {
       all.push_back(make(K::Gamma, {shape, scale}));
   for (double lambda : {0.0, 1e-300, 1e-10, 29.999, 30.0, 2147483648.0, 4294967296.0, 1e9, kMaxPoissonMean})
     all.push_back(make(K::Poisson, {lambda}));
+  // The kinds of issue 14, at the corners of their limits.
+  for (double df : {kMinStudentDf, 1.5, 2.0, 1e5, kMaxStudentDf}) {
+    all.push_back(make(K::StudentT, {df, 0, 1}));
+    all.push_back(make(K::StudentT, {df, 0, 0.999 * kLargest / student_t_draw_bound(df)}));
+    all.push_back(make(K::StudentT, {df, -1e308, 1e300 / student_t_draw_bound(df)}));
+  }
+  for (double shape : {kMinWeibullShape, 0.1, 1.0, 50.0, 1e300})
+    for (double scale : {tiny, 1.0, 0.999 * kLargest / weibull_bound(shape)})
+      all.push_back(make(K::Weibull, {shape, scale}));
+  for (double rate : {2.1e-307, 1e-10, 1.0, kLargest}) all.push_back(make(K::Exponential, {rate}));
+  for (double n : {0.0, 1.0, 10.0, 1e6, kMaxBinomialTrials})
+    for (double p : {0.0, 1e-300, 0.3, 0.5, 1 - 1e-16, 1.0}) all.push_back(make(K::Binomial, {n, p}));
+  all.push_back(prepared(K::LognormalMeanSd, {1, 1e-150}));
+  all.push_back(prepared(K::LognormalMeanSd, {1e290, 1e290}));
+  all.push_back(prepared(K::LognormalMeanSd, {1e-300, 1e-290}));
+  all.push_back(prepared(K::NormalPercentiles, {1e-300, -1, 1 - 1e-16, 1}));
+  all.push_back(prepared(K::NormalPercentiles, {0.5, -1e300, 0.6, 1e300}));
+  all.push_back(prepared(K::LognormalPercentiles, {0.01, 1e-300, 0.99, 1e-290}));
+  all.push_back(prepared(K::LognormalPercentiles, {0.5, 1, 0.9, 1 + 2e-9}));
+  {
+    const auto [lo, hi] = pert_p50_ratio_range();
+    all.push_back(prepared(K::PertP10P50P90, {0, lo, 1}));
+    all.push_back(prepared(K::PertP10P50P90, {0, hi, 1}));
+    all.push_back(prepared(K::PertP10P50P90, {-1e307, 0, 1e307}));
+    all.push_back(prepared(K::PertP10P50P90, {1, 1 + 1e-15, 1 + 3e-15}));
+  }
+  all.push_back(make_cumulative({-kLargest / 2, 0, kLargest / 2}, {0, 0.5, 1}));
+  all.push_back(make_cumulative({0, tiny, 2 * tiny}, {0, 1e-300, 1}));
+  all.push_back(make_mixture(
+      {make(K::Uniform, {-kLargest, kLargest}), Distribution::constant(kLargest), make(K::Lognormal, {700, 0.25})},
+      {1, 1, tiny}));
+  all.push_back(make_mixture({make(K::StudentT, {1, 0, 1}), make(K::Poisson, {kMaxPoissonMean})}, {1, 1}));
   for (const Distribution& d : all) {
     SCOPED_TRACE(d.to_string());
     Diagnostics diagnostics("m.yaml");
@@ -642,8 +817,18 @@ TEST(DistributionRange, QuantilesAndMeansAreFiniteOverTheWholeValidRange) {
     }
     double m = 0;
     ASSERT_NO_THROW(m = d.mean());
-    const bool lognormal = d.kind == K::Lognormal || d.kind == K::LognormalCi90;
-    EXPECT_TRUE(std::isfinite(m) || (lognormal && m == std::numeric_limits<double>::infinity())) << m;
+    // +inf: a lognormal's mean beyond the largest double (in a mixture too);
+    // NaN: student_t with df ≤ 1 has no mean (also in a mixture).
+    const bool lognormal = d.kind == K::Lognormal || d.kind == K::LognormalCi90 || d.kind == K::Mixture;
+    const bool no_mean = (d.kind == K::StudentT && d.args[0] <= 1) || d.kind == K::Mixture;
+    EXPECT_TRUE(std::isfinite(m) || (lognormal && m == std::numeric_limits<double>::infinity()) ||
+                (no_mean && std::isnan(m)))
+        << m;
+    for (double x : {-kLargest, 0.0, 1.0, kLargest, previous}) {
+      double f = 0;
+      ASSERT_NO_THROW(f = d.cdf(x)) << "x = " << x;
+      EXPECT_TRUE(f >= 0.0 && f <= 1.0) << "x = " << x << ": " << f;
+    }
     // Draws are finite too (a few, from the sampler the run uses).
     for (double v : draw_many(d, "range", 50)) ASSERT_TRUE(std::isfinite(v)) << v;
   }
@@ -660,6 +845,8 @@ TEST(DistributionQuantile, ContinuousKindsInvertTheCdf) {
     for (double q : probabilities) {
       const double x = c.distribution.quantile(q);
       EXPECT_NEAR(c.cdf(x), q, tolerance) << "q = " << q;
+      // Distribution::cdf (which mixtures invert) is the reference CDF.
+      EXPECT_NEAR(c.distribution.cdf(x), c.cdf(x), 1e-12 + c.resolution) << "q = " << q;
       EXPECT_GE(x, c.lo);
       EXPECT_LE(x, c.hi);
       if (c.boost_quantile) {
@@ -761,6 +948,167 @@ TEST(DistributionMean, DiscreteSampleMeansAgree) {
   EXPECT_NEAR(sample_mean(draw_many(d, "discrete_mean")), m, 4.0 * std::sqrt(var / n));
   EXPECT_NEAR(sample_mean(draw_many(make(DistributionKind::Bernoulli, {0.3}), "bernoulli_mean")), 0.3,
               4.0 * std::sqrt(0.3 * 0.7 / n));
+}
+
+// Student's t with 1 ≤ df ≤ 2 has no variance (df = 1, Cauchy, no mean):
+// KS only, which needs no moments.
+TEST(DistributionDraws, StudentTHeavyTailsMatchBoostCdf) {
+  for (double df : {1.0, 1.5, 2.0}) {
+    SCOPED_TRACE(df);
+    const bm::students_t_distribution<double> t(df);
+    std::vector<double> x = draw_many(make(DistributionKind::StudentT, {df, 3, 0.5}), "student_t_heavy");
+    for (double v : x) ASSERT_TRUE(std::isfinite(v));
+    const double d = ks_statistic(x, [&](double v) { return bm::cdf(t, (v - 3) / 0.5); });
+    EXPECT_LT(d, ks_critical_value(x.size(), kAlpha)) << "KS distance " << d;
+  }
+}
+
+TEST(DistributionDraws, BinomialMatchesBoostPmf) {
+  // Both of Boost.Random's methods ((n + 1)·min(p, 1 − p) below 11:
+  // inversion; above: BTRD) and both sides of p = 1/2.
+  const std::vector<std::pair<double, double>> cases = {{10, 0.3}, {1000, 0.002}, {200, 0.5},
+                                                        {50, 0.9}, {400, 0.03},   {1, 0.5}};
+  for (auto [n, p] : cases) {
+    SCOPED_TRACE(fmt::format("binomial({}, {})", n, p));
+    const std::vector<double> x = draw_many(make(DistributionKind::Binomial, {n, p}), "binomial");
+    const bm::binomial_distribution<double> b(n, p);
+    for (double v : x) ASSERT_LE(v, n);
+    auto [stat, critical] = chi_square(
+        x, [&](int k) { return k <= n ? bm::pdf(b, k) : 0.0; }, static_cast<int>(n));
+    EXPECT_LT(stat, critical);
+    // Mean within 4 standard errors √(np(1 − p)/draws).
+    EXPECT_NEAR(sample_mean(x), n * p, 4.0 * std::sqrt(n * p * (1 - p) / static_cast<double>(x.size())));
+  }
+  for (double v : draw_many(make(DistributionKind::Binomial, {0, 0.5}), "b_n0", 500)) EXPECT_EQ(v, 0.0);
+  for (double v : draw_many(make(DistributionKind::Binomial, {7, 0}), "b_p0", 500)) EXPECT_EQ(v, 0.0);
+  for (double v : draw_many(make(DistributionKind::Binomial, {7, 1}), "b_p1", 500)) EXPECT_EQ(v, 7.0);
+}
+
+// A mixture with a point mass and a zero-weight component: the atom's
+// frequency within 4 binomial standard errors of its weight, the rest
+// distributed as the continuous component (KS on the draws off the atom),
+// the zero-weight component never drawn.
+TEST(DistributionDraws, MixtureWithAnAtomAndAZeroWeight) {
+  const Distribution d = make_mixture(
+      {make(DistributionKind::Normal, {0, 1}), Distribution::constant(5), make(DistributionKind::Uniform, {100, 101})},
+      {0.8, 0.2, 0});
+  const std::vector<double> x = draw_many(d, "mixture_atom");
+  std::vector<double> rest;
+  double atoms = 0;
+  for (double v : x) {
+    ASSERT_LT(v, 100.0);
+    if (v == 5.0)
+      atoms += 1;
+    else
+      rest.push_back(v);
+  }
+  const double n = static_cast<double>(x.size());
+  EXPECT_NEAR(atoms / n, 0.2, 4.0 * std::sqrt(0.2 * 0.8 / n));
+  const bm::normal_distribution<double> normal;
+  EXPECT_LT(ks_statistic(rest, [&](double v) { return bm::cdf(normal, v); }), ks_critical_value(rest.size(), kAlpha));
+}
+
+TEST(DistributionQuantile, BinomialIsTheGeneralisedInverse) {
+  for (auto [n, p] : std::vector<std::pair<double, double>>{{10, 0.3}, {200, 0.5}, {50, 0.9}, {1000, 0.002}}) {
+    SCOPED_TRACE(fmt::format("binomial({}, {})", n, p));
+    const Distribution d = make(DistributionKind::Binomial, {n, p});
+    const bm::binomial_distribution<double> b(n, p);
+    auto expected = [&](double q) {  // smallest k with F(k) ≥ q
+      int k = 0;
+      while (bm::cdf(b, k) < q) ++k;
+      return static_cast<double>(k);
+    };
+    for (double q : {0.001, 0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99, 0.999})
+      EXPECT_EQ(d.quantile(q), expected(q)) << "q = " << q;
+    for (double x : {-1.0, 0.0, 2.5, 3.0, n - 1, n, n + 1})
+      EXPECT_NEAR(d.cdf(x), x < 0 ? 0.0 : bm::cdf(b, std::min(std::floor(x), n)), 1e-15);
+    EXPECT_DOUBLE_EQ(d.mean(), n * p);
+  }
+  EXPECT_EQ(make(DistributionKind::Binomial, {7, 1}).quantile(0.5), 7.0);
+  EXPECT_EQ(make(DistributionKind::Binomial, {7, 0}).quantile(0.5), 0.0);
+}
+
+// uniform(0, 1) and the point 5, half each: F(x) = x/2 on [0, 1), 1/2 on
+// [1, 5), 1 from 5. The generalised inverse min{x : F(x) ≥ q}.
+TEST(DistributionQuantile, MixtureIsTheGeneralisedInverse) {
+  const Distribution d = make_mixture({make(DistributionKind::Uniform, {0, 1}), Distribution::constant(5)}, {1, 1});
+  EXPECT_DOUBLE_EQ(d.quantile(0.25), 0.5);
+  EXPECT_DOUBLE_EQ(d.quantile(0.1), 0.2);
+  EXPECT_EQ(d.quantile(0.5), 1.0);
+  EXPECT_EQ(d.quantile(0.5000001), 5.0);
+  EXPECT_EQ(d.quantile(0.99), 5.0);
+  EXPECT_DOUBLE_EQ(d.cdf(0.5), 0.25);
+  EXPECT_DOUBLE_EQ(d.cdf(3), 0.5);
+  EXPECT_EQ(d.cdf(5), 1.0);
+  EXPECT_DOUBLE_EQ(d.mean(), 0.5 * 0.5 + 0.5 * 5);
+  EXPECT_EQ(d.support(), (std::pair<double, double>{0, 5}));
+  // A mixture of one component is that component.
+  const Distribution one = make_mixture({make(DistributionKind::Gamma, {2, 3})}, {4});
+  const bm::gamma_distribution<double> g(2, 3);
+  for (double q : {0.01, 0.5, 0.99}) EXPECT_NEAR(one.quantile(q), bm::quantile(g, q), 1e-12 * bm::quantile(g, q));
+}
+
+TEST(DistributionQuantile, PercentileKindsHitTheirPercentiles) {
+  using K = DistributionKind;
+  const Distribution n = prepared(K::NormalPercentiles, {0.1, 80, 0.9, 120});
+  EXPECT_NEAR(n.quantile(0.1), 80, 80 * 1e-13);
+  EXPECT_NEAR(n.quantile(0.9), 120, 120 * 1e-13);
+  EXPECT_NEAR(n.mean(), 100, 1e-12);
+  const Distribution l = prepared(K::LognormalPercentiles, {0.25, 10, 0.99, 1000});
+  EXPECT_NEAR(l.quantile(0.25), 10, 10 * 1e-12);
+  EXPECT_NEAR(l.quantile(0.99), 1000, 1000 * 1e-12);
+  // lognormal_percentiles(0.05, lo, 0.95, hi) is lognormal_ci90(lo, hi).
+  const Distribution ci = prepared(K::LognormalPercentiles, {0.05, 1.5e5, 0.95, 7e5});
+  const Distribution ci90 = make(K::LognormalCi90, {1.5e5, 7e5});
+  for (double q : {0.01, 0.5, 0.95}) EXPECT_NEAR(ci.quantile(q), ci90.quantile(q), ci90.quantile(q) * 1e-13);
+  // lognormal_mean_sd: mean() is the mean given; the sd of the law solved
+  // for (Boost) is the sd given.
+  for (auto [mean, sd] : std::vector<std::pair<double, double>>{{10, 4}, {1, 1e-150}, {2e5, 7e6}, {1e-300, 1e-290}}) {
+    const Distribution m = prepared(K::LognormalMeanSd, {mean, sd});
+    EXPECT_EQ(m.mean(), mean);
+    const std::vector<double>& a = m.components.at(0).args;
+    const bm::lognormal_distribution<double> law(a[0], a[1]);
+    if (sd / mean < 1e5) {  // beyond, Boost's mean and sd overflow or lose digits
+      EXPECT_NEAR(bm::mean(law), mean, 1e-12 * mean);
+      EXPECT_NEAR(bm::standard_deviation(law), sd, 1e-9 * sd);
+    }
+  }
+}
+
+// The PERT solved from (p10, p50, p90) has those percentiles, by Boost's beta
+// quantile of its shapes, within 1e-9·(p90 − p10) (the root is found to
+// 2^-50 relative; beta quantiles are good to ~1e-15).
+TEST(DistributionPertPercentiles, SolvedPertHasThePercentiles) {
+  const auto [lo, hi] = pert_p50_ratio_range();
+  // Beta(1, 5) and Beta(5, 1), by their closed-form quantiles 1 − (1 − p)^(1/5).
+  auto q15 = [](double p) { return 1 - std::pow(1 - p, 0.2); };
+  EXPECT_NEAR(lo, (q15(0.5) - q15(0.1)) / (q15(0.9) - q15(0.1)), 1e-14);
+  EXPECT_NEAR(hi, 1 - lo, 1e-14);
+  const std::vector<std::array<double, 3>> triples = {{10, 20, 40}, {-5, 0, 5},        {100, 160, 200},     {0, lo, 1},
+                                                      {0, hi, 1},   {1e6, 1.8e6, 3e6}, {-3e-9, -1e-9, 2e-9}};
+  for (const auto& t : triples) {
+    SCOPED_TRACE(fmt::format("pert_p10_p50_p90({}, {}, {})", t[0], t[1], t[2]));
+    const Distribution d = prepared(DistributionKind::PertP10P50P90, {t[0], t[1], t[2]});
+    const std::vector<double>& b = d.components.at(0).args;
+    const double alpha = 1 + 4 * (b[1] - b[0]) / (b[2] - b[0]), beta = 1 + 4 * (b[2] - b[1]) / (b[2] - b[0]);
+    const bm::beta_distribution<double> law(alpha, beta);
+    const double tolerance = 1e-9 * (t[2] - t[0]);
+    for (int i = 0; i < 3; ++i) {
+      const double p = 0.1 + 0.4 * i;
+      EXPECT_NEAR(b[0] + (b[2] - b[0]) * bm::quantile(law, p), t[i], tolerance) << "p = " << p;
+      EXPECT_NEAR(d.quantile(p), t[i], tolerance) << "p = " << p;
+    }
+  }
+  // The ratio rises with the mode's position, so the root is unique.
+  auto ratio = [](double t) {
+    const bm::beta_distribution<double> b(1 + 4 * t, 5 - 4 * t);
+    return (bm::quantile(b, 0.5) - bm::quantile(b, 0.1)) / (bm::quantile(b, 0.9) - bm::quantile(b, 0.1));
+  };
+  for (int i = 1; i <= 100; ++i) EXPECT_GT(ratio(i / 100.0), ratio((i - 1) / 100.0)) << i;
+  // Outside the range: no PERT.
+  EXPECT_FALSE(pert_from_p10_p50_p90(0, 0.99 * lo, 1));
+  EXPECT_FALSE(pert_from_p10_p50_p90(0, 1.01 * hi, 1));
+  EXPECT_FALSE(pert_from_p10_p50_p90(0, 0.2, 1));
 }
 
 }  // namespace

@@ -446,9 +446,11 @@ class Generator {
   }
 
   // ------------------------------------------------------------ distributions
-  DistributionText distribution(bool for_size) {
+  // `in_mixture`: a component of a mixture, which may not be a mixture.
+  DistributionText distribution(bool for_size, bool in_mixture = false) {
     DistributionText d;
-    const std::size_t kind = weighted({1.5, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1});
+    const std::size_t kind = weighted(
+        {1.5, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, in_mixture ? 0.0 : 0.5, 0.5});
     auto with = [&](std::string name, std::string text, Range r) {
       note("dist:" + name);
       d.text = std::move(text);
@@ -555,10 +557,98 @@ class Generator {
              Range::of(lo, hi));
         break;
       }
-      default: {
+      case 12: {
         const double lambda = pick(std::vector<double>{0.0, 0.5, 3.0, 12.0, 29.9, 30.0, 45.0, 200.0});
         with("poisson", fmt::format("poisson({})", literal(lambda)),
              Range::of(0.0, lambda + 50 * std::sqrt(lambda) + 50));
+        break;
+      }
+      // The kinds of issue 14. Ranges: 60 sd beyond the given points (the
+      // pairs of probabilities below are at least 2.5 sd apart), the largest
+      // draw of an inversion (at u = 1 − 2^-53, −ln(1 − u) = 36.74).
+      case 13: {
+        const double mean = nice(0.5, 50.0), sd = three_digits(mean * nice(0.1, 1.5));
+        const double s2 = std::log1p((sd / mean) * (sd / mean));
+        with("lognormal_mean_sd", fmt::format("lognormal_mean_sd({}, {})", literal(mean), literal(sd)),
+             Range::of(0.0, std::exp(std::log(mean) - s2 / 2 + 50 * std::sqrt(s2))));
+        break;
+      }
+      case 14:
+      case 15: {
+        static const std::vector<std::pair<double, double>> kPairs = {{0.05, 0.95}, {0.1, 0.9}, {0.25, 0.99}};
+        const auto [p_lo, p_hi] = pick(kPairs);
+        if (kind == 14) {
+          const double lo = nice(-5.0, 10.0), hi = std::max(three_digits(lo + nice(0.1, 10.0)), lo + 1.0),
+                       sd = (hi - lo) / 2.5;
+          with(
+              "normal_percentiles",
+              fmt::format("normal_percentiles({}, {}, {}, {})", literal(p_lo), literal(lo), literal(p_hi), literal(hi)),
+              Range::of(lo - 60 * sd, hi + 60 * sd));
+        } else {
+          const double lo = nice(0.1, 100.0), hi = three_digits(lo * nice(1.5, 20.0));
+          with("lognormal_percentiles",
+               fmt::format("lognormal_percentiles({}, {}, {}, {})", literal(p_lo), literal(lo), literal(p_hi),
+                           literal(hi)),
+               Range::of(0.0, hi * std::exp(60 * std::log(hi / lo) / 2.5)));
+        }
+        break;
+      }
+      case 16: {
+        const double p10 = nice(-5.0, 10.0), width = nice(1.0, 20.0);
+        const double p90 = three_digits(p10 + width);
+        // Not rounded: p50 stays where the PERT can put it (31.2–68.8 % of the way).
+        const double p50 = p10 + (p90 - p10) * pick(std::vector<double>{0.35, 0.5, 0.6});
+        with("pert_p10_p50_p90", fmt::format("pert_p10_p50_p90({}, {}, {})", literal(p10), literal(p50), literal(p90)),
+             Range::of(p10 - 3 * (p90 - p10), p90 + 3 * (p90 - p10)));
+        break;
+      }
+      case 17: {
+        const double df = pick(std::vector<double>{1.0, 2.5, 4.0, 30.0}), loc = nice(-5.0, 10.0),
+                     scale = nice(0.1, 3.0);
+        with("student_t", fmt::format("student_t({}, {}, {})", literal(df), literal(loc), literal(scale)),
+             Range::any());
+        break;
+      }
+      case 18: {
+        const double shape = pick(std::vector<double>{0.5, 1.0, 1.5, 3.0}), scale = nice(0.1, 10.0);
+        with("weibull", fmt::format("weibull({}, {})", literal(shape), literal(scale)),
+             Range::of(0.0, scale * std::pow(36.74, 1.0 / shape)));
+        break;
+      }
+      case 19: {
+        const double rate = pick(std::vector<double>{0.1, 1.0, 4.5});
+        with("exponential", fmt::format("exponential({})", literal(rate)), Range::of(0.0, 36.74 / rate));
+        break;
+      }
+      case 20: {
+        const double n = pick(std::vector<double>{0.0, 1.0, 10.0, 200.0});
+        const double p = pick(std::vector<double>{0.0, 0.3, 0.5, 0.95, 1.0});
+        with("binomial", fmt::format("binomial({}, {})", literal(n), literal(p)), Range::of(0.0, n));
+        break;
+      }
+      case 21: {
+        const int n = between(1, 3);
+        std::vector<std::string> components, weights;
+        Range r;
+        for (int i = 0; i < n; ++i) {
+          const DistributionText c = distribution(for_size, true);
+          components.push_back(c.text);
+          weights.push_back(literal(i == 0 || chance(0.8) ? nice(0.1, 5.0) : 0.0));
+          r = i == 0 ? c.range : hull(r, c.range);
+        }
+        with("mixture", fmt::format("mixture([{}], [{}])", fmt::join(components, ", "), fmt::join(weights, ", ")), r);
+        break;
+      }
+      default: {
+        const int n = between(2, 4);
+        std::vector<double> x = {nice(-5.0, 10.0)}, p = {0.0};
+        for (int i = 1; i < n; ++i) {
+          x.push_back(three_digits(x.back() + nice(0.1, 5.0)));
+          if (!(x.back() > x[i - 1])) x.back() = x[i - 1] + 1.0;
+          p.push_back(i == n - 1 ? 1.0 : std::max(p.back(), nice(0.0, 1.0)));
+        }
+        with("cumulative", fmt::format("cumulative([{}], [{}])", fmt::join(x, ", "), fmt::join(p, ", ")),
+             Range::of(x.front(), x.back()));
         break;
       }
     }

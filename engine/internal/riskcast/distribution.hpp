@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,13 +28,30 @@ enum class DistributionKind : std::uint8_t {
   Bernoulli,        // bernoulli(p): 1 with probability p, else 0
   Discrete,         // discrete([values], [weights])
   Poisson,          // poisson(lambda)
+  // Added for issue 14; each is defined, with its sources, in docs/language.md "Distributions".
+  LognormalMeanSd,       // lognormal_mean_sd(mean, sd): the lognormal with this mean and sd (@RISK's RiskLognorm)
+  NormalPercentiles,     // normal_percentiles(p_lo, x_lo, p_hi, x_hi): P(X ≤ x_lo) = p_lo, P(X ≤ x_hi) = p_hi
+  LognormalPercentiles,  // lognormal_percentiles(p_lo, x_lo, p_hi, x_hi): likewise, for a lognormal
+  PertP10P50P90,         // pert_p10_p50_p90(p10, p50, p90): the PERT with these 10th, 50th, 90th percentiles
+  StudentT,              // student_t(df, loc, scale): loc + scale·T, T Student's t with df degrees of freedom
+  Weibull,               // weibull(shape, scale): F(x) = 1 − exp(−(x/scale)^shape), x ≥ 0
+  Exponential,           // exponential(rate): F(x) = 1 − exp(−rate·x), mean 1/rate
+  Binomial,              // binomial(n, p): successes in n trials of probability p
+  Mixture,               // mixture([distributions], [weights])
+  Cumulative,            // cumulative([x], [p]): piecewise-linear CDF through (x_i, p_i), @RISK's RiskCumul
 };
 
 struct Distribution {
   DistributionKind kind = DistributionKind::Constant;
   std::vector<double> args;     // as written, in the order above
-  std::vector<double> values;   // Discrete only
-  std::vector<double> weights;  // Discrete only, normalised to sum to 1
+  std::vector<double> values;   // Discrete: the values; Cumulative: the points x, increasing
+  std::vector<double> weights;  // Discrete, Mixture: normalised to sum to 1; Cumulative: F at each point
+  // Mixture: its components (none a mixture). The kinds given in other
+  // parameters (LognormalMeanSd, NormalPercentiles, LognormalPercentiles,
+  // PertP10P50P90): one, the same law as a Lognormal, Normal or Pert, solved
+  // once by prepare_distribution; draws, quantiles and the CDF are that
+  // law's.
+  std::vector<Distribution> components;
   SourcePos pos;
 
   static Distribution constant(double value, SourcePos pos = {});
@@ -46,11 +65,17 @@ struct Distribution {
 
   // Exact quantile (inverse CDF) at probability q in (0, 1); used for the
   // assumptions table and by the statistical tests. Finite for every
-  // distribution validate_distribution accepts.
+  // distribution validate_distribution accepts. For discrete laws and
+  // mixtures, the generalised inverse min{x : F(x) ≥ q}.
   double quantile(double q) const;
+  // Exact CDF P(X ≤ x), for any x (±inf included).
+  double cdf(double x) const;
   // Exact mean: finite for every accepted distribution except a lognormal
-  // whose mean exceeds the largest double (+inf, its correct rounding).
+  // (or a mixture with one) whose mean exceeds the largest double (+inf, its
+  // correct rounding), and student_t with df ≤ 1, which has none (NaN).
   double mean() const;
+  // The smallest and largest value a draw can take (±inf where unbounded).
+  std::pair<double, double> support() const;
   // "pert(1.3e+06, 1.7e+06, 2.5e+06)" — readable, round-trips through the parser.
   std::string to_string() const;
 };
@@ -79,6 +104,29 @@ inline constexpr double kMaxShape = 1e10;
 // with an error of about lambda·1.1e-16 (1.1e-6 at 1e10). Arrival rates
 // (formulas) beyond it stop the run.
 inline constexpr double kMaxPoissonMean = 1e10;
+// binomial(n, p): n up to 1e10, for the same reasons (Boost.Random's BTRD
+// evaluates log-probabilities of counts near n·p, Boost.Math's quantile
+// inverts an incomplete beta).
+inline constexpr double kMaxBinomialTrials = 1e10;
+// The largest uniform a draw inverts is 1 − 2^-53 (RandomStream::uniform),
+// so −ln(1 − u) ≤ 53·ln 2: exponential and weibull draws are at most
+// (53·ln 2)/rate and scale·(53·ln 2)^(1/shape).
+inline constexpr double kMaxExponentialDraw = 36.736800569677101;  // 53·ln 2
+// weibull(shape, scale): shapes from 0.01, where Γ(1 + 1/shape) (the mean)
+// is 9.3e157; the largest draw or the mean, whichever is larger, per unit
+// of scale (finite for shape ≥ 0.01).
+inline constexpr double kMinWeibullShape = 0.01;
+double weibull_bound(double shape);
+// student_t(df, loc, scale): df from 1 (below, the t law's tail beyond the
+// largest double is too heavy) to 1e10 (the gamma shape df/2 of its draws
+// within kMaxShape). |T| exceeds student_t_draw_bound(df) with probability
+// 1e-300 (Boost.Math's t quantile; 3.2e299 at df = 1, 37.0 as df → ∞; the
+// draw is exact, a normal over the root of an independent gamma), so
+// |loc| + scale·bound must fit in a double.
+inline constexpr double kMinStudentDf = 1.0;
+inline constexpr double kMaxStudentDf = 1e10;
+inline constexpr double kStudentTailProbability = 1e-300;
+double student_t_draw_bound(double df);
 // gamma(shape, 1) exceeds shape + 39·√shape + 1460 with probability below
 // e^-727 < 1e-315 (Chernoff: P(G ≥ k + t) ≤ exp(−t² / (2(k + t))), and
 // t = 39·√k + 1460 makes t² ≥ 1454·(k + t)). gamma(shape, scale) needs
@@ -136,6 +184,7 @@ class TruncatedNormalInverse {
   explicit TruncatedNormalInverse(const Distribution& distribution);
   double operator()(double u) const;
   double mean() const;
+  double cdf(double x) const;
 
  private:
   double mu_ = 0, sigma_ = 1, lo_ = 0, hi_ = 0;
@@ -145,6 +194,11 @@ class TruncatedNormalInverse {
   double small_ = 0, large_ = 0;
   bool upper_ = false;
 };
+
+// cumulative([x], [p]) at u ∈ (0, 1): on the segment with p_i < u ≤ p_(i+1),
+// x_i + (x_(i+1) − x_i)·(u − p_i)/(p_(i+1) − p_i) — the generalised inverse
+// of the piecewise-linear CDF (a flat segment is never chosen).
+double cumulative_inverse(const Distribution& cumulative, double u);
 
 struct DistributionSignature {
   std::string_view name;
@@ -159,5 +213,33 @@ const std::vector<DistributionSignature>& distribution_signatures();
 // Checks the arguments (a < b, sd > 0, …) and the limits above; adds an
 // error at `pos`, naming the limit, if invalid.
 bool validate_distribution(const Distribution& distribution, Diagnostics& diagnostics);
+
+// validate_distribution, then what the draws need computed once: weights
+// normalised to sum to 1 (discrete, mixture) and the standard law of the
+// kinds given in other parameters (`components`). Every distribution the
+// sampler or quantile() sees has been through it.
+std::optional<Distribution> prepare_distribution(Distribution distribution, Diagnostics& diagnostics);
+
+// PERT's (min, mode, max) from its 10th, 50th and 90th percentiles: one
+// equation in the mode's relative position t = (mode − min)/(max − min),
+// solved by TOMS 748 (Boost.Math) to 2^-50 relative; then scale and shift.
+// nullopt if no PERT has these percentiles (p50 must lie between 31.2 % and
+// 68.8 % of the way from p10 to p90: pert_p50_ratio_range()).
+struct PertBounds {
+  double min, mode, max;
+};
+std::optional<PertBounds> pert_from_p10_p50_p90(double p10, double p50, double p90);
+std::pair<double, double> pert_p50_ratio_range();
+
+struct Expr;
+// discrete, cumulative and mixture: the calls whose arguments are lists.
+bool takes_lists(DistributionKind kind);
+// Reads such a call (its name already matched to `signature`, the number of
+// arguments checked): lists of numbers, or for a mixture a list of
+// distributions, each read by `component`, and a list of weights. Errors at
+// the position of the offending item.
+std::optional<Distribution> distribution_from_lists(
+    const Expr& call, const DistributionSignature& signature, Diagnostics& diagnostics,
+    const std::function<std::optional<Distribution>(const Expr&)>& component);
 
 }  // namespace riskcast

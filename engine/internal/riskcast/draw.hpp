@@ -1,6 +1,7 @@
 // Drawing from a distribution with a random stream.
 #pragma once
 
+#include <boost/random/binomial_distribution.hpp>
 #include <cstdint>
 #include <vector>
 
@@ -20,7 +21,17 @@ namespace riskcast {
 //          with the u^(1/shape) boost for shape < 1;
 //   beta, pert: X / (X + Y) for X ~ gamma(α), Y ~ gamma(β);
 //   poisson: inversion of one uniform for λ < 30, Boost.Random's PTRS above
-//     (counts up to λ ≤ kMaxPoissonMean, beyond 2^32).
+//     (counts up to λ ≤ kMaxPoissonMean, beyond 2^32);
+//   exponential, weibull, cumulative: inversion of one uniform (Boost.Math's
+//     quantile; cumulative_inverse);
+//   student_t: loc + scale·Z·√(df / (2G)) for Z ~ N(0, 1) (Boost.Random's
+//     ziggurat) then G ~ gamma(df/2, 1) (as gamma), T = Z/√(χ²_df/df);
+//   binomial: Boost.Random's (inversion for (n + 1)·min(p, 1 − p) < 11,
+//     Hörmann's BTRD above);
+//   mixture: one uniform picks the component (by its weight), whose draw
+//     then continues the same stream;
+//   lognormal_mean_sd, normal_percentiles, lognormal_percentiles,
+//     pert_p10_p50_p90: the lognormal, normal or pert they stand for.
 // All methods are exact (no approximation beyond floating point) for the
 // arguments validate_distribution accepts.
 
@@ -62,12 +73,14 @@ class Sampler {
   double from_uniform(double u) const;  // kinds drawn by inverting one uniform
   bool single_uniform() const;
 
-  Distribution distribution_;
-  double a_ = 0, b_ = 0;              // Lognormal: mu, sigma; Poisson: exp(−λ) in a_
+  Distribution distribution_;         // the law drawn: for the kinds given in other parameters, its standard form
+  double a_ = 0, b_ = 0;              // Lognormal: mu, sigma; Poisson: exp(−λ) in a_; StudentT: df/2 in a_
   ScaledRange range_;                 // Uniform, Triangular, Pert
   TruncatedNormalInverse truncated_;  // TruncatedNormal
-  std::vector<double> cumulative_;    // Discrete
-  GammaShape gamma_a_, gamma_b_;      // Gamma, Beta, Pert
+  std::vector<double> cumulative_;    // Discrete, Mixture: the weights' running sums
+  GammaShape gamma_a_, gamma_b_;      // Gamma, Beta, Pert, StudentT
+  boost::random::binomial_distribution<std::int64_t, double> binomial_;  // Binomial
+  std::vector<Sampler> components_;                                      // Mixture
 };
 
 // Poisson count by inversion of the uniform u (meant for λ < 30, where the
