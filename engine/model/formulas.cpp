@@ -159,4 +159,19 @@ bool ModelReader::formula_entry(const Entry& entry, std::string_view what, Expr&
   return true;
 }
 
+template <class NamedFormula>
+void ModelReader::formula_section(const YAML::Node& node, std::string_view section, std::string_view kind,
+                                  std::vector<NamedFormula>& out) {
+  for (auto& [name, entry] : named_entries(node, section, kFormulaKeys)) {
+    NamedFormula f;
+    f.name = name;
+    f.pos = position(entry.key);
+    if (formula_entry(entry, fmt::format("{} `{}`", kind, name), f.formula, f.metadata)) out.push_back(std::move(f));
+  }
+}
+
+template void ModelReader::formula_section(const YAML::Node&, std::string_view, std::string_view,
+                                           std::vector<MonthlyFormula>&);
+template void ModelReader::formula_section(const YAML::Node&, std::string_view, std::string_view, std::vector<Output>&);
+
 }  // namespace riskcast::model_reading

@@ -19,7 +19,7 @@ Model ModelReader::load(const YAML::Node& root, const std::string& file) {
   model.file = file;
   model.name = std::filesystem::path(file).stem().string();
   if (!root.IsMap()) {
-    d_.error(position(root).line ? position(root) : SourcePos{1, 1},
+    d_.error(position(root),
              fmt::format("a model is a mapping of sections (horizon, parameters, …), not {}", yaml_kind_name(root)));
     return model;
   }
@@ -54,23 +54,10 @@ Model ModelReader::load(const YAML::Node& root, const std::string& file) {
         broken_names_.insert(name);
     }
   }
-  if (auto it = top.find("monthly"); it != top.end()) {
-    for (auto& [name, entry] : named_entries(it->second.value, "monthly", kFormulaKeys)) {
-      MonthlyFormula f;
-      f.name = name;
-      f.pos = position(entry.key);
-      if (formula_entry(entry, fmt::format("monthly formula `{}`", name), f.formula, f.metadata))
-        model.monthly.push_back(std::move(f));
-    }
-  }
+  if (auto it = top.find("monthly"); it != top.end())
+    formula_section(it->second.value, "monthly", "monthly formula", model.monthly);
   if (auto it = top.find("outputs"); it != top.end()) {
-    for (auto& [name, entry] : named_entries(it->second.value, "outputs", kFormulaKeys)) {
-      Output o;
-      o.name = name;
-      o.pos = position(entry.key);
-      if (formula_entry(entry, fmt::format("output `{}`", name), o.formula, o.metadata))
-        model.outputs.push_back(std::move(o));
-    }
+    formula_section(it->second.value, "outputs", "output", model.outputs);
     if (it->second.value.IsNull() || (it->second.value.IsMap() && it->second.value.size() == 0))
       d_.error(position(it->second.key), "`outputs:` is empty; nothing would be reported");
   }

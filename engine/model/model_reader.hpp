@@ -81,6 +81,11 @@ class ModelReader : public YamlReader {
   std::uint32_t horizon(const YAML::Node& node);
   void metadata(const std::map<std::string, Entry>& keys, Metadata& meta);
   bool formula_entry(const Entry& entry, std::string_view what, Expr& out, Metadata& meta);
+  // The named formulas of `monthly:` or `outputs:` (`section`), each a `kind`
+  // in messages ("output `x`"); for MonthlyFormula and Output.
+  template <class NamedFormula>
+  void formula_section(const YAML::Node& node, std::string_view section, std::string_view kind,
+                       std::vector<NamedFormula>& out);
 
   // parameters.cpp
   std::optional<Distribution> distribution(const YAML::Node& node, std::string_view what);
