@@ -1,13 +1,13 @@
 // The YAML reading layer both the model and the batch loader read through.
 #include "riskcast/yaml_reader.hpp"
 
-#include "riskcast/yaml_text.hpp"
-
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
+
+#include "riskcast/yaml_text.hpp"
 
 namespace riskcast::testing {
 namespace {
