@@ -101,6 +101,12 @@ class ModelReader : public YamlReader {
 
   // scenarios.cpp
   std::optional<Scenario> scenario(const std::string& name, const Entry& entry, const Model& model);
+  // The index (in `index`) of the parameter or event (`what`) a scenario
+  // overrides, or nullopt with the error, unless the entry's own definition
+  // failed and has been reported.
+  std::optional<std::size_t> overridden(const std::string& scenario, const std::string& name, const Entry& entry,
+                                        const std::map<std::string, std::size_t, std::less<>>& index,
+                                        const std::vector<std::string>& names, std::string_view what);
 
   struct ScenarioNames {
     std::vector<std::string> parameters, events;

@@ -5,6 +5,18 @@
 
 namespace riskcast::model_reading {
 
+std::optional<std::size_t> ModelReader::overridden(const std::string& scenario, const std::string& name,
+                                                   const Entry& entry,
+                                                   const std::map<std::string, std::size_t, std::less<>>& index,
+                                                   const std::vector<std::string>& names, std::string_view what) {
+  if (auto found = index.find(name); found != index.end()) return found->second;
+  // An entry whose own definition failed has been reported already.
+  if (!broken_names_.count(name))
+    d_.error(position(entry.key), fmt::format("scenario `{}` overrides `{}`, which is not {}", scenario, name, what),
+             hint_for(name, names));
+  return std::nullopt;
+}
+
 std::optional<Scenario> ModelReader::scenario(const std::string& name, const Entry& entry, const Model& model) {
   Scenario s;
   s.name = name;
@@ -23,16 +35,9 @@ std::optional<Scenario> ModelReader::scenario(const std::string& name, const Ent
   if (auto it = keys.find("parameters"); it != keys.end()) {
     for (auto& [pname, pentry] :
          named_entries(it->second.value, fmt::format("parameters of scenario `{}`", name), kParameterKeys)) {
-      auto found = names.parameter_index.find(pname);
-      if (found == names.parameter_index.end()) {
-        // A parameter whose own definition failed has been reported already.
-        if (!broken_names_.count(pname))
-          d_.error(position(pentry.key),
-                   fmt::format("scenario `{}` overrides `{}`, which is not a parameter", name, pname),
-                   hint_for(pname, names.parameters));
-        continue;
-      }
-      const Parameter* base = &model.parameters[found->second];
+      const auto found = overridden(name, pname, pentry, names.parameter_index, names.parameters, "a parameter");
+      if (!found) continue;
+      const Parameter* base = &model.parameters[*found];
       if (auto p = parameter(pname, pentry)) {
         Metadata merged = base->metadata;
         if (!p->metadata.unit.empty()) merged.unit = p->metadata.unit;
@@ -46,15 +51,9 @@ std::optional<Scenario> ModelReader::scenario(const std::string& name, const Ent
   if (auto it = keys.find("events"); it != keys.end()) {
     for (auto& [ename, eentry] :
          named_entries(it->second.value, fmt::format("events of scenario `{}`", name), kEventKeys)) {
-      auto found = names.event_index.find(ename);
-      if (found == names.event_index.end()) {
-        if (!broken_names_.count(ename))
-          d_.error(position(eentry.key),
-                   fmt::format("scenario `{}` overrides `{}`, which is not an event", name, ename),
-                   hint_for(ename, names.events));
-        continue;
-      }
-      if (auto e = event(ename, eentry, &model.events[found->second])) s.events.push_back(std::move(*e));
+      const auto found = overridden(name, ename, eentry, names.event_index, names.events, "an event");
+      if (!found) continue;
+      if (auto e = event(ename, eentry, &model.events[*found])) s.events.push_back(std::move(*e));
     }
   }
   return s;
