@@ -10,7 +10,8 @@
 #include <map>
 #include <optional>
 
-#include "riskcast/count.hpp"
+#include "riskcast/random_layout.hpp"  // kMaxSamples
+#include "riskcast/yaml_reader.hpp"
 #include "riskcast/yaml_text.hpp"
 
 namespace riskcast {
@@ -40,37 +41,35 @@ struct RunSettingsText {
 
 class BatchLoader {
  public:
-  BatchLoader(Diagnostics& diagnostics, const std::string& path) : d_(diagnostics), path_(path) {}
+  BatchLoader(Diagnostics& diagnostics, std::string_view text, const std::string& path)
+      : d_(diagnostics), yaml_(diagnostics, text), path_(path) {}
 
   BatchFile load(const YAML::Node& root) {
     BatchFile batch;
     batch.path = path_;
     if (!root.IsMap()) {
-      d_.error(at(root), fmt::format("a batch file is a mapping with `runs:` (and optionally `batch:` and "
-                                     "`defaults:`), not {}",
-                                     yaml_kind_name(root)));
+      d_.error(yaml_.position(root), fmt::format("a batch file is a mapping with `runs:` (and optionally `batch:` and "
+                                                 "`defaults:`), not {}",
+                                                 yaml_kind_name(root)));
       return batch;
     }
-    const auto top = entries(root, kTopKeys, "the batch file");
+    const YamlMapping top = yaml_.mapping(root, kTopKeys, "the batch file");
     if (auto it = top.find("batch"); it != top.end()) {
-      if (it->second.second.IsScalar())
-        batch.title = it->second.second.Scalar();
-      else
-        d_.error(at(it->second.second, it->second.first),
-                 fmt::format("`batch` (the title) must be a single value, not {}", yaml_kind_name(it->second.second)));
+      if (auto title = yaml_.text(it->second.value, "`batch` (the title)", it->second.key, "a single value"))
+        batch.title = *title;
     }
     RunSettingsText defaults;
     if (auto it = top.find("defaults"); it != top.end()) {
-      const YAML::Node& node = it->second.second;
+      const YAML::Node& node = it->second.value;
       if (!node.IsMap()) {
-        d_.error(at(node, it->second.first),
+        d_.error(yaml_.position(node, it->second.key),
                  fmt::format("`defaults` must be a mapping of run settings, not {}", yaml_kind_name(node)));
       } else {
-        for (const auto& [key, entry] : entries(node, kRunKeys, "defaults")) {
+        for (const auto& [key, entry] : yaml_.mapping(node, kRunKeys, "defaults")) {
           if (key == "name" || key == "model")
-            d_.error(at(entry.first), fmt::format("`{}` has no default: every run gives its own", key));
+            d_.error(yaml_.position(entry.key), fmt::format("`{}` has no default: every run gives its own", key));
           else
-            setting(key, entry.second, entry.first, defaults);
+            setting(key, entry, defaults);
         }
       }
     }
@@ -79,19 +78,19 @@ class BatchLoader {
       d_.error({1, 1}, "the batch file has no `runs:` list; nothing would run");
       return batch;
     }
-    const YAML::Node& list = runs->second.second;
+    const YAML::Node& list = runs->second.value;
     if (!list.IsSequence()) {
-      d_.error(at(list, runs->second.first),
+      d_.error(yaml_.position(list, runs->second.key),
                fmt::format("`runs` must be a list of runs (`- name: …`), not {}", yaml_kind_name(list)));
       return batch;
     }
     if (list.size() == 0) {
-      d_.error(at(runs->second.first), "`runs` is empty; nothing would run");
+      d_.error(yaml_.position(runs->second.key), "`runs` is empty; nothing would run");
       return batch;
     }
     std::map<std::string, SourcePos> names;  // lowercased: names must differ on case-insensitive file systems
     for (const YAML::Node& item : list) {
-      if (std::optional<BatchRun> run = this->run(item, runs->second.first, defaults)) {
+      if (std::optional<BatchRun> run = this->run(item, runs->second.key, defaults)) {
         const auto [first, fresh] = names.emplace(lowercase(run->name), run->pos);
         if (!fresh) {
           d_.error(
@@ -106,96 +105,9 @@ class BatchLoader {
   }
 
  private:
-  using Entry = std::pair<YAML::Node, YAML::Node>;  // key, value
-
-  // Where a node is. An empty value (`seed:`) has no place of its own: yaml-cpp
-  // marks it where the next token starts, often the next line; the key is
-  // where the user looks.
-  static SourcePos at(const YAML::Node& node, const YAML::Node& key = {}) {
-    SourcePos pos = yaml_position(node);
-    if ((pos.line == 0 || node.IsNull()) && key.IsDefined() && yaml_position(key).line != 0) pos = yaml_position(key);
-    return pos.line == 0 ? SourcePos{1, 1} : pos;
-  }
-
-  // A mapping's entries by key, reporting unknown, duplicate and non-text keys.
-  std::map<std::string, Entry> entries(const YAML::Node& node, const std::vector<std::string>& allowed,
-                                       std::string_view context) {
-    std::map<std::string, Entry> out;
-    for (auto it = node.begin(); it != node.end(); ++it) {
-      const YAML::Node key = it->first;
-      if (!key.IsScalar()) {
-        d_.error(at(key), fmt::format("keys in {} must be plain names", context));
-        continue;
-      }
-      const std::string& k = key.Scalar();
-      if (std::find(allowed.begin(), allowed.end(), k) == allowed.end()) {
-        d_.error(at(key), fmt::format("unknown key `{}` in {}", quote_for_message(k), context),
-                 d_.size() < kMaxHintedErrors ? did_you_mean(k, allowed) : std::string{});
-        continue;
-      }
-      if (auto [first, fresh] = out.emplace(k, Entry{key, it->second}); !fresh) {
-        d_.error(at(key), fmt::format("duplicate key `{}` in {}", k, context),
-                 fmt::format("first given at line {}", at(first->second.first).line));
-      }
-    }
-    return out;
-  }
-
-  std::optional<std::string> scalar(const YAML::Node& value, const YAML::Node& key, std::string_view what) {
-    if (value.IsScalar() && !value.Scalar().empty()) return value.Scalar();
-    if (value.IsScalar())
-      d_.error(at(value, key), fmt::format("{} must not be empty", what));
-    else
-      d_.error(at(value, key), fmt::format("{} must be a single value, not {}", what, yaml_kind_name(value)));
-    return std::nullopt;
-  }
-
-  std::optional<std::uint64_t> count(const YAML::Node& value, const YAML::Node& key, std::string_view what,
-                                     std::uint64_t lo, std::uint64_t hi) {
-    if (value.IsScalar()) {
-      std::string problem;
-      if (auto n = parse_whole_number(value.Scalar(), lo, hi, &problem)) return n;
-      d_.error(at(value, key), fmt::format("`{}` must be a whole number from {} to {} (1e6, 1_000_000 …); '{}' {}",
-                                           what, lo, hi, quote_for_message(value.Scalar()), problem));
-    } else {
-      d_.error(at(value, key),
-               fmt::format("`{}` must be a whole number from {} to {}, not {}", what, lo, hi, yaml_kind_name(value)));
-    }
-    return std::nullopt;
-  }
-
-  // A list of single values; reports other shapes and an empty list.
-  std::optional<std::vector<std::pair<std::string, SourcePos>>> list(const YAML::Node& value, const YAML::Node& key,
-                                                                     std::string_view what, std::string_view example,
-                                                                     bool may_be_empty) {
-    if (!value.IsSequence()) {
-      d_.error(at(value, key),
-               fmt::format("`{}` must be a list, e.g. {}, not {}", what, example, yaml_kind_name(value)));
-      return std::nullopt;
-    }
-    if (value.size() == 0 && !may_be_empty) {
-      d_.error(at(value, key), fmt::format("`{}` is empty; leave it out to run every scenario", what));
-      return std::nullopt;
-    }
-    std::vector<std::pair<std::string, SourcePos>> out;
-    bool ok = true;
-    for (const YAML::Node& item : value) {
-      if (item.IsScalar() && !item.Scalar().empty()) {
-        out.emplace_back(item.Scalar(), at(item, key));
-      } else {
-        d_.error(at(item, key), item.IsScalar() ? fmt::format("an empty name in `{}`", what)
-                                                : fmt::format("each of `{}` must be a single value, not {}", what,
-                                                              yaml_kind_name(item)));
-        ok = false;
-      }
-    }
-    if (!ok) return std::nullopt;
-    return out;
-  }
-
   // `percentiles: [80, 97.5]`: percentiles in percent, each strictly between 0 and 100.
-  void percentiles(const YAML::Node& value, const YAML::Node& key, RunSettingsText& s) {
-    auto items = list(value, key, "percentiles", "[80, 97.5]", true);
+  void percentiles(const YamlEntry& entry, RunSettingsText& s) {
+    auto items = yaml_.text_list(entry.value, entry.key, "`percentiles`", "[80, 97.5]", true);
     if (!items) return;
     std::vector<double> chosen;
     for (const auto& [text, pos] : *items) {
@@ -210,11 +122,12 @@ class BatchLoader {
   }
 
   // `exceed: {OUTPUT: VALUE or [VALUE, …]}`: exceedance thresholds per output.
-  void exceedances(const YAML::Node& value, const YAML::Node& key, RunSettingsText& s) {
+  void exceedances(const YamlEntry& entry, RunSettingsText& s) {
+    const YAML::Node& value = entry.value;
     if (!value.IsMap()) {
-      d_.error(at(value, key), fmt::format("`exceed` must be a mapping of outputs to thresholds, e.g. "
-                                           "{{share: 0.3}} or {{share: [0.3, 0.5]}}, not {}",
-                                           yaml_kind_name(value)));
+      d_.error(yaml_.position(value, entry.key), fmt::format("`exceed` must be a mapping of outputs to thresholds, e.g. "
+                                                            "{{share: 0.3}} or {{share: [0.3, 0.5]}}, not {}",
+                                                            yaml_kind_name(value)));
       return;
     }
     std::vector<ExceedanceThreshold> chosen;
@@ -222,7 +135,7 @@ class BatchLoader {
     for (auto it = value.begin(); it != value.end(); ++it) {
       const YAML::Node name = it->first, thresholds = it->second;
       if (!name.IsScalar() || name.Scalar().empty()) {
-        d_.error(at(name, key), "each key of `exceed` must be an output's name");
+        d_.error(yaml_.position(name, entry.key), "each key of `exceed` must be an output's name");
         continue;
       }
       std::vector<YAML::Node> values;
@@ -231,23 +144,24 @@ class BatchLoader {
       else
         values.push_back(thresholds);
       if (values.empty())
-        d_.error(at(thresholds, name), fmt::format("`exceed` of `{}` lists no threshold", name.Scalar()));
+        d_.error(yaml_.position(thresholds, name), fmt::format("`exceed` of `{}` lists no threshold", name.Scalar()));
       for (const YAML::Node& item : values) {
         if (!item.IsScalar()) {
-          d_.error(at(item, name), fmt::format("`exceed` of `{}`: each threshold must be a single value, not {}",
-                                               name.Scalar(), yaml_kind_name(item)));
+          d_.error(yaml_.position(item, name),
+                   fmt::format("`exceed` of `{}`: each threshold must be a single value, not {}", name.Scalar(),
+                               yaml_kind_name(item)));
           continue;
         }
         std::string problem = "is empty";
         const std::optional<double> t = item.Scalar().empty() ? std::nullopt : parse_threshold(item.Scalar(), &problem);
         if (!t) {
-          d_.error(at(item, name),
+          d_.error(yaml_.position(item, name),
                    fmt::format("`exceed` of `{}`: '{}' {} (a number in the output's units, as in 0.3, 1e6 or 30%)",
                                name.Scalar(), quote_for_message(item.Scalar()), problem));
           continue;
         }
         chosen.push_back({name.Scalar(), *t});
-        positions.push_back(at(name));
+        positions.push_back(yaml_.position(name));
       }
     }
     s.exceedances = std::move(chosen);
@@ -255,13 +169,14 @@ class BatchLoader {
   }
 
   // One of samples, seed, scenarios, formats, percentiles, exceed (the keys `defaults` shares with runs).
-  void setting(const std::string& key, const YAML::Node& value, const YAML::Node& key_node, RunSettingsText& s) {
+  void setting(const std::string& key, const YamlEntry& entry, RunSettingsText& s) {
     if (key == "samples") {
-      s.samples = count(value, key_node, "samples", 1, kMaxSamples);
+      s.samples = yaml_.whole_count(entry.value, entry.key, "`samples`", 1, kMaxSamples);
     } else if (key == "seed") {
-      s.seed = count(value, key_node, "seed", 0, UINT64_MAX);
+      s.seed = yaml_.whole_count(entry.value, entry.key, "`seed`", 0, UINT64_MAX);
     } else if (key == "scenarios") {
-      auto names = list(value, key_node, "scenarios", "[base, h200_open]", false);
+      auto names = yaml_.text_list(entry.value, entry.key, "`scenarios`", "[base, h200_open]", false,
+                                   "leave it out to run every scenario");
       if (!names) return;
       std::vector<std::string> scenarios;
       std::vector<SourcePos> positions;
@@ -276,11 +191,11 @@ class BatchLoader {
       s.scenarios = std::move(scenarios);
       s.scenario_pos = std::move(positions);
     } else if (key == "percentiles") {
-      percentiles(value, key_node, s);
+      percentiles(entry, s);
     } else if (key == "exceed") {
-      exceedances(value, key_node, s);
+      exceedances(entry, s);
     } else if (key == "formats") {
-      auto names = list(value, key_node, "formats", "[json, csv]", true);
+      auto names = yaml_.text_list(entry.value, entry.key, "`formats`", "[json, csv]", true);
       if (!names) return;
       std::vector<Format> formats;
       for (const auto& [name, pos] : *names) {
@@ -289,7 +204,7 @@ class BatchLoader {
           d_.error(
               pos,
               fmt::format("unknown format `{}`; formats are table, csv, json and markdown", quote_for_message(name)),
-              d_.size() < kMaxHintedErrors ? did_you_mean(name, kFormatNames) : std::string{});
+              yaml_.hint_for(name, kFormatNames));
           continue;
         }
         if (std::find(formats.begin(), formats.end(), *format) != formats.end()) {
@@ -304,28 +219,28 @@ class BatchLoader {
 
   std::optional<BatchRun> run(const YAML::Node& item, const YAML::Node& runs_key, const RunSettingsText& defaults) {
     if (!item.IsMap()) {
-      d_.error(at(item, runs_key),
+      d_.error(yaml_.position(item, runs_key),
                fmt::format("a run must be a mapping (name:, model:, …), not {}", yaml_kind_name(item)));
       return std::nullopt;
     }
     BatchRun run;
-    run.pos = at(item, runs_key);
+    run.pos = yaml_.position(item, runs_key);
     const std::size_t errors_before = d_.size();
-    const auto keys = entries(item, kRunKeys, "a run");
+    const YamlMapping keys = yaml_.mapping(item, kRunKeys, "a run");
     RunSettingsText own;
     for (const auto& [key, entry] : keys)
-      if (key != "name" && key != "model") setting(key, entry.second, entry.first, own);
+      if (key != "name" && key != "model") setting(key, entry, own);
 
     if (auto it = keys.find("name"); it == keys.end()) {
       d_.error(run.pos, "a run needs a `name:` (its result files are named after it)");
-    } else if (auto name = scalar(it->second.second, it->second.first, "a run's `name`")) {
-      run.pos = at(it->second.second, it->second.first);
+    } else if (auto name = yaml_.text(it->second.value, "a run's `name`", it->second.key, "a single value", false)) {
+      run.pos = yaml_.position(it->second.value, it->second.key);
       run.name = *name;
       check_name(run.name, run.pos);
     }
     if (auto it = keys.find("model"); it == keys.end()) {
       d_.error(run.pos, "a run needs a `model:` (the model file, relative to the batch file's folder)");
-    } else if (auto model = scalar(it->second.second, it->second.first, "a run's `model`")) {
+    } else if (auto model = yaml_.text(it->second.value, "a run's `model`", it->second.key, "a single value", false)) {
       run.model = *model;
       const std::filesystem::path dir = std::filesystem::path(path_).parent_path();
       const std::filesystem::path model_path(*model);
@@ -367,6 +282,7 @@ class BatchLoader {
   }
 
   Diagnostics& d_;
+  YamlReader yaml_;
   std::string path_;
 };
 
@@ -384,7 +300,9 @@ BatchFile load_batch_text(std::string_view text, const std::string& path) {
     diagnostics.error({1, 1}, "the batch file is empty (no YAML content, only blanks or comments)");
     throw ModelError(std::move(diagnostics));
   }
-  BatchLoader loader(diagnostics, path);
+  // yaml-cpp skips a byte-order mark without counting it in columns; so do we.
+  if (text.starts_with("\xef\xbb\xbf")) text.remove_prefix(3);
+  BatchLoader loader(diagnostics, text, path);
   BatchFile batch = loader.load(*root);
   if (!diagnostics.empty()) throw ModelError(std::move(diagnostics));
   return batch;

@@ -1,0 +1,177 @@
+// Formula-valued reads of a model file: formulas, numbers, probabilities and
+// whole numbers written as formulas; monthly formulas and outputs; metadata.
+#include "model_reader.hpp"
+
+#include <fmt/format.h>
+
+#include <cctype>
+#include <cmath>
+
+#include "riskcast/count.hpp"
+#include "riskcast/riskcast.hpp"  // kMaxHorizon
+#include "riskcast/yaml_text.hpp"
+
+namespace riskcast::model_reading {
+namespace {
+
+// Text that is meant as one number rather than a formula: digits, `.`, `_`
+// and an exponent (12, 1_200, 1e3, 12.0, -1).
+bool looks_like_number(std::string_view s) {
+  if (!s.empty() && s[0] == '-') s.remove_prefix(1);
+  if (s.empty() || !(std::isdigit(static_cast<unsigned char>(s[0])) || s[0] == '.')) return false;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    const bool sign_of_exponent = (c == '+' || c == '-') && i > 0 && (s[i - 1] == 'e' || s[i - 1] == 'E');
+    if (!std::isdigit(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != 'e' && c != 'E' &&
+        !sign_of_exponent)
+      return false;
+  }
+  return true;
+}
+
+// YAML's spellings of infinity and not-a-number (`.nan`, `-.inf`, …).
+bool is_special_float(std::string_view s) {
+  s = trimmed(s);
+  if (!s.empty() && (s[0] == '+' || s[0] == '-')) s.remove_prefix(1);
+  for (std::string_view word : {".nan", ".NaN", ".NAN", ".inf", ".Inf", ".INF"})
+    if (s == word) return true;
+  return false;
+}
+
+}  // namespace
+
+std::string ModelReader::text(const YAML::Node& node, std::string_view what) {
+  return YamlReader::text(node, what).value_or(std::string{});
+}
+
+std::string ModelReader::identifier_text(const YAML::Node& node, std::string_view what) {
+  std::string s = text(node, what);
+  if (!s.empty() && !is_identifier(s) && s.find_first_of(" \t\n/\\") != std::string::npos)
+    d_.error(position(node), fmt::format("{} `{}` may not contain spaces or slashes", what, quote_for_message(s)));
+  return s;
+}
+
+std::optional<Expr> ModelReader::formula(const YAML::Node& node, std::string_view what, std::string_view expected) {
+  // A formula cut at a comma has been reported as such.
+  if (node.IsScalar() && cut_values_.count({node.Mark().line, node.Mark().column})) return std::nullopt;
+  if (!node.IsScalar()) {
+    d_.error(position(node), fmt::format("{} must be {}, not {}", what, expected, yaml_kind_name(node)));
+    return std::nullopt;
+  }
+  if (is_special_float(node.Scalar())) {
+    d_.error(text_position(node),
+             fmt::format("{} is `{}`, not a finite number", what, quote_for_message(trimmed(node.Scalar()))));
+    return std::nullopt;
+  }
+  return parse_expression(node.Scalar(), source().scalar_positions(node), d_);
+}
+
+std::optional<double> ModelReader::number(const YAML::Node& node, std::string_view what) {
+  std::optional<Expr> e = formula(node, what);
+  if (!e) return std::nullopt;
+  std::optional<double> v = constant_value(*e);
+  if (!v) {
+    d_.error(text_position(node), fmt::format("{} must be a number", what));
+    return std::nullopt;
+  }
+  if (!std::isfinite(*v)) {
+    d_.error(text_position(node), fmt::format("{} is not a finite number", what));
+    return std::nullopt;
+  }
+  return v;
+}
+
+std::optional<double> ModelReader::probability(const YAML::Node& node, std::string_view what) {
+  std::optional<double> v = number(node, what);
+  if (v && (*v < 0.0 || *v > 1.0)) {
+    d_.error(text_position(node), fmt::format("{} must be a probability in [0, 1], got {}", what, *v));
+    return std::nullopt;
+  }
+  return v;
+}
+
+// A probability formula: a constant must lie in [0, 1]; a formula is
+// checked as it is evaluated.
+std::optional<Expr> ModelReader::probability_formula(const YAML::Node& node, std::string_view what) {
+  std::optional<Expr> e = formula(node, what);
+  if (!e) return std::nullopt;
+  if (std::optional<double> v = constant_value(*e)) {
+    if (!std::isfinite(*v) || *v < 0.0 || *v > 1.0) {
+      d_.error(text_position(node), fmt::format("{} must be a probability in [0, 1], got {}", what, *v));
+      return std::nullopt;
+    }
+    return Expr::make_number(*v, e->pos);
+  }
+  return e;
+}
+
+// A whole-number setting: a number written as on the command line (12,
+// 1_200, 1e3, 12.0), read exactly (count.hpp), or a constant formula
+// (6 * 2) whose value is whole.
+std::optional<std::uint64_t> ModelReader::whole_number(const YAML::Node& node, std::string_view what, std::uint64_t lo,
+                                                       std::uint64_t hi) {
+  const std::string_view expected = "must be a whole number";
+  if (node.IsScalar() && looks_like_number(trimmed(node.Scalar()))) {
+    std::string problem;
+    if (auto n = parse_whole_number(trimmed(node.Scalar()), lo, hi, &problem)) return n;
+    d_.error(text_position(node), fmt::format("{} {} from {} to {}; `{}` {}", what, expected, lo, hi,
+                                              quote_for_message(trimmed(node.Scalar())), problem));
+    return std::nullopt;
+  }
+  std::optional<double> v = number(node, what);
+  if (!v) return std::nullopt;
+  if (*v < static_cast<double>(lo) || *v > static_cast<double>(hi) || std::floor(*v) != *v) {
+    d_.error(text_position(node), fmt::format("{} {} from {} to {}, got {}", what, expected, lo, hi, *v));
+    return std::nullopt;
+  }
+  return static_cast<std::uint64_t>(*v);
+}
+
+std::uint32_t ModelReader::horizon(const YAML::Node& node) {
+  const std::optional<std::uint64_t> months = whole_number(node, "horizon (months)", 1, kMaxHorizon);
+  return months ? static_cast<std::uint32_t>(*months) : 12;
+}
+
+void ModelReader::metadata(const std::map<std::string, Entry>& keys, Metadata& meta) {
+  if (auto it = keys.find("unit"); it != keys.end()) meta.unit = text(it->second.value, "unit");
+  if (auto it = keys.find("source"); it != keys.end()) meta.source = text(it->second.value, "source");
+  if (auto it = keys.find("note"); it != keys.end()) meta.note = text(it->second.value, "note");
+}
+
+bool ModelReader::formula_entry(const Entry& entry, std::string_view what, Expr& out, Metadata& meta) {
+  const YAML::Node& node = entry.value;
+  if (node.IsMap()) {
+    auto keys = mapping(node, kFormulaKeys, std::string(what));
+    metadata(keys, meta);
+    auto it = keys.find("formula");
+    if (it == keys.end()) {
+      d_.error(position(entry.key), fmt::format("{} needs `formula:`", what));
+      return false;
+    }
+    std::optional<Expr> e = formula(it->second.value, what);
+    if (!e) return false;
+    out = std::move(*e);
+    return true;
+  }
+  std::optional<Expr> e = formula(node, what);
+  if (!e) return false;
+  out = std::move(*e);
+  return true;
+}
+
+template <class NamedFormula>
+void ModelReader::formula_section(const YAML::Node& node, std::string_view section, std::string_view kind,
+                                  std::vector<NamedFormula>& out) {
+  for (auto& [name, entry] : named_entries(node, section, kFormulaKeys)) {
+    NamedFormula f;
+    f.name = name;
+    f.pos = position(entry.key);
+    if (formula_entry(entry, fmt::format("{} `{}`", kind, name), f.formula, f.metadata)) out.push_back(std::move(f));
+  }
+}
+
+template void ModelReader::formula_section(const YAML::Node&, std::string_view, std::string_view,
+                                           std::vector<MonthlyFormula>&);
+template void ModelReader::formula_section(const YAML::Node&, std::string_view, std::string_view, std::vector<Output>&);
+
+}  // namespace riskcast::model_reading

@@ -1,0 +1,125 @@
+// The model loader's reader: YAML → model IR, one section at a time, on top
+// of the shared YAML reading layer (yaml_reader.hpp). Private to
+// engine/model/; each section's reading lives in its own file:
+//   loader.cpp      the file and its top-level sections, unique names
+//   model_reader.cpp  the model's entry conventions: named entries,
+//                   formulas cut at a comma, misindented keys and sections
+//   formulas.cpp    formula-valued reads (numbers, probabilities, whole
+//                   numbers), monthly formulas and outputs, metadata
+//   parameters.cpp  parameters and distributions
+//   events.cpp      regimes, switches and arrivals
+//   scenarios.cpp   scenarios and their overrides
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "riskcast/model.hpp"
+#include "riskcast/yaml_reader.hpp"
+
+namespace riskcast::model_reading {
+
+// Most states a regime may have: its transition matrix has one formula per
+// pair of states.
+inline constexpr std::size_t kMaxStates = 256;
+
+// The keys of each part of a model file.
+extern const std::vector<std::string> kTopLevelKeys;
+extern const std::vector<std::string> kParameterKeys;
+extern const std::vector<std::string> kFormulaKeys;
+extern const std::vector<std::string> kScenarioKeys;
+// Every key any event may have (each kind allows some of them).
+extern const std::vector<std::string> kEventKeys;
+
+bool contains(const std::vector<std::string>& keys, std::string_view key);
+bool is_identifier(std::string_view s);
+std::string_view trimmed(std::string_view s);
+// The hint for a reserved word (builtins.hpp) used as a name, or "" for a
+// free name. No name a formula can see (an entry, a regime state) may be one.
+std::string reserved_hint(std::string_view name);
+
+using Entry = YamlEntry;
+
+class ModelReader : public YamlReader {
+ public:
+  ModelReader(Diagnostics& diagnostics, std::string_view text) : YamlReader(diagnostics, text), d_(diagnostics) {}
+
+  Model load(const YAML::Node& root, const std::string& file);
+
+  // A distribution written outside a file (engine/api/overrides.cpp), read
+  // exactly as a parameter's `dist:` is.
+  std::optional<Distribution> standalone_distribution(const Expr& e) { return distribution_from(e); }
+
+ private:
+  class CutFormulaWatch;
+  friend class CutFormulaWatch;
+
+  // model_reader.cpp
+  std::map<std::string, Entry> mapping(const YAML::Node& node, const std::vector<std::string>& allowed,
+                                       std::string_view context);
+  std::vector<std::pair<std::string, Entry>> named_entries(const YAML::Node& node, std::string_view section,
+                                                           const std::vector<std::string>& entry_keys);
+  bool misindented(std::string_view section, const std::vector<std::string>& entry_keys, const YAML::Node& key,
+                   const YAML::Node& value, const Entry* previous);
+  void check_unique_names(const Model& model);
+
+  // formulas.cpp
+  std::string text(const YAML::Node& node, std::string_view what);
+  std::string identifier_text(const YAML::Node& node, std::string_view what);
+  std::optional<Expr> formula(const YAML::Node& node, std::string_view what, std::string_view expected = "a formula");
+  std::optional<double> number(const YAML::Node& node, std::string_view what);
+  std::optional<double> probability(const YAML::Node& node, std::string_view what);
+  std::optional<Expr> probability_formula(const YAML::Node& node, std::string_view what);
+  std::optional<std::uint64_t> whole_number(const YAML::Node& node, std::string_view what, std::uint64_t lo,
+                                            std::uint64_t hi);
+  std::uint32_t horizon(const YAML::Node& node);
+  void metadata(const std::map<std::string, Entry>& keys, Metadata& meta);
+  bool formula_entry(const Entry& entry, std::string_view what, Expr& out, Metadata& meta);
+  // The named formulas of `monthly:` or `outputs:` (`section`), each a `kind`
+  // in messages ("output `x`"); for MonthlyFormula and Output.
+  template <class NamedFormula>
+  void formula_section(const YAML::Node& node, std::string_view section, std::string_view kind,
+                       std::vector<NamedFormula>& out);
+
+  // parameters.cpp
+  std::optional<Distribution> distribution(const YAML::Node& node, std::string_view what);
+  std::optional<Distribution> distribution_from(const Expr& e);
+  std::string dependence_hint(const Expr& e) const;
+  std::optional<Parameter> parameter(const std::string& name, const Entry& entry);
+
+  // events.cpp
+  std::optional<Event> event(const std::string& name, const Entry& entry, const Event* base);
+  void regime(Event& ev, std::map<std::string, Entry>& keys, const std::string& context, bool is_override);
+  void switch_event(Event& ev, std::map<std::string, Entry>& keys, const std::string& context, bool is_override);
+  void arrivals(Event& ev, std::map<std::string, Entry>& keys, const std::string& context, bool is_override);
+
+  // scenarios.cpp
+  std::optional<Scenario> scenario(const std::string& name, const Entry& entry, const Model& model);
+  // The index (in `index`) of the parameter or event (`what`) a scenario
+  // overrides, or nullopt with the error, unless the entry's own definition
+  // failed and has been reported.
+  std::optional<std::size_t> overridden(const std::string& scenario, const std::string& name, const Entry& entry,
+                                        const std::map<std::string, std::size_t, std::less<>>& index,
+                                        const std::vector<std::string>& names, std::string_view what);
+
+  struct ScenarioNames {
+    std::vector<std::string> parameters, events;
+    std::map<std::string, std::size_t, std::less<>> parameter_index, event_index;
+  };
+
+  Diagnostics& d_;
+  ScenarioNames scenario_names_;
+  std::set<std::string, std::less<>> broken_names_;  // entries whose definition failed
+  std::set<std::pair<int, int>> cut_values_;         // marks of formulas cut at a comma
+  std::set<std::string> misplaced_sections_;         // top-level sections found indented under another
+  std::set<std::string, std::less<>> entry_names_;   // parameters, events, monthly formulas as written
+  std::uint32_t horizon_ = 12;
+};
+
+}  // namespace riskcast::model_reading

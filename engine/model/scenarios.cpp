@@ -1,0 +1,62 @@
+// Scenarios: overrides of parameters and events.
+#include "model_reader.hpp"
+
+#include <fmt/format.h>
+
+namespace riskcast::model_reading {
+
+std::optional<std::size_t> ModelReader::overridden(const std::string& scenario, const std::string& name,
+                                                   const Entry& entry,
+                                                   const std::map<std::string, std::size_t, std::less<>>& index,
+                                                   const std::vector<std::string>& names, std::string_view what) {
+  if (auto found = index.find(name); found != index.end()) return found->second;
+  // An entry whose own definition failed has been reported already.
+  if (!broken_names_.count(name))
+    d_.error(position(entry.key), fmt::format("scenario `{}` overrides `{}`, which is not {}", scenario, name, what),
+             hint_for(name, names));
+  return std::nullopt;
+}
+
+std::optional<Scenario> ModelReader::scenario(const std::string& name, const Entry& entry, const Model& model) {
+  Scenario s;
+  s.name = name;
+  s.pos = position(entry.key);
+  if (entry.value.IsNull()) return s;
+  auto keys = mapping(entry.value, kScenarioKeys, fmt::format("scenario `{}`", name));
+  if (auto it = keys.find("description"); it != keys.end()) s.description = text(it->second.value, "description");
+  if (scenario_names_.parameters.empty() && scenario_names_.events.empty()) {
+    for (const auto& p : model.parameters) scenario_names_.parameters.push_back(p.name);
+    for (const auto& e : model.events) scenario_names_.events.push_back(e.name);
+    for (std::size_t i = 0; i < model.parameters.size(); ++i)
+      scenario_names_.parameter_index.emplace(model.parameters[i].name, i);
+    for (std::size_t i = 0; i < model.events.size(); ++i) scenario_names_.event_index.emplace(model.events[i].name, i);
+  }
+  const auto& names = scenario_names_;
+  if (auto it = keys.find("parameters"); it != keys.end()) {
+    for (auto& [pname, pentry] :
+         named_entries(it->second.value, fmt::format("parameters of scenario `{}`", name), kParameterKeys)) {
+      const auto found = overridden(name, pname, pentry, names.parameter_index, names.parameters, "a parameter");
+      if (!found) continue;
+      const Parameter* base = &model.parameters[*found];
+      if (auto p = parameter(pname, pentry)) {
+        Metadata merged = base->metadata;
+        if (!p->metadata.unit.empty()) merged.unit = p->metadata.unit;
+        if (!p->metadata.source.empty()) merged.source = p->metadata.source;
+        if (!p->metadata.note.empty()) merged.note = p->metadata.note;
+        p->metadata = merged;
+        s.parameters.push_back(std::move(*p));
+      }
+    }
+  }
+  if (auto it = keys.find("events"); it != keys.end()) {
+    for (auto& [ename, eentry] :
+         named_entries(it->second.value, fmt::format("events of scenario `{}`", name), kEventKeys)) {
+      const auto found = overridden(name, ename, eentry, names.event_index, names.events, "an event");
+      if (!found) continue;
+      if (auto e = event(ename, eentry, &model.events[*found])) s.events.push_back(std::move(*e));
+    }
+  }
+  return s;
+}
+
+}  // namespace riskcast::model_reading
