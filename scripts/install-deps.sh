@@ -7,9 +7,11 @@ packages=(
   cmake g++ make pkg-config
   libtbb-dev
   libboost-program-options-dev libboost-random-dev libboost-math-dev
+  libeigen3-dev   # the Gaussian copula's matrices (engine/model/copula.cpp)
   libyaml-cpp-dev librandom123-dev nlohmann-json3-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   chromium librsvg2-bin   # tests: the HTML report in headless Chromium, charts through rsvg-convert
+  python3-openturns   # tests: the Gaussian copula side by side with OpenTURNS (tests/copula/)
   python3-jsonschema python3-yaml   # tests: docs/schema/ against the shipped models (tests/schema/)
   pybind11-dev python3-dev python3-numpy python3-pandas python3-pytest   # the Python package and its tests (docs/python.md)
 )

@@ -9,6 +9,7 @@
 #include <optional>
 #include <tuple>
 
+#include "riskcast/copula.hpp"
 #include "riskcast/program.hpp"
 
 namespace riskcast {
@@ -34,6 +35,17 @@ class Compiler {
       mark_invariant(r);
       parameter_regs_.push_back(r);
       p_.parameters.push_back({param.name, r, param.distribution, random_slot_for("parameter", param.name)});
+    }
+    for (const CopulaGroup& g : copula_groups(model_)) {
+      CopulaDraw draw{g.parameters, {}, g.cholesky};
+      // The loader refuses a matrix that is not positive definite.
+      if (draw.cholesky.empty())
+        throw ProgramError("a correlation matrix without a Cholesky factor reached the compiler");
+      for (std::size_t i : g.parameters) {
+        p_.parameters[i].correlated = true;
+        draw.normal_slots.push_back(random_slot_for("copula", p_.parameters[i].name));
+      }
+      p_.copulas.push_back(std::move(draw));
     }
     for (const Event& ev : model_.events) event_regs_.push_back(fresh(ev.name));
     for (const MonthlyFormula& f : model_.monthly) monthly_regs_.push_back(fresh(f.name));
@@ -360,7 +372,19 @@ std::string Program::disassemble(const std::string& file) const {
   for (auto [r, v] : constants) out += fmt::format("  {:<28} = {}\n", name(r), v);
   out += fmt::format("parameters ({} draws per sample)\n", parameters.size());
   for (const auto& d : parameters)
-    out += fmt::format("  {:<28} = draw   {:<60} ; slot {:08x}\n", name(d.reg), d.distribution.to_string(), d.slot);
+    if (!d.correlated)
+      out += fmt::format("  {:<28} = draw   {:<60} ; slot {:08x}\n", name(d.reg), d.distribution.to_string(), d.slot);
+  for (const auto& c : copulas) {
+    const std::size_t n = c.members.size();
+    out += fmt::format("  copula of {} parameters, Cholesky factor rows:\n", n);
+    for (std::size_t i = 0; i < n; ++i) {
+      const ParameterDraw& d = parameters[c.members[i]];
+      std::string row;
+      for (std::size_t j = 0; j <= i; ++j) row += fmt::format("{}{:.6g}", j ? " " : "", c.cholesky[i * n + j]);
+      out += fmt::format("  {:<28} = quantile of {} at Phi([{}] . z) ; normal slot {:08x}\n", name(d.reg),
+                         d.distribution.to_string(), row, c.normal_slots[i]);
+    }
+  }
   code("start: once per block (prev() initial values, formulas of parameters only)", start_code);
   code("hazards: months >= 2, on month m-1 states", hazard_code);
   for (const auto& r : regimes)

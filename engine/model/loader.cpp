@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "model_reader.hpp"
+#include "riskcast/copula.hpp"
 #include "riskcast/model_loader.hpp"
 #include "riskcast/warnings.hpp"
 #include "riskcast/yaml_text.hpp"
@@ -62,6 +63,11 @@ Model ModelReader::load(const YAML::Node& root, const std::string& file) {
       d_.error(position(it->second.key), "`outputs:` is empty; nothing would be reported");
   }
   check_unique_names(model);
+  if (auto it = top.find("correlations"); it != top.end()) {
+    model.correlations_pos = position(it->second.key);
+    const std::vector<Parameter> none;
+    model.correlations = correlations(it->second.value, {model, "", none, false});
+  }
   if (auto it = top.find("scenarios"); it != top.end()) {
     for (auto& [name, entry] : named_entries(it->second.value, "scenarios", kScenarioKeys))
       if (auto s = scenario(name, entry, model)) model.scenarios.push_back(std::move(*s));
@@ -103,6 +109,9 @@ Model load_model_text(std::string_view text, const std::string& file, Diagnostic
   ModelReader loader(diagnostics, text);
   Model model = loader.load(*root, file);
   if (diagnostics.empty()) resolve_model(model, diagnostics);
+  if (diagnostics.empty())
+    for (const Scenario& s : model.scenarios)
+      check_correlations(apply_scenario(model, s), s.name == "base" ? "" : s.name, diagnostics);
   if (!diagnostics.empty()) throw ModelError(std::move(diagnostics));
   warn_about_model(model, diagnostics);
   if (warnings) *warnings = std::move(diagnostics);

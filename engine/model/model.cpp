@@ -1,5 +1,7 @@
 #include "riskcast/model.hpp"
 
+#include <algorithm>
+
 namespace riskcast {
 
 std::string_view to_string(EventKind kind) {
@@ -34,6 +36,19 @@ Model apply_scenario(const Model& model, const Scenario& scenario) {
   for (const Event& e : scenario.events)
     for (Event& f : out.events)
       if (f.name == e.name) f = e;
+  for (const ParameterCorrelation& c : scenario.correlations) {
+    auto same = std::find_if(out.correlations.begin(), out.correlations.end(),
+                             [&](const ParameterCorrelation& d) { return d.first == c.first && d.second == c.second; });
+    if (same != out.correlations.end()) out.correlations.erase(same);
+    if (c.rho != 0.0) out.correlations.push_back(c);
+  }
+  // A parameter a scenario fixes to a constant leaves its correlations: the
+  // rest of the matrix, a principal submatrix, stays positive definite.
+  std::erase_if(out.correlations, [&](const ParameterCorrelation& c) {
+    for (const Parameter& p : out.parameters)
+      if ((p.name == c.first || p.name == c.second) && p.distribution.kind == DistributionKind::Constant) return true;
+    return false;
+  });
   return out;
 }
 

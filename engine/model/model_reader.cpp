@@ -13,11 +13,11 @@
 
 namespace riskcast::model_reading {
 
-const std::vector<std::string> kTopLevelKeys = {"model",  "title",   "description", "horizon",  "parameters",
-                                                "events", "monthly", "outputs",     "scenarios"};
+const std::vector<std::string> kTopLevelKeys = {"model",  "title",   "description", "horizon",      "parameters",
+                                                "events", "monthly", "outputs",     "correlations", "scenarios"};
 const std::vector<std::string> kParameterKeys = {"dist", "unit", "source", "note"};
 const std::vector<std::string> kFormulaKeys = {"formula", "unit", "source", "note"};
-const std::vector<std::string> kScenarioKeys = {"description", "parameters", "events"};
+const std::vector<std::string> kScenarioKeys = {"description", "parameters", "events", "correlations"};
 const std::vector<std::string> kEventKeys = {"kind", "unit", "source", "note", "states", "initial", "transitions",
                                              "on",   "off",  "rate",   "size", "fix",    "on_from"};
 

@@ -9,6 +9,7 @@
 //   parameters.cpp  parameters and distributions
 //   events.cpp      regimes, switches and arrivals
 //   scenarios.cpp   scenarios and their overrides
+//   correlations.cpp  rank correlations between parameters
 #pragma once
 
 #include <cstdint>
@@ -99,6 +100,16 @@ class ModelReader : public YamlReader {
   void switch_event(Event& ev, std::map<std::string, Entry>& keys, const std::string& context, bool is_override);
   void arrivals(Event& ev, std::map<std::string, Entry>& keys, const std::string& context, bool is_override);
 
+  // correlations.cpp
+  struct CorrelationContext {
+    const Model& model;
+    std::string where;                        // "" or " of scenario `name`", for messages
+    const std::vector<Parameter>& overrides;  // a scenario's parameters
+    bool scenario = false;                    // a 0 is kept: it removes the model's pair
+  };
+  std::vector<ParameterCorrelation> correlations(const YAML::Node& node, const CorrelationContext& ctx);
+  void correlation_pair(const std::string& a, SourcePos a_pos, const std::string& b, SourcePos b_pos, double rho,
+                        SourcePos pos, const CorrelationContext& ctx, std::vector<ParameterCorrelation>& pairs);
   // scenarios.cpp
   std::optional<Scenario> scenario(const std::string& name, const Entry& entry, const Model& model);
   // The index (in `index`) of the parameter or event (`what`) a scenario

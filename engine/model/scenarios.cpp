@@ -56,6 +56,9 @@ std::optional<Scenario> ModelReader::scenario(const std::string& name, const Ent
       if (auto e = event(ename, eentry, &model.events[*found])) s.events.push_back(std::move(*e));
     }
   }
+  if (auto it = keys.find("correlations"); it != keys.end())
+    s.correlations =
+        correlations(it->second.value, {model, fmt::format(" of scenario `{}`", name), s.parameters, true});
   return s;
 }
 

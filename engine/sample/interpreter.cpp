@@ -8,6 +8,7 @@
 #include <cmath>
 #include <utility>
 
+#include "riskcast/copula.hpp"
 #include "simd.hpp"
 
 namespace riskcast {
@@ -20,6 +21,13 @@ std::string value_for_message(double v) {
 }
 
 namespace {
+
+Distribution standard_normal() {
+  Distribution d;
+  d.kind = DistributionKind::Normal;
+  d.args = {0.0, 1.0};
+  return d;
+}
 
 // How one operation gave a non-finite value from finite operands, e.g.
 // "1e+308 * 10 is infinite", "log(-1) is NaN".
@@ -100,10 +108,14 @@ BlockInterpreter::BlockInterpreter(const Program& program, const RunSettings& se
       settings_(settings),
       block_(settings.block_size),
       regs_(program.register_count * block_),
+      standard_normal_(standard_normal()),
       events_(program, block_) {
   for (auto [reg, value] : program.constants) std::fill_n(R(reg), block_, value);
   for (const auto& d : program.parameters) parameter_samplers_.emplace_back(d.distribution);
   scratch_.resize(Sampler::kBufferedWords * block_);
+  std::size_t members = 0;
+  for (const CopulaDraw& c : program.copulas) members = std::max(members, c.members.size());
+  normals_.resize(members * block_);
 }
 
 int BlockInterpreter::add_cause(SourcePos pos, std::string what) {
@@ -125,14 +137,31 @@ void BlockInterpreter::trace_value(Register r, Register from, SourcePos pos, Des
   }
 }
 
+void BlockInterpreter::draw_copula(const CopulaDraw& c, std::uint64_t first) {
+  const std::size_t m = c.members.size();
+  for (std::size_t k = 0; k < m; ++k)
+    standard_normal_.fill(settings_.seed, c.normal_slots[k], first, n_, normals_.data() + k * block_, scratch_.data());
+  for (std::size_t k = 0; k < m; ++k) {
+    const ParameterDraw& d = p_.parameters[c.members[k]];
+    const double* row = c.cholesky.data() + k * m;
+    double* out = R(d.reg);
+    for (std::size_t i = 0; i < n_; ++i) {
+      double x = 0.0;
+      for (std::size_t j = 0; j <= k; ++j) x += row[j] * normals_[j * block_ + i];
+      out[i] = d.distribution.quantile(copula_probability(x));
+    }
+  }
+}
+
 void BlockInterpreter::run_block(std::uint64_t first, std::size_t n, std::span<double* const> columns) {
   n_ = n;
   const std::uint64_t seed = settings_.seed;
   events_.begin_block(BlockLanes{regs_.data(), block_, n, first, seed}, error);
   month_ = 0;
+  for (const CopulaDraw& c : p_.copulas) draw_copula(c, first);
   for (std::size_t i = 0; i < p_.parameters.size(); ++i) {
     const ParameterDraw& d = p_.parameters[i];
-    parameter_samplers_[i].fill(seed, d.slot, first, n, R(d.reg), scratch_.data());
+    if (!d.correlated) parameter_samplers_[i].fill(seed, d.slot, first, n, R(d.reg), scratch_.data());
     if (tracing_)
       trace_value(d.reg, kNoRegister, d.distribution.pos, [&](double v) {
         return fmt::format("parameter `{}` drew {} from {}", d.name, value_for_message(v), d.distribution.to_string());

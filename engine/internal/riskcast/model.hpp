@@ -82,6 +82,15 @@ struct Output {
   Metadata metadata;
 };
 
+// A rank (Spearman) correlation between two parameters, sampled through a
+// Gaussian copula (docs/language.md, "Correlations"). `first` precedes
+// `second` in the model's parameter order.
+struct ParameterCorrelation {
+  std::string first, second;
+  double rho = 0.0;  // in (−1, 1); 0 in a scenario removes the pair
+  SourcePos pos;     // the pair's entry, or the matrix cell
+};
+
 // A named set of overrides. Applying it gives a complete model.
 struct Scenario {
   std::string name;
@@ -89,6 +98,8 @@ struct Scenario {
   std::string description;
   std::vector<Parameter> parameters;  // replace the parameters of the same name
   std::vector<Event> events;          // replace the events of the same name
+  // Replace the model's coefficient of the same pair (0 removes it) or add one.
+  std::vector<ParameterCorrelation> correlations;
 };
 
 struct Model {
@@ -101,7 +112,9 @@ struct Model {
   std::vector<Event> events;
   std::vector<MonthlyFormula> monthly;  // in dependency order after loading
   std::vector<Output> outputs;
-  std::vector<Scenario> scenarios;  // `base` first, always present
+  std::vector<ParameterCorrelation> correlations;  // non-zero pairs, each once
+  SourcePos correlations_pos;                      // the `correlations:` key
+  std::vector<Scenario> scenarios;                 // `base` first, always present
 
   const Scenario* find_scenario(std::string_view name) const;
   std::vector<std::string> scenario_names() const;

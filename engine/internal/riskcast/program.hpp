@@ -34,6 +34,16 @@ struct ParameterDraw {
   Register reg;
   Distribution distribution;
   RandomSlot slot;
+  bool correlated = false;  // drawn by a CopulaDraw, not from `slot`
+};
+
+// Correlated parameters (copula.hpp): per sample, one standard normal z_k
+// per member from stream (sample, normal_slots[k]), x = L·z, and member k
+// is the quantile of its distribution at Φ(x_k).
+struct CopulaDraw {
+  std::vector<std::size_t> members;      // indices into Program::parameters
+  std::vector<RandomSlot> normal_slots;  // random_slot_for("copula", name) per member
+  std::vector<double> cholesky;          // members² lower-triangular L, row-major
 };
 
 struct RegimeStep {
@@ -95,6 +105,7 @@ struct Program {
   std::vector<std::pair<Register, double>> constants;  // filled once per worker
   Register month = kNoRegister;
   std::vector<ParameterDraw> parameters;
+  std::vector<CopulaDraw> copulas;
   Code start_code;   // once per block after parameters: initial values of prev()
   Code hazard_code;  // months ≥ 2, before events move: sees month m − 1
   std::vector<RegimeStep> regimes;

@@ -1,0 +1,145 @@
+// `correlations:`: rank correlations between parameters, as a list of pairs
+// (`- [a, b, 0.6]`) or as a matrix (`parameters: [a, b, c]`, `matrix:`).
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "model_reader.hpp"
+
+namespace riskcast::model_reading {
+
+static const std::vector<std::string> kCorrelationMatrixKeys = {"parameters", "matrix"};
+
+// One coefficient between `a` and `b`, checked and ordered as the model lists
+// the parameters; `pairs` holds those read so far.
+void ModelReader::correlation_pair(const std::string& a, SourcePos a_pos, const std::string& b, SourcePos b_pos,
+                                   double rho, SourcePos pos, const CorrelationContext& ctx,
+                                   std::vector<ParameterCorrelation>& pairs) {
+  const Model& model = ctx.model;
+  std::vector<std::string> names;
+  for (const Parameter& p : model.parameters) names.push_back(p.name);
+  auto index_of = [&](const std::string& name, SourcePos at) -> std::optional<std::size_t> {
+    for (std::size_t i = 0; i < model.parameters.size(); ++i)
+      if (model.parameters[i].name == name) return i;
+    if (!broken_names_.count(name))
+      d_.error(at, fmt::format("correlations{}: `{}` is not a parameter", ctx.where, quote_for_message(name)),
+               hint_for(name, names));
+    return std::nullopt;
+  };
+  const std::optional<std::size_t> i = index_of(a, a_pos), j = index_of(b, b_pos);
+  if (!i || !j) return;
+  if (*i == *j) {
+    d_.error(b_pos, fmt::format("correlations{}: `{}` is correlated with itself", ctx.where, a));
+    return;
+  }
+  if (!(std::abs(rho) < 1.0)) {
+    d_.error(pos,
+             fmt::format("correlations{}: the rank correlation of `{}` and `{}` must lie strictly between -1 and 1, "
+                         "got {}",
+                         ctx.where, a, b, rho),
+             std::abs(rho) == 1.0 ? "a rank correlation of ±1 makes one parameter a function of the other: write "
+                                    "that as a monthly formula of one parameter"
+                                  : "");
+    return;
+  }
+  for (std::size_t k : {*i, *j}) {
+    const Parameter* p = &model.parameters[k];
+    for (const Parameter& q : ctx.overrides)
+      if (q.name == p->name) p = &q;
+    if (p->distribution.kind == DistributionKind::Constant) {
+      d_.error(k == *i ? a_pos : b_pos,
+               fmt::format("correlations{}: `{}` is the constant {}, which cannot be correlated", ctx.where, p->name,
+                           p->distribution.args[0]));
+      return;
+    }
+  }
+  ParameterCorrelation c{*i < *j ? a : b, *i < *j ? b : a, rho, pos};
+  for (const ParameterCorrelation& d : pairs) {
+    if (d.first == c.first && d.second == c.second) {
+      d_.error(pos, fmt::format("correlations{}: the pair `{}`, `{}` is given twice (first at line {})", ctx.where,
+                                c.first, c.second, d.pos.line));
+      return;
+    }
+  }
+  pairs.push_back(std::move(c));
+}
+
+std::vector<ParameterCorrelation> ModelReader::correlations(const YAML::Node& node, const CorrelationContext& ctx) {
+  std::vector<ParameterCorrelation> pairs;
+  const std::string form = "a list of pairs (`- [a, b, 0.5]`) or a matrix (`parameters: [a, b]` and `matrix:`)";
+  if (node.IsNull()) return pairs;
+  if (node.IsSequence()) {
+    for (const YAML::Node& item : node) {
+      if (!item.IsSequence() || item.size() != 3 || !item[0].IsScalar() || !item[1].IsScalar()) {
+        d_.error(position(item),
+                 fmt::format("correlations{}: each pair is `[parameter, parameter, rank correlation]`", ctx.where));
+        continue;
+      }
+      std::optional<double> rho = number(item[2], "a rank correlation");
+      if (!rho) continue;
+      correlation_pair(item[0].Scalar(), text_position(item[0]), item[1].Scalar(), text_position(item[1]), *rho,
+                       position(item), ctx, pairs);
+    }
+    return pairs;
+  }
+  if (!node.IsMap()) {
+    d_.error(position(node), fmt::format("correlations{} must be {}", ctx.where, form));
+    return pairs;
+  }
+  auto keys = mapping(node, kCorrelationMatrixKeys, "correlations");
+  auto names_it = keys.find("parameters"), matrix_it = keys.find("matrix");
+  if (names_it == keys.end() || matrix_it == keys.end()) {
+    d_.error(position(node), fmt::format("a correlation matrix needs `parameters:` and `matrix:`"));
+    return pairs;
+  }
+  const YAML::Node& names = names_it->second.value;
+  const YAML::Node& matrix = matrix_it->second.value;
+  if (!names.IsSequence() || names.size() < 2) {
+    d_.error(position(names, names_it->second.key), "`parameters:` of a correlation matrix lists two or more names");
+    return pairs;
+  }
+  for (const YAML::Node& n : names) {
+    if (!n.IsScalar()) {
+      d_.error(position(n), "`parameters:` of a correlation matrix lists names");
+      return pairs;
+    }
+  }
+  const std::size_t n = names.size();
+  if (!matrix.IsSequence() || matrix.size() != n) {
+    d_.error(position(matrix, matrix_it->second.key),
+             fmt::format("`matrix:` must have {} rows, one per parameter listed", n));
+    return pairs;
+  }
+  std::vector<std::vector<double>> m(n, std::vector<double>(n, 0.0));
+  std::vector<std::vector<SourcePos>> at(n, std::vector<SourcePos>(n));
+  const std::size_t errors = d_.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    const YAML::Node& row = matrix[i];
+    if (!row.IsSequence() || row.size() != n) {
+      d_.error(position(row), fmt::format("row {} of `matrix:` must have {} numbers", i + 1, n));
+      continue;
+    }
+    for (std::size_t j = 0; j < n; ++j) {
+      at[i][j] = text_position(row[j]);
+      if (std::optional<double> v = number(row[j], "a rank correlation")) m[i][j] = *v;
+    }
+  }
+  if (d_.size() != errors) return pairs;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (m[i][i] != 1.0) d_.error(at[i][i], fmt::format("the diagonal of `matrix:` must be 1, got {}", m[i][i]));
+    for (std::size_t j = 0; j < i; ++j)
+      if (m[i][j] != m[j][i])
+        d_.error(at[i][j], fmt::format("`matrix:` must be symmetric: row {}, column {} is {} but row {}, column {} "
+                                       "is {}",
+                                       i + 1, j + 1, m[i][j], j + 1, i + 1, m[j][i]));
+  }
+  if (d_.size() != errors) return pairs;
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t j = i + 1; j < n; ++j)
+      if (m[i][j] != 0.0 || ctx.scenario)
+        correlation_pair(names[i].Scalar(), text_position(names[i]), names[j].Scalar(), text_position(names[j]),
+                         m[i][j], at[i][j], ctx, pairs);
+  return pairs;
+}
+
+}  // namespace riskcast::model_reading
