@@ -158,15 +158,18 @@ void check_correlations(const Model& model, std::string_view context, Diagnostic
       names += (i ? ", " : "") + model.parameters[g.parameters[i]].name;
       std::string row;
       for (std::size_t j = 0; j < n; ++j) row += fmt::format("{}{}", j ? ", " : "", rank[i * n + j]);
-      rows += fmt::format("\n    - [{}]", row);
+      rows += fmt::format("{}[{}]", i ? ", " : "", row);
     }
+    // One line (a message never breaks lines), in YAML's flow form, to paste.
     diagnostics.error(
-        g.pos, fmt::format("the rank correlations of {}{} are not a valid correlation matrix: the Gaussian copula's "
-                           "matrix (ρ = 2·sin(π·ρ_S/6)) is not positive definite, its smallest eigenvalue is {:.6g}; "
-                           "the nearest valid matrix (Higham 2002), to paste:\ncorrelations:\n  parameters: [{}]\n"
-                           "  matrix:{}",
-                           names, context.empty() ? "" : fmt::format(" in scenario `{}`", context),
-                           g.smallest_eigenvalue, names, rows));
+        g.pos,
+        fmt::format("the rank correlations of {}{} are not a valid correlation matrix: the Gaussian "
+                    "copula's matrix (ρ = 2·sin(π·ρ_S/6)) is not positive definite, its smallest "
+                    "eigenvalue is {:.6g}",
+                    names, context.empty() ? "" : fmt::format(" in scenario `{}`", context), g.smallest_eigenvalue),
+        fmt::format("the nearest valid matrix (Higham 2002): correlations: {{parameters: [{}], "
+                    "matrix: [{}]}}",
+                    names, rows));
   }
 }
 

@@ -21,7 +21,7 @@ using RandomSlot = std::uint32_t;
 static_assert(RandomCounterLayout::slot.width == 32, "a slot fills its counter field");
 
 // The id of the random quantity `role` of the model entry `name`:
-// 32-bit FNV-1a of "role:name". Roles in use: "parameter", "event",
+// 32-bit FNV-1a of "role:name". Roles in use: "parameter", "event", "copula",
 // "arrivals.size".
 RandomSlot random_slot_for(std::string_view role, std::string_view name);
 
