@@ -17,13 +17,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string read_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 TEST(Files, AtomicWritesLeaveTheTextOrNothing) {
   TempDir dir;
   const std::string path = dir.path() + "/a.txt";

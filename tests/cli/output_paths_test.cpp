@@ -20,13 +20,6 @@ namespace fs = std::filesystem;
 
 const std::string kModel = source_path("bench/models/reference.yaml");
 
-std::string read_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 // A small run's result as CSV, the text every --out below must hold.
 std::vector<std::string> small_run(const std::vector<std::string>& more = {}) {
   std::vector<std::string> args = {"run", kModel, "--samples", "500", "--seed", "4", "--format", "csv"};

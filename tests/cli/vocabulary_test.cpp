@@ -20,13 +20,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string read_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 const std::string kChina = source_path("configs/china-2026.yaml");
 
 TEST(Vocabulary, RunOutputChoosesTheOutputsEvaluated) {

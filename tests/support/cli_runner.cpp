@@ -18,14 +18,12 @@ extern char** environ;
 
 namespace riskcast::testing {
 
-namespace {
-std::string slurp(const std::string& path) {
+std::string read_text(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
 }
-}  // namespace
 
 CommandResult run_riskcast(const std::vector<std::string>& args) {
   std::vector<std::string> argv = {RISKCAST_BINARY};
@@ -66,8 +64,8 @@ CommandResult run_program(const std::vector<std::string>& args) {
   waitpid(pid, &status, 0);
   CommandResult result;
   result.exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  result.out = slurp(out_path);
-  result.err = slurp(err_path);
+  result.out = read_text(out_path);
+  result.err = read_text(err_path);
   return result;
 }
 

@@ -28,6 +28,9 @@ std::string find_program(const std::string& name);
 // Whether `line` reads FILE:LINE:COL: error: MESSAGE for this file.
 bool is_positioned_error(const std::string& line, const std::string& file);
 
+// A file's whole content, bytes as they are ("" when it cannot be read).
+std::string read_text(const std::string& path);
+
 // Path of a file in the source tree, e.g. source_path("bench/models/reference.yaml").
 std::string source_path(const std::string& relative);
 
