@@ -18,13 +18,6 @@ const std::string kTwoByTwo =
     "parameters:\n  x: uniform(0, 1)\noutputs:\n  share:\n    formula: x\n    unit: share\n  twice: 2 * x\n"
     "scenarios:\n  high:\n    parameters:\n      x: uniform(0.5, 1)\n";
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 std::vector<std::string> lines_of(const std::string& text) {
   std::vector<std::string> lines;
   std::istringstream in(text);
@@ -37,7 +30,7 @@ std::map<std::string, std::string> files_in(const std::string& dir) {
   std::map<std::string, std::string> files;
   if (!fs::exists(dir)) return files;
   for (const auto& entry : fs::directory_iterator(dir))
-    files[entry.path().filename().string()] = slurp(entry.path().string());
+    files[entry.path().filename().string()] = read_text(entry.path().string());
   return files;
 }
 
@@ -93,7 +86,7 @@ runs:
                                              "summary.csv", "summary.md"}));
 
   // 2 scenarios × 2 outputs + 1 scenario × 2 outputs + 1 scenario × 9 outputs (the reference model).
-  const std::vector<std::string> csv = lines_of(slurp(out + "/summary.csv"));
+  const std::vector<std::string> csv = lines_of(read_text(out + "/summary.csv"));
   ASSERT_EQ(csv.size(), 1u + 4 + 2 + 9);
   EXPECT_EQ(csv[0], "run,model,scenario,output,unit,samples,seed,mean,p5,p50,p95");
   EXPECT_EQ(csv[1].rfind("all,m,base,share,share,2000,3,", 0), 0u) << csv[1];
@@ -103,9 +96,9 @@ runs:
   EXPECT_EQ(csv[7].rfind("reference,reference-r1,base,", 0), 0u) << csv[7];
   // Full precision: the mean of high-only's share matches its JSON's digits.
   const std::string mean = lines_of(csv[5].substr(std::string("high-only,m,high,share,share,2000,1,").size()))[0];
-  EXPECT_NE(slurp(out + "/high-only.json").find("\"mean\": " + mean.substr(0, mean.find(','))), std::string::npos);
+  EXPECT_NE(read_text(out + "/high-only.json").find("\"mean\": " + mean.substr(0, mean.find(','))), std::string::npos);
 
-  const std::string md = slurp(out + "/summary.md");
+  const std::string md = read_text(out + "/summary.md");
   EXPECT_EQ(md.rfind("# test batch\n\n3 runs: 3 succeeded, 0 failed.\n\n| run | model | scenario | output |", 0), 0u)
       << md;
   EXPECT_EQ(std::count(md.begin(), md.end(), '\n'), 4 + 2 + 15);  // title, count, header, rule, 15 rows
@@ -127,7 +120,7 @@ TEST(BatchCommand, EachResultFileIsWhatRunPrintsWithTheSameSettings) {
     const CommandResult run = run_riskcast({"run", model, "--scenario", "high", "--scenario", "base", "--samples",
                                             "3000", "--seed", "9", "--format", format});
     ASSERT_EQ(run.exit_status, 0) << run.err;
-    EXPECT_EQ(slurp(dir.path() + "/out/r." + extension), run.out) << format;
+    EXPECT_EQ(read_text(dir.path() + "/out/r." + extension), run.out) << format;
   }
 }
 
@@ -151,13 +144,13 @@ TEST(BatchCommand, PercentilesAndExceedancesAreRunsOwn) {
         run_riskcast({"run", model, "--samples", "2000", "--percentiles", "80,97.5", "--exceed", "share=0.3",
                       "--exceed", "share=0.5", "--exceed", "twice=1", "--format", format});
     ASSERT_EQ(d.exit_status, 0) << d.err;
-    EXPECT_EQ(slurp(dir.path() + "/out/d." + extension), d.out) << format;
+    EXPECT_EQ(read_text(dir.path() + "/out/d." + extension), d.out) << format;
     const CommandResult own = run_riskcast(
         {"run", model, "--samples", "2000", "--percentiles", "2.5", "--exceed", "twice=1.5", "--format", format});
     ASSERT_EQ(own.exit_status, 0) << own.err;
-    EXPECT_EQ(slurp(dir.path() + "/out/own." + extension), own.out) << format;
+    EXPECT_EQ(read_text(dir.path() + "/out/own." + extension), own.out) << format;
   }
-  EXPECT_NE(slurp(dir.path() + "/out/d.csv").find(",P80,P90,P95,P97.5,P99,P(>0.3),"), std::string::npos);
+  EXPECT_NE(read_text(dir.path() + "/out/d.csv").find(",P80,P90,P95,P97.5,P99,P(>0.3),"), std::string::npos);
 }
 
 TEST(BatchCommand, BadPercentilesAndExceedancesArePositioned) {
@@ -214,7 +207,7 @@ runs:
   for (const auto& [name, text] : files_in(out)) names.push_back(name);
   EXPECT_EQ(names, (std::vector<std::string>{"first.csv", "first.json", "last.csv", "last.json", "summary.csv",
                                              "summary.md"}));
-  EXPECT_EQ(lines_of(slurp(out + "/summary.csv")).size(), 1u + 4 + 4);
+  EXPECT_EQ(lines_of(read_text(out + "/summary.csv")).size(), 1u + 4 + 4);
 
   const std::vector<std::string> err = lines_of(r.err);
   ASSERT_EQ(err.size(), 9u) << r.err;
@@ -230,7 +223,7 @@ runs:
   EXPECT_EQ(err[7].rfind("riskcast: error: 1099511627776 samples need about ", 0), 0u) << err[7];
   EXPECT_EQ(err[8], "riskcast: 4 of 6 runs failed; the other runs' results and the summary are written");
 
-  const std::string md = slurp(out + "/summary.md");
+  const std::string md = read_text(out + "/summary.md");
   EXPECT_NE(md.find("6 runs: 2 succeeded, 4 failed."), std::string::npos) << md;
   EXPECT_NE(md.find("## Failed runs\n\n### broken\n\n```text\n" + err[1] + "\n```\n"), std::string::npos) << md;
 }

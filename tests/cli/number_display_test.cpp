@@ -26,13 +26,6 @@ outputs:
   tiny: {formula: rare, unit: share}
 )yaml";
 
-std::string read(const fs::path& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 void expect_readable(const std::string& text, const std::string& where) {
   EXPECT_FALSE(has_misleading_number(text)) << where << ":\n" << text;
   EXPECT_NE(text.find("1.5T"), std::string::npos) << where << ":\n" << text;
@@ -56,13 +49,13 @@ TEST(NumberDisplay, EveryCommandShowsTrillionsAndBeyondReadably) {
   ASSERT_EQ(plotted.exit_status, 0) << plotted.err;
   std::string svgs;
   for (const auto& entry : fs::recursive_directory_iterator(plots))
-    if (entry.path().extension() == ".svg") svgs += read(entry.path());
+    if (entry.path().extension() == ".svg") svgs += read_text(entry.path());
   ASSERT_FALSE(svgs.empty());
   expect_readable(svgs, "charts");
   const std::string html = dir.path() + "/report.html";
   const CommandResult reported = run_riskcast({"report", model, "--samples", "2000", "--out", html});
   ASSERT_EQ(reported.exit_status, 0) << reported.err;
-  expect_readable(read(html), "report");
+  expect_readable(read_text(html), "report");
 }
 
 }  // namespace

@@ -41,13 +41,6 @@ std::set<std::string> files_under(const std::string& dir) {
   return files;
 }
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 TEST(RunPlot, WritesHistogramsFansAndTheScenarioChart) {
   TempDir dir;
   const std::string model = dir.write("q.yaml", kQuarterly);
@@ -61,17 +54,17 @@ TEST(RunPlot, WritesHistogramsFansAndTheScenarioChart) {
       expected.insert(fmt::format("{}/{}.svg", s, o));
   }
   EXPECT_EQ(files_under(plots), expected);
-  for (const std::string& f : expected) EXPECT_EQ(xml_problem(slurp(plots + "/" + f)), "") << f;
-  const std::string total = slurp(plots + "/base/total.svg");
+  for (const std::string& f : expected) EXPECT_EQ(xml_problem(read_text(plots + "/" + f)), "") << f;
+  const std::string total = read_text(plots + "/base/total.svg");
   EXPECT_NE(total.find("total (units &lt;per&gt; year)"), std::string::npos);
-  const std::string fan = slurp(plots + "/high/share_fan.svg");
+  const std::string fan = read_text(plots + "/high/share_fan.svg");
   EXPECT_NE(fan.find(">Q4<"), std::string::npos);
   EXPECT_NE(fan.find("share (%)"), std::string::npos);
-  const std::string scenarios = slurp(plots + "/scenarios_share_q1.svg");
+  const std::string scenarios = read_text(plots + "/scenarios_share_q1.svg");
   EXPECT_NE(scenarios.find(">base<"), std::string::npos);
   EXPECT_NE(scenarios.find(">high<"), std::string::npos);
   // The tornado: the first output's drivers in the first scenario run.
-  const std::string tornado = slurp(plots + "/tornado_share_q1.svg");
+  const std::string tornado = read_text(plots + "/tornado_share_q1.svg");
   EXPECT_NE(tornado.find("What drives share_q1 · scenario base"), std::string::npos);
   EXPECT_NE(tornado.find("Spearman rank correlation"), std::string::npos);
 }
@@ -90,7 +83,7 @@ TEST(RunPlot, SameBytesForAnyThreadCountAndNoScenarioChartForOneScenario) {
   EXPECT_EQ(files.count("scenarios_share_q1.svg"), 0u);
   EXPECT_EQ(files.count("tornado_share_q1.svg"), 1u);
   EXPECT_EQ(files.size(), 7u);
-  for (const std::string& f : files) EXPECT_EQ(slurp(one + "/" + f), slurp(two + "/" + f)) << f;
+  for (const std::string& f : files) EXPECT_EQ(read_text(one + "/" + f), read_text(two + "/" + f)) << f;
 }
 
 TEST(RunPlot, APathThatIsAFileIsRefusedBeforeSampling) {
@@ -106,7 +99,7 @@ TEST(RunPlot, APathThatIsAFileIsRefusedBeforeSampling) {
     EXPECT_TRUE(r.out.empty());
   }
   EXPECT_EQ(files_under(dir.path()), (std::set<std::string>{"q.yaml", "taken"}));
-  EXPECT_EQ(slurp(file), "not a directory");
+  EXPECT_EQ(read_text(file), "not a directory");
 }
 
 TEST(RunPlot, TheFlagshipGetsEveryChartAndRsvgRendersThem) {
@@ -126,7 +119,7 @@ TEST(RunPlot, TheFlagshipGetsEveryChartAndRsvgRendersThem) {
   ASSERT_FALSE(rsvg.empty()) << "rsvg-convert not found: run scripts/install-deps.sh (package librsvg2-bin)";
   for (const std::string& f : files) {
     if (f.rfind("base/", 0) != 0 && f.rfind("scenarios_", 0) != 0) continue;
-    EXPECT_EQ(xml_problem(slurp(plots + "/" + f)), "") << f;
+    EXPECT_EQ(xml_problem(read_text(plots + "/" + f)), "") << f;
     const CommandResult png = run_program({rsvg, plots + "/" + f, "-o", dir.path() + "/out.png"});
     EXPECT_EQ(png.exit_status, 0) << f << ": " << png.err;
   }

@@ -14,13 +14,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 std::size_t count(const std::string& text, const std::string& part) {
   std::size_t n = 0;
   for (std::size_t at = text.find(part); at != std::string::npos; at = text.find(part, at + part.size())) ++n;
@@ -119,7 +112,7 @@ TEST(ReportChromium, TheFlagshipReportRendersWithNoConsoleMessage) {
   ASSERT_TRUE(fs::exists(png)) << shot.err;
   // A blank 1200 × 3000 page compresses to a few kilobytes; text, tables and charts do not.
   EXPECT_GT(fs::file_size(png), 100'000u);
-  EXPECT_EQ(slurp(png).substr(1, 3), "PNG");
+  EXPECT_EQ(read_text(png).substr(1, 3), "PNG");
 }
 
 const char* kSmall = R"yaml(model: small
@@ -142,8 +135,8 @@ TEST(ReportCommand, SameBytesForAnyThreadCountAndEscapedText) {
   const std::string one = dir.path() + "/one.html", two = dir.path() + "/two.html";
   ASSERT_EQ(run_riskcast({"report", model, "--samples", "3000", "--threads", "1", "--out", one}).exit_status, 0);
   ASSERT_EQ(run_riskcast({"report", model, "--samples", "3000", "--threads", "2", "--out", two}).exit_status, 0);
-  const std::string page = slurp(one);
-  EXPECT_EQ(page, slurp(two));
+  const std::string page = read_text(one);
+  EXPECT_EQ(page, read_text(two));
   EXPECT_NE(page.find("Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
                       "img-src data:\""),
             std::string::npos);
@@ -164,7 +157,7 @@ TEST(ReportCommand, OpenIntervalsAreShownAsSuch) {
   const std::string model = dir.write("small.yaml", kSmall);
   const std::string out = dir.path() + "/r.html";
   ASSERT_EQ(run_riskcast({"report", model, "--samples", "8", "--out", out}).exit_status, 0);
-  const std::string page = slurp(out);
+  const std::string page = read_text(out);
   EXPECT_NE(page.find("−∞ – "), std::string::npos);
   EXPECT_NE(page.find(" – +∞"), std::string::npos);
   EXPECT_NE(page.find("too few samples to bound that side"), std::string::npos);
