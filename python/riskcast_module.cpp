@@ -62,14 +62,16 @@ py::object optional_position(std::uint32_t n) {
 // "cancelled"), the diagnostics (a model error's, else none) and the first
 // one's place as attributes.
 void raise_error(const std::string& kind, const std::string& text, const std::vector<PyDiagnostic>& diagnostics) {
-  py::object error = py::reinterpret_borrow<py::object>(error_type)(text);
+  std::string message = text;
+  while (!message.empty() && message.back() == '\n') message.pop_back();
+  py::object error = py::reinterpret_borrow<py::object>(error_type)(message);
   error.attr("kind") = kind;
   error.attr("diagnostics") = py::cast(diagnostics);
   const PyDiagnostic* first = diagnostics.empty() ? nullptr : &diagnostics.front();
   error.attr("file") = first ? py::cast(first->file) : py::none();
   error.attr("line") = first ? optional_position(first->line) : py::none();
   error.attr("column") = first ? optional_position(first->column) : py::none();
-  error.attr("message") = first ? py::cast(first->message) : py::cast(text);
+  error.attr("message") = first ? py::cast(first->message) : py::cast(message);
   PyErr_SetObject(error_type, error.ptr());
 }
 
@@ -91,6 +93,7 @@ void translate(std::exception_ptr failure) {
 
 struct PyResult {
   RunResult result;
+  std::vector<PyDiagnostic> warnings;  // the run's results' (a share that left [0, 1])
 
   const ScenarioResult& scenario(const std::string& name) const {
     for (const ScenarioResult& s : result.scenarios)
@@ -181,7 +184,9 @@ std::unique_ptr<PyResult> run_model(const LoadedModel& model, RunOptions options
     bool done = false;
     std::thread worker([&] {
       try {
-        result = std::make_unique<PyResult>(PyResult{model.run(options)});
+        RunResult run = model.run(options);
+        std::vector<PyDiagnostic> warnings = diagnostics_of(model.file(), model.result_warnings(run), "warning");
+        result = std::make_unique<PyResult>(PyResult{std::move(run), std::move(warnings)});
       } catch (...) {
         failure = std::current_exception();
       }
@@ -306,6 +311,7 @@ PYBIND11_MODULE(_riskcast, m) {
 
   m.attr("max_threads") = kMaxThreads;
   m.attr("max_block_size") = kMaxBlockSize;
+  m.attr("max_samples") = kMaxSamples;
 
   py::class_<PyResult>(m, "RunResult")
       .def_property_readonly("model", [](const PyResult& r) { return r.result.model; })
@@ -313,6 +319,7 @@ PYBIND11_MODULE(_riskcast, m) {
       .def_property_readonly("sample_count", [](const PyResult& r) { return r.result.samples; })
       .def_property_readonly("seed", [](const PyResult& r) { return r.result.seed; })
       .def_property_readonly("first_sample", [](const PyResult& r) { return r.result.first_sample; })
+      .def_readonly("warnings", &PyResult::warnings)
       .def_property_readonly("engine_version", [](const PyResult& r) { return r.result.engine_version; })
       .def_property_readonly("numerics_version", [](const PyResult& r) { return r.result.numerics_version; })
       .def_property_readonly("scenarios",

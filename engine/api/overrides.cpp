@@ -64,7 +64,7 @@ LoadedModel LoadedModel::with_parameters(const std::vector<ParameterOverride>& o
     for (const Diagnostic& d : parsing.items())
       diagnostics.error(
           d.pos,
-          d.message.find(definition) == std::string::npos
+          definition.empty() || d.message.find(definition) == std::string::npos
               ? fmt::format("{}; the override reads `{}: {}`", d.message, quote_for_message(o.name), definition)
               : d.message,
           d.hint);

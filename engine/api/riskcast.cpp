@@ -379,6 +379,12 @@ SensitivityResult LoadedModel::sensitivity(const SensitivityOptions& options) co
                     });
 }
 
+std::vector<Diagnostic> LoadedModel::result_warnings(const RunResult& result) const {
+  Diagnostics warnings(model_->file);
+  warn_about_results(*model_, result, warnings);
+  return warnings.warnings();
+}
+
 std::string LoadedModel::format_result_warnings(const RunResult& result) const {
   Diagnostics warnings(model_->file);
   warn_about_results(*model_, result, warnings);

@@ -248,7 +248,10 @@ class LoadedModel {
   // a sensitivity analysis of the chosen output, and the page composed.
   ReportPage report(const ReportOptions& options) const;
 
-  // Warnings a run's results give: a share output that left [0, 1].
+  // Warnings a run's results give: a share output that left [0, 1]; as
+  // diagnostics (the file empty where it is the model's), and as
+  // "FILE:LINE:COL: warning: …" lines.
+  std::vector<Diagnostic> result_warnings(const RunResult& result) const;
   std::string format_result_warnings(const RunResult& result) const;
 
   // The internal model IR (engine/ only; the type is incomplete here).

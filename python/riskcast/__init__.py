@@ -13,6 +13,8 @@ docs/api.md): the same model, seed and samples give the numbers
 
 import math as _math
 import numbers as _numbers
+import os as _os
+import warnings as _warnings
 
 from . import _riskcast
 from ._riskcast import Diagnostic, Error, Progress, StopToken  # noqa: F401  (public names)
@@ -21,10 +23,22 @@ __version__ = _riskcast.__version__
 numerics_version = _riskcast.numerics_version
 max_threads = _riskcast.max_threads  # the most worker threads a run takes (threads=)
 max_block_size = _riskcast.max_block_size  # the largest block_size
+max_samples = _riskcast.max_samples  # first_sample + samples is at most this (2**40, the random streams' layout)
 
-__all__ = ["load", "load_text", "Model", "Result", "Error", "Diagnostic", "Progress", "StopToken"]
+__all__ = ["load", "load_text", "Model", "Result", "Error", "Diagnostic", "Progress", "StopToken", "ModelWarning"]
 
 _MAX_COUNT = 2**64 - 1
+
+
+class ModelWarning(UserWarning):
+    """A warning riskcast gives about a model as it is loaded (Model.warnings) or about a run's results
+    (Result.warnings: a share output that left [0, 1]); the message is the Diagnostic's text
+    "FILE:LINE:COL: warning: MESSAGE". Silence or escalate it with the `warnings` module's filters."""
+
+
+def _warn(diagnostics):
+    for d in diagnostics:
+        _warnings.warn(str(d), ModelWarning, stacklevel=3)
 
 
 def _count(value, what, lowest, highest=_MAX_COUNT):
@@ -37,7 +51,14 @@ def _count(value, what, lowest, highest=_MAX_COUNT):
             raise ValueError(f"{what} must be a whole number, got {value!r}")
     value = int(value)
     if value < lowest or value > highest:
-        shown = "2**64 - 1" if highest == _MAX_COUNT else str(highest)
+        if highest == _MAX_COUNT:
+            shown = "2**64 - 1"
+        elif highest > 2**20 and highest & (highest - 1) == 0:
+            shown = f"2**{highest.bit_length() - 1}"
+        elif highest > 2**20 and (highest + 1) & highest == 0:
+            shown = f"2**{highest.bit_length()} - 1"
+        else:
+            shown = str(highest)
         raise ValueError(f"{what} must be a whole number from {lowest} to {shown}, got {value}")
     return value
 
@@ -46,7 +67,10 @@ def _real(value, what):
     """A finite number (not bool), else TypeError / ValueError."""
     if isinstance(value, bool) or not isinstance(value, _numbers.Real):
         raise TypeError(f"{what} must be a number, not {type(value).__name__}")
-    value = float(value)
+    try:
+        value = float(value)
+    except OverflowError:  # an int beyond every double
+        raise ValueError(f"{what} must be a finite number, got {value}") from None
     if not _math.isfinite(value):
         raise ValueError(f"{what} must be a finite number, got {value!r}")
     return value
@@ -79,16 +103,26 @@ def _exceedances(value):
             raise TypeError(f"exceed's keys must be output names (str), got {type(output).__name__}")
         if isinstance(thresholds, _numbers.Real):
             thresholds = [thresholds]
+        elif isinstance(thresholds, (str, bytes)) or not hasattr(thresholds, "__iter__"):
+            raise TypeError(
+                f"exceed[{output!r}] must be a threshold or a list of thresholds, not {type(thresholds).__name__}"
+            )
+        thresholds = list(thresholds)
+        if not thresholds:
+            raise ValueError(f"exceed[{output!r}] lists no threshold")
         pairs.extend((output, _real(t, f"the threshold of {output!r}")) for t in thresholds)
     return pairs
 
 
-def _names(value, what):
+def _names(value, what, empty_means_all=False):
     if value is None:
         return []
     if isinstance(value, str):
         return [value]
     names = list(value)
+    if empty_means_all and not names:
+        # The engine reads an empty list as "all"; a filter that ended up empty must not run everything.
+        raise ValueError(f"{what}=[] names none; pass None for all")
     for name in names:
         if not isinstance(name, str):
             raise TypeError(f"{what} must be names (str), got {type(name).__name__}")
@@ -96,13 +130,27 @@ def _names(value, what):
 
 
 def load(path):
-    """Reads a model file; riskcast.Error (kind 'model') carries every diagnostic."""
-    return Model(_riskcast.LoadedModel.from_file(str(path)))
+    """Reads a model file (str or os.PathLike); riskcast.Error (kind 'model') carries every diagnostic.
+    Each of the model's warnings is also issued as a riskcast.ModelWarning."""
+    if not isinstance(path, (str, _os.PathLike)):
+        raise TypeError(f"a model path is a str or os.PathLike, not {type(path).__name__}")
+    model = Model(_riskcast.LoadedModel.from_file(_os.fsdecode(path)))
+    _warn(model.warnings)
+    return model
 
 
 def load_text(text, file="<text>"):
-    """Reads a model from YAML text; `file` names it in diagnostics."""
-    return Model(_riskcast.LoadedModel.from_text(text, file))
+    """Reads a model from YAML text; `file` (default "<text>") names it in diagnostics. Warnings as for
+    load()."""
+    if not isinstance(text, str):
+        raise TypeError(f"model text is a str, not {type(text).__name__}")
+    if file is None:
+        file = "<text>"
+    if not isinstance(file, (str, _os.PathLike)):
+        raise TypeError(f"file is a name (str), not {type(file).__name__}")
+    model = Model(_riskcast.LoadedModel.from_text(text, _os.fsdecode(file)))
+    _warn(model.warnings)
+    return model
 
 
 class Model:
@@ -175,7 +223,9 @@ class Model:
                     f"{type(definition).__name__}"
                 )
             pairs.append((name, definition))
-        return Model(self._model.with_parameters(pairs))
+        model = Model(self._model.with_parameters(pairs))
+        _warn(w for w in model.warnings if w.file == "<overrides>")
+        return model
 
     def run(self, samples=1_000_000, seed=1, scenarios=None, threads=0, columns=None, first_sample=0,
             block_size=256, check_memory=True, progress=None, outputs=None, stop=None, percentiles=None,
@@ -184,7 +234,7 @@ class Model:
 
         samples, seed, first_sample: whole numbers (1e6 is accepted, 1.5 is a ValueError).
         scenarios: names, each once. outputs: the outputs to evaluate and summarise (default: every output);
-        the others are not computed. columns: outputs (among those run) and parameters whose per-sample
+        the others are not computed; an empty list is a ValueError (None means all). columns: outputs (among those run) and parameters whose per-sample
         values to keep (Result.samples), each once; "*" keeps all.
         percentiles: more percentiles to report besides P1 … P99, in percent ([80, 97.5]); Result.table()
         and Result.summary() carry them. exceed: {output: threshold or [thresholds]}, P(output > threshold)
@@ -193,20 +243,21 @@ class Model:
         (4096); results depend on neither. progress: called with a riskcast.Progress at each scenario's
         start and end and about every 100 ms. stop: a riskcast.StopToken; its stop(), from any thread,
         ends the run with riskcast.Error kind 'cancelled'. The interpreter lock is released while
-        sampling; Ctrl-C stops the run (KeyboardInterrupt).
+        sampling; Ctrl-C stops the run (KeyboardInterrupt). Warnings about the results (a share output
+        that left [0, 1]) are in Result.warnings and issued as riskcast.ModelWarning.
         """
         if progress is not None and not callable(progress):
             raise TypeError("progress must be callable")
         if stop is not None and not isinstance(stop, StopToken):
             raise TypeError(f"stop must be a riskcast.StopToken, not {type(stop).__name__}")
         result = self._model.run(
-            samples=_count(samples, "samples", 1),
+            samples=_count(samples, "samples", 1, max_samples),
             seed=_count(seed, "seed", 0),
-            first_sample=_count(first_sample, "first_sample", 0),
+            first_sample=_count(first_sample, "first_sample", 0, max_samples - 1),
             threads=_count(threads, "threads", 0, max_threads),
             block_size=_count(block_size, "block_size", 1, max_block_size),
-            scenarios=_names(scenarios, "scenarios"),
-            outputs=_names(outputs, "outputs"),
+            scenarios=_names(scenarios, "scenarios", empty_means_all=True),
+            outputs=_names(outputs, "outputs", empty_means_all=True),
             columns=_names(columns, "columns"),
             percentiles=_percentiles(percentiles),
             exceedances=_exceedances(exceed),
@@ -214,6 +265,7 @@ class Model:
             progress=progress,
             stop=stop,
         )
+        _warn(result.warnings)
         return Result(result)
 
 
@@ -234,6 +286,9 @@ class Result:
     engine_version = property(lambda self: self._result.engine_version)
     numerics_version = property(lambda self: self._result.numerics_version)
     scenarios = property(lambda self: self._result.scenarios)
+    warnings = property(
+        lambda self: self._result.warnings, doc="riskcast.Diagnostic list: the results' warnings (a share left [0, 1])"
+    )
 
     def columns(self, scenario):
         """The names of the per-sample columns kept for `scenario`."""
