@@ -324,7 +324,7 @@ RunRequest request_of(const LoadedModel& model, const RunOptions& options) {
     for (const Output& o : model.ir().outputs)
       if (o.name == e.output && o.metadata.kind == OutputKind::Probability)
         throw std::invalid_argument(fmt::format(
-            "exceedance of '{}': a probability output is reported as P(= 1) already; it has no other exceedances",
+            "exceedance of '{}': a probability output is reported by its P already; it has no other exceedance",
             quote_for_message(e.output)));
   }
   request.exceedances = options.exceedances;

@@ -680,7 +680,9 @@ TEST(PairedProportionDifference, EstimateEndsAndLimits) {
   const PairedProportionDifference all = paired_proportion_difference(50, 0, 50);
   EXPECT_EQ(all.estimate, 1.0);
   EXPECT_EQ(all.ci_high, 1.0);
-  EXPECT_GT(all.ci_low, 0.8);
+  // Both 97.5 % lower ends are those of 50 of 50, 0.0125^(1/50).
+  const double q = std::pow(0.0125, 1.0 / 50.0);
+  EXPECT_NEAR(all.ci_low, q * (2 * q - 1), 1e-12);
   const PairedProportionDifference empty = paired_proportion_difference(0, 0, 0);
   EXPECT_EQ(empty.ci_low, -1.0);
   EXPECT_EQ(empty.ci_high, 1.0);
