@@ -154,9 +154,12 @@ std::optional<OutputKind> ModelReader::output_kind(const YAML::Node& node, std::
 bool ModelReader::formula_entry(const Entry& entry, std::string_view what, const std::vector<std::string>& allowed,
                                 Expr& out, Metadata& meta) {
   const YAML::Node& node = entry.value;
+  // The formula's node: the entry itself, or the value of its `formula:`,
+  // which lives in `keys`.
   const YAML::Node* formula_node = &node;
+  std::map<std::string, Entry> keys;
   if (node.IsMap()) {
-    auto keys = mapping(node, allowed, std::string(what));
+    keys = mapping(node, allowed, std::string(what));
     metadata(keys, meta);
     bool kind_read = true;
     if (auto it = keys.find("kind"); it != keys.end()) {
