@@ -38,7 +38,7 @@ void write_probability_table(const RunResult& r, const std::string& output, std:
                                     format_proportion_interval(p.ci_low, p.ci_high), "", ""};
     if (const std::optional<PairedProportionDifference>& d = o.difference) {
       row[3] = format_difference(d->estimate, "share");
-      row[4] = fmt::format("[{}, {}]", format_difference(d->ci_low, "share"), format_difference(d->ci_high, "share"));
+      row[4] = format_difference_interval(*d);
     }
     rows.push_back(std::move(row));
   }
@@ -76,8 +76,7 @@ void write_probability_markdown(const RunResult& r, const std::string& output, s
     out << fmt::format("| {} | {} | {} |", s.name, format_proportion(p.estimate),
                        format_proportion_interval(p.ci_low, p.ci_high));
     if (const std::optional<PairedProportionDifference>& d = o.difference)
-      out << fmt::format(" {} | [{}, {}] |\n", format_difference(d->estimate, "share"),
-                         format_difference(d->ci_low, "share"), format_difference(d->ci_high, "share"));
+      out << fmt::format(" {} | {} |\n", format_difference(d->estimate, "share"), format_difference_interval(*d));
     else
       out << "  |  |\n";
   }

@@ -131,11 +131,10 @@ void probability_headline(const RunResult& result, const Model& model, std::size
     const OutputResult& o = s.outputs[output];
     const Scenario* declared = model.find_scenario(s.name);
     const PairedProportionDifference* d = o.difference ? &*o.difference : nullptr;
-    rows.push_back({s.name, probability_with_interval(*o.summary.probability),
-                    d ? fmt::format("{}\n[{}, {}]", format_difference(d->estimate, "share"),
-                                    format_difference(d->ci_low, "share"), format_difference(d->ci_high, "share"))
-                      : "",
-                    declared ? declared->description : s.description});
+    rows.push_back(
+        {s.name, probability_with_interval(*o.summary.probability),
+         d ? fmt::format("{}\n{}", format_difference(d->estimate, "share"), format_difference_interval(*d)) : "",
+         declared ? declared->description : s.description});
   }
   section.body += table({"scenario", "P", "vs " + from, "description"}, rows, {false, true, true, false});
   section.body += paragraph(std::string(kProbabilityNote) + ". " +

@@ -273,9 +273,8 @@ std::string format_probability_estimate(const ProportionEstimate& p) {
   return fmt::format("{} {}", format_proportion(p.estimate), format_proportion_interval(p.ci_low, p.ci_high));
 }
 
-std::string format_probability_difference(const PairedProportionDifference& d) {
-  return fmt::format("{} [{}, {}]", format_difference(d.estimate, "share"), format_difference(d.ci_low, "share"),
-                     format_difference(d.ci_high, "share"));
+std::string format_difference_interval(const PairedProportionDifference& d) {
+  return fmt::format("[{}, {}]", format_difference(d.ci_low, "share"), format_difference(d.ci_high, "share"));
 }
 
 std::string probability_difference_note(const std::string& from) {

@@ -117,9 +117,9 @@ bool has_probability_output(const RunResult& result);
 bool has_value_output(const RunResult& result);
 // "12.3% [12.2%, 12.4%]": P and its interval, as every text format shows it.
 std::string format_probability_estimate(const ProportionEstimate& p);
-// A paired difference of probabilities in percentage points with its
-// interval: "+1.23 pts [+0.98, +1.48]".
-std::string format_probability_difference(const PairedProportionDifference& d);
+// The interval of a paired difference of probabilities, in percentage
+// points: "[+0.98 pts, +1.48 pts]" (the estimate: format_difference).
+std::string format_difference_interval(const PairedProportionDifference& d);
 // The footnote of every table with a probability output.
 inline constexpr std::string_view kProbabilityNote =
     "P: the share of samples in which the output is 1; 95% CI: exact binomial (Clopper–Pearson) interval";
