@@ -147,6 +147,13 @@ py::list summary_rows(const PyResult& r) {
       for (const ExceedanceEstimate& e : m.exceedances)
         exceedances.append(py::make_tuple(e.threshold, e.probability, e.ci_low, e.ci_high));
       row["exceedances"] = exceedances;
+      row["kind"] = std::string(to_string(o.metadata.kind));
+      row["probability"] = m.probability ? py::object(py::make_tuple(m.probability->estimate, m.probability->ci_low,
+                                                                     m.probability->ci_high, m.probability->successes))
+                                         : py::object(py::none());
+      row["difference"] =
+          o.difference ? py::object(py::make_tuple(o.difference->estimate, o.difference->ci_low, o.difference->ci_high))
+                       : py::object(py::none());
       rows.append(row);
     }
   return rows;
@@ -276,6 +283,7 @@ PYBIND11_MODULE(_riskcast, m) {
 
   py::class_<FormulaInfo> formula(m, "Formula");
   formula.def_readonly("name", &FormulaInfo::name)
+      .def_property_readonly("kind", [](const FormulaInfo& f) { return std::string(to_string(f.metadata.kind)); })
       .def_readonly("formula", &FormulaInfo::formula)
       .def("__repr__", [](const FormulaInfo& f) { return "<riskcast.Formula " + f.name + " = " + f.formula + ">"; });
   bind_place(formula);

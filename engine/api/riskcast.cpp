@@ -320,6 +320,12 @@ RunRequest request_of(const LoadedModel& model, const RunOptions& options) {
     if (!std::isfinite(e.threshold))
       throw std::invalid_argument(fmt::format("exceedance of '{}': the threshold must be a finite number, not {}",
                                               quote_for_message(e.output), e.threshold));
+    // Its exceedances would only repeat P or 0 or 1.
+    for (const Output& o : model.ir().outputs)
+      if (o.name == e.output && o.metadata.kind == OutputKind::Probability)
+        throw std::invalid_argument(fmt::format(
+            "exceedance of '{}': a probability output is reported by its P already; it has no other exceedance",
+            quote_for_message(e.output)));
   }
   request.exceedances = options.exceedances;
   request.visit_column = options.visit_column;

@@ -1,4 +1,4 @@
-// The four chart kinds, laid out on fixed canvases with unit-aware axes.
+// The five chart kinds, laid out on fixed canvases with unit-aware axes.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -361,6 +361,54 @@ std::string scenario_svg(const ScenarioChart& chart) {
   }
   doc.line(left, bottom, right, bottom, svg::kInk);
   doc.text((left + right) / 2, bottom + 42, axis_title(chart.quantity, chart.unit), svg::kLabelSize, Anchor::Middle);
+  return doc.finish();
+}
+
+std::string probability_svg(const ProbabilityChart& chart) {
+  constexpr std::size_t kMaxLabel = 32;
+  double label_width = 60;
+  for (const ProbabilityBar& r : chart.rows)
+    label_width = std::max(label_width, svg::text_width(svg::shorten(r.label, kMaxLabel), svg::kTickSize));
+  std::vector<std::string> values;
+  double value_width = 0;
+  for (const ProbabilityBar& r : chart.rows) {
+    values.push_back(fmt::format("{} {}", format_proportion(r.p), format_proportion_interval(r.ci_low, r.ci_high)));
+    value_width = std::max(value_width, svg::text_width(values.back(), svg::kTickSize));
+  }
+  const double row_height = 30;
+  const double left = 24 + label_width, right = kWidth - 24 - value_width - 12, top = 84;
+  const double bottom = top + row_height * static_cast<double>(std::max<std::size_t>(chart.rows.size(), 1)) + 6;
+  const double height = bottom + 74;
+  svg::Document doc(kWidth, height, chart.title);
+  draw_heading(doc, chart.title, 16);
+  draw_legend(doc, 16, 52,
+              {{"P: share of samples that are 1", swatch_box(svg::kBlue)},
+               {"95 % confidence interval (exact)", swatch_line(svg::kInk, 1.5)}});
+  if (chart.rows.empty()) {
+    doc.text(kWidth / 2, top + 20, "no rows", svg::kLabelSize, Anchor::Middle);
+    return doc.finish();
+  }
+  double highest = 0;
+  for (const ProbabilityBar& r : chart.rows) highest = std::max({highest, r.p, r.ci_high});
+  // From 0 always: a bar's length is its probability. Never past 100 %.
+  std::vector<double> x_ticks = nice_ticks(0, std::max(highest, 1e-12), 6);
+  if (x_ticks.back() > 1) x_ticks = nice_ticks(0, 1, 6);
+  const svg::Scale x{0, x_ticks.back(), left, right};
+  draw_x_axis(doc, x, x_ticks, "share", top, bottom);
+  for (std::size_t i = 0; i < chart.rows.size(); ++i) {
+    const ProbabilityBar& r = chart.rows[i];
+    const double cy = top + 3 + row_height * (static_cast<double>(i) + 0.5);
+    doc.text(left - 10, cy + 4, svg::shorten(r.label, kMaxLabel), svg::kTickSize, Anchor::End);
+    doc.rect(x(0), cy - 8, x(r.p) - x(0), 16, svg::kBlue);
+    doc.line(x(r.ci_low), cy, x(r.ci_high), cy, svg::kInk, 1.5);
+    doc.line(x(r.ci_low), cy - 5, x(r.ci_low), cy + 5, svg::kInk, 1.5);
+    doc.line(x(r.ci_high), cy - 5, x(r.ci_high), cy + 5, svg::kInk, 1.5);
+    doc.text(right + 12, cy + 4, values[i], svg::kTickSize);
+  }
+  doc.line(left, top, left, bottom, svg::kInk);
+  doc.line(left, bottom, right, bottom, svg::kInk);
+  doc.text((left + right) / 2, bottom + 42, fmt::format("P({} = 1) (%)", chart.quantity), svg::kLabelSize,
+           Anchor::Middle);
   return doc.finish();
 }
 

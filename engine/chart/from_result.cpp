@@ -47,6 +47,48 @@ ScenarioChart scenario_comparison(const RunResult& result, std::size_t output) {
   return chart;
 }
 
+namespace {
+ProbabilityBar bar(const std::string& label, const OutputSummary& s) {
+  const ProportionEstimate& p = s.probability.value();
+  return {label, p.estimate, p.ci_low, p.ci_high};
+}
+}  // namespace
+
+ProbabilityChart output_probability(const ScenarioResult& scenario, std::size_t output) {
+  const OutputResult& o = scenario.outputs.at(output);
+  ProbabilityChart chart;
+  chart.title = fmt::format("{} · scenario {}", o.name, scenario.name);
+  chart.quantity = o.name;
+  chart.rows.push_back(bar(scenario.name, o.summary));
+  return chart;
+}
+
+ProbabilityChart quarterly_probabilities(const ScenarioResult& scenario, const QuarterlyGroup& group) {
+  ProbabilityChart chart;
+  chart.title = fmt::format("{} by quarter · scenario {}", group.prefix, scenario.name);
+  chart.quantity = group.prefix;
+  for (std::size_t q = 0; q < group.outputs.size(); ++q)
+    chart.rows.push_back(bar(fmt::format("Q{}", q + 1), scenario.outputs.at(group.outputs[q]).summary));
+  return chart;
+}
+
+ProbabilityChart scenario_probabilities(const RunResult& result, std::size_t output) {
+  ProbabilityChart chart;
+  const OutputResult& first = result.scenarios.at(0).outputs.at(output);
+  chart.title = fmt::format("{} by scenario", first.name);
+  chart.quantity = first.name;
+  for (const ScenarioResult& s : result.scenarios) chart.rows.push_back(bar(s.name, s.outputs.at(output).summary));
+  return chart;
+}
+
+GroupKind group_kind(const ScenarioResult& scenario, const QuarterlyGroup& group) {
+  std::size_t probabilities = 0;
+  for (std::size_t o : group.outputs) probabilities += scenario.outputs.at(o).summary.probability.has_value();
+  return probabilities == 0                      ? GroupKind::Values
+         : probabilities == group.outputs.size() ? GroupKind::Probabilities
+                                                 : GroupKind::Mixed;
+}
+
 TornadoChart sensitivity_tornado(const SensitivityResult& result, std::size_t max_rows) {
   TornadoChart chart;
   chart.title = fmt::format("What drives {} · scenario {}", result.output, result.scenario);

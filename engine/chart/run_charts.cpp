@@ -88,16 +88,27 @@ std::vector<ChartFile> RunCharts::files(const RunResult& result, const ProgressC
     std::vector<std::string> names;
     for (std::size_t o = 0; o < scenario.outputs.size(); ++o) {
       names.push_back(scenario.outputs[o].name);
+      // A probability output, 0 or 1 in every sample, has no histogram to show: its P as a bar.
       files.push_back({fmt::format("{}/{}.svg", scenario.name, names.back()),
-                       chart::histogram_svg(chart::output_histogram(scenario, o, state_->histograms[s][o]))});
+                       scenario.outputs[o].summary.probability
+                           ? chart::probability_svg(chart::output_probability(scenario, o))
+                           : chart::histogram_svg(chart::output_histogram(scenario, o, state_->histograms[s][o]))});
     }
-    for (const chart::QuarterlyGroup& group : chart::quarterly_groups(names))
-      files.push_back({fmt::format("{}/{}_fan.svg", scenario.name, group.prefix),
-                       chart::fan_svg(chart::quarterly_fan(scenario, group))});
+    for (const chart::QuarterlyGroup& group : chart::quarterly_groups(names)) {
+      const chart::GroupKind kind = chart::group_kind(scenario, group);
+      if (kind == chart::GroupKind::Values)
+        files.push_back({fmt::format("{}/{}_fan.svg", scenario.name, group.prefix),
+                         chart::fan_svg(chart::quarterly_fan(scenario, group))});
+      else if (kind == chart::GroupKind::Probabilities)
+        files.push_back({fmt::format("{}/{}_quarters.svg", scenario.name, group.prefix),
+                         chart::probability_svg(chart::quarterly_probabilities(scenario, group))});
+    }
   }
   if (result.scenarios.size() >= 2 && !result.scenarios.front().outputs.empty())
     files.push_back({fmt::format("scenarios_{}.svg", result.scenarios.front().outputs.front().name),
-                     chart::scenario_svg(chart::scenario_comparison(result, 0))});
+                     result.scenarios.front().outputs.front().summary.probability
+                         ? chart::probability_svg(chart::scenario_probabilities(result, 0))
+                         : chart::scenario_svg(chart::scenario_comparison(result, 0))});
   if (tornado)
     files.push_back(
         {fmt::format("tornado_{}.svg", tornado->output), chart::tornado_svg(chart::sensitivity_tornado(*tornado))});

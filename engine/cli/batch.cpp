@@ -36,9 +36,10 @@ int command_batch(const std::vector<std::string>& args) {
                           "       riskcast batch BATCH.yaml --dry-run\n\n"
                           "Runs every run the batch file lists, in order. Each writes DIR/NAME.json (and .csv, .md,\n"
                           ".txt as its formats say); DIR/summary.csv and DIR/summary.md hold mean, P5, P50 and P95\n"
-                          "of every (run, scenario, output). A run that fails is reported at the end and the others\n"
-                          "still complete. Exit status: 0 all runs succeeded, 1 some run failed, 2 the command line\n"
-                          "or the batch file is wrong (then nothing is written). See docs/batch.md.");
+                          "of every (run, scenario, output), P and its interval for a probability output. A run\n"
+                          "that fails is reported at the end and the others still complete. Exit status: 0 all runs\n"
+                          "succeeded, 1 some run failed, 2 the command line or the batch file is wrong (then nothing\n"
+                          "is written). See docs/batch.md.");
   if (!vm) return kExitOk;
   if (!vm->count("batch")) throw UsageError("batch needs a batch file: riskcast batch BATCH.yaml --out DIR");
   const bool dry_run = vm->count("dry-run") > 0;

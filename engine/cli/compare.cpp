@@ -29,7 +29,8 @@ int command_compare(const std::vector<std::string>& args) {
                     "usage: riskcast compare MODEL.yaml [--output NAME] [--samples N] [--seed S] [--threads T]\n"
                     "                        [--scenario NAME]... [--percentiles P,P…] [--exceed OUTPUT=VALUE]...\n"
                     "                        [--format table|csv|json|markdown] [--out FILE]\n\n"
-                    "One line per scenario: mean, P5, P50 and P95 of one output, with common random numbers;\n"
+                    "One line per scenario: mean, P5, P50 and P95 of one output, with common random numbers\n"
+                    "(a probability output: P, its interval and its difference from the first scenario);\n"
                     "--percentiles adds percentiles, --exceed (of the compared output) P(OUTPUT > VALUE).");
   if (!vm) return kExitOk;
   if (!vm->count("model")) throw UsageError("compare needs a model file: riskcast compare MODEL.yaml");

@@ -1,6 +1,7 @@
 // riskcast describe MODEL: the assumptions table. Every parameter with its
 // distribution, median and 90 % interval (exact quantiles, no sampling), unit
-// and source; every event with its definition and source; the scenarios.
+// and source; every event with its definition and source; every output with
+// its formula and kind (value or probability); the scenarios.
 #include <fmt/format.h>
 
 #include <iostream>
@@ -25,7 +26,8 @@ int command_describe(const std::vector<std::string>& args) {
       args, options, positional,
       "usage: riskcast describe MODEL.yaml [--format table|markdown|csv] [--scenario NAME] [--out FILE]\n\n"
       "Prints the assumptions table: each parameter's distribution, median and 90 % interval\n"
-      "(exact quantiles P5 – P95), unit and source, then the events and the scenarios.");
+      "(exact quantiles P5 – P95), unit and source, then the events, the outputs (formula and kind:\n"
+      "value or probability) and the scenarios.");
   if (!vm) return kExitOk;
   if (!vm->count("model")) throw UsageError("describe needs a model file: riskcast describe MODEL.yaml");
   const std::optional<Format> format =

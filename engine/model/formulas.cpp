@@ -6,6 +6,7 @@
 
 #include <cctype>
 #include <cmath>
+#include <type_traits>
 
 #include "riskcast/count.hpp"
 #include "riskcast/riskcast.hpp"  // kMaxHorizon
@@ -138,23 +139,57 @@ void ModelReader::metadata(const std::map<std::string, Entry>& keys, Metadata& m
   if (auto it = keys.find("note"); it != keys.end()) meta.note = text(it->second.value, "note");
 }
 
-bool ModelReader::formula_entry(const Entry& entry, std::string_view what, Expr& out, Metadata& meta) {
+// An output's `kind:` (metadata.hpp); nullopt, with the error, for a kind
+// there is not.
+std::optional<OutputKind> ModelReader::output_kind(const YAML::Node& node, std::string_view what) {
+  const std::string text = node.IsScalar() ? std::string(trimmed(node.Scalar())) : std::string{};
+  if (std::optional<OutputKind> kind = parse_output_kind(text)) return kind;
+  const std::vector<std::string> kinds = {"value", "probability"};
+  const std::string hint = did_you_mean(text, kinds);
+  d_.error(text_position(node), fmt::format("unknown kind `{}` of {}", quote_for_message(text), what),
+           hint.empty() ? "an output is a `value` (the default) or a `probability` (0 or 1 in every sample)" : hint);
+  return std::nullopt;
+}
+
+bool ModelReader::formula_entry(const Entry& entry, std::string_view what, const std::vector<std::string>& allowed,
+                                Expr& out, Metadata& meta) {
   const YAML::Node& node = entry.value;
+  // The formula's node: the entry itself, or the value of its `formula:`,
+  // which lives in `keys`.
+  const YAML::Node* formula_node = &node;
+  std::map<std::string, Entry> keys;
   if (node.IsMap()) {
-    auto keys = mapping(node, kFormulaKeys, std::string(what));
+    keys = mapping(node, allowed, std::string(what));
     metadata(keys, meta);
+    bool kind_read = true;
+    if (auto it = keys.find("kind"); it != keys.end()) {
+      const std::optional<OutputKind> kind = output_kind(it->second.value, what);
+      kind_read = kind.has_value();
+      meta.kind = kind.value_or(OutputKind::Value);
+    }
     auto it = keys.find("formula");
     if (it == keys.end()) {
       d_.error(position(entry.key), fmt::format("{} needs `formula:`", what));
       return false;
     }
-    std::optional<Expr> e = formula(it->second.value, what);
-    if (!e) return false;
-    out = std::move(*e);
-    return true;
+    formula_node = &it->second.value;
+    if (!kind_read) {
+      formula(*formula_node, what);  // still reported, so one check shows every error
+      return false;
+    }
   }
-  std::optional<Expr> e = formula(node, what);
+  std::optional<Expr> e = formula(*formula_node, what);
   if (!e) return false;
+  // A probability output must be 0 or 1 in every sample: checked as it is
+  // sampled, and here already where the formula is a constant.
+  if (meta.kind == OutputKind::Probability)
+    if (std::optional<double> v = constant_value(*e); v && *v != 0.0 && *v != 1.0) {
+      d_.error(text_position(*formula_node),
+               fmt::format("{} is a probability, 0 or 1 in every sample, but its formula is the constant {}", what, *v),
+               "a probability output is an indicator, such as `sum(us_export == ban) > 0`; a number between 0 "
+               "and 1 is a value: drop `kind: probability`");
+      return false;
+    }
   out = std::move(*e);
   return true;
 }
@@ -162,11 +197,14 @@ bool ModelReader::formula_entry(const Entry& entry, std::string_view what, Expr&
 template <class NamedFormula>
 void ModelReader::formula_section(const YAML::Node& node, std::string_view section, std::string_view kind,
                                   std::vector<NamedFormula>& out) {
-  for (auto& [name, entry] : named_entries(node, section, kFormulaKeys)) {
+  // Only an output has a kind.
+  const std::vector<std::string>& keys = std::is_same_v<NamedFormula, Output> ? kOutputKeys : kFormulaKeys;
+  for (auto& [name, entry] : named_entries(node, section, keys)) {
     NamedFormula f;
     f.name = name;
     f.pos = position(entry.key);
-    if (formula_entry(entry, fmt::format("{} `{}`", kind, name), f.formula, f.metadata)) out.push_back(std::move(f));
+    if (formula_entry(entry, fmt::format("{} `{}`", kind, name), keys, f.formula, f.metadata))
+      out.push_back(std::move(f));
   }
 }
 

@@ -53,3 +53,17 @@ Model apply_scenario(const Model& model, const Scenario& scenario) {
 }
 
 }  // namespace riskcast
+
+namespace riskcast {
+
+std::string_view to_string(OutputKind kind) {
+  return kind == OutputKind::Probability ? "probability" : "value";
+}
+
+std::optional<OutputKind> parse_output_kind(std::string_view text) {
+  if (text == "value") return OutputKind::Value;
+  if (text == "probability") return OutputKind::Probability;
+  return std::nullopt;
+}
+
+}  // namespace riskcast

@@ -17,6 +17,7 @@ const std::vector<std::string> kTopLevelKeys = {"model",  "title",   "descriptio
                                                 "events", "monthly", "outputs",     "correlations", "scenarios"};
 const std::vector<std::string> kParameterKeys = {"dist", "unit", "source", "note"};
 const std::vector<std::string> kFormulaKeys = {"formula", "unit", "source", "note"};
+const std::vector<std::string> kOutputKeys = {"formula", "kind", "unit", "source", "note"};
 const std::vector<std::string> kScenarioKeys = {"description", "parameters", "events", "correlations"};
 const std::vector<std::string> kEventKeys = {"kind", "unit", "source", "note", "states", "initial", "transitions",
                                              "on",   "off",  "rate",   "size", "fix",    "on_from"};

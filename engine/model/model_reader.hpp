@@ -33,7 +33,8 @@ inline constexpr std::size_t kMaxStates = 256;
 // The keys of each part of a model file.
 extern const std::vector<std::string> kTopLevelKeys;
 extern const std::vector<std::string> kParameterKeys;
-extern const std::vector<std::string> kFormulaKeys;
+extern const std::vector<std::string> kFormulaKeys;  // a monthly formula's
+extern const std::vector<std::string> kOutputKeys;   // an output's: kFormulaKeys and `kind`
 extern const std::vector<std::string> kScenarioKeys;
 // Every key any event may have (each kind allows some of them).
 extern const std::vector<std::string> kEventKeys;
@@ -81,7 +82,10 @@ class ModelReader : public YamlReader {
                                             std::uint64_t hi);
   std::uint32_t horizon(const YAML::Node& node);
   void metadata(const std::map<std::string, Entry>& keys, Metadata& meta);
-  bool formula_entry(const Entry& entry, std::string_view what, Expr& out, Metadata& meta);
+  std::optional<OutputKind> output_kind(const YAML::Node& node, std::string_view what);
+  // A formula or a mapping of `allowed` keys with `formula:`.
+  bool formula_entry(const Entry& entry, std::string_view what, const std::vector<std::string>& allowed, Expr& out,
+                     Metadata& meta);
   // The named formulas of `monthly:` or `outputs:` (`section`), each a `kind`
   // in messages ("output `x`"); for MonthlyFormula and Output.
   template <class NamedFormula>

@@ -59,7 +59,11 @@ std::string canonical_form(const Model& model) {
     out += fmt::format("parameter {} {}\n", p.name, p.distribution.to_string());
   for (const Event& e : model.events) write_event(out, e);
   for (const MonthlyFormula& f : model.monthly) out += fmt::format("monthly {} {}\n", f.name, to_string(f.formula));
-  for (const Output& o : model.outputs) out += fmt::format("output {} {}\n", o.name, to_string(o.formula));
+  // A probability output's kind changes what a run checks and reports; a
+  // value output is written as before kinds existed, so its fingerprint stays.
+  for (const Output& o : model.outputs)
+    out += fmt::format("output {} {}{}\n", o.name, to_string(o.formula),
+                       o.metadata.kind == OutputKind::Probability ? " kind probability" : "");
   for (const Scenario& s : model.scenarios) {
     out += fmt::format("scenario {}\n", s.name);
     for (const Parameter& p : s.parameters)
@@ -183,6 +187,7 @@ nlohmann::ordered_json to_json(const Baseline& b) {
     for (const OutputBaseline& o : s.outputs) {
       nlohmann::ordered_json out;
       if (!o.unit.empty()) out["unit"] = o.unit;
+      if (o.summary.probability) out["kind"] = to_string(OutputKind::Probability);
       out.update(summary_json(o.summary, SummaryFields::Stored));
       out["quantiles"] = o.quantiles;
       outputs[o.name] = std::move(out);
@@ -254,6 +259,19 @@ Baseline baseline_from_json(const nlohmann::ordered_json& doc) {
           ob.summary.percentiles.push_back({field(q, "p", where).get<double>(), field(q, "value", where).get<double>(),
                                             number_or(field(q, "ci_low", where), kOpenLow),
                                             number_or(field(q, "ci_high", where), kOpenHigh)});
+        if (o.contains("probability")) {
+          const auto& p = o.at("probability");
+          const std::string at = where + " probability";
+          ProportionEstimate& e = ob.summary.probability.emplace();
+          e.successes = whole_field(p, "successes", at, 0, ob.summary.n);
+          e.trials = ob.summary.n;
+          e.estimate = field(p, "estimate", at).get<double>();
+          e.ci_low = field(p, "ci_low", at).get<double>();
+          e.ci_high = field(p, "ci_high", at).get<double>();
+          if (o.contains("kind") && o.at("kind").get<std::string>() != "probability")
+            throw std::runtime_error(
+                fmt::format("{}: a `probability` belongs to an output of kind probability", where));
+        }
         ob.quantiles = field(o, "quantiles", where).get<std::vector<double>>();
         if (ob.quantiles.size() != kQuantileGridPoints)
           throw std::runtime_error(fmt::format("{}: `quantiles` has {} values, expected {}", where, ob.quantiles.size(),

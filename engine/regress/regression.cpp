@@ -1,5 +1,6 @@
 #include "riskcast/regression.hpp"
 
+#include <boost/math/distributions/hypergeometric.hpp>
 #include <boost/math/distributions/normal.hpp>
 
 #include <fmt/format.h>
@@ -42,6 +43,29 @@ std::vector<bool> holm_rejections(const std::vector<double>& p_values, double al
     rejected[order[k]] = true;
   }
   return rejected;
+}
+
+double fisher_exact_p(std::uint64_t k_a, std::uint64_t n_a, std::uint64_t k_b, std::uint64_t n_b) {
+  if (k_a > n_a || k_b > n_b) throw std::invalid_argument("fisher_exact_p: more successes than trials");
+  const std::uint64_t total = n_a + n_b, successes = k_a + k_b;
+  if (n_a == 0 || n_b == 0 || successes == 0 || successes == total) return 1.0;
+  if (total > std::numeric_limits<unsigned>::max()) {
+    const double pa = static_cast<double>(k_a) / static_cast<double>(n_a);
+    const double pb = static_cast<double>(k_b) / static_cast<double>(n_b);
+    const double pooled = static_cast<double>(successes) / static_cast<double>(total);
+    const double se =
+        std::sqrt(pooled * (1.0 - pooled) * (1.0 / static_cast<double>(n_a) + 1.0 / static_cast<double>(n_b)));
+    static const boost::math::normal_distribution<double> standard;
+    return 2.0 * boost::math::cdf(boost::math::complement(standard, std::fabs(pb - pa) / se));
+  }
+  // k_b: the successes among the n_b drawn from all `total`, `successes` of them successes.
+  const boost::math::hypergeometric_distribution<double> h(static_cast<unsigned>(successes), static_cast<unsigned>(n_b),
+                                                           static_cast<unsigned>(total));
+  const auto x = static_cast<unsigned>(k_b);
+  const double below = boost::math::cdf(h, x);  // P(X ≤ k_b)
+  const double lowest = static_cast<double>(boost::math::range(h).first);
+  const double above = static_cast<double>(x) <= lowest ? 1.0 : boost::math::cdf(boost::math::complement(h, x - 1));
+  return std::min(1.0, 2.0 * std::min(below, above));
 }
 
 double rounding_level(double largest_magnitude) {
@@ -111,6 +135,36 @@ double grid_quantile(const std::vector<double>& grid, double f) {
   const std::size_t above = std::min(below + 1, grid.size() - 1);
   return grid[below] == grid[above] ? grid[below]
                                     : grid[below] + (at - static_cast<double>(below)) * (grid[above] - grid[below]);
+}
+
+// The new run's P that Fisher's test passes at level α against the
+// baseline's k_b of n_b, for a run of n_n samples: [low, high] as shares.
+// Each side found by bisection on the new count: the p-value falls
+// monotonically away from the baseline's proportion.
+std::pair<double, double> proportion_band(std::uint64_t k_b, std::uint64_t n_b, std::uint64_t n_n, double alpha) {
+  auto passes = [&](std::uint64_t k) { return fisher_exact_p(k_b, n_b, k, n_n) > alpha; };
+  const double share = static_cast<double>(k_b) / static_cast<double>(n_b);
+  const auto centre = std::min(n_n, static_cast<std::uint64_t>(std::llround(share * static_cast<double>(n_n))));
+  // The smallest count that passes, in [0, centre]; the largest, in [centre, n_n].
+  std::uint64_t lo = 0, hi = centre;
+  while (lo < hi) {
+    const std::uint64_t mid = lo + (hi - lo) / 2;
+    if (passes(mid))
+      hi = mid;
+    else
+      lo = mid + 1;
+  }
+  const std::uint64_t low = lo;
+  lo = centre;
+  hi = n_n;
+  while (lo < hi) {
+    const std::uint64_t mid = lo + (hi - lo + 1) / 2;
+    if (passes(mid))
+      lo = mid;
+    else
+      hi = mid - 1;
+  }
+  return {static_cast<double>(low) / static_cast<double>(n_n), static_cast<double>(lo) / static_cast<double>(n_n)};
 }
 
 struct NewColumn {
@@ -194,6 +248,10 @@ RegressionReport run_regression(const Baseline& baseline, const Model& model, un
 
   std::vector<RegressionRow> tested;
   std::map<std::size_t, const std::vector<double>*> grid_of;  // percentile rows: the new quantile function
+  struct Counts {
+    std::uint64_t k_baseline, n_baseline, n_now;
+  };
+  std::map<std::size_t, Counts> proportion_of;  // proportion rows: what the band is computed from
   for (std::size_t s = 0; s < now.scenarios.size(); ++s) {
     const ScenarioBaseline& sb = *compared[s];
     for (const OutputBaseline& ob : sb.outputs) {
@@ -241,6 +299,23 @@ RegressionReport run_regression(const Baseline& baseline, const Model& model, un
         }
         for (std::size_t k = 0; k < kQuantileGridPoints && k < column.grid.size(); ++k)
           check(fmt::format("quantile P{}", k / 10.0), ob.quantiles[k], column.grid[k]);
+        if (a.probability && b.probability) {
+          check("P", a.probability->estimate, b.probability->estimate);
+          check("P ci_low", a.probability->ci_low, b.probability->ci_low);
+          check("P ci_high", a.probability->ci_high, b.probability->ci_high);
+        }
+        continue;
+      }
+      if (a.probability && b.probability) {
+        RegressionRow row = base_row;
+        row.statistic = "P";
+        row.test = RegressionTest::Proportion;
+        row.baseline = a.probability->estimate;
+        row.now = b.probability->estimate;
+        row.difference = row.now - row.baseline;
+        row.p_value = fisher_exact_p(a.probability->successes, a.probability->trials, b.probability->successes, b.n);
+        tested.push_back(row);
+        proportion_of[tested.size() - 1] = {a.probability->successes, a.probability->trials, b.n};
         continue;
       }
       RegressionRow mean = base_row;
@@ -320,6 +395,12 @@ RegressionReport run_regression(const Baseline& baseline, const Model& model, un
               (grid_quantile(*grid_of.at(i), row.band_high) - grid_quantile(*grid_of.at(i), row.band_low)) / 2.0;
           break;
         }
+        case RegressionTest::Proportion: {
+          const Counts& c = proportion_of.at(i);
+          std::tie(row.band_low, row.band_high) = proportion_band(c.k_baseline, c.n_baseline, c.n_now, per_test);
+          row.tolerance = (row.band_high - row.band_low) / 2.0;
+          break;
+        }
         default:
           row.tolerance *= z_critical;
       }
@@ -346,6 +427,8 @@ std::string_view test_name(RegressionTest test) {
       return "percentile position";
     case RegressionTest::Distribution:
       return "KS";
+    case RegressionTest::Proportion:
+      return "Fisher exact";
   }
   return "exact";
 }
@@ -373,6 +456,8 @@ std::string tolerance_text(const RegressionRow& r) {
     }
     case RegressionTest::Mean:
       return std::isfinite(r.tolerance) ? "±" + table_number(r.tolerance) : "";
+    case RegressionTest::Proportion:
+      return fmt::format("{}–{}", table_number(r.band_low), table_number(r.band_high));
     case RegressionTest::Exact:
       return "";
   }
@@ -385,7 +470,8 @@ nlohmann::ordered_json to_json(const RegressionReport& report) {
   doc["schema"] = "riskcast.regression/1";
   doc["mode"] = report.exact ? "exact" : "statistical";
   doc["family_wise_alpha"] = report.alpha;
-  doc["method"] = report.exact ? "bit-identical comparison" : "Holm step-down over z-tests and KS distances";
+  doc["method"] =
+      report.exact ? "bit-identical comparison" : "Holm step-down over z-tests, KS distances and Fisher exact tests";
   doc["samples"] = report.samples;
   doc["seed"] = report.seed;
   doc["notes"] = report.notes;
@@ -406,6 +492,8 @@ nlohmann::ordered_json to_json(const RegressionReport& report) {
     if (r.test == RegressionTest::Percentile) {
       row["now_cdf_low"] = r.now_cdf_low;
       row["now_cdf_high"] = r.now_cdf_high;
+    }
+    if (r.test == RegressionTest::Percentile || r.test == RegressionTest::Proportion) {
       row["band_low"] = r.band_low;
       row["band_high"] = r.band_high;
     }

@@ -41,7 +41,7 @@ std::string describe_switch(const Switch& s) {
 }
 
 AssumptionRow event_row(const Event& e) {
-  AssumptionRow row{e.name, "", false, 0, 0, 0, e.metadata.unit, e.metadata.source, e.metadata.note, false};
+  AssumptionRow row{e.name, "", false, 0, 0, 0, e.metadata.unit, e.metadata.source, e.metadata.note, false, {}};
   if (const auto* r = std::get_if<Regime>(&e.definition)) row.definition = describe_regime(*r);
   if (const auto* s = std::get_if<Switch>(&e.definition)) row.definition = describe_switch(*s);
   if (const auto* a = std::get_if<Arrivals>(&e.definition)) {
@@ -65,14 +65,15 @@ AssumptionRow parameter_row(const Parameter& p) {
                        p.metadata.unit,
                        p.metadata.source,
                        p.metadata.note,
-                       false};
+                       false,
+                       {}};
 }
 
 }  // namespace
 
 Assumptions assumptions_of(const Model& model, const Scenario& scenario) {
   const Model applied = apply_scenario(model, scenario);
-  Assumptions a{scenario.name, scenario.description, {}, {}};
+  Assumptions a{scenario.name, scenario.description, {}, {}, {}};
   auto overridden = [](const auto& list, const std::string& n) {
     return std::any_of(list.begin(), list.end(), [&](const auto& x) { return x.name == n; });
   };
@@ -83,6 +84,16 @@ Assumptions assumptions_of(const Model& model, const Scenario& scenario) {
   for (const Event& e : applied.events) {
     a.events.push_back(event_row(e));
     a.events.back().overridden = overridden(scenario.events, e.name);
+  }
+  for (const Output& o : applied.outputs) {
+    AssumptionRow row;
+    row.name = o.name;
+    row.definition = to_string(o.formula);
+    row.unit = o.metadata.unit;
+    row.source = o.metadata.source;
+    row.note = o.metadata.note;
+    row.kind = to_string(o.metadata.kind);
+    a.outputs.push_back(std::move(row));
   }
   return a;
 }

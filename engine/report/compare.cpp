@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "riskcast/report.hpp"
+#include "riskcast/sensitivity_report.hpp"
 
 namespace riskcast {
 
@@ -22,6 +23,63 @@ std::vector<double> shown_percentiles(const RunResult& r) {
       shown.push_back(p);
   std::sort(shown.begin(), shown.end());
   return shown;
+}
+
+// A probability output across scenarios: P with its interval, and from the
+// second scenario on its paired difference from the first.
+void write_probability_table(const RunResult& r, const std::string& output, std::ostream& out) {
+  out << fmt::format("{} · {} (probability) by scenario · {} samples, seed {}\n", r.model, output, r.samples, r.seed);
+  const std::string& first = r.scenarios.front().name;
+  std::vector<std::vector<std::string>> rows = {{"scenario", "P", "95% CI", "vs " + first, "95% CI"}};
+  for (const ScenarioResult& s : r.scenarios) {
+    const OutputResult& o = s.outputs.front();
+    const ProportionEstimate& p = *o.summary.probability;
+    std::vector<std::string> row = {s.name, format_proportion(p.estimate),
+                                    format_proportion_interval(p.ci_low, p.ci_high), "", ""};
+    if (const std::optional<PairedProportionDifference>& d = o.difference) {
+      row[3] = format_difference(d->estimate, "share");
+      row[4] = format_difference_interval(*d);
+    }
+    rows.push_back(std::move(row));
+  }
+  if (r.scenarios.size() < 2)
+    for (auto& row : rows) row.resize(3);
+  write_aligned_table(rows, out);
+  out << kProbabilityNote << '\n';
+  if (r.scenarios.size() >= 2) out << probability_difference_note(first) << '\n';
+}
+
+void write_probability_csv(const RunResult& r, std::ostream& out) {
+  out << "scenario,output,probability,probability ci_low,probability ci_high,difference,difference ci_low,"
+         "difference ci_high\n";
+  for (const ScenarioResult& s : r.scenarios) {
+    const OutputResult& o = s.outputs.front();
+    const ProportionEstimate& p = *o.summary.probability;
+    out << fmt::format("{},{},{},{},{}", csv_field(s.name), csv_field(o.name), format_exact(p.estimate),
+                       format_exact(p.ci_low), format_exact(p.ci_high));
+    if (o.difference)
+      out << fmt::format(",{},{},{}\n", format_exact(o.difference->estimate), format_exact(o.difference->ci_low),
+                         format_exact(o.difference->ci_high));
+    else
+      out << ",,,\n";
+  }
+}
+
+void write_probability_markdown(const RunResult& r, const std::string& output, std::ostream& out) {
+  out << fmt::format("**{}** — `{}` (probability) by scenario, {} samples, seed {}\n\n",
+                     r.title.empty() ? r.model : r.title, output, r.samples, r.seed);
+  const std::string& first = r.scenarios.front().name;
+  out << fmt::format("| scenario | P | 95% CI | vs {} | 95% CI |\n|---|---:|---:|---:|---:|\n", first);
+  for (const ScenarioResult& s : r.scenarios) {
+    const OutputResult& o = s.outputs.front();
+    const ProportionEstimate& p = *o.summary.probability;
+    out << fmt::format("| {} | {} | {} |", s.name, format_proportion(p.estimate),
+                       format_proportion_interval(p.ci_low, p.ci_high));
+    if (const std::optional<PairedProportionDifference>& d = o.difference)
+      out << fmt::format(" {} | {} |\n", format_difference(d->estimate, "share"), format_difference_interval(*d));
+    else
+      out << "  |  |\n";
+  }
 }
 
 void write_table(const RunResult& r, const std::string& output, const std::string& unit, std::ostream& out) {
@@ -114,6 +172,18 @@ std::string format_comparison(const RunResult& result, Format format) {
   if (result.scenarios.empty()) throw std::invalid_argument("a comparison needs a scenario");
   const OutputResult& first = result.scenarios.front().outputs.front();
   std::ostringstream text;
+  if (first.summary.probability && format != Format::Json) {
+    for (const ScenarioResult& s : result.scenarios)
+      if (!s.outputs.front().summary.probability)
+        throw std::invalid_argument("a comparison of a probability output needs its estimate in every scenario");
+    if (format == Format::Table)
+      write_probability_table(result, first.name, text);
+    else if (format == Format::Csv)
+      write_probability_csv(result, text);
+    else
+      write_probability_markdown(result, first.name, text);
+    return text.str();
+  }
   switch (format) {
     case Format::Table:
       write_table(result, first.name, first.metadata.unit, text);

@@ -40,7 +40,7 @@ std::string markdown_cell(const std::string& s) {
 
 struct Description {
   std::string model, title, file, scenario, scenario_description;
-  std::vector<Row> parameters, events;
+  std::vector<Row> parameters, events, outputs;
   std::vector<std::pair<std::string, std::string>> scenarios;  // name, description
 };
 
@@ -66,6 +66,10 @@ void write_table(const Description& d, std::ostream& out) {
   }
   write_aligned(rows, out);
   out << '\n';
+  rows = {{"output", "formula", "kind", "unit", "source"}};
+  for (const Row& r : d.outputs) rows.push_back({r.name, r.definition, r.kind, r.unit, source_with_note(r)});
+  write_aligned(rows, out);
+  out << '\n';
   rows = {{"scenario", "description"}};
   for (const auto& [name, text] : d.scenarios) rows.push_back({name, text});
   write_aligned(rows, out);
@@ -89,23 +93,28 @@ void write_markdown(const Description& d, std::ostream& out) {
     out << fmt::format("| `{}`{} | {} | {} |\n", r.name, r.overridden ? " *" : "", definition,
                        markdown_cell(source_with_note(r)));
   }
+  out << "\n| output | formula | kind | unit | source |\n|---|---|---|---|---|\n";
+  for (const Row& r : d.outputs)
+    out << fmt::format("| `{}` | `{}` | {} | {} | {} |\n", r.name, markdown_cell(r.definition), r.kind,
+                       markdown_cell(r.unit), markdown_cell(source_with_note(r)));
   out << "\n| scenario | description |\n|---|---|\n";
   for (const auto& [name, text] : d.scenarios) out << fmt::format("| `{}` | {} |\n", name, markdown_cell(text));
 }
 
 void write_csv(const Description& d, std::ostream& out) {
-  out << "section,name,definition,median,p5,p95,unit,source,note\n";
+  out << "section,name,definition,median,p5,p95,unit,source,note,kind\n";
   auto numbers = [](const Row& r) {
     return r.has_numbers ? fmt::format("{},{},{}", r.median, r.p5, r.p95) : std::string(",,");
   };
-  for (const Row& r : d.parameters)
-    out << fmt::format("parameter,{},{},{},{},{},{}\n", csv_field(r.name), csv_field(r.definition), numbers(r),
-                       csv_field(r.unit), csv_field(r.source), csv_field(r.note));
-  for (const Row& r : d.events)
-    out << fmt::format("event,{},{},{},{},{},{}\n", csv_field(r.name), csv_field(r.definition), numbers(r),
-                       csv_field(r.unit), csv_field(r.source), csv_field(r.note));
+  auto write = [&](std::string_view section, const Row& r) {
+    out << fmt::format("{},{},{},{},{},{},{},{}\n", section, csv_field(r.name), csv_field(r.definition), numbers(r),
+                       csv_field(r.unit), csv_field(r.source), csv_field(r.note), r.kind);
+  };
+  for (const Row& r : d.parameters) write("parameter", r);
+  for (const Row& r : d.events) write("event", r);
+  for (const Row& r : d.outputs) write("output", r);
   for (const auto& [name, text] : d.scenarios)
-    out << fmt::format("scenario,{},,,,,,,{}\n", csv_field(name), csv_field(text));
+    out << fmt::format("scenario,{},,,,,,,{},\n", csv_field(name), csv_field(text));
 }
 
 }  // namespace
@@ -119,6 +128,7 @@ std::string describe_assumptions(const Model& model, const Scenario& scenario, F
                 scenario.description,
                 std::move(assumptions.parameters),
                 std::move(assumptions.events),
+                std::move(assumptions.outputs),
                 {}};
   for (const Scenario& s : model.scenarios) d.scenarios.emplace_back(s.name, s.description);
   std::ostringstream text;

@@ -115,6 +115,38 @@ std::string render_page(const Page& page) {
   return out;
 }
 
+namespace {
+
+// P over its interval.
+std::string probability_with_interval(const ProportionEstimate& p) {
+  return fmt::format("{}\n{}", format_proportion(p.estimate), format_proportion_interval(p.ci_low, p.ci_high));
+}
+
+// The headline of a probability output: P in each scenario and its paired
+// difference from the first, with the bars of P.
+void probability_headline(const RunResult& result, const Model& model, std::size_t output, Section& section) {
+  const std::string& from = result.scenarios.front().name;
+  std::vector<std::vector<std::string>> rows;
+  for (const ScenarioResult& s : result.scenarios) {
+    const OutputResult& o = s.outputs[output];
+    const Scenario* declared = model.find_scenario(s.name);
+    const PairedProportionDifference* d = o.difference ? &*o.difference : nullptr;
+    rows.push_back(
+        {s.name, probability_with_interval(*o.summary.probability),
+         d ? fmt::format("{}\n{}", format_difference(d->estimate, "share"), format_difference_interval(*d)) : "",
+         declared ? declared->description : s.description});
+  }
+  section.body += table({"scenario", "P", "vs " + from, "description"}, rows, {false, true, true, false});
+  section.body += paragraph(std::string(kProbabilityNote) + ". " +
+                                (result.scenarios.size() >= 2 ? probability_difference_note(from) + "." : ""),
+                            "note");
+  if (result.scenarios.size() >= 2)
+    section.body += figure(chart::probability_svg(chart::scenario_probabilities(result, output)),
+                           "Each bar is a scenario's P; the whisker its exact 95 % interval.");
+}
+
+}  // namespace
+
 Section headline_section(const RunResult& result, const Model& model, std::size_t output) {
   Section section{"headline", "Headline: scenarios compared", ""};
   if (result.scenarios.empty() || result.scenarios.front().outputs.size() <= output) {
@@ -122,6 +154,13 @@ Section headline_section(const RunResult& result, const Model& model, std::size_
     return section;
   }
   const OutputResult& first = result.scenarios.front().outputs[output];
+  if (first.summary.probability) {
+    std::string intro = fmt::format("{}: the probability that it is 1, in each scenario.", first.name);
+    if (!first.metadata.note.empty()) intro += fmt::format(" Note: {}", first.metadata.note);
+    section.body += paragraph(intro);
+    probability_headline(result, model, output, section);
+    return section;
+  }
   const std::string& unit = first.metadata.unit;
   std::string intro = fmt::format("{}{} in each scenario.", first.name,
                                   unit.empty() ? "" : fmt::format(" ({})", is_share_unit(unit) ? "%" : unit));
@@ -155,16 +194,27 @@ Section headline_section(const RunResult& result, const Model& model, std::size_
 Section distribution_section(const ScenarioResult& scenario, chart::Histogram histogram, std::size_t output) {
   Section section{"distributions", fmt::format("Distributions in scenario {}", scenario.name), ""};
   if (scenario.outputs.size() <= output) return section;
-  section.body += figure(chart::histogram_svg(chart::output_histogram(scenario, output, std::move(histogram))),
-                         "Bars: share of samples in each bin (left axis); line: share of samples at or below a "
-                         "value (right axis). Dashed lines mark P5, P50 and P95.");
+  if (scenario.outputs[output].summary.probability)
+    section.body += figure(chart::probability_svg(chart::output_probability(scenario, output)),
+                           "A probability output is 0 or 1 in every sample: the bar is P, the share of samples that "
+                           "are 1; the whisker its exact 95 % interval.");
+  else
+    section.body += figure(chart::histogram_svg(chart::output_histogram(scenario, output, std::move(histogram))),
+                           "Bars: share of samples in each bin (left axis); line: share of samples at or below a "
+                           "value (right axis). Dashed lines mark P5, P50 and P95.");
   std::vector<std::string> names;
   for (const OutputResult& o : scenario.outputs) names.push_back(o.name);
   for (const chart::QuarterlyGroup& group : chart::quarterly_groups(names)) {
+    const chart::GroupKind kind = chart::group_kind(scenario, group);
+    if (kind == chart::GroupKind::Mixed) continue;
     section.body += fmt::format("<h3>{} by quarter</h3>\n", xml_escape(group.prefix));
-    section.body += figure(chart::fan_svg(chart::quarterly_fan(scenario, group)),
-                           "The light band holds the middle 90 % of samples (P5 – P95), the dark band the middle "
-                           "50 % (P25 – P75); the line is the median.");
+    if (kind == chart::GroupKind::Probabilities)
+      section.body += figure(chart::probability_svg(chart::quarterly_probabilities(scenario, group)),
+                             "Each bar is a quarter's P; the whisker its exact 95 % interval.");
+    else
+      section.body += figure(chart::fan_svg(chart::quarterly_fan(scenario, group)),
+                             "The light band holds the middle 90 % of samples (P5 – P95), the dark band the middle "
+                             "50 % (P25 – P75); the line is the median.");
   }
   return section;
 }
@@ -236,11 +286,15 @@ Section percentile_section(const ScenarioResult& scenario) {
   Section section{"percentiles", fmt::format("Every output in scenario {}", scenario.name), ""};
   std::vector<std::string> header = {"output", "unit", "mean", "sd"};
   for (double p : kStandardPercentiles) header.push_back(percentile_label(p));
-  std::vector<std::vector<std::string>> rows;
+  std::vector<std::vector<std::string>> rows, probabilities;
   bool any_open = false;
   for (const OutputResult& o : scenario.outputs) {
     const std::string& unit = o.metadata.unit;
     const OutputSummary& sum = o.summary;
+    if (sum.probability) {
+      probabilities.push_back({o.name, probability_with_interval(*sum.probability)});
+      continue;
+    }
     std::vector<std::string> row = {
         o.name, unit_text(unit),
         fmt::format("{}\n{}", format_value(sum.mean, unit),
@@ -254,14 +308,21 @@ Section percentile_section(const ScenarioResult& scenario) {
     rows.push_back(std::move(row));
     any_open |= has_open_interval(sum);
   }
-  std::vector<bool> numeric(header.size(), true);
-  numeric[0] = numeric[1] = false;
-  section.body += table(header, rows, numeric);
-  section.body += paragraph(
-      "±: half-width of the 95 % Monte Carlo confidence interval (the mean's from Student's t; for percentiles, the "
-      "wider side; shares in percentage points).",
-      "note");
-  section.body += open_note(any_open);
+  if (!rows.empty()) {
+    std::vector<bool> numeric(header.size(), true);
+    numeric[0] = numeric[1] = false;
+    section.body += table(header, rows, numeric);
+    section.body += paragraph(
+        "±: half-width of the 95 % Monte Carlo confidence interval (the mean's from Student's t; for percentiles, "
+        "the wider side; shares in percentage points).",
+        "note");
+    section.body += open_note(any_open);
+  }
+  if (!probabilities.empty()) {
+    section.body += "<h3>Probability outputs</h3>\n";
+    section.body += table({"output", "P"}, probabilities, {false, true});
+    section.body += paragraph(std::string(kProbabilityNote) + ".", "note");
+  }
   return section;
 }
 
@@ -291,6 +352,10 @@ Section assumptions_section(const Assumptions& a, const Model& model) {
     section.body += "<h3>Events</h3>\n";
     section.body += table({"event", "definition", "source"}, rows, {});
   }
+  rows.clear();
+  for (const AssumptionRow& r : a.outputs) rows.push_back({r.name, r.definition, r.kind, r.unit, source_with_note(r)});
+  section.body += "<h3>Outputs</h3>\n";
+  section.body += table({"output", "formula", "kind", "unit", "source"}, rows, {});
   rows.clear();
   for (const Scenario& s : model.scenarios) rows.push_back({s.name, s.description});
   section.body += "<h3>Scenarios</h3>\n";

@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "riskcast/report.hpp"
+#include "riskcast/sensitivity_report.hpp"
 
 namespace riskcast {
 
@@ -254,7 +255,64 @@ bool has_open_interval(const OutputSummary& s) {
                      [](const PercentileEstimate& q) { return is_open(q.ci_low) || is_open(q.ci_high); });
 }
 
+bool has_probability_output(const RunResult& r) {
+  for (const ScenarioResult& s : r.scenarios)
+    for (const OutputResult& o : s.outputs)
+      if (o.summary.probability) return true;
+  return false;
+}
+
+bool has_value_output(const RunResult& r) {
+  for (const ScenarioResult& s : r.scenarios)
+    for (const OutputResult& o : s.outputs)
+      if (!o.summary.probability) return true;
+  return false;
+}
+
+std::string format_probability_estimate(const ProportionEstimate& p) {
+  return fmt::format("{} {}", format_proportion(p.estimate), format_proportion_interval(p.ci_low, p.ci_high));
+}
+
+std::string format_difference_interval(const PairedProportionDifference& d) {
+  return fmt::format("[{}, {}]", format_difference(d.ci_low, "share"), format_difference(d.ci_high, "share"));
+}
+
+std::string probability_difference_note(const std::string& from) {
+  return fmt::format(
+      "vs {}: P minus P in {}, sample by sample (scenarios share random numbers); 95% CI: exact binomial intervals "
+      "of the share of samples that differ and of the share of those that gained, combined (Bonferroni)",
+      from, from);
+}
+
+nlohmann::ordered_json probability_json(const ProportionEstimate& p) {
+  return {{"estimate", p.estimate},
+          {"ci_low", p.ci_low},
+          {"ci_high", p.ci_high},
+          {"successes", p.successes},
+          {"method", "clopper-pearson"}};
+}
+
+nlohmann::ordered_json difference_json(const PairedProportionDifference& d, const std::string& from) {
+  return {{"from", from},
+          {"estimate", d.estimate},
+          {"ci_low", d.ci_low},
+          {"ci_high", d.ci_high},
+          {"gained", d.gained},
+          {"lost", d.lost},
+          {"method", "paired: Bonferroni-combined Clopper-Pearson"}};
+}
+
 namespace {
+
+// The rows of a scenario's probability outputs: output, P, its interval.
+std::vector<std::vector<std::string>> probability_rows(const ScenarioResult& s) {
+  std::vector<std::vector<std::string>> rows;
+  for (const OutputResult& o : s.outputs)
+    if (o.summary.probability)
+      rows.push_back({o.name, format_proportion(o.summary.probability->estimate),
+                      format_proportion_interval(o.summary.probability->ci_low, o.summary.probability->ci_high)});
+  return rows;
+}
 
 void write_table(const RunResult& r, std::ostream& out) {
   bool first = true, any_open = false;
@@ -271,6 +329,10 @@ void write_table(const RunResult& r, std::ostream& out) {
     for (const OutputResult& o : s.outputs) {
       const std::string& unit = o.metadata.unit;
       const OutputSummary& sum = o.summary;
+      for (const ExceedanceEstimate& e : sum.exceedances)
+        exceedances.push_back({fmt::format("{} > {}", o.name, format_value(e.threshold, unit)),
+                               format_proportion(e.probability), format_proportion_interval(e.ci_low, e.ci_high)});
+      if (sum.probability) continue;
       std::vector<std::string> row = {o.name, format_value(sum.mean, unit), format_statistic(sum.sd, unit)};
       std::vector<std::string> errors = {"  ±95% CI",
                                          format_interval_error(sum.mean, sum.mean_ci_low, sum.mean_ci_high, unit), ""};
@@ -282,11 +344,14 @@ void write_table(const RunResult& r, std::ostream& out) {
       any_open |= has_open_interval(sum);
       rows.push_back(row);
       rows.push_back(errors);
-      for (const ExceedanceEstimate& e : sum.exceedances)
-        exceedances.push_back({fmt::format("{} > {}", o.name, format_value(e.threshold, unit)),
-                               format_proportion(e.probability), format_proportion_interval(e.ci_low, e.ci_high)});
     }
-    write_aligned_table(rows, out);
+    if (rows.size() > 1) write_aligned_table(rows, out);
+    std::vector<std::vector<std::string>> probabilities = probability_rows(s);
+    if (!probabilities.empty()) {
+      probabilities.insert(probabilities.begin(), {"probability", "P", "95% CI"});
+      if (rows.size() > 1) out << '\n';
+      write_aligned_table(probabilities, out);
+    }
     if (exceedances.size() > 1) {
       out << '\n';
       write_aligned_table(exceedances, out);
@@ -294,48 +359,73 @@ void write_table(const RunResult& r, std::ostream& out) {
   }
   bool any_share = false;
   for (const ScenarioResult& s : r.scenarios)
-    for (const OutputResult& o : s.outputs) any_share |= is_share_unit(o.metadata.unit);
-  out << fmt::format(
-      "\n±: half-width of the 95 % Monte Carlo confidence interval (mean: Student t; percentiles: the wider side of "
-      "the order-statistic interval){}\n",
-      any_share ? "; shares in percentage points" : "");
+    for (const OutputResult& o : s.outputs) any_share |= is_share_unit(o.metadata.unit) && !o.summary.probability;
+  out << '\n';
+  if (has_value_output(r))
+    out << fmt::format(
+        "±: half-width of the 95 % Monte Carlo confidence interval (mean: Student t; percentiles: the wider side of "
+        "the order-statistic interval){}\n",
+        any_share ? "; shares in percentage points" : "");
+  if (has_probability_output(r)) out << kProbabilityNote << '\n';
   if (!exceedance_thresholds(r).empty()) out << kExceedanceNote << '\n';
   if (any_open) out << kOpenIntervalNote << '\n';
 }
 
 void write_csv(const RunResult& r, std::ostream& out) {
   const std::vector<double> thresholds = exceedance_thresholds(r);
+  const bool probabilities = has_probability_output(r);
   out << "scenario,output,mean,sd";
   for (double p : r.percentiles) out << ',' << percentile_label(p);
   write_exceedance_csv_header(thresholds, out);
+  if (probabilities) out << ",probability,probability ci_low,probability ci_high";
   out << '\n';
   for (const ScenarioResult& s : r.scenarios) {
     for (const OutputResult& o : s.outputs) {
-      // An undefined sd (one sample) is an empty field.
-      out << csv_field(s.name) << ',' << csv_field(o.name) << ',' << format_exact(o.summary.mean) << ','
-          << (std::isnan(o.summary.sd) ? "" : format_exact(o.summary.sd));
-      for (double p : r.percentiles) out << ',' << format_exact(o.summary.percentile(p).value);
+      const std::optional<ProportionEstimate>& p = o.summary.probability;
+      out << csv_field(s.name) << ',' << csv_field(o.name);
+      if (p) {
+        // A probability output has P instead of a mean, sd and percentiles.
+        out << ",," << std::string(r.percentiles.size(), ',');
+      } else {
+        // An undefined sd (one sample) is an empty field.
+        out << ',' << format_exact(o.summary.mean) << ','
+            << (std::isnan(o.summary.sd) ? "" : format_exact(o.summary.sd));
+        for (double q : r.percentiles) out << ',' << format_exact(o.summary.percentile(q).value);
+      }
       write_exceedance_csv_fields(o.summary, thresholds, out);
+      if (p)
+        out << fmt::format(",{},{},{}", format_exact(p->estimate), format_exact(p->ci_low), format_exact(p->ci_high));
+      else if (probabilities)
+        out << ",,,";
       out << '\n';
     }
   }
 }
 
 void write_markdown(const RunResult& r, std::ostream& out) {
-  out << fmt::format("**{}** — {} samples, seed {}\n\n", r.title.empty() ? r.model : r.title, r.samples, r.seed);
-  out << "| scenario | output | mean | sd |";
-  for (double p : r.percentiles) out << ' ' << percentile_label(p) << " |";
-  out << "\n|---|---|---:|---:|";
-  for (std::size_t i = 0; i < r.percentiles.size(); ++i) out << "---:|";
-  out << '\n';
-  for (const ScenarioResult& s : r.scenarios) {
-    for (const OutputResult& o : s.outputs) {
-      const std::string& unit = o.metadata.unit;
-      out << fmt::format("| {} | {} | {} | {} |", s.name, o.name, format_value(o.summary.mean, unit),
-                         format_statistic(o.summary.sd, unit));
-      for (double p : r.percentiles) out << ' ' << format_value(o.summary.percentile(p).value, unit) << " |";
-      out << '\n';
+  out << fmt::format("**{}** — {} samples, seed {}\n", r.title.empty() ? r.model : r.title, r.samples, r.seed);
+  if (has_value_output(r)) {
+    out << "\n| scenario | output | mean | sd |";
+    for (double p : r.percentiles) out << ' ' << percentile_label(p) << " |";
+    out << "\n|---|---|---:|---:|";
+    for (std::size_t i = 0; i < r.percentiles.size(); ++i) out << "---:|";
+    out << '\n';
+    for (const ScenarioResult& s : r.scenarios) {
+      for (const OutputResult& o : s.outputs) {
+        if (o.summary.probability) continue;
+        const std::string& unit = o.metadata.unit;
+        out << fmt::format("| {} | {} | {} | {} |", s.name, o.name, format_value(o.summary.mean, unit),
+                           format_statistic(o.summary.sd, unit));
+        for (double p : r.percentiles) out << ' ' << format_value(o.summary.percentile(p).value, unit) << " |";
+        out << '\n';
+      }
     }
+  }
+  if (has_probability_output(r)) {
+    out << "\n| scenario | probability | P | 95% CI |\n|---|---|---:|---:|\n";
+    for (const ScenarioResult& s : r.scenarios)
+      for (const std::vector<std::string>& row : probability_rows(s))
+        out << fmt::format("| {} | {} | {} | {} |\n", s.name, row[0], row[1], row[2]);
   }
   if (exceedance_thresholds(r).empty()) return;
   out << "\n| scenario | exceedance | P(X > t) | 95% CI |\n|---|---|---:|---:|\n";
@@ -371,14 +461,25 @@ std::string fence_for(const std::string& text) {
 }  // namespace
 
 void write_summary_csv(const std::vector<NamedResult>& results, std::ostream& out) {
-  out << "run,model,scenario,output,unit,samples,seed,mean,p5,p50,p95\n";
+  const bool probabilities = std::any_of(results.begin(), results.end(),
+                                         [](const NamedResult& n) { return has_probability_output(n.result); });
+  out << "run,model,scenario,output,unit,samples,seed,mean,p5,p50,p95";
+  out << (probabilities ? ",probability,probability_ci_low,probability_ci_high\n" : "\n");
   for (const NamedResult& named : results) {
     const RunResult& r = named.result;
     for (const ScenarioResult& s : r.scenarios) {
       for (const OutputResult& o : s.outputs) {
-        out << fmt::format("{},{},{},{},{},{},{},{}", csv_field(named.run), csv_field(r.model), csv_field(s.name),
-                           csv_field(o.name), csv_field(o.metadata.unit), r.samples, r.seed, o.summary.mean);
-        for (double p : kSummaryPercentiles) out << ',' << format_exact(o.summary.percentile(p).value);
+        const std::optional<ProportionEstimate>& p = o.summary.probability;
+        out << fmt::format("{},{},{},{},{},{},{},", csv_field(named.run), csv_field(r.model), csv_field(s.name),
+                           csv_field(o.name), csv_field(o.metadata.unit), r.samples, r.seed);
+        if (p) {
+          out << fmt::format(",,,,{},{},{}", format_exact(p->estimate), format_exact(p->ci_low),
+                             format_exact(p->ci_high));
+        } else {
+          out << format_exact(o.summary.mean);
+          for (double q : kSummaryPercentiles) out << ',' << format_exact(o.summary.percentile(q).value);
+          if (probabilities) out << ",,,";
+        }
         out << '\n';
       }
     }
@@ -398,9 +499,14 @@ void write_summary_markdown(const std::string& title, const std::vector<NamedRes
       for (const ScenarioResult& s : r.scenarios) {
         for (const OutputResult& o : s.outputs) {
           const std::string& unit = o.metadata.unit;
-          out << fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} |", markdown_cell(named.run),
-                             markdown_cell(r.model), markdown_cell(s.name), markdown_cell(o.name), markdown_cell(unit),
-                             format_count(r.samples), r.seed, format_value(o.summary.mean, unit));
+          out << fmt::format("| {} | {} | {} | {} | {} | {} | {} |", markdown_cell(named.run), markdown_cell(r.model),
+                             markdown_cell(s.name), markdown_cell(o.name), markdown_cell(unit), format_count(r.samples),
+                             r.seed);
+          if (const std::optional<ProportionEstimate>& p = o.summary.probability) {
+            out << fmt::format(" P = {} | | | |\n", format_probability_estimate(*p));
+            continue;
+          }
+          out << ' ' << format_value(o.summary.mean, unit) << " |";
           for (double p : kSummaryPercentiles) out << ' ' << format_value(o.summary.percentile(p).value, unit) << " |";
           out << '\n';
         }
@@ -435,6 +541,7 @@ nlohmann::ordered_json summary_json(const OutputSummary& s, SummaryFields fields
   j["min"] = s.min;
   j["max"] = s.max;
   j["percentiles"] = percentiles_json(s.percentiles);  // open ends null
+  if (s.probability) j["probability"] = probability_json(*s.probability);
   if (fields == SummaryFields::Stored) return j;
   j["mean_ci_low"] = json_number(s.mean_ci_low);
   j["mean_ci_high"] = json_number(s.mean_ci_high);
@@ -467,7 +574,9 @@ nlohmann::ordered_json to_json(const RunResult& r) {
     for (const OutputResult& o : s.outputs) {
       nlohmann::ordered_json out;
       if (!o.metadata.unit.empty()) out["unit"] = o.metadata.unit;
+      if (o.metadata.kind != OutputKind::Value) out["kind"] = to_string(o.metadata.kind);
       out.update(summary_json(o.summary));
+      if (o.difference) out["difference"] = difference_json(*o.difference, r.scenarios.front().name);
       outputs[o.name] = std::move(out);
     }
     scenario["outputs"] = std::move(outputs);

@@ -66,6 +66,24 @@ SamplingPlan plan_columns(const Model& model, const std::vector<std::string>& co
   return plan;
 }
 
+// A probability output's 0/1 column in scenario `index` of `scenarios`: the
+// first scenario's is kept in `first`; each later one is paired with it
+// sample by sample (OutputResult::difference).
+void pair_with_first(std::span<const double> column, std::size_t index, std::size_t scenarios,
+                     std::vector<std::uint8_t>& first, OutputResult& result) {
+  if (index == 0) {
+    if (scenarios > 1) first.assign(column.begin(), column.end());
+    return;
+  }
+  std::uint64_t gained = 0, lost = 0;
+  for (std::size_t k = 0; k < column.size(); ++k) {
+    const bool now = column[k] == 1.0, before = first[k] != 0;
+    gained += now && !before;
+    lost += before && !now;
+  }
+  result.difference = paired_proportion_difference(gained, lost, column.size());
+}
+
 }  // namespace
 
 Expr name_expr(const std::string& name, SourcePos pos) {
@@ -93,8 +111,16 @@ MemoryEstimate estimate_memory(const Model& model, const RunRequest& request) {
   const SamplingPlan plan = plan_columns(model, request.columns);
   const std::size_t scenarios = request.scenarios.empty() ? model.scenarios.size() : request.scenarios.size();
   MemoryEstimate e;
-  e.bytes_per_sample =
-      bytes_per_sample(program) + plan.probes.size() * sizeof(double) + plan.kept.size() * scenarios * sizeof(double);
+  // A probability output's 0/1 values in the first scenario are kept (a
+  // byte each) to pair them with the later scenarios'.
+  const std::size_t indicators =
+      scenarios < 2
+          ? 0
+          : static_cast<std::size_t>(std::count_if(model.outputs.begin(), model.outputs.end(), [](const Output& o) {
+              return o.metadata.kind == OutputKind::Probability;
+            }));
+  e.bytes_per_sample = bytes_per_sample(program) + plan.probes.size() * sizeof(double) +
+                       plan.kept.size() * scenarios * sizeof(double) + indicators;
   const RunSettings& settings = request.settings;
   const unsigned threads =
       settings.threads ? settings.threads : static_cast<unsigned>(tbb::this_task_arena::max_concurrency());
@@ -166,6 +192,9 @@ RunResult run_model(const Model& model, const RunRequest& request, const Scenari
       if (model.outputs[o].name == e.output &&
           std::find(thresholds[o].begin(), thresholds[o].end(), e.threshold) == thresholds[o].end())
         thresholds[o].push_back(e.threshold);
+  // first_indicator[o]: a probability output's values in the first
+  // scenario, kept to pair each later scenario's samples with them.
+  std::vector<std::vector<std::uint8_t>> first_indicator(model.outputs.size());
   const int threads =
       request.settings.threads ? static_cast<int>(request.settings.threads) : tbb::this_task_arena::max_concurrency();
   tbb::task_arena arena(threads);
@@ -208,7 +237,13 @@ RunResult run_model(const Model& model, const RunRequest& request, const Scenari
           sr.outputs[o].name = program.outputs[o].name;
           sr.outputs[o].metadata = program.outputs[o].metadata;
           if (request.visit_column) request.visit_column(i, o, column);
+          // Sampling has checked that a probability output is 0 or 1 in every sample.
+          const bool indicator = program.outputs[o].metadata.kind == OutputKind::Probability;
+          if (indicator) pair_with_first(column, i, chosen.size(), first_indicator[o], sr.outputs[o]);
           sr.outputs[o].summary = summarize(column, request.percentiles, thresholds[o]);
+          if (indicator)
+            sr.outputs[o].summary.probability = estimate_proportion(
+                static_cast<std::uint64_t>(std::count(column.begin(), column.end(), 1.0)), column.size());
         }
         columns[o].data.reset();  // free the column as soon as it is summarised
       });

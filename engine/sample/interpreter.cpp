@@ -199,18 +199,33 @@ void BlockInterpreter::run_block(std::uint64_t first, std::size_t n, std::span<d
   month_ = 0;
   execute(p_.output_code);
   for (std::size_t o = 0; o < p_.outputs.size(); ++o) {
-    const double* v = R(p_.outputs[o].reg);
+    const OutputColumn& output = p_.outputs[o];
+    const double* v = R(output.reg);
     double* column = columns[o] + (first - settings_.first_sample);
     for (std::size_t lane = 0; lane < n; ++lane) {
       if (!std::isfinite(v[lane])) [[unlikely]] {
         if (error.keeps(first + lane))
-          error.found = FoundError{first + lane, p_.outputs[o].pos,
-                                   fmt::format("output `{}` is {} in sample {}", p_.outputs[o].name,
-                                               value_for_message(v[lane]), first + lane),
-                                   o};
+          error.found = FoundError{
+              first + lane, output.pos,
+              fmt::format("output `{}` is {} in sample {}", output.name, value_for_message(v[lane]), first + lane), o};
       }
       column[lane] = v[lane];
     }
+    if (output.metadata.kind == OutputKind::Probability) check_indicator(output, v, first);
+  }
+}
+
+// A probability output is a 0/1 indicator; any other finite value stops the
+// run (a non-finite one has been recorded above, with its cause traced).
+void BlockInterpreter::check_indicator(const OutputColumn& output, const double* v, std::uint64_t first) {
+  for (std::size_t lane = 0; lane < n_; ++lane) {
+    if (v[lane] == 0.0 || v[lane] == 1.0 || !std::isfinite(v[lane])) [[likely]]
+      continue;
+    error.record_lazily(first + lane, output.pos, [&] {
+      return fmt::format("output `{}` is a probability, 0 or 1 in every sample, but is {} in sample {}", output.name,
+                         value_for_message(v[lane]), first + lane);
+    });
+    return;  // the block's lowest sample is the one kept
   }
 }
 

@@ -52,6 +52,7 @@ class BlockInterpreter {
   void trace_code(const Code& code);
 
   double* R(Register r) { return regs_.data() + static_cast<std::size_t>(r) * block_; }
+  void check_indicator(const OutputColumn& output, const double* v, std::uint64_t first);
   void accumulate(const Accumulator& a, std::uint32_t m);
   void copy_prev(Register from, Register to);
   void execute(const Code& code);

@@ -226,6 +226,42 @@ std::pair<double, double> proportion_interval(std::uint64_t successes, std::uint
   return {binomial::find_lower_bound_on_p(n, k, tail), binomial::find_upper_bound_on_p(n, k, tail)};
 }
 
+ProportionEstimate estimate_proportion(std::uint64_t successes, std::uint64_t trials, double confidence) {
+  ProportionEstimate e;
+  e.successes = successes;
+  e.trials = trials;
+  e.estimate = trials ? static_cast<double>(successes) / static_cast<double>(trials) : 0.0;
+  std::tie(e.ci_low, e.ci_high) = proportion_interval(successes, trials, confidence);
+  return e;
+}
+
+PairedProportionDifference paired_proportion_difference(std::uint64_t gained, std::uint64_t lost, std::uint64_t trials,
+                                                        double confidence) {
+  if (gained > trials || lost > trials - gained)
+    throw std::invalid_argument(
+        fmt::format("{} gained and {} lost pairs cannot be among {} pairs", gained, lost, trials));
+  PairedProportionDifference d;
+  d.trials = trials;
+  d.gained = gained;
+  d.lost = lost;
+  if (trials == 0) return d;
+  const double n = static_cast<double>(trials);
+  d.estimate = (static_cast<double>(gained) - static_cast<double>(lost)) / n;
+  // Each of the two intervals at 1 − α/2 (Bonferroni).
+  const double each = 1.0 - (1.0 - confidence) / 2.0;
+  const std::uint64_t discordant = gained + lost;
+  const auto [d_low, d_high] = proportion_interval(discordant, trials, each);
+  const auto [pi_low, pi_high] = proportion_interval(gained, discordant, each);
+  // D·(2π − 1) is monotone in each factor: its range over the box is at its corners.
+  const double lowest = 2.0 * pi_low - 1.0, highest = 2.0 * pi_high - 1.0;
+  d.ci_low = std::min(d_low * lowest, d_high * lowest);
+  d.ci_high = std::max(d_low * highest, d_high * highest);
+  // The estimate lies inside by construction; rounding must not put it outside.
+  d.ci_low = std::min(d.ci_low, d.estimate);
+  d.ci_high = std::max(d.ci_high, d.estimate);
+  return d;
+}
+
 Moments moments_of(std::span<const double> values) {
   return moments_with(values, extent_of(values));
 }

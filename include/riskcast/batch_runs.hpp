@@ -103,7 +103,9 @@ struct BatchOutcome {
 // atomically, all or none of them: a failed run leaves no file of its name,
 // not even one an earlier batch left. A failed run does not stop the others.
 // Then OUT/summary.csv (run,model,scenario,output,unit,samples,seed,mean,
-// p5,p50,p95 at full precision) and OUT/summary.md (the same as people read
+// p5,p50,p95 at full precision; with a probability output, also
+// probability,probability_ci_low,probability_ci_high, in place of its mean
+// and percentiles) and OUT/summary.md (the same as people read
 // numbers, then the failed runs with their errors). std::runtime_error when
 // OUT cannot be created or a summary cannot be written.
 BatchOutcome run_batch(const BatchFile& batch, const BatchOptions& options);

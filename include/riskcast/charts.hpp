@@ -22,10 +22,14 @@ struct ChartFile {
 // The charts of one run of one model:
 //  * SCENARIO/OUTPUT.svg: each output's histogram (bins from P0.5 to P99.5,
 //    the tails counted in the end bins) with its CDF and P5, P50, P95 marked;
+//    for a probability output (0 or 1 in every sample) its P as a bar with
+//    its exact 95 % interval instead;
 //  * SCENARIO/PREFIX_fan.svg: a fan chart (P5–P95, P25–P75, P50) of each
-//    quarterly group of outputs PREFIX_q1 … PREFIX_qN;
+//    quarterly group of outputs PREFIX_q1 … PREFIX_qN; for a group of
+//    probability outputs SCENARIO/PREFIX_quarters.svg, a bar per quarter
+//    (a group mixing both kinds has neither);
 //  * scenarios_OUTPUT.svg: the first output across the scenarios, when two
-//    or more run;
+//    or more run (a probability output: a bar per scenario);
 //  * tornado_OUTPUT.svg (with `tornado`): what drives the first output run
 //    in the first scenario run, Spearman ρ with 95 % intervals
 //    (LoadedModel::sensitivity without scenario deltas): one more sampling

@@ -29,7 +29,9 @@ std::string format_result(const RunResult& result, Format format);
 
 // One output across scenarios (each scenario's first output in `result`):
 // mean, P5, P50 and P95, one line per scenario, as `riskcast compare`
-// prints it; Format::Json is format_result's.
+// prints it; a probability output (OutputSummary::probability): P with its
+// interval and, after the first scenario, its paired difference from the
+// first (OutputResult::difference). Format::Json is format_result's.
 std::string format_comparison(const RunResult& result, Format format);
 
 // A sensitivity analysis as `riskcast sensitivity` prints it (JSON: schema

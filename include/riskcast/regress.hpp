@@ -50,10 +50,11 @@ inline constexpr double kFamilyWiseAlpha = 0.01;
 
 // How a row was tested.
 enum class RegressionTest {
-  Exact,        // bit-identical or not
-  Mean,         // z-test of the difference of the means
-  Percentile,   // the baseline's percentile value placed in the new sample's distribution
-  Distribution  // Kolmogorov–Smirnov distance
+  Exact,         // bit-identical or not
+  Mean,          // z-test of the difference of the means
+  Percentile,    // the baseline's percentile value placed in the new sample's distribution
+  Distribution,  // Kolmogorov–Smirnov distance
+  Proportion     // a probability output's P: Fisher's exact test of two binomial proportions
 };
 
 struct RegressionRow {
@@ -68,7 +69,8 @@ struct RegressionRow {
   double tolerance = 0;
   // Percentile rows: the new sample's F(v − δ) … F(v + δ) at the baseline's
   // value v (δ: the rounding level), and the band of probabilities it must
-  // meet at Bonferroni's per-test bound.
+  // meet at Bonferroni's per-test bound. Proportion rows: the band of new
+  // P that passes that bound (tolerance: half its width).
   double now_cdf_low = 0, now_cdf_high = 0, band_low = 0, band_high = 0;
   double p_value = 1;  // two-sided; 0 for a determinism failure
   bool moved = false;
@@ -123,8 +125,9 @@ std::string engine_fingerprint();
 //  * statistical mode: each output's mean (z-test), each standard
 //    percentile (the baseline's value placed in the new sample's
 //    distribution, arcsine scale) and its distribution (Kolmogorov–Smirnov
-//    against the quantile grid), the family-wise false-alarm rate held at
-//    kFamilyWiseAlpha by Holm's step-down method.
+//    against the quantile grid); a probability output (in the baseline and
+//    the model alike) by its P alone (Fisher's exact test); the family-wise
+//    false-alarm rate held at kFamilyWiseAlpha by Holm's step-down method.
 // A scenario or output of the baseline that the model lacks is a moved row.
 // Errors as run().
 RegressionReport check_regression(const Baseline& baseline, const LoadedModel& model, unsigned threads = 0,

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,8 +15,13 @@ namespace riskcast {
 
 struct OutputResult {
   std::string name;
-  Metadata metadata;
+  Metadata metadata;  // metadata.kind: a value or a probability output
   OutputSummary summary;
+  // A probability output in each scenario of a run after its first: its P
+  // here minus its P in the run's first scenario, taken sample by sample
+  // (scenarios share random numbers), with the interval of
+  // paired_proportion_difference (statistics.hpp). Empty otherwise.
+  std::optional<PairedProportionDifference> difference;
 };
 
 // One kept column of per-sample values: values[i] belongs to sample

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <limits>
+#include <optional>
 #include <span>
 #include <string>
 #include <utility>
@@ -91,6 +92,44 @@ struct ExceedanceEstimate {
 std::pair<double, double> proportion_interval(std::uint64_t successes, std::uint64_t trials,
                                               double confidence = kConfidence);
 
+// A binomial proportion estimated from `successes` of `trials`: the share
+// successes / trials with its interval from proportion_interval (exact,
+// Clopper–Pearson). What a probability output reports (OutputKind::Probability,
+// metadata.hpp): the share of samples in which its 0/1 indicator is 1.
+struct ProportionEstimate {
+  std::uint64_t successes = 0, trials = 0;
+  double estimate = 0;             // successes / trials; 0 for no trials
+  double ci_low = 0, ci_high = 1;  // proportion_interval at kConfidence
+  bool operator==(const ProportionEstimate&) const = default;
+};
+ProportionEstimate estimate_proportion(std::uint64_t successes, std::uint64_t trials, double confidence = kConfidence);
+
+// The difference P_b − P_a of two proportions measured on the same samples
+// (paired: scenarios share random numbers, so sample i of both is one
+// pair). Only discordant pairs carry information: `gained` samples are 0 in
+// a and 1 in b, `lost` are 1 in a and 0 in b, of `trials` pairs; the
+// difference is (gained − lost) / trials.
+//
+// Interval: with D = (gained + lost) / trials the discordant share and
+// π = gained / (gained + lost) the share of discordant pairs that gained,
+// the difference is D·(2π − 1). D gets its Clopper–Pearson interval at
+// 1 − α/2, π (given the number of discordant pairs) its Clopper–Pearson
+// interval at 1 − α/2 ([0, 1] when no pair is discordant), and the interval
+// is the range of D·(2π − 1) over both (α = 1 − confidence). By Bonferroni
+// both hold together with probability at least 1 − α, so its coverage is at
+// least `confidence` for every n and every pair of true probabilities —
+// conservative, like each Clopper–Pearson interval it is made of; Wald's
+// interval for the difference has zero width when no pair is discordant.
+// Measured in tests/stats/statistics_test.cpp (PairedProportionDifference.*).
+struct PairedProportionDifference {
+  std::uint64_t trials = 0, gained = 0, lost = 0;
+  double estimate = 0;              // (gained − lost) / trials
+  double ci_low = -1, ci_high = 1;  // in [−1, 1]
+  bool operator==(const PairedProportionDifference&) const = default;
+};
+PairedProportionDifference paired_proportion_difference(std::uint64_t gained, std::uint64_t lost, std::uint64_t trials,
+                                                        double confidence = kConfidence);
+
 struct OutputSummary {
   std::uint64_t n = 0;
   // sd: the sample standard deviation (divisor n − 1); mean_se = sd / √n.
@@ -102,6 +141,11 @@ struct OutputSummary {
   double min = 0, max = 0;
   std::vector<PercentileEstimate> percentiles;  // in the order asked for (a run's: ascending)
   std::vector<ExceedanceEstimate> exceedances;  // in the order the thresholds were asked for
+  // A probability output's estimate (OutputKind::Probability): the share of
+  // samples that are 1. Empty for a value output. Its percentiles, mean and
+  // sd are still those of the 0/1 values (the mean equals the estimate up to
+  // rounding), but reports show this instead.
+  std::optional<ProportionEstimate> probability;
 
   // The estimate for p; std::out_of_range when p was not computed.
   const PercentileEstimate& percentile(double p) const { return percentile_in(percentiles, p); }

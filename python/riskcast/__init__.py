@@ -187,7 +187,7 @@ class Model:
 
     @property
     def outputs(self):
-        """Each output: name, line, column, formula, unit, source, note."""
+        """Each output: name, line, column, formula, kind ('value' or 'probability'), unit, source, note."""
         return self._model.outputs()
 
     @property
@@ -301,13 +301,16 @@ class Result:
         return self._result.samples(scenario, column)
 
     def table(self):
-        """The percentile table: one row per scenario × output × percentile, with the columns of
+        """The percentile table: one row per scenario × value output × percentile, with the columns of
         `riskcast run --format json`'s percentiles (p, value, ci_low, ci_high); an open interval end
-        is -inf / +inf (JSON null)."""
+        is -inf / +inf (JSON null). A probability output (kind: probability, 0 or 1 in every sample)
+        has no rows here: its P is in probabilities()."""
         import pandas as pd
 
         rows = []
         for s in self._result.summary_rows():
+            if s["kind"] == "probability":
+                continue
             for p, value, low, high in s["percentiles"]:
                 rows.append((s["scenario"], s["output"], s["unit"], p, value, low, high))
         return pd.DataFrame(rows, columns=["scenario", "output", "unit", "p", "value", "ci_low", "ci_high"])
@@ -326,19 +329,49 @@ class Result:
             rows, columns=["scenario", "output", "unit", "threshold", "probability", "ci_low", "ci_high"]
         )
 
+    def probabilities(self):
+        """The probability outputs (kind: probability): one row per scenario × output with P, the share of
+        samples in which it is 1 (probability), its exact binomial 95 % interval (ci_low, ci_high), the count
+        behind it (successes of n), and its difference from the run's first scenario, sample by sample
+        (difference, difference_ci_low, difference_ci_high; NaN in the first scenario). The columns of
+        exceedances() where both have them."""
+        import pandas as pd
+
+        rows = []
+        for s in self._result.summary_rows():
+            if s["probability"] is None:
+                continue
+            p, low, high, successes = s["probability"]
+            d = s["difference"] if s["difference"] is not None else (_math.nan,) * 3
+            rows.append((s["scenario"], s["output"], s["unit"], p, low, high, successes, s["n"], *d))
+        return pd.DataFrame(
+            rows,
+            columns=["scenario", "output", "unit", "probability", "ci_low", "ci_high", "successes", "n",
+                     "difference", "difference_ci_low", "difference_ci_high"],
+        )
+
     def summary(self):
         """One row per scenario × output: the columns of `riskcast run --format csv` (scenario, output, mean,
-        sd, P1 … P99), then unit, n, mean_se, mean_ci_low, mean_ci_high, min, max."""
+        sd, P1 … P99; with a probability output, also probability, probability ci_low, probability ci_high,
+        and that output's mean, sd and percentiles NaN), then unit, n, mean_se, mean_ci_low, mean_ci_high,
+        min, max and kind ('value' or 'probability')."""
         import pandas as pd
 
         rows = []
         labels = None
-        for s in self._result.summary_rows():
+        summaries = self._result.summary_rows()
+        probabilities = any(s["probability"] is not None for s in summaries)
+        for s in summaries:
             if labels is None:
                 labels = [_percentile_label(p) for p, *_ in s["percentiles"]]
-            row = {"scenario": s["scenario"], "output": s["output"], "mean": s["mean"], "sd": s["sd"]}
-            row.update({label: q[1] for label, q in zip(labels, s["percentiles"])})
-            for key in ("unit", "n", "mean_se", "mean_ci_low", "mean_ci_high", "min", "max"):
+            shown = s["probability"] is None
+            row = {"scenario": s["scenario"], "output": s["output"],
+                   "mean": s["mean"] if shown else _math.nan, "sd": s["sd"] if shown else _math.nan}
+            row.update({label: q[1] if shown else _math.nan for label, q in zip(labels, s["percentiles"])})
+            if probabilities:
+                estimate = s["probability"] or (_math.nan,) * 3
+                row.update(zip(("probability", "probability ci_low", "probability ci_high"), estimate[:3]))
+            for key in ("unit", "n", "mean_se", "mean_ci_low", "mean_ci_high", "min", "max", "kind"):
                 row[key] = s[key]
             rows.append(row)
         return pd.DataFrame(rows)

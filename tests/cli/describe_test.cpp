@@ -64,14 +64,14 @@ TEST(DescribeCommand, CsvCarriesExactQuantiles) {
   const std::string model = dir.write("tiny.yaml", kModel);
   CommandResult r = run_riskcast({"describe", model, "--format", "csv"});
   ASSERT_EQ(r.exit_status, 0) << r.err;
-  EXPECT_EQ(r.out.substr(0, r.out.find('\n')), "section,name,definition,median,p5,p95,unit,source,note");
+  EXPECT_EQ(r.out.substr(0, r.out.find('\n')), "section,name,definition,median,p5,p95,unit,source,note,kind");
   std::istringstream lines(r.out);
   std::string line;
   bool found = false;
   while (std::getline(lines, line)) {
     if (line.rfind("parameter,pref,", 0) != 0) continue;
     found = true;
-    // parameter,pref,"beta(9, 1.5)",median,p5,p95,share,assumption,note
+    // parameter,pref,"beta(9, 1.5)",median,p5,p95,share,assumption,note,
     const std::size_t after = line.find("\",") + 2;
     std::istringstream fields(line.substr(after));
     double median = 0, p5 = 0, p95 = 0;
@@ -121,15 +121,21 @@ TEST(DescribeCommand, FlagshipHasASourceOnEveryParameterAndEvent) {
   ASSERT_EQ(r.exit_status, 0) << r.err;
   std::istringstream lines(r.out);
   std::string line;
-  std::getline(lines, line);  // header: section,name,definition,median,p5,p95,unit,source,note
-  int parameters = 0, events = 0;
+  std::getline(lines, line);  // header: section,name,definition,median,p5,p95,unit,source,note,kind
+  int parameters = 0, events = 0, outputs = 0;
   while (std::getline(lines, line)) {
     const std::vector<std::string> f = csv_fields(line);
-    ASSERT_EQ(f.size(), 9u) << line;
+    ASSERT_EQ(f.size(), 10u) << line;
     if (f[0] == "scenario") {
       EXPECT_FALSE(f[8].empty()) << "scenario without a description: " << f[1];
       continue;
     }
+    if (f[0] == "output") {
+      ++outputs;
+      EXPECT_TRUE(f[9] == "value" || f[9] == "probability") << line;
+      continue;
+    }
+    EXPECT_EQ(f[9], "") << "only an output has a kind: " << line;
     parameters += f[0] == "parameter";
     events += f[0] == "event";
     EXPECT_FALSE(f[7].empty()) << "no source: " << f[1];
@@ -140,6 +146,7 @@ TEST(DescribeCommand, FlagshipHasASourceOnEveryParameterAndEvent) {
   }
   EXPECT_EQ(parameters, 19);
   EXPECT_EQ(events, 5);
+  EXPECT_EQ(outputs, 19);
 }
 
 TEST(DescribeCommand, BadArgumentsExitTwo) {

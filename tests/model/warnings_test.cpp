@@ -120,8 +120,8 @@ TEST(Warnings, AShareOutputThatLeftZeroToOneInARun) {
     ScenarioResult s;
     s.name = name;
     std::vector<double> over = {0.1, 1.3}, within = {0.0, 1.0 + 1e-12};
-    s.outputs.push_back({"s", {"share", "", ""}, summarize(over)});
-    s.outputs.push_back({"t", {"share", "", ""}, summarize(within)});
+    s.outputs.push_back({"s", {"share", "", "", OutputKind::Value}, summarize(over), {}});
+    s.outputs.push_back({"t", {"share", "", "", OutputKind::Value}, summarize(within), {}});
     result.scenarios.push_back(s);
   }
   Diagnostics warnings("m.yaml");

@@ -333,3 +333,63 @@ def test_progress_reports_each_end_once():
     m.run(samples=20000, progress=lambda p: seen.append((p.scenario, p.done)))
     assert len(seen) == len(set(seen))
     assert [s for s in seen if s[1] == 20000] == [(0, 20000), (1, 20000)]
+
+
+INDICATORS = """\
+model: indicators
+parameters:
+  x: uniform(0, 1)
+  cap: 0.3
+outputs:
+  level: {formula: x, unit: share}
+  high: {formula: x > cap, kind: probability}
+scenarios:
+  strict:
+    parameters:
+      cap: 0.2
+"""
+
+
+def test_probability_outputs_have_p_not_percentiles():
+    m = riskcast.load_text(INDICATORS, "indicators.yaml")
+    assert [o.kind for o in m.outputs] == ["value", "probability"]
+    r = m.run(samples=4000, seed=3, columns=["x"])
+    # table(): the value output's percentiles only.
+    assert set(r.table().output) == {"level"}
+    p = r.probabilities()
+    assert list(p.columns) == [
+        "scenario", "output", "unit", "probability", "ci_low", "ci_high", "successes", "n",
+        "difference", "difference_ci_low", "difference_ci_high",
+    ]
+    assert list(p.scenario) == ["base", "strict"] and list(p.output) == ["high", "high"]
+    x = r.samples("base", "x")
+    above = {"base": int((x > 0.3).sum()), "strict": int((x > 0.2).sum())}
+    for _, row in p.iterrows():
+        assert row.successes == above[row.scenario] and row.n == 4000
+        assert row.probability == row.successes / 4000
+        assert row.ci_low < row.probability < row.ci_high
+    base, strict = p.iloc[0], p.iloc[1]
+    assert math.isnan(base.difference) and math.isnan(base.difference_ci_low)
+    assert strict.difference == (above["strict"] - above["base"]) / 4000
+    assert strict.difference_ci_low < strict.difference < strict.difference_ci_high
+    # summary(): the CSV's columns, P in place of mean, sd and percentiles.
+    s = r.summary()
+    assert list(s.kind) == ["value", "probability", "value", "probability"]
+    high = s[(s.scenario == "base") & (s.output == "high")].iloc[0]
+    assert math.isnan(high["mean"]) and math.isnan(high["P50"])
+    assert high["probability"] == base.probability and high["probability ci_high"] == base.ci_high
+    level = s[(s.scenario == "base") & (s.output == "level")].iloc[0]
+    assert math.isnan(level["probability"]) and not math.isnan(level["P50"])
+    assert '"kind": "probability"' in r.format("json")
+
+
+def test_a_probability_output_that_is_not_0_or_1_stops_the_run():
+    m = riskcast.load_text("parameters:\n  x: uniform(0, 1)\noutputs:\n  o: {formula: x, kind: probability}\n", "p.yaml")
+    with pytest.raises(riskcast.Error) as caught:
+        m.run(samples=10)
+    assert caught.value.kind == "model"
+    assert "output `o` is a probability, 0 or 1 in every sample, but is" in caught.value.message
+    assert (caught.value.line, caught.value.column) == (4, 3)
+    with pytest.raises(riskcast.Error) as unknown:
+        riskcast.load_text("outputs:\n  o: {formula: 1, kind: chance}\n", "k.yaml")
+    assert unknown.value.message == "unknown kind `chance` of output `o`"

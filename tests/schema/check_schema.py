@@ -456,6 +456,12 @@ MALFORMED_MODELS = [
     ("an event override that is not a mapping", "{strike: {fix: off}}", "{strike: off}", "must be a mapping"),
     ("a transition row that is not a mapping", "high: {low: 0.10}}", "high: 0.10}", "must be a mapping of keys"),
     ("a misspelt section", "outputs:\n  annual", "output:\n  annual", "unknown key `output` in model"),
+    (
+        "an output kind that does not exist",
+        "    formula: sum(revenue)\n",
+        "    formula: sum(revenue)\n    kind: chance\n",
+        "unknown kind `chance` of output `annual_revenue`",
+    ),
 ]
 
 BASE_BATCH = """\

@@ -1,6 +1,7 @@
 // The assumptions table: each parameter and event of a model, one scenario
 // applied, with its definition, exact median and 90 % interval (quantiles of
-// the distribution, no sampling), unit and source.
+// the distribution, no sampling), unit and source; then each output with its
+// formula, kind, unit and source.
 #pragma once
 
 #include <string>
@@ -11,8 +12,8 @@
 
 namespace riskcast {
 
-// A parameter, or an event (whose numbers, for arrivals, describe the size
-// of one burst).
+// A parameter, an event (whose numbers, for arrivals, describe the size
+// of one burst), or an output (its formula as the definition, and its kind).
 struct AssumptionRow {
   std::string name;
   std::string definition;
@@ -22,12 +23,14 @@ struct AssumptionRow {
   std::string source;
   std::string note;
   bool overridden = false;  // changed by the scenario
+  std::string kind;         // an output's: "value" or "probability"; empty otherwise
 };
 
 struct Assumptions {
   std::string scenario;
   std::string scenario_description;
   std::vector<AssumptionRow> parameters, events;
+  std::vector<AssumptionRow> outputs;  // in file order
 };
 
 Assumptions assumptions_of(const Model& model, const Scenario& scenario);

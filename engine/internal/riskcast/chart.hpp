@@ -121,6 +121,26 @@ struct ScenarioChart {
 // One line per scenario: P5–P95 whisker, P25–P75 box, P50 tick, mean dot.
 std::string scenario_svg(const ScenarioChart& chart);
 
+// ---- probability bars -----------------------------------------------------
+
+// A probability output is 0 or 1 in every sample: no histogram or fan, but
+// its P as a bar with the whisker of its interval, one row per scenario or
+// quarter (or one alone).
+struct ProbabilityBar {
+  std::string label;
+  double p, ci_low, ci_high;
+};
+
+struct ProbabilityChart {
+  std::string title;
+  std::string quantity;              // the output (or quarterly group) whose P is drawn
+  std::vector<ProbabilityBar> rows;  // top to bottom
+};
+
+// Bars from 0 to P with the interval's whiskers on an axis in percent from
+// 0 to past the largest upper end; each row labelled "P [low, high]".
+std::string probability_svg(const ProbabilityChart& chart);
+
 // ---- charts of a run's results -------------------------------------------
 
 // The histogram of one output in one scenario, marked at P5, P50 and P95.
@@ -129,6 +149,17 @@ HistogramChart output_histogram(const ScenarioResult& scenario, std::size_t outp
 FanChart quarterly_fan(const ScenarioResult& scenario, const QuarterlyGroup& group);
 // One output (by index) across every scenario of the run.
 ScenarioChart scenario_comparison(const RunResult& result, std::size_t output);
+// The same for probability outputs (OutputSummary::probability): one
+// output's P in one scenario, a quarterly group's quarter by quarter, or
+// one output's across every scenario of the run.
+ProbabilityChart output_probability(const ScenarioResult& scenario, std::size_t output);
+ProbabilityChart quarterly_probabilities(const ScenarioResult& scenario, const QuarterlyGroup& group);
+ProbabilityChart scenario_probabilities(const RunResult& result, std::size_t output);
+// Whether every output of a quarterly group is a probability output (drawn
+// by quarterly_probabilities), none is (quarterly_fan), or they are mixed
+// (drawn neither way).
+enum class GroupKind { Values, Probabilities, Mixed };
+GroupKind group_kind(const ScenarioResult& scenario, const QuarterlyGroup& group);
 // The drivers of a sensitivity analysis, the `max_rows` largest |ρ| (inputs
 // constant in the scenario have no ρ and are left out).
 inline constexpr std::size_t kTornadoRows = 15;

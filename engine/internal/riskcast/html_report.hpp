@@ -36,18 +36,23 @@ std::string render_page(const Page& page);
 // The standard sections.
 // One output (by index in the run's outputs) across every scenario: mean,
 // P5, P50, P95 with their 95 % Monte Carlo intervals, and the scenario
-// comparison chart.
+// comparison chart; a probability output: P with its interval and its
+// paired difference from the first scenario, and the bars of P.
 Section headline_section(const RunResult& result, const Model& model, std::size_t output = 0);
 // One scenario's distributions: one output's histogram (`histogram`, built
-// from its samples) and a fan chart per quarterly group of outputs.
+// from its samples; a probability output: the bar of its P) and a fan chart
+// per quarterly group of outputs (a group of probability outputs: a bar per
+// quarter).
 Section distribution_section(const ScenarioResult& scenario, chart::Histogram histogram, std::size_t output = 0);
 // What drives one output (riskcast sensitivity): the tornado chart and the
 // table of every driver, the output given each event outcome, and each
 // scenario minus base, paired sample by sample.
 Section sensitivity_section(const SensitivityResult& result);
-// Every output of one scenario: mean, sd and P1 … P99, each with its interval.
+// Every output of one scenario: mean, sd and P1 … P99, each with its
+// interval; the probability outputs in a table of their own, P and its
+// interval.
 Section percentile_section(const ScenarioResult& scenario);
-// Parameters, events and scenarios as `riskcast describe` lists them.
+// Parameters, events, outputs and scenarios as `riskcast describe` lists them.
 Section assumptions_section(const Assumptions& assumptions, const Model& model);
 // What the numbers depend on: model, samples, seed, method, engine version.
 Section settings_section(const RunResult& result, const std::string& model_file);

@@ -43,6 +43,9 @@ double rounding_level(double largest_magnitude);
 //    new sample and the baseline's quantile function at its 1001 points (an
 //    atom counts as consistent while p lies within [F(x − δ), F(x + δ)]),
 //    p-value from Kolmogorov's limit law with n_eff = n_b·n_n / (n_b + n_n).
+//  * a probability output, when the baseline holds its P too: its mean,
+//    percentiles and distribution say nothing more than P, so P alone is
+//    tested, by Fisher's exact test (fisher_exact_p below).
 // The family-wise false-alarm rate over all these tests is held at
 // kFamilyWiseAlpha by Holm's step-down method. Measured rates and power:
 // docs/regression.md. Overrides (regress.hpp) make the comparison statistical.
@@ -51,6 +54,17 @@ RegressionReport run_regression(const Baseline& baseline, const Model& model, un
 
 // Holm's step-down: which of these p-values are rejected at family-wise α.
 std::vector<bool> holm_rejections(const std::vector<double>& p_values, double alpha);
+
+// Fisher's exact test of two binomial proportions, k_a of n_a and k_b of
+// n_b: given the k_a + k_b successes of both, k_b is hypergeometric under
+// equal proportions; the two-sided p-value is twice the smaller tail at
+// k_b, at most 1 (Boost.Math hypergeometric_distribution). Its false-alarm
+// rate is at most the level for every n and proportion (conservative: it
+// conditions on a discrete margin). Where n_a + n_b exceeds 2^32 − 1 (the
+// largest population Boost's hypergeometric takes) the pooled two-proportion
+// z-test is used instead; its normal approximation is exact enough at that
+// size unless the successes are very few.
+double fisher_exact_p(std::uint64_t k_a, std::uint64_t n_a, std::uint64_t k_b, std::uint64_t n_b);
 
 // P(K > x) for the Kolmogorov distribution: 2 Σ_{k≥1} (−1)^{k−1} e^{−2k²x²}.
 double kolmogorov_survival(double x);

@@ -76,7 +76,8 @@ nlohmann::ordered_json json_number(double value);
 nlohmann::ordered_json percentiles_json(const std::vector<PercentileEstimate>& percentiles);
 // One output's summary as every JSON document writes it (riskcast.result/1,
 // riskcast.sensitivity/1, riskcast.baseline/1; docs/results.md): n, mean,
-// sd, mean_se, min, max, percentiles, then, unless only the Stored fields
+// sd, mean_se, min, max, percentiles, a probability output's `probability`
+// (probability_json), then, unless only the Stored fields
 // are asked for, mean_ci_low, mean_ci_high and exceedances (when any:
 // [{"threshold", "probability", "ci_low", "ci_high"}, …]). A baseline keeps
 // the Stored fields only: the mean's interval is recomputed from mean, sd
@@ -109,6 +110,29 @@ void write_exceedance_csv_fields(const OutputSummary& summary, const std::vector
 inline constexpr std::string_view kExceedanceNote =
     "P(X > t): the share of samples strictly above t; 95% CI: exact binomial (Clopper–Pearson) interval";
 
+// Probability outputs (OutputKind::Probability) in the writers: shown as P
+// and its interval, never by mean, sd or percentiles.
+// Whether the run has any, and whether it has any value output.
+bool has_probability_output(const RunResult& result);
+bool has_value_output(const RunResult& result);
+// "12.3% [12.2%, 12.4%]": P and its interval, as every text format shows it.
+std::string format_probability_estimate(const ProportionEstimate& p);
+// The interval of a paired difference of probabilities, in percentage
+// points: "[+0.98 pts, +1.48 pts]" (the estimate: format_difference).
+std::string format_difference_interval(const PairedProportionDifference& d);
+// The footnote of every table with a probability output.
+inline constexpr std::string_view kProbabilityNote =
+    "P: the share of samples in which the output is 1; 95% CI: exact binomial (Clopper–Pearson) interval";
+// The footnote of every table with a difference of probabilities from the
+// scenario `from` (OutputResult::difference).
+std::string probability_difference_note(const std::string& from);
+// The JSON of a probability output's estimate, {"estimate", "ci_low",
+// "ci_high", "successes", "method"}, and of its difference from the run's
+// first scenario, {"from", "estimate", "ci_low", "ci_high", "gained",
+// "lost", "method"} (docs/results.md).
+nlohmann::ordered_json probability_json(const ProportionEstimate& p);
+nlohmann::ordered_json difference_json(const PairedProportionDifference& d, const std::string& from);
+
 // Plain-text table helpers shared by every command that prints one.
 // Width in UTF-8 code points, not bytes (for ±, →, …).
 std::size_t display_width(const std::string& text);
@@ -131,9 +155,13 @@ struct FailedRun {
   std::string error;  // the full text, one or more lines
 };
 // Header run,model,scenario,output,unit,samples,seed,mean,p5,p50,p95;
-// numbers at full precision (shortest text that reads back exactly).
+// numbers at full precision (shortest text that reads back exactly). With
+// any probability output, also probability,probability_ci_low,
+// probability_ci_high, filled for those (whose mean and percentiles are
+// empty) and empty for the others.
 void write_summary_csv(const std::vector<NamedResult>& results, std::ostream& out);
-// One Markdown table with the numbers as format_value shows them, then the
+// One Markdown table with the numbers as format_value shows them (a
+// probability output: P and its interval in the mean's cell), then the
 // failed runs with their errors.
 void write_summary_markdown(const std::string& title, const std::vector<NamedResult>& results,
                             const std::vector<FailedRun>& failed, std::ostream& out);
