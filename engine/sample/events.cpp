@@ -15,6 +15,12 @@ namespace riskcast {
 EventStepper::EventStepper(const Program& program, std::size_t block_size) : p_(program), block_(block_size) {
   for (const auto& a : program.arrivals) size_samplers_.emplace_back(a.size);
   for (const RegimeStep& r : program.regimes) regime_tables_.push_back(constant_moves(r));
+  for (const InnovationStep& i : program.innovations) {
+    innovation_samplers_.push_back(i.arguments.empty() ? std::optional<Sampler>(i.law) : std::nullopt);
+    innovation_laws_.push_back(i.law);
+  }
+  innovation_words_.resize(Sampler::kBufferedWords * block_);
+  innovation_uniforms_.resize(block_);
   counts_.resize(block_);
   poisson_tables_.resize(program.arrivals.size());
   event_uniforms_.resize((program.regimes.size() + program.switches.size() + program.arrivals.size()) * kEventChunk *
@@ -278,6 +284,48 @@ void EventStepper::count_bursts_lane_by_lane(const ArrivalsStep& a, std::uint32_
       continue;
     }
     counts_[lane] = static_cast<std::uint32_t>(count);
+  }
+}
+
+// Month m's draw of every lane is the start of stream (sample, slot,
+// substream_of(m)): a pure function of its address, one draw a month.
+void EventStepper::step_innovation(std::size_t i, std::uint32_t m) {
+  const InnovationStep& s = p_.innovations[i];
+  if (const std::optional<Sampler>& sampler = innovation_samplers_[i])
+    sampler->fill(lanes_.seed, s.slot, lanes_.first, lanes_.n, lanes_[s.value], innovation_words_.data(),
+                  substream_of(m));
+  else
+    draw_innovation_lanes(s, innovation_laws_[i], m);
+}
+
+// Formula arguments: each lane's law is checked as a model's would be
+// (validate_distribution) and drawn by its exact quantile at the stream's
+// first uniform, which serves every kind without preparing a sampler per
+// lane. A lane whose law is invalid stops the run.
+void EventStepper::draw_innovation_lanes(const InnovationStep& s, Distribution& law, std::uint32_t m) {
+  double* u = innovation_uniforms_.data();
+  fill_uniforms(lanes_.seed, s.slot, substream_of(m), lanes_.first, lanes_.n, 0, 1, u, lanes_.n);
+  double* value = lanes_[s.value];
+  // The kinds given in other parameters are drawn as the law they solve to.
+  const bool solved = law.kind == DistributionKind::LognormalMeanSd ||
+                      law.kind == DistributionKind::NormalPercentiles ||
+                      law.kind == DistributionKind::LognormalPercentiles || law.kind == DistributionKind::PertP10P50P90;
+  for (std::size_t lane = 0; lane < lanes_.n; ++lane) {
+    for (std::size_t k = 0; k < s.arguments.size(); ++k) law.args[k] = lanes_[s.arguments[k]][lane];
+    std::optional<Distribution> prepared;
+    const bool valid = solved ? (prepared = prepare_distribution(law, innovation_diagnostics_)).has_value()
+                              : validate_distribution(law, innovation_diagnostics_);
+    if (!valid) [[unlikely]] {
+      const std::uint64_t sample = lanes_.first + lane;
+      errors_->record_lazily(sample, law.pos, [&] {
+        return fmt::format("the distribution of `{}` is {} in sample {}, month {}, and {}", s.name, law.to_string(),
+                           sample, m, innovation_diagnostics_.items().back().message);
+      });
+      innovation_diagnostics_ = Diagnostics("");
+      value[lane] = 0.0;  // the run stops with the error
+      continue;
+    }
+    value[lane] = solved ? prepared->quantile(u[lane]) : law.quantile(u[lane]);
   }
 }
 

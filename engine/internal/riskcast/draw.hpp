@@ -60,11 +60,12 @@ class Sampler {
   const Distribution& distribution() const { return distribution_; }
 
   // Draws for samples [first_sample, first_sample + n) of stream
-  // (seed, sample, slot, substream 0) into out[0 … n): the same values as
+  // (seed, sample, slot, substream) into out[0 … n): the same values as
   // calling operator() with one RandomStream per sample, computed in bulk.
-  // `scratch` holds kBufferedWords · n words.
+  // `scratch` holds kBufferedWords · n words. Parameters use substream 0,
+  // innovations the month.
   void fill(std::uint64_t seed, RandomSlot slot, std::uint64_t first_sample, std::size_t n, double* out,
-            std::uint64_t* scratch) const;
+            std::uint64_t* scratch, std::uint32_t substream = 0) const;
   static constexpr std::uint32_t kBufferedWords = 4;
 
  private:
