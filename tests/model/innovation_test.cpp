@@ -13,7 +13,7 @@
 namespace riskcast::testing {
 namespace {
 
-const std::string kHeader = R"(horizon: 12
+const std::string kHeader = R"yaml(horizon: 12
 parameters:
   sigma: uniform(0.01, 0.03)
 events:
@@ -25,7 +25,7 @@ events:
   sw: {kind: switch, on: 0.1}
   arr: {kind: arrivals, rate: 1, size: 1}
   other: {kind: innovation, dist: "normal(0, 1)"}
-)";
+)yaml";
 
 // The header, one more event line, and the sections after it.
 std::string model_with(const std::string& event, const std::string& rest = "") {
@@ -67,14 +67,14 @@ TEST(InnovationModel, FormulaArgumentsReadParametersMonthAndTheMonthsEvents) {
 }
 
 TEST(InnovationModel, MonthlyFormulasPrevHazardsAndOutputsReadIt) {
-  load_ok(kHeader + R"(  shock: {kind: innovation, dist: "normal(0, 1)"}
+  load_ok(kHeader + R"yaml(  shock: {kind: innovation, dist: "normal(0, 1)"}
   s2: {kind: switch, on: "shock > 1 ? 0.5 : 0", off: "abs(shock) / 10"}
 monthly:
   walk: prev(walk, 0) + shock
   lag: prev(shock, 0)
 outputs:
   o: last(walk) + sum(shock) + mean(shock * 2) + max(lag) + sum(s2)
-)");
+)yaml");
 }
 
 TEST(InnovationModel, ErrorsArePositioned) {
@@ -82,35 +82,35 @@ TEST(InnovationModel, ErrorsArePositioned) {
     std::string event, rest, fragment;
     std::uint32_t line, column;
   };
-  // The event line is line 13 of the model; its `dist:` value starts at column 37.
+  // The event line is line 13 of the model; a `dist:` value in `{kind: innovation, dist: "…"}` starts at column 36.
   const std::vector<Case> cases = {
       {"  shock: {kind: innovation}\n", "", "event `shock` needs `dist:`", 13, 3},
-      {"  shock: {kind: innovation, dist: \"nromal(0, 1)\"}\n", "", "unknown distribution `nromal`", 13, 38},
+      {"  shock: {kind: innovation, dist: \"nromal(0, 1)\"}\n", "", "unknown distribution `nromal`", 13, 36},
       {"  shock: {kind: innovation, dist: \"normal(0, -1)\"}\n", "", "normal(mean, sd) needs sd > 0, got sd = -1", 13,
-       38},
+       36},
       {"  shock: {kind: innovation, dist: \"normal(month, -1)\"}\n", "",
-       "normal(mean, sd) needs sd > 0, got sd = -1", 13, 52},
+       "normal(mean, sd) needs sd > 0, got sd = -1", 13, 50},
       {"  shock: {kind: innovation, dist: \"bernoulli(1.5 + 0 * month)\"}\n", "", "", 0, 0},
       {"  shock: {kind: innovation, dist: \"beta(month, 0)\"}\n", "", "beta(alpha, beta) needs beta from 1e-300 to 1e10",
-       13, 50},
+       13, 48},
       {"  shock: {kind: innovation, dist: \"binomial(2.5, month / 12)\"}\n", "",
-       "needs n to be a whole number from 0 to 1e10, got n = 2.5", 13, 47},
+       "needs n to be a whole number from 0 to 1e10, got n = 2.5", 13, 45},
       {"  shock: {kind: innovation, dist: \"normal(0, m)\"}\n", "",
-       "an innovation's distribution cannot use monthly formula `m`", 13, 48},
+       "an innovation's distribution cannot use monthly formula `m`", 13, 46},
       {"  shock: {kind: innovation, dist: \"normal(0, abs(other))\"}\n", "",
-       "an innovation's distribution cannot depend on innovation `other`", 13, 52},
+       "an innovation's distribution cannot depend on innovation `other`", 13, 50},
       {"  shock: {kind: innovation, dist: \"normal(prev(m, 0), 1)\"}\n", "",
-       "prev(x, initial) is only allowed in monthly formulas", 13, 45},
-      {"  shock: {kind: innovation, dist: \"normal(sum(arr), 1)\"}\n", "", "is only allowed in outputs", 13, 45},
+       "prev(x, initial) is only allowed in monthly formulas", 13, 43},
+      {"  shock: {kind: innovation, dist: \"normal(sum(arr), 1)\"}\n", "", "is only allowed in outputs", 13, 43},
       {"  shock: {kind: innovation, dist: \"sigma * 2\"}\n", "",
-       "expected a number or a distribution such as `normal(0, 0.02)`", 13, 38},
+       "expected a number or a distribution such as `normal(0, 0.02)`", 13, 42},
       {"  shock: {kind: innovation, dist: \"discrete([month, 2], [1, 1])\"}\n", "",
-       "discrete values and weights must be numbers", 13, 48},
+       "discrete values and weights must be numbers", 13, 46},
       {"  shock: {kind: innovation, dist: \"normal(0, 1)\", rate: 2}\n", "", "unknown key `rate` in event `shock`", 13,
-       52},
+       51},
       {"  a2: {kind: arrivals, rate: \"other > 0 ? 1 : 0\", size: 1}\n", "",
-       "an arrival rate cannot depend on innovations (`other`)", 13, 32},
-      {"  shock: {kind: innovaton, dist: 1}\n", "", "did you mean `innovation`?", 13, 18},
+       "an arrival rate cannot depend on innovations (`other`)", 13, 31},
+      {"  shock: {kind: innovaton, dist: 1}\n", "", "did you mean `innovation`?", 13, 17},
   };
   for (const Case& c : cases) {
     const std::string text = model_with(c.event, c.rest);

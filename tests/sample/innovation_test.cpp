@@ -105,7 +105,7 @@ void expect_variance(const std::vector<double>& x, double variance, double exces
 //  c, c2: normal(0, 2), two innovations of the same law (constant arguments);
 //  d: exponential (constant arguments, skewed);
 //  e: gamma (constant arguments, drawn by Marsaglia and Tsang from several words).
-const char* const kWalks = R"(horizon: 12
+const char* const kWalks = R"yaml(horizon: 12
 events:
   a: {kind: innovation, dist: "normal(0, 0.5 + 0.1 * month)"}
   b: {kind: innovation, dist: "uniform(-month, month)"}
@@ -129,7 +129,7 @@ outputs:
   a_month_7: sum(a, 7, 7)
   b_month_5: sum(b, 5, 5)
   d_month_12: last(d)
-)";
+)yaml";
 
 TEST(Innovation, RandomWalkVarianceIsTheSumOfItsStepVariances) {
   // Exact moments of each walk's end, a sum of 12 independent steps:
@@ -178,9 +178,9 @@ TEST(Innovation, EachMonthsDrawFollowsThatMonthsLaw) {
 TEST(Innovation, Ar1ApproachesItsStationaryVariance) {
   // x_t = φ·x_(t−1) + ε_t, x_0 = 0, ε ~ N(0, σ²): x_T is normal with
   // variance σ²(1 − φ^(2T))/(1 − φ²), which after 60 months at φ = 0.8 is
-  // the stationary σ²/(1 − φ²) to 2e-12; corr(x_T, x_(T−1)) = φ·sd(x_(T−1))/sd(x_T),
+  // the stationary σ²/(1 − φ²) to 2.4e-12 relative; corr(x_T, x_(T−1)) = φ·sd(x_(T−1))/sd(x_T),
   // estimated with standard error (1 − ρ²)/√n (Fisher).
-  const char* const model = R"(horizon: 60
+  const char* const model = R"yaml(horizon: 60
 parameters:
   phi: 0.8
 events:
@@ -190,11 +190,11 @@ monthly:
 outputs:
   x_end: last(x)
   x_before: sum(x, 59, 59)
-)";
+)yaml";
   const double phi = 0.8, sigma2 = 2.25;
   const double var_end = sigma2 * (1 - std::pow(phi, 120)) / (1 - phi * phi);
   const double var_before = sigma2 * (1 - std::pow(phi, 118)) / (1 - phi * phi);
-  EXPECT_NEAR(var_end, sigma2 / (1 - phi * phi), 1e-11);
+  EXPECT_NEAR(var_end / (sigma2 / (1 - phi * phi)), 1.0, 1e-11);
   for (std::uint64_t n : {kSmall, kLarge}) {
     const SampleColumns c = run(model, n);
     const std::vector<double>&end = column(c, "x_end"), &before = column(c, "x_before");
@@ -213,7 +213,7 @@ outputs:
 TEST(Innovation, GeometricBrownianMotionMeanIsS0ExpMuT) {
   // ln S_t = ln S_(t−1) + μ − σ²/2 + ε_t, ε ~ N(0, σ²): S_T is lognormal with
   // E[S_T] = S0·e^(μT) and Var(S_T) = S0²·e^(2μT)·(e^(σ²T) − 1).
-  const char* const model = R"(horizon: 12
+  const char* const model = R"yaml(horizon: 12
 parameters:
   p0: 100
   mu: 0.01
@@ -224,14 +224,14 @@ monthly:
   log_price: prev(log_price, log(p0)) + mu - sigma^2/2 + shock
 outputs:
   price: exp(last(log_price))
-)";
+)yaml";
   const double s0 = 100, mu = 0.01, sigma = 0.05, t = 12;
   const double mean = s0 * std::exp(mu * t);
   const double variance = s0 * s0 * std::exp(2 * mu * t) * std::expm1(sigma * sigma * t);
   for (std::uint64_t n : {kSmall, kLarge}) expect_mean(column(run(model, n), "price"), mean, variance, "GBM");
 }
 
-const char* const kRegimeNoise = R"(horizon: 12
+const char* const kRegimeNoise = R"yaml(horizon: 12
 events:
   us_export:
     kind: regime
@@ -247,7 +247,7 @@ outputs:
 scenarios:
   open_all_year: {events: {us_export: {fix: open}}}
   ban_all_year: {events: {us_export: {fix: ban}}}
-)";
+)yaml";
 
 TEST(Innovation, FormulaArgumentsReadTheMonthsRegime) {
   for (std::uint64_t n : {kSmall, kLarge}) {
@@ -279,7 +279,7 @@ TEST(Innovation, MonthlyFormulasPrevAndAggregatesReadTheMonthsDraw) {
   // Every sample: prev(shock) is last month's draw; a hazard reads last
   // month's draw; an argument reads this month's arrivals; mean and last
   // are the aggregates of the same series.
-  const char* const model = R"(horizon: 24
+  const char* const model = R"yaml(horizon: 24
 events:
   arr: {kind: arrivals, rate: 2, size: 1}
   shock: {kind: innovation, dist: "normal(arr, 0.001)"}
@@ -300,7 +300,7 @@ outputs:
   largest_gap: max(gap)
   mean_is_sum_over_horizon: mean(shock) * 24 - sum(shock)
   last_is_last: last(shock) - sum(shock, 24, 24)
-)";
+)yaml";
   const SampleColumns c = run(model, kSmall);
   for (std::size_t i = 0; i < kSmall; ++i) {
     ASSERT_EQ(column(c, "months_following")[i], 24.0) << "sample " << i;
@@ -316,7 +316,7 @@ outputs:
 // substream m): with constant arguments a parameter's draw from it, with
 // formula arguments the exact quantile at its first uniform.
 TEST(Innovation, DrawsAreAddressedBySampleSlotAndMonth) {
-  const char* const model = R"(horizon: 3
+  const char* const model = R"yaml(horizon: 3
 events:
   fixed_law: {kind: innovation, dist: "normal(1, 2)"}
   by_month: {kind: innovation, dist: "normal(1, 2 * month)"}
@@ -325,7 +325,7 @@ outputs:
   f3: sum(fixed_law, 3, 3)
   b1: sum(by_month, 1, 1)
   b3: sum(by_month, 3, 3)
-)";
+)yaml";
   const std::uint64_t first = 5000, n = 300;
   const SampleColumns c = run(model, n, "base", 2, 64, first);
   Distribution law;
@@ -345,7 +345,7 @@ outputs:
   }
 }
 
-const char* const kMixedModel = R"(horizon: 14
+const char* const kMixedModel = R"yaml(horizon: 14
 parameters:
   vol: uniform(0.5, 2)
 events:
@@ -354,7 +354,7 @@ events:
     states: [calm, storm]
     initial: {calm: 0.8, storm: 0.2}
     transitions: {calm: {storm: 0.1}, storm: {calm: 0.3}}
-  arr: {kind: arrivals, rate: "r == storm ? 3 : 0.5", size: lognormal(0, 1)}
+  arr: {kind: arrivals, rate: "r == storm ? 3 : 0.5", size: "lognormal(0, 1)"}
   noise: {kind: innovation, dist: "normal(0, vol * (r == storm ? 3 : 1))"}
   jump: {kind: innovation, dist: "poisson(arr + 0.5)"}
   flat: {kind: innovation, dist: "student_t(4, 0, 0.1)"}
@@ -366,7 +366,7 @@ outputs:
   final: last(level)
   worst: min(level)
   noise_total: sum(noise)
-)";
+)yaml";
 
 TEST(Innovation, BitIdenticalForThreadsBlocksAndSplits) {
   const std::uint64_t n = 3001;  // not a multiple of any block size below: the last block is ragged
@@ -461,7 +461,7 @@ TEST(Innovation, LanguageGuideExamplesRun) {
     }
     ++examples;
   }
-  EXPECT_GE(examples, 3);
+  EXPECT_GE(examples, 2);
 }
 
 }  // namespace
