@@ -92,6 +92,17 @@ const std::vector<std::pair<std::string, std::string>>& walk_models() {
       {"constant step alone",
        "horizon: 12\nparameters:\n  step: 0.1\n"
        "monthly:\n  walk: prev(walk, 0) + step\noutputs:\n  walk_end: last(walk)\n"},
+      // The cost of formula arguments: the same walk with `month` in the
+      // arguments (the law does not change), a normal and a gamma.
+      {"walk alone, formula arguments",
+       "horizon: 12\nevents:\n  shock: {kind: innovation, dist: \"normal(0, 1 + 0 * month)\"}\n"
+       "monthly:\n  walk: prev(walk, 0) + shock\noutputs:\n  walk_end: last(walk)\n"},
+      {"gamma walk, constant arguments",
+       "horizon: 12\nevents:\n  shock: {kind: innovation, dist: \"gamma(2, 1)\"}\n"
+       "monthly:\n  walk: prev(walk, 0) + shock\noutputs:\n  walk_end: last(walk)\n"},
+      {"gamma walk, formula arguments",
+       "horizon: 12\nevents:\n  shock: {kind: innovation, dist: \"gamma(2 + 0 * month, 1)\"}\n"
+       "monthly:\n  walk: prev(walk, 0) + shock\noutputs:\n  walk_end: last(walk)\n"},
   };
   return models;
 }
@@ -100,13 +111,15 @@ void BM_MonthlyDraws(benchmark::State& state) {
   const auto& [label, text] = walk_models()[static_cast<std::size_t>(state.range(0))];
   const Model model = load_model_text(text, "walk.yaml");
   RunRequest request;
-  request.settings.samples = label == "R1 + walk, arrivals" ? 100'000 : 1'000'000;
+  // The slow ones on fewer samples; samples/s compare all the same.
+  request.settings.samples =
+      label == "R1 + walk, arrivals" || label == "gamma walk, formula arguments" ? 100'000 : 1'000'000;
   request.settings.threads = 1;
   for (auto _ : state) benchmark::DoNotOptimize(run_model(model, request));
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(request.settings.samples));
   state.SetLabel(label);
 }
-BENCHMARK(BM_MonthlyDraws)->DenseRange(0, 5)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_MonthlyDraws)->DenseRange(0, 8)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 // Program instructions per second: a formula-heavy model with no events,
 // so nearly all time is instruction evaluation.

@@ -285,17 +285,15 @@ Driver describe_probe(const Model& model, const Probe& p) {
       d.unit = "month";
       break;
     case Probe::Kind::ArrivalsTotal:
-      d.kind = "arrivals total";
-      d.label = model.horizon == 12 ? fmt::format("{}: total over the year", ev.name)
-                                    : fmt::format("{}: total over {} months", ev.name, model.horizon);
+    case Probe::Kind::InnovationMean: {
+      const bool total = p.kind == Probe::Kind::ArrivalsTotal;
+      d.kind = total ? "arrivals total" : "innovation mean";
+      const std::string_view what = total ? "total" : "mean";
+      d.label = model.horizon == 12 ? fmt::format("{}: {} over the year", ev.name, what)
+                                    : fmt::format("{}: {} over {} months", ev.name, what, model.horizon);
       d.unit = ev.metadata.unit;
       break;
-    case Probe::Kind::InnovationMean:
-      d.kind = "innovation mean";
-      d.label = model.horizon == 12 ? fmt::format("{}: mean over the year", ev.name)
-                                    : fmt::format("{}: mean over {} months", ev.name, model.horizon);
-      d.unit = ev.metadata.unit;
-      break;
+    }
     default:
       break;
   }

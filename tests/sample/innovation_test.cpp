@@ -12,10 +12,8 @@
 
 #include <cmath>
 #include <cstring>
-#include <fstream>
 #include <functional>
 #include <regex>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -37,13 +35,6 @@ constexpr std::uint64_t kSmall = 2'000, kLarge = 200'000;
 // that with probability 6.8e-6, so a correct engine fails none of them (and
 // with the fixed seed the outcome is the same on every run).
 constexpr double kStandardErrors = 4.5;
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 Program compile_text(const std::string& yaml, const std::string& scenario = "base") {
   const Model model = load_model_text(yaml, "innovation.yaml");
@@ -71,17 +62,10 @@ bool same_bits(const std::vector<double>& a, const std::vector<double>& b) {
   return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0;
 }
 
-double mean_of(const std::vector<double>& x) {
-  double s = 0;
-  for (double v : x) s += v;
-  return s / static_cast<double>(x.size());
-}
-
+// The sample variance, with n − 1 (moments_of's sd squared).
 double variance_of(const std::vector<double>& x) {
-  const double m = mean_of(x);
-  double s = 0;
-  for (double v : x) s += (v - m) * (v - m);
-  return s / static_cast<double>(x.size() - 1);
+  const double sd = moments_of(x).sd;
+  return sd * sd;
 }
 
 // The sample mean lies within 4.5 standard errors √(σ²/n) of the exact mean.
@@ -397,7 +381,7 @@ std::string insert_after(std::string yaml, const std::string& header, const std:
 }
 
 TEST(Innovation, AddingOneChangesNoOtherDraws) {
-  const std::string original = read_file(testing::source_path("bench/models/reference.yaml"));
+  const std::string original = testing::read_text(testing::source_path("bench/models/reference.yaml"));
   std::string extended = insert_after(original, "events:",
                                       "  aaa_shock: {kind: innovation, dist: \"normal(0, month / 10)\"}\n"
                                       "  aab_shock: {kind: innovation, dist: \"gamma(2, 1)\"}\n");
@@ -427,7 +411,8 @@ TEST(Innovation, ArgumentsOutsideTheDomainStopTheRunAtTheLowestSample) {
       "horizon: 3\nparameters:\n  u: uniform(0, 1)\nevents:\n"
       "  shock: {kind: innovation, dist: \"bernoulli(month == 2 ? 1.25 - u : 0.5)\"}\noutputs:\n  o: sum(shock)\n";
   std::string first_message;
-  for (auto [threads, block] : {std::pair{1u, std::size_t{256}}, std::pair{2u, std::size_t{7}}, std::pair{7u, std::size_t{1}}}) {
+  for (auto [threads, block] :
+       {std::pair{1u, std::size_t{256}}, std::pair{2u, std::size_t{7}}, std::pair{7u, std::size_t{1}}}) {
     try {
       run(model, 500, "base", threads, block);
       ADD_FAILURE() << "the run did not stop";
@@ -442,7 +427,7 @@ TEST(Innovation, ArgumentsOutsideTheDomainStopTheRunAtTheLowestSample) {
 
 // The examples of docs/language.md "innovation" load and run as written.
 TEST(Innovation, LanguageGuideExamplesRun) {
-  const std::string doc = read_file(testing::source_path("docs/language.md"));
+  const std::string doc = testing::read_text(testing::source_path("docs/language.md"));
   const std::size_t start = doc.find("\n### innovation\n");
   ASSERT_NE(start, std::string::npos);
   const std::size_t end = doc.find("\n### ", start + 1);
