@@ -145,6 +145,15 @@ const Distribution& law_drawn(const Distribution& d) {
 }  // namespace
 
 Sampler::Sampler(const Distribution& law) : distribution_(law_drawn(law)) {
+  prepare();
+}
+
+void Sampler::set_arguments(const std::vector<double>& args) {
+  std::copy(args.begin(), args.end(), distribution_.args.begin());
+  prepare();
+}
+
+void Sampler::prepare() {
   const Distribution& d = distribution_;
   const auto& args = d.args;
   switch (d.kind) {
@@ -178,6 +187,8 @@ Sampler::Sampler(const Distribution& law) : distribution_(law_drawn(law)) {
     case DistributionKind::Discrete:
     case DistributionKind::Mixture: {
       double total = 0.0;
+      cumulative_.clear();
+      components_.clear();
       for (double w : d.weights) cumulative_.push_back(total += w);
       for (const Distribution& c : d.components) components_.emplace_back(c);
       break;

@@ -240,8 +240,8 @@ TEST(Innovation, FormulaArgumentsReadTheMonthsRegime) {
     const SampleColumns ban = run(kRegimeNoise, n, "ban_all_year");
     expect_variance(column(open, "total"), 12 * 0.02 * 0.02, 0.0, "open all year");
     expect_variance(column(ban, "total"), 12 * 0.05 * 0.05, 0.0, "ban all year");
-    // The same uniforms in both (common random numbers), each drawn by the
-    // normal quantile: a ban month's shock is 2.5 times the open month's.
+    // The same normal variate z in both (common random numbers), scaled by
+    // the month's sd: a ban month's shock is 2.5 times the open month's.
     for (const char* month : {"month_1", "month_7"}) {
       const std::vector<double>&o = column(open, month), &b = column(ban, month);
       for (std::size_t i = 0; i < o.size(); ++i)
@@ -297,8 +297,8 @@ outputs:
 }
 
 // Month m's draw is the start of stream (seed, sample, `event:NAME`,
-// substream m): with constant arguments a parameter's draw from it, with
-// formula arguments the exact quantile at its first uniform.
+// substream m), drawn as a parameter of the month's law would be from it,
+// whether the arguments are constants or formulas.
 TEST(Innovation, DrawsAreAddressedBySampleSlotAndMonth) {
   const char* const model = R"yaml(horizon: 3
 events:
@@ -323,9 +323,52 @@ outputs:
       Distribution month_law = law;
       month_law.args[1] = 2.0 * m;
       RandomStream formula_stream(kSeed, first + i, random_slot_for("event", "by_month"), substream_of(m));
-      ASSERT_EQ(column(c, m == 1 ? "b1" : "b3")[i], month_law.quantile(formula_stream.uniform()))
-          << "sample " << first + i;
+      ASSERT_EQ(column(c, m == 1 ? "b1" : "b3")[i], Sampler(month_law)(formula_stream)) << "sample " << first + i;
     }
+  }
+}
+
+// The same law gives the same draws whether its arguments are constants or
+// formulas (here the first argument plus 0 · month), kind by kind: both
+// are drawn as a parameter of that law.
+TEST(Innovation, FormulaArgumentsDrawWhatTheSameConstantsDraw) {
+  const std::vector<std::pair<std::string, std::string>> laws = {
+      {"uniform", "-1, 2"},
+      {"triangular", "0, 1, 3"},
+      {"pert", "0, 1, 4"},
+      {"normal", "1, 2"},
+      {"truncated_normal", "0, 1, -1, 2"},
+      {"lognormal", "0, 0.5"},
+      {"lognormal_ci90", "1, 10"},
+      {"beta", "2, 3"},
+      {"beta", "0.5, 0.7"},
+      {"gamma", "0.5, 2"},
+      {"gamma", "3, 1"},
+      {"bernoulli", "0.3"},
+      {"poisson", "4"},
+      {"poisson", "40"},
+      {"lognormal_mean_sd", "2, 1"},
+      {"normal_percentiles", "0.1, 1, 0.9, 3"},
+      {"lognormal_percentiles", "0.5, 30, 0.95, 120"},
+      {"pert_p10_p50_p90", "14, 18, 26"},
+      {"student_t", "4, 0, 1"},
+      {"weibull", "1.5, 2"},
+      {"exponential", "0.5"},
+      {"binomial", "10, 0.3"},
+      {"binomial", "1000, 0.4"},
+      {"constant", "3"},
+  };
+  for (const auto& [name, args] : laws) {
+    const std::string first = args.substr(0, args.find(','));
+    const std::string formula_args = "(" + first + " + 0 * month)" + args.substr(first.size());
+    const std::string model = "horizon: 5\nevents:\n  x: {kind: innovation, dist: \"" + name + "(" + args +
+                              ")\"}\noutputs:\n  m1: sum(x, 1, 1)\n  m5: sum(x, 5, 5)\nscenarios:\n"
+                              "  formulas: {events: {x: {dist: \"" +
+                              name + "(" + formula_args + ")\"}}}\n";
+    const SampleColumns constant = run(model, 2000, "base", 2, 64), formula = run(model, 2000, "formulas", 2, 64);
+    for (std::size_t o = 0; o < constant.values.size(); ++o)
+      EXPECT_TRUE(same_bits(constant.values[o], formula.values[o]))
+          << name << "(" << args << "), " << constant.names[o];
   }
 }
 

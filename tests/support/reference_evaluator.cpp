@@ -403,9 +403,9 @@ class Evaluator {
   }
 
   // An innovation's month-m value: the start of stream (sample,
-  // `event:NAME`, m). Constant arguments: drawn as a parameter is (Sampler);
-  // formula arguments: the law checked as a model's would be and drawn by
-  // its exact quantile at the stream's first uniform.
+  // `event:NAME`, m), drawn as a parameter of its law is (Sampler); with
+  // formula arguments the law is first checked as a model's would be, and a
+  // Sampler made for it.
   std::optional<ReferenceError> draw_innovation(std::size_t i, const Innovation& innovation) {
     const Event& ev = model_.events[i];
     RandomStream stream(seed_, sample_, event_slots_[i], substream_of(month_));
@@ -421,7 +421,7 @@ class Evaluator {
         return fail(law.pos, fmt::format("the distribution of `{}` is {} in sample {}, month {}, and {}", ev.name,
                                          law.to_string(), sample_, month_, why.items().front().message));
       }
-      drawn = prepared->quantile(stream.uniform());
+      drawn = Sampler(*prepared)(stream);
     }
     events_[i] = {drawn, -1};
     if (!std::isfinite(drawn))
