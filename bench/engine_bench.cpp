@@ -4,7 +4,11 @@
 #include <tbb/task_arena.h>
 
 #include <algorithm>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "handwritten_reference.hpp"
@@ -22,6 +26,13 @@ constexpr std::uint64_t kEndToEndSamples = 200'000;
 const Model& reference_model() {
   static const Model model = load_model_file(RISKCAST_SOURCE_DIR "/bench/models/reference.yaml");
   return model;
+}
+
+std::string reference_text() {
+  std::ifstream in(RISKCAST_SOURCE_DIR "/bench/models/reference.yaml");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
 }
 
 int all_threads() {
@@ -46,6 +57,71 @@ void BM_HandwrittenReference(benchmark::State& state) {
   state.counters["threads"] = static_cast<double>(state.range(0));
 }
 BENCHMARK(BM_HandwrittenReference)->Arg(1)->Arg(all_threads())->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// The cost of monthly draws: R1 as it is, and with a 12-month random walk
+// added (a price index driven by an innovation with constant arguments,
+// with formula arguments, and by the arrivals event a walk had to be
+// written with before innovations: 100 bursts a month of normal sizes);
+// then a walk alone against the same model with a constant step. Each
+// variant samples 10^6 samples end to end on one thread (the abused
+// arrivals 10^5: it is that slow); compare samples/s within one run
+// (docs/performance.md, "Monthly draws").
+std::string with_walk(const std::string& shock) {
+  std::string text = reference_text();
+  auto insert_after = [&](const std::string& header, const std::string& line) {
+    const std::size_t at = text.find("\n" + header + "\n");
+    if (at == std::string::npos) throw std::logic_error("no section " + header);
+    text.insert(at + header.size() + 2, line);
+  };
+  insert_after("events:", "  price_shock: " + shock + "\n");
+  insert_after("monthly:", "  price_index: prev(price_index, 0) + price_shock\n");
+  insert_after("outputs:", "  price_index_end: last(price_index)\n");
+  return text;
+}
+
+const std::vector<std::pair<std::string, std::string>>& walk_models() {
+  static const std::vector<std::pair<std::string, std::string>> models = {
+      {"R1", reference_text()},
+      {"R1 + walk, constant arguments", with_walk("{kind: innovation, dist: \"normal(0, 0.02)\"}")},
+      {"R1 + walk, formula arguments",
+       with_walk("{kind: innovation, dist: \"normal(0, us_export == ban ? 0.05 : 0.02)\"}")},
+      {"R1 + walk, arrivals", with_walk("{kind: arrivals, rate: 100, size: \"normal(0, 0.002)\"}")},
+      {"walk alone",
+       "horizon: 12\nevents:\n  shock: {kind: innovation, dist: \"normal(0, 1)\"}\n"
+       "monthly:\n  walk: prev(walk, 0) + shock\noutputs:\n  walk_end: last(walk)\n"},
+      {"constant step alone",
+       "horizon: 12\nparameters:\n  step: 0.1\n"
+       "monthly:\n  walk: prev(walk, 0) + step\noutputs:\n  walk_end: last(walk)\n"},
+      // The cost of formula arguments: the same walk with a parameter in
+      // the arguments, so that every sample's law differs, a normal and a
+      // gamma.
+      {"walk alone, formula arguments",
+       "horizon: 12\nparameters:\n  u: uniform(0, 1)\nevents:\n"
+       "  shock: {kind: innovation, dist: \"normal(0, 1 + u / 1000)\"}\n"
+       "monthly:\n  walk: prev(walk, 0) + shock\noutputs:\n  walk_end: last(walk)\n"},
+      {"gamma walk, constant arguments",
+       "horizon: 12\nevents:\n  shock: {kind: innovation, dist: \"gamma(2, 1)\"}\n"
+       "monthly:\n  walk: prev(walk, 0) + shock\noutputs:\n  walk_end: last(walk)\n"},
+      {"gamma walk, formula arguments",
+       "horizon: 12\nparameters:\n  u: uniform(0, 1)\nevents:\n"
+       "  shock: {kind: innovation, dist: \"gamma(2 + u / 1000, 1)\"}\n"
+       "monthly:\n  walk: prev(walk, 0) + shock\noutputs:\n  walk_end: last(walk)\n"},
+  };
+  return models;
+}
+
+void BM_MonthlyDraws(benchmark::State& state) {
+  const auto& [label, text] = walk_models()[static_cast<std::size_t>(state.range(0))];
+  const Model model = load_model_text(text, "walk.yaml");
+  RunRequest request;
+  // The slow one on fewer samples; samples/s compare all the same.
+  request.settings.samples = label == "R1 + walk, arrivals" ? 100'000 : 1'000'000;
+  request.settings.threads = 1;
+  for (auto _ : state) benchmark::DoNotOptimize(run_model(model, request));
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(request.settings.samples));
+  state.SetLabel(label);
+}
+BENCHMARK(BM_MonthlyDraws)->DenseRange(0, 8)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 // Program instructions per second: a formula-heavy model with no events,
 // so nearly all time is instruction evaluation.

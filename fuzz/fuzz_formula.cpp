@@ -1,7 +1,7 @@
 // Formula text → parse_expression and a to_string round trip → the formula
 // written, as a YAML string, in each place a formula can stand in a small
 // fixed model (a monthly formula, an output, a switch hazard, a transition
-// probability, an arrival rate) → load_model_text (its checks and name
+// probability, an arrival rate, an innovation's distribution) → load_model_text (its checks and name
 // resolution) → every scenario compiled and sampled (model_checks.hpp).
 //
 // Checks besides "no crash": errors lie inside the text; the printed form
@@ -38,8 +38,9 @@ events:
   s: {kind: switch, initial: 0.2, on: @, off: 0.3}
   a: {kind: arrivals, rate: @, size: lognormal(0, 1)}
   b: {kind: arrivals, rate: 2, size: 1}
+  n: {kind: innovation, dist: @}
 monthly:
-  x: "q * (r == high ? 1.5 : 1) + b + s"
+  x: "q * (r == high ? 1.5 : 1) + b + s + n"
   y: prev(y, p) + x
   f: @
 outputs:
@@ -50,8 +51,8 @@ outputs:
 scenarios:
   calm: {events: {s: {fix: "off"}, r: {fix: low}}}
 )yaml";
-constexpr std::size_t kPlaces = 5;
-constexpr std::size_t kOutputPlace = 4;  // the place of output g
+constexpr std::size_t kPlaces = 6;
+constexpr std::size_t kOutputPlace = 5;  // the place of output g
 
 // `text` as a YAML double-quoted scalar: exactly these bytes after YAML's
 // unescaping (bytes from 0x80 up pass through, so invalid UTF-8 stays invalid).

@@ -171,7 +171,7 @@ namespace {
 
 // What one extra output of the augmented model measures, per sample.
 struct Probe {
-  enum class Kind { Output, Parameter, RegimeMonths, SwitchOnset, ArrivalsTotal } kind;
+  enum class Kind { Output, Parameter, RegimeMonths, SwitchOnset, ArrivalsTotal, InnovationMean } kind;
   std::size_t index = 0;     // into Model::parameters or Model::events
   std::uint32_t state = 0;   // regime months: the state
   bool keep_values = false;  // conditional outcomes need the values, not only the ranks
@@ -249,6 +249,12 @@ Model augmented_model(const Model& model, const Output& output, std::vector<Prob
       case EventKind::Arrivals:
         add({Probe::Kind::ArrivalsTotal, i, 0, true}, call_expr("sum", {name_expr(ev.name, ev.pos)}, ev.pos));
         break;
+      case EventKind::Innovation:
+        // The mean of the draws, in the draws' unit: a random walk's end is
+        // its start plus horizon · mean; ranks, so the correlation is the
+        // sum's.
+        add({Probe::Kind::InnovationMean, i, 0, true}, call_expr("mean", {name_expr(ev.name, ev.pos)}, ev.pos));
+        break;
     }
   }
   return with_outputs(model, std::move(outputs));
@@ -279,11 +285,15 @@ Driver describe_probe(const Model& model, const Probe& p) {
       d.unit = "month";
       break;
     case Probe::Kind::ArrivalsTotal:
-      d.kind = "arrivals total";
-      d.label = model.horizon == 12 ? fmt::format("{}: total over the year", ev.name)
-                                    : fmt::format("{}: total over {} months", ev.name, model.horizon);
+    case Probe::Kind::InnovationMean: {
+      const bool total = p.kind == Probe::Kind::ArrivalsTotal;
+      d.kind = total ? "arrivals total" : "innovation mean";
+      const std::string_view what = total ? "total" : "mean";
+      d.label = model.horizon == 12 ? fmt::format("{}: {} over the year", ev.name, what)
+                                    : fmt::format("{}: {} over {} months", ev.name, what, model.horizon);
       d.unit = ev.metadata.unit;
       break;
+    }
     default:
       break;
   }
@@ -305,6 +315,19 @@ ConditionalOutcome conditional(std::span<const double> output, std::span<const s
   c.few_samples = c.samples < kFewConditionalSamples;
   if (!subset.empty()) c.percentiles = summarize(subset, kConditionalPercentiles).percentiles;
   return c;
+}
+
+// Groups the samples at the median of `values`: 0 below it, 1 at or above,
+// labelled "WHAT below MEDIAN UNIT" and "WHAT at least MEDIAN UNIT".
+std::vector<std::pair<std::uint32_t, std::string>> split_at_median(const std::vector<double>& values,
+                                                                   std::string_view what, const std::string& unit,
+                                                                   std::vector<std::uint32_t>& groups) {
+  std::vector<double> copy = values;
+  const double median = summarize(copy, std::array<double, 1>{0.5}).percentile(0.5).value;
+  for (std::size_t i = 0; i < values.size(); ++i) groups[i] = values[i] < median ? 0 : 1;
+  const std::string shown = unit.empty() ? "" : fmt::format(" {}", unit);
+  return {{0, fmt::format("{} below {}{}", what, format_number(median), shown)},
+          {1, fmt::format("{} at least {}{}", what, format_number(median), shown)}};
 }
 
 // Outcomes of one event, each with the samples where it happened.
@@ -346,15 +369,13 @@ std::vector<ConditionalOutcome> event_outcomes(const Model& model, std::size_t e
         labels = {{0, "no bursts all year"}, {1, "any bursts"}};
       } else {
         // Bursts (almost) always or (almost) never: split at the median total instead.
-        std::vector<double> copy = total;
-        const double median = summarize(copy, std::array<double, 1>{0.5}).percentile(0.5).value;
-        for (std::size_t i = 0; i < n; ++i) groups[i] = total[i] < median ? 0 : 1;
-        const std::string unit = ev.metadata.unit.empty() ? "" : fmt::format(" {}", ev.metadata.unit);
-        labels = {{0, fmt::format("total below {}{}", format_number(median), unit)},
-                  {1, fmt::format("total at least {}{}", format_number(median), unit)}};
+        labels = split_at_median(total, "total", ev.metadata.unit, groups);
       }
       break;
     }
+    case EventKind::Innovation:
+      labels = split_at_median(values[probe_columns[0]], "mean", ev.metadata.unit, groups);
+      break;
   }
   std::vector<ConditionalOutcome> outcomes;
   for (auto& [group, label] : labels) {

@@ -44,12 +44,13 @@ int command_check(const std::vector<std::string>& args) {
     return kExitOk;
   }
 
-  std::size_t regimes = 0, switches = 0, arrivals = 0;
+  std::size_t regimes = 0, switches = 0, arrivals = 0, innovations = 0;
   const std::vector<EventInfo> events = model.events();
   for (const EventInfo& e : events) {
     regimes += e.kind == "regime";
     switches += e.kind == "switch";
     arrivals += e.kind == "arrivals";
+    innovations += e.kind == "innovation";
   }
   auto plural = [](std::size_t n, std::string_view one, std::string_view many) {
     return fmt::format("{} {}", n, n == 1 ? one : many);
@@ -58,7 +59,9 @@ int command_check(const std::vector<std::string>& args) {
   std::cout << fmt::format(
       "  {}, {} ({}, {}, {}), {}, {}, {}\n", plural(model.parameters().size(), "parameter", "parameters"),
       plural(events.size(), "event", "events"), plural(regimes, "regime", "regimes"),
-      plural(switches, "switch", "switches"), plural(arrivals, "arrivals", "arrivals"),
+      plural(switches, "switch", "switches"),
+      plural(arrivals, "arrivals", "arrivals") +
+          (innovations ? ", " + plural(innovations, "innovation", "innovations") : std::string{}),
       plural(model.monthly().size(), "monthly formula", "monthly formulas"),
       plural(model.outputs().size(), "output", "outputs"), plural(model.scenarios().size(), "scenario", "scenarios"));
   return kExitOk;

@@ -128,7 +128,8 @@ class Compiler {
       all_invariant &= invariant(r[i]);
     }
     Code* target = &code;
-    if (all_invariant && (&code == &p_.monthly_code || &code == &p_.hazard_code || &code == &p_.rate_code))
+    if (all_invariant && (&code == &p_.monthly_code || &code == &p_.hazard_code || &code == &p_.rate_code ||
+                          &code == &p_.innovation_code))
       target = &p_.start_code;
     // Commuted into one order so that a + b and b + a share; unoptimised,
     // the operands stay as written (a traced cause prints them).
@@ -190,10 +191,15 @@ class Compiler {
         step.off_hazard = probability_register(s->off_hazard, p_.hazard_code);
       }
       p_.switches.push_back(std::move(step));
-    } else {
-      const auto& a = std::get<Arrivals>(ev.definition);
-      p_.arrivals.push_back({ev.name, state, materialize(compile_expr(a.rate, p_.rate_code)), a.rate.pos, a.size,
+    } else if (const auto* a = std::get_if<Arrivals>(&ev.definition)) {
+      p_.arrivals.push_back({ev.name, state, materialize(compile_expr(a->rate, p_.rate_code)), a->rate.pos, a->size,
                              random_slot_for("event", ev.name), random_slot_for("arrivals.size", ev.name)});
+    } else {
+      const auto& innovation = std::get<Innovation>(ev.definition);
+      InnovationStep step{ev.name, state, innovation.law, {}, random_slot_for("event", ev.name)};
+      for (const Expr& argument : innovation.arguments)
+        step.arguments.push_back(materialize(compile_expr(argument, p_.innovation_code)));
+      p_.innovations.push_back(std::move(step));
     }
   }
 
@@ -342,7 +348,8 @@ Program compile_program(const Model& model, CompileOptions options) {
 }
 
 std::size_t Program::instruction_count() const {
-  return start_code.size() + hazard_code.size() + rate_code.size() + monthly_code.size() + output_code.size();
+  return start_code.size() + hazard_code.size() + rate_code.size() + innovation_code.size() + monthly_code.size() +
+         output_code.size();
 }
 
 std::string_view to_string(OpCode op) {
@@ -398,6 +405,17 @@ std::string Program::disassemble(const std::string& file) const {
   for (const auto& a : arrivals)
     out += fmt::format("  step arrivals {} -> {} (rate {}, size {}) ; slots {:08x} {:08x}\n", a.name, name(a.total),
                        name(a.rate), a.size.to_string(), a.count_slot, a.size_slot);
+  // Listed only where there are innovations, so other models' listings stay as they were.
+  if (!innovations.empty()) code("innovations' arguments: on month m states and arrivals", innovation_code);
+  for (const auto& i : innovations) {
+    std::vector<std::string> arguments;
+    for (Register r : i.arguments) arguments.push_back(name(r));
+    const std::string law = i.arguments.empty()
+                                ? i.law.to_string()
+                                : fmt::format("{}({})", distribution_name(i.law.kind), fmt::join(arguments, ", "));
+    out += fmt::format("  step innovation {} -> {} ({}) ; slot {:08x}, substream = month\n", i.name, name(i.value), law,
+                       i.slot);
+  }
   code("monthly", monthly_code);
   out += fmt::format("accumulators ({})\n", accumulators.size());
   for (const auto& a : accumulators)

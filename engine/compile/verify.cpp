@@ -27,10 +27,12 @@ enum Origin : std::uint16_t {
   kRate = 1 << 9,
   kMonthly = 1 << 10,
   kOutput = 1 << 11,
+  kInnovation = 1 << 12,
+  kInnovationArgument = 1 << 13,
 };
 
 constexpr std::uint16_t kInvariant = kConstant | kParameter | kStart;
-constexpr std::uint16_t kEvents = kRegimeOrSwitch | kArrivals;
+constexpr std::uint16_t kEvents = kRegimeOrSwitch | kArrivals | kInnovation;
 
 class Verifier {
  public:
@@ -43,6 +45,7 @@ class Verifier {
     for (const RegimeStep& r : p_.regimes) fill(r.state, kRegimeOrSwitch, "regime " + r.name);
     for (const SwitchStep& s : p_.switches) fill(s.state, kRegimeOrSwitch, "switch " + s.name);
     for (const ArrivalsStep& a : p_.arrivals) fill(a.total, kArrivals, "arrivals " + a.name);
+    for (const InnovationStep& i : p_.innovations) fill(i.value, kInnovation, "innovation " + i.name);
     for (const PrevLink& l : p_.prev_links) fill(l.reg, kPrev, "prev value");
     for (const Accumulator& a : p_.accumulators) fill(a.acc, kAccumulator, "accumulator");
 
@@ -60,6 +63,13 @@ class Verifier {
     section("rates", p_.rate_code, kRate, kInvariant | kMonth | kRegimeOrSwitch);
     for (const ArrivalsStep& a : p_.arrivals)
       step_reads(a.rate, kInvariant | kMonth | kRegimeOrSwitch | kRate, "arrivals " + a.name + "'s rate");
+    // Innovations are drawn after the arrivals and read neither each other
+    // nor anything computed later in the month.
+    constexpr std::uint16_t kInnovationReads = kInvariant | kMonth | kRegimeOrSwitch | kArrivals;
+    section("innovations", p_.innovation_code, kInnovationArgument, kInnovationReads);
+    for (const InnovationStep& i : p_.innovations)
+      for (Register a : i.arguments)
+        step_reads(a, kInnovationReads | kInnovationArgument, "innovation " + i.name + "'s argument");
     constexpr std::uint16_t kMonthValues = kInvariant | kMonth | kEvents | kPrev | kMonthly;
     section("monthly", p_.monthly_code, kMonthly, kMonthValues);
     for (const Accumulator& a : p_.accumulators) step_reads(a.series, kMonthValues, "an aggregate's series");

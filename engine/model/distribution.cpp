@@ -50,6 +50,12 @@ const std::vector<DistributionSignature>& distribution_signatures() {
   return signatures;
 }
 
+std::string_view distribution_name(DistributionKind kind) {
+  for (const auto& s : distribution_signatures())
+    if (s.kind == kind) return s.name;
+  return "constant";
+}
+
 Distribution Distribution::constant(double value, SourcePos pos) {
   Distribution d;
   d.kind = DistributionKind::Constant;
@@ -486,9 +492,7 @@ double Distribution::mean() const {
 }
 
 std::string Distribution::to_string() const {
-  std::string_view name = "constant";
-  for (const auto& s : distribution_signatures())
-    if (s.kind == kind) name = s.name;
+  const std::string_view name = distribution_name(kind);
   if (kind == DistributionKind::Discrete || kind == DistributionKind::Cumulative) {
     return fmt::format("{}([{}], [{}])", name, fmt::join(values, ", "), fmt::join(weights, ", "));
   }
@@ -612,8 +616,10 @@ bool shape_supported(double shape) {
 
 bool validate_distribution(const Distribution& d, Diagnostics& diagnostics) {
   const std::size_t before = diagnostics.size();
-  auto require = [&](bool ok, std::string message) {
-    if (!ok) diagnostics.error(d.pos, std::move(message));
+  // The message is formatted only on failure: a run validates the
+  // distribution of an innovation with formula arguments every month.
+  auto require = [&](bool ok, auto&& message) {
+    if (!ok) diagnostics.error(d.pos, std::string(message()));
   };
   for (double a : d.args) {
     if (!std::isfinite(a)) {
@@ -626,102 +632,126 @@ bool validate_distribution(const Distribution& d, Diagnostics& diagnostics) {
     case DistributionKind::Constant:
       break;
     case DistributionKind::Uniform:
-      require(a[0] < a[1], fmt::format("uniform(a, b) needs a < b, got a = {}, b = {}", a[0], a[1]));
+      require(a[0] < a[1], [&] { return fmt::format("uniform(a, b) needs a < b, got a = {}, b = {}", a[0], a[1]); });
       break;
     case DistributionKind::Triangular:
     case DistributionKind::Pert: {
       std::string_view name = d.kind == DistributionKind::Pert ? "pert" : "triangular";
-      require(a[0] <= a[1] && a[1] <= a[2] && a[0] < a[2],
-              fmt::format("{}(min, mode, max) needs min <= mode <= max and min < max, got {}, {}, {}", name, a[0], a[1],
-                          a[2]));
+      require(a[0] <= a[1] && a[1] <= a[2] && a[0] < a[2], [&] {
+        return fmt::format("{}(min, mode, max) needs min <= mode <= max and min < max, got {}, {}, {}", name, a[0],
+                           a[1], a[2]);
+      });
       break;
     }
     case DistributionKind::Normal:
       if (a[1] <= 0) {
-        require(false, fmt::format("normal(mean, sd) needs sd > 0, got sd = {}", a[1]));
+        require(false, [&] { return fmt::format("normal(mean, sd) needs sd > 0, got sd = {}", a[1]); });
         break;
       }
-      require(normal_draws_fit(a[0], a[1]), normal_limit_message("normal(mean, sd)", "no draw overflows", a[0], a[1]));
+      require(normal_draws_fit(a[0], a[1]),
+              [&] { return normal_limit_message("normal(mean, sd)", "no draw overflows", a[0], a[1]); });
       break;
     case DistributionKind::TruncatedNormal: {
-      require(a[1] > 0, fmt::format("truncated_normal needs sd > 0, got sd = {}", a[1]));
-      require(a[2] < a[3], fmt::format("truncated_normal needs lo < hi, got lo = {}, hi = {}", a[2], a[3]));
+      require(a[1] > 0, [&] { return fmt::format("truncated_normal needs sd > 0, got sd = {}", a[1]); });
+      require(a[2] < a[3],
+              [&] { return fmt::format("truncated_normal needs lo < hi, got lo = {}, hi = {}", a[2], a[3]); });
       if (!(a[1] > 0 && a[2] < a[3])) break;
       if (!normal_draws_fit(a[0], a[1])) {
-        require(false, normal_limit_message("truncated_normal(mean, sd, lo, hi)",
-                                            "mean + sd·z stays finite in its inversion", a[0], a[1]));
+        require(false, [&] {
+          return normal_limit_message("truncated_normal(mean, sd, lo, hi)", "mean + sd·z stays finite in its inversion",
+                                      a[0], a[1]);
+        });
         break;
       }
       // How many sd the bound nearer the mean lies from it, where the whole
       // interval is on one side.
       const double reach = a[2] > a[0] ? (a[2] - a[0]) / a[1] : a[3] < a[0] ? (a[0] - a[3]) / a[1] : 0.0;
-      require(reach <= kTruncationReach,
-              fmt::format("truncated_normal(mean, sd, lo, hi) needs [lo, hi] to come within 36·sd of the mean (its "
-                          "probability underflows farther out); got {} {} mean {} {}·sd",
-                          a[2] > a[0] ? "lo" : "hi", std::isfinite(reach) ? "=" : "beyond", a[2] > a[0] ? "+" : "-",
-                          std::isfinite(reach) ? fmt::format("{:.4g}", reach) : std::string("1.8e308")));
-      require(a[3] - a[2] >= kMinTruncationWidth * a[1],
-              fmt::format("truncated_normal(mean, sd, lo, hi) needs hi - lo >= 1e-9·sd to be drawn accurately; got "
-                          "hi - lo = {}, sd = {}",
-                          a[3] - a[2], a[1]));
+      require(reach <= kTruncationReach, [&] {
+        return fmt::format(
+            "truncated_normal(mean, sd, lo, hi) needs [lo, hi] to come within 36·sd of the mean (its "
+            "probability underflows farther out); got {} {} mean {} {}·sd",
+            a[2] > a[0] ? "lo" : "hi", std::isfinite(reach) ? "=" : "beyond", a[2] > a[0] ? "+" : "-",
+            std::isfinite(reach) ? fmt::format("{:.4g}", reach) : std::string("1.8e308"));
+      });
+      require(a[3] - a[2] >= kMinTruncationWidth * a[1], [&] {
+        return fmt::format(
+            "truncated_normal(mean, sd, lo, hi) needs hi - lo >= 1e-9·sd to be drawn accurately; got "
+            "hi - lo = {}, sd = {}",
+            a[3] - a[2], a[1]);
+      });
       break;
     }
     case DistributionKind::Lognormal:
       if (a[1] <= 0) {
-        require(false, fmt::format("lognormal(mu, sigma) needs sigma > 0, got sigma = {}", a[1]));
+        require(false, [&] { return fmt::format("lognormal(mu, sigma) needs sigma > 0, got sigma = {}", a[1]); });
         break;
       }
-      require(lognormal_draws_fit(a[0], a[1]),
-              fmt::format("lognormal(mu, sigma) needs mu + 38·sigma <= 709.78 (ln of the largest double), so that no "
-                          "draw overflows; got mu = {}, sigma = {}",
-                          a[0], a[1]));
+      require(lognormal_draws_fit(a[0], a[1]), [&] {
+        return fmt::format(
+            "lognormal(mu, sigma) needs mu + 38·sigma <= 709.78 (ln of the largest double), so that no "
+            "draw overflows; got mu = {}, sigma = {}",
+            a[0], a[1]);
+      });
       break;
     case DistributionKind::LognormalCi90:
       if (!(0 < a[0] && a[0] < a[1])) {
-        require(false, fmt::format("lognormal_ci90(lo, hi) needs 0 < lo < hi, got lo = {}, hi = {}", a[0], a[1]));
+        require(false, [&] {
+          return fmt::format("lognormal_ci90(lo, hi) needs 0 < lo < hi, got lo = {}, hi = {}", a[0], a[1]);
+        });
         break;
       }
       // ln(hi) − ln(lo) carries an error up to about 2.3e-13 (two ulps of
       // ln near ±745); a ratio of at least 1 + 1e-9 keeps sigma positive and
       // within 0.03 % of exact (so draws within 1e-13 of exact).
       if (!(a[1] >= a[0] * (1.0 + 1e-9))) {
-        require(false,
-                fmt::format("lognormal_ci90(lo, hi) needs hi >= lo·(1 + 1e-9), got lo = {}, hi = {}", a[0], a[1]));
+        require(false, [&] {
+          return fmt::format("lognormal_ci90(lo, hi) needs hi >= lo·(1 + 1e-9), got lo = {}, hi = {}", a[0], a[1]);
+        });
         break;
       }
-      require(lognormal_draws_fit(d.log_mu(), d.log_sigma()),
-              fmt::format("lognormal_ci90({}, {}) is lognormal(mu = {:.6g}, sigma = {:.6g}), which needs mu + 38·sigma "
-                          "<= 709.78 (ln of the largest double) so that no draw overflows",
-                          a[0], a[1], d.log_mu(), d.log_sigma()));
+      require(lognormal_draws_fit(d.log_mu(), d.log_sigma()), [&] {
+        return fmt::format(
+            "lognormal_ci90({}, {}) is lognormal(mu = {:.6g}, sigma = {:.6g}), which needs mu + 38·sigma "
+            "<= 709.78 (ln of the largest double) so that no draw overflows",
+            a[0], a[1], d.log_mu(), d.log_sigma());
+      });
       break;
     case DistributionKind::Beta:
       if (!(a[0] > 0 && a[1] > 0)) {
-        require(false, fmt::format("beta(alpha, beta) needs both shapes > 0, got {}, {}", a[0], a[1]));
+        require(false, [&] { return fmt::format("beta(alpha, beta) needs both shapes > 0, got {}, {}", a[0], a[1]); });
         break;
       }
-      require(shape_supported(a[0]) && shape_supported(a[1]),
-              fmt::format("beta(alpha, beta) supports shapes from 1e-300 to 1e10, got {}, {}", a[0], a[1]));
+      require(shape_supported(a[0]) && shape_supported(a[1]), [&] {
+        return fmt::format("beta(alpha, beta) supports shapes from 1e-300 to 1e10, got {}, {}", a[0], a[1]);
+      });
       break;
     case DistributionKind::Gamma:
       if (!(a[0] > 0 && a[1] > 0)) {
-        require(false, fmt::format("gamma(shape, scale) needs shape > 0 and scale > 0, got {}, {}", a[0], a[1]));
+        require(false, [&] {
+          return fmt::format("gamma(shape, scale) needs shape > 0 and scale > 0, got {}, {}", a[0], a[1]);
+        });
         break;
       }
       if (!shape_supported(a[0])) {
-        require(false, fmt::format("gamma(shape, scale) supports shapes from 1e-300 to 1e10, got {}", a[0]));
+        require(false,
+                [&] { return fmt::format("gamma(shape, scale) supports shapes from 1e-300 to 1e10, got {}", a[0]); });
         break;
       }
-      require(a[1] * gamma_draw_bound(a[0]) <= kLargest,
-              fmt::format("gamma(shape, scale) with shape {} needs scale <= {:.4g}, so that no draw overflows "
-                          "(scale·(shape + 39·√shape + 1460) <= 1.8e308, the largest double); got scale = {}",
-                          a[0], kLargest / gamma_draw_bound(a[0]), a[1]));
+      require(a[1] * gamma_draw_bound(a[0]) <= kLargest, [&] {
+        return fmt::format(
+            "gamma(shape, scale) with shape {} needs scale <= {:.4g}, so that no draw overflows "
+            "(scale·(shape + 39·√shape + 1460) <= 1.8e308, the largest double); got scale = {}",
+            a[0], kLargest / gamma_draw_bound(a[0]), a[1]);
+      });
       break;
     case DistributionKind::Bernoulli:
-      require(a[0] >= 0 && a[0] <= 1, fmt::format("bernoulli(p) needs a probability in [0, 1], got {}", a[0]));
+      require(a[0] >= 0 && a[0] <= 1,
+              [&] { return fmt::format("bernoulli(p) needs a probability in [0, 1], got {}", a[0]); });
       break;
     case DistributionKind::Poisson:
-      require(a[0] >= 0, fmt::format("poisson(lambda) needs lambda >= 0, got {}", a[0]));
-      require(a[0] <= kMaxPoissonMean, fmt::format("poisson(lambda) supports lambda <= 1e10, got {}", a[0]));
+      require(a[0] >= 0, [&] { return fmt::format("poisson(lambda) needs lambda >= 0, got {}", a[0]); });
+      require(a[0] <= kMaxPoissonMean,
+              [&] { return fmt::format("poisson(lambda) supports lambda <= 1e10, got {}", a[0]); });
       break;
     case DistributionKind::Discrete:
     case DistributionKind::Mixture: {
@@ -730,43 +760,49 @@ bool validate_distribution(const Distribution& d, Diagnostics& diagnostics) {
       const std::size_t n = discrete ? d.values.size() : d.components.size();
       const std::string_view items = discrete ? "values" : "distributions";
       if (n == 0) {
-        require(false, fmt::format("{} needs at least one {}", name, discrete ? "value" : "distribution"));
+        require(false,
+                [&] { return fmt::format("{} needs at least one {}", name, discrete ? "value" : "distribution"); });
         break;
       }
-      require(n == d.weights.size(), fmt::format("{} has {} {} but {} weights", name, n, items, d.weights.size()));
+      require(n == d.weights.size(),
+              [&] { return fmt::format("{} has {} {} but {} weights", name, n, items, d.weights.size()); });
       for (double w : d.weights) {
         if (!(w >= 0) || !std::isfinite(w)) {
-          require(false, fmt::format("{} weights must be finite and >= 0, got {}", name, w));
+          require(false, [&] { return fmt::format("{} weights must be finite and >= 0, got {}", name, w); });
           break;
         }
       }
       for (double v : d.values) {
         if (!std::isfinite(v)) {
-          require(false, "discrete values must be finite numbers");
+          require(false, [&] { return "discrete values must be finite numbers"; });
           break;
         }
       }
       for (const Distribution& c : d.components)
-        require(c.kind != DistributionKind::Mixture,
-                "a mixture's components cannot be mixtures: list their components in one mixture, each weight "
-                "multiplied by its mixture's");
+        require(c.kind != DistributionKind::Mixture, [&] {
+          return "a mixture's components cannot be mixtures: list their components in one mixture, each weight "
+                 "multiplied by its mixture's";
+        });
       if (diagnostics.size() != before) break;
       double total = 0.0;
       for (double w : d.weights) total += w;
-      require(total > 0.0, fmt::format("{} weights must not all be zero", name));
-      require(std::isfinite(total), fmt::format("{} weights are too large: their sum overflows", name));
+      require(total > 0.0, [&] { return fmt::format("{} weights must not all be zero", name); });
+      require(std::isfinite(total), [&] { return fmt::format("{} weights are too large: their sum overflows", name); });
       break;
     }
     case DistributionKind::LognormalMeanSd:
       if (!(a[0] > 0 && a[1] > 0)) {
-        require(false, fmt::format("lognormal_mean_sd(mean, sd) needs mean > 0 and sd > 0, got mean = {}, sd = {}",
-                                   a[0], a[1]));
+        require(false, [&] {
+          return fmt::format("lognormal_mean_sd(mean, sd) needs mean > 0 and sd > 0, got mean = {}, sd = {}", a[0],
+                             a[1]);
+        });
         break;
       }
       // sigma² = ln(1 + (sd/mean)²) keeps its precision while (sd/mean)²
       // is a normal double.
-      require(a[1] >= 1e-150 * a[0],
-              fmt::format("lognormal_mean_sd(mean, sd) needs sd >= 1e-150·mean, got mean = {}, sd = {}", a[0], a[1]));
+      require(a[1] >= 1e-150 * a[0], [&] {
+        return fmt::format("lognormal_mean_sd(mean, sd) needs sd >= 1e-150·mean, got mean = {}, sd = {}", a[0], a[1]);
+      });
       break;
     case DistributionKind::NormalPercentiles:
     case DistributionKind::LognormalPercentiles: {
@@ -781,25 +817,31 @@ bool validate_distribution(const Distribution& d, Diagnostics& diagnostics) {
         break;
       }
       if (!(a[1] < a[3]) || (log && !(a[1] > 0))) {
-        require(false,
-                fmt::format("{} needs {}x_lo < x_hi, got x_lo = {}, x_hi = {}", call, log ? "0 < " : "", a[1], a[3]));
+        require(false, [&] {
+          return fmt::format("{} needs {}x_lo < x_hi, got x_lo = {}, x_hi = {}", call, log ? "0 < " : "", a[1], a[3]);
+        });
         break;
       }
       // As for lognormal_ci90: ln(x_hi) − ln(x_lo) must stay positive.
-      require(!log || a[3] >= a[1] * (1.0 + 1e-9),
-              fmt::format("{} needs x_hi >= x_lo·(1 + 1e-9), got x_lo = {}, x_hi = {}", call, a[1], a[3]));
+      require(!log || a[3] >= a[1] * (1.0 + 1e-9), [&] {
+        return fmt::format("{} needs x_hi >= x_lo·(1 + 1e-9), got x_lo = {}, x_hi = {}", call, a[1], a[3]);
+      });
       break;
     }
     case DistributionKind::PertP10P50P90: {
       if (!(a[0] < a[1] && a[1] < a[2])) {
-        require(false,
-                fmt::format("pert_p10_p50_p90(p10, p50, p90) needs p10 < p50 < p90, got {}, {}, {}", a[0], a[1], a[2]));
+        require(false, [&] {
+          return fmt::format("pert_p10_p50_p90(p10, p50, p90) needs p10 < p50 < p90, got {}, {}, {}", a[0], a[1], a[2]);
+        });
         break;
       }
       if (!std::isfinite(a[2] - a[0])) {
-        require(false, fmt::format("pert_p10_p50_p90(p10, p50, p90) needs p90 - p10 <= 1.8e308 (the largest "
-                                   "double), got {}, {}, {}",
-                                   a[0], a[1], a[2]));
+        require(false, [&] {
+          return fmt::format(
+              "pert_p10_p50_p90(p10, p50, p90) needs p90 - p10 <= 1.8e308 (the largest "
+              "double), got {}, {}, {}",
+              a[0], a[1], a[2]);
+        });
         break;
       }
       if (pert_from_p10_p50_p90(a[0], a[1], a[2])) break;
@@ -815,76 +857,97 @@ bool validate_distribution(const Distribution& d, Diagnostics& diagnostics) {
     }
     case DistributionKind::StudentT:
       if (!(a[0] >= kMinStudentDf && a[0] <= kMaxStudentDf)) {
-        require(false, fmt::format("student_t(df, loc, scale) supports df from 1 to 1e10, got df = {}", a[0]));
+        require(false,
+                [&] { return fmt::format("student_t(df, loc, scale) supports df from 1 to 1e10, got df = {}", a[0]); });
         break;
       }
       if (!(a[2] > 0)) {
-        require(false, fmt::format("student_t(df, loc, scale) needs scale > 0, got scale = {}", a[2]));
+        require(false, [&] { return fmt::format("student_t(df, loc, scale) needs scale > 0, got scale = {}", a[2]); });
         break;
       }
-      require(std::fabs(a[1]) + a[2] * student_t_draw_bound(a[0]) <= kLargest,
-              fmt::format("student_t(df, loc, scale) with df {} needs |loc| + {:.4g}·scale <= 1.8e308 (the largest "
-                          "double), so that no draw overflows; got loc = {}, scale = {}",
-                          a[0], student_t_draw_bound(a[0]), a[1], a[2]));
+      require(std::fabs(a[1]) + a[2] * student_t_draw_bound(a[0]) <= kLargest, [&] {
+        return fmt::format(
+            "student_t(df, loc, scale) with df {} needs |loc| + {:.4g}·scale <= 1.8e308 (the largest "
+            "double), so that no draw overflows; got loc = {}, scale = {}",
+            a[0], student_t_draw_bound(a[0]), a[1], a[2]);
+      });
       break;
     case DistributionKind::Weibull:
       if (!(a[0] >= kMinWeibullShape && a[1] > 0)) {
-        require(false,
-                fmt::format("weibull(shape, scale) needs shape >= 0.01 and scale > 0, got shape = {}, scale = {}", a[0],
-                            a[1]));
+        require(false, [&] {
+          return fmt::format("weibull(shape, scale) needs shape >= 0.01 and scale > 0, got shape = {}, scale = {}",
+                             a[0], a[1]);
+        });
         break;
       }
-      require(a[1] * weibull_bound(a[0]) <= kLargest,
-              fmt::format("weibull(shape, scale) with shape {} needs scale <= {:.4g}, so that no draw and not the "
-                          "mean overflows (scale·max(36.74^(1/shape), Γ(1 + 1/shape)) <= 1.8e308); got scale = {}",
-                          a[0], kLargest / weibull_bound(a[0]), a[1]));
+      require(a[1] * weibull_bound(a[0]) <= kLargest, [&] {
+        return fmt::format(
+            "weibull(shape, scale) with shape {} needs scale <= {:.4g}, so that no draw and not the "
+            "mean overflows (scale·max(36.74^(1/shape), Γ(1 + 1/shape)) <= 1.8e308); got scale = {}",
+            a[0], kLargest / weibull_bound(a[0]), a[1]);
+      });
       break;
     case DistributionKind::Exponential:
-      require(a[0] > 0 && kMaxExponentialDraw / a[0] <= kLargest,
-              fmt::format("exponential(rate) needs rate >= 2.1e-307 (the largest draw, 36.74/rate, within the "
-                          "largest double), got rate = {}",
-                          a[0]));
+      require(a[0] > 0 && kMaxExponentialDraw / a[0] <= kLargest, [&] {
+        return fmt::format(
+            "exponential(rate) needs rate >= 2.1e-307 (the largest draw, 36.74/rate, within the "
+            "largest double), got rate = {}",
+            a[0]);
+      });
       break;
     case DistributionKind::Binomial:
-      require(a[0] >= 0 && a[0] <= kMaxBinomialTrials && a[0] == std::floor(a[0]),
-              fmt::format("binomial(n, p) needs a whole number of trials n from 0 to 1e10, got n = {}", a[0]));
-      require(a[1] >= 0 && a[1] <= 1, fmt::format("binomial(n, p) needs a probability p in [0, 1], got p = {}", a[1]));
+      require(a[0] >= 0 && a[0] <= kMaxBinomialTrials && a[0] == std::floor(a[0]), [&] {
+        return fmt::format("binomial(n, p) needs a whole number of trials n from 0 to 1e10, got n = {}", a[0]);
+      });
+      require(a[1] >= 0 && a[1] <= 1,
+              [&] { return fmt::format("binomial(n, p) needs a probability p in [0, 1], got p = {}", a[1]); });
       break;
     case DistributionKind::Cumulative: {
       const auto& x = d.values;
       const auto& p = d.weights;
       if (x.size() < 2 || x.size() != p.size()) {
-        require(false, fmt::format("cumulative([x], [p]) needs at least 2 points and as many probabilities as points, "
-                                   "got {} points and {} probabilities",
-                                   x.size(), p.size()));
+        require(false, [&] {
+          return fmt::format(
+              "cumulative([x], [p]) needs at least 2 points and as many probabilities as points, "
+              "got {} points and {} probabilities",
+              x.size(), p.size());
+        });
         break;
       }
       for (std::size_t i = 0; i < x.size(); ++i) {
         if (!std::isfinite(x[i]) || !std::isfinite(p[i])) {
-          require(false, "cumulative points and probabilities must be finite numbers");
+          require(false, [&] { return "cumulative points and probabilities must be finite numbers"; });
           return false;
         }
       }
       for (std::size_t i = 1; i < x.size(); ++i) {
         if (!(x[i - 1] < x[i])) {
-          require(false, fmt::format("cumulative([x], [p]) needs x increasing, got {} after {}", x[i], x[i - 1]));
+          require(false, [&] {
+            return fmt::format("cumulative([x], [p]) needs x increasing, got {} after {}", x[i], x[i - 1]);
+          });
           break;
         }
       }
       for (std::size_t i = 1; i < p.size(); ++i) {
         if (!(p[i - 1] <= p[i])) {
-          require(false, fmt::format("cumulative([x], [p]) needs p non-decreasing, got {} after {}", p[i], p[i - 1]));
+          require(false, [&] {
+            return fmt::format("cumulative([x], [p]) needs p non-decreasing, got {} after {}", p[i], p[i - 1]);
+          });
           break;
         }
       }
-      require(p.front() == 0 && p.back() == 1,
-              fmt::format("cumulative([x], [p]) needs p to start at 0 and end at 1 (the CDF at the first and last "
-                          "point), got {} and {}",
-                          p.front(), p.back()));
-      require(std::isfinite(x.back() - x.front()),
-              fmt::format("cumulative([x], [p]) needs the last x minus the first <= 1.8e308 (the largest double), got "
-                          "{} and {}",
-                          x.front(), x.back()));
+      require(p.front() == 0 && p.back() == 1, [&] {
+        return fmt::format(
+            "cumulative([x], [p]) needs p to start at 0 and end at 1 (the CDF at the first and last "
+            "point), got {} and {}",
+            p.front(), p.back());
+      });
+      require(std::isfinite(x.back() - x.front()), [&] {
+        return fmt::format(
+            "cumulative([x], [p]) needs the last x minus the first <= 1.8e308 (the largest double), got "
+            "{} and {}",
+            x.front(), x.back());
+      });
       break;
     }
   }
@@ -903,6 +966,47 @@ bool validate_distribution(const Distribution& d, Diagnostics& diagnostics) {
     }
   }
   return diagnostics.size() == before;
+}
+
+std::string argument_requirement(DistributionKind kind, std::size_t index, double value) {
+  using K = DistributionKind;
+  const double v = value;
+  if (!std::isfinite(v)) return "to be finite";
+  auto unless = [](bool ok, std::string_view requirement) { return ok ? std::string{} : std::string(requirement); };
+  switch (kind) {
+    case K::Normal:
+    case K::TruncatedNormal:
+    case K::Lognormal:
+      return index == 1 ? unless(v > 0, "> 0") : "";
+    case K::LognormalCi90:
+    case K::LognormalMeanSd:
+      return unless(v > 0, "> 0");
+    case K::Beta:
+      return unless(shape_supported(v), "from 1e-300 to 1e10");
+    case K::Gamma:
+      return index == 0 ? unless(shape_supported(v), "from 1e-300 to 1e10") : unless(v > 0, "> 0");
+    case K::Bernoulli:
+      return unless(v >= 0 && v <= 1, "in [0, 1]");
+    case K::Poisson:
+      return unless(v >= 0 && v <= kMaxPoissonMean, "from 0 to 1e10");
+    case K::NormalPercentiles:
+    case K::LognormalPercentiles:
+      if (index % 2 == 0) return unless(v > 0 && v < 1, "in (0, 1) (a fraction: the 10th percentile is 0.1)");
+      return kind == K::LognormalPercentiles ? unless(v > 0, "> 0") : "";
+    case K::StudentT:
+      if (index == 0) return unless(v >= kMinStudentDf && v <= kMaxStudentDf, "from 1 to 1e10");
+      return index == 2 ? unless(v > 0, "> 0") : "";
+    case K::Weibull:
+      return index == 0 ? unless(v >= kMinWeibullShape, ">= 0.01") : unless(v > 0, "> 0");
+    case K::Exponential:
+      return unless(v > 0 && kMaxExponentialDraw / v <= kLargest, ">= 2.1e-307");
+    case K::Binomial:
+      if (index == 0)
+        return unless(v >= 0 && v <= kMaxBinomialTrials && v == std::floor(v), "to be a whole number from 0 to 1e10");
+      return unless(v >= 0 && v <= 1, "in [0, 1]");
+    default:
+      return "";
+  }
 }
 
 std::optional<Distribution> prepare_distribution(Distribution d, Diagnostics& diagnostics) {

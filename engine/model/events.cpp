@@ -1,8 +1,10 @@
-// Events: regimes, switches and arrivals, and their scenario overrides.
+// Events: regimes, switches, arrivals and innovations, and their scenario
+// overrides.
 #include "model_reader.hpp"
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "riskcast/random.hpp"
@@ -36,15 +38,15 @@ std::optional<Event> ModelReader::event(const std::string& name, const Entry& en
       }
     }
     if (!has_kind) {
-      d_.error(position(entry.key), fmt::format("{} needs `kind:` (regime, switch or arrivals)", context));
+      d_.error(position(entry.key), fmt::format("{} needs `kind:` (regime, switch, arrivals or innovation)", context));
       return std::nullopt;
     }
     kind = k.IsScalar() ? k.Scalar() : "";
-    if (kind != "regime" && kind != "switch" && kind != "arrivals") {
+    const std::vector<std::string> kinds = {"regime", "switch", "arrivals", "innovation"};
+    if (!contains(kinds, kind)) {
+      const std::string hint = did_you_mean(kind, kinds);
       d_.error(position(k), fmt::format("unknown event kind `{}`", quote_for_message(kind)),
-               did_you_mean(kind, {"regime", "switch", "arrivals"}).empty()
-                   ? "expected regime, switch or arrivals"
-                   : did_you_mean(kind, {"regime", "switch", "arrivals"}));
+               hint.empty() ? "expected regime, switch, arrivals or innovation" : hint);
       return std::nullopt;
     }
   }
@@ -59,8 +61,10 @@ std::optional<Event> ModelReader::event(const std::string& name, const Entry& en
   } else if (kind == "switch") {
     allowed.insert(allowed.end(), {"initial", "on", "off"});
     if (base) allowed.insert(allowed.end(), {"fix", "on_from"});
-  } else {
+  } else if (kind == "arrivals") {
     allowed.insert(allowed.end(), {"rate", "size"});
+  } else {
+    allowed.insert(allowed.end(), {"dist"});
   }
   auto keys = mapping(entry.value, allowed, context);
   metadata(keys, ev.metadata);
@@ -69,8 +73,10 @@ std::optional<Event> ModelReader::event(const std::string& name, const Entry& en
     regime(ev, keys, context, base != nullptr);
   else if (kind == "switch")
     switch_event(ev, keys, context, base != nullptr);
-  else
+  else if (kind == "arrivals")
     arrivals(ev, keys, context, base != nullptr);
+  else
+    innovation(ev, keys, context, base != nullptr);
   if (d_.size() != errors_before) return std::nullopt;
   return ev;
 }
@@ -242,6 +248,78 @@ void ModelReader::arrivals(Event& ev, std::map<std::string, Entry>& keys, const 
   } else if (!is_override) {
     d_.error(ev.pos, fmt::format("{} needs `size:` (the distribution of one burst's size)", context));
   }
+}
+
+void ModelReader::innovation(Event& ev, std::map<std::string, Entry>& keys, const std::string& context,
+                             bool is_override) {
+  if (!is_override) ev.definition = Innovation{};
+  auto it = keys.find("dist");
+  if (it == keys.end()) {
+    if (!is_override)
+      d_.error(ev.pos, fmt::format("{} needs `dist:` (the distribution drawn afresh every month, e.g. "
+                                   "`normal(0, 0.02)`)",
+                                   context));
+    return;
+  }
+  std::optional<Expr> e =
+      formula(it->second.value, fmt::format("`dist:` of {}", context), "a number or a distribution");
+  if (!e) return;
+  if (std::optional<Innovation> law = innovation_law(*e)) ev.definition = std::move(*law);
+}
+
+// A distribution call whose arguments may be formulas. A call with constant
+// arguments only (and discrete, cumulative, mixture, whose lists are
+// numbers) is read and prepared as a parameter's; otherwise each constant
+// argument is checked against the limits it has on its own (normal's sd > 0),
+// and the rest wait for the run.
+std::optional<Innovation> ModelReader::innovation_law(const Expr& e) {
+  if (std::optional<double> v = constant_value(e)) {
+    if (!std::isfinite(*v)) {
+      d_.error(e.pos, fmt::format("an innovation's constant value must be a finite number, got {}", *v));
+      return std::nullopt;
+    }
+    return Innovation{Distribution::constant(*v, e.pos), {}};
+  }
+  if (e.kind != ExprKind::Call) {
+    d_.error(e.pos, "expected a number or a distribution such as `normal(0, 0.02)`",
+             "a formula cannot be drawn from; to scale or shift the draws, give the distribution formula arguments, "
+             "`normal(mu, sigma * 2)`, or do it in a monthly formula, `sigma * shock`");
+    return std::nullopt;
+  }
+  const DistributionSignature* sig = nullptr;
+  for (const auto& s : distribution_signatures())
+    if (s.name == e.name) sig = &s;
+  const bool constant_arguments =
+      std::all_of(e.operands.begin(), e.operands.end(), [](const Expr& a) { return constant_value(a).has_value(); });
+  if (!sig || e.operands.size() != sig->arity || takes_lists(sig->kind) || constant_arguments) {
+    std::optional<Distribution> law = distribution_from(e);
+    if (!law) return std::nullopt;
+    return Innovation{std::move(*law), {}};
+  }
+  std::vector<std::string_view> names;
+  for (std::string_view rest = sig->argument_names; !rest.empty();) {
+    const std::size_t comma = rest.find(", ");
+    names.push_back(rest.substr(0, comma));
+    rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 2);
+  }
+  Innovation innovation;
+  innovation.law.kind = sig->kind;
+  innovation.law.pos = e.pos;
+  bool ok = true;
+  for (std::size_t i = 0; i < e.operands.size(); ++i) {
+    const Expr& argument = e.operands[i];
+    const std::optional<double> v = constant_value(argument);
+    innovation.law.args.push_back(v.value_or(0.0));
+    innovation.arguments.push_back(v ? Expr::make_number(*v, argument.pos) : argument);
+    if (!v) continue;
+    if (const std::string requirement = argument_requirement(sig->kind, i, *v); !requirement.empty()) {
+      d_.error(argument.pos, fmt::format("{}({}) needs {} {}, got {} = {}", sig->name, sig->argument_names, names[i],
+                                         requirement, names[i], *v));
+      ok = false;
+    }
+  }
+  if (!ok) return std::nullopt;
+  return innovation;
 }
 
 }  // namespace riskcast::model_reading

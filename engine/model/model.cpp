@@ -1,5 +1,8 @@
 #include "riskcast/model.hpp"
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include <algorithm>
 
 namespace riskcast {
@@ -12,8 +15,17 @@ std::string_view to_string(EventKind kind) {
       return "switch";
     case EventKind::Arrivals:
       return "arrivals";
+    case EventKind::Innovation:
+      return "innovation";
   }
   return "";
+}
+
+std::string Innovation::to_string() const {
+  if (!has_formulas()) return law.to_string();
+  std::vector<std::string> written;
+  for (const Expr& a : arguments) written.push_back(riskcast::to_string(a));
+  return fmt::format("{}({})", distribution_name(law.kind), fmt::join(written, ", "));
 }
 
 const Scenario* Model::find_scenario(std::string_view wanted) const {

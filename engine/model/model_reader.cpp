@@ -20,7 +20,7 @@ const std::vector<std::string> kFormulaKeys = {"formula", "unit", "source", "not
 const std::vector<std::string> kOutputKeys = {"formula", "kind", "unit", "source", "note"};
 const std::vector<std::string> kScenarioKeys = {"description", "parameters", "events", "correlations"};
 const std::vector<std::string> kEventKeys = {"kind", "unit", "source", "note", "states", "initial", "transitions",
-                                             "on",   "off",  "rate",   "size", "fix",    "on_from"};
+                                             "on",   "off",  "rate",   "size", "fix",    "on_from", "dist"};
 
 bool contains(const std::vector<std::string>& keys, std::string_view key) {
   return std::find(keys.begin(), keys.end(), key) != keys.end();

@@ -7,7 +7,7 @@
 //   formulas.cpp    formula-valued reads (numbers, probabilities, whole
 //                   numbers), monthly formulas and outputs, metadata
 //   parameters.cpp  parameters and distributions
-//   events.cpp      regimes, switches and arrivals
+//   events.cpp      regimes, switches, arrivals and innovations
 //   scenarios.cpp   scenarios and their overrides
 //   correlations.cpp  rank correlations between parameters
 #pragma once
@@ -103,6 +103,8 @@ class ModelReader : public YamlReader {
   void regime(Event& ev, std::map<std::string, Entry>& keys, const std::string& context, bool is_override);
   void switch_event(Event& ev, std::map<std::string, Entry>& keys, const std::string& context, bool is_override);
   void arrivals(Event& ev, std::map<std::string, Entry>& keys, const std::string& context, bool is_override);
+  void innovation(Event& ev, std::map<std::string, Entry>& keys, const std::string& context, bool is_override);
+  std::optional<Innovation> innovation_law(const Expr& call);
 
   // correlations.cpp
   struct CorrelationContext {

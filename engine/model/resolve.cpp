@@ -14,11 +14,12 @@ namespace {
 
 // Where a formula stands decides which names it may see.
 enum class Context {
-  Hazard,    // transition probabilities and switch hazards: states of month m − 1
-  Rate,      // arrival rates: parameters, regimes and switches of month m
-  Monthly,   // monthly formulas and the arguments of aggregates
-  PrevInit,  // the month-0 value in prev(x, initial): parameters only
-  Output,    // outputs: parameters and aggregates of monthly series
+  Hazard,      // transition probabilities and switch hazards: states of month m − 1
+  Rate,        // arrival rates: parameters, regimes and switches of month m
+  Innovation,  // an innovation's distribution arguments: also arrivals of month m
+  Monthly,     // monthly formulas and the arguments of aggregates
+  PrevInit,    // the month-0 value in prev(x, initial): parameters only
+  Output,      // outputs: parameters and aggregates of monthly series
 };
 
 std::string_view context_name(Context c) {
@@ -27,6 +28,8 @@ std::string_view context_name(Context c) {
       return "a hazard or transition probability";
     case Context::Rate:
       return "an arrival rate";
+    case Context::Innovation:
+      return "an innovation's distribution";
     case Context::Monthly:
       return "a monthly formula";
     case Context::PrevInit:
@@ -142,8 +145,16 @@ class Resolver {
       d_.error(e.pos, fmt::format("the initial value of prev(...) may use parameters only, not event `{}`", e.name));
       return false;
     }
-    if (ctx == Context::Rate && kind == EventKind::Arrivals) {
-      d_.error(e.pos, fmt::format("an arrival rate cannot depend on arrivals (`{}`)", e.name));
+    if (ctx == Context::Rate && (kind == EventKind::Arrivals || kind == EventKind::Innovation)) {
+      d_.error(e.pos,
+               fmt::format("an arrival rate cannot depend on {} (`{}`)",
+                           kind == EventKind::Arrivals ? "arrivals" : "innovations", e.name),
+               "a rate is evaluated before the month's arrivals and innovations are drawn");
+      return false;
+    }
+    if (ctx == Context::Innovation && kind == EventKind::Innovation) {
+      d_.error(e.pos, fmt::format("an innovation's distribution cannot depend on innovation `{}`", e.name),
+               "the month's innovations are drawn side by side; combine them in a monthly formula");
       return false;
     }
     return true;
@@ -212,9 +223,13 @@ class Resolver {
         break;
       }
       case RefKind::Monthly:
-        if (ctx == Context::Hazard || ctx == Context::Rate || ctx == Context::PrevInit) {
+        if (ctx == Context::Hazard || ctx == Context::Rate || ctx == Context::Innovation || ctx == Context::PrevInit) {
           d_.error(e.pos, fmt::format("{} cannot use monthly formula `{}`", context_name(ctx), e.name),
-                   ctx == Context::PrevInit ? "" : "hazards and rates see parameters, events and `month`");
+                   ctx == Context::PrevInit ? ""
+                   : ctx == Context::Innovation
+                       ? "an innovation is drawn before the monthly formulas: its arguments see parameters, `month` "
+                         "and the month's regimes, switches and arrivals"
+                       : "hazards and rates see parameters, events and `month`");
           return;
         }
         if (ctx == Context::Output && !in_aggregate) {
@@ -250,7 +265,8 @@ class Resolver {
                 (it->second.kind == RefKind::Monthly ||
                  (it->second.kind == RefKind::Event && model_.events[it->second.index].kind() != EventKind::Regime));
       if (!ok) {
-        d_.error(target.pos, "the first argument of prev() must name a monthly formula, a switch or arrivals",
+        d_.error(target.pos,
+                 "the first argument of prev() must name a monthly formula, a switch, arrivals or an innovation",
                  target.kind == ExprKind::Name && hints_wanted() ? did_you_mean(target.name, visible_names()) : "");
         return;
       }
@@ -333,6 +349,8 @@ void resolve_event(Resolver& r, Event& ev) {
     r.resolve(s->off_hazard, Context::Hazard);
   } else if (auto* a = std::get_if<Arrivals>(&ev.definition)) {
     r.resolve(a->rate, Context::Rate);
+  } else if (auto* innovation = std::get_if<Innovation>(&ev.definition)) {
+    for (Expr& argument : innovation->arguments) r.resolve(argument, Context::Innovation);
   }
 }
 

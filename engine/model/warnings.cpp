@@ -83,6 +83,8 @@ struct Reads {
       add(s->off_hazard);
     } else if (const auto* a = std::get_if<Arrivals>(&ev.definition)) {
       add(a->rate);
+    } else if (const auto* innovation = std::get_if<Innovation>(&ev.definition)) {
+      for (const Expr& argument : innovation->arguments) add(argument);
     }
   }
 };
@@ -110,6 +112,14 @@ void warn_unread(const Model& model, Diagnostics& w) {
                 "no other formula or output reads it (prev of itself does not count): use it, or remove it");
 }
 
+// The distributions an event draws from: an arrivals' size, an
+// innovation's law (whose mu, where a formula gives it, holds 0 and is
+// known only when run).
+void warn_about_event(const Event& ev, Diagnostics& w) {
+  if (const auto* a = std::get_if<Arrivals>(&ev.definition)) warn_lognormal(a->size, w);
+  if (const auto* innovation = std::get_if<Innovation>(&ev.definition)) warn_lognormal(innovation->law, w);
+}
+
 }  // namespace
 
 void warn_about_distribution(const Parameter& p, Diagnostics& w) {
@@ -121,12 +131,10 @@ void warn_about_model(const Model& model, Diagnostics& w, const std::vector<bool
   warn_unread(model, w);
   for (std::size_t i = 0; i < model.parameters.size(); ++i)
     if (i >= elsewhere.size() || !elsewhere[i]) warn_about_distribution(model.parameters[i], w);
-  for (const Event& ev : model.events)
-    if (const auto* a = std::get_if<Arrivals>(&ev.definition)) warn_lognormal(a->size, w);
+  for (const Event& ev : model.events) warn_about_event(ev, w);
   for (const Scenario& s : model.scenarios) {
     for (const Parameter& p : s.parameters) warn_about_distribution(p, w);
-    for (const Event& ev : s.events)
-      if (const auto* a = std::get_if<Arrivals>(&ev.definition)) warn_lognormal(a->size, w);
+    for (const Event& ev : s.events) warn_about_event(ev, w);
   }
 }
 

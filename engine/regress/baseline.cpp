@@ -36,9 +36,10 @@ void write_event(std::string& out, const Event& ev) {
     out += fmt::format("  switch initial {} on {} off {}\n", s->initial, to_string(s->on_hazard),
                        to_string(s->off_hazard));
     if (s->fixed_on_from) out += fmt::format("  fixed_on_from {}\n", *s->fixed_on_from);
+  } else if (const auto* a = std::get_if<Arrivals>(&ev.definition)) {
+    out += fmt::format("  arrivals rate {} size {}\n", to_string(a->rate), a->size.to_string());
   } else {
-    const auto& a = std::get<Arrivals>(ev.definition);
-    out += fmt::format("  arrivals rate {} size {}\n", to_string(a.rate), a.size.to_string());
+    out += fmt::format("  innovation {}\n", std::get<Innovation>(ev.definition).to_string());
   }
 }
 

@@ -51,6 +51,16 @@ AssumptionRow event_row(const Event& e) {
     row.p5 = a->size.quantile(0.05);
     row.p95 = a->size.quantile(0.95);
   }
+  if (const auto* innovation = std::get_if<Innovation>(&e.definition)) {
+    row.definition = fmt::format("innovation; every month {}", innovation->to_string());
+    // Quantiles of one month's draw, where the arguments are known.
+    if (!innovation->has_formulas()) {
+      row.has_numbers = true;
+      row.median = innovation->law.quantile(0.5);
+      row.p5 = innovation->law.quantile(0.05);
+      row.p95 = innovation->law.quantile(0.95);
+    }
+  }
   return row;
 }
 

@@ -1,8 +1,8 @@
 // What the parts of the sampler share while they evaluate one block of
 // samples: the block's registers and lanes, and the first error found.
 // The parts: the interpreter (interpreter.cpp) runs a program over a block,
-// month by month; event stepping (events.cpp) moves regimes, switches and
-// arrivals; the driver (runner.cpp) hands blocks to threads; columns.cpp
+// month by month; event stepping (events.cpp) moves regimes, switches,
+// arrivals and innovations; the driver (runner.cpp) hands blocks to threads; columns.cpp
 // holds the output storage.
 #pragma once
 

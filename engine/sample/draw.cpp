@@ -145,6 +145,15 @@ const Distribution& law_drawn(const Distribution& d) {
 }  // namespace
 
 Sampler::Sampler(const Distribution& law) : distribution_(law_drawn(law)) {
+  prepare();
+}
+
+void Sampler::set_arguments(const std::vector<double>& args) {
+  std::copy(args.begin(), args.end(), distribution_.args.begin());
+  prepare();
+}
+
+void Sampler::prepare() {
   const Distribution& d = distribution_;
   const auto& args = d.args;
   switch (d.kind) {
@@ -178,6 +187,8 @@ Sampler::Sampler(const Distribution& law) : distribution_(law_drawn(law)) {
     case DistributionKind::Discrete:
     case DistributionKind::Mixture: {
       double total = 0.0;
+      cumulative_.clear();
+      components_.clear();
       for (double w : d.weights) cumulative_.push_back(total += w);
       for (const Distribution& c : d.components) components_.emplace_back(c);
       break;
@@ -290,19 +301,19 @@ template double Sampler::draw<RandomStream>(RandomStream&) const;
 template double Sampler::draw<BufferedStream>(BufferedStream&) const;
 
 void Sampler::fill(std::uint64_t seed, RandomSlot slot, std::uint64_t first_sample, std::size_t n, double* out,
-                   std::uint64_t* scratch) const {
+                   std::uint64_t* scratch, std::uint32_t substream) const {
   if (distribution_.kind == DistributionKind::Constant) {
     std::fill_n(out, n, distribution_.args[0]);
     return;
   }
   if (single_uniform()) {
-    fill_uniforms(seed, slot, 0, first_sample, n, 0, 1, out, n);
+    fill_uniforms(seed, slot, substream, first_sample, n, 0, 1, out, n);
     for (std::size_t i = 0; i < n; ++i) out[i] = from_uniform(out[i]);
     return;
   }
-  fill_words(seed, slot, 0, first_sample, n, 0, kBufferedWords, scratch, n);
+  fill_words(seed, slot, substream, first_sample, n, 0, kBufferedWords, scratch, n);
   for (std::size_t i = 0; i < n; ++i) {
-    BufferedStream stream(scratch + i, n, kBufferedWords, seed, first_sample + i, slot, 0);
+    BufferedStream stream(scratch + i, n, kBufferedWords, seed, first_sample + i, slot, substream);
     out[i] = draw(stream);
   }
 }

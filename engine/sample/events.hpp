@@ -1,4 +1,4 @@
-// Event stepping: regimes, switches and arrivals of one block of samples,
+// Event stepping: regimes, switches, arrivals and innovations of one block of samples,
 // moved month by month from each event's monthly uniform (docs/architecture.md,
 // "Randomness": how an event uses its month's uniform).
 #pragma once
@@ -37,6 +37,9 @@ class EventStepper {
   void step_arrivals(std::size_t i, std::uint32_t m) {
     draw_arrivals(i, size_samplers_[i], m, uniforms(p_.regimes.size() + p_.switches.size() + i, m));
   }
+  // Draws innovation i's month-m value into its register; formula arguments
+  // must have been computed (Program::innovation_code).
+  void step_innovation(std::size_t i, std::uint32_t m);
 
  private:
   // Months of event uniforms drawn per bulk refill.
@@ -65,6 +68,8 @@ class EventStepper {
   void draw_arrivals(std::size_t index, const Sampler& size, std::uint32_t m, const double* uniform);
   void list_bursts(std::uint32_t m);
   void count_bursts_lane_by_lane(const ArrivalsStep& a, std::uint32_t m, const double* rate, const double* uniform);
+  void draw_innovation_lanes(const InnovationStep& s, Distribution& law, std::optional<Sampler>& sampler,
+                             std::vector<double>& set_for, std::uint32_t m);
 
   const Program& p_;
   std::size_t block_;
@@ -78,6 +83,13 @@ class EventStepper {
   std::vector<std::uint64_t> burst_samples_, burst_words_;
   std::vector<double> burst_sizes_;
   std::vector<std::uint32_t> burst_substreams_;
+  // Innovations: a sampler each (for formula arguments, set to each lane's
+  // arguments in turn), and the law whose arguments each lane fills in.
+  std::vector<std::optional<Sampler>> innovation_samplers_;
+  std::vector<Distribution> innovation_laws_;
+  std::vector<std::vector<double>> innovation_set_;  // the arguments each sampler is set for
+  std::vector<std::uint64_t> innovation_words_;      // Sampler::kBufferedWords per lane
+  Diagnostics innovation_diagnostics_{""};           // where validate_distribution says why a lane's law is invalid
 };
 
 }  // namespace riskcast

@@ -192,6 +192,15 @@ void BlockInterpreter::run_block(std::uint64_t first, std::size_t n, std::span<d
         });
       }
     }
+    execute(p_.innovation_code);
+    for (std::size_t i = 0; i < p_.innovations.size(); ++i) {
+      events_.step_innovation(i, m);
+      if (tracing_) {
+        const InnovationStep& s = p_.innovations[i];
+        trace_value(s.value, kNoRegister, s.law.pos,
+                    [&](double v) { return fmt::format("innovation `{}` drew {}", s.name, value_for_message(v)); });
+      }
+    }
     execute(p_.monthly_code);
     for (const Accumulator& a : p_.accumulators) accumulate(a, m);
     for (const PrevLink& l : p_.prev_links) copy_prev(l.source, l.reg);

@@ -70,7 +70,7 @@ struct ParameterInfo {
 struct EventInfo {
   std::string name;
   SourcePos pos;
-  std::string kind;                 // "regime" | "switch" | "arrivals"
+  std::string kind;                 // "regime" | "switch" | "arrivals" | "innovation"
   std::vector<std::string> states;  // a regime's states, in order; empty otherwise
   std::string definition;           // as the assumptions table shows it
   Metadata metadata;

@@ -17,10 +17,10 @@ inline constexpr std::uint64_t kMaxSensitivitySamples = (std::uint64_t{1} << 31)
 // One row of the tornado: an input's Spearman rank correlation with the output.
 struct Driver {
   std::string name;   // the parameter or event
-  std::string kind;   // "parameter" | "regime months" | "switch onset" | "arrivals total"
+  std::string kind;   // "parameter" | "regime months" | "switch onset" | "arrivals total" | "innovation mean"
   std::string state;  // regime months: the state counted; empty otherwise
   std::string label;  // "us_export: months in ban"
-  std::string unit;   // of the input's value: the parameter's unit, "months", "month", the arrivals' unit
+  std::string unit;   // of the input's value: the parameter's unit, "months", "month", the event's unit
   double rho = 0.0;   // Spearman ρ in [−1, 1]; NaN when undefined (input or output constant)
   // 95 % interval for ρ (rank_correlation); open (kOpenLow / kOpenHigh) below
   // kMinRankCorrelationSamples samples; NaN when ρ is undefined.
@@ -31,8 +31,8 @@ struct Driver {
 // The output's distribution among the samples where one event outcome happened.
 struct ConditionalOutcome {
   std::string event;
-  std::string kind;          // "regime" | "switch" | "arrivals"
-  std::string outcome;       // "h200 held most months", "on by month 6", "no bursts all year"
+  std::string kind;          // "regime" | "switch" | "arrivals" | "innovation"
+  std::string outcome;       // "h200 held most months", "on by month 6", "no bursts all year", "mean below 0.01"
   double probability = 0.0;  // share of samples with this outcome
   std::uint64_t samples = 0;
   bool few_samples = false;                     // fewer than kFewConditionalSamples: the percentiles are wide

@@ -348,6 +348,38 @@ TEST(Sensitivity, EventSummariesAreLabelledWithUnits) {
   EXPECT_EQ(r.tornado.size(), 6u);  // x, r (2 states), s, arr, busy
 }
 
+// An innovation is summarised by its mean over the horizon: a random walk's
+// end is 12 times it (the same additions in the same order), so ρ = 1; its
+// outcomes split the samples at the median mean, half on either side.
+TEST(Sensitivity, InnovationIsRankedByItsMean) {
+  const Model model = load_ok(R"yaml(horizon: 12
+parameters:
+  x: uniform(0, 1)
+events:
+  shock: {kind: innovation, dist: "normal(0, 1)", unit: USD}
+monthly:
+  walk: prev(walk, 0) + shock
+outputs:
+  walk_end: last(walk)
+  mixed: last(walk) + 10 * x
+)yaml");
+  const SensitivityResult r = analyze(model, 2000);
+  const Driver& d = driver(r, "shock: mean over the year");
+  EXPECT_EQ(d.kind, "innovation mean");
+  EXPECT_EQ(d.unit, "USD");
+  EXPECT_EQ(d.rho, 1.0);
+  std::vector<std::string> outcomes;
+  for (const ConditionalOutcome& c : r.conditionals) {
+    if (c.event != "shock") continue;
+    EXPECT_EQ(c.kind, "innovation");
+    EXPECT_EQ(c.probability, 0.5) << c.outcome;
+    outcomes.push_back(c.outcome.substr(0, c.outcome.find(" USD") == std::string::npos ? 0 : c.outcome.find(" USD")));
+  }
+  ASSERT_EQ(outcomes.size(), 2u);
+  EXPECT_EQ(outcomes[0].rfind("mean below ", 0), 0u) << outcomes[0];
+  EXPECT_EQ(outcomes[1].rfind("mean at least ", 0), 0u) << outcomes[1];
+}
+
 TEST(Sensitivity, RegimeFixedByTheScenarioIsConstant) {
   const Model model = load_ok(kEvents);
   const SensitivityResult r = analyze(model, 2000, "only_a");

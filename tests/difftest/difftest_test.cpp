@@ -291,6 +291,20 @@ TEST(ModelGenerator, CoversTheLanguage) {
                                              "event:regime",
                                              "event:switch",
                                              "event:arrivals",
+                                             "event:innovation",
+                                             "innovation:constant arguments",
+                                             "innovation:formula arguments",
+                                             "innovation:normal",
+                                             "innovation:uniform",
+                                             "innovation:bernoulli",
+                                             "innovation:exponential",
+                                             "innovation:poisson",
+                                             "innovation:gamma",
+                                             "innovation:lognormal_mean_sd",
+                                             "innovation:student_t",
+                                             "innovation:binomial",
+                                             "prev:innovation",
+                                             "override:innovation dist",
                                              "switch:off hazard",
                                              "transition:constant parameter",
                                              "state comparison",
@@ -433,6 +447,36 @@ void expect_agreement(const std::string& text) {
   const difftest::EngineSettings settings{.seed = 3, .first_sample = 0, .samples = 64, .threads = 2, .block_size = 8};
   const difftest::Comparison c = difftest::compare_engine_with_reference(text, settings, difftest::program_verifier());
   EXPECT_FALSE(c.mismatch) << c.mismatch->describe() << "\n" << text;
+}
+
+// Innovations of every path: constant arguments (the parameters' bulk
+// sampler), formula arguments (validated and inverted lane by lane), a
+// solved kind, hazards reading last month's draw, arguments reading the
+// month's arrivals; and one whose arguments leave the domain in some sample.
+TEST(DifferentialFindings, InnovationsAgreeWithTheReference) {
+  expect_agreement(R"yaml(horizon: 7
+parameters:
+  u: uniform(0, 1)
+events:
+  arr: {kind: arrivals, rate: 1.5, size: "gamma(2, 1)"}
+  r: {kind: regime, states: [a, b], initial: {a: 0.5, b: 0.5}, transitions: {a: {b: "i1 > 0 ? 0.3 : 0.1"}}}
+  i1: {kind: innovation, dist: "normal(0, 2)"}
+  i2: {kind: innovation, dist: "gamma(1 + arr, r == b ? 2 : 0.5)"}
+  i3: {kind: innovation, dist: "lognormal_mean_sd(1 + u, 0.5 * month)"}
+  i4: {kind: innovation, dist: "pert(0, 1, 4)"}
+monthly:
+  walk: prev(walk, u) + i1 + i2 + i3 + i4
+outputs:
+  o: last(walk) + max(i2) + mean(i3)
+)yaml");
+  expect_agreement(R"yaml(horizon: 3
+parameters:
+  u: uniform(0, 1)
+events:
+  i: {kind: innovation, dist: "uniform(u, month == 2 ? 0.9 : 2)"}
+outputs:
+  o: sum(i)
+)yaml");
 }
 
 TEST(DifferentialFindings, SubexpressionOfAnEarlierReaderIsNotRenamed) {

@@ -402,7 +402,7 @@ outputs:
 outputs:
   o: 1
 )",
-       3, 11, "unknown event kind `lottery` (expected regime, switch or arrivals)"},
+       3, 11, "unknown event kind `lottery` (expected regime, switch, arrivals or innovation)"},
 
       // --- scenario overrides that name nothing ------------------------------------
       {"ScenarioUnknownParameter", R"(parameters:

@@ -280,10 +280,10 @@ class Checker:
                 f"by the schema only: {sorted(by_schema - by_riskcast)}",
             )
         # An event override may hold the keys of any kind: the schema cannot see the event's kind,
-        # so it accepts the union of what the loader accepts for the three kinds.
+        # so it accepts the union of what the loader accepts for the four kinds.
         keys = sorted(candidates)
         refused = set(keys)
-        for kind in ("regime", "switch", "arrivals"):
+        for kind in ("regime", "switch", "arrivals", "innovation"):
             refused &= self.riskcast_unknown_keys("check", offer(OVERRIDE_TEMPLATE.replace("@EVENT@", kind), keys))
         text = offer(OVERRIDE_TEMPLATE.replace("@EVENT@", "switch"), keys)
         path = ["scenarios", "s", "events", "switch"]
@@ -398,9 +398,10 @@ events:
     transitions: {low: {high: 0.05}, high: {low: 0.10}}
   strike: {kind: switch, initial: 0, on: 0.02, off: 0.5}
   orders: {kind: arrivals, rate: 2, size: "lognormal_ci90(10, 100)"}
+  noise: {kind: innovation, dist: "normal(0, tariff == high ? 0.2 : 0.1)"}
 monthly:
   sold: "strike ? 0.2 * demand : demand"
-  revenue: "sold * (tariff == high ? 0.9 * price : price) + orders"
+  revenue: "sold * (tariff == high ? 0.9 * price : price) + orders + noise"
 outputs:
   annual_revenue:
     formula: sum(revenue)
@@ -436,6 +437,10 @@ MALFORMED_MODELS = [
     ("a negative initial probability", "initial: 0,", "initial: -0.1,", "must be a probability in [0, 1]"),
     ("an arrival rate above 7500", "rate: 2,", "rate: 8000,", "at most 7500"),
     ("a key of another kind", "off: 0.5}", "off: 0.5, rate: 1}", "unknown key `rate` in event `strike`"),
+    ("an innovation without dist", 'innovation, dist: "normal(0, tariff == high ? 0.2 : 0.1)"}', "innovation}",
+     "needs `dist:`"),
+    ("a size on an innovation", '0.1)"}\nmonthly', '0.1)", size: 1}\nmonthly', "unknown key `size` in event `noise`"),
+    ("dist on arrivals", "size: \"lognormal_ci90(10, 100)\"}", "dist: 1}", "unknown key `dist` in event `orders`"),
     (
         "a size written as a mapping",
         'size: "lognormal_ci90(10, 100)"',
@@ -538,6 +543,12 @@ KEY_CONTEXTS = [
         ["events", "a"],
         "events:\n  a:\n    kind: arrivals\n    rate: 1\n    size: 1\n    @KEYS@\noutputs:\n  o: sum(a)\n",
     ),
+    (
+        "an innovation",
+        "check",
+        ["events", "i"],
+        "events:\n  i:\n    kind: innovation\n    dist: normal(0, 1)\n    @KEYS@\noutputs:\n  o: sum(i)\n",
+    ),
     ("a scenario", "check", ["scenarios", "s"], "outputs:\n  o: 1\nscenarios:\n  s:\n    description: x\n    @KEYS@\n"),
     (
         "a parameter override",
@@ -556,8 +567,9 @@ events:
   regime: {kind: regime, states: [a, b], initial: {a: 1}}
   switch: {kind: switch, on: 0.1}
   arrivals: {kind: arrivals, rate: 1, size: 1}
+  innovation: {kind: innovation, dist: "normal(0, 1)"}
 outputs:
-  o: sum(switch + arrivals + (regime == a))
+  o: sum(switch + arrivals + innovation + (regime == a))
 scenarios:
   s:
     events:

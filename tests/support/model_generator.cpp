@@ -26,8 +26,8 @@ std::uint64_t ByteChoices::next() {
 
 std::string_view to_string(PlannedError e) {
   static constexpr std::string_view kNames[] = {
-      "none",         "switch hazard",   "transition probability", "row sum", "constant parameter row",
-      "arrival rate", "too many bursts", "output not finite"};
+      "none",         "switch hazard",   "transition probability", "row sum",       "constant parameter row",
+      "arrival rate", "too many bursts", "output not finite",      "innovation law"};
   return kNames[static_cast<int>(e)];
 }
 
@@ -269,6 +269,7 @@ enum Uses : unsigned {
   kMonthlyNames = 16,
   kPrev = 32,
   kAggregates = 64,
+  kInnovations = 128,  // month m in monthly formulas, m − 1 in hazards
 };
 
 unsigned allowed_uses(Context c) {
@@ -278,13 +279,15 @@ unsigned allowed_uses(Context c) {
     case Context::PrevInit:
       return kParameters;
     case Context::Hazard:
-      return kParameters | kMonth | kEvents | kArrivals;
+      return kParameters | kMonth | kEvents | kArrivals | kInnovations;
     case Context::Rate:
       return kParameters | kMonth | kEvents;
+    case Context::Innovation:
+      return kParameters | kMonth | kEvents | kArrivals;
     case Context::Monthly:
-      return kParameters | kMonth | kEvents | kArrivals | kMonthlyNames | kPrev;
+      return kParameters | kMonth | kEvents | kArrivals | kInnovations | kMonthlyNames | kPrev;
     case Context::Series:
-      return kParameters | kMonth | kEvents | kArrivals | kMonthlyNames;
+      return kParameters | kMonth | kEvents | kArrivals | kInnovations | kMonthlyNames;
     case Context::Output:
       return kParameters | kAggregates;
   }
@@ -312,14 +315,15 @@ struct ParameterInfo {
   Range range;                                 // over base and alternatives
 };
 
-enum class EventKind { Regime, Switch, Arrivals };
+enum class EventKind { Regime, Switch, Arrivals, Innovation };
 
 struct EventInfo {
   std::string name;
   EventKind kind = EventKind::Switch;
   std::vector<std::string> states;      // regime
   double rate_cap = 0.0;                // arrivals
-  std::vector<DistributionText> sizes;  // arrivals: base, then alternatives
+  std::vector<DistributionText> sizes;  // arrivals: base, then alternatives; innovation: constant laws
+  int law_form = -1;                    // innovation: the law with formula arguments, or -1 for none
   Range range;                          // the event's value
   Value definition = Value::map();
 };
@@ -715,6 +719,7 @@ class Generator {
     const auto switches = events_of(EventKind::Switch);
     const auto arrivals = events_of(EventKind::Arrivals);
     const auto regimes = events_of(EventKind::Regime);
+    const auto innovations = events_of(EventKind::Innovation);
     std::vector<const MonthlyInfo*> monthly;
     if (allowed & kMonthlyNames)
       for (const MonthlyInfo& m : monthly_)
@@ -723,7 +728,8 @@ class Generator {
     const std::size_t choice = weighted(
         {3.0, params ? 4.0 : 0.0, (allowed & kMonth) ? 1.5 : 0.0, (allowed & kEvents) && !switches.empty() ? 2.0 : 0.0,
          (allowed & kArrivals) && !arrivals.empty() ? 1.5 : 0.0, (allowed & kEvents) && !regimes.empty() ? 1.5 : 0.0,
-         monthly.empty() ? 0.0 : 3.0, 0.3, (allowed & kAggregates) ? 7.0 : 0.0});
+         monthly.empty() ? 0.0 : 3.0, 0.3, (allowed & kAggregates) ? 7.0 : 0.0,
+         (allowed & kInnovations) && !innovations.empty() ? 1.5 : 0.0});
     switch (choice) {
       case 1:
         return parameter_leaf();
@@ -751,6 +757,10 @@ class Generator {
       }
       case 8:
         return aggregate();
+      case 9: {
+        const EventInfo& e = *pick(innovations);
+        return {Node::name(e.name, Node::Ref::Event), e.range, kInnovations};
+      }
       default:
         return number_leaf();
     }
@@ -885,7 +895,7 @@ class Generator {
 
   Gen prev(Context ctx, int depth) {
     (void)ctx;
-    // Targets: monthly formulas (any, itself included), switches, arrivals.
+    // Targets: monthly formulas (any, itself included), switches, arrivals, innovations.
     std::vector<std::pair<std::string, Range>> targets;
     std::vector<std::string> kinds;
     for (const MonthlyInfo& m : monthly_) {
@@ -895,7 +905,9 @@ class Generator {
     for (const EventInfo& e : events_) {
       if (e.kind == EventKind::Regime) continue;
       targets.emplace_back(e.name, e.range);
-      kinds.push_back(e.kind == EventKind::Switch ? "switch" : "arrivals");
+      kinds.push_back(e.kind == EventKind::Switch     ? "switch"
+                      : e.kind == EventKind::Arrivals ? "arrivals"
+                                                      : "innovation");
     }
     const std::size_t i = below(targets.size());
     Gen init = expression(Context::PrevInit, std::min(depth, 2));
@@ -1190,6 +1202,17 @@ class Generator {
       e.range = total;
       events_.push_back(std::move(e));
     }
+    const int innovations = static_cast<int>(weighted({3, 3, 1}));
+    for (int i = 0; i < innovations; ++i) {
+      EventInfo e = event(fmt::format("i{}", i), EventKind::Innovation);
+      const int laws = static_cast<int>(weighted({1, 2, 1}));  // 0: only a law with formula arguments
+      for (int k = 0; k < laws; ++k) e.sizes.push_back(distribution(false));
+      if (laws == 0 || chance(0.5)) e.law_form = static_cast<int>(below(kLawForms));
+      Range r = e.law_form >= 0 ? law_form_range(e.law_form) : e.sizes[0].range;
+      for (const DistributionText& d : e.sizes) r = hull(r, d.range);
+      e.range = r;
+      events_.push_back(std::move(e));
+    }
     // Definitions, once every event is known (hazards read each other).
     for (EventInfo& e : events_) define_event(e);
   }
@@ -1228,8 +1251,86 @@ class Generator {
         d.add("size", Value::of_scalar("\"" + e.sizes[0].text + "\""));
         break;
       }
+      case EventKind::Innovation: {
+        note("event:innovation");
+        d.add("kind", Value::of_scalar("innovation"));
+        d.add("dist", innovation_law(e, e.sizes.empty() || (e.law_form >= 0 && chance(0.7))));
+        break;
+      }
     }
     if (chance(0.1)) d.add("note", Value::of_scalar("\"generated\""));
+  }
+
+  // Laws with formula arguments whose every value lies in the distribution's
+  // domain (bounded() keeps each formula in [0, cap]); the range of their
+  // draws does not depend on the formulas.
+  static constexpr std::size_t kLawForms = 9;
+  static Range law_form_range(int form) {
+    switch (form) {
+      case 0:  // normal(b(10) − 5, 0.01 + b(2)): within 50 sd of the mean
+        return Range::of(-5.0 - 50 * 2.01, 5.0 + 50 * 2.01);
+      case 1:  // uniform(b(10), 10.5 + b(10))
+        return Range::of(0.0, 20.5);
+      case 2:  // bernoulli(b(1))
+        return Range::unit();
+      case 3:  // exponential(0.1 + b(10)): at most 36.74 / 0.1
+        return Range::of(0.0, 368.0);
+      case 4:  // poisson(b(20))
+        return Range::of(0.0, 400.0);
+      case 5:  // gamma(0.5 + b(5), 0.1 + b(2)): scale · (shape + 39·√shape + 1460)
+        return Range::of(0.0, 2.1 * (5.5 + 39 * std::sqrt(5.5) + 1460));
+      case 6:  // lognormal_mean_sd(1 + b(10), 0.1 + b(5)): sigma ≤ 1.82, mu ≤ 2.4
+        return Range::of(0.0, std::exp(2.4 + 50 * 1.82));
+      case 7:  // student_t(1 + b(10), b(10) − 5, 0.1 + b(1)): |T| ≤ 6.4e299 at df 1
+        return Range::of(-1e300, 1e300);
+      default:  // binomial(n, b(1)), n ≤ 20
+        return Range::of(0.0, 20.0);
+    }
+  }
+
+  // The `dist:` of an innovation: its law with formula arguments, or one
+  // of its constant laws.
+  Value innovation_law(const EventInfo& e, bool with_formulas) {
+    if (!with_formulas) {
+      note("innovation:constant arguments");
+      return Value::of_scalar("\"" + pick(e.sizes).text + "\"");
+    }
+    note("innovation:formula arguments");
+    auto b = [&](double cap) { return bounded(Context::Innovation, cap).node; };
+    auto plus = [](double c, Node n) { return Node::binary("+", Node::number(literal(c)), std::move(n)); };
+    auto minus = [](Node n, double c) { return Node::binary("-", std::move(n), Node::number(literal(c))); };
+    Node law;
+    switch (e.law_form) {
+      case 0:
+        law = Node::call("normal", {minus(b(10), 5), plus(0.01, b(2))});
+        break;
+      case 1:
+        law = Node::call("uniform", {b(10), plus(10.5, b(10))});
+        break;
+      case 2:
+        law = Node::call("bernoulli", {b(1)});
+        break;
+      case 3:
+        law = Node::call("exponential", {plus(0.1, b(10))});
+        break;
+      case 4:
+        law = Node::call("poisson", {b(20)});
+        break;
+      case 5:
+        law = Node::call("gamma", {plus(0.5, b(5)), plus(0.1, b(2))});
+        break;
+      case 6:
+        law = Node::call("lognormal_mean_sd", {plus(1, b(10)), plus(0.1, b(5))});
+        break;
+      case 7:
+        law = Node::call("student_t", {plus(1, b(10)), minus(b(10), 5), plus(0.1, b(1))});
+        break;
+      default:
+        law = Node::call("binomial", {Node::number(std::to_string(between(0, 20))), b(1)});
+        break;
+    }
+    note("innovation:" + law.text);
+    return Value::of_formula(std::move(law), Context::Innovation);
   }
 
   std::string switch_initial() { return pick(std::vector<std::string>{"0", "1", "0.3", "1/3", "true", "0.05"}); }
@@ -1416,6 +1517,28 @@ class Generator {
         insert_event(arrivals(std::move(rate)));
         break;
       }
+      case PlannedError::InnovationLaw: {
+        EventInfo e = event("i_err", EventKind::Innovation);
+        Node law;
+        switch (below(4)) {
+          case 0:
+            law = Node::call("normal", {Node::number("0"), Node::binary("-", U, Node::number("0.5"))});
+            break;
+          case 1:
+            law = Node::call("bernoulli", {Node::binary("*", U, Node::number("1.5"))});
+            break;
+          case 2:  // month 1 draws poisson(-1)
+            law = Node::call("poisson", {Node::binary("-", Node::name("month", Node::Ref::Month), Node::number("2"))});
+            break;
+          default:
+            law = Node::call("uniform", {U, Node::number("0.5")});
+            break;
+        }
+        e.definition.add("kind", Value::of_scalar("innovation"));
+        e.definition.add("dist", Value::of_formula(std::move(law), Context::Innovation));
+        insert_event(std::move(e));
+        break;
+      }
       case PlannedError::OutputNotFinite: {
         Node bad;
         switch (below(8)) {
@@ -1548,6 +1671,16 @@ class Generator {
         if (form != 0) {
           note("override:arrivals size");
           o.add("size", Value::of_scalar("\"" + pick(e.sizes).text + "\""));
+        }
+        break;
+      }
+      case EventKind::Innovation: {
+        const std::size_t form = weighted({4, 1});
+        if (form == 0) {
+          note("override:innovation dist");
+          o.add("dist", innovation_law(e, e.sizes.empty() || (e.law_form >= 0 && chance(0.5))));
+        } else {
+          o.add("source", Value::of_scalar("\"scenario\""));
         }
         break;
       }
@@ -1869,6 +2002,12 @@ std::optional<GeneratedModel> transform(const GeneratedModel& model, Transformat
       std::vector<Site> sites;
       for_each_formula(out.root, [&](Value& f) {
         if (f.context == Context::Constant || f.context == Context::PrevInit) return;
+        // An innovation's law is a distribution call, which no formula can
+        // be; its arguments are formulas.
+        if (f.context == Context::Innovation) {
+          for (Node& a : f.formula.args) collect_sites(a, f.context, sites);
+          return;
+        }
         collect_sites(f.formula, f.context, sites);
       });
       std::vector<Site> usable;

@@ -61,8 +61,9 @@ enum class PlannedError : std::uint8_t {
   ArrivalRate,           // an arrival rate below 0, infinite or NaN
   TooManyBursts,         // a rate so high a month has more than 8191 bursts
   OutputNotFinite,       // an output that is infinite or NaN
+  InnovationLaw,         // an innovation's formula arguments outside its distribution's domain
 };
-inline constexpr int kPlannedErrorKinds = 8;
+inline constexpr int kPlannedErrorKinds = 9;
 std::string_view to_string(PlannedError e);
 
 struct GeneratorOptions {
@@ -77,13 +78,14 @@ struct GeneratorOptions {
 
 // Which names a formula may use (docs/language.md "Which names a formula may use").
 enum class Context : std::uint8_t {
-  Constant,  // a number setting: numbers, operators and math functions only
-  PrevInit,  // the initial value of prev(): parameters only
-  Hazard,    // transition probabilities and switch hazards
-  Rate,      // arrival rates
-  Monthly,   // monthly formulas
-  Series,    // the argument of an aggregate: a monthly formula without prev
-  Output,    // outputs: parameters and aggregates
+  Constant,    // a number setting: numbers, operators and math functions only
+  PrevInit,    // the initial value of prev(): parameters only
+  Hazard,      // transition probabilities and switch hazards
+  Rate,        // arrival rates
+  Innovation,  // the arguments of an innovation's distribution
+  Monthly,     // monthly formulas
+  Series,      // the argument of an aggregate: a monthly formula without prev
+  Output,      // outputs: parameters and aggregates
 };
 
 // A formula's syntax tree as the generator writes it.

@@ -144,6 +144,9 @@ class Evaluator {
       size_slots_.push_back(random_slot_for("arrivals.size", ev.name));
       const auto* a = std::get_if<Arrivals>(&ev.definition);
       size_samplers_.emplace_back(a ? a->size : Distribution::constant(0.0));
+      const auto* innovation = std::get_if<Innovation>(&ev.definition);
+      innovation_samplers_.emplace_back(innovation && !innovation->has_formulas() ? innovation->law
+                                                                                  : Distribution::constant(0.0));
     }
     for (const Output& o : model.outputs) {
       for_each_node(o.formula, [&](const Expr& e) {
@@ -209,6 +212,11 @@ class Evaluator {
       for (std::size_t i = 0; i < events; ++i) {
         if (const auto* a = std::get_if<Arrivals>(&model_.events[i].definition))
           if (auto error = draw_arrivals(i, *a)) return error;
+      }
+      // 5½. Innovations, after the arrivals their arguments may read.
+      for (std::size_t i = 0; i < events; ++i) {
+        if (const auto* innovation = std::get_if<Innovation>(&model_.events[i].definition))
+          if (auto error = draw_innovation(i, *innovation)) return error;
       }
       // 6. Monthly formulas, each evaluated on first use (so file order
       // and dependency order cannot matter), all of them every month.
@@ -394,6 +402,34 @@ class Evaluator {
     return std::nullopt;
   }
 
+  // An innovation's month-m value: the start of stream (sample,
+  // `event:NAME`, m), drawn as a parameter of its law is (Sampler); with
+  // formula arguments the law is first checked as a model's would be, and a
+  // Sampler made for it.
+  std::optional<ReferenceError> draw_innovation(std::size_t i, const Innovation& innovation) {
+    const Event& ev = model_.events[i];
+    RandomStream stream(seed_, sample_, event_slots_[i], substream_of(month_));
+    double drawn;
+    if (!innovation.has_formulas()) {
+      drawn = innovation_samplers_[i](stream);
+    } else {
+      Distribution law = innovation.law;
+      for (std::size_t k = 0; k < innovation.arguments.size(); ++k) law.args[k] = value(innovation.arguments[k]).v;
+      Diagnostics why("");
+      const std::optional<Distribution> prepared = prepare_distribution(law, why);
+      if (!prepared) {
+        return fail(law.pos, fmt::format("the distribution of `{}` is {} in sample {}, month {}, and {}", ev.name,
+                                         law.to_string(), sample_, month_, why.items().front().message));
+      }
+      drawn = Sampler(*prepared)(stream);
+    }
+    events_[i] = {drawn, -1};
+    if (!std::isfinite(drawn))
+      events_[i].cause = new_cause(innovation.law.pos,
+                                   fmt::format("innovation `{}` drew {}", ev.name, value_for_message(drawn)), false);
+    return std::nullopt;
+  }
+
   // sum, min and max fold the month into the running value; a non-finite
   // running value keeps its cause, else takes the month's, else the fold
   // itself overflowed.
@@ -548,7 +584,7 @@ class Evaluator {
 
   const Model& model_;
   std::uint64_t seed_;
-  std::vector<Sampler> parameter_samplers_, size_samplers_;
+  std::vector<Sampler> parameter_samplers_, size_samplers_, innovation_samplers_;
   std::vector<RandomSlot> parameter_slots_, event_slots_, size_slots_;
   std::vector<Aggregate> aggregates_;
   std::map<const Expr*, std::size_t> aggregate_of_;
@@ -558,7 +594,7 @@ class Evaluator {
   std::uint64_t sample_ = 0;
   std::uint32_t month_ = 0;  // 0 before month 1 and for outputs
   std::vector<Traced> parameters_;
-  std::vector<Traced> events_, previous_events_;  // switch 0/1, regime state index, arrivals total
+  std::vector<Traced> events_, previous_events_;  // switch 0/1, regime state index, arrivals total, innovation
   std::vector<std::optional<Traced>> monthly_;    // this month's values, computed on first use
   std::vector<Traced> previous_monthly_;
   std::vector<Cause> causes_;  // of this sample's non-finite values

@@ -3,8 +3,9 @@
 // from the documented semantics (docs/language.md "Month by month",
 // docs/architecture.md "Randomness") and shares with the engine only what
 // defines a draw or an operation: RandomStream (the random addresses),
-// Sampler / draw_poisson / poisson_by_inversion (the distributions) and the
-// scalar kernels of expr.hpp. No folding, hoisting, common subexpressions,
+// Sampler / draw_poisson / poisson_by_inversion (the distributions),
+// prepare_distribution (the check of an innovation's law with formula
+// arguments) and the scalar kernels of expr.hpp. No folding, hoisting, common subexpressions,
 // registers, blocks or bulk random fills, so the compiled engine can be
 // checked against it bit for bit (tests/difftest, docs/testing.md).
 #pragma once

@@ -209,10 +209,20 @@ struct DistributionSignature {
 
 // Every distribution name the language knows, for parsing and hints.
 const std::vector<DistributionSignature>& distribution_signatures();
+// The name a model writes for `kind`: "normal".
+std::string_view distribution_name(DistributionKind kind);
 
 // Checks the arguments (a < b, sd > 0, …) and the limits above; adds an
 // error at `pos`, naming the limit, if invalid.
 bool validate_distribution(const Distribution& distribution, Diagnostics& diagnostics);
+
+// What argument `index` of a `kind` call must be whatever the other
+// arguments are ("> 0" for normal's sd, "in [0, 1]" for a probability), if
+// `value` is not; "" if it is (or the argument's limits depend on the
+// others, as uniform's bounds do). A necessary condition of
+// validate_distribution, one argument at a time: for a call whose other
+// arguments are formulas (an innovation's), checked before any is known.
+std::string argument_requirement(DistributionKind kind, std::size_t index, double value);
 
 // validate_distribution, then what the draws need computed once: weights
 // normalised to sum to 1 (discrete, mixture) and the standard law of the

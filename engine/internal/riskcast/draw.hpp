@@ -58,18 +58,26 @@ class Sampler {
   double operator()(RandomStream& stream) const { return draw(stream); }
   double operator()(BufferedStream& stream) const { return draw(stream); }
   const Distribution& distribution() const { return distribution_; }
+  // The same law with other arguments, as many as it has (the standard
+  // law's, for the kinds given in other parameters): what the draws need is
+  // computed again without allocating, so one Sampler serves every lane of
+  // an innovation whose arguments are formulas, and draws what a Sampler
+  // made for those arguments would.
+  void set_arguments(const std::vector<double>& args);
 
   // Draws for samples [first_sample, first_sample + n) of stream
-  // (seed, sample, slot, substream 0) into out[0 … n): the same values as
+  // (seed, sample, slot, substream) into out[0 … n): the same values as
   // calling operator() with one RandomStream per sample, computed in bulk.
-  // `scratch` holds kBufferedWords · n words.
+  // `scratch` holds kBufferedWords · n words. Parameters use substream 0,
+  // innovations the month.
   void fill(std::uint64_t seed, RandomSlot slot, std::uint64_t first_sample, std::size_t n, double* out,
-            std::uint64_t* scratch) const;
+            std::uint64_t* scratch, std::uint32_t substream = 0) const;
   static constexpr std::uint32_t kBufferedWords = 4;
 
  private:
   template <typename Stream>
   double draw(Stream& stream) const;
+  void prepare();                       // the members below, from distribution_
   double from_uniform(double u) const;  // kinds drawn by inverting one uniform
   bool single_uniform() const;
 

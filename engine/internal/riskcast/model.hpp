@@ -55,7 +55,26 @@ struct Arrivals {
   Distribution size;
 };
 
-enum class EventKind : std::uint8_t { Regime, Switch, Arrivals };
+// A quantity drawn afresh every month: the innovation (the fresh random
+// term ε_t, a "shock") of a time series, in Box & Jenkins' terms. Its value
+// in month m is month m's draw from `law`, independent of every other month's
+// (docs/language.md, "innovation").
+struct Innovation {
+  // Every argument a constant: the distribution prepared as a parameter's
+  // (prepare_distribution) and drawn like one. Otherwise its kind and
+  // position, with the constant arguments in place and 0 where `arguments`
+  // holds a formula.
+  Distribution law;
+  // Empty when every argument is a constant; otherwise one formula per
+  // argument of the call (a constant one as a number), evaluated each month.
+  std::vector<Expr> arguments;
+
+  bool has_formulas() const { return !arguments.empty(); }
+  // The call as written: "normal(0, (sigma * 2))", or law.to_string().
+  std::string to_string() const;
+};
+
+enum class EventKind : std::uint8_t { Regime, Switch, Arrivals, Innovation };
 // The kind as the model file writes it (`kind: regime`).
 std::string_view to_string(EventKind kind);
 
@@ -63,7 +82,7 @@ struct Event {
   std::string name;
   SourcePos pos;
   Metadata metadata;
-  std::variant<Regime, Switch, Arrivals> definition;
+  std::variant<Regime, Switch, Arrivals, Innovation> definition;
 
   EventKind kind() const { return static_cast<EventKind>(definition.index()); }
 };

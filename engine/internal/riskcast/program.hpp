@@ -76,6 +76,20 @@ struct ArrivalsStep {
   RandomSlot count_slot, size_slot;
 };
 
+// An innovation: every month a fresh draw into `value`, from stream
+// (sample, slot, substream_of(m)). Constant arguments: `law` is prepared and
+// drawn as a parameter is (Sampler). Formula arguments: `arguments` holds
+// one register per argument of `law`'s call, read after the month's
+// arrivals; each lane's law is validated and drawn by its exact quantile at
+// the stream's first uniform.
+struct InnovationStep {
+  std::string name;
+  Register value;
+  Distribution law;
+  std::vector<Register> arguments;  // empty: constant arguments
+  RandomSlot slot;
+};
+
 // prev(x, initial): `reg` holds x of the previous month; before month 1 it
 // holds `initial`.
 struct PrevLink {
@@ -112,6 +126,8 @@ struct Program {
   std::vector<SwitchStep> switches;
   Code rate_code;  // after regimes and switches moved: sees month m
   std::vector<ArrivalsStep> arrivals;
+  Code innovation_code;  // after arrivals are drawn: innovations' arguments, sees month m
+  std::vector<InnovationStep> innovations;
   Code monthly_code;  // monthly formulas and aggregate series, month m
   std::vector<Accumulator> accumulators;
   std::vector<PrevLink> prev_links;
@@ -158,7 +174,8 @@ class ProgramError : public std::logic_error {
 //    its month's value when it runs: start code the constants, parameters
 //    and earlier start results; hazards also `month` and the events'
 //    month m − 1 states; rates also the regimes' and switches' month-m
-//    states; monthly code also every event, prev values and `month`;
+//    states; innovations' arguments also the arrivals' month-m totals;
+//    monthly code also every event, prev values and `month`;
 //    output code the start results and accumulators;
 //  * event steps read probabilities and rates computed by their section
 //    (never an event's state, which moves in place), accumulators and prev
