@@ -50,6 +50,11 @@ const std::vector<DistributionSignature>& distribution_signatures() {
   return signatures;
 }
 
+bool given_in_other_parameters(DistributionKind kind) {
+  return kind == DistributionKind::LognormalMeanSd || kind == DistributionKind::NormalPercentiles ||
+         kind == DistributionKind::LognormalPercentiles || kind == DistributionKind::PertP10P50P90;
+}
+
 std::string_view distribution_name(DistributionKind kind) {
   for (const auto& s : distribution_signatures())
     if (s.kind == kind) return s.name;
@@ -551,10 +556,6 @@ namespace {
 
 constexpr double kLargest = std::numeric_limits<double>::max();
 
-bool is_other_parameterisation(DistributionKind kind) {
-  return kind == DistributionKind::LognormalMeanSd || kind == DistributionKind::NormalPercentiles ||
-         kind == DistributionKind::LognormalPercentiles || kind == DistributionKind::PertP10P50P90;
-}
 
 Distribution standard(DistributionKind kind, std::vector<double> args, SourcePos pos) {
   Distribution d;
@@ -954,7 +955,7 @@ bool validate_distribution(const Distribution& d, Diagnostics& diagnostics) {
   // The kinds given in other parameters: the law they stand for must be
   // valid in its own terms (say lognormal_mean_sd(1, 1e100), a lognormal
   // whose draws overflow).
-  if (diagnostics.size() == before && is_other_parameterisation(d.kind)) {
+  if (diagnostics.size() == before && given_in_other_parameters(d.kind)) {
     Diagnostics inner(diagnostics.file());
     const std::optional<Distribution> standard = standard_form(d);
     if (!standard) {
@@ -1016,7 +1017,7 @@ std::optional<Distribution> prepare_distribution(Distribution d, Diagnostics& di
     for (double w : d.weights) total += w;
     for (double& w : d.weights) w /= total;
   }
-  if (is_other_parameterisation(d.kind)) d.components = {*standard_form(d)};
+  if (given_in_other_parameters(d.kind)) d.components = {*standard_form(d)};
   return d;
 }
 

@@ -132,15 +132,7 @@ double beta_from_gammas(const GammaShape& a, const GammaShape& b, bool small_sha
 
 namespace {
 const Distribution& law_drawn(const Distribution& d) {
-  switch (d.kind) {
-    case DistributionKind::LognormalMeanSd:
-    case DistributionKind::NormalPercentiles:
-    case DistributionKind::LognormalPercentiles:
-    case DistributionKind::PertP10P50P90:
-      return d.components.front();
-    default:
-      return d;
-  }
+  return given_in_other_parameters(d.kind) ? d.components.front() : d;
 }
 }  // namespace
 

@@ -312,9 +312,7 @@ void EventStepper::draw_innovation_lanes(const InnovationStep& s, Distribution& 
   fill_words(lanes_.seed, s.slot, substream, lanes_.first, lanes_.n, 0, Sampler::kBufferedWords, words, lanes_.n);
   double* value = lanes_[s.value];
   // The kinds given in other parameters are drawn as the law they solve to.
-  const bool solved = law.kind == DistributionKind::LognormalMeanSd ||
-                      law.kind == DistributionKind::NormalPercentiles ||
-                      law.kind == DistributionKind::LognormalPercentiles || law.kind == DistributionKind::PertP10P50P90;
+  const bool solved = given_in_other_parameters(law.kind);
   for (std::size_t lane = 0; lane < lanes_.n; ++lane) {
     for (std::size_t k = 0; k < s.arguments.size(); ++k) law.args[k] = lanes_[s.arguments[k]][lane];
     // Arguments the sampler is set for already (often: those of the lane

@@ -108,6 +108,35 @@ TEST(ProgramVerifier, RejectsAStepReadingAnEventStateInPlace) {
   expect_rejected(p, "switch s's hazard to turn on");
 }
 
+// An innovation's arguments run after the arrivals: they may read the
+// month's events but not a monthly value (computed later), another
+// innovation (drawn side by side) or a rate reading one.
+TEST(ProgramVerifier, InnovationArgumentsReadOnlyWhatIsDrawnBeforeThem) {
+  const Model model = testing::load_ok(R"m(parameters: {x: "uniform(0, 1)"}
+events:
+  a: {kind: arrivals, rate: 1, size: 1}
+  i: {kind: innovation, dist: "normal(a, 1 + x * month)"}
+  j: {kind: innovation, dist: "normal(0, 1)"}
+monthly:
+  m: i + j
+outputs: {o: sum(m)}
+)m");
+  const Program valid = compile_program(apply_scenario(model, model.scenarios[0]));
+  ASSERT_EQ(valid.innovations.size(), 2u);
+  ASSERT_FALSE(valid.innovation_code.empty());
+  EXPECT_NO_THROW(verify_program(valid));
+  Program p = valid;
+  p.innovations[0].arguments[0] = reg(p, "m");
+  expect_rejected(p, "innovation i's argument");
+  p = valid;
+  p.innovation_code.back().a = reg(p, "j");
+  expect_rejected(p, "does not hold this month's value");
+  p = valid;
+  p.rate_code.push_back({OpCode::Copy, p.register_count++, reg(p, "i"), kNoRegister, kNoRegister, {}});
+  p.register_names.emplace_back();
+  expect_rejected(p, "does not hold this month's value");
+}
+
 TEST(ProgramVerifier, RejectsWrongOperandsAndRegisters) {
   Program p = valid_program();
   p.monthly_code.back().c = reg(p, "x");

@@ -211,6 +211,11 @@ struct DistributionSignature {
 const std::vector<DistributionSignature>& distribution_signatures();
 // The name a model writes for `kind`: "normal".
 std::string_view distribution_name(DistributionKind kind);
+// lognormal_mean_sd, normal_percentiles, lognormal_percentiles,
+// pert_p10_p50_p90: laws given in other parameters than the standard ones,
+// which prepare_distribution solves for (Distribution::components) and the
+// draws use.
+bool given_in_other_parameters(DistributionKind kind);
 
 // Checks the arguments (a < b, sd > 0, …) and the limits above; adds an
 // error at `pos`, naming the limit, if invalid.
