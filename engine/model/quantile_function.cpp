@@ -1,0 +1,295 @@
+#include "riskcast/quantile_function.hpp"
+
+#include <algorithm>
+#include <boost/math/distributions/beta.hpp>
+#include <boost/math/distributions/binomial.hpp>
+#include <boost/math/distributions/gamma.hpp>
+#include <boost/math/distributions/lognormal.hpp>
+#include <boost/math/distributions/poisson.hpp>
+#include <boost/math/distributions/students_t.hpp>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "riskcast/math_policies.hpp"
+
+namespace riskcast {
+
+struct QuantileFunction::Method {
+  virtual ~Method() = default;
+  virtual double at(double q) const = 0;
+  virtual void at_all(const double* q, std::size_t n, double* out) const = 0;
+};
+
+namespace {
+
+namespace bm = boost::math;
+using math_policies::DoublePrecision;
+using math_policies::RoundUp;
+using Method = QuantileFunction::Method;
+
+// An inverse as a Method: a block's loop calls it directly, one virtual
+// call per block.
+template <typename Inverse>
+class Prepared final : public Method {
+ public:
+  explicit Prepared(Inverse inverse) : inverse_(std::move(inverse)) {}
+  double at(double q) const override { return inverse_(q); }
+  void at_all(const double* q, std::size_t n, double* out) const override {
+    for (std::size_t i = 0; i < n; ++i) out[i] = inverse_(q[i]);
+  }
+
+ private:
+  Inverse inverse_;
+};
+
+template <typename Inverse>
+std::unique_ptr<const Method> prepared(Inverse inverse) {
+  return std::make_unique<const Prepared<Inverse>>(std::move(inverse));
+}
+
+std::unique_ptr<const Method> method_for(const Distribution& d);
+
+// Boost.Math's quantile of `law` (a DoublePrecision law on [lo, hi]) at q,
+// if the law's CDF crosses q within kQuantileCheckUlps ulps of it:
+// F(x − k ulps) < q ≤ F(x + k ulps), through the complement 1 − F above
+// q = 1/2, where 1 − q is exact and F itself has only absolute precision.
+// The check catches the regions where the double-precision inversion fails
+// outright (its Halley iteration giving up, a closed form cancelling).
+template <typename Law>
+std::optional<double> checked_quantile(const Law& law, double lo, double hi, double q) {
+  try {
+    const double x = bm::quantile(law, q);
+    if (!std::isfinite(x)) return std::nullopt;
+    const double below = from_ordered_bits(ordered_bits(x) - kQuantileCheckUlps);
+    const double above = from_ordered_bits(ordered_bits(x) + kQuantileCheckUlps);
+    bool crosses;
+    if (q <= 0.5) {
+      crosses = (below < lo || bm::cdf(law, below) < q) && (above > hi || bm::cdf(law, above) >= q);
+    } else {
+      const double tail = 1.0 - q;
+      crosses = (below < lo || bm::cdf(bm::complement(law, below)) > tail) &&
+                (above > hi || bm::cdf(bm::complement(law, above)) <= tail);
+    }
+    if (crosses) return x;
+  } catch (const bm::evaluation_error&) {
+    // Boost's iteration gave up: Distribution::quantile decides.
+  }
+  return std::nullopt;
+}
+
+// beta, pert, gamma, student_t: the double-precision quantile of the
+// standard law, in the user's units by `to_units` (the same arithmetic as
+// Distribution::quantile), where it is measured accurate and checked;
+// Distribution::quantile elsewhere.
+template <typename Law, typename ToUnits>
+struct DoublePrecisionInverse {
+  Law law;
+  double lo, hi;       // the support of `law`
+  double median_band;  // q within this of 1/2 goes to Distribution::quantile
+  ToUnits to_units;
+  Distribution reference;
+
+  double operator()(double q) const {
+    if (q >= kDoublePrecisionTail && q <= 1.0 - kDoublePrecisionTail && std::fabs(q - 0.5) >= median_band)
+      if (const std::optional<double> x = checked_quantile(law, lo, hi, q)) return to_units(*x);
+    return reference.quantile(q);
+  }
+};
+
+template <typename Law, typename ToUnits>
+std::unique_ptr<const Method> double_precision(Law law, double lo, double hi, double median_band, ToUnits to_units,
+                                               const Distribution& reference) {
+  return prepared(DoublePrecisionInverse<Law, ToUnits>{law, lo, hi, median_band, to_units, reference});
+}
+
+constexpr double kInfinity = std::numeric_limits<double>::infinity();
+const auto identity = [](double x) { return x; };
+
+// poisson, binomial: Boost.Math's CDF at counts 0 … top, with Boost's zero
+// test (q at most `zero` gives 0). Between two tabulated values Boost's
+// root finder and its integer_round_up rounding reach the first count whose
+// CDF reaches q (its search runs on the same CDF); at a tie, q equal to a
+// CDF value, Boost's rounding walks on by its own rule, so a tie is left to
+// Distribution::quantile.
+class CountTable {
+ public:
+  template <typename Law>
+  static std::optional<CountTable> make(const Law& law, double zero, const Distribution& reference) {
+    // The count of the largest probability below 1 bounds every q < 1's.
+    const double top = reference.quantile(1.0 - 0x1p-53);
+    if (!(top < static_cast<double>(kMaxCountTable))) return std::nullopt;
+    CountTable table;
+    table.zero_ = zero;
+    table.reference_ = reference;
+    for (double k = 0; k <= top; ++k) table.cdf_.push_back(bm::cdf(law, k));
+    // The search needs the CDF non-decreasing as evaluated, as Boost's does.
+    if (!std::is_sorted(table.cdf_.begin(), table.cdf_.end())) return std::nullopt;
+    return table;
+  }
+
+  double operator()(double q) const {
+    if (q <= zero_) return 0.0;
+    const auto k = static_cast<std::size_t>(std::lower_bound(cdf_.begin(), cdf_.end(), q) - cdf_.begin());
+    if (k == cdf_.size() || cdf_[k] == q) return reference_.quantile(q);
+    return static_cast<double>(k);
+  }
+
+ private:
+  std::vector<double> cdf_;  // F(k), k = 0 … top
+  double zero_ = 0.0;
+  Distribution reference_;
+};
+
+// mixture: as Distribution::quantile, lo and hi the smallest and largest
+// component quantiles at q (F(lo) < q ≤ F(hi): at lo every component's CDF
+// is below q, at hi none is), then the smallest double in (lo, hi] whose
+// CDF reaches q. Regula falsi with the Illinois rule (the end that stays
+// twice running has its value halved) converges superlinearly on a smooth
+// CDF; a step that does not halve the bracket, counted in doubles, is
+// followed by a bisection step, so the bracket at least halves every two
+// steps (at most 128 evaluations, where Distribution::quantile takes up to
+// 64; about 10 on a smooth CDF). The invariant is the bisection's, so for a
+// non-decreasing CDF the result is the same double.
+class MixtureInverse {
+ public:
+  explicit MixtureInverse(const Distribution& mixture) : mixture_(mixture) {
+    for (std::size_t i = 0; i < mixture.components.size(); ++i)
+      if (mixture.weights[i] > 0.0) components_.emplace_back(mixture.components[i]);
+  }
+
+  double operator()(double q) const {
+    double lo = kInfinity, hi = -kInfinity;
+    for (const QuantileFunction& c : components_) {
+      const double x = c(q);
+      lo = std::min(lo, x);
+      hi = std::max(hi, x);
+    }
+    double fa = mixture_.cdf(lo) - q;
+    if (fa >= 0.0) return lo;
+    double fb = mixture_.cdf(hi) - q;
+    std::int64_t a = ordered_bits(lo), b = ordered_bits(hi);
+    auto width = [&] { return static_cast<std::uint64_t>(b) - static_cast<std::uint64_t>(a); };
+    int kept = 0;  // +1: b was kept by the last step, −1: a was
+    bool bisect = false;
+    // Invariant: F(a) < q, and F(b) ≥ q or b = hi.
+    while (width() > 1) {
+      const std::uint64_t before = width();
+      std::int64_t m = std::midpoint(a, b);
+      if (!bisect && fa < 0.0 && fb > 0.0) {
+        const double xa = from_ordered_bits(a), xb = from_ordered_bits(b);
+        const double x = xb - fb * ((xb - xa) / (fb - fa));
+        if (std::isfinite(x)) m = std::clamp(ordered_bits(x), a + 1, b - 1);
+      }
+      const double fm = mixture_.cdf(from_ordered_bits(m)) - q;
+      if (fm >= 0.0) {
+        b = m;
+        fb = fm;
+        if (kept < 0) fa /= 2;
+        kept = -1;
+      } else {
+        a = m;
+        fa = fm;
+        if (kept > 0) fb /= 2;
+        kept = 1;
+      }
+      bisect = !bisect && width() > before / 2;
+    }
+    return from_ordered_bits(b);
+  }
+
+ private:
+  Distribution mixture_;
+  std::vector<QuantileFunction> components_;  // those with weight > 0
+};
+
+std::unique_ptr<const Method> method_for(const Distribution& d) {
+  const std::vector<double>& a = d.args;
+  switch (d.kind) {
+    case DistributionKind::Uniform:
+      return prepared([r = ScaledRange(d)](double q) { return uniform_inverse(r, q); });
+    case DistributionKind::Triangular:
+      return prepared([r = ScaledRange(d)](double q) { return triangular_inverse(r, q); });
+    case DistributionKind::TruncatedNormal:
+      return prepared(TruncatedNormalInverse(d));
+    case DistributionKind::Lognormal:
+    case DistributionKind::LognormalCi90:
+      return prepared([law = bm::lognormal_distribution<double>(d.log_mu(), d.log_sigma())](double q) {
+        return bm::quantile(law, q);
+      });
+    case DistributionKind::LognormalMeanSd:
+    case DistributionKind::NormalPercentiles:
+    case DistributionKind::LognormalPercentiles:
+    case DistributionKind::PertP10P50P90:
+      return method_for(d.components.front());
+    case DistributionKind::Discrete:
+      return prepared([table = SortedDiscrete(d)](double q) { return table.quantile(q); });
+    case DistributionKind::Pert: {
+      const ScaledRange r(d);
+      const bm::beta_distribution<double, DoublePrecision> law(d.pert_alpha(), d.pert_beta());
+      return double_precision(
+          law, 0.0, 1.0, 0.0, [r](double x) { return r.unscale(r.min + (r.max - r.min) * x); }, d);
+    }
+    case DistributionKind::Beta:
+      if (a[0] > kDoublePrecisionMaxBetaShape || a[1] > kDoublePrecisionMaxBetaShape) break;
+      return double_precision(bm::beta_distribution<double, DoublePrecision>(a[0], a[1]), 0.0, 1.0, 0.0, identity, d);
+    case DistributionKind::Gamma:
+      if (a[0] > kDoublePrecisionMaxGammaShape) break;
+      return double_precision(bm::gamma_distribution<double, DoublePrecision>(a[0], a[1]), 0.0, kInfinity, 0.0,
+                              identity, d);
+    case DistributionKind::StudentT: {
+      if (a[0] == 1.0 || a[0] == 2.0 || a[0] == 4.0) break;
+      const double loc = a[1], scale = a[2];
+      return double_precision(
+          bm::students_t_distribution<double, DoublePrecision>(a[0]), -kInfinity, kInfinity, kStudentMedianBand,
+          [loc, scale](double t) { return loc + scale * t; }, d);
+    }
+    case DistributionKind::Poisson: {
+      if (a[0] == 0.0) break;
+      const bm::poisson_distribution<double, RoundUp> law(a[0]);
+      if (std::optional<CountTable> table = CountTable::make(law, bm::pdf(law, 0.0), d))
+        return prepared(std::move(*table));
+      break;
+    }
+    case DistributionKind::Binomial: {
+      if (a[1] == 0.0 || a[1] == 1.0) break;
+      const bm::binomial_distribution<double, RoundUp> law(a[0], a[1]);
+      // Boost tests q ≤ (1 − p)^n, then q ≤ pdf(0).
+      const double zero = std::max(std::pow(1.0 - a[1], a[0]), bm::pdf(law, 0.0));
+      if (std::optional<CountTable> table = CountTable::make(law, zero, d)) return prepared(std::move(*table));
+      break;
+    }
+    case DistributionKind::Mixture:
+      return prepared(MixtureInverse(d));
+    case DistributionKind::Constant:
+    case DistributionKind::Normal:
+    case DistributionKind::Bernoulli:
+    case DistributionKind::Weibull:
+    case DistributionKind::Exponential:
+    case DistributionKind::Cumulative:
+      break;
+  }
+  // Distribution::quantile itself: nothing to compute once beyond the
+  // arguments, or a law the methods above leave to it.
+  return prepared([law = d](double q) { return law.quantile(q); });
+}
+
+}  // namespace
+
+QuantileFunction::QuantileFunction(const Distribution& distribution) : method_(method_for(distribution)) {}
+QuantileFunction::QuantileFunction(QuantileFunction&&) noexcept = default;
+QuantileFunction& QuantileFunction::operator=(QuantileFunction&&) noexcept = default;
+QuantileFunction::~QuantileFunction() = default;
+
+double QuantileFunction::operator()(double q) const {
+  return method_->at(q);
+}
+
+void QuantileFunction::quantiles(const double* q, std::size_t n, double* out) const {
+  method_->at_all(q, n, out);
+}
+
+}  // namespace riskcast
