@@ -16,7 +16,6 @@
 #include <cstring>
 #include <limits>
 #include <numeric>
-#include <stdexcept>
 
 #include "riskcast/expr.hpp"
 #include "riskcast/math_policies.hpp"
@@ -228,6 +227,18 @@ double cumulative_inverse(const Distribution& d, double u) {
 }
 
 namespace {
+// min{k : F(k) ≥ q} over the counts of poisson and binomial, from Boost.Math's
+// quantile `k` (integer_round_up). Boost's root finder runs on the CDF
+// continued between the counts and stops once its bracket rounds up to a
+// single count; where q lies within the resolution of the doubles near a
+// count of that count's CDF value (in the far tails, up to hundreds of ulps
+// of q), it ends one count off. A step or two on F itself puts it right.
+double smallest_count_reaching(const Distribution& d, double k, double q) {
+  while (k > 0.0 && d.cdf(k - 1.0) >= q) k -= 1.0;
+  while (d.cdf(k) < q) k += 1.0;
+  return k;
+}
+
 double boost_quantile(const Distribution& d, double q) {
   namespace bm = boost::math;
   const std::vector<double>& args = d.args;
@@ -260,7 +271,7 @@ double boost_quantile(const Distribution& d, double q) {
       return SortedDiscrete(d).quantile(q);
     case DistributionKind::Poisson:
       if (args[0] == 0.0) return 0.0;
-      return bm::quantile(bm::poisson_distribution<double, RoundUp>(args[0]), q);
+      return smallest_count_reaching(d, bm::quantile(bm::poisson_distribution<double, RoundUp>(args[0]), q), q);
     case DistributionKind::LognormalMeanSd:
     case DistributionKind::NormalPercentiles:
     case DistributionKind::LognormalPercentiles:
@@ -274,7 +285,8 @@ double boost_quantile(const Distribution& d, double q) {
       return bm::quantile(bm::exponential_distribution<double>(args[0]), q);
     case DistributionKind::Binomial:
       if (args[1] == 0.0 || args[1] == 1.0) return args[0] * args[1];
-      return bm::quantile(bm::binomial_distribution<double, RoundUp>(args[0], args[1]), q);
+      return smallest_count_reaching(d, bm::quantile(bm::binomial_distribution<double, RoundUp>(args[0], args[1]), q),
+                                     q);
     case DistributionKind::Mixture:
       return mixture_quantile(d, q);
     case DistributionKind::Cumulative:
@@ -291,11 +303,8 @@ double Distribution::quantile(double q) const {
     // Boost.Math's inversion gives up in some far tails (pert(1, 2, 4)
     // below q = 1e-92: its Halley iteration on the incomplete beta passes
     // 200 steps); the CDF there is still exact.
-  } catch (const std::overflow_error&) {
-    // student_t(1, …) below q = 1e-308: the quantile is beyond the largest
-    // double, which the bisection returns.
+    return generalised_inverse(*this, q);
   }
-  return generalised_inverse(*this, q);
 }
 
 double Distribution::cdf(double x) const {

@@ -2,10 +2,8 @@
 
 #include <algorithm>
 #include <boost/math/distributions/beta.hpp>
-#include <boost/math/distributions/binomial.hpp>
 #include <boost/math/distributions/gamma.hpp>
 #include <boost/math/distributions/lognormal.hpp>
-#include <boost/math/distributions/poisson.hpp>
 #include <boost/math/distributions/students_t.hpp>
 #include <cmath>
 #include <cstdint>
@@ -28,7 +26,6 @@ namespace {
 
 namespace bm = boost::math;
 using math_policies::DoublePrecision;
-using math_policies::RoundUp;
 using Method = QuantileFunction::Method;
 
 // An inverse as a Method: a block's loop calls it directly, one virtual
@@ -109,39 +106,28 @@ std::unique_ptr<const Method> double_precision(Law law, double lo, double hi, do
 constexpr double kInfinity = std::numeric_limits<double>::infinity();
 const auto identity = [](double x) { return x; };
 
-// poisson, binomial: Boost.Math's CDF at counts 0 … top, with Boost's zero
-// test (q at most `zero` gives 0). Between two tabulated values Boost's
-// root finder and its integer_round_up rounding reach the first count whose
-// CDF reaches q (its search runs on the same CDF); at a tie, q equal to a
-// CDF value, Boost's rounding walks on by its own rule, so a tie is left to
-// Distribution::quantile.
+// poisson, binomial: F(k) for k = 0 … top, F = Distribution::cdf, the
+// quantile of 1 − 2⁻⁵³ (so F(top) reaches every q < 1); the quantile is the
+// first count whose CDF reaches q, as Distribution::quantile's.
 class CountTable {
  public:
-  template <typename Law>
-  static std::optional<CountTable> make(const Law& law, double zero, const Distribution& reference) {
-    // The count of the largest probability below 1 bounds every q < 1's.
-    const double top = reference.quantile(1.0 - 0x1p-53);
+  static std::optional<CountTable> make(const Distribution& d) {
+    const double top = d.quantile(1.0 - 0x1p-53);
     if (!(top < static_cast<double>(kMaxCountTable))) return std::nullopt;
     CountTable table;
-    table.zero_ = zero;
-    table.reference_ = reference;
-    for (double k = 0; k <= top; ++k) table.cdf_.push_back(bm::cdf(law, k));
-    // The search needs the CDF non-decreasing as evaluated, as Boost's does.
+    for (double k = 0; k <= top; ++k) table.cdf_.push_back(d.cdf(k));
+    // A bisection needs F non-decreasing as evaluated (the walk of
+    // Distribution::quantile finds the same count then).
     if (!std::is_sorted(table.cdf_.begin(), table.cdf_.end())) return std::nullopt;
     return table;
   }
 
   double operator()(double q) const {
-    if (q <= zero_) return 0.0;
-    const auto k = static_cast<std::size_t>(std::lower_bound(cdf_.begin(), cdf_.end(), q) - cdf_.begin());
-    if (k == cdf_.size() || cdf_[k] == q) return reference_.quantile(q);
-    return static_cast<double>(k);
+    return static_cast<double>(std::lower_bound(cdf_.begin(), cdf_.end(), q) - cdf_.begin());
   }
 
  private:
-  std::vector<double> cdf_;  // F(k), k = 0 … top
-  double zero_ = 0.0;
-  Distribution reference_;
+  std::vector<double> cdf_;  // F(0) … F(top)
 };
 
 // mixture: as Distribution::quantile, lo and hi the smallest and largest
@@ -247,21 +233,12 @@ std::unique_ptr<const Method> method_for(const Distribution& d) {
           bm::students_t_distribution<double, DoublePrecision>(a[0]), -kInfinity, kInfinity, kStudentMedianBand,
           [loc, scale](double t) { return loc + scale * t; }, d);
     }
-    case DistributionKind::Poisson: {
-      if (a[0] == 0.0) break;
-      const bm::poisson_distribution<double, RoundUp> law(a[0]);
-      if (std::optional<CountTable> table = CountTable::make(law, bm::pdf(law, 0.0), d))
-        return prepared(std::move(*table));
+    case DistributionKind::Poisson:
+    case DistributionKind::Binomial:
+      // poisson(0), binomial(n, 0) and binomial(n, 1) are constants.
+      if (d.support().first == d.support().second) break;
+      if (std::optional<CountTable> table = CountTable::make(d)) return prepared(std::move(*table));
       break;
-    }
-    case DistributionKind::Binomial: {
-      if (a[1] == 0.0 || a[1] == 1.0) break;
-      const bm::binomial_distribution<double, RoundUp> law(a[0], a[1]);
-      // Boost tests q ≤ (1 − p)^n, then q ≤ pdf(0).
-      const double zero = std::max(std::pow(1.0 - a[1], a[0]), bm::pdf(law, 0.0));
-      if (std::optional<CountTable> table = CountTable::make(law, zero, d)) return prepared(std::move(*table));
-      break;
-    }
     case DistributionKind::Mixture:
       return prepared(MixtureInverse(d));
     case DistributionKind::Constant:

@@ -8,9 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/math/distributions/beta.hpp>
-#include <boost/math/distributions/binomial.hpp>
 #include <boost/math/distributions/gamma.hpp>
-#include <boost/math/distributions/poisson.hpp>
 #include <boost/math/distributions/students_t.hpp>
 
 #include <fmt/format.h>
@@ -22,10 +20,10 @@
 #include <cstring>
 #include <limits>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "riskcast/distribution.hpp"
-#include "riskcast/math_policies.hpp"
 #include "riskcast/quantile_function.hpp"
 
 namespace riskcast {
@@ -54,16 +52,17 @@ bool same_bits(double a, double b) {
 
 // Probabilities from 1e-300 to 1 − 2⁻⁵³ (the copula's range, but for the
 // last 37 sd below the mean, where a normal marginal at its limits would
-// overflow): every power of ten with a second point per decade, a linear
+// overflow): every power of ten (below 1e-4 every `decades`-th) with a second
+// point per decade, a linear
 // grid with irregular offsets, points approaching 1/2 and 1 by halving,
 // and the bounds of the double-precision region with their neighbours.
-std::vector<double> probability_grid() {
+std::vector<double> probability_grid(int decades = 1) {
   std::vector<double> q;
-  for (int e = -300; e <= -1; ++e) {
+  for (int e = -300; e <= -1; e += e < -4 ? decades : 1) {
     q.push_back(std::pow(10.0, e));
     q.push_back(3.7 * std::pow(10.0, e));
   }
-  for (int i = 1; i < 500; ++i) q.push_back(i / 500.0 + 1e-4 * std::sin(i));
+  for (int i = 1; i < 256; ++i) q.push_back(i / 256.0 + 1e-4 * std::sin(i));
   for (int k = 2; k <= 40; ++k) {
     q.push_back(0.5 + std::ldexp(1.0, -k));
     q.push_back(0.5 - std::ldexp(1.0, -k));
@@ -82,15 +81,17 @@ std::vector<double> probability_grid() {
 }
 
 // Probabilities at and next to every value a discrete law's CDF takes up to
-// the quantile of 1 − 2⁻⁵³, and at Boost's zero tests, with the general grid.
-template <typename Law>
-std::vector<double> count_grid(const Law& law, double top, std::vector<double> extra) {
+// the quantile of 1 − 2⁻⁵³, and 64 ulps either side (where Boost.Math's own
+// inversion can end a count off), with the general grid.
+std::vector<double> count_grid(const Distribution& d) {
   std::vector<double> q = probability_grid();
-  for (double k = 0; k <= top; ++k) extra.push_back(bm::cdf(law, k));
-  extra.push_back(bm::pdf(law, 0.0));
-  for (double v : extra) {
-    for (double p : {std::nextafter(v, 0.0), v, std::nextafter(v, 1.0)})
+  const double top = d.quantile(1.0 - 0x1p-53);
+  for (double k = 0; k <= top; ++k) {
+    const double f = d.cdf(k);
+    for (int ulps : {-64, -1, 0, 1, 64}) {
+      const double p = from_ordered_bits(ordered_bits(f) + ulps);
       if (p > 0.0 && p < 1.0) q.push_back(p);
+    }
   }
   return q;
 }
@@ -165,20 +166,25 @@ TEST(QuantileFunction, DiscreteTableGivesTheReferenceValues) {
   }
 }
 
-// Poisson and binomial counts equal Boost's inversion (through
-// Distribution::quantile) at, and one ulp either side of, every tabulated
-// CDF value and Boost's zero tests, and over the general grid.
+// Poisson and binomial counts are the first count whose CDF reaches q, as
+// Distribution::quantile's, at and around every tabulated CDF value, and
+// over the general grid.
 TEST(QuantileFunction, CountTablesGiveTheReferenceCounts) {
-  using Poisson = bm::poisson_distribution<double, math_policies::RoundUp>;
-  using Binomial = bm::binomial_distribution<double, math_policies::RoundUp>;
-  for (double lambda : {1e-3, 0.5, 4.0, 29.5, 250.0, 3000.0}) {
-    const Distribution d = prepared(K::Poisson, {lambda});
-    expect_reference_bits(d, count_grid(Poisson(lambda), d.quantile(1.0 - 0x1p-53), {}));
-  }
+  std::vector<Distribution> laws;
+  for (double lambda : {1e-3, 0.5, 4.0, 29.5, 250.0, 3000.0}) laws.push_back(prepared(K::Poisson, {lambda}));
   for (auto [n, p] : std::vector<std::pair<double, double>>{
-           {1, 0.5}, {20, 0.3}, {20, 0.999}, {100, 0.01}, {4000, 0.5}, {1e9, 1e-9}}) {
-    const Distribution d = prepared(K::Binomial, {n, p});
-    expect_reference_bits(d, count_grid(Binomial(n, p), d.quantile(1.0 - 0x1p-53), {std::pow(1.0 - p, n)}));
+           {1, 0.5}, {20, 0.3}, {20, 0.999}, {100, 0.01}, {1000, 0.3}, {4000, 0.5}, {1e9, 1e-9}})
+    laws.push_back(prepared(K::Binomial, {n, p}));
+  for (const Distribution& d : laws) {
+    const std::vector<double> grid = count_grid(d);
+    expect_reference_bits(d, grid);
+    SCOPED_TRACE(d.to_string());
+    const QuantileFunction quantile(d);
+    for (double q : grid) {
+      const double k = quantile(q);
+      ASSERT_GE(d.cdf(k), q);
+      ASSERT_TRUE(k == 0.0 || d.cdf(k - 1) < q) << q;
+    }
   }
 }
 
@@ -190,11 +196,15 @@ TEST(QuantileFunction, CountTablesGiveTheReferenceCounts) {
 // error, measured with Boost's long double CDF, through 1 − F above 1/2).
 // Outside the region the double precision is used in, the reference's bits.
 // Measured worst cases on this grid are stated by kUlps and kBackward.
-constexpr double kUlps = 32;
+constexpr double kUlps = 16;
 constexpr double kBackward = 8;
 
+// The largest errors met: in ulps where the backward error exceeds
+// kBackward (well-conditioned points), and backward where the error exceeds
+// kUlps (ill-conditioned points).
 struct Worst {
   double ulps = 0, ulps_q = 0, backward = 0, backward_q = 0;
+  std::string ulps_law, backward_law;
 };
 
 template <typename Law>
@@ -202,7 +212,10 @@ void expect_within_tolerance(const Distribution& d, const Law& law, Worst& worst
   SCOPED_TRACE(d.to_string());
   const QuantileFunction quantile(d);
   int failures = 0;
-  for (double q : probability_grid()) {
+  // Every third decade below 1e-4: there the reference, at up to 64 CDF
+  // evaluations where Boost's inversion gives up, is what the prepared
+  // function returns.
+  for (double q : probability_grid(3)) {
     const double expected = d.quantile(q), got = quantile(q);
     if (same_bits(got, expected)) continue;
     const bool body = q >= kDoublePrecisionTail && q <= 1.0 - kDoublePrecisionTail;
@@ -212,8 +225,10 @@ void expect_within_tolerance(const Distribution& d, const Law& law, Worst& worst
     const double tail = std::min(q, 1.0 - q);
     const double reached = q <= 0.5 ? bm::cdf(law, got) : bm::cdf(bm::complement(law, got));
     const double backward = std::fabs(reached - tail) / (std::numeric_limits<double>::epsilon() * tail);
-    if (ulps > worst.ulps) worst = {ulps, q, worst.backward, worst.backward_q};
-    if (ulps > kUlps && backward > worst.backward) worst = {worst.ulps, worst.ulps_q, backward, q};
+    if (backward > kBackward && ulps > worst.ulps)
+      std::tie(worst.ulps, worst.ulps_q, worst.ulps_law) = std::tuple(ulps, q, d.to_string());
+    if (ulps > kUlps && backward > worst.backward)
+      std::tie(worst.backward, worst.backward_q, worst.backward_law) = std::tuple(backward, q, d.to_string());
     if (ulps > kUlps && backward > kBackward && ++failures <= 5)
       ADD_FAILURE() << fmt::format("q = {}: prepared {} against {}: {} ulps, backward {}·ε", q, got, expected, ulps,
                                    backward);
@@ -229,7 +244,7 @@ TEST(QuantileFunction, DoublePrecisionKindsWithinTolerance) {
     const Distribution d = prepared(K::Pert, {0, i / 20.0, 1});
     expect_within_tolerance(d, bm::beta_distribution<double>(d.pert_alpha(), d.pert_beta()), worst);
   }
-  const std::vector<double> shapes = {0.1, 0.5, 1, 3, 10, 100, kDoublePrecisionMaxBetaShape};
+  const std::vector<double> shapes = {0.1, 0.5, 1, 3, 10, kDoublePrecisionMaxBetaShape};
   for (double a : shapes)
     for (double b : shapes)
       expect_within_tolerance(prepared(K::Beta, {a, b}), bm::beta_distribution<double>(a, b), worst);
@@ -237,8 +252,11 @@ TEST(QuantileFunction, DoublePrecisionKindsWithinTolerance) {
     expect_within_tolerance(prepared(K::Gamma, {shape, 1}), bm::gamma_distribution<double>(shape, 1), worst);
   for (double df : {1.01, 1.5, 2.5, 3.0, 3.7, 5.0, 6.0, 7.5, 15.0, 30.0, 100.0, 1e4, 1e10})
     expect_within_tolerance(prepared(K::StudentT, {df, 0, 1}), bm::students_t_distribution<double>(df), worst);
-  std::printf("worst: %g ulps (q = %g); beyond %g ulps, backward %g·ε (q = %g)\n", worst.ulps, worst.ulps_q, kUlps,
-              worst.backward, worst.backward_q);
+  std::printf(
+      "worst: %g ulps (%s at q = %g) where the backward error is above %g·ε; %g·ε (%s at q = %g) where the "
+      "error is above %g ulps\n",
+      worst.ulps, worst.ulps_law.c_str(), worst.ulps_q, kBackward, worst.backward, worst.backward_law.c_str(),
+      worst.backward_q, kUlps);
 }
 
 // A mixture's quantile is the smallest double whose CDF reaches q, the same
@@ -259,8 +277,8 @@ TEST(QuantileFunction, MixturesGiveTheReferenceBits) {
 }
 
 // Where Boost.Math's own inversion gives up (its Halley iteration on the
-// incomplete beta passes 200 steps for pert(1, 2, 4) below q = 1e-92; the t
-// quantile at df = 1 overflows below q = 1e-308), Distribution::quantile is
+// incomplete beta passes 200 steps for pert(1, 2, 4) below q = 1e-92),
+// Distribution::quantile is
 // the generalised inverse min{x : F(x) ≥ q} over the doubles, and so is the
 // prepared function.
 TEST(QuantileFunction, FarTailsWhereBoostGivesUpAreTheGeneralisedInverse) {
@@ -273,10 +291,6 @@ TEST(QuantileFunction, FarTailsWhereBoostGivesUpAreTheGeneralisedInverse) {
     EXPECT_LT(pert.cdf(std::nextafter(x, 0.0)), q);
     EXPECT_TRUE(same_bits(QuantileFunction(pert)(q), x));
   }
-  const Distribution cauchy = prepared(K::StudentT, {1, 0, 1});
-  const double tiny = std::numeric_limits<double>::denorm_min();
-  EXPECT_EQ(cauchy.quantile(tiny), -std::numeric_limits<double>::max());
-  EXPECT_EQ(QuantileFunction(cauchy)(tiny), -std::numeric_limits<double>::max());
 }
 
 // The bulk form gives what one call per probability gives, in place too.

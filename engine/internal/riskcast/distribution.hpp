@@ -67,7 +67,10 @@ struct Distribution {
   // Exact quantile (inverse CDF) at probability q in (0, 1); used for the
   // assumptions table and by the statistical tests. Finite for every
   // distribution validate_distribution accepts. For discrete laws and
-  // mixtures, the generalised inverse min{x : F(x) ≥ q}.
+  // mixtures, the generalised inverse min{x : F(x) ≥ q}. Boost.Math's
+  // quantile where it converges (for poisson and binomial, moved to the
+  // count with F(k − 1) < q ≤ F(k) where its root finder ends a count off),
+  // else min{x : F(x) ≥ q} by bisection over the doubles.
   double quantile(double q) const;
   // Exact CDF P(X ≤ x), for any x (±inf included).
   double cdf(double x) const;

@@ -19,14 +19,11 @@ namespace riskcast {
 //     The same bits.
 //   discrete: Distribution::quantile's sorted values and running sums
 //     (SortedDiscrete), built once. The same bits.
-//   poisson, binomial: Boost.Math's CDF at every count from 0 to the
-//     quantile of 1 − 2⁻⁵³ (the largest probability below 1), evaluated once
-//     with the policy of Distribution::quantile (at most kMaxCountTable
-//     counts), then per q the count Boost's own inversion gives
-//     (integer_round_up): 0 where q is at most its zero test (pdf(0), and
-//     (1 − p)^n for binomial), else the first count whose CDF reaches q. A q
-//     equal to a tabulated CDF value, and a longer support, go to
-//     Distribution::quantile. The same counts.
+//   poisson, binomial: the CDF at every count from 0 to the quantile of
+//     1 − 2⁻⁵³ (the largest probability below 1), at most kMaxCountTable
+//     counts, evaluated once; per q the first count whose CDF reaches q,
+//     by bisection. The same counts (Distribution::quantile is that count
+//     too). Longer supports: Distribution::quantile.
 //   beta, pert (pert_p10_p50_p90), gamma, student_t: Boost.Math's quantile
 //     evaluated in double precision (math_policies::DoublePrecision, about
 //     10 times faster than the long double of Distribution::quantile),
@@ -74,8 +71,8 @@ inline constexpr std::size_t kMaxCountTable = 4096;
 inline constexpr int kQuantileCheckUlps = 16;
 // Where double precision is used for beta, pert, gamma and student_t
 // (measured: tests/sample/quantile_function_test.cpp).
-inline constexpr double kDoublePrecisionTail = 0x1p-20;
-inline constexpr double kDoublePrecisionMaxBetaShape = 1e3;
+inline constexpr double kDoublePrecisionTail = 0x1p-10;
+inline constexpr double kDoublePrecisionMaxBetaShape = 100;
 inline constexpr double kDoublePrecisionMaxGammaShape = 1e4;
 inline constexpr double kStudentMedianBand = 1.0 / 16;
 
