@@ -18,6 +18,7 @@
 #include <numeric>
 
 #include "riskcast/expr.hpp"
+#include "riskcast/math_policies.hpp"
 
 namespace riskcast {
 
@@ -120,13 +121,8 @@ ScaledRange::ScaledRange(const Distribution& d) {
 }
 
 namespace {
-// Boost.Math with an overflow returned as ±inf rather than thrown: the
-// normal's inversion can meet probability 0 or 1 itself at the far end of an
-// interval (F(hi) rounded to 1), where ±inf clamps to the bound; the CDFs of
-// gamma, beta and the discrete laws compute Γ(shape) on the way to a
-// probability that underflows to 0 (gamma(1e5, 1) at 1e-300).
-using IgnoreOverflow =
-    boost::math::policies::policy<boost::math::policies::overflow_error<boost::math::policies::ignore_error>>;
+using math_policies::IgnoreOverflow;
+using math_policies::RoundUp;
 using Normal = boost::math::normal_distribution<double, IgnoreOverflow>;
 }  // namespace
 
@@ -176,14 +172,6 @@ double TruncatedNormalInverse::mean() const {
   return std::clamp(mu_ + sigma_ * (boost::math::pdf(n, a) - boost::math::pdf(n, b)) / z, lo_, hi_);
 }
 
-namespace {
-using RoundUp =
-    boost::math::policies::policy<boost::math::policies::discrete_quantile<boost::math::policies::integer_round_up>>;
-
-// The smallest double x in [lo, hi] with F(x) ≥ q, given F(lo) < q ≤ F(hi)
-// in exact arithmetic: bisection over the doubles themselves (their bit
-// patterns, ordered as integers once the sign is folded), at most 64 steps.
-// Exact up to the rounding of F, for continuous and discrete F alike.
 std::int64_t ordered_bits(double x) {
   std::int64_t i;
   std::memcpy(&i, &x, sizeof i);
@@ -196,6 +184,7 @@ double from_ordered_bits(std::int64_t i) {
   return x;
 }
 
+namespace {
 double mixture_quantile(const Distribution& d, double q) {
   // Every component's quantile at q brackets the mixture's: F_i(Q_i(q)) ≥ q
   // for all i at the largest, and F_i(x) < q for all i below the smallest.
@@ -206,19 +195,37 @@ double mixture_quantile(const Distribution& d, double q) {
     lo = std::min(lo, x);
     hi = std::max(hi, x);
   }
-  std::int64_t a = ordered_bits(lo), b = ordered_bits(hi);
   if (d.cdf(lo) >= q) return lo;
-  // Invariant: F(a) < q, and F(b) ≥ q or b = hi.
-  while (b > a + 1) {
-    const std::int64_t m = std::midpoint(a, b);
-    if (d.cdf(from_ordered_bits(m)) >= q)
-      b = m;
-    else
-      a = m;
-  }
-  return from_ordered_bits(b);
+  return smallest_double_reaching([&](double x) { return d.cdf(x); }, lo, hi, q);
+}
+
+// min{x : F(x) ≥ q} over the doubles of the support, by bisection.
+double generalised_inverse(const Distribution& d, double q) {
+  constexpr double largest = std::numeric_limits<double>::max();
+  const auto [first, last] = d.support();
+  const double lo = std::max(first, -largest), hi = std::min(last, largest);
+  if (d.cdf(lo) >= q) return lo;
+  return smallest_double_reaching([&](double x) { return d.cdf(x); }, lo, hi, q);
 }
 }  // namespace
+
+SortedDiscrete::SortedDiscrete(const Distribution& d) {
+  std::vector<std::pair<double, double>> sorted;
+  for (std::size_t i = 0; i < d.values.size(); ++i) sorted.emplace_back(d.values[i], d.weights[i]);
+  std::sort(sorted.begin(), sorted.end());
+  double cumulative = 0.0;
+  for (auto [v, w] : sorted) {
+    cumulative += w;
+    values.push_back(v);
+    reach.push_back(cumulative + 1e-12);
+  }
+}
+
+double SortedDiscrete::quantile(double q) const {
+  // The first running sum with q ≤ sum + 1e-12; the sums never decrease.
+  const auto i = static_cast<std::size_t>(std::lower_bound(reach.begin(), reach.end(), q) - reach.begin());
+  return i < values.size() ? values[i] : values.back();
+}
 
 double cumulative_inverse(const Distribution& d, double u) {
   const std::vector<double>& x = d.values;
@@ -230,53 +237,57 @@ double cumulative_inverse(const Distribution& d, double u) {
   return std::clamp(x[i - 1] + (x[i] - x[i - 1]) * fraction, x[i - 1], x[i]);
 }
 
-double Distribution::quantile(double q) const {
+namespace {
+// min{k : F(k) ≥ q} over the counts of poisson and binomial, from Boost.Math's
+// quantile `k` (integer_round_up). Boost's root finder runs on the CDF
+// continued between the counts and stops once its bracket rounds up to a
+// single count; where q lies within the resolution of the doubles near a
+// count of that count's CDF value (in the far tails, up to hundreds of ulps
+// of q), it ends one count off. A step or two on F itself puts it right.
+double smallest_count_reaching(const Distribution& d, double k, double q) {
+  while (k > 0.0 && d.cdf(k - 1.0) >= q) k -= 1.0;
+  while (d.cdf(k) < q) k += 1.0;
+  return k;
+}
+
+double boost_quantile(const Distribution& d, double q) {
   namespace bm = boost::math;
-  switch (kind) {
+  const std::vector<double>& args = d.args;
+  switch (d.kind) {
     case DistributionKind::Constant:
       return args[0];
     case DistributionKind::Uniform:
-      return uniform_inverse(ScaledRange(*this), q);
+      return uniform_inverse(ScaledRange(d), q);
     case DistributionKind::Triangular:
-      return triangular_inverse(ScaledRange(*this), q);
+      return triangular_inverse(ScaledRange(d), q);
     case DistributionKind::Pert: {
-      const ScaledRange r(*this);
+      const ScaledRange r(d);
       return r.unscale(r.min +
-                       (r.max - r.min) * bm::quantile(bm::beta_distribution<double>(pert_alpha(), pert_beta()), q));
+                       (r.max - r.min) * bm::quantile(bm::beta_distribution<double>(d.pert_alpha(), d.pert_beta()), q));
     }
     case DistributionKind::Normal:
       return bm::quantile(bm::normal_distribution<double>(args[0], args[1]), q);
     case DistributionKind::TruncatedNormal:
-      return TruncatedNormalInverse(*this)(q);
+      return TruncatedNormalInverse(d)(q);
     case DistributionKind::Lognormal:
     case DistributionKind::LognormalCi90:
-      return bm::quantile(bm::lognormal_distribution<double>(log_mu(), log_sigma()), q);
+      return bm::quantile(bm::lognormal_distribution<double>(d.log_mu(), d.log_sigma()), q);
     case DistributionKind::Beta:
       return bm::quantile(bm::beta_distribution<double>(args[0], args[1]), q);
     case DistributionKind::Gamma:
       return bm::quantile(bm::gamma_distribution<double>(args[0], args[1]), q);
     case DistributionKind::Bernoulli:
       return q <= 1.0 - args[0] ? 0.0 : 1.0;
-    case DistributionKind::Discrete: {
-      // Values in the order written; the quantile walks the sorted values.
-      std::vector<std::pair<double, double>> sorted;
-      for (std::size_t i = 0; i < values.size(); ++i) sorted.emplace_back(values[i], weights[i]);
-      std::sort(sorted.begin(), sorted.end());
-      double cumulative = 0.0;
-      for (auto [v, w] : sorted) {
-        cumulative += w;
-        if (q <= cumulative + 1e-12) return v;
-      }
-      return sorted.back().first;
-    }
+    case DistributionKind::Discrete:
+      return SortedDiscrete(d).quantile(q);
     case DistributionKind::Poisson:
       if (args[0] == 0.0) return 0.0;
-      return bm::quantile(bm::poisson_distribution<double, RoundUp>(args[0]), q);
+      return smallest_count_reaching(d, bm::quantile(bm::poisson_distribution<double, RoundUp>(args[0]), q), q);
     case DistributionKind::LognormalMeanSd:
     case DistributionKind::NormalPercentiles:
     case DistributionKind::LognormalPercentiles:
     case DistributionKind::PertP10P50P90:
-      return components.front().quantile(q);
+      return d.components.front().quantile(q);
     case DistributionKind::StudentT:
       return args[1] + args[2] * bm::quantile(bm::students_t_distribution<double>(args[0]), q);
     case DistributionKind::Weibull:
@@ -285,13 +296,26 @@ double Distribution::quantile(double q) const {
       return bm::quantile(bm::exponential_distribution<double>(args[0]), q);
     case DistributionKind::Binomial:
       if (args[1] == 0.0 || args[1] == 1.0) return args[0] * args[1];
-      return bm::quantile(bm::binomial_distribution<double, RoundUp>(args[0], args[1]), q);
+      return smallest_count_reaching(d, bm::quantile(bm::binomial_distribution<double, RoundUp>(args[0], args[1]), q),
+                                     q);
     case DistributionKind::Mixture:
-      return mixture_quantile(*this, q);
+      return mixture_quantile(d, q);
     case DistributionKind::Cumulative:
-      return cumulative_inverse(*this, q);
+      return cumulative_inverse(d, q);
   }
   return 0.0;
+}
+}  // namespace
+
+double Distribution::quantile(double q) const {
+  try {
+    return boost_quantile(*this, q);
+  } catch (const boost::math::evaluation_error&) {
+    // Boost.Math's inversion gives up in some far tails (pert(1, 2, 4)
+    // below q = 1e-92: its Halley iteration on the incomplete beta passes
+    // 200 steps); the CDF there is still exact.
+    return generalised_inverse(*this, q);
+  }
 }
 
 double Distribution::cdf(double x) const {

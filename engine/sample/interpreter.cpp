@@ -114,7 +114,11 @@ BlockInterpreter::BlockInterpreter(const Program& program, const RunSettings& se
   for (const auto& d : program.parameters) parameter_samplers_.emplace_back(d.distribution);
   scratch_.resize(Sampler::kBufferedWords * block_);
   std::size_t members = 0;
-  for (const CopulaDraw& c : program.copulas) members = std::max(members, c.members.size());
+  for (const CopulaDraw& c : program.copulas) {
+    members = std::max(members, c.members.size());
+    std::vector<QuantileFunction>& marginals = copula_marginals_.emplace_back();
+    for (std::size_t m : c.members) marginals.emplace_back(program.parameters[m].distribution);
+  }
   normals_.resize(members * block_);
 }
 
@@ -137,19 +141,20 @@ void BlockInterpreter::trace_value(Register r, Register from, SourcePos pos, Des
   }
 }
 
-void BlockInterpreter::draw_copula(const CopulaDraw& c, std::uint64_t first) {
+void BlockInterpreter::draw_copula(std::size_t copula, std::uint64_t first) {
+  const CopulaDraw& c = p_.copulas[copula];
   const std::size_t m = c.members.size();
   for (std::size_t k = 0; k < m; ++k)
     standard_normal_.fill(settings_.seed, c.normal_slots[k], first, n_, normals_.data() + k * block_, scratch_.data());
   for (std::size_t k = 0; k < m; ++k) {
-    const ParameterDraw& d = p_.parameters[c.members[k]];
     const double* row = c.cholesky.data() + k * m;
-    double* out = R(d.reg);
+    double* out = R(p_.parameters[c.members[k]].reg);
     for (std::size_t i = 0; i < n_; ++i) {
       double x = 0.0;
       for (std::size_t j = 0; j <= k; ++j) x += row[j] * normals_[j * block_ + i];
-      out[i] = d.distribution.quantile(copula_probability(x));
+      out[i] = copula_probability(x);
     }
+    copula_marginals_[copula][k].quantiles(out, n_, out);
   }
 }
 
@@ -158,7 +163,7 @@ void BlockInterpreter::run_block(std::uint64_t first, std::size_t n, std::span<d
   const std::uint64_t seed = settings_.seed;
   events_.begin_block(BlockLanes{regs_.data(), block_, n, first, seed}, error);
   month_ = 0;
-  for (const CopulaDraw& c : p_.copulas) draw_copula(c, first);
+  for (std::size_t c = 0; c < p_.copulas.size(); ++c) draw_copula(c, first);
   for (std::size_t i = 0; i < p_.parameters.size(); ++i) {
     const ParameterDraw& d = p_.parameters[i];
     if (!d.correlated) parameter_samplers_[i].fill(seed, d.slot, first, n, R(d.reg), scratch_.data());

@@ -14,6 +14,7 @@
 #include "events.hpp"
 #include "riskcast/draw.hpp"
 #include "riskcast/program.hpp"
+#include "riskcast/quantile_function.hpp"
 #include "riskcast/sampler.hpp"
 
 namespace riskcast {
@@ -56,8 +57,9 @@ class BlockInterpreter {
   void accumulate(const Accumulator& a, std::uint32_t m);
   void copy_prev(Register from, Register to);
   void execute(const Code& code);
-  // The members of `c` for samples first … first + n_ − 1, into their registers.
-  void draw_copula(const CopulaDraw& c, std::uint64_t first);
+  // The members of copula `copula` for samples first … first + n_ − 1, into
+  // their registers.
+  void draw_copula(std::size_t copula, std::uint64_t first);
 
   const Program& p_;
   const RunSettings& settings_;
@@ -67,6 +69,8 @@ class BlockInterpreter {
   std::vector<std::uint64_t> scratch_;  // random words for Sampler::fill
   Sampler standard_normal_;             // the copulas' independent normals
   std::vector<double> normals_;         // per copula member, one block of normals
+  // Per copula, its members' quantile functions, prepared once.
+  std::vector<std::vector<QuantileFunction>> copula_marginals_;
   EventStepper events_;
   std::size_t n_ = 0;
   std::uint32_t month_ = 0;  // the month being evaluated; 0 before month 1 and for outputs

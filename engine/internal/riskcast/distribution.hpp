@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdint>
 #include <functional>
+#include <numeric>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -66,7 +67,10 @@ struct Distribution {
   // Exact quantile (inverse CDF) at probability q in (0, 1); used for the
   // assumptions table and by the statistical tests. Finite for every
   // distribution validate_distribution accepts. For discrete laws and
-  // mixtures, the generalised inverse min{x : F(x) ≥ q}.
+  // mixtures, the generalised inverse min{x : F(x) ≥ q}. Boost.Math's
+  // quantile where it converges (for poisson and binomial, moved to the
+  // count with F(k − 1) < q ≤ F(k) where its root finder ends a count off),
+  // else min{x : F(x) ≥ q} by bisection over the doubles.
   double quantile(double q) const;
   // Exact CDF P(X ≤ x), for any x (±inf included).
   double cdf(double x) const;
@@ -194,6 +198,43 @@ class TruncatedNormalInverse {
   double small_ = 0, large_ = 0;
   bool upper_ = false;
 };
+
+// discrete([values], [weights]) as its quantile reads it: the values sorted,
+// with the running sums of their weights. The quantile at q is the first
+// value whose running sum reaches q − 1e-12 (the tolerance absorbs the
+// rounding of weights that sum to 1 in exact arithmetic), or the last value.
+struct SortedDiscrete {
+  explicit SortedDiscrete(const Distribution& discrete);
+  double quantile(double q) const;
+
+  std::vector<double> values;  // increasing (a value written twice appears twice)
+  std::vector<double> reach;   // running sum of the weights up to each value, plus 1e-12
+};
+
+// Doubles as integers in the order of their values (the sign folded, −0 and
+// +0 both 0): neighbouring doubles are neighbouring integers, so a bisection
+// over these integers runs over the doubles themselves.
+std::int64_t ordered_bits(double x);
+double from_ordered_bits(std::int64_t i);
+
+// The smallest double x in [lo, hi] with cdf(x) ≥ q, given cdf(lo) < q and
+// cdf(hi) ≥ q (or it returns hi), for a non-decreasing cdf: bisection over
+// the doubles, at most 64 evaluations. Exact up to the rounding of cdf, for
+// continuous and discrete laws alike: the generalised inverse
+// min{x : F(x) ≥ q} among the doubles.
+template <typename Cdf>
+double smallest_double_reaching(const Cdf& cdf, double lo, double hi, double q) {
+  std::int64_t a = ordered_bits(lo), b = ordered_bits(hi);
+  // Invariant: F(a) < q, and F(b) ≥ q or b = hi.
+  while (b > a + 1) {
+    const std::int64_t m = std::midpoint(a, b);
+    if (cdf(from_ordered_bits(m)) >= q)
+      b = m;
+    else
+      a = m;
+  }
+  return from_ordered_bits(b);
+}
 
 // cumulative([x], [p]) at u ∈ (0, 1): on the segment with p_i < u ≤ p_(i+1),
 // x_i + (x_(i+1) − x_i)·(u − p_i)/(p_(i+1) − p_i) — the generalised inverse
