@@ -1,5 +1,6 @@
 #include <fmt/format.h>
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdlib>
 #include <limits>
@@ -23,12 +24,15 @@ std::optional<Format> parse_format(std::string_view name) {
 }
 
 std::optional<Format> format_for_path(std::string_view path) {
-  auto ends_with = [&](std::string_view suffix) {
-    return path.size() >= suffix.size() && path.substr(path.size() - suffix.size()) == suffix;
-  };
-  if (ends_with(".json")) return Format::Json;
-  if (ends_with(".csv")) return Format::Csv;
-  if (ends_with(".md")) return Format::Markdown;
+  const std::size_t dot = path.find_last_of("./");
+  if (dot == std::string_view::npos || path[dot] != '.') return std::nullopt;
+  std::string extension(path.substr(dot + 1));
+  std::transform(extension.begin(), extension.end(), extension.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (extension == "json") return Format::Json;
+  if (extension == "csv") return Format::Csv;
+  if (extension == "md" || extension == "markdown") return Format::Markdown;
+  if (extension == "txt") return Format::Table;
   return std::nullopt;
 }
 
