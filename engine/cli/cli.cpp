@@ -197,7 +197,7 @@ std::string cannot_write_message(const std::string& option, const std::string& v
   if (option.empty()) return fmt::format("stdout: cannot write: {}", error.reason());
   const bool inside = value != "-" && error.path() != value;
   return fmt::format("{} {}: cannot write{}: {}", option, quote_for_message(value),
-                     inside ? " " + quote_for_message(error.path()) : "", error.reason());
+                     inside ? fmt::format(" {}", quote_for_message(error.path())) : std::string(), error.reason());
 }
 
 void writing(const std::string& option, const std::string& value, const std::function<void()>& write) {
@@ -271,7 +271,7 @@ void check_output_files(const std::vector<OutputFile>& files, const std::vector<
   }
 }
 
-void check_output_folder(const std::string& option, const std::string& dir) {
+void check_output_folder(const std::string& option, const std::string& dir, const std::vector<OutputFile>& outputs) {
   if (dir == "-") throw UsageError(fmt::format("{} -: a folder cannot be stdout; give a folder name", option));
   if (dir.empty()) throw UsageError(fmt::format("{} needs a folder", option));
   try {
@@ -279,26 +279,25 @@ void check_output_folder(const std::string& option, const std::string& dir) {
   } catch (const FileError& e) {
     throw UsageError(cannot_write_message(option, dir, e));
   }
-}
-
-void check_chart_folder(const std::string& dir, const std::vector<std::string>& charts,
-                        const std::vector<OutputFile>& outputs, const std::vector<InputFile>& inputs) {
-  check_output_folder("--plot", dir);
   for (const OutputFile& f : outputs) {
     if (!is_within(f.path, dir)) continue;
     if (is_within(dir, f.path))
       throw UsageError(
-          fmt::format("{} {} is the --plot folder; choose another name", f.option, quote_for_message(f.path)));
+          fmt::format("{} {} is the {} folder; choose another name", f.option, quote_for_message(f.path), option));
     throw UsageError(
-        fmt::format("{} {} is inside the --plot folder {}, where a chart could replace it; choose a "
-                    "file outside it",
-                    f.option, quote_for_message(f.path), quote_for_message(dir)));
+        fmt::format("{} {} is inside the {} folder {}, which riskcast fills with files of its own; "
+                    "choose a file outside it",
+                    f.option, quote_for_message(f.path), option, quote_for_message(dir)));
   }
+}
+
+void check_chart_files(const std::string& dir, const std::vector<std::string>& charts,
+                       const std::vector<InputFile>& inputs) {
   namespace fs = std::filesystem;
   for (const std::string& chart : charts) {
     const std::string path = (fs::path(dir) / chart).string();
     check_not_input("--plot", dir, path, inputs);
-    // A folder not there yet is made in one check_folder_writable allowed.
+    // A folder not there yet is made where check_output_folder found it can be.
     std::error_code ec;
     if (!fs::exists(fs::path(path).parent_path(), ec)) continue;
     try {

@@ -112,14 +112,16 @@ void check_output_files(const std::vector<OutputFile>& files, const std::vector<
 void check_not_input(const std::string& option, const std::string& value, const std::string& path,
                      const std::vector<InputFile>& inputs);
 // Checks that `dir` is a folder, or can be created as one (files.hpp's
-// check_folder_writable); "-" is refused. `option` names it in the message.
-void check_output_folder(const std::string& option, const std::string& dir);
-// run --plot DIR: the folder (check_output_folder), every chart file in it
-// (`charts`, relative to it: check_file_writable where its folder exists),
-// no chart is one of `inputs`, and no file output is DIR or inside it (a
-// chart could replace it).
-void check_chart_folder(const std::string& dir, const std::vector<std::string>& charts,
-                        const std::vector<OutputFile>& outputs, const std::vector<InputFile>& inputs);
+// check_folder_writable), and that none of `outputs` is `dir` or inside it
+// (a file written there could replace or be replaced by the folder's);
+// "-" is refused. `option` names it in the message.
+void check_output_folder(const std::string& option, const std::string& dir,
+                         const std::vector<OutputFile>& outputs = {});
+// run --plot DIR, once the charts are known: every chart file in it
+// (`charts`, relative to it) may be written where its folder exists
+// (check_file_writable), and none is one of `inputs`.
+void check_chart_files(const std::string& dir, const std::vector<std::string>& charts,
+                       const std::vector<InputFile>& inputs);
 // The --out file of a command that writes a single text result (stdout allowed).
 std::vector<OutputFile> text_output(const boost::program_options::variables_map& vm);
 

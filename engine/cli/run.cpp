@@ -83,10 +83,10 @@ int command_run(const std::vector<std::string>& args) {
   const std::vector<InputFile> inputs = model_input(path);
   std::vector<OutputFile> out_files = text_output(*vm);
   if (!export_path.empty()) out_files.push_back({"--export", export_path, false});
+  const std::string plot_dir = vm->count("plot") ? (*vm)["plot"].as<std::string>() : "";
+  if (vm->count("plot")) check_output_folder("--plot", plot_dir, out_files);
   check_output_files(out_files, inputs);
   const Format format = output_format(*vm);
-  const std::string plot_dir = vm->count("plot") ? (*vm)["plot"].as<std::string>() : "";
-  if (vm->count("plot")) check_output_folder("--plot", plot_dir);
 
   const LoadedModel model = open_model(path);
   run.scenarios = chosen_scenarios(*vm, scenario_names(model), path);
@@ -127,7 +127,7 @@ int command_run(const std::vector<std::string>& args) {
     } catch (const std::invalid_argument& e) {
       throw UsageError(fmt::format("--plot: {}", e.what()));
     }
-    check_chart_folder(plot_dir, charts->paths(), out_files, inputs);
+    check_chart_files(plot_dir, charts->paths(), inputs);
     run.visit_column = charts->collector();
   }
 

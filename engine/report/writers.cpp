@@ -3,6 +3,7 @@
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
+#include <filesystem>
 #include <limits>
 #include <sstream>
 #include <stdexcept>
@@ -24,15 +25,14 @@ std::optional<Format> parse_format(std::string_view name) {
 }
 
 std::optional<Format> format_for_path(std::string_view path) {
-  const std::size_t dot = path.find_last_of("./");
-  if (dot == std::string_view::npos || path[dot] != '.') return std::nullopt;
-  std::string extension(path.substr(dot + 1));
+  // As std::filesystem reads it: ".json" alone is a hidden file's name, not an extension.
+  std::string extension = std::filesystem::path(path).extension().string();
   std::transform(extension.begin(), extension.end(), extension.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  if (extension == "json") return Format::Json;
-  if (extension == "csv") return Format::Csv;
-  if (extension == "md" || extension == "markdown") return Format::Markdown;
-  if (extension == "txt") return Format::Table;
+  if (extension == ".json") return Format::Json;
+  if (extension == ".csv") return Format::Csv;
+  if (extension == ".md" || extension == ".markdown") return Format::Markdown;
+  if (extension == ".txt") return Format::Table;
   return std::nullopt;
 }
 
