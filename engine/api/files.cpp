@@ -28,7 +28,7 @@
 namespace riskcast {
 
 FileError::FileError(std::string path, std::string reason)
-    : std::runtime_error(fmt::format("{}: cannot write: {}", quote_for_message(path), reason)),
+    : std::runtime_error(fmt::format("{}: cannot write: {}", printable_for_message(path), reason)),
       path_(std::move(path)),
       reason_(std::move(reason)) {}
 

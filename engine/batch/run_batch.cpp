@@ -123,7 +123,7 @@ BatchOutcome run_batch(const BatchFile& batch, const BatchOptions& options) {
   const fs::path dir(options.out);
   std::error_code ec;
   fs::create_directories(dir, ec);
-  if (ec) throw std::runtime_error(fmt::format("cannot create the folder '{}': {}", dir.string(), ec.message()));
+  if (ec) throw FileError(dir.string(), ec.message());
   std::vector<NamedResult> results;
   std::vector<FailedRun> failed;
   for (std::size_t i = 0; i < batch.runs.size(); ++i) {

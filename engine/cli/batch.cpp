@@ -96,7 +96,8 @@ int command_batch(const std::vector<std::string>& args) {
       else
         std::cerr << (p.failed ? " failed\n" : fmt::format(" {:.1f} s\n", p.seconds));
     };
-  const BatchOutcome outcome = run_batch(batch, run);
+  BatchOutcome outcome;
+  writing("--out", dir.string(), [&] { outcome = run_batch(batch, run); });
   if (stderr_is_terminal()) {
     if (dry_run && outcome.failed.empty())
       std::cerr << fmt::format("{}: {} and {} check out\n", path, plural(outcome.runs, "run"),

@@ -188,16 +188,16 @@ Format output_format(const po::variables_map& vm, std::string_view formats) {
   std::string lower = extension;
   std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
   throw UsageError(fmt::format(
-      "--out {}: riskcast does not know the extension '{}'; give --format {}{}", quote_for_message(out),
-      quote_for_message(extension), formats,
+      "--out {}: riskcast does not know the extension '{}'; give --format {}{}", printable_for_message(out),
+      printable_for_message(extension), formats,
       lower == ".html" || lower == ".htm" ? "; for an HTML page, use riskcast report MODEL --out FILE.html" : ""));
 }
 
 std::string cannot_write_message(const std::string& option, const std::string& value, const FileError& error) {
   if (option.empty()) return fmt::format("stdout: cannot write: {}", error.reason());
   const bool inside = value != "-" && error.path() != value;
-  return fmt::format("{} {}: cannot write{}: {}", option, quote_for_message(value),
-                     inside ? fmt::format(" {}", quote_for_message(error.path())) : std::string(), error.reason());
+  return fmt::format("{} {}: cannot write{}: {}", option, printable_for_message(value),
+                     inside ? fmt::format(" {}", printable_for_message(error.path())) : std::string(), error.reason());
 }
 
 void writing(const std::string& option, const std::string& value, const std::function<void()>& write) {
@@ -237,12 +237,12 @@ void check_not_input(const std::string& option, const std::string& value, const 
   for (const InputFile& input : inputs) {
     if (file_identity(input.path) != output) continue;
     const std::string which =
-        input.path == path ? input.what : fmt::format("{} {}", input.what, quote_for_message(input.path));
+        input.path == path ? input.what : fmt::format("{} {}", input.what, printable_for_message(input.path));
     if (path == value)
       throw UsageError(fmt::format("{} {} is {}; an output may not replace an input (choose another name)", option,
-                                   quote_for_message(value), which));
+                                   printable_for_message(value), which));
     throw UsageError(fmt::format("{} {} would write {}, {}; an output may not replace an input (choose another name)",
-                                 option, quote_for_message(value), quote_for_message(path), which));
+                                 option, printable_for_message(value), printable_for_message(path), which));
   }
 }
 
@@ -266,8 +266,8 @@ void check_output_files(const std::vector<OutputFile>& files, const std::vector<
     for (std::size_t j = 0; j < i; ++j)
       if (file_identity(files[j].path) == identity && !(is_discarding_device(f.path)))
         throw UsageError(fmt::format("{} and {} name the same file ({} and {}); one would overwrite the other",
-                                     files[j].option, f.option, quote_for_message(files[j].path),
-                                     quote_for_message(f.path)));
+                                     files[j].option, f.option, printable_for_message(files[j].path),
+                                     printable_for_message(f.path)));
   }
 }
 
@@ -283,11 +283,11 @@ void check_output_folder(const std::string& option, const std::string& dir, cons
     if (!is_within(f.path, dir)) continue;
     if (is_within(dir, f.path))
       throw UsageError(
-          fmt::format("{} {} is the {} folder; choose another name", f.option, quote_for_message(f.path), option));
+          fmt::format("{} {} is the {} folder; choose another name", f.option, printable_for_message(f.path), option));
     throw UsageError(
         fmt::format("{} {} is inside the {} folder {}, which riskcast fills with files of its own; "
                     "choose a file outside it",
-                    f.option, quote_for_message(f.path), option, quote_for_message(dir)));
+                    f.option, printable_for_message(f.path), option, printable_for_message(dir)));
   }
 }
 

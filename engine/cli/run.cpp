@@ -114,6 +114,8 @@ int command_run(const std::vector<std::string>& args) {
       check_sample_export_space(export_path, model, run);
     } catch (const ResourceError& e) {
       throw UsageError(fmt::format("--export {}; use fewer --samples or --export-columns", e.what()));
+    } catch (const FileError& e) {
+      throw UsageError(cannot_write_message("--export", export_path, e));
     }
   }
 
