@@ -457,7 +457,16 @@ void check_file_writable(const std::string& path) {
   if (!fs::is_directory(status)) throw FileError(path, fmt::format("'{}' is not a folder", dir.string()));
   // The temporary file is created in the folder, then renamed there.
   if (access(dir.c_str(), W_OK | X_OK) != 0) cannot_write(path, errno);
-  if (fs::exists(destination.path, ec) && access(destination.path.c_str(), W_OK) != 0) cannot_write(path, errno);
+  struct stat file = {}, folder = {};
+  if (stat(destination.path.c_str(), &file) != 0) return;
+  if (access(destination.path.c_str(), W_OK) != 0) cannot_write(path, errno);
+  // The new file is renamed over the old one, which a sticky folder (/tmp)
+  // allows only the file's owner, the folder's, or root (who may override).
+  if (stat(dir.c_str(), &folder) == 0 && (folder.st_mode & S_ISVTX) && geteuid() != 0 && file.st_uid != geteuid() &&
+      folder.st_uid != geteuid())
+    throw FileError(path, fmt::format("{} (another user's file in a sticky folder: riskcast replaces a file by "
+                                      "renaming a new one over it)",
+                                      std::strerror(EPERM)));
 }
 
 void check_folder_writable(const std::string& folder) {

@@ -264,7 +264,7 @@ void check_output_files(const std::vector<OutputFile>& files, const std::vector<
     const std::optional<FileIdentity> identity = file_identity(f.path);
     if (!identity) continue;
     for (std::size_t j = 0; j < i; ++j)
-      if (file_identity(files[j].path) == identity && !(is_discarding_device(f.path)))
+      if (file_identity(files[j].path) == identity && !is_discarding_device(f.path))
         throw UsageError(fmt::format("{} and {} name the same file ({} and {}); one would overwrite the other",
                                      files[j].option, f.option, printable_for_message(files[j].path),
                                      printable_for_message(f.path)));

@@ -76,7 +76,7 @@ std::vector<std::string> chosen_outputs(const boost::program_options::variables_
 std::string chosen_output(const boost::program_options::variables_map& vm, const LoadedModel& model,
                           const std::string& path, std::string_view purpose);
 
-// --format, else the format --out's extension implies (files.hpp's
+// --format, else the format --out's extension implies (format.hpp's
 // format_for_path: .json, .csv, .md, .markdown, .txt in any case), else the
 // table. An extension it does not know is refused, naming `formats` (the
 // command's, as "table, csv, json or markdown").

@@ -90,7 +90,9 @@ void write_file_atomically(const std::string& path, std::string_view text);
 // Checks, without writing, that a StagedFiles can write `path`: the folder
 // it lands in (after following links) exists, is a folder and is writable,
 // `path` is not a folder, and an existing file there is one the process
-// may write (access(W_OK), as the shell's `>` would refuse it). Run before
+// may write (access(W_OK), as the shell's `>` would refuse it) and replace
+// (in a sticky folder such as /tmp, another user's file may not be renamed
+// over). Run before
 // a long computation, so that a bad path costs none. Throws FileError.
 void check_file_writable(const std::string& path);
 
