@@ -9,8 +9,8 @@
 #include <new>
 #include <optional>
 
-#include "riskcast/atomic_file.hpp"
 #include "riskcast/batch.hpp"
+#include "riskcast/files.hpp"
 #include "riskcast/report.hpp"
 #include "riskcast/riskcast.hpp"
 #include "riskcast/run.hpp"
@@ -61,22 +61,11 @@ RunResult execute(const BatchRun& run, const LoadedModel& model, const BatchOpti
     const std::string warnings = model.format_result_warnings(result);
     if (!warnings.empty()) batch.warnings(warnings);
   }
-  // Every format is rendered before any file is written, so a failure in a
-  // writer cannot leave some of the run's files behind.
-  std::vector<std::pair<fs::path, std::string>> files;
+  // All or none: a failure in a writer discards the run's files written before it.
+  StagedFiles files;
   for (Format format : run.formats)
-    files.emplace_back(dir / result_file_name(run, format), format_result(result, format));
-  std::size_t written = 0;
-  try {
-    for (const auto& [path, text] : files) {
-      write_file_atomically(path.string(), std::string_view(text));
-      ++written;
-    }
-  } catch (...) {
-    std::error_code ec;
-    for (std::size_t i = 0; i < written; ++i) fs::remove(files[i].first, ec);
-    throw;
-  }
+    files.add((dir / result_file_name(run, format)).string(), format_result(result, format));
+  files.commit();
   return result;
 }
 
@@ -134,7 +123,7 @@ BatchOutcome run_batch(const BatchFile& batch, const BatchOptions& options) {
   const fs::path dir(options.out);
   std::error_code ec;
   fs::create_directories(dir, ec);
-  if (ec) throw std::runtime_error(fmt::format("cannot create the folder '{}': {}", dir.string(), ec.message()));
+  if (ec) throw FileError(dir.string(), ec.message());
   std::vector<NamedResult> results;
   std::vector<FailedRun> failed;
   for (std::size_t i = 0; i < batch.runs.size(); ++i) {
@@ -171,9 +160,11 @@ BatchOutcome run_batch(const BatchFile& batch, const BatchOptions& options) {
     progress.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (options.progress) options.progress(progress);
   }
-  write_file_atomically((dir / "summary.csv").string(), [&](std::ostream& out) { write_summary_csv(results, out); });
-  write_file_atomically((dir / "summary.md").string(),
-                        [&](std::ostream& out) { write_summary_markdown(batch.title, results, failed, out); });
+  StagedFiles summaries;
+  summaries.add((dir / "summary.csv").string(), [&](std::ostream& out) { write_summary_csv(results, out); });
+  summaries.add((dir / "summary.md").string(),
+                [&](std::ostream& out) { write_summary_markdown(batch.title, results, failed, out); });
+  summaries.commit();
   outcome.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - batch_start).count();
   return outcome;
 }

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "riskcast/chart.hpp"
@@ -19,19 +20,61 @@ struct RunCharts::State {
   // [scenario][output], indexed as the run's visitor counts them; each
   // output's slot is written by one visitor call only.
   std::vector<std::vector<chart::Histogram>> histograms;
+  // Every chart files() draws, in its order, named before the run.
+  // A probability output (0 or 1 in every sample) has no histogram to show:
+  // its P as a bar (`probability`), its quarterly group as bars (`quarters`),
+  // its scenario comparison as bars (`scenario_probabilities`).
+  enum class Kind { histogram, probability, fan, quarters, scenarios, scenario_probabilities, tornado };
+  struct Planned {
+    Kind kind;
+    std::size_t scenario = 0;
+    std::size_t item = 0;  // the output (histogram) or quarterly group (fan)
+  };
+  std::vector<Planned> plan;
+  std::vector<std::string> paths;
+  std::vector<chart::QuarterlyGroup> groups;
 };
 
 RunCharts::RunCharts(const LoadedModel& model, const RunOptions& options, bool tornado)
-    : state_(std::make_shared<State>(State{model, std::nullopt, {}})) {
+    : state_(std::make_shared<State>(State{model, std::nullopt, {}, {}, {}, {}})) {
   const std::vector<FormulaInfo> outputs = model.outputs();
   std::vector<std::string> run_outputs;  // in model order, as the run evaluates them
+  std::vector<bool> probability;         // of each run output
   for (const FormulaInfo& o : outputs)
     if (options.outputs.empty() ||
-        std::find(options.outputs.begin(), options.outputs.end(), o.name) != options.outputs.end())
+        std::find(options.outputs.begin(), options.outputs.end(), o.name) != options.outputs.end()) {
       run_outputs.push_back(o.name);
-  const std::size_t scenarios = options.scenarios.empty() ? model.scenarios().size() : options.scenarios.size();
-  state_->histograms.assign(scenarios, std::vector<chart::Histogram>(run_outputs.size()));
+      probability.push_back(o.metadata.kind == OutputKind::Probability);
+    }
+  std::vector<std::string> scenarios = options.scenarios;
+  if (scenarios.empty())
+    for (const ScenarioInfo& s : model.scenarios()) scenarios.push_back(s.name);
+  state_->histograms.assign(scenarios.size(), std::vector<chart::Histogram>(run_outputs.size()));
+  state_->groups = chart::quarterly_groups(run_outputs);
+  auto plan = [&](State::Kind kind, std::size_t scenario, std::size_t item, std::string path) {
+    state_->plan.push_back({kind, scenario, item});
+    state_->paths.push_back(std::move(path));
+  };
+  for (std::size_t s = 0; s < scenarios.size(); ++s) {
+    for (std::size_t o = 0; o < run_outputs.size(); ++o)
+      plan(probability[o] ? State::Kind::probability : State::Kind::histogram, s, o,
+           fmt::format("{}/{}.svg", scenarios[s], run_outputs[o]));
+    for (std::size_t g = 0; g < state_->groups.size(); ++g) {
+      const chart::QuarterlyGroup& group = state_->groups[g];
+      const auto probabilities = static_cast<std::size_t>(
+          std::count_if(group.outputs.begin(), group.outputs.end(), [&](std::size_t o) { return probability[o]; }));
+      // A group mixing values and probabilities has no common axis: no chart.
+      if (probabilities == 0)
+        plan(State::Kind::fan, s, g, fmt::format("{}/{}_fan.svg", scenarios[s], group.prefix));
+      else if (probabilities == group.outputs.size())
+        plan(State::Kind::quarters, s, g, fmt::format("{}/{}_quarters.svg", scenarios[s], group.prefix));
+    }
+  }
+  if (scenarios.size() >= 2 && !run_outputs.empty())
+    plan(probability.front() ? State::Kind::scenario_probabilities : State::Kind::scenarios, 0, 0,
+         fmt::format("scenarios_{}.svg", run_outputs.front()));
   if (!tornado || run_outputs.empty()) return;
+  plan(State::Kind::tornado, 0, 0, fmt::format("tornado_{}.svg", run_outputs.front()));
   if (options.samples > kMaxSensitivitySamples)
     throw std::invalid_argument(
         fmt::format("the tornado chart supports at most {} samples, not {}", kMaxSensitivitySamples, options.samples));
@@ -64,6 +107,10 @@ ColumnVisitor RunCharts::collector(ColumnVisitor next) const {
   };
 }
 
+const std::vector<std::string>& RunCharts::paths() const {
+  return state_->paths;
+}
+
 const std::string& RunCharts::tornado_output() const {
   static const std::string none;
   return state_->tornado ? state_->tornado->output : none;
@@ -80,38 +127,40 @@ std::vector<ChartFile> RunCharts::files(const RunResult& result, const ProgressC
     options.stop = std::move(stop);
     tornado = state_->model.sensitivity(options);
   }
-  std::vector<ChartFile> files;
-  for (std::size_t s = 0; s < result.scenarios.size(); ++s) {
-    const ScenarioResult& scenario = result.scenarios[s];
-    if (scenario.outputs.size() != state_->histograms[s].size())
+  for (std::size_t s = 0; s < result.scenarios.size(); ++s)
+    if (result.scenarios[s].outputs.size() != state_->histograms[s].size())
       throw std::logic_error("RunCharts::files: the result is not of the run the charts were made for");
-    std::vector<std::string> names;
-    for (std::size_t o = 0; o < scenario.outputs.size(); ++o) {
-      names.push_back(scenario.outputs[o].name);
-      // A probability output, 0 or 1 in every sample, has no histogram to show: its P as a bar.
-      files.push_back({fmt::format("{}/{}.svg", scenario.name, names.back()),
-                       scenario.outputs[o].summary.probability
-                           ? chart::probability_svg(chart::output_probability(scenario, o))
-                           : chart::histogram_svg(chart::output_histogram(scenario, o, state_->histograms[s][o]))});
+  std::vector<ChartFile> files;
+  for (std::size_t i = 0; i < state_->plan.size(); ++i) {
+    const State::Planned& p = state_->plan[i];
+    std::string svg;
+    switch (p.kind) {
+      case State::Kind::histogram:
+        svg = chart::histogram_svg(
+            chart::output_histogram(result.scenarios[p.scenario], p.item, state_->histograms[p.scenario][p.item]));
+        break;
+      case State::Kind::probability:
+        svg = chart::probability_svg(chart::output_probability(result.scenarios[p.scenario], p.item));
+        break;
+      case State::Kind::fan:
+        svg = chart::fan_svg(chart::quarterly_fan(result.scenarios[p.scenario], state_->groups[p.item]));
+        break;
+      case State::Kind::quarters:
+        svg = chart::probability_svg(
+            chart::quarterly_probabilities(result.scenarios[p.scenario], state_->groups[p.item]));
+        break;
+      case State::Kind::scenarios:
+        svg = chart::scenario_svg(chart::scenario_comparison(result, 0));
+        break;
+      case State::Kind::scenario_probabilities:
+        svg = chart::probability_svg(chart::scenario_probabilities(result, 0));
+        break;
+      case State::Kind::tornado:
+        svg = chart::tornado_svg(chart::sensitivity_tornado(*tornado));
+        break;
     }
-    for (const chart::QuarterlyGroup& group : chart::quarterly_groups(names)) {
-      const chart::GroupKind kind = chart::group_kind(scenario, group);
-      if (kind == chart::GroupKind::Values)
-        files.push_back({fmt::format("{}/{}_fan.svg", scenario.name, group.prefix),
-                         chart::fan_svg(chart::quarterly_fan(scenario, group))});
-      else if (kind == chart::GroupKind::Probabilities)
-        files.push_back({fmt::format("{}/{}_quarters.svg", scenario.name, group.prefix),
-                         chart::probability_svg(chart::quarterly_probabilities(scenario, group))});
-    }
+    files.push_back({state_->paths[i], std::move(svg)});
   }
-  if (result.scenarios.size() >= 2 && !result.scenarios.front().outputs.empty())
-    files.push_back({fmt::format("scenarios_{}.svg", result.scenarios.front().outputs.front().name),
-                     result.scenarios.front().outputs.front().summary.probability
-                         ? chart::probability_svg(chart::scenario_probabilities(result, 0))
-                         : chart::scenario_svg(chart::scenario_comparison(result, 0))});
-  if (tornado)
-    files.push_back(
-        {fmt::format("tornado_{}.svg", tornado->output), chart::tornado_svg(chart::sensitivity_tornado(*tornado))});
   return files;
 }
 

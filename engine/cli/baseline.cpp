@@ -14,7 +14,8 @@ int command_baseline(const std::vector<std::string>& args) {
   po::options_description options("options");
   options.add_options()("help,h", "show this help");
   add_sampling_options(options, "record only this scenario (repeatable)");
-  options.add_options()("out,o", po::value<std::string>(), "the baseline file to write (JSON, riskcast.baseline/1)")(
+  options.add_options()("out,o", po::value<std::string>(),
+                        "the baseline file to write (JSON, riskcast.baseline/1; - for stdout)")(
       "model", po::value<std::string>(), "model file");
   po::positional_options_description positional;
   positional.add("model", 1);
@@ -26,9 +27,9 @@ int command_baseline(const std::vector<std::string>& args) {
     throw UsageError("baseline needs a model file: riskcast baseline MODEL.yaml --out FILE.json");
   if (!vm->count("out")) throw UsageError("baseline needs --out FILE.json");
   const std::string out = (*vm)["out"].as<std::string>();
-  check_output_files({{"--out", out, false}});  // before sampling, not after
-  RunOptions run = sampling_options(*vm);
   const std::string path = (*vm)["model"].as<std::string>();
+  check_output_files({{"--out", out, true}}, model_input(path));  // before sampling, not after
+  RunOptions run = sampling_options(*vm);
   const LoadedModel model = open_model(path);
   run.scenarios = chosen_scenarios(*vm, scenario_names(model), path);
   Baseline baseline;
@@ -37,9 +38,10 @@ int command_baseline(const std::vector<std::string>& args) {
     run.progress = progress.follow();
     baseline = record_baseline(model, run, path);
   }
-  write_file_atomically(out, format_baseline(baseline));
-  std::cerr << fmt::format("wrote {}: {} scenario(s), {} samples, seed {}, model fingerprint {}\n", out,
-                           baseline.results.size(), baseline.samples, baseline.seed, baseline.model_fingerprint);
+  print_or_write(format_baseline(baseline), *vm);
+  std::cerr << fmt::format("wrote {}: {} scenario(s), {} samples, seed {}, model fingerprint {}\n",
+                           out == "-" ? "the baseline to stdout" : quote_for_message(out), baseline.results.size(),
+                           baseline.samples, baseline.seed, baseline.model_fingerprint);
   return kExitOk;
 }
 

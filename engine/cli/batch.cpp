@@ -19,6 +19,29 @@ std::string plural(std::size_t n, std::string_view word) {
   return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s");
 }
 
+// Every file the batch would write: none may be the batch file or a model it
+// reads, and an existing one must be writable, checked before any run.
+void check_batch_outputs(const fs::path& dir, const BatchFile& batch) {
+  std::vector<InputFile> inputs = {{"the batch file", batch.path}};
+  for (const BatchRun& run : batch.runs)
+    inputs.push_back({fmt::format("the model file of run `{}`", run.name), run.model_path});
+  std::vector<std::string> files = {"summary.csv", "summary.md"};
+  for (const BatchRun& run : batch.runs)
+    for (Format format : run.formats) files.push_back(result_file_name(run, format));
+  std::error_code ec;
+  const bool exists = fs::is_directory(dir, ec);
+  for (const std::string& name : files) {
+    const std::string file = (dir / name).string();
+    check_not_input("--out", dir.string(), file, inputs);
+    if (!exists) continue;
+    try {
+      check_file_writable(file);
+    } catch (const FileError& e) {
+      throw UsageError(cannot_write_message("--out", dir.string(), e));
+    }
+  }
+}
+
 }  // namespace
 
 int command_batch(const std::vector<std::string>& args) {
@@ -57,6 +80,7 @@ int command_batch(const std::vector<std::string>& args) {
 
   const std::string path = (*vm)["batch"].as<std::string>();
   const BatchFile batch = load_batch_file(path);
+  if (!dir.empty()) check_batch_outputs(dir, batch);
 
   BatchOptions run;
   run.out = dir.string();
@@ -73,7 +97,8 @@ int command_batch(const std::vector<std::string>& args) {
       else
         std::cerr << (p.failed ? " failed\n" : fmt::format(" {:.1f} s\n", p.seconds));
     };
-  const BatchOutcome outcome = run_batch(batch, run);
+  BatchOutcome outcome;
+  writing("--out", dir.string(), [&] { outcome = run_batch(batch, run); });
   if (stderr_is_terminal()) {
     if (dry_run && outcome.failed.empty())
       std::cerr << fmt::format("{}: {} and {} check out\n", path, plural(outcome.runs, "run"),

@@ -6,6 +6,7 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -169,7 +170,7 @@ std::string chosen_output(const po::variables_map& vm, const LoadedModel& model,
   return name;
 }
 
-Format output_format(const po::variables_map& vm) {
+Format output_format(const po::variables_map& vm, std::string_view formats) {
   if (vm.count("format")) {
     const std::string name = vm["format"].as<std::string>();
     const std::optional<Format> format = parse_format(name);
@@ -177,16 +178,47 @@ Format output_format(const po::variables_map& vm) {
       throw UsageError(fmt::format("--format must be table, csv, json or markdown, got '{}'", quote_for_message(name)));
     return *format;
   }
-  if (vm.count("out"))
-    if (const std::optional<Format> format = format_for_path(vm["out"].as<std::string>())) return *format;
-  return Format::Table;
+  if (!vm.count("out")) return Format::Table;
+  const std::string out = vm["out"].as<std::string>();
+  if (const std::optional<Format> format = format_for_path(out)) return *format;
+  // No extension (/dev/null, a pipe, "-"): the table. One riskcast does not
+  // know would give the table under a name that promises something else.
+  const std::string extension = std::filesystem::path(out).extension().string();
+  if (extension.empty() || out == "-") return Format::Table;
+  std::string lower = extension;
+  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+  throw UsageError(fmt::format(
+      "--out {}: riskcast does not know the extension '{}'; give --format {}{}", printable_for_message(out),
+      printable_for_message(extension), formats,
+      lower == ".html" || lower == ".htm" ? "; for an HTML page, use riskcast report MODEL --out FILE.html" : ""));
+}
+
+std::string cannot_write_message(const std::string& option, const std::string& value, const FileError& error) {
+  if (option.empty()) return fmt::format("stdout: cannot write: {}", error.reason());
+  const bool inside = value != "-" && error.path() != value;
+  return fmt::format("{} {}: cannot write{}: {}", option, printable_for_message(value),
+                     inside ? fmt::format(" {}", printable_for_message(error.path())) : std::string(), error.reason());
+}
+
+void writing(const std::string& option, const std::string& value, const std::function<void()>& write) {
+  try {
+    write();
+  } catch (const FileError& e) {
+    throw std::runtime_error(cannot_write_message(option, value, e));
+  }
+}
+
+void write_text(StagedFiles& files, const std::string& option, const std::string& path, std::string_view text) {
+  writing(option, path, [&] { files.add(path == "-" ? "/dev/stdout" : path, text); });
 }
 
 void print_or_write(const std::string& text, const po::variables_map& vm) {
-  if (vm.count("out") && vm["out"].as<std::string>() != "-")
-    write_file_atomically(vm["out"].as<std::string>(), text);
+  StagedFiles files;
+  if (vm.count("out"))
+    write_text(files, "--out", vm["out"].as<std::string>(), text);
   else
-    std::cout << text << std::flush;
+    write_text(files, "", "-", text);
+  writing("--out", vm.count("out") ? vm["out"].as<std::string>() : "-", [&] { files.commit(); });
 }
 
 std::vector<OutputFile> text_output(const po::variables_map& vm) {
@@ -194,61 +226,86 @@ std::vector<OutputFile> text_output(const po::variables_map& vm) {
   return {{"--out", vm["out"].as<std::string>(), true}};
 }
 
-namespace {
-namespace fs = std::filesystem;
-
-// Whether two paths name one file: the same file once it exists, else the
-// same path with its links and dot-dots resolved.
-bool same_file(const std::string& a, const std::string& b) {
-  std::error_code ec;
-  if (fs::equivalent(a, b, ec)) return true;
-  // Absolute first: weakly_canonical leaves a relative path without an existing prefix relative.
-  const fs::path ca = fs::weakly_canonical(fs::absolute(a, ec), ec);
-  if (ec) return false;
-  const fs::path cb = fs::weakly_canonical(fs::absolute(b, ec), ec);
-  return !ec && ca == cb;
+std::vector<InputFile> model_input(const std::string& path) {
+  return {{"the model file", path}};
 }
-}  // namespace
 
-void check_output_files(const std::vector<OutputFile>& files) {
+void check_not_input(const std::string& option, const std::string& value, const std::string& path,
+                     const std::vector<InputFile>& inputs) {
+  const std::optional<FileIdentity> output = file_identity(path);
+  if (!output) return;
+  for (const InputFile& input : inputs) {
+    if (file_identity(input.path) != output) continue;
+    const std::string which =
+        input.path == path ? input.what : fmt::format("{} {}", input.what, printable_for_message(input.path));
+    if (path == value)
+      throw UsageError(fmt::format("{} {} is {}; an output may not replace an input (choose another name)", option,
+                                   printable_for_message(value), which));
+    throw UsageError(fmt::format("{} {} would write {}, {}; an output may not replace an input (choose another name)",
+                                 option, printable_for_message(value), printable_for_message(path), which));
+  }
+}
+
+void check_output_files(const std::vector<OutputFile>& files, const std::vector<InputFile>& inputs) {
   for (std::size_t i = 0; i < files.size(); ++i) {
     const OutputFile& f = files[i];
     if (f.path == "-") {
       if (!f.stdout_allowed)
-        throw UsageError(
-            fmt::format("{} - : this option writes a file; '-' (stdout) is only for --out of a single "
-                        "text result",
-                        f.option));
-      continue;
+        throw UsageError(fmt::format("{} -: '-' (stdout) is only for the one text result of --out; {} writes a file",
+                                     f.option, f.option));
+    } else {
+      try {
+        check_file_writable(f.path);
+      } catch (const FileError& e) {
+        throw UsageError(cannot_write_message(f.option, f.path, e));
+      }
+      check_not_input(f.option, f.path, f.path, inputs);
     }
-    try {
-      check_file_writable(f.path);
-    } catch (const std::runtime_error& e) {
-      throw UsageError(fmt::format("{} {}", f.option, e.what()));
-    }
+    const std::optional<FileIdentity> identity = file_identity(f.path);
+    if (!identity) continue;
     for (std::size_t j = 0; j < i; ++j)
-      if (files[j].path != "-" && same_file(files[j].path, f.path))
-        throw UsageError(fmt::format("{} and {} name the same file '{}'; one would overwrite the other",
-                                     files[j].option, f.option, quote_for_message(f.path)));
+      if (file_identity(files[j].path) == identity && !is_discarding_device(f.path))
+        throw UsageError(fmt::format("{} and {} name the same file ({} and {}); one would overwrite the other",
+                                     files[j].option, f.option, printable_for_message(files[j].path),
+                                     printable_for_message(f.path)));
   }
 }
 
-void check_output_folder(const std::string& option, const std::string& dir) {
+void check_output_folder(const std::string& option, const std::string& dir, const std::vector<OutputFile>& outputs) {
+  if (dir == "-") throw UsageError(fmt::format("{} -: a folder cannot be stdout; give a folder name", option));
   if (dir.empty()) throw UsageError(fmt::format("{} needs a folder", option));
-  // The folder itself, or else its nearest existing ancestor, must be a writable folder.
-  fs::path path(dir);
-  std::error_code ec;
-  while (!fs::exists(path, ec) && path.has_parent_path() && path.parent_path() != path) path = path.parent_path();
-  if (!fs::exists(path, ec)) path = ".";  // a relative path under the working directory
-  if (!fs::is_directory(path, ec)) {
-    if (path == fs::path(dir))
-      throw UsageError(fmt::format("{} '{}' is not a directory", option, quote_for_message(dir)));
-    throw UsageError(fmt::format("{} '{}': '{}' is not a directory", option, quote_for_message(dir),
-                                 quote_for_message(path.string())));
+  try {
+    check_folder_writable(dir);
+  } catch (const FileError& e) {
+    throw UsageError(cannot_write_message(option, dir, e));
   }
-  if (access(path.c_str(), W_OK | X_OK) != 0)
-    throw UsageError(fmt::format("{} '{}': cannot write in '{}': {}", option, quote_for_message(dir),
-                                 quote_for_message(path.string()), std::strerror(errno)));
+  for (const OutputFile& f : outputs) {
+    if (!is_within(f.path, dir)) continue;
+    if (is_within(dir, f.path))
+      throw UsageError(
+          fmt::format("{} {} is the {} folder; choose another name", f.option, printable_for_message(f.path), option));
+    throw UsageError(
+        fmt::format("{} {} is inside the {} folder {}, which riskcast fills with files of its own; "
+                    "choose a file outside it",
+                    f.option, printable_for_message(f.path), option, printable_for_message(dir)));
+  }
+}
+
+void check_chart_files(const std::string& dir, const std::vector<std::string>& charts,
+                       const std::vector<InputFile>& inputs) {
+  namespace fs = std::filesystem;
+  for (const std::string& chart : charts) {
+    const std::string path = (fs::path(dir) / chart).string();
+    check_not_input("--plot", dir, path, inputs);
+    // A folder not there yet is made where check_output_folder found it can be.
+    std::error_code ec;
+    if (!fs::exists(fs::path(path).parent_path(), ec)) continue;
+    try {
+      check_file_writable(path);
+    } catch (const FileError& e) {
+      throw UsageError(cannot_write_message("--plot", dir, e));
+    }
+  }
 }
 
 std::vector<std::string> chosen_scenarios(const po::variables_map& vm, const std::vector<std::string>& scenarios,

@@ -76,10 +76,14 @@ std::vector<std::string> chosen_outputs(const boost::program_options::variables_
 std::string chosen_output(const boost::program_options::variables_map& vm, const LoadedModel& model,
                           const std::string& path, std::string_view purpose);
 
-// --format, else the format --out's extension implies, else the table.
-Format output_format(const boost::program_options::variables_map& vm);
-// `text` on stdout, or into the --out file (atomically) when one is given;
-// `--out -` is stdout too.
+// --format, else the format --out's extension implies (format.hpp's
+// format_for_path: .json, .csv, .md, .markdown, .txt in any case), else the
+// table. An extension it does not know is refused, naming `formats` (the
+// command's, as "table, csv, json or markdown").
+Format output_format(const boost::program_options::variables_map& vm,
+                     std::string_view formats = "table, csv, json or markdown");
+// `text` on stdout, or into the --out file when one is given (`--out -` is
+// stdout too); errors as write_text.
 void print_or_write(const std::string& text, const boost::program_options::variables_map& vm);
 
 // A file a command will write, named by `option` ("--out").
@@ -88,15 +92,50 @@ struct OutputFile {
   std::string path;
   bool stdout_allowed = false;  // "-" means stdout (a single text result)
 };
+// A file a command reads, as messages name it ("the model file").
+struct InputFile {
+  std::string what;
+  std::string path;
+};
+// The model file of a command that samples or describes one.
+std::vector<InputFile> model_input(const std::string& path);
 // Checks, before any sampling, every file a command will write: its folder
-// exists and is writable (check_file_writable), "-" only where stdout is
-// allowed, and no two options name the same file (one would lose the other).
-void check_output_files(const std::vector<OutputFile>& files);
-// Checks that `dir` is a folder, or can be created as one: its nearest
-// existing ancestor is a writable folder. `option` names it in the message.
-void check_output_folder(const std::string& option, const std::string& dir);
+// exists and is writable and an existing file there may be written
+// (check_file_writable), "-" only where stdout is allowed, no output is one
+// of `inputs` (riskcast never writes over what it reads), and no two
+// options name the same file (one would lose the other), compared by what
+// they write (file_identity: a link, ./name or an absolute path is the same
+// file), except a character device that is not a terminal (/dev/null twice).
+void check_output_files(const std::vector<OutputFile>& files, const std::vector<InputFile>& inputs);
+// Refuses `path`, which `option` (given as `value`) would write, when it is
+// one of `inputs`.
+void check_not_input(const std::string& option, const std::string& value, const std::string& path,
+                     const std::vector<InputFile>& inputs);
+// Checks that `dir` is a folder, or can be created as one (files.hpp's
+// check_folder_writable), and that none of `outputs` is `dir` or inside it
+// (a file written there could replace or be replaced by the folder's);
+// "-" is refused. `option` names it in the message.
+void check_output_folder(const std::string& option, const std::string& dir,
+                         const std::vector<OutputFile>& outputs = {});
+// run --plot DIR, once the charts are known: every chart file in it
+// (`charts`, relative to it) may be written where its folder exists
+// (check_file_writable), and none is one of `inputs`.
+void check_chart_files(const std::string& dir, const std::vector<std::string>& charts,
+                       const std::vector<InputFile>& inputs);
 // The --out file of a command that writes a single text result (stdout allowed).
 std::vector<OutputFile> text_output(const boost::program_options::variables_map& vm);
+
+// "--out r.json: cannot write: No space left on device": a FileError
+// (files.hpp) from writing the file of `option`, given as `value` ("-": stdout;
+// an empty option: stdout by default); a file inside a folder option is
+// named as well ("--plot p: cannot write p/base/x.svg: Permission denied").
+std::string cannot_write_message(const std::string& option, const std::string& value, const FileError& error);
+// Runs `write`, a FileError from it thrown again as std::runtime_error
+// with cannot_write_message's words.
+void writing(const std::string& option, const std::string& value, const std::function<void()>& write);
+// Stages `text` as the file of `option` ("-": stdout, written at once) in
+// `files`; errors as writing().
+void write_text(StagedFiles& files, const std::string& option, const std::string& path, std::string_view text);
 
 // Loads a model and prints its warnings on stderr.
 LoadedModel open_model(const std::string& path);

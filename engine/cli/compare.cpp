@@ -36,9 +36,9 @@ int command_compare(const std::vector<std::string>& args) {
   if (!vm->count("model")) throw UsageError("compare needs a model file: riskcast compare MODEL.yaml");
 
   RunOptions run = sampling_options(*vm);
-  const Format format = output_format(*vm);
-  check_output_files(text_output(*vm));
   const std::string path = (*vm)["model"].as<std::string>();
+  check_output_files(text_output(*vm), model_input(path));
+  const Format format = output_format(*vm);
   const LoadedModel model = open_model(path);
   run.scenarios = chosen_scenarios(*vm, scenario_names(model), path);
   // Only the compared output is evaluated: one column per scenario instead of all.

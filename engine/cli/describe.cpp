@@ -30,15 +30,15 @@ int command_describe(const std::vector<std::string>& args) {
       "value or probability) and the scenarios.");
   if (!vm) return kExitOk;
   if (!vm->count("model")) throw UsageError("describe needs a model file: riskcast describe MODEL.yaml");
-  const std::optional<Format> format =
-      vm->count("format") ? parse_format((*vm)["format"].as<std::string>()) : output_format(*vm);
+  const std::string path = (*vm)["model"].as<std::string>();
+  check_output_files(text_output(*vm), model_input(path));
+  const std::optional<Format> format = vm->count("format") ? parse_format((*vm)["format"].as<std::string>())
+                                                           : output_format(*vm, "table, markdown or csv");
   if (!format || *format == Format::Json)
     throw UsageError(vm->count("format") ? fmt::format("--format must be table, markdown or csv, got '{}'",
                                                        quote_for_message((*vm)["format"].as<std::string>()))
                                          : "describe writes no JSON: --out FILE.md, FILE.csv or FILE.txt");
 
-  check_output_files(text_output(*vm));
-  const std::string path = (*vm)["model"].as<std::string>();
   const LoadedModel model = open_model(path);
   const std::string name = (*vm)["scenario"].as<std::string>();
   chosen_scenario(name, model, path);

@@ -13,8 +13,8 @@ namespace po = boost::program_options;
 
 int command_report(const std::vector<std::string>& args) {
   po::options_description options("options");
-  options.add_options()("help,h", "show this help")("out,o", po::value<std::string>(),
-                                                    "the HTML file to write (required; written atomically)")(
+  options.add_options()("help,h", "show this help")(
+      "out,o", po::value<std::string>(), "the HTML file to write (required; written atomically; - for stdout)")(
       "output", po::value<std::string>(), "the output the page headlines and analyses (default: the model's first)");
   add_sampling_options(options, "report only this scenario (repeatable; default: every scenario)");
   options.add_options()("model", po::value<std::string>(), "model file");
@@ -34,14 +34,14 @@ int command_report(const std::vector<std::string>& args) {
   if (!vm->count("model")) throw UsageError("report needs a model file: riskcast report MODEL.yaml --out REPORT.html");
   if (!vm->count("out")) throw UsageError("report needs --out REPORT.html");
   const std::string out_path = (*vm)["out"].as<std::string>();
-  check_output_files({{"--out", out_path, false}});  // before sampling, not after
+  const std::string path = (*vm)["model"].as<std::string>();
+  check_output_files({{"--out", out_path, true}}, model_input(path));  // before sampling, not after
 
   const RunOptions sampling = sampling_options(*vm);
   ReportOptions report;
   report.samples = sampling.samples;
   report.seed = sampling.seed;
   report.threads = sampling.threads;
-  const std::string path = (*vm)["model"].as<std::string>();
   const LoadedModel model = open_model(path);
   report.scenarios = chosen_scenarios(*vm, scenario_names(model), path);
   if (vm->count("output")) report.output = chosen_output(*vm, model, path, "report");
@@ -59,7 +59,7 @@ int command_report(const std::vector<std::string>& args) {
     page = model.report(report);
   }
   std::cerr << model.format_result_warnings(page.result);
-  write_file_atomically(out_path, page.html);
+  print_or_write(page.html, *vm);
   return kExitOk;
 }
 

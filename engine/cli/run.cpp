@@ -13,23 +13,6 @@ namespace po = boost::program_options;
 
 namespace {
 
-void make_plot_directory(const std::filesystem::path& dir) {
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) throw UsageError(fmt::format("cannot create directory '{}': {}", dir.string(), ec.message()));
-}
-
-// The charts of a run (RunCharts), each file atomically.
-void write_plots(const std::string& dir, const std::vector<ChartFile>& charts) {
-  const std::filesystem::path root(dir);
-  make_plot_directory(root);
-  for (const ChartFile& chart : charts) {
-    const std::filesystem::path path = root / chart.path;
-    make_plot_directory(path.parent_path());
-    write_file_atomically(path.string(), chart.svg);
-  }
-}
-
 // "a,b, c" → {"a", "b", "c"}; empty names are refused.
 std::vector<std::string> split_names(const std::string& text) {
   std::vector<std::string> names = split_list(text);
@@ -67,7 +50,7 @@ int command_run(const std::vector<std::string>& args) {
       "                    [--output NAME]... [--percentiles P,P…] [--exceed OUTPUT=VALUE]...\n"
       "                    [--format table|csv|json|markdown] [--out FILE] [--plot DIR]\n"
       "                    [--export FILE.csv [--export-columns NAME,NAME…]]\n\n"
-      "--plot DIR writes, each file atomically:\n"
+      "--plot DIR writes (every file of the run together, see below):\n"
       "  DIR/SCENARIO/OUTPUT.svg       histogram of the output (bins from P0.5 to P99.5, the tails\n"
       "                                counted in the end bins) with its CDF and P5, P50, P95 marked\n"
       "  DIR/SCENARIO/PREFIX_fan.svg   fan chart (P5–P95, P25–P75, P50) of outputs PREFIX_q1 … PREFIX_qN\n"
@@ -81,7 +64,11 @@ int command_run(const std::vector<std::string>& args) {
       "(--export-columns; default: every output run, then every parameter; a parameter's column holds the very\n"
       "draws that sample's outputs used), values in shortest round-trip form. The run keeps those columns in\n"
       "memory: it is refused up front when they would not fit, or when the file would not fit on its disk.\n"
-      "See docs/results.md, section Per-sample export.");
+      "See docs/results.md, section Per-sample export.\n\n"
+      "Every path is checked before sampling: no output may be the model file, another output, or (--out,\n"
+      "--export) lie inside the --plot folder. After sampling, --out, --export and the charts are each written\n"
+      "to a temporary file next to it and renamed into place together at the end: a failure or an interrupt\n"
+      "(Ctrl-C) leaves none of them, nor a folder --plot created. See docs/results.md, section Output files.");
   if (!vm) return kExitOk;
   if (!vm->count("model")) throw UsageError("run needs a model file: riskcast run MODEL.yaml");
 
@@ -89,16 +76,18 @@ int command_run(const std::vector<std::string>& args) {
   run.block_size = parse_count("--block-size", (*vm)["block-size"].as<std::string>(), 1, kMaxBlockSize);
   run.first_sample =
       parse_count("--first-sample", (*vm)["first-sample"].as<std::string>(), 0, kMaxSamples - run.samples);
-  const Format format = output_format(*vm);
   const std::string export_path = vm->count("export") ? (*vm)["export"].as<std::string>() : "";
   if (vm->count("export-columns") && export_path.empty()) throw UsageError("--export-columns needs --export FILE.csv");
   if (vm->count("export") && export_path.empty()) throw UsageError("--export needs a file name");
+  const std::string path = (*vm)["model"].as<std::string>();
+  const std::vector<InputFile> inputs = model_input(path);
   std::vector<OutputFile> out_files = text_output(*vm);
   if (!export_path.empty()) out_files.push_back({"--export", export_path, false});
-  check_output_files(out_files);
-  if (vm->count("plot")) check_output_folder("--plot", (*vm)["plot"].as<std::string>());
+  const std::string plot_dir = vm->count("plot") ? (*vm)["plot"].as<std::string>() : "";
+  if (vm->count("plot")) check_output_folder("--plot", plot_dir, out_files);
+  check_output_files(out_files, inputs);
+  const Format format = output_format(*vm);
 
-  const std::string path = (*vm)["model"].as<std::string>();
   const LoadedModel model = open_model(path);
   run.scenarios = chosen_scenarios(*vm, scenario_names(model), path);
   run.outputs = chosen_outputs(*vm, model, path);
@@ -125,12 +114,14 @@ int command_run(const std::vector<std::string>& args) {
       check_sample_export_space(export_path, model, run);
     } catch (const ResourceError& e) {
       throw UsageError(fmt::format("--export {}; use fewer --samples or --export-columns", e.what()));
+    } catch (const FileError& e) {
+      throw UsageError(cannot_write_message("--export", export_path, e));
     }
   }
 
   // --plot: each output's histogram is built as its column goes by; the
-  // tornado's pass is checked now, so a refusal costs no sampling.
-  const std::string plot_dir = vm->count("plot") ? (*vm)["plot"].as<std::string>() : "";
+  // tornado's pass and every chart's file are checked now, so a refusal
+  // costs no sampling.
   std::optional<RunCharts> charts;
   if (vm->count("plot")) {
     try {
@@ -138,6 +129,7 @@ int command_run(const std::vector<std::string>& args) {
     } catch (const std::invalid_argument& e) {
       throw UsageError(fmt::format("--plot: {}", e.what()));
     }
+    check_chart_files(plot_dir, charts->paths(), inputs);
     run.visit_column = charts->collector();
   }
 
@@ -149,16 +141,38 @@ int command_run(const std::vector<std::string>& args) {
   }
   std::cerr << model.format_result_warnings(result);
 
+  std::vector<ChartFile> chart_files;
   if (charts) {
-    std::vector<ChartFile> files;
-    {
-      ProgressLine progress(run.samples, fmt::format("tornado of {}", charts->tornado_output()));
-      files = charts->files(result, progress.follow());
-    }
-    write_plots(plot_dir, files);
+    ProgressLine progress(run.samples, fmt::format("tornado of {}", charts->tornado_output()));
+    chart_files = charts->files(result, progress.follow());
   }
-  if (!export_path.empty()) write_sample_export(export_path, result);
-  print_or_write(format_result(result, format), *vm);
+
+  // Every file is staged, then all are committed together: a failure (or a
+  // signal) before the end leaves nothing new behind (files.hpp).
+  StagedFiles files;
+  const std::string out = vm->count("out") ? (*vm)["out"].as<std::string>() : "-";
+  const std::string text = format_result(result, format);
+  if (out != "-") write_text(files, "--out", out, text);
+  if (charts)
+    writing("--plot", plot_dir, [&] {
+      files.create_folders(plot_dir);
+      for (const ChartFile& chart : chart_files) {
+        const std::filesystem::path file = std::filesystem::path(plot_dir) / chart.path;
+        files.create_folders(file.parent_path().string());
+        files.add(file.string(), chart.svg);
+      }
+    });
+  if (!export_path.empty())
+    writing("--export", export_path,
+            [&] { files.add(export_path, [&](std::ostream& o) { write_sample_export(o, result); }); });
+  if (out == "-") write_text(files, vm->count("out") ? "--out" : "", "-", text);
+  try {
+    files.commit();
+  } catch (const FileError& e) {
+    if (e.path() == out) throw std::runtime_error(cannot_write_message("--out", out, e));
+    if (e.path() == export_path) throw std::runtime_error(cannot_write_message("--export", export_path, e));
+    throw std::runtime_error(cannot_write_message("--plot", plot_dir, e));
+  }
   return kExitOk;
 }
 

@@ -41,10 +41,10 @@ int command_sensitivity(const std::vector<std::string>& args) {
   if (request.samples > kMaxSensitivitySamples)
     throw UsageError(
         fmt::format("--samples must be at most {} for sensitivity, got {}", kMaxSensitivitySamples, request.samples));
-  const Format format = output_format(*vm);
-  check_output_files(text_output(*vm));
-
   const std::string path = (*vm)["model"].as<std::string>();
+  check_output_files(text_output(*vm), model_input(path));
+  const Format format = output_format(*vm);
+
   const LoadedModel model = open_model(path);
   const std::vector<std::string> scenarios = chosen_scenarios(*vm, scenario_names(model), path);
   if (scenarios.size() > 1)

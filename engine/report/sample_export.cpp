@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <iterator>
 
-#include "riskcast/atomic_file.hpp"
+#include "riskcast/files.hpp"
 #include "riskcast/report.hpp"
 #include "riskcast/run.hpp"
 
@@ -37,35 +37,39 @@ void check_sample_export_space(const std::string& path, const LoadedModel& model
   fs::path dir = (fs::exists(status) ? fs::canonical(path, ec) : fs::path(path)).parent_path();
   if (dir.empty()) dir = ".";
   const fs::space_info space = fs::space(dir, ec);
-  if (ec) throw std::runtime_error(fmt::format("cannot write '{}': {}", quote_for_message(path), ec.message()));
+  if (ec) throw FileError(path, ec.message());
   if (bytes > space.available)
     throw ResourceError(fmt::format("'{}' may need up to {} ({} rows of {} columns) but only {} is free there",
                                     quote_for_message(path), format_bytes(bytes), rows, options.columns.size() + 2,
                                     format_bytes(space.available)));
 }
 
-void write_sample_export(const std::string& path, const RunResult& result) {
-  write_file_atomically(path, [&](std::ostream& out) {
-    fmt::memory_buffer buffer;
-    fmt::format_to(std::back_inserter(buffer), "sample,scenario");
-    if (!result.scenarios.empty())
-      for (const SampleColumn& c : result.scenarios.front().columns)
-        fmt::format_to(std::back_inserter(buffer), ",{}", csv_field(c.name));
-    buffer.push_back('\n');
-    for (const ScenarioResult& s : result.scenarios) {
-      const std::string scenario = csv_field(s.name);
-      for (std::uint64_t i = 0; i < result.samples; ++i) {
-        fmt::format_to(std::back_inserter(buffer), "{},{}", result.first_sample + i, scenario);
-        for (const SampleColumn& c : s.columns) fmt::format_to(std::back_inserter(buffer), ",{}", c.values[i]);
-        buffer.push_back('\n');
-        if (buffer.size() >= (1u << 20)) {
-          out.write(buffer.data(), static_cast<std::streamsize>(buffer.size()));
-          buffer.clear();
-        }
+void write_sample_export(std::ostream& out, const RunResult& result) {
+  fmt::memory_buffer buffer;
+  fmt::format_to(std::back_inserter(buffer), "sample,scenario");
+  if (!result.scenarios.empty())
+    for (const SampleColumn& c : result.scenarios.front().columns)
+      fmt::format_to(std::back_inserter(buffer), ",{}", csv_field(c.name));
+  buffer.push_back('\n');
+  for (const ScenarioResult& s : result.scenarios) {
+    const std::string scenario = csv_field(s.name);
+    for (std::uint64_t i = 0; i < result.samples; ++i) {
+      fmt::format_to(std::back_inserter(buffer), "{},{}", result.first_sample + i, scenario);
+      for (const SampleColumn& c : s.columns) fmt::format_to(std::back_inserter(buffer), ",{}", c.values[i]);
+      buffer.push_back('\n');
+      if (buffer.size() >= (1u << 20)) {
+        out.write(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+        buffer.clear();
       }
     }
-    out.write(buffer.data(), static_cast<std::streamsize>(buffer.size()));
-  });
+  }
+  out.write(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+}
+
+void write_sample_export(const std::string& path, const RunResult& result) {
+  StagedFiles files;
+  files.add(path, [&](std::ostream& out) { write_sample_export(out, result); });
+  files.commit();
 }
 
 }  // namespace riskcast

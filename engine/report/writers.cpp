@@ -1,7 +1,9 @@
 #include <fmt/format.h>
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdlib>
+#include <filesystem>
 #include <limits>
 #include <sstream>
 #include <stdexcept>
@@ -24,12 +26,14 @@ std::optional<Format> parse_format(std::string_view name) {
 }
 
 std::optional<Format> format_for_path(std::string_view path) {
-  auto ends_with = [&](std::string_view suffix) {
-    return path.size() >= suffix.size() && path.substr(path.size() - suffix.size()) == suffix;
-  };
-  if (ends_with(".json")) return Format::Json;
-  if (ends_with(".csv")) return Format::Csv;
-  if (ends_with(".md")) return Format::Markdown;
+  // As std::filesystem reads it: ".json" alone is a hidden file's name, not an extension.
+  std::string extension = std::filesystem::path(path).extension().string();
+  std::transform(extension.begin(), extension.end(), extension.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (extension == ".json") return Format::Json;
+  if (extension == ".csv") return Format::Csv;
+  if (extension == ".md" || extension == ".markdown") return Format::Markdown;
+  if (extension == ".txt") return Format::Table;
   return std::nullopt;
 }
 

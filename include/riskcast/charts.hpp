@@ -51,6 +51,10 @@ class RunCharts {
   // was there, if any). Safe to call concurrently for different outputs.
   ColumnVisitor collector(ColumnVisitor next = {}) const;
 
+  // The path of every chart files() will return, in its order: known
+  // before the run, so that a command can check where each goes first.
+  const std::vector<std::string>& paths() const;
+
   // The output the tornado analyses; empty without a tornado.
   const std::string& tornado_output() const;
 

@@ -15,7 +15,8 @@ enum class Format { Table, Csv, Json, Markdown };
 
 // "table", "csv", "json", "markdown" (or "md").
 std::optional<Format> parse_format(std::string_view name);
-// The format a file name's extension implies (.json, .csv, .md), if any.
+// The format a file name's extension implies, in any case: .json, .csv,
+// .md or .markdown, .txt (the table); nullopt for any other or none.
 std::optional<Format> format_for_path(std::string_view path);
 // The extension a file in this format gets: "txt", "csv", "json", "md".
 std::string_view file_extension(Format format);

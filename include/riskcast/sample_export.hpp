@@ -2,6 +2,7 @@
 // per sample and scenario, `sample,scenario,` then each kept column.
 #pragma once
 
+#include <ostream>
 #include <string>
 
 #include "riskcast/riskcast.hpp"
@@ -14,14 +15,16 @@ namespace riskcast {
 // the longest scenario name and each value at 24 characters (shortest
 // round-trip form at its longest, "-2.2250738585072014e-308"). Throws
 // ResourceError "'PATH' may need up to SIZE (ROWS rows of N columns) but
-// only FREE is free there", or std::runtime_error "cannot write 'PATH':
-// REASON" when the folder's free space cannot be read.
+// only FREE is free there", or FileError (files.hpp) when the folder's free
+// space cannot be read.
 void check_sample_export_space(const std::string& path, const LoadedModel& model, const RunOptions& options);
 
-// Writes the kept columns of `result` (ScenarioResult::columns) to `path`
-// atomically (files.hpp): header `sample,scenario,NAME…`, then per scenario
-// one row per sample, the global sample index first, values in shortest
-// round-trip form. Errors as write_file_atomically.
+// Writes the kept columns of `result` (ScenarioResult::columns) to `out`:
+// header `sample,scenario,NAME…`, then per scenario one row per sample, the
+// global sample index first, values in shortest round-trip form. Written
+// into a StagedFiles (files.hpp) with other files, all or none.
+void write_sample_export(std::ostream& out, const RunResult& result);
+// The same into the file `path`, atomically (write_file_atomically).
 void write_sample_export(const std::string& path, const RunResult& result);
 
 }  // namespace riskcast

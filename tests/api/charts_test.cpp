@@ -31,6 +31,7 @@ TEST(RunCharts, EveryChartOfTheRunInOrderEachTheChartFunctionsOwn) {
   const std::vector<ChartFile> files = charts.files(result);
   EXPECT_EQ(paths(files), (std::vector<std::string>{"base/twice.svg", "base/shifted.svg", "high/twice.svg",
                                                     "high/shifted.svg", "scenarios_twice.svg", "tornado_twice.svg"}));
+  EXPECT_EQ(charts.paths(), paths(files)) << "named before the run as drawn after it";
   EXPECT_EQ(charts.tornado_output(), "twice");
   const ScenarioResult& high = result.scenarios[1];
   EXPECT_EQ(files[3].svg, chart::histogram_svg(
@@ -58,9 +59,11 @@ TEST(RunCharts, FollowTheRunsOutputsAndScenarios) {
       charts.files(m.run(options), [&](const RunProgress& p) { progress.push_back(p.name); });
   EXPECT_EQ(passed_on, 1);
   EXPECT_EQ(paths(files), (std::vector<std::string>{"high/shifted.svg", "tornado_shifted.svg"}));
+  EXPECT_EQ(charts.paths(), paths(files));
   EXPECT_FALSE(progress.empty());
   const RunCharts without(m, options, false);
   EXPECT_EQ(without.tornado_output(), "");
+  EXPECT_EQ(without.paths(), std::vector<std::string>{"high/shifted.svg"});
 }
 
 TEST(RunCharts, RefusesUpFrontAndChecksTheResult) {

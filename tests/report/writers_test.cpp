@@ -62,5 +62,18 @@ TEST(IntervalText, OpenEndsAreShownAsSuch) {
   EXPECT_EQ(format_statistic(2.5, ""), "2.5");
 }
 
+// The format a file's extension implies, in any case; none for an extension
+// riskcast does not know (the command then refuses it without --format).
+TEST(FormatForPath, KnownExtensionsInAnyCase) {
+  EXPECT_EQ(format_for_path("r.json"), Format::Json);
+  EXPECT_EQ(format_for_path("out/R.JSON"), Format::Json);
+  EXPECT_EQ(format_for_path("r.Csv"), Format::Csv);
+  EXPECT_EQ(format_for_path("r.md"), Format::Markdown);
+  EXPECT_EQ(format_for_path("r.markdown"), Format::Markdown);
+  EXPECT_EQ(format_for_path("r.TXT"), Format::Table);
+  for (const char* path : {"r.html", "r.tsv", "r.csv.gz", "r", "/dev/null", "-", "dir.json/r", ".json"})
+    EXPECT_EQ(format_for_path(path), std::nullopt) << path;
+}
+
 }  // namespace
 }  // namespace riskcast
