@@ -177,7 +177,8 @@ class Model:
 
     @property
     def events(self):
-        """Each event: name, line, column, kind ('regime', 'switch', 'arrivals', 'innovation'), states, definition, metadata."""
+        """Each event: name, line, column, kind ('regime', 'switch', 'arrivals', 'innovation'), states, definition,
+        metadata."""
         return self._model.events()
 
     @property

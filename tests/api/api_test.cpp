@@ -52,6 +52,19 @@ TEST(Api, ListsParametersEventsOutputsAndScenarios) {
   EXPECT_EQ(scenarios[1].parameters, std::vector<std::string>{"a"});
 }
 
+TEST(Api, ListsAnInnovationWithItsKindAndLaw) {
+  const LoadedModel m = LoadedModel::from_text(
+      "horizon: 12\nevents:\n  shock: {kind: innovation, dist: \"normal(0, 0.02)\", unit: USD}\n"
+      "monthly:\n  walk: prev(walk, 0) + shock\noutputs:\n  end: last(walk)\n",
+      "walk.yaml");
+  const std::vector<EventInfo> events = m.events();
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].kind, "innovation");
+  EXPECT_EQ(events[0].definition, "innovation; every month normal(0, 0.02)");
+  EXPECT_EQ(events[0].metadata.unit, "USD");
+  EXPECT_NE(m.disassemble("base").find("step innovation shock"), std::string::npos);
+}
+
 TEST(Api, LoadErrorsCarryEveryDiagnosticWithItsPosition) {
   try {
     LoadedModel::from_text("model: x\noutputs:\n  y:\n    formula: nope + alsono\n", "bad.yaml");

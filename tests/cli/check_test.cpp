@@ -81,6 +81,22 @@ scenarios:
       << r.out;
 }
 
+TEST(CheckCommand, CountsInnovations) {
+  TempDir dir;
+  const std::string path = dir.write("walk.yaml", R"yaml(horizon: 12
+events:
+  a: {kind: innovation, dist: "normal(0, 1)"}
+  b: {kind: innovation, dist: "uniform(-month, month)"}
+monthly:
+  x: prev(x, 0) + a + b
+outputs:
+  o: last(x)
+)yaml");
+  CommandResult r = run_riskcast({"check", path});
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  EXPECT_NE(r.out.find("2 events (0 regimes, 0 switches, 0 arrivals, 2 innovations)"), std::string::npos) << r.out;
+}
+
 TEST(CheckCommand, BadModelPrintsEveryErrorCompilerStyleAndExitsTwo) {
   TempDir dir;
   const std::string path = dir.write("bad.yaml", R"(horizon: 12

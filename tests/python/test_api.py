@@ -63,6 +63,18 @@ def test_load_text_and_metadata():
     assert [s.name for s in m.scenarios] == ["base", "high_a"]
 
 
+def test_an_innovation_is_listed_with_its_kind_and_law():
+    m = riskcast.load_text(
+        "horizon: 12\nevents:\n  shock: {kind: innovation, dist: \"normal(0, month / 100)\", unit: USD}\n"
+        "monthly:\n  walk: prev(walk, 0) + shock\noutputs:\n  end: last(walk)\n"
+    )
+    (shock,) = m.events
+    assert (shock.name, shock.kind, shock.unit) == ("shock", "innovation", "USD")
+    assert shock.definition == "innovation; every month normal(0, (month / 100))"
+    end = m.run(samples=2000, seed=1).table()
+    assert len(end) > 0
+
+
 def test_model_error_carries_every_diagnostic_with_its_position():
     text = SMALL.replace("uniform(0, 1)", "uniform(1, 0)").replace("a * b", "a * c")
     with pytest.raises(riskcast.Error) as caught:
