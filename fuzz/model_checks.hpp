@@ -36,9 +36,9 @@ inline constexpr std::uint64_t kWorkBudget = 20'000'000;
 
 // Instructions and burst draws one sample can cost at most.
 inline std::uint64_t work_per_sample(const Program& program) {
-  const std::uint64_t monthly = program.hazard_code.size() + program.rate_code.size() +
-                                program.innovation_code.size() + program.monthly_code.size() +
-                                program.regimes.size() + program.switches.size() + program.innovations.size() +
+  const std::uint64_t monthly = program.hazard_code.size() + program.rate_code.size() + program.innovation_code.size() +
+                                program.monthly_code.size() + program.regimes.size() + program.switches.size() +
+                                program.innovations.size() +
                                 program.arrivals.size() * std::uint64_t{kMaxBurstsPerMonth};
   return program.parameters.size() + program.start_code.size() + program.horizon * monthly +
          program.output_code.size() + 1;

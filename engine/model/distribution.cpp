@@ -580,7 +580,6 @@ namespace {
 
 constexpr double kLargest = std::numeric_limits<double>::max();
 
-
 Distribution standard(DistributionKind kind, std::vector<double> args, SourcePos pos) {
   Distribution d;
   d.kind = kind;

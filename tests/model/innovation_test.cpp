@@ -53,8 +53,9 @@ TEST(InnovationModel, ConstantArgumentsArePreparedAsAParametersLaw) {
 }
 
 TEST(InnovationModel, FormulaArgumentsReadParametersMonthAndTheMonthsEvents) {
-  const Model m = load_ok(model_with(
-      "  shock:\n    kind: innovation\n    dist: \"normal(r == ban ? 0.01 : 0, sigma * (1 + sw + arr) + month / 1000)\"\n"));
+  const Model m =
+      load_ok(model_with("  shock:\n    kind: innovation\n    dist: \"normal(r == ban ? 0.01 : 0, sigma * (1 + sw + "
+                         "arr) + month / 1000)\"\n"));
   const Innovation& i = innovation(m, "shock");
   ASSERT_TRUE(i.has_formulas());
   ASSERT_EQ(i.arguments.size(), 2u);
@@ -88,11 +89,11 @@ TEST(InnovationModel, ErrorsArePositioned) {
       {"  shock: {kind: innovation, dist: \"nromal(0, 1)\"}\n", "", "unknown distribution `nromal`", 13, 36},
       {"  shock: {kind: innovation, dist: \"normal(0, -1)\"}\n", "", "normal(mean, sd) needs sd > 0, got sd = -1", 13,
        36},
-      {"  shock: {kind: innovation, dist: \"normal(month, -1)\"}\n", "",
-       "normal(mean, sd) needs sd > 0, got sd = -1", 13, 50},
+      {"  shock: {kind: innovation, dist: \"normal(month, -1)\"}\n", "", "normal(mean, sd) needs sd > 0, got sd = -1",
+       13, 50},
       {"  shock: {kind: innovation, dist: \"bernoulli(1.5 + 0 * month)\"}\n", "", "", 0, 0},
-      {"  shock: {kind: innovation, dist: \"beta(month, 0)\"}\n", "", "beta(alpha, beta) needs beta from 1e-300 to 1e10",
-       13, 48},
+      {"  shock: {kind: innovation, dist: \"beta(month, 0)\"}\n", "",
+       "beta(alpha, beta) needs beta from 1e-300 to 1e10", 13, 48},
       {"  shock: {kind: innovation, dist: \"binomial(2.5, month / 12)\"}\n", "",
        "needs n to be a whole number from 0 to 1e10, got n = 2.5", 13, 45},
       {"  shock: {kind: innovation, dist: \"normal(0, m)\"}\n", "",
