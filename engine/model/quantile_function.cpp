@@ -48,8 +48,6 @@ std::unique_ptr<const Method> prepared(Inverse inverse) {
   return std::make_unique<const Prepared<Inverse>>(std::move(inverse));
 }
 
-std::unique_ptr<const Method> method_for(const Distribution& d);
-
 // Boost.Math's quantile of `law` (a DoublePrecision law on [lo, hi]) at q,
 // if the law's CDF crosses q within kQuantileCheckUlps ulps of it:
 // F(x − k ulps) < q ≤ F(x + k ulps), through the complement 1 − F above
