@@ -119,7 +119,8 @@ TEST(ProbabilityOutput, AValueOtherThanZeroOrOneStopsTheRunAtTheLowestSample) {
   values.samples = 2000;
   values.outputs = {"v"};
   values.columns = {"v"};
-  const std::vector<double>& x = m.run(values).scenarios[0].columns[0].values;
+  const RunResult kept = m.run(values);
+  const std::vector<double>& x = kept.scenarios[0].columns[0].values;
   const auto first = std::find_if(x.begin(), x.end(), [](double v) { return v > 0.99; });
   ASSERT_NE(first, x.end());
   const std::size_t sample = static_cast<std::size_t>(first - x.begin());
@@ -372,7 +373,7 @@ TEST(ProbabilityWriters, JsonAddsKindProbabilityAndDifferenceAndKeepsEveryKey) {
   values.scenarios[0].outputs.resize(1);
   values.scenarios[0].outputs[0].metadata.kind = OutputKind::Value;
   values.scenarios[0].outputs[0].summary.probability.reset();
-  const auto& plain = to_json(values)["scenarios"][0]["outputs"]["ban"];
+  const nlohmann::ordered_json plain = to_json(values)["scenarios"][0]["outputs"]["ban"];
   EXPECT_FALSE(plain.contains("kind"));
   EXPECT_FALSE(plain.contains("probability"));
 }
