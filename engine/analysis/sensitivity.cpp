@@ -281,7 +281,7 @@ Driver describe_probe(const Model& model, const Probe& p) {
     case Probe::Kind::ArrivalsTotal:
       d.kind = "arrivals total";
       d.label = model.horizon == 12 ? fmt::format("{}: total over the year", ev.name)
-                                    : fmt::format("{}: total over {} months", ev.name, model.horizon);
+                                    : fmt::format("{}: total over {}", ev.name, counted(model.horizon, "month"));
       d.unit = ev.metadata.unit;
       break;
     default:

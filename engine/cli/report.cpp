@@ -20,7 +20,7 @@ int command_report(const std::vector<std::string>& args) {
   options.add_options()("model", po::value<std::string>(), "model file");
   po::positional_options_description positional;
   positional.add("model", 1);
-  auto vm = parse_options(
+  auto vm = parse_options("report",
       args, options, positional,
       "usage: riskcast report MODEL.yaml --out REPORT.html [--output NAME] [--samples N] [--seed S] [--threads T]\n"
       "                       [--scenario NAME]...\n\n"

@@ -61,7 +61,7 @@ int command_run(const std::vector<std::string>& args) {
       "model", po::value<std::string>(), "model file");
   po::positional_options_description positional;
   positional.add("model", 1);
-  auto vm = parse_options(
+  auto vm = parse_options("run",
       args, options, positional,
       "usage: riskcast run MODEL.yaml [--samples N] [--seed S] [--threads T] [--scenario NAME]...\n"
       "                    [--output NAME]... [--percentiles P,P…] [--exceed OUTPUT=VALUE]...\n"
@@ -102,24 +102,21 @@ int command_run(const std::vector<std::string>& args) {
   const LoadedModel model = open_model(path);
   run.scenarios = chosen_scenarios(*vm, scenario_names(model), path);
   run.outputs = chosen_outputs(*vm, model, path);
-  statistics_options(*vm, output_names(model), path, run);
+  statistics_options(*vm, model, path, run);
   if (!export_path.empty()) {
-    if (vm->count("export-columns")) {
-      run.columns = split_names((*vm)["export-columns"].as<std::string>());
-    } else if (!run.outputs.empty()) {
-      // Every output run (in model order, as the run evaluates them), then every parameter.
-      for (const FormulaInfo& o : model.outputs())
-        if (std::find(run.outputs.begin(), run.outputs.end(), o.name) != run.outputs.end())
-          run.columns.push_back(o.name);
-      for (const ParameterInfo& p : model.parameters()) run.columns.push_back(p.name);
-    } else {
-      run.columns = {"*"};
-    }
+    // Default: every output run (in model order, as the run evaluates them), then every parameter.
+    run.columns = vm->count("export-columns") ? split_names((*vm)["export-columns"].as<std::string>())
+                                              : std::vector<std::string>{"*"};
     try {
-      run.columns = model.resolve_columns(run.columns);
-      model.estimate_memory(run);  // checks a column against --output
+      run.columns = model.resolve_columns(run.columns, run.outputs);
     } catch (const std::invalid_argument& e) {
       throw UsageError(fmt::format("--export-columns: {}", e.what()));
+    }
+    try {
+      check_export_columns(run.columns);
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(fmt::format("--export: {}; {} --export-columns", e.what(),
+                                   vm->count("export-columns") ? "leave it out of" : "choose the columns with"));
     }
     try {
       check_sample_export_space(export_path, model, run);
