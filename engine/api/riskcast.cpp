@@ -209,7 +209,7 @@ std::vector<ScenarioInfo> LoadedModel::scenarios() const {
 }
 
 std::vector<std::string> LoadedModel::resolve_columns(const std::vector<std::string>& columns,
-                                                     const std::vector<std::string>& outputs) const {
+                                                      const std::vector<std::string>& outputs) const {
   std::vector<std::string> known, every;  // what "*" stands for; every name a column may have
   for (const Output& o : model_->outputs) {
     every.push_back(o.name);
@@ -235,9 +235,8 @@ std::vector<std::string> LoadedModel::resolve_columns(const std::vector<std::str
     if (std::find(columns.begin(), it, name) != it)
       throw std::invalid_argument(fmt::format("column '{}' is listed twice", quote_for_message(name)));
     if (name != "*" && std::find(known.begin(), known.end(), name) == known.end())
-      throw std::invalid_argument(
-          fmt::format("column '{}' is an output that the run does not evaluate (not among its outputs)",
-                      quote_for_message(name)));
+      throw std::invalid_argument(fmt::format(
+          "column '{}' is an output that the run does not evaluate (not among its outputs)", quote_for_message(name)));
   }
   // "*" adds, where it stands, every column not named on its own.
   std::vector<std::string> names;

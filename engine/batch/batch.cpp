@@ -141,9 +141,10 @@ class BatchLoader {
   void exceedances(const YamlEntry& entry, RunSettingsText& s) {
     const YAML::Node& value = entry.value;
     if (!value.IsMap()) {
-      d_.error(yaml_.position(value, entry.key), fmt::format("`exceed` must be a mapping of outputs to thresholds, e.g. "
-                                                            "{{share: 0.3}} or {{share: [0.3, 0.5]}}, not {}",
-                                                            yaml_kind_name(value)));
+      d_.error(yaml_.position(value, entry.key),
+               fmt::format("`exceed` must be a mapping of outputs to thresholds, e.g. "
+                           "{{share: 0.3}} or {{share: [0.3, 0.5]}}, not {}",
+                           yaml_kind_name(value)));
       return;
     }
     std::vector<ExceedanceThreshold> chosen;
@@ -395,8 +396,8 @@ void check_run_outputs(const BatchRun& run, const Model& model, Diagnostics& dia
   std::vector<std::string> names;
   for (const Output& o : model.outputs) names.push_back(o.name);
   for (auto it = run.exceedance_text.begin(); it != run.exceedance_text.end(); ++it) {
-    const auto output = std::find_if(model.outputs.begin(), model.outputs.end(),
-                                     [&](const Output& o) { return o.name == it->output; });
+    const auto output =
+        std::find_if(model.outputs.begin(), model.outputs.end(), [&](const Output& o) { return o.name == it->output; });
     if (output != model.outputs.end()) {
       if (!is_share_unit(output->metadata.unit))
         for (const SourcePos& pos : it->percentages)

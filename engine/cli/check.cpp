@@ -55,8 +55,8 @@ int command_check(const std::vector<std::string>& args) {
   std::cout << fmt::format("  {}, {} ({}, {}, {}), {}, {}, {}\n", counted(model.parameters().size(), "parameter"),
                            counted(events.size(), "event"), counted(regimes, "regime"),
                            counted(switches, "switch", "switches"), counted(arrivals, "arrivals", "arrivals"),
-                           counted(model.monthly().size(), "monthly formula"), counted(model.outputs().size(), "output"),
-                           counted(model.scenarios().size(), "scenario"));
+                           counted(model.monthly().size(), "monthly formula"),
+                           counted(model.outputs().size(), "output"), counted(model.scenarios().size(), "scenario"));
   return kExitOk;
 }
 

@@ -73,8 +73,7 @@ std::optional<po::variables_map> parse_options(std::string_view command, const s
                                                std::string_view usage) {
   po::variables_map vm;
   try {
-    po::store(po::command_line_parser(args).options(options).positional(positional).style(kCommandLineStyle).run(),
-              vm);
+    po::store(po::command_line_parser(args).options(options).positional(positional).style(kCommandLineStyle).run(), vm);
   } catch (const po::unknown_option& e) {
     const std::string hint = option_hint(e.get_option_name(), options);
     throw UsageError(hint.empty() ? std::string(e.what()) : fmt::format("{} ({})", e.what(), hint));
@@ -172,8 +171,8 @@ std::vector<std::string> split_list(const std::string& text) {
   std::size_t start = 0;
   while (true) {
     const std::size_t comma = text.find(',', start);
-    items.push_back(trimmed(std::string_view(text).substr(start, comma == std::string::npos ? std::string::npos
-                                                                                             : comma - start)));
+    items.push_back(
+        trimmed(std::string_view(text).substr(start, comma == std::string::npos ? std::string::npos : comma - start)));
     if (comma == std::string::npos) return items;
     start = comma + 1;
   }
@@ -200,8 +199,8 @@ void statistics_options(const po::variables_map& vm, const LoadedModel& model, c
   for (const std::string& text : vm["exceed"].as<std::vector<std::string>>()) {
     const std::size_t equals = text.find('=');
     if (equals == std::string::npos)
-      throw UsageError(fmt::format("--exceed '{}' must be OUTPUT=VALUE, as in share=0.3 or share=0.3,0.5",
-                                   quote_for_message(text)));
+      throw UsageError(
+          fmt::format("--exceed '{}' must be OUTPUT=VALUE, as in share=0.3 or share=0.3,0.5", quote_for_message(text)));
     const std::string name = trimmed(std::string_view(text).substr(0, equals));
     const std::string values = text.substr(equals + 1);
     const auto output =

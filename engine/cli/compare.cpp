@@ -27,7 +27,7 @@ int command_compare(const std::vector<std::string>& args) {
   auto vm =
       parse_options("compare", args, options, positional,
                     "usage: riskcast compare MODEL.yaml [--output NAME] [--samples N] [--seed S] [--threads T]\n"
-                    "                        [--scenario NAME]... [--percentiles P,P…] [--exceed OUTPUT=VALUE]...\n"
+                    "                        [--scenario NAME]... [--percentiles P,P…]... [--exceed OUTPUT=V,V…]...\n"
                     "                        [--format table|csv|json|markdown] [--out FILE]\n\n"
                     "One line per scenario: mean, P5, P50 and P95 of one output, with common random numbers;\n"
                     "--percentiles adds percentiles, --exceed (of the compared output) P(OUTPUT > VALUE).");

@@ -61,10 +61,10 @@ int command_run(const std::vector<std::string>& args) {
       "model", po::value<std::string>(), "model file");
   po::positional_options_description positional;
   positional.add("model", 1);
-  auto vm = parse_options("run",
-      args, options, positional,
+  auto vm = parse_options(
+      "run", args, options, positional,
       "usage: riskcast run MODEL.yaml [--samples N] [--seed S] [--threads T] [--scenario NAME]...\n"
-      "                    [--output NAME]... [--percentiles P,P…] [--exceed OUTPUT=VALUE]...\n"
+      "                    [--output NAME]... [--percentiles P,P…]... [--exceed OUTPUT=V,V…]...\n"
       "                    [--format table|csv|json|markdown] [--out FILE] [--plot DIR]\n"
       "                    [--export FILE.csv [--export-columns NAME,NAME…]]\n\n"
       "--plot DIR writes, each file atomically:\n"

@@ -5,9 +5,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
-#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 
@@ -181,9 +181,10 @@ std::optional<double> parse_threshold(std::string_view text, std::string* proble
 }
 
 std::string percentage_for_non_share(std::string_view output, std::string_view unit) {
-  return fmt::format("a percentage (`%`) is only for an output shown as a share, and `{}` {}; give the threshold in "
-                     "its units",
-                     output, unit.empty() ? "has no unit" : fmt::format("is in {}", unit));
+  return fmt::format(
+      "a percentage (`%`) is only for an output shown as a share, and `{}` {}; give the threshold in "
+      "its units",
+      output, unit.empty() ? "has no unit" : fmt::format("is in {}", unit));
 }
 
 DecimalDigits shortest_digits(double value) {
@@ -191,7 +192,8 @@ DecimalDigits shortest_digits(double value) {
   DecimalDigits d;
   d.negative = value < 0;
   char buffer[64];
-  const auto [end, error] = std::to_chars(buffer, buffer + sizeof buffer, std::fabs(value), std::chars_format::scientific);
+  const auto [end, error] =
+      std::to_chars(buffer, buffer + sizeof buffer, std::fabs(value), std::chars_format::scientific);
   const std::string_view text(buffer, static_cast<std::size_t>(end - buffer));
   const std::size_t e = text.find('e');
   for (char c : text.substr(0, e))

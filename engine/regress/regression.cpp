@@ -440,10 +440,9 @@ void write_regression_table(const RegressionReport& report, std::ostream& out, b
   if (shown < report.rows.size())
     out << fmt::format("… {} more rows within noise (--all lists them)\n", report.rows.size() - shown);
   if (report.exact) {
-    out << (report.moved == 0
-                ? "result: every number is bit-identical to the baseline\n"
-                : fmt::format("result: DETERMINISM FAILURE — {} {} from the baseline\n", counted(report.moved, "number"),
-                              report.moved == 1 ? "differs" : "differ"));
+    out << (report.moved == 0 ? "result: every number is bit-identical to the baseline\n"
+                              : fmt::format("result: DETERMINISM FAILURE — {} {} from the baseline\n",
+                                            counted(report.moved, "number"), report.moved == 1 ? "differs" : "differ"));
   } else {
     out << fmt::format("result: {} of {} moved beyond Monte Carlo noise\n", report.moved,
                        counted(report.rows.size(), "statistic"));

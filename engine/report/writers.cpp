@@ -392,8 +392,9 @@ void write_markdown(const RunResult& r, std::ostream& out) {
   for (const ScenarioResult& s : r.scenarios)
     for (const OutputResult& o : s.outputs)
       for (const ExceedanceEstimate& e : o.summary.exceedances)
-        out << fmt::format("| {} | {} > {} | {} | {} |\n", s.name, o.name, format_threshold(e.threshold, o.metadata.unit),
-                           format_proportion(e.probability), format_proportion_interval(e.ci_low, e.ci_high));
+        out << fmt::format("| {} | {} > {} | {} | {} |\n", s.name, o.name,
+                           format_threshold(e.threshold, o.metadata.unit), format_proportion(e.probability),
+                           format_proportion_interval(e.ci_low, e.ci_high));
 }
 
 constexpr double kSummaryPercentiles[] = {0.05, 0.50, 0.95};
@@ -438,8 +439,8 @@ void write_summary_csv(const std::vector<NamedResult>& results, std::ostream& ou
 void write_summary_markdown(const std::string& title, const std::vector<NamedResult>& results,
                             const std::vector<FailedRun>& failed, std::ostream& out) {
   out << fmt::format("# {}\n\n", title.empty() ? std::string("Batch results") : markdown_cell(title));
-  out << fmt::format("{}: {} succeeded, {} failed.\n\n", counted(results.size() + failed.size(), "run"),
-                     results.size(), failed.size());
+  out << fmt::format("{}: {} succeeded, {} failed.\n\n", counted(results.size() + failed.size(), "run"), results.size(),
+                     failed.size());
   if (!results.empty()) {
     out << "| run | model | scenario | output | unit | samples | seed | mean | P5 | P50 | P95 |\n"
            "|---|---|---|---|---|---:|---:|---:|---:|---:|---:|\n";

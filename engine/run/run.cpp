@@ -134,8 +134,8 @@ void refuse_beyond_available(const MemoryEstimate& memory, std::uint64_t samples
     throw ResourceError(
         fmt::format("{} need about {}{} ({} bytes per sample + {} working set) but only {} is "
                     "available; use fewer samples",
-                    counted(samples, "sample"), format_bytes(needed), what, memory.bytes_per_sample, format_bytes(memory.fixed_bytes),
-                    format_bytes(available)));
+                    counted(samples, "sample"), format_bytes(needed), what, memory.bytes_per_sample,
+                    format_bytes(memory.fixed_bytes), format_bytes(available)));
 }
 
 RunResult run_model(const Model& model, const RunRequest& request, const ScenarioCallback& on_scenario) {

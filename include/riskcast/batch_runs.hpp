@@ -27,8 +27,8 @@ inline constexpr std::size_t kMaxRunNameLength = 100;
 // share).
 struct BatchExceedance {
   std::string output;
-  SourcePos pos;                        // of the output's name
-  std::vector<SourcePos> percentages;   // of each of its thresholds written with `%`
+  SourcePos pos;                       // of the output's name
+  std::vector<SourcePos> percentages;  // of each of its thresholds written with `%`
 };
 
 struct BatchRun {

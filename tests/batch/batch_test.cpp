@@ -168,7 +168,7 @@ TEST(BatchFile, ASingleValueIsAListOfOneAndAnEmptyExceedListAsksForNone) {
   EXPECT_EQ(one.runs[0].percentiles, list.runs[0].percentiles);
   EXPECT_EQ(one.runs[0].percentiles, std::vector<double>{0.8});
   EXPECT_EQ(one.runs[0].scenarios, list.runs[0].scenarios);
-  EXPECT_EQ(one.runs[0].scenario_pos, std::vector<SourcePos>{{5, 16}});
+  EXPECT_EQ(one.runs[0].scenario_pos, (std::vector<SourcePos>{{5, 16}}));
   EXPECT_EQ(one.runs[0].formats, list.runs[0].formats);
   ASSERT_EQ(one.runs[0].exceedances.size(), 1u);
   EXPECT_EQ(one.runs[0].exceedances[0].output, "p");
@@ -177,13 +177,13 @@ TEST(BatchFile, ASingleValueIsAListOfOneAndAnEmptyExceedListAsksForNone) {
   EXPECT_EQ(one.runs[0].exceedance_text[0].pos, (SourcePos{7, 14}));
 
   const Model model = load_model_text("outputs:\n  p:\n    formula: 0.5\n    unit: share\n  units: 2\n", "m.yaml");
-  const BatchFile bad = load_ok("runs:\n  - name: a\n    model: m.yaml\n    exceed: {q: [], units: [1, 5%], p: 5%}\n");
+  const BatchFile bad =
+      load_ok("runs:\n  - name: a\n    model: m.yaml\n    exceed: {q: [], units: [1, 5%], p: 5%}\n", "b.yaml");
   Diagnostics diagnostics("b.yaml");
   check_run_names(bad.runs[0], model, diagnostics);
   EXPECT_EQ(diagnostics.format(),
-            "b.yaml:4:14: error: run `a`: `exceed` names `q`, which is not an output of m.yaml (outputs: p, units) "
-            "(did you mean `p`?)\n"
-            "b.yaml:4:33: error: run `a`: `exceed` of `units`: a percentage (`%`) is only for an output shown as a "
+            "b.yaml:4:14: error: run `a`: `exceed` names `q`, which is not an output of m.yaml (outputs: p, units)\n"
+            "b.yaml:4:32: error: run `a`: `exceed` of `units`: a percentage (`%`) is only for an output shown as a "
             "share, and `units` has no unit; give the threshold in its units\n");
 }
 
@@ -212,15 +212,17 @@ TEST(BatchFile, NamesTheModelsLackAreReportedWithTheOtherErrors) {
   } catch (const ModelError& e) {
     const std::string p = path + ":";
     EXPECT_EQ(e.diagnostics().format(),
-              p + "5:19: error: percentile '0' is outside 2.2250738585072014e-306 … 99.99999999999999, the "
+              p +
+                  "5:19: error: percentile '0' is outside 2.2250738585072014e-306 … 99.99999999999999, the "
                   "percentiles strictly between 0 and 100 that riskcast can hold; give percentiles in percent, as in "
                   "[80, 97.5]\n" +
                   p + "6:14: error: run `a`: `exceed` names `nope`, which is not an output of " + dir.path() +
                   "/m.yaml (outputs: share, units)\n" + p +
-                  "6:33: error: `exceed` of `units`: 'abc' is not a number (a number in the output's units, as in "
+                  "6:31: error: `exceed` of `units`: 'abc' is not a number (a number in the output's units, as in "
                   "0.3, 1e6 or 30%)\n" +
-                  p + "6:38: error: run `a`: `exceed` of `units`: a percentage (`%`) is only for an output shown as "
-                      "a share, and `units` has no unit; give the threshold in its units\n" +
+                  p +
+                  "6:36: error: run `a`: `exceed` of `units`: a percentage (`%`) is only for an output shown as "
+                  "a share, and `units` has no unit; give the threshold in its units\n" +
                   p + "9:23: error: run `b`: `hihg` is not a scenario of " + dir.path() +
                   "/m.yaml (scenarios: base)\n");
   }

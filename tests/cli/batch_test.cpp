@@ -165,7 +165,7 @@ TEST(BatchCommand, BadPercentilesAndExceedancesArePositioned) {
        "1:25: error: `percentiles` must be a list, e.g. [80, 97.5], not a mapping"},
       // A percentage is for a share only; positioned at the threshold.
       {"runs:\n  - {name: a, model: m.yaml, exceed: {share: 10%, twice: [0.5, 10%]}}\n",
-       "2:66: error: run `a`: `exceed` of `twice`: a percentage (`%`) is only for an output shown as a share, and "
+       "2:64: error: run `a`: `exceed` of `twice`: a percentage (`%`) is only for an output shown as a share, and "
        "`twice` has no unit; give the threshold in its units"},
       {"runs:\n  - {name: a, model: m.yaml, exceed: {shaer: []}}\n",
        "2:39: error: run `a`: `exceed` names `shaer`, which is not an output of MODEL (outputs: share, twice) (did "

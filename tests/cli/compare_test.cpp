@@ -223,7 +223,7 @@ TEST(CompareCommand, EveryPercentileAskedForIsAColumn) {
     return out;
   };
   const std::vector<std::string> r = fields(run_lines.at(1)), c = fields(cmp.at(1));
-  EXPECT_EQ(c.at(3), r.at(4));  // P1
+  EXPECT_EQ(c.at(3), r.at(4));   // P1
   EXPECT_EQ(c.at(7), r.at(12));  // P99
 }
 

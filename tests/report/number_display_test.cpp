@@ -132,7 +132,9 @@ TEST(FormatThreshold, EveryLabelReadsBackAsItsThreshold) {
         const std::string label = format_threshold(v, unit);
         EXPECT_EQ(read_back(label, share), v) << label << " " << unit;
         const std::string shown = format_value(v, unit);
-        if (read_back(shown, share) == v) EXPECT_EQ(label, shown) << unit;
+        if (read_back(shown, share) == v) {
+          EXPECT_EQ(label, shown) << unit;
+        }
       }
   }
   EXPECT_EQ(format_threshold(0.1, "share"), "10.0%");
