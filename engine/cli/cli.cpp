@@ -142,40 +142,39 @@ bool all_digits(std::string_view text) {
   return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-// "1,000" in a list of thresholds reads as 1 and 0 but most likely means
-// 1000: a whole number of one to three digits, a comma with no blank
-// either side, then exactly three digits. The index of the item that starts
-// such a group, or npos.
-std::size_t digit_grouping(std::string_view text) {
-  std::vector<std::string_view> raw;
+// The items between commas, as written.
+std::vector<std::string_view> split_at_commas(std::string_view text) {
+  std::vector<std::string_view> items;
   for (std::size_t start = 0;;) {
     const std::size_t comma = text.find(',', start);
-    raw.push_back(text.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start));
-    if (comma == std::string_view::npos) break;
+    items.push_back(text.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start));
+    if (comma == std::string_view::npos) return items;
     start = comma + 1;
   }
+}
+
+// "1,000" in a list of thresholds reads as 1 and 0 but most likely means
+// 1000: a whole number of one to three digits, a comma with no blank
+// either side, then exactly three digits. The text of such a group, or "".
+std::string digit_grouping(std::string_view text) {
+  const std::vector<std::string_view> raw = split_at_commas(text);
   for (std::size_t i = 0; i + 1 < raw.size(); ++i) {
     std::string_view head = raw[i], next = raw[i + 1];
     while (!head.empty() && is_blank(head.front())) head.remove_prefix(1);
-    if (!head.empty() && (head.front() == '-' || head.front() == '+')) head.remove_prefix(1);
+    const std::string_view number = head.starts_with('-') || head.starts_with('+') ? head.substr(1) : head;
     while (!next.empty() && is_blank(next.back())) next.remove_suffix(1);
-    if (all_digits(head) && head.size() <= 3 && next.size() == 3 && all_digits(next)) return i;
+    if (all_digits(number) && number.size() <= 3 && next.size() == 3 && all_digits(next))
+      return fmt::format("{},{}", head, next);
   }
-  return std::string_view::npos;
+  return {};
 }
 
 }  // namespace
 
 std::vector<std::string> split_list(const std::string& text) {
   std::vector<std::string> items;
-  std::size_t start = 0;
-  while (true) {
-    const std::size_t comma = text.find(',', start);
-    items.push_back(
-        trimmed(std::string_view(text).substr(start, comma == std::string::npos ? std::string::npos : comma - start)));
-    if (comma == std::string::npos) return items;
-    start = comma + 1;
-  }
+  for (std::string_view item : split_at_commas(text)) items.push_back(trimmed(item));
+  return items;
 }
 
 void statistics_options(const po::variables_map& vm, const LoadedModel& model, const std::string& path,
@@ -214,14 +213,15 @@ void statistics_options(const po::variables_map& vm, const LoadedModel& model, c
     if (!run.outputs.empty() && std::find(run.outputs.begin(), run.outputs.end(), name) == run.outputs.end())
       throw UsageError(fmt::format("--exceed '{}': '{}' is not among the outputs this run evaluates (--output {})",
                                    quote_for_message(text), quote_for_message(name), fmt::join(run.outputs, ", ")));
-    const std::vector<std::string> items = split_list(values);
-    if (const std::size_t group = digit_grouping(values); group != std::string::npos)
+    if (const std::string group = digit_grouping(values); !group.empty()) {
+      const std::size_t comma = group.find(',');
+      const std::string head = group.substr(0, comma), tail = group.substr(comma + 1);
       throw UsageError(fmt::format(
-          "--exceed '{}': '{},{}' reads as one number with its digits grouped, but a comma separates thresholds; "
+          "--exceed '{}': '{}' reads as one number with its digits grouped, but a comma separates thresholds; "
           "write {}{} (or {}_{}) for one, or '{}, {}' for two",
-          quote_for_message(text), items[group], items[group + 1], items[group], items[group + 1], items[group],
-          items[group + 1], items[group], items[group + 1]));
-    for (const std::string& value : items) {
+          quote_for_message(text), group, head, tail, head, tail, head, tail));
+    }
+    for (const std::string& value : split_list(values)) {
       std::string problem;
       const std::optional<double> threshold = parse_threshold(value, &problem);
       if (!threshold)
