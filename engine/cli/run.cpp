@@ -53,9 +53,9 @@ int command_run(const std::vector<std::string>& args) {
       "plot", po::value<std::string>(), "also write SVG charts into this directory (created if missing; see below)")(
       "export", po::value<std::string>(), "also write every sample's values to this CSV file (atomically; see below)")(
       "export-columns", po::value<std::string>(),
-      "the outputs and parameters --export writes, by name, comma-separated (default: every output run, then every "
-      "parameter)")("block-size", po::value<std::string>()->default_value("256"),
-                    "samples per evaluation block (1 … 4096)")(
+      "the outputs and parameters --export writes, by name, comma-separated; * stands for every output run, then "
+      "every parameter, less those named (default: *)")("block-size", po::value<std::string>()->default_value("256"),
+                                                        "samples per evaluation block (1 … 4096)")(
       "first-sample", po::value<std::string>()->default_value("0"),
       "global index of the first sample: samples [N, N + samples) of a larger run, bit for bit")(
       "model", po::value<std::string>(), "model file");
@@ -78,8 +78,9 @@ int command_run(const std::vector<std::string>& args) {
       "--output NAME (repeatable) evaluates only those outputs: the others are not computed, printed, charted\n"
       "or exported.\n\n"
       "--export FILE.csv writes one row per sample and scenario: `sample,scenario,` then the chosen columns\n"
-      "(--export-columns; default: every output run, then every parameter; a parameter's column holds the very\n"
-      "draws that sample's outputs used), values in shortest round-trip form. The run keeps those columns in\n"
+      "(--export-columns NAME,NAME…, `*` among them for every output run and then every parameter not named;\n"
+      "default `*`; a parameter's column holds the very draws that sample's outputs used; a column named\n"
+      "`sample` or `scenario` is refused), values in shortest round-trip form. The run keeps those columns in\n"
       "memory: it is refused up front when they would not fit, or when the file would not fit on its disk.\n"
       "See docs/results.md, section Per-sample export.");
   if (!vm) return kExitOk;
