@@ -290,7 +290,7 @@ Driver describe_probe(const Model& model, const Probe& p) {
       d.kind = total ? "arrivals total" : "innovation mean";
       const std::string_view what = total ? "total" : "mean";
       d.label = model.horizon == 12 ? fmt::format("{}: {} over the year", ev.name, what)
-                                    : fmt::format("{}: {} over {} months", ev.name, what, model.horizon);
+                                    : fmt::format("{}: {} over {}", ev.name, what, counted(model.horizon, "month"));
       d.unit = ev.metadata.unit;
       break;
     }

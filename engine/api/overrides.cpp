@@ -14,18 +14,6 @@ namespace {
 
 inline constexpr const char* kOverridesFile = "<overrides>";
 
-// What `name` is in the model when it is not a parameter ("an event"), or
-// "" when it names nothing.
-std::string kind_of_name(const Model& model, const std::string& name) {
-  auto named = [&](const auto& items) {
-    return std::any_of(items.begin(), items.end(), [&](const auto& item) { return item.name == name; });
-  };
-  if (named(model.events)) return "an event";
-  if (named(model.monthly)) return "a monthly formula";
-  if (named(model.outputs)) return "an output";
-  return "";
-}
-
 }  // namespace
 
 LoadedModel LoadedModel::with_parameters(const std::vector<ParameterOverride>& overrides) const {
@@ -45,7 +33,7 @@ LoadedModel LoadedModel::with_parameters(const std::vector<ParameterOverride>& o
     auto it = std::find_if(model.parameters.begin(), model.parameters.end(),
                            [&](const Parameter& p) { return p.name == o.name; });
     if (it == model.parameters.end()) {
-      const std::string kind = kind_of_name(model, o.name);
+      const std::string kind = model.kind_of_name(o.name);
       if (!kind.empty())
         diagnostics.error(
             {line, 1}, fmt::format("`{}` is {}, not a parameter of {}", quote_for_message(o.name), kind, model.file));

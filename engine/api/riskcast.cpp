@@ -208,21 +208,45 @@ std::vector<ScenarioInfo> LoadedModel::scenarios() const {
   return out;
 }
 
-std::vector<std::string> LoadedModel::resolve_columns(const std::vector<std::string>& columns) const {
-  std::vector<std::string> names, known;
-  for (const Output& o : model_->outputs) known.push_back(o.name);
-  for (const Parameter& p : model_->parameters) known.push_back(p.name);
-  if (columns.size() == 1 && columns.front() == "*") return known;
-  for (const std::string& name : columns) {
-    if (std::find(known.begin(), known.end(), name) == known.end()) {
-      const std::string hint = did_you_mean(name, known);
+std::vector<std::string> LoadedModel::resolve_columns(const std::vector<std::string>& columns,
+                                                      const std::vector<std::string>& outputs) const {
+  std::vector<std::string> known, every;  // what "*" stands for; every name a column may have
+  for (const Output& o : model_->outputs) {
+    every.push_back(o.name);
+    if (outputs.empty() || std::find(outputs.begin(), outputs.end(), o.name) != outputs.end()) known.push_back(o.name);
+  }
+  for (const Parameter& p : model_->parameters) {
+    every.push_back(p.name);
+    known.push_back(p.name);
+  }
+  for (auto it = columns.begin(); it != columns.end(); ++it) {
+    const std::string& name = *it;
+    if (name != "*" && std::find(every.begin(), every.end(), name) == every.end()) {
+      const std::string kind = model_->kind_of_name(name);
+      if (!kind.empty())  // an event or a monthly formula
+        throw std::invalid_argument(
+            fmt::format("'{}' is {} of {}, not an output or a parameter: only those are columns",
+                        quote_for_message(name), kind, model_->file));
+      const std::string hint = did_you_mean(name, every);
       throw std::invalid_argument(fmt::format("'{}' is neither an output nor a parameter of {}{}",
                                               quote_for_message(name), model_->file,
                                               hint.empty() ? "" : " (" + hint + ")"));
     }
-    if (std::find(names.begin(), names.end(), name) != names.end())
+    if (std::find(columns.begin(), it, name) != it)
       throw std::invalid_argument(fmt::format("column '{}' is listed twice", quote_for_message(name)));
-    names.push_back(name);
+    if (name != "*" && std::find(known.begin(), known.end(), name) == known.end())
+      throw std::invalid_argument(fmt::format(
+          "column '{}' is an output that the run does not evaluate (not among its outputs)", quote_for_message(name)));
+  }
+  // "*" adds, where it stands, every column not named on its own.
+  std::vector<std::string> names;
+  for (const std::string& name : columns) {
+    if (name != "*") {
+      names.push_back(name);
+      continue;
+    }
+    for (const std::string& column : known)
+      if (std::find(columns.begin(), columns.end(), column) == columns.end()) names.push_back(column);
   }
   return names;
 }
@@ -295,20 +319,12 @@ RunRequest request_of(const LoadedModel& model, const RunOptions& options) {
   request.settings.block_size = options.block_size;
   for (const std::string& name : options.scenarios) scenario_named(model.ir(), name);
   request.scenarios = options.scenarios;
-  request.columns = model.resolve_columns(options.columns);
-  if (!options.outputs.empty())
-    for (const std::string& column : request.columns) {
-      const bool output = std::any_of(model.ir().outputs.begin(), model.ir().outputs.end(),
-                                      [&](const Output& o) { return o.name == column; });
-      if (output && std::find(options.outputs.begin(), options.outputs.end(), column) == options.outputs.end())
-        throw std::invalid_argument(
-            fmt::format("column '{}' is an output that the run does not evaluate (not among its outputs)",
-                        quote_for_message(column)));
-    }
+  request.columns = model.resolve_columns(options.columns, options.outputs);
   for (double p : options.percentiles)
-    if (!(p > 0.0 && p < 1.0))
-      throw std::invalid_argument(
-          fmt::format("percentile {} is not a probability in (0, 1) (0.975 asks for P97.5)", p));
+    if (!is_nameable_probability(p))
+      throw std::invalid_argument(fmt::format(
+          "percentile {} is not a probability in (0, 1) that riskcast can hold ({} … {}; 0.975 asks for P97.5)", p,
+          kSmallestPercentile, kLargestPercentile));
   request.percentiles = with_standard_percentiles(options.percentiles);
   for (const ExceedanceThreshold& e : options.exceedances) {
     check_output_names(model.ir(), {e.output});

@@ -10,7 +10,9 @@
 #include <map>
 #include <optional>
 
+#include "riskcast/count.hpp"
 #include "riskcast/random_layout.hpp"  // kMaxSamples
+#include "riskcast/riskcast.hpp"
 #include "riskcast/yaml_reader.hpp"
 #include "riskcast/yaml_text.hpp"
 
@@ -36,7 +38,7 @@ struct RunSettingsText {
   std::optional<std::vector<Format>> formats;
   std::optional<std::vector<double>> percentiles;
   std::optional<std::vector<ExceedanceThreshold>> exceedances;
-  std::vector<SourcePos> exceedance_pos;
+  std::vector<BatchExceedance> exceedance_text;
 };
 
 class BatchLoader {
@@ -96,6 +98,7 @@ class BatchLoader {
           d_.error(
               run->pos, fmt::format("duplicate run name `{}`", run->name),
               fmt::format("first given at line {}; names are file names, so case does not count", first->second.line));
+          unfinished_.push_back(std::move(*run));
           continue;
         }
         batch.runs.push_back(std::move(*run));
@@ -105,9 +108,20 @@ class BatchLoader {
   }
 
  private:
-  // `percentiles: [80, 97.5]`: percentiles in percent, each strictly between 0 and 100.
+  // A list, or a single value standing for a list of one (as the Python
+  // package takes `percentiles=80` or `scenarios="base"`).
+  std::optional<std::vector<std::pair<std::string, SourcePos>>> list_or_one(const YamlEntry& entry,
+                                                                            std::string_view what,
+                                                                            std::string_view example, bool may_be_empty,
+                                                                            std::string_view empty_advice = {}) {
+    if (entry.value.IsScalar() && !entry.value.Scalar().empty())
+      return std::vector<std::pair<std::string, SourcePos>>{{entry.value.Scalar(), yaml_.position(entry.value)}};
+    return yaml_.text_list(entry.value, entry.key, what, example, may_be_empty, empty_advice);
+  }
+
+  // `percentiles: [80, 97.5]` (or `percentiles: 80`): percentiles in percent, each strictly between 0 and 100.
   void percentiles(const YamlEntry& entry, RunSettingsText& s) {
-    auto items = yaml_.text_list(entry.value, entry.key, "`percentiles`", "[80, 97.5]", true);
+    auto items = list_or_one(entry, "`percentiles`", "[80, 97.5]", true);
     if (!items) return;
     std::vector<double> chosen;
     for (const auto& [text, pos] : *items) {
@@ -121,17 +135,20 @@ class BatchLoader {
     s.percentiles = std::move(chosen);
   }
 
-  // `exceed: {OUTPUT: VALUE or [VALUE, …]}`: exceedance thresholds per output.
+  // `exceed: {OUTPUT: VALUE or [VALUE, …]}`: exceedance thresholds per
+  // output; an empty list asks for none (as `exceed: {}`), but its output
+  // is still checked against the model.
   void exceedances(const YamlEntry& entry, RunSettingsText& s) {
     const YAML::Node& value = entry.value;
     if (!value.IsMap()) {
-      d_.error(yaml_.position(value, entry.key), fmt::format("`exceed` must be a mapping of outputs to thresholds, e.g. "
-                                                            "{{share: 0.3}} or {{share: [0.3, 0.5]}}, not {}",
-                                                            yaml_kind_name(value)));
+      d_.error(yaml_.position(value, entry.key),
+               fmt::format("`exceed` must be a mapping of outputs to thresholds, e.g. "
+                           "{{share: 0.3}} or {{share: [0.3, 0.5]}}, not {}",
+                           yaml_kind_name(value)));
       return;
     }
     std::vector<ExceedanceThreshold> chosen;
-    std::vector<SourcePos> positions;
+    std::vector<BatchExceedance> written;
     for (auto it = value.begin(); it != value.end(); ++it) {
       const YAML::Node name = it->first, thresholds = it->second;
       if (!name.IsScalar() || name.Scalar().empty()) {
@@ -143,8 +160,9 @@ class BatchLoader {
         for (const YAML::Node& item : thresholds) values.push_back(item);
       else
         values.push_back(thresholds);
-      if (values.empty())
-        d_.error(yaml_.position(thresholds, name), fmt::format("`exceed` of `{}` lists no threshold", name.Scalar()));
+      BatchExceedance& entry_text = written.emplace_back();
+      entry_text.output = name.Scalar();
+      entry_text.pos = yaml_.position(name);
       for (const YAML::Node& item : values) {
         if (!item.IsScalar()) {
           d_.error(yaml_.position(item, name),
@@ -161,11 +179,11 @@ class BatchLoader {
           continue;
         }
         chosen.push_back({name.Scalar(), *t});
-        positions.push_back(yaml_.position(name));
+        if (is_percentage(item.Scalar())) entry_text.percentages.push_back(yaml_.position(item, name));
       }
     }
     s.exceedances = std::move(chosen);
-    s.exceedance_pos = std::move(positions);
+    s.exceedance_text = std::move(written);
   }
 
   // One of samples, seed, scenarios, formats, percentiles, exceed (the keys `defaults` shares with runs).
@@ -175,8 +193,7 @@ class BatchLoader {
     } else if (key == "seed") {
       s.seed = yaml_.whole_count(entry.value, entry.key, "`seed`", 0, UINT64_MAX);
     } else if (key == "scenarios") {
-      auto names = yaml_.text_list(entry.value, entry.key, "`scenarios`", "[base, h200_open]", false,
-                                   "leave it out to run every scenario");
+      auto names = list_or_one(entry, "`scenarios`", "[base, h200_open]", false, "leave it out to run every scenario");
       if (!names) return;
       std::vector<std::string> scenarios;
       std::vector<SourcePos> positions;
@@ -195,7 +212,7 @@ class BatchLoader {
     } else if (key == "exceed") {
       exceedances(entry, s);
     } else if (key == "formats") {
-      auto names = yaml_.text_list(entry.value, entry.key, "`formats`", "[json, csv]", true);
+      auto names = list_or_one(entry, "`formats`", "[json, csv]", true);
       if (!names) return;
       std::vector<Format> formats;
       for (const auto& [name, pos] : *names) {
@@ -260,9 +277,12 @@ class BatchLoader {
     if (auto chosen = pick(own.percentiles, defaults.percentiles)) run.percentiles = *chosen;
     if (auto chosen = pick(own.exceedances, defaults.exceedances)) {
       run.exceedances = *chosen;
-      run.exceedance_pos = own.exceedances ? own.exceedance_pos : defaults.exceedance_pos;
+      run.exceedance_text = own.exceedances ? own.exceedance_text : defaults.exceedance_text;
     }
-    if (d_.size() != errors_before) return std::nullopt;
+    if (d_.size() != errors_before) {
+      unfinished_.push_back(std::move(run));
+      return std::nullopt;
+    }
     return run;
   }
 
@@ -284,26 +304,45 @@ class BatchLoader {
   Diagnostics& d_;
   YamlReader yaml_;
   std::string path_;
+
+ public:
+  // The runs left out of the batch for an error, as far as they were read:
+  // their names can still be checked against their models.
+  std::vector<BatchRun> unfinished_;
 };
 
 }  // namespace
 
-BatchFile load_batch_text(std::string_view text, const std::string& path) {
-  Diagnostics diagnostics(path);
+namespace {
+
+// The batch read from `text`, the runs with errors in `unfinished`; every
+// problem in `diagnostics` (none: the batch is good).
+BatchFile read_batch_text(std::string_view text, const std::string& path, Diagnostics& diagnostics,
+                          std::vector<BatchRun>& unfinished) {
   if (text.size() > kMaxBatchBytes) {
     diagnostics.error({}, fmt::format("the batch file is larger than {} MiB", kMaxBatchBytes >> 20));
-    throw ModelError(std::move(diagnostics));
+    return {};
   }
   const std::optional<YAML::Node> root = parse_yaml_text(text, "batch file", diagnostics);
-  if (!root) throw ModelError(std::move(diagnostics));
+  if (!root) return {};
   if (!*root || root->IsNull()) {
     diagnostics.error({1, 1}, "the batch file is empty (no YAML content, only blanks or comments)");
-    throw ModelError(std::move(diagnostics));
+    return {};
   }
   // yaml-cpp skips a byte-order mark without counting it in columns; so do we.
   if (text.starts_with("\xef\xbb\xbf")) text.remove_prefix(3);
   BatchLoader loader(diagnostics, text, path);
   BatchFile batch = loader.load(*root);
+  unfinished = std::move(loader.unfinished_);
+  return batch;
+}
+
+}  // namespace
+
+BatchFile load_batch_text(std::string_view text, const std::string& path) {
+  Diagnostics diagnostics(path);
+  std::vector<BatchRun> unfinished;
+  BatchFile batch = read_batch_text(text, path, diagnostics, unfinished);
   if (!diagnostics.empty()) throw ModelError(std::move(diagnostics));
   return batch;
 }
@@ -312,12 +351,37 @@ BatchFile load_batch_file(const std::string& path) {
   Diagnostics diagnostics(path);
   std::optional<std::string> text = read_input_file(path, "batch file", kMaxBatchBytes, diagnostics);
   if (!text) throw ModelError(std::move(diagnostics));
-  return load_batch_text(*text, path);
+  std::vector<BatchRun> unfinished;
+  BatchFile batch = read_batch_text(*text, path, diagnostics, unfinished);
+  if (diagnostics.empty()) return batch;
+  // The names a run gives that its model lacks are mistakes in the batch
+  // file too: reported now, with the others, not after they are fixed.
+  std::map<std::string, std::optional<LoadedModel>> models;
+  auto check = [&](const BatchRun& run) {
+    if (run.model_path.empty()) return;
+    auto [it, fresh] = models.try_emplace(run.model_path);
+    if (fresh) {
+      try {
+        it->second = LoadedModel::from_file(run.model_path);
+      } catch (const std::exception&) {
+        // A model that cannot be read fails its runs when they run.
+      }
+    }
+    if (it->second) check_run_names(run, it->second->ir(), diagnostics);
+  };
+  for (const BatchRun& run : batch.runs) check(run);
+  for (const BatchRun& run : unfinished) check(run);
+  throw ModelError(std::move(diagnostics));
+}
+
+void check_run_names(const BatchRun& run, const Model& model, Diagnostics& diagnostics) {
+  check_run_scenarios(run, model, diagnostics);
+  check_run_outputs(run, model, diagnostics);
 }
 
 void check_run_scenarios(const BatchRun& run, const Model& model, Diagnostics& diagnostics) {
   const std::vector<std::string> names = model.scenario_names();
-  for (std::size_t i = 0; i < run.scenarios.size(); ++i) {
+  for (std::size_t i = 0; i < run.scenarios.size() && i < run.scenario_pos.size(); ++i) {
     const std::string& name = run.scenarios[i];
     if (model.find_scenario(name)) continue;
     diagnostics.error(
@@ -331,18 +395,24 @@ void check_run_scenarios(const BatchRun& run, const Model& model, Diagnostics& d
 void check_run_outputs(const BatchRun& run, const Model& model, Diagnostics& diagnostics) {
   std::vector<std::string> names;
   for (const Output& o : model.outputs) names.push_back(o.name);
-  for (std::size_t i = 0; i < run.exceedances.size(); ++i) {
-    const std::string& name = run.exceedances[i].output;
-    if (std::find(names.begin(), names.end(), name) != names.end()) continue;
-    // One report per misspelt name, not one per threshold.
-    if (std::any_of(run.exceedances.begin(), run.exceedances.begin() + static_cast<std::ptrdiff_t>(i),
-                    [&](const ExceedanceThreshold& e) { return e.output == name; }))
+  for (auto it = run.exceedance_text.begin(); it != run.exceedance_text.end(); ++it) {
+    const auto output =
+        std::find_if(model.outputs.begin(), model.outputs.end(), [&](const Output& o) { return o.name == it->output; });
+    if (output != model.outputs.end()) {
+      if (!is_share_unit(output->metadata.unit))
+        for (const SourcePos& pos : it->percentages)
+          diagnostics.error(pos, fmt::format("run `{}`: `exceed` of `{}`: {}", run.name, it->output,
+                                             percentage_for_non_share(it->output, output->metadata.unit)));
+      continue;
+    }
+    // One report per misspelt name.
+    if (std::any_of(run.exceedance_text.begin(), it, [&](const BatchExceedance& e) { return e.output == it->output; }))
       continue;
     diagnostics.error(
-        run.exceedance_pos[i],
+        it->pos,
         fmt::format("run `{}`: `exceed` names `{}`, which is not an output of {} (outputs: {})", run.name,
-                    quote_for_message(name), printable_for_message(run.model_path), fmt::join(names, ", ")),
-        diagnostics.size() < kMaxHintedErrors ? did_you_mean(name, names) : std::string{});
+                    quote_for_message(it->output), printable_for_message(run.model_path), fmt::join(names, ", ")),
+        diagnostics.size() < kMaxHintedErrors ? did_you_mean(it->output, names) : std::string{});
   }
 }
 

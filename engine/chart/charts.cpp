@@ -197,15 +197,15 @@ std::string histogram_svg(const HistogramChart& chart) {
   doc.vertical_text(20, (top + bottom) / 2, "samples per bin (%)", svg::kLabelSize);
   doc.vertical_text(kWidth - 14, (top + bottom) / 2, "cumulative share of samples (%)", svg::kLabelSize);
   const std::string note =
-      h.whole_numbers
-          ? fmt::format(
-                "{} samples; one bar per value. Values beyond P0.5 / P99.5 are counted in the end bars "
-                "({} below, {} above).",
-                thousands(h.total), thousands(h.below), thousands(h.above))
-          : fmt::format(
-                "{} samples; {} bins from P0.5 to P99.5. The end bins (lighter) also count the {} samples below "
-                "and the {} above.",
-                thousands(h.total), h.counts.size(), thousands(h.below), thousands(h.above));
+      h.whole_numbers ? fmt::format(
+                            "{} {}; one bar per value. Values beyond P0.5 / P99.5 are counted in the end bars "
+                            "({} below, {} above).",
+                            thousands(h.total), noun_for(h.total, "sample"), thousands(h.below), thousands(h.above))
+                      : fmt::format(
+                            "{} {}; {} from P0.5 to P99.5. The end bins (lighter) also count the {} {} below "
+                            "and the {} above.",
+                            thousands(h.total), noun_for(h.total, "sample"), counted(h.counts.size(), "bin"),
+                            thousands(h.below), noun_for(h.below, "sample"), thousands(h.above));
   doc.text(16, height - 18, note, 11, Anchor::Start, "", svg::kMuted);
   return doc.finish();
 }

@@ -19,7 +19,7 @@ int command_baseline(const std::vector<std::string>& args) {
       "model", po::value<std::string>(), "model file");
   po::positional_options_description positional;
   positional.add("model", 1);
-  auto vm = parse_options(args, options, positional,
+  auto vm = parse_options("baseline", args, options, positional,
                           "usage: riskcast baseline MODEL.yaml [--samples N] [--seed S] [--scenario NAME]... "
                           "--out BASELINE.json");
   if (!vm) return kExitOk;
@@ -39,9 +39,10 @@ int command_baseline(const std::vector<std::string>& args) {
     baseline = record_baseline(model, run, path);
   }
   print_or_write(format_baseline(baseline), *vm);
-  std::cerr << fmt::format("wrote {}: {} scenario(s), {} samples, seed {}, model fingerprint {}\n",
-                           out == "-" ? "the baseline to stdout" : quote_for_message(out), baseline.results.size(),
-                           baseline.samples, baseline.seed, baseline.model_fingerprint);
+  std::cerr << fmt::format("wrote {}: {}, {}, seed {}, model fingerprint {}\n",
+                           out == "-" ? "the baseline to stdout" : quote_for_message(out),
+                           counted(baseline.results.size(), "scenario"), counted(baseline.samples, "sample"),
+                           baseline.seed, baseline.model_fingerprint);
   return kExitOk;
 }
 

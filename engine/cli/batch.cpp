@@ -15,10 +15,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string plural(std::size_t n, std::string_view word) {
-  return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s");
-}
-
 // Every file the batch would write: none may be the batch file or a model it
 // reads, and an existing one must be writable, checked before any run.
 void check_batch_outputs(const fs::path& dir, const BatchFile& batch) {
@@ -54,7 +50,7 @@ int command_batch(const std::vector<std::string>& args) {
       "batch", po::value<std::string>(), "batch file");
   po::positional_options_description positional;
   positional.add("batch", 1);
-  auto vm = parse_options(args, options, positional,
+  auto vm = parse_options("batch", args, options, positional,
                           "usage: riskcast batch BATCH.yaml --out DIR [--threads T]\n"
                           "       riskcast batch BATCH.yaml --dry-run\n\n"
                           "Runs every run the batch file lists, in order. Each writes DIR/NAME.json (and .csv, .md,\n"
@@ -90,9 +86,9 @@ int command_batch(const std::vector<std::string>& args) {
   if (stderr_is_terminal())
     run.progress = [](const BatchProgress& p) {
       if (!p.finished)
-        std::cerr << fmt::format("[{}/{}] {}: {}, {} × {} samples …", p.index + 1, p.runs, p.run->name,
-                                 fs::path(p.run->model_path).filename().string(), plural(p.scenarios, "scenario"),
-                                 format_count(p.run->samples))
+        std::cerr << fmt::format("[{}/{}] {}: {}, {} × {} {} …", p.index + 1, p.runs, p.run->name,
+                                 fs::path(p.run->model_path).filename().string(), counted(p.scenarios, "scenario"),
+                                 format_count(p.run->samples), noun_for(p.run->samples, "sample"))
                   << std::flush;
       else
         std::cerr << (p.failed ? " failed\n" : fmt::format(" {:.1f} s\n", p.seconds));
@@ -101,10 +97,10 @@ int command_batch(const std::vector<std::string>& args) {
   writing("--out", dir.string(), [&] { outcome = run_batch(batch, run); });
   if (stderr_is_terminal()) {
     if (dry_run && outcome.failed.empty())
-      std::cerr << fmt::format("{}: {} and {} check out\n", path, plural(outcome.runs, "run"),
-                               plural(outcome.models, "model"));
+      std::cerr << fmt::format("{}: {} and {} check out\n", path, counted(outcome.runs, "run"),
+                               counted(outcome.models, "model"));
     if (!dry_run)
-      std::cerr << fmt::format("{} in {:.1f} s; results and summary in {}\n", plural(outcome.runs, "run"),
+      std::cerr << fmt::format("{} in {:.1f} s; results and summary in {}\n", counted(outcome.runs, "run"),
                                outcome.seconds, dir.string());
   }
 
@@ -112,7 +108,7 @@ int command_batch(const std::vector<std::string>& args) {
   for (const BatchFailure& f : outcome.failed)
     std::cerr << fmt::format("{}:{}:{}: error: run `{}` {}\n{}", path, f.pos.line, f.pos.column, f.run,
                              dry_run ? "would fail" : "failed", f.error);
-  std::cerr << fmt::format("riskcast: {} of {} {}\n", outcome.failed.size(), plural(outcome.runs, "run"),
+  std::cerr << fmt::format("riskcast: {} of {} {}\n", outcome.failed.size(), counted(outcome.runs, "run"),
                            dry_run ? "would fail" : "failed; the other runs' results and the summary are written");
   return kExitFailed;
 }

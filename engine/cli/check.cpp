@@ -20,7 +20,7 @@ int command_check(const std::vector<std::string>& args) {
       "model", po::value<std::string>(), "model file");
   po::positional_options_description positional;
   positional.add("model", 1);
-  auto vm = parse_options(args, options, positional,
+  auto vm = parse_options("check", args, options, positional,
                           "usage: riskcast check MODEL.yaml [--strict] [--dump-program]\n\n"
                           "Validates the model and prints its summary. Errors (exit status 2) and warnings (what is\n"
                           "valid but most likely a mistake: an entry never read, a share that can leave [0, 1], …;\n"
@@ -52,18 +52,14 @@ int command_check(const std::vector<std::string>& args) {
     arrivals += e.kind == "arrivals";
     innovations += e.kind == "innovation";
   }
-  auto plural = [](std::size_t n, std::string_view one, std::string_view many) {
-    return fmt::format("{} {}", n, n == 1 ? one : many);
-  };
-  std::cout << fmt::format("{}: ok — model {}, horizon {} months\n", path, model.name(), model.horizon());
+  std::cout << fmt::format("{}: ok — model {}, horizon {}\n", path, model.name(), counted(model.horizon(), "month"));
   std::cout << fmt::format(
-      "  {}, {} ({}, {}, {}), {}, {}, {}\n", plural(model.parameters().size(), "parameter", "parameters"),
-      plural(events.size(), "event", "events"), plural(regimes, "regime", "regimes"),
-      plural(switches, "switch", "switches"),
-      plural(arrivals, "arrivals", "arrivals") +
-          (innovations ? ", " + plural(innovations, "innovation", "innovations") : std::string{}),
-      plural(model.monthly().size(), "monthly formula", "monthly formulas"),
-      plural(model.outputs().size(), "output", "outputs"), plural(model.scenarios().size(), "scenario", "scenarios"));
+      "  {}, {} ({}, {}, {}), {}, {}, {}\n", counted(model.parameters().size(), "parameter"),
+      counted(events.size(), "event"), counted(regimes, "regime"), counted(switches, "switch", "switches"),
+      counted(arrivals, "arrivals", "arrivals") +
+          (innovations ? ", " + counted(innovations, "innovation") : std::string{}),
+      counted(model.monthly().size(), "monthly formula"), counted(model.outputs().size(), "output"),
+      counted(model.scenarios().size(), "scenario"));
   return kExitOk;
 }
 

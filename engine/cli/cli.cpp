@@ -20,13 +20,65 @@ namespace riskcast::cli {
 
 namespace po = boost::program_options;
 
-std::optional<po::variables_map> parse_options(const std::vector<std::string>& args,
+namespace {
+
+// Only full option names: Boost's guessing took any unambiguous prefix
+// (--perc for --percentiles), which no documentation promised and a new
+// option could silently take over.
+constexpr int kCommandLineStyle = po::command_line_style::default_style & ~po::command_line_style::allow_guessing;
+
+// "did you mean `--percentiles`?" for an option the command lacks: the one
+// it abbreviates, else the one it starts with (--output for --out), else
+// the closest by spelling; "" when none fits.
+std::string option_hint(std::string typed, const po::options_description& options) {
+  typed.erase(0, typed.find_first_not_of('-'));
+  typed = typed.substr(0, typed.find('='));
+  std::vector<std::string> names, abbreviated;
+  std::string within;
+  for (const auto& option : options.options()) {
+    const std::string& name = option->long_name();
+    if (name.empty()) continue;
+    names.push_back(name);
+    if (name.starts_with(typed)) abbreviated.push_back(fmt::format("`--{}`", name));
+    if (typed.starts_with(name) && name.size() > within.size()) within = name;
+  }
+  if (typed.empty()) return {};
+  if (!abbreviated.empty()) return fmt::format("did you mean {}?", fmt::join(abbreviated, " or "));
+  if (!within.empty()) return fmt::format("did you mean `--{}`?", within);
+  const std::string closest = closest_name(typed, names);
+  return closest.empty() ? std::string{} : fmt::format("did you mean `--{}`?", closest);
+}
+
+// "run takes one model file, got 2: a.yaml, b.yaml"
+std::string too_many_positional(std::string_view command, const std::vector<std::string>& args,
+                                const po::options_description& options,
+                                const po::positional_options_description& positional) {
+  const po::parsed_options parsed =
+      po::command_line_parser(args).options(options).style(kCommandLineStyle).allow_unregistered().run();
+  std::vector<std::string> given;
+  for (const po::option& o : parsed.options)
+    if (o.position_key >= 0)
+      for (const std::string& token : o.original_tokens) given.push_back(quote_for_message(token));
+  const std::string& name = positional.name_for_position(0);
+  const po::option_description* what = options.find_nothrow(name, false);
+  return fmt::format("{} takes one {}, got {}: {}", command, what ? what->description() : name, given.size(),
+                     fmt::join(given, ", "));
+}
+
+}  // namespace
+
+std::optional<po::variables_map> parse_options(std::string_view command, const std::vector<std::string>& args,
                                                const po::options_description& options,
                                                const po::positional_options_description& positional,
                                                std::string_view usage) {
   po::variables_map vm;
   try {
-    po::store(po::command_line_parser(args).options(options).positional(positional).run(), vm);
+    po::store(po::command_line_parser(args).options(options).positional(positional).style(kCommandLineStyle).run(), vm);
+  } catch (const po::unknown_option& e) {
+    const std::string hint = option_hint(e.get_option_name(), options);
+    throw UsageError(hint.empty() ? std::string(e.what()) : fmt::format("{} ({})", e.what(), hint));
+  } catch (const po::too_many_positional_options_error&) {
+    throw UsageError(too_many_positional(command, args, options, positional));
   } catch (const po::error& e) {
     throw UsageError(e.what());
   }
@@ -66,69 +118,144 @@ RunOptions sampling_options(const po::variables_map& vm) {
 }
 
 void add_statistics_options(po::options_description& options) {
-  options.add_options()("percentiles", po::value<std::string>(),
-                        "more percentiles to report besides P1 … P99, in percent, comma-separated: 80,97.5")(
+  options.add_options()(
+      "percentiles", po::value<std::vector<std::string>>(),
+      "more percentiles to report besides P1 … P99, in percent, comma-separated (repeatable): 80,97.5")(
       "exceed", po::value<std::vector<std::string>>(),
-      "also report P(OUTPUT > VALUE) with its 95 % interval; VALUE in the output's units, or with % for a share "
-      "(repeatable): share=0.3, share=30%");
+      "also report P(OUTPUT > VALUE) with its 95 % interval; VALUE in the output's units, or with % for a share; "
+      "several comma-separated (repeatable): share=0.3,50%");
 }
 
-std::vector<std::string> split_list(const std::string& text) {
-  std::vector<std::string> items;
-  std::size_t start = 0;
-  while (true) {
+namespace {
+
+bool is_blank(char c) {
+  return std::isspace(static_cast<unsigned char>(c)) != 0;
+}
+
+std::string trimmed(std::string_view text) {
+  while (!text.empty() && is_blank(text.front())) text.remove_prefix(1);
+  while (!text.empty() && is_blank(text.back())) text.remove_suffix(1);
+  return std::string(text);
+}
+
+bool all_digits(std::string_view text) {
+  return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// The items between commas, as written.
+std::vector<std::string_view> split_at_commas(std::string_view text) {
+  std::vector<std::string_view> items;
+  for (std::size_t start = 0;;) {
     const std::size_t comma = text.find(',', start);
-    std::string item = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-    const auto first = item.find_first_not_of(' ');
-    items.push_back(first == std::string::npos ? "" : item.substr(first, item.find_last_not_of(' ') - first + 1));
-    if (comma == std::string::npos) return items;
+    items.push_back(text.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start));
+    if (comma == std::string_view::npos) return items;
     start = comma + 1;
   }
 }
 
-void statistics_options(const po::variables_map& vm, const std::vector<std::string>& outputs, const std::string& path,
+// "1,000" in a list of thresholds reads as 1 and 0 but most likely means
+// 1000: a whole number of one to three digits, a comma with no blank
+// either side, then exactly three digits. The text of such a group, or "".
+std::string digit_grouping(std::string_view text) {
+  const std::vector<std::string_view> raw = split_at_commas(text);
+  for (std::size_t i = 0; i + 1 < raw.size(); ++i) {
+    std::string_view head = raw[i], next = raw[i + 1];
+    while (!head.empty() && is_blank(head.front())) head.remove_prefix(1);
+    const std::string_view number = head.starts_with('-') || head.starts_with('+') ? head.substr(1) : head;
+    while (!next.empty() && is_blank(next.back())) next.remove_suffix(1);
+    if (all_digits(number) && number.size() <= 3 && next.size() == 3 && all_digits(next))
+      return fmt::format("{},{}", head, next);
+  }
+  return {};
+}
+
+}  // namespace
+
+std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> items;
+  for (std::string_view item : split_at_commas(text)) items.push_back(trimmed(item));
+  return items;
+}
+
+void statistics_options(const po::variables_map& vm, const LoadedModel& model, const std::string& path,
                         RunOptions& run) {
   if (vm.count("percentiles")) {
-    const std::string text = vm["percentiles"].as<std::string>();
-    for (const std::string& item : split_list(text)) {
-      std::string problem;
-      const std::optional<double> p = parse_percentile(item, &problem);
-      if (!p)
-        throw UsageError(fmt::format("--percentiles '{}': '{}' {}; give percentiles in percent, as in 80,97.5",
-                                     quote_for_message(text), quote_for_message(item),
-                                     item.empty() ? "is empty" : problem));
-      run.percentiles.push_back(*p);
+    for (const std::string& text : vm["percentiles"].as<std::vector<std::string>>()) {
+      for (const std::string& item : split_list(text)) {
+        std::string problem;
+        const std::optional<double> p = parse_percentile(item, &problem);
+        if (!p)
+          throw UsageError(fmt::format("--percentiles '{}': '{}' {}; give percentiles in percent, as in 80,97.5",
+                                       quote_for_message(text), quote_for_message(item),
+                                       item.empty() ? "is empty" : problem));
+        run.percentiles.push_back(*p);
+      }
     }
   }
   if (!vm.count("exceed")) return;
+  const std::vector<FormulaInfo> outputs = model.outputs();
+  const std::vector<std::string> names = output_names(model);
   for (const std::string& text : vm["exceed"].as<std::vector<std::string>>()) {
     const std::size_t equals = text.find('=');
     if (equals == std::string::npos)
-      throw UsageError(fmt::format("--exceed '{}' must be OUTPUT=VALUE, as in share=0.3", quote_for_message(text)));
-    const std::string name = text.substr(0, equals), value = text.substr(equals + 1);
-    if (std::find(outputs.begin(), outputs.end(), name) == outputs.end()) {
-      const std::string hint = did_you_mean(name, outputs);
+      throw UsageError(
+          fmt::format("--exceed '{}' must be OUTPUT=VALUE, as in share=0.3 or share=0.3,0.5", quote_for_message(text)));
+    const std::string name = trimmed(std::string_view(text).substr(0, equals));
+    const std::string values = text.substr(equals + 1);
+    const auto output =
+        std::find_if(outputs.begin(), outputs.end(), [&](const FormulaInfo& o) { return o.name == name; });
+    if (output == outputs.end()) {
+      const std::string hint = did_you_mean(name, names);
       throw UsageError(fmt::format("--exceed '{}': '{}' is not an output of {} ({}outputs: {})",
                                    quote_for_message(text), quote_for_message(name), path,
-                                   hint.empty() ? "" : hint + " ", fmt::join(outputs, ", ")));
+                                   hint.empty() ? "" : hint + " ", fmt::join(names, ", ")));
     }
-    std::string problem;
-    const std::optional<double> threshold = parse_threshold(value, &problem);
-    if (!threshold)
-      throw UsageError(
-          fmt::format("--exceed '{}': the value '{}' {} (a number in the output's units, as in 0.3, "
-                      "1e6 or 30%)",
-                      quote_for_message(text), quote_for_message(value), value.empty() ? "is empty" : problem));
-    run.exceedances.push_back({name, *threshold});
+    if (!run.outputs.empty() && std::find(run.outputs.begin(), run.outputs.end(), name) == run.outputs.end())
+      throw UsageError(fmt::format("--exceed '{}': '{}' is not among the outputs this run evaluates (--output {})",
+                                   quote_for_message(text), quote_for_message(name), fmt::join(run.outputs, ", ")));
+    if (const std::string group = digit_grouping(values); !group.empty()) {
+      const std::size_t comma = group.find(',');
+      const std::string head = group.substr(0, comma), tail = group.substr(comma + 1);
+      throw UsageError(fmt::format(
+          "--exceed '{}': '{}' reads as one number with its digits grouped, but a comma separates thresholds; "
+          "write {}{} (or {}_{}) for one, or '{}, {}' for two",
+          quote_for_message(text), group, head, tail, head, tail, head, tail));
+    }
+    for (const std::string& value : split_list(values)) {
+      std::string problem;
+      const std::optional<double> threshold = parse_threshold(value, &problem);
+      if (!threshold)
+        throw UsageError(
+            fmt::format("--exceed '{}': the value '{}' {} (a number in the output's units, as in 0.3, "
+                        "1e6 or 30%)",
+                        quote_for_message(text), quote_for_message(value), value.empty() ? "is empty" : problem));
+      if (is_percentage(value) && !is_share_unit(output->metadata.unit))
+        throw UsageError(fmt::format("--exceed '{}': {}", quote_for_message(text),
+                                     percentage_for_non_share(name, output->metadata.unit)));
+      run.exceedances.push_back({name, *threshold});
+    }
   }
 }
 
 namespace {
+// A value that names a file rather than an output: it has a folder or the
+// extension of a file riskcast reads or writes.
+bool looks_like_file_name(const std::string& name) {
+  if (name.find('/') != std::string::npos) return true;
+  const std::string extension = std::filesystem::path(name).extension().string();
+  for (const char* known : {".json", ".csv", ".md", ".txt", ".html", ".svg", ".yaml", ".yml"})
+    if (extension == known) return true;
+  return false;
+}
+
 // "--scenario 'x' is not a scenario of m.yaml (did you mean `y`? scenarios: a, b)"
 void check_name(const char* option, const char* kind, const std::string& name, const std::vector<std::string>& names,
                 const std::string& path) {
   if (std::find(names.begin(), names.end(), name) != names.end()) return;
-  const std::string hint = did_you_mean(name, names);
+  // Every command with --output writes its result with --out.
+  const std::string hint = std::string_view(option) == "--output" && looks_like_file_name(name)
+                               ? fmt::format("did you mean `--out {}`?", quote_for_message(name))
+                               : did_you_mean(name, names);
   throw UsageError(fmt::format("{} '{}' is not {} of {} ({}{}s: {})", option, quote_for_message(name),
                                std::string_view(kind) == "output" ? "an output" : "a scenario", path,
                                hint.empty() ? "" : hint + " ", kind, fmt::join(names, ", ")));

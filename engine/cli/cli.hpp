@@ -39,9 +39,13 @@ int command_sensitivity(const std::vector<std::string>& args);
 int command_batch(const std::vector<std::string>& args);
 int command_report(const std::vector<std::string>& args);
 
-// Parses a subcommand's arguments; prints help and returns nullopt for --help.
+// Parses the arguments of `command` ("run"); prints help and returns nullopt
+// for --help. Options are taken by their full names only (no abbreviations);
+// an unknown one gets a "did you mean" hint, and a second positional
+// argument is refused by name ("run takes one model file, got 2: …").
 std::optional<boost::program_options::variables_map> parse_options(
-    const std::vector<std::string>& args, const boost::program_options::options_description& options,
+    std::string_view command, const std::vector<std::string>& args,
+    const boost::program_options::options_description& options,
     const boost::program_options::positional_options_description& positional, std::string_view usage);
 
 // --samples, --seed, --threads and --scenario: the same for every command
@@ -52,12 +56,15 @@ RunOptions sampling_options(const boost::program_options::variables_map& vm);
 // "a, b,c" → {"a", "b", "c"}: comma-separated items, blanks around each
 // trimmed, empty items kept (the caller refuses them).
 std::vector<std::string> split_list(const std::string& text);
-// --percentiles P,P… and --exceed OUTPUT=VALUE (run, compare): statistics
-// reported besides the standard ones (docs/results.md).
+// --percentiles P,P… and --exceed OUTPUT=VALUE,VALUE… (run, compare; both
+// repeatable): statistics reported besides the standard ones
+// (docs/results.md).
 void add_statistics_options(boost::program_options::options_description& options);
-// Reads them into run.percentiles and run.exceedances; each output --exceed
-// names is checked against `outputs` (a hint if misspelt).
-void statistics_options(const boost::program_options::variables_map& vm, const std::vector<std::string>& outputs,
+// Reads them into run.percentiles and run.exceedances, blanks around names
+// and values ignored; each output --exceed names is checked against the
+// model's (a hint if misspelt) and against run.outputs when any are chosen,
+// and a threshold in percent is taken only for a share (is_share_unit).
+void statistics_options(const boost::program_options::variables_map& vm, const LoadedModel& model,
                         const std::string& path, RunOptions& run);
 // The --scenario names, each checked against the model's (a hint if misspelt).
 std::vector<std::string> chosen_scenarios(const boost::program_options::variables_map& vm,

@@ -25,9 +25,9 @@ int command_compare(const std::vector<std::string>& args) {
   po::positional_options_description positional;
   positional.add("model", 1);
   auto vm =
-      parse_options(args, options, positional,
+      parse_options("compare", args, options, positional,
                     "usage: riskcast compare MODEL.yaml [--output NAME] [--samples N] [--seed S] [--threads T]\n"
-                    "                        [--scenario NAME]... [--percentiles P,P…] [--exceed OUTPUT=VALUE]...\n"
+                    "                        [--scenario NAME]... [--percentiles P,P…]... [--exceed OUTPUT=V,V…]...\n"
                     "                        [--format table|csv|json|markdown] [--out FILE]\n\n"
                     "One line per scenario: mean, P5, P50 and P95 of one output, with common random numbers\n"
                     "(a probability output: P, its interval and its difference from the first scenario);\n"
@@ -43,8 +43,8 @@ int command_compare(const std::vector<std::string>& args) {
   run.scenarios = chosen_scenarios(*vm, scenario_names(model), path);
   // Only the compared output is evaluated: one column per scenario instead of all.
   const std::string output = chosen_output(*vm, model, path, "compare");
+  statistics_options(*vm, model, path, run);
   run.outputs = {output};
-  statistics_options(*vm, output_names(model), path, run);
   for (const ExceedanceThreshold& e : run.exceedances)
     if (e.output != output)
       throw UsageError(fmt::format("--exceed names '{}', but compare shows only '{}' (--output {} compares that one)",
@@ -52,7 +52,7 @@ int command_compare(const std::vector<std::string>& args) {
 
   const RunResult result = model.run(run);
   std::cerr << model.format_result_warnings(result);
-  print_or_write(format_comparison(result, format), *vm);
+  print_or_write(format_comparison(result, format, run.percentiles), *vm);
   return kExitOk;
 }
 

@@ -23,7 +23,7 @@ int command_describe(const std::vector<std::string>& args) {
   po::positional_options_description positional;
   positional.add("model", 1);
   auto vm = parse_options(
-      args, options, positional,
+      "describe", args, options, positional,
       "usage: riskcast describe MODEL.yaml [--format table|markdown|csv] [--scenario NAME] [--out FILE]\n\n"
       "Prints the assumptions table: each parameter's distribution, median and 90 % interval\n"
       "(exact quantiles P5 – P95), unit and source, then the events, the outputs (formula and kind:\n"

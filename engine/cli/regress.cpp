@@ -24,7 +24,7 @@ int command_regress(const std::vector<std::string>& args) {
   po::positional_options_description positional;
   positional.add("baseline", 1);
   auto vm =
-      parse_options(args, options, positional,
+      parse_options("regress", args, options, positional,
                     "usage: riskcast regress BASELINE.json [--model MODEL.yaml] [--format table|json] [--update]\n"
                     "exit status: 0 nothing moved, 1 something moved (or a determinism failure), 2 error");
   if (!vm) return kExitOk;
@@ -65,8 +65,8 @@ int command_regress(const std::vector<std::string>& args) {
   const RegressionReport report = check_regression(baseline, model, threads, overrides);
   std::string text;
   if (*format == Format::Table)  // the settings run, which --seed / --samples may have changed
-    text = fmt::format("regress {} · model {} · {} samples, seed {}\n", baseline_path, model_path, report.samples,
-                       report.seed);
+    text = fmt::format("regress {} · model {} · {}, seed {}\n", baseline_path, model_path,
+                       counted(report.samples, "sample"), report.seed);
   text += format_regression(report, *format, vm->count("all") > 0);
   std::cout << text << std::flush;
   return report.moved == 0 ? kExitOk : kExitFailed;

@@ -21,7 +21,7 @@ int command_report(const std::vector<std::string>& args) {
   po::positional_options_description positional;
   positional.add("model", 1);
   auto vm = parse_options(
-      args, options, positional,
+      "report", args, options, positional,
       "usage: riskcast report MODEL.yaml --out REPORT.html [--output NAME] [--samples N] [--seed S] [--threads T]\n"
       "                       [--scenario NAME]...\n\n"
       "Samples the model and writes one self-contained HTML page (inline CSS and SVG, no scripts, nothing\n"

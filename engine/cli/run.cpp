@@ -36,18 +36,18 @@ int command_run(const std::vector<std::string>& args) {
       "plot", po::value<std::string>(), "also write SVG charts into this directory (created if missing; see below)")(
       "export", po::value<std::string>(), "also write every sample's values to this CSV file (atomically; see below)")(
       "export-columns", po::value<std::string>(),
-      "the outputs and parameters --export writes, by name, comma-separated (default: every output run, then every "
-      "parameter)")("block-size", po::value<std::string>()->default_value("256"),
-                    "samples per evaluation block (1 … 4096)")(
+      "the outputs and parameters --export writes, by name, comma-separated; * stands for every output run, then "
+      "every parameter, less those named (default: *)")("block-size", po::value<std::string>()->default_value("256"),
+                                                        "samples per evaluation block (1 … 4096)")(
       "first-sample", po::value<std::string>()->default_value("0"),
       "global index of the first sample: samples [N, N + samples) of a larger run, bit for bit")(
       "model", po::value<std::string>(), "model file");
   po::positional_options_description positional;
   positional.add("model", 1);
   auto vm = parse_options(
-      args, options, positional,
+      "run", args, options, positional,
       "usage: riskcast run MODEL.yaml [--samples N] [--seed S] [--threads T] [--scenario NAME]...\n"
-      "                    [--output NAME]... [--percentiles P,P…] [--exceed OUTPUT=VALUE]...\n"
+      "                    [--output NAME]... [--percentiles P,P…]... [--exceed OUTPUT=V,V…]...\n"
       "                    [--format table|csv|json|markdown] [--out FILE] [--plot DIR]\n"
       "                    [--export FILE.csv [--export-columns NAME,NAME…]]\n\n"
       "--plot DIR writes (every file of the run together, see below):\n"
@@ -61,8 +61,9 @@ int command_run(const std::vector<std::string>& args) {
       "--output NAME (repeatable) evaluates only those outputs: the others are not computed, printed, charted\n"
       "or exported.\n\n"
       "--export FILE.csv writes one row per sample and scenario: `sample,scenario,` then the chosen columns\n"
-      "(--export-columns; default: every output run, then every parameter; a parameter's column holds the very\n"
-      "draws that sample's outputs used), values in shortest round-trip form. The run keeps those columns in\n"
+      "(--export-columns NAME,NAME…, `*` among them for every output run and then every parameter not named;\n"
+      "default `*`; a parameter's column holds the very draws that sample's outputs used; a column named\n"
+      "`sample` or `scenario` is refused), values in shortest round-trip form. The run keeps those columns in\n"
       "memory: it is refused up front when they would not fit, or when the file would not fit on its disk.\n"
       "See docs/results.md, section Per-sample export.\n\n"
       "Every path is checked before sampling: no output may be the model file, another output, or (--out,\n"
@@ -91,24 +92,21 @@ int command_run(const std::vector<std::string>& args) {
   const LoadedModel model = open_model(path);
   run.scenarios = chosen_scenarios(*vm, scenario_names(model), path);
   run.outputs = chosen_outputs(*vm, model, path);
-  statistics_options(*vm, output_names(model), path, run);
+  statistics_options(*vm, model, path, run);
   if (!export_path.empty()) {
-    if (vm->count("export-columns")) {
-      run.columns = split_names((*vm)["export-columns"].as<std::string>());
-    } else if (!run.outputs.empty()) {
-      // Every output run (in model order, as the run evaluates them), then every parameter.
-      for (const FormulaInfo& o : model.outputs())
-        if (std::find(run.outputs.begin(), run.outputs.end(), o.name) != run.outputs.end())
-          run.columns.push_back(o.name);
-      for (const ParameterInfo& p : model.parameters()) run.columns.push_back(p.name);
-    } else {
-      run.columns = {"*"};
-    }
+    // Default: every output run (in model order, as the run evaluates them), then every parameter.
+    run.columns = vm->count("export-columns") ? split_names((*vm)["export-columns"].as<std::string>())
+                                              : std::vector<std::string>{"*"};
     try {
-      run.columns = model.resolve_columns(run.columns);
-      model.estimate_memory(run);  // checks a column against --output
+      run.columns = model.resolve_columns(run.columns, run.outputs);
     } catch (const std::invalid_argument& e) {
       throw UsageError(fmt::format("--export-columns: {}", e.what()));
+    }
+    try {
+      check_export_columns(run.columns);
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(fmt::format("--export: {}; {} --export-columns", e.what(),
+                                   vm->count("export-columns") ? "leave it out of" : "choose the columns with"));
     }
     try {
       check_sample_export_space(export_path, model, run);

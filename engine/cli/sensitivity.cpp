@@ -24,7 +24,7 @@ int command_sensitivity(const std::vector<std::string>& args) {
   po::positional_options_description positional;
   positional.add("model", 1);
   auto vm = parse_options(
-      args, options, positional,
+      "sensitivity", args, options, positional,
       "usage: riskcast sensitivity MODEL.yaml [--output NAME] [--scenario NAME] [--samples N] [--seed S]\n"
       "                            [--threads T] [--format table|csv|json|markdown] [--out FILE]\n\n"
       "What drives one output: Spearman rank correlation with every parameter and event summary (a tornado),\n"

@@ -10,6 +10,7 @@
 #include <tuple>
 
 #include "riskcast/copula.hpp"
+#include "riskcast/format.hpp"
 #include "riskcast/program.hpp"
 
 namespace riskcast {
@@ -364,7 +365,7 @@ std::string Program::disassemble(const std::string& file) const {
   };
   std::string out;
   auto code = [&](std::string_view title, const Code& c) {
-    out += fmt::format("{} ({} instructions)\n", title, c.size());
+    out += fmt::format("{} ({})\n", title, counted(c.size(), "instruction"));
     for (const Instruction& i : c) {
       std::string args = name(i.a);
       if (i.b != kNoRegister) args += ", " + name(i.b);
@@ -373,11 +374,11 @@ std::string Program::disassemble(const std::string& file) const {
                          i.pos.column);
     }
   };
-  out += fmt::format("program: {} registers, {} instructions, horizon {} months\n", register_count, instruction_count(),
-                     horizon);
+  out += fmt::format("program: {}, {}, horizon {}\n", counted(register_count, "register"),
+                     counted(instruction_count(), "instruction"), counted(horizon, "month"));
   out += fmt::format("constants ({})\n", constants.size());
   for (auto [r, v] : constants) out += fmt::format("  {:<28} = {}\n", name(r), v);
-  out += fmt::format("parameters ({} draws per sample)\n", parameters.size());
+  out += fmt::format("parameters ({} per sample)\n", counted(parameters.size(), "draw"));
   for (const auto& d : parameters)
     if (!d.correlated)
       out += fmt::format("  {:<28} = draw   {:<60} ; slot {:08x}\n", name(d.reg), d.distribution.to_string(), d.slot);

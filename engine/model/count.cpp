@@ -1,10 +1,15 @@
 #include "riskcast/count.hpp"
 
+#include "riskcast/decimal.hpp"
+#include "riskcast/statistics.hpp"
+
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
 
 namespace riskcast {
 
@@ -112,7 +117,12 @@ std::optional<std::uint64_t> parse_whole_number(std::string_view text, std::uint
   return value;
 }
 
-std::optional<double> parse_real_number(std::string_view text, std::string* problem) {
+namespace {
+
+// The double nearest `text` · 10^-shift, the decimal read exactly (the point
+// moved before rounding, so "97.5" at shift 2 is the double nearest 0.975,
+// and "10.00001" the one nearest 0.1000001: no second rounding).
+std::optional<double> parse_scaled(std::string_view text, int shift, std::string* problem) {
   auto refuse_real = [problem](std::string why) -> std::optional<double> {
     if (problem) *problem = std::move(why);
     return std::nullopt;
@@ -129,7 +139,14 @@ std::optional<double> parse_real_number(std::string_view text, std::string* prob
   if (!spelling) return refuse_real(malformed);
   clean +=
       (spelling->whole.empty() ? "0" : spelling->whole) + (spelling->fraction.empty() ? "" : "." + spelling->fraction);
-  if (!spelling->exponent.empty()) clean += (spelling->exponent_negative ? "e-" : "e") + spelling->exponent;
+  // An exponent beyond this is out of range whatever the digits; capping it
+  // keeps the arithmetic below exact.
+  constexpr std::int64_t kExponentLimit = 1'000'000'000'000;
+  std::int64_t exponent = 0;
+  for (char c : spelling->exponent) exponent = std::min(exponent * 10 + (c - '0'), kExponentLimit);
+  if (spelling->exponent_negative) exponent = -exponent;
+  exponent -= shift;
+  if (exponent != 0) clean += fmt::format("e{}", exponent);
   double value = 0;
   const auto [end, error] = std::from_chars(clean.data(), clean.data() + clean.size(), value);
   if (error == std::errc::result_out_of_range || !std::isfinite(value))
@@ -138,19 +155,73 @@ std::optional<double> parse_real_number(std::string_view text, std::string* prob
   return value + 0.0;  // + 0.0: −0 reads as 0
 }
 
+}  // namespace
+
+std::optional<double> parse_real_number(std::string_view text, std::string* problem) {
+  return parse_scaled(text, 0, problem);
+}
+
 std::optional<double> parse_percentile(std::string_view text, std::string* problem) {
-  const std::optional<double> percent = parse_real_number(text, problem);
-  if (!percent) return std::nullopt;
-  if (*percent > 0.0 && *percent < 100.0) return *percent / 100.0;
-  if (problem) *problem = "is not between 0 and 100 (exclusive)";
+  const std::optional<double> p = parse_scaled(text, 2, problem);
+  if (!p) return std::nullopt;
+  if (is_nameable_probability(*p)) return *p;
+  if (problem)
+    *problem = fmt::format("is outside {} … {}, the percentiles strictly between 0 and 100 that riskcast can hold",
+                           shortest_decimal(kSmallestPercentile, 2), shortest_decimal(kLargestPercentile, 2));
   return std::nullopt;
 }
 
+bool is_percentage(std::string_view text) {
+  return !text.empty() && text.back() == '%';
+}
+
 std::optional<double> parse_threshold(std::string_view text, std::string* problem) {
-  const bool percent = !text.empty() && text.back() == '%';
-  const std::optional<double> value = parse_real_number(percent ? text.substr(0, text.size() - 1) : text, problem);
-  if (!value || !percent) return value;
-  return *value / 100.0;
+  if (!is_percentage(text)) return parse_scaled(text, 0, problem);
+  return parse_scaled(text.substr(0, text.size() - 1), 2, problem);
+}
+
+std::string percentage_for_non_share(std::string_view output, std::string_view unit) {
+  return fmt::format(
+      "a percentage (`%`) is only for an output shown as a share, and `{}` {}; give the threshold in "
+      "its units",
+      output, unit.empty() ? "has no unit" : fmt::format("is in {}", unit));
+}
+
+DecimalDigits shortest_digits(double value) {
+  if (value == 0.0 || !std::isfinite(value)) return {false, std::string(1, '0'), 0};
+  DecimalDigits d;
+  d.negative = value < 0;
+  char buffer[64];
+  const auto [end, error] =
+      std::to_chars(buffer, buffer + sizeof buffer, std::fabs(value), std::chars_format::scientific);
+  const std::string_view text(buffer, static_cast<std::size_t>(end - buffer));
+  const std::size_t e = text.find('e');
+  for (char c : text.substr(0, e))
+    if (c != '.') d.digits += c;
+  while (d.digits.size() > 1 && d.digits.back() == '0') d.digits.pop_back();
+  d.exponent = std::stoi(std::string(text.substr(e + 1)));
+  return d;
+}
+
+std::string plain_decimal(const DecimalDigits& d) {
+  const char* sign = d.negative ? "-" : "";
+  if (d.exponent < 0)
+    return fmt::format("{}0.{}{}", sign, std::string(static_cast<std::size_t>(-d.exponent - 1), '0'), d.digits);
+  const auto whole = static_cast<std::size_t>(d.exponent) + 1;
+  if (d.digits.size() <= whole) return fmt::format("{}{}{}", sign, d.digits, std::string(whole - d.digits.size(), '0'));
+  return fmt::format("{}{}.{}", sign, d.digits.substr(0, whole), d.digits.substr(whole));
+}
+
+std::string scientific_decimal(const DecimalDigits& d) {
+  const std::string mantissa =
+      d.digits.size() == 1 ? d.digits : fmt::format("{}.{}", d.digits.substr(0, 1), d.digits.substr(1));
+  return fmt::format("{}{}e{}{:02}", d.negative ? "-" : "", mantissa, d.exponent < 0 ? '-' : '+', std::abs(d.exponent));
+}
+
+std::string shortest_decimal(double value, int shift) {
+  DecimalDigits d = shortest_digits(value);
+  if (d.digits != "0") d.exponent += shift;
+  return d.exponent >= -4 && d.exponent < 16 ? plain_decimal(d) : scientific_decimal(d);
 }
 
 }  // namespace riskcast

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <algorithm>
+#include <cctype>
 #include <tuple>
 
 namespace riskcast {
@@ -62,8 +63,15 @@ ModelError::ModelError(Diagnostics diagnostics)
 
 namespace {
 // Optimal string alignment distance: insertions, deletions, substitutions
-// and swaps of neighbours each cost 1 (`pret` is one step from `pert`).
-std::size_t edit_distance(std::string_view a, std::string_view b) {
+// and swaps of neighbours each cost 1 (`pret` is one step from `pert`);
+// case does not count (`NVIDIA_share` is `nvidia_share` misspelt).
+std::size_t edit_distance(std::string_view a_text, std::string_view b_text) {
+  auto lower = [](std::string_view text) {
+    std::string out(text);
+    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+  };
+  const std::string a = lower(a_text), b = lower(b_text);
   const std::size_t n = a.size(), m = b.size();
   std::vector<std::size_t> d((n + 1) * (m + 1));
   auto at = [&](std::size_t i, std::size_t j) -> std::size_t& { return d[i * (m + 1) + j]; };

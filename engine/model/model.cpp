@@ -40,6 +40,17 @@ std::vector<std::string> Model::scenario_names() const {
   return names;
 }
 
+std::string Model::kind_of_name(std::string_view wanted) const {
+  auto named = [&](const auto& items) {
+    return std::any_of(items.begin(), items.end(), [&](const auto& item) { return item.name == wanted; });
+  };
+  if (named(parameters)) return "a parameter";
+  if (named(events)) return "an event";
+  if (named(monthly)) return "a monthly formula";
+  if (named(outputs)) return "an output";
+  return "";
+}
+
 Model apply_scenario(const Model& model, const Scenario& scenario) {
   Model out = model;
   for (const Parameter& p : scenario.parameters)

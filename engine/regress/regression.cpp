@@ -189,7 +189,7 @@ RegressionReport run_regression(const Baseline& baseline, const Model& model, un
   report.seed = seed;
   if (seed != baseline.seed) report.notes.push_back(fmt::format("seed {} instead of {}", seed, baseline.seed));
   if (samples != baseline.samples)
-    report.notes.push_back(fmt::format("{} samples instead of {}", samples, baseline.samples));
+    report.notes.push_back(fmt::format("{} instead of {}", counted(samples, "sample"), baseline.samples));
   if (fingerprint != baseline.model_fingerprint)
     report.notes.push_back(fmt::format("model changed (fingerprint {} → {})", baseline.model_fingerprint, fingerprint));
   if (engine != baseline.engine_fingerprint)
@@ -528,12 +528,12 @@ void write_regression_table(const RegressionReport& report, std::ostream& out, b
   if (shown < report.rows.size())
     out << fmt::format("… {} more rows within noise (--all lists them)\n", report.rows.size() - shown);
   if (report.exact) {
-    out << (report.moved == 0
-                ? "result: every number is bit-identical to the baseline\n"
-                : fmt::format("result: DETERMINISM FAILURE — {} numbers differ from the baseline\n", report.moved));
+    out << (report.moved == 0 ? "result: every number is bit-identical to the baseline\n"
+                              : fmt::format("result: DETERMINISM FAILURE — {} {} from the baseline\n",
+                                            counted(report.moved, "number"), report.moved == 1 ? "differs" : "differ"));
   } else {
-    out << fmt::format("result: {} of {} statistics moved beyond Monte Carlo noise\n", report.moved,
-                       report.rows.size());
+    out << fmt::format("result: {} of {} moved beyond Monte Carlo noise\n", report.moved,
+                       counted(report.rows.size(), "statistic"));
   }
 }
 

@@ -13,22 +13,20 @@ namespace riskcast {
 
 namespace {
 
-// P5, P50 and P95, and any percentile the run was asked for beyond the
-// standard set, ascending.
-std::vector<double> shown_percentiles(const RunResult& r) {
-  std::vector<double> shown = {0.05, 0.50, 0.95};
-  for (double p : r.percentiles)
-    if (std::none_of(kStandardPercentiles.begin(), kStandardPercentiles.end(),
-                     [p](double standard) { return same_probability(p, standard); }))
-      shown.push_back(p);
+// P5, P50 and P95 and the percentiles the user chose, ascending, each once.
+std::vector<double> shown_percentiles(std::span<const double> chosen) {
+  const double always[] = {0.05, 0.50, 0.95};
+  std::vector<double> shown(std::begin(always), std::end(always));
+  shown.insert(shown.end(), chosen.begin(), chosen.end());
   std::sort(shown.begin(), shown.end());
+  shown.erase(std::unique(shown.begin(), shown.end()), shown.end());
   return shown;
 }
 
 // A probability output across scenarios: P with its interval, and from the
 // second scenario on its paired difference from the first.
 void write_probability_table(const RunResult& r, const std::string& output, std::ostream& out) {
-  out << fmt::format("{} · {} (probability) by scenario · {} samples, seed {}\n", r.model, output, r.samples, r.seed);
+  out << fmt::format("{} · {} (probability) by scenario · {}\n", r.model, output, samples_and_seed(r));
   const std::string& first = r.scenarios.front().name;
   std::vector<std::vector<std::string>> rows = {{"scenario", "P", "95% CI", "vs " + first, "95% CI"}};
   for (const ScenarioResult& s : r.scenarios) {
@@ -66,8 +64,8 @@ void write_probability_csv(const RunResult& r, std::ostream& out) {
 }
 
 void write_probability_markdown(const RunResult& r, const std::string& output, std::ostream& out) {
-  out << fmt::format("**{}** — `{}` (probability) by scenario, {} samples, seed {}\n\n",
-                     r.title.empty() ? r.model : r.title, output, r.samples, r.seed);
+  out << fmt::format("**{}** — `{}` (probability) by scenario, {}\n\n", r.title.empty() ? r.model : r.title,
+                     output, samples_and_seed(r));
   const std::string& first = r.scenarios.front().name;
   out << fmt::format("| scenario | P | 95% CI | vs {} | 95% CI |\n|---|---:|---:|---:|---:|\n", first);
   for (const ScenarioResult& s : r.scenarios) {
@@ -82,14 +80,14 @@ void write_probability_markdown(const RunResult& r, const std::string& output, s
   }
 }
 
-void write_table(const RunResult& r, const std::string& output, const std::string& unit, std::ostream& out) {
-  out << fmt::format("{} · {}{} by scenario · {} samples, seed {}\n", r.model, output,
-                     unit.empty() ? "" : " (" + unit + ")", r.samples, r.seed);
-  const std::vector<double> shown = shown_percentiles(r);
+void write_table(const RunResult& r, const std::vector<double>& shown, const std::string& output,
+                 const std::string& unit, std::ostream& out) {
+  out << fmt::format("{} · {}{} by scenario · {}\n", r.model, output, unit.empty() ? "" : " (" + unit + ")",
+                     samples_and_seed(r));
   const std::vector<double> thresholds = exceedance_thresholds(r);
   std::vector<std::string> header = {"scenario", "mean"};
   for (double p : shown) header.push_back(percentile_label(p));
-  for (double t : thresholds) header.push_back(fmt::format("P(>{})", format_value(t, unit)));
+  for (double t : thresholds) header.push_back(fmt::format("P(>{})", format_threshold(t, unit)));
   std::vector<std::vector<std::string>> rows = {header};
   double error = 0.0;        // widest 95 % CI half-width of any number shown
   double probability = 0.0;  // and of any exceedance probability
@@ -124,8 +122,7 @@ void write_table(const RunResult& r, const std::string& output, const std::strin
         format_percentage(probability));
 }
 
-void write_csv(const RunResult& r, std::ostream& out) {
-  const std::vector<double> shown = shown_percentiles(r);
+void write_csv(const RunResult& r, const std::vector<double>& shown, std::ostream& out) {
   const std::vector<double> thresholds = exceedance_thresholds(r);
   out << "scenario,output,mean";
   for (double p : shown) out << ',' << percentile_label(p);
@@ -140,14 +137,14 @@ void write_csv(const RunResult& r, std::ostream& out) {
   }
 }
 
-void write_markdown(const RunResult& r, const std::string& output, const std::string& unit, std::ostream& out) {
-  out << fmt::format("**{}** — `{}` by scenario, {} samples, seed {}\n\n", r.title.empty() ? r.model : r.title, output,
-                     r.samples, r.seed);
-  const std::vector<double> shown = shown_percentiles(r);
+void write_markdown(const RunResult& r, const std::vector<double>& shown, const std::string& output,
+                    const std::string& unit, std::ostream& out) {
+  out << fmt::format("**{}** — `{}` by scenario, {}\n\n", r.title.empty() ? r.model : r.title, output,
+                     samples_and_seed(r));
   const std::vector<double> thresholds = exceedance_thresholds(r);
   out << "| scenario | mean |";
   for (double p : shown) out << ' ' << percentile_label(p) << " |";
-  for (double t : thresholds) out << fmt::format(" P(>{}) | 95% CI |", format_value(t, unit));
+  for (double t : thresholds) out << fmt::format(" P(>{}) | 95% CI |", format_threshold(t, unit));
   out << "\n|---|---:|";
   for (std::size_t i = 0; i < shown.size() + 2 * thresholds.size(); ++i) out << "---:|";
   out << '\n';
@@ -166,11 +163,12 @@ void write_markdown(const RunResult& r, const std::string& output, const std::st
 
 }  // namespace
 
-std::string format_comparison(const RunResult& result, Format format) {
+std::string format_comparison(const RunResult& result, Format format, std::span<const double> chosen) {
   for (const ScenarioResult& s : result.scenarios)
     if (s.outputs.empty()) throw std::invalid_argument("a comparison needs an output in every scenario");
   if (result.scenarios.empty()) throw std::invalid_argument("a comparison needs a scenario");
   const OutputResult& first = result.scenarios.front().outputs.front();
+  const std::vector<double> shown = shown_percentiles(chosen);
   std::ostringstream text;
   if (first.summary.probability && format != Format::Json) {
     for (const ScenarioResult& s : result.scenarios)
@@ -186,13 +184,13 @@ std::string format_comparison(const RunResult& result, Format format) {
   }
   switch (format) {
     case Format::Table:
-      write_table(result, first.name, first.metadata.unit, text);
+      write_table(result, shown, first.name, first.metadata.unit, text);
       break;
     case Format::Csv:
-      write_csv(result, text);
+      write_csv(result, shown, text);
       break;
     case Format::Markdown:
-      write_markdown(result, first.name, first.metadata.unit, text);
+      write_markdown(result, shown, first.name, first.metadata.unit, text);
       break;
     case Format::Json:
       return format_result(result, Format::Json);

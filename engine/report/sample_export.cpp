@@ -20,6 +20,15 @@ constexpr std::uint64_t kMaxValueChars = 24;
 constexpr std::uint64_t kMaxIndexChars = 14;
 }  // namespace
 
+void check_export_columns(const std::vector<std::string>& columns) {
+  for (const char* own : kExportIndexColumns)
+    if (std::find(columns.begin(), columns.end(), own) != columns.end())
+      throw std::invalid_argument(fmt::format(
+          "'{}' cannot be a column of the export, whose first two columns are `sample` and `scenario`: the file "
+          "would hold two columns named `{}`",
+          own, own));
+}
+
 void check_sample_export_space(const std::string& path, const LoadedModel& model, const RunOptions& options) {
   namespace fs = std::filesystem;
   const std::vector<ScenarioInfo> scenarios = model.scenarios();
@@ -67,6 +76,11 @@ void write_sample_export(std::ostream& out, const RunResult& result) {
 }
 
 void write_sample_export(const std::string& path, const RunResult& result) {
+  if (!result.scenarios.empty()) {
+    std::vector<std::string> names;
+    for (const SampleColumn& c : result.scenarios.front().columns) names.push_back(c.name);
+    check_export_columns(names);
+  }
   StagedFiles files;
   files.add(path, [&](std::ostream& out) { write_sample_export(out, result); });
   files.commit();

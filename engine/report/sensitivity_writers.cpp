@@ -44,8 +44,9 @@ std::string sample_note(const ConditionalOutcome& c) {
 }
 
 std::string header_line(const SensitivityResult& r) {
-  return fmt::format("{} · sensitivity of {}{} · scenario {} · {} samples, seed {}", r.model, r.output,
-                     r.unit.empty() ? "" : fmt::format(" ({})", r.unit), r.scenario, r.samples, r.seed);
+  return fmt::format("{} · sensitivity of {}{} · scenario {} · {}, seed {}", r.model, r.output,
+                     r.unit.empty() ? "" : fmt::format(" ({})", r.unit), r.scenario, counted(r.samples, "sample"),
+                     r.seed);
 }
 
 std::string output_line(const SensitivityResult& r) {
@@ -154,16 +155,16 @@ void write_table(const SensitivityResult& r, std::ostream& out) {
     write_aligned_table(rows, out);
   }
   out << fmt::format(
-      "\nρ: Spearman rank correlation over the {} samples of scenario {}; constant: the input does not vary "
+      "\nρ: Spearman rank correlation over the {} of scenario {}; constant: the input does not vary "
       "there.\n±: half-width of the 95 % Monte Carlo confidence interval{}. --format json has every interval.\n",
-      r.samples, r.scenario, is_share_unit(r.unit) ? " (shares: in percentage points)" : "");
+      counted(r.samples, "sample"), r.scenario, is_share_unit(r.unit) ? " (shares: in percentage points)" : "");
   if (has_open_interval(r)) out << kOpenIntervalNote << '\n';
 }
 
 void write_markdown(const SensitivityResult& r, std::ostream& out) {
-  out << fmt::format("**{}** — sensitivity of `{}`{}, scenario `{}`, {} samples, seed {}\n\n",
+  out << fmt::format("**{}** — sensitivity of `{}`{}, scenario `{}`, {}, seed {}\n\n",
                      r.title.empty() ? r.model : r.title, r.output, r.unit.empty() ? "" : fmt::format(" ({})", r.unit),
-                     r.scenario, r.samples, r.seed);
+                     r.scenario, counted(r.samples, "sample"), r.seed);
   out << output_line(r) << "\n\n";
   if (r.output_constant) {
     out << constant_output_line(r) << ".\n";

@@ -8,6 +8,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "riskcast/count.hpp"
+#include "riskcast/decimal.hpp"
 #include "riskcast/report.hpp"
 #include "riskcast/sensitivity_report.hpp"
 
@@ -59,6 +61,20 @@ std::string format_count(std::uint64_t n) {
     out += digits[i];
   }
   return out;
+}
+
+std::string noun_for(std::uint64_t n, std::string_view singular, std::string_view plural) {
+  if (n == 1) return std::string(singular);
+  return plural.empty() ? std::string(singular) + "s" : std::string(plural);
+}
+
+std::string counted(std::uint64_t n, std::string_view singular, std::string_view plural) {
+  return fmt::format("{} {}", n, noun_for(n, singular, plural));
+}
+
+std::string samples_and_seed(const RunResult& r) {
+  return fmt::format("{}{}, seed {}", counted(r.samples, "sample"),
+                     r.first_sample ? fmt::format(" (from sample {})", r.first_sample) : "", r.seed);
 }
 
 namespace {
@@ -134,6 +150,40 @@ std::string format_percentage(double share) {
 std::string format_value(double v, const std::string& unit) {
   if (is_share_unit(unit)) return std::isfinite(v) ? format_percentage(v) + "%" : format_number(v);
   return format_number(v);
+}
+
+namespace {
+
+// The threshold a shown number stands for: a share's text is a number of
+// percent, a suffix k, M, B or T its power of ten (format_number).
+std::optional<double> shown_threshold(const std::string& text, bool share) {
+  if (share) return parse_threshold(text + "%");
+  for (std::size_t group = 1; group < kNumberSuffixes.size(); ++group)
+    if (text.ends_with(kNumberSuffixes[group]))
+      return parse_real_number(
+          fmt::format("{}e{}", text.substr(0, text.size() - kNumberSuffixes[group].size()), 3 * group));
+  return parse_real_number(text);
+}
+
+}  // namespace
+
+std::string format_threshold(double threshold, const std::string& unit) {
+  const bool share = is_share_unit(unit);
+  const std::string shown = share ? format_percentage(threshold) : format_number(threshold);
+  if (shown_threshold(shown, share) == threshold) return share ? shown + "%" : shown;
+  // The shortest digits that read back as the threshold, in the same style.
+  DecimalDigits d = shortest_digits(threshold);
+  if (share) {
+    d.exponent += 2;
+    static_assert(kPercentScientificFrom == 1e4);
+    return (d.exponent >= -4 && d.exponent < 4 ? plain_decimal(d) : scientific_decimal(d)) + "%";
+  }
+  static_assert(kSuffixFrom == 1e4 && kScientificFrom == 1e15);
+  if (d.exponent < 4) return d.exponent >= -4 ? plain_decimal(d) : scientific_decimal(d);
+  if (d.exponent >= 15) return scientific_decimal(d);
+  const int group = d.exponent / 3;
+  d.exponent -= 3 * group;
+  return plain_decimal(d) + std::string(kNumberSuffixes[static_cast<std::size_t>(group)]);
 }
 
 std::size_t display_width(const std::string& text) {
@@ -323,7 +373,7 @@ void write_table(const RunResult& r, std::ostream& out) {
   for (const ScenarioResult& s : r.scenarios) {
     if (!first) out << '\n';
     first = false;
-    out << fmt::format("{} · scenario {} · {} samples, seed {}\n", r.model, s.name, r.samples, r.seed);
+    out << fmt::format("{} · scenario {} · {}\n", r.model, s.name, samples_and_seed(r));
     if (!s.description.empty()) out << fmt::format("  {}\n", s.description);
     std::vector<std::vector<std::string>> rows;
     std::vector<std::string> header = {"output", "mean", "sd"};
@@ -334,7 +384,7 @@ void write_table(const RunResult& r, std::ostream& out) {
       const std::string& unit = o.metadata.unit;
       const OutputSummary& sum = o.summary;
       for (const ExceedanceEstimate& e : sum.exceedances)
-        exceedances.push_back({fmt::format("{} > {}", o.name, format_value(e.threshold, unit)),
+        exceedances.push_back({fmt::format("{} > {}", o.name, format_threshold(e.threshold, unit)),
                                format_proportion(e.probability), format_proportion_interval(e.ci_low, e.ci_high)});
       if (sum.probability) continue;
       std::vector<std::string> row = {o.name, format_value(sum.mean, unit), format_statistic(sum.sd, unit)};
@@ -407,7 +457,7 @@ void write_csv(const RunResult& r, std::ostream& out) {
 }
 
 void write_markdown(const RunResult& r, std::ostream& out) {
-  out << fmt::format("**{}** — {} samples, seed {}\n", r.title.empty() ? r.model : r.title, r.samples, r.seed);
+  out << fmt::format("**{}** — {}\n", r.title.empty() ? r.model : r.title, samples_and_seed(r));
   if (has_value_output(r)) {
     out << "\n| scenario | output | mean | sd |";
     for (double p : r.percentiles) out << ' ' << percentile_label(p) << " |";
@@ -436,8 +486,9 @@ void write_markdown(const RunResult& r, std::ostream& out) {
   for (const ScenarioResult& s : r.scenarios)
     for (const OutputResult& o : s.outputs)
       for (const ExceedanceEstimate& e : o.summary.exceedances)
-        out << fmt::format("| {} | {} > {} | {} | {} |\n", s.name, o.name, format_value(e.threshold, o.metadata.unit),
-                           format_proportion(e.probability), format_proportion_interval(e.ci_low, e.ci_high));
+        out << fmt::format("| {} | {} > {} | {} | {} |\n", s.name, o.name,
+                           format_threshold(e.threshold, o.metadata.unit), format_proportion(e.probability),
+                           format_proportion_interval(e.ci_low, e.ci_high));
 }
 
 constexpr double kSummaryPercentiles[] = {0.05, 0.50, 0.95};
@@ -493,8 +544,8 @@ void write_summary_csv(const std::vector<NamedResult>& results, std::ostream& ou
 void write_summary_markdown(const std::string& title, const std::vector<NamedResult>& results,
                             const std::vector<FailedRun>& failed, std::ostream& out) {
   out << fmt::format("# {}\n\n", title.empty() ? std::string("Batch results") : markdown_cell(title));
-  out << fmt::format("{} run{}: {} succeeded, {} failed.\n\n", results.size() + failed.size(),
-                     results.size() + failed.size() == 1 ? "" : "s", results.size(), failed.size());
+  out << fmt::format("{}: {} succeeded, {} failed.\n\n", counted(results.size() + failed.size(), "run"), results.size(),
+                     failed.size());
   if (!results.empty()) {
     out << "| run | model | scenario | output | unit | samples | seed | mean | P5 | P50 | P95 |\n"
            "|---|---|---|---|---|---:|---:|---:|---:|---:|---:|\n";

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <stdexcept>
 
+#include "riskcast/format.hpp"
 #include "riskcast/model_loader.hpp"
 #include "riskcast/program.hpp"
 
@@ -157,10 +158,10 @@ void refuse_beyond_available(const MemoryEstimate& memory, std::uint64_t samples
   const std::uint64_t available = available_memory();
   if (available && needed > available)
     throw ResourceError(
-        fmt::format("{} samples need about {}{} ({} bytes per sample + {} working set) but only {} is "
+        fmt::format("{} need about {}{} ({} bytes per sample + {} working set) but only {} is "
                     "available; use fewer samples",
-                    samples, format_bytes(needed), what, memory.bytes_per_sample, format_bytes(memory.fixed_bytes),
-                    format_bytes(available)));
+                    counted(samples, "sample"), format_bytes(needed), what, memory.bytes_per_sample,
+                    format_bytes(memory.fixed_bytes), format_bytes(available)));
 }
 
 RunResult run_model(const Model& model, const RunRequest& request, const ScenarioCallback& on_scenario) {

@@ -12,6 +12,8 @@
 
 #include <fmt/format.h>
 
+#include "riskcast/decimal.hpp"
+
 namespace riskcast {
 
 namespace {
@@ -199,14 +201,15 @@ std::vector<double> with_standard_percentiles(std::span<const double> chosen) {
   std::vector<double> all(kStandardPercentiles.begin(), kStandardPercentiles.end());
   all.insert(all.end(), chosen.begin(), chosen.end());
   std::sort(all.begin(), all.end());
-  all.erase(std::unique(all.begin(), all.end(), same_probability), all.end());
+  all.erase(std::unique(all.begin(), all.end()), all.end());
   return all;
 }
 
 const PercentileEstimate* find_percentile(std::span<const PercentileEstimate> percentiles, double p) {
+  const PercentileEstimate* nearest = nullptr;
   for (const PercentileEstimate& q : percentiles)
-    if (same_probability(q.p, p)) return &q;
-  return nullptr;
+    if (same_probability(q.p, p) && (!nearest || std::fabs(q.p - p) < std::fabs(nearest->p - p))) nearest = &q;
+  return nearest;
 }
 
 const PercentileEstimate& percentile_in(std::span<const PercentileEstimate> percentiles, double p) {
@@ -215,8 +218,8 @@ const PercentileEstimate& percentile_in(std::span<const PercentileEstimate> perc
 }
 
 std::string percentile_label(double p) {
-  // 10 significant digits: P97.5 for 0.975, and 0.07 · 100 = 7.000000000000001 reads P7.
-  return fmt::format("P{:.10g}", p * 100.0);
+  // From p's own digits, not p · 100: 0.07 · 100 = 7.000000000000001.
+  return fmt::format("P{}", shortest_decimal(p, 2));
 }
 
 std::pair<double, double> proportion_interval(std::uint64_t successes, std::uint64_t trials, double confidence) {

@@ -22,6 +22,15 @@ inline constexpr std::size_t kMaxBatchBytes = 1u << 20;
 // A run's name is a file name: letters, digits, `-`, `_` and `.`, at most this long.
 inline constexpr std::size_t kMaxRunNameLength = 100;
 
+// One output a run's `exceed:` names, as written: checked against the model
+// once it is read (the output exists; a threshold in percent only for a
+// share).
+struct BatchExceedance {
+  std::string output;
+  SourcePos pos;                       // of the output's name
+  std::vector<SourcePos> percentages;  // of each of its thresholds written with `%`
+};
+
 struct BatchRun {
   std::string name;                     // unique (ignoring case); its result files are NAME.json, NAME.csv, …
   SourcePos pos;                        // of its name in the batch file: where a failure points
@@ -34,7 +43,7 @@ struct BatchRun {
   std::vector<Format> formats = {Format::Json};  // may be empty: the run shows only in the summary
   std::vector<double> percentiles;               // `percentiles:` as probabilities (RunOptions::percentiles)
   std::vector<ExceedanceThreshold> exceedances;  // `exceed:` (RunOptions::exceedances)
-  std::vector<SourcePos> exceedance_pos;         // where each output name is written
+  std::vector<BatchExceedance> exceedance_text;  // every output `exceed:` names, even with no threshold
 };
 
 struct BatchFile {
@@ -45,7 +54,12 @@ struct BatchFile {
 
 // Reads and checks a batch file. Throws ModelError carrying every problem
 // found, positioned in the batch file (unknown keys with a hint, wrong types,
-// duplicate run names, unknown formats, bad counts). Models are not read.
+// duplicate run names, unknown formats, bad counts). When there is one,
+// load_batch_file also reads the models the runs name and adds, in the same
+// report, each scenario or `exceed` output a model lacks and each
+// percentage threshold of an output that is no share (run_batch checks
+// those of a batch file without other errors). load_batch_text reads no
+// model.
 BatchFile load_batch_file(const std::string& path);
 BatchFile load_batch_text(std::string_view text, const std::string& path);
 

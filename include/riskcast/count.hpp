@@ -33,11 +33,20 @@ std::optional<std::uint64_t> parse_whole_number(std::string_view text, std::uint
 std::optional<double> parse_real_number(std::string_view text, std::string* problem = nullptr);
 
 // A percentile as a number of percent strictly between 0 and 100, as
-// --percentiles and `percentiles:` take it: "97.5" → 0.975 (the division
-// rounds once, so it is the double nearest 0.975).
+// --percentiles and `percentiles:` take it: "97.5" → 0.975, the double
+// nearest text / 100 (the decimal point moved before rounding: one
+// rounding, so percentile_label gives the text back). The probability must
+// be one that has a faithful name (is_nameable_probability); otherwise
+// `problem` gives the accepted range in percent.
 std::optional<double> parse_percentile(std::string_view text, std::string* problem = nullptr);
 // An exceedance threshold: parse_real_number, or a number of percent with a
-// trailing `%` for a share ("30%" → 0.3).
+// trailing `%` (is_percentage) for a share: "30%" → the double nearest 0.3.
 std::optional<double> parse_threshold(std::string_view text, std::string* problem = nullptr);
+// Whether a threshold's text is a number of percent ("30%").
+bool is_percentage(std::string_view text);
+// Why a percentage threshold is refused for an output that is not shown as a
+// share (is_share_unit): "a percentage (`%`) is only for an output shown as
+// a share, and `units` is in accelerators; give the threshold in its units".
+std::string percentage_for_non_share(std::string_view output, std::string_view unit);
 
 }  // namespace riskcast

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -23,17 +24,25 @@ std::string_view file_extension(Format format);
 
 // A count with thousands separators: 200000 → "200,000".
 std::string format_count(std::uint64_t n);
+// The noun for a count of things: noun_for(1, "sample") = "sample",
+// noun_for(7, "sample") = "samples"; `plural` where adding "s" is wrong
+// ("switches"). counted(n, …) is the count and its noun: "1 sample",
+// "7 samples". Every count printed with a noun goes through them.
+std::string noun_for(std::uint64_t n, std::string_view singular, std::string_view plural = {});
+std::string counted(std::uint64_t n, std::string_view singular, std::string_view plural = {});
 
 // A run's summaries in `format`: the aligned table, CSV, JSON (schema
 // riskcast.result/1) or Markdown that `riskcast run --format` writes.
 std::string format_result(const RunResult& result, Format format);
 
 // One output across scenarios (each scenario's first output in `result`):
-// mean, P5, P50 and P95, one line per scenario, as `riskcast compare`
-// prints it; a probability output (OutputSummary::probability): P with its
-// interval and, after the first scenario, its paired difference from the
-// first (OutputResult::difference). Format::Json is format_result's.
-std::string format_comparison(const RunResult& result, Format format);
+// mean, P5, P50, P95 and every percentile in `chosen` (probabilities the
+// run computed: RunOptions::percentiles), ascending, each once; one line per
+// scenario, as `riskcast compare` prints it; a probability output
+// (OutputSummary::probability): P with its interval and, after the first
+// scenario, its paired difference from the first (OutputResult::difference).
+// Format::Json is format_result's.
+std::string format_comparison(const RunResult& result, Format format, std::span<const double> chosen = {});
 
 // A sensitivity analysis as `riskcast sensitivity` prints it (JSON: schema
 // riskcast.sensitivity/1).

@@ -137,8 +137,9 @@ struct RunOptions {
   // an output), which saves their memory.
   std::vector<std::string> outputs;
   // Per-sample columns to keep (ScenarioResult::columns), each the name of
-  // an output (among `outputs`) or a parameter, each at most once; "*" alone
-  // keeps every output and parameter.
+  // an output (among `outputs`) or a parameter, each at most once; "*" among
+  // them stands for every output evaluated and every parameter not named on
+  // its own (resolve_columns).
   std::vector<std::string> columns;
   // Percentiles to report in addition to the standard P1 … P99
   // (kStandardPercentiles), as probabilities in (0, 1): 0.975 for P97.5.
@@ -218,10 +219,14 @@ class LoadedModel {
   std::vector<FormulaInfo> outputs() const;
   std::vector<ScenarioInfo> scenarios() const;  // base first
 
-  // The column names `columns` stands for ("*" expanded), each checked;
-  // std::invalid_argument names an unknown one (with a did-you-mean hint)
-  // or one listed twice.
-  std::vector<std::string> resolve_columns(const std::vector<std::string>& columns) const;
+  // The column names `columns` stands for, each checked: "*" stands, where
+  // it is, for every output of a run of `outputs` (empty: every output) and
+  // then every parameter, except those `columns` names on its own.
+  // std::invalid_argument names an unknown name (what it is when it is an
+  // event or a monthly formula, else a did-you-mean hint), an output not
+  // among `outputs`, or a name listed twice.
+  std::vector<std::string> resolve_columns(const std::vector<std::string>& columns,
+                                           const std::vector<std::string>& outputs = {}) const;
 
   MemoryEstimate estimate_memory(const RunOptions& options) const;
 

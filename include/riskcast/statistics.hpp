@@ -44,21 +44,40 @@ struct PercentileEstimate {
   double ci_high;  // kOpenHigh when open
 };
 
-// A percentile's name: "P5", "P50", "P97.5", "P99.95" (100·p to 10
-// significant digits).
+// The probabilities a percentile may have: normal doubles in (0, 1), from
+// the smallest normal double, 2.2250738585072014e-308 (P2.2250738585072014e-306),
+// to the largest below 1, 1 − 2⁻⁵³ (P99.99999999999999). Each has a name
+// (percentile_label) that reads neither as P0 nor as P100 and reads back
+// as the same probability; a subnormal would not (and 10³⁰⁸ samples would
+// not estimate it). --percentiles, `percentiles:` and RunOptions::percentiles
+// refuse any other.
+inline constexpr double kSmallestPercentile = std::numeric_limits<double>::min();
+inline constexpr double kLargestPercentile = 1.0 - std::numeric_limits<double>::epsilon() / 2;
+inline bool is_nameable_probability(double p) {
+  return p >= kSmallestPercentile && p <= kLargestPercentile;
+}
+
+// A percentile's name: "P5", "P50", "P97.5", "P99.95", "P99.99999999999"
+// — P and 100·p from p's shortest round-trip digits, the point moved two
+// places (so 0.07 is P7, and parse_percentile reads the name's number back
+// as p, bit for bit).
 std::string percentile_label(double p);
 
-// Whether two probabilities name the same percentile: equal within 1e-12,
-// so 0.975 finds the percentile computed for 97.5 / 100.
+// Whether a probability looked up finds a percentile computed: equal within
+// 1e-12, so 0.975 finds the percentile computed for 97.5 / 100 however the
+// division rounded. Only for lookups: two percentiles asked for are two
+// percentiles whenever they differ (each has its own name), so
+// P99.9999999999 and P99.99999999999 are both reported.
 inline bool same_probability(double a, double b) {
   return std::fabs(a - b) < 1e-12;
 }
 
 // The percentiles a run reports: kStandardPercentiles and `chosen`
-// (probabilities in (0, 1)), ascending, each once (same_probability).
+// (probabilities in (0, 1)), ascending, each once (equal doubles).
 std::vector<double> with_standard_percentiles(std::span<const double> chosen);
 
-// The estimate for p among `percentiles` (same_probability), or nullptr.
+// The estimate for p among `percentiles`: the one at p, else the nearest
+// within same_probability, or nullptr.
 const PercentileEstimate* find_percentile(std::span<const PercentileEstimate> percentiles, double p);
 // The same, but std::out_of_range ("no P97.5 was computed") when absent.
 const PercentileEstimate& percentile_in(std::span<const PercentileEstimate> percentiles, double p);

@@ -4,6 +4,7 @@
 
 #include "riskcast/count.hpp"
 #include "riskcast/model_loader.hpp"
+#include "support/cli_runner.hpp"
 
 namespace riskcast::testing {
 namespace {
@@ -110,8 +111,8 @@ TEST(BatchFile, ProblemsArePositionedAndAllReported) {
        "b.yaml:4:21: error: unknown format `xml`; formats are table, csv, json and markdown\n"
        "b.yaml:4:26: error: unknown format `jsno`; formats are table, csv, json and markdown (did you mean `json`?)\n"
        "b.yaml:4:32: error: format `json` is listed twice\n"},
-      {"runs:\n  - name: a\n    model: m.yaml\n    formats: json\n",
-       "b.yaml:4:14: error: `formats` must be a list, e.g. [json, csv], not a single value\n"},
+      {"runs:\n  - name: a\n    model: m.yaml\n    formats: {json: 1}\n",
+       "b.yaml:4:14: error: `formats` must be a list, e.g. [json, csv], not a mapping\n"},
       {"runs:\n  - name: a\n    model: m.yaml\n    samples: 0\n    seed: -1\n",
        "b.yaml:4:14: error: `samples` must be a whole number from 1 to 1099511627776 (1e6, 1_000_000 …); '0' is less "
        "than 1\n"
@@ -150,6 +151,81 @@ TEST(BatchFile, ProblemsArePositionedAndAllReported) {
       {"runs:\n  - {name: '', model: m.yaml}\n", "b.yaml:2:12: error: a run's `name` must not be empty\n"},
   };
   for (const Case& c : cases) EXPECT_EQ(errors_of(c.text), c.errors) << c.text;
+}
+
+// As the Python package takes `percentiles=80` and `scenarios="base"`, a
+// single value stands for a list of one; an empty `exceed` list asks for no
+// threshold (as `exceed: {}` does) but its output is still checked.
+TEST(BatchFile, ASingleValueIsAListOfOneAndAnEmptyExceedListAsksForNone) {
+  const BatchFile one = load_ok(
+      "runs:\n  - name: a\n    model: m.yaml\n    percentiles: 80\n    scenarios: high\n    formats: csv\n"
+      "    exceed: {o: [], p: 0.5}\n");
+  const BatchFile list = load_ok(
+      "runs:\n  - name: a\n    model: m.yaml\n    percentiles: [80]\n    scenarios: [high]\n    formats: [csv]\n"
+      "    exceed: {p: [0.5]}\n");
+  ASSERT_EQ(one.runs.size(), 1u);
+  ASSERT_EQ(list.runs.size(), 1u);
+  EXPECT_EQ(one.runs[0].percentiles, list.runs[0].percentiles);
+  EXPECT_EQ(one.runs[0].percentiles, std::vector<double>{0.8});
+  EXPECT_EQ(one.runs[0].scenarios, list.runs[0].scenarios);
+  EXPECT_EQ(one.runs[0].scenario_pos, (std::vector<SourcePos>{{5, 16}}));
+  EXPECT_EQ(one.runs[0].formats, list.runs[0].formats);
+  ASSERT_EQ(one.runs[0].exceedances.size(), 1u);
+  EXPECT_EQ(one.runs[0].exceedances[0].output, "p");
+  ASSERT_EQ(one.runs[0].exceedance_text.size(), 2u);
+  EXPECT_EQ(one.runs[0].exceedance_text[0].output, "o");
+  EXPECT_EQ(one.runs[0].exceedance_text[0].pos, (SourcePos{7, 14}));
+
+  const Model model = load_model_text("outputs:\n  p:\n    formula: 0.5\n    unit: share\n  units: 2\n", "m.yaml");
+  const BatchFile bad =
+      load_ok("runs:\n  - name: a\n    model: m.yaml\n    exceed: {q: [], units: [1, 5%], p: 5%}\n", "b.yaml");
+  Diagnostics diagnostics("b.yaml");
+  check_run_names(bad.runs[0], model, diagnostics);
+  EXPECT_EQ(diagnostics.format(),
+            "b.yaml:4:14: error: run `a`: `exceed` names `q`, which is not an output of m.yaml (outputs: p, units)\n"
+            "b.yaml:4:32: error: run `a`: `exceed` of `units`: a percentage (`%`) is only for an output shown as a "
+            "share, and `units` has no unit; give the threshold in its units\n");
+}
+
+// Mistakes that need the model (a scenario or an `exceed` output it lacks)
+// come in the same report as the batch file's other errors, not after
+// those are fixed.
+TEST(BatchFile, NamesTheModelsLackAreReportedWithTheOtherErrors) {
+  TempDir dir;
+  dir.write("m.yaml", "outputs:\n  share:\n    formula: 0.5\n    unit: share\n  units: 2\n");
+  const std::string path = dir.write("b.yaml", R"(runs:
+  - name: a
+    model: m.yaml
+    samples: 100
+    percentiles: [0, 80]
+    exceed: {nope: 1, units: [abc, 10%]}
+  - name: b
+    model: m.yaml
+    scenarios: [base, hihg]
+  - name: c
+    model: missing.yaml
+    scenarios: [whatever]
+)");
+  try {
+    load_batch_file(path);
+    FAIL() << "a bad batch file loaded";
+  } catch (const ModelError& e) {
+    const std::string p = path + ":";
+    EXPECT_EQ(e.diagnostics().format(),
+              p +
+                  "5:19: error: percentile '0' is outside 2.2250738585072014e-306 … 99.99999999999999, the "
+                  "percentiles strictly between 0 and 100 that riskcast can hold; give percentiles in percent, as in "
+                  "[80, 97.5]\n" +
+                  p + "6:14: error: run `a`: `exceed` names `nope`, which is not an output of " + dir.path() +
+                  "/m.yaml (outputs: share, units)\n" + p +
+                  "6:31: error: `exceed` of `units`: 'abc' is not a number (a number in the output's units, as in "
+                  "0.3, 1e6 or 30%)\n" +
+                  p +
+                  "6:36: error: run `a`: `exceed` of `units`: a percentage (`%`) is only for an output shown as "
+                  "a share, and `units` has no unit; give the threshold in its units\n" +
+                  p + "9:23: error: run `b`: `hihg` is not a scenario of " + dir.path() +
+                  "/m.yaml (scenarios: base)\n");
+  }
 }
 
 TEST(BatchFile, UnknownScenariosArePositionedInTheBatchFileWithAHint) {

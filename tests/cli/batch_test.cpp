@@ -156,10 +156,20 @@ TEST(BatchCommand, PercentilesAndExceedancesAreRunsOwn) {
 TEST(BatchCommand, BadPercentilesAndExceedancesArePositioned) {
   const std::vector<BadBatch> cases = {
       {"runs:\n  - {name: a, model: m.yaml, percentiles: [80, 100]}\n",
-       "2:48: error: percentile '100' is not between 0 and 100 (exclusive); give percentiles in percent, as in "
-       "[80, 97.5]"},
-      {"defaults: {percentiles: 97.5}\nruns:\n  - {name: a, model: m.yaml}\n",
-       "1:25: error: `percentiles` must be a list, e.g. [80, 97.5], not a single value"},
+       "2:48: error: percentile '100' is outside 2.2250738585072014e-306 … 99.99999999999999, the percentiles "
+       "strictly between 0 and 100 that riskcast can hold; give percentiles in percent, as in [80, 97.5]"},
+      {"defaults: {percentiles: 1e-320}\nruns:\n  - {name: a, model: m.yaml}\n",
+       "1:25: error: percentile '1e-320' is outside 2.2250738585072014e-306 … 99.99999999999999, the percentiles "
+       "strictly between 0 and 100 that riskcast can hold; give percentiles in percent, as in [80, 97.5]"},
+      {"defaults: {percentiles: {p: 97.5}}\nruns:\n  - {name: a, model: m.yaml}\n",
+       "1:25: error: `percentiles` must be a list, e.g. [80, 97.5], not a mapping"},
+      // A percentage is for a share only; positioned at the threshold.
+      {"runs:\n  - {name: a, model: m.yaml, exceed: {share: 10%, twice: [0.5, 10%]}}\n",
+       "2:64: error: run `a`: `exceed` of `twice`: a percentage (`%`) is only for an output shown as a share, and "
+       "`twice` has no unit; give the threshold in its units"},
+      {"runs:\n  - {name: a, model: m.yaml, exceed: {shaer: []}}\n",
+       "2:39: error: run `a`: `exceed` names `shaer`, which is not an output of MODEL (outputs: share, twice) (did "
+       "you mean `share`?)"},
       {"runs:\n  - {name: a, model: m.yaml, exceed: 0.3}\n",
        "2:38: error: `exceed` must be a mapping of outputs to thresholds, e.g. {share: 0.3} or {share: [0.3, 0.5]}, "
        "not a single value"},

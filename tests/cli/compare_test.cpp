@@ -188,5 +188,44 @@ TEST(CompareCommand, ChosenPercentilesAndExceedances) {
   expect_one_line_usage_error(bad, "--percentiles 150");
 }
 
+// Percentiles asked for show in every format, standard ones too: before,
+// `--percentiles 1,99` showed nothing, compare keeping only P5, P50, P95
+// and percentiles outside the standard set.
+TEST(CompareCommand, EveryPercentileAskedForIsAColumn) {
+  TempDir dir;
+  const std::string model = dir.write("tiny.yaml", kModel);
+  auto compare = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args = {"compare", model, "--samples", "500"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    const CommandResult r = run_riskcast(args);
+    EXPECT_EQ(r.exit_status, 0) << r.err;
+    return lines_of(r.out);
+  };
+  EXPECT_EQ(compare({"--percentiles", "99,1", "--format", "csv"}).at(0), "scenario,output,mean,P1,P5,P50,P95,P99");
+  EXPECT_EQ(compare({"--percentiles", "10,25", "--percentiles", "75,90,97.5", "--format", "csv"}).at(0),
+            "scenario,output,mean,P5,P10,P25,P50,P75,P90,P95,P97.5");
+  EXPECT_EQ(compare({"--percentiles", "1,99", "--format", "markdown"}).at(2),
+            "| scenario | mean | P1 | P5 | P50 | P95 | P99 |");
+  const std::string header = compare({"--percentiles", "90,10"}).at(1);
+  EXPECT_LT(header.find(" P5 "), header.find(" P10 ")) << header;
+  EXPECT_LT(header.find(" P10 "), header.find(" P50 ")) << header;
+  EXPECT_LT(header.find(" P50 "), header.find(" P90 ")) << header;
+  EXPECT_LT(header.find(" P90 "), header.find(" P95")) << header;
+  // The values are the run's.
+  const CommandResult run = run_riskcast({"run", model, "--samples", "500", "--output", "sold", "--format", "csv"});
+  const std::vector<std::string> run_lines = lines_of(run.out);
+  const std::vector<std::string> cmp = compare({"--percentiles", "1,99", "--format", "csv"});
+  ASSERT_EQ(run_lines.at(0), "scenario,output,mean,sd,P1,P5,P10,P25,P50,P75,P90,P95,P99");
+  auto fields = [](const std::string& line) {
+    std::vector<std::string> out;
+    std::istringstream in(line);
+    for (std::string f; std::getline(in, f, ',');) out.push_back(f);
+    return out;
+  };
+  const std::vector<std::string> r = fields(run_lines.at(1)), c = fields(cmp.at(1));
+  EXPECT_EQ(c.at(3), r.at(4));   // P1
+  EXPECT_EQ(c.at(7), r.at(12));  // P99
+}
+
 }  // namespace
 }  // namespace riskcast::testing

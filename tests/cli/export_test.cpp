@@ -133,5 +133,87 @@ TEST(ExportCommand, BadColumnsAndRefusalsWriteNothing) {
             1);  // sqrt.yaml alone: no temporary file left either
 }
 
+// `*` stands for the run's outputs (those --output names) and every
+// parameter, wherever it is in the list; a name that is not a column says
+// what it is, or what it resembles whatever its case; a column named like
+// the file's own `sample` or `scenario` columns is refused.
+TEST(ExportCommand, StarNamesAndClashes) {
+  TempDir dir;
+  const std::string file = dir.path() + "/samples.csv";
+  auto header_of = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args = {"run", kReference, "-n", "20", "--scenario", "base", "--export", file};
+    args.insert(args.end(), extra.begin(), extra.end());
+    const CommandResult r = run_riskcast(args);
+    EXPECT_EQ(r.exit_status, 0) << r.err;
+    return read_csv(file).header;
+  };
+  const std::vector<std::string> all = header_of({});
+  EXPECT_EQ(header_of({"--export-columns", "*"}), all);
+  // Every output, then every parameter from the first, demand_total.
+  const auto parameters = std::find(all.begin(), all.end(), "demand_total");
+  ASSERT_NE(parameters, all.end());
+  ASSERT_GT(parameters - all.begin(), 7);
+  EXPECT_EQ(std::vector<std::string>(all.begin(), all.begin() + 7),
+            (std::vector<std::string>{"sample", "scenario", "nvidia_share_value", "nvidia_share_units",
+                                      "domestic_units", "nvidia_units", "unmet_demand"}));
+  // With --output, `*` is the outputs run, then every parameter.
+  const std::vector<std::string> one = header_of({"--output", "nvidia_share_value", "--export-columns", "*"});
+  EXPECT_EQ(one, header_of({"--output", "nvidia_share_value"}));
+  std::vector<std::string> expected = {"sample", "scenario", "nvidia_share_value"};
+  expected.insert(expected.end(), parameters, all.end());
+  EXPECT_EQ(one, expected);
+  // Among names: each named column where it is, `*` the rest where it stands.
+  const std::vector<std::string> mixed = header_of({"--export-columns", "demand_total, *,domestic_units"});
+  ASSERT_EQ(mixed.size(), all.size());
+  EXPECT_EQ(mixed[2], "demand_total");
+  EXPECT_EQ(mixed.back(), "domestic_units");
+  EXPECT_EQ(mixed[3], "nvidia_share_value");
+
+  struct Case {
+    std::vector<std::string> args;
+    std::string message;
+  };
+  const std::vector<Case> cases = {
+      {{"--export-columns", "us_export"},
+       "--export-columns: 'us_export' is an event of " + kReference +
+           ", not an output or a parameter: only those are columns"},
+      {{"--export-columns", "nv_legal"}, "'nv_legal' is a monthly formula of"},
+      {{"--export-columns", "NVIDIA_share_value"}, "(did you mean `nvidia_share_value`?)"},
+      {{"--export-columns", "*,*"}, "column '*' is listed twice"},
+      {{"--output", "domestic_units", "--export-columns", "*,nvidia_units"},
+       "column 'nvidia_units' is an output that the run does not evaluate"},
+  };
+  for (const Case& c : cases) {
+    std::vector<std::string> args = {"run", kReference, "-n", "20", "--export", dir.path() + "/x.csv"};
+    args.insert(args.end(), c.args.begin(), c.args.end());
+    const CommandResult r = run_riskcast(args);
+    expect_one_line_usage_error(r, c.args.back());
+    EXPECT_NE(r.err.find(c.message), std::string::npos) << r.err;
+  }
+
+  // A parameter `sample` and an output `scenario` would give a header
+  // `sample,scenario,scenario,sample`.
+  const std::string names = dir.write("names.yaml",
+                                      "model: names\nparameters:\n  sample: uniform(0, 1)\n  x: uniform(0, 1)\n"
+                                      "outputs:\n  scenario: sample * 2\n  y: x\n");
+  const std::string out = dir.path() + "/names.csv";
+  const CommandResult clash = run_riskcast({"run", names, "-n", "10", "--export", out});
+  expect_one_line_usage_error(clash, "default columns of names.yaml");
+  EXPECT_NE(clash.err.find("--export: 'sample' cannot be a column of the export, whose first two columns are "
+                           "`sample` and `scenario`: the file would hold two columns named `sample`; choose the "
+                           "columns with --export-columns"),
+            std::string::npos)
+      << clash.err;
+  const CommandResult named =
+      run_riskcast({"run", names, "-n", "10", "--export", out, "--export-columns", "y,scenario"});
+  expect_one_line_usage_error(named, "--export-columns y,scenario");
+  EXPECT_NE(named.err.find("'scenario' cannot be a column of the export"), std::string::npos) << named.err;
+  EXPECT_NE(named.err.find("leave it out of --export-columns"), std::string::npos) << named.err;
+  EXPECT_FALSE(std::filesystem::exists(out));
+  const CommandResult other = run_riskcast({"run", names, "-n", "10", "--export", out, "--export-columns", "y,x"});
+  ASSERT_EQ(other.exit_status, 0) << other.err;
+  EXPECT_EQ(read_csv(out).header, (std::vector<std::string>{"sample", "scenario", "y", "x"}));
+}
+
 }  // namespace
 }  // namespace riskcast::testing

@@ -285,14 +285,16 @@ TEST(RunCommand, BadPercentilesAndThresholdsExitTwoWithOneClearLine) {
   };
   const std::vector<Case> cases = {
       {{"--percentiles", "0"},
-       "--percentiles '0': '0' is not between 0 and 100 (exclusive); give percentiles in percent, as in 80,97.5"},
-      {{"--percentiles", "80,100"}, "'100' is not between 0 and 100 (exclusive)"},
+       "--percentiles '0': '0' is outside 2.2250738585072014e-306 … 99.99999999999999, the percentiles strictly "
+       "between 0 and 100 that riskcast can hold; give percentiles in percent, as in 80,97.5"},
+      {{"--percentiles", "80,100"}, "'100' is outside 2.2250738585072014e-306 … 99.99999999999999"},
       {{"--percentiles", "0.975x"}, "'0.975x' is not a number"},
       {{"--percentiles", "80,,90"}, "--percentiles '80,,90': '' is empty"},
       {{"--exceed", "nvidia_share_valeu=0.3"},
        "--exceed 'nvidia_share_valeu=0.3': 'nvidia_share_valeu' is not an output of " + kReference +
            " (did you mean `nvidia_share_value`? outputs: "},
-      {{"--exceed", "nvidia_share_value"}, "--exceed 'nvidia_share_value' must be OUTPUT=VALUE, as in share=0.3"},
+      {{"--exceed", "nvidia_share_value"},
+       "--exceed 'nvidia_share_value' must be OUTPUT=VALUE, as in share=0.3 or share=0.3,0.5"},
       {{"--exceed", "nvidia_share_value=abc"},
        "--exceed 'nvidia_share_value=abc': the value 'abc' is not a number (a number in the output's units, as in "
        "0.3, 1e6 or 30%)"},

@@ -2,12 +2,15 @@
 // number can fail to be a whole number in range, with the reason given.
 #include <gtest/gtest.h>
 
+#include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <string>
 
 #include "model/model_test_support.hpp"
 #include "riskcast/count.hpp"
+#include "riskcast/decimal.hpp"
+#include "riskcast/statistics.hpp"
 
 namespace riskcast {
 namespace {
@@ -111,16 +114,78 @@ TEST(RealNumber, SpellingsAndProblems) {
   EXPECT_EQ(parse_percentile("97.5"), 0.975);
   EXPECT_EQ(parse_percentile("80"), 0.8);
   EXPECT_EQ(parse_percentile("0.1"), 0.001);
-  for (const char* text : {"0", "100", "-5", "250"}) {
+  // Refused: 0, 100 and beyond, a percent whose probability rounds to 1 or
+  // is subnormal (its name would read P100, or lose digits).
+  for (const char* text : {"0", "100", "-5", "250", "99.999999999999999", "1e-320", "2.2e-306"}) {
     std::string problem;
     EXPECT_FALSE(parse_percentile(text, &problem)) << text;
-    EXPECT_EQ(problem, "is not between 0 and 100 (exclusive)") << text;
+    EXPECT_EQ(problem,
+              "is outside 2.2250738585072014e-306 … 99.99999999999999, the percentiles strictly between 0 and 100 "
+              "that riskcast can hold")
+        << text;
   }
+  EXPECT_EQ(parse_percentile("99.99999999999999"), kLargestPercentile);
+  EXPECT_EQ(parse_percentile("2.2250738585072014e-306"), kSmallestPercentile);
   // A threshold may be a number of percent.
   EXPECT_EQ(parse_threshold("30%"), 0.3);
   EXPECT_EQ(parse_threshold("-1e6"), -1e6);
   EXPECT_FALSE(parse_threshold("%"));
   EXPECT_FALSE(parse_threshold("30%%"));
+  EXPECT_TRUE(is_percentage("30%"));
+  EXPECT_FALSE(is_percentage("0.3"));
+}
+
+// A percent is read as one decimal, its point moved, then rounded once:
+// 10.00001% is the double nearest 0.1000001, which dividing the double
+// nearest 10.00001 by 100 is not always; and the name of the probability
+// read is the text again.
+TEST(RealNumber, PercentsAreReadExactlyAndNamedBack) {
+  EXPECT_EQ(parse_threshold("10.00001%"), 0.1000001);
+  EXPECT_EQ(parse_percentile("99.99999999999"), 0.9999999999999);
+  EXPECT_EQ(parse_percentile("12.345678901234"), 0.12345678901234);
+  EXPECT_EQ(parse_threshold("1e-300%"), 1e-302);
+  int mismatched = 0;  // where the division differs from the exact reading
+  for (const char* text : {"0.07", "97.5", "12.3", "33.3", "99.99999999999", "66.66666666666667", "0.1", "0.0005",
+                           "12.345678901234", "99.99999999999999", "1e-10", "50.000000000001"}) {
+    const std::optional<double> p = parse_percentile(text);
+    ASSERT_TRUE(p) << text;
+    EXPECT_EQ(percentile_label(*p), std::string("P") + text) << text;
+    mismatched += *parse_real_number(text) / 100 != *p;
+  }
+  EXPECT_GT(mismatched, 0);  // the exact reading matters for some of these
+  EXPECT_EQ(percentile_label(0.5), "P50");
+  EXPECT_EQ(percentile_label(0.005), "P0.5");
+  EXPECT_EQ(percentile_label(1e-12), "P1e-10");
+  EXPECT_EQ(percentile_label(kSmallestPercentile), "P2.2250738585072014e-306");
+  EXPECT_EQ(percentile_label(kLargestPercentile), "P99.99999999999999");
+  EXPECT_TRUE(is_nameable_probability(kSmallestPercentile));
+  EXPECT_FALSE(is_nameable_probability(kSmallestPercentile / 2));
+  EXPECT_FALSE(is_nameable_probability(1.0));
+  EXPECT_FALSE(is_nameable_probability(0.0));
+}
+
+TEST(Decimal, ShortestDigitsWithThePointMoved) {
+  EXPECT_EQ(shortest_decimal(0.975, 2), "97.5");
+  EXPECT_EQ(shortest_decimal(0.07, 2), "7");
+  EXPECT_EQ(shortest_decimal(123456.789), "123456.789");
+  EXPECT_EQ(shortest_decimal(123456.789, -3), "123.456789");
+  EXPECT_EQ(shortest_decimal(1500), "1500");
+  EXPECT_EQ(shortest_decimal(-0.00015), "-0.00015");
+  EXPECT_EQ(shortest_decimal(0.00001), "1e-05");
+  EXPECT_EQ(shortest_decimal(1e300), "1e+300");
+  EXPECT_EQ(shortest_decimal(1.5e16), "1.5e+16");
+  EXPECT_EQ(shortest_decimal(0.0), "0");
+  const DecimalDigits d = shortest_digits(-0.00123);
+  EXPECT_TRUE(d.negative);
+  EXPECT_EQ(d.digits, "123");
+  EXPECT_EQ(d.exponent, -3);
+  // Every double's text reads back as that double.
+  for (double v : {0.1, 1.0 / 3, 2.0 / 3 * 1e-200, 123456.7891, 9007199254740993.0, 5e-324, 1.7976931348623157e308}) {
+    const std::string text = shortest_decimal(v);
+    double back = 0;
+    std::from_chars(text.data(), text.data() + text.size(), back);
+    EXPECT_EQ(back, v) << text;
+  }
 }
 
 }  // namespace

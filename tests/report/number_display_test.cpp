@@ -7,12 +7,14 @@
 #include <cmath>
 #include <cstdlib>
 #include <limits>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "riskcast/chart.hpp"
+#include "riskcast/count.hpp"
 #include "riskcast/html_report.hpp"
 #include "riskcast/report.hpp"
 #include "support/display_number.hpp"
@@ -103,6 +105,46 @@ TEST(FormatValue, TheIssueExamplesAndEachSuffixEdge) {
   EXPECT_EQ(format_value(-1.5e-300, "USD"), "-1.5e-300");
   EXPECT_EQ(format_value(0.0, "USD"), "0");
   EXPECT_EQ(format_value(-0.0, "USD"), "0");
+}
+
+// An exceedance threshold's label reads back as that very threshold at
+// every magnitude and in every unit, and keeps the output's style: the
+// value as format_value shows it when that reads back, else its shortest
+// digits in the same form (a share in percent, k / M / B / T, e-notation).
+TEST(FormatThreshold, EveryLabelReadsBackAsItsThreshold) {
+  auto read_back = [](std::string text, bool share) -> std::optional<double> {
+    if (share) {
+      EXPECT_EQ(text.back(), '%') << text;
+      return parse_threshold(text);
+    }
+    for (std::size_t group = 1; group < kNumberSuffixes.size(); ++group)
+      if (text.ends_with(kNumberSuffixes[group]))
+        return parse_real_number(text.substr(0, text.size() - 1) + "e" + std::to_string(3 * group));
+    return parse_real_number(text);
+  };
+  std::vector<double> values = every_magnitude();
+  for (double v : {0.1000001, 0.10001, 123456.789, 123456.7891, 1e5, 0.3, 9999.5, 99999.5, 1e15 + 2.0})
+    values.push_back(v);
+  for (const std::string& unit : kUnits) {
+    const bool share = is_share_unit(unit);
+    for (double magnitude : values)
+      for (double v : {magnitude, -magnitude}) {
+        const std::string label = format_threshold(v, unit);
+        EXPECT_EQ(read_back(label, share), v) << label << " " << unit;
+        const std::string shown = format_value(v, unit);
+        if (read_back(shown, share) == v) {
+          EXPECT_EQ(label, shown) << unit;
+        }
+      }
+  }
+  EXPECT_EQ(format_threshold(0.1, "share"), "10.0%");
+  EXPECT_EQ(format_threshold(0.1000001, "share"), "10.00001%");
+  EXPECT_EQ(format_threshold(0.10001, "share"), "10.001%");
+  EXPECT_EQ(format_threshold(123456.789, ""), "123.456789k");
+  EXPECT_EQ(format_threshold(123456.7891, "units"), "123.4567891k");
+  EXPECT_EQ(format_threshold(1e5, ""), "100k");
+  EXPECT_EQ(format_threshold(1234.5678, ""), "1234.5678");
+  EXPECT_EQ(format_threshold(1.234567e-7, ""), "1.234567e-07");
 }
 
 TEST(FormatValue, NotANumberAndInfinitiesAreSpeltOut) {

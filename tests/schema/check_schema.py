@@ -505,9 +505,9 @@ MALFORMED_BATCHES = [
         "a percentile of 100",
         "formats: [json, csv, md]",
         "formats: [json, csv, md]\n    percentiles: [80, 100]",
-        "is not between 0 and 100",
+        "strictly between 0 and 100",
     ),
-    ("percentiles not a list", "formats: [json]", "formats: [json]\n  percentiles: 97.5", "must be a list"),
+    ("percentiles a mapping", "formats: [json]", "formats: [json]\n  percentiles: {p: 97.5}", "must be a list"),
     (
         "exceed not a mapping",
         "formats: [json, csv, md]",

@@ -20,7 +20,12 @@ namespace riskcast {
 // name in the batch file, with a hint when one is close.
 void check_run_scenarios(const BatchRun& run, const Model& model, Diagnostics& diagnostics);
 
-// Reports each output the run's `exceed:` names that `model` lacks, likewise.
+// Reports each output the run's `exceed:` names that `model` lacks, likewise,
+// and each threshold written in percent for an output that is no share
+// (is_share_unit), positioned at the threshold.
 void check_run_outputs(const BatchRun& run, const Model& model, Diagnostics& diagnostics);
+
+// Both checks above.
+void check_run_names(const BatchRun& run, const Model& model, Diagnostics& diagnostics);
 
 }  // namespace riskcast

@@ -137,6 +137,10 @@ struct Model {
 
   const Scenario* find_scenario(std::string_view name) const;
   std::vector<std::string> scenario_names() const;
+  // What `name` is in the model: "a parameter", "an event", "a monthly
+  // formula" or "an output" (names are unique across them), or "" when it
+  // names none of them; for messages that refuse a name of the wrong kind.
+  std::string kind_of_name(std::string_view name) const;
 };
 
 // The model with one scenario's overrides in place.

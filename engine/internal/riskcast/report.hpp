@@ -18,6 +18,9 @@ namespace riskcast {
 inline constexpr std::string_view kResultSchema = "riskcast.result/1";
 
 nlohmann::ordered_json to_json(const RunResult& result);
+// The header lines' "10 samples, seed 1", with "(from sample 5)" after the
+// count when the run's first sample is not 0 (a split run).
+std::string samples_and_seed(const RunResult& result);
 void write_result(const RunResult& result, Format format, std::ostream& out);
 
 // Numbers for people (docs/language.md, "How numbers are shown"). Every
@@ -47,6 +50,12 @@ std::string format_percentage(double share);
 // A value in its unit: shares (is_share_unit) as format_percentage with
 // "%", everything else as format_number.
 std::string format_value(double value, const std::string& unit);
+
+// An exceedance threshold for people, in its output's style (format_value),
+// but never rounded into another threshold: when the value shown does not
+// read back as the threshold, the shortest digits that do, in the same
+// style ("10.0%" for 0.1, "10.00001%" for 0.1000001; "123.456789k").
+std::string format_threshold(double threshold, const std::string& unit);
 
 // Intervals for people and for JSON. An open end (is_open: the samples
 // cannot bound that side at 95 %) is "−∞" / "+∞" in text, null in JSON and

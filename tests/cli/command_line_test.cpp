@@ -1,0 +1,275 @@
+// How every command reads its command line: full option names only, a
+// "did you mean" for a misspelt or shortened one, positional arguments
+// counted, and --percentiles / --exceed read alike (repeatable,
+// comma-separated, blanks ignored), with labels that tell apart every value
+// asked for.
+#include <gtest/gtest.h>
+
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "support/cli_runner.hpp"
+
+namespace riskcast::testing {
+namespace {
+
+// The README's tour model, with an output `units` that has no unit.
+const char* kTour = R"yaml(model: tiny
+horizon: 12
+parameters:
+  demand:
+    dist: pert(1.3e6, 1.7e6, 2.5e6)
+    unit: accelerators / year
+  nv_cap: lognormal_ci90(1.5e5, 7.0e5)
+events:
+  us_export:
+    kind: regime
+    states: [open, ban]
+    initial: {open: 0.9, ban: 0.1}
+    transitions:
+      open: {ban: 0.02}
+      ban: {open: 0.05}
+monthly:
+  nv_sold: "us_export == open ? min(nv_cap, demand) / 12 : 0"
+outputs:
+  nvidia_share:
+    formula: ratio(sum(nv_sold), demand)
+    unit: share
+  units:
+    formula: sum(nv_sold)
+  accelerators:
+    formula: sum(nv_sold)
+    unit: accelerators
+scenarios:
+  full_ban:
+    description: the US closes exports all year
+    events:
+      us_export: {fix: ban}
+)yaml";
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+CommandResult run_with(const std::string& model, std::vector<std::string> extra) {
+  std::vector<std::string> args = {"run", model, "--samples", "200", "--scenario", "base"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return run_riskcast(args);
+}
+
+// Boost took any unambiguous prefix of an option (--perc for --percentiles,
+// --first for --first-sample), which nothing documented and a new option
+// would have changed the meaning of. Now only full names work, and the
+// error names the option meant.
+TEST(CommandLine, OptionsAreTakenByTheirFullNamesOnlyWithAHint) {
+  TempDir dir;
+  const std::string model = dir.write("tiny.yaml", kTour);
+  struct Case {
+    std::vector<std::string> args;
+    std::string message;
+  };
+  const std::vector<Case> cases = {
+      {{"run", model, "--perc", "80"}, "unrecognised option '--perc' (did you mean `--percentiles`?)"},
+      {{"run", model, "--exc", "units=1"}, "unrecognised option '--exc' (did you mean `--exceed`?)"},
+      {{"run", model, "--first", "5"}, "unrecognised option '--first' (did you mean `--first-sample`?)"},
+      {{"run", model, "--outp", "units"}, "unrecognised option '--outp' (did you mean `--output`?)"},
+      {{"run", model, "--percentile", "80"}, "(did you mean `--percentiles`?)"},
+      {{"run", model, "--sed", "1"}, "unrecognised option '--sed' (did you mean `--seed`?)"},
+      {{"run", model, "--Samples", "1"}, "(did you mean `--samples`?)"},
+      // Commands without --output, where --out is what was meant.
+      {{"describe", model, "--output", "x.md"}, "unrecognised option '--output' (did you mean `--out`?)"},
+      {{"baseline", model, "--output", "b.json"}, "unrecognised option '--output' (did you mean `--out`?)"},
+      {{"batch", "b.yaml", "--output", "dir"}, "unrecognised option '--output' (did you mean `--out`?)"},
+      {{"check", model, "--output", "x"}, "unrecognised option '--output'"},
+      {{"check", model, "--strct"}, "(did you mean `--strict`?)"},
+  };
+  for (const Case& c : cases) {
+    const CommandResult r = run_riskcast(c.args);
+    const std::string context = c.args[0] + " " + c.args[2];
+    expect_one_line_usage_error(r, context);
+    EXPECT_NE(r.err.find(c.message), std::string::npos) << context << ": " << r.err;
+  }
+  // check has no --out: nothing to hint.
+  EXPECT_EQ(run_riskcast({"check", model, "--output", "x"}).err.find("did you mean"), std::string::npos);
+  // Full names still work, and `--name=value` too.
+  EXPECT_EQ(run_with(model, {"--percentiles=80", "--first-sample", "5", "--format", "csv"}).exit_status, 0);
+}
+
+TEST(CommandLine, OutputThatLooksLikeAFileSuggestsOut) {
+  TempDir dir;
+  const std::string model = dir.write("tiny.yaml", kTour);
+  for (const std::string command : {"run", "compare", "sensitivity", "report"})
+    for (const std::string value : {"result.json", "out/table", "r.csv", "page.html"}) {
+      std::vector<std::string> args = {command, model, "--output", value, "-n", "10"};
+      if (command == "report") args.insert(args.end(), {"--out", dir.path() + "/page.html"});
+      const CommandResult r = run_riskcast(args);
+      expect_one_line_usage_error(r, command + " --output " + value);
+      EXPECT_NE(r.err.find("(did you mean `--out " + value + "`? outputs: "), std::string::npos) << r.err;
+    }
+  // A misspelt output name still gets the output it resembles.
+  const CommandResult r = run_riskcast({"run", model, "--output", "unit", "-n", "10"});
+  EXPECT_NE(r.err.find("did you mean `units`?"), std::string::npos) << r.err;
+}
+
+TEST(CommandLine, ASecondPositionalArgumentIsNamed) {
+  TempDir dir;
+  const std::string model = dir.write("tiny.yaml", kTour);
+  struct Case {
+    std::vector<std::string> args;
+    std::string message;
+  };
+  const std::vector<Case> cases = {
+      {{"run", model, model}, "run takes one model file, got 2: " + model + ", " + model},
+      {{"check", model, "extra"}, "check takes one model file, got 2: " + model + ", extra"},
+      {{"batch", "a.yaml", "b.yaml", "c.yaml"}, "batch takes one batch file, got 3: a.yaml, b.yaml, c.yaml"},
+      {{"regress", "a.json", "b.json"}, "regress takes one baseline file, got 2: a.json, b.json"},
+      {{"compare", model, "-n", "10", "x"}, "compare takes one model file, got 2: " + model + ", x"},
+  };
+  for (const Case& c : cases) {
+    const CommandResult r = run_riskcast(c.args);
+    expect_one_line_usage_error(r, c.message);
+    EXPECT_NE(r.err.find(c.message), std::string::npos) << r.err;
+  }
+}
+
+// --percentiles and --exceed read alike: repeatable, comma-separated,
+// blanks around each item ignored.
+TEST(CommandLine, PercentilesAndExceedAreReadAlike) {
+  TempDir dir;
+  const std::string model = dir.write("tiny.yaml", kTour);
+  const CommandResult reference =
+      run_with(model, {"--percentiles", "80,97.5", "--exceed", "units=1e5", "--exceed", "nvidia_share=0.3", "--exceed",
+                       "nvidia_share=0.5", "--format", "csv"});
+  ASSERT_EQ(reference.exit_status, 0) << reference.err;
+  const std::string header = lines_of(reference.out).at(0);
+  EXPECT_EQ(header.rfind("scenario,output,mean,sd,P1,P5,P10,P25,P50,P75,P80,P90,P95,P97.5,P99,P(>", 0), 0u) << header;
+  for (const std::string column : {",P(>0.3),", ",P(>0.5),", ",P(>100000),"})
+    EXPECT_NE(header.find(column), std::string::npos) << header;
+  const std::vector<std::vector<std::string>> same = {
+      {"--percentiles", " 80, 97.5 ", "--exceed", "units= 1e5", "--exceed", " nvidia_share = 0.3,0.5"},
+      {"--percentiles", "80", "--percentiles", "97.5", "--exceed", " units=1e5", "--exceed", "nvidia_share=0.3, 0.5 "},
+      {"--percentiles", "97.5,80", "--exceed", "units=1e5 ", "--exceed", "nvidia_share=30%,50%"},
+      {"--percentiles", "\t80", "--percentiles", "97.5\t", "--exceed", "units=100_000", "--exceed", "nvidia_share=0.3",
+       "--exceed", "nvidia_share=0.5"},
+  };
+  for (std::vector<std::string> args : same) {
+    args.insert(args.end(), {"--format", "csv"});
+    const CommandResult r = run_with(model, args);
+    ASSERT_EQ(r.exit_status, 0) << r.err;
+    EXPECT_EQ(r.out, reference.out) << args[1] << " " << args[3];
+  }
+}
+
+TEST(CommandLine, BadPercentilesAndThresholdsNameTheItem) {
+  TempDir dir;
+  const std::string model = dir.write("tiny.yaml", kTour);
+  struct Case {
+    std::vector<std::string> args;
+    std::string message;
+  };
+  const std::string range = "is outside 2.2250738585072014e-306 … 99.99999999999999";
+  const std::vector<Case> cases = {
+      // A percent a double cannot tell from 100, and one whose probability is subnormal.
+      {{"--percentiles", "99.999999999999999"}, "'99.999999999999999' " + range},
+      {{"--percentiles", "1e-320"}, "'1e-320' " + range},
+      {{"--percentiles", "100"}, "'100' " + range},
+      {{"--percentiles", "80", "--percentiles", "0"}, "--percentiles '0': '0' " + range},
+      {{"--percentiles", "80,,90"}, "'' is empty"},
+      // A threshold in percent for an output that is not a share.
+      {{"--exceed", "units=50%"},
+       "--exceed 'units=50%': a percentage (`%`) is only for an output shown as a share, and `units` has no unit; "
+       "give the threshold in its units"},
+      {{"--exceed", "accelerators=0.5,10%"},
+       "a percentage (`%`) is only for an output shown as a share, and `accelerators` is in accelerators"},
+      // Grouped digits are not a list of two thresholds.
+      {{"--exceed", "units=1,000"},
+       "'1,000' reads as one number with its digits grouped, but a comma separates thresholds; write 1000 (or "
+       "1_000) for one, or '1, 000' for two"},
+      {{"--exceed", "units=-12,500"}, "'-12,500' reads as one number"},
+      {{"--exceed", "units=1e5,"}, "the value '' is empty"},
+      {{"--exceed", "unit=1"}, "'unit' is not an output of"},
+      {{"--output", "units", "--exceed", "nvidia_share=0.3"},
+       "'nvidia_share' is not among the outputs this run evaluates (--output units)"},
+  };
+  for (const Case& c : cases) {
+    const CommandResult r = run_with(model, c.args);
+    expect_one_line_usage_error(r, c.args[1]);
+    EXPECT_NE(r.err.find(c.message), std::string::npos) << c.args[1] << ": " << r.err;
+  }
+  // The same refusal of a percentage in compare.
+  const CommandResult compare =
+      run_riskcast({"compare", model, "-n", "10", "--output", "units", "--exceed", "units=50%"});
+  expect_one_line_usage_error(compare, "compare --exceed units=50%");
+  // "1, 000" (a blank after the comma) and "0.3,0.5" are lists; so is "1,0001".
+  for (const std::string list : {"units=1, 000", "units=1,0001", "nvidia_share=0.3,0.5", "units=1000,2000"})
+    EXPECT_EQ(run_with(model, {"--exceed", list}).exit_status, 0) << list;
+}
+
+// A percentile's name is its own: never P100 for one below 100, never
+// rounded into another's.
+TEST(CommandLine, PercentileNamesAreFaithful) {
+  TempDir dir;
+  const std::string model = dir.write("tiny.yaml", kTour);
+  const CommandResult r =
+      run_with(model, {"--percentiles", "99.99999999999,99.9999999999,1e-10,0.07,12.345678901234", "--format", "csv"});
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  EXPECT_EQ(lines_of(r.out).at(0),
+            "scenario,output,mean,sd,P1e-10,P0.07,P1,P5,P10,P12.345678901234,P25,P50,P75,P90,P95,P99,"
+            "P99.9999999999,P99.99999999999");
+  // The largest percentile a double holds below 100 is accepted and named as given.
+  const CommandResult top = run_with(model, {"--percentiles", "99.99999999999999", "--format", "csv"});
+  ASSERT_EQ(top.exit_status, 0) << top.err;
+  EXPECT_NE(lines_of(top.out).at(0).find(",P99,P99.99999999999999"), std::string::npos) << top.out;
+}
+
+// Thresholds show in their output's style, with the digits it takes to
+// tell them apart: before, 0.1, 0.1000001 and 0.10001 all read "10.0%".
+TEST(CommandLine, ThresholdLabelsTellEveryThresholdApart) {
+  TempDir dir;
+  const std::string model = dir.write("tiny.yaml", kTour);
+  const CommandResult r = run_with(model, {"--exceed", "nvidia_share=0.1,0.1000001,0.10001,30%", "--exceed",
+                                           "units=123456.789,123456.7891,1e5,-2.5"});
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  for (const std::string label :
+       {"nvidia_share > 10.0% ", "nvidia_share > 10.00001% ", "nvidia_share > 10.001% ", "nvidia_share > 30.0% ",
+        "units > 123.456789k ", "units > 123.4567891k ", "units > 100k ", "units > -2.5 "})
+    EXPECT_NE(r.out.find(label), std::string::npos) << label << "\n" << r.out;
+  const CommandResult md = run_with(model, {"--exceed", "nvidia_share=0.1,0.1000001", "--format", "markdown"});
+  EXPECT_NE(md.out.find("| base | nvidia_share > 10.00001% |"), std::string::npos) << md.out;
+  const CommandResult compare = run_riskcast({"compare", model, "-n", "200", "--exceed", "nvidia_share=0.1,0.1000001"});
+  ASSERT_EQ(compare.exit_status, 0) << compare.err;
+  EXPECT_NE(compare.out.find("P(>10.0%)  P(>10.00001%)"), std::string::npos) << compare.out;
+}
+
+// A count is printed with its noun in the number it takes, and a split run
+// says where it starts.
+TEST(CommandLine, CountsTakeTheirNounsAndSplitRunsSayWhereTheyStart) {
+  TempDir dir;
+  const std::string model = dir.write("tiny.yaml", kTour);
+  const CommandResult one = run_riskcast({"run", model, "-n", "1", "--scenario", "base"});
+  ASSERT_EQ(one.exit_status, 0) << one.err;
+  EXPECT_EQ(lines_of(one.out).at(0), "tiny · scenario base · 1 sample, seed 1");
+  const CommandResult md = run_riskcast({"run", model, "-n", "1", "--scenario", "base", "--format", "md"});
+  EXPECT_EQ(lines_of(md.out).at(0), "**tiny** — 1 sample, seed 1");
+  const CommandResult split = run_riskcast({"run", model, "-n", "10", "--first-sample", "5", "--scenario", "base"});
+  EXPECT_EQ(lines_of(split.out).at(0), "tiny · scenario base · 10 samples (from sample 5), seed 1");
+  const CommandResult split_md =
+      run_riskcast({"run", model, "-n", "10", "--first-sample", "5", "--scenario", "base", "--format", "markdown"});
+  EXPECT_EQ(lines_of(split_md.out).at(0), "**tiny** — 10 samples (from sample 5), seed 1");
+  const CommandResult compare = run_riskcast({"compare", model, "-n", "1", "--seed", "3"});
+  EXPECT_EQ(lines_of(compare.out).at(0), "tiny · nvidia_share (share) by scenario · 1 sample, seed 3");
+  const CommandResult check = run_riskcast({"check", dir.write("one.yaml", "horizon: 1\noutputs:\n  o: 1\n")});
+  ASSERT_EQ(check.exit_status, 0) << check.err;
+  EXPECT_NE(check.out.find("horizon 1 month\n"), std::string::npos) << check.out;
+  EXPECT_NE(check.out.find("0 parameters, 0 events (0 regimes, 0 switches, 0 arrivals), 0 monthly formulas, 1 output, "
+                           "1 scenario"),
+            std::string::npos)
+      << check.out;
+}
+
+}  // namespace
+}  // namespace riskcast::testing
