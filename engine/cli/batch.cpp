@@ -13,14 +13,6 @@ namespace riskcast::cli {
 namespace po = boost::program_options;
 namespace fs = std::filesystem;
 
-namespace {
-
-std::string plural(std::size_t n, std::string_view word) {
-  return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s");
-}
-
-}  // namespace
-
 int command_batch(const std::vector<std::string>& args) {
   po::options_description options("options");
   options.add_options()("help,h", "show this help")("out,o", po::value<std::string>(),
@@ -66,7 +58,7 @@ int command_batch(const std::vector<std::string>& args) {
     run.progress = [](const BatchProgress& p) {
       if (!p.finished)
         std::cerr << fmt::format("[{}/{}] {}: {}, {} × {} samples …", p.index + 1, p.runs, p.run->name,
-                                 fs::path(p.run->model_path).filename().string(), plural(p.scenarios, "scenario"),
+                                 fs::path(p.run->model_path).filename().string(), counted(p.scenarios, "scenario"),
                                  format_count(p.run->samples))
                   << std::flush;
       else
@@ -75,10 +67,10 @@ int command_batch(const std::vector<std::string>& args) {
   const BatchOutcome outcome = run_batch(batch, run);
   if (stderr_is_terminal()) {
     if (dry_run && outcome.failed.empty())
-      std::cerr << fmt::format("{}: {} and {} check out\n", path, plural(outcome.runs, "run"),
-                               plural(outcome.models, "model"));
+      std::cerr << fmt::format("{}: {} and {} check out\n", path, counted(outcome.runs, "run"),
+                               counted(outcome.models, "model"));
     if (!dry_run)
-      std::cerr << fmt::format("{} in {:.1f} s; results and summary in {}\n", plural(outcome.runs, "run"),
+      std::cerr << fmt::format("{} in {:.1f} s; results and summary in {}\n", counted(outcome.runs, "run"),
                                outcome.seconds, dir.string());
   }
 
@@ -86,7 +78,7 @@ int command_batch(const std::vector<std::string>& args) {
   for (const BatchFailure& f : outcome.failed)
     std::cerr << fmt::format("{}:{}:{}: error: run `{}` {}\n{}", path, f.pos.line, f.pos.column, f.run,
                              dry_run ? "would fail" : "failed", f.error);
-  std::cerr << fmt::format("riskcast: {} of {} {}\n", outcome.failed.size(), plural(outcome.runs, "run"),
+  std::cerr << fmt::format("riskcast: {} of {} {}\n", outcome.failed.size(), counted(outcome.runs, "run"),
                            dry_run ? "would fail" : "failed; the other runs' results and the summary are written");
   return kExitFailed;
 }

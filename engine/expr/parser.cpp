@@ -66,11 +66,12 @@ struct Token {
 };
 
 // Nesting depth and tree height. `depth` counts the constructs (parentheses,
-// operators, calls) around the point being parsed and guards the parser's own
-// recursion; `height_` is the height of the tree just parsed, which also
-// grows along left-associative chains (a + b + c + …) that the parser builds
-// in a loop. Both stay within kMaxExpressionDepth, so every later recursive
-// walk of the tree (resolution, folding, compiling, destruction) is bounded.
+// calls, unary operators, `^`, `?:`) around the point being parsed and
+// guards the parser's own recursion, within kMaxExpressionDepth; `height_` is
+// the height of the tree just parsed, which also grows along left-associative
+// chains (a + b + c + …) that the parser builds in a loop, within
+// kMaxExpressionHeight, so every later recursive walk of the tree
+// (resolution, folding, compiling, destruction) is bounded.
 class Parser {
  public:
   Parser(std::string_view text, const OffsetToPosition& position_of, Diagnostics& diagnostics)
@@ -295,7 +296,9 @@ class Parser {
   }
 
   void too_deep(std::size_t offset) {
-    fail(offset, fmt::format("formula is nested too deeply (more than {} levels)", kMaxExpressionDepth));
+    fail(offset, fmt::format("formula is nested too deeply (more than {} levels of parentheses, calls, lists and "
+                             "operators inside one another)",
+                             kMaxExpressionDepth));
   }
 
   bool enter(int depth) {
@@ -309,8 +312,12 @@ class Parser {
   // Records the height of the expression about to be returned.
   bool set_height(int height, std::size_t offset) {
     height_ = height;
-    if (height > kMaxExpressionDepth) {
-      too_deep(offset);
+    if (height > kMaxExpressionHeight) {
+      fail(offset,
+           fmt::format("formula is too long: more than {} operations one after another (a + b + … counts one per "
+                       "operator)",
+                       kMaxExpressionHeight),
+           "split it into monthly formulas, each summing a part");
       return false;
     }
     return true;

@@ -236,7 +236,7 @@ class Resolver {
     const std::string& f = e.name;
     const std::size_t n = e.operands.size();
     auto arity_error = [&](std::string_view expected) {
-      d_.error(e.pos, fmt::format("{}() takes {}, got {} argument{}", f, expected, n, n == 1 ? "" : "s"));
+      d_.error(e.pos, fmt::format("{}() takes {}, got {}", f, expected, counted(n, "argument")));
     };
     if (f == "prev") {
       if (ctx != Context::Monthly || in_aggregate) {
@@ -310,8 +310,7 @@ class Resolver {
     }
     const std::size_t lo = function->min_arguments, hi = function->max_arguments;
     if (n < lo || n > hi) {
-      return arity_error(lo == hi ? fmt::format("{} argument{}", lo, lo == 1 ? "" : "s")
-                                  : fmt::format("{} to {} arguments", lo, hi));
+      return arity_error(lo == hi ? counted(lo, "argument") : fmt::format("{} to {} arguments", lo, hi));
     }
     for (Expr& o : e.operands) resolve(o, ctx, dependencies, in_aggregate);
   }

@@ -60,11 +60,17 @@ std::string canonical_form(const Model& model) {
   for (const Event& e : model.events) write_event(out, e);
   for (const MonthlyFormula& f : model.monthly) out += fmt::format("monthly {} {}\n", f.name, to_string(f.formula));
   for (const Output& o : model.outputs) out += fmt::format("output {} {}\n", o.name, to_string(o.formula));
+  // Correlations change the draws; a model without any keeps the form (and
+  // fingerprint) it had before correlations existed.
+  for (const ParameterCorrelation& c : model.correlations)
+    out += fmt::format("correlation {} {} {}\n", c.first, c.second, c.rho);
   for (const Scenario& s : model.scenarios) {
     out += fmt::format("scenario {}\n", s.name);
     for (const Parameter& p : s.parameters)
       out += fmt::format("  parameter {} {}\n", p.name, p.distribution.to_string());
     for (const Event& e : s.events) write_event(out, e);
+    for (const ParameterCorrelation& c : s.correlations)
+      out += fmt::format("  correlation {} {} {}\n", c.first, c.second, c.rho);
   }
   return out;
 }

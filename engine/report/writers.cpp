@@ -6,6 +6,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "riskcast/diagnostics.hpp"
 #include "riskcast/report.hpp"
 
 namespace riskcast {
@@ -388,8 +389,8 @@ void write_summary_csv(const std::vector<NamedResult>& results, std::ostream& ou
 void write_summary_markdown(const std::string& title, const std::vector<NamedResult>& results,
                             const std::vector<FailedRun>& failed, std::ostream& out) {
   out << fmt::format("# {}\n\n", title.empty() ? std::string("Batch results") : markdown_cell(title));
-  out << fmt::format("{} run{}: {} succeeded, {} failed.\n\n", results.size() + failed.size(),
-                     results.size() + failed.size() == 1 ? "" : "s", results.size(), failed.size());
+  out << fmt::format("{}: {} succeeded, {} failed.\n\n", counted(results.size() + failed.size(), "run"), results.size(),
+                     failed.size());
   if (!results.empty()) {
     out << "| run | model | scenario | output | unit | samples | seed | mean | P5 | P50 | P95 |\n"
            "|---|---|---|---|---|---:|---:|---:|---:|---:|---:|\n";

@@ -22,7 +22,7 @@ numerics_version = _riskcast.numerics_version
 max_threads = _riskcast.max_threads  # the most worker threads a run takes (threads=)
 max_block_size = _riskcast.max_block_size  # the largest block_size
 
-__all__ = ["load", "load_text", "Model", "Result", "Error", "Diagnostic", "Progress", "StopToken"]
+__all__ = ["load", "load_text", "nearest_correlations", "Model", "Result", "Error", "Diagnostic", "Progress", "StopToken"]
 
 _MAX_COUNT = 2**64 - 1
 
@@ -95,6 +95,12 @@ def _names(value, what):
     return names
 
 
+def nearest_correlations(path):
+    """YAML text: the model file's `correlations:` sections with each group that is not positive definite
+    replaced by its nearest valid matrix ("" when every group is valid); riskcast.Error for other errors."""
+    return _riskcast.nearest_correlations(str(path))
+
+
 def load(path):
     """Reads a model file; riskcast.Error (kind 'model') carries every diagnostic."""
     return Model(_riskcast.LoadedModel.from_file(str(path)))
@@ -123,9 +129,16 @@ class Model:
 
     @property
     def parameters(self):
-        """Each parameter: name, line, column, definition, median/p5/p95 (exact; None without a closed form),
-        unit, source, note."""
+        """Each parameter: name, line, column, definition (as written), solved (the lognormal, normal or pert
+        a distribution given in other terms solves to, as text; None for the others), median/p5/p95 (exact;
+        None without a closed form), unit, source, note."""
         return self._model.parameters()
+
+    @property
+    def correlations(self):
+        """The model's rank (Spearman) correlations as written: each first, second (in parameter order),
+        rank_correlation, line, column. A scenario's own are Scenario.correlations."""
+        return self._model.correlations()
 
     @property
     def events(self):
@@ -144,7 +157,8 @@ class Model:
 
     @property
     def scenarios(self):
-        """Each scenario (base first): name, line, column, description, the parameters and events it overrides."""
+        """Each scenario (base first): name, line, column, description, the parameters and events it overrides,
+        and the rank correlations it sets (correlations; 0 removes the model's)."""
         return self._model.scenarios()
 
     def describe(self, scenario="base"):

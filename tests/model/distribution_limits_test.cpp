@@ -34,8 +34,8 @@ TEST(DistributionLimits, ArgumentsBeyondTheLimitsAreRefusedWithTheLimit) {
       {"poisson(1e15)", "poisson(lambda) supports lambda <= 1e10, got 1000000000000000"},
       {"poisson(1e300)", "poisson(lambda) supports lambda <= 1e10, got 1e+300"},
       // Draws beyond the largest double.
-      {"normal(0, 1e308)", "normal(mean, sd) needs |mean| + 38·sd <= 1.8e308"},
-      {"normal(1.7e308, 1e306)", "needs |mean| + 38·sd <= 1.8e308 (the largest double), so that no draw overflows"},
+      {"normal(0, 1e308)", "normal(mean, sd) needs |mean| + 38·sd <= 1.797e308"},
+      {"normal(1.7e308, 1e306)", "needs |mean| + 38·sd <= 1.797e308 (the largest double), so that no draw overflows"},
       {"lognormal(0, 100)", "lognormal(mu, sigma) needs mu + 38·sigma <= 709.78 (ln of the largest double)"},
       {"lognormal(700, 1)", "got mu = 700, sigma = 1"},
       {"lognormal_ci90(1e-300, 1e300)",
@@ -84,7 +84,7 @@ TEST(DistributionLimits, NewKindsRefuseArgumentsBeyondTheirLimits) {
       {"normal_percentiles(0.1, 120, 0.9, 80)", "normal_percentiles(p_lo, x_lo, p_hi, x_hi) needs x_lo < x_hi"},
       {"normal_percentiles(0.1, -1e308, 0.9, 1e308)",
        "normal_percentiles(0.1, -1e+308, 0.9, 1e+308) stands for a law whose parameters are beyond the largest double"},
-      {"normal_percentiles(0.1, -1e307, 0.9, 1e307)", "and normal(mean, sd) needs |mean| + 38·sd <= 1.8e308"},
+      {"normal_percentiles(0.1, -1e307, 0.9, 1e307)", "and normal(mean, sd) needs |mean| + 38·sd <= 1.797e308"},
       {"lognormal_percentiles(0.1, 0, 0.9, 10)", "lognormal_percentiles(p_lo, x_lo, p_hi, x_hi) needs 0 < x_lo < x_hi"},
       {"lognormal_percentiles(0.1, 1, 0.9, 1.0000000001)", "needs x_hi >= x_lo·(1 + 1e-9)"},
       {"lognormal_percentiles(0.01, 1e-300, 0.02, 1e300)", "and lognormal(mu, sigma) needs mu + 38·sigma <= 709.78"},
@@ -93,11 +93,11 @@ TEST(DistributionLimits, NewKindsRefuseArgumentsBeyondTheirLimits) {
        "no PERT has these percentiles: pert_p10_p50_p90(p10, p50, p90) needs p50 between 31.2 % and 68.8 % of the way "
        "from p10 to p90, got 10.0 %"},
       {"pert_p10_p50_p90(0, 9, 10)", "got 90.0 %"},
-      {"pert_p10_p50_p90(-1e308, 0, 1e308)", "needs p90 - p10 <= 1.8e308"},
+      {"pert_p10_p50_p90(-1e308, 0, 1e308)", "needs p90 - p10 <= 1.797e308"},
       {"student_t(0.5, 0, 1)", "student_t(df, loc, scale) supports df from 1 to 1e10, got df = 0.5"},
       {"student_t(2e10, 0, 1)", "supports df from 1 to 1e10"},
       {"student_t(3, 0, 0)", "student_t(df, loc, scale) needs scale > 0, got scale = 0"},
-      {"student_t(1, 0, 1e9)", "student_t(df, loc, scale) with df 1 needs |loc| + 6.366e+299·scale <= 1.8e308"},
+      {"student_t(1, 0, 1e9)", "student_t(df, loc, scale) with df 1 needs |loc| + 6.366e+299·scale <= 1.797e308"},
       {"weibull(0.005, 1)", "weibull(shape, scale) needs shape >= 0.01 and scale > 0, got shape = 0.005"},
       {"weibull(2, 0)", "needs shape >= 0.01 and scale > 0"},
       {"weibull(0.01, 1e160)", "weibull(shape, scale) with shape 0.01 needs scale <= 1.926e+150"},
@@ -120,7 +120,7 @@ TEST(DistributionLimits, NewKindsRefuseArgumentsBeyondTheirLimits) {
       {"\"cumulative([0, 1, 2], [0.1, 0.5, 1])\"",
        "needs p to start at 0 and end at 1 (the CDF at the first and last point), got 0.1 and 1"},
       {"\"cumulative([0, 1, 2], [0, 0.5, 0.9])\"", "got 0 and 0.9"},
-      {"\"cumulative([-1e308, 1e308], [0, 1])\"", "needs the last x minus the first <= 1.8e308"},
+      {"\"cumulative([-1e308, 1e308], [0, 1])\"", "needs the last x minus the first <= 1.797e308"},
   };
   for (const Refusal& r : refusals) {
     SCOPED_TRACE(r.dist);

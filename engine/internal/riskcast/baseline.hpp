@@ -16,7 +16,7 @@
 
 namespace riskcast {
 
-// The model written out in a canonical form — names, distributions, events,
+// The model written out in a canonical form — names, distributions, correlations, events,
 // formulas, outputs and scenarios, without comments, layout or metadata
 // (unit, source, note) — and its 64-bit FNV-1a hash in hex.
 std::string canonical_form(const Model& model);
