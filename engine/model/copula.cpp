@@ -300,7 +300,7 @@ void report_section(const Model& model, const SectionRepair& repair, const std::
     const CopulaGroup& g = repair.groups[k];
     const std::size_t n = g.parameters.size();
     std::vector<std::string> names;
-    for (std::size_t k : model_order(g)) names.push_back(applied.parameters[g.parameters[k]].name);
+    for (std::size_t m : model_order(g)) names.push_back(applied.parameters[g.parameters[m]].name);
     const double rank_eigenvalue = smallest_eigenvalue(to_matrix(g.rank, n));
     std::string message;
     // Rounding leaves a singular matrix's smallest eigenvalue at ±n·1e-16.
