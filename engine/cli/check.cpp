@@ -74,7 +74,9 @@ int command_check(const std::vector<std::string>& args) {
   std::size_t in_scenarios = 0;
   for (const ScenarioInfo& s : model.scenarios()) in_scenarios += !s.correlations.empty();
   if (pairs + in_scenarios > 0) correlations = ", " + counted(pairs, "rank correlation");
-  if (in_scenarios > 0) correlations += fmt::format(" ({} with their own)", counted(in_scenarios, "scenario"));
+  if (in_scenarios > 0)
+    correlations +=
+        fmt::format(" ({} with {} own)", counted(in_scenarios, "scenario"), in_scenarios == 1 ? "its" : "their");
   std::cout << fmt::format("{}: ok — model {}, horizon {} months\n", path, model.name(), model.horizon());
   std::cout << fmt::format(
       "  {}, {} ({}, {}, {}), {}, {}, {}{}\n", counted(model.parameters().size(), "parameter"),

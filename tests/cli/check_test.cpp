@@ -95,7 +95,7 @@ TEST(CheckCommand, CorrelationsAreCountedAndRepaired) {
                               "scenarios:\n  s:\n    correlations:\n      - [a, c, 0.1]\n");
   CommandResult r = run_riskcast({"check", path});
   ASSERT_EQ(r.exit_status, 0) << r.err;
-  EXPECT_NE(r.out.find("1 output, 2 scenarios, 2 rank correlations (1 scenario with their own)\n"), std::string::npos)
+  EXPECT_NE(r.out.find("1 output, 2 scenarios, 2 rank correlations (1 scenario with its own)\n"), std::string::npos)
       << r.out;
   const std::string bad =
       dir.write("bad.yaml", head +
