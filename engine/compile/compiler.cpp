@@ -199,7 +199,9 @@ class Compiler {
     }
   }
 
-  Operand compile_expr(const Expr& e, Code& code) {
+  // One frame per level of the tree (up to kMaxExpressionHeight): never
+  // inlined into itself, its calls and emission out of line.
+  [[gnu::noinline]] Operand compile_expr(const Expr& e, Code& code) {
     switch (e.kind) {
       case ExprKind::Number:
         return Operand::of(e.number);

@@ -27,11 +27,13 @@ OpCode opcode_for(UnaryOp op) {
   return op == UnaryOp::Negate ? OpCode::Negate : OpCode::Not;
 }
 
-double apply_binary(BinaryOp op, double a, double b) {
+// Out of line: constant_value, which calls these, recurses once per level of
+// a formula's tree and should keep a small frame.
+[[gnu::noinline]] double apply_binary(BinaryOp op, double a, double b) {
   return apply_operation(opcode_for(op), a, b);
 }
 
-double apply_unary(UnaryOp op, double a) {
+[[gnu::noinline]] double apply_unary(UnaryOp op, double a) {
   return apply_operation(opcode_for(op), a);
 }
 
@@ -60,7 +62,8 @@ namespace {
 }
 }  // namespace
 
-std::optional<double> constant_value(const Expr& e) {
+// Never inlined, into itself either: one small frame per level of the tree.
+[[gnu::noinline]] std::optional<double> constant_value(const Expr& e) {
   switch (e.kind) {
     case ExprKind::Number:
       return e.number;

@@ -657,7 +657,7 @@ bool operand_needs_parentheses(const Expr& e, std::size_t i) {
 
 // The text of `e` appended to `out`: no temporary strings, so each level of
 // recursion costs a small frame, and a long chain is written in linear time.
-void append_text(std::string& out, const Expr& e) {
+[[gnu::noinline]] void append_text(std::string& out, const Expr& e) {
   switch (e.kind) {
     case ExprKind::Number:
       append_number(out, e.number);

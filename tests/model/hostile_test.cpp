@@ -152,7 +152,7 @@ TEST(HostileModel, HundredThousandNestedParenthesesInAFormula) {
 TEST(HostileModel, HundredThousandTermsInAFormula) {
   const std::string formula = std::string("1") + repeat(" + 1", 100000);
   const Diagnostic d = expect_positioned_error("outputs:\n  o: " + formula + "\n",
-                                               "formula is too long: more than 5000 operations one after another");
+                                               "formula is too long: more than 2000 operations one after another");
   // At the operator that is one too many: "1" then " + 1" per term.
   EXPECT_EQ(d.pos, (SourcePos{2, static_cast<std::uint32_t>(6 + 4 * kMaxExpressionHeight + 2)}));
 }
@@ -185,7 +185,7 @@ std::size_t stack_used(std::size_t bytes, const std::function<void()>& work) {
 // The highest tree a formula may have (a chain of kMaxExpressionHeight
 // operators; nesting stops at kMaxExpressionDepth, far lower) goes through
 // every pass — loading, warnings, describe, disassembly, a run, a
-// sensitivity analysis, a redefinition — within a stated share of a TBB
+// sensitivity analysis, a redefinition — within a stated budget, below a TBB
 // worker's 4 MiB stack (docs/language.md, "Formulas"): measured, in the
 // release build and under the address sanitizer, whose frames are larger.
 TEST(HostileModel, HighestTreeFitsInTheStack) {
@@ -208,10 +208,11 @@ TEST(HostileModel, HighestTreeFitsInTheStack) {
     model.with_parameters({{"p", "2"}}).run(options);
   });
   EXPECT_FALSE(disassembly.empty());
+  // Measured: 0.3 MiB in the release build, 2 MiB under the sanitizer.
 #if defined(__SANITIZE_ADDRESS__)
   constexpr std::size_t kBudget = std::size_t{3} << 20;
 #else
-  constexpr std::size_t kBudget = std::size_t{1} << 20;
+  constexpr std::size_t kBudget = std::size_t{1} << 19;
 #endif
   EXPECT_LT(used, kBudget) << used << " bytes of stack";
   RecordProperty("stack_bytes", std::to_string(used));

@@ -66,11 +66,12 @@ inline constexpr int kMaxExpressionDepth = 200;
 // Highest syntax tree a formula may have (a chain a + b + c + … is as high
 // as it is long, and every later walk of the tree — resolution, folding,
 // compiling, printing, copying, destruction — recurses along it). At this
-// height the deepest walk uses about KB of stack in the release build and
-// KB under the address sanitizer (tests/expr/parser_test.cpp,
-// ParserDepth.HighestTreeFitsInTheStack, measures it), well inside the 8 MiB
-// of a main thread and the 4 MiB of TBB's and Python's other threads.
-inline constexpr int kMaxExpressionHeight = 5000;
+// height the deepest walk takes about 0.3 MiB of stack in the release build
+// and 2 MiB under the address sanitizer, whose frames are several times
+// larger (tests/model/hostile_test.cpp, HostileModel.HighestTreeFitsInTheStack,
+// measures it): inside the 8 MiB of a main thread or a Python thread, and
+// the 4 MiB of a TBB worker.
+inline constexpr int kMaxExpressionHeight = 2000;
 
 // Where the character at a byte offset of a formula's text sits in the model
 // file; offset == text.size() asks for the place just after the last one.
