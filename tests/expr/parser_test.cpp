@@ -387,7 +387,7 @@ TEST(ParserDepth, LongLeftAssociativeChainsAreLimitedToo) {
   for (int i = 0; i < 1000; ++i) nested += " + x";
   nested += " + " + std::string(kMaxExpressionDepth + 1, '(') + "x" + std::string(kMaxExpressionDepth + 1, ')');
   EXPECT_NE(error_of(nested).message.find("nested too deeply"), std::string::npos);
-  static_assert(kMaxExpressionHeight > 20 * kMaxExpressionDepth);
+  static_assert(kMaxExpressionHeight >= 10 * kMaxExpressionDepth);
 }
 
 TEST(ParserDepth, ManyArgumentsParseInLinearTime) {
