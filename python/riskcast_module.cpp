@@ -263,6 +263,8 @@ PYBIND11_MODULE(_riskcast, m) {
   py::class_<ParameterInfo> parameter(m, "Parameter");
   parameter.def_readonly("name", &ParameterInfo::name)
       .def_readonly("definition", &ParameterInfo::definition)
+      .def_property_readonly("solved",
+                             [](const ParameterInfo& p) { return p.solved.empty() ? py::none() : py::cast(p.solved); })
       .def_property_readonly("median",
                              [](const ParameterInfo& p) { return p.has_numbers ? py::cast(p.median) : py::none(); })
       .def_property_readonly("p5", [](const ParameterInfo& p) { return p.has_numbers ? py::cast(p.p5) : py::none(); })
@@ -289,11 +291,21 @@ PYBIND11_MODULE(_riskcast, m) {
   bind_place(formula);
   bind_metadata(formula);
 
+  py::class_<CorrelationInfo> correlation(m, "Correlation");
+  correlation.def_readonly("first", &CorrelationInfo::first)
+      .def_readonly("second", &CorrelationInfo::second)
+      .def_readonly("rank_correlation", &CorrelationInfo::rank_correlation)
+      .def("__repr__", [](const CorrelationInfo& c) {
+        return py::str("<riskcast.Correlation {}, {}: {}>").format(c.first, c.second, c.rank_correlation);
+      });
+  bind_place(correlation);
+
   py::class_<ScenarioInfo> scenario(m, "Scenario");
   scenario.def_readonly("name", &ScenarioInfo::name)
       .def_readonly("description", &ScenarioInfo::description)
       .def_readonly("parameters", &ScenarioInfo::parameters)
       .def_readonly("events", &ScenarioInfo::events)
+      .def_readonly("correlations", &ScenarioInfo::correlations)
       .def("__repr__", [](const ScenarioInfo& s) { return "<riskcast.Scenario " + s.name + ">"; });
   bind_place(scenario);
 
@@ -316,6 +328,8 @@ PYBIND11_MODULE(_riskcast, m) {
       .def("__repr__", [](const StopToken& t) {
         return std::string("<riskcast.StopToken") + (t.source.stop_requested() ? " stopped>" : ">");
       });
+
+  m.def("nearest_correlations", &nearest_correlations, py::arg("path"), py::call_guard<py::gil_scoped_release>());
 
   m.attr("max_threads") = kMaxThreads;
   m.attr("max_block_size") = kMaxBlockSize;
@@ -372,6 +386,7 @@ PYBIND11_MODULE(_riskcast, m) {
       .def("monthly", &LoadedModel::monthly)
       .def("outputs", &LoadedModel::outputs)
       .def("scenarios", &LoadedModel::scenarios)
+      .def("correlations", &LoadedModel::correlations)
       .def("describe", [](const LoadedModel& model,
                           const std::string& scenario) { return model.describe(scenario, Format::Table); })
       .def(

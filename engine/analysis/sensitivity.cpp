@@ -13,6 +13,7 @@
 #include <stdexcept>
 #include <utility>
 
+#include "riskcast/copula.hpp"
 #include "riskcast/model_loader.hpp"
 
 namespace riskcast {
@@ -439,6 +440,14 @@ SensitivityResult analyze_sensitivity(const Model& model, const SensitivityReque
   result.seed = request.settings.seed;
   result.horizon = model.horizon;
   result.output_summary = tornado_run.scenarios.front().outputs.front().summary;
+  {
+    const Model applied = apply_scenario(model, *scenario);
+    std::vector<bool> tied(applied.parameters.size(), false);
+    for (const CopulaGroup& g : copula_groups(applied))
+      for (std::size_t i : g.parameters) tied[i] = true;
+    for (std::size_t i = 0; i < tied.size(); ++i)
+      if (tied[i]) result.correlated.push_back(applied.parameters[i].name);
+  }
 
   const int threads =
       request.settings.threads ? static_cast<int>(request.settings.threads) : tbb::this_task_arena::max_concurrency();

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "riskcast/copula.hpp"
 #include "riskcast/model.hpp"
 #include "riskcast/model_loader.hpp"
 #include "riskcast/riskcast.hpp"
@@ -13,6 +14,30 @@ namespace riskcast {
 namespace {
 
 inline constexpr const char* kOverridesFile = "<overrides>";
+
+// The first correlation pair that names parameter `name` as the model's
+// definition of it (the model's pairs, then each scenario's unless the
+// scenario redefines the parameter), or null.
+const ParameterCorrelation* tie_of(const Model& model, const std::string& name) {
+  auto names = [&](const ParameterCorrelation& c) { return c.first == name || c.second == name; };
+  for (const ParameterCorrelation& c : model.correlations)
+    if (names(c)) return &c;
+  for (const Scenario& s : model.scenarios) {
+    if (std::any_of(s.parameters.begin(), s.parameters.end(), [&](const Parameter& p) { return p.name == name; }))
+      continue;
+    for (const ParameterCorrelation& c : s.correlations)
+      if (names(c)) return &c;
+  }
+  return nullptr;
+}
+
+// " of scenario `s`" when `tie` is a scenario's pair, "" when the model's.
+std::string where_tied(const Model& model, const ParameterCorrelation& tie) {
+  for (const Scenario& s : model.scenarios)
+    for (const ParameterCorrelation& c : s.correlations)
+      if (&c == &tie) return fmt::format(" of scenario `{}`", s.name);
+  return "";
+}
 
 }  // namespace
 
@@ -57,6 +82,18 @@ LoadedModel LoadedModel::with_parameters(const std::vector<ParameterOverride>& o
               : d.message,
           d.hint);
     if (!distribution) continue;
+    // As in the file: a parameter in a correlation must vary (the model's
+    // pairs, and a scenario's where the scenario keeps this definition).
+    if (distribution->is_degenerate()) {
+      const ParameterCorrelation* tie = tie_of(model, o.name);
+      if (tie) {
+        diagnostics.error(
+            start, fmt::format("{}: the correlations{} at {} line {} tie it to `{}`",
+                               uncorrelatable_message(o.name, *distribution), where_tied(model, *tie), model.file,
+                               tie->pos.line, tie->first == o.name ? tie->second : tie->first));
+        continue;
+      }
+    }
     const auto index = static_cast<std::size_t>(it - model.parameters.begin());
     redefined[index] = true;
     as_written[index] = *it;

@@ -167,9 +167,27 @@ std::vector<ParameterInfo> LoadedModel::parameters() const {
   for (std::size_t i = 0; i < model_->parameters.size(); ++i) {
     const Parameter& p = model_->parameters[i];
     const AssumptionRow& row = assumptions.parameters.at(i);
-    out.push_back({p.name, p.pos, row.definition, row.has_numbers, row.median, row.p5, row.p95, p.metadata});
+    const std::optional<Distribution> solved = p.distribution.solved();
+    out.push_back({p.name, p.pos, row.definition, row.has_numbers, row.median, row.p5, row.p95, p.metadata,
+                   solved ? solved->to_string() : ""});
   }
   return out;
+}
+
+namespace {
+std::vector<CorrelationInfo> correlation_infos(const std::vector<ParameterCorrelation>& pairs) {
+  std::vector<CorrelationInfo> out;
+  for (const ParameterCorrelation& c : pairs) out.push_back({c.first, c.second, c.rho, c.pos});
+  return out;
+}
+}  // namespace
+
+std::vector<CorrelationInfo> LoadedModel::correlations() const {
+  return correlation_infos(model_->correlations);
+}
+
+std::string nearest_correlations(const std::string& path) {
+  return nearest_correlations_of_file(path);
 }
 
 std::vector<EventInfo> LoadedModel::events() const {
@@ -200,7 +218,7 @@ std::vector<FormulaInfo> LoadedModel::outputs() const {
 std::vector<ScenarioInfo> LoadedModel::scenarios() const {
   std::vector<ScenarioInfo> out;
   for (const Scenario& s : model_->scenarios) {
-    ScenarioInfo info{s.name, s.pos, s.description, {}, {}};
+    ScenarioInfo info{s.name, s.pos, s.description, {}, {}, correlation_infos(s.correlations)};
     for (const Parameter& p : s.parameters) info.parameters.push_back(p.name);
     for (const Event& e : s.events) info.events.push_back(e.name);
     out.push_back(std::move(info));

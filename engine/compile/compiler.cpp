@@ -121,7 +121,9 @@ class Compiler {
   //  * common subexpressions: the same operation on the same registers in
   //    the same code section reuses the earlier result (registers are
   //    written once per run of a section, so the earlier value still holds).
-  Operand emit_new(Code& code, OpCode op, std::vector<Operand> args, SourcePos pos) {
+  // Not inlined, like compile_call: compile_expr recurses once per level of
+  // a formula's tree (up to kMaxExpressionHeight), so its frame stays small.
+  [[gnu::noinline]] Operand emit_new(Code& code, OpCode op, std::vector<Operand> args, SourcePos pos) {
     Register r[3] = {kNoRegister, kNoRegister, kNoRegister};
     bool all_invariant = true;
     for (std::size_t i = 0; i < args.size(); ++i) {
@@ -204,7 +206,9 @@ class Compiler {
     }
   }
 
-  Operand compile_expr(const Expr& e, Code& code) {
+  // One frame per level of the tree (up to kMaxExpressionHeight): never
+  // inlined into itself, its calls and emission out of line.
+  [[gnu::noinline]] Operand compile_expr(const Expr& e, Code& code) {
     switch (e.kind) {
       case ExprKind::Number:
         return Operand::of(e.number);
@@ -235,20 +239,20 @@ class Compiler {
       case ExprKind::Unary: {
         Operand a = compile_expr(e.operands[0], code);
         if (a.constant && options_.optimise) return Operand::of(apply_unary(e.unary, a.value));
-        return emit_new(code, opcode_for(e.unary), {a}, e.pos);
+        return emit_operands(code, opcode_for(e.unary), e.pos, a);
       }
       case ExprKind::Binary: {
         Operand a = compile_expr(e.operands[0], code);
         Operand b = compile_expr(e.operands[1], code);
         if (a.constant && b.constant && options_.optimise) return Operand::of(apply_binary(e.binary, a.value, b.value));
-        return emit_new(code, opcode_for(e.binary), {a, b}, e.pos);
+        return emit_operands(code, opcode_for(e.binary), e.pos, a, b);
       }
       case ExprKind::Conditional: {
         Operand c = compile_expr(e.operands[0], code);
         if (c.constant) return compile_expr(e.operands[c.value != 0.0 ? 1 : 2], code);
         Operand a = compile_expr(e.operands[1], code);
         Operand b = compile_expr(e.operands[2], code);
-        return emit_new(code, OpCode::Select, {c, a, b}, e.pos);
+        return emit_operands(code, OpCode::Select, e.pos, c, a, b);
       }
       case ExprKind::Call:
         return compile_call(e, code);
@@ -256,7 +260,14 @@ class Compiler {
     return Operand::of(0.0);
   }
 
-  Operand compile_call(const Expr& e, Code& code) {
+  // emit_new of these operands, its argument list built here rather than in
+  // compile_expr's frame.
+  template <typename... Operands>
+  [[gnu::noinline]] Operand emit_operands(Code& code, OpCode op, SourcePos pos, Operands... operands) {
+    return emit_new(code, op, {operands...}, pos);
+  }
+
+  [[gnu::noinline]] Operand compile_call(const Expr& e, Code& code) {
     const std::string& f = e.name;
     const std::size_t n = e.operands.size();
     if (f == "prev") {

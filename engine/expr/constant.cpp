@@ -27,11 +27,13 @@ OpCode opcode_for(UnaryOp op) {
   return op == UnaryOp::Negate ? OpCode::Negate : OpCode::Not;
 }
 
-double apply_binary(BinaryOp op, double a, double b) {
+// Out of line: constant_value, which calls these, recurses once per level of
+// a formula's tree and should keep a small frame.
+[[gnu::noinline]] double apply_binary(BinaryOp op, double a, double b) {
   return apply_operation(opcode_for(op), a, b);
 }
 
-double apply_unary(UnaryOp op, double a) {
+[[gnu::noinline]] double apply_unary(UnaryOp op, double a) {
   return apply_operation(opcode_for(op), a);
 }
 
@@ -46,7 +48,22 @@ std::optional<double> apply_math_function(std::string_view name, const std::vect
   return apply_operation(f->op, args[0], args.size() > 1 ? args[1] : 0.0, args.size() > 2 ? args[2] : 0.0);
 }
 
-std::optional<double> constant_value(const Expr& e) {
+namespace {
+// A call's value; apart from constant_value, whose frame (one per level of
+// the tree, up to kMaxExpressionHeight) it would otherwise enlarge.
+[[gnu::noinline]] std::optional<double> constant_call(const Expr& e) {
+  std::vector<double> args;
+  for (const Expr& operand : e.operands) {
+    auto v = constant_value(operand);
+    if (!v) return std::nullopt;
+    args.push_back(*v);
+  }
+  return apply_math_function(e.name, args);
+}
+}  // namespace
+
+// Never inlined, into itself either: one small frame per level of the tree.
+[[gnu::noinline]] std::optional<double> constant_value(const Expr& e) {
   switch (e.kind) {
     case ExprKind::Number:
       return e.number;
@@ -74,15 +91,8 @@ std::optional<double> constant_value(const Expr& e) {
       if (!c || !a || !b) return std::nullopt;
       return *c != 0.0 ? *a : *b;
     }
-    case ExprKind::Call: {
-      std::vector<double> args;
-      for (const Expr& operand : e.operands) {
-        auto v = constant_value(operand);
-        if (!v) return std::nullopt;
-        args.push_back(*v);
-      }
-      return apply_math_function(e.name, args);
-    }
+    case ExprKind::Call:
+      return constant_call(e);
   }
   return std::nullopt;
 }

@@ -15,6 +15,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <iterator>
 
 #include "riskcast/expr.hpp"
 
@@ -66,11 +67,12 @@ struct Token {
 };
 
 // Nesting depth and tree height. `depth` counts the constructs (parentheses,
-// operators, calls) around the point being parsed and guards the parser's own
-// recursion; `height_` is the height of the tree just parsed, which also
-// grows along left-associative chains (a + b + c + …) that the parser builds
-// in a loop. Both stay within kMaxExpressionDepth, so every later recursive
-// walk of the tree (resolution, folding, compiling, destruction) is bounded.
+// calls, unary operators, `^`, `?:`) around the point being parsed and
+// guards the parser's own recursion, within kMaxExpressionDepth; `height_` is
+// the height of the tree just parsed, which also grows along left-associative
+// chains (a + b + c + …) that the parser builds in a loop, within
+// kMaxExpressionHeight, so every later recursive walk of the tree
+// (resolution, folding, compiling, destruction) is bounded.
 class Parser {
  public:
   Parser(std::string_view text, const OffsetToPosition& position_of, Diagnostics& diagnostics)
@@ -295,7 +297,9 @@ class Parser {
   }
 
   void too_deep(std::size_t offset) {
-    fail(offset, fmt::format("formula is nested too deeply (more than {} levels)", kMaxExpressionDepth));
+    fail(offset, fmt::format("formula is nested too deeply (more than {} levels of parentheses, calls, lists and "
+                             "operators inside one another)",
+                             kMaxExpressionDepth));
   }
 
   bool enter(int depth) {
@@ -309,8 +313,12 @@ class Parser {
   // Records the height of the expression about to be returned.
   bool set_height(int height, std::size_t offset) {
     height_ = height;
-    if (height > kMaxExpressionDepth) {
-      too_deep(offset);
+    if (height > kMaxExpressionHeight) {
+      fail(offset,
+           fmt::format("formula is too long: more than {} operations one after another (a + b + … counts one per "
+                       "operator)",
+                       kMaxExpressionHeight),
+           "split it into monthly formulas, each summing a part");
       return false;
     }
     return true;
@@ -632,42 +640,79 @@ namespace {
 // them where the operator, read again, would take in more than the operand.
 // `not` binds looser than everything but `and` and `or` (`not a + 1` is
 // not (a + 1)), and a minus binds looser than `^` (`-2 ^ 2` is -(2 ^ 2)).
-std::string operand_text(const Expr& e, std::size_t i) {
+bool operand_needs_parentheses(const Expr& e, std::size_t i) {
   const Expr& operand = e.operands[i];
   const bool negated = (operand.kind == ExprKind::Unary && operand.unary == UnaryOp::Negate) ||
                        (operand.kind == ExprKind::Number && std::signbit(operand.number));
-  const bool needs_parentheses = (operand.kind == ExprKind::Unary && operand.unary == UnaryOp::Not &&
-                                  e.binary != BinaryOp::And && e.binary != BinaryOp::Or) ||
-                                 (e.binary == BinaryOp::Pow && i == 0 && negated);
-  return needs_parentheses ? fmt::format("({})", to_string(operand)) : to_string(operand);
+  return (operand.kind == ExprKind::Unary && operand.unary == UnaryOp::Not && e.binary != BinaryOp::And &&
+          e.binary != BinaryOp::Or) ||
+         (e.binary == BinaryOp::Pow && i == 0 && negated);
+}
+
+// Kept out of append_text, whose frame is on the stack once per level of the
+// tree (up to kMaxExpressionHeight).
+[[gnu::noinline]] void append_number(std::string& out, double v) {
+  fmt::format_to(std::back_inserter(out), "{}", v);
+}
+
+// The text of `e` appended to `out`: no temporary strings, so each level of
+// recursion costs a small frame, and a long chain is written in linear time.
+[[gnu::noinline]] void append_text(std::string& out, const Expr& e) {
+  switch (e.kind) {
+    case ExprKind::Number:
+      append_number(out, e.number);
+      return;
+    case ExprKind::Name:
+      out += e.name;
+      return;
+    case ExprKind::List:
+    case ExprKind::Call:
+      if (e.kind == ExprKind::Call) out += e.name;
+      out += e.kind == ExprKind::Call ? '(' : '[';
+      for (std::size_t i = 0; i < e.operands.size(); ++i) {
+        if (i) out += ", ";
+        append_text(out, e.operands[i]);
+      }
+      out += e.kind == ExprKind::Call ? ')' : ']';
+      return;
+    case ExprKind::Unary:
+      out += e.unary == UnaryOp::Not ? "not (" : "-(";
+      append_text(out, e.operands[0]);
+      out += ')';
+      return;
+    case ExprKind::Binary:
+      out += '(';
+      for (std::size_t i = 0; i < 2; ++i) {
+        if (i) {
+          out += ' ';
+          out += to_string(e.binary);
+          out += ' ';
+        }
+        const bool parenthesised = operand_needs_parentheses(e, i);
+        if (parenthesised) out += '(';
+        append_text(out, e.operands[i]);
+        if (parenthesised) out += ')';
+      }
+      out += ')';
+      return;
+    case ExprKind::Conditional:
+      out += '(';
+      append_text(out, e.operands[0]);
+      out += " ? ";
+      append_text(out, e.operands[1]);
+      out += " : ";
+      append_text(out, e.operands[2]);
+      out += ')';
+      return;
+  }
 }
 
 }  // namespace
 
 std::string to_string(const Expr& e) {
-  switch (e.kind) {
-    case ExprKind::Number:
-      return fmt::format("{}", e.number);
-    case ExprKind::Name:
-      return e.name;
-    case ExprKind::List:
-    case ExprKind::Call: {
-      std::string out = e.kind == ExprKind::Call ? e.name + "(" : "[";
-      for (std::size_t i = 0; i < e.operands.size(); ++i) {
-        if (i) out += ", ";
-        out += to_string(e.operands[i]);
-      }
-      return out + (e.kind == ExprKind::Call ? ")" : "]");
-    }
-    case ExprKind::Unary:
-      return fmt::format("{}({})", e.unary == UnaryOp::Not ? "not " : "-", to_string(e.operands[0]));
-    case ExprKind::Binary:
-      return fmt::format("({} {} {})", operand_text(e, 0), to_string(e.binary), operand_text(e, 1));
-    case ExprKind::Conditional:
-      return fmt::format("({} ? {} : {})", to_string(e.operands[0]), to_string(e.operands[1]),
-                         to_string(e.operands[2]));
-  }
-  return {};
+  std::string out;
+  append_text(out, e);
+  return out;
 }
 
 }  // namespace riskcast

@@ -47,6 +47,13 @@ double copula_probability(double x) {
   return std::clamp(u, std::numeric_limits<double>::denorm_min(), 1.0 - 0x1.0p-53);
 }
 
+std::string uncorrelatable_message(std::string_view name, const Distribution& d) {
+  const std::string what = d.kind == DistributionKind::Constant
+                               ? fmt::format("the constant {}", d.args[0])
+                               : fmt::format("{}, always {}", d.to_string(), d.support().first);
+  return fmt::format("`{}` is {}, which cannot be correlated", quote_for_message(name), what);
+}
+
 std::vector<CopulaGroup> copula_groups(const Model& model) {
   std::map<std::string, std::size_t, std::less<>> index;
   for (std::size_t i = 0; i < model.parameters.size(); ++i) index.emplace(model.parameters[i].name, i);
@@ -65,8 +72,8 @@ std::vector<CopulaGroup> copula_groups(const Model& model) {
   for (const ParameterCorrelation& c : model.correlations) {
     auto a = index.find(c.first), b = index.find(c.second);
     if (a == index.end() || b == index.end() || a->second == b->second || c.rho == 0.0) continue;
-    if (model.parameters[a->second].distribution.kind == DistributionKind::Constant ||
-        model.parameters[b->second].distribution.kind == DistributionKind::Constant)
+    if (model.parameters[a->second].distribution.is_degenerate() ||
+        model.parameters[b->second].distribution.is_degenerate())
       continue;
     pairs.push_back({a->second, b->second, &c});
     root[find(a->second)] = find(b->second);
@@ -82,6 +89,8 @@ std::vector<CopulaGroup> copula_groups(const Model& model) {
     groups[it->second].parameters.push_back(i);
   }
   for (CopulaGroup& g : groups) {
+    std::sort(g.parameters.begin(), g.parameters.end(),
+              [&](std::size_t a, std::size_t b) { return model.parameters[a].name < model.parameters[b].name; });
     const std::size_t n = g.parameters.size();
     g.rank.assign(n * n, 0.0);
     for (std::size_t i = 0; i < n; ++i) g.rank[i * n + i] = 1.0;
@@ -135,42 +144,220 @@ std::vector<double> nearest_correlation(const std::vector<double>& matrix, std::
   return to_vector(y);
 }
 
-void check_correlations(const Model& model, std::string_view context, Diagnostics& diagnostics) {
-  for (const CopulaGroup& g : copula_groups(model)) {
-    if (!g.cholesky.empty()) continue;
-    const std::size_t n = g.parameters.size();
-    // The nearest valid Pearson matrix, back to rank coefficients and
-    // rounded as printed; the floor rises until the printed matrix passes.
-    std::vector<double> rank;
-    for (double floor = 1e-3; floor < 1.0; floor *= 2) {
-      const std::vector<double> pearson = nearest_correlation(g.pearson, n, floor);
-      rank = pearson;
-      std::vector<double> back(n * n, 1.0);
-      for (std::size_t i = 0; i < n * n; ++i) {
-        if (i / n == i % n) continue;
-        rank[i] = rounded(spearman_from_pearson(pearson[i]));
-        back[i] = pearson_from_spearman(rank[i]);
-      }
-      if (smallest_eigenvalue(to_matrix(back, n)) > kMinCorrelationEigenvalue) break;
+std::vector<double> nearest_rank_matrix(const CopulaGroup& g) {
+  const std::size_t n = g.parameters.size();
+  std::vector<double> rank;
+  for (double floor = kSuggestedEigenvalueFloor; floor < 1.0; floor *= 2) {
+    const std::vector<double> pearson = nearest_correlation(g.pearson, n, floor);
+    rank = pearson;
+    std::vector<double> back(n * n, 1.0);
+    for (std::size_t i = 0; i < n * n; ++i) {
+      if (i / n == i % n) continue;
+      rank[i] = rounded(spearman_from_pearson(pearson[i]));
+      back[i] = pearson_from_spearman(rank[i]);
     }
-    std::string names, rows;
-    for (std::size_t i = 0; i < n; ++i) {
-      names += (i ? ", " : "") + model.parameters[g.parameters[i]].name;
-      std::string row;
-      for (std::size_t j = 0; j < n; ++j) row += fmt::format("{}{}", j ? ", " : "", rank[i * n + j]);
-      rows += fmt::format("{}[{}]", i ? ", " : "", row);
-    }
-    // One line (a message never breaks lines), in YAML's flow form, to paste.
-    diagnostics.error(
-        g.pos,
-        fmt::format("the rank correlations of {}{} are not a valid correlation matrix: the Gaussian "
-                    "copula's matrix (ρ = 2·sin(π·ρ_S/6)) is not positive definite, its smallest "
-                    "eigenvalue is {:.6g}",
-                    names, context.empty() ? "" : fmt::format(" in scenario `{}`", context), g.smallest_eigenvalue),
-        fmt::format("the nearest valid matrix (Higham 2002): correlations: {{parameters: [{}], "
-                    "matrix: [{}]}}",
-                    names, rows));
+    if (smallest_eigenvalue(to_matrix(back, n)) > kMinCorrelationEigenvalue) break;
   }
+  return rank;
+}
+
+namespace {
+
+// One entry of a `correlations:` list: a pair, or a group as a matrix.
+struct SectionEntry {
+  std::string pair;  // "[a, b, 0.5]" (flow form in both renderings)
+  std::vector<std::string> names;
+  std::vector<double> matrix;  // names² rank coefficients, when names is not empty
+};
+
+std::string flow_row(const std::vector<double>& m, std::size_t n, std::size_t i) {
+  std::string row;
+  for (std::size_t j = 0; j < n; ++j) row += fmt::format("{}{}", j ? ", " : "", m[i * n + j]);
+  return "[" + row + "]";
+}
+
+// `correlations: …` on one line (a message never breaks lines), in YAML's
+// flow form: a lone matrix as a mapping, anything else as a list.
+std::string flow_section(const std::vector<SectionEntry>& entries) {
+  std::vector<std::string> items;
+  for (const SectionEntry& e : entries) {
+    if (e.names.empty()) {
+      items.push_back(e.pair);
+      continue;
+    }
+    std::vector<std::string> rows;
+    for (std::size_t i = 0; i < e.names.size(); ++i) rows.push_back(flow_row(e.matrix, e.names.size(), i));
+    items.push_back(fmt::format("{{parameters: [{}], matrix: [{}]}}", fmt::join(e.names, ", "), fmt::join(rows, ", ")));
+  }
+  if (entries.size() == 1 && !entries.front().names.empty()) return "correlations: " + items.front();
+  return fmt::format("correlations: [{}]", fmt::join(items, ", "));
+}
+
+// The same section in block form, indented by `indent` spaces.
+std::string block_section(const std::vector<SectionEntry>& entries, std::size_t indent) {
+  const std::string pad(indent, ' ');
+  std::string out = pad + "correlations:\n";
+  for (const SectionEntry& e : entries) {
+    if (e.names.empty()) {
+      out += fmt::format("{}  - {}\n", pad, e.pair);
+      continue;
+    }
+    out += fmt::format("{}  - parameters: [{}]\n{}    matrix:\n", pad, fmt::join(e.names, ", "), pad);
+    for (std::size_t i = 0; i < e.names.size(); ++i)
+      out += fmt::format("{}      - {}\n", pad, flow_row(e.matrix, e.names.size(), i));
+  }
+  return out;
+}
+
+std::string pair_text(const ParameterCorrelation& c) {
+  return fmt::format("[{}, {}, {}]", c.first, c.second, c.rho);
+}
+
+// A group's members as the model lists them (the copula orders them by
+// name): positions into g.parameters.
+std::vector<std::size_t> model_order(const CopulaGroup& g) {
+  std::vector<std::size_t> order(g.parameters.size());
+  for (std::size_t k = 0; k < order.size(); ++k) order[k] = k;
+  std::sort(order.begin(), order.end(),
+            [&](std::size_t x, std::size_t y) { return g.parameters[x] < g.parameters[y]; });
+  return order;
+}
+
+// The names of a group for a message: the first few, then how many more.
+std::string group_names(const std::vector<std::string>& names) {
+  constexpr std::size_t kShown = 8;
+  if (names.size() <= kShown) return fmt::format("{}", fmt::join(names, ", "));
+  return fmt::format("{}, … ({} parameters)",
+                     fmt::join(names.begin(), names.begin() + static_cast<std::ptrdiff_t>(kShown - 1), ", "),
+                     names.size());
+}
+
+// The groups of one `correlations:` section (the model's, or a scenario's)
+// that are not sampled, and the section with each replaced by its nearest
+// valid matrix.
+struct SectionRepair {
+  const Scenario* scenario = nullptr;
+  std::vector<CopulaGroup> groups;  // the failing groups this section answers for
+  std::vector<SourcePos> positions;
+  std::vector<SectionEntry> entries;
+};
+
+SectionRepair repair_section(const Model& model, const Scenario* scenario) {
+  SectionRepair repair;
+  repair.scenario = scenario;
+  const Model applied = scenario ? apply_scenario(model, *scenario) : model;
+  std::vector<bool> in_failing(applied.parameters.size(), false);
+  for (CopulaGroup& g : copula_groups(applied)) {
+    if (!g.cholesky.empty()) continue;
+    auto member = [&](const std::string& name) {
+      return std::any_of(g.parameters.begin(), g.parameters.end(),
+                         [&](std::size_t i) { return applied.parameters[i].name == name; });
+    };
+    SourcePos pos = g.pos;
+    if (scenario) {
+      // A group none of the scenario's pairs touches is a principal
+      // submatrix of the model's, reported without the scenario.
+      auto own = std::find_if(scenario->correlations.begin(), scenario->correlations.end(),
+                              [&](const ParameterCorrelation& c) { return member(c.first) && member(c.second); });
+      if (own == scenario->correlations.end()) continue;
+      pos = own->pos;
+    }
+    for (std::size_t i : g.parameters) in_failing[i] = true;
+    repair.positions.push_back(pos);
+    repair.groups.push_back(std::move(g));
+  }
+  if (repair.groups.empty()) return repair;
+  auto failing = [&](const std::string& name) {
+    for (std::size_t i = 0; i < applied.parameters.size(); ++i)
+      if (applied.parameters[i].name == name) return bool(in_failing[i]);
+    return false;
+  };
+  const std::vector<ParameterCorrelation>& written = scenario ? scenario->correlations : model.correlations;
+  for (const ParameterCorrelation& c : written)
+    if (!failing(c.first) || !failing(c.second)) repair.entries.push_back({pair_text(c), {}, {}});
+  for (const CopulaGroup& g : repair.groups) {
+    const std::vector<std::size_t> order = model_order(g);
+    const std::vector<double> rank = nearest_rank_matrix(g);
+    const std::size_t n = order.size();
+    SectionEntry e;
+    for (std::size_t k : order) e.names.push_back(applied.parameters[g.parameters[k]].name);
+    for (std::size_t i : order)
+      for (std::size_t j : order) e.matrix.push_back(rank[i * n + j]);
+    repair.entries.push_back(std::move(e));
+  }
+  return repair;
+}
+
+static_assert(kMinCorrelationEigenvalue == 1e-9, "the message below states it");
+
+void report_section(const Model& model, const SectionRepair& repair, const std::string& file,
+                    Diagnostics& diagnostics) {
+  const Model applied = repair.scenario ? apply_scenario(model, *repair.scenario) : model;
+  const std::string in = repair.scenario ? fmt::format(" in scenario `{}`", repair.scenario->name) : "";
+  const std::string section = flow_section(repair.entries);
+  const std::string whose = repair.scenario ? "the scenario's" : "the model's";
+  for (std::size_t k = 0; k < repair.groups.size(); ++k) {
+    const CopulaGroup& g = repair.groups[k];
+    const std::size_t n = g.parameters.size();
+    std::vector<std::string> names;
+    for (std::size_t m : model_order(g)) names.push_back(applied.parameters[g.parameters[m]].name);
+    const double rank_eigenvalue = smallest_eigenvalue(to_matrix(g.rank, n));
+    std::string message;
+    // Rounding leaves a singular matrix's smallest eigenvalue at ±n·1e-16.
+    if (rank_eigenvalue < -1e-12 * static_cast<double>(n)) {
+      message = fmt::format(
+          "the rank correlations of {}{} are not a valid correlation matrix: it is not positive semidefinite (its "
+          "smallest eigenvalue is {:.6g}), so no joint distribution has them",
+          group_names(names), in, rank_eigenvalue);
+    } else {
+      message = fmt::format(
+          "the rank correlations of {}{} cannot be reached by a Gaussian copula: its Pearson matrix "
+          "2·sin(π·ρ_S/6) {} (smallest eigenvalue {:.6g}; the copula needs more than 1e-9 for a Cholesky factor "
+          "safe from rounding), although the rank matrix itself is a valid correlation matrix (smallest eigenvalue "
+          "{:.6g})",
+          group_names(names), in, g.smallest_eigenvalue > 0 ? "is too close to singular" : "is not positive definite",
+          g.smallest_eigenvalue, std::max(rank_eigenvalue, 0.0));
+    }
+    std::string hint;
+    if (k > 0) {
+      hint = fmt::format("the section suggested at line {}, column {} replaces this group too",
+                         repair.positions[0].line, repair.positions[0].column);
+    } else if (section.size() <= kMaxSuggestionChars) {
+      hint = fmt::format("the nearest valid matrix (Higham 2002), as {} whole section to paste: {}", whose, section);
+    } else {
+      hint = fmt::format(
+          "the nearest valid matrix (Higham 2002) is too long for a message: `riskcast check {} "
+          "--nearest-correlations FILE.yaml` writes {} corrected section to FILE.yaml",
+          file, whose);
+    }
+    diagnostics.error(repair.positions[k], std::move(message), std::move(hint));
+  }
+}
+
+}  // namespace
+
+void check_correlations(const Model& model, const Scenario* scenario, Diagnostics& diagnostics) {
+  report_section(model, repair_section(model, scenario), diagnostics.file(), diagnostics);
+}
+
+std::string nearest_correlations_yaml(const Model& model) {
+  std::string out;
+  const SectionRepair top = repair_section(model, nullptr);
+  if (!top.groups.empty()) out += block_section(top.entries, 0);
+  std::string scenarios;
+  for (const Scenario& s : model.scenarios) {
+    if (s.correlations.empty()) continue;
+    const SectionRepair r = repair_section(model, &s);
+    if (!r.groups.empty()) scenarios += fmt::format("  {}:\n{}", s.name, block_section(r.entries, 4));
+  }
+  if (!scenarios.empty()) out += "scenarios:\n" + scenarios;
+  if (out.empty()) return out;
+  return fmt::format(
+             "# {}: each `correlations:` section below replaces the one of the same place, its groups that are not\n"
+             "# positive definite by their nearest valid rank matrix (Higham 2002; docs/language.md, "
+             "\"Correlations\").\n",
+             model.file) +
+         out;
 }
 
 }  // namespace riskcast

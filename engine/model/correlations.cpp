@@ -1,10 +1,12 @@
 // `correlations:`: rank correlations between parameters, as a list of pairs
-// (`- [a, b, 0.6]`) or as a matrix (`parameters: [a, b, c]`, `matrix:`).
+// (`- [a, b, 0.6]`) or as a matrix (`parameters: [a, b, c]`, `matrix:`), or
+// a list mixing both (a matrix entry is `{parameters: …, matrix: …}`).
 #include <fmt/format.h>
 
 #include <cmath>
 
 #include "model_reader.hpp"
+#include "riskcast/copula.hpp"
 
 namespace riskcast::model_reading {
 
@@ -46,10 +48,9 @@ void ModelReader::correlation_pair(const std::string& a, SourcePos a_pos, const 
     const Parameter* p = &model.parameters[k];
     for (const Parameter& q : ctx.overrides)
       if (q.name == p->name) p = &q;
-    if (p->distribution.kind == DistributionKind::Constant) {
+    if (p->distribution.is_degenerate()) {
       d_.error(k == *i ? a_pos : b_pos,
-               fmt::format("correlations{}: `{}` is the constant {}, which cannot be correlated", ctx.where, p->name,
-                           p->distribution.args[0]));
+               fmt::format("correlations{}: {}", ctx.where, uncorrelatable_message(p->name, p->distribution)));
       return;
     }
   }
@@ -66,13 +67,21 @@ void ModelReader::correlation_pair(const std::string& a, SourcePos a_pos, const 
 
 std::vector<ParameterCorrelation> ModelReader::correlations(const YAML::Node& node, const CorrelationContext& ctx) {
   std::vector<ParameterCorrelation> pairs;
-  const std::string form = "a list of pairs (`- [a, b, 0.5]`) or a matrix (`parameters: [a, b]` and `matrix:`)";
+  const std::string forms =
+      "a list of pairs (`- [a, b, 0.5]`), a matrix (`parameters: [a, b]` and `matrix:`), or a list mixing pairs and "
+      "matrices (`- {parameters: [a, b], matrix: [[1, 0.5], [0.5, 1]]}`)";
   if (node.IsNull()) return pairs;
   if (node.IsSequence()) {
     for (const YAML::Node& item : node) {
+      if (item.IsMap()) {
+        correlation_matrix(item, ctx, pairs);
+        continue;
+      }
       if (!item.IsSequence() || item.size() != 3 || !item[0].IsScalar() || !item[1].IsScalar()) {
         d_.error(position(item),
-                 fmt::format("correlations{}: each pair is `[parameter, parameter, rank correlation]`", ctx.where));
+                 fmt::format("correlations{}: each entry is a pair `[parameter, parameter, rank correlation]` or a "
+                             "matrix `{{parameters: [a, b], matrix: [[1, 0.5], [0.5, 1]]}}`",
+                             ctx.where));
         continue;
       }
       std::optional<double> rho = number(item[2], "a rank correlation");
@@ -80,35 +89,46 @@ std::vector<ParameterCorrelation> ModelReader::correlations(const YAML::Node& no
       correlation_pair(item[0].Scalar(), text_position(item[0]), item[1].Scalar(), text_position(item[1]), *rho,
                        position(item), ctx, pairs);
     }
-    return pairs;
+  } else if (node.IsMap() && !node["parameters"] && !node["matrix"]) {
+    // `a: {b: 0.5}` and the like: neither form, whatever the keys.
+    d_.error(position(node), fmt::format("correlations{} must be {}", ctx.where, forms),
+             "a pair is written `- [a, b, 0.5]`, one per line");
+  } else if (node.IsMap()) {
+    correlation_matrix(node, ctx, pairs);
+  } else {
+    d_.error(position(node), fmt::format("correlations{} must be {}", ctx.where, forms));
   }
-  if (!node.IsMap()) {
-    d_.error(position(node), fmt::format("correlations{} must be {}", ctx.where, form));
-    return pairs;
-  }
+  // A 0 in the model leaves the pair independent: nothing to sample. In a
+  // scenario it removes the model's coefficient, so it stays.
+  if (!ctx.scenario) std::erase_if(pairs, [](const ParameterCorrelation& c) { return c.rho == 0.0; });
+  return pairs;
+}
+
+void ModelReader::correlation_matrix(const YAML::Node& node, const CorrelationContext& ctx,
+                                     std::vector<ParameterCorrelation>& pairs) {
   auto keys = mapping(node, kCorrelationMatrixKeys, "correlations");
   auto names_it = keys.find("parameters"), matrix_it = keys.find("matrix");
   if (names_it == keys.end() || matrix_it == keys.end()) {
     d_.error(position(node), fmt::format("a correlation matrix needs `parameters:` and `matrix:`"));
-    return pairs;
+    return;
   }
   const YAML::Node& names = names_it->second.value;
   const YAML::Node& matrix = matrix_it->second.value;
   if (!names.IsSequence() || names.size() < 2) {
     d_.error(position(names, names_it->second.key), "`parameters:` of a correlation matrix lists two or more names");
-    return pairs;
+    return;
   }
   for (const YAML::Node& n : names) {
     if (!n.IsScalar()) {
       d_.error(position(n), "`parameters:` of a correlation matrix lists names");
-      return pairs;
+      return;
     }
   }
   const std::size_t n = names.size();
   if (!matrix.IsSequence() || matrix.size() != n) {
     d_.error(position(matrix, matrix_it->second.key),
              fmt::format("`matrix:` must have {} rows, one per parameter listed", n));
-    return pairs;
+    return;
   }
   std::vector<std::vector<double>> m(n, std::vector<double>(n, 0.0));
   std::vector<std::vector<SourcePos>> at(n, std::vector<SourcePos>(n));
@@ -124,7 +144,7 @@ std::vector<ParameterCorrelation> ModelReader::correlations(const YAML::Node& no
       if (std::optional<double> v = number(row[j], "a rank correlation")) m[i][j] = *v;
     }
   }
-  if (d_.size() != errors) return pairs;
+  if (d_.size() != errors) return;
   for (std::size_t i = 0; i < n; ++i) {
     if (m[i][i] != 1.0) d_.error(at[i][i], fmt::format("the diagonal of `matrix:` must be 1, got {}", m[i][i]));
     for (std::size_t j = 0; j < i; ++j)
@@ -133,13 +153,13 @@ std::vector<ParameterCorrelation> ModelReader::correlations(const YAML::Node& no
                                        "is {}",
                                        i + 1, j + 1, m[i][j], j + 1, i + 1, m[j][i]));
   }
-  if (d_.size() != errors) return pairs;
+  if (d_.size() != errors) return;
+  // Zeros too: a pair given twice (here and in another entry) is an error
+  // whatever its values; correlations() drops the model's zeros.
   for (std::size_t i = 0; i < n; ++i)
     for (std::size_t j = i + 1; j < n; ++j)
-      if (m[i][j] != 0.0 || ctx.scenario)
-        correlation_pair(names[i].Scalar(), text_position(names[i]), names[j].Scalar(), text_position(names[j]),
-                         m[i][j], at[i][j], ctx, pairs);
-  return pairs;
+      correlation_pair(names[i].Scalar(), text_position(names[i]), names[j].Scalar(), text_position(names[j]), m[i][j],
+                       at[i][j], ctx, pairs);
 }
 
 }  // namespace riskcast::model_reading

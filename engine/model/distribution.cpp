@@ -423,8 +423,9 @@ std::pair<double, double> Distribution::support() const {
     case DistributionKind::Poisson:
       return {0.0, a[0] == 0.0 ? 0.0 : inf};
     case DistributionKind::Beta:
-    case DistributionKind::Bernoulli:
       return {0.0, 1.0};
+    case DistributionKind::Bernoulli:
+      return {a[0] == 1.0 ? 1.0 : 0.0, a[0] == 0.0 ? 0.0 : 1.0};
     case DistributionKind::PertP10P50P90:
       return components.front().support();
     case DistributionKind::Binomial:
@@ -520,18 +521,64 @@ double Distribution::mean() const {
   return 0.0;
 }
 
-std::string Distribution::to_string() const {
-  const std::string_view name = distribution_name(kind);
-  if (kind == DistributionKind::Discrete || kind == DistributionKind::Cumulative) {
-    return fmt::format("{}([{}], [{}])", name, fmt::join(values, ", "), fmt::join(weights, ", "));
+bool Distribution::is_degenerate() const {
+  const auto [lo, hi] = support();
+  return lo == hi;
+}
+
+int Distribution::finite_moments() const {
+  if (kind == DistributionKind::StudentT) return args[0] > 2.0 ? 2 : args[0] > 1.0 ? 1 : 0;
+  int least = 2;
+  for (std::size_t i = 0; i < components.size(); ++i)
+    if (kind != DistributionKind::Mixture || weights[i] > 0.0) least = std::min(least, components[i].finite_moments());
+  return least;
+}
+
+std::optional<Distribution> Distribution::solved() const {
+  if (kind == DistributionKind::LognormalCi90) {
+    Distribution d;
+    d.kind = DistributionKind::Lognormal;
+    d.args = {log_mu(), log_sigma()};
+    d.pos = pos;
+    return d;
   }
-  if (kind == DistributionKind::Mixture) {
+  if (components.size() == 1 && kind != DistributionKind::Mixture) return components.front();
+  return std::nullopt;
+}
+
+namespace {
+std::string distribution_text(const Distribution& d, const std::function<std::string(double)>& number) {
+  std::string_view name = "constant";
+  for (const auto& s : distribution_signatures())
+    if (s.kind == d.kind) name = s.name;
+  auto list = [&](const std::vector<double>& v) {
     std::vector<std::string> parts;
-    for (const Distribution& c : components) parts.push_back(c.to_string());
-    return fmt::format("mixture([{}], [{}])", fmt::join(parts, ", "), fmt::join(weights, ", "));
+    for (double x : v) parts.push_back(number(x));
+    return fmt::format("[{}]", fmt::join(parts, ", "));
+  };
+  if (d.kind == DistributionKind::Discrete)
+    return fmt::format("discrete({}, {})", list(d.values),
+                       list(d.written_weights.empty() ? d.weights : d.written_weights));
+  if (d.kind == DistributionKind::Cumulative) return fmt::format("cumulative({}, {})", list(d.values), list(d.weights));
+  if (d.kind == DistributionKind::Mixture) {
+    std::vector<std::string> parts;
+    for (const Distribution& c : d.components) parts.push_back(distribution_text(c, number));
+    return fmt::format("mixture([{}], {})", fmt::join(parts, ", "),
+                       list(d.written_weights.empty() ? d.weights : d.written_weights));
   }
-  if (kind == DistributionKind::Constant) return fmt::format("{}", args[0]);
-  return fmt::format("{}({})", name, fmt::join(args, ", "));
+  if (d.kind == DistributionKind::Constant) return number(d.args[0]);
+  std::vector<std::string> parts;
+  for (double x : d.args) parts.push_back(number(x));
+  return fmt::format("{}({})", name, fmt::join(parts, ", "));
+}
+}  // namespace
+
+std::string Distribution::to_string() const {
+  return distribution_text(*this, [](double x) { return fmt::format("{}", x); });
+}
+
+std::string Distribution::to_string(int digits) const {
+  return distribution_text(*this, [digits](double x) { return fmt::format("{:.{}g}", x, digits); });
 }
 
 namespace {
@@ -626,7 +673,7 @@ bool normal_draws_fit(double mean, double sd) {
   return std::fabs(mean) + kNormalDrawBound * sd <= kLargest;
 }
 std::string normal_limit_message(std::string_view call, std::string_view what, double mean, double sd) {
-  return fmt::format("{} needs |mean| + 38·sd <= 1.8e308 (the largest double), so that {}; got mean = {}, sd = {}",
+  return fmt::format("{} needs |mean| + 38·sd <= 1.797e308 (the largest double), so that {}; got mean = {}, sd = {}",
                      call, what, mean, sd);
 }
 bool lognormal_draws_fit(double mu, double sigma) {
@@ -635,16 +682,23 @@ bool lognormal_draws_fit(double mu, double sigma) {
 bool shape_supported(double shape) {
   return shape >= kMinShape && shape <= kMaxShape;
 }
+// lo < hi by more than their rounding can account for (kMinRelativeGap).
+bool values_apart(double lo, double hi) {
+  return hi - lo >= kMinRelativeGap * std::max(std::fabs(lo), std::fabs(hi));
+}
 
 }  // namespace
 
-bool validate_distribution(const Distribution& d, Diagnostics& diagnostics) {
+bool validate_distribution(const Distribution& d, Diagnostics& diagnostics, const ItemPositions* items) {
   const std::size_t before = diagnostics.size();
   // The message is formatted only on failure: a run validates the
   // distribution of an innovation with formula arguments every month.
   auto require = [&](bool ok, auto&& message) {
     if (!ok) diagnostics.error(d.pos, std::string(message()));
   };
+  // The list item at fault (discrete, cumulative, mixture), else the call.
+  auto value_at = [&](std::size_t i) { return items && i < items->values.size() ? items->values[i] : d.pos; };
+  auto weight_at = [&](std::size_t i) { return items && i < items->weights.size() ? items->weights[i] : d.pos; };
   for (double a : d.args) {
     if (!std::isfinite(a)) {
       diagnostics.error(d.pos, "distribution arguments must be finite numbers");
@@ -764,7 +818,7 @@ bool validate_distribution(const Distribution& d, Diagnostics& diagnostics) {
       require(a[1] * gamma_draw_bound(a[0]) <= kLargest, [&] {
         return fmt::format(
             "gamma(shape, scale) with shape {} needs scale <= {:.4g}, so that no draw overflows "
-            "(scale·(shape + 39·√shape + 1460) <= 1.8e308, the largest double); got scale = {}",
+            "(scale·(shape + 39·√shape + 1460) <= 1.797e308, the largest double); got scale = {}",
             a[0], kLargest / gamma_draw_bound(a[0]), a[1]);
       });
       break;
@@ -782,23 +836,27 @@ bool validate_distribution(const Distribution& d, Diagnostics& diagnostics) {
       const bool discrete = d.kind == DistributionKind::Discrete;
       const std::string_view name = discrete ? "discrete" : "mixture";
       const std::size_t n = discrete ? d.values.size() : d.components.size();
-      const std::string_view items = discrete ? "values" : "distributions";
+      const std::string_view singular_items = discrete ? "value" : "distribution";
+      const std::string_view plural_items = discrete ? "values" : "distributions";
       if (n == 0) {
         require(false,
                 [&] { return fmt::format("{} needs at least one {}", name, discrete ? "value" : "distribution"); });
         break;
       }
-      require(n == d.weights.size(),
-              [&] { return fmt::format("{} has {} {} but {} weights", name, n, items, d.weights.size()); });
-      for (double w : d.weights) {
-        if (!(w >= 0) || !std::isfinite(w)) {
-          require(false, [&] { return fmt::format("{} weights must be finite and >= 0, got {}", name, w); });
+      require(n == d.weights.size(), [&] {
+        return fmt::format("{} has {} but {}", name, counted(n, singular_items, plural_items),
+                           counted(d.weights.size(), "weight"));
+      });
+      for (std::size_t i = 0; i < d.weights.size(); ++i) {
+        if (!(d.weights[i] >= 0) || !std::isfinite(d.weights[i])) {
+          diagnostics.error(weight_at(i),
+                            fmt::format("{} weights must be finite and >= 0, got {}", name, d.weights[i]));
           break;
         }
       }
-      for (double v : d.values) {
-        if (!std::isfinite(v)) {
-          require(false, [&] { return "discrete values must be finite numbers"; });
+      for (std::size_t i = 0; i < d.values.size(); ++i) {
+        if (!std::isfinite(d.values[i])) {
+          diagnostics.error(value_at(i), "discrete values must be finite numbers");
           break;
         }
       }
@@ -834,10 +892,25 @@ bool validate_distribution(const Distribution& d, Diagnostics& diagnostics) {
       const std::string_view call =
           log ? "lognormal_percentiles(p_lo, x_lo, p_hi, x_hi)" : "normal_percentiles(p_lo, x_lo, p_hi, x_hi)";
       if (!(0 < a[0] && a[0] < a[2] && a[2] < 1)) {
+        std::string hint;
+        if (a[0] > 1 || a[2] > 1)
+          hint = "probabilities are fractions: the 10th percentile is p = 0.1";
+        else if (a[0] <= 0 || a[2] >= 1)
+          hint = fmt::format("{} has no finite percentile at p = 0 or 1: give one inside, such as 0.01 or 0.99",
+                             log ? "a lognormal" : "a normal");
         diagnostics.error(
             d.pos,
             fmt::format("{} needs probabilities 0 < p_lo < p_hi < 1, got p_lo = {}, p_hi = {}", call, a[0], a[2]),
-            a[0] >= 1 || a[2] >= 1 ? "probabilities are fractions: the 10th percentile is p = 0.1" : "");
+            std::move(hint));
+        break;
+      }
+      if (!(a[2] - a[0] >= kMinPercentileGap)) {
+        require(false, [&] {
+          return fmt::format(
+              "{} needs p_hi - p_lo >= 1e-6, or the fit is left to the rounding of the "
+              "probabilities; got p_lo = {}, p_hi = {}",
+              call, a[0], a[2]);
+        });
         break;
       }
       if (!(a[1] < a[3]) || (log && !(a[1] > 0))) {
@@ -846,9 +919,13 @@ bool validate_distribution(const Distribution& d, Diagnostics& diagnostics) {
         });
         break;
       }
-      // As for lognormal_ci90: ln(x_hi) − ln(x_lo) must stay positive.
-      require(!log || a[3] >= a[1] * (1.0 + 1e-9), [&] {
-        return fmt::format("{} needs x_hi >= x_lo·(1 + 1e-9), got x_lo = {}, x_hi = {}", call, a[1], a[3]);
+      // As for lognormal_ci90: ln(x_hi) − ln(x_lo) must stay positive (and
+      // x_hi − x_lo, for the normal, keep its digits).
+      require(values_apart(a[1], a[3]), [&] {
+        return fmt::format(
+            "{} needs x_hi - x_lo >= 1e-9·max(|x_lo|, |x_hi|), or the fit is left to the rounding of "
+            "the values; got x_lo = {}, x_hi = {}",
+            call, a[1], a[3]);
       });
       break;
     }
@@ -862,8 +939,17 @@ bool validate_distribution(const Distribution& d, Diagnostics& diagnostics) {
       if (!std::isfinite(a[2] - a[0])) {
         require(false, [&] {
           return fmt::format(
-              "pert_p10_p50_p90(p10, p50, p90) needs p90 - p10 <= 1.8e308 (the largest "
+              "pert_p10_p50_p90(p10, p50, p90) needs p90 - p10 <= 1.797e308 (the largest "
               "double), got {}, {}, {}",
+              a[0], a[1], a[2]);
+        });
+        break;
+      }
+      if (!values_apart(a[0], a[1]) || !values_apart(a[1], a[2])) {
+        require(false, [&] {
+          return fmt::format(
+              "pert_p10_p50_p90(p10, p50, p90) needs neighbouring percentiles apart by at "
+              "least 1e-9 of their size, or the fit is left to their rounding; got {}, {}, {}",
               a[0], a[1], a[2]);
         });
         break;
@@ -871,11 +957,19 @@ bool validate_distribution(const Distribution& d, Diagnostics& diagnostics) {
       if (pert_from_p10_p50_p90(a[0], a[1], a[2])) break;
       const auto [lo, hi] = pert_p50_ratio_range();
       const double ratio = (a[1] - a[0]) / (a[2] - a[0]);
+      // As many decimals as it takes for the position to differ from the
+      // bound it misses, as printed.
+      const double bound = ratio < lo ? lo : hi;
+      int decimals = 1;
+      while (decimals < 12 &&
+             fmt::format("{:.{}f}", 100 * ratio, decimals) == fmt::format("{:.{}f}", 100 * bound, decimals))
+        ++decimals;
+      decimals = std::max(decimals, 2);
       diagnostics.error(
           d.pos,
-          fmt::format("no PERT has these percentiles: pert_p10_p50_p90(p10, p50, p90) needs p50 between {:.1f} % "
-                      "and {:.1f} % of the way from p10 to p90, got {:.1f} % ({}, {}, {})",
-                      100 * lo, 100 * hi, 100 * ratio, a[0], a[1], a[2]),
+          fmt::format("no PERT has these percentiles: pert_p10_p50_p90(p10, p50, p90) needs p50 between {:.{}f} % "
+                      "and {:.{}f} % of the way from p10 to p90, got {:.{}f} % ({}, {}, {})",
+                      100 * lo, decimals, 100 * hi, decimals, 100 * ratio, decimals, a[0], a[1], a[2]),
           "for a more skewed judgement use lognormal_percentiles(p_lo, x_lo, p_hi, x_hi) or cumulative([x], [p])");
       break;
     }
@@ -891,7 +985,7 @@ bool validate_distribution(const Distribution& d, Diagnostics& diagnostics) {
       }
       require(std::fabs(a[1]) + a[2] * student_t_draw_bound(a[0]) <= kLargest, [&] {
         return fmt::format(
-            "student_t(df, loc, scale) with df {} needs |loc| + {:.4g}·scale <= 1.8e308 (the largest "
+            "student_t(df, loc, scale) with df {} needs |loc| + {:.4g}·scale <= 1.797e308 (the largest "
             "double), so that no draw overflows; got loc = {}, scale = {}",
             a[0], student_t_draw_bound(a[0]), a[1], a[2]);
       });
@@ -907,7 +1001,7 @@ bool validate_distribution(const Distribution& d, Diagnostics& diagnostics) {
       require(a[1] * weibull_bound(a[0]) <= kLargest, [&] {
         return fmt::format(
             "weibull(shape, scale) with shape {} needs scale <= {:.4g}, so that no draw and not the "
-            "mean overflows (scale·max(36.74^(1/shape), Γ(1 + 1/shape)) <= 1.8e308); got scale = {}",
+            "mean overflows (scale·max(36.74^(1/shape), Γ(1 + 1/shape)) <= 1.797e308); got scale = {}",
             a[0], kLargest / weibull_bound(a[0]), a[1]);
       });
       break;
@@ -940,35 +1034,46 @@ bool validate_distribution(const Distribution& d, Diagnostics& diagnostics) {
       }
       for (std::size_t i = 0; i < x.size(); ++i) {
         if (!std::isfinite(x[i]) || !std::isfinite(p[i])) {
-          require(false, [&] { return "cumulative points and probabilities must be finite numbers"; });
+          diagnostics.error(std::isfinite(x[i]) ? weight_at(i) : value_at(i),
+                            "cumulative points and probabilities must be finite numbers");
           return false;
         }
       }
+      // Percentages for probabilities (0 … 100): one error, with the hint,
+      // rather than one per point.
+      if (std::any_of(p.begin(), p.end(), [](double v) { return v > 1; })) {
+        const std::size_t i =
+            static_cast<std::size_t>(std::find_if(p.begin(), p.end(), [](double v) { return v > 1; }) - p.begin());
+        diagnostics.error(weight_at(i),
+                          fmt::format("cumulative([x], [p]) needs probabilities from 0 to 1, got {}", p[i]),
+                          "probabilities are fractions: the 10th percentile is p = 0.1");
+        break;
+      }
       for (std::size_t i = 1; i < x.size(); ++i) {
         if (!(x[i - 1] < x[i])) {
-          require(false, [&] {
-            return fmt::format("cumulative([x], [p]) needs x increasing, got {} after {}", x[i], x[i - 1]);
-          });
+          diagnostics.error(value_at(i),
+                            fmt::format("cumulative([x], [p]) needs x increasing, got {} after {}", x[i], x[i - 1]));
           break;
         }
       }
       for (std::size_t i = 1; i < p.size(); ++i) {
         if (!(p[i - 1] <= p[i])) {
-          require(false, [&] {
-            return fmt::format("cumulative([x], [p]) needs p non-decreasing, got {} after {}", p[i], p[i - 1]);
-          });
+          diagnostics.error(weight_at(i), fmt::format("cumulative([x], [p]) needs p non-decreasing, got {} after {}",
+                                                      p[i], p[i - 1]));
           break;
         }
       }
-      require(p.front() == 0 && p.back() == 1, [&] {
-        return fmt::format(
-            "cumulative([x], [p]) needs p to start at 0 and end at 1 (the CDF at the first and last "
-            "point), got {} and {}",
-            p.front(), p.back());
-      });
+      if (p.front() != 0)
+        diagnostics.error(
+            weight_at(0),
+            fmt::format("cumulative([x], [p]) needs p to start at 0 (the CDF at the first point), got {}", p.front()));
+      if (p.back() != 1)
+        diagnostics.error(
+            weight_at(p.size() - 1),
+            fmt::format("cumulative([x], [p]) needs p to end at 1 (the CDF at the last point), got {}", p.back()));
       require(std::isfinite(x.back() - x.front()), [&] {
         return fmt::format(
-            "cumulative([x], [p]) needs the last x minus the first <= 1.8e308 (the largest double), got "
+            "cumulative([x], [p]) needs the last x minus the first <= 1.797e308 (the largest double), got "
             "{} and {}",
             x.front(), x.back());
       });
@@ -1033,9 +1138,10 @@ std::string argument_requirement(DistributionKind kind, std::size_t index, doubl
   }
 }
 
-std::optional<Distribution> prepare_distribution(Distribution d, Diagnostics& diagnostics) {
-  if (!validate_distribution(d, diagnostics)) return std::nullopt;
+std::optional<Distribution> prepare_distribution(Distribution d, Diagnostics& diagnostics, const ItemPositions* items) {
+  if (!validate_distribution(d, diagnostics, items)) return std::nullopt;
   if (d.kind == DistributionKind::Discrete || d.kind == DistributionKind::Mixture) {
+    d.written_weights = d.weights;
     double total = 0.0;
     for (double w : d.weights) total += w;
     for (double& w : d.weights) w /= total;
@@ -1060,6 +1166,8 @@ std::optional<Distribution> distribution_from_lists(
                                    : d.kind == DistributionKind::Discrete ? "values and weights"
                                                                           : "points and probabilities";
   std::vector<double>* targets[2] = {&d.values, &d.weights};
+  ItemPositions items;
+  std::vector<SourcePos>* places[2] = {&items.values, &items.weights};
   for (int i = 0; i < 2; ++i) {
     const Expr& list = call.operands[i];
     if (list.kind != ExprKind::List) {
@@ -1068,6 +1176,7 @@ std::optional<Distribution> distribution_from_lists(
       return std::nullopt;
     }
     for (const Expr& item : list.operands) {
+      places[i]->push_back(item.pos);
       if (mixture && i == 0) {
         std::optional<Distribution> c = component(item);
         if (!c) return std::nullopt;
@@ -1087,7 +1196,7 @@ std::optional<Distribution> distribution_from_lists(
       targets[i]->push_back(*v);
     }
   }
-  return prepare_distribution(std::move(d), diagnostics);
+  return prepare_distribution(std::move(d), diagnostics, &items);
 }
 
 }  // namespace riskcast

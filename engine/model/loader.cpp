@@ -92,8 +92,12 @@ Model ModelReader::load(const YAML::Node& root, const std::string& file) {
 
 using model_reading::ModelReader;
 
-Model load_model_text(std::string_view text, const std::string& file, Diagnostics* warnings) {
-  Diagnostics diagnostics(file);
+namespace {
+
+// Reads, validates and resolves `text`, every check but the correlation
+// matrices' (check_correlations); throws ModelError.
+Model read_model(std::string_view text, Diagnostics& diagnostics) {
+  const std::string& file = diagnostics.file();
   if (text.size() > kMaxModelBytes) {
     diagnostics.error({}, fmt::format("the model is larger than {} MiB", kMaxModelBytes >> 20));
     throw ModelError(std::move(diagnostics));
@@ -109,13 +113,29 @@ Model load_model_text(std::string_view text, const std::string& file, Diagnostic
   ModelReader loader(diagnostics, text);
   Model model = loader.load(*root, file);
   if (diagnostics.empty()) resolve_model(model, diagnostics);
-  if (diagnostics.empty())
-    for (const Scenario& s : model.scenarios)
-      check_correlations(apply_scenario(model, s), s.name == "base" ? "" : s.name, diagnostics);
+  if (!diagnostics.empty()) throw ModelError(std::move(diagnostics));
+  return model;
+}
+
+}  // namespace
+
+Model load_model_text(std::string_view text, const std::string& file, Diagnostics* warnings) {
+  Diagnostics diagnostics(file);
+  Model model = read_model(text, diagnostics);
+  check_correlations(model, nullptr, diagnostics);
+  for (const Scenario& s : model.scenarios)
+    if (!s.correlations.empty()) check_correlations(model, &s, diagnostics);
   if (!diagnostics.empty()) throw ModelError(std::move(diagnostics));
   warn_about_model(model, diagnostics);
   if (warnings) *warnings = std::move(diagnostics);
   return model;
+}
+
+std::string nearest_correlations_of_file(const std::string& path) {
+  Diagnostics diagnostics(path);
+  std::optional<std::string> text = read_input_file(path, "model file", kMaxModelBytes, diagnostics);
+  if (!text) throw ModelError(std::move(diagnostics));
+  return nearest_correlations_yaml(read_model(*text, diagnostics));
 }
 
 std::optional<Distribution> parse_distribution(std::string_view text, SourcePos start, Diagnostics& diagnostics) {

@@ -65,11 +65,12 @@ Model apply_scenario(const Model& model, const Scenario& scenario) {
     if (same != out.correlations.end()) out.correlations.erase(same);
     if (c.rho != 0.0) out.correlations.push_back(c);
   }
-  // A parameter a scenario fixes to a constant leaves its correlations: the
-  // rest of the matrix, a principal submatrix, stays positive definite.
+  // A parameter a scenario fixes (to a constant, or to a law constant in
+  // effect) leaves its correlations: the rest of the matrix, a principal
+  // submatrix, stays positive definite.
   std::erase_if(out.correlations, [&](const ParameterCorrelation& c) {
     for (const Parameter& p : out.parameters)
-      if ((p.name == c.first || p.name == c.second) && p.distribution.kind == DistributionKind::Constant) return true;
+      if ((p.name == c.first || p.name == c.second) && p.distribution.is_degenerate()) return true;
     return false;
   });
   return out;

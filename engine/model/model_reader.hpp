@@ -114,6 +114,8 @@ class ModelReader : public YamlReader {
     bool scenario = false;                    // a 0 is kept: it removes the model's pair
   };
   std::vector<ParameterCorrelation> correlations(const YAML::Node& node, const CorrelationContext& ctx);
+  void correlation_matrix(const YAML::Node& node, const CorrelationContext& ctx,
+                          std::vector<ParameterCorrelation>& pairs);
   void correlation_pair(const std::string& a, SourcePos a_pos, const std::string& b, SourcePos b_pos, double rho,
                         SourcePos pos, const CorrelationContext& ctx, std::vector<ParameterCorrelation>& pairs);
   // scenarios.cpp

@@ -43,8 +43,8 @@ std::optional<Distribution> ModelReader::distribution_from(const Expr& e) {
     return std::nullopt;
   }
   if (e.operands.size() != sig->arity) {
-    d_.error(e.pos, fmt::format("{} takes {} argument{} ({}), got {}", sig->name, sig->arity,
-                                sig->arity == 1 ? "" : "s", sig->argument_names, e.operands.size()));
+    d_.error(e.pos, fmt::format("{} takes {} ({}), got {}", sig->name, counted(sig->arity, "argument"),
+                                sig->argument_names, e.operands.size()));
     return std::nullopt;
   }
   if (takes_lists(sig->kind))

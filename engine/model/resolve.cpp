@@ -72,14 +72,16 @@ class Resolver {
   }
 
   // Resolves `e`; for monthly formulas, collects the monthly formulas it
-  // reads in the same month into `dependencies`.
-  void resolve(Expr& e, Context ctx, std::set<std::uint32_t>* dependencies = nullptr, bool in_aggregate = false) {
+  // reads in the same month into `dependencies`. It recurses once per level
+  // of the tree (up to kMaxExpressionHeight): what it calls with messages to
+  // format is kept out of line, so that its own frame stays small.
+  [[gnu::noinline]] void resolve(Expr& e, Context ctx, std::set<std::uint32_t>* dependencies = nullptr,
+                                 bool in_aggregate = false) {
     switch (e.kind) {
       case ExprKind::Number:
         return;
       case ExprKind::List:
-        d_.error(e.pos, "a list [...] is only allowed as an argument of discrete, cumulative or mixture");
-        return;
+        return misplaced_list(e);
       case ExprKind::Name:
         return resolve_name(e, ctx, dependencies, in_aggregate);
       case ExprKind::Unary:
@@ -99,6 +101,10 @@ class Resolver {
   const std::map<std::string, NameInfo>& names() const { return names_; }
 
  private:
+  [[gnu::noinline]] void misplaced_list(const Expr& e) {
+    d_.error(e.pos, "a list [...] is only allowed as an argument of discrete, cumulative or mixture");
+  }
+
   const Regime* regime_of(const Expr& e) {
     if (e.kind != ExprKind::Name) return nullptr;
     auto it = names_.find(e.name);
@@ -108,7 +114,7 @@ class Resolver {
   }
 
   // `regime == state` (either order). Returns false if neither side is a regime.
-  bool resolve_state_comparison(Expr& e, Context ctx) {
+  [[gnu::noinline]] bool resolve_state_comparison(Expr& e, Context ctx) {
     int regime_side = regime_of(e.operands[0]) ? 0 : regime_of(e.operands[1]) ? 1 : -1;
     if (regime_side < 0) return false;
     Expr& regime_expr = e.operands[regime_side];
@@ -174,7 +180,7 @@ class Resolver {
     return hints_wanted() ? did_you_mean(name, candidates) : std::string{};
   }
 
-  void resolve_name(Expr& e, Context ctx, std::set<std::uint32_t>* dependencies, bool in_aggregate) {
+  [[gnu::noinline]] void resolve_name(Expr& e, Context ctx, std::set<std::uint32_t>* dependencies, bool in_aggregate) {
     if (e.name == "true" || e.name == "false") {
       e.ref = RefKind::Constant;
       e.number = e.name == "true" ? 1.0 : 0.0;
@@ -247,11 +253,11 @@ class Resolver {
     e.ref_index = info.index;
   }
 
-  void resolve_call(Expr& e, Context ctx, std::set<std::uint32_t>* dependencies, bool in_aggregate) {
+  [[gnu::noinline]] void resolve_call(Expr& e, Context ctx, std::set<std::uint32_t>* dependencies, bool in_aggregate) {
     const std::string& f = e.name;
     const std::size_t n = e.operands.size();
     auto arity_error = [&](std::string_view expected) {
-      d_.error(e.pos, fmt::format("{}() takes {}, got {} argument{}", f, expected, n, n == 1 ? "" : "s"));
+      d_.error(e.pos, fmt::format("{}() takes {}, got {}", f, expected, counted(n, "argument")));
     };
     if (f == "prev") {
       if (ctx != Context::Monthly || in_aggregate) {
@@ -326,8 +332,7 @@ class Resolver {
     }
     const std::size_t lo = function->min_arguments, hi = function->max_arguments;
     if (n < lo || n > hi) {
-      return arity_error(lo == hi ? fmt::format("{} argument{}", lo, lo == 1 ? "" : "s")
-                                  : fmt::format("{} to {} arguments", lo, hi));
+      return arity_error(lo == hi ? counted(lo, "argument") : fmt::format("{} to {} arguments", lo, hi));
     }
     for (Expr& o : e.operands) resolve(o, ctx, dependencies, in_aggregate);
   }

@@ -48,6 +48,24 @@ void warn_lognormal(const Distribution& d, Diagnostics& w) {
                         format_number(mu), format_number(mu)));
 }
 
+// A law without a finite variance (student_t with df ≤ 2, or a mixture
+// holding one): the sample mean and sd of what depends on it never settle,
+// however many samples, while percentiles converge as usual.
+void warn_moments(const Distribution& d, std::string_view what, Diagnostics& w) {
+  const int moments = d.finite_moments();
+  if (moments == 2) return;
+  w.warning(d.pos,
+            moments == 0
+                ? fmt::format("{} is {}, which has no mean (student_t with df <= 1): the mean and sd of every output "
+                              "that depends on it, and their intervals, are meaningless; percentiles are fine",
+                              what, d.to_string())
+                : fmt::format("{} is {}, which has an infinite variance (student_t with df <= 2): the sd of every "
+                              "output that depends on it, and the interval of its mean, are meaningless, and its mean "
+                              "settles slowly; percentiles are fine",
+                              what, d.to_string()),
+            "read its outputs' percentiles (P5, P50, P95); for heavy tails with a finite variance take df > 2");
+}
+
 // Which parameters, events and monthly formulas some formula reads.
 struct Reads {
   std::set<std::uint32_t> parameters, events, monthly;
@@ -116,7 +134,10 @@ void warn_unread(const Model& model, Diagnostics& w) {
 // innovation's law (whose mu, where a formula gives it, holds 0 and is
 // known only when run).
 void warn_about_event(const Event& ev, Diagnostics& w) {
-  if (const auto* a = std::get_if<Arrivals>(&ev.definition)) warn_lognormal(a->size, w);
+  if (const auto* a = std::get_if<Arrivals>(&ev.definition)) {
+    warn_lognormal(a->size, w);
+    warn_moments(a->size, fmt::format("the burst size of `{}`", quote_for_message(ev.name)), w);
+  }
   if (const auto* innovation = std::get_if<Innovation>(&ev.definition)) warn_lognormal(innovation->law, w);
 }
 
@@ -125,6 +146,7 @@ void warn_about_event(const Event& ev, Diagnostics& w) {
 void warn_about_distribution(const Parameter& p, Diagnostics& w) {
   warn_share_parameter(p, w);
   warn_lognormal(p.distribution, w);
+  warn_moments(p.distribution, fmt::format("parameter `{}`", quote_for_message(p.name)), w);
 }
 
 void warn_about_model(const Model& model, Diagnostics& w, const std::vector<bool>& elsewhere) {
@@ -152,12 +174,12 @@ void warn_about_results(const Model& model, const RunResult& result, Diagnostics
       }
     }
     if (scenarios.empty()) continue;
-    w.warning(
-        o.pos,
-        fmt::format("output `{}` is a share (unit `{}`) but its values run from {} to {} (scenario{} {})",
-                    quote_for_message(o.name), o.metadata.unit, format_value(lo, o.metadata.unit),
-                    format_value(hi, o.metadata.unit), scenarios.size() == 1 ? "" : "s", fmt::join(scenarios, ", ")),
-        "a share is a fraction of a whole, within [0, 1]: check the formula, or give the output another unit");
+    w.warning(o.pos,
+              fmt::format("output `{}` is a share (unit `{}`) but its values run from {} to {} ({} {})",
+                          quote_for_message(o.name), o.metadata.unit, format_value(lo, o.metadata.unit),
+                          format_value(hi, o.metadata.unit), scenarios.size() == 1 ? "scenario" : "scenarios",
+                          fmt::join(scenarios, ", ")),
+              "a share is a fraction of a whole, within [0, 1]: check the formula, or give the output another unit");
   }
 }
 

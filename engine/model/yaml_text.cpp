@@ -240,9 +240,9 @@ std::string layout_hint(std::string_view text, std::uint32_t line, std::string_v
   if (error.find("end of map not found") != std::string_view::npos &&
       std::find(indents.begin(), indents.end(), here.indent) == indents.end())
     return fmt::format(
-        "line {} is indented by {} space{}, which lines up with no key above it: indent it exactly "
-        "like the keys it belongs with",
-        line, here.indent, here.indent == 1 ? "" : "s");
+        "line {} is indented by {}, which lines up with no key above it: indent it exactly like the keys it "
+        "belongs with",
+        line, counted(here.indent, "space"));
   if (error.find("illegal map value") != std::string_view::npos) {
     const std::string_view value = above->value();
     if (here.indent > above->indent && !above->key().empty() && !value.empty() && value != "|" && value != ">" &&

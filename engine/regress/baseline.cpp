@@ -19,6 +19,15 @@ namespace riskcast {
 
 namespace {
 
+// A distribution as its draws see it: discrete and mixture weights
+// normalised, not as written, so that writing [1, 3] or [0.25, 0.75] is one
+// model (and fingerprints from before written weights were kept stay).
+std::string drawn_form(Distribution d) {
+  d.written_weights.clear();
+  for (Distribution& c : d.components) c.written_weights.clear();  // a mixture holds no mixture
+  return d.to_string();
+}
+
 std::string optional_expr(const std::optional<Expr>& e) {
   return e ? to_string(*e) : "-";
 }
@@ -37,7 +46,7 @@ void write_event(std::string& out, const Event& ev) {
                        to_string(s->off_hazard));
     if (s->fixed_on_from) out += fmt::format("  fixed_on_from {}\n", *s->fixed_on_from);
   } else if (const auto* a = std::get_if<Arrivals>(&ev.definition)) {
-    out += fmt::format("  arrivals rate {} size {}\n", to_string(a->rate), a->size.to_string());
+    out += fmt::format("  arrivals rate {} size {}\n", to_string(a->rate), drawn_form(a->size));
   } else {
     out += fmt::format("  innovation {}\n", std::get<Innovation>(ev.definition).to_string());
   }
@@ -57,7 +66,7 @@ std::uint64_t fnv1a64(std::string_view text) {
 std::string canonical_form(const Model& model) {
   std::string out = fmt::format("riskcast model\nhorizon {}\n", model.horizon);
   for (const Parameter& p : model.parameters)
-    out += fmt::format("parameter {} {}\n", p.name, p.distribution.to_string());
+    out += fmt::format("parameter {} {}\n", p.name, drawn_form(p.distribution));
   for (const Event& e : model.events) write_event(out, e);
   for (const MonthlyFormula& f : model.monthly) out += fmt::format("monthly {} {}\n", f.name, to_string(f.formula));
   // A probability output's kind changes what a run checks and reports; a
@@ -65,11 +74,17 @@ std::string canonical_form(const Model& model) {
   for (const Output& o : model.outputs)
     out += fmt::format("output {} {}{}\n", o.name, to_string(o.formula),
                        o.metadata.kind == OutputKind::Probability ? " kind probability" : "");
+  // Correlations change the draws; a model without any keeps the form (and
+  // fingerprint) it had before correlations existed.
+  for (const ParameterCorrelation& c : model.correlations)
+    out += fmt::format("correlation {} {} {}\n", c.first, c.second, c.rho);
   for (const Scenario& s : model.scenarios) {
     out += fmt::format("scenario {}\n", s.name);
     for (const Parameter& p : s.parameters)
-      out += fmt::format("  parameter {} {}\n", p.name, p.distribution.to_string());
+      out += fmt::format("  parameter {} {}\n", p.name, drawn_form(p.distribution));
     for (const Event& e : s.events) write_event(out, e);
+    for (const ParameterCorrelation& c : s.correlations)
+      out += fmt::format("  correlation {} {} {}\n", c.first, c.second, c.rho);
   }
   return out;
 }

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
 
 namespace riskcast {
 
@@ -41,7 +42,7 @@ std::string describe_switch(const Switch& s) {
 }
 
 AssumptionRow event_row(const Event& e) {
-  AssumptionRow row{e.name, "", false, 0, 0, 0, e.metadata.unit, e.metadata.source, e.metadata.note, false, {}};
+  AssumptionRow row{e.name, "", false, 0, 0, 0, e.metadata.unit, e.metadata.source, e.metadata.note, false, "", ""};
   if (const auto* r = std::get_if<Regime>(&e.definition)) row.definition = describe_regime(*r);
   if (const auto* s = std::get_if<Switch>(&e.definition)) row.definition = describe_switch(*s);
   if (const auto* a = std::get_if<Arrivals>(&e.definition)) {
@@ -64,8 +65,13 @@ AssumptionRow event_row(const Event& e) {
   return row;
 }
 
+// Solved forms are shown to 6 significant digits: enough to recognise and
+// compare, short enough for a table (Python's Parameter.solved is exact).
+constexpr int kSolvedDigits = 6;
+
 AssumptionRow parameter_row(const Parameter& p) {
   const Distribution& d = p.distribution;
+  const std::optional<Distribution> solved = d.solved();
   return AssumptionRow{p.name,
                        d.to_string(),
                        true,
@@ -76,7 +82,8 @@ AssumptionRow parameter_row(const Parameter& p) {
                        p.metadata.source,
                        p.metadata.note,
                        false,
-                       {}};
+                       "",
+                       solved ? solved->to_string(kSolvedDigits) : ""};
 }
 
 }  // namespace
@@ -105,7 +112,24 @@ Assumptions assumptions_of(const Model& model, const Scenario& scenario) {
     row.kind = to_string(o.metadata.kind);
     a.outputs.push_back(std::move(row));
   }
+  auto set_by_scenario = [&](const ParameterCorrelation& c) {
+    return std::any_of(scenario.correlations.begin(), scenario.correlations.end(),
+                       [&](const ParameterCorrelation& s) { return s.first == c.first && s.second == c.second; });
+  };
+  for (const ParameterCorrelation& c : applied.correlations)
+    a.correlations.push_back({c.first, c.second, c.rho, set_by_scenario(c)});
+  for (const ParameterCorrelation& c : scenario.correlations)
+    if (c.rho == 0.0) a.correlations.push_back({c.first, c.second, 0.0, true});
+  std::map<std::string, std::size_t, std::less<>> order;
+  for (std::size_t i = 0; i < applied.parameters.size(); ++i) order.emplace(applied.parameters[i].name, i);
+  std::sort(a.correlations.begin(), a.correlations.end(), [&](const CorrelationRow& x, const CorrelationRow& y) {
+    return std::pair(order[x.first], order[x.second]) < std::pair(order[y.first], order[y.second]);
+  });
   return a;
+}
+
+std::string definition_with_solved(const AssumptionRow& row) {
+  return row.solved.empty() ? row.definition : fmt::format("{} = {}", row.definition, row.solved);
 }
 
 std::string source_with_note(const AssumptionRow& row) {

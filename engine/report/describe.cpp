@@ -41,12 +41,27 @@ std::string markdown_cell(const std::string& s) {
 struct Description {
   std::string model, title, file, scenario, scenario_description;
   std::vector<Row> parameters, events, outputs;
+  std::vector<CorrelationRow> correlations;
   std::vector<std::pair<std::string, std::string>> scenarios;  // name, description
 };
 
 std::string marked(const Row& row) {
   return row.overridden ? row.name + " *" : row.name;
 }
+
+std::string pair_name(const CorrelationRow& c) {
+  return fmt::format("{} – {}", c.first, c.second);
+}
+
+bool any_overridden(const Description& d) {
+  auto row = [](const Row& r) { return r.overridden; };
+  return std::any_of(d.parameters.begin(), d.parameters.end(), row) ||
+         std::any_of(d.events.begin(), d.events.end(), row) ||
+         std::any_of(d.correlations.begin(), d.correlations.end(),
+                     [](const CorrelationRow& c) { return c.overridden; });
+}
+
+constexpr std::string_view kCorrelationHeading = "rank correlation (Spearman; Gaussian copula)";
 
 void write_table(const Description& d, std::ostream& out) {
   out << fmt::format("{}{} · assumptions · scenario {}\n", d.model, d.title.empty() ? "" : " — " + d.title, d.scenario);
@@ -55,9 +70,17 @@ void write_table(const Description& d, std::ostream& out) {
   std::vector<std::vector<std::string>> rows = {
       {"parameter", "distribution", "median", "90% interval (P5 – P95)", "unit", "source"}};
   for (const Row& r : d.parameters)
-    rows.push_back({marked(r), r.definition, shown(r, r.median), interval(r), r.unit, source_with_note(r)});
+    rows.push_back(
+        {marked(r), definition_with_solved(r), shown(r, r.median), interval(r), r.unit, source_with_note(r)});
   write_aligned(rows, out);
   out << '\n';
+  if (!d.correlations.empty()) {
+    rows = {{"correlated parameters", std::string(kCorrelationHeading)}};
+    for (const CorrelationRow& c : d.correlations)
+      rows.push_back({pair_name(c) + (c.overridden ? " *" : ""), fmt::format("{}", c.rank_correlation)});
+    write_aligned(rows, out);
+    out << '\n';
+  }
   rows = {{"event", "definition", "source"}};
   for (const Row& r : d.events) {
     std::string definition = r.definition;
@@ -73,9 +96,7 @@ void write_table(const Description& d, std::ostream& out) {
   rows = {{"scenario", "description"}};
   for (const auto& [name, text] : d.scenarios) rows.push_back({name, text});
   write_aligned(rows, out);
-  if (std::any_of(d.parameters.begin(), d.parameters.end(), [](const Row& r) { return r.overridden; }) ||
-      std::any_of(d.events.begin(), d.events.end(), [](const Row& r) { return r.overridden; }))
-    out << fmt::format("\n*: overridden by scenario {}\n", d.scenario);
+  if (any_overridden(d)) out << fmt::format("\n*: overridden by scenario {}\n", d.scenario);
 }
 
 void write_markdown(const Description& d, std::ostream& out) {
@@ -84,8 +105,14 @@ void write_markdown(const Description& d, std::ostream& out) {
   out << "| parameter | distribution | median | 90 % interval (P5 – P95) | unit | source |\n";
   out << "|---|---|---:|---:|---|---|\n";
   for (const Row& r : d.parameters)
-    out << fmt::format("| `{}`{} | `{}` | {} | {} | {} | {} |\n", r.name, r.overridden ? " *" : "", r.definition,
-                       shown(r, r.median), interval(r), markdown_cell(r.unit), markdown_cell(source_with_note(r)));
+    out << fmt::format("| `{}`{} | `{}` | {} | {} | {} | {} |\n", r.name, r.overridden ? " *" : "",
+                       definition_with_solved(r), shown(r, r.median), interval(r), markdown_cell(r.unit),
+                       markdown_cell(source_with_note(r)));
+  if (!d.correlations.empty()) {
+    out << fmt::format("\n| correlated parameters | {} |\n|---|---:|\n", kCorrelationHeading);
+    for (const CorrelationRow& c : d.correlations)
+      out << fmt::format("| `{}` – `{}`{} | {} |\n", c.first, c.second, c.overridden ? " *" : "", c.rank_correlation);
+  }
   out << "\n| event | definition | source |\n|---|---|---|\n";
   for (const Row& r : d.events) {
     std::string definition = markdown_cell(r.definition);
@@ -99,6 +126,7 @@ void write_markdown(const Description& d, std::ostream& out) {
                        markdown_cell(r.unit), markdown_cell(source_with_note(r)));
   out << "\n| scenario | description |\n|---|---|\n";
   for (const auto& [name, text] : d.scenarios) out << fmt::format("| `{}` | {} |\n", name, markdown_cell(text));
+  if (any_overridden(d)) out << fmt::format("\n\\*: overridden by scenario `{}`\n", d.scenario);
 }
 
 void write_csv(const Description& d, std::ostream& out) {
@@ -106,13 +134,17 @@ void write_csv(const Description& d, std::ostream& out) {
   auto numbers = [](const Row& r) {
     return r.has_numbers ? fmt::format("{},{},{}", r.median, r.p5, r.p95) : std::string(",,");
   };
-  auto write = [&](std::string_view section, const Row& r) {
-    out << fmt::format("{},{},{},{},{},{},{},{}\n", section, csv_field(r.name), csv_field(r.definition), numbers(r),
+  auto write = [&](std::string_view section, const Row& r, const std::string& definition) {
+    out << fmt::format("{},{},{},{},{},{},{},{}\n", section, csv_field(r.name), csv_field(definition), numbers(r),
                        csv_field(r.unit), csv_field(r.source), csv_field(r.note), r.kind);
   };
-  for (const Row& r : d.parameters) write("parameter", r);
-  for (const Row& r : d.events) write("event", r);
-  for (const Row& r : d.outputs) write("output", r);
+  for (const Row& r : d.parameters) write("parameter", r, definition_with_solved(r));
+  // A correlation: both parameters as the name, the rank correlation as the
+  // definition.
+  for (const CorrelationRow& c : d.correlations)
+    out << fmt::format("correlation,{},{},,,,,,,\n", csv_field(pair_name(c)), c.rank_correlation);
+  for (const Row& r : d.events) write("event", r, r.definition);
+  for (const Row& r : d.outputs) write("output", r, r.definition);
   for (const auto& [name, text] : d.scenarios)
     out << fmt::format("scenario,{},,,,,,,{},\n", csv_field(name), csv_field(text));
 }
@@ -129,6 +161,7 @@ std::string describe_assumptions(const Model& model, const Scenario& scenario, F
                 std::move(assumptions.parameters),
                 std::move(assumptions.events),
                 std::move(assumptions.outputs),
+                std::move(assumptions.correlations),
                 {}};
   for (const Scenario& s : model.scenarios) d.scenarios.emplace_back(s.name, s.description);
   std::ostringstream text;

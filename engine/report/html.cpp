@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
@@ -243,6 +244,7 @@ Section sensitivity_section(const SensitivityResult& r) {
       rows.push_back(
           {d.label, d.kind, d.constant ? "constant" : format_rho(d.rho), d.constant ? "" : format_rho_interval(d)});
     section.body += table({"input", "kind", "ρ", "95 % CI"}, rows, {false, false, true, true});
+    if (!r.correlated.empty()) section.body += paragraph(correlated_inputs_note(r), "note");
   }
 
   if (!r.conditionals.empty()) {
@@ -334,12 +336,22 @@ Section assumptions_section(const Assumptions& a, const Model& model) {
       a.scenario));
   std::vector<std::vector<std::string>> rows;
   for (const AssumptionRow& r : a.parameters)
-    rows.push_back({r.name, r.definition, format_value(r.median, r.unit),
+    rows.push_back({r.name, definition_with_solved(r), format_value(r.median, r.unit),
                     fmt::format("{} – {}", format_value(r.p5, r.unit), format_value(r.p95, r.unit)), r.unit,
                     source_with_note(r)});
   section.body += "<h3>Parameters</h3>\n";
   section.body += table({"parameter", "distribution", "median", "90 % interval (P5 – P95)", "unit", "source"}, rows,
                         {false, false, true, true, false, false});
+  rows.clear();
+  for (const CorrelationRow& c : a.correlations)
+    rows.push_back({fmt::format("{} – {}", c.first, c.second), fmt::format("{}", c.rank_correlation)});
+  if (!rows.empty()) {
+    section.body += "<h3>Correlations</h3>\n";
+    section.body += paragraph(
+        "Rank (Spearman) correlations between parameters, drawn through a Gaussian copula: each parameter keeps its "
+        "distribution; only the ranks are tied.");
+    section.body += table({"correlated parameters", "rank correlation"}, rows, {false, true});
+  }
   rows.clear();
   for (const AssumptionRow& r : a.events) {
     std::string definition = r.definition;
@@ -357,9 +369,25 @@ Section assumptions_section(const Assumptions& a, const Model& model) {
   section.body += "<h3>Outputs</h3>\n";
   section.body += table({"output", "formula", "kind", "unit", "source"}, rows, {});
   rows.clear();
-  for (const Scenario& s : model.scenarios) rows.push_back({s.name, s.description});
+  // A scenario's own rank correlations (0 removes the model's), when any
+  // scenario has some.
+  const bool correlated = std::any_of(model.scenarios.begin(), model.scenarios.end(),
+                                      [](const Scenario& s) { return !s.correlations.empty(); });
+  for (const Scenario& s : model.scenarios) {
+    std::vector<std::string> row = {s.name, s.description};
+    if (correlated) {
+      std::vector<std::string> set;
+      for (const ParameterCorrelation& c : s.correlations)
+        set.push_back(fmt::format("{} – {}: {}", c.first, c.second, c.rho));
+      row.push_back(fmt::format("{}", fmt::join(set, ", ")));
+    }
+    rows.push_back(std::move(row));
+  }
   section.body += "<h3>Scenarios</h3>\n";
-  section.body += table({"scenario", "description"}, rows, {});
+  if (correlated)
+    section.body += table({"scenario", "description", "rank correlations it sets"}, rows, {});
+  else
+    section.body += table({"scenario", "description"}, rows, {});
   return section;
 }
 

@@ -65,6 +65,18 @@ std::string mean_interval(const OutputSummary& s, const std::string& unit) {
   return fmt::format("[{}, {}]", difference_end(s.mean_ci_low, unit), difference_end(s.mean_ci_high, unit));
 }
 
+}  // namespace
+
+std::string correlated_inputs_note(const SensitivityResult& r) {
+  if (r.correlated.empty()) return "";
+  return fmt::format(
+      "Correlated inputs ({}): each one's ρ includes what it shares with those it is correlated with, so one with "
+      "no effect of its own can rank above an independent input that has one (docs/analysis.md).",
+      fmt::join(r.correlated, ", "));
+}
+
+namespace {
+
 // The line that replaces the tornado when the output never varies.
 std::string constant_output_line(const SensitivityResult& r) {
   return fmt::format(
@@ -107,6 +119,7 @@ void write_table(const SensitivityResult& r, std::ostream& out) {
         rows.push_back({d.label, d.kind, format_rho(d.rho), format_rho_interval(d), tornado_bar(d.rho)});
     }
     write_aligned_table(rows, out, {true, true, false, false, true});
+    if (!r.correlated.empty()) out << correlated_inputs_note(r) << '\n';
   }
 
   out << fmt::format("\nGiven each event outcome: {} of {}\n", "P10 / P50 / P90", r.output);
@@ -173,6 +186,7 @@ void write_markdown(const SensitivityResult& r, std::ostream& out) {
     for (const Driver& d : r.tornado)
       out << fmt::format("| {} | {} | {} | {} |\n", d.label, d.kind, d.constant ? "constant" : format_rho(d.rho),
                          d.constant ? "" : format_rho_interval(d));
+    if (!r.correlated.empty()) out << '\n' << correlated_inputs_note(r) << '\n';
   }
   out << "\n| event | outcome | probability | P10 | P50 | P90 |\n|---|---|---:|---:|---:|---:|\n";
   for (const ConditionalOutcome& c : r.conditionals) {

@@ -10,6 +10,7 @@
 
 #include "riskcast/count.hpp"
 #include "riskcast/decimal.hpp"
+#include "riskcast/diagnostics.hpp"
 #include "riskcast/report.hpp"
 #include "riskcast/sensitivity_report.hpp"
 

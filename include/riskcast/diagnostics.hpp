@@ -85,6 +85,10 @@ std::string did_you_mean(std::string_view name, const std::vector<std::string>& 
 // spells out its control characters as printable_for_message does.
 std::string quote_for_message(std::string_view text);
 
+// A count and its noun for messages: "1 weight", "2 weights", "0 weights";
+// `plural` for nouns that do not take an s ("1 switch", "2 switches").
+std::string counted(std::size_t n, std::string_view singular, std::string_view plural = {});
+
 // User text whole, with each control character (a line break, a tab, 0x7f)
 // spelt `\xNN`, so that it cannot break the one line of a message.
 std::string printable_for_message(std::string_view text);

@@ -65,6 +65,20 @@ struct ParameterInfo {
   bool has_numbers = false;
   double median = 0, p5 = 0, p95 = 0;
   Metadata metadata;
+  // For a distribution given in other terms (lognormal_mean_sd,
+  // lognormal_ci90, normal_percentiles, lognormal_percentiles,
+  // pert_p10_p50_p90): the standard law it was solved to, in full precision,
+  // "lognormal(14.4165…, 0.4294…)"; empty for the others.
+  std::string solved;
+};
+
+// A rank (Spearman) correlation between two parameters (docs/language.md,
+// "Correlations"): `first` precedes `second` in the model's parameter order.
+// In a scenario's list, 0 removes the model's coefficient for the pair.
+struct CorrelationInfo {
+  std::string first, second;
+  double rank_correlation = 0;
+  SourcePos pos;  // the pair's entry, or its cell of a matrix
 };
 
 struct EventInfo {
@@ -88,8 +102,9 @@ struct ScenarioInfo {
   std::string name;
   SourcePos pos;
   std::string description;
-  std::vector<std::string> parameters;  // the parameters it overrides
-  std::vector<std::string> events;      // the events it overrides
+  std::vector<std::string> parameters;        // the parameters it overrides
+  std::vector<std::string> events;            // the events it overrides
+  std::vector<CorrelationInfo> correlations;  // the coefficients it sets (0: removes the model's), as written
 };
 
 // A parameter's new definition (LoadedModel::with_parameters): a number or a
@@ -218,6 +233,9 @@ class LoadedModel {
   std::vector<FormulaInfo> monthly() const;  // in evaluation (dependency) order
   std::vector<FormulaInfo> outputs() const;
   std::vector<ScenarioInfo> scenarios() const;  // base first
+  // The model's rank correlations as written (no scenario applied), each
+  // non-zero pair once; a scenario's changes are ScenarioInfo::correlations.
+  std::vector<CorrelationInfo> correlations() const;
 
   // The column names `columns` stands for, each checked: "*" stands, where
   // it is, for every output of a run of `outputs` (empty: every output) and
@@ -267,6 +285,18 @@ class LoadedModel {
   std::shared_ptr<const Model> model_;
   std::shared_ptr<const std::vector<Diagnostic>> warnings_;
 };
+
+}  // namespace riskcast
+
+namespace riskcast {
+
+// For a model whose correlation matrices are not all positive definite
+// (docs/language.md, "Correlations"): YAML holding the model's and each
+// scenario's `correlations:` section with every such group replaced by its
+// nearest valid matrix (what `riskcast check --nearest-correlations`
+// writes); "" when every group is valid. Throws ModelError for any other
+// error of the model.
+std::string nearest_correlations(const std::string& path);
 
 }  // namespace riskcast
 

@@ -60,7 +60,11 @@ struct SensitivityResult {
   // The output takes one value in every sample of `scenario`: no input can
   // drive it, and every driver's ρ is undefined (NaN).
   bool output_constant = false;
-  std::vector<Driver> tornado;                   // by |ρ| descending, constant inputs last
+  std::vector<Driver> tornado;  // by |ρ| descending, constant inputs last
+  // The parameters correlated with others in `scenario` (docs/language.md,
+  // "Correlations"), in model order: their ρ carries what they share with
+  // the parameters they are correlated with, not only their own effect.
+  std::vector<std::string> correlated;
   std::vector<ConditionalOutcome> conditionals;  // events in model order, outcomes with probability > 0
   std::vector<ScenarioDelta> deltas;             // every scenario but base, in model order
 };

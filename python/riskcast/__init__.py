@@ -25,7 +25,10 @@ max_threads = _riskcast.max_threads  # the most worker threads a run takes (thre
 max_block_size = _riskcast.max_block_size  # the largest block_size
 max_samples = _riskcast.max_samples  # first_sample + samples is at most this (2**40, the random streams' layout)
 
-__all__ = ["load", "load_text", "Model", "Result", "Error", "Diagnostic", "Progress", "StopToken", "ModelWarning"]
+__all__ = [
+    "load", "load_text", "nearest_correlations", "Model", "Result", "Error", "Diagnostic", "Progress", "StopToken",
+    "ModelWarning",
+]
 
 _MAX_COUNT = 2**64 - 1
 
@@ -129,6 +132,14 @@ def _names(value, what, empty_means_all=False):
     return names
 
 
+def nearest_correlations(path):
+    """YAML text: the model file's `correlations:` sections with each group that is not positive definite
+    replaced by its nearest valid matrix ("" when every group is valid); riskcast.Error for other errors."""
+    if not isinstance(path, (str, _os.PathLike)):
+        raise TypeError(f"a model path is a str or os.PathLike, not {type(path).__name__}")
+    return _riskcast.nearest_correlations(_os.fsdecode(path))
+
+
 def load(path):
     """Reads a model file (str or os.PathLike); riskcast.Error (kind 'model') carries every diagnostic.
     Each of the model's warnings is also issued as a riskcast.ModelWarning."""
@@ -171,9 +182,16 @@ class Model:
 
     @property
     def parameters(self):
-        """Each parameter: name, line, column, definition, median/p5/p95 (exact; None without a closed form),
-        unit, source, note."""
+        """Each parameter: name, line, column, definition (as written), solved (the lognormal, normal or pert
+        a distribution given in other terms solves to, as text; None for the others), median/p5/p95 (exact;
+        None without a closed form), unit, source, note."""
         return self._model.parameters()
+
+    @property
+    def correlations(self):
+        """The model's rank (Spearman) correlations as written: each first, second (in parameter order),
+        rank_correlation, line, column. A scenario's own are Scenario.correlations."""
+        return self._model.correlations()
 
     @property
     def events(self):
@@ -193,7 +211,8 @@ class Model:
 
     @property
     def scenarios(self):
-        """Each scenario (base first): name, line, column, description, the parameters and events it overrides."""
+        """Each scenario (base first): name, line, column, description, the parameters and events it overrides,
+        and the rank correlations it sets (correlations; 0 removes the model's)."""
         return self._model.scenarios()
 
     def describe(self, scenario="base"):

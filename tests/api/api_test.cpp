@@ -2,8 +2,11 @@
 // progress, cancellation and the limits the engine itself enforces.
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
+
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <limits>
 #include <span>
 #include <stop_token>
@@ -63,6 +66,67 @@ TEST(Api, ListsAnInnovationWithItsKindAndLaw) {
   EXPECT_EQ(events[0].definition, "innovation; every month normal(0, 0.02)");
   EXPECT_EQ(events[0].metadata.unit, "USD");
   EXPECT_NE(m.disassemble("base").find("step innovation shock"), std::string::npos);
+}
+
+// Correlations, a scenario's own, solved forms and weights as written: what
+// the assumptions views show, listed.
+TEST(Api, ListsCorrelationsAndSolvedForms) {
+  const LoadedModel m = LoadedModel::from_text(R"y(parameters:
+  labour: pert_p10_p50_p90(14, 18, 26)
+  materials: lognormal_mean_sd(200, 40)
+  delay: "mixture([0, uniform(1, 6)], [1, 3])"
+  share: beta(8, 2)
+correlations:
+  - [materials, labour, 0.6]
+  - [share, delay, -0.5]
+outputs:
+  cost: labour + materials + delay + share
+scenarios:
+  loose:
+    correlations:
+      - [materials, labour, 0.2]
+      - [share, delay, 0]
+)y",
+                                               "corr.yaml");
+  const std::vector<CorrelationInfo> pairs = m.correlations();
+  ASSERT_EQ(pairs.size(), 2u);
+  EXPECT_EQ(pairs[0].first, "labour");  // in parameter order, whatever the order written
+  EXPECT_EQ(pairs[0].second, "materials");
+  EXPECT_EQ(pairs[0].rank_correlation, 0.6);
+  EXPECT_EQ(pairs[0].pos, (SourcePos{7, 5}));
+  const std::vector<ScenarioInfo> scenarios = m.scenarios();
+  ASSERT_EQ(scenarios[1].correlations.size(), 2u);
+  EXPECT_EQ(scenarios[1].correlations[1].first, "delay");
+  EXPECT_EQ(scenarios[1].correlations[1].rank_correlation, 0.0);
+  EXPECT_TRUE(scenarios[0].correlations.empty());
+  const std::vector<ParameterInfo> parameters = m.parameters();
+  EXPECT_EQ(parameters[0].definition, "pert_p10_p50_p90(14, 18, 26)");
+  EXPECT_EQ(parameters[0].solved.rfind("pert(13.047", 0), 0u) << parameters[0].solved;
+  // lognormal_mean_sd(200, 40): sigma² = ln(1 + 0.04), mu = ln(200) − sigma²/2, to the last digit.
+  const double r = 40.0 / 200.0, s2 = std::log1p(r * r);
+  EXPECT_EQ(parameters[1].solved, fmt::format("lognormal({}, {})", std::log(200.0) - 0.5 * s2, std::sqrt(s2)));
+  EXPECT_EQ(parameters[2].definition, "mixture([0, uniform(1, 6)], [1, 3])");
+  EXPECT_EQ(parameters[2].solved, "");
+  EXPECT_EQ(parameters[3].solved, "");
+  // describe: the pairs per scenario, a scenario's marked, the solved forms.
+  const std::string base = m.describe("base", Format::Table);
+  EXPECT_NE(base.find("pert_p10_p50_p90(14, 18, 26) = pert(13.0471, 14.1091, 45.3381)"), std::string::npos) << base;
+  EXPECT_NE(base.find("lognormal_mean_sd(200, 40) = lognormal(5.27871, 0.198042)"), std::string::npos) << base;
+  EXPECT_NE(base.find("mixture([0, uniform(1, 6)], [1, 3])"), std::string::npos) << base;
+  EXPECT_NE(base.find("correlated parameters  rank correlation (Spearman; Gaussian copula)\n"
+                      "labour – materials     0.6\n"
+                      "delay – share          -0.5\n"),
+            std::string::npos)
+      << base;
+  const std::string loose = m.describe("loose", Format::Table);
+  EXPECT_NE(loose.find("labour – materials *   0.2\ndelay – share *        0\n"), std::string::npos) << loose;
+  EXPECT_NE(loose.find("*: overridden by scenario loose"), std::string::npos) << loose;
+  const std::string csv = m.describe("loose", Format::Csv);
+  EXPECT_NE(csv.find("correlation,labour – materials,0.2,,,,,,,\n"), std::string::npos) << csv;
+  const std::string markdown = m.describe("base", Format::Markdown);
+  EXPECT_NE(markdown.find("| `delay` – `share` | -0.5 |"), std::string::npos) << markdown;
+  // A model without correlations shows no such table.
+  EXPECT_EQ(tiny().describe("base", Format::Table).find("correlated parameters"), std::string::npos);
 }
 
 TEST(Api, LoadErrorsCarryEveryDiagnosticWithItsPosition) {

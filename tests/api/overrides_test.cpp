@@ -4,6 +4,7 @@
 
 #include <set>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "riskcast/riskcast.hpp"
@@ -42,6 +43,47 @@ RunOptions options_keeping(std::vector<std::string> columns) {
   options.seed = 3;
   options.columns = std::move(columns);
   return options;
+}
+
+// A correlated parameter cannot become constant (or constant in effect)
+// through an override any more than in the file: the same error, in
+// <overrides>; a scenario that redefines the parameter keeps its own, so
+// its pairs do not count.
+TEST(ParameterOverrides, ACorrelatedParameterCannotBecomeConstant) {
+  const LoadedModel model = LoadedModel::from_text(R"(parameters:
+  labour: pert(80, 100, 150)
+  materials: lognormal_mean_sd(200, 40)
+  other: uniform(0, 1)
+correlations:
+  - [labour, materials, 0.6]
+outputs:
+  cost: labour + materials + other
+scenarios:
+  s:
+    parameters:
+      other: uniform(0, 2)
+    correlations:
+      - [other, materials, 0.3]
+)",
+                                                   "corr.yaml");
+  for (const auto& [name, definition, tie] :
+       {std::tuple<std::string, std::string, std::string>{"labour", "100", "the constant 100"},
+        {"materials", "binomial(10, 0)", "binomial(10, 0), always 0"}}) {
+    try {
+      model.with_parameters({{"other", "uniform(0, 3)"}, {name, definition}});
+      ADD_FAILURE() << name << " was fixed";
+    } catch (const ModelError& e) {
+      ASSERT_EQ(e.diagnostics().items().size(), 1u);
+      const Diagnostic& d = e.diagnostics().items()[0];
+      EXPECT_EQ(d.pos, (SourcePos{2, static_cast<std::uint32_t>(name.size() + 3)}));
+      EXPECT_EQ(d.message, "`" + name + "` is " + tie +
+                               ", which cannot be correlated: the correlations at corr.yaml line 6 tie it to `" +
+                               (name == "labour" ? "materials" : "labour") + "`");
+    }
+  }
+  // `other` is correlated only in scenario s, which redefines it: it may be fixed.
+  const LoadedModel fixed = model.with_parameters({{"other", "0.5"}});
+  EXPECT_EQ(fixed.correlations().size(), 1u);
 }
 
 TEST(ParameterOverrides, ANumberFixesTheParameterUnlessAScenarioOverridesIt) {

@@ -73,3 +73,36 @@ TEST(ReportPage, RefusesUnknownNamesAndTooManySamples) {
 
 }  // namespace
 }  // namespace riskcast::testing
+
+namespace riskcast::testing {
+namespace {
+
+// The assumptions show the rank correlations, each scenario's own, the
+// solved form of a distribution given in other terms, and the tornado the
+// correlated-inputs caveat.
+TEST(ReportPage, AssumptionsShowCorrelations) {
+  const LoadedModel m = LoadedModel::from_text(R"(parameters:
+  labour: pert(80, 100, 150)
+  materials: lognormal_mean_sd(200, 40)
+correlations:
+  - [labour, materials, 0.6]
+outputs:
+  cost: labour + materials
+scenarios:
+  loose:
+    correlations:
+      - [labour, materials, 0.2]
+)",
+                                               "corr.yaml");
+  const ReportPage page = m.report(small());
+  EXPECT_NE(page.html.find("<h3>Correlations</h3>"), std::string::npos);
+  EXPECT_NE(page.html.find("<td>labour – materials</td>"), std::string::npos) << page.html;
+  EXPECT_NE(page.html.find("rank correlations it sets"), std::string::npos);
+  EXPECT_NE(page.html.find("labour – materials: 0.2"), std::string::npos);
+  EXPECT_NE(page.html.find("lognormal_mean_sd(200, 40) = lognormal(5.27871, 0.198042)"), std::string::npos);
+  EXPECT_NE(page.html.find("Correlated inputs (labour, materials)"), std::string::npos);
+  EXPECT_EQ(tiny().report(small()).html.find("<h3>Correlations</h3>"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace riskcast::testing

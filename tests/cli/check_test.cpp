@@ -1,6 +1,7 @@
 // `riskcast check`: validation from the command line, as users and scripts see it.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -95,6 +96,45 @@ outputs:
   CommandResult r = run_riskcast({"check", path});
   ASSERT_EQ(r.exit_status, 0) << r.err;
   EXPECT_NE(r.out.find("2 events (0 regimes, 0 switches, 0 arrivals, 2 innovations)"), std::string::npos) << r.out;
+}
+
+// Correlations are counted in the summary (the model's pairs, and the
+// scenarios that set their own); --nearest-correlations writes the
+// corrected section of a model whose matrix is not positive definite, and
+// the check still fails.
+TEST(CheckCommand, CorrelationsAreCountedAndRepaired) {
+  TempDir dir;
+  const std::string head = "parameters:\n  a: normal(0, 1)\n  b: normal(0, 1)\n  c: normal(0, 1)\n";
+  const std::string path =
+      dir.write("c.yaml", head +
+                              "correlations:\n  - [a, b, 0.5]\n  - [b, c, 0.2]\noutputs:\n  o: a + b + c\n"
+                              "scenarios:\n  s:\n    correlations:\n      - [a, c, 0.1]\n");
+  CommandResult r = run_riskcast({"check", path});
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  EXPECT_NE(r.out.find("1 output, 2 scenarios, 2 rank correlations (1 scenario with its own)\n"), std::string::npos)
+      << r.out;
+  const std::string bad =
+      dir.write("bad.yaml", head +
+                                "correlations:\n  - [a, b, 0.9]\n  - [b, c, 0.9]\n  - [a, c, -0.9]\n"
+                                "outputs:\n  o: a + b + c\n");
+  const std::string fixed = dir.path() + "/fixed.yaml";
+  r = run_riskcast({"check", bad, "--nearest-correlations", fixed});
+  EXPECT_EQ(r.exit_status, 2);
+  EXPECT_NE(r.err.find("wrote the nearest valid correlations to " + fixed), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("bad.yaml:6:5: error: the rank correlations of a, b, c are not a valid correlation matrix"),
+            std::string::npos)
+      << r.err;
+  const std::string yaml = read_text(fixed);
+  const std::size_t at = yaml.find("\ncorrelations:\n  - parameters: [a, b, c]\n    matrix:\n      - [1, 0.48");
+  ASSERT_NE(at, std::string::npos) << yaml;
+  const std::string repaired = dir.write("repaired.yaml", head + yaml.substr(at + 1) + "outputs:\n  o: a + b + c\n");
+  r = run_riskcast({"check", repaired});
+  EXPECT_EQ(r.exit_status, 0) << r.err;
+  // A valid model: nothing written, and the check passes.
+  const std::string none = dir.path() + "/none.yaml";
+  r = run_riskcast({"check", path, "--nearest-correlations", none});
+  EXPECT_EQ(r.exit_status, 0) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(none));
 }
 
 TEST(CheckCommand, BadModelPrintsEveryErrorCompilerStyleAndExitsTwo) {

@@ -41,7 +41,7 @@ outputs:
   EXPECT_NE(r.err.find(path + ":4:6: error: lognormal_ci90(1e-300, 1e+300) is lognormal(mu = 0, sigma = 419.962)"),
             std::string::npos)
       << r.err;
-  EXPECT_NE(r.err.find(path + ":5:6: error: normal(mean, sd) needs |mean| + 38·sd <= 1.8e308"), std::string::npos)
+  EXPECT_NE(r.err.find(path + ":5:6: error: normal(mean, sd) needs |mean| + 38·sd <= 1.797e308"), std::string::npos)
       << r.err;
   EXPECT_NE(r.err.find(path + ":7:29: error: arrival rate must be at most 7500 bursts a month, got 8000"),
             std::string::npos)

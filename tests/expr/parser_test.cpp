@@ -365,8 +365,10 @@ TEST(ParserDepth, EveryKindOfNestingIsLimited) {
 }
 
 TEST(ParserDepth, LongLeftAssociativeChainsAreLimitedToo) {
-  // The parser builds these in a loop, but the tree is as deep as the chain
-  // is long, and every later walk of the tree recurses over it.
+  // The parser builds these in a loop, but the tree is as high as the chain
+  // is long, and every later walk of the tree recurses over it: a chain is
+  // not nesting (the trial's `p0 + … + p201` was refused as "nested too
+  // deeply"), and has a limit of its own, far above nesting's.
   for (std::string_view op : {" + ", " * ", " and ", " or "}) {
     std::string text = "x";
     for (int i = 0; i < 100000; ++i) {
@@ -374,8 +376,18 @@ TEST(ParserDepth, LongLeftAssociativeChainsAreLimitedToo) {
       text += "x";
     }
     Diagnostic d = error_of(text);
-    EXPECT_NE(d.message.find("nested too deeply"), std::string::npos) << op << d.message;
+    EXPECT_NE(d.message.find("formula is too long: more than 2000 operations one after another"), std::string::npos)
+        << op << d.message;
+    EXPECT_EQ(d.hint, "split it into monthly formulas, each summing a part");
+    text.resize(1 + op.size() * kMaxExpressionHeight + kMaxExpressionHeight);  // exactly the limit
+    EXPECT_TRUE(parse(text).expr) << op;
   }
+  // Nesting inside a long chain still counts as nesting.
+  std::string nested = "x";
+  for (int i = 0; i < 1000; ++i) nested += " + x";
+  nested += " + " + std::string(kMaxExpressionDepth + 1, '(') + "x" + std::string(kMaxExpressionDepth + 1, ')');
+  EXPECT_NE(error_of(nested).message.find("nested too deeply"), std::string::npos);
+  static_assert(kMaxExpressionHeight >= 10 * kMaxExpressionDepth);
 }
 
 TEST(ParserDepth, ManyArgumentsParseInLinearTime) {

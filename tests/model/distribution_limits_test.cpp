@@ -34,8 +34,8 @@ TEST(DistributionLimits, ArgumentsBeyondTheLimitsAreRefusedWithTheLimit) {
       {"poisson(1e15)", "poisson(lambda) supports lambda <= 1e10, got 1000000000000000"},
       {"poisson(1e300)", "poisson(lambda) supports lambda <= 1e10, got 1e+300"},
       // Draws beyond the largest double.
-      {"normal(0, 1e308)", "normal(mean, sd) needs |mean| + 38·sd <= 1.8e308"},
-      {"normal(1.7e308, 1e306)", "needs |mean| + 38·sd <= 1.8e308 (the largest double), so that no draw overflows"},
+      {"normal(0, 1e308)", "normal(mean, sd) needs |mean| + 38·sd <= 1.797e308"},
+      {"normal(1.7e308, 1e306)", "needs |mean| + 38·sd <= 1.797e308 (the largest double), so that no draw overflows"},
       {"lognormal(0, 100)", "lognormal(mu, sigma) needs mu + 38·sigma <= 709.78 (ln of the largest double)"},
       {"lognormal(700, 1)", "got mu = 700, sigma = 1"},
       {"lognormal_ci90(1e-300, 1e300)",
@@ -84,20 +84,35 @@ TEST(DistributionLimits, NewKindsRefuseArgumentsBeyondTheirLimits) {
       {"normal_percentiles(0.1, 120, 0.9, 80)", "normal_percentiles(p_lo, x_lo, p_hi, x_hi) needs x_lo < x_hi"},
       {"normal_percentiles(0.1, -1e308, 0.9, 1e308)",
        "normal_percentiles(0.1, -1e+308, 0.9, 1e+308) stands for a law whose parameters are beyond the largest double"},
-      {"normal_percentiles(0.1, -1e307, 0.9, 1e307)", "and normal(mean, sd) needs |mean| + 38·sd <= 1.8e308"},
+      {"normal_percentiles(0.1, -1e307, 0.9, 1e307)", "and normal(mean, sd) needs |mean| + 38·sd <= 1.797e308"},
       {"lognormal_percentiles(0.1, 0, 0.9, 10)", "lognormal_percentiles(p_lo, x_lo, p_hi, x_hi) needs 0 < x_lo < x_hi"},
-      {"lognormal_percentiles(0.1, 1, 0.9, 1.0000000001)", "needs x_hi >= x_lo·(1 + 1e-9)"},
+      {"lognormal_percentiles(0.1, 1, 0.9, 1.0000000001)", "needs x_hi - x_lo >= 1e-9·max(|x_lo|, |x_hi|)"},
+      // Percentiles so close that rounding decides the fit (sd = 3.6e15).
+      {"normal_percentiles(0.5, 0, 0.5000000000000001, 1)",
+       "normal_percentiles(p_lo, x_lo, p_hi, x_hi) needs p_hi - p_lo >= 1e-6, or the fit is left to the rounding of "
+       "the probabilities; got p_lo = 0.5, p_hi = 0.5000000000000001"},
+      {"lognormal_percentiles(0.1, 1, 0.1000009, 2)", "needs p_hi - p_lo >= 1e-6"},
+      {"normal_percentiles(0.1, 1e9, 0.9, 1000000000.5)", "needs x_hi - x_lo >= 1e-9·max(|x_lo|, |x_hi|)"},
+      {"pert_p10_p50_p90(1e9, 1000000000.5, 2e9)", "needs neighbouring percentiles apart by at least 1e-9"},
       {"lognormal_percentiles(0.01, 1e-300, 0.02, 1e300)", "and lognormal(mu, sigma) needs mu + 38·sigma <= 709.78"},
       {"pert_p10_p50_p90(10, 10, 20)", "pert_p10_p50_p90(p10, p50, p90) needs p10 < p50 < p90, got 10, 10, 20"},
       {"pert_p10_p50_p90(0, 1, 10)",
-       "no PERT has these percentiles: pert_p10_p50_p90(p10, p50, p90) needs p50 between 31.2 % and 68.8 % of the way "
-       "from p10 to p90, got 10.0 %"},
-      {"pert_p10_p50_p90(0, 9, 10)", "got 90.0 %"},
-      {"pert_p10_p50_p90(-1e308, 0, 1e308)", "needs p90 - p10 <= 1.8e308"},
+       "no PERT has these percentiles: pert_p10_p50_p90(p10, p50, p90) needs p50 between 31.19 % and 68.81 % of the "
+       "way from p10 to p90, got 10.00 %"},
+      {"pert_p10_p50_p90(0, 9, 10)", "got 90.00 %"},
+      // Just outside the range: as many decimals as it takes to differ from
+      // the bound (31.189 %).
+      {"pert_p10_p50_p90(0, 31.18, 100)",
+       "needs p50 between 31.19 % and 68.81 % of the way from p10 to p90, got "
+       "31.18 %"},
+      {"pert_p10_p50_p90(0, 31.1888, 100)",
+       "needs p50 between 31.1891 % and 68.8109 % of the way from p10 to p90, "
+       "got 31.1888 %"},
+      {"pert_p10_p50_p90(-1e308, 0, 1e308)", "needs p90 - p10 <= 1.797e308"},
       {"student_t(0.5, 0, 1)", "student_t(df, loc, scale) supports df from 1 to 1e10, got df = 0.5"},
       {"student_t(2e10, 0, 1)", "supports df from 1 to 1e10"},
       {"student_t(3, 0, 0)", "student_t(df, loc, scale) needs scale > 0, got scale = 0"},
-      {"student_t(1, 0, 1e9)", "student_t(df, loc, scale) with df 1 needs |loc| + 6.366e+299·scale <= 1.8e308"},
+      {"student_t(1, 0, 1e9)", "student_t(df, loc, scale) with df 1 needs |loc| + 6.366e+299·scale <= 1.797e308"},
       {"weibull(0.005, 1)", "weibull(shape, scale) needs shape >= 0.01 and scale > 0, got shape = 0.005"},
       {"weibull(2, 0)", "needs shape >= 0.01 and scale > 0"},
       {"weibull(0.01, 1e160)", "weibull(shape, scale) with shape 0.01 needs scale <= 1.926e+150"},
@@ -107,29 +122,28 @@ TEST(DistributionLimits, NewKindsRefuseArgumentsBeyondTheirLimits) {
       {"binomial(-1, 0.5)", "a whole number of trials"},
       {"binomial(2e10, 0.5)", "from 0 to 1e10, got n = 20000000000"},
       {"binomial(10, 1.5)", "binomial(n, p) needs a probability p in [0, 1], got p = 1.5"},
-      {"\"mixture([normal(0, 1), uniform(0, 1)], [1])\"", "mixture has 2 distributions but 1 weights"},
-      {"\"mixture([normal(0, 1)], [-1])\"", "mixture weights must be finite and >= 0, got -1"},
+      {"\"mixture([normal(0, 1), uniform(0, 1)], [1])\"", "mixture has 2 distributions but 1 weight"},
+      {"\"discrete([1], [1, 2])\"", "discrete has 1 value but 2 weights"},
       {"\"mixture([normal(0, 1), 2], [0, 0])\"", "mixture weights must not all be zero"},
       {"\"mixture([normal(0, 1), 2], [1e308, 1e308])\"", "mixture weights are too large: their sum overflows"},
       {"\"mixture([], [])\"", "mixture needs at least one distribution"},
       {"\"cumulative([0, 1], [0, 0.5, 1])\"", "cumulative([x], [p]) needs at least 2 points and as many probabilities"},
       {"\"cumulative([1], [1])\"", "at least 2 points"},
-      {"\"cumulative([0, 2, 1], [0, 0.5, 1])\"", "cumulative([x], [p]) needs x increasing, got 1 after 2"},
-      {"\"cumulative([0, 1, 1], [0, 0.5, 1])\"", "needs x increasing, got 1 after 1"},
-      {"\"cumulative([0, 1, 2], [0, 0.6, 0.5])\"", "cumulative([x], [p]) needs p non-decreasing, got 0.5 after 0.6"},
-      {"\"cumulative([0, 1, 2], [0.1, 0.5, 1])\"",
-       "needs p to start at 0 and end at 1 (the CDF at the first and last point), got 0.1 and 1"},
-      {"\"cumulative([0, 1, 2], [0, 0.5, 0.9])\"", "got 0 and 0.9"},
-      {"\"cumulative([-1e308, 1e308], [0, 1])\"", "needs the last x minus the first <= 1.8e308"},
+      {"\"cumulative([-1e308, 1e308], [0, 1])\"", "needs the last x minus the first <= 1.797e308"},
   };
   for (const Refusal& r : refusals) {
     SCOPED_TRACE(r.dist);
     const Diagnostic d = expect_error(parameter_model(r.dist), r.fragment);
     EXPECT_EQ(d.pos, (SourcePos{2, r.dist[0] == '"' ? 7u : 6u}));
   }
-  // Percentiles written as percentages get a hint.
+  // Percentiles written as percentages get a hint; a probability of 0 or 1,
+  // which is a fraction, gets the one about ends instead.
   const Diagnostic percent = expect_error(parameter_model("normal_percentiles(10, 80, 90, 120)"), "0 < p_lo");
   EXPECT_NE(percent.hint.find("the 10th percentile is p = 0.1"), std::string::npos) << percent.hint;
+  const Diagnostic one = expect_error(parameter_model("normal_percentiles(0.1, 1, 1, 2)"), "0 < p_lo");
+  EXPECT_EQ(one.hint, "a normal has no finite percentile at p = 0 or 1: give one inside, such as 0.01 or 0.99");
+  const Diagnostic zero = expect_error(parameter_model("lognormal_percentiles(0, 1, 0.9, 2)"), "0 < p_lo");
+  EXPECT_NE(zero.hint.find("a lognormal has no finite percentile at p = 0 or 1"), std::string::npos) << zero.hint;
 }
 
 // List arguments: each error at the item or list it is about.
@@ -146,12 +160,32 @@ TEST(DistributionLimits, ListArgumentsAreCheckedWhereWritten) {
       {"\"mixture([normal(0, 1)], [w])\"", "mixture weights must be numbers", {2, 32}},
       {"\"cumulative([0, x], [0, 1])\"", "cumulative points and probabilities must be numbers", {2, 22}},
       {"\"cumulative(0, [0, 1])\"", "cumulative takes two lists: cumulative([x], [p])", {2, 18}},
+      // Each at the item at fault: the second list starts at column 29.
+      {"\"mixture([normal(0, 1)], [-1])\"", "mixture weights must be finite and >= 0, got -1", {2, 32}},
+      {"\"discrete([1, 2], [1, -2])\"", "discrete weights must be finite and >= 0, got -2", {2, 28}},
+      {"\"cumulative([0, 2, 1], [0, 0.5, 1])\"", "cumulative([x], [p]) needs x increasing, got 1 after 2", {2, 25}},
+      {"\"cumulative([0, 1, 1], [0, 0.5, 1])\"", "needs x increasing, got 1 after 1", {2, 25}},
+      {"\"cumulative([0, 1, 2], [0, 0.6, 0.5])\"",
+       "cumulative([x], [p]) needs p non-decreasing, got 0.5 after 0.6",
+       {2, 38}},
+      {"\"cumulative([0, 1, 2], [0.1, 0.5, 1])\"",
+       "cumulative([x], [p]) needs p to start at 0 (the CDF at the first point), got 0.1",
+       {2, 30}},
+      {"\"cumulative([0, 1, 2], [0, 0.5, 0.9])\"",
+       "cumulative([x], [p]) needs p to end at 1 (the CDF at the last point), got 0.9",
+       {2, 38}},
+      // Percentages for probabilities: one error, at the first, with the hint.
+      {"\"cumulative([0, 1, 2], [0, 50, 100])\"",
+       "cumulative([x], [p]) needs probabilities from 0 to 1, got 50",
+       {2, 33}},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.dist);
     const Diagnostic d = expect_error(parameter_model(c.dist), c.fragment);
     EXPECT_EQ(d.pos, c.pos);
   }
+  const Diagnostic percent = expect_error(parameter_model("\"cumulative([0, 1, 2], [0, 50, 100])\""), "got 50");
+  EXPECT_EQ(percent.hint, "probabilities are fractions: the 10th percentile is p = 0.1");
 }
 
 TEST(DistributionLimits, NewKindsAtTheirLimitsLoad) {

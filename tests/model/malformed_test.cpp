@@ -117,7 +117,7 @@ outputs:
 outputs:
   o: d
 )",
-       2, 6, "discrete weights must be finite and >= 0"},
+       2, 27, "discrete weights must be finite and >= 0"},  // at the weight
       {"DistributionWrongArity", R"(parameters:
   u: uniform(1)
 outputs:

@@ -111,6 +111,39 @@ outputs:
             "72B (for a median of 25 write lognormal(log(25), sigma); for a 90 % range, lognormal_ci90(lo, hi))\n");
 }
 
+// A law without a finite variance: the mean and sd of outputs depending on
+// it never settle. Not for df > 2, nor a mixture whose weight on the
+// student_t is 0.
+TEST(Warnings, ALawWithoutAFiniteVariance) {
+  EXPECT_EQ(warnings_of(R"y(parameters:
+  cauchy: student_t(1, 0, 1)
+  t2: student_t(2, 0, 1)
+  t3: student_t(2.5, 0, 1)
+  mixed: "mixture([normal(0, 1), student_t(1.5, 0, 1)], [0.9, 0.1])"
+  unused: "mixture([normal(0, 1), student_t(1, 0, 1)], [1, 0])"
+events:
+  burst: {kind: arrivals, rate: 1, size: "student_t(1, 5, 1)"}
+outputs:
+  o: cauchy + t2 + t3 + mixed + unused + sum(burst)
+)y"),
+            "m.yaml:2:11: warning: parameter `cauchy` is student_t(1, 0, 1), which has no mean (student_t with df <= "
+            "1): the mean and sd of every output that depends on it, and their intervals, are meaningless; "
+            "percentiles are fine (read its outputs' percentiles (P5, P50, P95); for heavy tails with a finite "
+            "variance take df > 2)\n"
+            "m.yaml:3:7: warning: parameter `t2` is student_t(2, 0, 1), which has an infinite variance (student_t "
+            "with df <= 2): the sd of every output that depends on it, and the interval of its mean, are "
+            "meaningless, and its mean settles slowly; percentiles are fine (read its outputs' percentiles (P5, P50, "
+            "P95); for heavy tails with a finite variance take df > 2)\n"
+            "m.yaml:5:11: warning: parameter `mixed` is mixture([normal(0, 1), student_t(1.5, 0, 1)], [0.9, 0.1]), "
+            "which has an infinite variance (student_t with df <= 2): the sd of every output that depends on it, and "
+            "the interval of its mean, are meaningless, and its mean settles slowly; percentiles are fine (read its "
+            "outputs' percentiles (P5, P50, P95); for heavy tails with a finite variance take df > 2)\n"
+            "m.yaml:8:43: warning: the burst size of `burst` is student_t(1, 5, 1), which has no mean (student_t "
+            "with df <= 1): the mean and sd of every output that depends on it, and their intervals, are "
+            "meaningless; percentiles are fine (read its outputs' percentiles (P5, P50, P95); for heavy tails with "
+            "a finite variance take df > 2)\n");
+}
+
 TEST(Warnings, AShareOutputThatLeftZeroToOneInARun) {
   const Model model = load_ok(
       "parameters:\n  p: uniform(0, 1)\noutputs:\n  s: {formula: p * 1.3, unit: share}\n"

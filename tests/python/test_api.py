@@ -405,3 +405,30 @@ def test_a_probability_output_that_is_not_0_or_1_stops_the_run():
     with pytest.raises(riskcast.Error) as unknown:
         riskcast.load_text("outputs:\n  o: {formula: 1, kind: chance}\n", "k.yaml")
     assert unknown.value.message == "unknown kind `chance` of output `o`"
+
+
+def test_correlations_scenarios_and_solved_forms_are_listed():
+    m = riskcast.load_text("""parameters:
+  a: pert_p10_p50_p90(14, 18, 26)
+  b: normal(0, 1)
+  c: "discrete([1, 2], [1, 3])"
+correlations:
+  - [b, a, 0.6]
+outputs:
+  o: a + b + c
+scenarios:
+  s:
+    correlations:
+      - [a, b, 0]
+      - [b, c, 0.3]
+""", file="c.yaml")
+    (pair,) = m.correlations
+    assert (pair.first, pair.second, pair.rank_correlation, pair.line, pair.column) == ("a", "b", 0.6, 6, 5)
+    base, s = m.scenarios
+    assert base.correlations == []
+    assert [(c.first, c.second, c.rank_correlation) for c in s.correlations] == [("a", "b", 0.0), ("b", "c", 0.3)]
+    a, b, c = m.parameters
+    assert a.definition == "pert_p10_p50_p90(14, 18, 26)" and a.solved.startswith("pert(13.047")
+    assert b.solved is None
+    assert c.definition == "discrete([1, 2], [1, 3])"
+    assert "a – b" in m.describe("base") and "a – b *" in m.describe("s")

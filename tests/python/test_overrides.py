@@ -114,3 +114,29 @@ def test_a_warning_the_override_causes_points_at_the_override():
     (w,) = m.with_parameters({"s": "uniform(0, 2)"}).warnings
     assert (w.file, w.line, w.column) == ("<overrides>", 1, 4)
     assert "share" in w.message
+
+
+CORRELATED = """parameters:
+  labour: pert(80, 100, 150)
+  materials: lognormal_mean_sd(200, 40)
+correlations:
+  - [labour, materials, 0.6]
+outputs:
+  cost: labour + materials
+"""
+
+
+def test_a_correlated_parameter_cannot_become_constant():
+    # As editing the file would be: the same error, positioned in <overrides> (the trial's corr1.yaml
+    # silently lost the correlation).
+    m = riskcast.load_text(CORRELATED, file="corr.yaml")
+    with pytest.raises(riskcast.Error) as e:
+        m.with_parameters({"labour": 100})
+    d = e.value.diagnostics[0]
+    assert (d.file, d.line, d.column) == ("<overrides>", 1, 9)
+    assert d.message == ("`labour` is the constant 100, which cannot be correlated: the correlations at corr.yaml "
+                         "line 5 tie it to `materials`")
+    with pytest.raises(riskcast.Error, match="binomial\\(10, 0\\), always 0, which cannot be correlated"):
+        m.with_parameters({"materials": "binomial(10, 0)"})
+    # Another distribution is fine, and keeps the pair.
+    assert len(m.with_parameters({"labour": "uniform(80, 150)"}).correlations) == 1

@@ -101,6 +101,21 @@ TEST(Baseline, FingerprintIgnoresLayoutCommentsAndMetadata) {
   EXPECT_NE(model_fingerprint(load_model_text(plain, "a.yaml")), model_fingerprint(load_model_text(changed, "c.yaml")));
 }
 
+// Correlations change the draws, so they change the fingerprint (the
+// model's, and a scenario's own); a model without any keeps its old form.
+TEST(Baseline, FingerprintFollowsCorrelations) {
+  const std::string head = "parameters:\n  x: uniform(0, 1)\n  y: uniform(0, 1)\n";
+  const std::string tail = "outputs:\n  o: x + y\n";
+  auto fingerprint = [](const std::string& text) { return model_fingerprint(load_model_text(text, "m.yaml")); };
+  const std::string plain = fingerprint(head + tail);
+  const std::string correlated = fingerprint(head + "correlations:\n  - [x, y, 0.5]\n" + tail);
+  EXPECT_NE(plain, correlated);
+  EXPECT_NE(correlated, fingerprint(head + "correlations:\n  - [x, y, 0.6]\n" + tail));
+  EXPECT_NE(correlated, fingerprint(head + "correlations:\n  - [x, y, 0.5]\n" + tail +
+                                    "scenarios:\n  s:\n    correlations:\n      - [x, y, 0]\n"));
+  EXPECT_EQ(canonical_form(load_model_text(head + tail, "m.yaml")).find("correlation"), std::string::npos);
+}
+
 TEST(Regression, SameModelAndSettingsIsExactAndBitIdentical) {
   const Baseline b = baseline_for(model_text(0), 5000);
   const RegressionReport report = run_regression(b, load_model_text(model_text(0), "regress-test.yaml"), 2);

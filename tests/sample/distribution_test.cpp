@@ -35,6 +35,7 @@
 
 #include "riskcast/distribution.hpp"
 #include "riskcast/draw.hpp"
+#include "riskcast/model_loader.hpp"
 #include "riskcast/quantile_function.hpp"
 #include "riskcast/random.hpp"
 #include "riskcast/statistics.hpp"
@@ -796,7 +797,7 @@ TEST(DistributionRange, QuantilesAndMeansAreFiniteOverTheWholeValidRange) {
     all.push_back(prepared(K::PertP10P50P90, {0, lo, 1}));
     all.push_back(prepared(K::PertP10P50P90, {0, hi, 1}));
     all.push_back(prepared(K::PertP10P50P90, {-1e307, 0, 1e307}));
-    all.push_back(prepared(K::PertP10P50P90, {1, 1 + 1e-15, 1 + 3e-15}));
+    all.push_back(prepared(K::PertP10P50P90, {1, 1 + 2e-9, 1 + 6e-9}));  // neighbours kMinRelativeGap apart
   }
   all.push_back(make_cumulative({-kLargest / 2, 0, kLargest / 2}, {0, 0.5, 1}));
   all.push_back(make_cumulative({0, tiny, 2 * tiny}, {0, 1e-300, 1}));
@@ -1122,6 +1123,62 @@ TEST(DistributionPertPercentiles, SolvedPertHasThePercentiles) {
   EXPECT_FALSE(pert_from_p10_p50_p90(0, 0.99 * lo, 1));
   EXPECT_FALSE(pert_from_p10_p50_p90(0, 1.01 * hi, 1));
   EXPECT_FALSE(pert_from_p10_p50_p90(0, 0.2, 1));
+}
+
+}  // namespace
+}  // namespace riskcast
+
+namespace riskcast {
+namespace {
+
+Distribution parsed(const std::string& text) {
+  Diagnostics d("t");
+  const std::optional<Distribution> dist = parse_distribution(text, {1, 1}, d);
+  EXPECT_TRUE(dist) << text << ": " << d.format();
+  return dist ? *dist : Distribution{};
+}
+
+// Constant in effect: the one predicate correlations refuse (and scenarios
+// drop pairs on); laws with ties that still vary are not.
+TEST(DistributionShape, DegenerateIsASinglePointSupport) {
+  for (const char* text : {"3", "constant(3)", "binomial(10, 0)", "binomial(0, 0.5)", "binomial(4, 1)", "poisson(0)",
+                           "bernoulli(0)", "bernoulli(1)", "discrete([7], [1])", "discrete([7, 8], [1, 0])",
+                           "mixture([3, 3], [1, 1])", "mixture([3, poisson(0), 3], [1, 0, 2])"})
+    EXPECT_TRUE(parsed(text).is_degenerate()) << text;
+  for (const char* text :
+       {"bernoulli(0.5)", "bernoulli(1e-300)", "binomial(1, 0.01)", "poisson(1e-9)", "discrete([7, 8], [1, 1])",
+        "mixture([3, 4], [1, 1])", "uniform(0, 1e-300)", "cumulative([0, 1, 2], [0, 0, 1])"})
+    EXPECT_FALSE(parsed(text).is_degenerate()) << text;
+  // bernoulli(0) and (1): one point, and the CDF says so.
+  EXPECT_EQ(parsed("bernoulli(1)").support(), (std::pair{1.0, 1.0}));
+  EXPECT_EQ(parsed("bernoulli(1)").cdf(0.5), 0.0);
+  EXPECT_EQ(parsed("bernoulli(0)").cdf(0.0), 1.0);
+}
+
+TEST(DistributionShape, FiniteMomentsOfHeavyTails) {
+  EXPECT_EQ(parsed("student_t(1, 0, 1)").finite_moments(), 0);
+  EXPECT_EQ(parsed("student_t(1.5, 0, 1)").finite_moments(), 1);
+  EXPECT_EQ(parsed("student_t(2, 0, 1)").finite_moments(), 1);
+  EXPECT_EQ(parsed("student_t(2.0000001, 0, 1)").finite_moments(), 2);
+  EXPECT_EQ(parsed("mixture([normal(0, 1), student_t(1, 0, 1)], [1, 1])").finite_moments(), 0);
+  EXPECT_EQ(parsed("mixture([normal(0, 1), student_t(1, 0, 1)], [1, 0])").finite_moments(), 2);
+  for (const char* text : {"normal(0, 1)", "lognormal(0, 3)", "weibull(0.01, 1)", "cumulative([0, 1], [0, 1])",
+                           "pert_p10_p50_p90(0, 40, 100)"})
+    EXPECT_EQ(parsed(text).finite_moments(), 2) << text;
+}
+
+// The kinds given in other terms show the law they solve to; weights show
+// as written, not normalised.
+TEST(DistributionShape, SolvedFormsAndWrittenWeights) {
+  EXPECT_EQ(parsed("lognormal_ci90(1, 100)").solved()->to_string(6), "lognormal(2.30259, 1.39987)");
+  EXPECT_EQ(parsed("normal_percentiles(0.1, 800, 0.9, 1200)").solved()->to_string(6), "normal(1000, 156.061)");
+  EXPECT_EQ(parsed("pert_p10_p50_p90(0, 31.3, 100)").solved()->to_string(3), "pert(-6.08, -5.63, 280)");
+  EXPECT_FALSE(parsed("normal(0, 1)").solved());
+  EXPECT_FALSE(parsed("mixture([lognormal_mean_sd(1, 1)], [1])").solved());
+  EXPECT_EQ(parsed("discrete([1, 2, 3], [1, 1, 1])").to_string(), "discrete([1, 2, 3], [1, 1, 1])");
+  EXPECT_EQ(parsed("mixture([0, normal(0, 1)], [3, 1])").to_string(), "mixture([0, normal(0, 1)], [3, 1])");
+  const Distribution d = parsed("discrete([1, 2], [1, 3])");
+  EXPECT_EQ(d.weights, (std::vector<double>{0.25, 0.75}));  // what the draws use
 }
 
 }  // namespace

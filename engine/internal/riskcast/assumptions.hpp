@@ -24,6 +24,17 @@ struct AssumptionRow {
   std::string note;
   bool overridden = false;  // changed by the scenario
   std::string kind;         // an output's: "value" or "probability"; empty otherwise
+  // A parameter given in other terms: the standard law it solves to, to 6
+  // significant digits ("pert(-6.08442, -5.62832, 280.003)"); else empty.
+  std::string solved;
+};
+
+// A rank correlation in force under the scenario, or one the scenario
+// removes (rank_correlation 0).
+struct CorrelationRow {
+  std::string first, second;  // in the model's parameter order
+  double rank_correlation = 0;
+  bool overridden = false;  // set (or removed) by the scenario
 };
 
 struct Assumptions {
@@ -31,7 +42,13 @@ struct Assumptions {
   std::string scenario_description;
   std::vector<AssumptionRow> parameters, events;
   std::vector<AssumptionRow> outputs;  // in file order
+  // Ordered as the parameters are; a pair a scenario's fixed parameter
+  // drops is not listed (the parameter's row shows it fixed).
+  std::vector<CorrelationRow> correlations;
 };
+
+// "name = solved" when the row has a solved form, else the definition.
+std::string definition_with_solved(const AssumptionRow& row);
 
 Assumptions assumptions_of(const Model& model, const Scenario& scenario);
 

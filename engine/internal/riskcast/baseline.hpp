@@ -16,10 +16,10 @@
 
 namespace riskcast {
 
-// The model written out in a canonical form — names, distributions, events,
-// formulas, outputs (with the kind of a probability output) and scenarios,
-// without comments, layout or metadata (unit, source, note) — and its 64-bit
-// FNV-1a hash in hex.
+// The model written out in a canonical form — names, distributions,
+// correlations, events, formulas, outputs (with the kind of a probability
+// output) and scenarios, without comments, layout or metadata (unit, source,
+// note) — and its 64-bit FNV-1a hash in hex.
 std::string canonical_form(const Model& model);
 std::string model_fingerprint(const Model& model);
 

@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "riskcast/diagnostics.hpp"
@@ -27,25 +28,46 @@ double spearman_from_pearson(double pearson);
 // 1 − 2⁻⁵³.
 double copula_probability(double x);
 
-// A matrix is accepted when the smallest eigenvalue of its Pearson form is
-// above this: below it the Cholesky factor's pivots lose most of their
-// digits (a coefficient written to 4 decimals moves eigenvalues by ~1e-4).
+// A group is sampled when the smallest eigenvalue λ of its Pearson matrix R
+// is above this. Rounding in the Cholesky factorisation perturbs R by about
+// n·1.1e-16 per coefficient (Higham, "Accuracy and Stability of Numerical
+// Algorithms", 2nd ed., theorem 10.3); a margin of 10⁷ over that keeps every
+// pivot positive and the factor L·Lᵀ within 1e-15 of R, while nothing a
+// person writes to a few decimals lands between 0 and 1e-9 by intent.
 inline constexpr double kMinCorrelationEigenvalue = 1e-9;
+
+// The nearest valid matrix that an error suggests keeps the Pearson
+// matrix's eigenvalues at least this (raised, doubling, until the rank
+// matrix written to 4 decimals passes kMinCorrelationEigenvalue): rounding
+// to 4 decimals moves an eigenvalue by up to n·5e-5, so a smaller floor
+// rarely survives printing, and a larger one moves coefficients visibly
+// further than needed (1e-3 turned a rank correlation of 0.9999999999 into
+// 0.9989; 1e-4 gives 0.9999).
+inline constexpr double kSuggestedEigenvalueFloor = 1e-4;
 
 // Parameters tied by non-zero correlations, directly or through others: one
 // connected component of the pairs, sampled together.
 struct CopulaGroup {
-  std::vector<std::size_t> parameters;  // indices into Model::parameters, in the model's order
-  std::vector<double> rank;             // n × n Spearman matrix, row-major (1 on the diagonal)
-  std::vector<double> pearson;          // n × n, ρ = 2·sin(π·ρ_S/6)
-  std::vector<double> cholesky;         // n × n lower-triangular L, L·Lᵀ = pearson; empty if not positive definite
-  double smallest_eigenvalue = 0.0;     // of `pearson`
-  SourcePos pos;                        // the first pair's position
+  // Indices into Model::parameters, ordered by name: the Cholesky factor,
+  // hence the draws, do not depend on the order of `parameters:`.
+  std::vector<std::size_t> parameters;
+  std::vector<double> rank;          // n × n Spearman matrix, row-major (1 on the diagonal)
+  std::vector<double> pearson;       // n × n, ρ = 2·sin(π·ρ_S/6)
+  std::vector<double> cholesky;      // n × n lower-triangular L, L·Lᵀ = pearson; empty if not accepted
+  double smallest_eigenvalue = 0.0;  // of `pearson`
+  SourcePos pos;                     // the first pair's position
 };
 
-// The groups of `model`'s correlations (pairs naming constant or unknown
-// parameters are skipped: the loader has reported them), each factored.
+// The groups of `model`'s correlations (pairs naming a parameter that is
+// constant in effect, Distribution::is_degenerate, or unknown are skipped:
+// the loader has reported them, or a scenario fixed the parameter), each
+// factored when its smallest eigenvalue exceeds kMinCorrelationEigenvalue.
 std::vector<CopulaGroup> copula_groups(const Model& model);
+
+// Why parameter `name`, whose distribution is constant in effect
+// (Distribution::is_degenerate), cannot be correlated: "`k` is the constant
+// 3, which cannot be correlated", "`n` is binomial(10, 0), always 0, …".
+std::string uncorrelatable_message(std::string_view name, const Distribution& distribution);
 
 // The correlation matrix nearest to the symmetric `matrix` (n × n,
 // row-major) in the Frobenius norm, with every eigenvalue at least
@@ -54,11 +76,30 @@ std::vector<CopulaGroup> copula_groups(const Model& model);
 // problem from finance", IMA J. Numer. Anal. 22:329–343, algorithm 3.3).
 std::vector<double> nearest_correlation(const std::vector<double>& matrix, std::size_t n, double min_eigenvalue);
 
-// Reports each group of `model` whose Pearson matrix is not positive
-// definite: its position, the smallest eigenvalue, and the nearest valid
-// rank matrix (written to 4 decimals, checked to be accepted as written),
-// in the YAML form of `correlations:` for the user to paste. `context` names
-// the scenario ("" for the model as written).
-void check_correlations(const Model& model, std::string_view context, Diagnostics& diagnostics);
+// The rank (Spearman) matrix nearest to `group`'s whose Pearson form is
+// accepted as printed: nearest_correlation of the Pearson matrix with
+// eigenvalues at least kSuggestedEigenvalueFloor (doubled until it passes),
+// back to rank coefficients rounded to 4 decimals.
+std::vector<double> nearest_rank_matrix(const CopulaGroup& group);
+
+// A suggestion longer than this is not put in a message (a 100-parameter
+// matrix is 80 kB): the hint says how to get it written to a file.
+inline constexpr std::size_t kMaxSuggestionChars = 2000;
+
+// Reports each group of `model` that is not sampled (its Pearson matrix's
+// smallest eigenvalue at most kMinCorrelationEigenvalue): whether the rank
+// matrix itself is no correlation matrix, or only the Gaussian copula
+// cannot reach it; its smallest eigenvalues; and the whole `correlations:`
+// section with each such group replaced by nearest_rank_matrix, in YAML's
+// flow form to paste (up to kMaxSuggestionChars). With `scenario`, the
+// model with its overrides, and only the groups that hold one of its pairs
+// (the others are the model's, reported without it), positioned at that
+// pair; the section suggested is the scenario's.
+void check_correlations(const Model& model, const Scenario* scenario, Diagnostics& diagnostics);
+
+// The same suggestions for a file: the model's and each scenario's
+// `correlations:` section that has a group check_correlations reports, as
+// YAML in block form; "" if there is none.
+std::string nearest_correlations_yaml(const Model& model);
 
 }  // namespace riskcast

@@ -44,9 +44,10 @@ enum class DistributionKind : std::uint8_t {
 
 struct Distribution {
   DistributionKind kind = DistributionKind::Constant;
-  std::vector<double> args;     // as written, in the order above
-  std::vector<double> values;   // Discrete: the values; Cumulative: the points x, increasing
-  std::vector<double> weights;  // Discrete, Mixture: normalised to sum to 1; Cumulative: F at each point
+  std::vector<double> args;             // as written, in the order above
+  std::vector<double> values;           // Discrete: the values; Cumulative: the points x, increasing
+  std::vector<double> weights;          // Discrete, Mixture: normalised to sum to 1; Cumulative: F at each point
+  std::vector<double> written_weights;  // Discrete, Mixture: the weights as written (to_string shows them)
   // Mixture: its components (none a mixture). The kinds given in other
   // parameters (LognormalMeanSd, NormalPercentiles, LognormalPercentiles,
   // PertP10P50P90): one, the same law as a Lognormal, Normal or Pert, solved
@@ -80,8 +81,24 @@ struct Distribution {
   double mean() const;
   // The smallest and largest value a draw can take (±inf where unbounded).
   std::pair<double, double> support() const;
-  // "pert(1.3e+06, 1.7e+06, 2.5e+06)" — readable, round-trips through the parser.
+  // Constant in effect: every draw takes the same value (a constant,
+  // binomial(10, 0), poisson(0), bernoulli(1), discrete([7], [1]),
+  // mixture([3, 3], [1, 1]), …): support() is one point.
+  bool is_degenerate() const;
+  // How many of the mean and the variance exist (are finite): 2 for every
+  // law but student_t with df ≤ 2 (1: a mean, infinite variance, df in
+  // (1, 2]; 0: no mean, df ≤ 1) and a mixture holding one (its least).
+  int finite_moments() const;
+  // The standard law a distribution given in other terms stands for
+  // (lognormal_mean_sd, lognormal_ci90, normal_percentiles,
+  // lognormal_percentiles → lognormal or normal; pert_p10_p50_p90 → pert),
+  // as solved once; nullopt for the others.
+  std::optional<Distribution> solved() const;
+  // "pert(1300000, 1700000, 2500000)": the arguments as written (weights
+  // too), in the shortest form that round-trips through the parser.
   std::string to_string() const;
+  // The same with each number to `digits` significant digits, for tables.
+  std::string to_string(int digits) const;
 };
 
 // z such that P(N(0,1) ≤ z) = 0.95: a 90 % interval is mu ± z·sigma.
@@ -258,9 +275,18 @@ std::string_view distribution_name(DistributionKind kind);
 // draws use.
 bool given_in_other_parameters(DistributionKind kind);
 
+// Where each item of the list arguments of discrete, cumulative and mixture
+// is written: `values` the first list's (values, points, components),
+// `weights` the second's (weights, probabilities).
+struct ItemPositions {
+  std::vector<SourcePos> values, weights;
+};
+
 // Checks the arguments (a < b, sd > 0, …) and the limits above; adds an
-// error at `pos`, naming the limit, if invalid.
-bool validate_distribution(const Distribution& distribution, Diagnostics& diagnostics);
+// error at `pos` (or, given `items`, at the list item at fault), naming the
+// limit, if invalid.
+bool validate_distribution(const Distribution& distribution, Diagnostics& diagnostics,
+                           const ItemPositions* items = nullptr);
 
 // What argument `index` of a `kind` call must be whatever the other
 // arguments are ("> 0" for normal's sd, "in [0, 1]" for a probability), if
@@ -271,16 +297,31 @@ bool validate_distribution(const Distribution& distribution, Diagnostics& diagno
 std::string argument_requirement(DistributionKind kind, std::size_t index, double value);
 
 // validate_distribution, then what the draws need computed once: weights
-// normalised to sum to 1 (discrete, mixture) and the standard law of the
-// kinds given in other parameters (`components`). Every distribution the
-// sampler or quantile() sees has been through it.
-std::optional<Distribution> prepare_distribution(Distribution distribution, Diagnostics& diagnostics);
+// normalised to sum to 1 (discrete, mixture; written_weights keeps them as
+// written) and the standard law of the kinds given in other parameters
+// (`components`). Every distribution the sampler or quantile() sees has been
+// through it.
+std::optional<Distribution> prepare_distribution(Distribution distribution, Diagnostics& diagnostics,
+                                                 const ItemPositions* items = nullptr);
+
+// normal_percentiles, lognormal_percentiles: p_hi − p_lo must be at least
+// this. Each probability, as a double, carries an error up to 1.1e-16
+// (half the spacing of doubles below 1), so the fitted sd (∝ 1/(z_hi − z_lo))
+// is then within 1.1e-10 relative of the one the decimals mean; closer
+// percentiles leave the fit to rounding (0.5 and 0.5000000000000001 gave
+// sd = 3.6e15).
+inline constexpr double kMinPercentileGap = 1e-6;
+// normal_percentiles, lognormal_percentiles and pert_p10_p50_p90 need their
+// values apart by at least this relative to their magnitude (x_hi − x_lo ≥
+// 1e-9·max(|x_lo|, |x_hi|)), for the same reason: each carries a rounding
+// error of 1.1e-16 relative, which the fit divides by their difference.
+inline constexpr double kMinRelativeGap = 1e-9;
 
 // PERT's (min, mode, max) from its 10th, 50th and 90th percentiles: one
 // equation in the mode's relative position t = (mode − min)/(max − min),
 // solved by TOMS 748 (Boost.Math) to 2^-50 relative; then scale and shift.
-// nullopt if no PERT has these percentiles (p50 must lie between 31.2 % and
-// 68.8 % of the way from p10 to p90: pert_p50_ratio_range()).
+// nullopt if no PERT has these percentiles (p50 must lie between 31.19 %
+// and 68.81 % of the way from p10 to p90: pert_p50_ratio_range()).
 struct PertBounds {
   double min, mode, max;
 };

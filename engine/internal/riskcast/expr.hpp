@@ -58,11 +58,20 @@ struct Expr {
   static Expr make_number(double value, SourcePos pos);
 };
 
-// Deepest nesting of parentheses / operators a formula may have, counted as
-// the height of its syntax tree (a chain a + b + c + … is as deep as it is
-// long). Deep enough for any real model, shallow enough that hostile input
-// cannot exhaust the stack of the parser or of any later walk of the tree.
+// Deepest nesting a formula may have: parentheses, calls, lists, unary
+// operators, `^` and `c ? a : b`, each of which the parser descends into
+// recursively. A chain of left-associative operators (a + b + c + …) is not
+// nesting: the parser reads it in a loop.
 inline constexpr int kMaxExpressionDepth = 200;
+// Highest syntax tree a formula may have (a chain a + b + c + … is as high
+// as it is long, and every later walk of the tree — resolution, folding,
+// compiling, printing, copying, destruction — recurses along it). At this
+// height the deepest walk takes about 0.3 MiB of stack in the release build
+// and 2 MiB under the address sanitizer, whose frames are several times
+// larger (tests/model/hostile_test.cpp, HostileModel.HighestTreeFitsInTheStack,
+// measures it): inside the 8 MiB of a main thread or a Python thread, and
+// the 4 MiB of a TBB worker.
+inline constexpr int kMaxExpressionHeight = 2000;
 
 // Where the character at a byte offset of a formula's text sits in the model
 // file; offset == text.size() asks for the place just after the last one.

@@ -20,6 +20,12 @@ inline constexpr std::size_t kMaxModelBytes = 64u << 20;
 Model load_model_file(const std::string& path, Diagnostics* warnings = nullptr);
 Model load_model_text(std::string_view text, const std::string& file, Diagnostics* warnings = nullptr);
 
+// For `riskcast check --nearest-correlations`: the file's `correlations:`
+// sections with each group that is not positive definite replaced by its
+// nearest valid matrix (copula.hpp, nearest_correlations_yaml); "" if every
+// group is. Throws ModelError for any other error.
+std::string nearest_correlations_of_file(const std::string& path);
+
 // A parameter's distribution as a model file writes it ("uniform(0.8, 1)",
 // "0.9"), its text's first character at `start`, checked as the loader checks
 // `dist:`. Errors go to `diagnostics`; returns nullopt then.

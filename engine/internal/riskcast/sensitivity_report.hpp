@@ -26,6 +26,9 @@ std::string format_rho(double rho);
 std::string format_rho_interval(const Driver& driver);
 // Whether any interval of the result (ρ's, a percentile's, a mean's) is open.
 bool has_open_interval(const SensitivityResult& result);
+// The one-line caveat printed under the tornado when some inputs are
+// correlated (SensitivityResult::correlated); "" when none is.
+std::string correlated_inputs_note(const SensitivityResult& result);
 // A probability as a percentage with one decimal ("<0.1%" below that).
 std::string format_probability(double p);
 

@@ -16,13 +16,15 @@ inline constexpr double kLognormalMuWarning = 20.0;
 
 // Warnings about a loaded, resolved model (part of loading; exposed for
 // tests): an entry never read; a share parameter whose distribution can
-// leave [0, 1]; a lognormal whose mu looks like a value in natural units.
+// leave [0, 1]; a lognormal whose mu looks like a value in natural units; a
+// parameter or burst size without a finite variance.
 // `elsewhere[i]` true: base parameter i's distribution is warned about by
 // the caller, positioned in the text that defined it (with_parameters).
 void warn_about_model(const Model& model, Diagnostics& warnings, const std::vector<bool>& elsewhere = {});
 
 // The warnings about one parameter's distribution: a share that can leave
-// [0, 1], a lognormal whose mu looks like a value in natural units.
+// [0, 1], a lognormal whose mu looks like a value in natural units, a law
+// without a finite variance (student_t with df <= 2).
 void warn_about_distribution(const Parameter& parameter, Diagnostics& warnings);
 
 // Warnings about a run's results: an output with a share unit whose values
