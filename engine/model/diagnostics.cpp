@@ -112,10 +112,13 @@ std::string did_you_mean(std::string_view name, const std::vector<std::string>& 
   return best.empty() ? std::string{} : fmt::format("did you mean `{}`?", best);
 }
 
-std::string counted(std::size_t n, std::string_view singular, std::string_view plural) {
-  if (n == 1) return fmt::format("1 {}", singular);
-  if (plural.empty()) return fmt::format("{} {}s", n, singular);
-  return fmt::format("{} {}", n, plural);
+std::string noun_for(std::uint64_t n, std::string_view singular, std::string_view plural) {
+  if (n == 1) return std::string(singular);
+  return plural.empty() ? std::string(singular) + "s" : std::string(plural);
+}
+
+std::string counted(std::uint64_t n, std::string_view singular, std::string_view plural) {
+  return fmt::format("{} {}", n, noun_for(n, singular, plural));
 }
 
 std::string quote_for_message(std::string_view text) {

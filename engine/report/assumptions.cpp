@@ -90,7 +90,7 @@ AssumptionRow parameter_row(const Parameter& p) {
 
 Assumptions assumptions_of(const Model& model, const Scenario& scenario) {
   const Model applied = apply_scenario(model, scenario);
-  Assumptions a{scenario.name, scenario.description, {}, {}, {}};
+  Assumptions a{scenario.name, scenario.description, {}, {}, {}, {}};
   auto overridden = [](const auto& list, const std::string& n) {
     return std::any_of(list.begin(), list.end(), [&](const auto& x) { return x.name == n; });
   };

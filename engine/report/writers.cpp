@@ -64,15 +64,6 @@ std::string format_count(std::uint64_t n) {
   return out;
 }
 
-std::string noun_for(std::uint64_t n, std::string_view singular, std::string_view plural) {
-  if (n == 1) return std::string(singular);
-  return plural.empty() ? std::string(singular) + "s" : std::string(plural);
-}
-
-std::string counted(std::uint64_t n, std::string_view singular, std::string_view plural) {
-  return fmt::format("{} {}", n, noun_for(n, singular, plural));
-}
-
 std::string samples_and_seed(const RunResult& r) {
   return fmt::format("{}{}, seed {}", counted(r.samples, "sample"),
                      r.first_sample ? fmt::format(" (from sample {})", r.first_sample) : "", r.seed);

@@ -85,9 +85,13 @@ std::string did_you_mean(std::string_view name, const std::vector<std::string>& 
 // spells out its control characters as printable_for_message does.
 std::string quote_for_message(std::string_view text);
 
-// A count and its noun for messages: "1 weight", "2 weights", "0 weights";
-// `plural` for nouns that do not take an s ("1 switch", "2 switches").
-std::string counted(std::size_t n, std::string_view singular, std::string_view plural = {});
+// The noun for a count of things: noun_for(1, "sample") = "sample",
+// noun_for(7, "sample") = "samples"; `plural` where adding "s" is wrong
+// ("switches"). counted(n, …) is the count and its noun: "1 sample",
+// "7 samples", "0 weights". Every count printed with a noun, in messages
+// and in results, goes through them.
+std::string noun_for(std::uint64_t n, std::string_view singular, std::string_view plural = {});
+std::string counted(std::uint64_t n, std::string_view singular, std::string_view plural = {});
 
 // User text whole, with each control character (a line break, a tab, 0x7f)
 // spelt `\xNN`, so that it cannot break the one line of a message.

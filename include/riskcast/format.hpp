@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "riskcast/diagnostics.hpp"  // counted, noun_for
 #include "riskcast/result.hpp"
 #include "riskcast/sensitivity_result.hpp"
 
@@ -24,12 +25,8 @@ std::string_view file_extension(Format format);
 
 // A count with thousands separators: 200000 → "200,000".
 std::string format_count(std::uint64_t n);
-// The noun for a count of things: noun_for(1, "sample") = "sample",
-// noun_for(7, "sample") = "samples"; `plural` where adding "s" is wrong
-// ("switches"). counted(n, …) is the count and its noun: "1 sample",
-// "7 samples". Every count printed with a noun goes through them.
-std::string noun_for(std::uint64_t n, std::string_view singular, std::string_view plural = {});
-std::string counted(std::uint64_t n, std::string_view singular, std::string_view plural = {});
+// A count and its noun ("1 sample", "7 samples"): counted and noun_for,
+// diagnostics.hpp.
 
 // A run's summaries in `format`: the aligned table, CSV, JSON (schema
 // riskcast.result/1) or Markdown that `riskcast run --format` writes.
