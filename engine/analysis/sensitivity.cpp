@@ -10,10 +10,10 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <set>
 #include <stdexcept>
 #include <utility>
 
-#include "riskcast/copula.hpp"
 #include "riskcast/model_loader.hpp"
 
 namespace riskcast {
@@ -442,11 +442,19 @@ SensitivityResult analyze_sensitivity(const Model& model, const SensitivityReque
   result.output_summary = tornado_run.scenarios.front().outputs.front().summary;
   {
     const Model applied = apply_scenario(model, *scenario);
-    std::vector<bool> tied(applied.parameters.size(), false);
-    for (const CopulaGroup& g : copula_groups(applied))
-      for (std::size_t i : g.parameters) tied[i] = true;
-    for (std::size_t i = 0; i < tied.size(); ++i)
-      if (tied[i]) result.correlated.push_back(applied.parameters[i].name);
+    // Correlated in this scenario: in a pair with a non-zero coefficient and
+    // a partner that varies (a copula group also holds the members a
+    // scenario fixed or set to 0, which share nothing).
+    auto varies = [&](const std::string& name) {
+      for (const Parameter& p : applied.parameters)
+        if (p.name == name) return !p.distribution.is_degenerate();
+      return false;
+    };
+    std::set<std::string, std::less<>> tied;
+    for (const ParameterCorrelation& c : applied.correlations)
+      if (c.rho != 0.0 && varies(c.first) && varies(c.second)) tied.insert({c.first, c.second});
+    for (const Parameter& p : applied.parameters)
+      if (tied.count(p.name)) result.correlated.push_back(p.name);
   }
 
   const int threads =

@@ -71,10 +71,9 @@ std::vector<CopulaGroup> copula_groups(const Model& model) {
   std::vector<Pair> pairs;
   for (const ParameterCorrelation& c : model.correlations) {
     auto a = index.find(c.first), b = index.find(c.second);
-    if (a == index.end() || b == index.end() || a->second == b->second || c.rho == 0.0) continue;
-    if (model.parameters[a->second].distribution.is_degenerate() ||
-        model.parameters[b->second].distribution.is_degenerate())
-      continue;
+    // A 0 reaches here only from a scenario (the model's own are dropped
+    // when read): it ties the pair into one group with coefficient 0.
+    if (a == index.end() || b == index.end() || a->second == b->second) continue;
     pairs.push_back({a->second, b->second, &c});
     root[find(a->second)] = find(b->second);
   }

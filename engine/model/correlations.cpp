@@ -12,23 +12,36 @@ namespace riskcast::model_reading {
 
 static const std::vector<std::string> kCorrelationMatrixKeys = {"parameters", "matrix"};
 
+std::optional<std::size_t> ModelReader::correlatable(const std::string& name, SourcePos pos,
+                                                     const CorrelationContext& ctx) {
+  const Model& model = ctx.model;
+  for (std::size_t k = 0; k < model.parameters.size(); ++k) {
+    const Parameter* p = &model.parameters[k];
+    if (p->name != name) continue;
+    for (const Parameter& q : ctx.overrides)
+      if (q.name == p->name) p = &q;
+    if (p->distribution.is_degenerate()) {
+      d_.error(pos, fmt::format("correlations{}: {}", ctx.where, uncorrelatable_message(p->name, p->distribution)));
+      return std::nullopt;
+    }
+    return k;
+  }
+  if (!broken_names_.count(name)) {
+    std::vector<std::string> names;
+    for (const Parameter& p : model.parameters) names.push_back(p.name);
+    d_.error(pos, fmt::format("correlations{}: `{}` is not a parameter", ctx.where, quote_for_message(name)),
+             hint_for(name, names));
+  }
+  return std::nullopt;
+}
+
 // One coefficient between `a` and `b`, checked and ordered as the model lists
 // the parameters; `pairs` holds those read so far.
 void ModelReader::correlation_pair(const std::string& a, SourcePos a_pos, const std::string& b, SourcePos b_pos,
                                    double rho, SourcePos pos, const CorrelationContext& ctx,
                                    std::vector<ParameterCorrelation>& pairs) {
-  const Model& model = ctx.model;
-  std::vector<std::string> names;
-  for (const Parameter& p : model.parameters) names.push_back(p.name);
-  auto index_of = [&](const std::string& name, SourcePos at) -> std::optional<std::size_t> {
-    for (std::size_t i = 0; i < model.parameters.size(); ++i)
-      if (model.parameters[i].name == name) return i;
-    if (!broken_names_.count(name))
-      d_.error(at, fmt::format("correlations{}: `{}` is not a parameter", ctx.where, quote_for_message(name)),
-               hint_for(name, names));
-    return std::nullopt;
-  };
-  const std::optional<std::size_t> i = index_of(a, a_pos), j = index_of(b, b_pos);
+  const std::optional<std::size_t> i = correlatable(a, a_pos, ctx);
+  const std::optional<std::size_t> j = correlatable(b, b_pos, ctx);
   if (!i || !j) return;
   if (*i == *j) {
     d_.error(b_pos, fmt::format("correlations{}: `{}` is correlated with itself", ctx.where, a));
@@ -43,16 +56,6 @@ void ModelReader::correlation_pair(const std::string& a, SourcePos a_pos, const 
                                     "that as a monthly formula of one parameter"
                                   : "");
     return;
-  }
-  for (std::size_t k : {*i, *j}) {
-    const Parameter* p = &model.parameters[k];
-    for (const Parameter& q : ctx.overrides)
-      if (q.name == p->name) p = &q;
-    if (p->distribution.is_degenerate()) {
-      d_.error(k == *i ? a_pos : b_pos,
-               fmt::format("correlations{}: {}", ctx.where, uncorrelatable_message(p->name, p->distribution)));
-      return;
-    }
   }
   ParameterCorrelation c{*i < *j ? a : b, *i < *j ? b : a, rho, pos};
   for (const ParameterCorrelation& d : pairs) {
@@ -154,12 +157,18 @@ void ModelReader::correlation_matrix(const YAML::Node& node, const CorrelationCo
                                        i + 1, j + 1, m[i][j], j + 1, i + 1, m[j][i]));
   }
   if (d_.size() != errors) return;
-  // Zeros too: a pair given twice (here and in another entry) is an error
-  // whatever its values; correlations() drops the model's zeros.
+  // Each name is checked once (a name that is not a parameter is one error,
+  // not one per row it meets), then the pairs of those that passed. Zeros
+  // too: a pair given twice (here and in another entry) is an error whatever
+  // its values; correlations() drops the model's zeros.
+  std::vector<bool> usable(n);
+  for (std::size_t i = 0; i < n; ++i)
+    usable[i] = correlatable(names[i].Scalar(), text_position(names[i]), ctx).has_value();
   for (std::size_t i = 0; i < n; ++i)
     for (std::size_t j = i + 1; j < n; ++j)
-      correlation_pair(names[i].Scalar(), text_position(names[i]), names[j].Scalar(), text_position(names[j]), m[i][j],
-                       at[i][j], ctx, pairs);
+      if (usable[i] && usable[j])
+        correlation_pair(names[i].Scalar(), text_position(names[i]), names[j].Scalar(), text_position(names[j]),
+                         m[i][j], at[i][j], ctx, pairs);
 }
 
 }  // namespace riskcast::model_reading

@@ -63,16 +63,17 @@ Model apply_scenario(const Model& model, const Scenario& scenario) {
     auto same = std::find_if(out.correlations.begin(), out.correlations.end(),
                              [&](const ParameterCorrelation& d) { return d.first == c.first && d.second == c.second; });
     if (same != out.correlations.end()) out.correlations.erase(same);
-    if (c.rho != 0.0) out.correlations.push_back(c);
+    // A 0 stays: the pair no longer correlates, but keeps both parameters
+    // in their copula group, drawn through their own normals, so that a
+    // parameter the scenario frees keeps as much of its draws as the new
+    // factor allows (all of them when it is first in its group).
+    out.correlations.push_back(c);
   }
   // A parameter a scenario fixes (to a constant, or to a law constant in
-  // effect) leaves its correlations: the rest of the matrix, a principal
-  // submatrix, stays positive definite.
-  std::erase_if(out.correlations, [&](const ParameterCorrelation& c) {
-    for (const Parameter& p : out.parameters)
-      if ((p.name == c.first || p.name == c.second) && p.distribution.is_degenerate()) return true;
-    return false;
-  });
+  // effect) keeps its place in its copula group: the group's normals are
+  // drawn and combined as in the model, and only that parameter's value is
+  // the constant, so the other members keep their draws exactly (common
+  // random numbers: a scenario that only fixes b changes only b).
   return out;
 }
 

@@ -116,6 +116,9 @@ class ModelReader : public YamlReader {
   std::vector<ParameterCorrelation> correlations(const YAML::Node& node, const CorrelationContext& ctx);
   void correlation_matrix(const YAML::Node& node, const CorrelationContext& ctx,
                           std::vector<ParameterCorrelation>& pairs);
+  // The index of parameter `name` (written at `pos`) if it may be correlated;
+  // otherwise reports why (not a parameter, constant in effect) and nullopt.
+  std::optional<std::size_t> correlatable(const std::string& name, SourcePos pos, const CorrelationContext& ctx);
   void correlation_pair(const std::string& a, SourcePos a_pos, const std::string& b, SourcePos b_pos, double rho,
                         SourcePos pos, const CorrelationContext& ctx, std::vector<ParameterCorrelation>& pairs);
   // scenarios.cpp

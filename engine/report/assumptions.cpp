@@ -118,8 +118,6 @@ Assumptions assumptions_of(const Model& model, const Scenario& scenario) {
   };
   for (const ParameterCorrelation& c : applied.correlations)
     a.correlations.push_back({c.first, c.second, c.rho, set_by_scenario(c)});
-  for (const ParameterCorrelation& c : scenario.correlations)
-    if (c.rho == 0.0) a.correlations.push_back({c.first, c.second, 0.0, true});
   std::map<std::string, std::size_t, std::less<>> order;
   for (std::size_t i = 0; i < applied.parameters.size(); ++i) order.emplace(applied.parameters[i].name, i);
   std::sort(a.correlations.begin(), a.correlations.end(), [&](const CorrelationRow& x, const CorrelationRow& y) {

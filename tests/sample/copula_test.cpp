@@ -138,8 +138,7 @@ TEST(Copula, BitIdenticalForAnyThreadCountAndBlockSize) {
 }
 
 // A parameter outside every correlation draws exactly what it drew before
-// correlations were added; one removed by a scenario (ρ = 0) draws from its
-// own stream again.
+// correlations were added.
 TEST(Copula, OtherParametersKeepTheirDraws) {
   std::string plain = kModel;
   plain.erase(plain.find("correlations:"), plain.find("outputs:") - plain.find("correlations:"));
@@ -242,14 +241,33 @@ TEST(Copula, NotPositiveDefiniteGetsTheNearestMatrix) {
   EXPECT_NE(in_scenario.find("in scenario `s`"), std::string::npos) << in_scenario;
 }
 
-// A scenario that fixes a correlated parameter leaves the others correlated.
-TEST(Copula, ScenarioFixingAParameterDropsItsPairs) {
+// A scenario that fixes a correlated parameter changes only that parameter:
+// the others keep their draws bit for bit (common random numbers, the trial's
+// F7), and so their correlations with each other.
+TEST(Copula, ScenarioFixingAParameterKeepsTheOthersDraws) {
   const std::string text = std::string(kModel) + "  fixed:\n    parameters:\n      a: 2\n";
   const Model model = load(text);
   const Model fixed = apply_scenario(model, *model.find_scenario("fixed"));
-  for (const ParameterCorrelation& c : fixed.correlations) EXPECT_TRUE(c.first != "a" && c.second != "a");
-  const SampleColumns c = run(text, 3'000, 1, 256, "fixed");
+  ASSERT_EQ(copula_groups(fixed).size(), 1u);
+  EXPECT_EQ(copula_groups(fixed)[0].parameters.size(), 4u);  // a stays in the group, its normal feeds the others
+  const SampleColumns base = run(text, 3'000), c = run(text, 3'000, 1, 256, "fixed");
   for (double v : c.values[0]) ASSERT_EQ(v, 2.0);
+  for (int i = 1; i < 5; ++i) EXPECT_TRUE(same_bits(base.values[i], c.values[i])) << c.names[i];
+}
+
+// A scenario that frees a parameter of all its pairs (ρ = 0) keeps it drawn
+// through its own normal: the first member by name keeps its draws exactly.
+TEST(Copula, ScenarioFreeingTheFirstMemberKeepsItsDraws) {
+  const std::string text =
+      std::string(kModel) + "  free_a:\n    correlations:\n      - [a, b, 0]\n      - [a, c, 0]\n      - [a, d, 0]\n";
+  const SampleColumns base = run(text, 3'000), freed = run(text, 3'000, 1, 256, "free_a");
+  EXPECT_TRUE(same_bits(base.values[0], freed.values[0]));
+  EXPECT_TRUE(same_bits(base.values[4], freed.values[4]));  // e, outside every correlation
+  for (int i = 1; i < 4; ++i) EXPECT_FALSE(same_bits(base.values[i], freed.values[i])) << freed.names[i];
+  const SampleColumns many = run(text, 200'000, 1, 256, "free_a");
+  const RankCorrelation r = spearman(many.values[0], many.values[1]);
+  // 0 within 4 standard errors (the interval's half-width / 1.96).
+  EXPECT_NEAR(r.rho, 0.0, 4 * (r.ci_high - r.ci_low) / (2 * 1.96));
 }
 
 }  // namespace
@@ -472,7 +490,7 @@ TEST(Copula, PairsAndMatricesMixInOneList) {
 
 // A distribution constant in effect has no ranks: refused at its name like
 // a constant, in pairs and matrices; a scenario fixing a correlated
-// parameter to one drops its pairs.
+// parameter to one keeps it in its group (its value is the constant).
 TEST(Copula, DistributionsConstantInEffectCannotBeCorrelated) {
   const std::vector<std::pair<std::string, std::string>> cases = {
       {"3", "the constant 3"},
@@ -507,8 +525,26 @@ TEST(Copula, DistributionsConstantInEffectCannotBeCorrelated) {
                            "correlations:\n  - [a, b, 0.5]\n  - [b, c, 0.5]\noutputs:\n  o: a + b + c\n"
                            "scenarios:\n  fixed:\n    parameters:\n      b: binomial(3, 0)\n");
   const Model fixed = apply_scenario(model, *model.find_scenario("fixed"));
-  EXPECT_TRUE(fixed.correlations.empty());
-  EXPECT_TRUE(copula_groups(fixed).empty());
+  EXPECT_EQ(fixed.correlations.size(), 2u);
+  ASSERT_EQ(copula_groups(fixed).size(), 1u);
+  EXPECT_FALSE(copula_groups(fixed)[0].cholesky.empty());
+}
+
+// A name that is not a parameter, or cannot be correlated, is one error in a
+// matrix, not one per pair it is in (the trial's F1).
+TEST(Copula, AMatrixReportsEachBadNameOnce) {
+  const std::string text =
+      "parameters:\n  a: normal(0, 1)\n  k: 3\ncorrelations:\n  parameters: [a, x, k, y]\n"
+      "  matrix: [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]]\noutputs:\n  o: a + k\n";
+  const std::string message = error_of(text);
+  auto count = [&](const std::string& what) {
+    std::size_t n = 0;
+    for (std::size_t at = message.find(what); at != std::string::npos; at = message.find(what, at + 1)) ++n;
+    return n;
+  };
+  EXPECT_EQ(count("`x` is not a parameter"), 1u) << message;
+  EXPECT_EQ(count("`y` is not a parameter"), 1u) << message;
+  EXPECT_EQ(count("`k` is the constant 3"), 1u) << message;
 }
 
 // The members of a group are factored in name order: listing the

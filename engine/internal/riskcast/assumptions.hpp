@@ -42,8 +42,9 @@ struct Assumptions {
   std::string scenario_description;
   std::vector<AssumptionRow> parameters, events;
   std::vector<AssumptionRow> outputs;  // in file order
-  // Ordered as the parameters are; a pair a scenario's fixed parameter
-  // drops is not listed (the parameter's row shows it fixed).
+  // Ordered as the parameters are; a pair a scenario sets to 0 is listed
+  // with 0, a pair with a parameter the scenario fixes as in the model (the
+  // parameter's row shows it fixed).
   std::vector<CorrelationRow> correlations;
 };
 

@@ -58,10 +58,11 @@ struct CopulaGroup {
   SourcePos pos;                     // the first pair's position
 };
 
-// The groups of `model`'s correlations (pairs naming a parameter that is
-// constant in effect, Distribution::is_degenerate, or unknown are skipped:
-// the loader has reported them, or a scenario fixed the parameter), each
-// factored when its smallest eigenvalue exceeds kMinCorrelationEigenvalue.
+// The groups of `model`'s correlations (pairs naming an unknown parameter
+// are skipped: the loader has reported them), each factored when its
+// smallest eigenvalue exceeds kMinCorrelationEigenvalue. A member that a
+// scenario fixed (constant in effect, Distribution::is_degenerate) stays in
+// its group: its normal still feeds the others, its quantile is its value.
 std::vector<CopulaGroup> copula_groups(const Model& model);
 
 // Why parameter `name`, whose distribution is constant in effect
