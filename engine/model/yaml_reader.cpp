@@ -48,7 +48,10 @@ bool CommaCutWatch::skip_entry(const YAML::Node& key, const YAML::Node& value) {
   if (followed_ && key.IsScalar() && value.IsNull()) {
     ++followed_->pieces;
     followed_->open += unclosed_brackets(key.Scalar());
-    if (followed_->text.size() <= kShownValue) followed_->text += ", " + key.Scalar();
+    // A formula's arguments are written ", "-separated; the pieces of a
+    // value (digits grouped, a list of numbers) are joined as they most
+    // likely were, where a blank would change their meaning (split_number_list).
+    if (followed_->text.size() <= kShownValue) followed_->text += (cut_ == Cut::Formula ? ", " : ",") + key.Scalar();
     if (cut_ == Cut::Formula && followed_->open <= 0) end();
     return true;
   }

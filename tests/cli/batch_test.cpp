@@ -186,7 +186,7 @@ TEST(BatchCommand, BadPercentilesAndExceedancesArePositioned) {
        "style)"},
       {"runs:\n  - {name: a, model: m.yaml, exceed: {share: 0.3, 0.5, twice: 1}}\n",
        "2:46: error: `exceed` of `share` is cut at a comma: YAML reads `0.3` as its value and the rest as keys of "
-       "their own (inside `{…}` a comma ends an entry: quote the value, `share: \"0.3, 0.5\"`, or write the mapping "
+       "their own (inside `{…}` a comma ends an entry: quote the value, `share: \"0.3,0.5\"`, or write the mapping "
        "in block style)"},
       // Quoted, it is read as on the command line: digits grouped by commas are refused.
       {"runs:\n  - {name: a, model: m.yaml, exceed: {share: \"1,000\"}}\n",
@@ -235,10 +235,10 @@ TEST(BatchCommand, AnExceedanceOfAProbabilityOutputIsPositioned) {
     args.insert(args.end(), how.begin(), how.end());
     const CommandResult r = run_riskcast(args);
     EXPECT_EQ(r.exit_status, 2) << how[0];
-    EXPECT_EQ(lines_of(r.err), std::vector<std::string>{batch +
-                                                        ":2:39: error: run `a`: `exceed` of `high`: a probability "
-                                                        "output is reported by its P already; it has no other "
-                                                        "exceedance"})
+    EXPECT_EQ(lines_of(r.err),
+              std::vector<std::string>{batch + ":2:39: error: run `a`: `exceed` of `high`: a probability "
+                                               "output is reported by its P already; it has no other "
+                                               "exceedance"})
         << how[0];
     EXPECT_FALSE(fs::exists(dir.path() + "/out"));
   }

@@ -92,8 +92,9 @@ TEST(CommandLine, OptionsAreTakenByTheirFullNamesOnlyWithAHint) {
        "and report; describe has no --output, and its --out FILE names the file it writes)"},
       {{"baseline", model, "--output", "b.json"}, "baseline has no --output, and its --out FILE names the file"},
       {{"batch", "b.yaml", "--output", "dir"}, "batch has no --output, and its --out FILE names the file"},
-      {{"check", model, "--output", "x"}, "unrecognised option '--output' (--output NAME picks the model output to "
-                                          "report in run, compare, sensitivity and report; check has no --output)"},
+      {{"check", model, "--output", "x"},
+       "unrecognised option '--output' (--output NAME picks the model output to "
+       "report in run, compare, sensitivity and report; check has no --output)"},
       {{"regress", "b.json", "--out", "x"},
        "unrecognised option '--out' (--out FILE names the file a command writes; regress has no --out)"},
       {{"check", model, "--strct"}, "(did you mean `--strict`?)"},
@@ -263,7 +264,7 @@ TEST(CommandLine, RegressSaysWhyItCannotReadTheBaseline) {
   // Not JSON further in: the position is the parser's.
   const std::string cut = dir.write("cut.json", "{\n  \"schema\": \"riskcast.baseline/1\",\n  \"model\": tiny\n}\n");
   const CommandResult at = run_riskcast({"regress", cut});
-  EXPECT_EQ(at.err.rfind(cut + ":3:12: error: the baseline is not valid JSON", 0), 0u) << at.err;
+  EXPECT_EQ(at.err.rfind(cut + ":3:13: error: the baseline is not valid JSON", 0), 0u) << at.err;
 }
 
 // A comma always separates two thresholds: each is shown, so a misreading
@@ -273,8 +274,8 @@ TEST(CommandLine, ACommaSeparatesThresholdsAndEachIsShown) {
   const std::string model = dir.write("tiny.yaml", kTour);
   const CommandResult r = run_with(model, {"--exceed", "units=500,700", "--exceed", "accelerators=1,500"});
   ASSERT_EQ(r.exit_status, 0) << r.err;
-  for (const std::string row : {"\nunits > 500 ", "\nunits > 700 ", "\naccelerators > 1 accelerators ",
-                                "\naccelerators > 500 accelerators "})
+  for (const std::string row :
+       {"\nunits > 500 ", "\nunits > 700 ", "\naccelerators > 1 accelerators ", "\naccelerators > 500 accelerators "})
     EXPECT_NE(r.out.find(row), std::string::npos) << row << "\n" << r.out;
 }
 
@@ -287,8 +288,8 @@ TEST(CommandLine, ARepeatedThresholdIsReportedOnce) {
                                                "--percentiles", "80,80", "--percentiles", "80"});
   ASSERT_EQ(once.exit_status, 0) << once.err;
   EXPECT_EQ(twice.out, once.out);
-  const CommandResult compare = run_riskcast({"compare", model, "-n", "100", "--exceed", "nvidia_share=0.3",
-                                              "--exceed", "nvidia_share=0.3", "--format", "csv"});
+  const CommandResult compare = run_riskcast({"compare", model, "-n", "100", "--exceed", "nvidia_share=0.3", "--exceed",
+                                              "nvidia_share=0.3", "--format", "csv"});
   ASSERT_EQ(compare.exit_status, 0) << compare.err;
   const std::string header = lines_of(compare.out).at(0);
   EXPECT_EQ(header.find("P(>0.3)"), header.rfind("P(>0.3)")) << header;

@@ -178,9 +178,9 @@ TEST(NumberList, ACommaSeparatesUnlessTheDigitsAfterItAreGrouped) {
       {"-12,500", {"-12", "500"}},
       {" 80, 97.5 ", {"80", "97.5"}},
       {"0.3,50%", {"0.3", "50%"}},
-      {"5,0", {"5", "0"}},          // zero alone is a number
-      {"1, 000", {"1", "000"}},     // a blank after the comma: no grouping writes that
-      {"1,,2", {"1", "", "2"}},     // empty items are the caller's to refuse
+      {"5,0", {"5", "0"}},       // zero alone is a number
+      {"1, 000", {"1", "000"}},  // a blank after the comma: no grouping writes that
+      {"1,,2", {"1", "", "2"}},  // empty items are the caller's to refuse
       {"0.5,0.25", {"0.5", "0.25"}},
       {"", {""}},
   };
@@ -193,8 +193,9 @@ TEST(NumberList, ACommaSeparatesUnlessTheDigitsAfterItAreGrouped) {
       {"1,000",
        "'1,000' reads as one number with its digits grouped ('000' after a comma starts with 0), but a comma "
        "separates values; write 1000 (or 1_000) for one number, or 1,0 for two"},
-      {"1,050", "'1,050' reads as one number with its digits grouped ('050' after a comma starts with 0), but a comma "
-                "separates values; write 1050 (or 1_050) for one number, or 1,50 for two"},
+      {"1,050",
+       "'1,050' reads as one number with its digits grouped ('050' after a comma starts with 0), but a comma "
+       "separates values; write 1050 (or 1_050) for one number, or 1,50 for two"},
       {"2,500,000",
        "'2,500,000' reads as one number with its digits grouped ('000' after a comma starts with 0), but a comma "
        "separates values; write 2500000 (or 2_500_000) for one number, or 2,500,0 for separate values"},
