@@ -301,8 +301,9 @@ Driver describe_probe(const Model& model, const Probe& p) {
   return d;
 }
 
-// The output's percentiles among the samples whose group is `group`.
-ConditionalOutcome conditional(std::span<const double> output, std::span<const std::uint32_t> groups,
+// The output's percentiles among the samples whose group is `group`, and
+// its P there when it is a probability output (`indicator`).
+ConditionalOutcome conditional(std::span<const double> output, bool indicator, std::span<const std::uint32_t> groups,
                                std::uint32_t group, std::string event, std::string kind, std::string outcome) {
   std::vector<double> subset;
   for (std::size_t i = 0; i < output.size(); ++i)
@@ -314,6 +315,7 @@ ConditionalOutcome conditional(std::span<const double> output, std::span<const s
   c.samples = subset.size();
   c.probability = static_cast<double>(subset.size()) / static_cast<double>(output.size());
   c.few_samples = c.samples < kFewConditionalSamples;
+  if (indicator) c.output_probability = estimate_indicator_proportion(subset);
   if (!subset.empty()) c.percentiles = summarize(subset, kConditionalPercentiles).percentiles;
   return c;
 }
@@ -335,7 +337,7 @@ std::vector<std::pair<std::uint32_t, std::string>> split_at_median(const std::ve
 std::vector<ConditionalOutcome> event_outcomes(const Model& model, std::size_t event,
                                                const std::vector<std::size_t>& probe_columns,
                                                const std::vector<std::vector<double>>& values,
-                                               std::span<const double> output) {
+                                               std::span<const double> output, bool indicator) {
   const Event& ev = model.events[event];
   const std::size_t n = output.size();
   std::vector<std::uint32_t> groups(n, 0);
@@ -380,7 +382,7 @@ std::vector<ConditionalOutcome> event_outcomes(const Model& model, std::size_t e
   }
   std::vector<ConditionalOutcome> outcomes;
   for (auto& [group, label] : labels) {
-    ConditionalOutcome c = conditional(output, groups, group, ev.name, kind, label);
+    ConditionalOutcome c = conditional(output, indicator, groups, group, ev.name, kind, label);
     if (c.samples > 0) outcomes.push_back(std::move(c));
   }
   return outcomes;
@@ -414,6 +416,8 @@ SensitivityResult analyze_sensitivity(const Model& model, const SensitivityReque
     throw std::invalid_argument(fmt::format("sensitivity takes at most {} samples", kMaxSensitivitySamples));
   const Output& output = chosen_output(model, request.output);
   const std::uint64_t n = request.settings.samples;
+  // Sampling checks that a probability output is 0 or 1 in every sample.
+  const bool indicator = output.metadata.kind == OutputKind::Probability;
 
   std::vector<Probe> probes;
   const Model augmented = augmented_model(model, output, probes);
@@ -500,7 +504,7 @@ SensitivityResult analyze_sensitivity(const Model& model, const SensitivityReque
   std::vector<std::vector<ConditionalOutcome>> per_event(model.events.size());
   arena.execute([&] {
     tbb::parallel_for(std::size_t{0}, model.events.size(), [&](std::size_t e) {
-      per_event[e] = event_outcomes(scenario_model, e, columns_of_event[e], values, values[0]);
+      per_event[e] = event_outcomes(scenario_model, e, columns_of_event[e], values, values[0], indicator);
     });
   });
   for (auto& outcomes : per_event)
@@ -531,8 +535,10 @@ SensitivityResult analyze_sensitivity(const Model& model, const SensitivityReque
   for (const Scenario& s : model.scenarios) {
     if (&s == &model.scenarios.front()) continue;
     std::vector<double> difference = std::move(column_of.at(s.name));
+    std::optional<PairedProportionDifference> paired;
+    if (indicator) paired = paired_indicator_difference(std::span<const double>(base), difference);
     for (std::size_t i = 0; i < n; ++i) difference[i] -= base[i];
-    result.deltas.push_back({s.name, s.description, summarize(difference, kDeltaPercentiles)});
+    result.deltas.push_back({s.name, s.description, summarize(difference, kDeltaPercentiles), paired});
   }
   return result;
 }

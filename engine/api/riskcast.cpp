@@ -357,9 +357,8 @@ RunRequest request_of(const LoadedModel& model, const RunOptions& options) {
     // Its exceedances would only repeat P or 0 or 1.
     for (const Output& o : model.ir().outputs)
       if (o.name == e.output && o.metadata.kind == OutputKind::Probability)
-        throw std::invalid_argument(fmt::format(
-            "exceedance of '{}': a probability output is reported by its P already; it has no other exceedance",
-            quote_for_message(e.output)));
+        throw std::invalid_argument(
+            fmt::format("exceedance of '{}': {}", quote_for_message(e.output), probability_output_exceedance()));
   }
   request.exceedances = options.exceedances;
   request.visit_column = options.visit_column;

@@ -119,18 +119,32 @@ class BatchLoader {
     return yaml_.text_list(entry.value, entry.key, what, example, may_be_empty, empty_advice);
   }
 
-  // `percentiles: [80, 97.5]` (or `percentiles: 80`): percentiles in percent, each strictly between 0 and 100.
+  // The numbers one value of `percentiles` or `exceed` gives: one, or
+  // several comma-separated as on the command line ("80,97.5"), read by
+  // split_number_list; nullopt after reporting digits grouped by commas.
+  std::optional<std::vector<std::string>> numbers(std::string_view what, const std::string& text, SourcePos pos) {
+    std::string problem;
+    std::optional<std::vector<std::string>> items = split_number_list(text, &problem);
+    if (!items) d_.error(pos, fmt::format("{}: {}", what, problem));
+    return items;
+  }
+
+  // `percentiles: [80, 97.5]` (or `percentiles: 80`, or `percentiles: 80,97.5`): percentiles in percent, each
+  // strictly between 0 and 100.
   void percentiles(const YamlEntry& entry, RunSettingsText& s) {
     auto items = list_or_one(entry, "`percentiles`", "[80, 97.5]", true);
     if (!items) return;
     std::vector<double> chosen;
-    for (const auto& [text, pos] : *items) {
-      std::string problem;
-      if (const std::optional<double> p = parse_percentile(text, &problem))
-        chosen.push_back(*p);
-      else
-        d_.error(pos, fmt::format("percentile '{}' {}; give percentiles in percent, as in [80, 97.5]",
-                                  quote_for_message(text), problem));
+    for (const auto& [written, pos] : *items) {
+      const std::optional<std::vector<std::string>> texts = numbers("`percentiles`", written, pos);
+      for (const std::string& text : texts.value_or(std::vector<std::string>{})) {
+        std::string problem = "is empty";
+        if (const std::optional<double> p = text.empty() ? std::nullopt : parse_percentile(text, &problem))
+          chosen.push_back(*p);
+        else
+          d_.error(pos, fmt::format("percentile '{}' {}; give percentiles in percent, as in [80, 97.5]",
+                                    quote_for_message(text), problem));
+      }
     }
     s.percentiles = std::move(chosen);
   }
@@ -149,8 +163,11 @@ class BatchLoader {
     }
     std::vector<ExceedanceThreshold> chosen;
     std::vector<BatchExceedance> written;
+    // `{share: 1,000}` and `{share: 0.3, 0.5}`: YAML cuts the value at its comma.
+    CommaCutWatch watch(yaml_, value, CommaCutWatch::Cut::Value, "`exceed` of `{}`", "value");
     for (auto it = value.begin(); it != value.end(); ++it) {
       const YAML::Node name = it->first, thresholds = it->second;
+      if (watch.skip_entry(name, thresholds)) continue;
       if (!name.IsScalar() || name.Scalar().empty()) {
         d_.error(yaml_.position(name, entry.key), "each key of `exceed` must be an output's name");
         continue;
@@ -170,18 +187,23 @@ class BatchLoader {
                                yaml_kind_name(item)));
           continue;
         }
-        std::string problem = "is empty";
-        const std::optional<double> t = item.Scalar().empty() ? std::nullopt : parse_threshold(item.Scalar(), &problem);
-        if (!t) {
-          d_.error(yaml_.position(item, name),
-                   fmt::format("`exceed` of `{}`: '{}' {} (a number in the output's units, as in 0.3, 1e6 or 30%)",
-                               name.Scalar(), quote_for_message(item.Scalar()), problem));
-          continue;
+        const SourcePos pos = yaml_.position(item, name);
+        const std::string what = fmt::format("`exceed` of `{}`", name.Scalar());
+        const std::optional<std::vector<std::string>> texts = numbers(what, item.Scalar(), pos);
+        for (const std::string& text : texts.value_or(std::vector<std::string>{})) {
+          std::string problem = "is empty";
+          const std::optional<double> t = text.empty() ? std::nullopt : parse_threshold(text, &problem);
+          if (!t) {
+            d_.error(pos, fmt::format("{}: '{}' {} (a number in the output's units, as in 0.3, 1e6 or 30%)", what,
+                                      quote_for_message(text), problem));
+            continue;
+          }
+          chosen.push_back({name.Scalar(), *t});
+          if (is_percentage(text)) entry_text.percentages.push_back(pos);
         }
-        chosen.push_back({name.Scalar(), *t});
-        if (is_percentage(item.Scalar())) entry_text.percentages.push_back(yaml_.position(item, name));
       }
     }
+    watch.end();
     s.exceedances = std::move(chosen);
     s.exceedance_text = std::move(written);
   }
@@ -399,7 +421,10 @@ void check_run_outputs(const BatchRun& run, const Model& model, Diagnostics& dia
     const auto output =
         std::find_if(model.outputs.begin(), model.outputs.end(), [&](const Output& o) { return o.name == it->output; });
     if (output != model.outputs.end()) {
-      if (!is_share_unit(output->metadata.unit))
+      if (output->metadata.kind == OutputKind::Probability)
+        diagnostics.error(it->pos, fmt::format("run `{}`: `exceed` of `{}`: {}", run.name, it->output,
+                                               probability_output_exceedance()));
+      else if (!is_share_unit(output->metadata.unit))
         for (const SourcePos& pos : it->percentages)
           diagnostics.error(pos, fmt::format("run `{}`: `exceed` of `{}`: {}", run.name, it->output,
                                              percentage_for_non_share(it->output, output->metadata.unit)));

@@ -19,9 +19,10 @@ int command_baseline(const std::vector<std::string>& args) {
       "model", po::value<std::string>(), "model file");
   po::positional_options_description positional;
   positional.add("model", 1);
-  auto vm = parse_options("baseline", args, options, positional,
-                          "usage: riskcast baseline MODEL.yaml [--samples N] [--seed S] [--scenario NAME]... "
-                          "--out BASELINE.json");
+  auto vm =
+      parse_options("baseline", args, options, positional,
+                    "usage: riskcast baseline MODEL.yaml [--samples N] [--seed S] [--threads T] [--scenario NAME]... "
+                    "--out BASELINE.json");
   if (!vm) return kExitOk;
   if (!vm->count("model"))
     throw UsageError("baseline needs a model file: riskcast baseline MODEL.yaml --out FILE.json");

@@ -16,18 +16,19 @@ int command_check(const std::vector<std::string>& args) {
   options.add_options()("help,h", "show this help")(
       "strict", "treat warnings as errors: print them as errors and exit with status 2")(
       "dump-program", "print the compiled program, each instruction with its source position")(
-      "scenario", po::value<std::string>()->default_value("base"), "scenario whose program --dump-program prints")(
+      "scenario", po::value<std::string>()->default_value("base"),
+      "scenario whose program --dump-program prints (checked to exist either way)")(
       "nearest-correlations", po::value<std::string>(),
       "write to this file the `correlations:` sections with each group that is not positive definite replaced by "
       "its nearest valid matrix")("model", po::value<std::string>(), "model file");
   po::positional_options_description positional;
   positional.add("model", 1);
-  auto vm = parse_options(
-      "check", args, options, positional,
-      "usage: riskcast check MODEL.yaml [--strict] [--dump-program] [--nearest-correlations FILE.yaml]\n\n"
-      "Validates the model and prints its summary. Errors (exit status 2) and warnings (what is\n"
-      "valid but most likely a mistake: an entry never read, a share that can leave [0, 1], …;\n"
-      "exit status 0) go to stderr as FILE:LINE:COL: error|warning: MESSAGE (HINT).");
+  auto vm = parse_options("check", args, options, positional,
+                          "usage: riskcast check MODEL.yaml [--strict] [--dump-program [--scenario NAME]] "
+                          "[--nearest-correlations FILE.yaml]\n\n"
+                          "Validates the model and prints its summary. Errors (exit status 2) and warnings (what is\n"
+                          "valid but most likely a mistake: an entry never read, a share that can leave [0, 1], …;\n"
+                          "exit status 0) go to stderr as FILE:LINE:COL: error|warning: MESSAGE (HINT).");
   if (!vm) return kExitOk;
   if (!vm->count("model")) throw UsageError("check needs a model file: riskcast check MODEL.yaml");
   const std::string path = (*vm)["model"].as<std::string>();
@@ -46,6 +47,9 @@ int command_check(const std::vector<std::string>& args) {
     }
   }
   const LoadedModel model = LoadedModel::from_file(path);
+  // Checked with or without --dump-program: a misspelt name must not pass as "ok".
+  const std::string scenario = (*vm)["scenario"].as<std::string>();
+  chosen_scenario(scenario, model, path);
   if (vm->count("strict") && !model.warnings().empty()) {
     std::cerr << model.format_warnings(/*as_errors=*/true);
     return kExitError;
@@ -53,11 +57,7 @@ int command_check(const std::vector<std::string>& args) {
   std::cerr << model.format_warnings();
 
   if (vm->count("dump-program")) {
-    const std::string name = (*vm)["scenario"].as<std::string>();
-    const std::vector<std::string> scenarios = scenario_names(model);
-    if (std::find(scenarios.begin(), scenarios.end(), name) == scenarios.end())
-      throw UsageError(fmt::format("unknown scenario '{}' (scenarios: {})", name, fmt::join(scenarios, ", ")));
-    std::cout << model.disassemble(name);
+    std::cout << model.disassemble(scenario);
     return kExitOk;
   }
 

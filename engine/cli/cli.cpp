@@ -27,17 +27,48 @@ namespace {
 // option could silently take over.
 constexpr int kCommandLineStyle = po::command_line_style::default_style & ~po::command_line_style::allow_guessing;
 
+// The two words every command gives one meaning each (docs/results.md,
+// "One vocabulary"): --out names the file a command writes, --output the
+// model output it reports. Mixing them up is the slip they were separated
+// to end, so neither is ever offered for the other: a command without the
+// one typed says what it is and what the command has instead.
+constexpr std::string_view kOutputCommands = "run, compare, sensitivity and report";
+
+// Whether a typed option name means --output ("output", "outputs",
+// "outp…") or --out ("out"): the other is then never offered for it.
+bool means_output(std::string_view typed) {
+  return typed.starts_with("outp");
+}
+bool means_out(std::string_view typed) {
+  return typed == "out";
+}
+
+std::string vocabulary_hint(std::string_view command, std::string_view typed, const po::options_description& options) {
+  const bool has_out = options.find_nothrow("out", false) != nullptr;
+  const bool has_output = options.find_nothrow("output", false) != nullptr;
+  if (means_output(typed) && !has_output)
+    return fmt::format("--output NAME picks the model output to report in {}; {} has no --output{}", kOutputCommands,
+                       command, has_out ? ", and its --out FILE names the file it writes" : "");
+  if (means_out(typed) && !has_out)
+    return fmt::format("--out FILE names the file a command writes; {} has no --out{}", command,
+                       has_output ? ", and its --output NAME picks the model output it reports" : "");
+  return {};
+}
+
 // "did you mean `--percentiles`?" for an option the command lacks: the one
-// it abbreviates, else the one it starts with (--output for --out), else
-// the closest by spelling; "" when none fits.
-std::string option_hint(std::string typed, const po::options_description& options) {
+// it abbreviates, else the one it starts with (--samples for --samplesize),
+// else the closest by spelling; "" when none fits. Never --out for --output
+// or the reverse (vocabulary_hint).
+std::string option_hint(std::string_view command, std::string typed, const po::options_description& options) {
   typed.erase(0, typed.find_first_not_of('-'));
   typed = typed.substr(0, typed.find('='));
+  if (typed == "output" || typed == "out")
+    if (std::string vocabulary = vocabulary_hint(command, typed, options); !vocabulary.empty()) return vocabulary;
   std::vector<std::string> names, abbreviated;
   std::string within;
   for (const auto& option : options.options()) {
     const std::string& name = option->long_name();
-    if (name.empty()) continue;
+    if (name.empty() || (means_output(typed) && name == "out") || (means_out(typed) && name == "output")) continue;
     names.push_back(name);
     if (name.starts_with(typed)) abbreviated.push_back(fmt::format("`--{}`", name));
     if (typed.starts_with(name) && name.size() > within.size()) within = name;
@@ -46,7 +77,7 @@ std::string option_hint(std::string typed, const po::options_description& option
   if (!abbreviated.empty()) return fmt::format("did you mean {}?", fmt::join(abbreviated, " or "));
   if (!within.empty()) return fmt::format("did you mean `--{}`?", within);
   const std::string closest = closest_name(typed, names);
-  return closest.empty() ? std::string{} : fmt::format("did you mean `--{}`?", closest);
+  return closest.empty() ? vocabulary_hint(command, typed, options) : fmt::format("did you mean `--{}`?", closest);
 }
 
 // "run takes one model file, got 2: a.yaml, b.yaml"
@@ -75,7 +106,7 @@ std::optional<po::variables_map> parse_options(std::string_view command, const s
   try {
     po::store(po::command_line_parser(args).options(options).positional(positional).style(kCommandLineStyle).run(), vm);
   } catch (const po::unknown_option& e) {
-    const std::string hint = option_hint(e.get_option_name(), options);
+    const std::string hint = option_hint(command, e.get_option_name(), options);
     throw UsageError(hint.empty() ? std::string(e.what()) : fmt::format("{} ({})", e.what(), hint));
   } catch (const po::too_many_positional_options_error&) {
     throw UsageError(too_many_positional(command, args, options, positional));
@@ -138,50 +169,21 @@ std::string trimmed(std::string_view text) {
   return std::string(text);
 }
 
-bool all_digits(std::string_view text) {
-  return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
-// The items between commas, as written.
-std::vector<std::string_view> split_at_commas(std::string_view text) {
-  std::vector<std::string_view> items;
-  for (std::size_t start = 0;;) {
-    const std::size_t comma = text.find(',', start);
-    items.push_back(text.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start));
-    if (comma == std::string_view::npos) return items;
-    start = comma + 1;
-  }
-}
-
-// "1,000" in a list of thresholds reads as 1 and 0 but most likely means
-// 1000: a whole number of one to three digits, a comma with no blank
-// either side, then exactly three digits. The text of such a group, or "".
-std::string digit_grouping(std::string_view text) {
-  const std::vector<std::string_view> raw = split_at_commas(text);
-  for (std::size_t i = 0; i + 1 < raw.size(); ++i) {
-    std::string_view head = raw[i], next = raw[i + 1];
-    while (!head.empty() && is_blank(head.front())) head.remove_prefix(1);
-    const std::string_view number = head.starts_with('-') || head.starts_with('+') ? head.substr(1) : head;
-    while (!next.empty() && is_blank(next.back())) next.remove_suffix(1);
-    if (all_digits(number) && number.size() <= 3 && next.size() == 3 && all_digits(next))
-      return fmt::format("{},{}", head, next);
-  }
-  return {};
+// The numbers of --percentiles or --exceed: split_number_list, its problem
+// after `option` ("--exceed 'x=1,000'").
+std::vector<std::string> number_list(const std::string& option, const std::string& text) {
+  std::string problem;
+  if (std::optional<std::vector<std::string>> items = split_number_list(text, &problem)) return *items;
+  throw UsageError(fmt::format("{}: {}", option, problem));
 }
 
 }  // namespace
-
-std::vector<std::string> split_list(const std::string& text) {
-  std::vector<std::string> items;
-  for (std::string_view item : split_at_commas(text)) items.push_back(trimmed(item));
-  return items;
-}
 
 void statistics_options(const po::variables_map& vm, const LoadedModel& model, const std::string& path,
                         RunOptions& run) {
   if (vm.count("percentiles")) {
     for (const std::string& text : vm["percentiles"].as<std::vector<std::string>>()) {
-      for (const std::string& item : split_list(text)) {
+      for (const std::string& item : number_list(fmt::format("--percentiles '{}'", quote_for_message(text)), text)) {
         std::string problem;
         const std::optional<double> p = parse_percentile(item, &problem);
         if (!p)
@@ -213,15 +215,9 @@ void statistics_options(const po::variables_map& vm, const LoadedModel& model, c
     if (!run.outputs.empty() && std::find(run.outputs.begin(), run.outputs.end(), name) == run.outputs.end())
       throw UsageError(fmt::format("--exceed '{}': '{}' is not among the outputs this run evaluates (--output {})",
                                    quote_for_message(text), quote_for_message(name), fmt::join(run.outputs, ", ")));
-    if (const std::string group = digit_grouping(values); !group.empty()) {
-      const std::size_t comma = group.find(',');
-      const std::string head = group.substr(0, comma), tail = group.substr(comma + 1);
-      throw UsageError(fmt::format(
-          "--exceed '{}': '{}' reads as one number with its digits grouped, but a comma separates thresholds; "
-          "write {}{} (or {}_{}) for one, or '{}, {}' for two",
-          quote_for_message(text), group, head, tail, head, tail, head, tail));
-    }
-    for (const std::string& value : split_list(values)) {
+    if (output->metadata.kind == OutputKind::Probability)
+      throw UsageError(fmt::format("--exceed '{}': {}", quote_for_message(text), probability_output_exceedance()));
+    for (const std::string& value : number_list(fmt::format("--exceed '{}'", quote_for_message(text)), values)) {
       std::string problem;
       const std::optional<double> threshold = parse_threshold(value, &problem);
       if (!threshold)

@@ -53,9 +53,6 @@ std::optional<boost::program_options::variables_map> parse_options(
 void add_sampling_options(boost::program_options::options_description& options, const char* scenario_help);
 // --samples, --seed and --threads.
 RunOptions sampling_options(const boost::program_options::variables_map& vm);
-// "a, b,c" → {"a", "b", "c"}: comma-separated items, blanks around each
-// trimmed, empty items kept (the caller refuses them).
-std::vector<std::string> split_list(const std::string& text);
 // --percentiles P,P… and --exceed OUTPUT=VALUE,VALUE… (run, compare; both
 // repeatable): statistics reported besides the standard ones
 // (docs/results.md).

@@ -23,10 +23,11 @@ int command_regress(const std::vector<std::string>& args) {
       "baseline", po::value<std::string>(), "baseline file");
   po::positional_options_description positional;
   positional.add("baseline", 1);
-  auto vm =
-      parse_options("regress", args, options, positional,
-                    "usage: riskcast regress BASELINE.json [--model MODEL.yaml] [--format table|json] [--update]\n"
-                    "exit status: 0 nothing moved, 1 something moved (or a determinism failure), 2 error");
+  auto vm = parse_options(
+      "regress", args, options, positional,
+      "usage: riskcast regress BASELINE.json [--model MODEL.yaml] [--seed S] [--samples N] [--threads T]\n"
+      "                        [--format table|json] [--all] [--update]\n"
+      "exit status: 0 nothing moved, 1 something moved (or a determinism failure), 2 error");
   if (!vm) return kExitOk;
   if (!vm->count("baseline")) throw UsageError("regress needs a baseline file: riskcast regress BASELINE.json");
   const std::string format_name = (*vm)["format"].as<std::string>();
@@ -39,6 +40,8 @@ int command_regress(const std::vector<std::string>& args) {
   Baseline baseline;
   try {
     baseline = read_baseline_file(baseline_path);
+  } catch (const ModelError&) {
+    throw;  // positioned already
   } catch (const std::runtime_error& e) {
     throw UsageError(e.what());
   }

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "cli.hpp"
+#include "riskcast/count.hpp"
 #include "riskcast/riskcast.hpp"
 
 namespace riskcast::cli {
@@ -15,7 +16,7 @@ namespace {
 
 // "a,b, c" → {"a", "b", "c"}; empty names are refused.
 std::vector<std::string> split_names(const std::string& text) {
-  std::vector<std::string> names = split_list(text);
+  std::vector<std::string> names = split_at_commas(text);
   if (std::find(names.begin(), names.end(), "") != names.end())
     throw UsageError(fmt::format("--export-columns '{}' has an empty name", quote_for_message(text)));
   return names;
@@ -49,7 +50,8 @@ int command_run(const std::vector<std::string>& args) {
       "usage: riskcast run MODEL.yaml [--samples N] [--seed S] [--threads T] [--scenario NAME]...\n"
       "                    [--output NAME]... [--percentiles P,P…]... [--exceed OUTPUT=V,V…]...\n"
       "                    [--format table|csv|json|markdown] [--out FILE] [--plot DIR]\n"
-      "                    [--export FILE.csv [--export-columns NAME,NAME…]]\n\n"
+      "                    [--export FILE.csv [--export-columns NAME,NAME…]]\n"
+      "                    [--first-sample N] [--block-size B]\n\n"
       "--plot DIR writes (every file of the run together, see below):\n"
       "  DIR/SCENARIO/OUTPUT.svg       histogram of the output (bins from P0.5 to P99.5, the tails\n"
       "                                counted in the end bins) with its CDF and P5, P50, P95 marked\n"

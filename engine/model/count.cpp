@@ -187,6 +187,80 @@ std::string percentage_for_non_share(std::string_view output, std::string_view u
       output, unit.empty() ? "has no unit" : fmt::format("is in {}", unit));
 }
 
+std::string probability_output_exceedance() {
+  return "a probability output is reported by its P already; it has no other exceedance";
+}
+
+namespace {
+
+std::string_view trim_blanks(std::string_view text) {
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
+  return text;
+}
+
+bool all_digits(std::string_view text) {
+  return !text.empty() && std::all_of(text.begin(), text.end(), is_digit);
+}
+
+// A digit group that only grouping writes: two or more digits, the first 0.
+bool leading_zero_group(std::string_view item) {
+  return item.size() >= 2 && item.front() == '0' && all_digits(item);
+}
+
+// The items between commas, as written.
+std::vector<std::string_view> raw_items(std::string_view text) {
+  std::vector<std::string_view> items;
+  for (std::size_t start = 0;;) {
+    const std::size_t comma = text.find(',', start);
+    items.push_back(text.substr(start, comma == std::string_view::npos ? comma : comma - start));
+    if (comma == std::string_view::npos) return items;
+    start = comma + 1;
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> split_at_commas(std::string_view text) {
+  std::vector<std::string> items;
+  for (std::string_view item : raw_items(text)) items.emplace_back(trim_blanks(item));
+  return items;
+}
+
+std::optional<std::vector<std::string>> split_number_list(std::string_view text, std::string* problem) {
+  // Digit groups follow their comma directly: "1, 000" is two items.
+  const std::vector<std::string_view> raw = raw_items(text);
+  const auto grouped_raw = std::find_if(raw.begin() + 1, raw.end(), leading_zero_group);
+  std::vector<std::string> items = split_at_commas(text);
+  if (grouped_raw == raw.end()) return items;
+  const auto grouped = items.begin() + (grouped_raw - raw.begin());
+  if (problem) {
+    // The whole number as grouped: the digit items around the one found,
+    // the first of them with its sign.
+    auto first = grouped - 1, last = grouped + 1;
+    auto unsigned_digits = [](std::string_view item) {
+      return all_digits(item.starts_with('-') || item.starts_with('+') ? item.substr(1) : item);
+    };
+    while (first != items.begin() && all_digits(*first) && unsigned_digits(*(first - 1))) --first;
+    while (last != items.end() && all_digits(*last)) ++last;
+    std::string written, joined, underscored, separate;
+    for (auto it = first; it != last; ++it) {
+      const std::string& item = *it;
+      const std::string value =
+          it == first ? item : item.substr(std::min(item.find_first_not_of('0'), item.size() - 1));
+      written += fmt::format("{}{}", it == first ? "" : ",", item);
+      joined += item;
+      underscored += fmt::format("{}{}", it == first ? "" : "_", item);
+      separate += fmt::format("{}{}", it == first ? "" : ",", value);
+    }
+    *problem = fmt::format(
+        "'{}' reads as one number with its digits grouped ('{}' after a comma starts with 0), but a comma separates "
+        "values; write {} (or {}) for one number, or {} for {}",
+        written, *grouped, joined, underscored, separate, last - first == 2 ? "two" : "separate values");
+  }
+  return std::nullopt;
+}
+
 DecimalDigits shortest_digits(double value) {
   if (value == 0.0 || !std::isfinite(value)) return {false, std::string(1, '0'), 0};
   DecimalDigits d;

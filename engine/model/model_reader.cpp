@@ -47,26 +47,12 @@ std::string reserved_hint(std::string_view name) {
 
 namespace {
 
-// Open brackets a formula's text leaves unclosed.
-int unclosed_brackets(std::string_view text) {
-  int open = 0;
-  for (char c : text) open += (c == '(' || c == '[') - (c == ')' || c == ']');
-  return open;
-}
-
 // Whether a mapping holds only keys from `keys`.
 bool keys_within(const YAML::Node& map, const std::vector<std::string>& keys) {
   for (auto it = map.begin(); it != map.end(); ++it)
     if (!it->first.IsScalar() || !contains(keys, it->first.Scalar())) return false;
   return true;
 }
-
-bool is_quoted(const YAML::Node& node) {
-  return node.Tag() == "!";
-}
-
-// Longest formula a hint quotes in full.
-constexpr std::size_t kShownFormula = 40;
 
 }  // namespace
 
@@ -75,28 +61,20 @@ constexpr std::size_t kShownFormula = 40;
 // no value. Followed entry by entry through one mapping, the pieces are
 // skipped and the cut reported once, at the formula. For a mapping of keys
 // (`context` given) it also explains unknown keys that are misindented.
-class ModelReader::CutFormulaWatch : public MappingHooks {
+class ModelReader::CutFormulaWatch : public CommaCutWatch {
  public:
   CutFormulaWatch(ModelReader& reader, const YAML::Node& map, std::string_view context = {})
-      : r_(reader), map_(map), context_(context) {}
+      : CommaCutWatch(reader, map, Cut::Formula, "the formula of `{}`", "formula"), r_(reader), context_(context) {}
 
-  bool skip_entry(const YAML::Node& key, const YAML::Node& value) override {
-    if (cut_ && key.IsScalar() && value.IsNull()) {
-      ++cut_->pieces;
-      cut_->open += unclosed_brackets(key.Scalar());
-      if (cut_->text.size() <= kShownFormula) cut_->text += ", " + key.Scalar();
-      if (cut_->open <= 0) end();
-      return true;
-    }
-    end();
-    if (map_.Style() == YAML::EmitterStyle::Flow && key.IsScalar() && value.IsScalar() &&
-        unclosed_brackets(value.Scalar()) > 0 && !is_quoted(value)) {
-      cut_ = Cut{key.Scalar(), value, unclosed_brackets(value.Scalar()), 0,
-                 value.Scalar().size() <= kShownFormula ? value.Scalar() : std::string{}};
-      const YAML::Mark m = value.Mark();
-      r_.cut_values_.emplace(m.line, m.column);
-    }
-    return false;
+  // A formula followed as cut is not parsed: its report is the cut's.
+  void following(const YAML::Node& value) override {
+    const YAML::Mark m = value.Mark();
+    r_.cut_values_.emplace(m.line, m.column);
+  }
+  // No piece followed: an unclosed bracket, which the formula parser reports.
+  void not_cut(const YAML::Node& value) override {
+    const YAML::Mark m = value.Mark();
+    r_.cut_values_.erase({m.line, m.column});
   }
 
   std::string unknown_key_hint(const std::string& key, const YAML::Node& value, std::string hint) override {
@@ -111,41 +89,9 @@ class ModelReader::CutFormulaWatch : public MappingHooks {
     return hint;
   }
 
-  // Reports the cut formula being followed, if any.
-  void end() override {
-    if (!cut_) return;
-    const YAML::Mark m = cut_->value.Mark();
-    if (cut_->pieces == 0) {
-      // No piece followed: an unclosed bracket, which the formula parser reports.
-      r_.cut_values_.erase({m.line, m.column});
-    } else {
-      const bool whole = cut_->open == 0 && !cut_->text.empty() && cut_->text.size() <= kShownFormula;
-      r_.d_.error(
-          r_.text_position(cut_->value),
-          fmt::format("the formula of `{}` is cut at a comma: YAML reads `{}` as its value and the rest as keys "
-                      "of their own",
-                      quote_for_message(cut_->owner), quote_for_message(cut_->value.Scalar())),
-          fmt::format(
-              "inside `{{…}}` a comma ends an entry: quote the formula{} or write the mapping in block style",
-              whole ? fmt::format(", `{}: \"{}\"`,", quote_for_message(cut_->owner), quote_for_message(cut_->text))
-                    : ""));
-    }
-    cut_.reset();
-  }
-
  private:
-  struct Cut {
-    std::string owner;       // the key whose value was cut
-    YAML::Node value;        // the first piece
-    int open = 0;            // brackets the pieces so far leave open
-    std::size_t pieces = 0;  // after the first
-    std::string text;        // the pieces so far, joined again by ", ", while short enough to show
-  };
-
   ModelReader& r_;
-  YAML::Node map_;
   std::string_view context_;
-  std::optional<Cut> cut_;
 };
 
 std::map<std::string, Entry> ModelReader::mapping(const YAML::Node& node, const std::vector<std::string>& allowed,

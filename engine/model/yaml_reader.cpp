@@ -20,6 +20,68 @@ std::string MappingHooks::unknown_key_hint(const std::string&, const YAML::Node&
 
 void MappingHooks::end() {}
 
+namespace {
+
+// Open brackets a formula's text leaves unclosed.
+int unclosed_brackets(std::string_view text) {
+  int open = 0;
+  for (char c : text) open += (c == '(' || c == '[') - (c == ')' || c == ']');
+  return open;
+}
+
+bool is_quoted(const YAML::Node& node) {
+  return node.Tag() == "!";
+}
+
+// Longest value a hint quotes in full.
+constexpr std::size_t kShownValue = 40;
+
+}  // namespace
+
+CommaCutWatch::CommaCutWatch(YamlReader& reader, const YAML::Node& map, Cut cut, std::string subject, std::string noun)
+    : reader_(reader), map_(map), cut_(cut), subject_(std::move(subject)), noun_(std::move(noun)) {}
+
+void CommaCutWatch::following(const YAML::Node&) {}
+void CommaCutWatch::not_cut(const YAML::Node&) {}
+
+bool CommaCutWatch::skip_entry(const YAML::Node& key, const YAML::Node& value) {
+  if (followed_ && key.IsScalar() && value.IsNull()) {
+    ++followed_->pieces;
+    followed_->open += unclosed_brackets(key.Scalar());
+    // A formula's arguments are written ", "-separated; the pieces of a
+    // value (digits grouped, a list of numbers) are joined as they most
+    // likely were, where a blank would change their meaning (split_number_list).
+    if (followed_->text.size() <= kShownValue) followed_->text += (cut_ == Cut::Formula ? ", " : ",") + key.Scalar();
+    if (cut_ == Cut::Formula && followed_->open <= 0) end();
+    return true;
+  }
+  end();
+  if (map_.Style() == YAML::EmitterStyle::Flow && key.IsScalar() && value.IsScalar() && !is_quoted(value) &&
+      (cut_ == Cut::Value || unclosed_brackets(value.Scalar()) > 0)) {
+    followed_ = Followed{key.Scalar(), value, unclosed_brackets(value.Scalar()), 0,
+                         value.Scalar().size() <= kShownValue ? value.Scalar() : std::string{}};
+    following(value);
+  }
+  return false;
+}
+
+void CommaCutWatch::end() {
+  if (!followed_) return;
+  if (followed_->pieces == 0) {
+    not_cut(followed_->value);
+  } else {
+    const bool whole = followed_->open == 0 && !followed_->text.empty() && followed_->text.size() <= kShownValue;
+    const std::string owner = quote_for_message(followed_->owner);
+    reader_.diagnostics().error(
+        reader_.text_position(followed_->value),
+        fmt::format("{} is cut at a comma: YAML reads `{}` as its value and the rest as keys of their own",
+                    fmt::format(fmt::runtime(subject_), owner), quote_for_message(followed_->value.Scalar())),
+        fmt::format("inside `{{…}}` a comma ends an entry: quote the {}{} or write the mapping in block style", noun_,
+                    whole ? fmt::format(", `{}: \"{}\"`,", owner, quote_for_message(followed_->text)) : ""));
+  }
+  followed_.reset();
+}
+
 YamlReader::YamlReader(Diagnostics& diagnostics, std::string_view text) : d_(diagnostics), source_(text) {}
 
 SourcePos YamlReader::position(const YAML::Node& node, const YAML::Node& owner) const {

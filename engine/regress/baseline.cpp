@@ -13,7 +13,9 @@
 
 #include "riskcast/count.hpp"
 #include "riskcast/report.hpp"
+#include "riskcast/source_text.hpp"
 #include "riskcast/version.hpp"
+#include "riskcast/yaml_text.hpp"
 
 namespace riskcast {
 
@@ -303,11 +305,25 @@ Baseline baseline_from_json(const nlohmann::ordered_json& doc) {
 }
 
 Baseline read_baseline_file(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw std::runtime_error(fmt::format("cannot read baseline '{}'", path));
+  Diagnostics diagnostics(path);
+  const std::optional<std::string> text = read_input_file(path, "baseline", kMaxBaselineBytes, diagnostics);
+  if (!text) throw ModelError(std::move(diagnostics));
   nlohmann::ordered_json doc;
   try {
-    doc = nlohmann::ordered_json::parse(in);
+    doc = nlohmann::ordered_json::parse(*text);
+  } catch (const nlohmann::json::parse_error& e) {
+    // e.byte counts from 1 and names the byte the parser stopped at; its
+    // message without the library's prefix and its own position.
+    const std::string what = e.what();
+    const std::size_t column = what.find("column ");
+    const std::size_t colon = column == std::string::npos ? std::string::npos : what.find(": ", column);
+    const SourcePos pos = SourceText(*text).position(std::min<std::size_t>(e.byte ? e.byte - 1 : 0, text->size()));
+    diagnostics.error(
+        pos,
+        fmt::format("the baseline is not valid JSON: {}", colon == std::string::npos ? what : what.substr(colon + 2)),
+        "a baseline is the JSON file `riskcast baseline MODEL.yaml --out FILE.json` writes; a model "
+        "is run with `riskcast run`");
+    throw ModelError(std::move(diagnostics));
   } catch (const nlohmann::json::exception& e) {
     throw std::runtime_error(fmt::format("'{}' is not valid JSON: {}", path, e.what()));
   }

@@ -2,6 +2,7 @@
 #include "riskcast/html_report.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cmath>
@@ -123,6 +124,11 @@ std::string probability_with_interval(const ProportionEstimate& p) {
   return fmt::format("{}\n{}", format_proportion(p.estimate), format_proportion_interval(p.ci_low, p.ci_high));
 }
 
+// A paired difference of P over its interval.
+std::string difference_with_interval(const PairedProportionDifference& d) {
+  return fmt::format("{}\n{}", format_difference(d.estimate, "share"), format_difference_interval(d));
+}
+
 // The headline of a probability output: P in each scenario and its paired
 // difference from the first, with the bars of P.
 void probability_headline(const RunResult& result, const Model& model, std::size_t output, Section& section) {
@@ -132,10 +138,8 @@ void probability_headline(const RunResult& result, const Model& model, std::size
     const OutputResult& o = s.outputs[output];
     const Scenario* declared = model.find_scenario(s.name);
     const PairedProportionDifference* d = o.difference ? &*o.difference : nullptr;
-    rows.push_back(
-        {s.name, probability_with_interval(*o.summary.probability),
-         d ? fmt::format("{}\n{}", format_difference(d->estimate, "share"), format_difference_interval(*d)) : "",
-         declared ? declared->description : s.description});
+    rows.push_back({s.name, probability_with_interval(*o.summary.probability), d ? difference_with_interval(*d) : "",
+                    declared ? declared->description : s.description});
   }
   section.body += table({"scenario", "P", "vs " + from, "description"}, rows, {false, true, true, false});
   section.body += paragraph(std::string(kProbabilityNote) + ". " +
@@ -247,7 +251,15 @@ Section sensitivity_section(const SensitivityResult& r) {
     if (!r.correlated.empty()) section.body += paragraph(correlated_inputs_note(r), "note");
   }
 
-  if (!r.conditionals.empty()) {
+  const bool probability = r.output_summary.probability.has_value();
+  if (probability && !r.conditionals.empty()) {
+    section.body += fmt::format("<h3>P({}) given each event outcome</h3>\n", xml_escape(r.output));
+    rows.clear();
+    for (const ConditionalOutcome& c : r.conditionals)
+      rows.push_back(
+          {c.event, c.outcome, format_probability(c.probability), probability_with_interval(*c.output_probability)});
+    section.body += table({"event", "outcome", "probability", probability_column(r)}, rows, {false, false, true, true});
+  } else if (!r.conditionals.empty()) {
     section.body += fmt::format("<h3>{} given each event outcome</h3>\n", xml_escape(r.output));
     rows.clear();
     for (const ConditionalOutcome& c : r.conditionals) {
@@ -261,7 +273,17 @@ Section sensitivity_section(const SensitivityResult& r) {
         table({"event", "outcome", "probability", "P10", "P50", "P90"}, rows, {false, false, true, true, true, true});
   }
 
-  if (!r.deltas.empty()) {
+  if (probability) {
+    if (!r.deltas.empty()) {
+      section.body += fmt::format("<h3>Each scenario's P minus base's, sample by sample</h3>\n");
+      rows.clear();
+      for (const ScenarioDelta& d : r.deltas)
+        rows.push_back({d.scenario, difference_with_interval(*d.probability_difference)});
+      section.body += table({"scenario", "vs base"}, rows, {false, true});
+    }
+    section.body +=
+        paragraph(fmt::format("Under each P: its 95 % interval. {}.", fmt::join(probability_notes(r), ". ")), "note");
+  } else if (!r.deltas.empty()) {
     section.body += fmt::format("<h3>Each scenario minus base, sample by sample</h3>\n");
     rows.clear();
     for (const ScenarioDelta& d : r.deltas) {

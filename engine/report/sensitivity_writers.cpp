@@ -43,18 +43,67 @@ std::string sample_note(const ConditionalOutcome& c) {
   return c.few_samples ? fmt::format("(n={}, wide)", c.samples) : "";
 }
 
+// A probability output (OutputKind::Probability) is shown by its P, never
+// by the percentiles of its 0/1 values.
+bool of_probability(const SensitivityResult& r) {
+  return r.output_summary.probability.has_value();
+}
+
+// " (share)", " (probability)" or "": what the output is, after its name.
+std::string output_kind_note(const SensitivityResult& r) {
+  if (of_probability(r)) return " (probability)";
+  return r.unit.empty() ? "" : fmt::format(" ({})", r.unit);
+}
+
+// The scenario every delta is taken from.
+constexpr std::string_view kDeltaBase = "base";
+
 std::string header_line(const SensitivityResult& r) {
-  return fmt::format("{} · sensitivity of {}{} · scenario {} · {}, seed {}", r.model, r.output,
-                     r.unit.empty() ? "" : fmt::format(" ({})", r.unit), r.scenario, counted(r.samples, "sample"),
-                     r.seed);
+  return fmt::format("{} · sensitivity of {}{} · scenario {} · {}, seed {}", r.model, r.output, output_kind_note(r),
+                     r.scenario, counted(r.samples, "sample"), r.seed);
 }
 
 std::string output_line(const SensitivityResult& r) {
+  if (of_probability(r))
+    return fmt::format("{}: P = {}", r.output, format_probability_estimate(*r.output_summary.probability));
   std::string line = fmt::format("{}: mean {}", r.output, format_value(r.output_summary.mean, r.unit));
   for (double p : kConditionalPercentiles)
     line += fmt::format(", {} {}", percentile_label(p), value_at(r.output_summary.percentiles, p, r.unit));
   return line;
 }
+
+// The heading of the conditional table, and of the delta table.
+std::string conditional_heading(const SensitivityResult& r) {
+  if (of_probability(r))
+    return fmt::format("Given each event outcome: P({}), the share of those samples in which it is 1 (95% CI)",
+                       r.output);
+  return fmt::format("Given each event outcome: P10 / P50 / P90 of {}", r.output);
+}
+
+std::string delta_heading(const SensitivityResult& r) {
+  return fmt::format("Scenario minus {}: {}{}, paired sample by sample (common random numbers)", kDeltaBase,
+                     of_probability(r) ? "P of " : "", r.output);
+}
+
+}  // namespace
+
+std::string probability_column(const SensitivityResult& r) {
+  return fmt::format("P({})", r.output);
+}
+
+std::string rho_note(const SensitivityResult& r) {
+  return fmt::format(
+      "ρ: Spearman rank correlation over the {} of scenario {}; constant: the input does not vary there.",
+      counted(r.samples, "sample"), r.scenario);
+}
+
+std::vector<std::string> probability_notes(const SensitivityResult& r) {
+  std::vector<std::string> notes = {std::string(kProbabilityNote)};
+  if (!r.deltas.empty()) notes.push_back(probability_difference_note(std::string(kDeltaBase)));
+  return notes;
+}
+
+namespace {
 
 // A difference's interval end: signed, or −∞ / +∞ when open.
 std::string difference_end(double end, const std::string& unit) {
@@ -90,6 +139,8 @@ std::string constant_output_line(const SensitivityResult& r) {
 bool has_open_interval(const SensitivityResult& r) {
   for (const Driver& d : r.tornado)
     if (is_open(d.ci_low) || is_open(d.ci_high)) return true;
+  // A probability's intervals are never open; its percentiles are not shown.
+  if (of_probability(r)) return false;
   if (has_open_interval(r.output_summary)) return true;
   for (const ConditionalOutcome& c : r.conditionals)
     for (const PercentileEstimate& q : c.percentiles)
@@ -122,7 +173,29 @@ void write_table(const SensitivityResult& r, std::ostream& out) {
     if (!r.correlated.empty()) out << correlated_inputs_note(r) << '\n';
   }
 
-  out << fmt::format("\nGiven each event outcome: {} of {}\n", "P10 / P50 / P90", r.output);
+  out << '\n' << conditional_heading(r) << '\n';
+  if (of_probability(r)) {
+    rows = {{"event", "outcome", "probability", probability_column(r), "95% CI"}};
+    for (const ConditionalOutcome& c : r.conditionals)
+      rows.push_back({c.event, c.outcome, format_probability(c.probability),
+                      format_proportion(c.output_probability->estimate),
+                      format_proportion_interval(c.output_probability->ci_low, c.output_probability->ci_high)});
+    write_aligned_table(rows, out, {true, true, false, false, false});
+    if (r.deltas.empty()) {
+      out << fmt::format("\nScenario deltas: the model has no scenario but {}\n", kDeltaBase);
+    } else {
+      out << '\n' << delta_heading(r) << '\n';
+      rows = {{"scenario", fmt::format("vs {}", kDeltaBase), "95% CI"}};
+      for (const ScenarioDelta& d : r.deltas)
+        rows.push_back({d.scenario, format_difference(d.probability_difference->estimate, "share"),
+                        format_difference_interval(*d.probability_difference)});
+      write_aligned_table(rows, out);
+    }
+    out << '\n' << rho_note(r) << '\n';
+    for (const std::string& note : probability_notes(r)) out << note << '\n';
+    if (has_open_interval(r)) out << kOpenIntervalNote << '\n';
+    return;
+  }
   rows = {{"event", "outcome", "probability", "P10", "P50", "P90", ""}};
   double error = 0.0;  // widest 95 % CI half-width among outcomes not flagged as wide
   for (const ConditionalOutcome& c : r.conditionals) {
@@ -148,9 +221,9 @@ void write_table(const SensitivityResult& r, std::ostream& out) {
                        any_wide ? " not marked wide" : "");
 
   if (r.deltas.empty()) {
-    out << "\nScenario deltas: the model has no scenario but base\n";
+    out << fmt::format("\nScenario deltas: the model has no scenario but {}\n", kDeltaBase);
   } else {
-    out << fmt::format("\nScenario minus base: {}, paired sample by sample (common random numbers)\n", r.output);
+    out << '\n' << delta_heading(r) << '\n';
     rows = {{"scenario", "mean", "P5", "P50", "P95"}};
     for (const ScenarioDelta& d : r.deltas) {
       std::vector<std::string> row = {d.scenario, format_difference(d.difference.mean, r.unit)};
@@ -168,16 +241,15 @@ void write_table(const SensitivityResult& r, std::ostream& out) {
     write_aligned_table(rows, out);
   }
   out << fmt::format(
-      "\nρ: Spearman rank correlation over the {} of scenario {}; constant: the input does not vary "
-      "there.\n±: half-width of the 95 % Monte Carlo confidence interval{}. --format json has every interval.\n",
-      counted(r.samples, "sample"), r.scenario, is_share_unit(r.unit) ? " (shares: in percentage points)" : "");
+      "\n{}\n±: half-width of the 95 % Monte Carlo confidence interval{}. --format json has every interval.\n",
+      rho_note(r), is_share_unit(r.unit) ? " (shares: in percentage points)" : "");
   if (has_open_interval(r)) out << kOpenIntervalNote << '\n';
 }
 
 void write_markdown(const SensitivityResult& r, std::ostream& out) {
   out << fmt::format("**{}** — sensitivity of `{}`{}, scenario `{}`, {}, seed {}\n\n",
-                     r.title.empty() ? r.model : r.title, r.output, r.unit.empty() ? "" : fmt::format(" ({})", r.unit),
-                     r.scenario, counted(r.samples, "sample"), r.seed);
+                     r.title.empty() ? r.model : r.title, r.output, output_kind_note(r), r.scenario,
+                     counted(r.samples, "sample"), r.seed);
   out << output_line(r) << "\n\n";
   if (r.output_constant) {
     out << constant_output_line(r) << ".\n";
@@ -187,6 +259,24 @@ void write_markdown(const SensitivityResult& r, std::ostream& out) {
       out << fmt::format("| {} | {} | {} | {} |\n", d.label, d.kind, d.constant ? "constant" : format_rho(d.rho),
                          d.constant ? "" : format_rho_interval(d));
     if (!r.correlated.empty()) out << '\n' << correlated_inputs_note(r) << '\n';
+  }
+  if (of_probability(r)) {
+    out << fmt::format("\n| event | outcome | probability | {} | 95% CI |\n|---|---|---:|---:|---:|\n",
+                       probability_column(r));
+    for (const ConditionalOutcome& c : r.conditionals)
+      out << fmt::format("| {} | {} | {} | {} | {} |\n", c.event, c.outcome, format_probability(c.probability),
+                         format_proportion(c.output_probability->estimate),
+                         format_proportion_interval(c.output_probability->ci_low, c.output_probability->ci_high));
+    if (!r.deltas.empty()) {
+      out << fmt::format("\n| scenario | vs {} | 95% CI |\n|---|---:|---:|\n", kDeltaBase);
+      for (const ScenarioDelta& d : r.deltas)
+        out << fmt::format("| {} | {} | {} |\n", d.scenario,
+                           format_difference(d.probability_difference->estimate, "share"),
+                           format_difference_interval(*d.probability_difference));
+    }
+    out << '\n';
+    for (const std::string& note : probability_notes(r)) out << note << "  \n";
+    return;
   }
   out << "\n| event | outcome | probability | P10 | P50 | P90 |\n|---|---|---:|---:|---:|---:|\n";
   for (const ConditionalOutcome& c : r.conditionals) {
@@ -217,6 +307,14 @@ void write_csv(const SensitivityResult& r, std::ostream& out) {
                        csv_field(label), csv_field(unit), probability, samples, csv_field(statistic), value, lo, hi);
   };
   // Open interval ends print as -inf / inf (format_exact).
+  // A probability output's P (or its paired difference), statistic "P", in
+  // place of mean and percentiles.
+  auto probability_row = [&](std::string_view section, const std::string& name, const std::string& kind,
+                             const std::string& label, const std::string& probability, std::uint64_t samples,
+                             double estimate, double low, double high) {
+    row(section, name, kind, label, r.unit, probability, samples, "P", format_exact(estimate), format_exact(low),
+        format_exact(high));
+  };
   auto summary_rows = [&](std::string_view section, const std::string& name, const std::string& kind,
                           const std::string& label, const OutputSummary& s) {
     row(section, name, kind, label, r.unit, "", s.n, "mean", format_exact(s.mean), format_exact(s.mean_ci_low),
@@ -225,7 +323,10 @@ void write_csv(const SensitivityResult& r, std::ostream& out) {
       row(section, name, kind, label, r.unit, "", s.n, percentile_label(q.p), format_exact(q.value),
           format_exact(q.ci_low), format_exact(q.ci_high));
   };
-  summary_rows("output", r.output, "output", r.scenario, r.output_summary);
+  if (const std::optional<ProportionEstimate>& p = r.output_summary.probability)
+    probability_row("output", r.output, "output", r.scenario, "", r.samples, p->estimate, p->ci_low, p->ci_high);
+  else
+    summary_rows("output", r.output, "output", r.scenario, r.output_summary);
   for (const Driver& d : r.tornado) {
     if (std::isnan(d.rho))  // undefined: the input or the output is constant
       row("tornado", d.name, d.kind, d.label, d.unit, "", r.samples, "rho", "", "", "");
@@ -233,11 +334,23 @@ void write_csv(const SensitivityResult& r, std::ostream& out) {
       row("tornado", d.name, d.kind, d.label, d.unit, "", r.samples, "rho", format_exact(d.rho), format_exact(d.ci_low),
           format_exact(d.ci_high));
   }
-  for (const ConditionalOutcome& c : r.conditionals)
+  for (const ConditionalOutcome& c : r.conditionals) {
+    if (const std::optional<ProportionEstimate>& p = c.output_probability) {
+      probability_row("conditional", c.event, c.kind, c.outcome, format_exact(c.probability), c.samples, p->estimate,
+                      p->ci_low, p->ci_high);
+      continue;
+    }
     for (const PercentileEstimate& q : c.percentiles)
       row("conditional", c.event, c.kind, c.outcome, r.unit, format_exact(c.probability), c.samples,
           percentile_label(q.p), format_exact(q.value), format_exact(q.ci_low), format_exact(q.ci_high));
-  for (const ScenarioDelta& d : r.deltas) summary_rows("delta", d.scenario, "scenario", d.description, d.difference);
+  }
+  for (const ScenarioDelta& d : r.deltas) {
+    if (const std::optional<PairedProportionDifference>& p = d.probability_difference)
+      probability_row("delta", d.scenario, "scenario", d.description, "", r.samples, p->estimate, p->ci_low,
+                      p->ci_high);
+    else
+      summary_rows("delta", d.scenario, "scenario", d.description, d.difference);
+  }
 }
 
 }  // namespace
@@ -290,6 +403,7 @@ nlohmann::ordered_json to_json(const SensitivityResult& r) {
   doc["scenario"] = r.scenario;
   doc["output"] = r.output;
   doc["unit"] = r.unit;
+  if (of_probability(r)) doc["kind"] = "probability";  // as a run result's outputs: only when not a value
   doc["samples"] = r.samples;
   doc["seed"] = r.seed;
   doc["method"] = "mc";
@@ -321,6 +435,7 @@ nlohmann::ordered_json to_json(const SensitivityResult& r) {
     j["samples"] = c.samples;
     j["few_samples"] = c.few_samples;
     j["percentiles"] = percentiles_json(c.percentiles);
+    if (c.output_probability) j["output_probability"] = probability_json(*c.output_probability);
     doc["conditionals"].push_back(std::move(j));
   }
   doc["deltas"] = nlohmann::ordered_json::array();
@@ -329,6 +444,8 @@ nlohmann::ordered_json to_json(const SensitivityResult& r) {
     j["scenario"] = d.scenario;
     if (!d.description.empty()) j["description"] = d.description;
     j["difference"] = summary_json(d.difference);
+    if (d.probability_difference)
+      j["probability_difference"] = difference_json(*d.probability_difference, std::string(kDeltaBase));
     doc["deltas"].push_back(std::move(j));
   }
   return doc;

@@ -76,13 +76,7 @@ void pair_with_first(std::span<const double> column, std::size_t index, std::siz
     if (scenarios > 1) first.assign(column.begin(), column.end());
     return;
   }
-  std::uint64_t gained = 0, lost = 0;
-  for (std::size_t k = 0; k < column.size(); ++k) {
-    const bool now = column[k] == 1.0, before = first[k] != 0;
-    gained += now && !before;
-    lost += before && !now;
-  }
-  result.difference = paired_proportion_difference(gained, lost, column.size());
+  result.difference = paired_indicator_difference(std::span<const std::uint8_t>(first), column);
 }
 
 }  // namespace
@@ -242,9 +236,7 @@ RunResult run_model(const Model& model, const RunRequest& request, const Scenari
           const bool indicator = program.outputs[o].metadata.kind == OutputKind::Probability;
           if (indicator) pair_with_first(column, i, chosen.size(), first_indicator[o], sr.outputs[o]);
           sr.outputs[o].summary = summarize(column, request.percentiles, thresholds[o]);
-          if (indicator)
-            sr.outputs[o].summary.probability = estimate_proportion(
-                static_cast<std::uint64_t>(std::count(column.begin(), column.end(), 1.0)), column.size());
+          if (indicator) sr.outputs[o].summary.probability = estimate_indicator_proportion(column);
         }
         columns[o].data.reset();  // free the column as soon as it is summarised
       });

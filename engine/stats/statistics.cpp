@@ -238,6 +238,11 @@ ProportionEstimate estimate_proportion(std::uint64_t successes, std::uint64_t tr
   return e;
 }
 
+ProportionEstimate estimate_indicator_proportion(std::span<const double> indicator, double confidence) {
+  return estimate_proportion(static_cast<std::uint64_t>(std::count(indicator.begin(), indicator.end(), 1.0)),
+                             indicator.size(), confidence);
+}
+
 PairedProportionDifference paired_proportion_difference(std::uint64_t gained, std::uint64_t lost, std::uint64_t trials,
                                                         double confidence) {
   if (gained > trials || lost > trials - gained)

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "riskcast/random_layout.hpp"  // kMaxSamples, the largest --samples
 
@@ -48,5 +49,25 @@ bool is_percentage(std::string_view text);
 // share (is_share_unit): "a percentage (`%`) is only for an output shown as
 // a share, and `units` is in accelerators; give the threshold in its units".
 std::string percentage_for_non_share(std::string_view output, std::string_view unit);
+// Why an exceedance of a probability output (OutputKind::Probability) is
+// refused, after the caller's words that name it ("--exceed 'x=0.5': ").
+std::string probability_output_exceedance();
+
+// "a, b,c" → {"a", "b", "c"}: the items between commas, blanks around each
+// trimmed, empty ones kept (the caller refuses them).
+std::vector<std::string> split_at_commas(std::string_view text);
+
+// A comma-separated list of numbers as a person writes one: after
+// --percentiles and --exceed OUTPUT=, and as a value of `percentiles:` or
+// `exceed:` in a batch file ("80,97.5", "0.3, 50%", "500,700"): its items
+// (split_at_commas). A comma always separates two items, except that an
+// item after a comma that is all digits with a leading zero ("1,000",
+// "2,500,000", "1,050"; "0" alone is zero) marks digits grouped by commas,
+// which would otherwise read as 1 and 0 without a trace: then nullopt, and
+// `problem` says what to write instead ("'1,000' reads as one number with
+// its digits grouped …; write 1000 (or 1_000) for one number, or 1,0 for
+// two"). "500,700" and "1,500" are two items each: every report shows each
+// threshold and percentile, so a misreading is seen. See docs/results.md.
+std::optional<std::vector<std::string>> split_number_list(std::string_view text, std::string* problem = nullptr);
 
 }  // namespace riskcast

@@ -104,9 +104,13 @@ Baseline record_baseline(const LoadedModel& model, const RunOptions& options, co
 // The baseline file's text (JSON, riskcast.baseline/1, one-space indent,
 // a final newline): what `riskcast baseline --out` writes.
 std::string format_baseline(const Baseline& baseline);
-// Reads a baseline file; std::runtime_error "cannot read baseline 'PATH'",
-// "'PATH' is not valid JSON: …" or "'PATH': FIELD …" naming the first field
+// Reads a baseline file (at most kMaxBaselineBytes). A file that cannot be
+// read or is not JSON is a ModelError with the file's position ("PATH:
+// error: cannot read the baseline: No such file or directory", "PATH:1:1:
+// error: the baseline is not valid JSON: …"); a JSON document that is no
+// baseline a std::runtime_error "'PATH': FIELD …" naming the first field
 // that is missing or wrong.
+inline constexpr std::size_t kMaxBaselineBytes = 256u << 20;
 Baseline read_baseline_file(const std::string& path);
 
 // The model a baseline was made from: its recorded path as given when that

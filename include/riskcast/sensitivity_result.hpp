@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,11 @@ struct ConditionalOutcome {
   std::uint64_t samples = 0;
   bool few_samples = false;                     // fewer than kFewConditionalSamples: the percentiles are wide
   std::vector<PercentileEstimate> percentiles;  // kConditionalPercentiles, with 95 % intervals
+  // A probability output's (OutputKind::Probability) P among these samples:
+  // the share that are 1, with its exact interval (estimate_proportion).
+  // Empty for a value output. The percentiles above are then those of the
+  // 0/1 values, which the writers do not show.
+  std::optional<ProportionEstimate> output_probability;
 };
 
 // A scenario's output minus base's, sample by sample (common random numbers).
@@ -44,6 +50,11 @@ struct ScenarioDelta {
   std::string scenario;
   std::string description;
   OutputSummary difference;  // mean with mean_se; percentiles kDeltaPercentiles
+  // A probability output's P in the scenario minus P in base, paired sample
+  // by sample, with its interval (paired_proportion_difference). Empty for a
+  // value output; `difference` then holds the −1 / 0 / 1 differences, which
+  // the writers do not show.
+  std::optional<PairedProportionDifference> probability_difference;
 };
 
 struct SensitivityResult {
@@ -56,7 +67,10 @@ struct SensitivityResult {
   std::uint64_t samples = 0;
   std::uint64_t seed = 1;
   std::uint32_t horizon = 12;
-  OutputSummary output_summary;  // the output in `scenario`, standard percentiles
+  // The output in `scenario`, standard percentiles; for a probability output
+  // also its P (OutputSummary::probability), which marks the result as one
+  // of a probability output.
+  OutputSummary output_summary;
   // The output takes one value in every sample of `scenario`: no input can
   // drive it, and every driver's ρ is undefined (NaN).
   bool output_constant = false;

@@ -8,6 +8,7 @@
 #include <limits>
 #include <optional>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -122,6 +123,8 @@ struct ProportionEstimate {
   bool operator==(const ProportionEstimate&) const = default;
 };
 ProportionEstimate estimate_proportion(std::uint64_t successes, std::uint64_t trials, double confidence = kConfidence);
+// The estimate from a probability output's 0/1 values: successes are the values equal to 1.
+ProportionEstimate estimate_indicator_proportion(std::span<const double> indicator, double confidence = kConfidence);
 
 // The difference P_b − P_a of two proportions measured on the same samples
 // (paired: scenarios share random numbers, so sample i of both is one
@@ -148,6 +151,23 @@ struct PairedProportionDifference {
 };
 PairedProportionDifference paired_proportion_difference(std::uint64_t gained, std::uint64_t lost, std::uint64_t trials,
                                                         double confidence = kConfidence);
+// The same from two 0/1 columns of the same samples, `before` (a, whose
+// values may be stored as bytes) and `after` (b): sample k gained when
+// after[k] is 1 and before[k] is not, lost when before[k] is 1 and after[k]
+// is not. std::invalid_argument when the columns differ in length.
+template <typename Before>
+PairedProportionDifference paired_indicator_difference(std::span<const Before> before, std::span<const double> after,
+                                                       double confidence = kConfidence) {
+  if (before.size() != after.size())
+    throw std::invalid_argument("paired_indicator_difference needs two columns of the same samples");
+  std::uint64_t gained = 0, lost = 0;
+  for (std::size_t k = 0; k < after.size(); ++k) {
+    const bool now = after[k] == 1.0, then = before[k] == Before{1};
+    gained += now && !then;
+    lost += then && !now;
+  }
+  return paired_proportion_difference(gained, lost, after.size(), confidence);
+}
 
 struct OutputSummary {
   std::uint64_t n = 0;

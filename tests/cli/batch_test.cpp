@@ -179,8 +179,69 @@ TEST(BatchCommand, BadPercentilesAndExceedancesArePositioned) {
       {"runs:\n  - {name: a, model: m.yaml, exceed: {shaer: [0.1, 0.2]}}\n",
        "2:39: error: run `a`: `exceed` names `shaer`, which is not an output of MODEL (outputs: share, twice) (did "
        "you mean `share`?)"},
+      // YAML cuts a value at its comma inside `{…}`: one error, the model loader's hint.
+      {"runs:\n  - {name: a, model: m.yaml, exceed: {share: 1,000}}\n",
+       "2:46: error: `exceed` of `share` is cut at a comma: YAML reads `1` as its value and the rest as keys of their "
+       "own (inside `{…}` a comma ends an entry: quote the value, `share: \"1,000\"`, or write the mapping in block "
+       "style)"},
+      {"runs:\n  - {name: a, model: m.yaml, exceed: {share: 0.3, 0.5, twice: 1}}\n",
+       "2:46: error: `exceed` of `share` is cut at a comma: YAML reads `0.3` as its value and the rest as keys of "
+       "their own (inside `{…}` a comma ends an entry: quote the value, `share: \"0.3,0.5\"`, or write the mapping "
+       "in block style)"},
+      // Quoted, it is read as on the command line: digits grouped by commas are refused.
+      {"runs:\n  - {name: a, model: m.yaml, exceed: {share: \"1,000\"}}\n",
+       "2:46: error: `exceed` of `share`: '1,000' reads as one number with its digits grouped ('000' after a comma "
+       "starts with 0), but a comma separates values; write 1000 (or 1_000) for one number, or 1,0 for two"},
+      {"runs:\n  - {name: a, model: m.yaml, percentiles: [80, \"97,050\"]}\n",
+       "2:48: error: `percentiles`: '97,050' reads as one number with its digits grouped ('050' after a comma starts "
+       "with 0), but a comma separates values; write 97050 (or 97_050) for one number, or 97,50 for two"},
   };
   expect_refused(cases);
+}
+
+// A value of `exceed` or `percentiles` may list several numbers with commas,
+// as --exceed and --percentiles do, and a comma always separates two.
+TEST(BatchCommand, CommaSeparatedValuesAreListsAsOnTheCommandLine) {
+  TempDir dir;
+  const std::string model = dir.write("m.yaml", kTwoByTwo);
+  const std::string listed = dir.write(
+      "listed.yaml",
+      "runs:\n  - name: a\n    model: m.yaml\n    samples: 500\n    formats: [csv]\n    percentiles: [80, 97.5]\n"
+      "    exceed: {twice: [500, 700, 1.5], share: [0.3, 0.5]}\n");
+  const std::string commas = dir.write(
+      "commas.yaml",
+      "runs:\n  - name: a\n    model: m.yaml\n    samples: 500\n    formats: [csv]\n    percentiles: 80,97.5\n"
+      "    exceed:\n      twice: 500,700, 1.5\n      share: \"0.3,0.5\"\n");
+  const CommandResult a = run_riskcast({"batch", listed, "--out", dir.path() + "/listed"});
+  const CommandResult b = run_riskcast({"batch", commas, "--out", dir.path() + "/commas"});
+  ASSERT_EQ(a.exit_status, 0) << a.err;
+  ASSERT_EQ(b.exit_status, 0) << b.err;
+  const std::string csv = read_text(dir.path() + "/commas/a.csv");
+  EXPECT_EQ(csv, read_text(dir.path() + "/listed/a.csv"));
+  for (const std::string column : {",P80,", ",P97.5,", ",P(>500),", ",P(>700),", ",P(>1.5),", ",P(>0.3),", ",P(>0.5),"})
+    EXPECT_NE(csv.find(column), std::string::npos) << column << "\n" << csv;
+}
+
+// `exceed` of a probability output is a mistake in the batch file, reported
+// at check time with its position like an unknown output, not a failed run.
+TEST(BatchCommand, AnExceedanceOfAProbabilityOutputIsPositioned) {
+  TempDir dir;
+  const std::string model =
+      dir.write("p.yaml", "parameters:\n  x: uniform(0, 1)\noutputs:\n  high: {formula: x > 0.5, kind: probability}\n");
+  const std::string batch = dir.write("b.yaml", "runs:\n  - {name: a, model: p.yaml, exceed: {high: 0.5}}\n");
+  for (const std::vector<std::string>& how :
+       {std::vector<std::string>{"--dry-run"}, std::vector<std::string>{"--out", dir.path() + "/out"}}) {
+    std::vector<std::string> args = {"batch", batch};
+    args.insert(args.end(), how.begin(), how.end());
+    const CommandResult r = run_riskcast(args);
+    EXPECT_EQ(r.exit_status, 2) << how[0];
+    EXPECT_EQ(lines_of(r.err),
+              std::vector<std::string>{batch + ":2:39: error: run `a`: `exceed` of `high`: a probability "
+                                               "output is reported by its P already; it has no other "
+                                               "exceedance"})
+        << how[0];
+    EXPECT_FALSE(fs::exists(dir.path() + "/out"));
+  }
 }
 
 TEST(BatchCommand, AFailedRunIsReportedAtTheEndAndTheOthersComplete) {

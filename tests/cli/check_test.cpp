@@ -239,10 +239,22 @@ TEST(CheckCommand, DumpProgramPrintsInstructionsWithPositions) {
   EXPECT_NE(r.out.find(path + ":124:46"), std::string::npos) << r.out;
 }
 
-TEST(CheckCommand, DumpProgramOfAnUnknownScenarioExitsTwo) {
-  CommandResult r = run_riskcast({"check", "--dump-program", "--scenario", "nope", source_path(kReference)});
-  EXPECT_EQ(r.exit_status, 2);
-  EXPECT_NE(r.err.find("unknown scenario"), std::string::npos) << r.err;
+// --scenario names a scenario whether or not --dump-program prints it: a
+// misspelt one must not pass as "ok".
+TEST(CheckCommand, AnUnknownScenarioExitsTwoWithOrWithoutDumpProgram) {
+  const std::string model = source_path(kReference);
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"check", "--dump-program", "--scenario", "nope", model},
+        std::vector<std::string>{"check", "--scenario", "nope", model},
+        std::vector<std::string>{"check", "--strict", "--scenario", "nope", model}}) {
+    const CommandResult r = run_riskcast(args);
+    expect_one_line_usage_error(r, args[1]);
+    EXPECT_NE(r.err.find("--scenario 'nope' is not a scenario of " + model + " (scenarios: base)"), std::string::npos)
+        << r.err;
+    EXPECT_EQ(r.out, "");
+  }
+  const CommandResult ok = run_riskcast({"check", "--scenario", "base", model});
+  EXPECT_EQ(ok.exit_status, 0) << ok.err;
 }
 
 TEST(CheckCommand, HelpExitsZero) {

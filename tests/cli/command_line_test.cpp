@@ -5,6 +5,10 @@
 // asked for.
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -77,14 +81,22 @@ TEST(CommandLine, OptionsAreTakenByTheirFullNamesOnlyWithAHint) {
       {{"run", model, "--exc", "units=1"}, "unrecognised option '--exc' (did you mean `--exceed`?)"},
       {{"run", model, "--first", "5"}, "unrecognised option '--first' (did you mean `--first-sample`?)"},
       {{"run", model, "--outp", "units"}, "unrecognised option '--outp' (did you mean `--output`?)"},
+      {{"run", model, "--samplesize", "5"}, "unrecognised option '--samplesize' (did you mean `--samples`?)"},
       {{"run", model, "--percentile", "80"}, "(did you mean `--percentiles`?)"},
       {{"run", model, "--sed", "1"}, "unrecognised option '--sed' (did you mean `--seed`?)"},
       {{"run", model, "--Samples", "1"}, "(did you mean `--samples`?)"},
-      // Commands without --output, where --out is what was meant.
-      {{"describe", model, "--output", "x.md"}, "unrecognised option '--output' (did you mean `--out`?)"},
-      {{"baseline", model, "--output", "b.json"}, "unrecognised option '--output' (did you mean `--out`?)"},
-      {{"batch", "b.yaml", "--output", "dir"}, "unrecognised option '--output' (did you mean `--out`?)"},
-      {{"check", model, "--output", "x"}, "unrecognised option '--output'"},
+      // Commands without --output: what it is, and what they have instead
+      // (OutputAndOutAreNeverOfferedForEachOther).
+      {{"describe", model, "--output", "share"},
+       "unrecognised option '--output' (--output NAME picks the model output to report in run, compare, sensitivity "
+       "and report; describe has no --output, and its --out FILE names the file it writes)"},
+      {{"baseline", model, "--output", "b.json"}, "baseline has no --output, and its --out FILE names the file"},
+      {{"batch", "b.yaml", "--output", "dir"}, "batch has no --output, and its --out FILE names the file"},
+      {{"check", model, "--output", "x"},
+       "unrecognised option '--output' (--output NAME picks the model output to "
+       "report in run, compare, sensitivity and report; check has no --output)"},
+      {{"regress", "b.json", "--out", "x"},
+       "unrecognised option '--out' (--out FILE names the file a command writes; regress has no --out)"},
       {{"check", model, "--strct"}, "(did you mean `--strict`?)"},
   };
   for (const Case& c : cases) {
@@ -93,7 +105,7 @@ TEST(CommandLine, OptionsAreTakenByTheirFullNamesOnlyWithAHint) {
     expect_one_line_usage_error(r, context);
     EXPECT_NE(r.err.find(c.message), std::string::npos) << context << ": " << r.err;
   }
-  // check has no --out: nothing to hint.
+  // check has no --out: nothing to suggest.
   EXPECT_EQ(run_riskcast({"check", model, "--output", "x"}).err.find("did you mean"), std::string::npos);
   // Full names still work, and `--name=value` too.
   EXPECT_EQ(run_with(model, {"--percentiles=80", "--first-sample", "5", "--format", "csv"}).exit_status, 0);
@@ -185,11 +197,15 @@ TEST(CommandLine, BadPercentilesAndThresholdsNameTheItem) {
        "give the threshold in its units"},
       {{"--exceed", "accelerators=0.5,10%"},
        "a percentage (`%`) is only for an output shown as a share, and `accelerators` is in accelerators"},
-      // Grouped digits are not a list of two thresholds.
+      // Digits grouped by commas (a leading zero after a comma) are not a list.
       {{"--exceed", "units=1,000"},
-       "'1,000' reads as one number with its digits grouped, but a comma separates thresholds; write 1000 (or "
-       "1_000) for one, or '1, 000' for two"},
-      {{"--exceed", "units=-12,500"}, "'-12,500' reads as one number"},
+       "--exceed 'units=1,000': '1,000' reads as one number with its digits grouped ('000' after a comma starts with "
+       "0), but a comma separates values; write 1000 (or 1_000) for one number, or 1,0 for two"},
+      {{"--exceed", "units=2,500,000"}, "write 2500000 (or 2_500_000) for one number, or 2,500,0 for separate values"},
+      {{"--exceed", "units=1,050"}, "'1,050' reads as one number"},
+      {{"--exceed", "units=1,0001"}, "'1,0001' reads as one number"},
+      {{"--percentiles", "80,97,050"}, "--percentiles '80,97,050': '97,050' reads as one number"},
+
       {{"--exceed", "units=1e5,"}, "the value '' is empty"},
       {{"--exceed", "unit=1"}, "'unit' is not an output of"},
       {{"--output", "units", "--exceed", "nvidia_share=0.3"},
@@ -204,9 +220,149 @@ TEST(CommandLine, BadPercentilesAndThresholdsNameTheItem) {
   const CommandResult compare =
       run_riskcast({"compare", model, "-n", "10", "--output", "units", "--exceed", "units=50%"});
   expect_one_line_usage_error(compare, "compare --exceed units=50%");
-  // "1, 000" (a blank after the comma) and "0.3,0.5" are lists; so is "1,0001".
-  for (const std::string list : {"units=1, 000", "units=1,0001", "nvidia_share=0.3,0.5", "units=1000,2000"})
+  // "1, 000" (a blank after the comma), "500,700", "1,500" and "0.3,0.5" are lists.
+  for (const std::string list :
+       {"units=1, 000", "units=500,700", "units=1,500", "units=-12,500", "nvidia_share=0.3,0.5", "units=1000,2000"})
     EXPECT_EQ(run_with(model, {"--exceed", list}).exit_status, 0) << list;
+}
+
+// A probability output has no exceedance but P: refused after the option,
+// as every --exceed error is, in run and compare.
+TEST(CommandLine, AnExceedanceOfAProbabilityOutputNamesTheOption) {
+  TempDir dir;
+  const std::string model =
+      dir.write("p.yaml", "parameters:\n  x: uniform(0, 1)\noutputs:\n  high: {formula: x > 0.5, kind: probability}\n");
+  for (const std::string command : {"run", "compare"}) {
+    const CommandResult r = run_riskcast({command, model, "-n", "10", "--exceed", "high=0.5"});
+    expect_one_line_usage_error(r, command);
+    EXPECT_NE(r.err.find("riskcast: error: --exceed 'high=0.5': a probability output is reported by its P already; "
+                         "it has no other exceedance"),
+              std::string::npos)
+        << r.err;
+  }
+}
+
+// regress reads its baseline as every command reads its input: the reason a
+// file cannot be read, and a positioned error for one that is not JSON (a
+// model given by mistake) instead of the JSON library's own message.
+TEST(CommandLine, RegressSaysWhyItCannotReadTheBaseline) {
+  TempDir dir;
+  const std::string model = dir.write("tiny.yaml", kTour);
+  const std::string missing = dir.path() + "/nope.json";
+  const CommandResult none = run_riskcast({"regress", missing});
+  EXPECT_EQ(none.exit_status, 2);
+  EXPECT_EQ(lines_of(none.err),
+            std::vector<std::string>{missing + ": error: cannot read the baseline: No such file or directory"});
+  const CommandResult yaml = run_riskcast({"regress", model});
+  EXPECT_EQ(yaml.exit_status, 2);
+  ASSERT_EQ(lines_of(yaml.err).size(), 1u) << yaml.err;
+  EXPECT_TRUE(is_positioned_error(yaml.err, model)) << yaml.err;
+  EXPECT_EQ(yaml.err.rfind(model + ":1:1: error: the baseline is not valid JSON: syntax error while parsing value", 0),
+            0u)
+      << yaml.err;
+  EXPECT_EQ(yaml.err.find("json.exception"), std::string::npos) << yaml.err;
+  // Not JSON further in: the position is the parser's.
+  const std::string cut = dir.write("cut.json", "{\n  \"schema\": \"riskcast.baseline/1\",\n  \"model\": tiny\n}\n");
+  const CommandResult at = run_riskcast({"regress", cut});
+  EXPECT_EQ(at.err.rfind(cut + ":3:13: error: the baseline is not valid JSON", 0), 0u) << at.err;
+}
+
+// A comma always separates two thresholds: each is shown, so a misreading
+// (500,700 meant as 500700) is seen in the table.
+TEST(CommandLine, ACommaSeparatesThresholdsAndEachIsShown) {
+  TempDir dir;
+  const std::string model = dir.write("tiny.yaml", kTour);
+  const CommandResult r = run_with(model, {"--exceed", "units=500,700", "--exceed", "accelerators=1,500"});
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  for (const std::string row :
+       {"\nunits > 500 ", "\nunits > 700 ", "\naccelerators > 1 accelerators ", "\naccelerators > 500 accelerators "})
+    EXPECT_NE(r.out.find(row), std::string::npos) << row << "\n" << r.out;
+}
+
+// A threshold asked for twice is one row, as a percentile asked for twice is one column.
+TEST(CommandLine, ARepeatedThresholdIsReportedOnce) {
+  TempDir dir;
+  const std::string model = dir.write("tiny.yaml", kTour);
+  const CommandResult once = run_with(model, {"--exceed", "nvidia_share=0.3", "--percentiles", "80"});
+  const CommandResult twice = run_with(model, {"--exceed", "nvidia_share=0.3", "--exceed", "nvidia_share=0.3,30%",
+                                               "--percentiles", "80,80", "--percentiles", "80"});
+  ASSERT_EQ(once.exit_status, 0) << once.err;
+  EXPECT_EQ(twice.out, once.out);
+  const CommandResult compare = run_riskcast({"compare", model, "-n", "100", "--exceed", "nvidia_share=0.3", "--exceed",
+                                              "nvidia_share=0.3", "--format", "csv"});
+  ASSERT_EQ(compare.exit_status, 0) << compare.err;
+  const std::string header = lines_of(compare.out).at(0);
+  EXPECT_EQ(header.find("P(>0.3)"), header.rfind("P(>0.3)")) << header;
+}
+
+// The commands by name, each with its positional argument as its usage shows it.
+const std::vector<std::pair<std::string, std::string>> kCommands = {
+    {"check", "MODEL.yaml"},    {"run", "MODEL.yaml"},         {"compare", "MODEL.yaml"},
+    {"describe", "MODEL.yaml"}, {"sensitivity", "MODEL.yaml"}, {"report", "MODEL.yaml"},
+    {"baseline", "MODEL.yaml"}, {"regress", "BASELINE.json"},  {"batch", "BATCH.yaml"}};
+
+// The long options a command's --help lists: its lines "  --name …" and
+// "  -n [ --name ] …" (not the wrapped lines of a description).
+std::vector<std::string> listed_options(const std::string& help) {
+  std::vector<std::string> names;
+  for (const std::string& line : lines_of(help.substr(help.find("\noptions:")))) {
+    if (!line.starts_with("  -")) continue;
+    const std::size_t dashes = line.find("--");
+    if (dashes == std::string::npos) continue;
+    names.push_back(line.substr(dashes, line.find_first_of(" ]", dashes) - dashes));
+  }
+  return names;
+}
+
+// Whether `text` has `option` as a whole option name (--out, not --output's start).
+bool mentions(const std::string& text, const std::string& option) {
+  for (std::size_t at = text.find(option); at != std::string::npos; at = text.find(option, at + 1)) {
+    const std::size_t after = at + option.size();
+    if (after == text.size() || !(std::isalnum(static_cast<unsigned char>(text[after])) || text[after] == '-'))
+      return true;
+  }
+  return false;
+}
+
+// Every option a command takes is in its usage line: `run --help` left out
+// --first-sample and --block-size.
+TEST(CommandLine, EveryOptionIsInItsCommandsUsage) {
+  for (const auto& [command, positional] : kCommands) {
+    const CommandResult r = run_riskcast({command, "--help"});
+    ASSERT_EQ(r.exit_status, 0) << command;
+    const std::string usage = r.out.substr(0, r.out.find("\noptions:"));
+    const std::vector<std::string> options = listed_options(r.out);
+    EXPECT_GE(options.size(), 3u) << command << "\n" << r.out;
+    for (const std::string& option : options) {
+      // The positional argument is an option too (--model), shown as MODEL.yaml.
+      std::string upper = option.substr(2);
+      for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      if (option == "--help" || positional.starts_with(upper + ".")) continue;
+      EXPECT_TRUE(mentions(usage, option)) << command << " " << option << "\n" << usage;
+    }
+  }
+}
+
+// --out names the file a command writes, --output the model output it
+// reports (issue 13): a command without one never offers the other for it,
+// and says which commands have --output.
+TEST(CommandLine, OutputAndOutAreNeverOfferedForEachOther) {
+  std::vector<std::string> with_output;
+  for (const auto& [command, positional] : kCommands) {
+    const std::string help = run_riskcast({command, "--help"}).out;
+    const std::vector<std::string> options = listed_options(help);
+    if (std::find(options.begin(), options.end(), "--output") != options.end()) with_output.push_back(command);
+    for (const std::string typed : {"--output", "--outp", "--outputs", "--out"}) {
+      if (std::find(options.begin(), options.end(), typed) != options.end()) continue;
+      const bool meant_output = typed != "--out";
+      const CommandResult r = run_riskcast({command, "x.yaml", typed, "x"});
+      EXPECT_EQ(r.exit_status, 2) << command << " " << typed;
+      EXPECT_EQ(r.err.find(meant_output ? "`--out`" : "`--output`"), std::string::npos) << command << ": " << r.err;
+      if (typed == "--output" || typed == "--out")
+        EXPECT_NE(r.err.find(fmt::format("{} has no {}", command, typed)), std::string::npos) << r.err;
+    }
+  }
+  EXPECT_EQ(with_output, (std::vector<std::string>{"run", "compare", "sensitivity", "report"}));
 }
 
 // A percentile's name is its own: never P100 for one below 100, never

@@ -5,7 +5,10 @@
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "model/model_test_support.hpp"
 #include "riskcast/count.hpp"
@@ -162,6 +165,49 @@ TEST(RealNumber, PercentsAreReadExactlyAndNamedBack) {
   EXPECT_FALSE(is_nameable_probability(kSmallestPercentile / 2));
   EXPECT_FALSE(is_nameable_probability(1.0));
   EXPECT_FALSE(is_nameable_probability(0.0));
+}
+
+// A comma always separates two numbers of a list, except before digits
+// with a leading zero, which only digit grouping writes.
+TEST(NumberList, ACommaSeparatesUnlessTheDigitsAfterItAreGrouped) {
+  using List = std::vector<std::string>;
+  const std::vector<std::pair<std::string, List>> lists = {
+      {"0.3", {"0.3"}},
+      {"500,700", {"500", "700"}},
+      {"1,500", {"1", "500"}},
+      {"-12,500", {"-12", "500"}},
+      {" 80, 97.5 ", {"80", "97.5"}},
+      {"0.3,50%", {"0.3", "50%"}},
+      {"5,0", {"5", "0"}},       // zero alone is a number
+      {"1, 000", {"1", "000"}},  // a blank after the comma: no grouping writes that
+      {"1,,2", {"1", "", "2"}},  // empty items are the caller's to refuse
+      {"0.5,0.25", {"0.5", "0.25"}},
+      {"", {""}},
+  };
+  for (const auto& [text, items] : lists) {
+    std::string problem;
+    EXPECT_EQ(split_number_list(text, &problem), std::optional<List>(items)) << text;
+    EXPECT_EQ(problem, "") << text;
+  }
+  const std::vector<std::pair<std::string, std::string>> grouped = {
+      {"1,000",
+       "'1,000' reads as one number with its digits grouped ('000' after a comma starts with 0), but a comma "
+       "separates values; write 1000 (or 1_000) for one number, or 1,0 for two"},
+      {"1,050",
+       "'1,050' reads as one number with its digits grouped ('050' after a comma starts with 0), but a comma "
+       "separates values; write 1050 (or 1_050) for one number, or 1,50 for two"},
+      {"2,500,000",
+       "'2,500,000' reads as one number with its digits grouped ('000' after a comma starts with 0), but a comma "
+       "separates values; write 2500000 (or 2_500_000) for one number, or 2,500,0 for separate values"},
+      {"0.3, -1,000", "'-1,000' reads as one number"},
+      {"12,0001", "'12,0001' reads as one number"},
+  };
+  for (const auto& [text, message] : grouped) {
+    std::string problem;
+    EXPECT_FALSE(split_number_list(text, &problem).has_value()) << text;
+    EXPECT_NE(problem.find(message), std::string::npos) << text << ": " << problem;
+  }
+  EXPECT_EQ(split_at_commas(" a, b ,c,"), (List{"a", "b", "c", ""}));
 }
 
 TEST(Decimal, ShortestDigitsWithThePointMoved) {

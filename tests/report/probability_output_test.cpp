@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <filesystem>
 #include <sstream>
@@ -534,6 +535,204 @@ TEST(ProbabilityDescribe, ListsEveryOutputWithItsKind) {
   const std::string markdown = m.describe("base", Format::Markdown);
   EXPECT_NE(markdown.find("| `high` | `(x > cap)` | probability |  | note: above the cap |\n"), std::string::npos)
       << markdown;
+}
+
+// ---- sensitivity (docs/analysis.md, "A probability output") --------------
+
+// The analysis of `high` (x > cap) over 4000 samples, and the run of the
+// same samples with x and `early` (policy on in months 1 … 3, which is the
+// switch's outcome "on by month 3") kept per sample.
+struct SensitivityOfHigh {
+  SensitivityResult analysis;
+  RunResult run;
+};
+const SensitivityOfHigh& sensitivity_of_high() {
+  static const SensitivityOfHigh result = [] {
+    const LoadedModel m = LoadedModel::from_text(kModel, "indicators.yaml");
+    SensitivityOptions options;
+    options.samples = 4000;
+    options.seed = 3;
+    options.output = "high";
+    RunOptions run;
+    run.samples = options.samples;
+    run.seed = options.seed;
+    run.columns = {"x", "early"};
+    return SensitivityOfHigh{m.sensitivity(options), m.run(run)};
+  }();
+  return result;
+}
+
+// Each outcome's P is the share of its samples that are 1, with the exact
+// interval of those counts; each scenario's difference is paired: every
+// sample that gains or loses is counted, from the plain run's samples.
+TEST(ProbabilitySensitivity, EachOutcomeHasItsPAndEachScenarioItsPairedDifference) {
+  const auto& [r, run] = sensitivity_of_high();
+  const std::vector<double>& x = run.scenarios[0].columns[0].values;
+  const std::vector<double>& early = run.scenarios[0].columns[1].values;
+  ASSERT_TRUE(r.output_summary.probability.has_value());
+  EXPECT_EQ(*r.output_summary.probability, *run.scenarios[0].outputs[1].summary.probability);
+  std::uint64_t on = 0, on_high = 0, off_high = 0, gained = 0;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    on += early[i] == 1;
+    on_high += early[i] == 1 && x[i] > 0.3;
+    off_high += early[i] == 0 && x[i] > 0.3;
+    gained += x[i] > 0.2 && x[i] <= 0.3;
+  }
+  ASSERT_GT(on, 100u);
+  std::vector<const ConditionalOutcome*> policy;
+  for (const ConditionalOutcome& c : r.conditionals) {
+    ASSERT_TRUE(c.output_probability.has_value()) << c.event << ": " << c.outcome;
+    if (c.event == "policy") policy.push_back(&c);
+  }
+  ASSERT_EQ(policy.size(), 2u);
+  EXPECT_EQ(policy[0]->outcome, "on by month 3");
+  EXPECT_EQ(*policy[0]->output_probability, estimate_proportion(on_high, on));
+  EXPECT_EQ(policy[1]->outcome, "not on by month 3");
+  EXPECT_EQ(*policy[1]->output_probability, estimate_proportion(off_high, x.size() - on));
+  ASSERT_EQ(r.deltas.size(), 1u);
+  ASSERT_TRUE(r.deltas[0].probability_difference.has_value());
+  EXPECT_EQ(*r.deltas[0].probability_difference, paired_proportion_difference(gained, 0, x.size()));
+  EXPECT_EQ(*r.deltas[0].probability_difference, *run.scenarios[1].outputs[1].difference);
+}
+
+// A value output's analysis has neither.
+TEST(ProbabilitySensitivity, AValueOutputHasNoP) {
+  const LoadedModel m = LoadedModel::from_text(kModel, "indicators.yaml");
+  SensitivityOptions options;
+  options.samples = 500;
+  options.output = "level";
+  const SensitivityResult r = m.sensitivity(options);
+  EXPECT_FALSE(r.output_summary.probability.has_value());
+  for (const ConditionalOutcome& c : r.conditionals) EXPECT_FALSE(c.output_probability.has_value());
+  ASSERT_EQ(r.deltas.size(), 1u);
+  EXPECT_FALSE(r.deltas[0].probability_difference.has_value());
+}
+
+// What no view of a probability output may show: a percentile or a mean of
+// its 0/1 values, or a ± Monte Carlo error (its intervals are exact). The
+// words found in `text`, each with what follows it.
+std::vector<std::string> percentile_words(const std::string& text) {
+  std::vector<std::string> found;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const bool word_start = i == 0 || !std::isalnum(static_cast<unsigned char>(text[i - 1]));
+    const bool percentile =
+        text[i] == 'P' && i + 1 < text.size() && std::isdigit(static_cast<unsigned char>(text[i + 1]));
+    if (word_start && (percentile || text.compare(i, 4, "mean") == 0 || text.compare(i, 2, "±") == 0))
+      found.push_back(text.substr(i, 12));
+  }
+  return found;
+}
+
+// Every format of the analysis of a probability output shows P, per outcome
+// and per scenario, and nothing of the 0/1 values' distribution.
+TEST(ProbabilitySensitivity, EveryFormatShowsPAndNoPercentiles) {
+  const SensitivityResult& r = sensitivity_of_high().analysis;
+  const ConditionalOutcome& c = r.conditionals.front();
+  const PairedProportionDifference& d = *r.deltas[0].probability_difference;
+  const std::string p = format_proportion(c.output_probability->estimate);
+  const std::string p_interval =
+      format_proportion_interval(c.output_probability->ci_low, c.output_probability->ci_high);
+  const std::string difference = format_difference(d.estimate, "share");
+  for (Format format : {Format::Table, Format::Markdown}) {
+    const std::string text = format_sensitivity(r, format);
+    EXPECT_EQ(percentile_words(text), std::vector<std::string>{}) << text;
+    EXPECT_NE(text.find(fmt::format("high: P = {}", format_probability_estimate(*r.output_summary.probability))),
+              std::string::npos)
+        << text;
+    EXPECT_NE(text.find("P(high)"), std::string::npos) << text;
+    EXPECT_NE(text.find(p), std::string::npos) << text;
+    EXPECT_NE(text.find(p_interval), std::string::npos) << text;
+    EXPECT_NE(text.find(difference), std::string::npos) << text;
+    EXPECT_NE(text.find(format_difference_interval(d)), std::string::npos) << text;
+    EXPECT_NE(text.find(std::string(kProbabilityNote)), std::string::npos) << text;
+    EXPECT_NE(text.find(probability_difference_note("base")), std::string::npos) << text;
+  }
+  EXPECT_NE(format_sensitivity(r, Format::Table)
+                .find(fmt::format("strict    {}  {}\n", difference, format_difference_interval(d))),
+            std::string::npos);
+  // CSV: statistic P in the output, conditional and delta rows, and no other statistic but ρ.
+  const std::string csv = format_sensitivity(r, Format::Csv);
+  std::istringstream lines(csv);
+  std::string line;
+  std::getline(lines, line);
+  std::vector<std::string> sections;
+  while (std::getline(lines, line)) {
+    std::vector<std::string> fields;
+    std::istringstream cells(line);
+    for (std::string cell; std::getline(cells, cell, ',');) fields.push_back(cell);
+    ASSERT_GE(fields.size(), 11u) << line;
+    const std::string& statistic = fields[7];
+    EXPECT_EQ(statistic, fields[0] == "tornado" ? "rho" : "P") << line;
+    if (fields[0] == "conditional" && fields[3] == c.outcome) {
+      EXPECT_EQ(line.substr(line.find(",P,")),
+                fmt::format(",P,{},{},{}", format_exact(c.output_probability->estimate),
+                            format_exact(c.output_probability->ci_low), format_exact(c.output_probability->ci_high)));
+    }
+    if (fields[0] == "delta") {
+      EXPECT_EQ(line.substr(line.find(",P,")),
+                fmt::format(",P,{},{},{}", format_exact(d.estimate), format_exact(d.ci_low), format_exact(d.ci_high)));
+    }
+    if (sections.empty() || sections.back() != fields[0]) sections.push_back(fields[0]);
+  }
+  EXPECT_EQ(sections, (std::vector<std::string>{"output", "tornado", "conditional", "delta"}));
+}
+
+// JSON adds P where it applies and keeps every key a value output's has, so
+// readers of value outputs are unaffected.
+TEST(ProbabilitySensitivity, JsonAddsPAndKeepsEveryKey) {
+  const SensitivityResult& r = sensitivity_of_high().analysis;
+  const nlohmann::json doc = nlohmann::json::parse(format_sensitivity(r, Format::Json));
+  EXPECT_EQ(doc["kind"], "probability");
+  EXPECT_EQ(doc["output_summary"]["probability"]["successes"], r.output_summary.probability->successes);
+  for (std::size_t i = 0; i < r.conditionals.size(); ++i) {
+    const nlohmann::json& c = doc["conditionals"][i];
+    const ProportionEstimate& p = *r.conditionals[i].output_probability;
+    EXPECT_TRUE(c.contains("percentiles"));
+    EXPECT_EQ(c["output_probability"], nlohmann::json({{"estimate", p.estimate},
+                                                       {"ci_low", p.ci_low},
+                                                       {"ci_high", p.ci_high},
+                                                       {"successes", p.successes},
+                                                       {"method", "clopper-pearson"}}));
+  }
+  const PairedProportionDifference& d = *r.deltas[0].probability_difference;
+  const nlohmann::json& delta = doc["deltas"][0];
+  EXPECT_TRUE(delta.contains("difference"));
+  EXPECT_EQ(delta["probability_difference"]["from"], "base");
+  EXPECT_EQ(delta["probability_difference"]["estimate"], d.estimate);
+  EXPECT_EQ(delta["probability_difference"]["ci_low"], d.ci_low);
+  EXPECT_EQ(delta["probability_difference"]["ci_high"], d.ci_high);
+  EXPECT_EQ(delta["probability_difference"]["gained"], d.gained);
+  EXPECT_EQ(delta["probability_difference"]["lost"], d.lost);
+
+  // A value output's document has none of the three.
+  const LoadedModel m = LoadedModel::from_text(kModel, "indicators.yaml");
+  SensitivityOptions options;
+  options.samples = 500;
+  options.output = "level";
+  const nlohmann::json value = nlohmann::json::parse(format_sensitivity(m.sensitivity(options), Format::Json));
+  EXPECT_FALSE(value.contains("kind"));
+  for (const nlohmann::json& c : value["conditionals"]) EXPECT_FALSE(c.contains("output_probability"));
+  for (const nlohmann::json& delta : value["deltas"]) EXPECT_FALSE(delta.contains("probability_difference"));
+}
+
+// The report page's sensitivity section, likewise.
+TEST(ProbabilitySensitivity, TheReportShowsPAndNoPercentiles) {
+  const LoadedModel m = LoadedModel::from_text(kModel, "indicators.yaml");
+  ReportOptions options;
+  options.samples = 2000;
+  options.output = "high";
+  const ReportPage page = m.report(options);
+  const std::size_t start = page.html.find("<section id=\"sensitivity\">");
+  ASSERT_NE(start, std::string::npos);
+  std::string section = page.html.substr(start, page.html.find("</section>", start) - start);
+  // The tornado chart's axis and ρ are not about the output's values.
+  for (std::size_t svg; (svg = section.find("<svg")) != std::string::npos;)
+    section.erase(svg, section.find("</svg>", svg) + 6 - svg);
+  EXPECT_EQ(percentile_words(section), std::vector<std::string>{}) << section;
+  EXPECT_NE(section.find("<h3>P(high) given each event outcome</h3>"), std::string::npos) << section;
+  EXPECT_NE(section.find("<th class=\"num\">P(high)</th>"), std::string::npos) << section;
+  EXPECT_NE(section.find("<th class=\"num\">vs base</th>"), std::string::npos) << section;
+  EXPECT_NE(section.find(" pts<small>[+"), std::string::npos) << section;
 }
 
 // `--exceed` of a probability output would only repeat P.

@@ -6,6 +6,7 @@
 #include <ostream>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "riskcast/report.hpp"
 #include "riskcast/sensitivity.hpp"
@@ -31,5 +32,13 @@ bool has_open_interval(const SensitivityResult& result);
 std::string correlated_inputs_note(const SensitivityResult& result);
 // A probability as a percentage with one decimal ("<0.1%" below that).
 std::string format_probability(double p);
+
+// A probability output's analysis (SensitivityResult::output_summary has
+// its P) shows P per outcome and the paired difference of P per scenario
+// instead of percentiles. "P(ban_by_june)": the heading of P's column per
+// outcome; the notes under its tables: what P is, and (with deltas) what
+// its paired difference is.
+std::string probability_column(const SensitivityResult& result);
+std::vector<std::string> probability_notes(const SensitivityResult& result);
 
 }  // namespace riskcast

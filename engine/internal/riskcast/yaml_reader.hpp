@@ -41,6 +41,50 @@ class MappingHooks {
   virtual void end();
 };
 
+class YamlReader;
+
+// A value in a flow mapping is cut at each comma it holds: inside `{…}` a
+// comma ends an entry, so `{p: uniform(0.1, 0.2)}` reads as `p: uniform(0.1`
+// and a key `0.2)` with no value, and `{share: 1,000}` as `share: 1` and a
+// key `000`. Followed entry by entry through one mapping (as its hooks), the
+// pieces are skipped and the cut reported once, at the value:
+//   SUBJECT is cut at a comma: YAML reads `uniform(0.1` as its value and the
+//   rest as keys of their own
+//   (hint: inside `{…}` a comma ends an entry: quote the NOUN,
+//   `p: "uniform(0.1, 0.2)"`, or write the mapping in block style)
+// with SUBJECT `subject` with the key for {} ("the formula of `p`").
+// Cut::Formula: a value with an unclosed bracket is cut, and its pieces end
+// where the brackets close; Cut::Value: any unquoted value followed by keys
+// without values is, and they are its pieces.
+class CommaCutWatch : public MappingHooks {
+ public:
+  enum class Cut { Formula, Value };
+  CommaCutWatch(YamlReader& reader, const YAML::Node& map, Cut cut, std::string subject, std::string noun);
+  bool skip_entry(const YAML::Node& key, const YAML::Node& value) override;
+  // Reports the cut value being followed, if any.
+  void end() override;
+
+ protected:
+  // A value is being followed as possibly cut; no piece followed it after all.
+  virtual void following(const YAML::Node& value);
+  virtual void not_cut(const YAML::Node& value);
+
+ private:
+  struct Followed {
+    std::string owner;       // the key whose value was cut
+    YAML::Node value;        // the first piece
+    int open = 0;            // brackets the pieces so far leave open (Cut::Formula)
+    std::size_t pieces = 0;  // after the first
+    std::string text;        // the pieces so far, joined again by ", ", while short enough to show
+  };
+
+  YamlReader& reader_;
+  YAML::Node map_;
+  Cut cut_;
+  std::string subject_, noun_;
+  std::optional<Followed> followed_;
+};
+
 class YamlReader {
  public:
   // `text` is the file's text as yaml-cpp read it (no byte-order mark); it
