@@ -358,8 +358,9 @@ TEST(CommandLine, OutputAndOutAreNeverOfferedForEachOther) {
       const CommandResult r = run_riskcast({command, "x.yaml", typed, "x"});
       EXPECT_EQ(r.exit_status, 2) << command << " " << typed;
       EXPECT_EQ(r.err.find(meant_output ? "`--out`" : "`--output`"), std::string::npos) << command << ": " << r.err;
-      if (typed == "--output" || typed == "--out")
+      if (typed == "--output" || typed == "--out") {
         EXPECT_NE(r.err.find(fmt::format("{} has no {}", command, typed)), std::string::npos) << r.err;
+      }
     }
   }
   EXPECT_EQ(with_output, (std::vector<std::string>{"run", "compare", "sensitivity", "report"}));
