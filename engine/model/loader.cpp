@@ -32,6 +32,7 @@ Model ModelReader::load(const YAML::Node& root, const std::string& file) {
     model.horizon = horizon(it->second.value);
   }
   horizon_ = model.horizon;
+  if (auto it = top.find("indexes"); it != top.end()) indexes(it->second.value, model);
   // The names of every parameter, event and monthly formula, as written,
   // before any is read: a distribution may name one defined after it.
   for (const char* section : {"parameters", "events", "monthly"}) {

@@ -10,6 +10,8 @@
 //   events.cpp      regimes, switches, arrivals and innovations
 //   scenarios.cpp   scenarios and their overrides
 //   correlations.cpp  rank correlations between parameters
+//   indexes.cpp     indexes, entries over them, and their expansion into
+//                   flat entries
 #pragma once
 
 #include <cstdint>
@@ -105,6 +107,9 @@ class ModelReader : public YamlReader {
   void arrivals(Event& ev, std::map<std::string, Entry>& keys, const std::string& context, bool is_override);
   void innovation(Event& ev, std::map<std::string, Entry>& keys, const std::string& context, bool is_override);
   std::optional<Innovation> innovation_law(const Expr& call);
+
+  // indexes.cpp
+  void indexes(const YAML::Node& node, Model& model);
 
   // correlations.cpp
   struct CorrelationContext {
