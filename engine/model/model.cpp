@@ -44,7 +44,8 @@ const Index* Model::find_index(std::string_view wanted) const {
   return nullptr;
 }
 
-std::vector<std::vector<std::uint32_t>> Model::element_combinations(const std::vector<std::uint32_t>& over) const {
+std::vector<std::vector<std::uint32_t>> element_combinations(const std::vector<Index>& indexes,
+                                                             const std::vector<std::uint32_t>& over) {
   std::vector<std::vector<std::uint32_t>> out;
   std::vector<std::uint32_t> combination(over.size(), 0);
   if (over.empty()) return out;

@@ -45,6 +45,11 @@ struct IndexedEntry {
   std::vector<std::uint32_t> over;  // into Model::indexes, in declaration order
 };
 
+// Every combination of elements of `over` (positions in `indexes`), the
+// first index outermost: {{0,0}, {0,1}, …}.
+std::vector<std::vector<std::uint32_t>> element_combinations(const std::vector<Index>& indexes,
+                                                             const std::vector<std::uint32_t>& over);
+
 // The flat name of one element of an indexed entry: "capacity[huawei]",
 // "price[huawei,h200]" (no blanks, the elements in the entry's index order).
 std::string element_entry_name(std::string_view name, const std::vector<std::string_view>& elements);
@@ -173,9 +178,6 @@ struct Model {
 
   const Scenario* find_scenario(std::string_view name) const;
   const Index* find_index(std::string_view name) const;
-  // Every combination of elements of `over` (indexes into `indexes`), the
-  // first index outermost: {{0,0}, {0,1}, …}.
-  std::vector<std::vector<std::uint32_t>> element_combinations(const std::vector<std::uint32_t>& over) const;
   // The flat entry name of `name` over `over` at one combination.
   std::string element_entry_name(std::string_view name, const std::vector<std::uint32_t>& over,
                                  const std::vector<std::uint32_t>& combination) const;
