@@ -26,12 +26,17 @@ std::optional<std::size_t> ModelReader::correlatable(const std::string& name, So
     }
     return k;
   }
-  if (!broken_names_.count(name)) {
-    std::vector<std::string> names;
-    for (const Parameter& p : model.parameters) names.push_back(p.name);
-    d_.error(pos, fmt::format("correlations{}: `{}` is not a parameter", ctx.where, quote_for_message(name)),
-             hint_for(name, names));
+  if (broken_names_.count(name)) return std::nullopt;
+  std::vector<std::string> names;
+  for (const Parameter& p : model.parameters) names.push_back(p.name);
+  std::string hint = hint_for(name, names);
+  if (const IndexedName* indexed = indexed_entry(name)) {
+    const std::vector<std::uint32_t> first(indexed->over.size(), 0);
+    hint = fmt::format("`{}` is over an index: correlate its elements, named in quotes, e.g. \"{}\"", name,
+                       model.element_entry_name(name, indexed->over, first));
   }
+  d_.error(pos, fmt::format("correlations{}: `{}` is not a parameter", ctx.where, quote_for_message(name)),
+           std::move(hint));
   return std::nullopt;
 }
 

@@ -5,6 +5,9 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
+#include <set>
+#include <tuple>
 
 #include "model_reader.hpp"
 #include "riskcast/copula.hpp"
@@ -32,6 +35,7 @@ Model ModelReader::load(const YAML::Node& root, const std::string& file) {
     model.horizon = horizon(it->second.value);
   }
   horizon_ = model.horizon;
+  if (auto it = top.find("indexes"); it != top.end()) indexes(it->second.value, model);
   // The names of every parameter, event and monthly formula, as written,
   // before any is read: a distribution may name one defined after it.
   for (const char* section : {"parameters", "events", "monthly"}) {
@@ -39,26 +43,40 @@ Model ModelReader::load(const YAML::Node& root, const std::string& file) {
       for (auto e = it->second.value.begin(); e != it->second.value.end(); ++e)
         if (e->first.IsScalar()) entry_names_.insert(e->first.Scalar());
   }
+  // Every entry's `over:`, before any formula is read: a formula reads
+  // entries over indexes element by element.
+  indexes_ = &model.indexes;
+  for (const char* section : {"parameters", "events", "monthly", "outputs"})
+    if (auto it = top.find(section); it != top.end()) read_over(it->second.value, section);
+  // An entry's definition failed: the entry, or one of its elements.
+  auto read = [&](const std::string& name, const Entry& entry, auto read_one) {
+    if (broken_names_.count(name)) return;  // its `over:` was wrong
+    bool ok = true;
+    read_entry(name, entry, &model.indexed, false, [&](const std::string& flat) { ok = read_one(flat) && ok; });
+    if (!ok) broken_names_.insert(name);
+  };
   if (auto it = top.find("parameters"); it != top.end()) {
     for (auto& [name, entry] : named_entries(it->second.value, "parameters", kParameterKeys)) {
-      if (auto p = parameter(name, entry))
-        model.parameters.push_back(std::move(*p));
-      else
-        broken_names_.insert(name);
+      read(name, entry, [&](const std::string& flat) {
+        std::optional<Parameter> p = parameter(flat, entry);
+        if (p) model.parameters.push_back(std::move(*p));
+        return p.has_value();
+      });
     }
   }
   if (auto it = top.find("events"); it != top.end()) {
     for (auto& [name, entry] : named_entries(it->second.value, "events", kEventKeys)) {
-      if (auto e = event(name, entry, nullptr))
-        model.events.push_back(std::move(*e));
-      else
-        broken_names_.insert(name);
+      read(name, entry, [&](const std::string& flat) {
+        std::optional<Event> e = event(flat, entry, nullptr);
+        if (e) model.events.push_back(std::move(*e));
+        return e.has_value();
+      });
     }
   }
   if (auto it = top.find("monthly"); it != top.end())
-    formula_section(it->second.value, "monthly", "monthly formula", model.monthly);
+    formula_section(it->second.value, "monthly", "monthly formula", model.monthly, model.indexed);
   if (auto it = top.find("outputs"); it != top.end()) {
-    formula_section(it->second.value, "outputs", "output", model.outputs);
+    formula_section(it->second.value, "outputs", "output", model.outputs, model.indexed);
     if (it->second.value.IsNull() || (it->second.value.IsMap() && it->second.value.size() == 0))
       d_.error(position(it->second.key), "`outputs:` is empty; nothing would be reported");
   }
@@ -117,6 +135,59 @@ Model read_model(std::string_view text, Diagnostics& diagnostics) {
   return model;
 }
 
+// A warning given about every element of an entry over an index, the same
+// but for the element's name, is one warning about the entry: "monthly
+// formula `share` is never read", not one per `share[huawei]`, … A warning
+// about some elements only keeps their names.
+void collapse_element_warnings(const Model& model, Diagnostics& diagnostics) {
+  if (model.indexed.empty() || diagnostics.warnings().empty()) return;
+  std::map<std::string, std::pair<std::string, std::size_t>, std::less<>> entry_of;  // flat name → (entry, elements)
+  for (const IndexedEntry& entry : model.indexed) {
+    const auto combinations = element_combinations(model.indexes, entry.over);
+    for (const auto& combination : combinations)
+      entry_of[model.element_entry_name(entry.name, entry.over, combination)] = {entry.name, combinations.size()};
+  }
+  // The warning with each quoted flat name replaced by its entry's, and how
+  // many elements the entry has (0: no flat name in it).
+  auto generic = [&](const std::string& text, std::size_t& elements) {
+    std::string out;
+    std::size_t at = 0;
+    while (true) {
+      const std::size_t open = text.find('`', at);
+      const std::size_t close = open == std::string::npos ? open : text.find('`', open + 1);
+      if (close == std::string::npos) break;
+      const std::string quoted = text.substr(open + 1, close - open - 1);
+      auto it = entry_of.find(quoted);
+      out += text.substr(at, open + 1 - at) + (it == entry_of.end() ? quoted : it->second.first) + '`';
+      if (it != entry_of.end()) elements = it->second.second;
+      at = close + 1;
+    }
+    return out + text.substr(at);
+  };
+  using Key = std::tuple<SourcePos, std::string, std::string>;
+  std::map<Key, std::size_t> count;
+  std::vector<std::pair<Key, std::size_t>> keyed;
+  for (const Diagnostic& w : diagnostics.warnings()) {
+    std::size_t elements = 0;
+    Key key{w.pos, generic(w.message, elements), generic(w.hint, elements)};
+    ++count[key];
+    keyed.emplace_back(std::move(key), elements);
+  }
+  Diagnostics collapsed(diagnostics.file());
+  std::set<Key> given;
+  for (std::size_t i = 0; i < keyed.size(); ++i) {
+    const auto& [key, elements] = keyed[i];
+    Diagnostic w = diagnostics.warnings()[i];
+    if (elements > 0 && count[key] == elements) {
+      if (!given.insert(key).second) continue;
+      w.message = std::get<1>(key);
+      w.hint = std::get<2>(key);
+    }
+    collapsed.warning(std::move(w));
+  }
+  diagnostics = std::move(collapsed);
+}
+
 }  // namespace
 
 Model load_model_text(std::string_view text, const std::string& file, Diagnostics* warnings) {
@@ -127,6 +198,7 @@ Model load_model_text(std::string_view text, const std::string& file, Diagnostic
     if (!s.correlations.empty()) check_correlations(model, &s, diagnostics);
   if (!diagnostics.empty()) throw ModelError(std::move(diagnostics));
   warn_about_model(model, diagnostics);
+  collapse_element_warnings(model, diagnostics);
   if (warnings) *warnings = std::move(diagnostics);
   return model;
 }

@@ -95,6 +95,11 @@ class Resolver {
         return;
       case ExprKind::Call:
         return resolve_call(e, ctx, dependencies, in_aggregate);
+      case ExprKind::Pick:
+      case ExprKind::Reduction:
+        // Loading expands every pick and reduction into flat names.
+        d_.error(e.pos, "an element pick or a reduction over an index outside an indexed model");
+        return;
     }
   }
 

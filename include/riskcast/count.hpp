@@ -54,7 +54,8 @@ std::string percentage_for_non_share(std::string_view output, std::string_view u
 std::string probability_output_exceedance();
 
 // "a, b,c" → {"a", "b", "c"}: the items between commas, blanks around each
-// trimmed, empty ones kept (the caller refuses them).
+// trimmed, empty ones kept (the caller refuses them); a comma inside
+// brackets stays in its item ("x[huawei,h200]", an element's name).
 std::vector<std::string> split_at_commas(std::string_view text);
 
 // A comma-separated list of numbers as a person writes one: after

@@ -15,6 +15,45 @@
 
 namespace riskcast {
 
+// An index (docs/language.md, "Indexes"): a named, ordered list of element
+// names over which parameters, events, monthly formulas and outputs may be
+// declared (`over: vendor`), one value per element.
+struct Index {
+  std::string name;
+  SourcePos pos;                             // the index's name in `indexes:`
+  std::vector<std::string> elements;         // distinct identifiers, in file order
+  std::vector<SourcePos> element_positions;  // per element
+
+  // The element's position in `elements`, or nullopt.
+  std::optional<std::uint32_t> find(std::string_view element) const;
+};
+
+// Most elements an index may have, most indexes an entry may be over, and
+// most element combinations one entry may have: an indexed entry becomes one
+// flat entry per combination (engine/model/indexes.cpp).
+inline constexpr std::size_t kMaxIndexElements = 10'000;
+inline constexpr std::size_t kMaxIndexesPerEntry = 4;
+inline constexpr std::size_t kMaxElementsPerEntry = 100'000;
+
+// An entry declared over indexes. Loading expands it into one flat entry per
+// combination of elements (the first index outermost), each named
+// `name[e1,e2]` (element_entry_name), so that everything after loading —
+// resolution, compilation, sampling, results — sees plain scalar entries.
+struct IndexedEntry {
+  std::string name;
+  SourcePos pos;
+  std::vector<std::uint32_t> over;  // into Model::indexes, in declaration order
+};
+
+// Every combination of elements of `over` (positions in `indexes`), the
+// first index outermost: {{0,0}, {0,1}, …}.
+std::vector<std::vector<std::uint32_t>> element_combinations(const std::vector<Index>& indexes,
+                                                             const std::vector<std::uint32_t>& over);
+
+// The flat name of one element of an indexed entry: "capacity[huawei]",
+// "price[huawei,h200]" (no blanks, the elements in the entry's index order).
+std::string element_entry_name(std::string_view name, const std::vector<std::string_view>& elements);
+
 struct Parameter {
   std::string name;
   SourcePos pos;
@@ -127,6 +166,8 @@ struct Model {
   std::string title;
   std::string description;
   std::uint32_t horizon = 12;
+  std::vector<Index> indexes;         // `indexes:`, in file order
+  std::vector<IndexedEntry> indexed;  // entries declared with `over:`, each expanded into flat entries below
   std::vector<Parameter> parameters;
   std::vector<Event> events;
   std::vector<MonthlyFormula> monthly;  // in dependency order after loading
@@ -136,6 +177,10 @@ struct Model {
   std::vector<Scenario> scenarios;                 // `base` first, always present
 
   const Scenario* find_scenario(std::string_view name) const;
+  const Index* find_index(std::string_view name) const;
+  // The flat entry name of `name` over `over` at one combination.
+  std::string element_entry_name(std::string_view name, const std::vector<std::uint32_t>& over,
+                                 const std::vector<std::uint32_t>& combination) const;
   std::vector<std::string> scenario_names() const;
   // What `name` is in the model: "a parameter", "an event", "a monthly
   // formula" or "an output" (names are unique across them), or "" when it
