@@ -34,10 +34,18 @@ Model ModelReader::load(const YAML::Node& root, const std::string& file) {
   horizon_ = model.horizon;
   // The names of every parameter, event and monthly formula, as written,
   // before any is read: a distribution may name one defined after it.
-  for (const char* section : {"parameters", "events", "monthly"}) {
+  for (const char* section : {"data", "parameters", "events", "monthly"}) {
     if (auto it = top.find(section); it != top.end() && it->second.value.IsMap())
       for (auto e = it->second.value.begin(); e != it->second.value.end(); ++e)
         if (e->first.IsScalar()) entry_names_.insert(e->first.Scalar());
+  }
+  if (auto it = top.find("data"); it != top.end()) {
+    for (auto& [name, entry] : named_entries(it->second.value, "data", kDataKeys)) {
+      if (auto t = data_table(name, entry, file))
+        model.data.push_back(std::move(*t));
+      else
+        broken_names_.insert(name);
+    }
   }
   if (auto it = top.find("parameters"); it != top.end()) {
     for (auto& [name, entry] : named_entries(it->second.value, "parameters", kParameterKeys)) {

@@ -10,6 +10,7 @@
 //   events.cpp      regimes, switches, arrivals and innovations
 //   scenarios.cpp   scenarios and their overrides
 //   correlations.cpp  rank correlations between parameters
+//   data.cpp        data tables and their CSV files
 #pragma once
 
 #include <cstdint>
@@ -36,6 +37,7 @@ extern const std::vector<std::string> kParameterKeys;
 extern const std::vector<std::string> kFormulaKeys;  // a monthly formula's
 extern const std::vector<std::string> kOutputKeys;   // an output's: kFormulaKeys and `kind`
 extern const std::vector<std::string> kScenarioKeys;
+extern const std::vector<std::string> kDataKeys;  // a data table's
 // Every key any event may have (each kind allows some of them).
 extern const std::vector<std::string> kEventKeys;
 
@@ -118,6 +120,10 @@ class ModelReader : public YamlReader {
                           std::vector<ParameterCorrelation>& pairs);
   void correlation_pair(const std::string& a, SourcePos a_pos, const std::string& b, SourcePos b_pos, double rho,
                         SourcePos pos, const CorrelationContext& ctx, std::vector<ParameterCorrelation>& pairs);
+  // data.cpp: a data table with its file read; the file's path is relative
+  // to the folder of `model_file`.
+  std::optional<DataTable> data_table(const std::string& name, const Entry& entry, const std::string& model_file);
+
   // scenarios.cpp
   std::optional<Scenario> scenario(const std::string& name, const Entry& entry, const Model& model);
   // The index (in `index`) of the parameter or event (`what`) a scenario
