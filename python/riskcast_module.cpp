@@ -281,8 +281,9 @@ PYBIND11_MODULE(_riskcast, m) {
       .def_readonly("column", &DataInfo::column)
       .def_readonly("values", &DataInfo::values)
       .def("__repr__",
-           [](const DataInfo& t) { return "<riskcast.Data " + t.name + ": " + t.file + " by " + t.by + ">"; });
-  bind_place(data);
+           [](const DataInfo& t) { return "<riskcast.Data " + t.name + ": " + t.file + " by " + t.by + ">"; })
+      // `column` is the CSV column read, so the entry's place is its line alone.
+      .def_property_readonly("line", [](const DataInfo& t) { return t.pos.line; });
   bind_metadata(data);
 
   py::class_<EventInfo> event(m, "Event");

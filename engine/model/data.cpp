@@ -85,17 +85,8 @@ class DataFileReader {
     const std::size_t width = (*rows)[0].cells.size();
     for (std::size_t r = 1; r < rows->size() && !too_many(before); ++r) {
       const CsvRow& row = (*rows)[r];
-      if (row.cells.size() < width) {
-        fail(row.end, fmt::format("this row has {}, the header {}; `{}` is missing", counted(row.cells.size(), "cell"),
-                                  width, (*rows)[0].cells[row.cells.size()].text));
-        continue;
-      }
-      if (row.cells.size() > width) {
-        fail(row.cells[width].pos,
-             fmt::format("this row has {}, the header {}", counted(row.cells.size(), "cell"), width),
-             "a cell holding a comma is quoted: \"1,5\"");
-        continue;
-      }
+      // The key first: a row of the wrong length still has its month, which
+      // is then not reported missing as well.
       const CsvCell& key = row.cells[0];
       std::string problem;
       const std::optional<std::size_t> slot = keys_.slot(trimmed(key.text), problem);
@@ -109,7 +100,16 @@ class DataFileReader {
         continue;
       }
       line_of[*slot] = key.pos.line;
-      if (std::optional<double> v = value(row.cells[*column], *slot)) t_.values[*slot] = *v;
+      if (row.cells.size() < width) {
+        fail(row.end, fmt::format("this row has {}, the header {}; `{}` is missing", counted(row.cells.size(), "cell"),
+                                  width, (*rows)[0].cells[row.cells.size()].text));
+      } else if (row.cells.size() > width) {
+        fail(row.cells[width].pos,
+             fmt::format("this row has {}, the header {}", counted(row.cells.size(), "cell"), width),
+             "a cell holding a comma is quoted: \"1,5\"");
+      } else if (std::optional<double> v = value(row.cells[*column], *slot)) {
+        t_.values[*slot] = *v;
+      }
     }
     if (too_many(before)) return false;
     std::vector<std::size_t> missing;

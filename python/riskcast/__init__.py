@@ -182,9 +182,10 @@ class Model:
 
     @property
     def data(self):
-        """Each data table (numbers read from a CSV file beside the model), in file order: name, line, column
-        (of its entry in the model), file (as written, relative to the model file's folder), by ('month' for a
-        series), column, values (a list of floats; by month: one per month 1 … horizon), unit, source, note."""
+        """Each data table (numbers read from a CSV file beside the model), in file order: name, line (of its
+        entry in the model), file (as written, relative to the model file's folder), by ('month' for a series),
+        column (the CSV column read), values (a list of floats; by month: one per month 1 … horizon), unit,
+        source, note."""
         return self._model.data()
 
     @property
