@@ -221,6 +221,8 @@ class Compiler {
       case ExprKind::Number:
         return Operand::of(e.number);
       case ExprKind::List:
+      case ExprKind::Pick:        // expanded by loading
+      case ExprKind::Reduction:   // expanded by loading
         return Operand::of(0.0);  // rejected by resolution
       case ExprKind::Name:
         switch (e.ref) {

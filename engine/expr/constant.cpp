@@ -72,6 +72,8 @@ namespace {
       if (e.name == "false") return 0.0;
       return std::nullopt;
     case ExprKind::List:
+    case ExprKind::Pick:
+    case ExprKind::Reduction:
       return std::nullopt;
     case ExprKind::Unary: {
       auto a = constant_value(e.operands[0]);

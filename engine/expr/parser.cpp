@@ -8,7 +8,8 @@
 //   * /
 //   unary -
 //   ^           (right-assoc, binds tighter than unary minus: -x^2 = -(x^2))
-//   numbers, names, calls f(a, b), lists [a, b], ( … )
+//   numbers, names, calls f(a, b), lists [a, b], ( … ), element picks
+//   x[e1, e2], reductions sum(a over index)
 #include <fmt/format.h>
 #include <algorithm>
 #include <cctype>
@@ -497,6 +498,50 @@ class Parser {
     return binary(BinaryOp::Pow, std::move(*base), std::move(*exponent), offset);
   }
 
+  // Whether the brackets that start at the current `[` hold only names
+  // separated by commas: an element pick, x[huawei] or x[huawei, h200].
+  bool brackets_hold_names() const {
+    std::size_t i = pos_;
+    auto blanks = [&] {
+      while (i < text_.size() && std::isspace(static_cast<unsigned char>(text_[i]))) ++i;
+    };
+    while (true) {
+      blanks();
+      if (i >= text_.size() || !name_start(text_[i])) return false;
+      while (i < text_.size() && name_char(text_[i])) ++i;
+      blanks();
+      if (i < text_.size() && text_[i] == ']') return true;
+      if (i >= text_.size() || text_[i] != ',') return false;
+      ++i;
+    }
+  }
+
+  // `over INDEX` after the first argument of sum, mean, min or max: the
+  // call reduces an index. Returns false on a syntax error.
+  bool parse_over(Expr& call) {
+    const Token over = current_;
+    if (call.operands.size() != 1 || !is_index_reduction(call.name)) {
+      fail(over.offset, "`over` reduces an index only as the first argument of sum, mean, min or max",
+           "write sum(x over index), mean(x over index), min(x over index) or max(x over index)");
+      return false;
+    }
+    advance();
+    if (current_.tok != Tok::Name) {
+      fail(current_.offset, "expected the name of an index after `over`");
+      return false;
+    }
+    Expr index;
+    index.kind = ExprKind::Name;
+    index.name = std::string(current_.text);
+    index.pos = pos_at(current_.offset);
+    call.operands.push_back(std::move(index));
+    call.kind = ExprKind::Reduction;
+    advance();
+    return current_.tok == Tok::RParen || expect(Tok::RParen, "`)` after the index of a reduction");
+  }
+
+  static bool is_index_reduction(std::string_view f) { return f == "sum" || f == "mean" || f == "min" || f == "max"; }
+
   bool parse_arguments(Expr& into, Tok close, std::string_view close_text, int depth, std::size_t offset) {
     advance();  // the opening bracket
     int height = 0;
@@ -506,6 +551,11 @@ class Parser {
         if (!arg) return false;
         height = std::max(height, height_);
         into.operands.push_back(std::move(*arg));
+        if (close == Tok::RParen && current_.tok == Tok::Name && current_.text == "over") {
+          if (!parse_over(into)) return false;
+          advance();
+          break;
+        }
         if (current_.tok == Tok::Comma) {
           advance();
           continue;
@@ -536,6 +586,10 @@ class Parser {
         if (current_.tok == Tok::LParen) {
           e.kind = ExprKind::Call;
           if (!parse_arguments(e, Tok::RParen, ")", depth, t.offset)) return std::nullopt;
+        } else if (current_.tok == Tok::LBracket && brackets_hold_names()) {
+          // Anything else in brackets (x[month + 1]) stays a syntax error with its hint.
+          e.kind = ExprKind::Pick;
+          if (!parse_arguments(e, Tok::RBracket, "]", depth, t.offset)) return std::nullopt;
         } else {
           e.kind = ExprKind::Name;
         }
@@ -664,6 +718,23 @@ bool operand_needs_parentheses(const Expr& e, std::size_t i) {
       return;
     case ExprKind::Name:
       out += e.name;
+      return;
+    case ExprKind::Reduction:
+      out += e.name;
+      out += '(';
+      append_text(out, e.operands[0]);
+      out += " over ";
+      out += e.operands[1].name;
+      out += ')';
+      return;
+    case ExprKind::Pick:
+      out += e.name;
+      out += '[';
+      for (std::size_t i = 0; i < e.operands.size(); ++i) {
+        if (i) out += ", ";
+        out += e.operands[i].name;
+      }
+      out += ']';
       return;
     case ExprKind::List:
     case ExprKind::Call:

@@ -31,12 +31,21 @@ constexpr std::size_t kMaxErrorsPerFile = 20;
 class TableKeys {
  public:
   explicit TableKeys(std::uint32_t horizon) : header_("month"), count_(horizon) {}
+  explicit TableKeys(const Index& index) : header_(index.name), count_(index.elements.size()), index_(&index) {}
 
   const std::string& header() const { return header_; }
   std::size_t count() const { return count_; }
 
-  // The slot of a key cell's text, or nullopt with `problem` saying why.
-  std::optional<std::size_t> slot(std::string_view text, std::string& problem) const {
+  // The slot of a key cell's text, or nullopt with `problem` and `hint`
+  // saying why.
+  std::optional<std::size_t> slot(std::string_view text, std::string& problem, std::string& hint) const {
+    if (index_) {
+      if (std::optional<std::uint32_t> e = index_->find(text)) return *e;
+      problem = text.empty() ? fmt::format("the element of index `{}` is empty", header_)
+                             : fmt::format("`{}` is not an element of index `{}`", quote_for_message(text), header_);
+      hint = did_you_mean(text, index_->elements);
+      return std::nullopt;
+    }
     std::string why;
     if (std::optional<std::uint64_t> m = parse_whole_number(text, 1, count_, &why)) return *m - 1;
     problem = text.empty() ? "the month is empty"
@@ -45,22 +54,30 @@ class TableKeys {
     return std::nullopt;
   }
 
-  std::string name_of(std::size_t slot) const { return fmt::format("month {}", slot + 1); }
+  std::string name_of(std::size_t slot) const {
+    return index_ ? fmt::format("element `{}`", index_->elements[slot]) : fmt::format("month {}", slot + 1);
+  }
 
-  // "months 4, 7 and 9 have no row", listing a few.
+  // "months 4, 7, 9 have no row", listing a few.
   std::string missing(const std::vector<std::size_t>& slots) const {
     constexpr std::size_t kListed = 10;
     std::vector<std::string> named;
-    for (std::size_t k = 0; k < slots.size() && k < kListed; ++k) named.push_back(fmt::format("{}", slots[k] + 1));
+    for (std::size_t k = 0; k < slots.size() && k < kListed; ++k)
+      named.push_back(index_ ? index_->elements[slots[k]] : fmt::format("{}", slots[k] + 1));
     if (slots.size() > kListed) named.push_back(fmt::format("… ({} more)", slots.size() - kListed));
+    const std::string_view have = slots.size() == 1 ? "has" : "have";
+    if (index_)
+      return fmt::format("{} {} of index `{}` {} no row; a table by {} has one row for each of its {}",
+                         noun_for(slots.size(), "element"), fmt::join(named, ", "), header_, have, header_,
+                         counted(count_, "element"));
     return fmt::format("{} {} {} no row; a series by month has one row for each month 1 to {}",
-                       noun_for(slots.size(), "month"), fmt::join(named, ", "), slots.size() == 1 ? "has" : "have",
-                       count_);
+                       noun_for(slots.size(), "month"), fmt::join(named, ", "), have, count_);
   }
 
  private:
   std::string header_;
   std::size_t count_;
+  const Index* index_ = nullptr;  // null: months
 };
 
 class DataFileReader {
@@ -88,10 +105,10 @@ class DataFileReader {
       // The key first: a row of the wrong length still has its month, which
       // is then not reported missing as well.
       const CsvCell& key = row.cells[0];
-      std::string problem;
-      const std::optional<std::size_t> slot = keys_.slot(trimmed(key.text), problem);
+      std::string problem, hint;
+      const std::optional<std::size_t> slot = keys_.slot(trimmed(key.text), problem, hint);
       if (!slot) {
-        fail(key.pos, std::move(problem));
+        fail(key.pos, std::move(problem), std::move(hint));
         continue;
       }
       if (line_of[*slot] != 0) {
@@ -157,7 +174,7 @@ class DataFileReader {
            fmt::format("the first column of a table by {} is `{}`, not `{}`", t_.by, keys_.header(),
                        quote_for_message(names[0])),
            hint.empty() ? fmt::format("the first column holds the {}; a comment line (#) is not allowed",
-                                      t_.by_month() ? "months 1, 2, …" : "elements")
+                                      t_.by_month() ? "months 1, 2, …" : "elements of index `" + t_.by + "`")
                         : hint);
       ok = false;
     }
@@ -215,7 +232,7 @@ class DataFileReader {
 }  // namespace
 
 std::optional<DataTable> ModelReader::data_table(const std::string& name, const Entry& entry,
-                                                 const std::string& model_file) {
+                                                 const Model& model) {
   DataTable t;
   t.name = name;
   t.pos = position(entry.key);
@@ -231,21 +248,30 @@ std::optional<DataTable> ModelReader::data_table(const std::string& name, const 
   for (const char* key : {"file", "by"}) {
     if (keys.count(key)) continue;
     d_.error(t.pos, fmt::format("data table `{}` needs `{}:` ({})", name, key,
-                                std::string_view(key) == "file" ? "a CSV file, relative to the model file's folder"
-                                                                : "`month` for a series by month"));
+                                std::string_view(key) == "file"
+                                    ? "a CSV file, relative to the model file's folder"
+                                    : "`month` for a series by month, or an index for a table by its elements"));
   }
   if (auto it = keys.find("file"); it != keys.end()) {
     t.file = text(it->second.value, "`file:`");
     t.file_pos = text_position(it->second.value);
     if (t.file.empty() && d_.size() == before) d_.error(t.file_pos, "`file:` is empty; name a CSV file");
   }
+  const Index* index = nullptr;  // by an index; null by month
   if (auto it = keys.find("by"); it != keys.end()) {
     t.by = text(it->second.value, "`by:`");
-    if (t.by != "month" && d_.size() == before) {
-      std::string hint = did_you_mean(t.by, {"month"});
+    index = model.find_index(t.by);
+    if (t.by != "month" && !index && d_.size() == before) {
+      std::vector<std::string> known = {"month"};
+      for (const Index& i : model.indexes) known.push_back(i.name);
+      std::string hint = did_you_mean(t.by, known);
       d_.error(text_position(it->second.value),
                fmt::format("unknown `by: {}` of data table `{}`", quote_for_message(t.by), name),
-               hint.empty() ? "a data table is by `month` (a series: one row per month)" : hint);
+               hint.empty() ? fmt::format("a data table is by `month` (a series: one row per month) or by an index "
+                                          "(one row per element){}",
+                                          model.indexes.empty() ? std::string("; the model has no `indexes:`")
+                                                                : fmt::format(": {}", fmt::join(known, ", ")))
+                            : hint);
     }
   }
   if (auto it = keys.find("column"); it != keys.end()) {
@@ -257,7 +283,7 @@ std::optional<DataTable> ModelReader::data_table(const std::string& name, const 
 
   // A relative path is the model file's folder's; the model's own path may
   // be relative to the working directory, and so is this.
-  t.path = (std::filesystem::path(model_file).parent_path() / t.file).lexically_normal().string();
+  t.path = (std::filesystem::path(model.file).parent_path() / t.file).lexically_normal().string();
   Diagnostics reading(t.path);
   std::optional<std::string> content = read_input_file(t.path, "data file", kMaxDataBytes, reading);
   if (!content) {
@@ -265,8 +291,12 @@ std::optional<DataTable> ModelReader::data_table(const std::string& name, const 
                                      reading.items().front().message));
     return std::nullopt;
   }
-  const TableKeys table_keys(horizon_);
+  const TableKeys table_keys = index ? TableKeys(*index) : TableKeys(horizon_);
   if (!DataFileReader(t, table_keys, t.pos, d_).read(*content)) return std::nullopt;
+  // A table by index is a constant over it: a formula reads each element's
+  // number (indexes.cpp), even in a distribution's arguments.
+  if (index)
+    add_indexed_constant(name, {{static_cast<std::uint32_t>(index - model.indexes.data())}, t.values});
   return t;
 }
 

@@ -52,7 +52,7 @@ std::optional<Event> ModelReader::event(const std::string& name, const Entry& en
   }
   std::vector<std::string> allowed;
   if (!base)
-    allowed = {"kind", "unit", "source", "note"};
+    allowed = {"kind", "over", "unit", "source", "note"};
   else
     allowed = {"source", "note"};
   if (kind == "regime") {
@@ -67,6 +67,11 @@ std::optional<Event> ModelReader::event(const std::string& name, const Entry& en
     allowed.insert(allowed.end(), {"dist"});
   }
   auto keys = mapping(entry.value, allowed, context);
+  // A scenario's mapping by element may leave elements out: for them the
+  // key keeps the model's value.
+  const std::vector<std::string>* states =
+      kind == "regime" && base ? &std::get<Regime>(base->definition).states : nullptr;
+  if (base) std::erase_if(keys, [&](const auto& key) { return !gives_element(key.second.value, states); });
   metadata(keys, ev.metadata);
   const std::size_t errors_before = d_.size();
   if (kind == "regime")
@@ -131,7 +136,10 @@ void ModelReader::regime(Event& ev, std::map<std::string, Entry>& keys, const st
   if (auto it = keys.find("initial"); it != keys.end()) {
     std::vector<double> initial(r.states.size(), 0.0);
     const std::size_t errors_before = d_.size();
-    auto entries = mapping(it->second.value, r.states, fmt::format("initial probabilities of {}", context));
+    const std::string what = fmt::format("initial probabilities of {}", context);
+    const std::optional<YAML::Node> given = for_element(it->second.value, what, &r.states);
+    if (!given) return;
+    auto entries = mapping(*given, r.states, what);
     double total = 0.0;
     bool ok = d_.size() == errors_before;
     for (auto& [state, e] : entries) {
@@ -145,15 +153,17 @@ void ModelReader::regime(Event& ev, std::map<std::string, Entry>& keys, const st
       total += *p;
     }
     if (ok && std::fabs(total - 1.0) > kProbabilitySumTolerance) {
-      d_.error(position(it->second.value),
-               fmt::format("initial probabilities of {} sum to {:.12g}, not 1", context, total));
+      d_.error(position(*given), fmt::format("initial probabilities of {} sum to {:.12g}, not 1", context, total));
     }
     r.initial = initial;
   } else if (!is_override) {
     d_.error(ev.pos, fmt::format("{} needs `initial:` probabilities for its states", context));
   }
   if (auto it = keys.find("transitions"); it != keys.end()) {
-    auto rows = mapping(it->second.value, r.states, fmt::format("transitions of {}", context));
+    const std::string what = fmt::format("transitions of {}", context);
+    const std::optional<YAML::Node> given = for_element(it->second.value, what, &r.states);
+    if (!given) return;
+    auto rows = mapping(*given, r.states, what);
     for (auto& [from_name, row] : rows) {
       std::optional<std::size_t> from = state_index(row.key);
       if (!from) continue;
@@ -182,7 +192,9 @@ void ModelReader::regime(Event& ev, std::map<std::string, Entry>& keys, const st
     }
   }
   if (auto it = keys.find("fix"); it != keys.end()) {
-    if (std::optional<std::size_t> i = state_index(it->second.value)) r.fixed_state = static_cast<std::uint32_t>(*i);
+    const std::optional<YAML::Node> given = for_element(it->second.value, "`fix:`");
+    if (!given) return;
+    if (std::optional<std::size_t> i = state_index(*given)) r.fixed_state = static_cast<std::uint32_t>(*i);
   }
 }
 
@@ -208,7 +220,9 @@ void ModelReader::switch_event(Event& ev, std::map<std::string, Entry>& keys, co
     return;
   }
   if (fix != keys.end()) {
-    const YAML::Node& v = fix->second.value;
+    const std::optional<YAML::Node> given = for_element(fix->second.value, "`fix:`");
+    if (!given) return;
+    const YAML::Node& v = *given;
     std::string state = v.IsScalar() ? v.Scalar() : "";
     if (state == "on" || state == "true")
       s.fixed_on_from = 1;

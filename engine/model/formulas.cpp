@@ -52,7 +52,10 @@ std::string ModelReader::identifier_text(const YAML::Node& node, std::string_vie
   return s;
 }
 
-std::optional<Expr> ModelReader::formula(const YAML::Node& node, std::string_view what, std::string_view expected) {
+std::optional<Expr> ModelReader::formula(const YAML::Node& raw, std::string_view what, std::string_view expected) {
+  const std::optional<YAML::Node> chosen = for_element(raw, what);
+  if (!chosen) return std::nullopt;
+  const YAML::Node& node = *chosen;
   // A formula cut at a comma has been reported as such.
   if (node.IsScalar() && cut_values_.count({node.Mark().line, node.Mark().column})) return std::nullopt;
   if (!node.IsScalar()) {
@@ -64,10 +67,15 @@ std::optional<Expr> ModelReader::formula(const YAML::Node& node, std::string_vie
              fmt::format("{} is `{}`, not a finite number", what, quote_for_message(trimmed(node.Scalar()))));
     return std::nullopt;
   }
-  return parse_expression(node.Scalar(), source().scalar_positions(node), d_);
+  std::optional<Expr> e = parse_expression(node.Scalar(), source().scalar_positions(node), d_);
+  if (e && !expand_indexes(*e)) return std::nullopt;
+  return e;
 }
 
-std::optional<double> ModelReader::number(const YAML::Node& node, std::string_view what) {
+std::optional<double> ModelReader::number(const YAML::Node& raw, std::string_view what) {
+  const std::optional<YAML::Node> chosen = for_element(raw, what);
+  if (!chosen) return std::nullopt;
+  const YAML::Node& node = *chosen;
   std::optional<Expr> e = formula(node, what);
   if (!e) return std::nullopt;
   std::optional<double> v = constant_value(*e);
@@ -82,7 +90,10 @@ std::optional<double> ModelReader::number(const YAML::Node& node, std::string_vi
   return v;
 }
 
-std::optional<double> ModelReader::probability(const YAML::Node& node, std::string_view what) {
+std::optional<double> ModelReader::probability(const YAML::Node& raw, std::string_view what) {
+  const std::optional<YAML::Node> chosen = for_element(raw, what);
+  if (!chosen) return std::nullopt;
+  const YAML::Node& node = *chosen;
   std::optional<double> v = number(node, what);
   if (v && (*v < 0.0 || *v > 1.0)) {
     d_.error(text_position(node), fmt::format("{} must be a probability in [0, 1], got {}", what, *v));
@@ -93,7 +104,10 @@ std::optional<double> ModelReader::probability(const YAML::Node& node, std::stri
 
 // A probability formula: a constant must lie in [0, 1]; a formula is
 // checked as it is evaluated.
-std::optional<Expr> ModelReader::probability_formula(const YAML::Node& node, std::string_view what) {
+std::optional<Expr> ModelReader::probability_formula(const YAML::Node& raw, std::string_view what) {
+  const std::optional<YAML::Node> chosen = for_element(raw, what);
+  if (!chosen) return std::nullopt;
+  const YAML::Node& node = *chosen;
   std::optional<Expr> e = formula(node, what);
   if (!e) return std::nullopt;
   if (std::optional<double> v = constant_value(*e)) {
@@ -109,8 +123,11 @@ std::optional<Expr> ModelReader::probability_formula(const YAML::Node& node, std
 // A whole-number setting: a number written as on the command line (12,
 // 1_200, 1e3, 12.0), read exactly (count.hpp), or a constant formula
 // (6 * 2) whose value is whole.
-std::optional<std::uint64_t> ModelReader::whole_number(const YAML::Node& node, std::string_view what, std::uint64_t lo,
+std::optional<std::uint64_t> ModelReader::whole_number(const YAML::Node& raw, std::string_view what, std::uint64_t lo,
                                                        std::uint64_t hi) {
+  const std::optional<YAML::Node> chosen = for_element(raw, what);
+  if (!chosen) return std::nullopt;
+  const YAML::Node& node = *chosen;
   const std::string_view expected = "must be a whole number";
   if (node.IsScalar() && looks_like_number(trimmed(node.Scalar()))) {
     std::string problem;
@@ -196,20 +213,25 @@ bool ModelReader::formula_entry(const Entry& entry, std::string_view what, const
 
 template <class NamedFormula>
 void ModelReader::formula_section(const YAML::Node& node, std::string_view section, std::string_view kind,
-                                  std::vector<NamedFormula>& out) {
+                                  std::vector<NamedFormula>& out, std::vector<IndexedEntry>& indexed) {
   // Only an output has a kind.
-  const std::vector<std::string>& keys = std::is_same_v<NamedFormula, Output> ? kOutputKeys : kFormulaKeys;
+  constexpr bool output = std::is_same_v<NamedFormula, Output>;
+  const std::vector<std::string>& keys = output ? kOutputKeys : kFormulaKeys;
   for (auto& [name, entry] : named_entries(node, section, keys)) {
-    NamedFormula f;
-    f.name = name;
-    f.pos = position(entry.key);
-    if (formula_entry(entry, fmt::format("{} `{}`", kind, name), keys, f.formula, f.metadata))
-      out.push_back(std::move(f));
+    if (broken_names_.count(name)) continue;  // its `over:` was wrong
+    read_entry(name, entry, &indexed, output, [&](const std::string& flat) {
+      NamedFormula f;
+      f.name = flat;
+      f.pos = position(entry.key);
+      if (formula_entry(entry, fmt::format("{} `{}`", kind, flat), keys, f.formula, f.metadata))
+        out.push_back(std::move(f));
+    });
   }
 }
 
 template void ModelReader::formula_section(const YAML::Node&, std::string_view, std::string_view,
-                                           std::vector<MonthlyFormula>&);
-template void ModelReader::formula_section(const YAML::Node&, std::string_view, std::string_view, std::vector<Output>&);
+                                           std::vector<MonthlyFormula>&, std::vector<IndexedEntry>&);
+template void ModelReader::formula_section(const YAML::Node&, std::string_view, std::string_view, std::vector<Output>&,
+                                           std::vector<IndexedEntry>&);
 
 }  // namespace riskcast::model_reading

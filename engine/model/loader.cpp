@@ -32,6 +32,7 @@ Model ModelReader::load(const YAML::Node& root, const std::string& file) {
     model.horizon = horizon(it->second.value);
   }
   horizon_ = model.horizon;
+  if (auto it = top.find("indexes"); it != top.end()) indexes(it->second.value, model);
   // The names of every parameter, event and monthly formula, as written,
   // before any is read: a distribution may name one defined after it.
   for (const char* section : {"data", "parameters", "events", "monthly"}) {
@@ -39,34 +40,48 @@ Model ModelReader::load(const YAML::Node& root, const std::string& file) {
       for (auto e = it->second.value.begin(); e != it->second.value.end(); ++e)
         if (e->first.IsScalar()) entry_names_.insert(e->first.Scalar());
   }
+  // Every entry's `over:`, before any formula is read: a formula reads
+  // entries over indexes element by element.
+  indexes_ = &model.indexes;
   if (auto it = top.find("data"); it != top.end()) {
     for (auto& [name, entry] : named_entries(it->second.value, "data", kDataKeys)) {
-      if (auto t = data_table(name, entry, file))
+      if (auto t = data_table(name, entry, model))
         model.data.push_back(std::move(*t));
       else
         broken_names_.insert(name);
     }
   }
+  for (const char* section : {"parameters", "events", "monthly", "outputs"})
+    if (auto it = top.find(section); it != top.end()) read_over(it->second.value, section);
+  // An entry's definition failed: the entry, or one of its elements.
+  auto read = [&](const std::string& name, const Entry& entry, auto read_one) {
+    if (broken_names_.count(name)) return;  // its `over:` was wrong
+    bool ok = true;
+    read_entry(name, entry, &model.indexed, false, [&](const std::string& flat) { ok = read_one(flat) && ok; });
+    if (!ok) broken_names_.insert(name);
+  };
   if (auto it = top.find("parameters"); it != top.end()) {
     for (auto& [name, entry] : named_entries(it->second.value, "parameters", kParameterKeys)) {
-      if (auto p = parameter(name, entry))
-        model.parameters.push_back(std::move(*p));
-      else
-        broken_names_.insert(name);
+      read(name, entry, [&](const std::string& flat) {
+        std::optional<Parameter> p = parameter(flat, entry);
+        if (p) model.parameters.push_back(std::move(*p));
+        return p.has_value();
+      });
     }
   }
   if (auto it = top.find("events"); it != top.end()) {
     for (auto& [name, entry] : named_entries(it->second.value, "events", kEventKeys)) {
-      if (auto e = event(name, entry, nullptr))
-        model.events.push_back(std::move(*e));
-      else
-        broken_names_.insert(name);
+      read(name, entry, [&](const std::string& flat) {
+        std::optional<Event> e = event(flat, entry, nullptr);
+        if (e) model.events.push_back(std::move(*e));
+        return e.has_value();
+      });
     }
   }
   if (auto it = top.find("monthly"); it != top.end())
-    formula_section(it->second.value, "monthly", "monthly formula", model.monthly);
+    formula_section(it->second.value, "monthly", "monthly formula", model.monthly, model.indexed);
   if (auto it = top.find("outputs"); it != top.end()) {
-    formula_section(it->second.value, "outputs", "output", model.outputs);
+    formula_section(it->second.value, "outputs", "output", model.outputs, model.indexed);
     if (it->second.value.IsNull() || (it->second.value.IsMap() && it->second.value.size() == 0))
       d_.error(position(it->second.key), "`outputs:` is empty; nothing would be reported");
   }

@@ -28,6 +28,47 @@ std::string Innovation::to_string() const {
   return fmt::format("{}({})", distribution_name(law.kind), fmt::join(written, ", "));
 }
 
+std::optional<std::uint32_t> Index::find(std::string_view element) const {
+  for (std::uint32_t i = 0; i < elements.size(); ++i)
+    if (elements[i] == element) return i;
+  return std::nullopt;
+}
+
+std::string element_entry_name(std::string_view name, const std::vector<std::string_view>& elements) {
+  return fmt::format("{}[{}]", name, fmt::join(elements, ","));
+}
+
+const Index* Model::find_index(std::string_view wanted) const {
+  for (const Index& index : indexes)
+    if (index.name == wanted) return &index;
+  return nullptr;
+}
+
+std::vector<std::vector<std::uint32_t>> element_combinations(const std::vector<Index>& indexes,
+                                                             const std::vector<std::uint32_t>& over) {
+  std::vector<std::vector<std::uint32_t>> out;
+  std::vector<std::uint32_t> combination(over.size(), 0);
+  if (over.empty()) return out;
+  while (true) {
+    out.push_back(combination);
+    // Count up, the last index fastest.
+    std::size_t k = over.size();
+    while (k > 0) {
+      --k;
+      if (++combination[k] < indexes[over[k]].elements.size()) break;
+      combination[k] = 0;
+      if (k == 0) return out;
+    }
+  }
+}
+
+std::string Model::element_entry_name(std::string_view name, const std::vector<std::uint32_t>& over,
+                                      const std::vector<std::uint32_t>& combination) const {
+  std::vector<std::string_view> elements;
+  for (std::size_t k = 0; k < over.size(); ++k) elements.push_back(indexes[over[k]].elements[combination[k]]);
+  return riskcast::element_entry_name(name, elements);
+}
+
 const Scenario* Model::find_scenario(std::string_view wanted) const {
   for (const Scenario& s : scenarios)
     if (s.name == wanted) return &s;

@@ -13,14 +13,16 @@
 
 namespace riskcast::model_reading {
 
-const std::vector<std::string> kTopLevelKeys = {"model",   "title",   "description",  "horizon",  "data",
-                                                "parameters", "events",  "monthly", "outputs", "correlations", "scenarios"};
-const std::vector<std::string> kParameterKeys = {"dist", "unit", "source", "note"};
-const std::vector<std::string> kFormulaKeys = {"formula", "unit", "source", "note"};
-const std::vector<std::string> kOutputKeys = {"formula", "kind", "unit", "source", "note"};
+const std::vector<std::string> kTopLevelKeys = {"model",      "title",  "description", "horizon", "indexes",
+                                                "data",       "parameters", "events", "monthly", "outputs",
+                                                "correlations", "scenarios"};
+const std::vector<std::string> kParameterKeys = {"dist", "over", "unit", "source", "note"};
+const std::vector<std::string> kFormulaKeys = {"formula", "over", "unit", "source", "note"};
+const std::vector<std::string> kOutputKeys = {"formula", "over", "kind", "unit", "source", "note"};
 const std::vector<std::string> kScenarioKeys = {"description", "parameters", "events", "correlations"};
-const std::vector<std::string> kEventKeys = {"kind", "unit", "source", "note", "states", "initial", "transitions",
-                                             "on",   "off",  "rate",   "size", "fix",    "on_from", "dist"};
+const std::vector<std::string> kEventKeys = {"kind",   "over",    "unit",        "source",  "note",
+                                             "states", "initial", "transitions", "on",      "off",
+                                             "rate",   "size",    "fix",         "on_from", "dist"};
 
 bool contains(const std::vector<std::string>& keys, std::string_view key) {
   return std::find(keys.begin(), keys.end(), key) != keys.end();
@@ -242,6 +244,14 @@ void ModelReader::check_unique_names(const Model& model) {
   for (const auto& e : model.events) add(e.name, "an event", e.pos);
   for (const auto& m : model.monthly) add(m.name, "a monthly formula", m.pos);
   for (const auto& o : model.outputs) add(o.name, "an output", o.pos);
+  for (const auto& index : model.indexes) {
+    auto it = seen.find(index.name);
+    if (it != seen.end())
+      d_.error(
+          index.pos,
+          fmt::format("index `{}` has the name of {} (line {})", index.name, it->second.first, it->second.second.line),
+          "indexes and entries share one namespace: rename one of them");
+  }
 }
 
 }  // namespace riskcast::model_reading

@@ -11,9 +11,12 @@
 //   scenarios.cpp   scenarios and their overrides
 //   correlations.cpp  rank correlations between parameters
 //   data.cpp        data tables and their CSV files
+//   indexes.cpp     indexes, entries over them, and their expansion into
+//                   flat entries
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -92,7 +95,7 @@ class ModelReader : public YamlReader {
   // in messages ("output `x`"); for MonthlyFormula and Output.
   template <class NamedFormula>
   void formula_section(const YAML::Node& node, std::string_view section, std::string_view kind,
-                       std::vector<NamedFormula>& out);
+                       std::vector<NamedFormula>& out, std::vector<IndexedEntry>& indexed);
 
   // parameters.cpp
   std::optional<Distribution> distribution(const YAML::Node& node, std::string_view what);
@@ -108,6 +111,63 @@ class ModelReader : public YamlReader {
   void innovation(Event& ev, std::map<std::string, Entry>& keys, const std::string& context, bool is_override);
   std::optional<Innovation> innovation_law(const Expr& call);
 
+  // indexes.cpp
+ public:
+  // A name read over indexes: an entry declared with `over:` or a constant
+  // table by index. A table gives `constants`, one number per combination of
+  // elements (the first index outermost): a formula then reads the number
+  // itself, so a table may stand even in a distribution's arguments.
+  struct IndexedName {
+    std::vector<std::uint32_t> over;  // into Model::indexes
+    std::vector<double> constants;    // empty for an entry
+  };
+  // Registers a constant table by index (see IndexedName), before the
+  // entries are read.
+  void add_indexed_constant(const std::string& name, IndexedName table) { indexed_names_[name] = std::move(table); }
+
+ private:
+  // The element of an indexed entry being read.
+  struct ElementScope {
+    std::vector<std::uint32_t> over;
+    std::vector<std::uint32_t> combination;
+    bool partial = false;  // a scenario's override: a mapping may leave elements out
+  };
+  void indexes(const YAML::Node& node, Model& model);
+  // The `over:` of every entry of each section, before any is read.
+  void read_over(const YAML::Node& root_section, std::string_view section);
+  std::optional<std::vector<std::uint32_t>> over_of(const YAML::Node& value, const std::string& name);
+  // Reads entry `name` of a section with `read(flat_name)`: once if it is not
+  // over an index, else once per element with scope_ set, each element's
+  // errors reported once. `partial`: a scenario's override, which reads only
+  // the elements `given(…)` says it names.
+  // `record`: where an indexed entry is listed (Model::indexed); `output`:
+  // the entry is an output (outputs may share a name with an entry, which
+  // check_unique_names reports).
+  using ReadElement = std::function<void(const std::string& flat_name)>;
+  void read_over_elements(const std::string& name, const Entry& entry, std::vector<IndexedEntry>* record, bool output,
+                          bool partial, const ReadElement& read, const std::function<bool()>& given);
+  void read_entry(const std::string& name, const Entry& entry, std::vector<IndexedEntry>* record, bool output,
+                  const ReadElement& read) {
+    read_over_elements(name, entry, record, output, false, read, [] { return true; });
+  }
+  // Whether a mapping is keyed by the elements of the current entry's first
+  // index (a scenario's `capacity: {huawei: …}`) rather than by `keys`.
+  bool element_keyed(const YAML::Node& node, const std::vector<std::string>& keys) const;
+  const IndexedName* indexed_entry(std::string_view name) const;
+  // The current element's value of a per-element node (one value, a list
+  // in element order, or a mapping element → value; nested for two
+  // indexes); the node itself outside an indexed entry. `own_keys`: the keys
+  // a mapping has as a value of its own (a regime's states), not per element.
+  std::optional<YAML::Node> for_element(const YAML::Node& node, std::string_view what,
+                                        const std::vector<std::string>* own_keys = nullptr);
+  // In a scenario's override, whether `node` gives a value for the current element.
+  bool gives_element(const YAML::Node& node, const std::vector<std::string>* own_keys = nullptr) const;
+  // Rewrites a formula read in the current scope into flat names: a name
+  // over indexes becomes its element (broadcast), picks and reductions are
+  // expanded. False, with the error, on an index mistake.
+  bool expand_indexes(Expr& e);
+  std::string element_name(const std::string& name) const;
+
   // correlations.cpp
   struct CorrelationContext {
     const Model& model;
@@ -121,8 +181,9 @@ class ModelReader : public YamlReader {
   void correlation_pair(const std::string& a, SourcePos a_pos, const std::string& b, SourcePos b_pos, double rho,
                         SourcePos pos, const CorrelationContext& ctx, std::vector<ParameterCorrelation>& pairs);
   // data.cpp: a data table with its file read; the file's path is relative
-  // to the folder of `model_file`.
-  std::optional<DataTable> data_table(const std::string& name, const Entry& entry, const std::string& model_file);
+  // to the folder of model.file, and `by` is `month` or one of model.indexes
+  // (a table by index is registered as a constant over it).
+  std::optional<DataTable> data_table(const std::string& name, const Entry& entry, const Model& model);
 
   // scenarios.cpp
   std::optional<Scenario> scenario(const std::string& name, const Entry& entry, const Model& model);
@@ -139,6 +200,11 @@ class ModelReader : public YamlReader {
   };
 
   Diagnostics& d_;
+  const std::vector<Index>* indexes_ = nullptr;  // the model's, once read
+  std::map<std::string, IndexedName, std::less<>> indexed_names_;
+  std::map<std::string, std::vector<std::uint32_t>, std::less<>> output_over_;
+  std::optional<ElementScope> scope_;  // while reading one element of an indexed entry
+  std::string reading_;                // the entry being read, for messages
   ScenarioNames scenario_names_;
   std::set<std::string, std::less<>> broken_names_;  // entries whose definition failed
   std::set<std::pair<int, int>> cut_values_;         // marks of formulas cut at a comma

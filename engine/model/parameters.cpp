@@ -7,7 +7,10 @@
 
 namespace riskcast::model_reading {
 
-std::optional<Distribution> ModelReader::distribution(const YAML::Node& node, std::string_view what) {
+std::optional<Distribution> ModelReader::distribution(const YAML::Node& raw, std::string_view what) {
+  const std::optional<YAML::Node> chosen = for_element(raw, what);
+  if (!chosen) return std::nullopt;
+  const YAML::Node& node = *chosen;
   std::optional<Expr> e = formula(node, what, "a number or a distribution");
   if (!e) return std::nullopt;
   if (std::optional<double> v = constant_value(*e); v && !std::isfinite(*v)) {
@@ -81,7 +84,7 @@ std::optional<Parameter> ModelReader::parameter(const std::string& name, const E
   Parameter p;
   p.name = name;
   p.pos = position(entry.key);
-  if (entry.value.IsMap()) {
+  if (entry.value.IsMap() && !element_keyed(entry.value, kParameterKeys)) {
     auto keys = mapping(entry.value, kParameterKeys, fmt::format("parameter `{}`", name));
     metadata(keys, p.metadata);
     auto it = keys.find("dist");

@@ -64,7 +64,9 @@ struct NameInfo {
 class Resolver {
  public:
   Resolver(Model& model, Diagnostics& d) : model_(model), d_(d) {
-    for (std::uint32_t i = 0; i < model.data.size(); ++i) names_[model.data[i].name] = {RefKind::Data, i};
+    // A table by index is not among them: loading has put its numbers where formulas read it.
+    for (std::uint32_t i = 0; i < model.data.size(); ++i)
+      if (model.data[i].by_month()) names_[model.data[i].name] = {RefKind::Data, i};
     for (std::uint32_t i = 0; i < model.parameters.size(); ++i)
       names_[model.parameters[i].name] = {RefKind::Parameter, i};
     for (std::uint32_t i = 0; i < model.events.size(); ++i) names_[model.events[i].name] = {RefKind::Event, i};
@@ -96,6 +98,11 @@ class Resolver {
         return;
       case ExprKind::Call:
         return resolve_call(e, ctx, dependencies, in_aggregate);
+      case ExprKind::Pick:
+      case ExprKind::Reduction:
+        // Loading expands every pick and reduction into flat names.
+        d_.error(e.pos, "an element pick or a reduction over an index outside an indexed model");
+        return;
     }
   }
 

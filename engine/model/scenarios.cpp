@@ -32,25 +32,62 @@ std::optional<Scenario> ModelReader::scenario(const std::string& name, const Ent
     for (std::size_t i = 0; i < model.events.size(); ++i) scenario_names_.event_index.emplace(model.events[i].name, i);
   }
   const auto& names = scenario_names_;
+  // An entry over indexes is overridden element by element (flat names);
+  // a mapping by element may leave elements out, which keep the model's
+  // definition. `index` holds the flat names of the section overridden.
+  auto indexed_override = [&](const std::string& entry_name, const Entry& entry,
+                              const std::map<std::string, std::size_t, std::less<>>& index, auto read) {
+    const IndexedName* indexed = indexed_entry(entry_name);
+    if (!indexed) return false;
+    const std::vector<std::vector<std::uint32_t>> combinations = element_combinations(model.indexes, indexed->over);
+    if (!index.count(model.element_entry_name(entry_name, indexed->over, combinations.front()))) return false;
+    read_over_elements(
+        entry_name, entry, nullptr, false, true,
+        [&](const std::string& flat) {
+          if (auto found = index.find(flat); found != index.end()) read(flat, found->second);
+        },
+        [&] {
+          // A parameter's value: its `dist:`, or the entry itself.
+          YAML::Node value;  // YAML::Node's `=` would write into the tree: reset() moves the handle
+          value.reset(entry.value);
+          if (&index == &names.parameter_index && value.IsMap() && !element_keyed(value, kParameterKeys))
+            for (auto k = value.begin(); k != value.end(); ++k)
+              if (k->first.IsScalar() && k->first.Scalar() == "dist") value.reset(k->second);
+          return &index != &names.parameter_index || gives_element(value);
+        });
+    return true;
+  };
+  auto override_parameter = [&](const std::string& pname, const Entry& pentry, std::size_t found) {
+    const Parameter* base = &model.parameters[found];
+    if (auto p = parameter(pname, pentry)) {
+      Metadata merged = base->metadata;
+      if (!p->metadata.unit.empty()) merged.unit = p->metadata.unit;
+      if (!p->metadata.source.empty()) merged.source = p->metadata.source;
+      if (!p->metadata.note.empty()) merged.note = p->metadata.note;
+      p->metadata = merged;
+      s.parameters.push_back(std::move(*p));
+    }
+  };
   if (auto it = keys.find("parameters"); it != keys.end()) {
     for (auto& [pname, pentry] :
          named_entries(it->second.value, fmt::format("parameters of scenario `{}`", name), kParameterKeys)) {
+      if (indexed_override(pname, pentry, names.parameter_index, [&](const std::string& flat, std::size_t found) {
+            override_parameter(flat, pentry, found);
+          }))
+        continue;
+      reading_ = pname;
       const auto found = overridden(name, pname, pentry, names.parameter_index, names.parameters, "a parameter");
-      if (!found) continue;
-      const Parameter* base = &model.parameters[*found];
-      if (auto p = parameter(pname, pentry)) {
-        Metadata merged = base->metadata;
-        if (!p->metadata.unit.empty()) merged.unit = p->metadata.unit;
-        if (!p->metadata.source.empty()) merged.source = p->metadata.source;
-        if (!p->metadata.note.empty()) merged.note = p->metadata.note;
-        p->metadata = merged;
-        s.parameters.push_back(std::move(*p));
-      }
+      if (found) override_parameter(pname, pentry, *found);
     }
   }
   if (auto it = keys.find("events"); it != keys.end()) {
     for (auto& [ename, eentry] :
          named_entries(it->second.value, fmt::format("events of scenario `{}`", name), kEventKeys)) {
+      if (indexed_override(ename, eentry, names.event_index, [&](const std::string& flat, std::size_t found) {
+            if (auto e = event(flat, eentry, &model.events[found])) s.events.push_back(std::move(*e));
+          }))
+        continue;
+      reading_ = ename;
       const auto found = overridden(name, ename, eentry, names.event_index, names.events, "an event");
       if (!found) continue;
       if (auto e = event(ename, eentry, &model.events[*found])) s.events.push_back(std::move(*e));

@@ -118,8 +118,10 @@ void warn_unread(const Model& model, Diagnostics& w) {
   for (const Scenario& s : model.scenarios)
     for (const Event& ev : s.events) reads.add(ev);
   const char* hint = "no formula, hazard, rate or output reads it: use it, or remove it";
+  // A table by index is read as numbers in place (docs/language.md, "Data
+  // tables"): whether one is read is not known here.
   for (std::uint32_t i = 0; i < model.data.size(); ++i)
-    if (!reads.data.count(i))
+    if (model.data[i].by_month() && !reads.data.count(i))
       w.warning(model.data[i].pos,
                 fmt::format("data table `{}` is never read", quote_for_message(model.data[i].name)), hint);
   for (std::uint32_t i = 0; i < model.parameters.size(); ++i)

@@ -13,7 +13,13 @@
 
 namespace riskcast {
 
-enum class ExprKind : std::uint8_t { Number, Name, List, Unary, Binary, Conditional, Call };
+// Pick and Reduction are read over indexes (docs/language.md, "Indexes") and
+// exist only until loading expands indexed entries into flat ones: no later
+// step (resolution, compilation) sees them.
+//   Pick:      x[huawei, h200]: `name` the entry, operands the element names (Name nodes)
+//   Reduction: sum(e over vendor): `name` the function (sum, mean, min, max),
+//              operands {e, the index's name (a Name node)}
+enum class ExprKind : std::uint8_t { Number, Name, List, Unary, Binary, Conditional, Call, Pick, Reduction };
 
 enum class UnaryOp : std::uint8_t { Negate, Not };
 

@@ -15,6 +15,45 @@
 
 namespace riskcast {
 
+// An index (docs/language.md, "Indexes"): a named, ordered list of element
+// names over which parameters, events, monthly formulas and outputs may be
+// declared (`over: vendor`), one value per element.
+struct Index {
+  std::string name;
+  SourcePos pos;                             // the index's name in `indexes:`
+  std::vector<std::string> elements;         // distinct identifiers, in file order
+  std::vector<SourcePos> element_positions;  // per element
+
+  // The element's position in `elements`, or nullopt.
+  std::optional<std::uint32_t> find(std::string_view element) const;
+};
+
+// Most elements an index may have, most indexes an entry may be over, and
+// most element combinations one entry may have: an indexed entry becomes one
+// flat entry per combination (engine/model/indexes.cpp).
+inline constexpr std::size_t kMaxIndexElements = 10'000;
+inline constexpr std::size_t kMaxIndexesPerEntry = 4;
+inline constexpr std::size_t kMaxElementsPerEntry = 100'000;
+
+// An entry declared over indexes. Loading expands it into one flat entry per
+// combination of elements (the first index outermost), each named
+// `name[e1,e2]` (element_entry_name), so that everything after loading —
+// resolution, compilation, sampling, results — sees plain scalar entries.
+struct IndexedEntry {
+  std::string name;
+  SourcePos pos;
+  std::vector<std::uint32_t> over;  // into Model::indexes, in declaration order
+};
+
+// Every combination of elements of `over` (positions in `indexes`), the
+// first index outermost: {{0,0}, {0,1}, …}.
+std::vector<std::vector<std::uint32_t>> element_combinations(const std::vector<Index>& indexes,
+                                                             const std::vector<std::uint32_t>& over);
+
+// The flat name of one element of an indexed entry: "capacity[huawei]",
+// "price[huawei,h200]" (no blanks, the elements in the entry's index order).
+std::string element_entry_name(std::string_view name, const std::vector<std::string_view>& elements);
+
 struct Parameter {
   std::string name;
   SourcePos pos;
@@ -103,8 +142,10 @@ struct Output {
 
 // Numbers read from a CSV file (docs/language.md, "Data tables"): a series
 // by month (`by: month`, a value for each month 1 … horizon, read in a
-// formula as the month's value) or a table by the elements of an index. No
-// random slot: it is the same in every sample.
+// formula as the month's value) or a table by the elements of an index (a
+// constant over it: loading puts each element's number where a formula reads
+// it, so no formula refers to the table afterwards). No random slot: it is
+// the same in every sample.
 struct DataTable {
   std::string name;
   SourcePos pos;
@@ -113,7 +154,7 @@ struct DataTable {
   SourcePos file_pos;  // the `file:` value, for a file that cannot be read
   std::string by;      // "month" or an index's name
   std::string column;  // the column read (the file's only value column when `column:` is not given)
-  std::vector<double> values;  // by month: values[m − 1]
+  std::vector<double> values;  // by month: values[m − 1]; by index: one per element, in the index's order
   Metadata metadata;
 
   bool by_month() const { return by == "month"; }
@@ -145,6 +186,8 @@ struct Model {
   std::string title;
   std::string description;
   std::uint32_t horizon = 12;
+  std::vector<Index> indexes;         // `indexes:`, in file order
+  std::vector<IndexedEntry> indexed;  // entries declared with `over:`, each expanded into flat entries below
   std::vector<DataTable> data;  // in file order
   std::vector<Parameter> parameters;
   std::vector<Event> events;
@@ -155,6 +198,10 @@ struct Model {
   std::vector<Scenario> scenarios;                 // `base` first, always present
 
   const Scenario* find_scenario(std::string_view name) const;
+  const Index* find_index(std::string_view name) const;
+  // The flat entry name of `name` over `over` at one combination.
+  std::string element_entry_name(std::string_view name, const std::vector<std::uint32_t>& over,
+                                 const std::vector<std::uint32_t>& combination) const;
   std::vector<std::string> scenario_names() const;
   // What `name` is in the model: "a data table", "a parameter", "an event",
   // "a monthly formula" or "an output" (names are unique across them), or "" when it
