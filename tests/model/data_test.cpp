@@ -410,6 +410,87 @@ TEST_F(DataTables, RegressReportsAnEditedDataFileAsAnotherModel) {
   EXPECT_NE((edited.out + edited.err).find("model changed"), std::string::npos) << edited.out << edited.err;
 }
 
+// --- tables by index ------------------------------------------------------------------------------
+
+constexpr const char* kVendors = "indexes:\n  vendor: [huawei, cambricon, metax]\n";
+
+TEST_F(DataTables, ATableByIndexIsAConstantOverIt) {
+  // Elements in any order; broadcast, picked, reduced, and as the arguments
+  // of an indexed parameter's distribution, resolved per element.
+  dir_.write("data/v.csv", "vendor,low,mode,high\nmetax,5,6,9\nhuawei,1,2,4\ncambricon,2,3,5\n");
+  const std::string model = std::string(kVendors) + R"yaml(data:
+  low: {file: data/v.csv, by: vendor, column: low, source: 000}
+  mode: {file: data/v.csv, by: vendor, column: mode}
+  high: {file: data/v.csv, by: vendor, column: high}
+parameters:
+  units:
+    over: vendor
+    dist: pert(low, mode, high)
+outputs:
+  span:
+    over: vendor
+    formula: high - low
+  huawei_mode: mode[huawei]
+  total_high: sum(high over vendor)
+  total_units: sum(units over vendor)
+)yaml";
+  const std::string path = dir_.write("m.yaml", model);
+  const Model m = load_model_file(path);
+  ASSERT_EQ(m.data.size(), 3u);
+  EXPECT_EQ(m.data[0].by, "vendor");
+  EXPECT_EQ(m.data[0].values, (std::vector<double>{1, 2, 5}));  // in the index's order
+  ASSERT_EQ(m.parameters.size(), 3u);
+  EXPECT_EQ(m.parameters[0].name, "units[huawei]");
+  EXPECT_EQ(m.parameters[0].distribution.to_string(), "pert(1, 2, 4)");
+  EXPECT_EQ(m.parameters[2].distribution.to_string(), "pert(5, 6, 9)");
+  const std::vector<double> v =
+      first_sample_outputs(path, {"span[huawei]", "span[cambricon]", "span[metax]", "huawei_mode", "total_high"});
+  EXPECT_EQ(v, (std::vector<double>{3, 3, 4, 2, 18}));
+  // The three parameters draw as they would from numbers written in place.
+  const std::string written = std::string(kVendors) +
+                              "parameters:\n  units:\n    over: vendor\n    dist: {huawei: \"pert(1, 2, 4)\", "
+                              "cambricon: \"pert(2, 3, 5)\", metax: \"pert(5, 6, 9)\"}\noutputs:\n  total_units: "
+                              "sum(units over vendor)\n";
+  EXPECT_EQ(first_sample_outputs(path, {"total_units"}),
+            first_sample_outputs(dir_.write("w.yaml", written), {"total_units"}));
+  // Listed with its index as `by`.
+  const std::string table = describe_assumptions(m, m.scenarios[0], Format::Table);
+  EXPECT_NE(table.find("low    data/v.csv  vendor  low     3 values, 1 – 5"), std::string::npos) << table;
+}
+
+TEST_F(DataTables, ATableByIndexNeedsEveryElementOnce) {
+  const std::string model =
+      std::string(kVendors) + "data:\n  s: {file: data/s.csv, by: vendor}\noutputs:\n  o: sum(s over vendor)\n";
+  expect_csv_error("vendor,units\nhuawei,1\nmetax,2\n", 1, 1,
+                   "element cambricon of index `vendor` has no row; a table by vendor has one row for each of its 3 "
+                   "elements",
+                   model);
+  expect_csv_error("vendor,units\nhuawei,1\ncambricon,1\nmetax,2\nhuawie,3\n", 5, 1, "did you mean `huawei`?",
+                   model);
+  expect_csv_error("vendor,units\nhuawei,1\ncambricon,1\nmetax,2\nnvidia,3\n", 5, 1,
+                   "`nvidia` is not an element of index `vendor`", model);
+  expect_csv_error("vendor,units\nhuawei,1\ncambricon,1\nhuawei,2\nmetax,2\n", 4, 1,
+                   "element `huawei` has a second row here", model);
+  expect_csv_error("month,units\nhuawei,1\ncambricon,1\nmetax,2\n", 1, 1,
+                   "the first column of a table by vendor is `vendor`, not `month`", model);
+  expect_csv_error("vendor,units\nhuawei,1\ncambricon,x\nmetax,2\n", 3, 11, "`x` in column `units` is not a number",
+                   model);
+}
+
+TEST_F(DataTables, UnknownByNamesTheIndexes) {
+  expect_model_error(kGoodCsv, std::string(kVendors) + "data:\n  s: {file: data/s.csv, by: vendr}\noutputs:\n  o: 1\n",
+                     4, 29, "did you mean `vendor`?");
+  expect_model_error(kGoodCsv, std::string(kVendors) + "data:\n  s: {file: data/s.csv, by: region}\noutputs:\n  o: 1\n",
+                     4, 29, "or by an index (one row per element): month, vendor");
+}
+
+TEST_F(DataTables, ATableByIndexIsReadOnlyOverItsIndex) {
+  dir_.write("data/v.csv", "vendor,units\nhuawei,1\ncambricon,2\nmetax,3\n");
+  const Diagnostics d = errors("month,factor\n1,1\n2,1\n3,1\n4,1\n",
+                               std::string(kVendors) + "data:\n  v: {file: data/v.csv, by: vendor}\noutputs:\n  o: v\n");
+  EXPECT_NE(d.format().find("`v` is over vendor but `o` is not"), std::string::npos) << d.format();
+}
+
 // --- listings ---------------------------------------------------------------------------------------
 
 TEST_F(DataTables, DescribeListsFileByColumnAndSource) {
