@@ -43,7 +43,8 @@ class Verifier {
     fill(p_.month, kMonth, "month");
     for (const MonthSeries& s : p_.series) {
       fill(s.reg, kMonth, "data series " + s.name);
-      if (s.values.size() != p_.horizon) fail(fmt::format("data series {} has a value for {}", s.name, counted(s.values.size(), "month")));
+      if (s.values.size() != p_.horizon)
+        fail(fmt::format("data series {} has a value for {}", s.name, counted(s.values.size(), "month")));
     }
     for (const ParameterDraw& d : p_.parameters) fill(d.reg, kParameter, "parameter " + d.name);
     for (const RegimeStep& r : p_.regimes) fill(r.state, kRegimeOrSwitch, "regime " + r.name);

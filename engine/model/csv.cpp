@@ -133,8 +133,7 @@ class CsvParser {
 
 }  // namespace
 
-std::optional<std::vector<CsvRow>> parse_csv(std::string_view text, const std::string& file,
-                                             Diagnostics& diagnostics) {
+std::optional<std::vector<CsvRow>> parse_csv(std::string_view text, const std::string& file, Diagnostics& diagnostics) {
   if (text.starts_with("\xef\xbb\xbf")) text.remove_prefix(3);
   if (std::size_t bad = first_invalid_utf8(text); bad != std::string_view::npos) {
     diagnostics.error(Diagnostic{position_at(text, bad),

@@ -48,9 +48,9 @@ class TableKeys {
     }
     std::string why;
     if (std::optional<std::uint64_t> m = parse_whole_number(text, 1, count_, &why)) return *m - 1;
-    problem = text.empty() ? "the month is empty"
-                           : fmt::format("month `{}` {}; the model's months are 1 to {}", quote_for_message(text),
-                                         why, count_);
+    problem = text.empty()
+                  ? "the month is empty"
+                  : fmt::format("month `{}` {}; the model's months are 1 to {}", quote_for_message(text), why, count_);
     return std::nullopt;
   }
 
@@ -185,10 +185,10 @@ class DataFileReader {
         t_.column = values[0];
         return 1;
       }
-      d_.error(entry_pos_,
-               values.empty() ? fmt::format("data file `{}` has no column of values beside `{}`", t_.path, names[0])
-                              : fmt::format("data file `{}` has {} ({}); name the one to read with `column:`", t_.path,
-                                            counted(values.size(), "value column"), fmt::join(values, ", ")));
+      d_.error(entry_pos_, values.empty()
+                               ? fmt::format("data file `{}` has no column of values beside `{}`", t_.path, names[0])
+                               : fmt::format("data file `{}` has {} ({}); name the one to read with `column:`", t_.path,
+                                             counted(values.size(), "value column"), fmt::join(values, ", ")));
       return std::nullopt;
     }
     for (std::size_t c = 1; c < names.size(); ++c)
@@ -231,8 +231,7 @@ class DataFileReader {
 
 }  // namespace
 
-std::optional<DataTable> ModelReader::data_table(const std::string& name, const Entry& entry,
-                                                 const Model& model) {
+std::optional<DataTable> ModelReader::data_table(const std::string& name, const Entry& entry, const Model& model) {
   DataTable t;
   t.name = name;
   t.pos = position(entry.key);
@@ -295,8 +294,7 @@ std::optional<DataTable> ModelReader::data_table(const std::string& name, const 
   if (!DataFileReader(t, table_keys, t.pos, d_).read(*content)) return std::nullopt;
   // A table by index is a constant over it: a formula reads each element's
   // number (indexes.cpp), even in a distribution's arguments.
-  if (index)
-    add_indexed_constant(name, {{static_cast<std::uint32_t>(index - model.indexes.data())}, t.values});
+  if (index) add_indexed_constant(name, {{static_cast<std::uint32_t>(index - model.indexes.data())}, t.values});
   return t;
 }
 

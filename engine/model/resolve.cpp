@@ -260,8 +260,8 @@ class Resolver {
       case RefKind::Data:
         // A series by month reads as its value in the month, wherever `month` may be read.
         if (ctx == Context::PrevInit) {
-          d_.error(e.pos, fmt::format("the initial value of prev(...) may use parameters only, not data series `{}`",
-                                      e.name));
+          d_.error(e.pos,
+                   fmt::format("the initial value of prev(...) may use parameters only, not data series `{}`", e.name));
           return;
         }
         if (ctx == Context::Output && !in_aggregate) {

@@ -122,8 +122,8 @@ void warn_unread(const Model& model, Diagnostics& w) {
   // tables"): whether one is read is not known here.
   for (std::uint32_t i = 0; i < model.data.size(); ++i)
     if (model.data[i].by_month() && !reads.data.count(i))
-      w.warning(model.data[i].pos,
-                fmt::format("data table `{}` is never read", quote_for_message(model.data[i].name)), hint);
+      w.warning(model.data[i].pos, fmt::format("data table `{}` is never read", quote_for_message(model.data[i].name)),
+                hint);
   for (std::uint32_t i = 0; i < model.parameters.size(); ++i)
     if (!reads.parameters.count(i))
       w.warning(model.parameters[i].pos,

@@ -97,10 +97,11 @@ Assumptions assumptions_of(const Model& model, const Scenario& scenario) {
     const auto [lo, hi] = std::minmax_element(t.values.begin(), t.values.end());
     std::string values = counted(t.values.size(), "value");
     if (lo != t.values.end())
-      values += *lo == *hi ? fmt::format(", all {}", format_value(*lo, t.metadata.unit))
-                           : fmt::format(", {} – {}", format_value(*lo, t.metadata.unit), format_value(*hi, t.metadata.unit));
-    a.data.push_back({t.name, t.file, t.by, t.column, std::move(values), t.metadata.unit, t.metadata.source,
-                      t.metadata.note});
+      values += *lo == *hi
+                    ? fmt::format(", all {}", format_value(*lo, t.metadata.unit))
+                    : fmt::format(", {} – {}", format_value(*lo, t.metadata.unit), format_value(*hi, t.metadata.unit));
+    a.data.push_back(
+        {t.name, t.file, t.by, t.column, std::move(values), t.metadata.unit, t.metadata.source, t.metadata.note});
   }
   auto overridden = [](const auto& list, const std::string& n) {
     return std::any_of(list.begin(), list.end(), [&](const auto& x) { return x.name == n; });

@@ -335,7 +335,8 @@ Section assumptions_section(const Assumptions& a, const Model& model) {
       "sampled. Sources are cited as the model file gives them.",
       a.scenario));
   std::vector<std::vector<std::string>> rows;
-  for (const DataRow& t : a.data) rows.push_back({t.name, t.file, t.by, t.column, t.values, t.unit, source_with_note(t)});
+  for (const DataRow& t : a.data)
+    rows.push_back({t.name, t.file, t.by, t.column, t.values, t.unit, source_with_note(t)});
   if (!rows.empty()) {
     section.body += "<h3>Data tables</h3>\n";
     section.body += paragraph("Numbers read from CSV files beside the model, the same in every sample.");

@@ -77,9 +77,9 @@ struct ParameterInfo {
 struct DataInfo {
   std::string name;
   SourcePos pos;
-  std::string file;    // as the model writes it, relative to the model file's folder
-  std::string by;      // "month": a series, one value per month 1 … horizon
-  std::string column;  // the column read
+  std::string file;            // as the model writes it, relative to the model file's folder
+  std::string by;              // "month": a series, one value per month 1 … horizon
+  std::string column;          // the column read
   std::vector<double> values;  // by month: values[m − 1]
   Metadata metadata;
 };

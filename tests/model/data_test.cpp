@@ -114,7 +114,8 @@ TEST_F(DataTables, ReadsRfc4180QuotingLineEndingsAndTheModelsNumbers) {
   // quote, a line break inside), blank lines, no final line break, and
   // numbers as the model writes them: signs, exponents, `_` groups.
   const Model m = load(
-      "\xef\xbb\xbf\"month\",\"factor\",\"note\"\r\n1,-2.5,\"a, b\"\r\n\r\n\"2\",1e3,\"say \"\"hi\"\"\"\r\n3, 1_000 ,\"two\nlines\"\r\n"
+      "\xef\xbb\xbf\"month\",\"factor\",\"note\"\r\n1,-2.5,\"a, b\"\r\n\r\n\"2\",1e3,\"say \"\"hi\"\"\"\r\n3, 1_000 "
+      ",\"two\nlines\"\r\n"
       "4,+.5,");
   ASSERT_EQ(m.data.size(), 1u);
   EXPECT_EQ(m.data[0].values, (std::vector<double>{-2.5, 1000, 1000, 0.5}));
@@ -270,9 +271,10 @@ TEST_F(DataTables, NamesAreUniqueAcrossTheModel) {
 }
 
 TEST_F(DataTables, ASeriesNeedsAnAggregateInAnOutputAndIsNoInitialValue) {
-  expect_model_error(kGoodCsv, model_with(kKeys, "outputs:\n  total: s\n"), 9, 10, "data series `s` needs an aggregate");
-  expect_model_error(kGoodCsv, model_with(kKeys, "monthly:\n  x: prev(x, s) + 1\noutputs:\n  total: sum(x)\n"), 9,
-                     14, "may use parameters only, not data series `s`");
+  expect_model_error(kGoodCsv, model_with(kKeys, "outputs:\n  total: s\n"), 9, 10,
+                     "data series `s` needs an aggregate");
+  expect_model_error(kGoodCsv, model_with(kKeys, "monthly:\n  x: prev(x, s) + 1\noutputs:\n  total: sum(x)\n"), 9, 14,
+                     "may use parameters only, not data series `s`");
 }
 
 TEST_F(DataTables, AnUnreadTableIsWarnedAbout) {
@@ -339,11 +341,13 @@ outputs:
 }
 
 TEST_F(DataTables, ADataTableChangesNoDraw) {
-  const std::string plain = "horizon: 4\nparameters:\n  p: normal(0, 1)\nevents:\n  e: {kind: switch, on: 0.3}\n"
-                            "outputs:\n  o: p + sum(e)\n";
+  const std::string plain =
+      "horizon: 4\nparameters:\n  p: normal(0, 1)\nevents:\n  e: {kind: switch, on: 0.3}\n"
+      "outputs:\n  o: p + sum(e)\n";
   dir_.write("data/s.csv", kGoodCsv);
-  const std::string with_data = "horizon: 4\ndata:\n  s: {file: data/s.csv, by: month}\nparameters:\n  p: normal(0, 1)\n"
-                                "events:\n  e: {kind: switch, on: 0.3}\noutputs:\n  o: p + sum(e)\n  t: sum(s)\n";
+  const std::string with_data =
+      "horizon: 4\ndata:\n  s: {file: data/s.csv, by: month}\nparameters:\n  p: normal(0, 1)\n"
+      "events:\n  e: {kind: switch, on: 0.3}\noutputs:\n  o: p + sum(e)\n  t: sum(s)\n";
   const std::vector<double> a = first_sample_outputs(dir_.write("a.yaml", plain), {"o"});
   const std::vector<double> b = first_sample_outputs(dir_.write("b.yaml", with_data), {"o"});
   EXPECT_EQ(a, b);
@@ -376,8 +380,7 @@ outputs:
 )yaml",
                                         dir_.path());
   for (std::uint64_t seed : {1u, 7u}) {
-    const difftest::Comparison c =
-        difftest::compare_engine_with_reference(model, {seed, 0, 300, 2, 64});
+    const difftest::Comparison c = difftest::compare_engine_with_reference(model, {seed, 0, 300, 2, 64});
     EXPECT_FALSE(c.mismatch) << c.mismatch->describe();
   }
 }
@@ -396,11 +399,11 @@ TEST_F(DataTables, TheFingerprintCoversTheNumbersRead) {
 
 TEST_F(DataTables, RegressReportsAnEditedDataFileAsAnotherModel) {
   dir_.write("data/s.csv", kGoodCsv);
-  const std::string model = dir_.write("m.yaml", model_with(kKeys, "parameters:\n  p: normal(0, 1)\noutputs:\n  total: "
-                                                                   "sum(s) * p\n"));
+  const std::string model = dir_.write("m.yaml", model_with(kKeys,
+                                                            "parameters:\n  p: normal(0, 1)\noutputs:\n  total: "
+                                                            "sum(s) * p\n"));
   const std::string baseline = dir_.path() + "/baseline.json";
-  const CommandResult recorded =
-      run_riskcast({"baseline", model, "--samples", "2000", "--out", baseline});
+  const CommandResult recorded = run_riskcast({"baseline", model, "--samples", "2000", "--out", baseline});
   ASSERT_EQ(recorded.exit_status, 0) << recorded.err;
   const CommandResult same = run_riskcast({"regress", baseline});
   EXPECT_EQ(same.exit_status, 0) << same.out << same.err;
@@ -465,8 +468,7 @@ TEST_F(DataTables, ATableByIndexNeedsEveryElementOnce) {
                    "element cambricon of index `vendor` has no row; a table by vendor has one row for each of its 3 "
                    "elements",
                    model);
-  expect_csv_error("vendor,units\nhuawei,1\ncambricon,1\nmetax,2\nhuawie,3\n", 5, 1, "did you mean `huawei`?",
-                   model);
+  expect_csv_error("vendor,units\nhuawei,1\ncambricon,1\nmetax,2\nhuawie,3\n", 5, 1, "did you mean `huawei`?", model);
   expect_csv_error("vendor,units\nhuawei,1\ncambricon,1\nmetax,2\nnvidia,3\n", 5, 1,
                    "`nvidia` is not an element of index `vendor`", model);
   expect_csv_error("vendor,units\nhuawei,1\ncambricon,1\nhuawei,2\nmetax,2\n", 4, 1,
@@ -486,8 +488,9 @@ TEST_F(DataTables, UnknownByNamesTheIndexes) {
 
 TEST_F(DataTables, ATableByIndexIsReadOnlyOverItsIndex) {
   dir_.write("data/v.csv", "vendor,units\nhuawei,1\ncambricon,2\nmetax,3\n");
-  const Diagnostics d = errors("month,factor\n1,1\n2,1\n3,1\n4,1\n",
-                               std::string(kVendors) + "data:\n  v: {file: data/v.csv, by: vendor}\noutputs:\n  o: v\n");
+  const Diagnostics d =
+      errors("month,factor\n1,1\n2,1\n3,1\n4,1\n",
+             std::string(kVendors) + "data:\n  v: {file: data/v.csv, by: vendor}\noutputs:\n  o: v\n");
   EXPECT_NE(d.format().find("`v` is over vendor but `o` is not"), std::string::npos) << d.format();
 }
 

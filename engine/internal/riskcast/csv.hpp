@@ -37,7 +37,6 @@ struct CsvRow {
 // columns; empty lines are skipped. Columns count bytes, as a model file's
 // do. Errors (bad quoting, a lone carriage return, invalid UTF-8, too many
 // cells) go to `diagnostics` as positions in `file`; nullopt then.
-std::optional<std::vector<CsvRow>> parse_csv(std::string_view text, const std::string& file,
-                                             Diagnostics& diagnostics);
+std::optional<std::vector<CsvRow>> parse_csv(std::string_view text, const std::string& file, Diagnostics& diagnostics);
 
 }  // namespace riskcast

@@ -149,11 +149,11 @@ struct Output {
 struct DataTable {
   std::string name;
   SourcePos pos;
-  std::string file;    // as written: relative to the model file's folder
-  std::string path;    // the file as read: the model's folder joined with `file`
-  SourcePos file_pos;  // the `file:` value, for a file that cannot be read
-  std::string by;      // "month" or an index's name
-  std::string column;  // the column read (the file's only value column when `column:` is not given)
+  std::string file;            // as written: relative to the model file's folder
+  std::string path;            // the file as read: the model's folder joined with `file`
+  SourcePos file_pos;          // the `file:` value, for a file that cannot be read
+  std::string by;              // "month" or an index's name
+  std::string column;          // the column read (the file's only value column when `column:` is not given)
   std::vector<double> values;  // by month: values[m − 1]; by index: one per element, in the index's order
   Metadata metadata;
 
@@ -188,7 +188,7 @@ struct Model {
   std::uint32_t horizon = 12;
   std::vector<Index> indexes;         // `indexes:`, in file order
   std::vector<IndexedEntry> indexed;  // entries declared with `over:`, each expanded into flat entries below
-  std::vector<DataTable> data;  // in file order
+  std::vector<DataTable> data;        // in file order
   std::vector<Parameter> parameters;
   std::vector<Event> events;
   std::vector<MonthlyFormula> monthly;  // in dependency order after loading
