@@ -35,6 +35,23 @@ struct RunCharts::State {
   std::vector<chart::QuarterlyGroup> groups;
 };
 
+namespace {
+
+// An output's name as a file name: an element's brackets and comma, which
+// shells and URLs read as patterns and separators, become dots, which no
+// entry's name holds: `units[huawei,h20]` → `units.huawei.h20`.
+std::string file_stem(std::string_view output) {
+  std::string stem;
+  for (char c : output)
+    if (c == '[' || c == ',')
+      stem += '.';
+    else if (c != ']')
+      stem += c;
+  return stem;
+}
+
+}  // namespace
+
 RunCharts::RunCharts(const LoadedModel& model, const RunOptions& options, bool tornado)
     : state_(std::make_shared<State>(State{model, std::nullopt, {}, {}, {}, {}})) {
   const std::vector<FormulaInfo> outputs = model.outputs();
@@ -58,23 +75,23 @@ RunCharts::RunCharts(const LoadedModel& model, const RunOptions& options, bool t
   for (std::size_t s = 0; s < scenarios.size(); ++s) {
     for (std::size_t o = 0; o < run_outputs.size(); ++o)
       plan(probability[o] ? State::Kind::probability : State::Kind::histogram, s, o,
-           fmt::format("{}/{}.svg", scenarios[s], run_outputs[o]));
+           fmt::format("{}/{}.svg", scenarios[s], file_stem(run_outputs[o])));
     for (std::size_t g = 0; g < state_->groups.size(); ++g) {
       const chart::QuarterlyGroup& group = state_->groups[g];
       const auto probabilities = static_cast<std::size_t>(
           std::count_if(group.outputs.begin(), group.outputs.end(), [&](std::size_t o) { return probability[o]; }));
       // A group mixing values and probabilities has no common axis: no chart.
       if (probabilities == 0)
-        plan(State::Kind::fan, s, g, fmt::format("{}/{}_fan.svg", scenarios[s], group.prefix));
+        plan(State::Kind::fan, s, g, fmt::format("{}/{}_fan.svg", scenarios[s], file_stem(group.prefix)));
       else if (probabilities == group.outputs.size())
-        plan(State::Kind::quarters, s, g, fmt::format("{}/{}_quarters.svg", scenarios[s], group.prefix));
+        plan(State::Kind::quarters, s, g, fmt::format("{}/{}_quarters.svg", scenarios[s], file_stem(group.prefix)));
     }
   }
   if (scenarios.size() >= 2 && !run_outputs.empty())
     plan(probability.front() ? State::Kind::scenario_probabilities : State::Kind::scenarios, 0, 0,
-         fmt::format("scenarios_{}.svg", run_outputs.front()));
+         fmt::format("scenarios_{}.svg", file_stem(run_outputs.front())));
   if (!tornado || run_outputs.empty()) return;
-  plan(State::Kind::tornado, 0, 0, fmt::format("tornado_{}.svg", run_outputs.front()));
+  plan(State::Kind::tornado, 0, 0, fmt::format("tornado_{}.svg", file_stem(run_outputs.front())));
   if (options.samples > kMaxSensitivitySamples)
     throw std::invalid_argument(
         fmt::format("the tornado chart supports at most {} samples, not {}", kMaxSensitivitySamples, options.samples));

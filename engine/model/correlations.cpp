@@ -23,9 +23,15 @@ void ModelReader::correlation_pair(const std::string& a, SourcePos a_pos, const 
   auto index_of = [&](const std::string& name, SourcePos at) -> std::optional<std::size_t> {
     for (std::size_t i = 0; i < model.parameters.size(); ++i)
       if (model.parameters[i].name == name) return i;
-    if (!broken_names_.count(name))
-      d_.error(at, fmt::format("correlations{}: `{}` is not a parameter", ctx.where, quote_for_message(name)),
-               hint_for(name, names));
+    if (broken_names_.count(name)) return std::nullopt;
+    std::string hint = hint_for(name, names);
+    if (const IndexedName* indexed = indexed_entry(name)) {
+      const std::vector<std::uint32_t> first(indexed->over.size(), 0);
+      hint = fmt::format("`{}` is over an index: correlate its elements, named in quotes, e.g. \"{}\"", name,
+                         model.element_entry_name(name, indexed->over, first));
+    }
+    d_.error(at, fmt::format("correlations{}: `{}` is not a parameter", ctx.where, quote_for_message(name)),
+             std::move(hint));
     return std::nullopt;
   };
   const std::optional<std::size_t> i = index_of(a, a_pos), j = index_of(b, b_pos);

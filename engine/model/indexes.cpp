@@ -163,12 +163,21 @@ void ModelReader::read_over_elements(const std::string& name, const Entry& entry
     read(name);
     return;
   }
+  const std::vector<std::vector<std::uint32_t>> combinations = element_combinations(*indexes_, *over);
+  if (combinations.size() > kMaxExpandedEntries - expanded_entries_) {
+    d_.error(position(entry.key), fmt::format("the entries over indexes expand to more than {} elements in all; `{}` "
+                                              "would add {}",
+                                              kMaxExpandedEntries, name, combinations.size()));
+    expanded_entries_ = kMaxExpandedEntries;
+    return;
+  }
+  expanded_entries_ += combinations.size();
   if (record) record->push_back({name, position(entry.key), *over});
   // Each element is read with its own diagnostics, merged so that a mistake
   // in a value shared by every element is reported once.
   std::set<std::tuple<SourcePos, std::string, std::string>> reported;
   Diagnostics outer = std::move(d_);
-  for (const std::vector<std::uint32_t>& combination : element_combinations(*indexes_, *over)) {
+  for (const std::vector<std::uint32_t>& combination : combinations) {
     scope_ = ElementScope{*over, combination, partial};
     d_ = Diagnostics(outer.file());
     if (given()) read(element_name(name));
@@ -208,6 +217,12 @@ std::optional<YAML::Node> element_value(const YAML::Node& map, std::string_view 
 std::optional<YAML::Node> ModelReader::for_element(const YAML::Node& node, std::string_view what,
                                                    const std::vector<std::string>* own_keys) {
   if (!scope_) return node;
+  // The value's shape is the entry's, not one element's: say `capacity`, not
+  // `capacity[huawei]`, so that the message is the same for every element.
+  std::string whole(what);
+  if (const std::string flat = element_name(reading_); whole.find(flat) != std::string::npos)
+    whole.replace(whole.find(flat), flat.size(), reading_);
+  what = whole;
   // YAML::Node's `=` would write into the tree: reset() moves the handle.
   YAML::Node n;
   n.reset(node);
@@ -279,6 +294,8 @@ bool ModelReader::gives_element(const YAML::Node& node, const std::vector<std::s
       if (n.size() != index.elements.size()) return true;  // for_element reports it
       n.reset(static_cast<const YAML::Node&>(n)[element]);
     } else if (n.IsMap() && is_element_mapping(n, index, own_keys)) {
+      for (auto it = n.begin(); it != n.end(); ++it)
+        if (!it->first.IsScalar() || !index.find(it->first.Scalar())) return true;  // for_element reports it
       std::optional<YAML::Node> value = element_value(n, index.elements[element]);
       if (!value) return false;
       n.reset(*value);
@@ -299,7 +316,7 @@ class IndexExpander {
   using IndexedName = ModelReader::IndexedName;
   IndexExpander(const std::vector<Index>& indexes, const std::map<std::string, IndexedName, std::less<>>& names,
                 const std::set<std::string, std::less<>>& entries, const std::string& reading,
-                const std::vector<std::uint32_t>& over, Diagnostics& d, bool hints)
+                const std::vector<std::uint32_t>& over, Diagnostics& d, bool hints, std::size_t& terms)
       : indexes_(indexes),
         names_(names),
         entries_(entries),
@@ -307,6 +324,7 @@ class IndexExpander {
         over_(over),
         d_(d),
         hints_(hints),
+        terms_(terms),
         bound_(indexes.size()) {}
 
   void bind(const std::vector<std::uint32_t>& over, const std::vector<std::uint32_t>& combination) {
@@ -494,6 +512,15 @@ class IndexExpander {
                "a reduction adds up (or averages, or compares) a value's elements; name a value over the index");
       return false;
     }
+    if (index->elements.size() > kMaxExpandedTerms - terms_) {
+      if (terms_ < kMaxExpandedTerms)
+        d_.error(e.pos, fmt::format("the model's reductions expand to more than {} terms in all", kMaxExpandedTerms),
+                 "an entry over k elements repeats each reduction it holds k times: compute the reduction once, in "
+                 "a monthly formula not over the index (`total: sum(x over i)`), and read that");
+      terms_ = kMaxExpandedTerms;
+      return false;
+    }
+    terms_ += index->elements.size();
     const std::optional<std::uint32_t> outer = bound_[reduced];
     std::vector<Expr> terms;
     terms.reserve(index->elements.size());
@@ -551,6 +578,7 @@ class IndexExpander {
   const std::vector<std::uint32_t>& over_;
   Diagnostics& d_;
   bool hints_;
+  std::size_t& terms_;  // element terms made by reductions so far, the whole model's
   std::vector<std::optional<std::uint32_t>> bound_;
 };
 
@@ -561,7 +589,7 @@ bool ModelReader::expand_indexes(Expr& e) {
   static const std::vector<std::uint32_t> kUnindexed;
   const std::vector<Index>& indexes = indexes_ ? *indexes_ : kNone;
   IndexExpander expander(indexes, indexed_names_, entry_names_, reading_, scope_ ? scope_->over : kUnindexed, d_,
-                         hints_wanted());
+                         hints_wanted(), expanded_terms_);
   if (scope_) expander.bind(scope_->over, scope_->combination);
   return expander.expand(e);
 }

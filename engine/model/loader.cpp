@@ -5,6 +5,9 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
+#include <set>
+#include <tuple>
 
 #include "model_reader.hpp"
 #include "riskcast/copula.hpp"
@@ -140,6 +143,59 @@ Model read_model(std::string_view text, Diagnostics& diagnostics) {
   return model;
 }
 
+// A warning given about every element of an entry over an index, the same
+// but for the element's name, is one warning about the entry: "monthly
+// formula `share` is never read", not one per `share[huawei]`, … A warning
+// about some elements only keeps their names.
+void collapse_element_warnings(const Model& model, Diagnostics& diagnostics) {
+  if (model.indexed.empty() || diagnostics.warnings().empty()) return;
+  std::map<std::string, std::pair<std::string, std::size_t>, std::less<>> entry_of;  // flat name → (entry, elements)
+  for (const IndexedEntry& entry : model.indexed) {
+    const auto combinations = element_combinations(model.indexes, entry.over);
+    for (const auto& combination : combinations)
+      entry_of[model.element_entry_name(entry.name, entry.over, combination)] = {entry.name, combinations.size()};
+  }
+  // The warning with each quoted flat name replaced by its entry's, and how
+  // many elements the entry has (0: no flat name in it).
+  auto generic = [&](const std::string& text, std::size_t& elements) {
+    std::string out;
+    std::size_t at = 0;
+    while (true) {
+      const std::size_t open = text.find('`', at);
+      const std::size_t close = open == std::string::npos ? open : text.find('`', open + 1);
+      if (close == std::string::npos) break;
+      const std::string quoted = text.substr(open + 1, close - open - 1);
+      auto it = entry_of.find(quoted);
+      out += text.substr(at, open + 1 - at) + (it == entry_of.end() ? quoted : it->second.first) + '`';
+      if (it != entry_of.end()) elements = it->second.second;
+      at = close + 1;
+    }
+    return out + text.substr(at);
+  };
+  using Key = std::tuple<SourcePos, std::string, std::string>;
+  std::map<Key, std::size_t> count;
+  std::vector<std::pair<Key, std::size_t>> keyed;
+  for (const Diagnostic& w : diagnostics.warnings()) {
+    std::size_t elements = 0;
+    Key key{w.pos, generic(w.message, elements), generic(w.hint, elements)};
+    ++count[key];
+    keyed.emplace_back(std::move(key), elements);
+  }
+  Diagnostics collapsed(diagnostics.file());
+  std::set<Key> given;
+  for (std::size_t i = 0; i < keyed.size(); ++i) {
+    const auto& [key, elements] = keyed[i];
+    Diagnostic w = diagnostics.warnings()[i];
+    if (elements > 0 && count[key] == elements) {
+      if (!given.insert(key).second) continue;
+      w.message = std::get<1>(key);
+      w.hint = std::get<2>(key);
+    }
+    collapsed.warning(std::move(w));
+  }
+  diagnostics = std::move(collapsed);
+}
+
 }  // namespace
 
 Model load_model_text(std::string_view text, const std::string& file, Diagnostics* warnings) {
@@ -150,6 +206,7 @@ Model load_model_text(std::string_view text, const std::string& file, Diagnostic
     if (!s.correlations.empty()) check_correlations(model, &s, diagnostics);
   if (!diagnostics.empty()) throw ModelError(std::move(diagnostics));
   warn_about_model(model, diagnostics);
+  collapse_element_warnings(model, diagnostics);
   if (warnings) *warnings = std::move(diagnostics);
   return model;
 }

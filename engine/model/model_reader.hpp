@@ -34,6 +34,13 @@ namespace riskcast::model_reading {
 // pair of states.
 inline constexpr std::size_t kMaxStates = 256;
 
+// Most flat entries a model's entries over indexes may expand into, and
+// most element terms its reductions may expand into, all formulas
+// together: what loading may build stays within memory and time whatever
+// the file says (a reduction inside a reduction multiplies).
+inline constexpr std::size_t kMaxExpandedEntries = 1'000'000;
+inline constexpr std::size_t kMaxExpandedTerms = 10'000'000;
+
 // The keys of each part of a model file.
 extern const std::vector<std::string> kTopLevelKeys;
 extern const std::vector<std::string> kParameterKeys;
@@ -204,6 +211,8 @@ class ModelReader : public YamlReader {
   std::map<std::string, IndexedName, std::less<>> indexed_names_;
   std::map<std::string, std::vector<std::uint32_t>, std::less<>> output_over_;
   std::optional<ElementScope> scope_;  // while reading one element of an indexed entry
+  std::size_t expanded_entries_ = 0;   // flat entries made so far, within kMaxExpandedEntries
+  std::size_t expanded_terms_ = 0;     // reductions' element terms so far, within kMaxExpandedTerms
   std::string reading_;                // the entry being read, for messages
   ScenarioNames scenario_names_;
   std::set<std::string, std::less<>> broken_names_;  // entries whose definition failed

@@ -13,7 +13,9 @@
 namespace riskcast {
 
 // One chart: `path` is relative to the chart folder, '/'-separated, and
-// may name a subfolder ("base/nvidia_units.svg").
+// may name a subfolder ("base/nvidia_units.svg"). An element of an output
+// over an index is named with dots for its brackets and commas:
+// `units[huawei]` → "base/units.huawei.svg".
 struct ChartFile {
   std::string path;
   std::string svg;

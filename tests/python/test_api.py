@@ -453,3 +453,30 @@ scenarios:
     assert b.solved is None
     assert c.definition == "discrete([1, 2], [1, 3])"
     assert "a – b" in m.describe("base") and "a – b *" in m.describe("s")
+
+
+def test_outputs_over_an_index_are_one_per_element():
+    import riskcast
+
+    m = riskcast.load_text(
+        "indexes:\n  vendor: [huawei, cambricon]\n  product: [h20, h200]\n"
+        "parameters:\n  capacity: {over: vendor, dist: [\"uniform(1, 2)\", 3]}\n"
+        "outputs:\n  cap: {over: vendor, formula: capacity}\n"
+        "  pair: {over: [vendor, product], formula: capacity}\n",
+        "indexed.yaml",
+    )
+    r = m.run(samples=1000, seed=1, columns=["cap[huawei]", "capacity[cambricon]"])
+    table = r.table()
+    assert list(dict.fromkeys(table["output"])) == [
+        "cap[huawei]",
+        "cap[cambricon]",
+        "pair[huawei,h20]",
+        "pair[huawei,h200]",
+        "pair[cambricon,h20]",
+        "pair[cambricon,h200]",
+    ]
+    assert set(r.samples("base", "capacity[cambricon]")) == {3.0}
+    huawei = r.samples("base", "cap[huawei]")
+    assert 1.0 <= min(huawei) and max(huawei) <= 2.0
+    one = m.with_parameters({"capacity[huawei]": "7"})
+    assert set(one.run(samples=100, seed=1, columns=["cap[huawei]"]).samples("base", "cap[huawei]")) == {7.0}

@@ -23,6 +23,7 @@
 #include "riskcast/sampler.hpp"
 #include "riskcast/statistics.hpp"
 #include "support/cli_runner.hpp"
+#include "support/doc_examples.hpp"
 
 namespace riskcast {
 namespace {
@@ -469,32 +470,7 @@ TEST(Innovation, ArgumentsOutsideTheDomainStopTheRunAtTheLowestSample) {
 
 // The examples of docs/language.md "innovation" load and run as written.
 TEST(Innovation, LanguageGuideExamplesRun) {
-  const std::string doc = testing::read_text(testing::source_path("docs/language.md"));
-  const std::size_t start = doc.find("\n### innovation\n");
-  ASSERT_NE(start, std::string::npos);
-  const std::size_t end = doc.find("\n### ", start + 1);
-  const std::string section = doc.substr(start, end - start);
-  // The ```yaml blocks, found by hand: std::regex trips GCC 12's
-  // -Wmaybe-uninitialized in the sanitizer build.
-  int examples = 0;
-  const std::string fence = "```yaml\n";
-  for (std::size_t at = section.find(fence); at != std::string::npos; at = section.find(fence, at)) {
-    at += fence.size();
-    const std::size_t close = section.find("```", at);
-    ASSERT_NE(close, std::string::npos);
-    const std::string text = section.substr(at, close - at);
-    at = close + 3;
-    if (text.find("outputs:") == std::string::npos) continue;  // a fragment
-    const Model model = load_model_text(text, "language.md");
-    for (const Scenario& s : model.scenarios) {
-      RunSettings settings;
-      settings.samples = 2000;
-      settings.threads = 1;
-      EXPECT_NO_THROW(sample_program(compile_program(apply_scenario(model, s)), settings)) << text;
-    }
-    ++examples;
-  }
-  EXPECT_GE(examples, 2);
+  EXPECT_GE(testing::run_language_examples("### innovation"), 2);
 }
 
 }  // namespace

@@ -521,6 +521,9 @@ class Evaluator {
         return call_value(e);
       case ExprKind::List:
         break;
+      case ExprKind::Pick:
+      case ExprKind::Reduction:
+        throw std::logic_error("reference evaluator: an index pick or reduction in a loaded model");
     }
     throw std::logic_error("reference evaluator: a list outside discrete()");
   }
