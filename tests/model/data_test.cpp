@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -18,6 +19,7 @@
 #include "riskcast/riskcast.hpp"
 #include "support/cli_runner.hpp"
 #include "support/diagnostic_checks.hpp"
+#include "support/doc_examples.hpp"
 
 namespace riskcast::testing {
 namespace {
@@ -492,6 +494,27 @@ TEST_F(DataTables, ATableByIndexIsReadOnlyOverItsIndex) {
       errors("month,factor\n1,1\n2,1\n3,1\n4,1\n",
              std::string(kVendors) + "data:\n  v: {file: data/v.csv, by: vendor}\noutputs:\n  o: v\n");
   EXPECT_NE(d.format().find("`v` is over vendor but `o` is not"), std::string::npos) << d.format();
+}
+
+// The examples of docs/language.md "Data tables" check and run as written
+// (their CSV files are docs/examples/data/), and do what the text says.
+TEST(DataTablesGuide, LanguageGuideExamplesRun) {
+  const int examples = run_language_examples("## Data tables", [](const std::string& text, const Model& model,
+                                                                  const Scenario&, const SampleColumns& c) {
+    auto column = [&](const std::string& name) {
+      return c.values.at(static_cast<std::size_t>(std::find(c.names.begin(), c.names.end(), name) - c.names.begin()));
+    };
+    if (text.find("seasonality_total") != std::string::npos) {
+      // The factors of docs/examples/data/seasonality.csv add up to 12 and peak at 1.1.
+      for (double v : column("seasonality_total")) EXPECT_NEAR(v, 12.0, 1e-12);
+      for (double v : column("peak_month_factor")) EXPECT_EQ(v, 1.1);
+    } else {
+      EXPECT_EQ(model.parameters.at(0).name, "units_2026[huawei]");
+      EXPECT_EQ(model.parameters.at(0).distribution.to_string(), "pert(300000, 450000, 700000)");
+      for (double v : column("growth[metax]")) EXPECT_TRUE(v >= 10000.0 / 25000 && v <= 60000.0 / 25000) << v;
+    }
+  });
+  EXPECT_EQ(examples, 2);
 }
 
 // --- listings ---------------------------------------------------------------------------------------
