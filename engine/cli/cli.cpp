@@ -144,13 +144,20 @@ bool all_digits(std::string_view text) {
 
 // The items between commas, as written.
 std::vector<std::string_view> split_at_commas(std::string_view text) {
+  // A comma inside brackets is part of a name: `revenue[huawei,h200]` is
+  // one element of an output over two indexes (docs/language.md, "Indexes").
   std::vector<std::string_view> items;
-  for (std::size_t start = 0;;) {
-    const std::size_t comma = text.find(',', start);
-    items.push_back(text.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start));
-    if (comma == std::string_view::npos) return items;
-    start = comma + 1;
+  std::size_t start = 0;
+  int depth = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    depth += (text[i] == '[') - (text[i] == ']' && depth > 0);
+    if (text[i] == ',' && depth == 0) {
+      items.push_back(text.substr(start, i - start));
+      start = i + 1;
+    }
   }
+  items.push_back(text.substr(start));
+  return items;
 }
 
 // "1,000" in a list of thresholds reads as 1 and 0 but most likely means

@@ -133,9 +133,9 @@ void ModelReader::read_over(const YAML::Node& node, std::string_view section) {
           output_over_[name] = std::move(*o);
         else
           indexed_names_[name] = {std::move(*o), {}};
-      } else {
-        broken_names_.insert(name);
       }
+      // A wrong `over:` has been reported: the entry is read as over no
+      // index, so that its other mistakes (unknown keys) are reported too.
     }
   }
 }

@@ -34,27 +34,16 @@ std::optional<Scenario> ModelReader::scenario(const std::string& name, const Ent
   const auto& names = scenario_names_;
   // An entry over indexes is overridden element by element (flat names);
   // a mapping by element may leave elements out, which keep the model's
-  // definition. `index` holds the flat names of the section overridden.
+  // definition. `index` holds the flat names of the section overridden;
+  // `value` is the node whose elements decide which are overridden.
   auto indexed_override = [&](const std::string& entry_name, const Entry& entry,
-                              const std::map<std::string, std::size_t, std::less<>>& index, auto read) {
+                              const std::map<std::string, std::size_t, std::less<>>& index,
+                              const std::optional<YAML::Node>& value, const ReadElement& read) {
     const IndexedName* indexed = indexed_entry(entry_name);
     if (!indexed) return false;
     const std::vector<std::vector<std::uint32_t>> combinations = element_combinations(model.indexes, indexed->over);
     if (!index.count(model.element_entry_name(entry_name, indexed->over, combinations.front()))) return false;
-    read_over_elements(
-        entry_name, entry, nullptr, false, true,
-        [&](const std::string& flat) {
-          if (auto found = index.find(flat); found != index.end()) read(flat, found->second);
-        },
-        [&] {
-          // A parameter's value: its `dist:`, or the entry itself.
-          YAML::Node value;  // YAML::Node's `=` would write into the tree: reset() moves the handle
-          value.reset(entry.value);
-          if (&index == &names.parameter_index && value.IsMap() && !element_keyed(value, kParameterKeys))
-            for (auto k = value.begin(); k != value.end(); ++k)
-              if (k->first.IsScalar() && k->first.Scalar() == "dist") value.reset(k->second);
-          return &index != &names.parameter_index || gives_element(value);
-        });
+    read_over_elements(entry_name, entry, nullptr, false, true, read, [&] { return !value || gives_element(*value); });
     return true;
   };
   auto override_parameter = [&](const std::string& pname, const Entry& pentry, std::size_t found) {
@@ -71,8 +60,21 @@ std::optional<Scenario> ModelReader::scenario(const std::string& name, const Ent
   if (auto it = keys.find("parameters"); it != keys.end()) {
     for (auto& [pname, pentry] :
          named_entries(it->second.value, fmt::format("parameters of scenario `{}`", name), kParameterKeys)) {
-      if (indexed_override(pname, pentry, names.parameter_index, [&](const std::string& flat, std::size_t found) {
-            override_parameter(flat, pentry, found);
+      if (pentry.value.IsMap())
+        for (auto k = pentry.value.begin(); k != pentry.value.end(); ++k)
+          if (k->first.IsScalar() && k->first.Scalar() == "over")
+            d_.error(position(k->first),
+                     fmt::format("scenario `{}` cannot change the indexes of `{}`: drop `over:`", name, pname),
+                     "an override keeps the model's `over:` and gives values for its elements");
+      // A parameter's value by element: its `dist:`, or the entry itself.
+      std::optional<YAML::Node> value(pentry.value);
+      if (pentry.value.IsMap())
+        for (auto k = pentry.value.begin(); k != pentry.value.end(); ++k)
+          if (k->first.IsScalar() && k->first.Scalar() == "dist") value.emplace(k->second);
+      if (indexed_override(pname, pentry, names.parameter_index, value, [&](const std::string& flat) {
+            // An element whose own definition failed has been reported.
+            if (auto found = names.parameter_index.find(flat); found != names.parameter_index.end())
+              override_parameter(flat, pentry, found->second);
           }))
         continue;
       reading_ = pname;
@@ -83,8 +85,10 @@ std::optional<Scenario> ModelReader::scenario(const std::string& name, const Ent
   if (auto it = keys.find("events"); it != keys.end()) {
     for (auto& [ename, eentry] :
          named_entries(it->second.value, fmt::format("events of scenario `{}`", name), kEventKeys)) {
-      if (indexed_override(ename, eentry, names.event_index, [&](const std::string& flat, std::size_t found) {
-            if (auto e = event(flat, eentry, &model.events[found])) s.events.push_back(std::move(*e));
+      if (indexed_override(ename, eentry, names.event_index, std::nullopt, [&](const std::string& flat) {
+            auto found = names.event_index.find(flat);
+            if (found == names.event_index.end()) return;
+            if (auto e = event(flat, eentry, &model.events[found->second])) s.events.push_back(std::move(*e));
           }))
         continue;
       reading_ = ename;

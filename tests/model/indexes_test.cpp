@@ -98,7 +98,7 @@ TEST(Indexes, FormulasBroadcastReduceAndPick) {
                           "  revenue: {over: [vendor, product], formula: units * price}\n"
                           "  by_product: {over: product, formula: sum(revenue over vendor)}\n"
                           "  top: max(units over vendor) - min(units over vendor) + units[metax]\n"
-                          "  stock: {over: vendor, formula: prev(stock, 0) + units}\n"
+                          "  stock: {over: vendor, formula: \"prev(stock, 0) + units\"}\n"
                           "outputs:\n"
                           "  total: sum(sum(units over vendor))\n"
                           "  total_by_vendor: sum(sum(units) over vendor)\n"
@@ -348,8 +348,9 @@ TEST(Indexes, LanguageGuideExamplesRun) {
 struct Mistake {
   const char* name;
   std::string model;
-  std::string fragment;
+  std::string fragment;  // of the message
   SourcePos pos;
+  std::string hint = {};  // a fragment of the hint, if any
 };
 
 TEST(Indexes, MistakesAreCheckErrorsWithPositions) {
@@ -375,8 +376,9 @@ TEST(Indexes, MistakesAreCheckErrorsWithPositions) {
       {"an index named like a reserved word", "indexes:\n  month: [a]\noutputs:\n  o: 1\n", "reserved word", {2, 3}},
       {"an unknown index in over",
        kIndexes + "parameters:\n  c: {over: vendro, dist: 1}\noutputs:\n  o: 1\n",
-       "unknown index `vendro` (did you mean `vendor`?)",
-       {5, 13}},
+       "unknown index `vendro`",
+       {5, 13},
+       "did you mean `vendor`?"},
       {"over naming an entry",
        kIndexes + "parameters:\n  q: 1\n  c: {over: q, dist: 1}\noutputs:\n  o: 1\n",
        "`q` is an entry; `over:` names indexes",
@@ -395,12 +397,14 @@ TEST(Indexes, MistakesAreCheckErrorsWithPositions) {
        {5, 27}},
       {"a mapping with an unknown element",
        kIndexes + "parameters:\n  c: {over: vendor, dist: {huawei: 1, cambrcon: 2, metax: 3}}\noutputs:\n  o: 1\n",
-       "`cambrcon` is not an element of index `vendor` (did you mean `cambricon`?)",
-       {5, 39}},
+       "`cambrcon` is not an element of index `vendor`",
+       {5, 39},
+       "did you mean `cambricon`?"},
       {"a reading that does not reduce",
        p + "outputs:\n  o: c\n",
-       "`c` is over vendor but `o` is not (reduce it with sum(c over vendor) or pick an element, c[huawei])",
-       {8, 6}},
+       "`c` is over vendor but `o` is not",
+       {8, 6},
+       "reduce it with sum(c over vendor) or pick an element, c[huawei]"},
       {"mismatched indexes",
        p + "  d: {over: product, dist: 1}\nmonthly:\n  m: {over: vendor, formula: c * d}\noutputs:\n  o: 1\n",
        "`d` is over product but `m` is over vendor",
@@ -411,8 +415,9 @@ TEST(Indexes, MistakesAreCheckErrorsWithPositions) {
        {8, 6}},
       {"a reduction over an unknown index",
        p + "outputs:\n  o: sum(c over vendr)\n",
-       "unknown index `vendr` (did you mean `vendor`?)",
-       {8, 17}},
+       "unknown index `vendr`",
+       {8, 17},
+       "did you mean `vendor`?"},
       {"a reduction over an entry",
        p + "outputs:\n  o: sum(c over q)\n",
        "`q` is an entry; `over` names an index",
@@ -423,19 +428,28 @@ TEST(Indexes, MistakesAreCheckErrorsWithPositions) {
        {8, 12}},
       {"a pick of an unknown element",
        p + "outputs:\n  o: c[huawai]\n",
-       "`huawai` is not an element of index `vendor` (did you mean `huawei`?)",
-       {8, 8}},
+       "`huawai` is not an element of index `vendor`",
+       {8, 8},
+       "did you mean `huawei`?"},
       {"a pick on an unindexed name", p + "outputs:\n  o: q[huawei]\n", "`q` is not over an index", {8, 6}},
       {"a pick with too many elements",
        p + "outputs:\n  o: c[huawei, h20]\n",
        "`c` is over vendor: pick 1 element, one per index in that order, not 2",
        {8, 6}},
-      {"a pick of an unknown name", p + "outputs:\n  o: cc[huawei]\n", "unknown name `cc` (did you mean `c`?)", {8, 6}},
+      {"a pick of an unknown name",
+       p + "outputs:\n  o: cc[huawei]\n",
+       "unknown name `cc`",
+       {8, 6},
+       "did you mean `c`?"},
       {"an index read as a value", p + "outputs:\n  o: vendor\n", "`vendor` is an index, not a value", {8, 6}},
       {"a correlation of a whole indexed parameter",
        p + "correlations:\n  - [c, q, 0.5]\noutputs:\n  o: 1\n",
        "`c` is over an index: correlate its elements, named in quotes, e.g. \"c[huawei]\"",
        {8, 6}},
+      {"a scenario's over",
+       p + "outputs:\n  o: q\nscenarios:\n  s:\n    parameters:\n      c: {over: product, dist: 1}\n",
+       "scenario `s` cannot change the indexes of `c`: drop `over:`",
+       {12, 11}},
       {"a scenario's unknown element",
        p + "outputs:\n  o: c[huawei]\nscenarios:\n  s:\n    parameters:\n      c: {dist: {huawai: 2}}\n",
        "`huawai` is not an element of index `vendor`",
@@ -445,6 +459,7 @@ TEST(Indexes, MistakesAreCheckErrorsWithPositions) {
     SCOPED_TRACE(m.name);
     const Diagnostic d = expect_error(m.model, m.fragment);
     EXPECT_EQ(d.pos, m.pos) << d.message;
+    EXPECT_NE(d.hint.find(m.hint), std::string::npos) << d.hint;
   }
 }
 
