@@ -291,10 +291,15 @@ std::optional<DataTable> ModelReader::data_table(const std::string& name, const 
     return std::nullopt;
   }
   const TableKeys table_keys = index ? TableKeys(*index) : TableKeys(horizon_);
-  if (!DataFileReader(t, table_keys, t.pos, d_).read(*content)) return std::nullopt;
+  const bool read = DataFileReader(t, table_keys, t.pos, d_).read(*content);
   // A table by index is a constant over it: a formula reads each element's
-  // number (indexes.cpp), even in a distribution's arguments.
-  if (index) add_indexed_constant(name, {{static_cast<std::uint32_t>(index - model.indexes.data())}, t.values});
+  // number (indexes.cpp), even in a distribution's arguments. A table whose
+  // file is wrong is still one, so that formulas reading it are not wrong too.
+  if (index) {
+    t.values.resize(index->elements.size());
+    add_indexed_constant(name, {{static_cast<std::uint32_t>(index - model.indexes.data())}, t.values});
+  }
+  if (!read) return std::nullopt;
   return t;
 }
 
