@@ -274,6 +274,18 @@ PYBIND11_MODULE(_riskcast, m) {
   bind_place(parameter);
   bind_metadata(parameter);
 
+  py::class_<DataInfo> data(m, "Data");
+  data.def_readonly("name", &DataInfo::name)
+      .def_readonly("file", &DataInfo::file)
+      .def_readonly("by", &DataInfo::by)
+      .def_readonly("column", &DataInfo::column)
+      .def_readonly("values", &DataInfo::values)
+      .def("__repr__",
+           [](const DataInfo& t) { return "<riskcast.Data " + t.name + ": " + t.file + " by " + t.by + ">"; })
+      // `column` is the CSV column read, so the entry's place is its line alone.
+      .def_property_readonly("line", [](const DataInfo& t) { return t.pos.line; });
+  bind_metadata(data);
+
   py::class_<EventInfo> event(m, "Event");
   event.def_readonly("name", &EventInfo::name)
       .def_readonly("kind", &EventInfo::kind)
@@ -381,6 +393,7 @@ PYBIND11_MODULE(_riskcast, m) {
       .def_property_readonly(
           "warnings",
           [](const LoadedModel& model) { return diagnostics_of(model.file(), model.warnings(), "warning"); })
+      .def("data", &LoadedModel::data)
       .def("parameters", &LoadedModel::parameters)
       .def("events", &LoadedModel::events)
       .def("monthly", &LoadedModel::monthly)

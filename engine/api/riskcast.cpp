@@ -203,6 +203,12 @@ std::vector<EventInfo> LoadedModel::events() const {
   return out;
 }
 
+std::vector<DataInfo> LoadedModel::data() const {
+  std::vector<DataInfo> out;
+  for (const DataTable& t : model_->data) out.push_back({t.name, t.pos, t.file, t.by, t.column, t.values, t.metadata});
+  return out;
+}
+
 std::vector<FormulaInfo> LoadedModel::monthly() const {
   std::vector<FormulaInfo> out;
   for (const MonthlyFormula& m : model_->monthly) out.push_back({m.name, m.pos, to_string(m.formula), m.metadata});

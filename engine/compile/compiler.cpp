@@ -31,6 +31,14 @@ class Compiler {
   Program compile() {
     p_.horizon = model_.horizon;
     p_.month = fresh("month");
+    for (const DataTable& t : model_.data) {
+      if (!t.by_month()) {
+        data_regs_.push_back(kNoRegister);
+        continue;
+      }
+      data_regs_.push_back(fresh(t.name));
+      p_.series.push_back({t.name, data_regs_.back(), t.values});
+    }
     for (const Parameter& param : model_.parameters) {
       Register r = fresh(param.name);
       mark_invariant(r);
@@ -234,6 +242,8 @@ class Compiler {
             return Operand::in(monthly_regs_[e.ref_index]);
           case RefKind::Month:
             return Operand::in(p_.month);
+          case RefKind::Data:
+            return Operand::in(data_regs_[e.ref_index]);
           case RefKind::Unresolved:
             return Operand::of(0.0);
         }
@@ -274,8 +284,9 @@ class Compiler {
     const std::size_t n = e.operands.size();
     if (f == "prev") {
       const Expr& target = e.operands[0];
-      Register source =
-          target.ref == RefKind::Monthly ? monthly_regs_[target.ref_index] : event_regs_[target.ref_index];
+      Register source = target.ref == RefKind::Monthly ? monthly_regs_[target.ref_index]
+                        : target.ref == RefKind::Data  ? data_regs_[target.ref_index]
+                                                       : event_regs_[target.ref_index];
       Register initial = materialize(compile_expr(e.operands[1], p_.start_code));
       Register reg = fresh(fmt::format("prev({})", target.name));
       p_.prev_links.push_back({reg, source, initial});
@@ -343,6 +354,7 @@ class Compiler {
   Program p_;
   Register next_register_ = 0;
   std::vector<Register> parameter_regs_, event_regs_, monthly_regs_;
+  std::vector<Register> data_regs_;  // per Model::data entry; kNoRegister for a table that is not by month
   std::map<std::uint64_t, Register> constant_regs_;
   std::map<std::string, Register> accumulators_, series_regs_;
   using CseKey = std::tuple<const Code*, OpCode, Register, Register, Register>;
@@ -391,6 +403,10 @@ std::string Program::disassemble(const std::string& file) const {
                      counted(instruction_count(), "instruction"), counted(horizon, "month"));
   out += fmt::format("constants ({})\n", constants.size());
   for (auto [r, v] : constants) out += fmt::format("  {:<28} = {}\n", name(r), v);
+  // Listed only where there are series, so other models' listings stay as they were.
+  if (!series.empty()) out += fmt::format("data series ({}, set each month)\n", series.size());
+  for (const MonthSeries& s : series)
+    out += fmt::format("  {:<28} = month's value of [{}]\n", name(s.reg), fmt::join(s.values, ", "));
   out += fmt::format("parameters ({} per sample)\n", counted(parameters.size(), "draw"));
   for (const auto& d : parameters)
     if (!d.correlated)

@@ -41,6 +41,11 @@ class Verifier {
   void run() {
     for (auto [r, v] : p_.constants) fill(r, kConstant, "constant");
     fill(p_.month, kMonth, "month");
+    for (const MonthSeries& s : p_.series) {
+      fill(s.reg, kMonth, "data series " + s.name);
+      if (s.values.size() != p_.horizon)
+        fail(fmt::format("data series {} has a value for {}", s.name, counted(s.values.size(), "month")));
+    }
     for (const ParameterDraw& d : p_.parameters) fill(d.reg, kParameter, "parameter " + d.name);
     for (const RegimeStep& r : p_.regimes) fill(r.state, kRegimeOrSwitch, "regime " + r.name);
     for (const SwitchStep& s : p_.switches) fill(s.state, kRegimeOrSwitch, "switch " + s.name);

@@ -11,6 +11,10 @@ void Diagnostics::error(SourcePos pos, std::string message, std::string hint) {
   items_.push_back({pos, std::move(message), std::move(hint), {}});
 }
 
+void Diagnostics::error(Diagnostic error) {
+  items_.push_back(std::move(error));
+}
+
 void Diagnostics::warning(SourcePos pos, std::string message, std::string hint) {
   warnings_.push_back({pos, std::move(message), std::move(hint), {}});
 }

@@ -38,7 +38,7 @@ Model ModelReader::load(const YAML::Node& root, const std::string& file) {
   if (auto it = top.find("indexes"); it != top.end()) indexes(it->second.value, model);
   // The names of every parameter, event and monthly formula, as written,
   // before any is read: a distribution may name one defined after it.
-  for (const char* section : {"parameters", "events", "monthly"}) {
+  for (const char* section : {"data", "parameters", "events", "monthly"}) {
     if (auto it = top.find(section); it != top.end() && it->second.value.IsMap())
       for (auto e = it->second.value.begin(); e != it->second.value.end(); ++e)
         if (e->first.IsScalar()) entry_names_.insert(e->first.Scalar());
@@ -46,6 +46,14 @@ Model ModelReader::load(const YAML::Node& root, const std::string& file) {
   // Every entry's `over:`, before any formula is read: a formula reads
   // entries over indexes element by element.
   indexes_ = &model.indexes;
+  if (auto it = top.find("data"); it != top.end()) {
+    for (auto& [name, entry] : named_entries(it->second.value, "data", kDataKeys)) {
+      if (auto t = data_table(name, entry, model))
+        model.data.push_back(std::move(*t));
+      else
+        broken_names_.insert(name);
+    }
+  }
   for (const char* section : {"parameters", "events", "monthly", "outputs"})
     if (auto it = top.find(section); it != top.end()) read_over(it->second.value, section);
   // An entry's definition failed: the entry, or one of its elements.

@@ -85,6 +85,7 @@ std::string Model::kind_of_name(std::string_view wanted) const {
   auto named = [&](const auto& items) {
     return std::any_of(items.begin(), items.end(), [&](const auto& item) { return item.name == wanted; });
   };
+  if (named(data)) return "a data table";
   if (named(parameters)) return "a parameter";
   if (named(events)) return "an event";
   if (named(monthly)) return "a monthly formula";

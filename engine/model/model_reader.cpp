@@ -13,9 +13,9 @@
 
 namespace riskcast::model_reading {
 
-const std::vector<std::string> kTopLevelKeys = {"model",   "title",        "description", "horizon",
-                                                "indexes", "parameters",   "events",      "monthly",
-                                                "outputs", "correlations", "scenarios"};
+const std::vector<std::string> kTopLevelKeys = {"model",   "title",   "description",  "horizon",
+                                                "indexes", "data",    "parameters",   "events",
+                                                "monthly", "outputs", "correlations", "scenarios"};
 const std::vector<std::string> kParameterKeys = {"dist", "over", "unit", "source", "note"};
 const std::vector<std::string> kFormulaKeys = {"formula", "over", "unit", "source", "note"};
 const std::vector<std::string> kOutputKeys = {"formula", "over", "kind", "unit", "source", "note"};
@@ -183,8 +183,9 @@ void ModelReader::check_unique_names(const Model& model) {
     if (!fresh)
       d_.error(pos,
                fmt::format("`{}` is already defined as {} at line {}", name, it->second.first, it->second.second.line),
-               "every parameter, event, monthly formula and output needs its own name");
+               "every data table, parameter, event, monthly formula and output needs its own name");
   };
+  for (const auto& t : model.data) add(t.name, "a data table", t.pos);
   for (const auto& p : model.parameters) add(p.name, "a parameter", p.pos);
   for (const auto& e : model.events) add(e.name, "an event", e.pos);
   for (const auto& m : model.monthly) add(m.name, "a monthly formula", m.pos);

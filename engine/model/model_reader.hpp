@@ -10,6 +10,7 @@
 //   events.cpp      regimes, switches, arrivals and innovations
 //   scenarios.cpp   scenarios and their overrides
 //   correlations.cpp  rank correlations between parameters
+//   data.cpp        data tables and their CSV files
 //   indexes.cpp     indexes, entries over them, and their expansion into
 //                   flat entries
 #pragma once
@@ -46,6 +47,7 @@ extern const std::vector<std::string> kParameterKeys;
 extern const std::vector<std::string> kFormulaKeys;  // a monthly formula's
 extern const std::vector<std::string> kOutputKeys;   // an output's: kFormulaKeys and `kind`
 extern const std::vector<std::string> kScenarioKeys;
+extern const std::vector<std::string> kDataKeys;  // a data table's
 // Every key any event may have (each kind allows some of them).
 extern const std::vector<std::string> kEventKeys;
 
@@ -188,6 +190,11 @@ class ModelReader : public YamlReader {
   std::optional<std::size_t> correlatable(const std::string& name, SourcePos pos, const CorrelationContext& ctx);
   void correlation_pair(const std::string& a, SourcePos a_pos, const std::string& b, SourcePos b_pos, double rho,
                         SourcePos pos, const CorrelationContext& ctx, std::vector<ParameterCorrelation>& pairs);
+  // data.cpp: a data table with its file read; the file's path is relative
+  // to the folder of model.file, and `by` is `month` or one of model.indexes
+  // (a table by index is registered as a constant over it).
+  std::optional<DataTable> data_table(const std::string& name, const Entry& entry, const Model& model);
+
   // scenarios.cpp
   std::optional<Scenario> scenario(const std::string& name, const Entry& entry, const Model& model);
   // The index (in `index`) of the parameter or event (`what`) a scenario

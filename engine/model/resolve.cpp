@@ -64,6 +64,9 @@ struct NameInfo {
 class Resolver {
  public:
   Resolver(Model& model, Diagnostics& d) : model_(model), d_(d) {
+    // A table by index is not among them: loading has put its numbers where formulas read it.
+    for (std::uint32_t i = 0; i < model.data.size(); ++i)
+      if (model.data[i].by_month()) names_[model.data[i].name] = {RefKind::Data, i};
     for (std::uint32_t i = 0; i < model.parameters.size(); ++i)
       names_[model.parameters[i].name] = {RefKind::Parameter, i};
     for (std::uint32_t i = 0; i < model.events.size(); ++i) names_[model.events[i].name] = {RefKind::Event, i};
@@ -185,6 +188,12 @@ class Resolver {
     return hints_wanted() ? did_you_mean(name, candidates) : std::string{};
   }
 
+  [[gnu::noinline]] void needs_aggregate(const Expr& e, std::string_view what) {
+    d_.error(e.pos, fmt::format("{0} `{1}` needs an aggregate in an output: sum({1}), mean({1}), last({1}), min({1}) "
+                                "or max({1})",
+                                what, e.name));
+  }
+
   [[gnu::noinline]] void resolve_name(Expr& e, Context ctx, std::set<std::uint32_t>* dependencies, bool in_aggregate) {
     if (e.name == "true" || e.name == "false") {
       e.ref = RefKind::Constant;
@@ -244,12 +253,20 @@ class Resolver {
           return;
         }
         if (ctx == Context::Output && !in_aggregate) {
-          d_.error(e.pos, fmt::format("monthly series `{}` needs an aggregate in an output: sum({}), mean({}), "
-                                      "last({}), min({}) or max({})",
-                                      e.name, e.name, e.name, e.name, e.name, e.name));
-          return;
+          return needs_aggregate(e, "monthly series");
         }
         if (dependencies) dependencies->insert(info.index);
+        break;
+      case RefKind::Data:
+        // A series by month reads as its value in the month, wherever `month` may be read.
+        if (ctx == Context::PrevInit) {
+          d_.error(e.pos,
+                   fmt::format("the initial value of prev(...) may use parameters only, not data series `{}`", e.name));
+          return;
+        }
+        if (ctx == Context::Output && !in_aggregate) {
+          return needs_aggregate(e, "data series");
+        }
         break;
       default:
         break;
@@ -273,11 +290,12 @@ class Resolver {
       Expr& target = e.operands[0];
       auto it = target.kind == ExprKind::Name ? names_.find(target.name) : names_.end();
       bool ok = it != names_.end() &&
-                (it->second.kind == RefKind::Monthly ||
+                (it->second.kind == RefKind::Monthly || it->second.kind == RefKind::Data ||
                  (it->second.kind == RefKind::Event && model_.events[it->second.index].kind() != EventKind::Regime));
       if (!ok) {
         d_.error(target.pos,
-                 "the first argument of prev() must name a monthly formula, a switch, arrivals or an innovation",
+                 "the first argument of prev() must name a monthly formula, a data series, a switch, arrivals or an "
+                 "innovation",
                  target.kind == ExprKind::Name && hints_wanted() ? did_you_mean(target.name, visible_names()) : "");
         return;
       }

@@ -68,7 +68,7 @@ void warn_moments(const Distribution& d, std::string_view what, Diagnostics& w) 
 
 // Which parameters, events and monthly formulas some formula reads.
 struct Reads {
-  std::set<std::uint32_t> parameters, events, monthly;
+  std::set<std::uint32_t> parameters, events, monthly, data;
 
   // `self`: the monthly formula whose own formula this is (prev(x, …) in x
   // is not a use of x), or none.
@@ -84,6 +84,9 @@ struct Reads {
           break;
         case RefKind::Monthly:
           if (node.ref_index != self) monthly.insert(node.ref_index);
+          break;
+        case RefKind::Data:
+          data.insert(node.ref_index);
           break;
         default:
           break;
@@ -115,6 +118,12 @@ void warn_unread(const Model& model, Diagnostics& w) {
   for (const Scenario& s : model.scenarios)
     for (const Event& ev : s.events) reads.add(ev);
   const char* hint = "no formula, hazard, rate or output reads it: use it, or remove it";
+  // A table by index is read as numbers in place (docs/language.md, "Data
+  // tables"): whether one is read is not known here.
+  for (std::uint32_t i = 0; i < model.data.size(); ++i)
+    if (model.data[i].by_month() && !reads.data.count(i))
+      w.warning(model.data[i].pos, fmt::format("data table `{}` is never read", quote_for_message(model.data[i].name)),
+                hint);
   for (std::uint32_t i = 0; i < model.parameters.size(); ++i)
     if (!reads.parameters.count(i))
       w.warning(model.parameters[i].pos,

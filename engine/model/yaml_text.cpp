@@ -14,9 +14,7 @@
 #include <vector>
 
 namespace riskcast {
-namespace {
 
-// The first byte that breaks UTF-8, or npos.
 std::size_t first_invalid_utf8(std::string_view text) {
   std::size_t i = 0;
   const std::size_t n = text.size();
@@ -52,6 +50,8 @@ SourcePos position_at(std::string_view text, std::size_t offset) {
   }
   return p;
 }
+
+namespace {
 
 // A yaml-cpp mark as a position inside `text`: yaml-cpp may mark an error one
 // character past the end of the file or of a line (it read the end before it

@@ -67,6 +67,11 @@ std::uint64_t fnv1a64(std::string_view text) {
 
 std::string canonical_form(const Model& model) {
   std::string out = fmt::format("riskcast model\nhorizon {}\n", model.horizon);
+  // The numbers read from the data files, each exactly (a CSV edited so that
+  // a number changes is another model); a model without data keeps the form
+  // (and fingerprint) it had before data tables existed.
+  for (const DataTable& t : model.data)
+    out += fmt::format("data {} by {} values {}\n", t.name, t.by, fmt::join(t.values, ","));
   for (const Parameter& p : model.parameters)
     out += fmt::format("parameter {} {}\n", p.name, drawn_form(p.distribution));
   for (const Event& e : model.events) write_event(out, e);

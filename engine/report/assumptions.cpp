@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <map>
 
+#include "riskcast/report.hpp"
+
 namespace riskcast {
 
 namespace {
@@ -90,7 +92,17 @@ AssumptionRow parameter_row(const Parameter& p) {
 
 Assumptions assumptions_of(const Model& model, const Scenario& scenario) {
   const Model applied = apply_scenario(model, scenario);
-  Assumptions a{scenario.name, scenario.description, {}, {}, {}, {}};
+  Assumptions a{scenario.name, scenario.description, {}, {}, {}, {}, {}};
+  for (const DataTable& t : applied.data) {
+    const auto [lo, hi] = std::minmax_element(t.values.begin(), t.values.end());
+    std::string values = counted(t.values.size(), "value");
+    if (lo != t.values.end())
+      values += *lo == *hi
+                    ? fmt::format(", all {}", format_value(*lo, t.metadata.unit))
+                    : fmt::format(", {} – {}", format_value(*lo, t.metadata.unit), format_value(*hi, t.metadata.unit));
+    a.data.push_back(
+        {t.name, t.file, t.by, t.column, std::move(values), t.metadata.unit, t.metadata.source, t.metadata.note});
+  }
   auto overridden = [](const auto& list, const std::string& n) {
     return std::any_of(list.begin(), list.end(), [&](const auto& x) { return x.name == n; });
   };
@@ -130,10 +142,20 @@ std::string definition_with_solved(const AssumptionRow& row) {
   return row.solved.empty() ? row.definition : fmt::format("{} = {}", row.definition, row.solved);
 }
 
+namespace {
+std::string source_with_note(const std::string& source, const std::string& note) {
+  if (note.empty()) return source;
+  if (source.empty()) return "note: " + note;
+  return source + " — " + note;
+}
+}  // namespace
+
 std::string source_with_note(const AssumptionRow& row) {
-  if (row.note.empty()) return row.source;
-  if (row.source.empty()) return "note: " + row.note;
-  return row.source + " — " + row.note;
+  return source_with_note(row.source, row.note);
+}
+
+std::string source_with_note(const DataRow& row) {
+  return source_with_note(row.source, row.note);
 }
 
 }  // namespace riskcast

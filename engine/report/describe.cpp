@@ -40,6 +40,7 @@ std::string markdown_cell(const std::string& s) {
 
 struct Description {
   std::string model, title, file, scenario, scenario_description;
+  std::vector<DataRow> data;
   std::vector<Row> parameters, events, outputs;
   std::vector<CorrelationRow> correlations;
   std::vector<std::pair<std::string, std::string>> scenarios;  // name, description
@@ -67,8 +68,16 @@ void write_table(const Description& d, std::ostream& out) {
   out << fmt::format("{}{} · assumptions · scenario {}\n", d.model, d.title.empty() ? "" : " — " + d.title, d.scenario);
   if (!d.scenario_description.empty()) out << "  " << d.scenario_description << '\n';
   out << '\n';
-  std::vector<std::vector<std::string>> rows = {
-      {"parameter", "distribution", "median", "90% interval (P5 – P95)", "unit", "source"}};
+  std::vector<std::vector<std::string>> rows;
+  // Listed only where there are data tables, so other models' tables stay as they were.
+  if (!d.data.empty()) {
+    rows = {{"data", "file", "by", "column", "values", "unit", "source"}};
+    for (const DataRow& t : d.data)
+      rows.push_back({t.name, t.file, t.by, t.column, t.values, t.unit, source_with_note(t)});
+    write_aligned(rows, out);
+    out << '\n';
+  }
+  rows = {{"parameter", "distribution", "median", "90% interval (P5 – P95)", "unit", "source"}};
   for (const Row& r : d.parameters)
     rows.push_back(
         {marked(r), definition_with_solved(r), shown(r, r.median), interval(r), r.unit, source_with_note(r)});
@@ -102,6 +111,13 @@ void write_table(const Description& d, std::ostream& out) {
 void write_markdown(const Description& d, std::ostream& out) {
   out << fmt::format("**{}** — assumptions, scenario `{}`\n\n", d.title.empty() ? d.model : d.title, d.scenario);
   if (!d.scenario_description.empty()) out << markdown_cell(d.scenario_description) << "\n\n";
+  if (!d.data.empty()) {
+    out << "| data | file | by | column | values | unit | source |\n|---|---|---|---|---|---|---|\n";
+    for (const DataRow& t : d.data)
+      out << fmt::format("| `{}` | `{}` | {} | {} | {} | {} | {} |\n", t.name, markdown_cell(t.file), t.by,
+                         markdown_cell(t.column), t.values, markdown_cell(t.unit), markdown_cell(source_with_note(t)));
+    out << '\n';
+  }
   out << "| parameter | distribution | median | 90 % interval (P5 – P95) | unit | source |\n";
   out << "|---|---|---:|---:|---|---|\n";
   for (const Row& r : d.parameters)
@@ -138,6 +154,11 @@ void write_csv(const Description& d, std::ostream& out) {
     out << fmt::format("{},{},{},{},{},{},{},{}\n", section, csv_field(r.name), csv_field(definition), numbers(r),
                        csv_field(r.unit), csv_field(r.source), csv_field(r.note), r.kind);
   };
+  // A data table: its file, key and column as the definition.
+  for (const DataRow& t : d.data)
+    out << fmt::format("data,{},{},,,,{},{},{},\n", csv_field(t.name),
+                       csv_field(fmt::format("{} by {}, column {} ({})", t.file, t.by, t.column, t.values)),
+                       csv_field(t.unit), csv_field(t.source), csv_field(t.note));
   for (const Row& r : d.parameters) write("parameter", r, definition_with_solved(r));
   // A correlation: both parameters as the name, the rank correlation as the
   // definition.
@@ -158,6 +179,7 @@ std::string describe_assumptions(const Model& model, const Scenario& scenario, F
                 model.file,
                 scenario.name,
                 scenario.description,
+                std::move(assumptions.data),
                 std::move(assumptions.parameters),
                 std::move(assumptions.events),
                 std::move(assumptions.outputs),

@@ -357,6 +357,14 @@ Section assumptions_section(const Assumptions& a, const Model& model) {
       "sampled. Sources are cited as the model file gives them.",
       a.scenario));
   std::vector<std::vector<std::string>> rows;
+  for (const DataRow& t : a.data)
+    rows.push_back({t.name, t.file, t.by, t.column, t.values, t.unit, source_with_note(t)});
+  if (!rows.empty()) {
+    section.body += "<h3>Data tables</h3>\n";
+    section.body += paragraph("Numbers read from CSV files beside the model, the same in every sample.");
+    section.body += table({"data table", "file", "by", "column", "values", "unit", "source"}, rows, {});
+  }
+  rows.clear();
   for (const AssumptionRow& r : a.parameters)
     rows.push_back({r.name, definition_with_solved(r), format_value(r.median, r.unit),
                     fmt::format("{} – {}", format_value(r.p5, r.unit), format_value(r.p95, r.unit)), r.unit,

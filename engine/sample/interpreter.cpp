@@ -183,6 +183,7 @@ void BlockInterpreter::run_block(std::uint64_t first, std::size_t n, std::span<d
     month_ = m;
     events_.begin_month(m);
     std::fill_n(R(p_.month), n, static_cast<double>(m));
+    for (const MonthSeries& s : p_.series) std::fill_n(R(s.reg), n, s.values[m - 1]);
     if (m > 1) execute(p_.hazard_code);
     for (std::size_t i = 0; i < p_.regimes.size(); ++i) events_.step_regime(i, m);
     for (std::size_t i = 0; i < p_.switches.size(); ++i) events_.step_switch(i, m);

@@ -37,6 +37,8 @@ class Diagnostics {
   explicit Diagnostics(std::string file) : file_(std::move(file)) {}
 
   void error(SourcePos pos, std::string message, std::string hint = {});
+  // An error in another file than this one (a model's data file).
+  void error(Diagnostic error);
   void warning(SourcePos pos, std::string message, std::string hint = {});
   void warning(Diagnostic warning);
   // Errors only: loading code compares size() before and after a step to

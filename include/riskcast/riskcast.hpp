@@ -72,6 +72,18 @@ struct ParameterInfo {
   std::string solved;
 };
 
+// A data table (docs/language.md, "Data tables"): numbers read from a CSV
+// file when the model was loaded.
+struct DataInfo {
+  std::string name;
+  SourcePos pos;
+  std::string file;            // as the model writes it, relative to the model file's folder
+  std::string by;              // "month": a series, one value per month 1 … horizon
+  std::string column;          // the column read
+  std::vector<double> values;  // by month: values[m − 1]
+  Metadata metadata;
+};
+
 // A rank (Spearman) correlation between two parameters (docs/language.md,
 // "Correlations"): `first` precedes `second` in the model's parameter order.
 // In a scenario's list, 0 removes the model's coefficient for the pair.
@@ -228,6 +240,7 @@ class LoadedModel {
   const std::vector<Diagnostic>& warnings() const;
   std::string format_warnings(bool as_errors = false) const;
 
+  std::vector<DataInfo> data() const;  // in file order
   std::vector<ParameterInfo> parameters() const;
   std::vector<EventInfo> events() const;
   std::vector<FormulaInfo> monthly() const;  // in evaluation (dependency) order

@@ -181,6 +181,14 @@ class Model:
     warnings = property(lambda self: self._model.warnings, doc="riskcast.Diagnostic list")
 
     @property
+    def data(self):
+        """Each data table (numbers read from a CSV file beside the model), in file order: name, line (of its
+        entry in the model), file (as written, relative to the model file's folder), by ('month' for a series),
+        column (the CSV column read), values (a list of floats; by month: one per month 1 … horizon), unit,
+        source, note."""
+        return self._model.data()
+
+    @property
     def parameters(self):
         """Each parameter: name, line, column, definition (as written), solved (the lognormal, normal or pert
         a distribution given in other terms solves to, as text; None for the others), median/p5/p95 (exact;

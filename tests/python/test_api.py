@@ -75,6 +75,27 @@ def test_an_innovation_is_listed_with_its_kind_and_law():
     assert len(end) > 0
 
 
+def test_data_tables_are_listed_and_their_errors_name_the_csv_file(tmp_path):
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "s.csv").write_text("month,factor\n1,0.5\n2,1\n3,2\n")
+    model = tmp_path / "m.yaml"
+    model.write_text(
+        "horizon: 3\ndata:\n  s:\n    file: data/s.csv\n    by: month\n    source: reports\n"
+        "outputs:\n  total: sum(s)\n"
+    )
+    m = riskcast.load(model)
+    (s,) = m.data
+    assert (s.name, s.file, s.by, s.column, s.source, s.line) == ("s", "data/s.csv", "month", "factor", "reports", 3)
+    assert s.values == [0.5, 1.0, 2.0]
+    assert m.run(samples=10).table()
+    (tmp_path / "data" / "s.csv").write_text("month,factor\n1,0.5\n2,x\n3,2\n")
+    with pytest.raises(riskcast.Error) as caught:
+        riskcast.load(model)
+    e = caught.value
+    assert (e.file, e.line, e.column) == (str(tmp_path / "data" / "s.csv"), 3, 3)
+    assert e.message == "`x` in column `factor` is not a number"
+
+
 def test_model_error_carries_every_diagnostic_with_its_position():
     text = SMALL.replace("uniform(0, 1)", "uniform(1, 0)").replace("a * b", "a * c")
     with pytest.raises(riskcast.Error) as caught:

@@ -3,7 +3,7 @@
 
 * every shipped model (configs/**/*.yaml outside configs/batches/, bench/models/*.yaml) and every
   whole model among the YAML blocks of README.md and docs/*.md passes the model schema and
-  `riskcast check`; the other blocks of docs pass the model schema with nothing required (they are
+  `riskcast check` (the docs' data files, `file: data/…`, are those of docs/examples/); the other blocks of docs pass the model schema with nothing required (they are
   fragments), the batch blocks the batch schema;
 * every shipped batch file (configs/batches/*.yaml) passes the batch schema and `riskcast batch
   --dry-run`;
@@ -108,6 +108,8 @@ class Checker:
         self.failures = []
         self.checked = 0
         self.tmp = tempfile.mkdtemp(prefix="riskcast-schema-")
+        # The docs' models read their data files (`file: data/…`) from docs/examples/, as if beside them.
+        shutil.copytree(os.path.join(source_dir, "docs", "examples"), self.tmp, dirs_exist_ok=True)
 
     def fail(self, message):
         self.failures.append(message)
@@ -548,6 +550,12 @@ KEY_CONTEXTS = [
         "check",
         ["events", "i"],
         "events:\n  i:\n    kind: innovation\n    dist: normal(0, 1)\n    @KEYS@\noutputs:\n  o: sum(i)\n",
+    ),
+    (
+        "a data table",
+        "check",
+        ["data", "d"],
+        "data:\n  d:\n    file: d.csv\n    by: month\n    @KEYS@\noutputs:\n  o: sum(d)\n",
     ),
     ("a scenario", "check", ["scenarios", "s"], "outputs:\n  o: 1\nscenarios:\n  s:\n    description: x\n    @KEYS@\n"),
     (

@@ -39,7 +39,9 @@ int run_language_examples(const std::string& heading, const DocExampleCheck& che
   int examples = 0;
   for (const std::string& text : doc_yaml_blocks("docs/language.md", heading)) {
     if (text.find("outputs:") == std::string::npos) continue;  // a fragment
-    const Model model = load_model_text(text, "language.md");
+    // Read as if it stood in docs/examples/, beside the data files its
+    // `data:` tables name (docs/examples/data/).
+    const Model model = load_model_text(text, source_path("docs/examples/language.md"));
     for (const Scenario& s : model.scenarios) {
       RunSettings settings;
       settings.samples = 2000;

@@ -17,7 +17,8 @@ namespace riskcast::testing {
 std::vector<std::string> doc_yaml_blocks(const std::string& doc, const std::string& heading);
 
 // Loads every whole model among the ```yaml blocks of section `heading` of
-// docs/language.md and samples each of its scenarios (2000 samples, one
+// docs/language.md (as a file of docs/examples/, so that the data files
+// they name are those of docs/examples/data/) and samples each of its scenarios (2000 samples, one
 // thread), handing each run to `check`; returns how many models ran.
 using DocExampleCheck =
     std::function<void(const std::string& text, const Model& model, const Scenario& scenario, const SampleColumns&)>;

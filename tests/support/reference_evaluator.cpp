@@ -540,6 +540,8 @@ class Evaluator {
         return monthly_value(e.ref_index);
       case RefKind::Month:
         return {static_cast<double>(month_), -1};
+      case RefKind::Data:
+        return {model_.data[e.ref_index].values[month_ - 1], -1};
       case RefKind::Constant:
         return {e.number, -1};
       case RefKind::Unresolved:
@@ -559,6 +561,7 @@ class Evaluator {
         return initial;
       }
       const Expr& target = e.operands[0];
+      if (target.ref == RefKind::Data) return {model_.data[target.ref_index].values[month_ - 2], -1};
       const Traced previous =
           target.ref == RefKind::Monthly ? previous_monthly_[target.ref_index] : previous_events_[target.ref_index];
       return previous;

@@ -37,9 +37,20 @@ struct CorrelationRow {
   bool overridden = false;  // set (or removed) by the scenario
 };
 
+// A data table (docs/language.md, "Data tables"): where its numbers come from.
+struct DataRow {
+  std::string name;
+  std::string file;  // as the model writes it
+  std::string by;    // "month" or an index
+  std::string column;
+  std::string values;  // "12 values, 0.8 – 1.3"
+  std::string unit, source, note;
+};
+
 struct Assumptions {
   std::string scenario;
   std::string scenario_description;
+  std::vector<DataRow> data;  // in file order
   std::vector<AssumptionRow> parameters, events;
   std::vector<AssumptionRow> outputs;  // in file order
   // Ordered as the parameters are; a pair a scenario sets to 0 is listed
@@ -59,5 +70,6 @@ std::string describe_assumptions(const Model& model, const Scenario& scenario, F
 
 // "SOURCE — NOTE", or whichever of the two there is ("note: NOTE" alone).
 std::string source_with_note(const AssumptionRow& row);
+std::string source_with_note(const DataRow& row);
 
 }  // namespace riskcast

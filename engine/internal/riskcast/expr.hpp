@@ -48,6 +48,7 @@ enum class RefKind : std::uint8_t {
   Monthly,      // index into Model::monthly
   Month,        // the current month, 1 … horizon
   Constant,     // `true` / `false`: value in Expr::number
+  Data,         // index into Model::data: a series by month, its value in the current month
 };
 
 struct Expr {

@@ -140,6 +140,26 @@ struct Output {
   Metadata metadata;
 };
 
+// Numbers read from a CSV file (docs/language.md, "Data tables"): a series
+// by month (`by: month`, a value for each month 1 … horizon, read in a
+// formula as the month's value) or a table by the elements of an index (a
+// constant over it: loading puts each element's number where a formula reads
+// it, so no formula refers to the table afterwards). No random slot: it is
+// the same in every sample.
+struct DataTable {
+  std::string name;
+  SourcePos pos;
+  std::string file;            // as written: relative to the model file's folder
+  std::string path;            // the file as read: the model's folder joined with `file`
+  SourcePos file_pos;          // the `file:` value, for a file that cannot be read
+  std::string by;              // "month" or an index's name
+  std::string column;          // the column read (the file's only value column when `column:` is not given)
+  std::vector<double> values;  // by month: values[m − 1]; by index: one per element, in the index's order
+  Metadata metadata;
+
+  bool by_month() const { return by == "month"; }
+};
+
 // A rank (Spearman) correlation between two parameters, sampled through a
 // Gaussian copula (docs/language.md, "Correlations"). `first` precedes
 // `second` in the model's parameter order.
@@ -168,6 +188,7 @@ struct Model {
   std::uint32_t horizon = 12;
   std::vector<Index> indexes;         // `indexes:`, in file order
   std::vector<IndexedEntry> indexed;  // entries declared with `over:`, each expanded into flat entries below
+  std::vector<DataTable> data;        // in file order
   std::vector<Parameter> parameters;
   std::vector<Event> events;
   std::vector<MonthlyFormula> monthly;  // in dependency order after loading
@@ -182,8 +203,8 @@ struct Model {
   std::string element_entry_name(std::string_view name, const std::vector<std::uint32_t>& over,
                                  const std::vector<std::uint32_t>& combination) const;
   std::vector<std::string> scenario_names() const;
-  // What `name` is in the model: "a parameter", "an event", "a monthly
-  // formula" or "an output" (names are unique across them), or "" when it
+  // What `name` is in the model: "a data table", "a parameter", "an event",
+  // "a monthly formula" or "an output" (names are unique across them), or "" when it
   // names none of them; for messages that refuse a name of the wrong kind.
   std::string kind_of_name(std::string_view name) const;
 };

@@ -90,6 +90,15 @@ struct InnovationStep {
   RandomSlot slot;
 };
 
+// A data series by month (Model::data): a table lookup by month. The runner
+// sets `reg` to values[m − 1] at the start of month m, as it sets `month`:
+// one fill a month, whatever the number of samples or formulas reading it.
+struct MonthSeries {
+  std::string name;
+  Register reg;
+  std::vector<double> values;  // one per month 1 … horizon
+};
+
 // prev(x, initial): `reg` holds x of the previous month; before month 1 it
 // holds `initial`.
 struct PrevLink {
@@ -118,6 +127,7 @@ struct Program {
   std::vector<std::string> register_names;             // for listings: a name or "" for temporaries
   std::vector<std::pair<Register, double>> constants;  // filled once per worker
   Register month = kNoRegister;
+  std::vector<MonthSeries> series;  // filled with `month`
   std::vector<ParameterDraw> parameters;
   std::vector<CopulaDraw> copulas;
   Code start_code;   // once per block after parameters: initial values of prev()
@@ -168,11 +178,12 @@ class ProgramError : public std::logic_error {
 
 // Checks that every register is read only where it holds the value meant:
 //  * each register is written by one instruction at most, and never one
-//    the runner fills (constants, month, parameters, events, prev values,
-//    accumulators);
+//    the runner fills (constants, month, data series, parameters, events,
+//    prev values, accumulators);
 //  * each section reads, besides its own earlier results, only what holds
 //    its month's value when it runs: start code the constants, parameters
-//    and earlier start results; hazards also `month` and the events'
+//    and earlier start results; hazards also `month` (and the data series,
+//    which are read wherever `month` is) and the events'
 //    month m − 1 states; rates also the regimes' and switches' month-m
 //    states; innovations' arguments also the arrivals' month-m totals;
 //    monthly code also every event, prev values and `month`;

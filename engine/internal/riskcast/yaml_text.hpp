@@ -13,6 +13,13 @@
 
 namespace riskcast {
 
+// The first byte of `text` that breaks UTF-8 (a NUL byte, an overlong form,
+// a surrogate), or npos: every input text file is UTF-8.
+std::size_t first_invalid_utf8(std::string_view text);
+
+// The 1-based line and column of a byte offset of `text` (columns count bytes).
+SourcePos position_at(std::string_view text, std::size_t offset);
+
 // The whole file, or nullopt with the reason in `diagnostics` ("cannot read
 // the model file: …", "is a directory, not a model file", "the model file is
 // larger than 64 MiB"); `kind` names the file in those messages.
