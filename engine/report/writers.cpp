@@ -65,8 +65,17 @@ std::string format_count(std::uint64_t n) {
 }
 
 std::string samples_and_seed(const RunResult& r) {
-  return fmt::format("{}{}, seed {}", counted(r.samples, "sample"),
-                     r.first_sample ? fmt::format(" (from sample {})", r.first_sample) : "", r.seed);
+  std::string text = fmt::format("{}{}, seed {}", counted(r.samples, "sample"),
+                                 r.first_sample ? fmt::format(" (from sample {})", r.first_sample) : "", r.seed);
+  // A Monte Carlo run says nothing more: its header is as it always was.
+  if (r.method != "mc")
+    text += fmt::format(", {} ({}, intervals from {})", r.method, counted(r.replicates, "replicate"),
+                        r.replicates >= 2 ? "their spread" : "Monte Carlo error, conservative");
+  if (r.precision)
+    text += r.precision->reached ? fmt::format(", precision reached at {} samples", format_count(r.samples))
+                                 : fmt::format(", precision NOT reached by the maximum of {} samples",
+                                               format_count(r.precision->max_samples));
+  return text;
 }
 
 namespace {
@@ -609,6 +618,27 @@ nlohmann::ordered_json to_json(const RunResult& r) {
   doc["samples"] = r.samples;
   doc["seed"] = r.seed;
   doc["method"] = r.method;
+  if (r.method != "mc") doc["replicates"] = r.replicates;
+  if (r.precision) {
+    nlohmann::ordered_json precision;
+    precision["reached"] = r.precision->reached;
+    precision["samples"] = r.samples;
+    precision["max_samples"] = r.precision->max_samples;
+    precision["block"] = r.precision->block;
+    precision["targets"] = nlohmann::ordered_json::array();
+    for (const PrecisionOutcome::Target& t : r.precision->targets) {
+      nlohmann::ordered_json target;
+      target["output"] = t.target.output;
+      target["statistic"] = t.target.percentile ? nlohmann::ordered_json(*t.target.percentile) : "mean";
+      target["halfwidth"] = t.target.halfwidth;
+      target["relative"] = t.target.relative;
+      target["required"] = json_number(t.required);
+      target["achieved"] = json_number(t.achieved);
+      target["met"] = t.met;
+      precision["targets"].push_back(std::move(target));
+    }
+    doc["precision"] = std::move(precision);
+  }
   doc["first_sample"] = r.first_sample;
   doc["engine_version"] = r.engine_version;
   doc["numerics_version"] = r.numerics_version;
