@@ -272,6 +272,8 @@ class Model:
         only): sample in blocks of 10,000 until every such 95 % interval is that narrow, samples being the
         most; Result.precision says where the run stopped and whether it reached them.
         """
+        if method not in ("mc", "lhs", "qmc"):
+            raise ValueError(f"method must be 'mc', 'lhs' or 'qmc', not {method!r}")
         if progress is not None and not callable(progress):
             raise TypeError("progress must be callable")
         if stop is not None and not isinstance(stop, StopToken):
@@ -290,7 +292,7 @@ class Model:
             check_memory=bool(check_memory),
             progress=progress,
             stop=stop,
-            method=str(method),
+            method=method,
             replicates=0 if replicates is None else _count(replicates, "replicates", 1, 2**32 - 1),
             precision=[precision] if isinstance(precision, str) else list(precision or []),
         )

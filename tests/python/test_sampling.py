@@ -24,8 +24,9 @@ def test_method_and_replicates_are_recorded(reference):
 def test_bad_methods_are_value_errors(reference):
     with pytest.raises(ValueError):
         reference.run(samples=100, method="sobol")
-    with pytest.raises(ValueError):
+    with pytest.raises(riskcast.Error) as e:
         reference.run(samples=1000, method="qmc")  # 1000 is no multiple of 16
+    assert e.value.kind == "options"
     with pytest.raises(ValueError):
         reference.run(samples=100, precision="nvidia_share_value:median:0.1")
 
