@@ -43,7 +43,9 @@ unsigned replicates_for(SamplingMethod method, unsigned asked) {
 }
 
 std::string PrecisionTarget::to_string() const {
-  const std::string stat = percentile ? "p" + percentile_label(*percentile).substr(1) : "mean";
+  // percentile_label gives "P97.5"; the target spells it "p97.5".
+  const std::string stat = percentile ? fmt::format("p{}", std::string_view(percentile_label(*percentile)).substr(1))
+                                      : std::string("mean");
   const std::string width = relative ? fmt::format("{}%", halfwidth * 100) : fmt::format("{}", halfwidth);
   return fmt::format("{}:{}:{}", output, stat, width);
 }

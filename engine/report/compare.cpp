@@ -43,7 +43,7 @@ void write_probability_table(const RunResult& r, const std::string& output, std:
   if (r.scenarios.size() < 2)
     for (auto& row : rows) row.resize(3);
   write_aligned_table(rows, out);
-  out << kProbabilityNote << '\n';
+  out << probability_note(r) << '\n';
   if (r.scenarios.size() >= 2) out << probability_difference_note(first) << '\n';
 }
 

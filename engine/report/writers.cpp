@@ -64,6 +64,24 @@ std::string format_count(std::uint64_t n) {
   return out;
 }
 
+namespace {
+std::string replicated_note(std::string_view note, const RunResult& r) {
+  if (r.replicates < 2) return std::string(note);
+  return fmt::format("{}; 95% CI: from the spread of the {} {} replicates (Student t)",
+                     note.substr(0, note.find("; 95% CI")), r.replicates, r.method);
+}
+}  // namespace
+
+std::string probability_note(const RunResult& result) {
+  return replicated_note(kProbabilityNote, result);
+}
+std::string exceedance_note(const RunResult& result) {
+  return replicated_note(kExceedanceNote, result);
+}
+std::string replicate_interval_method(const RunResult& result) {
+  return fmt::format("replicates: Student t on {} degrees of freedom", result.replicates - 1);
+}
+
 std::string samples_and_seed(const RunResult& r) {
   std::string text = fmt::format("{}{}, seed {}", counted(r.samples, "sample"),
                                  r.first_sample ? fmt::format(" (from sample {})", r.first_sample) : "", r.seed);
@@ -416,13 +434,18 @@ void write_table(const RunResult& r, std::ostream& out) {
   for (const ScenarioResult& s : r.scenarios)
     for (const OutputResult& o : s.outputs) any_share |= is_share_unit(o.metadata.unit) && !o.summary.probability;
   out << '\n';
-  if (has_value_output(r))
+  if (has_value_output(r) && r.replicates >= 2)
+    out << fmt::format(
+        "±: half-width of the 95 % interval from the spread of the {} independent {} replicates (Student t on {} "
+        "degrees of freedom){}\n",
+        r.replicates, r.method, r.replicates - 1, any_share ? "; shares in percentage points" : "");
+  else if (has_value_output(r))
     out << fmt::format(
         "±: half-width of the 95 % Monte Carlo confidence interval (mean: Student t; percentiles: the wider side of "
-        "the order-statistic interval){}\n",
-        any_share ? "; shares in percentage points" : "");
-  if (has_probability_output(r)) out << kProbabilityNote << '\n';
-  if (!exceedance_thresholds(r).empty()) out << kExceedanceNote << '\n';
+        "the order-statistic interval){}{}\n",
+        r.method == "lhs" ? "; for a Latin hypercube an upper bound" : "", any_share ? "; shares in percentage points" : "");
+  if (has_probability_output(r)) out << probability_note(r) << '\n';
+  if (!exceedance_thresholds(r).empty()) out << exceedance_note(r) << '\n';
   if (any_open) out << kOpenIntervalNote << '\n';
 }
 
@@ -654,6 +677,10 @@ nlohmann::ordered_json to_json(const RunResult& r) {
       if (o.metadata.kind != OutputKind::Value) out["kind"] = to_string(o.metadata.kind);
       out.update(summary_json(o.summary));
       if (o.difference) out["difference"] = difference_json(*o.difference, r.scenarios.front().name);
+      if (r.replicates >= 2) {  // the intervals are the replicates', not Clopper–Pearson's
+        if (out.contains("probability")) out["probability"]["method"] = replicate_interval_method(r);
+        if (out.contains("difference")) out["difference"]["method"] = replicate_interval_method(r);
+      }
       outputs[o.name] = std::move(out);
     }
     scenario["outputs"] = std::move(outputs);
