@@ -331,8 +331,9 @@ std::shared_ptr<const SamplingDesign> design_of(const Model& model, const RunOpt
   const std::string_view method = to_string(options.method);
   if (options.method == SamplingMethod::mc) {
     if (options.replicates > 1)
-      throw std::invalid_argument("replicates are designs of lhs or qmc; a Monte Carlo run has none (use method lhs "
-                                  "or qmc, or leave replicates out)");
+      throw std::invalid_argument(
+          "replicates are designs of lhs or qmc; a Monte Carlo run has none (use method lhs "
+          "or qmc, or leave replicates out)");
     return nullptr;
   }
   const unsigned replicates = replicates_for(options.method, options.replicates);
@@ -340,9 +341,10 @@ std::shared_ptr<const SamplingDesign> design_of(const Model& model, const RunOpt
     throw std::invalid_argument(
         "qmc needs at least 2 replicates: its intervals come from the spread between independent scramblings");
   if (replicates > options.samples || options.samples % replicates != 0)
-    throw std::invalid_argument(fmt::format("{} samples cannot be split into {} {} replicates of equal size; use a "
-                                            "multiple of {} samples",
-                                            options.samples, replicates, method, replicates));
+    throw std::invalid_argument(
+        fmt::format("{} samples cannot be split into {} {} replicates of equal size; use a "
+                    "multiple of {} samples",
+                    options.samples, replicates, method, replicates));
   const std::uint64_t points = options.samples / replicates;
   if (options.first_sample % points != 0)
     throw std::invalid_argument(fmt::format(
@@ -362,10 +364,10 @@ void check_precision_targets(const Model& model, const RunOptions& options) {
   for (std::size_t i = 0; i < options.precision.size(); ++i) {
     const PrecisionTarget& t = options.precision[i];
     check_output_names(model, {t.output});
-    if (!options.outputs.empty() && std::find(options.outputs.begin(), options.outputs.end(), t.output) ==
-                                        options.outputs.end())
-      throw std::invalid_argument(fmt::format("precision of '{}': an output that the run does not evaluate",
-                                              quote_for_message(t.output)));
+    if (!options.outputs.empty() &&
+        std::find(options.outputs.begin(), options.outputs.end(), t.output) == options.outputs.end())
+      throw std::invalid_argument(
+          fmt::format("precision of '{}': an output that the run does not evaluate", quote_for_message(t.output)));
     if (t.percentile && !is_nameable_probability(*t.percentile))
       throw std::invalid_argument(fmt::format("precision of '{}': percentile {} is not a probability in (0, 1)",
                                               quote_for_message(t.output), *t.percentile));

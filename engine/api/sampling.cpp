@@ -44,16 +44,16 @@ unsigned replicates_for(SamplingMethod method, unsigned asked) {
 
 std::string PrecisionTarget::to_string() const {
   // percentile_label gives "P97.5"; the target spells it "p97.5".
-  const std::string stat = percentile ? fmt::format("p{}", std::string_view(percentile_label(*percentile)).substr(1))
-                                      : std::string("mean");
+  const std::string stat =
+      percentile ? fmt::format("p{}", std::string_view(percentile_label(*percentile)).substr(1)) : std::string("mean");
   const std::string width = relative ? fmt::format("{}%", halfwidth * 100) : fmt::format("{}", halfwidth);
   return fmt::format("{}:{}:{}", output, stat, width);
 }
 
 PrecisionTarget parse_precision_target(std::string_view text) {
   const std::size_t second = text.rfind(':');
-  const std::size_t first = second == std::string_view::npos || second == 0 ? std::string_view::npos
-                                                                            : text.rfind(':', second - 1);
+  const std::size_t first =
+      second == std::string_view::npos || second == 0 ? std::string_view::npos : text.rfind(':', second - 1);
   if (first == std::string_view::npos)
     throw std::invalid_argument(
         fmt::format("'{}' is not OUTPUT:STAT:HALFWIDTH (e.g. revenue:mean:1% or share:p50:0.002)", text));
@@ -66,9 +66,9 @@ PrecisionTarget parse_precision_target(std::string_view text) {
     std::optional<double> p;
     if (stat.size() > 1 && (stat[0] == 'p' || stat[0] == 'P')) p = parse_percentile(stat.substr(1), &problem);
     if (!p)
-      throw std::invalid_argument(fmt::format(
-          "'{}': the statistic '{}' is neither mean nor a percentile pNN (p50, p97.5){}", text, stat,
-          problem.empty() ? "" : fmt::format(": {} {}", stat.substr(1), problem)));
+      throw std::invalid_argument(
+          fmt::format("'{}': the statistic '{}' is neither mean nor a percentile pNN (p50, p97.5){}", text, stat,
+                      problem.empty() ? "" : fmt::format(": {} {}", stat.substr(1), problem)));
     target.percentile = p;
   }
   std::string_view width = text.substr(second + 1);

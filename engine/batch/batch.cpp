@@ -287,7 +287,8 @@ class BatchLoader {
     if (auto samples = pick(own.samples, defaults.samples)) run.samples = *samples;
     if (auto seed = pick(own.seed, defaults.seed)) run.seed = *seed;
     if (auto method = pick(own.method, defaults.method)) run.method = *method;
-    if (auto replicates = pick(own.replicates, defaults.replicates)) run.replicates = static_cast<unsigned>(*replicates);
+    if (auto replicates = pick(own.replicates, defaults.replicates))
+      run.replicates = static_cast<unsigned>(*replicates);
     if (auto formats = pick(own.formats, defaults.formats)) run.formats = *formats;
     if (auto chosen = pick(own.percentiles, defaults.percentiles)) run.percentiles = *chosen;
     if (auto chosen = pick(own.exceedances, defaults.exceedances)) {

@@ -121,8 +121,7 @@ RunOptions sampling_options(const po::variables_map& vm) {
   options.threads = static_cast<unsigned>(parse_count("--threads", vm["threads"].as<std::string>(), 0, kMaxThreads));
   const std::string method = vm["method"].as<std::string>();
   const std::optional<SamplingMethod> parsed = parse_sampling_method(method);
-  if (!parsed)
-    throw UsageError(fmt::format("--method must be mc, lhs or qmc, not '{}'", quote_for_message(method)));
+  if (!parsed) throw UsageError(fmt::format("--method must be mc, lhs or qmc, not '{}'", quote_for_message(method)));
   options.method = *parsed;
   if (vm.count("replicates")) {
     options.replicates = static_cast<unsigned>(

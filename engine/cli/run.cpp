@@ -109,8 +109,8 @@ int command_run(const std::vector<std::string>& args) {
       }
       const std::vector<std::string> outputs = output_names(model);
       if (std::find(outputs.begin(), outputs.end(), run.precision.back().output) == outputs.end())
-        throw UsageError(fmt::format("--precision {}: `{}` is not an output of {}", text,
-                                     run.precision.back().output, path));
+        throw UsageError(
+            fmt::format("--precision {}: `{}` is not an output of {}", text, run.precision.back().output, path));
     }
   if (!export_path.empty()) {
     // Default: every output run (in model order, as the run evaluates them), then every parameter.

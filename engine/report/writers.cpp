@@ -443,7 +443,8 @@ void write_table(const RunResult& r, std::ostream& out) {
     out << fmt::format(
         "±: half-width of the 95 % Monte Carlo confidence interval (mean: Student t; percentiles: the wider side of "
         "the order-statistic interval){}{}\n",
-        r.method == "lhs" ? "; for a Latin hypercube an upper bound" : "", any_share ? "; shares in percentage points" : "");
+        r.method == "lhs" ? "; for a Latin hypercube an upper bound" : "",
+        any_share ? "; shares in percentage points" : "");
   if (has_probability_output(r)) out << probability_note(r) << '\n';
   if (!exceedance_thresholds(r).empty()) out << exceedance_note(r) << '\n';
   if (any_open) out << kOpenIntervalNote << '\n';

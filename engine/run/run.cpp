@@ -313,7 +313,8 @@ PrecisionOutcome find_precision(const Model& model, const RunRequest& request,
   const std::uint64_t most = request.settings.samples;
   std::vector<ScenarioColumns> scenarios;
   for (const Scenario* scenario : chosen) {
-    ScenarioColumns& s = scenarios.emplace_back(ScenarioColumns{compile_program(apply_scenario(narrowed, *scenario)), {}});
+    ScenarioColumns& s =
+        scenarios.emplace_back(ScenarioColumns{compile_program(apply_scenario(narrowed, *scenario)), {}});
     for (std::size_t o = 0; o < s.program.outputs.size(); ++o) s.columns.push_back(allocate_column(most));
   }
   PrecisionOutcome outcome;
@@ -338,10 +339,10 @@ PrecisionOutcome find_precision(const Model& model, const RunRequest& request,
       PrecisionOutcome::Target found{target, 0, 0, true};
       double worst = -1;  // the largest achieved / required over the scenarios
       for (ScenarioColumns& s : scenarios) {
-        const auto o = static_cast<std::size_t>(
-            std::find_if(s.program.outputs.begin(), s.program.outputs.end(),
-                         [&](const OutputColumn& c) { return c.name == target.output; }) -
-            s.program.outputs.begin());
+        const auto o =
+            static_cast<std::size_t>(std::find_if(s.program.outputs.begin(), s.program.outputs.end(),
+                                                  [&](const OutputColumn& c) { return c.name == target.output; }) -
+                                     s.program.outputs.begin());
         const auto [estimate, halfwidth] =
             estimate_and_halfwidth(target, std::span<const double>(s.columns[o].data.get(), done), scratch);
         const double required = target.relative ? target.halfwidth * std::fabs(estimate) : target.halfwidth;

@@ -93,7 +93,8 @@ std::uint32_t sobol_coordinate(std::uint32_t dimension, std::uint32_t index) {
         kSobolDimensions);
     std::vector<std::uint32_t> v(std::size_t{32} * kSobolDimensions);
     for (std::uint32_t d = 0; d < kSobolDimensions; ++d)
-      for (unsigned j = 0; j < 32; ++j) v[std::size_t{32} * d + j] = *lattice.iter_at(std::size_t{j} * kSobolDimensions + d);
+      for (unsigned j = 0; j < 32; ++j)
+        v[std::size_t{32} * d + j] = *lattice.iter_at(std::size_t{j} * kSobolDimensions + d);
     return v;
   }();
   const std::uint32_t* v = directions.data() + std::size_t{32} * dimension;

@@ -283,8 +283,8 @@ std::pair<double, double> mean_interval(double mean, double sd, std::uint64_t n,
   return {std::isfinite(mean - half) ? mean - half : kOpenLow, std::isfinite(mean + half) ? mean + half : kOpenHigh};
 }
 
-OutputSummary summarize_replicated(std::span<double> values, unsigned replicates,
-                                   std::span<const double> probabilities, std::span<const double> thresholds) {
+OutputSummary summarize_replicated(std::span<double> values, unsigned replicates, std::span<const double> probabilities,
+                                   std::span<const double> thresholds) {
   if (replicates < 2 || values.size() % replicates != 0)
     throw std::invalid_argument(fmt::format("{} values are not {} equal replicates", values.size(), replicates));
   const std::size_t part = values.size() / replicates;

@@ -56,7 +56,7 @@ struct RunResult {
   std::uint64_t samples = 0;
   std::uint64_t seed = 1;
   std::uint64_t first_sample = 0;  // global index of the first sample (split runs)
-  std::string method = "mc";  // the sampling method: "mc", "lhs" or "qmc" (sampling.hpp)
+  std::string method = "mc";       // the sampling method: "mc", "lhs" or "qmc" (sampling.hpp)
   // Independent designs the samples form (lhs, qmc): each interval comes
   // from the spread of their estimates when there are two or more. 1 for mc.
   unsigned replicates = 1;

@@ -72,8 +72,8 @@ struct PrecisionOutcome {
     bool met = false;
   };
   std::vector<Target> targets;
-  bool reached = false;             // every target met at `samples`
-  std::uint64_t max_samples = 0;    // the most the run could take (RunOptions::samples)
+  bool reached = false;           // every target met at `samples`
+  std::uint64_t max_samples = 0;  // the most the run could take (RunOptions::samples)
   std::uint64_t block = kPrecisionBlock;
 };
 

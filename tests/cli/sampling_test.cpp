@@ -74,7 +74,8 @@ TEST(Precision, TargetsReadBack) {
 // the same count, and the result is the fixed-size run of that count, bit
 // for bit (the JSON text, less the precision record).
 TEST(Precision, StopsAtTheSameCountForAnyThreadsAndEqualsTheFixedRun) {
-  const std::vector<std::string> target = {"--samples", "200000", "--precision", "nvidia_share_value:p50:0.004",
+  const std::vector<std::string> target = {"--samples",   "200000",
+                                           "--precision", "nvidia_share_value:p50:0.004",
                                            "--precision", "nvidia_share_value:mean:1%"};
   std::vector<std::string> one = target, two = target;
   one.insert(one.end(), {"--threads", "1"});
@@ -110,11 +111,10 @@ TEST(Precision, SaysWhenTheMaximumIsReachedFirst) {
   EXPECT_EQ(r["samples"], 15000);
   EXPECT_FALSE(r["precision"]["reached"]);
   EXPECT_FALSE(r["precision"]["targets"][0]["met"]);
-  const CommandResult table = run_riskcast({"run", kReference, "--scenario", "base", "--samples", "15000",
-                                            "--precision", "nvidia_share_value:p50:0.00001"});
+  const CommandResult table = run_riskcast(
+      {"run", kReference, "--scenario", "base", "--samples", "15000", "--precision", "nvidia_share_value:p50:0.00001"});
   EXPECT_EQ(table.exit_status, 0);
-  EXPECT_NE(table.out.find("precision NOT reached by the maximum of 15,000 samples"), std::string::npos)
-      << table.out;
+  EXPECT_NE(table.out.find("precision NOT reached by the maximum of 15,000 samples"), std::string::npos) << table.out;
 }
 
 }  // namespace

@@ -289,21 +289,36 @@ outputs:
     const RunResult result = model.run(options);
     // Spearman's ρ from n = 4096 has standard error about (1 − ρ²)/√n =
     // 0.008 under Monte Carlo (designs only shrink it): 5 standard errors.
-    EXPECT_NEAR(spearman(result.scenarios[0].column("x")->values, result.scenarios[0].column("y")->values), 0.7,
-                0.04)
+    EXPECT_NEAR(spearman(result.scenarios[0].column("x")->values, result.scenarios[0].column("y")->values), 0.7, 0.04)
         << to_string(method);
   }
 }
 
-// The spread of the reference model's mean of nvidia_share_value over
-// independent seeds, n = 4096 each: Latin hypercube and scrambled Sobol
-// points must beat Monte Carlo. Measured (docs/analysis.md, 100 seeds):
-// variance ratios to MC of about RATIO_LHS (lhs) and RATIO_QMC (qmc). With
-// 24 seeds a ratio of variances estimated from two samples of 24 is off by
-// more than a factor 2.8 with probability below 1 % (F(23, 23) 0.995
-// quantile), so "below 0.5" passes as long as the true ratio is below 0.18.
+// Designs reduce the variance of a mean most for outputs that are nearly
+// additive in the design's coordinates: here a + b + c + a·b/4 of three
+// uniforms, where Latin hypercube sampling leaves only the interaction's
+// share of the variance (Stein 1987) and scrambled Sobol points shrink even
+// that. The spread of the mean over 24 seeds at n = 4096: with samples of
+// 24, a ratio of variances is off by more than a factor 2.8 with
+// probability below 1 % (F(23, 23) 0.995 quantile), so "below 0.25" holds
+// whenever the true ratio is below 0.09; the interaction's share here is
+// about 1 %. The reference model's reduction is measured in
+// docs/analysis.md (its months after the first stay Monte Carlo).
 TEST(Design, LatinHypercubeAndSobolReduceTheVarianceOfTheMean) {
-  const LoadedModel model = LoadedModel::from_text(reference_text(), "reference.yaml");
+  constexpr const char* kNearlyAdditive = R"(model: additive
+horizon: 1
+parameters:
+  a:
+    dist: uniform(0, 1)
+  b:
+    dist: uniform(0, 1)
+  c:
+    dist: uniform(0, 1)
+outputs:
+  y:
+    formula: a + b + c + a * b / 4
+)";
+  const LoadedModel model = LoadedModel::from_text(kNearlyAdditive, "additive.yaml");
   auto spread = [&](SamplingMethod method) {
     std::vector<double> means;
     for (std::uint64_t seed = 1; seed <= 24; ++seed) {
@@ -311,16 +326,14 @@ TEST(Design, LatinHypercubeAndSobolReduceTheVarianceOfTheMean) {
       options.samples = 4096;
       options.seed = seed;
       options.method = method;
-      options.scenarios = {"base"};
-      options.outputs = {"nvidia_share_value"};
       means.push_back(model.run(options).scenarios[0].outputs[0].summary.mean);
     }
     return moments_of(means).sd;
   };
   const double mc = spread(SamplingMethod::mc);
   const double lhs = spread(SamplingMethod::lhs), qmc = spread(SamplingMethod::qmc);
-  EXPECT_LT(lhs * lhs, 0.5 * mc * mc);
-  EXPECT_LT(qmc * qmc, 0.5 * mc * mc);
+  EXPECT_LT(lhs * lhs, 0.25 * mc * mc);
+  EXPECT_LT(qmc * qmc, 0.25 * mc * mc);
 }
 
 // The replicate intervals of a qmc run cover the truth about 95 % of the
