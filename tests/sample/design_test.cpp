@@ -49,7 +49,7 @@ events:
   r:
     kind: regime
     states: [a, b]
-    initial: [0.5, 0.5]
+    initial: {a: 0.5, b: 0.5}
     transitions:
       a: {b: 0.1}
       b: {a: 0.1}
@@ -355,6 +355,7 @@ events:
   s:
     kind: switch
     initial: 0.3
+    on: 0
 outputs:
   v:
     formula: x + y + sum(s)
