@@ -108,18 +108,23 @@ void write_table(const RunResult& r, const std::vector<double>& shown, const std
     rows.push_back(std::move(row));
   }
   write_aligned_table(rows, out);
+  // A replicated design's intervals come from its replicates' spread.
+  const std::string error_name = r.replicates >= 2
+                                     ? fmt::format("Error across the {} {} replicates", r.replicates, r.method)
+                                     : std::string("Monte Carlo error");
   if (std::isinf(error))
-    out << "Monte Carlo error: some 95 % intervals of the numbers above are open (too few samples to bound them); "
+    out << error_name
+        << ": some 95 % intervals of the numbers above are open (too few samples to bound them); "
            "--format json has every interval\n";
   else
-    out << fmt::format("Monte Carlo error (95 % CI half-width): at most ±{} on any {}above\n",
+    out << fmt::format("{} (95 % CI half-width): at most ±{} on any {}above\n", error_name,
                        is_share_unit(unit) ? format_percentage(error) + " points" : format_value(error, unit),
                        thresholds.empty() ? "number " : "mean or percentile ");
   if (!thresholds.empty())
     out << fmt::format(
-        "P(>t): the share of samples strictly above t; its exact binomial (Clopper–Pearson) 95 % "
-        "interval reaches at most ±{} points from it\n",
-        format_percentage(probability));
+        "P(>t): the share of samples strictly above t; its {} 95 % interval reaches at most ±{} "
+        "points from it\n",
+        r.replicates >= 2 ? "replicates'" : "exact binomial (Clopper–Pearson)", format_percentage(probability));
 }
 
 void write_csv(const RunResult& r, const std::vector<double>& shown, std::ostream& out) {
