@@ -33,6 +33,14 @@ TEST(SamplingMethods, ResultRecordsTheMethodAndReplicates) {
   const CommandResult table =
       run_riskcast({"run", kReference, "--scenario", "base", "--samples", "2048", "--method", "qmc"});
   EXPECT_NE(table.out.find("qmc (16 replicates, intervals from their spread)"), std::string::npos) << table.out;
+  EXPECT_NE(table.out.find("±: half-width of the 95 % interval from the spread of the 16 independent qmc replicates"),
+            std::string::npos)
+      << table.out;
+  // compare names where its error comes from too.
+  const CommandResult compare = run_riskcast({"compare", kReference, "--samples", "2048", "--method", "qmc"});
+  EXPECT_EQ(compare.exit_status, 0) << compare.err;
+  EXPECT_NE(compare.out.find("Error across the 16 qmc replicates (95 % CI half-width)"), std::string::npos)
+      << compare.out;
 }
 
 TEST(SamplingMethods, BadCommandLinesAreRefused) {
