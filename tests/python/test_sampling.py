@@ -27,8 +27,9 @@ def test_bad_methods_are_value_errors(reference):
     with pytest.raises(riskcast.Error) as e:
         reference.run(samples=1000, method="qmc")  # 1000 is no multiple of 16
     assert e.value.kind == "options"
-    with pytest.raises(ValueError):
+    with pytest.raises(riskcast.Error) as e:
         reference.run(samples=100, precision="nvidia_share_value:median:0.1")
+    assert e.value.kind == "options" and "neither mean nor a percentile" in str(e.value)
 
 
 def test_qmc_matches_the_command(reference, root, riskcast_bin):
