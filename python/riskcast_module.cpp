@@ -353,6 +353,29 @@ PYBIND11_MODULE(_riskcast, m) {
       .def_property_readonly("sample_count", [](const PyResult& r) { return r.result.samples; })
       .def_property_readonly("seed", [](const PyResult& r) { return r.result.seed; })
       .def_property_readonly("first_sample", [](const PyResult& r) { return r.result.first_sample; })
+      .def_property_readonly("method", [](const PyResult& r) { return r.result.method; })
+      .def_property_readonly("replicates", [](const PyResult& r) { return r.result.replicates; })
+      .def_property_readonly("precision",
+                             [](const PyResult& r) -> py::object {
+                               if (!r.result.precision) return py::none();
+                               const PrecisionOutcome& p = *r.result.precision;
+                               py::list targets;
+                               for (const PrecisionOutcome::Target& t : p.targets) {
+                                 py::dict target;
+                                 target["target"] = t.target.to_string();
+                                 target["required"] = t.required;
+                                 target["achieved"] = t.achieved;
+                                 target["met"] = t.met;
+                                 targets.append(target);
+                               }
+                               py::dict d;
+                               d["reached"] = p.reached;
+                               d["samples"] = r.result.samples;
+                               d["max_samples"] = p.max_samples;
+                               d["block"] = p.block;
+                               d["targets"] = targets;
+                               return d;
+                             })
       .def_readonly("warnings", &PyResult::warnings)
       .def_property_readonly("engine_version", [](const PyResult& r) { return r.result.engine_version; })
       .def_property_readonly("numerics_version", [](const PyResult& r) { return r.result.numerics_version; })
@@ -416,8 +439,14 @@ PYBIND11_MODULE(_riskcast, m) {
              unsigned threads, std::size_t block_size, std::vector<std::string> scenarios,
              std::vector<std::string> outputs, std::vector<std::string> columns, std::vector<double> percentiles,
              std::vector<std::pair<std::string, double>> exceedances, bool check_memory, py::object progress,
-             std::shared_ptr<StopToken> stop) {
+             std::shared_ptr<StopToken> stop, const std::string& method, unsigned replicates,
+             const std::vector<std::string>& precision) {
             RunOptions options;
+            const std::optional<SamplingMethod> parsed = parse_sampling_method(method);
+            if (!parsed) throw std::invalid_argument("method must be 'mc', 'lhs' or 'qmc', not '" + method + "'");
+            options.method = *parsed;
+            options.replicates = replicates;
+            for (const std::string& target : precision) options.precision.push_back(parse_precision_target(target));
             options.samples = samples;
             options.seed = seed;
             options.first_sample = first_sample;
@@ -433,5 +462,6 @@ PYBIND11_MODULE(_riskcast, m) {
           },
           py::arg("samples"), py::arg("seed"), py::arg("first_sample"), py::arg("threads"), py::arg("block_size"),
           py::arg("scenarios"), py::arg("outputs"), py::arg("columns"), py::arg("percentiles"), py::arg("exceedances"),
-          py::arg("check_memory"), py::arg("progress"), py::arg("stop").none(true));
+          py::arg("check_memory"), py::arg("progress"), py::arg("stop").none(true), py::arg("method"),
+          py::arg("replicates"), py::arg("precision"));
 }

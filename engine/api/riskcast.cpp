@@ -13,6 +13,7 @@
 
 #include "riskcast/api_checks.hpp"
 #include "riskcast/assumptions.hpp"
+#include "riskcast/design.hpp"
 #include "riskcast/model.hpp"
 #include "riskcast/model_loader.hpp"
 #include "riskcast/program.hpp"
@@ -329,6 +330,59 @@ void check_listed_once(const std::vector<std::string>& names, std::string_view w
       throw std::invalid_argument(fmt::format("{} '{}' is listed twice", what, quote_for_message(names[i])));
 }
 
+// The design of a run under lhs or qmc (null for mc), its replicates and
+// sample range checked: R designs of m = samples / R points each, and a
+// split run made of whole designs.
+std::shared_ptr<const SamplingDesign> design_of(const Model& model, const RunOptions& options) {
+  const std::string_view method = to_string(options.method);
+  if (options.method == SamplingMethod::mc) {
+    if (options.replicates > 1)
+      throw std::invalid_argument(
+          "replicates are designs of lhs or qmc; a Monte Carlo run has none (use method lhs "
+          "or qmc, or leave replicates out)");
+    return nullptr;
+  }
+  const unsigned replicates = replicates_for(options.method, options.replicates);
+  if (options.method == SamplingMethod::qmc && replicates < 2)
+    throw std::invalid_argument(
+        "qmc needs at least 2 replicates: its intervals come from the spread between independent scramblings");
+  if (replicates > options.samples || options.samples % replicates != 0)
+    throw std::invalid_argument(
+        fmt::format("{} samples cannot be split into {} {} replicates of equal size; use a "
+                    "multiple of {} samples",
+                    options.samples, replicates, method, replicates));
+  const std::uint64_t points = options.samples / replicates;
+  if (options.first_sample % points != 0)
+    throw std::invalid_argument(fmt::format(
+        "under {} a run is {} of {} points each, and a split run must start at a whole design: first sample {} is "
+        "not a multiple of {} (a Latin hypercube's strata and a Sobol sequence's points depend on the design's "
+        "size, so part of a design cannot be run alone; split a run into whole replicates)",
+        method, counted(replicates, "design"), points, options.first_sample, points));
+  if (!options.precision.empty())
+    throw std::invalid_argument(fmt::format(
+        "precision targets need method mc: a {} design is fixed by its size, so it cannot grow block by block",
+        method));
+  return std::make_shared<const SamplingDesign>(model, options.method, options.seed, points, replicates);
+}
+
+// Each target names an output the run evaluates, once per statistic.
+void check_precision_targets(const Model& model, const RunOptions& options) {
+  for (std::size_t i = 0; i < options.precision.size(); ++i) {
+    const PrecisionTarget& t = options.precision[i];
+    check_output_names(model, {t.output});
+    if (!options.outputs.empty() &&
+        std::find(options.outputs.begin(), options.outputs.end(), t.output) == options.outputs.end())
+      throw std::invalid_argument(
+          fmt::format("precision of '{}': an output that the run does not evaluate", quote_for_message(t.output)));
+    if (t.percentile && !is_nameable_probability(*t.percentile))
+      throw std::invalid_argument(fmt::format("precision of '{}': percentile {} is not a probability in (0, 1)",
+                                              quote_for_message(t.output), *t.percentile));
+    if (!(t.halfwidth > 0) || !std::isfinite(t.halfwidth))
+      throw std::invalid_argument(fmt::format("precision of '{}': the half-width must be a positive number, not {}",
+                                              quote_for_message(t.output), t.halfwidth));
+  }
+}
+
 RunRequest request_of(const LoadedModel& model, const RunOptions& options) {
   if (options.samples == 0) throw std::invalid_argument("a run needs at least one sample");
   check_threads_and_block_size(options.threads, options.block_size);
@@ -368,6 +422,8 @@ RunRequest request_of(const LoadedModel& model, const RunOptions& options) {
   }
   request.exceedances = options.exceedances;
   request.visit_column = options.visit_column;
+  request.settings.design = design_of(model.ir(), options);
+  check_precision_targets(model.ir(), options);
   return request;
 }
 
@@ -384,12 +440,23 @@ RunResult LoadedModel::run(const RunOptions& options) const {
   if (options.memory == MemoryPolicy::refuse)
     refuse_beyond_available(riskcast::estimate_memory(*model, request), options.samples);
   const std::size_t scenarios = request.scenarios.empty() ? model_->scenarios.size() : request.scenarios.size();
-  return supervised(options.progress, options.stop, scenarios, options.samples, request.settings, model_->file,
-                    [&](ProgressReporter& progress) {
-                      return run_model(*model, request, [&](std::size_t index, const std::string& name) {
-                        progress.start_scenario(index, name);
-                      });
-                    });
+  // Precision targets: first how many samples meet them (cancellable, not
+  // reported as progress), then a plain run of that many.
+  std::optional<PrecisionOutcome> precision;
+  if (!options.precision.empty()) {
+    request.settings.stop = options.stop;
+    std::uint64_t samples = 0;
+    precision = run_guarded(model_->file, [&] { return find_precision(*model, request, options.precision, samples); });
+    request.settings.samples = samples;
+  }
+  RunResult result = supervised(options.progress, options.stop, scenarios, request.settings.samples, request.settings,
+                                model_->file, [&](ProgressReporter& progress) {
+                                  return run_model(*model, request, [&](std::size_t index, const std::string& name) {
+                                    progress.start_scenario(index, name);
+                                  });
+                                });
+  result.precision = std::move(precision);
+  return result;
 }
 
 std::string LoadedModel::describe(const std::string& scenario, Format format) const {

@@ -20,8 +20,9 @@ namespace riskcast {
 namespace {
 
 const std::vector<std::string> kTopKeys = {"batch", "defaults", "runs"};
-const std::vector<std::string> kRunKeys = {"name", "model",   "scenarios",   "samples",
-                                           "seed", "formats", "percentiles", "exceed"};
+const std::vector<std::string> kRunKeys = {"name",    "model",       "scenarios", "samples", "seed",
+                                           "formats", "percentiles", "exceed",    "method",  "replicates"};
+const std::vector<std::string> kMethodNames = {"mc", "lhs", "qmc"};
 const std::vector<std::string> kFormatNames = {"table", "csv", "json", "markdown"};
 
 std::string lowercase(std::string_view text) {
@@ -34,7 +35,8 @@ std::string lowercase(std::string_view text) {
 struct RunSettingsText {
   std::optional<std::vector<std::string>> scenarios;
   std::vector<SourcePos> scenario_pos;
-  std::optional<std::uint64_t> samples, seed;
+  std::optional<std::uint64_t> samples, seed, replicates;
+  std::optional<SamplingMethod> method;
   std::optional<std::vector<Format>> formats;
   std::optional<std::vector<double>> percentiles;
   std::optional<std::vector<ExceedanceThreshold>> exceedances;
@@ -208,12 +210,23 @@ class BatchLoader {
     s.exceedance_text = std::move(written);
   }
 
-  // One of samples, seed, scenarios, formats, percentiles, exceed (the keys `defaults` shares with runs).
+  // One of samples, seed, method, replicates, scenarios, formats, percentiles, exceed (the keys `defaults`
+  // shares with runs).
   void setting(const std::string& key, const YamlEntry& entry, RunSettingsText& s) {
     if (key == "samples") {
       s.samples = yaml_.whole_count(entry.value, entry.key, "`samples`", 1, kMaxSamples);
     } else if (key == "seed") {
       s.seed = yaml_.whole_count(entry.value, entry.key, "`seed`", 0, UINT64_MAX);
+    } else if (key == "replicates") {
+      s.replicates = yaml_.whole_count(entry.value, entry.key, "`replicates`", 1, UINT32_MAX);
+    } else if (key == "method") {
+      const std::optional<std::string> name = yaml_.text(entry.value, "`method`", entry.key, "mc, lhs or qmc");
+      if (!name) return;
+      s.method = parse_sampling_method(*name);
+      if (!s.method)
+        d_.error(yaml_.position(entry.value, entry.key),
+                 fmt::format("unknown sampling method `{}`; methods are mc, lhs and qmc", quote_for_message(*name)),
+                 yaml_.hint_for(*name, kMethodNames));
     } else if (key == "scenarios") {
       auto names = list_or_one(entry, "`scenarios`", "[base, h200_open]", false, "leave it out to run every scenario");
       if (!names) return;
@@ -295,6 +308,9 @@ class BatchLoader {
     }
     if (auto samples = pick(own.samples, defaults.samples)) run.samples = *samples;
     if (auto seed = pick(own.seed, defaults.seed)) run.seed = *seed;
+    if (auto method = pick(own.method, defaults.method)) run.method = *method;
+    if (auto replicates = pick(own.replicates, defaults.replicates))
+      run.replicates = static_cast<unsigned>(*replicates);
     if (auto formats = pick(own.formats, defaults.formats)) run.formats = *formats;
     if (auto chosen = pick(own.percentiles, defaults.percentiles)) run.percentiles = *chosen;
     if (auto chosen = pick(own.exceedances, defaults.exceedances)) {

@@ -45,6 +45,8 @@ RunOptions options_of(const BatchRun& run, const BatchOptions& batch) {
   RunOptions options;
   options.samples = run.samples;
   options.seed = run.seed;
+  options.method = run.method;
+  options.replicates = run.replicates;
   options.percentiles = run.percentiles;
   options.exceedances = run.exceedances;
   options.threads = batch.threads;

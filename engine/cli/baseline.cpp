@@ -31,6 +31,7 @@ int command_baseline(const std::vector<std::string>& args) {
   const std::string path = (*vm)["model"].as<std::string>();
   check_output_files({{"--out", out, true}}, model_input(path));  // before sampling, not after
   RunOptions run = sampling_options(*vm);
+  require_monte_carlo(run, "baseline", "regress's statistical checks assume independent samples");
   const LoadedModel model = open_model(path);
   run.scenarios = chosen_scenarios(*vm, scenario_names(model), path);
   Baseline baseline;

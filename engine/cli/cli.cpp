@@ -137,7 +137,12 @@ void add_sampling_options(po::options_description& options, const char* scenario
       "seed", po::value<std::string>()->default_value("1"), "random seed (0 … 2^64-1)")(
       "threads", po::value<std::string>()->default_value("0"),
       "worker threads; 0 = all hardware threads (results do not depend on it)")(
-      "scenario", po::value<std::vector<std::string>>(), scenario_help);
+      "scenario", po::value<std::vector<std::string>>(), scenario_help)(
+      "method", po::value<std::string>()->default_value("mc"),
+      "sampling method: mc (Monte Carlo), lhs (Latin hypercube) or qmc (scrambled Sobol points); see "
+      "docs/results.md")("replicates", po::value<std::string>(),
+                         "lhs, qmc: independent designs the samples are split into, whose spread gives the "
+                         "intervals (default: lhs 1, qmc 16)");
 }
 
 RunOptions sampling_options(const po::variables_map& vm) {
@@ -145,7 +150,23 @@ RunOptions sampling_options(const po::variables_map& vm) {
   options.samples = parse_count("--samples", vm["samples"].as<std::string>(), 1, kMaxSamples);
   options.seed = parse_count("--seed", vm["seed"].as<std::string>(), 0, UINT64_MAX);
   options.threads = static_cast<unsigned>(parse_count("--threads", vm["threads"].as<std::string>(), 0, kMaxThreads));
+  const std::string method = vm["method"].as<std::string>();
+  const std::optional<SamplingMethod> parsed = parse_sampling_method(method);
+  if (!parsed) throw UsageError(fmt::format("--method must be mc, lhs or qmc, not '{}'", quote_for_message(method)));
+  options.method = *parsed;
+  if (vm.count("replicates")) {
+    options.replicates = static_cast<unsigned>(
+        parse_count("--replicates", vm["replicates"].as<std::string>(), 1, std::numeric_limits<unsigned>::max()));
+    if (options.method == SamplingMethod::mc)
+      throw UsageError("--replicates is for --method lhs or qmc; a Monte Carlo run has no replicates");
+  }
   return options;
+}
+
+void require_monte_carlo(const RunOptions& options, std::string_view command, std::string_view why) {
+  if (options.method != SamplingMethod::mc)
+    throw UsageError(fmt::format("{} samples by Monte Carlo only ({}); leave out --method {}", command, why,
+                                 to_string(options.method)));
 }
 
 void add_statistics_options(po::options_description& options) {

@@ -38,6 +38,7 @@ int command_report(const std::vector<std::string>& args) {
   check_output_files({{"--out", out_path, true}}, model_input(path));  // before sampling, not after
 
   const RunOptions sampling = sampling_options(*vm);
+  require_monte_carlo(sampling, "report", "its sensitivity section's intervals assume independent samples");
   ReportOptions report;
   report.samples = sampling.samples;
   report.seed = sampling.seed;

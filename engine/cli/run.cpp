@@ -42,7 +42,10 @@ int command_run(const std::vector<std::string>& args) {
                                                         "samples per evaluation block (1 … 4096)")(
       "first-sample", po::value<std::string>()->default_value("0"),
       "global index of the first sample: samples [N, N + samples) of a larger run, bit for bit")(
-      "model", po::value<std::string>(), "model file");
+      "precision", po::value<std::vector<std::string>>(),
+      "stop once this interval is narrow enough, --samples being the most: OUTPUT:STAT:HALFWIDTH with STAT mean or "
+      "pNN (p50, p97.5) and HALFWIDTH in the output's units or with % relative to the estimate (repeatable; "
+      "--method mc; see below)")("model", po::value<std::string>(), "model file");
   po::positional_options_description positional;
   positional.add("model", 1);
   auto vm = parse_options(
@@ -61,6 +64,10 @@ int command_run(const std::vector<std::string>& args) {
       "  DIR/tornado_OUTPUT.svg        what drives the first output run in the first scenario run: Spearman rank\n"
       "                                correlation with each input and 95 % intervals (riskcast sensitivity);\n"
       "                                costs one more sampling pass of that scenario\n\n"
+      "--precision OUTPUT:STAT:HALFWIDTH (repeatable; revenue:mean:1%, share:p50:0.002) samples in blocks of\n"
+      "10,000 and stops at the first block where every named 95 % interval (in every scenario run) has at most\n"
+      "that half-width, --samples being the most; the result is the run of --samples N for the N taken, bit for\n"
+      "bit, and its header and JSON say N and whether the precision was reached. See docs/results.md.\n\n"
       "--output NAME (repeatable) evaluates only those outputs: the others are not computed, printed, charted\n"
       "or exported.\n\n"
       "--export FILE.csv writes one row per sample and scenario: `sample,scenario,` then the chosen columns\n"
@@ -96,6 +103,18 @@ int command_run(const std::vector<std::string>& args) {
   run.scenarios = chosen_scenarios(*vm, scenario_names(model), path);
   run.outputs = chosen_outputs(*vm, model, path);
   statistics_options(*vm, model, path, run);
+  if (vm->count("precision"))
+    for (const std::string& text : (*vm)["precision"].as<std::vector<std::string>>()) {
+      try {
+        run.precision.push_back(parse_precision_target(text));
+      } catch (const std::invalid_argument& e) {
+        throw UsageError(fmt::format("--precision {}", e.what()));
+      }
+      const std::vector<std::string> outputs = output_names(model);
+      if (std::find(outputs.begin(), outputs.end(), run.precision.back().output) == outputs.end())
+        throw UsageError(
+            fmt::format("--precision {}: `{}` is not an output of {}", text, run.precision.back().output, path));
+    }
   if (!export_path.empty()) {
     // Default: every output run (in model order, as the run evaluates them), then every parameter.
     run.columns = vm->count("export-columns") ? split_names((*vm)["export-columns"].as<std::string>())

@@ -34,6 +34,7 @@ int command_sensitivity(const std::vector<std::string>& args) {
   if (!vm->count("model")) throw UsageError("sensitivity needs a model file: riskcast sensitivity MODEL.yaml");
 
   const RunOptions sampling = sampling_options(*vm);
+  require_monte_carlo(sampling, "sensitivity", "its rank correlations' intervals assume independent samples");
   SensitivityOptions request;
   request.samples = sampling.samples;
   request.seed = sampling.seed;

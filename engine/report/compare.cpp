@@ -43,7 +43,7 @@ void write_probability_table(const RunResult& r, const std::string& output, std:
   if (r.scenarios.size() < 2)
     for (auto& row : rows) row.resize(3);
   write_aligned_table(rows, out);
-  out << kProbabilityNote << '\n';
+  out << probability_note(r) << '\n';
   if (r.scenarios.size() >= 2) out << probability_difference_note(first) << '\n';
 }
 
@@ -64,8 +64,8 @@ void write_probability_csv(const RunResult& r, std::ostream& out) {
 }
 
 void write_probability_markdown(const RunResult& r, const std::string& output, std::ostream& out) {
-  out << fmt::format("**{}** — `{}` (probability) by scenario, {}\n\n", r.title.empty() ? r.model : r.title,
-                     output, samples_and_seed(r));
+  out << fmt::format("**{}** — `{}` (probability) by scenario, {}\n\n", r.title.empty() ? r.model : r.title, output,
+                     samples_and_seed(r));
   const std::string& first = r.scenarios.front().name;
   out << fmt::format("| scenario | P | 95% CI | vs {} | 95% CI |\n|---|---:|---:|---:|---:|\n", first);
   for (const ScenarioResult& s : r.scenarios) {
@@ -108,18 +108,23 @@ void write_table(const RunResult& r, const std::vector<double>& shown, const std
     rows.push_back(std::move(row));
   }
   write_aligned_table(rows, out);
+  // A replicated design's intervals come from its replicates' spread.
+  const std::string error_name = r.replicates >= 2
+                                     ? fmt::format("Error across the {} {} replicates", r.replicates, r.method)
+                                     : std::string("Monte Carlo error");
   if (std::isinf(error))
-    out << "Monte Carlo error: some 95 % intervals of the numbers above are open (too few samples to bound them); "
+    out << error_name
+        << ": some 95 % intervals of the numbers above are open (too few samples to bound them); "
            "--format json has every interval\n";
   else
-    out << fmt::format("Monte Carlo error (95 % CI half-width): at most ±{} on any {}above\n",
+    out << fmt::format("{} (95 % CI half-width): at most ±{} on any {}above\n", error_name,
                        is_share_unit(unit) ? format_percentage(error) + " points" : format_value(error, unit),
                        thresholds.empty() ? "number " : "mean or percentile ");
   if (!thresholds.empty())
     out << fmt::format(
-        "P(>t): the share of samples strictly above t; its exact binomial (Clopper–Pearson) 95 % "
-        "interval reaches at most ±{} points from it\n",
-        format_percentage(probability));
+        "P(>t): the share of samples strictly above t; its {} 95 % interval reaches at most ±{} "
+        "points from it\n",
+        r.replicates >= 2 ? "replicates'" : "exact binomial (Clopper–Pearson)", format_percentage(probability));
 }
 
 void write_csv(const RunResult& r, const std::vector<double>& shown, std::ostream& out) {

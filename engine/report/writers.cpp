@@ -64,9 +64,36 @@ std::string format_count(std::uint64_t n) {
   return out;
 }
 
+namespace {
+std::string replicated_note(std::string_view note, const RunResult& r) {
+  if (r.replicates < 2) return std::string(note);
+  return fmt::format("{}; 95% CI: from the spread of the {} {} replicates (Student t)",
+                     note.substr(0, note.find("; 95% CI")), r.replicates, r.method);
+}
+}  // namespace
+
+std::string probability_note(const RunResult& result) {
+  return replicated_note(kProbabilityNote, result);
+}
+std::string exceedance_note(const RunResult& result) {
+  return replicated_note(kExceedanceNote, result);
+}
+std::string replicate_interval_method(const RunResult& result) {
+  return fmt::format("replicates: Student t on {} degrees of freedom", result.replicates - 1);
+}
+
 std::string samples_and_seed(const RunResult& r) {
-  return fmt::format("{}{}, seed {}", counted(r.samples, "sample"),
-                     r.first_sample ? fmt::format(" (from sample {})", r.first_sample) : "", r.seed);
+  std::string text = fmt::format("{}{}, seed {}", counted(r.samples, "sample"),
+                                 r.first_sample ? fmt::format(" (from sample {})", r.first_sample) : "", r.seed);
+  // A Monte Carlo run says nothing more: its header is as it always was.
+  if (r.method != "mc")
+    text += fmt::format(", {} ({}, intervals from {})", r.method, counted(r.replicates, "replicate"),
+                        r.replicates >= 2 ? "their spread" : "Monte Carlo error, conservative");
+  if (r.precision)
+    text += r.precision->reached ? fmt::format(", precision reached at {} samples", format_count(r.samples))
+                                 : fmt::format(", precision NOT reached by the maximum of {} samples",
+                                               format_count(r.precision->max_samples));
+  return text;
 }
 
 namespace {
@@ -407,13 +434,19 @@ void write_table(const RunResult& r, std::ostream& out) {
   for (const ScenarioResult& s : r.scenarios)
     for (const OutputResult& o : s.outputs) any_share |= is_share_unit(o.metadata.unit) && !o.summary.probability;
   out << '\n';
-  if (has_value_output(r))
+  if (has_value_output(r) && r.replicates >= 2)
+    out << fmt::format(
+        "±: half-width of the 95 % interval from the spread of the {} independent {} replicates (Student t on {} "
+        "degrees of freedom){}\n",
+        r.replicates, r.method, r.replicates - 1, any_share ? "; shares in percentage points" : "");
+  else if (has_value_output(r))
     out << fmt::format(
         "±: half-width of the 95 % Monte Carlo confidence interval (mean: Student t; percentiles: the wider side of "
-        "the order-statistic interval){}\n",
+        "the order-statistic interval){}{}\n",
+        r.method == "lhs" ? "; for a Latin hypercube an upper bound" : "",
         any_share ? "; shares in percentage points" : "");
-  if (has_probability_output(r)) out << kProbabilityNote << '\n';
-  if (!exceedance_thresholds(r).empty()) out << kExceedanceNote << '\n';
+  if (has_probability_output(r)) out << probability_note(r) << '\n';
+  if (!exceedance_thresholds(r).empty()) out << exceedance_note(r) << '\n';
   if (any_open) out << kOpenIntervalNote << '\n';
 }
 
@@ -609,6 +642,27 @@ nlohmann::ordered_json to_json(const RunResult& r) {
   doc["samples"] = r.samples;
   doc["seed"] = r.seed;
   doc["method"] = r.method;
+  if (r.method != "mc") doc["replicates"] = r.replicates;
+  if (r.precision) {
+    nlohmann::ordered_json precision;
+    precision["reached"] = r.precision->reached;
+    precision["samples"] = r.samples;
+    precision["max_samples"] = r.precision->max_samples;
+    precision["block"] = r.precision->block;
+    precision["targets"] = nlohmann::ordered_json::array();
+    for (const PrecisionOutcome::Target& t : r.precision->targets) {
+      nlohmann::ordered_json target;
+      target["output"] = t.target.output;
+      target["statistic"] = t.target.percentile ? nlohmann::ordered_json(*t.target.percentile) : "mean";
+      target["halfwidth"] = t.target.halfwidth;
+      target["relative"] = t.target.relative;
+      target["required"] = json_number(t.required);
+      target["achieved"] = json_number(t.achieved);
+      target["met"] = t.met;
+      precision["targets"].push_back(std::move(target));
+    }
+    doc["precision"] = std::move(precision);
+  }
   doc["first_sample"] = r.first_sample;
   doc["engine_version"] = r.engine_version;
   doc["numerics_version"] = r.numerics_version;
@@ -624,6 +678,10 @@ nlohmann::ordered_json to_json(const RunResult& r) {
       if (o.metadata.kind != OutputKind::Value) out["kind"] = to_string(o.metadata.kind);
       out.update(summary_json(o.summary));
       if (o.difference) out["difference"] = difference_json(*o.difference, r.scenarios.front().name);
+      if (r.replicates >= 2) {  // the intervals are the replicates', not Clopper–Pearson's
+        if (out.contains("probability")) out["probability"]["method"] = replicate_interval_method(r);
+        if (out.contains("difference")) out["difference"]["method"] = replicate_interval_method(r);
+      }
       outputs[o.name] = std::move(out);
     }
     scenario["outputs"] = std::move(outputs);

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <stdexcept>
 
+#include "riskcast/design.hpp"
 #include "riskcast/format.hpp"
 #include "riskcast/model_loader.hpp"
 #include "riskcast/program.hpp"
@@ -70,13 +71,23 @@ SamplingPlan plan_columns(const Model& model, const std::vector<std::string>& co
 // A probability output's 0/1 column in scenario `index` of `scenarios`: the
 // first scenario's is kept in `first`; each later one is paired with it
 // sample by sample (OutputResult::difference).
-void pair_with_first(std::span<const double> column, std::size_t index, std::size_t scenarios,
+// Under a replicated design (replicates ≥ 2) the interval is the
+// replicates' (summarize_replicated): each replicate's difference is one
+// estimate.
+void pair_with_first(std::span<const double> column, std::size_t index, std::size_t scenarios, unsigned replicates,
                      std::vector<std::uint8_t>& first, OutputResult& result) {
   if (index == 0) {
     if (scenarios > 1) first.assign(column.begin(), column.end());
     return;
   }
   result.difference = paired_indicator_difference(std::span<const std::uint8_t>(first), column);
+  if (replicates < 2) return;
+  std::vector<double> changes(column.size());  // +1 gained, −1 lost, 0 unchanged
+  for (std::size_t k = 0; k < column.size(); ++k)
+    changes[k] = static_cast<double>(column[k] == 1.0) - static_cast<double>(first[k] != 0);
+  const OutputSummary spread = summarize_replicated(changes, replicates, {});
+  result.difference->ci_low = std::clamp(spread.mean_ci_low, -1.0, 1.0);
+  result.difference->ci_high = std::clamp(spread.mean_ci_high, -1.0, 1.0);
 }
 
 }  // namespace
@@ -179,6 +190,12 @@ RunResult run_model(const Model& model, const RunRequest& request, const Scenari
   result.samples = request.settings.samples;
   result.seed = request.settings.seed;
   result.first_sample = request.settings.first_sample;
+  if (const SamplingDesign* design = request.settings.design.get()) {
+    result.method = std::string(to_string(design->method()));
+    result.replicates = design->replicates();
+  }
+  // Replicated designs take their intervals from the replicates' spread.
+  const unsigned replicates = result.replicates;
   result.percentiles = request.percentiles;
   // thresholds[o]: output o's exceedance thresholds, in the order asked, each once.
   std::vector<std::vector<double>> thresholds(model.outputs.size());
@@ -234,9 +251,17 @@ RunResult run_model(const Model& model, const RunRequest& request, const Scenari
           if (request.visit_column) request.visit_column(i, o, column);
           // Sampling has checked that a probability output is 0 or 1 in every sample.
           const bool indicator = program.outputs[o].metadata.kind == OutputKind::Probability;
-          if (indicator) pair_with_first(column, i, chosen.size(), first_indicator[o], sr.outputs[o]);
-          sr.outputs[o].summary = summarize(column, request.percentiles, thresholds[o]);
-          if (indicator) sr.outputs[o].summary.probability = estimate_indicator_proportion(column);
+          if (indicator) pair_with_first(column, i, chosen.size(), replicates, first_indicator[o], sr.outputs[o]);
+          OutputSummary& summary = sr.outputs[o].summary;
+          summary = replicates >= 2 ? summarize_replicated(column, replicates, request.percentiles, thresholds[o])
+                                    : summarize(column, request.percentiles, thresholds[o]);
+          if (indicator) {
+            summary.probability = estimate_indicator_proportion(column);
+            if (replicates >= 2) {  // the mean of a 0/1 column is its proportion
+              summary.probability->ci_low = std::clamp(summary.mean_ci_low, 0.0, 1.0);
+              summary.probability->ci_high = std::clamp(summary.mean_ci_high, 0.0, 1.0);
+            }
+          }
         }
         columns[o].data.reset();  // free the column as soon as it is summarised
       });
@@ -244,6 +269,92 @@ RunResult run_model(const Model& model, const RunRequest& request, const Scenari
     result.scenarios.push_back(std::move(sr));
   }
   return result;
+}
+
+namespace {
+
+// A target's estimate and the half-width of its 95 % interval in the
+// samples so far (NaN when the interval is open), as a run's summary
+// reports them.
+std::pair<double, double> estimate_and_halfwidth(const PrecisionTarget& target, std::span<const double> values,
+                                                 std::vector<double>& scratch) {
+  if (!target.percentile) {
+    const Moments m = moments_of(values);
+    const auto [low, high] = mean_interval(m.mean, m.sd, values.size());
+    return {m.mean, is_open(low) || is_open(high) ? NAN : (high - low) / 2};
+  }
+  scratch.assign(values.begin(), values.end());
+  const double p = *target.percentile;
+  const PercentileEstimate q = summarize(scratch, std::span(&p, 1)).percentiles.front();
+  return {q.value, is_open(q.ci_low) || is_open(q.ci_high) ? NAN : (q.ci_high - q.ci_low) / 2};
+}
+
+}  // namespace
+
+PrecisionOutcome find_precision(const Model& model, const RunRequest& request,
+                                const std::vector<PrecisionTarget>& targets, std::uint64_t& samples) {
+  const std::vector<const Scenario*> chosen = chosen_scenarios(model, request.scenarios);
+  // Only the outputs the targets name are evaluated (no formula reads an output).
+  Model narrowed = model;
+  std::erase_if(narrowed.outputs, [&](const Output& o) {
+    return std::none_of(targets.begin(), targets.end(), [&](const PrecisionTarget& t) { return t.output == o.name; });
+  });
+  struct ScenarioColumns {
+    Program program;
+    std::vector<Column> columns;  // per output of `program`
+  };
+  const std::uint64_t most = request.settings.samples;
+  std::vector<ScenarioColumns> scenarios;
+  for (const Scenario* scenario : chosen) {
+    ScenarioColumns& s =
+        scenarios.emplace_back(ScenarioColumns{compile_program(apply_scenario(narrowed, *scenario)), {}});
+    for (std::size_t o = 0; o < s.program.outputs.size(); ++o) s.columns.push_back(allocate_column(most));
+  }
+  PrecisionOutcome outcome;
+  outcome.max_samples = most;
+  std::vector<double> scratch;
+  std::uint64_t done = 0;
+  while (true) {
+    const std::uint64_t next = std::min(most, done + kPrecisionBlock);
+    for (ScenarioColumns& s : scenarios) {
+      RunSettings block = request.settings;
+      block.first_sample = request.settings.first_sample + done;
+      block.samples = next - done;
+      block.progress = nullptr;
+      std::vector<double*> outputs;
+      for (Column& c : s.columns) outputs.push_back(c.data.get() + done);
+      sample_program_into(s.program, block, outputs);
+    }
+    done = next;
+    outcome.targets.clear();
+    outcome.reached = true;
+    for (const PrecisionTarget& target : targets) {
+      PrecisionOutcome::Target found{target, 0, 0, true};
+      double worst = -1;  // the largest achieved / required over the scenarios
+      for (ScenarioColumns& s : scenarios) {
+        const auto o =
+            static_cast<std::size_t>(std::find_if(s.program.outputs.begin(), s.program.outputs.end(),
+                                                  [&](const OutputColumn& c) { return c.name == target.output; }) -
+                                     s.program.outputs.begin());
+        const auto [estimate, halfwidth] =
+            estimate_and_halfwidth(target, std::span<const double>(s.columns[o].data.get(), done), scratch);
+        const double required = target.relative ? target.halfwidth * std::fabs(estimate) : target.halfwidth;
+        const bool met = halfwidth <= required;  // false for an open interval (NaN)
+        const double ratio = met ? halfwidth / required : INFINITY;
+        if (!(ratio <= worst)) {
+          worst = ratio;
+          found.achieved = halfwidth;
+          found.required = required;
+        }
+        found.met = found.met && met;
+      }
+      outcome.reached = outcome.reached && found.met;
+      outcome.targets.push_back(found);
+    }
+    if (outcome.reached || done == most) break;
+  }
+  samples = done;
+  return outcome;
 }
 
 }  // namespace riskcast

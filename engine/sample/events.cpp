@@ -13,7 +13,12 @@
 
 namespace riskcast {
 
-EventStepper::EventStepper(const Program& program, std::size_t block_size) : p_(program), block_(block_size) {
+EventStepper::EventStepper(const Program& program, std::size_t block_size, const SamplingDesign* design)
+    : p_(program), block_(block_size), design_(design) {
+  auto place = [&](RandomSlot slot) { coordinates_.push_back(design ? design->coordinate(slot) : std::nullopt); };
+  for (const RegimeStep& r : program.regimes) place(r.slot);
+  for (const SwitchStep& s : program.switches) place(s.slot);
+  for (const ArrivalsStep& a : program.arrivals) place(a.count_slot);
   for (const auto& a : program.arrivals) size_samplers_.emplace_back(a.size);
   for (const RegimeStep& r : program.regimes) regime_tables_.push_back(constant_moves(r));
   for (const InnovationStep& i : program.innovations) {
@@ -36,9 +41,12 @@ void EventStepper::draw_uniforms(std::uint32_t first_month) {
   const std::uint32_t count = std::min(kEventChunk, p_.horizon - first_month + 1);
   std::size_t e = 0;
   auto fill = [&](RandomSlot slot, bool fixed) {
-    if (!fixed)
-      fill_uniforms32(lanes_.seed, slot, 0, lanes_.first, lanes_.n, first_month - 1, count,
-                      event_uniforms_.data() + e * kEventChunk * block_, block_);
+    double* uniforms = event_uniforms_.data() + e * kEventChunk * block_;
+    if (!fixed) {
+      fill_uniforms32(lanes_.seed, slot, 0, lanes_.first, lanes_.n, first_month - 1, count, uniforms, block_);
+      // A design replaces month 1's uniform; later months stay Monte Carlo.
+      if (first_month == 1 && coordinates_[e]) design_->fill(*coordinates_[e], lanes_.first, lanes_.n, uniforms);
+    }
     ++e;
   };
   for (const RegimeStep& r : p_.regimes) fill(r.slot, r.fixed_state.has_value());

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "block.hpp"
+#include "riskcast/design.hpp"
 #include "riskcast/draw.hpp"
 #include "riskcast/program.hpp"
 
@@ -17,7 +18,9 @@ namespace riskcast {
 
 class EventStepper {
  public:
-  EventStepper(const Program& program, std::size_t block_size);
+  // `design` (may be null: Monte Carlo) supplies the month-1 uniforms of
+  // the events it places.
+  EventStepper(const Program& program, std::size_t block_size, const SamplingDesign* design = nullptr);
 
   // The lanes the next steps work on and where their errors go.
   void begin_block(const BlockLanes& lanes, FirstError& errors) {
@@ -73,6 +76,9 @@ class EventStepper {
 
   const Program& p_;
   std::size_t block_;
+  const SamplingDesign* design_;
+  // Per event (regimes, switches, arrivals in that order): its design coordinate.
+  std::vector<std::optional<DesignCoordinate>> coordinates_;
   BlockLanes lanes_;
   FirstError* errors_ = nullptr;
   std::vector<Sampler> size_samplers_;

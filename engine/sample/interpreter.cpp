@@ -109,9 +109,24 @@ BlockInterpreter::BlockInterpreter(const Program& program, const RunSettings& se
       block_(settings.block_size),
       regs_(program.register_count * block_),
       standard_normal_(standard_normal()),
-      events_(program, block_) {
+      events_(program, block_, settings.design.get()) {
   for (auto [reg, value] : program.constants) std::fill_n(R(reg), block_, value);
-  for (const auto& d : program.parameters) parameter_samplers_.emplace_back(d.distribution);
+  const SamplingDesign* design = settings.design.get();
+  for (const auto& d : program.parameters) {
+    parameter_samplers_.emplace_back(d.distribution);
+    std::optional<DesignCoordinate> coordinate;
+    if (design && !d.correlated) coordinate = design->coordinate(d.slot);
+    parameter_coordinates_.push_back(coordinate);
+    parameter_quantiles_.emplace_back();
+    if (coordinate) parameter_quantiles_.back().emplace(d.distribution);
+  }
+  for (const CopulaDraw& c : program.copulas) {
+    std::vector<std::optional<DesignCoordinate>>& coordinates = normal_coordinates_.emplace_back();
+    for (RandomSlot slot : c.normal_slots) {
+      coordinates.push_back(design ? design->coordinate(slot) : std::nullopt);
+      if (coordinates.back() && !normal_quantile_) normal_quantile_.emplace(standard_normal());
+    }
+  }
   scratch_.resize(Sampler::kBufferedWords * block_);
   std::size_t members = 0;
   for (const CopulaDraw& c : program.copulas) {
@@ -144,8 +159,16 @@ void BlockInterpreter::trace_value(Register r, Register from, SourcePos pos, Des
 void BlockInterpreter::draw_copula(std::size_t copula, std::uint64_t first) {
   const CopulaDraw& c = p_.copulas[copula];
   const std::size_t m = c.members.size();
-  for (std::size_t k = 0; k < m; ++k)
-    standard_normal_.fill(settings_.seed, c.normal_slots[k], first, n_, normals_.data() + k * block_, scratch_.data());
+  for (std::size_t k = 0; k < m; ++k) {
+    double* normals = normals_.data() + k * block_;
+    if (const std::optional<DesignCoordinate>& coordinate = normal_coordinates_[copula][k]) {
+      // The design's uniform, as a standard normal by inversion.
+      settings_.design->fill(*coordinate, first, n_, normals);
+      normal_quantile_->quantiles(normals, n_, normals);
+    } else {
+      standard_normal_.fill(settings_.seed, c.normal_slots[k], first, n_, normals, scratch_.data());
+    }
+  }
   for (std::size_t k = 0; k < m; ++k) {
     const double* row = c.cholesky.data() + k * m;
     double* out = R(p_.parameters[c.members[k]].reg);
@@ -166,7 +189,12 @@ void BlockInterpreter::run_block(std::uint64_t first, std::size_t n, std::span<d
   for (std::size_t c = 0; c < p_.copulas.size(); ++c) draw_copula(c, first);
   for (std::size_t i = 0; i < p_.parameters.size(); ++i) {
     const ParameterDraw& d = p_.parameters[i];
-    if (!d.correlated) parameter_samplers_[i].fill(seed, d.slot, first, n, R(d.reg), scratch_.data());
+    if (const std::optional<DesignCoordinate>& coordinate = parameter_coordinates_[i]) {
+      settings_.design->fill(*coordinate, first, n, R(d.reg));
+      parameter_quantiles_[i]->quantiles(R(d.reg), n, R(d.reg));
+    } else if (!d.correlated) {
+      parameter_samplers_[i].fill(seed, d.slot, first, n, R(d.reg), scratch_.data());
+    }
     if (tracing_)
       trace_value(d.reg, kNoRegister, d.distribution.pos, [&](double v) {
         return fmt::format("parameter `{}` drew {} from {}", d.name, value_for_message(v), d.distribution.to_string());

@@ -6,12 +6,14 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
 
 #include "block.hpp"
 #include "events.hpp"
+#include "riskcast/design.hpp"
 #include "riskcast/draw.hpp"
 #include "riskcast/program.hpp"
 #include "riskcast/quantile_function.hpp"
@@ -66,6 +68,13 @@ class BlockInterpreter {
   std::size_t block_;
   std::vector<double> regs_;
   std::vector<Sampler> parameter_samplers_;
+  // Under a sampling design: per parameter, its coordinate and quantile
+  // function (a design gives one uniform, which the quantile inverts);
+  // per copula member, its normal's coordinate.
+  std::vector<std::optional<DesignCoordinate>> parameter_coordinates_;
+  std::vector<std::optional<QuantileFunction>> parameter_quantiles_;
+  std::vector<std::vector<std::optional<DesignCoordinate>>> normal_coordinates_;
+  std::optional<QuantileFunction> normal_quantile_;
   std::vector<std::uint64_t> scratch_;  // random words for Sampler::fill
   Sampler standard_normal_;             // the copulas' independent normals
   std::vector<double> normals_;         // per copula member, one block of normals

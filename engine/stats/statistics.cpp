@@ -288,6 +288,40 @@ std::pair<double, double> mean_interval(double mean, double sd, std::uint64_t n,
   return {std::isfinite(mean - half) ? mean - half : kOpenLow, std::isfinite(mean + half) ? mean + half : kOpenHigh};
 }
 
+OutputSummary summarize_replicated(std::span<double> values, unsigned replicates, std::span<const double> probabilities,
+                                   std::span<const double> thresholds) {
+  if (replicates < 2 || values.size() % replicates != 0)
+    throw std::invalid_argument(fmt::format("{} values are not {} equal replicates", values.size(), replicates));
+  const std::size_t part = values.size() / replicates;
+  // The parts' estimates, each from a copy (summarize reorders its column).
+  std::vector<double> means, scratch(part);
+  std::vector<std::vector<double>> quantiles(probabilities.size()), exceed(thresholds.size());
+  for (unsigned r = 0; r < replicates; ++r) {
+    std::copy_n(values.begin() + static_cast<std::ptrdiff_t>(r * part), part, scratch.begin());
+    const OutputSummary s = summarize(scratch, probabilities, thresholds);
+    means.push_back(s.mean);
+    for (std::size_t k = 0; k < probabilities.size(); ++k) quantiles[k].push_back(s.percentiles[k].value);
+    for (std::size_t k = 0; k < thresholds.size(); ++k) exceed[k].push_back(s.exceedances[k].probability);
+  }
+  OutputSummary whole = summarize(values, probabilities, thresholds);
+  const auto interval = [&](double centre, std::span<const double> estimates) {
+    return mean_interval(centre, moments_of(estimates).sd, replicates);
+  };
+  whole.mean_se = moments_of(means).sd / std::sqrt(static_cast<double>(replicates));
+  std::tie(whole.mean_ci_low, whole.mean_ci_high) = interval(whole.mean, means);
+  for (std::size_t k = 0; k < probabilities.size(); ++k) {
+    PercentileEstimate& q = whole.percentiles[k];
+    std::tie(q.ci_low, q.ci_high) = interval(q.value, quantiles[k]);
+  }
+  for (std::size_t k = 0; k < thresholds.size(); ++k) {
+    ExceedanceEstimate& e = whole.exceedances[k];
+    const auto [low, high] = interval(e.probability, exceed[k]);
+    e.ci_low = std::clamp(low, 0.0, 1.0);
+    e.ci_high = std::clamp(high, 0.0, 1.0);
+  }
+  return whole;
+}
+
 std::pair<std::uint64_t, std::uint64_t> quantile_interval_ranks(std::uint64_t n, double p, double confidence) {
   if (n == 0) return {0, 1};
   const double tail = (1.0 - confidence) / 2.0;

@@ -13,6 +13,7 @@
 
 #include "riskcast/diagnostics.hpp"
 #include "riskcast/format.hpp"
+#include "riskcast/sampling.hpp"
 #include "riskcast/statistics.hpp"
 
 namespace riskcast {
@@ -40,6 +41,8 @@ struct BatchRun {
   std::vector<SourcePos> scenario_pos;  // where each name is written (a run's own list or `defaults`)
   std::uint64_t samples = 1'000'000;
   std::uint64_t seed = 1;
+  SamplingMethod method = SamplingMethod::mc;    // `method:` (RunOptions::method)
+  unsigned replicates = 0;                       // `replicates:` (RunOptions::replicates); 0: the method's default
   std::vector<Format> formats = {Format::Json};  // may be empty: the run shows only in the summary
   std::vector<double> percentiles;               // `percentiles:` as probabilities (RunOptions::percentiles)
   std::vector<ExceedanceThreshold> exceedances;  // `exceed:` (RunOptions::exceedances)

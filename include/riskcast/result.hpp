@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "riskcast/metadata.hpp"
+#include "riskcast/sampling.hpp"
 #include "riskcast/statistics.hpp"
 #include "riskcast/version.hpp"
 
@@ -55,7 +56,13 @@ struct RunResult {
   std::uint64_t samples = 0;
   std::uint64_t seed = 1;
   std::uint64_t first_sample = 0;  // global index of the first sample (split runs)
-  std::string method = "mc";
+  std::string method = "mc";       // the sampling method: "mc", "lhs" or "qmc" (sampling.hpp)
+  // Independent designs the samples form (lhs, qmc): each interval comes
+  // from the spread of their estimates when there are two or more. 1 for mc.
+  unsigned replicates = 1;
+  // With precision targets (RunOptions::precision): what they found;
+  // `samples` is where the run stopped.
+  std::optional<PrecisionOutcome> precision;
   // The probabilities of every output's percentiles, ascending: the standard
   // ones and those RunOptions::percentiles added.
   std::vector<double> percentiles{kStandardPercentiles.begin(), kStandardPercentiles.end()};

@@ -33,6 +33,7 @@
 #include "riskcast/metadata.hpp"
 #include "riskcast/random_layout.hpp"
 #include "riskcast/result.hpp"
+#include "riskcast/sampling.hpp"
 #include "riskcast/sensitivity_result.hpp"
 #include "riskcast/statistics.hpp"
 #include "riskcast/version.hpp"
@@ -179,6 +180,22 @@ struct RunOptions {
   // among `outputs`; each output's in the order given, repeats dropped
   // (OutputSummary::exceedances). The threshold must be finite.
   std::vector<ExceedanceThreshold> exceedances;
+  // The sampling design (sampling.hpp): Monte Carlo, Latin hypercube or
+  // randomized quasi-Monte Carlo, in `replicates` independent designs of
+  // samples / replicates points each (0: the method's default,
+  // replicates_for). Under lhs and qmc, samples must be a multiple of the
+  // replicates, and first_sample a multiple of the points of one design: a
+  // split run is whole replicates of a larger run with the same points
+  // (docs/results.md, "Sampling methods").
+  SamplingMethod method = SamplingMethod::mc;
+  unsigned replicates = 0;
+  // Precision-based stopping (mc only): sample in blocks of kPrecisionBlock
+  // and stop at the first block boundary where, in every scenario run, each
+  // target's 95 % interval is no wider than asked; `samples` is the most.
+  // The result is that of a run of the samples taken (RunResult::samples),
+  // bit for bit, and says whether every target was met
+  // (RunResult::precision).
+  std::vector<PrecisionTarget> precision;
   MemoryPolicy memory = MemoryPolicy::refuse;
   ProgressCallback progress;   // optional
   ColumnVisitor visit_column;  // optional

@@ -258,6 +258,23 @@ double type7_percentile(std::span<const double> sorted, double p);
 OutputSummary summarize(std::span<double> values, std::span<const double> probabilities = kStandardPercentiles,
                         std::span<const double> thresholds = {});
 
+// summarize() of a column made of `replicates` (R ≥ 2) equal consecutive
+// parts, each an independent randomized design (randomized quasi-Monte Carlo
+// or replicated Latin hypercube, sampling.hpp): the estimates are the whole
+// column's, and every interval (the mean's, each percentile's, each
+// exceedance's) is estimate ± t(R − 1)·s/√R with s the standard deviation of
+// the R parts' own estimates (mean_interval of them; exceedances kept in
+// [0, 1]); mean_se is s/√R. Points of one design are not independent, so
+// the spread within a part says nothing of the error; the parts' estimates
+// are independent and identically distributed, so the t interval is exact
+// when they are normal and tends to its level as they approach normality
+// (measured: tests/sample/design_test.cpp, docs/analysis.md). The
+// percentile's part estimates carry the bias of a quantile from n / R
+// points, O(R/n). n must be a multiple of R.
+OutputSummary summarize_replicated(std::span<double> values, unsigned replicates,
+                                   std::span<const double> probabilities = kStandardPercentiles,
+                                   std::span<const double> thresholds = {});
+
 // Kolmogorov–Smirnov distance D_n = sup_x |F_n(x) − F(x)| between the
 // empirical CDF F_n of `values` and a continuous CDF F. Sorts `values`;
 // with x_(1) ≤ … ≤ x_(n): D_n = max_i max(i/n − F(x_(i)), F(x_(i)) − (i − 1)/n).

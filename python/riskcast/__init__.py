@@ -257,7 +257,7 @@ class Model:
 
     def run(self, samples=1_000_000, seed=1, scenarios=None, threads=0, columns=None, first_sample=0,
             block_size=256, check_memory=True, progress=None, outputs=None, stop=None, percentiles=None,
-            exceed=None):
+            exceed=None, method="mc", replicates=None, precision=None):
         """Samples the scenarios (all by default) and summarises every output.
 
         samples, seed, first_sample: whole numbers (1e6 is accepted, 1.5 is a ValueError).
@@ -273,7 +273,15 @@ class Model:
         ends the run with riskcast.Error kind 'cancelled'. The interpreter lock is released while
         sampling; Ctrl-C stops the run (KeyboardInterrupt). Warnings about the results (a share output
         that left [0, 1]) are in Result.warnings and issued as riskcast.ModelWarning.
+        method: "mc" (Monte Carlo), "lhs" (Latin hypercube) or "qmc" (scrambled Sobol points);
+        replicates: the independent designs of lhs or qmc (None: lhs 1, qmc 16), whose spread gives the
+        intervals; samples must be a multiple (docs/results.md, "Sampling methods").
+        precision: "OUTPUT:STAT:HALFWIDTH" or a list of them ("revenue:mean:1%", "share:p50:0.002"; mc
+        only): sample in blocks of 10,000 until every such 95 % interval is that narrow, samples being the
+        most; Result.precision says where the run stopped and whether it reached them.
         """
+        if method not in ("mc", "lhs", "qmc"):
+            raise ValueError(f"method must be 'mc', 'lhs' or 'qmc', not {method!r}")
         if progress is not None and not callable(progress):
             raise TypeError("progress must be callable")
         if stop is not None and not isinstance(stop, StopToken):
@@ -292,6 +300,9 @@ class Model:
             check_memory=bool(check_memory),
             progress=progress,
             stop=stop,
+            method=method,
+            replicates=0 if replicates is None else _count(replicates, "replicates", 1, 2**32 - 1),
+            precision=[precision] if isinstance(precision, str) else list(precision or []),
         )
         _warn(result.warnings)
         return Result(result)
@@ -311,6 +322,12 @@ class Result:
     sample_count = property(lambda self: self._result.sample_count, doc="samples per scenario")
     seed = property(lambda self: self._result.seed)
     first_sample = property(lambda self: self._result.first_sample)
+    method = property(lambda self: self._result.method, doc='"mc", "lhs" or "qmc"')
+    replicates = property(lambda self: self._result.replicates, doc="independent designs (1 for mc)")
+    precision = property(
+        lambda self: self._result.precision,
+        doc="None, or with precision targets: {reached, samples, max_samples, block, targets: [{target, required, "
+        "achieved, met}]}")
     engine_version = property(lambda self: self._result.engine_version)
     numerics_version = property(lambda self: self._result.numerics_version)
     scenarios = property(lambda self: self._result.scenarios)

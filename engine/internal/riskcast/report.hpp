@@ -119,6 +119,15 @@ void write_exceedance_csv_fields(const OutputSummary& summary, const std::vector
 inline constexpr std::string_view kExceedanceNote =
     "P(X > t): the share of samples strictly above t; 95% CI: exact binomial (Clopper–Pearson) interval";
 
+// The footnote of a run's probability or exceedance table: kProbabilityNote
+// or kExceedanceNote, but for a replicated design (RunResult::replicates ≥ 2)
+// the interval it names is the replicates' (summarize_replicated).
+std::string probability_note(const RunResult& result);
+std::string exceedance_note(const RunResult& result);
+// "replicates: Student t on R − 1 degrees of freedom", the JSON `method` of
+// every probability interval of a replicated design.
+std::string replicate_interval_method(const RunResult& result);
+
 // Probability outputs (OutputKind::Probability) in the writers: shown as P
 // and its interval, never by mean, sd or percentiles.
 // Whether the run has any, and whether it has any value output.

@@ -51,6 +51,18 @@ using ScenarioCallback = std::function<void(std::size_t index, const std::string
 // or on samples beyond the random-stream layout.
 RunResult run_model(const Model& model, const RunRequest& request, const ScenarioCallback& on_scenario = {});
 
+// Precision-based stopping (RunOptions::precision): samples the outputs the
+// targets name in blocks of kPrecisionBlock (the last one shorter, at
+// request.settings.samples), every chosen scenario block by block with
+// common random numbers, and after each block computes every target's
+// interval from the samples so far, as a run of that many samples would
+// report it; stops at the first block boundary where all are met in every
+// scenario. Returns the samples taken and what the targets found there.
+// Nothing here depends on the thread count or the block size of
+// evaluation, so neither does the stopping point.
+PrecisionOutcome find_precision(const Model& model, const RunRequest& request,
+                                const std::vector<PrecisionTarget>& targets, std::uint64_t& samples);
+
 // The model with `outputs` in place of its own, resolved on a scratch copy
 // so that nothing else of the model can change. Outputs draw no random
 // numbers, so every other value of a sample is the same as in the model's

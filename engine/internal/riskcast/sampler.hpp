@@ -16,6 +16,8 @@
 
 namespace riskcast {
 
+class SamplingDesign;  // design.hpp
+
 struct RunSettings {
   std::uint64_t samples = 1'000'000;
   std::uint64_t seed = 1;
@@ -24,6 +26,9 @@ struct RunSettings {
   std::uint64_t first_sample = 0;                  // global index of the first sample (for split runs)
   std::atomic<std::uint64_t>* progress = nullptr;  // samples done, if set
   std::stop_token stop;                            // checked between blocks: a stop request throws RunCancelled
+  // Latin hypercube or quasi-Monte Carlo points for the design's coordinates
+  // (design.hpp); null: Monte Carlo.
+  std::shared_ptr<const SamplingDesign> design;
 };
 
 // One column of values per output, in the program's output order.
