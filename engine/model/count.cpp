@@ -242,14 +242,15 @@ std::optional<std::vector<std::string>> split_number_list(std::string_view text,
   if (grouped_raw == raw.end()) return items;
   const auto grouped = items.begin() + (grouped_raw - raw.begin());
   if (problem) {
-    // The whole number as grouped: the digit items around the one found,
-    // the first of them with its sign.
+    // The whole number as grouped: the item before the one found and the
+    // groups of three digits around it, the first item with its sign.
     auto first = grouped - 1, last = grouped + 1;
-    auto unsigned_digits = [](std::string_view item) {
+    auto group = [](std::string_view item) { return item.size() == 3 && all_digits(item); };
+    auto head = [](std::string_view item) {
       return all_digits(item.starts_with('-') || item.starts_with('+') ? item.substr(1) : item);
     };
-    while (first != items.begin() && all_digits(*first) && unsigned_digits(*(first - 1))) --first;
-    while (last != items.end() && all_digits(*last)) ++last;
+    while (first != items.begin() && group(*first) && head(*(first - 1))) --first;
+    while (last != items.end() && group(*last)) ++last;
     std::string written, joined, underscored, separate;
     for (auto it = first; it != last; ++it) {
       const std::string& item = *it;

@@ -702,6 +702,22 @@ constexpr std::array<PairedCase, 7> kPairedCases = {
 // over the trinomial distribution of the counts, summed in long double from
 // lgamma (independent of Boost), at least 95 % for every case. No Monte
 // Carlo error: this is the coverage itself.
+// From 0/1 columns: the values equal to 1 count, sample k of one column is
+// paired with sample k of the other, and the first may be stored as bytes.
+TEST(PairedProportionDifference, FromIndicatorColumns) {
+  const std::vector<double> before = {1, 0, 1, 0, 1, 0, 0};
+  const std::vector<double> after = {1, 1, 0, 0, 1, 1, 0};
+  const std::vector<std::uint8_t> bytes(before.begin(), before.end());
+  const PairedProportionDifference expected = paired_proportion_difference(2, 1, 7);
+  EXPECT_EQ(paired_indicator_difference(std::span<const double>(before), after), expected);
+  EXPECT_EQ(paired_indicator_difference(std::span<const std::uint8_t>(bytes), after), expected);
+  EXPECT_EQ(paired_indicator_difference(std::span<const double>(after), before), paired_proportion_difference(1, 2, 7));
+  EXPECT_THROW(paired_indicator_difference(std::span<const double>(before), std::span<const double>(after).first(6)),
+               std::invalid_argument);
+  EXPECT_EQ(estimate_indicator_proportion(after), estimate_proportion(4, 7));
+  EXPECT_EQ(estimate_indicator_proportion(std::vector<double>{}), estimate_proportion(0, 0));
+}
+
 TEST(PairedProportionDifference, ExactCoverageIsAtLeastTheLevelAtSmallN) {
   for (std::uint64_t n : {1u, 5u, 20u, 100u}) {
     for (const PairedCase& c : kPairedCases) {
