@@ -5,8 +5,11 @@
 // programs of the same size; compare the two rows' time within one run
 // (target: indexed ≤ 1.2 × written out).
 #include <benchmark/benchmark.h>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <string>
+#include <vector>
 
 #include "riskcast/model_loader.hpp"
 #include "riskcast/run.hpp"
@@ -17,51 +20,50 @@ namespace {
 constexpr int kRisks = 50;
 constexpr std::uint64_t kSamples = 100'000;
 
-std::string risk(int i) {
-  return "r" + std::to_string(i);
-}
-
 // Each risk: an impact (pert), a switch that may turn it on, a monthly cost
 // while on, and its yearly total; the total of all risks.
+std::string impact_of(int i) {
+  return fmt::format("pert({}, {}, {})", i + 1, 2 * i + 3, 4 * i + 9);
+}
+
+double hazard_of(int i) {
+  return 0.01 + 0.001 * i;
+}
+
 std::string indexed_model() {
-  std::string elements, impacts, hazards;
+  std::vector<std::string> elements, impacts, hazards;
   for (int i = 0; i < kRisks; ++i) {
-    elements += (i ? ", " : "") + risk(i);
-    impacts += (i ? ", " : "") + ("\"pert(" + std::to_string(i + 1) + ", " + std::to_string(2 * i + 3) + ", " +
-                                  std::to_string(4 * i + 9) + ")\"");
-    hazards += (i ? ", " : "") + std::to_string(0.01 + 0.001 * i);
+    elements.push_back(fmt::format("r{}", i));
+    impacts.push_back(fmt::format("\"{}\"", impact_of(i)));
+    hazards.push_back(fmt::format("{}", hazard_of(i)));
   }
-  return "indexes:\n  risk: [" + elements +
-         "]\n"
-         "parameters:\n"
-         "  impact: {over: risk, dist: [" +
-         impacts +
-         "]}\n"
-         "  scale: uniform(0.9, 1.1)\n"
-         "events:\n"
-         "  hit: {kind: switch, over: risk, on: [" +
-         hazards +
-         "], off: 0.2}\n"
-         "monthly:\n"
-         "  cost: {over: risk, formula: hit * impact * scale}\n"
-         "outputs:\n"
-         "  total: sum(sum(cost over risk))\n"
-         "  cost_by_risk: {over: risk, formula: sum(cost)}\n";
+  return fmt::format(
+      "indexes:\n  risk: [{}]\n"
+      "parameters:\n"
+      "  impact: {{over: risk, dist: [{}]}}\n"
+      "  scale: uniform(0.9, 1.1)\n"
+      "events:\n"
+      "  hit: {{kind: switch, over: risk, on: [{}], off: 0.2}}\n"
+      "monthly:\n"
+      "  cost: {{over: risk, formula: hit * impact * scale}}\n"
+      "outputs:\n"
+      "  total: sum(sum(cost over risk))\n"
+      "  cost_by_risk: {{over: risk, formula: sum(cost)}}\n",
+      fmt::join(elements, ", "), fmt::join(impacts, ", "), fmt::join(hazards, ", "));
 }
 
 std::string written_out_model() {
-  std::string parameters, events, monthly, outputs, total;
+  std::string parameters, events, monthly, outputs;
+  std::vector<std::string> costs;
   for (int i = 0; i < kRisks; ++i) {
-    const std::string r = risk(i);
-    parameters += "  impact_" + r + ": pert(" + std::to_string(i + 1) + ", " + std::to_string(2 * i + 3) + ", " +
-                  std::to_string(4 * i + 9) + ")\n";
-    events += "  hit_" + r + ": {kind: switch, on: " + std::to_string(0.01 + 0.001 * i) + ", off: 0.2}\n";
-    monthly += "  cost_" + r + ": hit_" + r + " * impact_" + r + " * scale\n";
-    outputs += "  cost_by_risk_" + r + ": sum(cost_" + r + ")\n";
-    total += (i ? " + cost_" : "cost_") + r;
+    parameters += fmt::format("  impact_r{}: {}\n", i, impact_of(i));
+    events += fmt::format("  hit_r{}: {{kind: switch, on: {}, off: 0.2}}\n", i, hazard_of(i));
+    monthly += fmt::format("  cost_r{0}: hit_r{0} * impact_r{0} * scale\n", i);
+    outputs += fmt::format("  cost_by_risk_r{0}: sum(cost_r{0})\n", i);
+    costs.push_back(fmt::format("cost_r{}", i));
   }
-  return "parameters:\n" + parameters + "  scale: uniform(0.9, 1.1)\nevents:\n" + events + "monthly:\n" + monthly +
-         "outputs:\n  total: sum(" + total + ")\n" + outputs;
+  return fmt::format("parameters:\n{}  scale: uniform(0.9, 1.1)\nevents:\n{}monthly:\n{}outputs:\n  total: sum({})\n{}",
+                     parameters, events, monthly, fmt::join(costs, " + "), outputs);
 }
 
 void run_text(benchmark::State& state, const std::string& text) {

@@ -1,4 +1,8 @@
-// Indexes (docs/language.md, "Indexes"): the `indexes:` section.
+// Indexes (docs/language.md, "Indexes"): the `indexes:` section, each
+// entry's `over:`, and the expansion of an entry over indexes into one flat
+// entry per element: its values chosen element by element from a list or a
+// mapping (for_element), its formulas rewritten into flat names
+// (IndexExpander). Nothing after loading sees an index.
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -49,10 +53,6 @@ void ModelReader::indexes(const YAML::Node& node, Model& model) {
     if (d_.size() == errors_before) model.indexes.push_back(std::move(index));
   }
 }
-
-}  // namespace riskcast::model_reading
-
-namespace riskcast::model_reading {
 
 namespace {
 
@@ -189,10 +189,6 @@ void ModelReader::read_over_elements(const std::string& name, const Entry& entry
   d_ = std::move(outer);
   scope_.reset();
 }
-
-}  // namespace riskcast::model_reading
-
-namespace riskcast::model_reading {
 
 namespace {
 
