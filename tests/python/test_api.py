@@ -87,7 +87,7 @@ def test_data_tables_are_listed_and_their_errors_name_the_csv_file(tmp_path):
     (s,) = m.data
     assert (s.name, s.file, s.by, s.column, s.source, s.line) == ("s", "data/s.csv", "month", "factor", "reports", 3)
     assert s.values == [0.5, 1.0, 2.0]
-    assert m.run(samples=10).table()
+    assert len(m.run(samples=10).table()) > 0
     (tmp_path / "data" / "s.csv").write_text("month,factor\n1,0.5\n2,x\n3,2\n")
     with pytest.raises(riskcast.Error) as caught:
         riskcast.load(model)
