@@ -64,8 +64,8 @@ void write_probability_csv(const RunResult& r, std::ostream& out) {
 }
 
 void write_probability_markdown(const RunResult& r, const std::string& output, std::ostream& out) {
-  out << fmt::format("**{}** — `{}` (probability) by scenario, {}\n\n", r.title.empty() ? r.model : r.title,
-                     output, samples_and_seed(r));
+  out << fmt::format("**{}** — `{}` (probability) by scenario, {}\n\n", r.title.empty() ? r.model : r.title, output,
+                     samples_and_seed(r));
   const std::string& first = r.scenarios.front().name;
   out << fmt::format("| scenario | P | 95% CI | vs {} | 95% CI |\n|---|---:|---:|---:|---:|\n", first);
   for (const ScenarioResult& s : r.scenarios) {
