@@ -24,21 +24,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// The names in `dir` (hidden ones too: a temporary file is .NAME.tmp-XXXXXX), sorted.
-std::vector<std::string> names_in(const std::string& dir) {
-  std::vector<std::string> names;
-  for (const auto& entry : fs::recursive_directory_iterator(dir))
-    names.push_back(entry.path().lexically_relative(dir).string());
-  std::sort(names.begin(), names.end());
-  return names;
-}
-
-unsigned mode_of(const std::string& path) {
-  struct stat st = {};
-  EXPECT_EQ(stat(path.c_str(), &st), 0) << path;
-  return st.st_mode & 07777;
-}
-
 // The process's umask for the scope of the object.
 class ScopedUmask {
  public:

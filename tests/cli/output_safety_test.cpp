@@ -33,19 +33,6 @@ const std::string kManySamples = "100000000";  // minutes of sampling, were it n
 const std::string kPlotSamples = "1000000";
 
 // Everything under `dir` (hidden temporary files too), sorted.
-std::vector<std::string> names_in(const std::string& dir) {
-  std::vector<std::string> names;
-  for (const auto& entry : fs::recursive_directory_iterator(dir))
-    names.push_back(entry.path().lexically_relative(dir).string());
-  std::sort(names.begin(), names.end());
-  return names;
-}
-
-unsigned mode_of(const std::string& path) {
-  struct stat st = {};
-  EXPECT_EQ(stat(path.c_str(), &st), 0) << path;
-  return st.st_mode & 07777;
-}
 
 // A copy of the reference model in `dir`, as a user's own model.
 std::string copy_model(const TempDir& dir, const std::string& name = "m.yaml") {

@@ -30,6 +30,11 @@ bool is_positioned_error(const std::string& line, const std::string& file);
 
 // A file's whole content, bytes as they are ("" when it cannot be read).
 std::string read_text(const std::string& path);
+// Every file and folder below `dir`, relative to it, sorted (hidden ones
+// too: a temporary file is .NAME.tmp-XXXXXX).
+std::vector<std::string> names_in(const std::string& dir);
+// The permission bits of `path` (st_mode & 07777); a failing stat fails the test.
+unsigned mode_of(const std::string& path);
 
 // Path of a file in the source tree, e.g. source_path("bench/models/reference.yaml").
 std::string source_path(const std::string& relative);
