@@ -13,7 +13,7 @@ namespace po = boost::program_options;
 int command_baseline(const std::vector<std::string>& args) {
   po::options_description options("options");
   options.add_options()("help,h", "show this help");
-  add_sampling_options(options, "record only this scenario (repeatable)");
+  add_sampling_options(options, "record only this scenario (repeatable)", Designs::monte_carlo_only);
   options.add_options()("out,o", po::value<std::string>(),
                         "the baseline file to write (JSON, riskcast.baseline/1; - for stdout)")(
       "model", po::value<std::string>(), "model file");
@@ -31,7 +31,6 @@ int command_baseline(const std::vector<std::string>& args) {
   const std::string path = (*vm)["model"].as<std::string>();
   check_output_files({{"--out", out, true}}, model_input(path));  // before sampling, not after
   RunOptions run = sampling_options(*vm);
-  require_monte_carlo(run, "baseline", "regress's statistical checks assume independent samples");
   const LoadedModel model = open_model(path);
   run.scenarios = chosen_scenarios(*vm, scenario_names(model), path);
   Baseline baseline;

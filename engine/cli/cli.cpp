@@ -49,6 +49,11 @@ std::string vocabulary_hint(std::string_view command, std::string_view typed, co
   if (means_output(typed) && !has_output)
     return fmt::format("--output NAME picks the model output to report in {}; {} has no --output{}", kOutputCommands,
                        command, has_out ? ", and its --out FILE names the file it writes" : "");
+  if ((typed == "method" || typed == "replicates") && options.find_nothrow("method", false) == nullptr)
+    return fmt::format(
+        "{} samples by Monte Carlo only (its intervals assume independent samples); --method and "
+        "--replicates choose a sampling design in run and compare",
+        command);
   if (means_out(typed) && !has_out)
     return fmt::format("--out FILE names the file a command writes; {} has no --out{}", command,
                        has_output ? ", and its --output NAME picks the model output it reports" : "");
@@ -62,7 +67,7 @@ std::string vocabulary_hint(std::string_view command, std::string_view typed, co
 std::string option_hint(std::string_view command, std::string typed, const po::options_description& options) {
   typed.erase(0, typed.find_first_not_of('-'));
   typed = typed.substr(0, typed.find('='));
-  if (typed == "output" || typed == "out")
+  if (typed == "output" || typed == "out" || typed == "method" || typed == "replicates")
     if (std::string vocabulary = vocabulary_hint(command, typed, options); !vocabulary.empty()) return vocabulary;
   std::vector<std::string> names, abbreviated;
   std::string within;
@@ -132,17 +137,19 @@ std::uint64_t parse_count(const std::string& option, const std::string& text, st
                                quote_for_message(text), problem));
 }
 
-void add_sampling_options(po::options_description& options, const char* scenario_help) {
+void add_sampling_options(po::options_description& options, const char* scenario_help, Designs designs) {
   options.add_options()("samples,n", po::value<std::string>()->default_value("1000000"), "samples per scenario")(
       "seed", po::value<std::string>()->default_value("1"), "random seed (0 … 2^64-1)")(
       "threads", po::value<std::string>()->default_value("0"),
       "worker threads; 0 = all hardware threads (results do not depend on it)")(
-      "scenario", po::value<std::vector<std::string>>(), scenario_help)(
-      "method", po::value<std::string>()->default_value("mc"),
-      "sampling method: mc (Monte Carlo), lhs (Latin hypercube) or qmc (scrambled Sobol points); see "
-      "docs/results.md")("replicates", po::value<std::string>(),
-                         "lhs, qmc: independent designs the samples are split into, whose spread gives the "
-                         "intervals (default: lhs 1, qmc 16)");
+      "scenario", po::value<std::vector<std::string>>(), scenario_help);
+  if (designs == Designs::monte_carlo_only) return;
+  options.add_options()("method", po::value<std::string>()->default_value("mc"),
+                        "sampling method: mc (Monte Carlo), lhs (Latin hypercube) or qmc (scrambled Sobol points); "
+                        "see docs/results.md")(
+      "replicates", po::value<std::string>(),
+      "lhs, qmc: independent designs the samples are split into, whose spread gives the intervals (default: lhs "
+      "1, qmc 16)");
 }
 
 RunOptions sampling_options(const po::variables_map& vm) {
@@ -150,6 +157,7 @@ RunOptions sampling_options(const po::variables_map& vm) {
   options.samples = parse_count("--samples", vm["samples"].as<std::string>(), 1, kMaxSamples);
   options.seed = parse_count("--seed", vm["seed"].as<std::string>(), 0, UINT64_MAX);
   options.threads = static_cast<unsigned>(parse_count("--threads", vm["threads"].as<std::string>(), 0, kMaxThreads));
+  if (!vm.count("method")) return options;  // a Monte Carlo only command
   const std::string method = vm["method"].as<std::string>();
   const std::optional<SamplingMethod> parsed = parse_sampling_method(method);
   if (!parsed) throw UsageError(fmt::format("--method must be mc, lhs or qmc, not '{}'", quote_for_message(method)));
@@ -161,12 +169,6 @@ RunOptions sampling_options(const po::variables_map& vm) {
       throw UsageError("--replicates is for --method lhs or qmc; a Monte Carlo run has no replicates");
   }
   return options;
-}
-
-void require_monte_carlo(const RunOptions& options, std::string_view command, std::string_view why) {
-  if (options.method != SamplingMethod::mc)
-    throw UsageError(fmt::format("{} samples by Monte Carlo only ({}); leave out --method {}", command, why,
-                                 to_string(options.method)));
 }
 
 void add_statistics_options(po::options_description& options) {

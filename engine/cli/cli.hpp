@@ -48,13 +48,16 @@ std::optional<boost::program_options::variables_map> parse_options(
     const boost::program_options::options_description& options,
     const boost::program_options::positional_options_description& positional, std::string_view usage);
 
-// --samples, --seed, --threads, --scenario, --method and --replicates: the
-// same for every command that samples a model.
-void add_sampling_options(boost::program_options::options_description& options, const char* scenario_help);
-// --samples, --seed, --threads, --method and --replicates.
+// --samples, --seed, --threads and --scenario: the same for every command
+// that samples a model; with Designs::offered also --method and
+// --replicates (run and compare: the commands whose statistics have honest
+// intervals for a design; the others sample by Monte Carlo and do not offer
+// the options, and typing one says so).
+enum class Designs { offered, monte_carlo_only };
+void add_sampling_options(boost::program_options::options_description& options, const char* scenario_help,
+                          Designs designs);
+// --samples, --seed, --threads, and --method and --replicates where offered.
 RunOptions sampling_options(const boost::program_options::variables_map& vm);
-// Refuses --method lhs or qmc for `command`, saying `why`.
-void require_monte_carlo(const RunOptions& options, std::string_view command, std::string_view why);
 // --percentiles P,P… and --exceed OUTPUT=VALUE,VALUE… (run, compare; both
 // repeatable): statistics reported besides the standard ones
 // (docs/results.md).

@@ -14,7 +14,7 @@ int command_compare(const std::vector<std::string>& args) {
   po::options_description options("options");
   options.add_options()("help,h", "show this help")("output", po::value<std::string>(),
                                                     "output to compare (default: the model's first output)");
-  add_sampling_options(options, "compare only this scenario (repeatable)");
+  add_sampling_options(options, "compare only this scenario (repeatable)", Designs::offered);
   add_statistics_options(options);
   options.add_options()("format", po::value<std::string>(),
                         "table | csv | json | markdown (default: from --out's extension, else table; json: "
@@ -28,7 +28,8 @@ int command_compare(const std::vector<std::string>& args) {
       parse_options("compare", args, options, positional,
                     "usage: riskcast compare MODEL.yaml [--output NAME] [--samples N] [--seed S] [--threads T]\n"
                     "                        [--scenario NAME]... [--percentiles P,P…]... [--exceed OUTPUT=V,V…]...\n"
-                    "                        [--format table|csv|json|markdown] [--out FILE]\n\n"
+                    "                        [--method mc|lhs|qmc [--replicates R]] [--format table|csv|json|markdown] "
+                    "[--out FILE]\n\n"
                     "One line per scenario: mean, P5, P50 and P95 of one output, with common random numbers\n"
                     "(a probability output: P, its interval and its difference from the first scenario);\n"
                     "--percentiles adds percentiles, --exceed (of the compared output) P(OUTPUT > VALUE).");

@@ -16,7 +16,8 @@ int command_report(const std::vector<std::string>& args) {
   options.add_options()("help,h", "show this help")(
       "out,o", po::value<std::string>(), "the HTML file to write (required; written atomically; - for stdout)")(
       "output", po::value<std::string>(), "the output the page headlines and analyses (default: the model's first)");
-  add_sampling_options(options, "report only this scenario (repeatable; default: every scenario)");
+  add_sampling_options(options, "report only this scenario (repeatable; default: every scenario)",
+                       Designs::monte_carlo_only);
   options.add_options()("model", po::value<std::string>(), "model file");
   po::positional_options_description positional;
   positional.add("model", 1);
@@ -38,7 +39,6 @@ int command_report(const std::vector<std::string>& args) {
   check_output_files({{"--out", out_path, true}}, model_input(path));  // before sampling, not after
 
   const RunOptions sampling = sampling_options(*vm);
-  require_monte_carlo(sampling, "report", "its sensitivity section's intervals assume independent samples");
   ReportOptions report;
   report.samples = sampling.samples;
   report.seed = sampling.seed;

@@ -27,7 +27,7 @@ std::vector<std::string> split_names(const std::string& text) {
 int command_run(const std::vector<std::string>& args) {
   po::options_description options("options");
   options.add_options()("help,h", "show this help");
-  add_sampling_options(options, "run only this scenario (repeatable)");
+  add_sampling_options(options, "run only this scenario (repeatable)", Designs::offered);
   add_statistics_options(options);
   options.add_options()("format", po::value<std::string>(),
                         "table | csv | json | markdown (default: from --out's extension, else table)")(
@@ -54,6 +54,7 @@ int command_run(const std::vector<std::string>& args) {
       "                    [--output NAME]... [--percentiles P,P…]... [--exceed OUTPUT=V,V…]...\n"
       "                    [--format table|csv|json|markdown] [--out FILE] [--plot DIR]\n"
       "                    [--export FILE.csv [--export-columns NAME,NAME…]]\n"
+      "                    [--method mc|lhs|qmc [--replicates R]] [--precision OUTPUT:STAT:HALFWIDTH]...\n"
       "                    [--first-sample N] [--block-size B]\n\n"
       "--plot DIR writes (every file of the run together, see below):\n"
       "  DIR/SCENARIO/OUTPUT.svg       histogram of the output (bins from P0.5 to P99.5, the tails\n"

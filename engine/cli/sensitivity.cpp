@@ -16,7 +16,8 @@ int command_sensitivity(const std::vector<std::string>& args) {
   po::options_description options("options");
   options.add_options()("help,h", "show this help")("output", po::value<std::string>(),
                                                     "output to analyse (default: the model's first output)");
-  add_sampling_options(options, "scenario whose drivers and outcomes are reported (default: base; once)");
+  add_sampling_options(options, "scenario whose drivers and outcomes are reported (default: base; once)",
+                       Designs::monte_carlo_only);
   options.add_options()("format", po::value<std::string>(),
                         "table | csv | json | markdown (default: from --out's extension, else table)")(
       "out,o", po::value<std::string>(), "write the result to this file (atomically; - for stdout) instead of stdout")(
@@ -34,7 +35,6 @@ int command_sensitivity(const std::vector<std::string>& args) {
   if (!vm->count("model")) throw UsageError("sensitivity needs a model file: riskcast sensitivity MODEL.yaml");
 
   const RunOptions sampling = sampling_options(*vm);
-  require_monte_carlo(sampling, "sensitivity", "its rank correlations' intervals assume independent samples");
   SensitivityOptions request;
   request.samples = sampling.samples;
   request.seed = sampling.seed;

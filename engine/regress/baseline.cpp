@@ -172,6 +172,9 @@ Baseline record_baseline(const LoadedModel& model, const RunOptions& options, co
   if (!options.outputs.empty() || !options.columns.empty() || options.first_sample != 0)
     throw std::invalid_argument(
         "a baseline records every output over samples 0 … n−1: leave outputs, columns and first_sample unset");
+  if (options.method != SamplingMethod::mc)
+    throw std::invalid_argument(
+        "a baseline is sampled by Monte Carlo: regress's checks assume independent samples (leave method mc)");
   BaselineRecorder recorder;
   RunOptions with_grids = options;
   with_grids.visit_column = recorder.visitor();

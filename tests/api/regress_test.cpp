@@ -50,6 +50,9 @@ TEST(RegressApi, ABaselineHoldsEveryOutputOfTheWholeRange) {
   options = small();
   options.first_sample = 10;
   EXPECT_THROW(record_baseline(m, options), std::invalid_argument);
+  options = small();
+  options.method = SamplingMethod::lhs;  // regress's checks assume independent samples
+  EXPECT_THROW(record_baseline(m, options), std::invalid_argument);
 }
 
 TEST(RegressApi, ExactWithTheBaselinesSettingsStatisticalWithOverrides) {

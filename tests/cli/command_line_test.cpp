@@ -344,6 +344,23 @@ TEST(CommandLine, EveryOptionIsInItsCommandsUsage) {
   }
 }
 
+// Sampling designs are offered where their intervals are honest (run,
+// compare); the Monte Carlo only commands say so when asked for one.
+TEST(CommandLine, DesignsAreOfferedOnlyWhereTheirIntervalsHold) {
+  for (const auto& [command, positional] : kCommands) {
+    const std::vector<std::string> options = listed_options(run_riskcast({command, "--help"}).out);
+    const bool offered = std::find(options.begin(), options.end(), "--method") != options.end();
+    const bool samples = std::find(options.begin(), options.end(), "--samples") != options.end();
+    EXPECT_EQ(offered, command == "run" || command == "compare") << command;
+    if (offered || !samples) continue;
+    for (const std::string typed : {"--method", "--replicates"}) {
+      const CommandResult r = run_riskcast({command, "x.yaml", typed, "lhs"});
+      EXPECT_EQ(r.exit_status, 2) << command;
+      EXPECT_NE(r.err.find(command + " samples by Monte Carlo only"), std::string::npos) << command << ": " << r.err;
+    }
+  }
+}
+
 // --out names the file a command writes, --output the model output it
 // reports (issue 13): a command without one never offers the other for it,
 // and says which commands have --output.
