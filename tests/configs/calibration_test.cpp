@@ -47,7 +47,8 @@ class Calibration : public ::testing::Test {
     // Only the outputs checked here: formulas never read outputs, so dropping
     // the rest changes no draw and saves time.
     std::erase_if(model.outputs, [](const Output& o) {
-      return o.name != "nvidia_share_value" && o.name != "domestic_units" && o.name != "p_domestic_over_1m";
+      return o.name != "nvidia_share_value" && o.name != "domestic_units" && o.name != "p_domestic_over_1m" &&
+             !o.name.starts_with("domestic_units_by_vendor[");
     });
     RunRequest request;
     request.settings.samples = sanitized() ? 40'000 : 200'000;
@@ -115,6 +116,23 @@ TEST_F(Calibration, DomesticOverOneMillionOnlyIfHbmAllows) {
   EXPECT_LT(median("base", "domestic_units").ci_high, 1e6);
   // More HBM (a domestic breakthrough from month 1) makes 1 M clearly likelier.
   EXPECT_GT(ramp.mean - 1.96 * ramp.mean_se, base.mean + 1.96 * base.mean_se + 0.05);
+}
+
+// The vendor split (docs/model.md, "Domestic vendors") allocates the
+// domestic units and changes none: the vendors' units add up to the total in
+// every sample, so their means add up to its mean (up to rounding).
+TEST_F(Calibration, VendorsShareTheDomesticTotal) {
+  for (const char* scenario : {"base", "h200_open", "domestic_hbm_ramp"}) {
+    double vendors = 0;
+    for (const char* vendor : {"huawei", "cambricon", "moore_threads", "metax", "others"})
+      vendors += summary(scenario, std::string("domestic_units_by_vendor[") + vendor + "]").mean;
+    const double total = summary(scenario, "domestic_units").mean;
+    EXPECT_NEAR(vendors, total, 1e-9 * total) << scenario;
+    // Huawei leads: its mean training share is 70 %, inference 45 %.
+    const double huawei = summary(scenario, "domestic_units_by_vendor[huawei]").mean;
+    EXPECT_GT(huawei, 0.45 * total) << scenario;
+    EXPECT_LT(huawei, 0.70 * total) << scenario;
+  }
 }
 
 }  // namespace
