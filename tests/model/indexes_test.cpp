@@ -470,5 +470,45 @@ TEST(Indexes, AShapeMistakeIsReportedOnceNotOncePerElement) {
   EXPECT_EQ(d.size(), 2u) << d.format();
 }
 
+// The documented limits (docs/language.md, "Indexes") are check errors at the
+// place that passes them, not a crash or a model of millions of entries. The
+// two whole-model limits (10^6 flat entries, 10^7 reduction terms) are not
+// tested here: reaching them means expanding up to the limit first.
+TEST(Indexes, LimitsAreCheckErrorsWithPositions) {
+  std::string elements;
+  for (std::size_t i = 0; i <= kMaxIndexElements; ++i) elements += (i ? ", e" : "e") + std::to_string(i);
+  {
+    SCOPED_TRACE("an index of 10,001 elements");
+    const Diagnostic d = expect_error("indexes:\n  big: [" + elements + "]\noutputs:\n  o: 1\n",
+                                      "index `big` has 10,001 elements; at most 10000 are allowed");
+    EXPECT_EQ(d.pos, (SourcePos{2, 8}));
+  }
+  {
+    SCOPED_TRACE("an entry over five indexes");
+    const Diagnostic d = expect_error(
+        "indexes: {a: [x], b: [x], c: [x], d: [x], e: [x]}\n"
+        "parameters:\n  p: {over: [a, b, c, d, e], dist: 1}\noutputs:\n  o: 1\n",
+        "`p` is over 5 indexes; an entry may be over at most 4");
+    EXPECT_EQ(d.pos, (SourcePos{3, 13}));
+  }
+  {
+    SCOPED_TRACE("an entry over more than 100,000 combinations");
+    std::string a, b;
+    for (int i = 0; i < 400; ++i) a += (i ? ", a" : "a") + std::to_string(i);
+    for (int i = 0; i < 251; ++i) b += (i ? ", b" : "b") + std::to_string(i);
+    const Diagnostic d = expect_error("indexes:\n  a: [" + a + "]\n  b: [" + b + "]\n" +
+                                          "parameters:\n  p: {over: [a, b], dist: 1}\noutputs:\n  o: 1\n",
+                                      "`p` over a, b has more than 100000 combinations of elements");
+    EXPECT_EQ(d.pos, (SourcePos{5, 13}));
+  }
+  // At the limits themselves, loading succeeds.
+  std::string most;
+  for (std::size_t i = 0; i < kMaxIndexElements; ++i) most += (i ? ", e" : "e") + std::to_string(i);
+  const Model m = load_ok("indexes:\n  big: [" + most +
+                          "]\nparameters:\n  p: {over: big, dist: 1}\n"
+                          "outputs:\n  o: p[e9999]\n");
+  EXPECT_EQ(m.parameters.size(), kMaxIndexElements);
+}
+
 }  // namespace
 }  // namespace riskcast
