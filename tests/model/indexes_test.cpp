@@ -480,7 +480,7 @@ TEST(Indexes, LimitsAreCheckErrorsWithPositions) {
   {
     SCOPED_TRACE("an index of 10,001 elements");
     const Diagnostic d = expect_error("indexes:\n  big: [" + elements + "]\noutputs:\n  o: 1\n",
-                                      "index `big` has 10,001 elements; at most 10000 are allowed");
+                                      "index `big` has 10001 elements; at most 10000 are allowed");
     EXPECT_EQ(d.pos, (SourcePos{2, 8}));
   }
   {
