@@ -144,9 +144,9 @@ TEST(DescribeCommand, FlagshipHasASourceOnEveryParameterAndEvent) {
       EXPECT_FALSE(f[8].empty()) << "assumption without a note: " << f[1];
     }
   }
-  EXPECT_EQ(parameters, 19);
+  EXPECT_EQ(parameters, 29);  // 19, and two weights for each of 5 vendors
   EXPECT_EQ(events, 5);
-  EXPECT_EQ(outputs, 19);
+  EXPECT_EQ(outputs, 30);  // 19, two per vendor and p_huawei_outsells_nvidia
 }
 
 TEST(DescribeCommand, BadArgumentsExitTwo) {

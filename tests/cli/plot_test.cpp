@@ -108,8 +108,8 @@ TEST(RunPlot, TheFlagshipGetsEveryChartAndRsvgRendersThem) {
       {"run", source_path("configs/china-2026.yaml"), "--samples", "2000", "--plot", plots, "--format", "csv"});
   ASSERT_EQ(r.exit_status, 0) << r.err;
   const std::set<std::string> files = files_under(plots);
-  // 7 scenarios × (19 outputs + 2 fan charts) + the scenario chart + the tornado.
-  EXPECT_EQ(files.size(), 7u * 21u + 2u);
+  // 7 scenarios × (30 outputs + 2 fan charts) + the scenario chart + the tornado.
+  EXPECT_EQ(files.size(), 7u * 32u + 2u);
   for (const char* f :
        {"scenarios_nvidia_share_value.svg", "tornado_nvidia_share_value.svg", "base/nvidia_share_value.svg",
         "base/share_value_fan.svg", "base/share_units_fan.svg", "us_full_ban/hbm_bound_months.svg"})

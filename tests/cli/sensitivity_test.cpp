@@ -28,7 +28,7 @@ TEST(SensitivityCommand, FlagshipValueShareIsDrivenByTheExportRegime) {
   // (docs/model.md): months under H200 exports lead, positively, far beyond
   // noise (ρ ≈ 0.57; its sd at n = 20,000 is about 0.005).
   const auto& tornado = doc["tornado"];
-  ASSERT_EQ(tornado.size(), 19u + 3u + 2u + 2u);  // parameters, regime states, switches, arrivals
+  ASSERT_EQ(tornado.size(), 29u + 3u + 2u + 2u);  // parameters, regime states, switches, arrivals
   EXPECT_EQ(tornado[0]["label"], "us_export: months in h200");
   EXPECT_EQ(tornado[0]["kind"], "regime months");
   EXPECT_GT(tornado[0]["rho"].get<double>(), 0.5);

@@ -40,7 +40,15 @@ def test_json_matches_exactly(riskcast_bin, root, flagship):
     for s in expected["scenarios"]:
         for output, stats in s["outputs"].items():
             row = summary[(summary["scenario"] == s["name"]) & (summary["output"] == output)].iloc[0]
-            for key in ("mean", "sd", "mean_se", "min", "max"):
+            keys = ("mean", "sd", "mean_se", "min", "max")
+            if stats.get("kind") == "probability":
+                # Shown as P with its interval; the summary leaves mean and sd out (NaN), as the CSV does.
+                p = stats["probability"]
+                got = (row["probability"], row["probability ci_low"], row["probability ci_high"])
+                assert got == (p["estimate"], p["ci_low"], p["ci_high"]), (s["name"], output)
+                assert math.isnan(row["mean"]) and math.isnan(row["sd"])
+                keys = ("mean_se", "min", "max")
+            for key in keys:
                 assert row[key] == stats[key], (s["name"], output, key)
             assert row["mean_ci_low"] == null_to_inf(stats["mean_ci_low"], "low")
             assert row["mean_ci_high"] == null_to_inf(stats["mean_ci_high"], "high")
@@ -65,6 +73,8 @@ def test_csv_matches_the_summary_columns(riskcast_bin, root, flagship):
         for key, text in want.items():
             if key in ("scenario", "output"):
                 assert got[key] == text
+            elif text == "":  # a probability output's mean, sd and percentiles; a value output's P
+                assert math.isnan(got[key]), (want["output"], key)
             else:
                 assert got[key] == float(text), (want["output"], key)
 
