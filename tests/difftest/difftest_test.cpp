@@ -250,7 +250,8 @@ scenarios:
   EXPECT_EQ(column(base, "picked")[0], 50 + 2);
   // m[i,j] = p[i]·q[i,j] + month; its months' total over the three months,
   // summed over i in halves.
-  const double a = 3 * (10 + 20) + 2 * 6.0, b = 3 * (200 * 30 + 200 * 30) + 2 * 6.0, c = 3 * (3 * 40 + 3 * 50) + 2 * 6.0;
+  const double a = 3 * (10 + 20) + 2 * 6.0, b = 3 * (200 * 30 + 200 * 30) + 2 * 6.0,
+               c = 3 * (3 * 40 + 3 * 50) + 2 * 6.0;
   EXPECT_EQ(column(more_b, "total")[0], (a + b) + c);
   EXPECT_FALSE(difftest::compare_engine_with_reference(text, {.seed = 3, .samples = 4}).mismatch);
 }
@@ -428,7 +429,6 @@ TEST(ModelGenerator, CoversTheLanguage) {
                                              "cause:burst total",
                                              "cause:sub-formula also in a monthly formula",
                                              "cause:constant sub-formula",
-                                             // docs/language.md "Indexes"
                                              "index",
                                              "index:over two",
                                              "index:over list",

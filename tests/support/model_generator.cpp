@@ -1804,7 +1804,8 @@ class Generator {
   std::vector<const IndexedInfo*> readable(const std::vector<std::size_t>& scope, Context ctx, bool any_scope) const {
     std::vector<const IndexedInfo*> out;
     for (const IndexedInfo& e : indexed_) {
-      if (e.kind != IndexedKind::Parameter && (ctx == Context::Output || ctx == Context::Hazard || ctx == Context::Rate))
+      if (e.kind != IndexedKind::Parameter &&
+          (ctx == Context::Output || ctx == Context::Hazard || ctx == Context::Rate))
         continue;
       if (any_scope ? !e.over.empty() : within(e.over, scope)) out.push_back(&e);
     }
@@ -1819,9 +1820,9 @@ class Generator {
   }
 
   Text ix_leaf(const std::vector<std::size_t>& scope, Context ctx, int depth) {
-    const std::size_t kind = weighted({1, 1.5, 3, 1.2, ctx == Context::Output ? 3.0 : 0.0,
-                                       ctx == Context::Monthly || ctx == Context::Series ? 0.5 : 0.0,
-                                       ctx == Context::Monthly ? 0.4 : 0.0});
+    const std::size_t kind =
+        weighted({1, 1.5, 3, 1.2, ctx == Context::Output ? 3.0 : 0.0,
+                  ctx == Context::Monthly || ctx == Context::Series ? 0.5 : 0.0, ctx == Context::Monthly ? 0.4 : 0.0});
     if (kind == 1 && !parameters_.empty()) {
       const ParameterInfo& p = pick(parameters_);
       return {p.name, p.range};
@@ -1887,8 +1888,10 @@ class Generator {
     if (choices.empty()) return std::nullopt;
     const auto [e, index] = pick(choices);
     std::vector<std::size_t> inner = scope;
-    if (std::find(inner.begin(), inner.end(), index) == inner.end()) inner.push_back(index);
-    else note("index:reduce own index");
+    if (std::find(inner.begin(), inner.end(), index) == inner.end())
+      inner.push_back(index);
+    else
+      note("index:reduce own index");
     Text body{e->name, e->range};
     if (chance(0.4)) {
       Text other = ix_expr(inner, inner_ctx, depth - 1);
@@ -2050,8 +2053,8 @@ class Generator {
     const std::size_t outputs = 1 + below(3);
     for (std::size_t o = 0; o < outputs; ++o) {
       const std::vector<std::size_t> over = choose_over(below(3));
-      const std::string formula = per_element(
-          over, 0, [&] { return quoted(finite_text(ix_expr(over, Context::Output, between(1, 3))).text); });
+      const std::string formula =
+          per_element(over, 0, [&] { return quoted(finite_text(ix_expr(over, Context::Output, between(1, 3))).text); });
       Value m = Value::map(true);
       if (!over.empty()) m.add("over", over_value(over));
       m.add("formula", Value::of_scalar(formula));
@@ -2063,7 +2066,8 @@ class Generator {
         if (!chance(0.5)) continue;
         if (e.kind == IndexedKind::Parameter) {
           note("index:override parameter");
-          std::string v = per_element(e.over, 0, [&] { return quoted(pick(e.alternatives)); }, true);
+          std::string v = per_element(
+              e.over, 0, [&] { return quoted(pick(e.alternatives)); }, true);
           Value* params = s.find("parameters");
           if (!params) params = &s.add("parameters", Value::map());
           if (chance(0.3)) {
@@ -2081,19 +2085,23 @@ class Generator {
             note(fmt::format("index:override switch {}", form == 0 ? "fix" : form == 1 ? "on_from" : "on"));
             if (form == 0)
               o.add("fix", Value::of_scalar(per_element(
-                               e.over, 0, [&] { return pick(std::vector<std::string>{"on", "off", "true", "false"}); },
+                               e.over, 0,
+                               [&] {
+                                 return pick(std::vector<std::string>{"on", "off", "true", "false"});
+                               },
                                true)));
             else if (form == 1)
-              o.add("on_from", Value::of_scalar(per_element(
-                                   e.over, 0, [&] { return std::to_string(between(1, static_cast<int>(horizon_))); },
-                                   true)));
+              o.add("on_from",
+                    Value::of_scalar(per_element(
+                        e.over, 0, [&] { return std::to_string(between(1, static_cast<int>(horizon_))); }, true)));
             else
-              o.add("on", Value::of_scalar(per_element(e.over, 0, [&] { return hazard_text(e.over, 1.0); }, true)));
+              o.add("on", Value::of_scalar(per_element(
+                              e.over, 0, [&] { return hazard_text(e.over, 1.0); }, true)));
           } else {
             note("index:override arrivals rate");
-            o.add("rate", Value::of_scalar(per_element(
-                              e.over, 0,
-                              [&] { return quoted(kept_in(ix_expr(e.over, Context::Rate, 1), 3.0).text); }, true)));
+            o.add("rate",
+                  Value::of_scalar(per_element(
+                      e.over, 0, [&] { return quoted(kept_in(ix_expr(e.over, Context::Rate, 1), 3.0).text); }, true)));
           }
           Value* events = s.find("events");
           if (!events) events = &s.add("events", Value::map());

@@ -177,8 +177,8 @@ class Evaluator {
           outputs_.push_back({name, own->pos, &*own->formula, own->binding});
           continue;
         }
-        auto it = std::find_if(model.outputs.begin(), model.outputs.end(),
-                               [&](const Output& o) { return o.name == name; });
+        auto it =
+            std::find_if(model.outputs.begin(), model.outputs.end(), [&](const Output& o) { return o.name == name; });
         if (it == model.outputs.end()) throw std::logic_error(fmt::format("reference: no output `{}`", name));
         outputs_.push_back({name, it->pos, &it->formula, unbound});
       }
@@ -208,8 +208,8 @@ class Evaluator {
       if (!std::isfinite(p.v)) {
         const Parameter& param = model_.parameters[i];
         const Distribution& law = own_parameters_[i] ? *own_parameters_[i]->distribution : param.distribution;
-        p.cause = new_cause(law.pos, fmt::format("parameter `{}` drew {} from {}", param.name,
-                                                 value_for_message(p.v), law.to_string()));
+        p.cause = new_cause(law.pos, fmt::format("parameter `{}` drew {} from {}", param.name, value_for_message(p.v),
+                                                 law.to_string()));
       }
       parameters_.push_back(p);
     }
@@ -258,8 +258,7 @@ class Evaluator {
       for (std::size_t i = 0; i < model_.monthly.size(); ++i) monthly_value(i);
       // 7. Aggregates over their month ranges; remember this month for prev.
       for (Aggregate& a : aggregates_)
-        if (m >= a.from && m <= a.to)
-          accumulate(a, bound_to(a.binding, [&] { return value(a.call->operands[0]); }));
+        if (m >= a.from && m <= a.to) accumulate(a, bound_to(a.binding, [&] { return value(a.call->operands[0]); }));
       for (std::size_t i = 0; i < model_.monthly.size(); ++i) previous_monthly_[i] = *monthly_[i];
       previous_events_ = events_;
     }
@@ -597,8 +596,8 @@ class Evaluator {
       std::vector<std::int32_t> elements;
       for (std::size_t k = 0; k < over.size(); ++k) {
         const auto& list = layer_->indexes[over[k]].elements;
-        elements.push_back(static_cast<std::int32_t>(
-            std::find(list.begin(), list.end(), e.operands.at(k).name) - list.begin()));
+        elements.push_back(
+            static_cast<std::int32_t>(std::find(list.begin(), list.end(), e.operands.at(k).name) - list.begin()));
       }
       return meaning_at(e.name, elements);
     }
@@ -607,8 +606,8 @@ class Evaluator {
         std::vector<std::int32_t> elements;
         for (std::uint32_t i : it->second) {
           if (bound_[i] < 0)
-            throw std::logic_error(fmt::format("reference: `{}` read where index `{}` is not bound", e.name,
-                                               layer_->indexes[i].name));
+            throw std::logic_error(
+                fmt::format("reference: `{}` read where index `{}` is not bound", e.name, layer_->indexes[i].name));
           elements.push_back(bound_[i]);
         }
         return meaning_at(e.name, elements);
@@ -700,9 +699,8 @@ class Evaluator {
       const Meaning m = meaning(e);
       const ElementDefinition* own = m.kind == RefKind::Monthly ? own_monthly_[m.index] : nullptr;
       result = m.kind == RefKind::Parameter || m.kind == RefKind::RegimeState || m.kind == RefKind::Constant ||
-               (m.kind == RefKind::Monthly &&
-                (own ? bound_to(own->binding, [&] { return invariant(*own->formula); })
-                     : invariant(model_.monthly[m.index].formula)));
+               (m.kind == RefKind::Monthly && (own ? bound_to(own->binding, [&] { return invariant(*own->formula); })
+                                                   : invariant(model_.monthly[m.index].formula)));
     } else if (e.kind == ExprKind::Reduction) {
       const std::uint32_t index = index_named(e.operands[1].name);
       const std::int32_t outer = bound_[index];

@@ -152,7 +152,8 @@ class LayerReader {
 
   static bool has_index_syntax(const Expr& e) {
     bool found = false;
-    for_each_node(e, [&](const Expr& x) { found = found || x.kind == ExprKind::Pick || x.kind == ExprKind::Reduction; });
+    for_each_node(e,
+                  [&](const Expr& x) { found = found || x.kind == ExprKind::Pick || x.kind == ExprKind::Reduction; });
     return found;
   }
 
