@@ -165,8 +165,12 @@ Comparison compare_engine_with_reference(std::string_view model_text, const Engi
       } catch (const RunError& e) {
         engine.error = error_text(e.pos(), e.what());
       }
-      const reference::ReferenceResult expected = reference::evaluate_reference(
-          applied, {.seed = settings.seed, .first_sample = settings.first_sample, .samples = settings.samples});
+      const std::optional<reference::IndexLayer> layer = reference::read_index_layer(model_text, scenario.name);
+      const reference::ReferenceResult expected =
+          reference::evaluate_reference(applied, {.seed = settings.seed,
+                                                  .first_sample = settings.first_sample,
+                                                  .samples = settings.samples,
+                                                  .indexes = layer ? &*layer : nullptr});
       const std::optional<std::string> expected_error =
           expected.error ? std::optional(error_text(expected.error->pos, expected.error->message)) : std::nullopt;
       m.engine_error = engine.error.value_or("");

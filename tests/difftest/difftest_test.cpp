@@ -28,8 +28,10 @@ using generator::SeededChoices;
 reference::ReferenceResult reference_run(const std::string& text, std::uint64_t samples, std::uint64_t seed = 7,
                                          std::string_view scenario = "base") {
   const Model model = load_model_text(text, "m.yaml");
-  return reference::evaluate_reference(apply_scenario(model, *model.find_scenario(scenario)),
-                                       {.seed = seed, .first_sample = 0, .samples = samples});
+  const std::optional<reference::IndexLayer> layer = reference::read_index_layer(text, scenario);
+  return reference::evaluate_reference(
+      apply_scenario(model, *model.find_scenario(scenario)),
+      {.seed = seed, .first_sample = 0, .samples = samples, .indexes = layer ? &*layer : nullptr});
 }
 
 const std::vector<double>& column(const reference::ReferenceResult& r, std::string_view name) {
@@ -178,6 +180,80 @@ TEST(ReferenceEvaluator, AgreesWithTheEngineOnTheShippedModels) {
     EXPECT_FALSE(c.mismatch) << file << ": " << c.mismatch->describe();
     EXPECT_FALSE(c.engine.empty());
   }
+}
+
+// docs/language.md "Reductions": pairwise in halves, (e1 + e2) + (e3 + e4),
+// which here gives 0 where a left fold, ((e1 + e2) + e3) + e4, gives 1.
+TEST(ReferenceEvaluator, ReducesInTheDocumentedOrder) {
+  const std::string text = R"yaml(horizon: 2
+indexes:
+  i: [a, b, c, d]
+  j: [x, y, z]
+parameters:
+  v:
+    over: i
+    dist: [1, 1e16, -1e16, 1]
+  w:
+    over: j
+    dist: {x: 1e16, y: 1, z: 1}
+outputs:
+  four: sum(v over i)
+  three: sum(w over j)
+  average: mean(v over i)
+  months: sum(sum(v over i))
+)yaml";
+  const reference::ReferenceResult r = reference_run(text, 2);
+  ASSERT_FALSE(r.error);
+  EXPECT_EQ(column(r, "four")[0], 0.0);
+  EXPECT_EQ(column(r, "three")[0], 1e16);  // (1e16 + 1) + 1
+  EXPECT_EQ(column(r, "average")[0], 0.0);
+  EXPECT_EQ(column(r, "months")[1], 0.0);
+  EXPECT_FALSE(difftest::compare_engine_with_reference(text, {.seed = 3, .samples = 4}).mismatch);
+}
+
+// docs/language.md "Scenarios over indexes": a partial mapping overrides the
+// elements it names; the others keep the model's values. Broadcasting and
+// picks by element, checked against stated numbers and the engine.
+TEST(ReferenceEvaluator, ReadsIndexesFromTheModelText) {
+  const std::string text = R"yaml(horizon: 3
+indexes:
+  i: [a, b, c]
+  j: [x, y]
+parameters:
+  p:
+    over: i
+    dist: [1, 2, 3]
+  q:
+    over: [i, j]
+    dist: {a: {x: 10, y: 20}, b: 30, c: [40, 50]}
+monthly:
+  m:
+    over: [i, j]
+    formula: p * q + month
+outputs:
+  o:
+    over: i
+    formula: sum(sum(m) over j)
+  picked: "q[c, y] + p[b]"
+  total: sum(sum(sum(m) over j) over i)
+scenarios:
+  more_b:
+    parameters:
+      p: {b: 200}
+)yaml";
+  const reference::ReferenceResult base = reference_run(text, 1);
+  ASSERT_FALSE(base.error);
+  EXPECT_EQ(base.names, (std::vector<std::string>{"o[a]", "o[b]", "o[c]", "picked", "total"}));
+  EXPECT_EQ(column(base, "o[a]")[0], (11 + 12 + 13) + (21 + 22 + 23));  // m[a,x] and m[a,y] over months 1 … 3
+  const reference::ReferenceResult more_b = reference_run(text, 1, 7, "more_b");
+  EXPECT_EQ(column(more_b, "picked")[0], 50 + 200);
+  EXPECT_EQ(column(base, "picked")[0], 50 + 2);
+  // m[i,j] = p[i]·q[i,j] + month; its months' total over the three months,
+  // summed over i in halves.
+  const double a = 3 * (10 + 20) + 2 * 6.0, b = 3 * (200 * 30 + 200 * 30) + 2 * 6.0,
+               c = 3 * (3 * 40 + 3 * 50) + 2 * 6.0;
+  EXPECT_EQ(column(more_b, "total")[0], (a + b) + c);
+  EXPECT_FALSE(difftest::compare_engine_with_reference(text, {.seed = 3, .samples = 4}).mismatch);
 }
 
 TEST(ModelGenerator, SameSeedSameText) {
@@ -352,7 +428,37 @@ TEST(ModelGenerator, CoversTheLanguage) {
                                              "cause:power",
                                              "cause:burst total",
                                              "cause:sub-formula also in a monthly formula",
-                                             "cause:constant sub-formula"};
+                                             "cause:constant sub-formula",
+                                             "index",
+                                             "index:over two",
+                                             "index:over list",
+                                             "index:one value",
+                                             "index:inner one value",
+                                             "index:list",
+                                             "index:list of lists",
+                                             "index:mapping",
+                                             "index:nested mapping",
+                                             "index:partial mapping",
+                                             "index:broadcast",
+                                             "index:same index",
+                                             "index:pick",
+                                             "index:prev",
+                                             "index:reduction sum",
+                                             "index:reduction mean",
+                                             "index:reduction min",
+                                             "index:reduction max",
+                                             "index:reduce own index",
+                                             "index:reduction inside aggregate",
+                                             "index:aggregate inside reduction",
+                                             "index:aggregate in output",
+                                             "index:switch",
+                                             "index:arrivals",
+                                             "index:override parameter",
+                                             "index:override parameter mapping",
+                                             "index:override switch fix",
+                                             "index:override switch on_from",
+                                             "index:override switch on",
+                                             "index:override arrivals rate"};
   for (const std::string& f : required) EXPECT_TRUE(seen.count(f)) << "no model covers " << f;
   for (int e = 1; e < generator::kPlannedErrorKinds; ++e) {
     const auto planned = static_cast<generator::PlannedError>(e);

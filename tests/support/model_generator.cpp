@@ -358,6 +358,7 @@ class Generator {
     make_outputs();
     plant_error();
     make_scenarios();
+    make_indexed();
     return assemble();
   }
 
@@ -1719,6 +1720,397 @@ class Generator {
     }
   }
 
+  // ------------------------------------------------------------ indexes
+  // docs/language.md "Indexes": 1–3 indexes of 1–5 elements; parameters,
+  // switches, arrivals, monthly formulas and outputs over 0–2 of them, each
+  // key given per element as one value, a list or a mapping (nested for two
+  // indexes); formulas that broadcast, pick and reduce; scenario overrides,
+  // partial mappings included. Formulas are written as text, so the
+  // rewritings (which know no indexes) leave them alone.
+  struct IndexInfo {
+    std::string name;
+    std::vector<std::string> elements;
+  };
+  enum class IndexedKind : std::uint8_t { Parameter, Event, Monthly };
+  struct IndexedInfo {
+    std::string name;
+    std::vector<std::size_t> over;
+    IndexedKind kind = IndexedKind::Parameter;
+    Range range;
+    std::vector<std::string> alternatives;  // a parameter's distributions for scenarios
+  };
+  struct Text {
+    std::string text;
+    Range range;
+  };
+
+  static bool within(const std::vector<std::size_t>& over, const std::vector<std::size_t>& scope) {
+    for (std::size_t i : over)
+      if (std::find(scope.begin(), scope.end(), i) == scope.end()) return false;
+    return true;
+  }
+
+  std::vector<std::size_t> choose_over(std::size_t most) {
+    std::vector<std::size_t> all(indexes_.size());
+    for (std::size_t i = 0; i < all.size(); ++i) all[i] = i;
+    shuffle(all);
+    all.resize(std::min(all.size(), most));
+    return all;
+  }
+
+  Value over_value(const std::vector<std::size_t>& over) {
+    if (over.size() == 1 && chance(0.7)) return Value::of_scalar(indexes_[over[0]].name);
+    std::vector<std::string> names;
+    for (std::size_t i : over) names.push_back(indexes_[i].name);
+    note(over.size() == 2 ? "index:over two" : "index:over list");
+    return Value::list(names);
+  }
+
+  // A key's value per element: one value, a list in element order, or a
+  // mapping element → value, level by level; `partial` (a scenario's) may
+  // leave elements out of an outer mapping.
+  std::string per_element(const std::vector<std::size_t>& over, std::size_t level,
+                          const std::function<std::string()>& leaf, bool partial = false) {
+    if (level == over.size()) return leaf();
+    const std::size_t form = weighted({1.2, 1, 1.5});
+    if (form == 0) {
+      note(level ? "index:inner one value" : "index:one value");
+      return leaf();
+    }
+    const IndexInfo& index = indexes_[over[level]];
+    std::vector<std::string> parts;
+    if (form == 1) {
+      note(level ? "index:list of lists" : "index:list");
+      for (std::size_t e = 0; e < index.elements.size(); ++e) parts.push_back(per_element(over, level + 1, leaf));
+      return fmt::format("[{}]", fmt::join(parts, ", "));
+    }
+    note(level ? "index:nested mapping" : "index:mapping");
+    const bool leave_out = partial && level == 0 && index.elements.size() > 1 && chance(0.6);
+    const std::size_t kept = leave_out ? below(index.elements.size()) : index.elements.size();
+    if (leave_out) note("index:partial mapping");
+    std::vector<std::size_t> order(index.elements.size());
+    for (std::size_t e = 0; e < order.size(); ++e) order[e] = e;
+    shuffle(order);  // a mapping names its elements in any order
+    for (std::size_t e : order) {
+      if (leave_out && e != kept && chance(0.5)) continue;
+      parts.push_back(index.elements[e] + ": " + per_element(over, level + 1, leaf));
+    }
+    return fmt::format("{{{}}}", fmt::join(parts, ", "));
+  }
+
+  static std::string quoted(const std::string& text) { return "\"" + text + "\""; }
+
+  // Entries a formula over `scope` may read in `ctx`, with their ranges.
+  std::vector<const IndexedInfo*> readable(const std::vector<std::size_t>& scope, Context ctx, bool any_scope) const {
+    std::vector<const IndexedInfo*> out;
+    for (const IndexedInfo& e : indexed_) {
+      if (e.kind != IndexedKind::Parameter &&
+          (ctx == Context::Output || ctx == Context::Hazard || ctx == Context::Rate))
+        continue;
+      if (any_scope ? !e.over.empty() : within(e.over, scope)) out.push_back(&e);
+    }
+    return out;
+  }
+
+  std::string pick_of(const IndexedInfo& e) {
+    note("index:pick");
+    std::vector<std::string> elements;
+    for (std::size_t i : e.over) elements.push_back(pick(indexes_[i].elements));
+    return fmt::format("{}[{}]", e.name, fmt::join(elements, ", "));
+  }
+
+  Text ix_leaf(const std::vector<std::size_t>& scope, Context ctx, int depth) {
+    const std::size_t kind =
+        weighted({1, 1.5, 3, 1.2, ctx == Context::Output ? 3.0 : 0.0,
+                  ctx == Context::Monthly || ctx == Context::Series ? 0.5 : 0.0, ctx == Context::Monthly ? 0.4 : 0.0});
+    if (kind == 1 && !parameters_.empty()) {
+      const ParameterInfo& p = pick(parameters_);
+      return {p.name, p.range};
+    }
+    if (kind == 2) {
+      if (auto names = readable(scope, ctx, false); !names.empty()) {
+        const IndexedInfo& e = *pick(names);
+        if (!e.over.empty()) note(e.over.size() < scope.size() ? "index:broadcast" : "index:same index");
+        return {e.name, e.range};
+      }
+    }
+    if (kind == 3) {
+      if (auto names = readable(scope, ctx, true); !names.empty()) {
+        const IndexedInfo& e = *pick(names);
+        return {pick_of(e), e.range};
+      }
+    }
+    if (kind == 4 && depth > 0) {
+      note("index:aggregate in output");
+      const std::size_t f = below(6);
+      static const char* kAggregates[] = {"sum", "mean", "max", "min", "last", "sum"};
+      Text series = ix_expr(scope, Context::Series, depth - 1);
+      const double months = static_cast<double>(horizon_);
+      Range r = series.range;
+      if (f == 0) r = corners(r, Range::point(months), [](double a, double b) { return a * b; });
+      if (f == 5) {
+        const int from = between(1, static_cast<int>(horizon_));
+        const int to = between(from, static_cast<int>(horizon_));
+        r = corners(series.range, Range::point(to - from + 1.0), [](double a, double b) { return a * b; });
+        return {fmt::format("sum({}, {}, {})", series.text, from, to), r};
+      }
+      return {fmt::format("{}({})", kAggregates[f], series.text), r};
+    }
+    if (kind == 5) return {"month", Range::of(1.0, horizon_)};
+    if (kind == 6) {
+      // prev of a monthly formula over indexes the reader is over
+      std::vector<const IndexedInfo*> targets;
+      for (const IndexedInfo& e : indexed_)
+        if (e.kind == IndexedKind::Monthly && !e.over.empty() && within(e.over, scope)) targets.push_back(&e);
+      if (!targets.empty()) {
+        note("index:prev");
+        const IndexedInfo& e = *pick(targets);
+        const double init = nice(-10, 10);
+        return {fmt::format("prev({}, {})", e.name, literal(init)), hull(e.range, Range::point(init))};
+      }
+    }
+    const double v = nice(-5, 5);
+    return {v < 0 ? fmt::format("({})", literal(v)) : literal(v), Range::point(v)};
+  }
+
+  // A reduction over an index of an entry the formula can read, the
+  // entry's other indexes within the formula's (docs/language.md "Reductions").
+  std::optional<Text> reduction(const std::vector<std::size_t>& scope, Context ctx, int depth) {
+    std::vector<std::pair<const IndexedInfo*, std::size_t>> choices;
+    const Context inner_ctx = ctx == Context::Output ? Context::Series : ctx;
+    for (const IndexedInfo* e : readable(scope, ctx == Context::Output ? Context::Series : ctx, true)) {
+      std::vector<std::size_t> missing;
+      for (std::size_t i : e->over)
+        if (std::find(scope.begin(), scope.end(), i) == scope.end()) missing.push_back(i);
+      if (missing.size() == 1) choices.push_back({e, missing[0]});
+      if (missing.empty()) choices.push_back({e, e->over[below(e->over.size())]});
+    }
+    if (choices.empty()) return std::nullopt;
+    const auto [e, index] = pick(choices);
+    std::vector<std::size_t> inner = scope;
+    if (std::find(inner.begin(), inner.end(), index) == inner.end())
+      inner.push_back(index);
+    else
+      note("index:reduce own index");
+    Text body{e->name, e->range};
+    if (chance(0.4)) {
+      Text other = ix_expr(inner, inner_ctx, depth - 1);
+      body = {fmt::format("{} * {}", body.text, wrap(other.text)),
+              corners(body.range, other.range, [](double a, double b) { return a * b; })};
+    }
+    const bool aggregate_inside = ctx == Context::Output;
+    if (aggregate_inside) {
+      // An output reads a monthly value through a month aggregate: inside
+      // the reduction (`sum(sum(x) over i)`), or around it, as a leaf's.
+      note("index:aggregate inside reduction");
+      body = {fmt::format("mean({})", body.text), body.range};
+    }
+    static const char* kFunctions[] = {"sum", "mean", "min", "max"};
+    const char* f = kFunctions[below(4)];
+    note(std::string("index:reduction ") + f);
+    Range r = body.range;
+    const double k = static_cast<double>(indexes_[index].elements.size());
+    if (std::string_view(f) == "sum") r = corners(r, Range::point(k), [](double a, double b) { return a * b; });
+    return Text{fmt::format("{}({} over {})", f, body.text, indexes_[index].name), r};
+  }
+
+  static std::string wrap(const std::string& text) { return "(" + text + ")"; }
+
+  Text ix_expr(const std::vector<std::size_t>& scope, Context ctx, int depth) {
+    if (depth <= 0) return ix_leaf(scope, ctx, 0);
+    const std::size_t form = weighted({1.5, 2.5, 1, 2, 0.4});
+    if (form == 0) return ix_leaf(scope, ctx, depth);
+    if (form == 3) {
+      if (std::optional<Text> r = reduction(scope, ctx, depth)) {
+        if (ctx == Context::Series) note("index:reduction inside aggregate");
+        return *r;
+      }
+      return ix_leaf(scope, ctx, depth);
+    }
+    Text a = ix_expr(scope, ctx, depth - 1), b = ix_expr(scope, ctx, depth - 1);
+    if (form == 1) {
+      const std::size_t op = below(3);
+      static const char* kOps[] = {"+", "-", "*"};
+      const Range r = op == 0   ? corners(a.range, b.range, [](double x, double y) { return x + y; })
+                      : op == 1 ? corners(a.range, b.range, [](double x, double y) { return x - y; })
+                                : corners(a.range, b.range, [](double x, double y) { return x * y; });
+      return {fmt::format("{} {} {}", wrap(a.text), kOps[op], wrap(b.text)), r};
+    }
+    if (form == 2) {
+      const bool lower = chance(0.5);
+      Range r = Range::any();
+      if (a.range.finite && b.range.finite)
+        r = lower ? Range::of(std::min(a.range.lo, b.range.lo), std::min(a.range.hi, b.range.hi))
+                  : Range::of(std::max(a.range.lo, b.range.lo), std::max(a.range.hi, b.range.hi));
+      return {fmt::format("{}({}, {})", lower ? "min" : "max", a.text, b.text), r};
+    }
+    Text c = ix_expr(scope, ctx, depth - 1);
+    return {fmt::format("{} > {} ? {} : {}", wrap(c.text), literal(nice(-2, 2)), wrap(a.text), wrap(b.text)),
+            hull(a.range, b.range)};
+  }
+
+  // A value kept in [0, cap] (a probability, a rate): clamped, NaN caught first.
+  Text kept_in(Text t, double cap) {
+    if (t.range.inside(0.0, cap)) return t;
+    if (t.range.finite) return {fmt::format("clamp({}, 0, {})", t.text, literal(cap)), Range::of(0, cap)};
+    return {fmt::format("{0} == {0} ? clamp({0}, 0, {1}) : {2}", wrap(t.text), literal(cap), literal(nice(0, cap))),
+            Range::of(0, cap)};
+  }
+
+  // An output's formula, finite in every sample.
+  static Text finite_text(Text t) {
+    if (t.range.finite) return t;
+    return {fmt::format("abs({0}) < 1e300 ? {0} : 0", wrap(t.text)), Range::of(-1e300, 1e300)};
+  }
+
+  std::string hazard_text(const std::vector<std::size_t>& over, double cap) {
+    return quoted(kept_in(ix_expr(over, Context::Hazard, between(0, 2)), cap).text);
+  }
+
+  void make_indexed() {
+    if (!chance(options_.index_rate)) return;
+    note("index");
+    static const std::vector<std::string> kNames = {"north", "south", "east", "west", "core"};
+    const std::size_t n = 1 + weighted({2, 2, 1});
+    for (std::size_t i = 0; i < n; ++i) {
+      IndexInfo index{fmt::format("ix{}", i), {}};
+      const std::size_t size = 1 + below(5);
+      const bool shared = chance(0.5);  // element names repeat across indexes
+      for (std::size_t e = 0; e < size; ++e)
+        index.elements.push_back(shared ? kNames[e] : fmt::format("{}{}", i == 0 ? "a" : "b", e));
+      indexes_.push_back(std::move(index));
+    }
+    const std::size_t parameters = 1 + below(3);
+    for (std::size_t p = 0; p < parameters; ++p) {
+      IndexedInfo e{fmt::format("ip{}", p), choose_over(1 + below(2)), IndexedKind::Parameter, {}, {}};
+      bool first = true;
+      const std::string dist = per_element(e.over, 0, [&] {
+        DistributionText d = distribution(false);
+        e.range = first ? d.range : hull(e.range, d.range);
+        first = false;
+        return quoted(d.text);
+      });
+      for (int a = 0; a < 2; ++a) {
+        DistributionText d = distribution(false);
+        e.range = hull(e.range, d.range);
+        e.alternatives.push_back(d.text);
+      }
+      Value m = Value::map(true);
+      m.add("over", over_value(e.over));
+      m.add("dist", Value::of_scalar(dist));
+      ix_parameters_.emplace_back(e.name, std::move(m));
+      indexed_.push_back(std::move(e));
+    }
+    if (chance(0.6)) {
+      note("index:switch");
+      IndexedInfo e{"isw", choose_over(1 + below(2)), IndexedKind::Event, Range::unit(), {}};
+      Value m = Value::map(true);
+      m.add("kind", Value::of_scalar("switch"));
+      m.add("over", over_value(e.over));
+      m.add("initial", Value::of_scalar(per_element(e.over, 0, [&] { return literal(nice(0, 1)); })));
+      m.add("on", Value::of_scalar(per_element(e.over, 0, [&] { return hazard_text(e.over, 0.5); })));
+      m.add("off", Value::of_scalar(per_element(e.over, 0, [&] { return hazard_text(e.over, 1.0); })));
+      ix_events_.emplace_back(e.name, std::move(m));
+      indexed_.push_back(std::move(e));
+    }
+    if (chance(0.5)) {
+      note("index:arrivals");
+      IndexedInfo e{"iarr", choose_over(1 + below(2)), IndexedKind::Event, {}, {}};
+      Range sizes = Range::point(0.0);
+      Value m = Value::map(true);
+      m.add("kind", Value::of_scalar("arrivals"));
+      m.add("over", over_value(e.over));
+      m.add("rate", Value::of_scalar(per_element(e.over, 0, [&] {
+              return quoted(kept_in(ix_expr(e.over, Context::Rate, between(0, 2)), 3.0).text);
+            })));
+      m.add("size", Value::of_scalar(per_element(e.over, 0, [&] {
+              DistributionText d = distribution(true);
+              if (!d.range.inside(-1e6, 1e6)) d = {"uniform(1, 2)", Range::of(1, 2), false, 0.0};
+              sizes = hull(sizes, d.range);
+              return quoted(d.text);
+            })));
+      // More than 60 bursts in a month at a rate of at most 3 is astronomically unlikely.
+      e.range = Range::of(std::min(0.0, 60 * sizes.lo), std::max(0.0, 60 * sizes.hi));
+      ix_events_.emplace_back(e.name, std::move(m));
+      indexed_.push_back(std::move(e));
+    }
+    const std::size_t monthly = 1 + below(3);
+    for (std::size_t f = 0; f < monthly; ++f) {
+      IndexedInfo e{fmt::format("im{}", f), choose_over(below(3)), IndexedKind::Monthly, {}, {}};
+      bool first = true;
+      const std::string formula = per_element(e.over, 0, [&] {
+        Text t = ix_expr(e.over, Context::Monthly, between(1, 3));
+        e.range = first ? t.range : hull(e.range, t.range);
+        first = false;
+        return quoted(t.text);
+      });
+      Value m = Value::map(true);
+      if (!e.over.empty()) m.add("over", over_value(e.over));
+      m.add("formula", Value::of_scalar(formula));
+      ix_monthly_.emplace_back(e.name, std::move(m));
+      indexed_.push_back(std::move(e));
+    }
+    const std::size_t outputs = 1 + below(3);
+    for (std::size_t o = 0; o < outputs; ++o) {
+      const std::vector<std::size_t> over = choose_over(below(3));
+      const std::string formula =
+          per_element(over, 0, [&] { return quoted(finite_text(ix_expr(over, Context::Output, between(1, 3))).text); });
+      Value m = Value::map(true);
+      if (!over.empty()) m.add("over", over_value(over));
+      m.add("formula", Value::of_scalar(formula));
+      ix_outputs_.emplace_back(fmt::format("iout{}", o), std::move(m));
+    }
+    for (auto& [name, s] : scenarios_.entries) {
+      if (s.kind != Value::Kind::Map || !chance(0.6)) continue;
+      for (const IndexedInfo& e : indexed_) {
+        if (!chance(0.5)) continue;
+        if (e.kind == IndexedKind::Parameter) {
+          note("index:override parameter");
+          std::string v = per_element(
+              e.over, 0, [&] { return quoted(pick(e.alternatives)); }, true);
+          Value* params = s.find("parameters");
+          if (!params) params = &s.add("parameters", Value::map());
+          if (chance(0.3)) {
+            note("index:override parameter mapping");
+            Value m = Value::map(true);
+            m.add("dist", Value::of_scalar(v));
+            params->add(e.name, std::move(m));
+          } else {
+            params->add(e.name, Value::of_scalar(v));
+          }
+        } else if (e.kind == IndexedKind::Event) {
+          Value o = Value::map(true);
+          if (e.name == "isw") {
+            const std::size_t form = below(3);
+            note(fmt::format("index:override switch {}", form == 0 ? "fix" : form == 1 ? "on_from" : "on"));
+            if (form == 0)
+              o.add("fix", Value::of_scalar(per_element(
+                               e.over, 0,
+                               [&] {
+                                 return pick(std::vector<std::string>{"on", "off", "true", "false"});
+                               },
+                               true)));
+            else if (form == 1)
+              o.add("on_from",
+                    Value::of_scalar(per_element(
+                        e.over, 0, [&] { return std::to_string(between(1, static_cast<int>(horizon_))); }, true)));
+            else
+              o.add("on", Value::of_scalar(per_element(
+                              e.over, 0, [&] { return hazard_text(e.over, 1.0); }, true)));
+          } else {
+            note("index:override arrivals rate");
+            o.add("rate",
+                  Value::of_scalar(per_element(
+                      e.over, 0, [&] { return quoted(kept_in(ix_expr(e.over, Context::Rate, 1), 3.0).text); }, true)));
+          }
+          Value* events = s.find("events");
+          if (!events) events = &s.add("events", Value::map());
+          events->add(e.name, std::move(o));
+        }
+      }
+    }
+  }
+
   // ------------------------------------------------------------ the file
   void insert_at_random(Value& map, const std::string& key, Value v) {
     const auto at = map.entries.begin() + static_cast<std::ptrdiff_t>(below(map.entries.size() + 1));
@@ -1731,6 +2123,11 @@ class Generator {
     g.horizon = horizon_;
     Value& root = g.root;
     root.add("model", Value::of_scalar("generated"));
+    if (!indexes_.empty()) {
+      Value indexes = Value::map();
+      for (const IndexInfo& index : indexes_) indexes.add(index.name, Value::list(index.elements));
+      root.add("indexes", std::move(indexes));
+    }
     if (chance(0.2)) root.add("title", Value::of_scalar("\"A generated model\""));
     if (chance(0.2)) {
       note("horizon as a formula");
@@ -1750,10 +2147,12 @@ class Generator {
         params.add(p.name, Value::of_scalar("\"" + p.base.text + "\""));
       }
     }
+    for (auto& [name, v] : ix_parameters_) params.add(name, std::move(v));
     root.add("parameters", std::move(params));
     Value events = Value::map();
     for (EventInfo& e : events_) events.add(e.name, std::move(e.definition));
     for (EventInfo& e : planted_events_) insert_at_random(events, e.name, std::move(e.definition));
+    for (auto& [name, v] : ix_events_) events.add(name, std::move(v));
     if (!events.entries.empty()) root.add("events", std::move(events));
     if (!monthly_.empty()) {
       Value monthly = Value::map();
@@ -1778,7 +2177,12 @@ class Generator {
       for (auto& [name, v] : planted_monthly_) monthly.add(name, std::move(v));
       root.add("monthly", std::move(monthly));
     }
+    if (!ix_monthly_.empty()) {
+      if (!root.find("monthly")) root.add("monthly", Value::map());
+      for (auto& [name, v] : ix_monthly_) root.find("monthly")->add(name, std::move(v));
+    }
     Value outputs = Value::map();
+    for (auto& [name, v] : ix_outputs_) outputs.add(name, std::move(v));
     for (auto& [name, v] : outputs_) {
       if (chance(0.1)) {
         Value m = Value::map(true);
@@ -1809,6 +2213,9 @@ class Generator {
   Value scenarios_ = Value::map();
   std::vector<Gen> pool_;
   std::set<std::string> features_;
+  std::vector<IndexInfo> indexes_;
+  std::vector<IndexedInfo> indexed_;
+  std::vector<std::pair<std::string, Value>> ix_parameters_, ix_events_, ix_monthly_, ix_outputs_;
 };
 
 }  // namespace

@@ -74,6 +74,9 @@ struct GeneratorOptions {
   // Most horizons are 1 … 36 months; this share runs 60 … 240 months (a
   // tenth of them 1,100 … 1,200, near the longest allowed).
   double long_horizon_rate = 0.03;
+  // Share of models with indexes (docs/language.md "Indexes"): entries over
+  // them, per-element values, broadcasting, picks, reductions, overrides.
+  double index_rate = 0.4;
 };
 
 // Which names a formula may use (docs/language.md "Which names a formula may use").

@@ -2,10 +2,12 @@
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <map>
 #include <stdexcept>
+#include <type_traits>
 
 #include "riskcast/draw.hpp"
 #include "riskcast/random.hpp"
@@ -134,37 +136,62 @@ struct Traced {
 
 class Evaluator {
  public:
-  Evaluator(const Model& model, std::uint64_t seed) : model_(model), seed_(seed) {
+  Evaluator(const Model& model, std::uint64_t seed, const IndexLayer* layer)
+      : model_(model), seed_(seed), layer_(layer), bound_(layer ? layer->indexes.size() : 0, -1) {
+    for (std::uint32_t i = 0; i < model.parameters.size(); ++i) parameter_at_[model.parameters[i].name] = i;
+    for (std::uint32_t i = 0; i < model.events.size(); ++i) event_at_[model.events[i].name] = i;
+    for (std::uint32_t i = 0; i < model.monthly.size(); ++i) monthly_at_[model.monthly[i].name] = i;
+    for (std::uint32_t i = 0; i < model.data.size(); ++i) data_at_[model.data[i].name] = i;
     for (const Parameter& p : model.parameters) {
-      parameter_samplers_.emplace_back(p.distribution);
+      const ElementDefinition* own = own_definition(p.name);
+      if (own && !own->distribution) throw std::logic_error(fmt::format("reference: `{}` is not a parameter", p.name));
+      own_parameters_.push_back(own);
+      parameter_samplers_.emplace_back(own ? *own->distribution : p.distribution);
       parameter_slots_.push_back(random_slot_for("parameter", p.name));
     }
     for (const Event& ev : model.events) {
+      const ElementDefinition* own = own_definition(ev.name);
+      if (own && !(own->switch_ && ev.kind() == EventKind::Switch) &&
+          !(own->arrivals && ev.kind() == EventKind::Arrivals))
+        throw std::logic_error(fmt::format("reference: the engine's `{}` is a {}", ev.name, to_string(ev.kind())));
+      own_events_.push_back(own);
       event_slots_.push_back(random_slot_for("event", ev.name));
       size_slots_.push_back(random_slot_for("arrivals.size", ev.name));
-      const auto* a = std::get_if<Arrivals>(&ev.definition);
+      const auto* a = own ? (own->arrivals ? &*own->arrivals : nullptr) : std::get_if<Arrivals>(&ev.definition);
       size_samplers_.emplace_back(a ? a->size : Distribution::constant(0.0));
       const auto* innovation = std::get_if<Innovation>(&ev.definition);
       innovation_samplers_.emplace_back(innovation && !innovation->has_formulas() ? innovation->law
                                                                                   : Distribution::constant(0.0));
     }
-    for (const Output& o : model.outputs) {
-      for_each_node(o.formula, [&](const Expr& e) {
-        if (!is_aggregate(e)) return;
-        Aggregate a{&e, Aggregation::Sum, 1, model.horizon, {}};
-        a.kind = e.name == "sum"    ? Aggregation::Sum
-                 : e.name == "mean" ? Aggregation::Mean
-                 : e.name == "last" ? Aggregation::Last
-                 : e.name == "min"  ? Aggregation::Min
-                                    : Aggregation::Max;
-        if (e.operands.size() == 3) {
-          a.from = static_cast<std::uint32_t>(*constant_value(e.operands[1]));
-          a.to = static_cast<std::uint32_t>(*constant_value(e.operands[2]));
-        }
-        aggregate_of_[&e] = aggregates_.size();
-        aggregates_.push_back(a);
-      });
+    for (const MonthlyFormula& f : model.monthly) {
+      const ElementDefinition* own = own_definition(f.name);
+      if (own && !own->formula) throw std::logic_error(fmt::format("reference: `{}` is not a formula", f.name));
+      own_monthly_.push_back(own);
     }
+    // The outputs: the layer's own list when there is one (each output over
+    // indexes once per element), so that the engine's names are checked too.
+    const Binding unbound(bound_.size(), -1);
+    if (layer_) {
+      for (const std::string& name : layer_->outputs) {
+        if (const ElementDefinition* own = own_definition(name)) {
+          outputs_.push_back({name, own->pos, &*own->formula, own->binding});
+          continue;
+        }
+        auto it =
+            std::find_if(model.outputs.begin(), model.outputs.end(), [&](const Output& o) { return o.name == name; });
+        if (it == model.outputs.end()) throw std::logic_error(fmt::format("reference: no output `{}`", name));
+        outputs_.push_back({name, it->pos, &it->formula, unbound});
+      }
+    } else {
+      for (const Output& o : model.outputs) outputs_.push_back({o.name, o.pos, &o.formula, unbound});
+    }
+    for (const OutputDefinition& o : outputs_) add_aggregates(*o.formula, o.binding);
+  }
+
+  std::vector<std::string> output_names() const {
+    std::vector<std::string> names;
+    for (const OutputDefinition& o : outputs_) names.push_back(o.name);
+    return names;
   }
 
   // One sample, docs/language.md "Month by month". Fills `outputs` (one
@@ -180,9 +207,9 @@ class Evaluator {
       Traced p{parameter_samplers_[i](stream), -1};
       if (!std::isfinite(p.v)) {
         const Parameter& param = model_.parameters[i];
-        p.cause =
-            new_cause(param.distribution.pos, fmt::format("parameter `{}` drew {} from {}", param.name,
-                                                          value_for_message(p.v), param.distribution.to_string()));
+        const Distribution& law = own_parameters_[i] ? *own_parameters_[i]->distribution : param.distribution;
+        p.cause = new_cause(law.pos, fmt::format("parameter `{}` drew {} from {}", param.name, value_for_message(p.v),
+                                                 law.to_string()));
       }
       parameters_.push_back(p);
     }
@@ -204,14 +231,21 @@ class Evaluator {
           if (auto error = move_regime(i, *r, moved[i].v)) return error;
       }
       for (std::size_t i = 0; i < events; ++i) {
-        if (const auto* s = std::get_if<Switch>(&model_.events[i].definition))
+        if (const ElementDefinition* own = own_events_[i]; own && own->switch_) {
+          if (auto error = bound_to(own->binding, [&] { return move_switch(i, *own->switch_, moved[i].v); }))
+            return error;
+        } else if (const auto* s = std::get_if<Switch>(&model_.events[i].definition)) {
           if (auto error = move_switch(i, *s, moved[i].v)) return error;
+        }
       }
       events_ = std::move(moved);
       // 4–5. Arrival rates read the month-m regimes and switches.
       for (std::size_t i = 0; i < events; ++i) {
-        if (const auto* a = std::get_if<Arrivals>(&model_.events[i].definition))
+        if (const ElementDefinition* own = own_events_[i]; own && own->arrivals) {
+          if (auto error = bound_to(own->binding, [&] { return draw_arrivals(i, *own->arrivals); })) return error;
+        } else if (const auto* a = std::get_if<Arrivals>(&model_.events[i].definition)) {
           if (auto error = draw_arrivals(i, *a)) return error;
+        }
       }
       // 5½. Innovations, after the arrivals their arguments may read.
       for (std::size_t i = 0; i < events; ++i) {
@@ -224,15 +258,16 @@ class Evaluator {
       for (std::size_t i = 0; i < model_.monthly.size(); ++i) monthly_value(i);
       // 7. Aggregates over their month ranges; remember this month for prev.
       for (Aggregate& a : aggregates_)
-        if (m >= a.from && m <= a.to) accumulate(a, value(a.call->operands[0]));
+        if (m >= a.from && m <= a.to) accumulate(a, bound_to(a.binding, [&] { return value(a.call->operands[0]); }));
       for (std::size_t i = 0; i < model_.monthly.size(); ++i) previous_monthly_[i] = *monthly_[i];
       previous_events_ = events_;
     }
     // 3. Outputs, each of which must be finite.
     month_ = 0;
     outputs.clear();
-    for (const Output& o : model_.outputs) {
-      const Traced v = value(o.formula);
+    for (const OutputDefinition& o : outputs_) {
+      bound_ = o.binding;
+      const Traced v = value(*o.formula);
       if (!std::isfinite(v.v)) {
         std::string message = fmt::format("output `{}` is {} in sample {}", o.name, value_for_message(v.v), sample_);
         SourcePos pos = o.pos;
@@ -253,7 +288,65 @@ class Evaluator {
     Aggregation kind;
     std::uint32_t from, to;
     Traced value;
+    Binding binding;  // the elements its series is read at (an output's, a reduction's)
   };
+  struct OutputDefinition {
+    std::string name;
+    SourcePos pos;
+    const Expr* formula;
+    Binding binding;
+  };
+
+  const ElementDefinition* own_definition(const std::string& name) const {
+    if (!layer_) return nullptr;
+    auto it = layer_->definitions.find(name);
+    return it == layer_->definitions.end() ? nullptr : &it->second;
+  }
+
+  // Every month aggregate of an output, once per binding of the indexes it
+  // is read at: a reduction around it reads it once per element.
+  void add_aggregates(const Expr& e, Binding binding) {
+    if (e.kind == ExprKind::Reduction) {
+      const std::uint32_t index = index_named(e.operands[1].name);
+      for (std::size_t k = 0; k < layer_->indexes[index].elements.size(); ++k) {
+        binding[index] = static_cast<std::int32_t>(k);
+        add_aggregates(e.operands[0], binding);
+      }
+      return;
+    }
+    if (!is_aggregate(e)) {
+      for (const Expr& o : e.operands) add_aggregates(o, binding);
+      return;
+    }
+    Aggregate a{&e, Aggregation::Sum, 1, model_.horizon, {}, binding};
+    a.kind = e.name == "sum"    ? Aggregation::Sum
+             : e.name == "mean" ? Aggregation::Mean
+             : e.name == "last" ? Aggregation::Last
+             : e.name == "min"  ? Aggregation::Min
+                                : Aggregation::Max;
+    if (e.operands.size() == 3) {
+      a.from = static_cast<std::uint32_t>(*constant_value(e.operands[1]));
+      a.to = static_cast<std::uint32_t>(*constant_value(e.operands[2]));
+    }
+    aggregate_of_[{&e, std::move(binding)}] = aggregates_.size();
+    aggregates_.push_back(std::move(a));
+  }
+
+  std::uint32_t index_named(std::string_view name) const {
+    for (std::uint32_t i = 0; layer_ && i < layer_->indexes.size(); ++i)
+      if (layer_->indexes[i].name == name) return i;
+    throw std::logic_error(fmt::format("reference: unknown index `{}`", name));
+  }
+
+  // Evaluates `f` with `binding`'s elements bound, then restores the caller's.
+  template <typename F>
+  std::invoke_result_t<F> bound_to(const Binding& binding, F f) {
+    Binding outer = std::move(bound_);
+    bound_ = binding;
+    auto result = f();
+    bound_ = std::move(outer);
+    return result;
+  }
   struct Cause {
     SourcePos pos;
     std::string what;
@@ -455,19 +548,167 @@ class Evaluator {
   }
 
   Traced monthly_value(std::size_t i) {
-    if (!monthly_[i]) monthly_[i] = value(model_.monthly[i].formula);
+    if (!monthly_[i]) {
+      const ElementDefinition* own = own_monthly_[i];
+      monthly_[i] =
+          own ? bound_to(own->binding, [&] { return value(*own->formula); }) : value(model_.monthly[i].formula);
+    }
     return *monthly_[i];
+  }
+
+  // What a name written in the text means where it is read: an entry over
+  // indexes its element at the bound elements (broadcasting), a table by
+  // index likewise, anything else the entry of that name.
+  struct Meaning {
+    RefKind kind = RefKind::Unresolved;
+    std::uint32_t index = 0;
+    double number = 0.0;  // Constant: the value; a table by index: the element's number
+  };
+
+  Meaning meaning_of_flat(const std::string& name) const {
+    if (auto it = parameter_at_.find(name); it != parameter_at_.end()) return {RefKind::Parameter, it->second};
+    if (auto it = event_at_.find(name); it != event_at_.end()) return {RefKind::Event, it->second};
+    if (auto it = monthly_at_.find(name); it != monthly_at_.end()) return {RefKind::Monthly, it->second};
+    if (auto it = data_at_.find(name); it != data_at_.end()) return {RefKind::Data, it->second};
+    if (name == "month") return {RefKind::Month, 0};
+    if (name == "true" || name == "false") return {RefKind::Constant, 0, name == "true" ? 1.0 : 0.0};
+    throw std::logic_error(fmt::format("reference: no entry `{}` in the loaded model", name));
+  }
+
+  Meaning meaning_at(const std::string& name, const std::vector<std::int32_t>& elements) const {
+    const std::vector<std::uint32_t>& over = layer_->over.at(name);
+    if (auto table = data_at_.find(name); table != data_at_.end()) {
+      std::size_t at = 0;  // a table by index holds its numbers in the index's order
+      for (std::size_t k = 0; k < over.size(); ++k)
+        at = at * layer_->indexes[over[k]].elements.size() + static_cast<std::size_t>(elements[k]);
+      return {RefKind::Constant, 0, model_.data[table->second].values.at(at)};
+    }
+    std::vector<std::string_view> names;
+    for (std::size_t k = 0; k < over.size(); ++k)
+      names.push_back(layer_->indexes[over[k]].elements[static_cast<std::size_t>(elements[k])]);
+    return meaning_of_flat(flat_name(name, names));
+  }
+
+  Meaning meaning(const Expr& e) const {
+    if (e.ref != RefKind::Unresolved) return {e.ref, e.ref_index, e.number};
+    if (e.kind == ExprKind::Pick) {
+      const std::vector<std::uint32_t>& over = layer_->over.at(e.name);
+      std::vector<std::int32_t> elements;
+      for (std::size_t k = 0; k < over.size(); ++k) {
+        const auto& list = layer_->indexes[over[k]].elements;
+        elements.push_back(
+            static_cast<std::int32_t>(std::find(list.begin(), list.end(), e.operands.at(k).name) - list.begin()));
+      }
+      return meaning_at(e.name, elements);
+    }
+    if (layer_) {
+      if (auto it = layer_->over.find(e.name); it != layer_->over.end()) {
+        std::vector<std::int32_t> elements;
+        for (std::uint32_t i : it->second) {
+          if (bound_[i] < 0)
+            throw std::logic_error(
+                fmt::format("reference: `{}` read where index `{}` is not bound", e.name, layer_->indexes[i].name));
+          elements.push_back(bound_[i]);
+        }
+        return meaning_at(e.name, elements);
+      }
+    }
+    return meaning_of_flat(e.name);
+  }
+
+  Traced meant_value(const Meaning& m) {
+    switch (m.kind) {
+      case RefKind::Parameter:
+        return parameters_[m.index];
+      case RefKind::Event:
+        return events_[m.index];
+      case RefKind::RegimeState:
+        return {static_cast<double>(m.index), -1};
+      case RefKind::Monthly:
+        return monthly_value(m.index);
+      case RefKind::Month:
+        return {static_cast<double>(month_), -1};
+      case RefKind::Data:
+        return {model_.data[m.index].values[month_ - 1], -1};
+      case RefKind::Constant:
+        return {m.number, -1};
+      case RefKind::Unresolved:
+        break;
+    }
+    throw std::logic_error("reference evaluator: an unresolved name");
+  }
+
+  // `regime == state` written in the text (either order): the state's
+  // number, when one side is a regime and the other one of its states.
+  std::optional<Traced> state_comparison(const Expr& e) {
+    for (int side = 0; side < 2; ++side) {
+      const Expr& regime = e.operands[static_cast<std::size_t>(side)];
+      const Expr& state = e.operands[static_cast<std::size_t>(1 - side)];
+      if (regime.kind != ExprKind::Name || state.kind != ExprKind::Name || state.ref != RefKind::Unresolved) continue;
+      const Meaning r = meaning(regime);
+      if (r.kind != RefKind::Event) continue;
+      const auto* chain = std::get_if<Regime>(&model_.events[r.index].definition);
+      if (!chain) continue;
+      auto at = std::find(chain->states.begin(), chain->states.end(), state.name);
+      if (at == chain->states.end()) continue;
+      const Traced args[2] = {meant_value(r), {static_cast<double>(at - chain->states.begin()), -1}};
+      const Traced ordered[2] = {args[side == 0 ? 0 : 1], args[side == 0 ? 1 : 0]};
+      return operate(opcode_for(e.binary), e, ordered);
+    }
+    return std::nullopt;
+  }
+
+  // sum, mean, min or max of `e`'s first operand over every element of the
+  // index it names, combined pairwise in halves (docs/language.md
+  // "Reductions": the first half, rounded up, then the second, then the two).
+  Traced reduction_value(const Expr& e) {
+    const std::uint32_t index = index_named(e.operands[1].name);
+    const std::int32_t outer = bound_[index];
+    std::vector<Traced> terms;
+    for (std::size_t k = 0; k < layer_->indexes[index].elements.size(); ++k) {
+      bound_[index] = static_cast<std::int32_t>(k);
+      terms.push_back(value(e.operands[0]));
+    }
+    bound_[index] = outer;
+    const OpCode op = e.name == "min" ? OpCode::Min : e.name == "max" ? OpCode::Max : OpCode::Add;
+    const Traced combined = combine(op, e, terms, 0, terms.size());
+    if (e.name != "mean") return combined;
+    const Traced args[2] = {combined, {static_cast<double>(terms.size()), -1}};
+    return operate(OpCode::Div, e, args);
+  }
+
+  Traced combine(OpCode op, const Expr& e, const std::vector<Traced>& terms, std::size_t from, std::size_t to) {
+    if (to - from == 1) return terms[from];
+    const std::size_t middle = from + (to - from + 1) / 2;
+    const Traced args[2] = {combine(op, e, terms, from, middle), combine(op, e, terms, middle, to)};
+    return operate(op, e, args);
   }
 
   // Whether a formula depends on parameters and numbers only, so has the
   // same value in every month: a cause arising there names no month. A
   // conditional with a constant condition is its chosen branch.
   bool invariant(const Expr& e) {
-    if (auto it = invariant_.find(&e); it != invariant_.end()) return it->second;
+    // A tree as written reads other elements under other bindings: no memo.
+    if (auto it = invariant_.find(&e); !layer_ && it != invariant_.end()) return it->second;
     bool result = true;
-    if (e.kind == ExprKind::Name) {
-      result = e.ref == RefKind::Parameter || e.ref == RefKind::RegimeState || e.ref == RefKind::Constant ||
-               (e.ref == RefKind::Monthly && invariant(model_.monthly[e.ref_index].formula));
+    if (e.kind == ExprKind::Name || e.kind == ExprKind::Pick) {
+      if (layer_ && e.kind == ExprKind::Name && e.ref == RefKind::Unresolved && !layer_->over.count(e.name) &&
+          !parameter_at_.count(e.name) && !event_at_.count(e.name) && !monthly_at_.count(e.name) &&
+          !data_at_.count(e.name) && e.name != "month" && e.name != "true" && e.name != "false")
+        return true;  // a regime's state
+      const Meaning m = meaning(e);
+      const ElementDefinition* own = m.kind == RefKind::Monthly ? own_monthly_[m.index] : nullptr;
+      result = m.kind == RefKind::Parameter || m.kind == RefKind::RegimeState || m.kind == RefKind::Constant ||
+               (m.kind == RefKind::Monthly && (own ? bound_to(own->binding, [&] { return invariant(*own->formula); })
+                                                   : invariant(model_.monthly[m.index].formula)));
+    } else if (e.kind == ExprKind::Reduction) {
+      const std::uint32_t index = index_named(e.operands[1].name);
+      const std::int32_t outer = bound_[index];
+      for (std::size_t k = 0; k < layer_->indexes[index].elements.size(); ++k) {
+        bound_[index] = static_cast<std::int32_t>(k);
+        result = result && invariant(e.operands[0]);
+      }
+      bound_[index] = outer;
     } else if (e.kind == ExprKind::Call && (e.name == "prev" || is_aggregate(e))) {
       result = false;
     } else if (const auto c = e.kind == ExprKind::Conditional ? constant_value(e.operands[0]) : std::nullopt) {
@@ -510,6 +751,8 @@ class Evaluator {
         return operate(opcode_for(e.unary), e, &a);
       }
       case ExprKind::Binary: {
+        if (layer_ && (e.binary == BinaryOp::Equal || e.binary == BinaryOp::NotEqual))
+          if (std::optional<Traced> compared = state_comparison(e)) return *compared;
         const Traced args[2] = {value(e.operands[0]), value(e.operands[1])};
         return operate(opcode_for(e.binary), e, args);
       }
@@ -522,13 +765,17 @@ class Evaluator {
       case ExprKind::List:
         break;
       case ExprKind::Pick:
+        if (!layer_) break;
+        return meant_value(meaning(e));
       case ExprKind::Reduction:
-        throw std::logic_error("reference evaluator: an index pick or reduction in a loaded model");
+        if (!layer_) break;
+        return reduction_value(e);
     }
-    throw std::logic_error("reference evaluator: a list outside discrete()");
+    throw std::logic_error("reference evaluator: a list outside discrete(), or a pick or reduction without indexes");
   }
 
   Traced name_value(const Expr& e) {
+    if (e.ref == RefKind::Unresolved && layer_) return meant_value(meaning(e));
     switch (e.ref) {
       case RefKind::Parameter:
         return parameters_[e.ref_index];
@@ -560,14 +807,14 @@ class Evaluator {
         month_ = month;
         return initial;
       }
-      const Expr& target = e.operands[0];
-      if (target.ref == RefKind::Data) return {model_.data[target.ref_index].values[month_ - 2], -1};
+      const Meaning target = meaning(e.operands[0]);
+      if (target.kind == RefKind::Data) return {model_.data[target.index].values[month_ - 2], -1};
       const Traced previous =
-          target.ref == RefKind::Monthly ? previous_monthly_[target.ref_index] : previous_events_[target.ref_index];
+          target.kind == RefKind::Monthly ? previous_monthly_[target.index] : previous_events_[target.index];
       return previous;
     }
     if (is_aggregate(e)) {
-      const Aggregate& a = aggregates_[aggregate_of_.at(&e)];
+      const Aggregate& a = aggregates_[aggregate_of_.at({&e, bound_})];
       if (a.kind != Aggregation::Mean) return a.value;
       const Traced args[2] = {a.value, {a.to - a.from + 1.0, -1}};
       return operate(OpCode::Div, e, args);
@@ -590,10 +837,16 @@ class Evaluator {
 
   const Model& model_;
   std::uint64_t seed_;
+  const IndexLayer* layer_;
+  Binding bound_;  // the elements the index names stand for now
+  std::map<std::string, std::uint32_t, std::less<>> parameter_at_, event_at_, monthly_at_, data_at_;
+  // Per entry of the loaded model: its definition from the layer, or null.
+  std::vector<const ElementDefinition*> own_parameters_, own_events_, own_monthly_;
+  std::vector<OutputDefinition> outputs_;
   std::vector<Sampler> parameter_samplers_, size_samplers_, innovation_samplers_;
   std::vector<RandomSlot> parameter_slots_, event_slots_, size_slots_;
   std::vector<Aggregate> aggregates_;
-  std::map<const Expr*, std::size_t> aggregate_of_;
+  std::map<std::pair<const Expr*, Binding>, std::size_t> aggregate_of_;
   std::map<const Expr*, bool> invariant_;
 
   // The sample being evaluated.
@@ -610,9 +863,9 @@ class Evaluator {
 
 ReferenceResult evaluate_reference(const Model& model, const ReferenceSettings& settings) {
   ReferenceResult result;
-  for (const Output& o : model.outputs) result.names.push_back(o.name);
-  result.values.assign(model.outputs.size(), std::vector<double>(settings.samples));
-  Evaluator evaluator(model, settings.seed);
+  Evaluator evaluator(model, settings.seed, settings.indexes);
+  result.names = evaluator.output_names();
+  result.values.assign(result.names.size(), std::vector<double>(settings.samples));
   std::vector<double> outputs;
   for (std::uint64_t i = 0; i < settings.samples; ++i) {
     if (auto error = evaluator.run(settings.first_sample + i, outputs)) {

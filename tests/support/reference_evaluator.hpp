@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "riskcast/model.hpp"
+#include "support/reference_indexes.hpp"
 
 namespace riskcast::reference {
 
@@ -31,6 +32,11 @@ struct ReferenceSettings {
   std::uint64_t seed = 1;
   std::uint64_t first_sample = 0;  // global index of the first sample
   std::uint64_t samples = 0;
+  // The model's indexes as the reference reads them from the text
+  // (read_index_layer, with the same scenario applied): its entries over
+  // indexes, and its formulas holding picks or reductions, are evaluated
+  // from there, element by element. Null for a model without indexes.
+  const IndexLayer* indexes = nullptr;
 };
 
 struct ReferenceResult {
@@ -43,6 +49,8 @@ struct ReferenceResult {
 // is already applied (apply_scenario). Samples are evaluated in index order
 // and the run stops at the first error, so the error reported is the one of
 // the lowest failing sample (within a sample: the first in evaluation order).
+// With `settings.indexes`, the outputs are the layer's (each output over
+// indexes one per element, in the reference's own order).
 ReferenceResult evaluate_reference(const Model& model, const ReferenceSettings& settings);
 
 }  // namespace riskcast::reference
