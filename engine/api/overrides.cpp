@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "riskcast/copula.hpp"
+#include "riskcast/index_names.hpp"
 #include "riskcast/model.hpp"
 #include "riskcast/model_loader.hpp"
 #include "riskcast/riskcast.hpp"
@@ -62,6 +63,11 @@ LoadedModel LoadedModel::with_parameters(const std::vector<ParameterOverride>& o
       if (!kind.empty())
         diagnostics.error(
             {line, 1}, fmt::format("`{}` is {}, not a parameter of {}", quote_for_message(o.name), kind, model.file));
+      else if (const std::string hint = over_index_hint(model, o.name); !hint.empty())
+        diagnostics.error({line, 1},
+                          fmt::format("`{}` is a parameter over an index of {}: redefine its elements one by one",
+                                      quote_for_message(o.name), model.file),
+                          hint);
       else
         diagnostics.error({line, 1},
                           fmt::format("`{}` is not a parameter of {}", quote_for_message(o.name), model.file),

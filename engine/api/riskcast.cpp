@@ -14,6 +14,7 @@
 #include "riskcast/api_checks.hpp"
 #include "riskcast/assumptions.hpp"
 #include "riskcast/design.hpp"
+#include "riskcast/index_names.hpp"
 #include "riskcast/model.hpp"
 #include "riskcast/model_loader.hpp"
 #include "riskcast/program.hpp"
@@ -233,7 +234,7 @@ std::vector<ScenarioInfo> LoadedModel::scenarios() const {
   return out;
 }
 
-std::vector<std::string> LoadedModel::resolve_columns(const std::vector<std::string>& columns,
+std::vector<std::string> LoadedModel::resolve_columns(const std::vector<std::string>& requested,
                                                       const std::vector<std::string>& outputs) const {
   std::vector<std::string> known, every;  // what "*" stands for; every name a column may have
   for (const Output& o : model_->outputs) {
@@ -243,6 +244,19 @@ std::vector<std::string> LoadedModel::resolve_columns(const std::vector<std::str
   for (const Parameter& p : model_->parameters) {
     every.push_back(p.name);
     known.push_back(p.name);
+  }
+  // An entry over an index names all its elements (`w` for w[a], w[b], …),
+  // as `--output w` does.
+  std::vector<std::string> columns;
+  for (const std::string& name : requested) {
+    std::vector<std::string> elements;
+    if (name != "*" && std::find(every.begin(), every.end(), name) == every.end())
+      for (const std::string& e : every)
+        if (is_element_of(e, name)) elements.push_back(e);
+    if (elements.empty())
+      columns.push_back(name);
+    else
+      columns.insert(columns.end(), elements.begin(), elements.end());
   }
   for (auto it = columns.begin(); it != columns.end(); ++it) {
     const std::string& name = *it;
@@ -292,7 +306,8 @@ void check_output_names(const Model& model, const std::vector<std::string>& outp
   for (const Output& o : model.outputs) names.push_back(o.name);
   for (const std::string& name : outputs)
     if (std::find(names.begin(), names.end(), name) == names.end()) {
-      const std::string hint = did_you_mean(name, names);
+      std::string hint = over_index_hint(model, name);
+      if (hint.empty()) hint = did_you_mean(name, names);
       throw std::invalid_argument(fmt::format("'{}' is not an output of {} ({}outputs: {})", quote_for_message(name),
                                               model.file, hint.empty() ? "" : hint + " ", fmt::join(names, ", ")));
     }

@@ -272,9 +272,15 @@ void check_name(const char* option, const char* kind, const std::string& name, c
                 const std::string& path) {
   if (std::find(names.begin(), names.end(), name) != names.end()) return;
   // Every command with --output writes its result with --out.
-  const std::string hint = std::string_view(option) == "--output" && looks_like_file_name(name)
-                               ? fmt::format("did you mean `--out {}`?", quote_for_message(name))
-                               : did_you_mean(name, names);
+  std::vector<std::string> elements;  // of an output over an index, where one output is wanted
+  for (const std::string& n : names)
+    if (is_element_of(n, name)) elements.push_back("`" + n + "`");
+  if (elements.size() > 3) elements.resize(3), elements.push_back("…");
+  const std::string hint =
+      !elements.empty() ? fmt::format("`{}` is over an index: name one element, {}", name, fmt::join(elements, ", "))
+      : std::string_view(option) == "--output" && looks_like_file_name(name)
+          ? fmt::format("did you mean `--out {}`?", quote_for_message(name))
+          : did_you_mean(name, names);
   throw UsageError(fmt::format("{} '{}' is not {} of {} ({}{}s: {})", option, quote_for_message(name),
                                std::string_view(kind) == "output" ? "an output" : "a scenario", path,
                                hint.empty() ? "" : hint + " ", kind, fmt::join(names, ", ")));
@@ -300,7 +306,15 @@ std::vector<std::string> chosen_outputs(const po::variables_map& vm, const Loade
                                         const std::string& path) {
   if (!vm.count("output")) return {};
   const std::vector<std::string> names = output_names(model);
-  std::vector<std::string> chosen = vm["output"].as<std::vector<std::string>>();
+  // An output over an index stands for all its elements: `--output units`
+  // is units[huawei], units[cambricon], … in the model's order.
+  std::vector<std::string> chosen;
+  for (const std::string& name : vm["output"].as<std::vector<std::string>>()) {
+    const std::size_t before = chosen.size();
+    for (const std::string& n : names)
+      if (is_element_of(n, name)) chosen.push_back(n);
+    if (chosen.size() == before) chosen.push_back(name);
+  }
   for (const std::string& name : chosen) check_name("--output", "output", name, names, path);
   check_listed_once("--output", chosen);
   return chosen;

@@ -7,6 +7,7 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <map>
 #include <set>
 #include <tuple>
 
@@ -238,12 +239,17 @@ std::optional<YAML::Node> ModelReader::for_element(const YAML::Node& node, std::
     }
     if (!n.IsMap() || !is_element_mapping(n, index, own_keys)) break;  // one value for the remaining indexes
     bool ok = true;
+    std::map<std::string, SourcePos, std::less<>> seen;  // YAML keeps a repeated key; the first would win silently
     for (auto it = n.begin(); it != n.end(); ++it) {
       const std::string key = it->first.IsScalar() ? it->first.Scalar() : std::string{};
       if (!index.find(key)) {
         d_.error(position(it->first),
                  fmt::format("{}: `{}` is not an element of index `{}`", what, quote_for_message(key), index.name),
                  hint_for(key, index.elements));
+        ok = false;
+      } else if (auto [first, fresh] = seen.emplace(key, position(it->first)); !fresh) {
+        d_.error(position(it->first), fmt::format("{}: element `{}` is given twice", what, key),
+                 fmt::format("first given at line {}, column {}", first->second.line, first->second.column));
         ok = false;
       }
     }
@@ -508,12 +514,15 @@ class IndexExpander {
                "a reduction adds up (or averages, or compares) a value's elements; name a value over the index");
       return false;
     }
-    if (index->elements.size() > kMaxExpandedTerms - terms_) {
-      if (terms_ < kMaxExpandedTerms)
+    // terms_ past the limit marks it reported: once for the model, and
+    // never a silent drop (reaching the limit exactly used to drop the
+    // entries after it without an error).
+    if (terms_ > kMaxExpandedTerms || index->elements.size() > kMaxExpandedTerms - terms_) {
+      if (terms_ <= kMaxExpandedTerms)
         d_.error(e.pos, fmt::format("the model's reductions expand to more than {} terms in all", kMaxExpandedTerms),
                  "an entry over k elements repeats each reduction it holds k times: compute the reduction once, in "
                  "a monthly formula not over the index (`total: sum(x over i)`), and read that");
-      terms_ = kMaxExpandedTerms;
+      terms_ = kMaxExpandedTerms + 1;
       return false;
     }
     terms_ += index->elements.size();

@@ -1,5 +1,7 @@
 #include "riskcast/model.hpp"
 
+#include "riskcast/index_names.hpp"
+
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -91,6 +93,18 @@ std::string Model::kind_of_name(std::string_view wanted) const {
   if (named(monthly)) return "a monthly formula";
   if (named(outputs)) return "an output";
   return "";
+}
+
+std::string over_index_hint(const Model& model, std::string_view wanted) {
+  const auto entry =
+      std::find_if(model.indexed.begin(), model.indexed.end(), [&](const IndexedEntry& e) { return e.name == wanted; });
+  if (entry == model.indexed.end()) return "";
+  const std::vector<std::vector<std::uint32_t>> combinations = element_combinations(model.indexes, entry->over);
+  std::vector<std::string> shown;
+  for (std::size_t i = 0; i < std::min<std::size_t>(combinations.size(), 3); ++i)
+    shown.push_back("`" + model.element_entry_name(wanted, entry->over, combinations[i]) + "`");
+  return fmt::format("`{}` is over an index: name its elements, {}{}", wanted, fmt::join(shown, ", "),
+                     combinations.size() > shown.size() ? ", …" : "");
 }
 
 Model apply_scenario(const Model& model, const Scenario& scenario) {

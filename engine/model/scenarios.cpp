@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <functional>
+
 namespace riskcast::model_reading {
 
 std::optional<std::size_t> ModelReader::overridden(const std::string& scenario, const std::string& name,
@@ -36,14 +38,19 @@ std::optional<Scenario> ModelReader::scenario(const std::string& name, const Ent
   // a mapping by element may leave elements out, which keep the model's
   // definition. `index` holds the flat names of the section overridden;
   // `value` is the node whose elements decide which are overridden.
+  // `given(first)`: whether the override gives the element being read a
+  // value (first: the flat name of the entry's first element, whose
+  // definition says what the keys mean); the others keep the model's and are
+  // not listed as overridden.
   auto indexed_override = [&](const std::string& entry_name, const Entry& entry,
                               const std::map<std::string, std::size_t, std::less<>>& index,
-                              const std::optional<YAML::Node>& value, const ReadElement& read) {
+                              const std::function<bool(const std::string&)>& given, const ReadElement& read) {
     const IndexedName* indexed = indexed_entry(entry_name);
     if (!indexed) return false;
     const std::vector<std::vector<std::uint32_t>> combinations = element_combinations(model.indexes, indexed->over);
-    if (!index.count(model.element_entry_name(entry_name, indexed->over, combinations.front()))) return false;
-    read_over_elements(entry_name, entry, nullptr, false, true, read, [&] { return !value || gives_element(*value); });
+    const std::string first = model.element_entry_name(entry_name, indexed->over, combinations.front());
+    if (!index.count(first)) return false;
+    read_over_elements(entry_name, entry, nullptr, false, true, read, [&] { return given(first); });
     return true;
   };
   auto override_parameter = [&](const std::string& pname, const Entry& pentry, std::size_t found) {
@@ -71,7 +78,8 @@ std::optional<Scenario> ModelReader::scenario(const std::string& name, const Ent
       if (pentry.value.IsMap())
         for (auto k = pentry.value.begin(); k != pentry.value.end(); ++k)
           if (k->first.IsScalar() && k->first.Scalar() == "dist") value.emplace(k->second);
-      if (indexed_override(pname, pentry, names.parameter_index, value, [&](const std::string& flat) {
+      auto parameter_given = [&](const std::string&) { return !value || gives_element(*value); };
+      if (indexed_override(pname, pentry, names.parameter_index, parameter_given, [&](const std::string& flat) {
             // An element whose own definition failed has been reported.
             if (auto found = names.parameter_index.find(flat); found != names.parameter_index.end())
               override_parameter(flat, pentry, found->second);
@@ -85,7 +93,20 @@ std::optional<Scenario> ModelReader::scenario(const std::string& name, const Ent
   if (auto it = keys.find("events"); it != keys.end()) {
     for (auto& [ename, eentry] :
          named_entries(it->second.value, fmt::format("events of scenario `{}`", name), kEventKeys)) {
-      if (indexed_override(ename, eentry, names.event_index, std::nullopt, [&](const std::string& flat) {
+      // An event's element is overridden when a key other than its
+      // metadata gives it a value (`fix: {metax: on}` overrides metax only).
+      auto event_given = [&](const std::string& first) {
+        if (!eentry.value.IsMap()) return true;
+        const Event& base = model.events[names.event_index.find(first)->second];
+        const std::vector<std::string>* states =
+            base.kind() == EventKind::Regime ? &std::get<Regime>(base.definition).states : nullptr;
+        for (auto k = eentry.value.begin(); k != eentry.value.end(); ++k) {
+          const std::string key = k->first.IsScalar() ? k->first.Scalar() : std::string{};
+          if (key != "source" && key != "note" && gives_element(k->second, states)) return true;
+        }
+        return false;
+      };
+      if (indexed_override(ename, eentry, names.event_index, event_given, [&](const std::string& flat) {
             auto found = names.event_index.find(flat);
             if (found == names.event_index.end()) return;
             if (auto e = event(flat, eentry, &model.events[found->second])) s.events.push_back(std::move(*e));

@@ -27,4 +27,13 @@ struct Metadata {
   OutputKind kind = OutputKind::Value;  // an output's; always Value for parameters, events and monthly formulas
 };
 
+// Whether `name` is an element of the entry `entry` over an index: an entry
+// over indexes becomes one entry per element named `entry[e1,e2]`
+// (docs/language.md, "Names of elements, random draws and results"), so the
+// elements of `units` are the names `units[…]`. Where a list of outputs or
+// columns is asked for, the entry's name stands for all its elements.
+inline bool is_element_of(std::string_view name, std::string_view entry) {
+  return name.size() > entry.size() + 1 && name.starts_with(entry) && name[entry.size()] == '[';
+}
+
 }  // namespace riskcast
