@@ -100,7 +100,7 @@ class DataFileReader {
     t_.values.assign(keys_.count(), 0.0);
     std::vector<std::uint32_t> line_of(keys_.count(), 0);  // where each slot's row is; 0: none yet
     const std::size_t width = (*rows)[0].cells.size();
-    for (std::size_t r = 1; r < rows->size() && !too_many(before); ++r) {
+    for (std::size_t r = 1; r < rows->size() && !too_many(before, (*rows)[r].cells[0].pos); ++r) {
       const CsvRow& row = (*rows)[r];
       // The key first: a row of the wrong length still has its month, which
       // is then not reported missing as well.
@@ -128,7 +128,7 @@ class DataFileReader {
         t_.values[*slot] = *v;
       }
     }
-    if (too_many(before)) return false;
+    if (too_many(before, rows->back().end)) return false;
     std::vector<std::size_t> missing;
     for (std::size_t s = 0; s < line_of.size(); ++s)
       if (line_of[s] == 0) missing.push_back(s);
@@ -141,17 +141,35 @@ class DataFileReader {
     d_.error(Diagnostic{pos, std::move(message), std::move(hint), t_.path});
   }
 
-  bool too_many(std::size_t before) {
+  // `at`: where reading stops (the next row), so that the message sorts
+  // after the errors before it and says where the rest was skipped.
+  bool too_many(std::size_t before, SourcePos at) {
     if (d_.size() - before < kMaxErrorsPerFile) return false;
     if (!gave_up_) {
       gave_up_ = true;
-      d_.error(Diagnostic{{}, fmt::format("stopped reading after {} errors", kMaxErrorsPerFile), {}, t_.path});
+      d_.error(
+          Diagnostic{at,
+                     fmt::format("stopped reading after {} errors; the rest of the file is skipped", kMaxErrorsPerFile),
+                     {},
+                     t_.path});
     }
     return true;
   }
 
   // The column of the value read, checking the header on the way.
   std::optional<std::size_t> header(const CsvRow& row) {
+    // A spreadsheet set to a locale with decimal commas exports `;` (or a
+    // tab) between cells: the whole header is then one cell.
+    if (row.cells.size() == 1)
+      for (const char separator : {';', '\t'})
+        if (row.cells[0].text.find(separator) != std::string::npos) {
+          fail(row.cells[0].pos,
+               fmt::format("the header is one cell, `{}`: cells are separated by commas, and this file separates "
+                           "them with {}",
+                           quote_for_message(row.cells[0].text), separator == ';' ? "semicolons" : "tabs"),
+               "export the sheet as CSV with commas between cells and a decimal point (1.5, not 1,5)");
+          return std::nullopt;
+        }
     std::vector<std::string> names;
     std::map<std::string, std::size_t, std::less<>> seen;
     bool ok = true;
@@ -212,7 +230,23 @@ class DataFileReader {
     std::optional<double> v = parse_real_number(text, &problem);
     if (v) return v;
     std::string hint = "numbers are written 0.25, -3, 1e6 or 1_000_000";
-    if (is_percentage(text)) {
+    if (const std::size_t comma = text.find(','); comma != std::string_view::npos) {
+      // One comma between digits: a decimal comma (0,5), or a thousands
+      // comma (1,000), which three digits after it cannot tell apart.
+      const std::string_view before = text.substr(0, comma), after = text.substr(comma + 1);
+      const bool digits = !after.empty() && after.find_first_not_of("0123456789") == std::string_view::npos &&
+                          before.find_first_not_of("+-0123456789") == std::string_view::npos && !before.empty();
+      problem = "is not a number";
+      if (digits && after.size() == 3)
+        hint = fmt::format(
+            "numbers have no commas: write `{0}{1}` or `{0}_{1}` for a thousands comma, `{0}.{1}` for "
+            "a decimal comma",
+            before, after);
+      else if (digits)
+        hint = fmt::format("numbers have a decimal point, not a comma: `{}.{}`", before, after);
+      else
+        hint = "numbers have no commas: group digits with `_` (1_000_000) and write the decimal point as `.`";
+    } else if (is_percentage(text)) {
       if (std::optional<double> share = parse_threshold(text))
         hint = fmt::format("write a percentage as a fraction: `{}` is `{}`", text, fmt::format("{}", *share));
     } else if (text == "nan" || text == "NaN" || text == "inf" || text == "-inf" || text == "#N/A") {

@@ -192,6 +192,12 @@ TEST_F(DataTables, SeveralValueColumnsNeedAColumnKey) {
                      "has 2 value columns (a, b); name the one to read with `column:`");
 }
 
+// A spreadsheet in a decimal-comma locale writes `;` or tabs between cells.
+TEST_F(DataTables, SemicolonsOrTabsBetweenCellsAreNamed) {
+  expect_csv_error("month;factor\n1;0,5\n2;1\n3;1\n4;1\n", 1, 1, "this file separates them with semicolons");
+  expect_csv_error("month\tfactor\n1\t0.5\n2\t1\n3\t1\n4\t1\n", 1, 1, "this file separates them with tabs");
+}
+
 TEST_F(DataTables, RowShortOrLong) {
   expect_csv_error("month,factor\n1,1\n2\n3,1\n4,1\n", 3, 2, "this row has 1 cell, the header 2; `factor` is missing");
   expect_csv_error("month,factor\n1,1\n2,1\n3,1,5\n4,1\n", 4, 5, "this row has 3 cells, the header 2");
@@ -200,7 +206,11 @@ TEST_F(DataTables, RowShortOrLong) {
 TEST_F(DataTables, NotANumber) {
   expect_csv_error("month,factor\n1,1\n2,abc\n3,1\n4,1\n", 3, 3, "`abc` in column `factor` is not a number");
   expect_csv_error("month,factor\n1,1\n2,15%\n3,1\n4,1\n", 3, 3, "write a percentage as a fraction: `15%` is `0.15`");
-  expect_csv_error("month,factor\n1,1\n2,\"1,5\"\n3,1\n4,1\n", 3, 3, "not with commas");
+  // A decimal comma, a thousands comma (three digits after it: either), other commas.
+  expect_csv_error("month,factor\n1,1\n2,\"1,5\"\n3,1\n4,1\n", 3, 3, "a decimal point, not a comma: `1.5`");
+  expect_csv_error("month,factor\n1,1\n2,\"1,000\"\n3,1\n4,1\n", 3, 3,
+                   "write `1000` or `1_000` for a thousands comma, `1.000` for a decimal comma");
+  expect_csv_error("month,factor\n1,1\n2,\"1,000,000\"\n3,1\n4,1\n", 3, 3, "group digits with `_`");
   expect_csv_error("month,factor\n1,1\n2,\n3,1\n4,1\n", 3, 3, "month 2 has no value in column `factor`");
 }
 
@@ -241,8 +251,10 @@ TEST_F(DataTables, ManyMistakesAreCutShort) {
   std::string csv = "month,factor\n";
   for (int i = 0; i < 100; ++i) csv += "x,1\n";
   const Diagnostics d = errors(csv);
-  EXPECT_EQ(d.items().size(), 21u) << d.format();  // 20, then "stopped reading"
-  EXPECT_NE(d.format().find("stopped reading after 20 errors"), std::string::npos);
+  ASSERT_EQ(d.items().size(), 21u) << d.format();  // 20, then "stopped reading"
+  // Last, at the row where reading stopped (line 22: the header, 20 rows in error).
+  EXPECT_NE(d.items().back().message.find("stopped reading after 20 errors"), std::string::npos) << d.format();
+  EXPECT_EQ(d.items().back().pos, (SourcePos{22, 1})) << d.format();
 }
 
 TEST_F(DataTables, TooManyCellsAreRefused) {
