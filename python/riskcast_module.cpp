@@ -274,6 +274,14 @@ PYBIND11_MODULE(_riskcast, m) {
   bind_place(parameter);
   bind_metadata(parameter);
 
+  py::class_<IndexInfo> index(m, "Index");
+  index.def_readonly("name", &IndexInfo::name)
+      .def_readonly("elements", &IndexInfo::elements)
+      .def("__repr__", [](const IndexInfo& i) {
+        return "<riskcast.Index " + i.name + ": " + std::to_string(i.elements.size()) + " elements>";
+      });
+  bind_place(index);
+
   py::class_<DataInfo> data(m, "Data");
   data.def_readonly("name", &DataInfo::name)
       .def_readonly("file", &DataInfo::file)
@@ -416,6 +424,7 @@ PYBIND11_MODULE(_riskcast, m) {
       .def_property_readonly(
           "warnings",
           [](const LoadedModel& model) { return diagnostics_of(model.file(), model.warnings(), "warning"); })
+      .def("indexes", &LoadedModel::indexes)
       .def("data", &LoadedModel::data)
       .def("parameters", &LoadedModel::parameters)
       .def("events", &LoadedModel::events)

@@ -205,6 +205,12 @@ std::vector<EventInfo> LoadedModel::events() const {
   return out;
 }
 
+std::vector<IndexInfo> LoadedModel::indexes() const {
+  std::vector<IndexInfo> out;
+  for (const Index& i : model_->indexes) out.push_back({i.name, i.pos, i.elements});
+  return out;
+}
+
 std::vector<DataInfo> LoadedModel::data() const {
   std::vector<DataInfo> out;
   for (const DataTable& t : model_->data) out.push_back({t.name, t.pos, t.file, t.by, t.column, t.values, t.metadata});

@@ -73,15 +73,23 @@ struct ParameterInfo {
   std::string solved;
 };
 
+// An index (docs/language.md, "Indexes"): a named, ordered list of elements.
+// An entry over it is listed element by element (`units[huawei]`, …).
+struct IndexInfo {
+  std::string name;
+  SourcePos pos;
+  std::vector<std::string> elements;  // in the model's order
+};
+
 // A data table (docs/language.md, "Data tables"): numbers read from a CSV
 // file when the model was loaded.
 struct DataInfo {
   std::string name;
   SourcePos pos;
   std::string file;            // as the model writes it, relative to the model file's folder
-  std::string by;              // "month": a series, one value per month 1 … horizon
+  std::string by;              // "month": a series; else the name of an index: a table by its elements
   std::string column;          // the column read
-  std::vector<double> values;  // by month: values[m − 1]
+  std::vector<double> values;  // by month: values[m − 1]; by index: one per element, in the index's order
   Metadata metadata;
 };
 
@@ -257,7 +265,8 @@ class LoadedModel {
   const std::vector<Diagnostic>& warnings() const;
   std::string format_warnings(bool as_errors = false) const;
 
-  std::vector<DataInfo> data() const;  // in file order
+  std::vector<IndexInfo> indexes() const;  // in file order
+  std::vector<DataInfo> data() const;      // in file order
   std::vector<ParameterInfo> parameters() const;
   std::vector<EventInfo> events() const;
   std::vector<FormulaInfo> monthly() const;  // in evaluation (dependency) order

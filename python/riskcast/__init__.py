@@ -181,11 +181,18 @@ class Model:
     warnings = property(lambda self: self._model.warnings, doc="riskcast.Diagnostic list")
 
     @property
+    def indexes(self):
+        """Each index (docs/language.md, "Indexes"), in file order: name, line, column, elements (a list of
+        element names, in the model's order). Entries over an index are listed element by element elsewhere
+        (parameters "capacity[huawei]", …)."""
+        return self._model.indexes()
+
+    @property
     def data(self):
         """Each data table (numbers read from a CSV file beside the model), in file order: name, line (of its
-        entry in the model), file (as written, relative to the model file's folder), by ('month' for a series),
-        column (the CSV column read), values (a list of floats; by month: one per month 1 … horizon), unit,
-        source, note."""
+        entry in the model), file (as written, relative to the model file's folder), by ('month' for a series,
+        else the index it is by), column (the CSV column read), values (a list of floats; by month: one per
+        month 1 … horizon; by index: one per element, in the index's order), unit, source, note."""
         return self._model.data()
 
     @property
