@@ -96,6 +96,26 @@ def test_data_tables_are_listed_and_their_errors_name_the_csv_file(tmp_path):
     assert e.message == "`x` in column `factor` is not a number"
 
 
+def test_indexes_and_tables_by_index_are_listed(tmp_path):
+    (tmp_path / "v.csv").write_text("vendor,units\nmetax,3\nhuawei,1\ncambricon,2\n")
+    model = tmp_path / "m.yaml"
+    model.write_text(
+        "indexes:\n  vendor: [huawei, cambricon, metax]\n"
+        "data:\n  units: {file: v.csv, by: vendor}\n"
+        "parameters:\n  price: {over: vendor, dist: [1, 2, 3]}\n"
+        "outputs:\n  revenue: sum(units * price over vendor)\n"
+    )
+    m = riskcast.load(model)
+    (vendor,) = m.indexes
+    assert (vendor.name, vendor.elements, vendor.line, vendor.column) == (
+        "vendor", ["huawei", "cambricon", "metax"], 2, 3)
+    (units,) = m.data
+    assert (units.by, units.values) == ("vendor", [1.0, 2.0, 3.0])  # in the index's order, not the file's
+    assert [p.name for p in m.parameters] == ["price[huawei]", "price[cambricon]", "price[metax]"]
+    (row,) = m.run(samples=10).summary().itertuples()
+    assert row.mean == 1 * 1 + 2 * 2 + 3 * 3
+
+
 def test_model_error_carries_every_diagnostic_with_its_position():
     text = SMALL.replace("uniform(0, 1)", "uniform(1, 0)").replace("a * b", "a * c")
     with pytest.raises(riskcast.Error) as caught:
