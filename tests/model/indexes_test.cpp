@@ -472,8 +472,8 @@ TEST(Indexes, AShapeMistakeIsReportedOnceNotOncePerElement) {
 
 // The documented limits (docs/language.md, "Indexes") are check errors at the
 // place that passes them, not a crash or a model of millions of entries. The
-// two whole-model limits (10^6 flat entries, 10^7 reduction terms) are not
-// tested here: reaching them means expanding up to the limit first.
+// limit of 10^6 flat entries is not tested here: reaching it means expanding
+// a million entries first.
 TEST(Indexes, LimitsAreCheckErrorsWithPositions) {
   std::string elements;
   for (std::size_t i = 0; i <= kMaxIndexElements; ++i) elements += (i ? ", e" : "e") + std::to_string(i);
@@ -501,6 +501,20 @@ TEST(Indexes, LimitsAreCheckErrorsWithPositions) {
                                       "`p` over a, b has more than 100000 combinations of elements");
     EXPECT_EQ(d.pos, (SourcePos{5, 13}));
   }
+  {
+    // Reductions reaching the term limit exactly, then one more: an error,
+    // never the later entries dropped without one (a bug: `check` said ok
+    // and the outputs after the limit were gone). 1,000 shares of a
+    // 1,000-element total are 10^6 terms.
+    std::string v;
+    for (int i = 0; i < 1000; ++i) v += (i ? ", e" : "e") + std::to_string(i);
+    const Diagnostic d = expect_error("indexes:\n  v: [" + v +
+                                          "]\nparameters:\n  x: {over: v, dist: 1}\n"
+                                          "monthly:\n  sh: {over: v, formula: x / sum(x over v)}\n"
+                                          "outputs:\n  t: sum(sum(sh over v))\n",
+                                      "the model's reductions expand to more than 1000000 terms in all");
+    EXPECT_EQ(d.pos, (SourcePos{8, 10}));
+  }
   // At the limits themselves, loading succeeds.
   std::string most;
   for (std::size_t i = 0; i < kMaxIndexElements; ++i) most += (i ? ", e" : "e") + std::to_string(i);
@@ -508,6 +522,45 @@ TEST(Indexes, LimitsAreCheckErrorsWithPositions) {
                           "]\nparameters:\n  p: {over: big, dist: 1}\n"
                           "outputs:\n  o: p[e9999]\n");
   EXPECT_EQ(m.parameters.size(), kMaxIndexElements);
+}
+
+// YAML keeps a key given twice; an element given twice would silently take
+// the first value.
+TEST(Indexes, AnElementGivenTwiceIsAnError) {
+  {
+    const Diagnostic d =
+        expect_error(kIndexes +
+                         "parameters:\n  c: {over: vendor, dist: {huawei: 1, cambricon: 2, huawei: 3, metax: 4}}\n"
+                         "outputs:\n  o: c[huawei]\n",
+                     "`dist:` of parameter `c`: element `huawei` is given twice");
+    EXPECT_EQ(d.pos, (SourcePos{5, 53}));
+    EXPECT_NE(d.hint.find("first given at line 5, column 28"), std::string::npos) << d.hint;
+  }
+  expect_error(kIndexes +
+                   "events:\n  ban:\n    kind: switch\n    over: vendor\n    on:\n      huawei: 0.1\n"
+                   "      cambricon: 0.1\n      metax: 0.1\n      metax: 0.2\noutputs:\n  o: 1\n",
+               "element `metax` is given twice");
+  expect_error(kIndexes +
+                   "parameters:\n  c: {over: vendor, dist: 1}\noutputs:\n  o: c[huawei]\nscenarios:\n  s:\n"
+                   "    parameters:\n      c: {huawei: 2, huawei: 3}\n",
+               "element `huawei` is given twice");
+}
+
+// A scenario that changes some elements of an event overrides those only:
+// describe and the API list just them (all three were listed before).
+TEST(Indexes, APartialEventOverrideListsOnlyItsElements) {
+  const Model m = load_ok(kIndexes +
+                          "events:\n  ban: {kind: switch, over: vendor, initial: 0, on: 0.1}\n"
+                          "outputs:\n  o: sum(ban over vendor)\n"
+                          "scenarios:\n  one:\n    events:\n      ban: {fix: {metax: on}, note: metax banned}\n"
+                          "  all:\n    events:\n      ban: {on: 0.2}\n");
+  auto names = [&](const std::string& scenario) {
+    std::vector<std::string> out;
+    for (const Event& e : m.find_scenario(scenario)->events) out.push_back(e.name);
+    return out;
+  };
+  EXPECT_EQ(names("one"), (std::vector<std::string>{"ban[metax]"}));
+  EXPECT_EQ(names("all"), (std::vector<std::string>{"ban[huawei]", "ban[cambricon]", "ban[metax]"}));
 }
 
 }  // namespace
