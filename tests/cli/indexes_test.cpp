@@ -42,6 +42,28 @@ TEST(IndexesCli, EveryFormatNamesEachElement) {
   EXPECT_TRUE(contains(json.out, "\"revenue[huawei,h20]\"")) << json.out;
 }
 
+// An entry's name stands for all its elements where a list is asked for
+// (--output, --export-columns), and says how to name one where one is.
+TEST(IndexesCli, AnEntrysNameStandsForItsElements) {
+  TempDir dir;
+  const std::string model = dir.write("m.yaml", kModel);
+  const CommandResult run = run_riskcast({"run", model, "-n", "200", "--output", "revenue", "--format", "csv"});
+  ASSERT_EQ(run.exit_status, 0) << run.err;
+  EXPECT_TRUE(contains(run.out, "\nbase,\"revenue[huawei,h20]\",")) << run.out;
+  EXPECT_TRUE(contains(run.out, "\nbase,\"revenue[cambricon,h200]\",")) << run.out;
+  EXPECT_FALSE(contains(run.out, "cap[")) << run.out;
+  const std::string out = dir.path() + "/s.csv";
+  const CommandResult exported =
+      run_riskcast({"run", model, "-n", "200", "--export", out, "--export-columns", "capacity,cap"});
+  ASSERT_EQ(exported.exit_status, 0) << exported.err;
+  const std::string header = read_text(out).substr(0, read_text(out).find('\n'));
+  EXPECT_EQ(header, "sample,scenario,capacity[huawei],capacity[cambricon],cap[huawei],cap[cambricon]");
+  const CommandResult one = run_riskcast({"compare", model, "-n", "200", "--output", "cap"});
+  EXPECT_EQ(one.exit_status, 2);
+  EXPECT_TRUE(contains(one.err, "`cap` is over an index: name one element, `cap[huawei]`, `cap[cambricon]`"))
+      << one.err;
+}
+
 TEST(IndexesCli, ChartsExportBaselinesAndSensitivity) {
   TempDir dir;
   const std::string model = dir.write("m.yaml", kModel);
