@@ -112,11 +112,20 @@ class Parser {
     };
     if (if_then(current_) || if_then(previous_) || is_word(first_word(), "if"))
       return "a condition is written `c ? a : b`: `if c then a else b` is `c ? a : b`";
-    if (current_.tok == Tok::LBracket && previous_.tok == Tok::Name)
+    if (current_.tok == Tok::LBracket && previous_.tok == Tok::Name) {
+      const std::size_t close = text_.find(']', current_.offset);
+      const std::string_view inside = text_.substr(
+          current_.offset + 1, close == std::string_view::npos ? std::string_view::npos : close - current_.offset - 1);
+      if (inside.find("month") == std::string_view::npos)  // x[1], x[]: a pick meant
+        return fmt::format(
+            "brackets pick an element of an entry over an index by the element's name, `{0}[huawei]`; not by "
+            "position or by a formula",
+            quote_for_message(previous_.text));
       return fmt::format(
           "a series has no index: last month's `{0}` is `prev({0}, initial)`, and a formula cannot read later "
           "months (no look-ahead)",
           quote_for_message(previous_.text));
+    }
     return {};
   }
 

@@ -47,6 +47,9 @@ TEST(Hints, FormulasWrittenAsInOtherLanguages) {
       {"x[month - 1] in a call", with_formula("max(x[month - 1], 0)"),
        "m.yaml:5:12: error: expected `,` or `)` but found `[` (a series has no index: last month's `x` is "
        "`prev(x, initial)`, and a formula cannot read later months (no look-ahead))\n"},
+      {"x[1]", with_formula("x[1]"),
+       "m.yaml:5:8: error: unexpected `[` after the end of the formula (brackets pick an element of an entry over an "
+       "index by the element's name, `x[huawei]`; not by position or by a formula)\n"},
       {"next()", with_formula("next(x)"),
        "m.yaml:5:7: error: unknown function `next` (a formula cannot read later months (no look-ahead): it sees this "
        "month and, through prev(x, initial), the month before)\n"},
