@@ -176,16 +176,44 @@ void ModelReader::read_over_elements(const std::string& name, const Entry& entry
   if (record) record->push_back({name, position(entry.key), *over});
   // Each element is read with its own diagnostics, merged so that a mistake
   // in a value shared by every element is reported once.
-  std::set<std::tuple<SourcePos, std::string, std::string>> reported;
+  // A mistake only some elements make (a shared formula whose numbers
+  // differ by element) names them, unless its message already does.
+  struct Reported {
+    Diagnostic diagnostic;
+    bool warning = false;
+    std::vector<std::string> elements;  // flat names of the elements that made it
+  };
+  std::vector<Reported> found;
+  std::map<std::tuple<SourcePos, std::string, std::string>, std::size_t> index_of;
+  std::size_t elements_read = 0;
   Diagnostics outer = std::move(d_);
   for (const std::vector<std::uint32_t>& combination : combinations) {
     scope_ = ElementScope{*over, combination, partial};
     d_ = Diagnostics(outer.file());
-    if (given()) read(element_name(name));
-    for (const Diagnostic& item : d_.items())
-      if (reported.emplace(item.pos, item.message, item.hint).second) outer.error(item.pos, item.message, item.hint);
-    for (const Diagnostic& item : d_.warnings())
-      if (reported.emplace(item.pos, item.message, item.hint).second) outer.warning(item);
+    if (!given()) continue;
+    const std::string flat = element_name(name);
+    read(flat);
+    ++elements_read;
+    for (const bool warning : {false, true})
+      for (const Diagnostic& item : warning ? d_.warnings() : d_.items()) {
+        const auto [at, fresh] = index_of.emplace(std::tuple(item.pos, item.message, item.hint), found.size());
+        if (fresh) found.push_back({item, warning, {}});
+        found[at->second].elements.push_back(flat);
+      }
+  }
+  for (Reported& r : found) {
+    std::string& message = r.diagnostic.message;
+    if (r.elements.size() < elements_read && message.find(r.elements.front()) == std::string::npos) {
+      const std::size_t shown = std::min<std::size_t>(r.elements.size(), 3);
+      message +=
+          fmt::format(" ({} `{}`{})", r.elements.size() == 1 ? "element" : "elements",
+                      fmt::join(r.elements.begin(), r.elements.begin() + static_cast<std::ptrdiff_t>(shown), "`, `"),
+                      r.elements.size() > shown ? ", …" : "");
+    }
+    if (r.warning)
+      outer.warning(r.diagnostic);
+    else
+      outer.error(r.diagnostic.pos, r.diagnostic.message, r.diagnostic.hint);
   }
   d_ = std::move(outer);
   scope_.reset();

@@ -431,6 +431,29 @@ TEST_F(DataTables, RegressReportsAnEditedDataFileAsAnotherModel) {
 
 constexpr const char* kVendors = "indexes:\n  vendor: [huawei, cambricon, metax]\n";
 
+// A formula shared by every element whose numbers are wrong for one element
+// names that element, once (the trial's `uniform(low, high)` repeated the
+// message without saying which element).
+TEST_F(DataTables, AMistakeOnlySomeElementsMakeNamesThem) {
+  dir_.write("data/v.csv", "vendor,low,high\nhuawei,1,4\ncambricon,2,5\nmetax,5,3\n");
+  const std::string path = dir_.write("m.yaml", std::string(kVendors) + R"yaml(data:
+  low: {file: data/v.csv, by: vendor, column: low}
+  high: {file: data/v.csv, by: vendor, column: high}
+parameters:
+  units: {over: vendor, dist: "uniform(low, high)"}
+outputs:
+  total: sum(units over vendor)
+)yaml");
+  try {
+    load_model_file(path);
+    ADD_FAILURE() << "loaded";
+  } catch (const ModelError& e) {
+    ASSERT_EQ(e.diagnostics().items().size(), 1u) << e.diagnostics().format();
+    EXPECT_NE(e.diagnostics().items()[0].message.find("(element `units[metax]`)"), std::string::npos)
+        << e.diagnostics().format();
+  }
+}
+
 TEST_F(DataTables, ATableByIndexIsAConstantOverIt) {
   // Elements in any order; broadcast, picked, reduced, and as the arguments
   // of an indexed parameter's distribution, resolved per element.
