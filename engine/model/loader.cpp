@@ -47,12 +47,21 @@ Model ModelReader::load(const YAML::Node& root, const std::string& file) {
   // entries over indexes element by element.
   indexes_ = &model.indexes;
   if (auto it = top.find("data"); it != top.end()) {
+    bool table_by_index_failed = false;
     for (auto& [name, entry] : named_entries(it->second.value, "data", kDataKeys)) {
-      if (auto t = data_table(name, entry, model))
+      if (auto t = data_table(name, entry, model)) {
         model.data.push_back(std::move(*t));
-      else
-        broken_names_.insert(name);
+        continue;
+      }
+      broken_names_.insert(name);
+      const YAML::Node& value = entry.value;  // const: operator[] must not add the key
+      if (value.IsMap() && value["by"].IsScalar() && model.find_index(value["by"].Scalar()))
+        table_by_index_failed = true;
     }
+    // A table by index is read as its numbers wherever the model uses it
+    // (even in distributions' arguments): without them, every entry reading
+    // it would report a mistake that is not there. Its file's errors first.
+    if (table_by_index_failed) return model;
   }
   for (const char* section : {"parameters", "events", "monthly", "outputs"})
     if (auto it = top.find(section); it != top.end()) read_over(it->second.value, section);

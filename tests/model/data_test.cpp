@@ -162,6 +162,30 @@ TEST_F(DataTables, MissingFileIsAnErrorAtTheModelsFileValue) {
   }
 }
 
+constexpr const char* kVendors = "indexes:\n  vendor: [huawei, cambricon, metax]\n";
+
+// A table by index whose file is missing is the one error: the entries
+// reading its numbers do not each report a mistake that is not there.
+TEST_F(DataTables, AMissingTableByIndexIsTheOneError) {
+  const std::string path = dir_.write("m.yaml", std::string(kVendors) + R"yaml(data:
+  low: {file: data/none.csv, by: vendor, column: low}
+  high: {file: data/none.csv, by: vendor, column: high}
+parameters:
+  units: {over: vendor, dist: "uniform(low, high)"}
+outputs:
+  total: sum(units over vendor)
+  top: high[huawei]
+)yaml");
+  try {
+    load_model_file(path);
+    ADD_FAILURE() << "loaded";
+  } catch (const ModelError& e) {
+    ASSERT_EQ(e.diagnostics().items().size(), 2u) << e.diagnostics().format();  // one per table
+    for (const Diagnostic& d : e.diagnostics().items())
+      EXPECT_NE(d.message.find("cannot read the data file"), std::string::npos) << d.message;
+  }
+}
+
 TEST_F(DataTables, AFolderIsNoDataFile) {
   std::filesystem::create_directories(dir_.path() + "/data/folder.csv");
   expect_model_error(kGoodCsv, model_with("file: data/folder.csv\n    by: month"), 4, 11, "is a directory");
@@ -428,8 +452,6 @@ TEST_F(DataTables, RegressReportsAnEditedDataFileAsAnotherModel) {
 }
 
 // --- tables by index ------------------------------------------------------------------------------
-
-constexpr const char* kVendors = "indexes:\n  vendor: [huawei, cambricon, metax]\n";
 
 // A formula shared by every element whose numbers are wrong for one element
 // names that element, once (the trial's `uniform(low, high)` repeated the
