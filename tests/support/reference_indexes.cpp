@@ -301,7 +301,11 @@ std::optional<IndexLayer> read_index_layer(std::string_view model_text, std::str
   IndexLayer layer;
   for (auto it = indexes.begin(); it != indexes.end(); ++it) {
     ReferenceIndex index{it->first.Scalar(), {}};
-    for (const YAML::Node& e : it->second) index.elements.push_back(e.Scalar());
+    // A copy: `it->second` belongs to a proxy that dies with the statement,
+    // which a range-for over it would outlive (AddressSanitizer: stack use
+    // after scope).
+    const YAML::Node elements = it->second;
+    for (const YAML::Node& e : elements) index.elements.push_back(e.Scalar());
     layer.indexes.push_back(std::move(index));
   }
   LayerReader reader(layer);
