@@ -274,7 +274,7 @@ void check_name(const char* option, const char* kind, const std::string& name, c
   // Every command with --output writes its result with --out.
   std::vector<std::string> elements;  // of an output over an index, where one output is wanted
   for (const std::string& n : names)
-    if (is_element_of(n, name)) elements.push_back("`" + n + "`");
+    if (is_element_of(n, name)) elements.push_back(fmt::format("`{}`", n));
   if (elements.size() > 3) elements.resize(3), elements.push_back("…");
   const std::string hint =
       !elements.empty() ? fmt::format("`{}` is over an index: name one element, {}", name, fmt::join(elements, ", "))

@@ -102,7 +102,7 @@ std::string over_index_hint(const Model& model, std::string_view wanted) {
   const std::vector<std::vector<std::uint32_t>> combinations = element_combinations(model.indexes, entry->over);
   std::vector<std::string> shown;
   for (std::size_t i = 0; i < std::min<std::size_t>(combinations.size(), 3); ++i)
-    shown.push_back("`" + model.element_entry_name(wanted, entry->over, combinations[i]) + "`");
+    shown.push_back(fmt::format("`{}`", model.element_entry_name(wanted, entry->over, combinations[i])));
   return fmt::format("`{}` is over an index: name its elements, {}{}", wanted, fmt::join(shown, ", "),
                      combinations.size() > shown.size() ? ", …" : "");
 }
