@@ -189,14 +189,17 @@ std::string inline_text(const Value& v) {
 void write_block(std::string& out, const Value& map, int indent) {
   for (const auto& [key, child] : map.entries) {
     out.append(static_cast<std::size_t>(indent), ' ');
-    out += key + ":";
+    out += key;
+    out += ':';
     if (child.kind == Value::Kind::Map && !child.flow && !child.entries.empty()) {
       out += "\n";
       write_block(out, child, indent + 2);
     } else if (child.kind == Value::Kind::Scalar && child.scalar.empty()) {
       out += "\n";
-    } else {
-      out += " " + inline_text(child) + "\n";
+    } else {  // appended piece by piece: GCC 12's -Wrestrict misfires on " " + text + "\n" here
+      out += ' ';
+      out += inline_text(child);
+      out += '\n';
     }
   }
 }
