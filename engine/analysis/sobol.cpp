@@ -104,8 +104,8 @@ std::vector<SobolInput> sobol_inputs(const Model& model, const Model& applied, c
 // Estimate and 95 % interval of mean(u) / V from the row terms u_j and the
 // variance terms q_j (delta method for a ratio of means; the centring
 // constant's own error contributes nothing at first order, see the header).
-void ratio_estimate(const std::vector<double>& u, const std::vector<double>& q, double v, double& estimate,
-                    double& low, double& high) {
+void ratio_estimate(const std::vector<double>& u, const std::vector<double>& q, double v, double& estimate, double& low,
+                    double& high) {
   const std::size_t n = u.size();
   double sum = 0.0;
   for (double x : u) sum += x;

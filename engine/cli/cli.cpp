@@ -60,7 +60,7 @@ std::string vocabulary_hint(std::string_view command, std::string_view typed, co
   if (means_output(typed) && !has_output)
     return fmt::format("--output NAME picks the model output to report in {}; {} has no --output{}", kOutputCommands,
                        command, has_out ? ", and its --out FILE names the file it writes" : "");
-  if ((typed == "method" || typed == "replicates") && options.find_nothrow(typed, false) == nullptr)
+  if ((typed == "method" || typed == "replicates") && options.find_nothrow(std::string(typed), false) == nullptr)
     return monte_carlo_only(command);
   if (means_out(typed) && !has_out)
     return fmt::format("--out FILE names the file a command writes; {} has no --out{}", command,

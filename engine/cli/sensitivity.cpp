@@ -48,8 +48,7 @@ int command_sensitivity(const std::vector<std::string>& args) {
     request.method = SensitivityMethod::sobol;
     // Each base row costs d + 2 evaluations: a smaller default keeps it to seconds.
     if ((*vm)["samples"].defaulted()) request.samples = kDefaultSobolSamples;
-  }
-  else if (method == "mc" || method == "lhs" || method == "qmc")
+  } else if (method == "mc" || method == "lhs" || method == "qmc")
     throw UsageError(fmt::format("{}; sensitivity's --method is rank or sobol", monte_carlo_only("sensitivity")));
   else if (method != "rank")
     throw UsageError(fmt::format("--method must be rank or sobol, not '{}'", quote_for_message(method)));

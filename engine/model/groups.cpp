@@ -47,10 +47,10 @@ std::vector<InputGroup> ModelReader::groups(const YAML::Node& node, const Model&
   for (auto& [name, entry] : named_entries(node, "groups", {})) {
     // A group's row in the Sobol table sits beside the parameters' and events' rows.
     if (const std::string kind = model.kind_of_name(name); kind == "a parameter" || kind == "an event") {
-      d_.error(position(entry.key),
-               fmt::format("group `{}` has the name of {}; its Sobol row would be mistaken for that input's", name,
-                           kind),
-               "name the group after what it takes together, e.g. `us_policy`");
+      d_.error(
+          position(entry.key),
+          fmt::format("group `{}` has the name of {}; its Sobol row would be mistaken for that input's", name, kind),
+          "name the group after what it takes together, e.g. `us_policy`");
       continue;
     }
     const YAML::Node& list = entry.value;
@@ -62,8 +62,8 @@ std::vector<InputGroup> ModelReader::groups(const YAML::Node& node, const Model&
       continue;
     }
     if (list.size() == 0) {
-      d_.error(position(list), fmt::format("group `{}` is empty; list the parameters and events it takes together",
-                                           name));
+      d_.error(position(list),
+               fmt::format("group `{}` is empty; list the parameters and events it takes together", name));
       continue;
     }
     InputGroup group{name, position(entry.key), {}};
@@ -71,9 +71,8 @@ std::vector<InputGroup> ModelReader::groups(const YAML::Node& node, const Model&
     std::set<std::string> seen;
     for (const YAML::Node& item : list) {
       if (!item.IsScalar()) {
-        d_.error(position(item),
-                 fmt::format("an entry of group `{}` must be the name of a parameter or event, not {}", name,
-                             yaml_kind_name(item)));
+        d_.error(position(item), fmt::format("an entry of group `{}` must be the name of a parameter or event, not {}",
+                                             name, yaml_kind_name(item)));
         ok = false;
         continue;
       }

@@ -220,8 +220,8 @@ void write_sobol_table(const SensitivityResult& r, std::ostream& out) {
   if (!r.scenario_description.empty()) out << "  " << r.scenario_description << '\n';
   out << sobol_cost_line(r) << '\n' << output_line(r) << '\n';
   if (r.output_constant) {
-    out << fmt::format("\n{} is constant in every sample of scenario {}: it has no variance to apportion.\n",
-                       r.output, r.scenario);
+    out << fmt::format("\n{} is constant in every sample of scenario {}: it has no variance to apportion.\n", r.output,
+                       r.scenario);
     return;
   }
   for (bool groups : {false, true}) {
@@ -253,8 +253,8 @@ void write_sobol_markdown(const SensitivityResult& r, std::ostream& out) {
   for (bool groups : {false, true}) {
     const std::vector<const SobolIndex*> rows = sobol_rows(s, groups);
     if (rows.empty()) continue;
-    out << fmt::format("{}| {} | {} | S | 95% CI | ST | 95% CI |\n|---|---|---:|---:|---:|---:|\n",
-                       groups ? "\n" : "", groups ? "group" : "input", groups ? "members" : "kind");
+    out << fmt::format("{}| {} | {} | S | 95% CI | ST | 95% CI |\n|---|---|---:|---:|---:|---:|\n", groups ? "\n" : "",
+                       groups ? "group" : "input", groups ? "members" : "kind");
     for (const SobolIndex* i : rows)
       out << fmt::format("| {} | {} | {} | {} | {} | {} |\n", i->name,
                          groups ? fmt::format("{}", fmt::join(i->members, ", ")) : i->kind, format_index(i->first),
@@ -478,10 +478,10 @@ void write_csv(const SensitivityResult& r, std::ostream& out) {
     const auto field = [](double v) { return std::isnan(v) ? std::string{} : format_exact(v); };
     for (const SobolIndex& i : r.sobol->indices) {
       const std::string label = fmt::format("{}", fmt::join(i.members, " "));
-      row("sobol", i.name, i.kind, label, "", "", r.sobol->base_samples, "first", field(i.first),
-          field(i.first_low), field(i.first_high));
-      row("sobol", i.name, i.kind, label, "", "", r.sobol->base_samples, "total", field(i.total),
-          field(i.total_low), field(i.total_high));
+      row("sobol", i.name, i.kind, label, "", "", r.sobol->base_samples, "first", field(i.first), field(i.first_low),
+          field(i.first_high));
+      row("sobol", i.name, i.kind, label, "", "", r.sobol->base_samples, "total", field(i.total), field(i.total_low),
+          field(i.total_high));
     }
   }
   for (const Driver& d : r.tornado) {

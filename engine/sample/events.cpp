@@ -43,8 +43,7 @@ void EventStepper::draw_uniforms(std::uint32_t first_month) {
   auto fill = [&](RandomSlot slot, bool fixed) {
     double* uniforms = event_uniforms_.data() + e * kEventChunk * block_;
     if (!fixed) {
-      fill_uniforms32(lanes_.seed, slot, 0, lanes_.address(slot), lanes_.n, first_month - 1, count, uniforms,
-                      block_);
+      fill_uniforms32(lanes_.seed, slot, 0, lanes_.address(slot), lanes_.n, first_month - 1, count, uniforms, block_);
       // A design replaces month 1's uniform; later months stay Monte Carlo.
       if (first_month == 1 && coordinates_[e]) design_->fill(*coordinates_[e], lanes_.first, lanes_.n, uniforms);
     }

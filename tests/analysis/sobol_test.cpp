@@ -59,14 +59,14 @@ void expect_indices(const SobolIndex& i, double first, double total) {
 
 // Y = x1 + 2·x2 + 3·x3, x ~ N(0, σ) with σ = 1, 1, 0.5: S_i = ST_i = a_i²σ_i² / Σ = 1, 4, 2.25 over 7.25.
 TEST(Sobol, LinearModelOfIndependentNormals) {
-  const Model m = load_ok(R"(
+  const Model m = load_ok(R"y(
 parameters:
   x1: normal(0, 1)
   x2: normal(0, 1)
   x3: normal(0, 0.5)
 outputs:
   y: x1 + 2 * x2 + 3 * x3
-)");
+)y");
   const SensitivityResult r = sobol(m, 20'000);
   ASSERT_TRUE(r.sobol);
   EXPECT_EQ(r.sobol->base_samples, 20'000u);
@@ -123,13 +123,13 @@ TEST(Sobol, GFunctionMatchesItsClosedForm) {
 // Y = x1·x2, x ~ U(0, 1): Var Y = 1/9 − 1/16 = 7/144, V_i = Var(x_i/2) = 3/144:
 // S_i = 3/7, ST_i = 4/7.
 TEST(Sobol, ProductOfTwoUniforms) {
-  const Model m = load_ok(R"(
+  const Model m = load_ok(R"y(
 parameters:
   x1: uniform(0, 1)
   x2: uniform(0, 1)
 outputs:
   y: x1 * x2
-)");
+)y");
   const SensitivityResult r = sobol(m, 20'000);
   expect_indices(index_of(r, "x1"), 3.0 / 7, 4.0 / 7);
   expect_indices(index_of(r, "x2"), 3.0 / 7, 4.0 / 7);
@@ -138,7 +138,7 @@ outputs:
 // An event is one input: all its months at once. y = x + Σ 12 monthly
 // N(0, 1) shocks with x ~ N(0, 2): S_shock = 12/16, S_x = 4/16.
 TEST(Sobol, AnEventIsOneInputOverEveryMonth) {
-  const Model m = load_ok(R"(
+  const Model m = load_ok(R"y(
 parameters:
   x: normal(0, 2)
   fixed_one: 3
@@ -146,7 +146,7 @@ events:
   shock: {kind: innovation, dist: "normal(0, 1)"}
 outputs:
   y: x + fixed_one + sum(shock)
-)");
+)y");
   const SensitivityResult r = sobol(m, 20'000);
   EXPECT_EQ(index_of(r, "shock").kind, "innovation");
   expect_indices(index_of(r, "shock"), 0.75, 0.75);
@@ -169,7 +169,7 @@ TEST(Sobol, AAndBAreThePlainRun) {
 }
 
 TEST(Sobol, BitIdenticalForAnyThreadCountAndBlockSize) {
-  const Model m = load_ok(R"(
+  const Model m = load_ok(R"y(
 parameters:
   x: normal(0, 2)
   c1: uniform(0, 1)
@@ -186,7 +186,7 @@ events:
   raids: {kind: arrivals, rate: 0.5, size: "lognormal(0, 1)"}
 outputs:
   y: x + c1 * c2 + sum(shock) + sum(ban == shut) + sum(raids)
-)");
+)y");
   const SensitivityResult one = sobol(m, 3000, 3, 1, 256);
   const SensitivityResult two = sobol(m, 3000, 3, 2, 100);
   ASSERT_EQ(one.sobol->indices.size(), two.sobol->indices.size());
@@ -206,7 +206,7 @@ outputs:
 }
 
 TEST(Sobol, AGroupTakesCorrelatedParametersWhole) {
-  const Model m = load_ok(R"(
+  const Model m = load_ok(R"y(
 parameters:
   c1: uniform(0, 1)
   c2: uniform(0, 1)
@@ -217,7 +217,7 @@ outputs:
   y: c1 + c2 + x
 groups:
   half: [c1, x]
-)");
+)y");
   try {
     sobol(m, 100);
     ADD_FAILURE() << "a group with half a correlated pair was accepted";
@@ -257,12 +257,12 @@ TEST(Sobol, IntervalsCoverAtSmallAndLargeN) {
 }
 
 TEST(Sobol, ConstantOutputHasNoIndices) {
-  const Model m = load_ok(R"(
+  const Model m = load_ok(R"y(
 parameters:
   x: uniform(0, 1)
 outputs:
   y: 2
-)");
+)y");
   const SensitivityResult r = sobol(m, 100);
   EXPECT_TRUE(r.output_constant);
   EXPECT_TRUE(std::isnan(index_of(r, "x").first));
@@ -271,17 +271,18 @@ outputs:
 TEST(Sobol, GroupsAreCheckedWhereWritten) {
   auto error_of = [](const std::string& groups) {
     try {
-      load_model_text("indexes:\n  vendor: [a, b]\nparameters:\n  k: {over: vendor, dist: uniform(0, 1)}\n"
-                      "  x: uniform(0, 1)\nevents:\n  shock: {kind: innovation, dist: \"normal(0, 1)\"}\n"
-                      "monthly:\n  m: x\noutputs:\n  y: x + sum(k) + sum(shock)\ngroups:\n" +
-                          groups,
-                      "m.yaml");
+      load_model_text(
+          "indexes:\n  vendor: [a, b]\nparameters:\n  k: {over: vendor, dist: \"uniform(0, 1)\"}\n"
+          "  x: uniform(0, 1)\nevents:\n  shock: {kind: innovation, dist: \"normal(0, 1)\"}\n"
+          "monthly:\n  m: x\noutputs:\n  y: x + sum(k over vendor) + sum(shock)\ngroups:\n" +
+              groups,
+          "m.yaml");
     } catch (const ModelError& e) {
       return e.diagnostics().format();
     }
     return std::string("loaded");
   };
-  EXPECT_NE(error_of("  g: [x, nope]\n").find("m.yaml:13:11: error: unknown parameter or event `nope` in group `g`"),
+  EXPECT_NE(error_of("  g: [x, nope]\n").find("m.yaml:13:10: error: unknown parameter or event `nope` in group `g`"),
             std::string::npos)
       << error_of("  g: [x, nope]\n");
   EXPECT_NE(error_of("  g: []\n").find("group `g` is empty"), std::string::npos);
@@ -291,8 +292,8 @@ TEST(Sobol, GroupsAreCheckedWhereWritten) {
   EXPECT_NE(error_of("  g: x\n").find("group `g` must be a list"), std::string::npos);
   // An indexed entry's name stands for all its elements; a name may be in two groups.
   const Model m = load_model_text(
-      "indexes:\n  vendor: [a, b]\nparameters:\n  k: {over: vendor, dist: uniform(0, 1)}\n  x: uniform(0, 1)\n"
-      "outputs:\n  y: x + sum(k)\ngroups:\n  ks: [k]\n  both: [k, x]\n",
+      "indexes:\n  vendor: [a, b]\nparameters:\n  k: {over: vendor, dist: \"uniform(0, 1)\"}\n  x: uniform(0, 1)\n"
+      "outputs:\n  y: x + sum(k over vendor)\ngroups:\n  ks: [k]\n  both: [k, x]\n",
       "m.yaml");
   ASSERT_EQ(m.groups.size(), 2u);
   EXPECT_EQ(m.groups[0].members, (std::vector<std::string>{"k[a]", "k[b]"}));

@@ -49,9 +49,7 @@ struct AddressShift {
   std::vector<RandomSlot> slots;
   std::uint64_t by = 0;
 
-  std::uint64_t of(RandomSlot slot) const {
-    return std::binary_search(slots.begin(), slots.end(), slot) ? by : 0;
-  }
+  std::uint64_t of(RandomSlot slot) const { return std::binary_search(slots.begin(), slots.end(), slot) ? by : 0; }
 };
 
 // One stream of random 64-bit words, addressed by its coordinates: Philox
