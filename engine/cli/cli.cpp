@@ -160,12 +160,13 @@ void add_sampling_options(po::options_description& options, const char* scenario
       "1, qmc 16)");
 }
 
-RunOptions sampling_options(const po::variables_map& vm) {
+RunOptions sampling_options(const po::variables_map& vm, Designs designs) {
   RunOptions options;
   options.samples = parse_count("--samples", vm["samples"].as<std::string>(), 1, kMaxSamples);
   options.seed = parse_count("--seed", vm["seed"].as<std::string>(), 0, UINT64_MAX);
   options.threads = static_cast<unsigned>(parse_count("--threads", vm["threads"].as<std::string>(), 0, kMaxThreads));
-  if (!vm.count("method")) return options;  // a Monte Carlo only command
+  // A Monte Carlo only command (sensitivity's --method names an analysis, not a design).
+  if (designs == Designs::monte_carlo_only || !vm.count("method")) return options;
   const std::string method = vm["method"].as<std::string>();
   const std::optional<SamplingMethod> parsed = parse_sampling_method(method);
   if (!parsed) throw UsageError(fmt::format("--method must be mc, lhs or qmc, not '{}'", quote_for_message(method)));

@@ -38,7 +38,7 @@ int command_sensitivity(const std::vector<std::string>& args) {
   if (!vm) return kExitOk;
   if (!vm->count("model")) throw UsageError("sensitivity needs a model file: riskcast sensitivity MODEL.yaml");
 
-  const RunOptions sampling = sampling_options(*vm);
+  const RunOptions sampling = sampling_options(*vm, Designs::monte_carlo_only);
   SensitivityOptions request;
   request.samples = sampling.samples;
   request.seed = sampling.seed;
