@@ -70,7 +70,7 @@ def riskcast_indices(binary):
                               "json"], check=True, capture_output=True, text=True).stdout
     rows = {r["name"]: r for r in json.loads(out)["sobol"]["indices"]}
 
-    def se(r, key, truth_side=None):
+    def se(r, key):
         # Intervals are cut at 0 and 1: the wider side is the uncut one.
         return max(r[key + "_ci_high"] - r[key], r[key] - r[key + "_ci_low"]) / Z
 
