@@ -98,6 +98,14 @@ double influence_se(std::span<const std::uint32_t> a, std::span<const std::uint3
 
 }  // namespace
 
+const Output& sensitivity_output(const Model& model, const std::string& name) {
+  if (model.outputs.empty()) throw std::invalid_argument(fmt::format("model `{}` has no outputs", model.name));
+  if (name.empty()) return model.outputs.front();
+  for (const Output& o : model.outputs)
+    if (o.name == name) return o;
+  throw std::invalid_argument(fmt::format("`{}` is not an output of model `{}`", name, model.name));
+}
+
 RankCorrelation rank_correlation(std::span<const std::uint32_t> a, std::span<const std::uint32_t> b) {
   if (a.size() != b.size()) throw std::invalid_argument("rank_correlation needs two samples of the same size");
   const std::size_t n = a.size();
@@ -181,14 +189,6 @@ struct Probe {
 // A name no model can use (identifiers have no ':'), so no clash is possible.
 std::string probe_name(const Probe& p) {
   return fmt::format("sensitivity:{}:{}:{}", static_cast<int>(p.kind), p.index, p.state);
-}
-
-const Output& chosen_output(const Model& model, const std::string& name) {
-  if (model.outputs.empty()) throw std::invalid_argument(fmt::format("model `{}` has no outputs", model.name));
-  if (name.empty()) return model.outputs.front();
-  for (const Output& o : model.outputs)
-    if (o.name == name) return o;
-  throw std::invalid_argument(fmt::format("`{}` is not an output of model `{}`", name, model.name));
 }
 
 // Syntax-tree builders for the probes. Built as trees, never as text to
@@ -388,11 +388,52 @@ std::vector<ConditionalOutcome> event_outcomes(const Model& model, std::size_t e
   return outcomes;
 }
 
+constexpr std::uint8_t kLowDecile = 1, kHighDecile = 2;
+
+// Per sample: kLowDecile if the value is at or below the column's P10,
+// kHighDecile if at or above its P90 (the ⌈pn⌉-th smallest value), 0
+// otherwise; all 0 when P10 = P90 (no swing to measure).
+std::vector<std::uint8_t> outer_deciles(std::span<const double> column) {
+  const std::size_t n = column.size();
+  std::vector<std::uint8_t> tags(n, 0);
+  if (n == 0) return tags;
+  std::vector<double> sorted(column.begin(), column.end());
+  auto smallest = [&](double p) {
+    const std::size_t k = std::max<std::size_t>(1, static_cast<std::size_t>(std::ceil(p * static_cast<double>(n))));
+    std::nth_element(sorted.begin(), sorted.begin() + static_cast<std::ptrdiff_t>(k - 1), sorted.end());
+    return sorted[k - 1];
+  };
+  const double p10 = smallest(0.1), p90 = smallest(0.9);
+  if (!(p10 < p90)) return tags;
+  for (std::size_t i = 0; i < n; ++i) tags[i] = column[i] <= p10 ? kLowDecile : column[i] >= p90 ? kHighDecile : 0;
+  return tags;
+}
+
+// Driver::swing and its parts from the output's values and the input's deciles.
+void swing_of(std::span<const double> output, const std::vector<std::uint8_t>& tags, Driver& d) {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  d.p50_low = d.p50_high = d.swing = d.swing_ci_low = d.swing_ci_high = nan;
+  std::vector<double> low, high;
+  for (std::size_t i = 0; i < tags.size(); ++i) {
+    if (tags[i] == kLowDecile) low.push_back(output[i]);
+    if (tags[i] == kHighDecile) high.push_back(output[i]);
+  }
+  if (low.empty() || high.empty()) return;
+  const PercentileEstimate lo = summarize(low, std::array<double, 1>{0.5}).percentile(0.5);
+  const PercentileEstimate hi = summarize(high, std::array<double, 1>{0.5}).percentile(0.5);
+  d.p50_low = lo.value;
+  d.p50_high = hi.value;
+  d.swing = hi.value - lo.value;
+  const bool open = is_open(lo.ci_low) || is_open(lo.ci_high) || is_open(hi.ci_low) || is_open(hi.ci_high);
+  d.swing_ci_low = open ? kOpenLow : d.swing - std::hypot(hi.value - hi.ci_low, lo.ci_high - lo.value);
+  d.swing_ci_high = open ? kOpenHigh : d.swing + std::hypot(hi.ci_high - hi.value, lo.value - lo.ci_low);
+}
+
 }  // namespace
 
 MemoryEstimate estimate_sensitivity_memory(const Model& model, const SensitivityRequest& request) {
   std::vector<Probe> probes;
-  const Model augmented = augmented_model(model, chosen_output(model, request.output), probes);
+  const Model augmented = augmented_model(model, sensitivity_output(model, request.output), probes);
   MemoryEstimate e = estimate_memory(augmented, request.settings);
   const std::size_t kept = static_cast<std::size_t>(
       std::count_if(probes.begin(), probes.end(), [](const Probe& p) { return p.keep_values; }));
@@ -403,7 +444,7 @@ MemoryEstimate estimate_sensitivity_memory(const Model& model, const Sensitivity
   // (influence values, and buckets for 2n + 2 doubled ranks), and the
   // output's column in every scenario for the deltas.
   const std::size_t per_thread = std::max(sizeof(std::pair<double, std::uint32_t>), 3 * sizeof(double));
-  e.bytes_per_sample += sizeof(std::uint32_t) * probes.size() + sizeof(double) * kept +
+  e.bytes_per_sample += (sizeof(std::uint32_t) + sizeof(std::uint8_t)) * probes.size() + sizeof(double) * kept +
                         per_thread * std::min<std::size_t>(threads, probes.size()) +
                         sizeof(double) * model.scenarios.size();
   return e;
@@ -414,7 +455,7 @@ SensitivityResult analyze_sensitivity(const Model& model, const SensitivityReque
   if (!scenario) throw std::invalid_argument(fmt::format("unknown scenario `{}`", request.scenario));
   if (request.settings.samples > kMaxSensitivitySamples)
     throw std::invalid_argument(fmt::format("sensitivity takes at most {} samples", kMaxSensitivitySamples));
-  const Output& output = chosen_output(model, request.output);
+  const Output& output = sensitivity_output(model, request.output);
   const std::uint64_t n = request.settings.samples;
   // Sampling checks that a probability output is 0 or 1 in every sample.
   const bool indicator = output.metadata.kind == OutputKind::Probability;
@@ -423,12 +464,14 @@ SensitivityResult analyze_sensitivity(const Model& model, const SensitivityReque
   const Model augmented = augmented_model(model, output, probes);
   std::vector<std::vector<std::uint32_t>> ranks(probes.size());
   std::vector<std::vector<double>> values(probes.size());
+  std::vector<std::vector<std::uint8_t>> deciles(probes.size());  // per sample: kLowDecile, kHighDecile, or neither
   RunRequest run;
   run.settings = request.settings;  // progress, if set, counts on through the delta passes
   run.scenarios = {scenario->name};
   // Called concurrently for different outputs: each writes its own slot.
   run.visit_column = [&](std::size_t, std::size_t o, std::span<const double> column) {
     ranks[o] = doubled_mid_ranks(column);
+    if (o > 0) deciles[o] = outer_deciles(column);
     if (probes[o].keep_values) values[o].assign(column.begin(), column.end());
   };
   const RunResult tornado_run = run_model(augmented, run);
@@ -486,6 +529,7 @@ SensitivityResult analyze_sensitivity(const Model& model, const SensitivityReque
       d.rho = rc.defined ? rc.rho : nan;
       d.ci_low = rc.defined ? rc.ci_low : nan;
       d.ci_high = rc.defined ? rc.ci_high : nan;
+      swing_of(values[0], deciles[i], d);
       drivers[i - 1] = std::move(d);
     });
   });

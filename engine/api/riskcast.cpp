@@ -503,6 +503,20 @@ SensitivityResult LoadedModel::sensitivity(const SensitivityOptions& options) co
   request.scenario = options.scenario;
   request.output = options.output;
   request.scenario_deltas = options.scenario_deltas;
+  if (options.method == SensitivityMethod::sobol) {
+    // A, B and one column being estimated, each N doubles, beside the run's own.
+    const std::size_t passes = run_guarded(model_->file, [&] { return sobol_passes(*model_, request); });
+    if (options.memory == MemoryPolicy::refuse) {
+      MemoryEstimate e = riskcast::estimate_memory(*model_, request.settings);
+      e.bytes_per_sample += 6 * sizeof(double);
+      refuse_beyond_available(e, options.samples, " for sensitivity");
+    }
+    return supervised(options.progress, options.stop, 1, options.samples * passes, request.settings, model_->file,
+                      [&](ProgressReporter& progress) {
+                        progress.start_scenario(0, "sensitivity");
+                        return analyze_sobol(*model_, request);
+                      });
+  }
   if (options.memory == MemoryPolicy::refuse)
     refuse_beyond_available(estimate_sensitivity_memory(*model_, request), options.samples, " for sensitivity");
   return supervised(options.progress, options.stop, 1, options.samples * sensitivity_passes(*model_, request),

@@ -316,6 +316,47 @@ std::string tornado_svg(const TornadoChart& chart) {
   return doc.finish();
 }
 
+std::string sobol_svg(const SobolChart& chart) {
+  constexpr std::size_t kMaxLabel = 48;
+  double label_width = 60;
+  for (const SobolRow& r : chart.rows)
+    label_width = std::max(label_width, svg::text_width(svg::shorten(r.label, kMaxLabel), svg::kTickSize));
+  const double row_height = 34;
+  const double left = 24 + label_width, right = kWidth - 110, top = 84;
+  const double bottom = top + row_height * static_cast<double>(std::max<std::size_t>(chart.rows.size(), 1)) + 8;
+  const double height = bottom + 74;
+  svg::Document doc(kWidth, height, chart.title);
+  draw_heading(doc, chart.title, 16);
+  draw_legend(doc, 16, 52,
+              {{"first order S", swatch_box(svg::kBlue)},
+               {"total ST", swatch_box(svg::kOrange)},
+               {"95 % confidence interval", swatch_line(svg::kInk, 1.5)}});
+  const svg::Scale x{0, 1, left, right};
+  draw_x_axis(doc, x, {0, 0.25, 0.5, 0.75, 1}, "", top, bottom);
+  if (chart.rows.empty()) doc.text((left + right) / 2, top + 20, "no inputs", svg::kLabelSize, Anchor::Middle);
+  auto bar = [&](double cy, double value, double low, double high, const char* colour) {
+    if (std::isnan(value)) return;
+    doc.rect(x(0), cy - 6, x(std::clamp(value, 0.0, 1.0)) - x(0), 12, colour);
+    const double lo = std::clamp(low, 0.0, 1.0), hi = std::clamp(high, 0.0, 1.0);
+    doc.line(x(lo), cy, x(hi), cy, svg::kInk, 1.5);
+    doc.line(x(lo), cy - 4, x(lo), cy + 4, svg::kInk, 1.5);
+    doc.line(x(hi), cy - 4, x(hi), cy + 4, svg::kInk, 1.5);
+  };
+  for (std::size_t i = 0; i < chart.rows.size(); ++i) {
+    const SobolRow& r = chart.rows[i];
+    const double cy = top + 4 + row_height * (static_cast<double>(i) + 0.5);
+    doc.text(left - 10, cy + 4, svg::shorten(r.label, kMaxLabel), svg::kTickSize, Anchor::End);
+    bar(cy - 7, r.first, r.first_low, r.first_high, svg::kBlue);
+    bar(cy + 7, r.total, r.total_low, r.total_high, svg::kOrange);
+    if (!std::isnan(r.total))
+      doc.text(right + 14, cy + 4, fmt::format("{:.2f} / {:.2f}", r.first, r.total), svg::kTickSize);
+  }
+  doc.line(x(0), top, x(0), bottom, svg::kInk, 1.5);
+  doc.line(left, bottom, right, bottom, svg::kInk);
+  doc.text((left + right) / 2, bottom + 42, "share of the output's variance", svg::kLabelSize, Anchor::Middle);
+  return doc.finish();
+}
+
 std::string scenario_svg(const ScenarioChart& chart) {
   constexpr std::size_t kMaxLabel = 32;
   double label_width = 60;

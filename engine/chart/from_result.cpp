@@ -1,6 +1,7 @@
 // Chart inputs from a run's summaries: which percentiles each chart shows.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
@@ -101,6 +102,23 @@ TornadoChart sensitivity_tornado(const SensitivityResult& result, std::size_t ma
     if (std::isnan(d.rho) || chart.rows.size() == max_rows) break;
     chart.rows.push_back({d.label, d.rho, d.ci_low, d.ci_high});
   }
+  return chart;
+}
+
+SobolChart sobol_chart(const SensitivityResult& result, std::size_t max_rows) {
+  SobolChart chart;
+  chart.title = fmt::format("Sobol indices of {} · scenario {}", result.output, result.scenario);
+  if (!result.sobol) return chart;
+  std::vector<const SobolIndex*> inputs, groups;
+  for (const SobolIndex& i : result.sobol->indices) (i.kind == "group" ? groups : inputs).push_back(&i);
+  std::stable_sort(inputs.begin(), inputs.end(), [](const SobolIndex* a, const SobolIndex* b) {
+    return (std::isnan(a->total) ? -1.0 : a->total) > (std::isnan(b->total) ? -1.0 : b->total);
+  });
+  if (inputs.size() > max_rows) inputs.resize(max_rows);
+  for (const auto* list : {&inputs, &groups})
+    for (const SobolIndex* i : *list)
+      chart.rows.push_back({i->kind == "group" ? fmt::format("group {}", i->name) : i->name, i->first, i->first_low,
+                            i->first_high, i->total, i->total_low, i->total_high});
   return chart;
 }
 

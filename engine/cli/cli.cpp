@@ -43,17 +43,25 @@ bool means_out(std::string_view typed) {
   return typed == "out";
 }
 
+}  // namespace
+
+std::string monte_carlo_only(std::string_view command) {
+  return fmt::format(
+      "{} samples by Monte Carlo only (its intervals assume independent samples); --method and "
+      "--replicates choose a sampling design in run and compare",
+      command);
+}
+
+namespace {
+
 std::string vocabulary_hint(std::string_view command, std::string_view typed, const po::options_description& options) {
   const bool has_out = options.find_nothrow("out", false) != nullptr;
   const bool has_output = options.find_nothrow("output", false) != nullptr;
   if (means_output(typed) && !has_output)
     return fmt::format("--output NAME picks the model output to report in {}; {} has no --output{}", kOutputCommands,
                        command, has_out ? ", and its --out FILE names the file it writes" : "");
-  if ((typed == "method" || typed == "replicates") && options.find_nothrow("method", false) == nullptr)
-    return fmt::format(
-        "{} samples by Monte Carlo only (its intervals assume independent samples); --method and "
-        "--replicates choose a sampling design in run and compare",
-        command);
+  if ((typed == "method" || typed == "replicates") && options.find_nothrow(std::string(typed), false) == nullptr)
+    return monte_carlo_only(command);
   if (means_out(typed) && !has_out)
     return fmt::format("--out FILE names the file a command writes; {} has no --out{}", command,
                        has_output ? ", and its --output NAME picks the model output it reports" : "");
@@ -152,12 +160,13 @@ void add_sampling_options(po::options_description& options, const char* scenario
       "1, qmc 16)");
 }
 
-RunOptions sampling_options(const po::variables_map& vm) {
+RunOptions sampling_options(const po::variables_map& vm, Designs designs) {
   RunOptions options;
   options.samples = parse_count("--samples", vm["samples"].as<std::string>(), 1, kMaxSamples);
   options.seed = parse_count("--seed", vm["seed"].as<std::string>(), 0, UINT64_MAX);
   options.threads = static_cast<unsigned>(parse_count("--threads", vm["threads"].as<std::string>(), 0, kMaxThreads));
-  if (!vm.count("method")) return options;  // a Monte Carlo only command
+  // A Monte Carlo only command (sensitivity's --method names an analysis, not a design).
+  if (designs == Designs::monte_carlo_only || !vm.count("method")) return options;
   const std::string method = vm["method"].as<std::string>();
   const std::optional<SamplingMethod> parsed = parse_sampling_method(method);
   if (!parsed) throw UsageError(fmt::format("--method must be mc, lhs or qmc, not '{}'", quote_for_message(method)));

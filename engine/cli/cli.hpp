@@ -54,10 +54,12 @@ std::optional<boost::program_options::variables_map> parse_options(
 // intervals for a design; the others sample by Monte Carlo and do not offer
 // the options, and typing one says so).
 enum class Designs { offered, monte_carlo_only };
+// Why `command` (Designs::monte_carlo_only) takes no sampling design.
+std::string monte_carlo_only(std::string_view command);
 void add_sampling_options(boost::program_options::options_description& options, const char* scenario_help,
                           Designs designs);
 // --samples, --seed, --threads, and --method and --replicates where offered.
-RunOptions sampling_options(const boost::program_options::variables_map& vm);
+RunOptions sampling_options(const boost::program_options::variables_map& vm, Designs designs = Designs::offered);
 // --percentiles P,P… and --exceed OUTPUT=VALUE,VALUE… (run, compare; both
 // repeatable): statistics reported besides the standard ones
 // (docs/results.md).

@@ -18,13 +18,15 @@ int command_report(const std::vector<std::string>& args) {
       "output", po::value<std::string>(), "the output the page headlines and analyses (default: the model's first)");
   add_sampling_options(options, "report only this scenario (repeatable; default: every scenario)",
                        Designs::monte_carlo_only);
-  options.add_options()("model", po::value<std::string>(), "model file");
+  options.add_options()("sobol", po::value<std::string>(),
+                        "also show Sobol indices of the output from N base rows (N·(d + 2) evaluations; see "
+                        "riskcast sensitivity --method sobol)")("model", po::value<std::string>(), "model file");
   po::positional_options_description positional;
   positional.add("model", 1);
   auto vm = parse_options(
       "report", args, options, positional,
       "usage: riskcast report MODEL.yaml --out REPORT.html [--output NAME] [--samples N] [--seed S] [--threads T]\n"
-      "                       [--scenario NAME]...\n\n"
+      "                       [--scenario NAME]... [--sobol N]\n\n"
       "Samples the model and writes one self-contained HTML page (inline CSS and SVG, no scripts, nothing\n"
       "fetched from the network): one output (--output, default the first) across the scenarios with Monte\n"
       "Carlo intervals and a comparison chart; its histogram in base and base's quarterly fan charts; what\n"
@@ -46,6 +48,8 @@ int command_report(const std::vector<std::string>& args) {
   const LoadedModel model = open_model(path);
   report.scenarios = chosen_scenarios(*vm, scenario_names(model), path);
   if (vm->count("output")) report.output = chosen_output(*vm, model, path, "report");
+  if (vm->count("sobol"))
+    report.sobol_samples = parse_count("--sobol", (*vm)["sobol"].as<std::string>(), 2, kMaxSensitivitySamples);
 
   ReportPage page;
   {

@@ -18,6 +18,9 @@ int command_sensitivity(const std::vector<std::string>& args) {
                                                     "output to analyse (default: the model's first output)");
   add_sampling_options(options, "scenario whose drivers and outcomes are reported (default: base; once)",
                        Designs::monte_carlo_only);
+  options.add_options()("method", po::value<std::string>()->default_value("rank"),
+                        "rank (rank correlations, outcomes, deltas) or sobol (Sobol indices of every parameter, "
+                        "event and group from N = --samples base rows, N·(d + 2) evaluations)");
   options.add_options()("format", po::value<std::string>(),
                         "table | csv | json | markdown (default: from --out's extension, else table)")(
       "out,o", po::value<std::string>(), "write the result to this file (atomically; - for stdout) instead of stdout")(
@@ -26,19 +29,29 @@ int command_sensitivity(const std::vector<std::string>& args) {
   positional.add("model", 1);
   auto vm = parse_options(
       "sensitivity", args, options, positional,
-      "usage: riskcast sensitivity MODEL.yaml [--output NAME] [--scenario NAME] [--samples N] [--seed S]\n"
-      "                            [--threads T] [--format table|csv|json|markdown] [--out FILE]\n\n"
+      "usage: riskcast sensitivity MODEL.yaml [--output NAME] [--scenario NAME] [--method rank|sobol] [--samples N]\n"
+      "                            [--seed S] [--threads T] [--format table|csv|json|markdown] [--out FILE]\n\n"
       "What drives one output: Spearman rank correlation with every parameter and event summary (a tornado),\n"
       "the output's P10 / P50 / P90 given each event outcome, and every scenario minus base, paired sample by\n"
-      "sample. See docs/analysis.md.");
+      "sample; with --method sobol, first order and total Sobol indices of every parameter, event and group.\n"
+      "See docs/analysis.md.");
   if (!vm) return kExitOk;
   if (!vm->count("model")) throw UsageError("sensitivity needs a model file: riskcast sensitivity MODEL.yaml");
 
-  const RunOptions sampling = sampling_options(*vm);
+  const RunOptions sampling = sampling_options(*vm, Designs::monte_carlo_only);
   SensitivityOptions request;
   request.samples = sampling.samples;
   request.seed = sampling.seed;
   request.threads = sampling.threads;
+  const std::string method = (*vm)["method"].as<std::string>();
+  if (method == "sobol") {
+    request.method = SensitivityMethod::sobol;
+    // Each base row costs d + 2 evaluations: a smaller default keeps it to seconds.
+    if ((*vm)["samples"].defaulted()) request.samples = kDefaultSobolSamples;
+  } else if (method == "mc" || method == "lhs" || method == "qmc")
+    throw UsageError(fmt::format("{}; sensitivity's --method is rank or sobol", monte_carlo_only("sensitivity")));
+  else if (method != "rank")
+    throw UsageError(fmt::format("--method must be rank or sobol, not '{}'", quote_for_message(method)));
   if (request.samples > kMaxSensitivitySamples)
     throw UsageError(
         fmt::format("--samples must be at most {} for sensitivity, got {}", kMaxSensitivitySamples, request.samples));

@@ -107,6 +107,7 @@ Model ModelReader::load(const YAML::Node& root, const std::string& file) {
     for (auto& [name, entry] : named_entries(it->second.value, "scenarios", kScenarioKeys))
       if (auto s = scenario(name, entry, model)) model.scenarios.push_back(std::move(*s));
   }
+  if (auto it = top.find("groups"); it != top.end()) model.groups = groups(it->second.value, model);
   // An `outputs:` indented under another section has been reported there.
   if (!top.count("outputs") && !misplaced_sections_.count("outputs"))
     d_.error({1, 1}, "the model has no `outputs:` section; nothing would be reported");

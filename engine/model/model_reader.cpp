@@ -13,9 +13,9 @@
 
 namespace riskcast::model_reading {
 
-const std::vector<std::string> kTopLevelKeys = {"model",   "title",   "description",  "horizon",
-                                                "indexes", "data",    "parameters",   "events",
-                                                "monthly", "outputs", "correlations", "scenarios"};
+const std::vector<std::string> kTopLevelKeys = {"model",        "title",      "description", "horizon", "indexes",
+                                                "data",         "parameters", "events",      "monthly", "outputs",
+                                                "correlations", "scenarios",  "groups"};
 const std::vector<std::string> kParameterKeys = {"dist", "over", "unit", "source", "note"};
 const std::vector<std::string> kFormulaKeys = {"formula", "over", "unit", "source", "note"};
 const std::vector<std::string> kOutputKeys = {"formula", "over", "kind", "unit", "source", "note"};

@@ -199,6 +199,8 @@ class ModelReader : public YamlReader {
 
   // scenarios.cpp
   std::optional<Scenario> scenario(const std::string& name, const Entry& entry, const Model& model);
+  // `groups:` (groups.cpp), read once every parameter and event is known.
+  std::vector<InputGroup> groups(const YAML::Node& node, const Model& model);
   // The index (in `index`) of the parameter or event (`what`) a scenario
   // overrides, or nullopt with the error, unless the entry's own definition
   // failed and has been reported.

@@ -224,6 +224,32 @@ Section distribution_section(const ScenarioResult& scenario, chart::Histogram hi
   return section;
 }
 
+Section sobol_section(const SensitivityResult& r) {
+  const SobolIndices& s = *r.sobol;
+  Section section{"sobol", fmt::format("Sobol indices of {} in scenario {}", r.output, r.scenario), ""};
+  section.body += paragraph(fmt::format(
+      "The share of the variance of {} each input explains alone (first order S) and has a hand in, "
+      "interactions included (total ST); an event or a group counts all its randomness at once, every month. "
+      "N = {} base rows, {} inputs: {} model evaluations. How to read this section: docs/analysis.md.",
+      r.output, format_count(s.base_samples), s.inputs, format_count(s.evaluations)));
+  if (r.output_constant) {
+    section.body += paragraph(fmt::format("{} is constant: it has no variance to apportion.", r.output));
+    return section;
+  }
+  section.body += figure(chart::sobol_svg(chart::sobol_chart(r)),
+                         "Bars: first order (blue) and total (orange) index; whiskers: 95 % confidence intervals "
+                         "(delta method). The table below lists every input and group.");
+  std::vector<std::vector<std::string>> rows;
+  auto cell = [](double v, double lo, double hi) {
+    return std::isnan(v) ? std::string{} : fmt::format("{:.3f}\n[{:.3f}, {:.3f}]", v, lo, hi);
+  };
+  for (const SobolIndex& i : s.indices)
+    rows.push_back({i.name, i.kind == "group" ? fmt::format("group: {}", fmt::join(i.members, ", ")) : i.kind,
+                    cell(i.first, i.first_low, i.first_high), cell(i.total, i.total_low, i.total_high)});
+  section.body += table({"input", "kind", "S", "ST"}, rows, {false, false, true, true});
+  return section;
+}
+
 Section sensitivity_section(const SensitivityResult& r) {
   Section section{"sensitivity", fmt::format("What drives {} in scenario {}", r.output, r.scenario), ""};
   section.body += paragraph(fmt::format(
@@ -244,10 +270,17 @@ Section sensitivity_section(const SensitivityResult& r) {
                                        "arrow: open, too few samples to bound ρ on that side). The table below lists "
                                        "every input.",
                                        tornado.rows.size()));
-    for (const Driver& d : r.tornado)
+    const bool swings = !r.output_summary.probability.has_value();
+    for (const Driver& d : r.tornado) {
       rows.push_back(
           {d.label, d.kind, d.constant ? "constant" : format_rho(d.rho), d.constant ? "" : format_rho_interval(d)});
-    section.body += table({"input", "kind", "ρ", "95 % CI"}, rows, {false, false, true, true});
+      if (swings) rows.back().push_back(format_swing(d, r.unit));
+    }
+    if (swings)
+      section.body += table({"input", "kind", "ρ", "95 % CI", "swing"}, rows, {false, false, true, true, true});
+    else
+      section.body += table({"input", "kind", "ρ", "95 % CI"}, rows, {false, false, true, true});
+    if (swings) section.body += paragraph(swing_note(r), "note");
     if (!r.correlated.empty()) section.body += paragraph(correlated_inputs_note(r), "note");
   }
 

@@ -80,6 +80,13 @@ ReportPage LoadedModel::report(const ReportOptions& options) const {
   report.result = this->run(run);
   const RunResult& result = report.result;
   const SensitivityResult drivers = sensitivity(analysis);
+  std::optional<SensitivityResult> indices;
+  if (options.sobol_samples > 0) {
+    SensitivityOptions sobol = analysis;
+    sobol.method = SensitivityMethod::sobol;
+    sobol.samples = options.sobol_samples;
+    indices = sensitivity(sobol);
+  }
 
   html::Page page;
   page.title = model.title.empty() ? model.name : model.title;
@@ -89,6 +96,7 @@ ReportPage LoadedModel::report(const ReportOptions& options) const {
   if (!result.scenarios.empty()) {
     page.sections.push_back(html::distribution_section(result.scenarios[shown], std::move(histogram), output));
     page.sections.push_back(html::sensitivity_section(drivers));
+    if (indices) page.sections.push_back(html::sobol_section(*indices));
     page.sections.push_back(html::percentile_section(result.scenarios[shown]));
   }
   page.sections.push_back(html::assumptions_section(assumptions_of(model, model.scenarios.front()), model));

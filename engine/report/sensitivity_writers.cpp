@@ -1,4 +1,5 @@
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <sstream>
 
 #include <algorithm>
@@ -91,6 +92,17 @@ std::string probability_column(const SensitivityResult& r) {
   return fmt::format("P({})", r.output);
 }
 
+std::string format_swing(const Driver& d, const std::string& unit) {
+  return std::isnan(d.swing) ? std::string{} : format_difference(d.swing, unit);
+}
+
+std::string swing_note(const SensitivityResult& r) {
+  return fmt::format(
+      "swing: P50 of {} among the samples with the input at or above its P90, minus among those at or below its "
+      "P10 (the tornado in output units; --format json has its 95 % interval).",
+      r.output);
+}
+
 std::string rho_note(const SensitivityResult& r) {
   return fmt::format(
       "ρ: Spearman rank correlation over the {} of scenario {}; constant: the input does not vary there.",
@@ -152,7 +164,133 @@ bool has_open_interval(const SensitivityResult& r) {
 
 namespace {
 
+// Sobol indices (--method sobol): the inputs by total index, then the
+// model's groups in file order.
+std::string format_index(double v) {
+  if (std::isnan(v)) return "";
+  return fmt::format("{:.3f}", std::fabs(v) < 0.0005 ? 0.0 : v);
+}
+
+std::string index_interval(double low, double high) {
+  if (std::isnan(low)) return "";
+  return fmt::format("[{}, {}]", format_index(low), format_index(high));
+}
+
+// First order as █, the rest of the total as ░, 20 cells for 1.
+std::string sobol_bar(const SobolIndex& s) {
+  constexpr double kCells = 20.0;
+  if (std::isnan(s.total)) return "";
+  const long total = std::lround(std::clamp(s.total, 0.0, 1.0) * kCells);
+  const long first = std::min(total, std::lround(std::clamp(s.first, 0.0, 1.0) * kCells));
+  std::string bar;
+  for (long i = 0; i < first; ++i) bar += "█";
+  for (long i = first; i < total; ++i) bar += "░";
+  return bar;
+}
+
+// The inputs by total index descending (ties keep the model's order), then the groups.
+std::vector<const SobolIndex*> sobol_rows(const SobolIndices& s, bool groups) {
+  std::vector<const SobolIndex*> rows;
+  for (const SobolIndex& i : s.indices)
+    if ((i.kind == "group") == groups) rows.push_back(&i);
+  if (!groups)
+    std::stable_sort(rows.begin(), rows.end(), [](const SobolIndex* a, const SobolIndex* b) {
+      return (std::isnan(a->total) ? -1.0 : a->total) > (std::isnan(b->total) ? -1.0 : b->total);
+    });
+  return rows;
+}
+
+std::string sobol_cost_line(const SensitivityResult& r) {
+  const SobolIndices& s = *r.sobol;
+  return fmt::format("N = {} base rows, d = {}: {} model evaluations (N·(d + 2)), seed {}", s.base_samples,
+                     counted(s.inputs, "input"), s.evaluations, r.seed);
+}
+
+std::string sobol_note(const SensitivityResult& r) {
+  return fmt::format(
+      "S: first order index (Saltelli 2010), ST: total (Jansen), shares of the variance of {} over the {} samples "
+      "of A and B; 95 % CI by the delta method. A group or a set of correlated parameters counts all its "
+      "randomness at once, every month.",
+      r.output, 2 * r.sobol->base_samples);
+}
+
+void write_sobol_table(const SensitivityResult& r, std::ostream& out) {
+  const SobolIndices& s = *r.sobol;
+  out << fmt::format("{} · Sobol indices of {}{} · scenario {}\n", r.model, r.output, output_kind_note(r), r.scenario);
+  if (!r.scenario_description.empty()) out << "  " << r.scenario_description << '\n';
+  out << sobol_cost_line(r) << '\n' << output_line(r) << '\n';
+  if (r.output_constant) {
+    out << fmt::format("\n{} is constant in every sample of scenario {}: it has no variance to apportion.\n", r.output,
+                       r.scenario);
+    return;
+  }
+  for (bool groups : {false, true}) {
+    const std::vector<const SobolIndex*> rows = sobol_rows(s, groups);
+    if (rows.empty()) continue;
+    out << (groups ? "\nGroups (each one's randomness taken together)\n" : "\nInputs, by total index\n");
+    std::vector<std::vector<std::string>> table = {
+        {groups ? "group" : "input", groups ? "members" : "kind", "S", "95% CI", "ST", "95% CI", "█ S  ░ ST"}};
+    for (const SobolIndex* i : rows)
+      table.push_back({i->name, groups ? fmt::format("{}", fmt::join(i->members, ", ")) : i->kind,
+                       format_index(i->first), index_interval(i->first_low, i->first_high), format_index(i->total),
+                       index_interval(i->total_low, i->total_high), sobol_bar(*i)});
+    write_aligned_table(table, out, {true, true, false, false, false, false, true});
+  }
+  if (!s.fixed.empty())
+    out << fmt::format("\nNo randomness in this scenario (indices 0): {}\n", fmt::join(s.fixed, ", "));
+  out << '\n' << sobol_note(r) << '\n';
+}
+
+void write_sobol_markdown(const SensitivityResult& r, std::ostream& out) {
+  const SobolIndices& s = *r.sobol;
+  out << fmt::format("**{}** — Sobol indices of `{}`{}, scenario `{}`; {}\n\n", r.title.empty() ? r.model : r.title,
+                     r.output, output_kind_note(r), r.scenario, sobol_cost_line(r));
+  out << output_line(r) << "\n\n";
+  if (r.output_constant) {
+    out << fmt::format("{} is constant: it has no variance to apportion.\n", r.output);
+    return;
+  }
+  for (bool groups : {false, true}) {
+    const std::vector<const SobolIndex*> rows = sobol_rows(s, groups);
+    if (rows.empty()) continue;
+    out << fmt::format("{}| {} | {} | S | 95% CI | ST | 95% CI |\n|---|---|---:|---:|---:|---:|\n", groups ? "\n" : "",
+                       groups ? "group" : "input", groups ? "members" : "kind");
+    for (const SobolIndex* i : rows)
+      out << fmt::format("| {} | {} | {} | {} | {} | {} |\n", i->name,
+                         groups ? fmt::format("{}", fmt::join(i->members, ", ")) : i->kind, format_index(i->first),
+                         index_interval(i->first_low, i->first_high), format_index(i->total),
+                         index_interval(i->total_low, i->total_high));
+  }
+  out << '\n' << sobol_note(r) << '\n';
+}
+
+nlohmann::ordered_json sobol_json(const SobolIndices& s) {
+  nlohmann::ordered_json doc;
+  doc["base_samples"] = s.base_samples;
+  doc["inputs"] = s.inputs;
+  doc["evaluations"] = s.evaluations;
+  doc["variance"] = json_number(s.variance);
+  doc["interval"] = "delta method";
+  doc["indices"] = nlohmann::ordered_json::array();
+  for (const SobolIndex& i : s.indices) {
+    nlohmann::ordered_json j;
+    j["name"] = i.name;
+    j["kind"] = i.kind;
+    j["members"] = i.members;
+    j["first"] = json_number(i.first);
+    j["first_ci_low"] = json_number(i.first_low);
+    j["first_ci_high"] = json_number(i.first_high);
+    j["total"] = json_number(i.total);
+    j["total_ci_low"] = json_number(i.total_low);
+    j["total_ci_high"] = json_number(i.total_high);
+    doc["indices"].push_back(std::move(j));
+  }
+  doc["fixed"] = s.fixed;
+  return doc;
+}
+
 void write_table(const SensitivityResult& r, std::ostream& out) {
+  if (r.sobol) return write_sobol_table(r, out);
   out << header_line(r) << '\n';
   if (!r.scenario_description.empty()) out << "  " << r.scenario_description << '\n';
   out << output_line(r) << '\n';
@@ -162,14 +300,18 @@ void write_table(const SensitivityResult& r, std::ostream& out) {
     out << "\nDrivers: none. " << constant_output_line(r) << ".\n";
   } else {
     out << fmt::format("\nDrivers: Spearman rank correlation ρ of {} with each input, by |ρ| (95 % CI)\n", r.output);
+    const bool swings = !of_probability(r);
     rows = {{"input", "kind", "ρ", "95% CI", "-1        0        +1"}};
+    if (swings) rows.front().push_back("swing");
     for (const Driver& d : r.tornado) {
       if (d.constant)
         rows.push_back({d.label, d.kind, "constant", "", ""});
       else
         rows.push_back({d.label, d.kind, format_rho(d.rho), format_rho_interval(d), tornado_bar(d.rho)});
+      if (swings) rows.back().push_back(format_swing(d, r.unit));
     }
-    write_aligned_table(rows, out, {true, true, false, false, true});
+    write_aligned_table(rows, out, {true, true, false, false, true, false});
+    if (swings) out << swing_note(r) << '\n';
     if (!r.correlated.empty()) out << correlated_inputs_note(r) << '\n';
   }
 
@@ -247,6 +389,7 @@ void write_table(const SensitivityResult& r, std::ostream& out) {
 }
 
 void write_markdown(const SensitivityResult& r, std::ostream& out) {
+  if (r.sobol) return write_sobol_markdown(r, out);
   out << fmt::format("**{}** — sensitivity of `{}`{}, scenario `{}`, {}, seed {}\n\n",
                      r.title.empty() ? r.model : r.title, r.output, output_kind_note(r), r.scenario,
                      counted(r.samples, "sample"), r.seed);
@@ -254,10 +397,14 @@ void write_markdown(const SensitivityResult& r, std::ostream& out) {
   if (r.output_constant) {
     out << constant_output_line(r) << ".\n";
   } else {
-    out << "| input | kind | ρ | 95% CI |\n|---|---|---:|---:|\n";
+    const bool swings = !of_probability(r);
+    out << (swings ? "| input | kind | ρ | 95% CI | swing |\n|---|---|---:|---:|---:|\n"
+                   : "| input | kind | ρ | 95% CI |\n|---|---|---:|---:|\n");
     for (const Driver& d : r.tornado)
-      out << fmt::format("| {} | {} | {} | {} |\n", d.label, d.kind, d.constant ? "constant" : format_rho(d.rho),
-                         d.constant ? "" : format_rho_interval(d));
+      out << fmt::format("| {} | {} | {} | {} |{}\n", d.label, d.kind, d.constant ? "constant" : format_rho(d.rho),
+                         d.constant ? "" : format_rho_interval(d),
+                         swings ? fmt::format(" {} |", format_swing(d, r.unit)) : "");
+    if (swings) out << '\n' << swing_note(r) << '\n';
     if (!r.correlated.empty()) out << '\n' << correlated_inputs_note(r) << '\n';
   }
   if (of_probability(r)) {
@@ -327,12 +474,26 @@ void write_csv(const SensitivityResult& r, std::ostream& out) {
     probability_row("output", r.output, "output", r.scenario, "", r.samples, p->estimate, p->ci_low, p->ci_high);
   else
     summary_rows("output", r.output, "output", r.scenario, r.output_summary);
+  if (r.sobol) {
+    const auto field = [](double v) { return std::isnan(v) ? std::string{} : format_exact(v); };
+    for (const SobolIndex& i : r.sobol->indices) {
+      const std::string label = fmt::format("{}", fmt::join(i.members, " "));
+      row("sobol", i.name, i.kind, label, "", "", r.sobol->base_samples, "first", field(i.first), field(i.first_low),
+          field(i.first_high));
+      row("sobol", i.name, i.kind, label, "", "", r.sobol->base_samples, "total", field(i.total), field(i.total_low),
+          field(i.total_high));
+    }
+  }
   for (const Driver& d : r.tornado) {
     if (std::isnan(d.rho))  // undefined: the input or the output is constant
       row("tornado", d.name, d.kind, d.label, d.unit, "", r.samples, "rho", "", "", "");
     else
       row("tornado", d.name, d.kind, d.label, d.unit, "", r.samples, "rho", format_exact(d.rho), format_exact(d.ci_low),
           format_exact(d.ci_high));
+    // The swing is in the output's unit (the row's unit column is the input's).
+    if (!of_probability(r) && !std::isnan(d.swing))
+      row("tornado", d.name, d.kind, d.label, d.unit, "", r.samples, "swing", format_exact(d.swing),
+          format_exact(d.swing_ci_low), format_exact(d.swing_ci_high));
   }
   for (const ConditionalOutcome& c : r.conditionals) {
     if (const std::optional<ProportionEstimate>& p = c.output_probability) {
@@ -423,6 +584,11 @@ nlohmann::ordered_json to_json(const SensitivityResult& r) {
     j["rho"] = json_number(d.rho);
     j["ci_low"] = json_number(d.ci_low);
     j["ci_high"] = json_number(d.ci_high);
+    j["p50_low"] = json_number(d.p50_low);
+    j["p50_high"] = json_number(d.p50_high);
+    j["swing"] = json_number(d.swing);
+    j["swing_ci_low"] = json_number(d.swing_ci_low);
+    j["swing_ci_high"] = json_number(d.swing_ci_high);
     doc["tornado"].push_back(std::move(j));
   }
   doc["conditionals"] = nlohmann::ordered_json::array();
@@ -438,6 +604,7 @@ nlohmann::ordered_json to_json(const SensitivityResult& r) {
     if (c.output_probability) j["output_probability"] = probability_json(*c.output_probability);
     doc["conditionals"].push_back(std::move(j));
   }
+  if (r.sobol) doc["sobol"] = sobol_json(*r.sobol);
   doc["deltas"] = nlohmann::ordered_json::array();
   for (const ScenarioDelta& d : r.deltas) {
     nlohmann::ordered_json j;

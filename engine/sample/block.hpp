@@ -28,6 +28,11 @@ struct BlockLanes {
   std::size_t n = 0;
   std::uint64_t first = 0;
   std::uint64_t seed = 0;
+  const AddressShift* shift = nullptr;  // RunSettings::shift
+
+  // The sample address of lane 0's draws from `slot`: `first` unless the
+  // slot is shifted. Sample numbers in messages stay first + lane.
+  std::uint64_t address(RandomSlot slot) const { return shift ? first + shift->of(slot) : first; }
 
   double* operator[](Register r) const { return registers + static_cast<std::size_t>(r) * stride; }
 };

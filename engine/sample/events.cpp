@@ -43,7 +43,7 @@ void EventStepper::draw_uniforms(std::uint32_t first_month) {
   auto fill = [&](RandomSlot slot, bool fixed) {
     double* uniforms = event_uniforms_.data() + e * kEventChunk * block_;
     if (!fixed) {
-      fill_uniforms32(lanes_.seed, slot, 0, lanes_.first, lanes_.n, first_month - 1, count, uniforms, block_);
+      fill_uniforms32(lanes_.seed, slot, 0, lanes_.address(slot), lanes_.n, first_month - 1, count, uniforms, block_);
       // A design replaces month 1's uniform; later months stay Monte Carlo.
       if (first_month == 1 && coordinates_[e]) design_->fill(*coordinates_[e], lanes_.first, lanes_.n, uniforms);
     }
@@ -197,7 +197,7 @@ void EventStepper::draw_arrivals(std::size_t index, const Sampler& size, std::ui
   } else {
     count_bursts_lane_by_lane(a, m, rate, uniform);
   }
-  list_bursts(m);
+  list_bursts(m, lanes_.address(a.size_slot));
   burst_words_.resize(2 * burst_samples_.size());
   fill_first_words(lanes_.seed, a.size_slot, burst_samples_.data(), burst_substreams_.data(), burst_samples_.size(),
                    burst_words_.data());
@@ -229,7 +229,7 @@ void EventStepper::draw_arrivals(std::size_t index, const Sampler& size, std::ui
 // lane, burst by burst. Most lanes have 0 or 1 bursts: each lane writes
 // its first slot unconditionally and advances by its count, so the loop
 // has no data-dependent branch but for the rare second burst.
-void EventStepper::list_bursts(std::uint32_t m) {
+void EventStepper::list_bursts(std::uint32_t m, std::uint64_t first_address) {
   std::size_t total = 0;
   for (std::size_t lane = 0; lane < lanes_.n; ++lane) total += counts_[lane];
   burst_samples_.resize(total + 1);
@@ -239,10 +239,10 @@ void EventStepper::list_bursts(std::uint32_t m) {
   std::size_t j = 0;
   for (std::size_t lane = 0; lane < lanes_.n; ++lane) {
     const std::uint32_t count = counts_[lane];
-    samples[j] = lanes_.first + lane;
+    samples[j] = first_address + lane;
     substreams[j] = substream_of(m, 0);
     for (std::uint32_t k = 1; k < count; ++k) {
-      samples[j + k] = lanes_.first + lane;
+      samples[j + k] = first_address + lane;
       substreams[j + k] = substream_of(m, k);
     }
     j += count;
@@ -284,7 +284,7 @@ void EventStepper::count_bursts_lane_by_lane(const ArrivalsStep& a, std::uint32_
     if (lambda < 30.0) {
       count = poisson_by_inversion(lambda, cached_exp, uniform[lane]);
     } else {
-      RandomStream stream(lanes_.seed, sample, a.count_slot, substream_of(m));
+      RandomStream stream(lanes_.seed, lanes_.address(a.count_slot) + lane, a.count_slot, substream_of(m));
       count = draw_poisson(lambda, 0.0, stream);
     }
     if (count >= kMaxBurstsPerMonth) {
@@ -302,7 +302,7 @@ void EventStepper::count_bursts_lane_by_lane(const ArrivalsStep& a, std::uint32_
 void EventStepper::step_innovation(std::size_t i, std::uint32_t m) {
   const InnovationStep& s = p_.innovations[i];
   if (s.arguments.empty())
-    innovation_samplers_[i]->fill(lanes_.seed, s.slot, lanes_.first, lanes_.n, lanes_[s.value],
+    innovation_samplers_[i]->fill(lanes_.seed, s.slot, lanes_.address(s.slot), lanes_.n, lanes_[s.value],
                                   innovation_words_.data(), substream_of(m));
   else
     draw_innovation_lanes(s, innovation_laws_[i], innovation_samplers_[i], innovation_set_[i], m);
@@ -317,7 +317,8 @@ void EventStepper::draw_innovation_lanes(const InnovationStep& s, Distribution& 
                                          std::vector<double>& set_for, std::uint32_t m) {
   const std::uint32_t substream = substream_of(m);
   std::uint64_t* words = innovation_words_.data();
-  fill_words(lanes_.seed, s.slot, substream, lanes_.first, lanes_.n, 0, Sampler::kBufferedWords, words, lanes_.n);
+  const std::uint64_t first_address = lanes_.address(s.slot);
+  fill_words(lanes_.seed, s.slot, substream, first_address, lanes_.n, 0, Sampler::kBufferedWords, words, lanes_.n);
   double* value = lanes_[s.value];
   // The kinds given in other parameters are drawn as the law they solve to.
   const bool solved = given_in_other_parameters(law.kind);
@@ -347,7 +348,7 @@ void EventStepper::draw_innovation_lanes(const InnovationStep& s, Distribution& 
         sampler.emplace(drawn);
       set_for = law.args;
     }
-    BufferedStream stream(words + lane, lanes_.n, Sampler::kBufferedWords, lanes_.seed, lanes_.first + lane, s.slot,
+    BufferedStream stream(words + lane, lanes_.n, Sampler::kBufferedWords, lanes_.seed, first_address + lane, s.slot,
                           substream);
     value[lane] = (*sampler)(stream);
   }

@@ -69,7 +69,7 @@ class EventStepper {
   void move_lane(const RegimeStep& r, std::uint32_t m, std::size_t lane, double u, double* state);
   void move_switch(const SwitchStep& s, std::uint32_t m, const double* uniform);
   void draw_arrivals(std::size_t index, const Sampler& size, std::uint32_t m, const double* uniform);
-  void list_bursts(std::uint32_t m);
+  void list_bursts(std::uint32_t m, std::uint64_t first_address);  // lane 0's address of the size stream
   void count_bursts_lane_by_lane(const ArrivalsStep& a, std::uint32_t m, const double* rate, const double* uniform);
   void draw_innovation_lanes(const InnovationStep& s, Distribution& law, std::optional<Sampler>& sampler,
                              std::vector<double>& set_for, std::uint32_t m);

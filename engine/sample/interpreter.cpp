@@ -156,7 +156,8 @@ void BlockInterpreter::trace_value(Register r, Register from, SourcePos pos, Des
   }
 }
 
-void BlockInterpreter::draw_copula(std::size_t copula, std::uint64_t first) {
+void BlockInterpreter::draw_copula(std::size_t copula, const BlockLanes& lanes) {
+  const std::uint64_t first = lanes.first;
   const CopulaDraw& c = p_.copulas[copula];
   const std::size_t m = c.members.size();
   for (std::size_t k = 0; k < m; ++k) {
@@ -166,7 +167,8 @@ void BlockInterpreter::draw_copula(std::size_t copula, std::uint64_t first) {
       settings_.design->fill(*coordinate, first, n_, normals);
       normal_quantile_->quantiles(normals, n_, normals);
     } else {
-      standard_normal_.fill(settings_.seed, c.normal_slots[k], first, n_, normals, scratch_.data());
+      standard_normal_.fill(settings_.seed, c.normal_slots[k], lanes.address(c.normal_slots[k]), n_, normals,
+                            scratch_.data());
     }
   }
   for (std::size_t k = 0; k < m; ++k) {
@@ -184,16 +186,17 @@ void BlockInterpreter::draw_copula(std::size_t copula, std::uint64_t first) {
 void BlockInterpreter::run_block(std::uint64_t first, std::size_t n, std::span<double* const> columns) {
   n_ = n;
   const std::uint64_t seed = settings_.seed;
-  events_.begin_block(BlockLanes{regs_.data(), block_, n, first, seed}, error);
+  const BlockLanes lanes{regs_.data(), block_, n, first, seed, settings_.shift.get()};
+  events_.begin_block(lanes, error);
   month_ = 0;
-  for (std::size_t c = 0; c < p_.copulas.size(); ++c) draw_copula(c, first);
+  for (std::size_t c = 0; c < p_.copulas.size(); ++c) draw_copula(c, lanes);
   for (std::size_t i = 0; i < p_.parameters.size(); ++i) {
     const ParameterDraw& d = p_.parameters[i];
     if (const std::optional<DesignCoordinate>& coordinate = parameter_coordinates_[i]) {
       settings_.design->fill(*coordinate, first, n, R(d.reg));
       parameter_quantiles_[i]->quantiles(R(d.reg), n, R(d.reg));
     } else if (!d.correlated) {
-      parameter_samplers_[i].fill(seed, d.slot, first, n, R(d.reg), scratch_.data());
+      parameter_samplers_[i].fill(seed, d.slot, lanes.address(d.slot), n, R(d.reg), scratch_.data());
     }
     if (tracing_)
       trace_value(d.reg, kNoRegister, d.distribution.pos, [&](double v) {

@@ -61,7 +61,7 @@ class BlockInterpreter {
   void execute(const Code& code);
   // The members of copula `copula` for samples first … first + n_ − 1, into
   // their registers.
-  void draw_copula(std::size_t copula, std::uint64_t first);
+  void draw_copula(std::size_t copula, const BlockLanes& lanes);
 
   const Program& p_;
   const RunSettings& settings_;

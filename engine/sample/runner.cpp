@@ -32,6 +32,10 @@ void sample_program_into(const Program& program, const RunSettings& settings, st
     throw std::invalid_argument(
         fmt::format("{} output columns for {} outputs", outputs.size(), program.outputs.size()));
   check_sample_range(settings.first_sample, settings.samples);
+  if (settings.shift) {
+    if (settings.shift->by > kMaxSamples) throw std::invalid_argument("an address shift beyond the sample indices");
+    check_sample_range(settings.first_sample + settings.shift->by, settings.samples);
+  }
   if (program.horizon > kMaxHorizon)
     throw std::invalid_argument(
         fmt::format("horizon {} months is beyond the {} the random streams keep apart", program.horizon, kMaxHorizon));

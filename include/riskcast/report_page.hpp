@@ -24,6 +24,10 @@ struct ReportOptions {
   // The output the page headlines, charts and analyses; empty: the model's
   // first. The percentile table lists every output.
   std::string output;
+  // Base rows N of a Sobol analysis of the output in the scenario analysed
+  // (SensitivityMethod::sobol, N·(d + 2) more evaluations), shown after the
+  // tornado; 0: none, and the page is what it was without.
+  std::uint64_t sobol_samples = 0;
   MemoryPolicy memory = MemoryPolicy::refuse;  // for the run and the analysis, both checked before either
   ProgressCallback progress;                   // the run, as RunOptions::progress
   // The analysis's passes, as SensitivityOptions::progress (one "scenario"

@@ -220,7 +220,11 @@ struct SensitivityOptions {
   std::size_t block_size = 256;   // 1 … kMaxBlockSize
   std::string scenario = "base";  // whose drivers and conditional outcomes are reported
   std::string output;             // empty: the model's first output
-  bool scenario_deltas = true;    // false: one pass only, no deltas
+  bool scenario_deltas = true;    // false: one pass only, no deltas (rank only)
+  // sobol: Sobol indices of every input, event and group from `samples` = N
+  // base rows, N·(d + 2) evaluations (SensitivityResult::sobol); rank: the
+  // tornado, conditional outcomes and deltas.
+  SensitivityMethod method = SensitivityMethod::rank;
   MemoryPolicy memory = MemoryPolicy::refuse;
   // Called as for a run, with one "scenario" named "sensitivity" whose total
   // counts the samples of every pass.

@@ -27,6 +27,18 @@ struct Driver {
   // kMinRankCorrelationSamples samples; NaN when ρ is undefined.
   double ci_low = 0.0, ci_high = 0.0;
   bool constant = false;  // the input never varies in this scenario: ρ is undefined
+  // The tornado in output units (docs/analysis.md, "Swing"): the output's
+  // P50 among the samples whose input is at or below the input's P10
+  // (p50_low) and among those at or above its P90 (p50_high), the input's
+  // P10 and P90 the ⌈0.1n⌉-th and ⌈0.9n⌉-th smallest of its values; swing =
+  // p50_high − p50_low, in the output's unit. Its 95 % interval combines the
+  // two P50s' distribution-free intervals (disjoint samples, so independent
+  // given the input's quantiles) in quadrature, side by side: low end
+  // swing − √((p50_high − its low end)² + (p50_low's high end − p50_low)²),
+  // high end alike; open when either P50's interval is. All NaN when the
+  // input is constant or its P10 and P90 are the same value.
+  double p50_low = 0.0, p50_high = 0.0;
+  double swing = 0.0, swing_ci_low = 0.0, swing_ci_high = 0.0;
 };
 
 // The output's distribution among the samples where one event outcome happened.
@@ -57,6 +69,52 @@ struct ScenarioDelta {
   std::optional<PairedProportionDifference> probability_difference;
 };
 
+// How a sensitivity analysis apportions the output (docs/analysis.md):
+// rank correlations, conditional outcomes and scenario deltas from one
+// plain run (rank), or variance-based Sobol indices from Saltelli's hybrid
+// samples (sobol).
+enum class SensitivityMethod { rank, sobol };
+
+// One input's Sobol indices (docs/analysis.md, "Variance-based sensitivity
+// (Sobol indices)"). With A and B two independent samples of N rows and
+// A_B the model evaluated with this input's randomness from B and all else
+// from A, row by row, f centred by the mean of f(A) and f(B), and
+// V = the variance of f(A) and f(B) together:
+//   first order S  = (1/N) Σ f(B)(f(A_B) − f(A)) / V   (Saltelli et al. 2010,
+//       Comput. Phys. Commun. 181:259–270, table 2 (b)): the share of the
+//       output's variance the input explains alone;
+//   total       ST = (1/2N) Σ (f(A) − f(A_B))² / V     (Jansen 1999; ibid. (f)):
+//       the share it has a hand in, interactions included.
+// Intervals: 95 %, asymptotic (delta method for a ratio of row means:
+// se = √(Σ (u_j − Ŝ·q_j)² / (N(N − 1))) / V with u_j the row's numerator
+// term and q_j = (f(A)_j² + f(B)_j²)/2), cut to [0, 1]; the estimates are
+// not cut (a first order index near 0 may come out slightly negative).
+struct SobolIndex {
+  std::string name;  // the parameter, event or group; correlated parameters: their names joined by " + "
+  // "parameter" | "correlated parameters" | "regime" | "switch" | "arrivals" | "innovation" | "group"
+  std::string kind;
+  std::vector<std::string> members;  // correlated parameters and groups: the inputs taken together
+  double first = 0.0, first_low = 0.0, first_high = 0.0;
+  double total = 0.0, total_low = 0.0, total_high = 0.0;
+};
+
+// Base rows N when none is asked for (the command line's --method sobol).
+inline constexpr std::uint64_t kDefaultSobolSamples = 10'000;
+
+struct SobolIndices {
+  std::uint64_t base_samples = 0;  // N: rows of A and of B
+  std::uint64_t inputs = 0;        // d: rows of the table, one A_B sample each
+  std::uint64_t evaluations = 0;   // N·(d + 2)
+  double variance = 0.0;           // V, of the output over A and B (2N values)
+  // Every independent parameter, then every set of correlated parameters
+  // (one input: they share their normals), then every event, each in model
+  // order, then the model's groups in file order.
+  std::vector<SobolIndex> indices;
+  // Inputs that draw nothing in the scenario (constant parameters, fixed
+  // events): their indices are 0 and they take no A_B sample.
+  std::vector<std::string> fixed;
+};
+
 struct SensitivityResult {
   std::string model;
   std::string title;
@@ -81,6 +139,10 @@ struct SensitivityResult {
   std::vector<std::string> correlated;
   std::vector<ConditionalOutcome> conditionals;  // events in model order, outcomes with probability > 0
   std::vector<ScenarioDelta> deltas;             // every scenario but base, in model order
+  // --method sobol: the Sobol indices, with `samples` = N and
+  // `output_summary` from the 2N samples of A and B; the tornado,
+  // conditionals and deltas are then empty.
+  std::optional<SobolIndices> sobol;
 };
 
 }  // namespace riskcast

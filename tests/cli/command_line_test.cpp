@@ -346,17 +346,24 @@ TEST(CommandLine, EveryOptionIsInItsCommandsUsage) {
 
 // Sampling designs are offered where their intervals are honest (run,
 // compare); the Monte Carlo only commands say so when asked for one.
+// Sampling designs (--method mc|lhs|qmc with --replicates) only in run and
+// compare. sensitivity has a --method of its own (rank|sobol, an analysis,
+// not a design): a design typed there is refused with the same reason.
 TEST(CommandLine, DesignsAreOfferedOnlyWhereTheirIntervalsHold) {
   for (const auto& [command, positional] : kCommands) {
     const std::vector<std::string> options = listed_options(run_riskcast({command, "--help"}).out);
-    const bool offered = std::find(options.begin(), options.end(), "--method") != options.end();
+    const bool offered = std::find(options.begin(), options.end(), "--replicates") != options.end();
+    const bool method = std::find(options.begin(), options.end(), "--method") != options.end();
     const bool samples = std::find(options.begin(), options.end(), "--samples") != options.end();
     EXPECT_EQ(offered, command == "run" || command == "compare") << command;
+    EXPECT_EQ(method, offered || command == "sensitivity") << command;
     if (offered || !samples) continue;
     for (const std::string typed : {"--method", "--replicates"}) {
-      const CommandResult r = run_riskcast({command, "x.yaml", typed, "lhs"});
-      EXPECT_EQ(r.exit_status, 2) << command;
-      EXPECT_NE(r.err.find(command + " samples by Monte Carlo only"), std::string::npos) << command << ": " << r.err;
+      for (const std::string design : {"lhs", "qmc"}) {
+        const CommandResult r = run_riskcast({command, "x.yaml", typed, design});
+        EXPECT_EQ(r.exit_status, 2) << command;
+        EXPECT_NE(r.err.find(command + " samples by Monte Carlo only"), std::string::npos) << command << ": " << r.err;
+      }
     }
   }
 }

@@ -64,6 +64,68 @@ TEST(SensitivityCommand, FlagshipValueShareIsDrivenByTheExportRegime) {
   }
 }
 
+// The swing (the tornado in output units): months under H200 exports raise
+// NVIDIA's value share, so the output's P50 is higher among samples with
+// many such months than among those with few.
+TEST(SensitivityCommand, SwingIsInTheOutputsUnits) {
+  const CommandResult r = run_riskcast({"sensitivity", kFlagship, "--samples", "5000", "--format", "json"});
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  const auto doc = nlohmann::json::parse(r.out);
+  const auto& top = doc["tornado"][0];
+  EXPECT_EQ(top["label"], "us_export: months in h200");
+  EXPECT_GT(top["swing"].get<double>(), 0.0);
+  EXPECT_DOUBLE_EQ(top["swing"].get<double>(), top["p50_high"].get<double>() - top["p50_low"].get<double>());
+  EXPECT_LT(top["swing_ci_low"].get<double>(), top["swing"].get<double>());
+  EXPECT_GT(top["swing_ci_high"].get<double>(), top["swing"].get<double>());
+  const CommandResult table = run_riskcast({"sensitivity", kFlagship, "--samples", "2000"});
+  EXPECT_NE(table.out.find("swing: P50 of nvidia_share_value among the samples"), std::string::npos) << table.out;
+}
+
+// --method sobol on the flagship: every parameter that draws, every event,
+// N·(d + 2) evaluations, in every format.
+TEST(SensitivityCommand, SobolIndicesOfTheFlagship) {
+  const CommandResult r =
+      run_riskcast({"sensitivity", kFlagship, "--method", "sobol", "--samples", "300", "--format", "json"});
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  const auto doc = nlohmann::json::parse(r.out);
+  const auto& sobol = doc["sobol"];
+  EXPECT_EQ(sobol["base_samples"], 300);
+  EXPECT_EQ(sobol["evaluations"], 300 * (sobol["inputs"].get<int>() + 2));
+  EXPECT_EQ(sobol["indices"].size(), sobol["inputs"].get<std::size_t>());
+  EXPECT_TRUE(doc["tornado"].empty());
+  bool regime = false;
+  for (const auto& i : sobol["indices"]) {
+    if (i["name"] == "us_export") regime = i["kind"] == "regime";
+    EXPECT_LE(i["total_ci_low"].get<double>(), i["total_ci_high"].get<double>());
+  }
+  EXPECT_TRUE(regime);
+  const CommandResult table = run_riskcast({"sensitivity", kFlagship, "--method", "sobol", "--samples", "100"});
+  ASSERT_EQ(table.exit_status, 0) << table.err;
+  EXPECT_EQ(table.out.rfind("china-2026 · Sobol indices of nvidia_share_value (share) · scenario base", 0), 0u)
+      << table.out;
+  EXPECT_NE(table.out.find("Inputs, by total index"), std::string::npos);
+  for (const std::string format : {"csv", "markdown"}) {
+    const CommandResult other =
+        run_riskcast({"sensitivity", kFlagship, "--method", "sobol", "--samples", "100", "--format", format});
+    EXPECT_EQ(other.exit_status, 0) << other.err;
+    EXPECT_NE(other.out.find("us_export"), std::string::npos) << other.out;
+  }
+  const CommandResult bad = run_riskcast({"sensitivity", kFlagship, "--method", "variance"});
+  EXPECT_EQ(bad.exit_status, 2);
+  EXPECT_NE(bad.err.find("--method must be rank or sobol"), std::string::npos) << bad.err;
+}
+
+TEST(SensitivityCommand, ReportShowsSobolIndicesOnlyWhenAsked) {
+  const CommandResult with =
+      run_riskcast({"report", kFlagship, "--samples", "2000", "--sobol", "100", "--scenario", "base", "--out", "-"});
+  ASSERT_EQ(with.exit_status, 0) << with.err;
+  EXPECT_NE(with.out.find("Sobol indices of nvidia_share_value"), std::string::npos);
+  const CommandResult without =
+      run_riskcast({"report", kFlagship, "--samples", "2000", "--scenario", "base", "--out", "-"});
+  ASSERT_EQ(without.exit_status, 0) << without.err;
+  EXPECT_EQ(without.out.find("Sobol indices"), std::string::npos);
+}
+
 TEST(SensitivityCommand, TableHasTheThreeSections) {
   const CommandResult r = run_riskcast({"sensitivity", kFlagship, "--samples", "5000", "--threads", "2"});
   ASSERT_EQ(r.exit_status, 0) << r.err;

@@ -103,6 +103,23 @@ struct TornadoChart {
 // Bars from 0 to ρ with confidence-interval whiskers on a fixed −1 … 1 axis.
 std::string tornado_svg(const TornadoChart& chart);
 
+// ---- Sobol indices -----------------------------------------------------------
+
+struct SobolRow {
+  std::string label;
+  double first, first_low, first_high;  // first order index and its 95 % interval
+  double total, total_low, total_high;  // total index and its interval
+};
+
+struct SobolChart {
+  std::string title;
+  std::vector<SobolRow> rows;  // top to bottom, as given
+};
+
+// Per row two bars on a fixed 0 … 1 axis, first order above total, each
+// with its interval's whisker.
+std::string sobol_svg(const SobolChart& chart);
+
 // ---- scenario comparison --------------------------------------------------
 
 struct ScenarioRow {
@@ -164,6 +181,8 @@ GroupKind group_kind(const ScenarioResult& scenario, const QuarterlyGroup& group
 // constant in the scenario have no ρ and are left out).
 inline constexpr std::size_t kTornadoRows = 15;
 TornadoChart sensitivity_tornado(const SensitivityResult& result, std::size_t max_rows = kTornadoRows);
+// The inputs by total index (the largest max_rows), then every group.
+SobolChart sobol_chart(const SensitivityResult& result, std::size_t max_rows = kTornadoRows);
 
 // ---- axes (exposed for tests) ---------------------------------------------
 

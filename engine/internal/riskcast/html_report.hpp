@@ -48,6 +48,9 @@ Section distribution_section(const ScenarioResult& scenario, chart::Histogram hi
 // table of every driver, the output given each event outcome, and each
 // scenario minus base, paired sample by sample.
 Section sensitivity_section(const SensitivityResult& result);
+// The Sobol indices of the same output (riskcast sensitivity --method
+// sobol; result.sobol set): the bar chart and the table of every row.
+Section sobol_section(const SensitivityResult& result);
 // Every output of one scenario: mean, sd and P1 … P99, each with its
 // interval; the probability outputs in a table of their own, P and its
 // interval.

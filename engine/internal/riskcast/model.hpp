@@ -169,6 +169,16 @@ struct ParameterCorrelation {
   SourcePos pos;     // the pair's entry, or the matrix cell
 };
 
+// A named set of inputs whose randomness a variance-based sensitivity
+// analysis takes together (docs/language.md, "Groups"): parameters and
+// events, an indexed entry's name standing for every element. Groups change
+// no number a run computes, so they are not part of the model's fingerprint.
+struct InputGroup {
+  std::string name;
+  SourcePos pos;
+  std::vector<std::string> members;  // flat parameter and event names, in the order listed, each once
+};
+
 // A named set of overrides. Applying it gives a complete model.
 struct Scenario {
   std::string name;
@@ -196,6 +206,7 @@ struct Model {
   std::vector<ParameterCorrelation> correlations;  // non-zero pairs, each once
   SourcePos correlations_pos;                      // the `correlations:` key
   std::vector<Scenario> scenarios;                 // `base` first, always present
+  std::vector<InputGroup> groups;                  // `groups:`, in file order
 
   const Scenario* find_scenario(std::string_view name) const;
   const Index* find_index(std::string_view name) const;

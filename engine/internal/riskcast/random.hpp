@@ -4,11 +4,14 @@
 
 #include <Random123/philox.h>
 
+#include <algorithm>
+
 #include <cstdint>
 #include <cstring>
 #include <limits>
 #include <optional>
 #include <string_view>
+#include <vector>
 
 #include "riskcast/random_layout.hpp"
 
@@ -35,6 +38,19 @@ constexpr std::uint32_t substream_of(std::uint32_t month, std::uint32_t burst = 
 // 1.8e-15 (Boost.Math's Poisson CDF), so no run stops on it in practice.
 // Rates computed by formulas are checked as they are drawn.
 inline constexpr double kMaxConstantArrivalRate = 7500;
+
+// A per-slot remapping of the sample address, for the hybrid samples of
+// Saltelli's scheme (docs/analysis.md, "Variance-based sensitivity"): the
+// draws of sample s from a slot in `slots` are those of sample s + `by`, every
+// other slot's those of s. Sample s of a run with a shift is then the
+// model evaluated with some inputs' randomness from sample s and the rest
+// from sample s + by. Slots are kept sorted.
+struct AddressShift {
+  std::vector<RandomSlot> slots;
+  std::uint64_t by = 0;
+
+  std::uint64_t of(RandomSlot slot) const { return std::binary_search(slots.begin(), slots.end(), slot) ? by : 0; }
+};
 
 // One stream of random 64-bit words, addressed by its coordinates: Philox
 // block draw / 2 of counter RandomCounterLayout::counter(…), keyed by the

@@ -29,6 +29,10 @@ struct RunSettings {
   // Latin hypercube or quasi-Monte Carlo points for the design's coordinates
   // (design.hpp); null: Monte Carlo.
   std::shared_ptr<const SamplingDesign> design;
+  // Draws of the shifted slots come from sample s + shift->by (random.hpp,
+  // AddressShift); null: every slot draws from its own sample. Needs
+  // first_sample + samples + shift->by ≤ kMaxSamples.
+  std::shared_ptr<const AddressShift> shift;
 };
 
 // One column of values per output, in the program's output order.

@@ -38,6 +38,23 @@ inline constexpr std::uint64_t kFewConditionalSamples = 100;
 // run_model does.
 SensitivityResult analyze_sensitivity(const Model& model, const SensitivityRequest& request);
 
+// Sobol indices of one output in `request.scenario` from
+// request.settings.samples = N base rows (docs/analysis.md): A is samples
+// [0, N) of a plain run, B samples [N, 2N), and each input's A_B the run of
+// [0, N) with that input's random slots shifted by N (AddressShift), so
+// every evaluation is a plain sampler pass, bit-identical for any thread
+// count. Cost N·(d + 2) evaluations. Throws std::invalid_argument for an
+// unknown scenario or output, N < 2, 2N beyond the sample indices, or a
+// group that takes some of a set of correlated parameters but not all;
+// RunError as run_model does.
+SensitivityResult analyze_sobol(const Model& model, const SensitivityRequest& request);
+
+// Sampling passes of N samples analyze_sobol makes: d + 2. Throws as it does.
+std::size_t sobol_passes(const Model& model, const SensitivityRequest& request);
+
+// The output a sensitivity analysis of `name` looks at (empty: the first).
+const Output& sensitivity_output(const Model& model, const std::string& name);
+
 // Sampling passes an analysis makes: 1, plus one per scenario but the chosen
 // one when scenario deltas are asked for.
 std::size_t sensitivity_passes(const Model& model, const SensitivityRequest& request);

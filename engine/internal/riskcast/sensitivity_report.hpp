@@ -24,6 +24,10 @@ std::string format_difference(double value, const std::string& unit);
 
 // ρ to two decimals; its interval with as many decimals as its width needs.
 std::string format_rho(double rho);
+// A driver's swing (Driver::swing) in the output's unit, signed; "" when undefined.
+std::string format_swing(const Driver& d, const std::string& unit);
+// What the swing column means.
+std::string swing_note(const SensitivityResult& r);
 std::string format_rho_interval(const Driver& driver);
 // Whether any interval of the result (ρ's, a percentile's, a mean's) is open.
 bool has_open_interval(const SensitivityResult& result);
