@@ -49,7 +49,8 @@ int command_report(const std::vector<std::string>& args) {
   report.scenarios = chosen_scenarios(*vm, scenario_names(model), path);
   if (vm->count("output")) report.output = chosen_output(*vm, model, path, "report");
   if (vm->count("sobol"))
-    report.sobol_samples = parse_count("--sobol", (*vm)["sobol"].as<std::string>(), 2, kMaxSensitivitySamples);
+    report.sobol_samples =
+        parse_count("--sobol", (*vm)["sobol"].as<std::string>(), kMinSobolSamples, kMaxSensitivitySamples);
 
   ReportPage page;
   {

@@ -290,11 +290,6 @@ void write_exceedance_csv_fields(const OutputSummary& summary, const std::vector
   }
 }
 
-double interval_half_width(double estimate, double low, double high) {
-  if (is_open(low) || is_open(high)) return std::numeric_limits<double>::infinity();
-  return std::max(estimate - low, high - estimate);
-}
-
 namespace {
 // A distance for people: shares in percentage points without a unit.
 std::string format_distance(double v, const std::string& unit) {

@@ -86,8 +86,14 @@ void pair_with_first(std::span<const double> column, std::size_t index, std::siz
   for (std::size_t k = 0; k < column.size(); ++k)
     changes[k] = static_cast<double>(column[k] == 1.0) - static_cast<double>(first[k] != 0);
   const OutputSummary spread = summarize_replicated(changes, replicates, {});
-  result.difference->ci_low = std::clamp(spread.mean_ci_low, -1.0, 1.0);
-  result.difference->ci_high = std::clamp(spread.mean_ci_high, -1.0, 1.0);
+  // Few samples that change per replicate: the wider of the replicates' and
+  // the exact paired interval (as summarize_replicated does for a tail).
+  const auto changed =
+      static_cast<double>(std::count_if(changes.begin(), changes.end(), [](double c) { return c != 0; }));
+  const bool thin = replicated_tail_is_thin(column.size() / replicates, changed / static_cast<double>(column.size()));
+  PairedProportionDifference& d = *result.difference;
+  d.ci_low = std::clamp(thin ? std::min(spread.mean_ci_low, d.ci_low) : spread.mean_ci_low, -1.0, 1.0);
+  d.ci_high = std::clamp(thin ? std::max(spread.mean_ci_high, d.ci_high) : spread.mean_ci_high, -1.0, 1.0);
 }
 
 }  // namespace
@@ -257,9 +263,14 @@ RunResult run_model(const Model& model, const RunRequest& request, const Scenari
                                     : summarize(column, request.percentiles, thresholds[o]);
           if (indicator) {
             summary.probability = estimate_indicator_proportion(column);
-            if (replicates >= 2) {  // the mean of a 0/1 column is its proportion
-              summary.probability->ci_low = std::clamp(summary.mean_ci_low, 0.0, 1.0);
-              summary.probability->ci_high = std::clamp(summary.mean_ci_high, 0.0, 1.0);
+            // The mean of a 0/1 column is its proportion; with few successes
+            // (or failures) per replicate, the wider of the replicates' and the
+            // exact interval (summarize_replicated).
+            if (replicates >= 2) {
+              ProportionEstimate& p = *summary.probability;
+              const bool thin = replicated_tail_is_thin(column.size() / replicates, p.estimate);
+              p.ci_low = std::clamp(thin ? std::min(summary.mean_ci_low, p.ci_low) : summary.mean_ci_low, 0.0, 1.0);
+              p.ci_high = std::clamp(thin ? std::max(summary.mean_ci_high, p.ci_high) : summary.mean_ci_high, 0.0, 1.0);
             }
           }
         }
@@ -275,18 +286,22 @@ namespace {
 
 // A target's estimate and the half-width of its 95 % interval in the
 // samples so far (NaN when the interval is open), as a run's summary
-// reports them.
+// reports them: the wider side, the ± every table shows (a percentile's
+// interval is not symmetric; half its width said "reached" under a wider ±).
 std::pair<double, double> estimate_and_halfwidth(const PrecisionTarget& target, std::span<const double> values,
                                                  std::vector<double>& scratch) {
+  auto shown = [](double estimate, double low, double high) {
+    return is_open(low) || is_open(high) ? NAN : interval_half_width(estimate, low, high);
+  };
   if (!target.percentile) {
     const Moments m = moments_of(values);
     const auto [low, high] = mean_interval(m.mean, m.sd, values.size());
-    return {m.mean, is_open(low) || is_open(high) ? NAN : (high - low) / 2};
+    return {m.mean, shown(m.mean, low, high)};
   }
   scratch.assign(values.begin(), values.end());
   const double p = *target.percentile;
   const PercentileEstimate q = summarize(scratch, std::span(&p, 1)).percentiles.front();
-  return {q.value, is_open(q.ci_low) || is_open(q.ci_high) ? NAN : (q.ci_high - q.ci_low) / 2};
+  return {q.value, shown(q.value, q.ci_low, q.ci_high)};
 }
 
 }  // namespace

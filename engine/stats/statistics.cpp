@@ -309,17 +309,29 @@ OutputSummary summarize_replicated(std::span<double> values, unsigned replicates
   };
   whole.mean_se = moments_of(means).sd / std::sqrt(static_cast<double>(replicates));
   std::tie(whole.mean_ci_low, whole.mean_ci_high) = interval(whole.mean, means);
+  // `whole` holds the Monte Carlo intervals of all n values (order
+  // statistics, Clopper–Pearson); a percentile or proportion whose tail the
+  // replicates hold too thinly takes the wider of those and the spread's
+  // (replicated_tail_is_thin).
   for (std::size_t k = 0; k < probabilities.size(); ++k) {
     PercentileEstimate& q = whole.percentiles[k];
-    std::tie(q.ci_low, q.ci_high) = interval(q.value, quantiles[k]);
+    auto [low, high] = interval(q.value, quantiles[k]);
+    if (replicated_tail_is_thin(part, probabilities[k]))
+      low = std::min(low, q.ci_low), high = std::max(high, q.ci_high);
+    std::tie(q.ci_low, q.ci_high) = std::pair(low, high);
   }
   for (std::size_t k = 0; k < thresholds.size(); ++k) {
     ExceedanceEstimate& e = whole.exceedances[k];
-    const auto [low, high] = interval(e.probability, exceed[k]);
+    auto [low, high] = interval(e.probability, exceed[k]);
+    if (replicated_tail_is_thin(part, e.probability)) low = std::min(low, e.ci_low), high = std::max(high, e.ci_high);
     e.ci_low = std::clamp(low, 0.0, 1.0);
     e.ci_high = std::clamp(high, 0.0, 1.0);
   }
   return whole;
+}
+
+bool replicated_tail_is_thin(std::uint64_t points, double p) {
+  return static_cast<double>(points) * std::min(p, 1.0 - p) < kReplicatedTailPoints;
 }
 
 std::pair<std::uint64_t, std::uint64_t> quantile_interval_ranks(std::uint64_t n, double p, double confidence) {

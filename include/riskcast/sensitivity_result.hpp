@@ -98,8 +98,11 @@ struct SobolIndex {
   double total = 0.0, total_low = 0.0, total_high = 0.0;
 };
 
-// Base rows N when none is asked for (the command line's --method sobol).
+// Base rows N when none is asked for (the command line's --method sobol),
+// and the fewest accepted: below it the delta-method intervals under-cover
+// (std::invalid_argument).
 inline constexpr std::uint64_t kDefaultSobolSamples = 10'000;
+inline constexpr std::uint64_t kMinSobolSamples = 100;
 
 struct SobolIndices {
   std::uint64_t base_samples = 0;  // N: rows of A and of B

@@ -60,10 +60,7 @@ std::string format_threshold(double threshold, const std::string& unit);
 // Intervals for people and for JSON. An open end (is_open: the samples
 // cannot bound that side at 95 %) is "−∞" / "+∞" in text, null in JSON and
 // -inf / inf in CSV.
-//
-// The distance from an estimate to the farther end of its interval; +∞ when
-// an end is open.
-double interval_half_width(double estimate, double low, double high);
+// (interval_half_width, statistics.hpp, is the width they show.)
 // The Monte Carlo error in one cell: "±x", x the wider side (shares in
 // percentage points, no unit); "−∞/+x" or "−x/+∞" with one end open; "±∞"
 // with both.
