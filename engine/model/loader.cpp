@@ -54,9 +54,11 @@ Model ModelReader::load(const YAML::Node& root, const std::string& file) {
         continue;
       }
       broken_names_.insert(name);
-      const YAML::Node& value = entry.value;  // const: operator[] must not add the key
-      if (value.IsMap() && value["by"].IsScalar() && model.find_index(value["by"].Scalar()))
-        table_by_index_failed = true;
+      if (entry.value.IsMap())
+        for (auto k = entry.value.begin(); k != entry.value.end(); ++k)
+          if (k->first.IsScalar() && k->first.Scalar() == "by" && k->second.IsScalar() &&
+              model.find_index(k->second.Scalar()))
+            table_by_index_failed = true;
     }
     // A table by index is read as its numbers wherever the model uses it
     // (even in distributions' arguments): without them, every entry reading

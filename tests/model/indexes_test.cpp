@@ -551,12 +551,14 @@ TEST(Indexes, AnElementGivenTwiceIsAnError) {
 TEST(Indexes, APartialEventOverrideListsOnlyItsElements) {
   const Model m = load_ok(kIndexes +
                           "events:\n  ban: {kind: switch, over: vendor, initial: 0, on: 0.1}\n"
-                          "outputs:\n  o: sum(ban over vendor)\n"
+                          "outputs:\n  o: sum(sum(ban over vendor))\n"
                           "scenarios:\n  one:\n    events:\n      ban: {fix: {metax: on}, note: metax banned}\n"
                           "  all:\n    events:\n      ban: {on: 0.2}\n");
   auto names = [&](const std::string& scenario) {
     std::vector<std::string> out;
-    for (const Event& e : m.find_scenario(scenario)->events) out.push_back(e.name);
+    const Scenario* s = m.find_scenario(scenario);
+    if (!s) return out;
+    for (const Event& e : s->events) out.push_back(e.name);
     return out;
   };
   EXPECT_EQ(names("one"), (std::vector<std::string>{"ban[metax]"}));
