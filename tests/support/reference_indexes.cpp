@@ -176,7 +176,7 @@ class LayerReader {
     if (!section.IsMap()) return;
     for (auto it = section.begin(); it != section.end(); ++it) {
       const std::string name = it->first.Scalar();
-      const YAML::Node& v = it->second;
+      const YAML::Node v = it->second;  // a copy: `it->second` dies with its proxy (stack use after scope)
       const YAML::Node over = child(v, "over");
       const YAML::Node written = v.IsMap() ? child(v, "formula") : v;
       if (!over.IsDefined()) {
@@ -238,7 +238,7 @@ class LayerReader {
     if (!section.IsMap()) return;
     for (auto it = section.begin(); it != section.end(); ++it) {
       const std::string name = it->first.Scalar();
-      const YAML::Node& v = it->second;
+      const YAML::Node v = it->second;  // a copy: `it->second` dies with its proxy (stack use after scope)
       const std::string kind = child(v, "kind").Scalar();
       const YAML::Node over = child(v, "over");
       const YAML::Node replaced = child(overrides, name);
