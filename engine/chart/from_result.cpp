@@ -7,6 +7,7 @@
 
 #include "riskcast/chart.hpp"
 #include "riskcast/report.hpp"
+#include "riskcast/sensitivity_report.hpp"
 
 namespace riskcast::chart {
 
@@ -109,11 +110,8 @@ SobolChart sobol_chart(const SensitivityResult& result, std::size_t max_rows) {
   SobolChart chart;
   chart.title = fmt::format("Sobol indices of {} · scenario {}", result.output, result.scenario);
   if (!result.sobol) return chart;
-  std::vector<const SobolIndex*> inputs, groups;
-  for (const SobolIndex& i : result.sobol->indices) (i.kind == "group" ? groups : inputs).push_back(&i);
-  std::stable_sort(inputs.begin(), inputs.end(), [](const SobolIndex* a, const SobolIndex* b) {
-    return (std::isnan(a->total) ? -1.0 : a->total) > (std::isnan(b->total) ? -1.0 : b->total);
-  });
+  std::vector<const SobolIndex*> inputs = sobol_rows(*result.sobol, false);
+  const std::vector<const SobolIndex*> groups = sobol_rows(*result.sobol, true);
   if (inputs.size() > max_rows) inputs.resize(max_rows);
   for (const auto* list : {&inputs, &groups})
     for (const SobolIndex* i : *list)

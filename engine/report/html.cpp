@@ -243,9 +243,10 @@ Section sobol_section(const SensitivityResult& r) {
   auto cell = [](double v, double lo, double hi) {
     return std::isnan(v) ? std::string{} : fmt::format("{:.3f}\n[{:.3f}, {:.3f}]", v, lo, hi);
   };
-  for (const SobolIndex& i : s.indices)
-    rows.push_back({i.name, i.kind == "group" ? fmt::format("group: {}", fmt::join(i.members, ", ")) : i.kind,
-                    cell(i.first, i.first_low, i.first_high), cell(i.total, i.total_low, i.total_high)});
+  for (const bool groups : {false, true})  // the order of the command's table and of the chart
+    for (const SobolIndex* i : sobol_rows(s, groups))
+      rows.push_back({i->name, groups ? fmt::format("group: {}", fmt::join(i->members, ", ")) : i->kind,
+                      cell(i->first, i->first_low, i->first_high), cell(i->total, i->total_low, i->total_high)});
   section.body += table({"input", "kind", "S", "ST"}, rows, {false, false, true, true});
   return section;
 }

@@ -188,18 +188,6 @@ std::string sobol_bar(const SobolIndex& s) {
   return bar;
 }
 
-// The inputs by total index descending (ties keep the model's order), then the groups.
-std::vector<const SobolIndex*> sobol_rows(const SobolIndices& s, bool groups) {
-  std::vector<const SobolIndex*> rows;
-  for (const SobolIndex& i : s.indices)
-    if ((i.kind == "group") == groups) rows.push_back(&i);
-  if (!groups)
-    std::stable_sort(rows.begin(), rows.end(), [](const SobolIndex* a, const SobolIndex* b) {
-      return (std::isnan(a->total) ? -1.0 : a->total) > (std::isnan(b->total) ? -1.0 : b->total);
-    });
-  return rows;
-}
-
 std::string sobol_cost_line(const SensitivityResult& r) {
   const SobolIndices& s = *r.sobol;
   return fmt::format("N = {} base rows, d = {}: {} model evaluations (N·(d + 2)), seed {}", s.base_samples,
@@ -636,6 +624,17 @@ void write_sensitivity(const SensitivityResult& r, Format format, std::ostream& 
     case Format::Markdown:
       return write_markdown(r, out);
   }
+}
+
+std::vector<const SobolIndex*> sobol_rows(const SobolIndices& s, bool groups) {
+  std::vector<const SobolIndex*> rows;
+  for (const SobolIndex& i : s.indices)
+    if ((i.kind == "group") == groups) rows.push_back(&i);
+  if (!groups)
+    std::stable_sort(rows.begin(), rows.end(), [](const SobolIndex* a, const SobolIndex* b) {
+      return (std::isnan(a->total) ? -1.0 : a->total) > (std::isnan(b->total) ? -1.0 : b->total);
+    });
+  return rows;
 }
 
 }  // namespace riskcast

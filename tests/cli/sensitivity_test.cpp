@@ -120,6 +120,15 @@ TEST(SensitivityCommand, ReportShowsSobolIndicesOnlyWhenAsked) {
       run_riskcast({"report", kFlagship, "--samples", "2000", "--sobol", "100", "--scenario", "base", "--out", "-"});
   ASSERT_EQ(with.exit_status, 0) << with.err;
   EXPECT_NE(with.out.find("Sobol indices of nvidia_share_value"), std::string::npos);
+  // The table lists the inputs by total index as the command and the chart
+  // do (it listed them in model order): the export regime, the largest,
+  // before demand_total, the model's first parameter; the groups after.
+  const std::size_t table = with.out.find("<table", with.out.find("Sobol indices of nvidia_share_value"));
+  ASSERT_NE(table, std::string::npos);
+  const std::size_t regime = with.out.find(">us_export<", table), demand = with.out.find(">demand_total<", table),
+                    group = with.out.find("group: ", table);
+  EXPECT_LT(regime, demand);
+  EXPECT_LT(demand, group);
   const CommandResult without =
       run_riskcast({"report", kFlagship, "--samples", "2000", "--scenario", "base", "--out", "-"});
   ASSERT_EQ(without.exit_status, 0) << without.err;

@@ -45,4 +45,9 @@ std::string format_probability(double p);
 std::string probability_column(const SensitivityResult& result);
 std::vector<std::string> probability_notes(const SensitivityResult& result);
 
+// The order every table and chart shows Sobol indices in: the inputs by
+// total index, descending (ties and NaN last keep the model's order); with
+// `groups`, the groups instead, in file order.
+std::vector<const SobolIndex*> sobol_rows(const SobolIndices& s, bool groups);
+
 }  // namespace riskcast
