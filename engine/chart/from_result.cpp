@@ -111,7 +111,7 @@ SobolChart sobol_chart(const SensitivityResult& result, std::size_t max_rows) {
   chart.title = fmt::format("Sobol indices of {} · scenario {}", result.output, result.scenario);
   if (!result.sobol) return chart;
   std::vector<const SobolIndex*> inputs = sobol_rows(*result.sobol, false);
-  const std::vector<const SobolIndex*> groups = sobol_rows(*result.sobol, true);
+  std::vector<const SobolIndex*> groups = sobol_rows(*result.sobol, true);
   if (inputs.size() > max_rows) inputs.resize(max_rows);
   for (const auto* list : {&inputs, &groups})
     for (const SobolIndex* i : *list)
