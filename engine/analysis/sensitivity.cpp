@@ -106,6 +106,21 @@ const Output& sensitivity_output(const Model& model, const std::string& name) {
   throw std::invalid_argument(fmt::format("`{}` is not an output of model `{}`", name, model.name));
 }
 
+SensitivityResult sensitivity_heading(const Model& model, const Scenario& scenario, const Output& output,
+                                      const SensitivityRequest& request) {
+  SensitivityResult result;
+  result.model = model.name;
+  result.title = model.title;
+  result.scenario = scenario.name;
+  result.scenario_description = scenario.description;
+  result.output = output.name;
+  result.unit = output.metadata.unit;
+  result.samples = request.settings.samples;
+  result.seed = request.settings.seed;
+  result.horizon = model.horizon;
+  return result;
+}
+
 RankCorrelation rank_correlation(std::span<const std::uint32_t> a, std::span<const std::uint32_t> b) {
   if (a.size() != b.size()) throw std::invalid_argument("rank_correlation needs two samples of the same size");
   const std::size_t n = a.size();
@@ -476,16 +491,7 @@ SensitivityResult analyze_sensitivity(const Model& model, const SensitivityReque
   };
   const RunResult tornado_run = run_model(augmented, run);
 
-  SensitivityResult result;
-  result.model = model.name;
-  result.title = model.title;
-  result.scenario = scenario->name;
-  result.scenario_description = scenario->description;
-  result.output = output.name;
-  result.unit = output.metadata.unit;
-  result.samples = n;
-  result.seed = request.settings.seed;
-  result.horizon = model.horizon;
+  SensitivityResult result = sensitivity_heading(model, *scenario, output, request);
   result.output_summary = tornado_run.scenarios.front().outputs.front().summary;
   {
     const Model applied = apply_scenario(model, *scenario);

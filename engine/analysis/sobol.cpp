@@ -155,16 +155,7 @@ SensitivityResult analyze_sobol(const Model& model, const SensitivityRequest& re
 
   const Program program = compile_program(sobol_model(model, *scenario, output));
   const Model applied = apply_scenario(model, *scenario);
-  SensitivityResult result;
-  result.model = model.name;
-  result.title = model.title;
-  result.scenario = scenario->name;
-  result.scenario_description = scenario->description;
-  result.output = output.name;
-  result.unit = output.metadata.unit;
-  result.samples = n;
-  result.seed = request.settings.seed;
-  result.horizon = model.horizon;
+  SensitivityResult result = sensitivity_heading(model, *scenario, output, request);
   SobolIndices sobol;
   std::vector<SobolInput> inputs = sobol_inputs(model, applied, program, scenario->name, sobol.fixed);
   sobol.base_samples = n;

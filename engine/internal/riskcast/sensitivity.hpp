@@ -44,7 +44,7 @@ SensitivityResult analyze_sensitivity(const Model& model, const SensitivityReque
 // [0, N) with that input's random slots shifted by N (AddressShift), so
 // every evaluation is a plain sampler pass, bit-identical for any thread
 // count. Cost N·(d + 2) evaluations. Throws std::invalid_argument for an
-// unknown scenario or output, N < 2, 2N beyond the sample indices, or a
+// unknown scenario or output, N < kMinSobolSamples, 2N beyond the sample indices, or a
 // group that takes some of a set of correlated parameters but not all;
 // RunError as run_model does.
 SensitivityResult analyze_sobol(const Model& model, const SensitivityRequest& request);
@@ -54,6 +54,11 @@ std::size_t sobol_passes(const Model& model, const SensitivityRequest& request);
 
 // The output a sensitivity analysis of `name` looks at (empty: the first).
 const Output& sensitivity_output(const Model& model, const std::string& name);
+
+// A result naming what was analysed (model, scenario, output, samples,
+// seed, horizon): the heading every analysis of `output` fills in first.
+SensitivityResult sensitivity_heading(const Model& model, const Scenario& scenario, const Output& output,
+                                      const SensitivityRequest& request);
 
 // Sampling passes an analysis makes: 1, plus one per scenario but the chosen
 // one when scenario deltas are asked for.
