@@ -335,6 +335,9 @@ PYBIND11_MODULE(_riskcast, m) {
       .def_readonly("name", &RunProgress::name)
       .def_readonly("done", &RunProgress::done)
       .def_readonly("total", &RunProgress::total)
+      .def_readonly("pass_number", &RunProgress::pass,
+                    "a streamed run's pass (1, 2, …; each pass counts as one 'scenario'); 0 for a run that keeps "
+                    "its samples")
       .def("__repr__", [](const RunProgress& p) {
         return "<riskcast.Progress " + p.name + " " + std::to_string(p.done) + "/" + std::to_string(p.total) + ">";
       });
@@ -449,8 +452,17 @@ PYBIND11_MODULE(_riskcast, m) {
              std::vector<std::string> outputs, std::vector<std::string> columns, std::vector<double> percentiles,
              std::vector<std::pair<std::string, double>> exceedances, bool check_memory, py::object progress,
              std::shared_ptr<StopToken> stop, const std::string& method, unsigned replicates,
-             const std::vector<std::string>& precision) {
+             const std::vector<std::string>& precision, const std::string& storage, std::uint64_t memory_limit) {
             RunOptions options;
+            if (storage == "auto")
+              options.storage = SampleStorage::automatic;
+            else if (storage == "memory")
+              options.storage = SampleStorage::in_memory;
+            else if (storage == "streamed")
+              options.storage = SampleStorage::streamed;
+            else
+              throw std::invalid_argument("storage must be 'auto', 'memory' or 'streamed', not '" + storage + "'");
+            options.memory_limit = memory_limit;
             const std::optional<SamplingMethod> parsed = parse_sampling_method(method);
             if (!parsed) throw std::invalid_argument("method must be 'mc', 'lhs' or 'qmc', not '" + method + "'");
             options.method = *parsed;
@@ -472,5 +484,5 @@ PYBIND11_MODULE(_riskcast, m) {
           py::arg("samples"), py::arg("seed"), py::arg("first_sample"), py::arg("threads"), py::arg("block_size"),
           py::arg("scenarios"), py::arg("outputs"), py::arg("columns"), py::arg("percentiles"), py::arg("exceedances"),
           py::arg("check_memory"), py::arg("progress"), py::arg("stop").none(true), py::arg("method"),
-          py::arg("replicates"), py::arg("precision"));
+          py::arg("replicates"), py::arg("precision"), py::arg("storage"), py::arg("memory_limit"));
 }

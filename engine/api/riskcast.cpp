@@ -8,6 +8,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <exception>
+#include <limits>
 #include <mutex>
 #include <thread>
 
@@ -54,6 +55,18 @@ class ProgressReporter {
     counter.store(0);
     state_.scenario = index;
     state_.name = name;
+    report(0);
+  }
+  // A streamed run's pass, reported as the scenario pass − 1 (RunProgress::pass).
+  void start_pass(unsigned pass) {
+    if (!callback_) return;
+    std::lock_guard lock(mutex_);
+    if (started_) report(state_.total);
+    started_ = true;
+    counter.store(0);
+    state_.scenario = pass - 1;
+    state_.pass = pass;
+    state_.name = fmt::format("pass {}", pass);
     report(0);
   }
   void finish() {
@@ -458,9 +471,42 @@ MemoryEstimate LoadedModel::estimate_memory(const RunOptions& options) const {
 RunResult LoadedModel::run(const RunOptions& options) const {
   RunRequest request = request_of(*this, options);
   const std::shared_ptr<const Model> model = with_chosen_outputs(model_, options.outputs);
-  if (options.memory == MemoryPolicy::refuse)
-    refuse_beyond_available(riskcast::estimate_memory(*model, request), options.samples);
   const std::size_t scenarios = request.scenarios.empty() ? model_->scenarios.size() : request.scenarios.size();
+  const std::uint64_t limit = options.memory_limit                     ? options.memory_limit
+                              : options.memory == MemoryPolicy::refuse ? available_memory()
+                                                                       : 0;
+  bool streamed = options.storage == SampleStorage::streamed;
+  const std::string why_kept =
+      options.precision.empty() ? why_not_streamed(request) : "precision targets keep their samples";
+  if (streamed && !why_kept.empty())
+    throw std::invalid_argument(fmt::format("this run cannot be streamed: {}", why_kept));
+  if (!streamed && limit) {
+    const MemoryEstimate memory = riskcast::estimate_memory(*model, request);
+    const std::uint64_t needed = memory.total(options.samples);
+    if (needed > limit) {
+      const std::string what = fmt::format(
+          "{} need about {} ({} bytes per sample + {} working set) but {}", counted(options.samples, "sample"),
+          format_bytes(needed), memory.bytes_per_sample, format_bytes(memory.fixed_bytes),
+          options.memory_limit ? fmt::format("the limit is {}", format_bytes(limit))
+                               : fmt::format("only {} is available", format_bytes(limit)));
+      if (options.storage == SampleStorage::in_memory || !why_kept.empty())
+        throw ResourceError(fmt::format("{}; {}", what,
+                                        why_kept.empty() ? std::string("use fewer samples or let the run stream")
+                                                         : fmt::format("use fewer samples (the run cannot be streamed: "
+                                                                       "{})",
+                                                                       why_kept)));
+      streamed = true;
+    }
+  }
+  if (streamed) {
+    const SelectionBudget budget =
+        streaming_budget(*model, request, limit ? limit : std::numeric_limits<std::uint64_t>::max() / 4);
+    return supervised(options.progress, options.stop, scenarios, request.settings.samples, request.settings,
+                      model_->file, [&](ProgressReporter& progress) {
+                        return run_model_streamed(*model, request, budget,
+                                                  [&](unsigned pass) { progress.start_pass(pass); });
+                      });
+  }
   // Precision targets: first how many samples meet them (cancellable, not
   // reported as progress), then a plain run of that many.
   std::optional<PrecisionOutcome> precision;

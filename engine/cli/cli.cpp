@@ -9,6 +9,7 @@
 #include <cctype>
 #include <cerrno>
 #include <chrono>
+#include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <iostream>
@@ -187,6 +188,57 @@ void add_statistics_options(po::options_description& options) {
       "exceed", po::value<std::vector<std::string>>(),
       "also report P(OUTPUT > VALUE) with its 95 % interval; VALUE in the output's units, or with % for a share; "
       "several comma-separated (repeatable): share=0.3,50%");
+}
+
+void add_memory_options(po::options_description& options) {
+  options.add_options()("memory", po::value<std::string>(),
+                        "memory the run may use: 512M, 1G, 1.5GiB (default: what is available); a run whose samples "
+                        "would not fit samples twice instead of keeping them, with the same results (docs/scale.md)")(
+      "stream",
+      "sample twice without keeping the samples, whatever they would take (the same results, about twice "
+      "the time)");
+}
+
+void memory_options(const po::variables_map& vm, RunOptions& run) {
+  if (vm.count("memory")) run.memory_limit = parse_bytes("--memory", vm["memory"].as<std::string>());
+  if (vm.count("stream")) run.storage = SampleStorage::streamed;
+}
+
+std::uint64_t parse_bytes(const std::string& option, const std::string& text) {
+  const auto refuse = [&](const std::string& why) {
+    return UsageError(fmt::format("{} must be a size in bytes (1e9, 512M, 1G, 1.5GiB); '{}' {}", option,
+                                  quote_for_message(text), why));
+  };
+  std::size_t end = 0;
+  while (end < text.size() && (std::isdigit(static_cast<unsigned char>(text[end])) || text[end] == '.' ||
+                               ((text[end] == 'e' || text[end] == 'E') && end > 0 && end + 1 < text.size() &&
+                                std::isdigit(static_cast<unsigned char>(text[end + 1])))))
+    ++end;
+  if (end == 0) throw refuse("does not start with a number");
+  double number = 0;
+  try {
+    std::size_t used = 0;
+    number = std::stod(text.substr(0, end), &used);
+    if (used != end) throw refuse("is not a number");
+  } catch (const std::logic_error&) {
+    throw refuse("is not a number");
+  }
+  std::string unit = text.substr(end);
+  double scale = 1;
+  if (!unit.empty()) {
+    const char prefix = static_cast<char>(std::toupper(static_cast<unsigned char>(unit[0])));
+    const std::string_view units = "KMGT";
+    if (const std::size_t k = units.find(prefix); k != std::string_view::npos) {
+      scale = std::ldexp(1.0, 10 * static_cast<int>(k + 1));
+      unit.erase(0, 1);
+      if (unit == "iB" || unit == "ib") unit.clear();
+    }
+    if (unit == "B" || unit == "b") unit.clear();
+    if (!unit.empty()) throw refuse("has an unknown unit (K, M, G or T, powers of 1024)");
+  }
+  const double bytes = std::floor(number * scale);
+  if (!(bytes >= 1) || bytes >= 0x1p63) throw refuse("is not between 1 byte and 8 EiB");
+  return static_cast<std::uint64_t>(bytes);
 }
 
 namespace {
@@ -537,7 +589,10 @@ void ProgressLine::relabel(std::string label) {
 
 ProgressCallback ProgressLine::follow() {
   return [this, shown = std::optional<std::size_t>()](const RunProgress& p) mutable {
-    if (shown != p.scenario && (p.scenarios > 1 || label_.empty())) start_scenario(p.scenario, p.scenarios, p.name);
+    if (shown != p.scenario && p.pass > 0)
+      relabel(fmt::format("pass {}, every scenario (streamed)", p.pass));
+    else if (shown != p.scenario && (p.scenarios > 1 || label_.empty()))
+      start_scenario(p.scenario, p.scenarios, p.name);
     shown = p.scenario;
     total_.store(p.total);
     counter.store(p.done);

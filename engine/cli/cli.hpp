@@ -64,6 +64,11 @@ RunOptions sampling_options(const boost::program_options::variables_map& vm, Des
 // repeatable): statistics reported besides the standard ones
 // (docs/results.md).
 void add_statistics_options(boost::program_options::options_description& options);
+// --memory LIMIT and --stream (RunOptions::memory_limit, storage; docs/scale.md), for the commands that run.
+void add_memory_options(boost::program_options::options_description& options);
+void memory_options(const boost::program_options::variables_map& vm, RunOptions& run);
+// A size in bytes: 1e9, 512M, 1G, 1.5GiB, 2T (K, M, G, T are powers of 1024; B, iB may follow).
+std::uint64_t parse_bytes(const std::string& option, const std::string& text);
 // Reads them into run.percentiles and run.exceedances, blanks around names
 // and values ignored; each output --exceed names is checked against the
 // model's (a hint if misspelt) and against run.outputs when any are chosen,

@@ -16,6 +16,7 @@ int command_compare(const std::vector<std::string>& args) {
                                                     "output to compare (default: the model's first output)");
   add_sampling_options(options, "compare only this scenario (repeatable)", Designs::offered);
   add_statistics_options(options);
+  add_memory_options(options);
   options.add_options()("format", po::value<std::string>(),
                         "table | csv | json | markdown (default: from --out's extension, else table; json: "
                         "riskcast.result/1 with this one output)")(
@@ -29,7 +30,8 @@ int command_compare(const std::vector<std::string>& args) {
                     "usage: riskcast compare MODEL.yaml [--output NAME] [--samples N] [--seed S] [--threads T]\n"
                     "                        [--scenario NAME]... [--percentiles P,P…]... [--exceed OUTPUT=V,V…]...\n"
                     "                        [--method mc|lhs|qmc [--replicates R]] [--format table|csv|json|markdown] "
-                    "[--out FILE]\n\n"
+                    "[--out FILE]\n"
+                    "                        [--memory LIMIT] [--stream]\n\n"
                     "One line per scenario: mean, P5, P50 and P95 of one output, with common random numbers\n"
                     "(a probability output: P, its interval and its difference from the first scenario);\n"
                     "--percentiles adds percentiles, --exceed (of the compared output) P(OUTPUT > VALUE).");
@@ -37,6 +39,7 @@ int command_compare(const std::vector<std::string>& args) {
   if (!vm->count("model")) throw UsageError("compare needs a model file: riskcast compare MODEL.yaml");
 
   RunOptions run = sampling_options(*vm);
+  memory_options(*vm, run);
   const std::string path = (*vm)["model"].as<std::string>();
   check_output_files(text_output(*vm), model_input(path));
   const Format format = output_format(*vm);

@@ -29,6 +29,7 @@ int command_run(const std::vector<std::string>& args) {
   options.add_options()("help,h", "show this help");
   add_sampling_options(options, "run only this scenario (repeatable)", Designs::offered);
   add_statistics_options(options);
+  add_memory_options(options);
   options.add_options()("format", po::value<std::string>(),
                         "table | csv | json | markdown (default: from --out's extension, else table)")(
       "out,o", po::value<std::string>(), "write the result to this file (atomically; - for stdout) instead of stdout")(
@@ -55,7 +56,7 @@ int command_run(const std::vector<std::string>& args) {
       "                    [--format table|csv|json|markdown] [--out FILE] [--plot DIR]\n"
       "                    [--export FILE.csv [--export-columns NAME,NAME…]]\n"
       "                    [--method mc|lhs|qmc [--replicates R]] [--precision OUTPUT:STAT:HALFWIDTH]...\n"
-      "                    [--first-sample N] [--block-size B]\n\n"
+      "                    [--memory LIMIT] [--stream] [--first-sample N] [--block-size B]\n\n"
       "--plot DIR writes (every file of the run together, see below):\n"
       "  DIR/SCENARIO/OUTPUT.svg       histogram of the output (bins from P0.5 to P99.5, the tails\n"
       "                                counted in the end bins) with its CDF and P5, P50, P95 marked;\n"
@@ -69,6 +70,11 @@ int command_run(const std::vector<std::string>& args) {
       "10,000 and stops at the first block where every named 95 % interval (in every scenario run) has at most\n"
       "that half-width, --samples being the most; the result is the run of --samples N for the N taken, bit for\n"
       "bit, and its header and JSON say N and whether the precision was reached. See docs/results.md.\n\n"
+      "--memory LIMIT (512M, 1G): a run whose samples would not fit (8 bytes per sample, output and scenario)\n"
+      "samples twice instead of keeping them, every scenario at once: a first pass counts and sums, a second\n"
+      "keeps only the values near the percentiles asked for (more passes where values crowd). The results are\n"
+      "the same, bit for bit, at about twice the time; --stream asks for it whatever the memory. --plot,\n"
+      "--export, --precision and lhs/qmc keep their samples. See docs/scale.md.\n\n"
       "--output NAME (repeatable) evaluates only those outputs: the others are not computed, printed, charted\n"
       "or exported.\n\n"
       "--export FILE.csv writes one row per sample and scenario: `sample,scenario,` then the chosen columns\n"
@@ -85,6 +91,7 @@ int command_run(const std::vector<std::string>& args) {
   if (!vm->count("model")) throw UsageError("run needs a model file: riskcast run MODEL.yaml");
 
   RunOptions run = sampling_options(*vm);
+  memory_options(*vm, run);
   run.block_size = parse_count("--block-size", (*vm)["block-size"].as<std::string>(), 1, kMaxBlockSize);
   run.first_sample =
       parse_count("--first-sample", (*vm)["first-sample"].as<std::string>(), 0, kMaxSamples - run.samples);

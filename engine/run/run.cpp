@@ -24,6 +24,8 @@ std::string parameter_probe(const std::string& name) {
   return "parameter:" + name;
 }
 
+}  // namespace
+
 std::vector<const Scenario*> chosen_scenarios(const Model& model, const std::vector<std::string>& names) {
   std::vector<const Scenario*> chosen;
   if (names.empty()) {
@@ -37,6 +39,18 @@ std::vector<const Scenario*> chosen_scenarios(const Model& model, const std::vec
   }
   return chosen;
 }
+
+std::vector<std::vector<double>> thresholds_by_output(const Model& model, const RunRequest& request) {
+  std::vector<std::vector<double>> thresholds(model.outputs.size());
+  for (const ExceedanceThreshold& e : request.exceedances)
+    for (std::size_t o = 0; o < model.outputs.size(); ++o)
+      if (model.outputs[o].name == e.output &&
+          std::find(thresholds[o].begin(), thresholds[o].end(), e.threshold) == thresholds[o].end())
+        thresholds[o].push_back(e.threshold);
+  return thresholds;
+}
+
+namespace {
 
 // What a run samples: the model's outputs, then one probe per kept
 // parameter; kept[k] is the sampled output holding kept column k.
@@ -203,13 +217,7 @@ RunResult run_model(const Model& model, const RunRequest& request, const Scenari
   // Replicated designs take their intervals from the replicates' spread.
   const unsigned replicates = result.replicates;
   result.percentiles = request.percentiles;
-  // thresholds[o]: output o's exceedance thresholds, in the order asked, each once.
-  std::vector<std::vector<double>> thresholds(model.outputs.size());
-  for (const ExceedanceThreshold& e : request.exceedances)
-    for (std::size_t o = 0; o < model.outputs.size(); ++o)
-      if (model.outputs[o].name == e.output &&
-          std::find(thresholds[o].begin(), thresholds[o].end(), e.threshold) == thresholds[o].end())
-        thresholds[o].push_back(e.threshold);
+  const std::vector<std::vector<double>> thresholds = thresholds_by_output(model, request);
   // first_indicator[o]: a probability output's values in the first
   // scenario, kept to pair each later scenario's samples with them.
   std::vector<std::vector<std::uint8_t>> first_indicator(model.outputs.size());

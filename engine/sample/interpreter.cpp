@@ -183,7 +183,8 @@ void BlockInterpreter::draw_copula(std::size_t copula, const BlockLanes& lanes) 
   }
 }
 
-void BlockInterpreter::run_block(std::uint64_t first, std::size_t n, std::span<double* const> columns) {
+void BlockInterpreter::run_block(std::uint64_t first, std::size_t n, std::span<double* const> columns,
+                                 std::uint64_t column_origin) {
   n_ = n;
   const std::uint64_t seed = settings_.seed;
   const BlockLanes lanes{regs_.data(), block_, n, first, seed, settings_.shift.get()};
@@ -247,7 +248,7 @@ void BlockInterpreter::run_block(std::uint64_t first, std::size_t n, std::span<d
   for (std::size_t o = 0; o < p_.outputs.size(); ++o) {
     const OutputColumn& output = p_.outputs[o];
     const double* v = R(output.reg);
-    double* column = columns[o] + (first - settings_.first_sample);
+    double* column = columns[o] + (first - column_origin);
     for (std::size_t lane = 0; lane < n; ++lane) {
       if (!std::isfinite(v[lane])) [[unlikely]] {
         if (error.keeps(first + lane))

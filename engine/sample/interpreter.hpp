@@ -28,8 +28,12 @@ class BlockInterpreter {
   BlockInterpreter(const Program& program, const RunSettings& settings);
 
   // Evaluates samples [first, first + n) and writes output o of sample s to
-  // columns[o][s − settings.first_sample].
-  void run_block(std::uint64_t first, std::size_t n, std::span<double* const> columns);
+  // columns[o][s − column_origin] (settings.first_sample, or the first
+  // sample of a chunk the columns hold).
+  void run_block(std::uint64_t first, std::size_t n, std::span<double* const> columns) {
+    run_block(first, n, columns, settings_.first_sample);
+  }
+  void run_block(std::uint64_t first, std::size_t n, std::span<double* const> columns, std::uint64_t column_origin);
 
   // The error of the lowest sample this worker has evaluated, if any.
   FirstError error;

@@ -25,12 +25,12 @@ void check_sample_range(std::uint64_t first_sample, std::uint64_t samples) {
                     first_sample, first_sample + samples - 1, kMaxSamples - 1, kMaxSamples));
 }
 
-void sample_program_into(const Program& program, const RunSettings& settings, std::span<double* const> outputs) {
+namespace {
+
+// The limits every sampling call checks before it starts.
+void check_settings(const Program& program, const RunSettings& settings) {
   if (settings.block_size == 0 || settings.block_size > kMaxBlockSize)
     throw std::invalid_argument(fmt::format("block size must be 1 … {}", kMaxBlockSize));
-  if (outputs.size() != program.outputs.size())
-    throw std::invalid_argument(
-        fmt::format("{} output columns for {} outputs", outputs.size(), program.outputs.size()));
   check_sample_range(settings.first_sample, settings.samples);
   if (settings.shift) {
     if (settings.shift->by > kMaxSamples) throw std::invalid_argument("an address shift beyond the sample indices");
@@ -39,6 +39,38 @@ void sample_program_into(const Program& program, const RunSettings& settings, st
   if (program.horizon > kMaxHorizon)
     throw std::invalid_argument(
         fmt::format("horizon {} months is beyond the {} the random streams keep apart", program.horizon, kMaxHorizon));
+}
+
+// Throws the RunError of the lowest sample among `errors` (one per worker),
+// its cause traced, if there is one.
+void throw_lowest_error(const Program& program, const RunSettings& settings,
+                        std::span<const FirstError* const> errors) {
+  std::optional<FoundError> first_error;
+  for (const FirstError* e : errors)
+    if (e->found && (!first_error || e->found->sample < first_error->sample)) first_error = e->found;
+  if (!first_error) return;
+  if (first_error->output) {
+    RunSettings one = settings;
+    one.block_size = 1;
+    one.first_sample = first_error->sample;
+    // Traced in the unoptimised twin: the same bits, but each operation at
+    // its own position, none folded away or shared with another formula.
+    first_error = BlockInterpreter(program.unoptimised ? *program.unoptimised : program, one).explain(*first_error);
+  }
+  throw RunError(first_error->pos, first_error->message);
+}
+
+int thread_count(const RunSettings& settings) {
+  return settings.threads == 0 ? tbb::this_task_arena::max_concurrency() : static_cast<int>(settings.threads);
+}
+
+}  // namespace
+
+void sample_program_into(const Program& program, const RunSettings& settings, std::span<double* const> outputs) {
+  if (outputs.size() != program.outputs.size())
+    throw std::invalid_argument(
+        fmt::format("{} output columns for {} outputs", outputs.size(), program.outputs.size()));
+  check_settings(program, settings);
   const std::uint64_t block = settings.block_size;
   const std::uint64_t blocks = (settings.samples + block - 1) / block;
   tbb::enumerable_thread_specific<BlockInterpreter> workers(program, settings);
@@ -52,25 +84,96 @@ void sample_program_into(const Program& program, const RunSettings& settings, st
       if (settings.progress) settings.progress->fetch_add(n, std::memory_order_relaxed);
     }
   };
-  const int threads =
-      settings.threads == 0 ? tbb::this_task_arena::max_concurrency() : static_cast<int>(settings.threads);
-  tbb::task_arena arena(threads);
+  tbb::task_arena arena(thread_count(settings));
   arena.execute([&] { tbb::parallel_for(tbb::blocked_range<std::uint64_t>(0, blocks, 4), body); });
   if (settings.stop.stop_requested()) throw RunCancelled();
+  std::vector<const FirstError*> errors;
+  for (BlockInterpreter& w : workers) errors.push_back(&w.error);
+  throw_lowest_error(program, settings, errors);
+}
 
-  std::optional<FoundError> first_error;
-  for (BlockInterpreter& w : workers)
-    if (w.error.found && (!first_error || w.error.found->sample < first_error->sample)) first_error = w.error.found;
-  if (!first_error) return;
-  if (first_error->output) {
-    RunSettings one = settings;
-    one.block_size = 1;
-    one.first_sample = first_error->sample;
-    // Traced in the unoptimised twin: the same bits, but each operation at
-    // its own position, none folded away or shared with another formula.
-    first_error = BlockInterpreter(program.unoptimised ? *program.unoptimised : program, one).explain(*first_error);
+void sample_chunks(std::span<const Program* const> programs, const RunSettings& settings, std::size_t chunk_size,
+                   std::size_t piece_size, const ChunkConsumer& consume, const ChunkConsumer& first,
+                   const ChunkWindow& window) {
+  if (chunk_size == 0 || piece_size == 0 || chunk_size % piece_size != 0)
+    throw std::invalid_argument("chunks must be whole pieces of samples");
+  for (const Program* p : programs) check_settings(*p, settings);
+  const std::uint64_t chunks = (settings.samples + chunk_size - 1) / chunk_size;
+  // One worker per thread: an interpreter per program and one piece's columns.
+  struct Worker {
+    std::vector<BlockInterpreter> interpreters;
+    std::vector<std::vector<double>> storage;  // per program, outputs × piece_size
+    std::vector<std::vector<double*>> columns;
+    std::vector<std::vector<std::span<const double>>> views;
+  };
+  tbb::enumerable_thread_specific<Worker> workers([&] {
+    Worker w;
+    for (const Program* p : programs) {
+      w.interpreters.emplace_back(*p, settings);
+      w.storage.emplace_back(p->outputs.size() * piece_size);
+      w.columns.emplace_back(p->outputs.size());
+      w.views.emplace_back(p->outputs.size());
+    }
+    return w;
+  });
+  // Once a sample fails the run will stop with an error, so nothing is
+  // consumed after it; sampling goes on to find the lowest failing sample.
+  std::atomic<bool> failed{false};
+  const std::uint64_t block = settings.block_size;
+  // Samples [from, to) of the run (0-based), within one chunk.
+  auto run_piece = [&](std::uint64_t from, std::uint64_t to, const ChunkConsumer& to_whom) {
+    Worker& w = workers.local();
+    const std::size_t n = static_cast<std::size_t>(to - from);
+    const std::uint64_t start = settings.first_sample + from;
+    for (std::size_t p = 0; p < programs.size(); ++p) {
+      for (std::size_t o = 0; o < w.columns[p].size(); ++o) {
+        w.columns[p][o] = w.storage[p].data() + o * piece_size;
+        w.views[p][o] = {w.columns[p][o], n};
+      }
+      for (std::uint64_t at = 0; at < n; at += block) {
+        const std::size_t m = static_cast<std::size_t>(std::min<std::uint64_t>(block, n - at));
+        w.interpreters[p].run_block(start + at, m, w.columns[p], start);
+      }
+      if (w.interpreters[p].error.found) failed.store(true, std::memory_order_relaxed);
+    }
+    if (!failed.load(std::memory_order_relaxed)) to_whom(from / chunk_size, from % chunk_size, w.views);
+    if (settings.progress) settings.progress->fetch_add(n, std::memory_order_relaxed);
+  };
+  auto run_chunk = [&](std::uint64_t c, std::uint64_t skip) {
+    const std::uint64_t end = std::min<std::uint64_t>(settings.samples, (c + 1) * chunk_size);
+    for (std::uint64_t from = c * chunk_size + skip; from < end; from += piece_size) {
+      if (settings.stop.stop_requested()) return;
+      run_piece(from, std::min(end, from + piece_size), consume);
+    }
+  };
+  tbb::task_arena arena(thread_count(settings));
+  arena.execute([&] {
+    std::uint64_t skip = 0;
+    if (first && chunks > 0) {
+      skip = std::min<std::uint64_t>(piece_size, settings.samples);
+      run_piece(0, skip, first);
+    }
+    const std::uint64_t width = window.chunks ? window.chunks : std::max<std::uint64_t>(chunks, 1);
+    for (std::uint64_t begin = 0; begin < chunks; begin += width) {
+      const std::uint64_t end = std::min(chunks, begin + width);
+      tbb::parallel_for(tbb::blocked_range<std::uint64_t>(begin, end, 1),
+                        [&](const tbb::blocked_range<std::uint64_t>& r) {
+                          for (std::uint64_t c = r.begin(); c != r.end(); ++c) run_chunk(c, c == 0 ? skip : 0);
+                        });
+      if (settings.stop.stop_requested()) break;
+      // After a failure sampling goes on (a later window may hold an earlier
+      // scenario's error, which is the one reported), handing nothing on.
+      if (window.done && !failed.load()) window.done(begin, end);
+    }
+  });
+  if (settings.stop.stop_requested()) throw RunCancelled();
+  // The first program (scenario) with an error, as a run of one program
+  // after another would meet it, and its lowest sample.
+  for (std::size_t p = 0; p < programs.size(); ++p) {
+    std::vector<const FirstError*> errors;
+    for (Worker& w : workers) errors.push_back(&w.interpreters[p].error);
+    throw_lowest_error(*programs[p], settings, errors);
   }
-  throw RunError(first_error->pos, first_error->message);
 }
 
 }  // namespace riskcast

@@ -13,23 +13,21 @@
 #include <fmt/format.h>
 
 #include "riskcast/decimal.hpp"
+#include "riskcast/streaming.hpp"
 
 namespace riskcast {
 
-namespace {
-constexpr std::size_t kChunk = 65536;
-
-// Puts the elements of sorted rank r (for each r in `ranks`, sorted) at
-// position r of [first, last), recursing on the middle rank.
-void select_ranks(double* first, double* last, std::size_t offset, const std::uint64_t* ranks_begin,
+void select_ranks(double* first, double* last, std::uint64_t offset, const std::uint64_t* ranks_begin,
                   const std::uint64_t* ranks_end) {
   if (ranks_begin == ranks_end || last - first <= 1) return;
   const std::uint64_t* mid = ranks_begin + (ranks_end - ranks_begin) / 2;
   double* nth = first + (*mid - offset);
   std::nth_element(first, nth, last);
   select_ranks(first, nth, offset, ranks_begin, mid);
-  select_ranks(nth + 1, last, offset + (nth + 1 - first), mid + 1, ranks_end);
+  select_ranks(nth + 1, last, offset + static_cast<std::uint64_t>(nth + 1 - first), mid + 1, ranks_end);
 }
+
+namespace {
 
 // The smallest and largest value of a column, and whether it holds NaN
 // (then lo and hi are those of the other values) or ±∞; one pass.
@@ -53,66 +51,6 @@ Extent extent_of(std::span<const double> values) {
   e.finite = !not_finite;
   e.has_nan = not_finite && std::any_of(values.begin(), values.end(), [](double x) { return std::isnan(x); });
   return e;
-}
-
-// Sums f(x) over the column in fixed chunks of kChunk values, then the chunk
-// sums in order: one order, whatever the thread count.
-template <typename F>
-double chunked_sum(std::span<const double> values, F f) {
-  double total = 0.0;
-  for (std::size_t start = 0; start < values.size(); start += kChunk) {
-    const std::size_t end = std::min(values.size(), start + kChunk);
-    double chunk = 0.0;
-    for (std::size_t i = start; i < end; ++i) chunk += f(values[i]);
-    total += chunk;
-  }
-  return total;
-}
-
-// Mean and sd of a column scaled by 2^k (see moments_of); `scale` applies
-// the factor, `unscale` its inverse.
-template <typename Scale, typename Unscale>
-Moments scaled_moments(std::span<const double> values, const Extent& e, Scale scale, Unscale unscale) {
-  const double n = static_cast<double>(values.size());
-  const double lo = scale(e.lo), hi = scale(e.hi);  // within (−2, 2)
-  const double centre = 0.5 * lo + 0.5 * hi;
-  const double shift = chunked_sum(values, [&](double x) { return scale(x) - centre; });
-  const double mean = std::clamp(centre + shift / n, lo, hi);
-  const double squares = chunked_sum(values, [&](double x) {
-    const double d = scale(x) - mean;
-    return d * d;
-  });
-  Moments m;
-  m.mean = unscale(mean) + 0.0;  // + 0.0: −0 reads as 0
-  m.sd = values.size() < 2 ? std::numeric_limits<double>::quiet_NaN() : unscale(std::sqrt(squares / (n - 1.0)));
-  return m;
-}
-
-Moments moments_with(std::span<const double> values, const Extent& e) {
-  Moments m;
-  if (values.empty()) return m;
-  const double nan = std::numeric_limits<double>::quiet_NaN();
-  if (!e.finite) {  // ±∞ or NaN: the mean is whatever they make it, the sd undefined
-    m.mean = chunked_sum(values, [](double x) { return x; }) / static_cast<double>(values.size());
-    m.sd = nan;
-    return m;
-  }
-  if (e.lo == e.hi) {  // constant: exactly
-    m.mean = e.lo + 0.0;
-    m.sd = values.size() < 2 ? nan : 0.0;
-    return m;
-  }
-  // 2^k brings the largest magnitude into [1, 2). One factor where 2^k and
-  // 2^−k are doubles (2^−1023 is a subnormal, still exact); beyond (a column
-  // of subnormals), ldexp.
-  const int k = -std::ilogb(std::max(std::fabs(e.lo), std::fabs(e.hi)));
-  if (k >= -1023 && k <= 1023) {
-    const double up = std::ldexp(1.0, k), down = std::ldexp(1.0, -k);
-    return scaled_moments(
-        values, e, [up](double x) { return x * up; }, [down](double x) { return x * down; });
-  }
-  return scaled_moments(
-      values, e, [k](double x) { return std::ldexp(x, k); }, [k](double x) { return std::ldexp(x, -k); });
 }
 
 // Values of the given sorted, distinct 0-based ranks, as if `values` were
@@ -271,7 +209,26 @@ PairedProportionDifference paired_proportion_difference(std::uint64_t gained, st
 }
 
 Moments moments_of(std::span<const double> values) {
-  return moments_with(values, extent_of(values));
+  // The passes a streamed run makes over its chunks (streaming.hpp), here
+  // over the stored column: the same sums in the same order.
+  MomentTotals totals;
+  if (!values.empty()) totals.origin = values[0];
+  auto chunk = [&](std::size_t start) { return values.subspan(start, std::min(kMomentChunk, values.size() - start)); };
+  for (std::size_t start = 0; start < values.size(); start += kMomentChunk) {
+    MomentChunk c;
+    first_moment_pass(c, chunk(start), totals.origin);
+    add_chunk(totals, c);
+  }
+  const SecondMomentPass pass = second_moment_pass_of(totals);
+  SquareChunk squares;
+  if (pass.needed)
+    for (std::size_t start = 0; start < values.size(); start += kMomentChunk) {
+      SquareChunk c;
+      second_moment_pass(c, chunk(start), pass);
+      squares.sum += c.sum;
+      squares.squares += c.squares;
+    }
+  return moments_from(totals, pass, squares);
 }
 
 double mean_of(std::span<const double> values) {
@@ -407,56 +364,69 @@ std::pair<std::uint64_t, std::uint64_t> percentile_interval_ranks(std::uint64_t 
   return {l, u};
 }
 
+ExceedanceEstimate exceedance_of(double threshold, std::uint64_t above, std::uint64_t n) {
+  const auto [low, high] = proportion_interval(above, n);
+  return {threshold, static_cast<double>(above) / static_cast<double>(n), low, high};
+}
+
+void fill_moments(OutputSummary& s, const Moments& m) {
+  s.mean = m.mean;
+  s.sd = m.sd;
+  s.mean_se = s.sd / std::sqrt(static_cast<double>(s.n));
+  std::tie(s.mean_ci_low, s.mean_ci_high) = mean_interval(s.mean, s.sd, s.n);
+}
+
+PercentilePlan plan_percentiles(std::uint64_t n, std::span<const double> probabilities) {
+  PercentilePlan plan;
+  if (n == 0) return plan;
+  plan.ranks = {0, n - 1};  // min and max
+  for (double p : probabilities) {
+    const Type7Position at = type7_position(n, p);
+    PercentilePlan::Needed q{at.below, at.above, at.fraction, 0, 0};
+    std::tie(q.l, q.u) = percentile_interval_ranks(n, p);
+    plan.ranks.insert(plan.ranks.end(), {q.below, q.above});
+    if (q.l >= 1) plan.ranks.push_back(q.l - 1);
+    if (q.u <= n) plan.ranks.push_back(q.u - 1);
+    plan.needed.push_back(q);
+  }
+  std::sort(plan.ranks.begin(), plan.ranks.end());
+  plan.ranks.erase(std::unique(plan.ranks.begin(), plan.ranks.end()), plan.ranks.end());
+  return plan;
+}
+
+void fill_percentiles(OutputSummary& s, const PercentilePlan& plan, std::span<const double> probabilities,
+                      std::span<const double> at) {
+  // +0.0 turns −0.0 into 0.0: which of two equal zeros a selection meets
+  // first must not show in the output.
+  auto value_of = [&](std::uint64_t rank) {
+    return at[static_cast<std::size_t>(std::lower_bound(plan.ranks.begin(), plan.ranks.end(), rank) -
+                                       plan.ranks.begin())] +
+           0.0;
+  };
+  s.min = value_of(0);
+  s.max = value_of(s.n - 1);
+  for (std::size_t i = 0; i < plan.needed.size(); ++i) {
+    const PercentilePlan::Needed& q = plan.needed[i];
+    const double value = type7_value({q.below, q.above, q.fraction}, value_of(q.below), value_of(q.above));
+    s.percentiles.push_back(
+        {probabilities[i], value, q.l == 0 ? kOpenLow : value_of(q.l - 1), q.u > s.n ? kOpenHigh : value_of(q.u - 1)});
+  }
+}
+
 OutputSummary summarize(std::span<double> values, std::span<const double> probabilities,
                         std::span<const double> thresholds) {
   OutputSummary s;
   s.n = values.size();
   if (values.empty()) return s;
-  for (double t : thresholds) {
-    const auto above =
-        static_cast<std::uint64_t>(std::count_if(values.begin(), values.end(), [t](double x) { return x > t; }));
-    const auto [low, high] = proportion_interval(above, s.n);
-    s.exceedances.push_back({t, static_cast<double>(above) / static_cast<double>(s.n), low, high});
-  }
-  const Extent extent = extent_of(values);
-  const Moments moments = moments_with(values, extent);
-  s.mean = moments.mean;
-  s.sd = moments.sd;
-  s.mean_se = s.sd / std::sqrt(static_cast<double>(s.n));
-  std::tie(s.mean_ci_low, s.mean_ci_high) = mean_interval(s.mean, s.sd, s.n);
-
-  struct Needed {
-    Type7Position at;
-    std::uint64_t l, u;  // 1-based interval ranks, 0 and n + 1 open
-  };
-  std::vector<Needed> needed;
-  std::vector<std::uint64_t> ranks = {0, s.n - 1};  // min and max
-  for (double p : probabilities) {
-    Needed q;
-    q.at = type7_position(s.n, p);
-    std::tie(q.l, q.u) = percentile_interval_ranks(s.n, p);
-    ranks.insert(ranks.end(), {q.at.below, q.at.above});
-    if (q.l >= 1) ranks.push_back(q.l - 1);
-    if (q.u <= s.n) ranks.push_back(q.u - 1);
-    needed.push_back(q);
-  }
-  std::sort(ranks.begin(), ranks.end());
-  ranks.erase(std::unique(ranks.begin(), ranks.end()), ranks.end());
-  std::vector<double> at(ranks.size());
-  values_at_ranks(values, extent, ranks, at.data());
-  // +0.0 turns −0.0 into 0.0: which of two equal zeros a selection meets
-  // first must not show in the output.
-  auto value_of = [&](std::uint64_t rank) {
-    return at[static_cast<std::size_t>(std::lower_bound(ranks.begin(), ranks.end(), rank) - ranks.begin())] + 0.0;
-  };
-  s.min = value_of(0);
-  s.max = value_of(s.n - 1);
-  for (std::size_t i = 0; i < needed.size(); ++i) {
-    const Needed& q = needed[i];
-    const double value = type7_value(q.at, value_of(q.at.below), value_of(q.at.above));
-    s.percentiles.push_back(
-        {probabilities[i], value, q.l == 0 ? kOpenLow : value_of(q.l - 1), q.u > s.n ? kOpenHigh : value_of(q.u - 1)});
-  }
+  for (double t : thresholds)
+    s.exceedances.push_back(exceedance_of(
+        t, static_cast<std::uint64_t>(std::count_if(values.begin(), values.end(), [t](double x) { return x > t; })),
+        s.n));
+  fill_moments(s, moments_of(values));
+  const PercentilePlan plan = plan_percentiles(s.n, probabilities);
+  std::vector<double> at(plan.ranks.size());
+  values_at_ranks(values, extent_of(values), plan.ranks, at.data());
+  fill_percentiles(s, plan, probabilities, at);
   return s;
 }
 

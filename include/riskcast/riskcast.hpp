@@ -135,6 +135,19 @@ struct ParameterOverride {
   std::string definition;
 };
 
+// Where a run keeps its samples (docs/scale.md). in_memory: every output's
+// column of every scenario, 8 bytes a sample (the fastest). streamed: none;
+// every scenario is sampled in chunks, two passes or more, each regenerating
+// the same values (every draw is a function of its sample's address), the
+// first counting values into buckets and summing, the next keeping only the
+// values near the wanted ranks: mean, sd, every percentile and interval are
+// bit-identical to in_memory's, at about twice the sampling time.
+// automatic: in_memory when the memory estimate fits within
+// RunOptions::memory_limit, else streamed. A run that keeps per-sample
+// columns, visits columns, uses a lhs/qmc design or precision targets needs
+// its samples in memory (ResourceError when they do not fit).
+enum class SampleStorage { automatic, in_memory, streamed };
+
 enum class MemoryPolicy {
   refuse,     // refuse (ResourceError) a run whose estimate exceeds the memory available
   unchecked,  // run anyway (the caller has checked, or accepts the risk)
@@ -152,6 +165,10 @@ struct RunProgress {
   std::string name;           // the scenario's name
   std::uint64_t done = 0;     // samples of this scenario finished
   std::uint64_t total = 0;    // samples per scenario
+  // A streamed run (SampleStorage) samples every scenario at once, in
+  // passes: each pass is reported as a "scenario" (scenario = pass − 1,
+  // name "pass K"), its total the samples; 0 for a run that keeps its samples.
+  unsigned pass = 0;
 };
 using ProgressCallback = std::function<void(const RunProgress&)>;
 
@@ -205,6 +222,10 @@ struct RunOptions {
   // (RunResult::precision).
   std::vector<PrecisionTarget> precision;
   MemoryPolicy memory = MemoryPolicy::refuse;
+  // Bytes the run may use (SampleStorage): 0 is the memory available
+  // (MemAvailable) under MemoryPolicy::refuse and no limit under unchecked.
+  std::uint64_t memory_limit = 0;
+  SampleStorage storage = SampleStorage::automatic;
   ProgressCallback progress;   // optional
   ColumnVisitor visit_column;  // optional
   std::stop_token stop;        // a stop request ends the run with RunCancelled

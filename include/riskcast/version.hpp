@@ -12,5 +12,5 @@ inline constexpr std::string_view kVersion = "0.1.0";
 // method, the random-stream layout, the percentile estimator): baselines
 // made with another numerics version are compared statistically, not bit
 // for bit.
-inline constexpr int kNumericsVersion = 3;
+inline constexpr int kNumericsVersion = 4;
 }  // namespace riskcast

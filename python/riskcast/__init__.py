@@ -264,7 +264,7 @@ class Model:
 
     def run(self, samples=1_000_000, seed=1, scenarios=None, threads=0, columns=None, first_sample=0,
             block_size=256, check_memory=True, progress=None, outputs=None, stop=None, percentiles=None,
-            exceed=None, method="mc", replicates=None, precision=None):
+            exceed=None, method="mc", replicates=None, precision=None, storage="auto", memory_limit=None):
         """Samples the scenarios (all by default) and summarises every output.
 
         samples, seed, first_sample: whole numbers (1e6 is accepted, 1.5 is a ValueError).
@@ -286,7 +286,16 @@ class Model:
         precision: "OUTPUT:STAT:HALFWIDTH" or a list of them ("revenue:mean:1%", "share:p50:0.002"; mc
         only): sample in blocks of 10,000 until every such 95 % interval is that narrow, samples being the
         most; Result.precision says where the run stopped and whether it reached them.
+        storage: "auto" (default) keeps the samples when they fit within memory_limit and otherwise samples
+        twice instead, keeping only the values near the wanted percentiles; "memory" always keeps them
+        (riskcast.Error kind 'resource' when they do not fit); "streamed" never does. Streamed results are
+        bit-identical to kept ones at about twice the time; columns, lhs/qmc and precision need their samples
+        (docs/scale.md). memory_limit: bytes the run may use (1e9, 2**30; None: the memory available, or no
+        limit with check_memory=False). A streamed run reports each pass to progress as a "scenario"
+        (Progress.pass_number 1, 2, …).
         """
+        if storage not in ("auto", "memory", "streamed"):
+            raise ValueError(f"storage must be 'auto', 'memory' or 'streamed', not {storage!r}")
         if method not in ("mc", "lhs", "qmc"):
             raise ValueError(f"method must be 'mc', 'lhs' or 'qmc', not {method!r}")
         if progress is not None and not callable(progress):
@@ -310,6 +319,8 @@ class Model:
             method=method,
             replicates=0 if replicates is None else _count(replicates, "replicates", 1, 2**32 - 1),
             precision=[precision] if isinstance(precision, str) else list(precision or []),
+            storage=storage,
+            memory_limit=0 if memory_limit is None else _count(memory_limit, "memory_limit", 1),
         )
         _warn(result.warnings)
         return Result(result)

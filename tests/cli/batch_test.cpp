@@ -267,6 +267,7 @@ runs:
   - name: huge
     model: m.yaml
     samples: 1099511627776
+    method: lhs
 )");
   const std::string out = dir.path() + "/out";
   fs::create_directory(out);
@@ -289,7 +290,8 @@ runs:
   EXPECT_EQ(err[4], batch + ":11:11: error: run `infinite` failed");
   EXPECT_EQ(err[5].rfind(dir.path() + "/inf.yaml:4:8: error: output `o` is infinite in sample 0: ", 0), 0u) << err[5];
   EXPECT_TRUE(err[5].ends_with(" / 0 is infinite")) << err[5];
-  // Refused up front for memory, as `riskcast run` would refuse it.
+  // Refused up front for memory, as `riskcast run` would refuse it (a Latin
+  // hypercube cannot stream).
   EXPECT_EQ(err[6], batch + ":16:11: error: run `huge` failed");
   EXPECT_EQ(err[7].rfind("riskcast: error: 1099511627776 samples need about ", 0), 0u) << err[7];
   EXPECT_EQ(err[8], "riskcast: 4 of 6 runs failed; the other runs' results and the summary are written");

@@ -128,9 +128,12 @@ TEST(RunCommand, OutWritesTheFormatItsExtensionNames) {
 }
 
 TEST(RunCommand, RefusesARunThatWouldNotFitInMemoryUpFront) {
-  const CommandResult r = run_riskcast({"run", kReference, "--samples", "1099511627776"});
+  // A Latin hypercube keeps its design's samples: it cannot stream (docs/scale.md).
+  const CommandResult r = run_riskcast({"run", kReference, "--samples", "1099511627776", "--method", "lhs"});
   EXPECT_EQ(r.exit_status, 2);
   EXPECT_NE(r.err.find("bytes per sample"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("(the run cannot be streamed: a Latin hypercube"), std::string::npos) << r.err;
+  EXPECT_TRUE(r.out.empty());
 }
 
 }  // namespace

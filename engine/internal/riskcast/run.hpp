@@ -12,6 +12,7 @@
 #include "riskcast/result.hpp"
 #include "riskcast/riskcast.hpp"
 #include "riskcast/sampler.hpp"
+#include "riskcast/streaming.hpp"
 
 namespace riskcast {
 
@@ -27,6 +28,12 @@ struct RunRequest {
   std::vector<ExceedanceThreshold> exceedances;
   ColumnVisitor visit_column;  // optional
 };
+
+// The scenarios a run samples: `names` in order, or every scenario of the
+// model; std::invalid_argument for an unknown name.
+std::vector<const Scenario*> chosen_scenarios(const Model& model, const std::vector<std::string>& names);
+// Per output of `model`, its exceedance thresholds in the order asked, each once.
+std::vector<std::vector<double>> thresholds_by_output(const Model& model, const RunRequest& request);
 
 MemoryEstimate estimate_memory(const Model& model, const RunRequest& request);
 MemoryEstimate estimate_memory(const Model& model, const RunSettings& settings);
@@ -50,6 +57,25 @@ using ScenarioCallback = std::function<void(std::size_t index, const std::string
 // evaluated, std::invalid_argument on an unknown scenario name or column,
 // or on samples beyond the random-stream layout.
 RunResult run_model(const Model& model, const RunRequest& request, const ScenarioCallback& on_scenario = {});
+
+// A run that does not keep its samples (docs/scale.md, "Exact percentiles
+// in bounded memory"): every chosen scenario sampled chunk by chunk
+// (sample_chunks) in two passes or more, each pass regenerating the same
+// values; the result equals run_model's bit for bit. `on_pass` is called
+// as each pass starts (1, 2, …). std::invalid_argument for a request that
+// cannot be streamed (why_not_streamed).
+using PassCallback = std::function<void(unsigned pass)>;
+RunResult run_model_streamed(const Model& model, const RunRequest& request, const SelectionBudget& budget,
+                             const PassCallback& on_pass = {});
+// Why `request` cannot be streamed ("it keeps per-sample columns"), or "".
+std::string why_not_streamed(const RunRequest& request);
+// The memory a streamed run needs besides the values it keeps to select
+// from, in bytes.
+std::uint64_t streamed_working_set(const Model& model, const RunRequest& request, const SelectionBudget& budget);
+// The budget of a streamed run within `limit` bytes: coarser first-pass
+// buckets where their tallies would take more than half of it, the rest
+// for kept values. ResourceError when even that does not fit.
+SelectionBudget streaming_budget(const Model& model, const RunRequest& request, std::uint64_t limit);
 
 // Precision-based stopping (RunOptions::precision): samples the outputs the
 // targets name in blocks of kPrecisionBlock (the last one shorter, at

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <span>
 #include <stdexcept>
@@ -86,5 +87,33 @@ Column allocate_column(std::size_t n);
 // The same as sample_program, writing output o of sample s to
 // outputs[o][s − first_sample]; each column must hold settings.samples values.
 void sample_program_into(const Program& program, const RunSettings& settings, std::span<double* const> outputs);
+
+// Samples several programs (a run's scenarios) over the same samples
+// without keeping them: chunk c holds samples settings.first_sample +
+// c·chunk_size … (the last chunk shorter), sampled piece by piece
+// (piece_size divides chunk_size), and consume(c, offset, columns) is
+// called for each piece with columns[p][o] the piece's values of program
+// p's output o, `offset` its first sample's place in the chunk. The pieces
+// of one chunk come in order, one at a time; different chunks concurrently.
+// With `first`, the first piece of chunk 0 is sampled alone, before any
+// other, and handed to `first` instead (a pass planned from its values).
+// Once any sample has failed nothing more is handed on; after the chunks,
+// the first program with an error throws its lowest sample's RunError (a
+// run of one program after another meets the same). Cancellation and
+// progress as sample_program_into.
+//
+// With window.chunks > 0 the chunks are sampled window by window (chunks
+// [0, w), [w, 2w), …), and window.done(begin, end) is called on the calling
+// thread after each, before the next starts: a consumer keeps per-chunk
+// sums for one window only and folds them in chunk order there.
+using ChunkConsumer = std::function<void(std::uint64_t chunk, std::uint64_t offset,
+                                         const std::vector<std::vector<std::span<const double>>>& columns)>;
+struct ChunkWindow {
+  std::uint64_t chunks = 0;  // 0: every chunk in one window
+  std::function<void(std::uint64_t begin, std::uint64_t end)> done;
+};
+void sample_chunks(std::span<const Program* const> programs, const RunSettings& settings, std::size_t chunk_size,
+                   std::size_t piece_size, const ChunkConsumer& consume, const ChunkConsumer& first = {},
+                   const ChunkWindow& window = {});
 
 }  // namespace riskcast
