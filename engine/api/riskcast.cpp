@@ -57,7 +57,9 @@ class ProgressReporter {
     state_.name = name;
     report(0);
   }
-  // A streamed run's pass, reported as the scenario pass − 1 (RunProgress::pass).
+  // A streamed run's pass, reported as the scenario pass − 1 of the passes
+  // known so far (RunProgress::pass): at least two, one more as each later
+  // pass is found to be needed.
   void start_pass(unsigned pass) {
     if (!callback_) return;
     std::lock_guard lock(mutex_);
@@ -65,6 +67,7 @@ class ProgressReporter {
     started_ = true;
     counter.store(0);
     state_.scenario = pass - 1;
+    state_.scenarios = std::max<std::size_t>(pass, 2);
     state_.pass = pass;
     state_.name = fmt::format("pass {}", pass);
     report(0);
@@ -72,6 +75,7 @@ class ProgressReporter {
   void finish() {
     if (!callback_) return;
     std::lock_guard lock(mutex_);
+    if (state_.pass) state_.scenarios = state_.pass;  // the last pass made is the last
     if (started_) report(state_.total);
   }
   void rethrow() {
@@ -468,20 +472,24 @@ MemoryEstimate LoadedModel::estimate_memory(const RunOptions& options) const {
   return riskcast::estimate_memory(*with_chosen_outputs(model_, options.outputs), request);
 }
 
-RunResult LoadedModel::run(const RunOptions& options) const {
-  RunRequest request = request_of(*this, options);
-  const std::shared_ptr<const Model> model = with_chosen_outputs(model_, options.outputs);
-  const std::size_t scenarios = request.scenarios.empty() ? model_->scenarios.size() : request.scenarios.size();
-  const std::uint64_t limit = options.memory_limit                     ? options.memory_limit
-                              : options.memory == MemoryPolicy::refuse ? available_memory()
-                                                                       : 0;
+namespace {
+
+// Bytes a run may use: RunOptions::memory_limit, else what is available
+// under MemoryPolicy::refuse; 0: no limit.
+std::uint64_t memory_limit_of(const RunOptions& options) {
+  return options.memory_limit ? options.memory_limit : options.memory == MemoryPolicy::refuse ? available_memory() : 0;
+}
+
+// LoadedModel::storage_for on a request already made.
+SampleStorage storage_for(const RunOptions& options, const Model& model, const RunRequest& request,
+                          std::uint64_t limit) {
   bool streamed = options.storage == SampleStorage::streamed;
   const std::string why_kept =
       options.precision.empty() ? why_not_streamed(request) : "precision targets keep their samples";
   if (streamed && !why_kept.empty())
     throw std::invalid_argument(fmt::format("this run cannot be streamed: {}", why_kept));
   if (!streamed && limit) {
-    const MemoryEstimate memory = riskcast::estimate_memory(*model, request);
+    const MemoryEstimate memory = riskcast::estimate_memory(model, request);
     const std::uint64_t needed = memory.total(options.samples);
     if (needed > limit) {
       const std::string what = fmt::format(
@@ -498,7 +506,25 @@ RunResult LoadedModel::run(const RunOptions& options) const {
       streamed = true;
     }
   }
-  if (streamed) {
+  // A streamed run's working set must fit too (ResourceError otherwise).
+  if (streamed && limit) streaming_budget(model, request, limit);
+  return streamed ? SampleStorage::streamed : SampleStorage::in_memory;
+}
+
+}  // namespace
+
+SampleStorage LoadedModel::storage_for(const RunOptions& options) const {
+  const RunRequest request = request_of(*this, options);
+  const std::shared_ptr<const Model> model = with_chosen_outputs(model_, options.outputs);
+  return riskcast::storage_for(options, *model, request, memory_limit_of(options));
+}
+
+RunResult LoadedModel::run(const RunOptions& options) const {
+  RunRequest request = request_of(*this, options);
+  const std::shared_ptr<const Model> model = with_chosen_outputs(model_, options.outputs);
+  const std::size_t scenarios = request.scenarios.empty() ? model_->scenarios.size() : request.scenarios.size();
+  const std::uint64_t limit = memory_limit_of(options);
+  if (riskcast::storage_for(options, *model, request, limit) == SampleStorage::streamed) {
     const SelectionBudget budget =
         streaming_budget(*model, request, limit ? limit : std::numeric_limits<std::uint64_t>::max() / 4);
     return supervised(options.progress, options.stop, scenarios, request.settings.samples, request.settings,

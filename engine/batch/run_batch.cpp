@@ -50,6 +50,8 @@ RunOptions options_of(const BatchRun& run, const BatchOptions& batch) {
   options.percentiles = run.percentiles;
   options.exceedances = run.exceedances;
   options.threads = batch.threads;
+  options.memory_limit = batch.memory_limit;
+  options.storage = batch.storage;
   options.scenarios = run.scenarios;
   options.stop = batch.stop;
   return options;
@@ -110,7 +112,7 @@ BatchOutcome run_batch(const BatchFile& batch, const BatchOptions& options) {
         continue;
       }
       try {
-        refuse_beyond_available(loaded.model->estimate_memory(options_of(run, options)), run.samples);
+        loaded.model->storage_for(options_of(run, options));  // refused as the run would be
       } catch (...) {
         fail(run, failure_text(std::current_exception()));
       }

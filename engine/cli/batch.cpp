@@ -48,17 +48,20 @@ int command_batch(const std::vector<std::string>& args) {
       "worker threads for every run; 0 = all hardware threads (results do not depend on it)")(
       "dry-run", "check the batch file, read every model and check every scenario name; write nothing")(
       "batch", po::value<std::string>(), "batch file");
+  add_memory_options(options);
   po::positional_options_description positional;
   positional.add("batch", 1);
   auto vm = parse_options("batch", args, options, positional,
-                          "usage: riskcast batch BATCH.yaml --out DIR [--threads T]\n"
-                          "       riskcast batch BATCH.yaml --dry-run\n\n"
+                          "usage: riskcast batch BATCH.yaml --out DIR [--threads T] [--memory LIMIT] [--stream]\n"
+                          "       riskcast batch BATCH.yaml --dry-run [--memory LIMIT] [--stream]\n\n"
                           "Runs every run the batch file lists, in order. Each writes DIR/NAME.json (and .csv, .md,\n"
                           ".txt as its formats say); DIR/summary.csv and DIR/summary.md hold mean, P5, P50 and P95\n"
                           "of every (run, scenario, output), P and its interval for a probability output. A run\n"
                           "that fails is reported at the end and the others still complete. Exit status: 0 all runs\n"
                           "succeeded, 1 some run failed, 2 the command line or the batch file is wrong (then nothing\n"
-                          "is written). See docs/batch.md.");
+                          "is written). A run whose samples would not fit in --memory (default: what is available)\n"
+                          "samples twice instead of keeping them, with the same results (docs/scale.md).\n"
+                          "See docs/batch.md.");
   if (!vm) return kExitOk;
   if (!vm->count("batch")) throw UsageError("batch needs a batch file: riskcast batch BATCH.yaml --out DIR");
   const bool dry_run = vm->count("dry-run") > 0;
@@ -81,6 +84,10 @@ int command_batch(const std::vector<std::string>& args) {
   BatchOptions run;
   run.out = dir.string();
   run.threads = threads;
+  RunOptions memory;
+  memory_options(*vm, memory);
+  run.memory_limit = memory.memory_limit;
+  run.storage = memory.storage;
   run.dry_run = dry_run;
   run.warnings = [](const std::string& text) { std::cerr << text; };
   if (stderr_is_terminal())

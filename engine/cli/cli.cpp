@@ -209,21 +209,34 @@ std::uint64_t parse_bytes(const std::string& option, const std::string& text) {
     return UsageError(fmt::format("{} must be a size in bytes (1e9, 512M, 1G, 1.5GiB); '{}' {}", option,
                                   quote_for_message(text), why));
   };
+  const auto digit = [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; };
+  // Underscores group digits, as in --samples (1_000_000_000).
+  std::string plain;
+  for (std::size_t i = 0; i < text.size(); ++i)
+    if (!(text[i] == '_' && i > 0 && i + 1 < text.size() && digit(text[i - 1]) && digit(text[i + 1]))) plain += text[i];
+  if (!plain.empty() && (plain[0] == '-' || plain[0] == '+'))
+    throw refuse(plain[0] == '-' ? "is negative" : "has a sign");
+  // digits [. digits] [e [±] digits]
   std::size_t end = 0;
-  while (end < text.size() && (std::isdigit(static_cast<unsigned char>(text[end])) || text[end] == '.' ||
-                               ((text[end] == 'e' || text[end] == 'E') && end > 0 && end + 1 < text.size() &&
-                                std::isdigit(static_cast<unsigned char>(text[end + 1])))))
-    ++end;
+  while (end < plain.size() && (digit(plain[end]) || plain[end] == '.')) ++end;
+  if (end > 0 && end < plain.size() && (plain[end] == 'e' || plain[end] == 'E')) {
+    std::size_t at = end + 1;
+    if (at < plain.size() && (plain[at] == '+' || plain[at] == '-')) ++at;
+    if (at < plain.size() && digit(plain[at])) {
+      end = at;
+      while (end < plain.size() && digit(plain[end])) ++end;
+    }
+  }
   if (end == 0) throw refuse("does not start with a number");
   double number = 0;
   try {
     std::size_t used = 0;
-    number = std::stod(text.substr(0, end), &used);
+    number = std::stod(plain.substr(0, end), &used);
     if (used != end) throw refuse("is not a number");
   } catch (const std::logic_error&) {
     throw refuse("is not a number");
   }
-  std::string unit = text.substr(end);
+  std::string unit = plain.substr(end);
   double scale = 1;
   if (!unit.empty()) {
     const char prefix = static_cast<char>(std::toupper(static_cast<unsigned char>(unit[0])));
@@ -236,8 +249,10 @@ std::uint64_t parse_bytes(const std::string& option, const std::string& text) {
     if (unit == "B" || unit == "b") unit.clear();
     if (!unit.empty()) throw refuse("has an unknown unit (K, M, G or T, powers of 1024)");
   }
-  const double bytes = std::floor(number * scale);
-  if (!(bytes >= 1) || bytes >= 0x1p63) throw refuse("is not between 1 byte and 8 EiB");
+  const double bytes = number * scale;
+  if (!(bytes >= 1)) throw refuse("is less than 1 byte");
+  if (bytes >= 0x1p63) throw refuse("is beyond 8 EiB");
+  if (bytes != std::floor(bytes)) throw refuse("is not a whole number of bytes");
   return static_cast<std::uint64_t>(bytes);
 }
 

@@ -174,8 +174,11 @@ std::uint64_t available_memory() {
 }
 
 std::string format_bytes(std::uint64_t bytes) {
-  return bytes >= (1ull << 30) ? fmt::format("{:.1f} GiB", static_cast<double>(bytes) / double(1ull << 30))
-                               : fmt::format("{:.0f} MiB", static_cast<double>(bytes) / double(1ull << 20));
+  const double b = static_cast<double>(bytes);
+  if (bytes >= (1ull << 30)) return fmt::format("{:.1f} GiB", b / double(1ull << 30));
+  if (bytes >= (1ull << 20)) return fmt::format("{:.0f} MiB", b / double(1ull << 20));
+  if (bytes >= (1ull << 10)) return fmt::format("{:.0f} KiB", b / double(1ull << 10));
+  return counted(bytes, "byte");
 }
 
 void refuse_beyond_available(const MemoryEstimate& memory, std::uint64_t samples, const char* what) {

@@ -41,7 +41,7 @@ struct StreamedColumn {
 
 std::string why_not_streamed(const RunRequest& request) {
   if (!request.columns.empty()) return "it keeps per-sample columns (export)";
-  if (request.visit_column) return "its charts or grids read every sample";
+  if (request.visit_column) return "its charts read every sample";
   if (request.settings.design) return "a Latin hypercube or quasi-Monte Carlo design needs its replicates in memory";
   return {};
 }

@@ -84,6 +84,10 @@ struct BatchProgress {
 struct BatchOptions {
   std::string out;       // the folder for the result files and the summary (created if missing); unused by a dry run
   unsigned threads = 0;  // for every run; results never depend on it
+  // For every run, as RunOptions::memory_limit and RunOptions::storage: a
+  // run whose samples would not fit streams (docs/scale.md).
+  std::uint64_t memory_limit = 0;
+  SampleStorage storage = SampleStorage::automatic;
   // Read every model and check every run's scenarios and memory, sampling
   // and writing nothing.
   bool dry_run = false;

@@ -135,19 +135,6 @@ struct ParameterOverride {
   std::string definition;
 };
 
-// Where a run keeps its samples (docs/scale.md). in_memory: every output's
-// column of every scenario, 8 bytes a sample (the fastest). streamed: none;
-// every scenario is sampled in chunks, two passes or more, each regenerating
-// the same values (every draw is a function of its sample's address), the
-// first counting values into buckets and summing, the next keeping only the
-// values near the wanted ranks: mean, sd, every percentile and interval are
-// bit-identical to in_memory's, at about twice the sampling time.
-// automatic: in_memory when the memory estimate fits within
-// RunOptions::memory_limit, else streamed. A run that keeps per-sample
-// columns, visits columns, uses a lhs/qmc design or precision targets needs
-// its samples in memory (ResourceError when they do not fit).
-enum class SampleStorage { automatic, in_memory, streamed };
-
 enum class MemoryPolicy {
   refuse,     // refuse (ResourceError) a run whose estimate exceeds the memory available
   unchecked,  // run anyway (the caller has checked, or accepts the risk)
@@ -167,7 +154,9 @@ struct RunProgress {
   std::uint64_t total = 0;    // samples per scenario
   // A streamed run (SampleStorage) samples every scenario at once, in
   // passes: each pass is reported as a "scenario" (scenario = pass − 1,
-  // name "pass K"), its total the samples; 0 for a run that keeps its samples.
+  // name "pass K", total the samples) of `scenarios` = the passes known so
+  // far (2 at first, one more as a pass finds another is needed; the final
+  // call's is the passes made); 0 for a run that keeps its samples.
   unsigned pass = 0;
 };
 using ProgressCallback = std::function<void(const RunProgress&)>;
@@ -311,6 +300,14 @@ class LoadedModel {
                                            const std::vector<std::string>& outputs = {}) const;
 
   MemoryEstimate estimate_memory(const RunOptions& options) const;
+
+  // How run(options) would keep its samples: SampleStorage::in_memory or
+  // streamed (options.storage, and for automatic the estimate against the
+  // limit). Throws as run() would before sampling: ResourceError when the
+  // samples do not fit and the run cannot stream (saying why), or when even
+  // a streamed run's working set exceeds the limit; std::invalid_argument
+  // for a streamed run that needs its samples.
+  SampleStorage storage_for(const RunOptions& options) const;
 
   // The assumptions table of the model with `scenario`'s overrides (what
   // `riskcast describe` prints): table, markdown or csv; std::invalid_argument

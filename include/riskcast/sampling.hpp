@@ -1,6 +1,7 @@
 // How a run samples (docs/results.md, "Sampling methods" and "Precision-based
-// stopping"): the sampling design (Monte Carlo, Latin hypercube, randomized
-// quasi-Monte Carlo) with its replicates, and the precision a run may stop at.
+// stopping"; docs/scale.md): the sampling design (Monte Carlo, Latin
+// hypercube, randomized quasi-Monte Carlo) with its replicates, whether the
+// samples are kept or sampled again, and the precision a run may stop at.
 #pragma once
 
 #include <cstdint>
@@ -21,6 +22,20 @@ enum class SamplingMethod : std::uint8_t { mc, lhs, qmc };
 std::string_view to_string(SamplingMethod method);  // "mc", "lhs", "qmc"
 // The method of that name, or nullopt.
 std::optional<SamplingMethod> parse_sampling_method(std::string_view name);
+
+// Where a run keeps its samples (docs/scale.md). in_memory: every output's
+// column of a scenario, 8 bytes a sample, one scenario at a time (the
+// fastest). streamed: none;
+// every scenario is sampled in chunks, two passes or more, each regenerating
+// the same values (every draw is a function of its sample's address), the
+// first counting values into buckets and summing, the next keeping only the
+// values near the wanted ranks: mean, sd, every percentile and interval are
+// bit-identical to in_memory's, at about twice the sampling time.
+// automatic: in_memory when the memory estimate fits within
+// RunOptions::memory_limit, else streamed. A run that keeps per-sample
+// columns, visits columns, uses a lhs/qmc design or precision targets needs
+// its samples in memory (ResourceError when they do not fit).
+enum class SampleStorage { automatic, in_memory, streamed };
 
 // Replicates of a design: a run of n samples under lhs or qmc is R
 // independent designs of n / R points each (independent permutations,

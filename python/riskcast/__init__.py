@@ -292,7 +292,7 @@ class Model:
         bit-identical to kept ones at about twice the time; columns, lhs/qmc and precision need their samples
         (docs/scale.md). memory_limit: bytes the run may use (1e9, 2**30; None: the memory available, or no
         limit with check_memory=False). A streamed run reports each pass to progress as a "scenario"
-        (Progress.pass_number 1, 2, …).
+        (Progress.pass_number 1, 2, …) of Progress.scenarios, the passes known so far.
         """
         if storage not in ("auto", "memory", "streamed"):
             raise ValueError(f"storage must be 'auto', 'memory' or 'streamed', not {storage!r}")

@@ -360,7 +360,8 @@ TEST(BatchCommand, DryRunChecksModelsAndScenariosAndWritesNothing) {
   const std::string good = dir.write("good.yaml", "runs:\n  - {name: a, model: m.yaml, scenarios: [high]}\n");
   const std::string broken = dir.write("broken.yaml",
                                        "runs:\n  - {name: a, model: m.yaml}\n  - {name: b, model: bad.yaml}\n"
-                                       "  - {name: c, model: m.yaml, samples: 1099511627776}\n");
+                                       "  - {name: c, model: m.yaml, samples: 1099511627776, method: lhs}\n"
+                                       "  - {name: d, model: m.yaml, samples: 1099511627776}\n");
   const std::string out = dir.path() + "/out";
   CommandResult r = run_riskcast({"batch", good, "--dry-run", "--out", out});
   EXPECT_EQ(r.exit_status, 0) << r.err;
@@ -373,8 +374,14 @@ TEST(BatchCommand, DryRunChecksModelsAndScenariosAndWritesNothing) {
   EXPECT_TRUE(is_positioned_error(err[1], dir.path() + "/bad.yaml")) << err[1];
   EXPECT_EQ(err[2], broken + ":4:12: error: run `c` would fail");
   EXPECT_EQ(err[3].rfind("riskcast: error: 1099511627776 samples need about ", 0), 0u) << err[3];
-  EXPECT_EQ(err[4], "riskcast: 2 of 3 runs would fail");
+  // d would stream (docs/scale.md): it starts.
+  EXPECT_EQ(err[4], "riskcast: 2 of 4 runs would fail");
   EXPECT_FALSE(fs::exists(out));
+  // A limit too small even for streaming fails every run, as the runs would.
+  r = run_riskcast({"batch", good, "--dry-run", "--memory", "1K"});
+  EXPECT_EQ(r.exit_status, 1);
+  EXPECT_NE(r.err.find("even sampling twice without keeping the samples needs about"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("beyond the limit of 1 KiB"), std::string::npos) << r.err;
 }
 
 TEST(BatchCommand, TheShippedBatchChecksOut) {

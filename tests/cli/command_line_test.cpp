@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/cli.hpp"
 #include "support/cli_runner.hpp"
 
 namespace riskcast::testing {
@@ -451,6 +452,42 @@ TEST(CommandLine, CountsTakeTheirNounsAndSplitRunsSayWhereTheyStart) {
                            "1 scenario"),
             std::string::npos)
       << check.out;
+}
+
+}  // namespace
+namespace {
+
+// --memory (run, compare, batch): binary units with or without iB/B,
+// digit grouping as --samples takes it; a size that is not a whole number
+// of bytes, below 1 byte or beyond 8 EiB is refused saying which.
+TEST(CommandLine, MemorySizesAreBytesWithBinaryUnits) {
+  using cli::parse_bytes;
+  EXPECT_EQ(parse_bytes("--memory", "1e9"), 1'000'000'000u);
+  EXPECT_EQ(parse_bytes("--memory", "1_000_000_000"), 1'000'000'000u);
+  EXPECT_EQ(parse_bytes("--memory", "512k"), 512u << 10);
+  EXPECT_EQ(parse_bytes("--memory", "512M"), 512u << 20);
+  EXPECT_EQ(parse_bytes("--memory", "1.5GiB"), 3ull << 29);
+  EXPECT_EQ(parse_bytes("--memory", "1GB"), 1ull << 30);
+  EXPECT_EQ(parse_bytes("--memory", "2T"), 2ull << 40);
+  EXPECT_EQ(parse_bytes("--memory", "0.5K"), 512u);
+  auto why = [](const std::string& text) {
+    try {
+      cli::parse_bytes("--memory", text);
+    } catch (const cli::UsageError& e) {
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
+  EXPECT_NE(why("-1").find("'-1' is negative"), std::string::npos) << why("-1");
+  EXPECT_NE(why("1.5").find("is not a whole number of bytes"), std::string::npos) << why("1.5");
+  EXPECT_NE(why("1e-3").find("is less than 1 byte"), std::string::npos) << why("1e-3");
+  EXPECT_NE(why("1e-3G").find("is not a whole number of bytes"), std::string::npos) << why("1e-3G");
+  EXPECT_NE(why("0").find("is less than 1 byte"), std::string::npos) << why("0");
+  EXPECT_NE(why("1e30").find("is beyond 8 EiB"), std::string::npos) << why("1e30");
+  EXPECT_NE(why("1x").find("unknown unit"), std::string::npos) << why("1x");
+  EXPECT_NE(why("G").find("does not start with a number"), std::string::npos) << why("G");
+  for (const char* bad : {"-1", "1.5", "1e-3", "0", "1e30", "1x", "G", "abc"})
+    EXPECT_EQ(why(bad).rfind("--memory must be a size in bytes", 0), 0u) << why(bad);
 }
 
 }  // namespace

@@ -23,10 +23,15 @@ def test_streamed_equals_kept(reference_model):
     passes = []
     streamed = reference_model.run(samples=70_000, seed=3, storage="streamed",
                                    exceed={"nvidia_share_value": 0.3},
-                                   progress=lambda p: passes.append(p.pass_number))
+                                   progress=lambda p: passes.append((p.pass_number, p.scenario, p.scenarios, p.done, p.total)))
     assert _same(streamed.summary(), kept.summary())
     assert _same(streamed.exceedances(), kept.exceedances())
-    assert max(passes) >= 2 and min(passes) >= 1
+    numbers = [p[0] for p in passes]
+    assert min(numbers) == 1 and max(numbers) >= 2
+    # Each pass is a "scenario" of the passes known so far; the last call ends the last pass made.
+    assert all(scenario == number - 1 and scenarios >= max(number, 2) for number, scenario, scenarios, _, _ in passes)
+    number, scenario, scenarios, done, total = passes[-1]
+    assert (scenario + 1, done) == (scenarios, total) == (max(numbers), 70_000)
 
 
 def test_memory_limit_chooses_streaming(reference_model):

@@ -153,7 +153,7 @@ TEST(StreamedRun, AutomaticStorageStreamsBeyondTheLimit) {
   EXPECT_THROW(model.run(o), ResourceError) << "even streaming needs its working set";
 }
 
-// The command: --stream and --memory give the in-memory run's bytes.
+// The commands: --stream and --memory give the in-memory run's bytes.
 TEST(StreamedRun, TheCommandWritesTheSameBytes) {
   const std::string model = source_path("configs/china-2026.yaml");
   const std::vector<std::string> run = {"run", model, "--samples", "80000", "--format", "json", "--threads", "2"};
@@ -162,6 +162,12 @@ TEST(StreamedRun, TheCommandWritesTheSameBytes) {
   std::vector<std::string> streamed = run;
   streamed.push_back("--stream");
   EXPECT_EQ(testing::run_riskcast(streamed).out, kept.out);
+  const std::vector<std::string> compare = {"compare", model, "--samples", "20000", "--threads", "2"};
+  const testing::CommandResult compared = testing::run_riskcast(compare);
+  ASSERT_EQ(compared.exit_status, 0) << compared.err;
+  std::vector<std::string> compare_streamed = compare;
+  compare_streamed.push_back("--stream");
+  EXPECT_EQ(testing::run_riskcast(compare_streamed).out, compared.out);
   // A limit one byte below what keeping the samples needs: streamed.
   const std::string reference = source_path("bench/models/reference.yaml");
   RunOptions o = options_for(300'000, SampleStorage::automatic);
