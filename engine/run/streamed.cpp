@@ -46,9 +46,13 @@ std::string why_not_streamed(const RunRequest& request) {
   return {};
 }
 
-std::uint64_t streamed_working_set(const Model& model, const RunRequest& request, const SelectionBudget& budget) {
+namespace {
+
+// The memory a streamed run needs besides the values it keeps to select
+// from, in bytes; `program` is the model's, compiled once by the caller.
+std::uint64_t streamed_working_set(const Model& model, const Program& program, const RunRequest& request,
+                                   const SelectionBudget& budget) {
   const std::size_t scenarios = request.scenarios.empty() ? model.scenarios.size() : request.scenarios.size();
-  const Program program = compile_program(model);
   const std::uint64_t columns = scenarios * program.outputs.size();
   const unsigned threads = request.settings.threads ? request.settings.threads
                                                     : static_cast<unsigned>(tbb::this_task_arena::max_concurrency());
@@ -65,6 +69,8 @@ std::uint64_t streamed_working_set(const Model& model, const RunRequest& request
   return threads * per_thread + columns * per_column + (32u << 20);  // code, model, allocator slack
 }
 
+}  // namespace
+
 SelectionBudget streaming_budget(const Model& model, const RunRequest& request, std::uint64_t limit) {
   SelectionBudget budget;
   // As many first-pass buckets as keep a column's second pass to about
@@ -77,9 +83,10 @@ SelectionBudget streaming_budget(const Model& model, const RunRequest& request, 
   // Coarser still where the tallies would crowd the limit; the values kept
   // get what is left (a vector may hold twice what it keeps while it
   // grows: half of it).
-  while (budget.coarse_buckets > 256 && streamed_working_set(model, request, budget) > limit / 2)
+  const Program program = compile_program(model);
+  while (budget.coarse_buckets > 256 && streamed_working_set(model, program, request, budget) > limit / 2)
     budget.coarse_buckets /= 2;
-  const std::uint64_t fixed = streamed_working_set(model, request, budget);
+  const std::uint64_t fixed = streamed_working_set(model, program, request, budget);
   const std::uint64_t least = fixed + (8u << 20);
   if (limit < least)
     throw ResourceError(

@@ -69,9 +69,6 @@ RunResult run_model_streamed(const Model& model, const RunRequest& request, cons
                              const PassCallback& on_pass = {});
 // Why `request` cannot be streamed ("it keeps per-sample columns"), or "".
 std::string why_not_streamed(const RunRequest& request);
-// The memory a streamed run needs besides the values it keeps to select
-// from, in bytes.
-std::uint64_t streamed_working_set(const Model& model, const RunRequest& request, const SelectionBudget& budget);
 // The budget of a streamed run within `limit` bytes: coarser first-pass
 // buckets where their tallies would take more than half of it, the rest
 // for kept values. ResourceError when even that does not fit.
