@@ -14,6 +14,7 @@ packages=(
   python3-openturns   # tests: the Gaussian copula side by side with OpenTURNS (tests/copula/)
   python3-jsonschema python3-yaml   # tests: docs/schema/ against the shipped models (tests/schema/)
   pybind11-dev python3-dev python3-numpy python3-pandas python3-pytest   # the Python package and its tests (docs/python.md)
+  libopenmpi-dev openmpi-bin   # optional at build time: the MPI driver riskcast_mpi and its tests (docs/scale.md)
 )
 # Packages only some targets need, e.g. `make fuzz`: clang libclang-rt-14-dev python3.
 if [ "${RISKCAST_EXTRA_PACKAGES:-}" != "" ]; then

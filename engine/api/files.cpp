@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "riskcast/diagnostics.hpp"
+#include "riskcast/ranks.hpp"
 
 namespace riskcast {
 
@@ -310,6 +311,9 @@ struct StagedFiles::State {
   };
   std::vector<File> files;
   std::vector<Folder> folders;  // in the order created: parents first
+  // False on a rank other than 0 (ranks.hpp): the set is then written by
+  // rank 0 alone and is empty here.
+  bool writes = writes_files();
 
   // Removes the temporary file of files[i] and forgets it.
   void discard(std::size_t i) {
@@ -331,6 +335,7 @@ StagedFiles::~StagedFiles() {
 
 void StagedFiles::create_folders(const std::string& folder) {
   if (folder.empty()) throw FileError(folder, "no folder name");
+  if (!state_->writes) return;
   std::vector<fs::path> missing;
   std::error_code ec;
   for (fs::path p = fs::absolute(folder, ec).lexically_normal(); !p.empty() && p != p.root_path();
@@ -360,6 +365,7 @@ void StagedFiles::add(const std::string& path, std::string_view text) {
 }
 
 void StagedFiles::add(const std::string& path, const std::function<void(std::ostream&)>& write) {
+  if (!state_->writes) return;
   const Destination destination = destination_of(path);
   if (destination.direct) {
     write_direct(path, destination.path, write);
@@ -414,6 +420,7 @@ void StagedFiles::add(const std::string& path, const std::function<void(std::ost
 }
 
 void StagedFiles::commit() {
+  if (!state_->writes) return;
   // A signal now waits for the renames, so that they happen all or none.
   pending::committing.fetch_add(1);
   std::size_t renamed = 0;
@@ -443,7 +450,28 @@ void write_file_atomically(const std::string& path, std::string_view text) {
   files.commit();
 }
 
-void check_file_writable(const std::string& path) {
+namespace {
+
+// Under ranks (ranks.hpp) rank 0 alone writes, so rank 0 checks and every
+// rank throws what it found: all fail alike, at once, and none goes on
+// into a run the others have left.
+template <typename Check>
+void checked_where_written(Check&& check) {
+  RankGroup* const group = active_ranks();
+  if (!group || group->size() < 2) return check();
+  std::string failure;  // PATH '\0' REASON, or empty
+  if (group->rank() == 0) try {
+      check();
+    } catch (const FileError& e) {
+      failure = e.path() + '\0' + e.reason();
+    }
+  group->broadcast(failure, 0);
+  if (failure.empty()) return;
+  const std::size_t cut = failure.find('\0');
+  throw FileError(failure.substr(0, cut), failure.substr(cut + 1));
+}
+
+void check_file_writable_here(const std::string& path) {
   const Destination destination = destination_of(path);
   // Opened as it will be written: a device or pipe the process may not write fails now.
   if (destination.direct) {
@@ -469,7 +497,7 @@ void check_file_writable(const std::string& path) {
                                       std::strerror(EPERM)));
 }
 
-void check_folder_writable(const std::string& folder) {
+void check_folder_writable_here(const std::string& folder) {
   if (folder.empty()) throw FileError(folder, "no folder name");
   fs::path path(folder);
   std::error_code ec;
@@ -481,6 +509,16 @@ void check_folder_writable(const std::string& folder) {
     if (path == fs::path(folder)) cannot_write(folder, error);
     throw FileError(folder, fmt::format("{}: {}", path.string(), std::strerror(error)));
   }
+}
+
+}  // namespace
+
+void check_file_writable(const std::string& path) {
+  checked_where_written([&] { check_file_writable_here(path); });
+}
+
+void check_folder_writable(const std::string& folder) {
+  checked_where_written([&] { check_folder_writable_here(folder); });
 }
 
 std::optional<FileIdentity> file_identity(const std::string& path) {

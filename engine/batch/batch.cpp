@@ -6,12 +6,16 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <filesystem>
+#include <limits>
 #include <map>
 #include <optional>
+#include <random>
 
 #include "riskcast/count.hpp"
 #include "riskcast/random_layout.hpp"  // kMaxSamples
+#include "riskcast/report.hpp"         // format_exact
 #include "riskcast/riskcast.hpp"
 #include "riskcast/yaml_reader.hpp"
 #include "riskcast/yaml_text.hpp"
@@ -19,9 +23,14 @@
 namespace riskcast {
 namespace {
 
-const std::vector<std::string> kTopKeys = {"batch", "defaults", "runs"};
+const std::vector<std::string> kTopKeys = {"batch", "defaults", "runs", "sweeps"};
 const std::vector<std::string> kRunKeys = {"name",    "model",       "scenarios", "samples", "seed",
                                            "formats", "percentiles", "exceed",    "method",  "replicates"};
+const std::vector<std::string> kSweepKeys = {"name",    "model",       "scenarios", "samples", "seed",
+                                             "formats", "percentiles", "exceed",    "method",  "replicates",
+                                             "levers",  "design",      "cells",     "output"};
+const std::vector<std::string> kDesignNames = {"factorial", "lhs"};
+const std::vector<std::string> kRangeKeys = {"from", "to", "steps"};
 const std::vector<std::string> kMethodNames = {"mc", "lhs", "qmc"};
 const std::vector<std::string> kFormatNames = {"table", "csv", "json", "markdown"};
 
@@ -77,39 +86,305 @@ class BatchLoader {
         }
       }
     }
-    auto runs = top.find("runs");
-    if (runs == top.end()) {
-      d_.error({1, 1}, "the batch file has no `runs:` list; nothing would run");
-      return batch;
-    }
-    const YAML::Node& list = runs->second.value;
-    if (!list.IsSequence()) {
-      d_.error(yaml_.position(list, runs->second.key),
-               fmt::format("`runs` must be a list of runs (`- name: …`), not {}", yaml_kind_name(list)));
-      return batch;
-    }
-    if (list.size() == 0) {
-      d_.error(yaml_.position(runs->second.key), "`runs` is empty; nothing would run");
-      return batch;
-    }
     std::map<std::string, SourcePos> names;  // lowercased: names must differ on case-insensitive file systems
-    for (const YAML::Node& item : list) {
-      if (std::optional<BatchRun> run = this->run(item, runs->second.key, defaults)) {
-        const auto [first, fresh] = names.emplace(lowercase(run->name), run->pos);
-        if (!fresh) {
-          d_.error(
-              run->pos, fmt::format("duplicate run name `{}`", run->name),
-              fmt::format("first given at line {}; names are file names, so case does not count", first->second.line));
-          unfinished_.push_back(std::move(*run));
-          continue;
-        }
-        batch.runs.push_back(std::move(*run));
-      }
+    auto runs = top.find("runs");
+    auto sweeps = top.find("sweeps");
+    if (runs == top.end() && sweeps == top.end()) {
+      d_.error({1, 1}, "the batch file has no `runs:` list (nor `sweeps:`); nothing would run");
+      return batch;
     }
+    if (runs != top.end()) listed_runs(runs->second, defaults, names, batch);
+    if (sweeps != top.end()) this->sweeps(sweeps->second, defaults, names, batch);
     return batch;
   }
 
  private:
+  void listed_runs(const YamlEntry& runs, const RunSettingsText& defaults, std::map<std::string, SourcePos>& names,
+                   BatchFile& batch) {
+    const YAML::Node& list = runs.value;
+    if (!list.IsSequence()) {
+      d_.error(yaml_.position(list, runs.key),
+               fmt::format("`runs` must be a list of runs (`- name: …`), not {}", yaml_kind_name(list)));
+      return;
+    }
+    if (list.size() == 0) {
+      d_.error(yaml_.position(runs.key), "`runs` is empty; nothing would run");
+      return;
+    }
+    for (const YAML::Node& item : list) {
+      if (std::optional<BatchRun> run = this->run(item, runs.key, defaults, kRunKeys, "a run"))
+        add_run(std::move(*run), names, batch);
+    }
+  }
+
+  // Adds `run` unless its name is taken (ignoring case); false then.
+  bool add_run(BatchRun run, std::map<std::string, SourcePos>& names, BatchFile& batch) {
+    const auto [first, fresh] = names.emplace(lowercase(run.name), run.pos);
+    if (!fresh) {
+      d_.error(run.pos, fmt::format("duplicate run name `{}`", run.name),
+               fmt::format("first given at line {}; names are file names, so case does not count", first->second.line));
+      unfinished_.push_back(std::move(run));
+      return false;
+    }
+    batch.runs.push_back(std::move(run));
+    return true;
+  }
+
+  // One lever's values: a list (numbers, or parameter definitions as a
+  // model's `dist:` writes them), or a range {from, to} (a Latin hypercube
+  // samples it) with `steps` (the full factorial takes that many evenly
+  // spaced values, both ends included).
+  struct Lever {
+    std::string name;
+    SourcePos pos;
+    std::vector<std::string> texts;  // as the overrides give them
+    std::vector<double> values;      // NaN: a definition that is no number
+    std::optional<std::pair<double, double>> range;
+    bool stepped = false;
+  };
+
+  std::optional<Lever> lever(const YAML::Node& name, const YAML::Node& value, bool latin_hypercube) {
+    Lever lever;
+    lever.name = name.Scalar();
+    lever.pos = yaml_.position(name);
+    const std::string what = fmt::format("lever `{}`", quote_for_message(lever.name));
+    if (value.IsSequence()) {
+      if (latin_hypercube) {
+        d_.error(yaml_.position(value, name),
+                 fmt::format("{}: a Latin hypercube samples ranges; give `{{from: A, to: B}}`, not a list", what));
+        return std::nullopt;
+      }
+      if (value.size() == 0) {
+        d_.error(yaml_.position(value, name), fmt::format("{} has no values", what));
+        return std::nullopt;
+      }
+      for (const YAML::Node& item : value) {
+        const std::optional<std::string> text =
+            yaml_.text(item, what + "'s value", name, "a number or a distribution", false);
+        if (!text) return std::nullopt;
+        const std::optional<double> number = parse_real_number(*text);
+        lever.texts.push_back(number ? format_exact(*number) : *text);
+        lever.values.push_back(number ? *number : std::numeric_limits<double>::quiet_NaN());
+      }
+      return lever;
+    }
+    if (!value.IsMap()) {
+      d_.error(yaml_.position(value, name),
+               fmt::format("{} must be a list of values ([0.1, 0.2]) or a range ({{from: 0.1, to: 0.5, steps: 5}}), "
+                           "not {}",
+                           what, yaml_kind_name(value)));
+      return std::nullopt;
+    }
+    const YamlMapping keys = yaml_.mapping(value, kRangeKeys, what);
+    std::optional<double> ends[2];
+    const char* end_names[2] = {"from", "to"};
+    for (int e = 0; e < 2; ++e) {
+      auto it = keys.find(end_names[e]);
+      if (it == keys.end()) {
+        d_.error(yaml_.position(value, name), fmt::format("{}: the range needs `{}:`", what, end_names[e]));
+        continue;
+      }
+      const std::optional<std::string> text = yaml_.text(it->second.value, what, it->second.key, "a number", false);
+      if (!text) continue;
+      std::string problem;
+      ends[e] = parse_real_number(*text, &problem);
+      if (!ends[e])
+        d_.error(yaml_.position(it->second.value, it->second.key),
+                 fmt::format("{}: `{}` '{}' {}", what, end_names[e], quote_for_message(*text), problem));
+    }
+    if (!ends[0] || !ends[1]) return std::nullopt;
+    if (!(*ends[0] < *ends[1])) {
+      d_.error(yaml_.position(value, name),
+               fmt::format("{}: the range runs from {} to {}; `from` must be below `to`", what, *ends[0], *ends[1]));
+      return std::nullopt;
+    }
+    lever.range = {*ends[0], *ends[1]};
+    auto steps = keys.find("steps");
+    if (latin_hypercube) {
+      if (steps != keys.end()) {
+        d_.error(yaml_.position(steps->second.key),
+                 fmt::format("{}: a Latin hypercube takes no `steps` (the sweep's `cells` says how many)", what));
+        return std::nullopt;
+      }
+      return lever;
+    }
+    if (steps == keys.end()) {
+      d_.error(yaml_.position(value, name),
+               fmt::format("{}: a full factorial range needs `steps:` (how many values, both ends included)", what));
+      return std::nullopt;
+    }
+    const std::optional<std::uint64_t> n =
+        yaml_.whole_count(steps->second.value, steps->second.key, "`steps`", 2, kMaxSweepCells);
+    if (!n) return std::nullopt;
+    lever.stepped = true;
+    for (std::uint64_t k = 0; k < *n; ++k) {
+      // Both ends exactly; between them from + k·(to − from)/(steps − 1).
+      const double v = k + 1 == *n
+                           ? *ends[1]
+                           : *ends[0] + (*ends[1] - *ends[0]) * static_cast<double>(k) / static_cast<double>(*n - 1);
+      lever.values.push_back(v);
+      lever.texts.push_back(format_exact(v));
+    }
+    return lever;
+  }
+
+  // A value's part of a cell's name: the number (shortest text that reads
+  // back; a Latin hypercube's to 6 significant digits), `+` and other
+  // characters a run name cannot hold left out; a definition that is no
+  // number by its place in the list (v1, v2, …).
+  static std::string name_part(double value, std::size_t index, bool latin_hypercube) {
+    if (std::isnan(value)) return fmt::format("v{}", index + 1);
+    std::string text = latin_hypercube ? fmt::format("{:.6g}", value) : fmt::format("{}", value);
+    std::erase(text, '+');
+    return text;
+  }
+
+  void sweeps(const YamlEntry& entry, const RunSettingsText& defaults, std::map<std::string, SourcePos>& names,
+              BatchFile& batch) {
+    const YAML::Node& list = entry.value;
+    if (!list.IsSequence() || list.size() == 0) {
+      d_.error(yaml_.position(list, entry.key),
+               list.IsSequence()
+                   ? std::string("`sweeps` is empty; nothing would run")
+                   : fmt::format("`sweeps` must be a list of sweeps (`- name: …`), not {}", yaml_kind_name(list)));
+      return;
+    }
+    for (const YAML::Node& item : list) sweep(item, entry.key, defaults, names, batch);
+  }
+
+  void sweep(const YAML::Node& item, const YAML::Node& owner, const RunSettingsText& defaults,
+             std::map<std::string, SourcePos>& names, BatchFile& batch) {
+    const std::size_t errors_before = d_.size();
+    YamlMapping keys;
+    std::optional<BatchRun> base = run(item, owner, defaults, kSweepKeys, "a sweep", &keys);
+    if (!item.IsMap()) return;
+    BatchSweep sweep;
+    sweep.pos = base ? base->pos : yaml_.position(item, owner);
+    bool latin_hypercube = false;
+    if (auto it = keys.find("design"); it != keys.end()) {
+      if (auto name = yaml_.text(it->second.value, "`design`", it->second.key, "factorial or lhs")) {
+        if (*name == "lhs")
+          latin_hypercube = true;
+        else if (*name != "factorial")
+          d_.error(yaml_.position(it->second.value, it->second.key),
+                   fmt::format("unknown design `{}`; a sweep's designs are factorial (every combination of the "
+                               "levers' values) and lhs (a Latin hypercube over their ranges)",
+                               quote_for_message(*name)),
+                   yaml_.hint_for(*name, kDesignNames));
+      }
+    }
+    sweep.latin_hypercube = latin_hypercube;
+    std::optional<std::uint64_t> cells;
+    if (auto it = keys.find("cells"); it != keys.end()) {
+      if (!latin_hypercube)
+        d_.error(yaml_.position(it->second.key),
+                 "`cells` is for `design: lhs`; a full factorial has one cell per combination of the levers' values");
+      else
+        cells = yaml_.whole_count(it->second.value, it->second.key, "`cells`", 1, kMaxSweepCells);
+    } else if (latin_hypercube) {
+      d_.error(sweep.pos, "a sweep with `design: lhs` needs `cells:` (how many points of the Latin hypercube)");
+    }
+    if (auto it = keys.find("output"); it != keys.end()) {
+      if (auto name = yaml_.text(it->second.value, "`output`", it->second.key, "an output's name", false)) {
+        sweep.output = *name;
+        sweep.output_pos = yaml_.position(it->second.value, it->second.key);
+      }
+    }
+    std::vector<Lever> levers;
+    if (auto it = keys.find("levers"); it == keys.end()) {
+      d_.error(sweep.pos, "a sweep needs `levers:` (parameters and the values to set them to)");
+    } else if (!it->second.value.IsMap() || it->second.value.size() == 0) {
+      d_.error(yaml_.position(it->second.value, it->second.key),
+               "`levers` must be a mapping of parameters to values, e.g. {ban_scope: [0.5, 0.75, 1]}");
+    } else {
+      for (auto l = it->second.value.begin(); l != it->second.value.end(); ++l) {
+        if (!l->first.IsScalar() || l->first.Scalar().empty()) {
+          d_.error(yaml_.position(l->first, it->second.key), "each key of `levers` must be a parameter's name");
+          continue;
+        }
+        if (std::any_of(levers.begin(), levers.end(), [&](const Lever& x) { return x.name == l->first.Scalar(); })) {
+          d_.error(yaml_.position(l->first), fmt::format("lever `{}` is given twice", l->first.Scalar()));
+          continue;
+        }
+        if (std::optional<Lever> one = lever(l->first, l->second, latin_hypercube)) levers.push_back(std::move(*one));
+      }
+    }
+    if (!base || d_.size() != errors_before) return;
+    sweep.name = base->name;
+    sweep.model_path = base->model_path;
+    for (const Lever& l : levers) {
+      sweep.levers.push_back(l.name);
+      sweep.lever_pos.push_back(l.pos);
+    }
+
+    // The cells: every combination (the last lever varying fastest), or a
+    // Latin hypercube: each lever's range cut into `cells` strata, one
+    // point drawn in each, the strata of the levers paired by independent
+    // random permutations (McKay, Beckman & Conover 1979), from the
+    // sweep's seed: std::mt19937_64, whose sequence the C++ standard fixes.
+    std::vector<std::vector<std::size_t>> picks;  // per cell, per lever: the value's index
+    std::vector<std::vector<double>> points;      // lhs: per cell, per lever
+    if (latin_hypercube) {
+      const std::size_t n = static_cast<std::size_t>(*cells);
+      std::mt19937_64 random(base->seed);
+      auto uniform = [&] { return static_cast<double>(random() >> 11) * 0x1p-53; };
+      points.assign(n, std::vector<double>(levers.size()));
+      for (std::size_t j = 0; j < levers.size(); ++j) {
+        std::vector<std::size_t> strata(n);
+        for (std::size_t i = 0; i < n; ++i) strata[i] = i;
+        for (std::size_t i = n; i-- > 1;) std::swap(strata[i], strata[random() % (i + 1)]);
+        const auto [lo, hi] = *levers[j].range;
+        for (std::size_t i = 0; i < n; ++i)
+          points[i][j] = lo + (hi - lo) * (static_cast<double>(strata[i]) + uniform()) / static_cast<double>(n);
+      }
+    } else {
+      std::size_t total = 1;
+      for (const Lever& l : levers) {
+        total *= l.values.size();
+        if (total > kMaxSweepCells) {
+          d_.error(sweep.pos, fmt::format("sweep `{}` would have more than {} cells", sweep.name, kMaxSweepCells));
+          return;
+        }
+      }
+      std::vector<std::size_t> at(levers.size(), 0);
+      for (std::size_t c = 0; c < total; ++c) {
+        picks.push_back(at);
+        for (std::size_t j = levers.size(); j-- > 0;) {
+          if (++at[j] < levers[j].values.size()) break;
+          at[j] = 0;
+        }
+      }
+    }
+    sweep.first_run = batch.runs.size();
+    const std::size_t count = latin_hypercube ? points.size() : picks.size();
+    for (std::size_t c = 0; c < count; ++c) {
+      BatchRun cell = *base;
+      cell.sweep = batch.sweeps.size();
+      cell.name = sweep.name;
+      for (std::size_t j = 0; j < levers.size(); ++j) {
+        const double value = latin_hypercube ? points[c][j] : levers[j].values[picks[c][j]];
+        const std::string text = latin_hypercube ? format_exact(value) : levers[j].texts[picks[c][j]];
+        cell.overrides.push_back({levers[j].name, text});
+        cell.setting_text.push_back(text);
+        cell.setting_values.push_back(value);
+        cell.name +=
+            fmt::format(".{}-{}", levers[j].name, name_part(value, latin_hypercube ? 0 : picks[c][j], latin_hypercube));
+      }
+      if (cell.name.size() > kMaxRunNameLength || !std::all_of(cell.name.begin(), cell.name.end(), [](char ch) {
+            return std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_' || ch == '.';
+          })) {
+        d_.error(sweep.pos, fmt::format("sweep `{}`: its cells are named after their settings (`{}`), which must be "
+                                        "letters, digits, `-`, `_` and `.`, at most {} characters; shorten the "
+                                        "sweep's name or its levers'",
+                                        sweep.name, quote_for_message(cell.name), kMaxRunNameLength));
+        return;
+      }
+      if (!add_run(std::move(cell), names, batch)) return;
+    }
+    sweep.cells = count;
+    batch.sweeps.push_back(std::move(sweep));
+  }
+
   // A list, or a single value standing for a list of one (as the Python
   // package takes `percentiles=80` or `scenarios="base"`).
   std::optional<std::vector<std::pair<std::string, SourcePos>>> list_or_one(const YamlEntry& entry,
@@ -269,29 +544,39 @@ class BatchLoader {
     }
   }
 
-  std::optional<BatchRun> run(const YAML::Node& item, const YAML::Node& runs_key, const RunSettingsText& defaults) {
+  // A run (`what` "a run") or what a sweep's cells share ("a sweep", whose
+  // own keys, among `allowed`, sweep() reads).
+  std::optional<BatchRun> run(const YAML::Node& item, const YAML::Node& runs_key, const RunSettingsText& defaults,
+                              const std::vector<std::string>& allowed, const std::string& what,
+                              YamlMapping* keys_out = nullptr) {
     if (!item.IsMap()) {
       d_.error(yaml_.position(item, runs_key),
-               fmt::format("a run must be a mapping (name:, model:, …), not {}", yaml_kind_name(item)));
+               fmt::format("{} must be a mapping (name:, model:, …), not {}", what == "a run" ? "a run" : "a sweep",
+                           yaml_kind_name(item)));
       return std::nullopt;
     }
     BatchRun run;
     run.pos = yaml_.position(item, runs_key);
     const std::size_t errors_before = d_.size();
-    const YamlMapping keys = yaml_.mapping(item, kRunKeys, "a run");
+    const YamlMapping keys = yaml_.mapping(item, allowed, what);
+    if (keys_out) *keys_out = keys;
     RunSettingsText own;
     for (const auto& [key, entry] : keys)
-      if (key != "name" && key != "model") setting(key, entry, own);
+      if (std::find(kRunKeys.begin(), kRunKeys.end(), key) != kRunKeys.end() && key != "name" && key != "model")
+        setting(key, entry, own);
 
     if (auto it = keys.find("name"); it == keys.end()) {
-      d_.error(run.pos, "a run needs a `name:` (its result files are named after it)");
-    } else if (auto name = yaml_.text(it->second.value, "a run's `name`", it->second.key, "a single value", false)) {
+      d_.error(run.pos, what == "a run" ? "a run needs a `name:` (its result files are named after it)"
+                                        : "a sweep needs a `name:` (its cells' names start with it)");
+    } else if (auto name = yaml_.text(it->second.value, what == "a run" ? "a run's `name`" : "a sweep's `name`",
+                                      it->second.key, "a single value", false)) {
       run.pos = yaml_.position(it->second.value, it->second.key);
       run.name = *name;
       check_name(run.name, run.pos);
     }
     if (auto it = keys.find("model"); it == keys.end()) {
-      d_.error(run.pos, "a run needs a `model:` (the model file, relative to the batch file's folder)");
+      d_.error(run.pos, fmt::format("{} needs a `model:` (the model file, relative to the batch file's folder)",
+                                    what == "a run" ? "a run" : "a sweep"));
     } else if (auto model = yaml_.text(it->second.value, "a run's `model`", it->second.key, "a single value", false)) {
       run.model = *model;
       const std::filesystem::path dir = std::filesystem::path(path_).parent_path();
@@ -395,8 +680,8 @@ BatchFile load_batch_file(const std::string& path) {
   // The names a run gives that its model lacks are mistakes in the batch
   // file too: reported now, with the others, not after they are fixed.
   std::map<std::string, std::optional<LoadedModel>> models;
-  auto check = [&](const BatchRun& run) {
-    if (run.model_path.empty()) return;
+  auto model_of = [&](const BatchRun& run) -> const LoadedModel* {
+    if (run.model_path.empty()) return nullptr;
     auto [it, fresh] = models.try_emplace(run.model_path);
     if (fresh) {
       try {
@@ -405,16 +690,41 @@ BatchFile load_batch_file(const std::string& path) {
         // A model that cannot be read fails its runs when they run.
       }
     }
-    if (it->second) check_run_names(run, it->second->ir(), diagnostics);
+    return it->second ? &*it->second : nullptr;
   };
-  for (const BatchRun& run : batch.runs) check(run);
-  for (const BatchRun& run : unfinished) check(run);
+  for (std::size_t i = 0; i < batch.runs.size(); ++i)
+    if (const LoadedModel* model = model_of(batch.runs[i])) check_batch_names(batch, i, model->ir(), diagnostics);
+  for (const BatchRun& run : unfinished)
+    if (const LoadedModel* model = model_of(run)) check_run_names(run, model->ir(), diagnostics);
   throw ModelError(std::move(diagnostics));
 }
 
 void check_run_names(const BatchRun& run, const Model& model, Diagnostics& diagnostics) {
   check_run_scenarios(run, model, diagnostics);
   check_run_outputs(run, model, diagnostics);
+}
+
+void check_batch_names(const BatchFile& batch, std::size_t index, const Model& model, Diagnostics& diagnostics) {
+  const BatchRun& run = batch.runs.at(index);
+  if (run.sweep == BatchRun::kNoSweep) return check_run_names(run, model, diagnostics);
+  const BatchSweep& sweep = batch.sweeps.at(run.sweep);
+  if (index != sweep.first_run) return;
+  check_run_names(run, model, diagnostics);
+  std::vector<std::string> parameters, outputs;
+  for (const Parameter& p : model.parameters) parameters.push_back(p.name);
+  for (const Output& o : model.outputs) outputs.push_back(o.name);
+  for (std::size_t j = 0; j < sweep.levers.size(); ++j)
+    if (std::find(parameters.begin(), parameters.end(), sweep.levers[j]) == parameters.end())
+      diagnostics.error(sweep.lever_pos[j],
+                        fmt::format("sweep `{}`: lever `{}` is not a parameter of {}", sweep.name,
+                                    quote_for_message(sweep.levers[j]), printable_for_message(sweep.model_path)),
+                        diagnostics.size() < kMaxHintedErrors ? did_you_mean(sweep.levers[j], parameters) : "");
+  if (!sweep.output.empty() && std::find(outputs.begin(), outputs.end(), sweep.output) == outputs.end())
+    diagnostics.error(
+        sweep.output_pos,
+        fmt::format("sweep `{}`: `output` names `{}`, which is not an output of {} (outputs: {})", sweep.name,
+                    quote_for_message(sweep.output), printable_for_message(sweep.model_path), fmt::join(outputs, ", ")),
+        diagnostics.size() < kMaxHintedErrors ? did_you_mean(sweep.output, outputs) : "");
 }
 
 void check_run_scenarios(const BatchRun& run, const Model& model, Diagnostics& diagnostics) {

@@ -10,7 +10,9 @@
 #include <optional>
 
 #include "riskcast/batch.hpp"
+#include "riskcast/chart.hpp"
 #include "riskcast/files.hpp"
+#include "riskcast/ranks.hpp"
 #include "riskcast/report.hpp"
 #include "riskcast/riskcast.hpp"
 #include "riskcast/run.hpp"
@@ -60,7 +62,9 @@ RunOptions options_of(const BatchRun& run, const BatchOptions& batch) {
 // Runs one entry of the batch and writes its result files; throws on failure,
 // having removed any file of this run it had written.
 RunResult execute(const BatchRun& run, const LoadedModel& model, const BatchOptions& batch, const fs::path& dir) {
-  RunResult result = model.run(options_of(run, batch));
+  // A sweep's cell: its levers' values in place of the parameters' own.
+  RunResult result = run.overrides.empty() ? model.run(options_of(run, batch))
+                                           : model.with_parameters(run.overrides).run(options_of(run, batch));
   if (batch.warnings) {
     const std::string warnings = model.format_result_warnings(result);
     if (!warnings.empty()) batch.warnings(warnings);
@@ -73,7 +77,62 @@ RunResult execute(const BatchRun& run, const LoadedModel& model, const BatchOpti
   return result;
 }
 
+// Each sweep's headline output against its levers, from the cells that
+// succeeded, written together into options.plot.
+void write_sweep_charts(const BatchFile& batch, const std::map<std::string, BatchModel>& models,
+                        const std::vector<NamedResult>& results, const BatchOptions& options) {
+  StagedFiles files;
+  files.create_folders(options.plot);
+  for (const BatchSweep& sweep : batch.sweeps) {
+    const BatchModel& loaded = models.at(sweep.model_path);
+    if (!loaded.model) continue;
+    if (sweep.levers.size() > 2) {
+      if (options.warnings)
+        options.warnings(fmt::format("{}:{}:{}: warning: sweep `{}` has {} levers; --plot draws sweeps of one or two\n",
+                                     batch.path, sweep.pos.line, sweep.pos.column, sweep.name, sweep.levers.size()));
+      continue;
+    }
+    chart::SweepChart chart;
+    chart.quantity = sweep.output.empty() ? loaded.model->outputs().front().name : sweep.output;
+    chart.title = fmt::format("{}: {} by {}", sweep.name, chart.quantity, fmt::join(sweep.levers, " and "));
+    chart.levers = sweep.levers;
+    for (const std::string& lever : sweep.levers)
+      for (const ParameterInfo& p : loaded.model->parameters())
+        if (p.name == lever) chart.lever_units.push_back(p.metadata.unit);
+    std::vector<std::string> scenarios = batch.runs[sweep.first_run].scenarios;
+    if (scenarios.empty())
+      for (const ScenarioInfo& s : loaded.model->scenarios()) scenarios.push_back(s.name);
+    for (const std::string& scenario : scenarios) chart.series.push_back({scenario, {}});
+    for (const NamedResult& named : results) {
+      const auto cell = std::find_if(batch.runs.begin() + static_cast<std::ptrdiff_t>(sweep.first_run),
+                                     batch.runs.begin() + static_cast<std::ptrdiff_t>(sweep.first_run + sweep.cells),
+                                     [&](const BatchRun& r) { return r.name == named.run; });
+      if (cell == batch.runs.begin() + static_cast<std::ptrdiff_t>(sweep.first_run + sweep.cells)) continue;
+      for (std::size_t i = 0; i < named.result.scenarios.size() && i < chart.series.size(); ++i)
+        for (const OutputResult& o : named.result.scenarios[i].outputs)
+          if (o.name == chart.quantity) {
+            chart.unit = o.metadata.unit;
+            chart.series[i].points.push_back({cell->setting_values, o.summary.mean, o.summary.percentile(0.05).value,
+                                              o.summary.percentile(0.95).value});
+          }
+    }
+    const std::vector<std::string> names = sweep_chart_files(sweep, scenarios);
+    for (std::size_t i = 0; i < names.size(); ++i)
+      files.add((fs::path(options.plot) / names[i]).string(),
+                sweep.levers.size() == 1 ? chart::sweep_line_svg(chart) : chart::sweep_heatmap_svg(chart, i));
+  }
+  files.commit();
+}
+
 }  // namespace
+
+std::vector<std::string> sweep_chart_files(const BatchSweep& sweep, const std::vector<std::string>& scenarios) {
+  if (sweep.levers.size() == 1) return {sweep.name + ".svg"};
+  std::vector<std::string> names;
+  if (sweep.levers.size() == 2)
+    for (const std::string& scenario : scenarios) names.push_back(fmt::format("{}.{}.svg", sweep.name, scenario));
+  return names;
+}
 
 BatchOutcome run_batch(const BatchFile& batch, const BatchOptions& options) {
   const auto batch_start = std::chrono::steady_clock::now();
@@ -85,7 +144,8 @@ BatchOutcome run_batch(const BatchFile& batch, const BatchOptions& options) {
   // that cannot be read fails only the runs that use it.
   std::map<std::string, BatchModel> models;
   Diagnostics scenario_errors(batch.path);
-  for (const BatchRun& run : batch.runs) {
+  for (std::size_t i = 0; i < batch.runs.size(); ++i) {
+    const BatchRun& run = batch.runs[i];
     auto [it, fresh] = models.try_emplace(run.model_path);
     if (fresh) {
       try {
@@ -96,7 +156,7 @@ BatchOutcome run_batch(const BatchFile& batch, const BatchOptions& options) {
         it->second.error = failure_text(std::current_exception());
       }
     }
-    if (it->second.model) check_run_names(run, it->second.model->ir(), scenario_errors);
+    if (it->second.model) check_batch_names(batch, i, it->second.model->ir(), scenario_errors);
   }
   if (!scenario_errors.empty()) throw ModelError(std::move(scenario_errors));
   outcome.models = models.size();
@@ -123,7 +183,7 @@ BatchOutcome run_batch(const BatchFile& batch, const BatchOptions& options) {
 
   const fs::path dir(options.out);
   std::error_code ec;
-  fs::create_directories(dir, ec);
+  if (writes_files()) fs::create_directories(dir, ec);  // rank 0 alone under MPI (ranks.hpp)
   if (ec) throw FileError(dir.string(), ec.message());
   std::vector<NamedResult> results;
   std::vector<FailedRun> failed;
@@ -143,7 +203,11 @@ BatchOutcome run_batch(const BatchFile& batch, const BatchOptions& options) {
       fail(run, loaded.error);
     } else {
       try {
-        results.push_back({run.name, execute(run, *loaded.model, options, dir)});
+        NamedResult named{run.name, execute(run, *loaded.model, options, dir), {}};
+        if (run.sweep != BatchRun::kNoSweep)
+          for (std::size_t j = 0; j < run.setting_text.size(); ++j)
+            named.settings.emplace_back(batch.sweeps[run.sweep].levers[j], run.setting_text[j]);
+        results.push_back(std::move(named));
       } catch (const RunCancelled&) {
         throw;
       } catch (...) {
@@ -154,13 +218,15 @@ BatchOutcome run_batch(const BatchFile& batch, const BatchOptions& options) {
     progress.failed = !loaded.model || failure;
     if (progress.failed) {
       // No file may stand for a failed run, not even one an earlier batch left.
-      for (Format format : run.formats) fs::remove(dir / result_file_name(run, format), ec);
+      if (writes_files())
+        for (Format format : run.formats) fs::remove(dir / result_file_name(run, format), ec);
       failed.push_back({run.name, outcome.failed.back().error});
     }
     progress.finished = true;
     progress.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (options.progress) options.progress(progress);
   }
+  if (!options.plot.empty()) write_sweep_charts(batch, models, results, options);
   StagedFiles summaries;
   summaries.add((dir / "summary.csv").string(), [&](std::ostream& out) { write_summary_csv(results, out); });
   summaries.add((dir / "summary.md").string(),

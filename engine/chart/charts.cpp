@@ -453,4 +453,177 @@ std::string probability_svg(const ProbabilityChart& chart) {
   return doc.finish();
 }
 
+// ---- sweep charts -------------------------------------------------------------
+
+namespace {
+
+// A line per scenario: the Okabe–Ito colours, then again.
+const char* series_colour(std::size_t i) {
+  static const char* const kColours[] = {svg::kBlue,    svg::kVermillion, svg::kGreen, svg::kOrange,
+                                         svg::kSkyBlue, "#CC79A7",        svg::kInk};
+  return kColours[i % std::size(kColours)];
+}
+
+// Viridis (perceptually uniform, legible with every common colour-vision
+// deficiency and in grey) at t in [0, 1], by linear steps between 5 stops.
+std::string viridis(double t) {
+  static const int kStops[5][3] = {{68, 1, 84}, {59, 82, 139}, {33, 145, 140}, {94, 201, 98}, {253, 231, 37}};
+  t = std::clamp(std::isfinite(t) ? t : 0.0, 0.0, 1.0) * 4;
+  const int i = std::min(static_cast<int>(t), 3);
+  const double f = t - i;
+  int rgb[3];
+  for (int c = 0; c < 3; ++c)
+    rgb[c] = static_cast<int>(std::lround(kStops[i][c] + f * (kStops[i + 1][c] - kStops[i][c])));
+  return fmt::format("#{:02x}{:02x}{:02x}", rgb[0], rgb[1], rgb[2]);
+}
+
+// The span of `values` widened where it is one point, so that a scale can map it.
+std::pair<double, double> widened(double lo, double hi) {
+  if (lo < hi) return {lo, hi};
+  const double pad = lo == 0 ? 1 : std::fabs(lo) * 0.05;
+  return {lo - pad, hi + pad};
+}
+
+}  // namespace
+
+std::string sweep_line_svg(const SweepChart& chart) {
+  const double height = 460;
+  const double left = 82, right = kWidth - 30, top = 96, bottom = height - 76;
+  svg::Document doc(kWidth, height, chart.title);
+  draw_heading(doc, chart.title, 16);
+  std::vector<LegendEntry> legend;
+  double xlo = INFINITY, xhi = -INFINITY, ylo = INFINITY, yhi = -INFINITY;
+  for (std::size_t i = 0; i < chart.series.size(); ++i) {
+    legend.push_back({chart.series[i].scenario, swatch_line(series_colour(i), 2.5)});
+    for (const SweepPoint& p : chart.series[i].points) {
+      xlo = std::min(xlo, p.levers.front());
+      xhi = std::max(xhi, p.levers.front());
+      ylo = std::min({ylo, p.p5, p.mean});
+      yhi = std::max({yhi, p.p95, p.mean});
+    }
+  }
+  if (legend.empty() || !std::isfinite(xlo) || !std::isfinite(ylo)) {
+    doc.text(kWidth / 2, height / 2, "no data", svg::kLabelSize, Anchor::Middle);
+    return doc.finish();
+  }
+  legend.push_back({"P5 – P95", swatch_box(svg::kGrid, "fill-opacity=\"0.8\"")});
+  draw_legend(doc, 16, 52, legend);
+  doc.text(16, 74, "mean of each cell; shaded: its P5 – P95", svg::kTickSize, Anchor::Start, "", svg::kMuted);
+  std::tie(xlo, xhi) = widened(xlo, xhi);
+  std::tie(ylo, yhi) = widened(ylo, yhi);
+  const std::vector<double> x_ticks = nice_ticks(xlo, xhi, 6), y_ticks = nice_ticks(ylo, yhi, 6);
+  const svg::Scale x{x_ticks.front(), x_ticks.back(), left, right};
+  const svg::Scale y{y_ticks.front(), y_ticks.back(), bottom, top};
+  draw_y_axis(doc, y, y_ticks, chart.unit, left, right);
+  draw_x_axis(doc, x, x_ticks, chart.lever_units.empty() ? "" : chart.lever_units.front(), top, bottom);
+  for (std::size_t i = 0; i < chart.series.size(); ++i) {
+    std::vector<SweepPoint> points = chart.series[i].points;
+    std::stable_sort(points.begin(), points.end(),
+                     [](const SweepPoint& a, const SweepPoint& b) { return a.levers.front() < b.levers.front(); });
+    std::vector<std::pair<double, double>> band, line;
+    for (const SweepPoint& p : points) band.emplace_back(x(p.levers.front()), y(p.p95));
+    for (auto it = points.rbegin(); it != points.rend(); ++it) band.emplace_back(x(it->levers.front()), y(it->p5));
+    doc.poly(band, true, fmt::format("fill=\"{}\" fill-opacity=\"0.12\" stroke=\"none\"", series_colour(i)));
+    for (const SweepPoint& p : points) line.emplace_back(x(p.levers.front()), y(p.mean));
+    doc.poly(line, false, fmt::format("fill=\"none\" stroke=\"{}\" stroke-width=\"2.5\"", series_colour(i)));
+    for (const auto& [px, py] : line) doc.circle(px, py, 3, series_colour(i));
+  }
+  doc.line(left, bottom, right, bottom, svg::kInk);
+  doc.line(left, top, left, bottom, svg::kInk);
+  doc.text((left + right) / 2, bottom + 44,
+           axis_title(chart.levers.front(), chart.lever_units.empty() ? "" : chart.lever_units.front()),
+           svg::kLabelSize, Anchor::Middle);
+  doc.vertical_text(20, (top + bottom) / 2, axis_title(chart.quantity, chart.unit), svg::kLabelSize);
+  return doc.finish();
+}
+
+std::string sweep_heatmap_svg(const SweepChart& chart, std::size_t index) {
+  const double height = 560;
+  const double left = 96, right = kWidth - 120, top = 84, bottom = height - 76;
+  const SweepSeries& series = chart.series.at(index);
+  svg::Document doc(kWidth, height, chart.title);
+  draw_heading(doc, chart.title, 16);
+  // One colour scale for every scenario's map.
+  double vlo = INFINITY, vhi = -INFINITY;
+  for (const SweepSeries& s : chart.series)
+    for (const SweepPoint& p : s.points)
+      if (std::isfinite(p.mean)) {
+        vlo = std::min(vlo, p.mean);
+        vhi = std::max(vhi, p.mean);
+      }
+  if (series.points.empty() || !std::isfinite(vlo) || chart.levers.size() < 2) {
+    doc.text(kWidth / 2, height / 2, "no data", svg::kLabelSize, Anchor::Middle);
+    return doc.finish();
+  }
+  doc.text(16, 52, fmt::format("scenario {}: mean of {} in each cell", series.scenario, chart.quantity), svg::kTickSize,
+           Anchor::Start, "", svg::kMuted);
+  const auto [clo, chi] = widened(vlo, vhi);
+  auto colour = [&](double v) { return viridis((v - clo) / (chi - clo)); };
+  std::vector<double> xs, ys;
+  for (const SweepPoint& p : series.points) {
+    xs.push_back(p.levers[0]);
+    ys.push_back(p.levers[1]);
+  }
+  std::sort(xs.begin(), xs.end());
+  xs.erase(std::unique(xs.begin(), xs.end()), xs.end());
+  std::sort(ys.begin(), ys.end());
+  ys.erase(std::unique(ys.begin(), ys.end()), ys.end());
+  const std::string x_unit = chart.lever_units.size() > 0 ? chart.lever_units[0] : "";
+  const std::string y_unit = chart.lever_units.size() > 1 ? chart.lever_units[1] : "";
+  const bool grid = xs.size() * ys.size() == series.points.size();
+  if (grid) {
+    // Equal cells in the grid's order, each labelled by its lever value.
+    const double w = (right - left) / static_cast<double>(xs.size()),
+                 h = (bottom - top) / static_cast<double>(ys.size());
+    const bool labelled = w >= 44 && h >= 18;
+    for (const SweepPoint& p : series.points) {
+      const auto i = static_cast<double>(std::lower_bound(xs.begin(), xs.end(), p.levers[0]) - xs.begin());
+      const auto j = static_cast<double>(std::lower_bound(ys.begin(), ys.end(), p.levers[1]) - ys.begin());
+      const double cx = left + i * w, cy = bottom - (j + 1) * h;
+      doc.rect(cx, cy, w, h, colour(p.mean), "stroke=\"#ffffff\" stroke-width=\"1\"");
+      // White on viridis' dark end, ink on its light end.
+      const bool dark = (p.mean - clo) / (chi - clo) < 0.6;
+      if (labelled)
+        doc.text(cx + w / 2, cy + h / 2 + 4, format_value(p.mean, chart.unit), 10, Anchor::Middle, "",
+                 dark ? "#ffffff" : svg::kInk);
+    }
+    // The levers' own values, as the tables show numbers (not ticks: 0.6111… is no round number).
+    std::vector<std::string> x_labels, y_labels;
+    for (double v : xs) x_labels.push_back(format_value(v, x_unit));
+    for (double v : ys) y_labels.push_back(format_value(v, y_unit));
+    const std::size_t x_every = std::max<std::size_t>(1, static_cast<std::size_t>(std::ceil(60.0 / w)));
+    for (std::size_t i = 0; i < xs.size(); i += x_every)
+      doc.text(left + (static_cast<double>(i) + 0.5) * w, bottom + 19, x_labels[i], svg::kTickSize, Anchor::Middle);
+    const std::size_t y_every = std::max<std::size_t>(1, static_cast<std::size_t>(std::ceil(18.0 / h)));
+    for (std::size_t j = 0; j < ys.size(); j += y_every)
+      doc.text(left - 8, bottom - (static_cast<double>(j) + 0.5) * h + 4, y_labels[j], svg::kTickSize, Anchor::End);
+  } else {
+    const auto [xlo, xhi] = widened(xs.front(), xs.back());
+    const auto [ylo, yhi] = widened(ys.front(), ys.back());
+    const std::vector<double> x_ticks = nice_ticks(xlo, xhi, 6), y_ticks = nice_ticks(ylo, yhi, 6);
+    const svg::Scale x{x_ticks.front(), x_ticks.back(), left, right};
+    const svg::Scale y{y_ticks.front(), y_ticks.back(), bottom, top};
+    draw_y_axis(doc, y, y_ticks, y_unit, left, right);
+    draw_x_axis(doc, x, x_ticks, x_unit, top, bottom);
+    for (const SweepPoint& p : series.points)
+      doc.circle(x(p.levers[0]), y(p.levers[1]), 7, colour(p.mean), "stroke=\"#ffffff\" stroke-width=\"1\"");
+  }
+  doc.line(left, bottom, right, bottom, svg::kInk);
+  doc.line(left, top, left, bottom, svg::kInk);
+  doc.text((left + right) / 2, bottom + 44, axis_title(chart.levers[0], x_unit), svg::kLabelSize, Anchor::Middle);
+  doc.vertical_text(20, (top + bottom) / 2, axis_title(chart.levers[1], y_unit), svg::kLabelSize);
+  // The colour bar: the least mean at the foot, the largest at the head.
+  const double bar_x = right + 40, bar_w = 16;
+  constexpr int kSteps = 32;
+  for (int k = 0; k < kSteps; ++k) {
+    const double t0 = static_cast<double>(k) / kSteps;
+    const double y0 = bottom - (bottom - top) * (t0 + 1.0 / kSteps);
+    doc.rect(bar_x, y0, bar_w, (bottom - top) / kSteps + 0.5, viridis(t0 + 0.5 / kSteps));
+  }
+  doc.text(bar_x + bar_w + 6, bottom + 4, format_value(vlo, chart.unit), svg::kTickSize);
+  doc.text(bar_x + bar_w + 6, top + 4, format_value(vhi, chart.unit), svg::kTickSize);
+  doc.text(bar_x - 4, top - 10, "mean", svg::kTickSize);
+  return doc.finish();
+}
+
 }  // namespace riskcast::chart

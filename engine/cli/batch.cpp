@@ -47,12 +47,15 @@ int command_batch(const std::vector<std::string>& args) {
       "threads", po::value<std::string>()->default_value("0"),
       "worker threads for every run; 0 = all hardware threads (results do not depend on it)")(
       "dry-run", "check the batch file, read every model and check every scenario name; write nothing")(
+      "plot", po::value<std::string>(),
+      "folder for each sweep's chart (SVG): its headline output against its levers (created if missing)")(
       "batch", po::value<std::string>(), "batch file");
   add_memory_options(options);
   po::positional_options_description positional;
   positional.add("batch", 1);
   auto vm = parse_options("batch", args, options, positional,
-                          "usage: riskcast batch BATCH.yaml --out DIR [--threads T] [--memory LIMIT] [--stream]\n"
+                          "usage: riskcast batch BATCH.yaml --out DIR [--plot DIR] [--threads T] [--memory LIMIT] "
+                          "[--stream]\n"
                           "       riskcast batch BATCH.yaml --dry-run [--memory LIMIT] [--stream]\n\n"
                           "Runs every run the batch file lists, in order. Each writes DIR/NAME.json (and .csv, .md,\n"
                           ".txt as its formats say); DIR/summary.csv and DIR/summary.md hold mean, P5, P50 and P95\n"
@@ -60,7 +63,9 @@ int command_batch(const std::vector<std::string>& args) {
                           "that fails is reported at the end and the others still complete. Exit status: 0 all runs\n"
                           "succeeded, 1 some run failed, 2 the command line or the batch file is wrong (then nothing\n"
                           "is written). A run whose samples would not fit in --memory (default: what is available)\n"
-                          "samples twice instead of keeping them, with the same results (docs/scale.md).\n"
+                          "samples twice instead of keeping them, with the same results (docs/scale.md). A sweep\n"
+                          "(`sweeps:`) runs one cell per setting of its levers, all with the same random numbers;\n"
+                          "--plot DIR draws its headline output against the levers.\n"
                           "See docs/batch.md.");
   if (!vm) return kExitOk;
   if (!vm->count("batch")) throw UsageError("batch needs a batch file: riskcast batch BATCH.yaml --out DIR");
@@ -76,6 +81,11 @@ int command_batch(const std::vector<std::string>& args) {
       throw UsageError(fmt::format("--out '{}' exists and is not a folder", dir.string()));
     check_output_folder("--out", dir.string());
   }
+  const std::string plot = vm->count("plot") ? (*vm)["plot"].as<std::string>() : std::string();
+  if (!plot.empty()) {
+    if (dry_run) throw UsageError("--plot draws the results of a batch; --dry-run has none");
+    check_output_folder("--plot", plot);
+  }
 
   const std::string path = (*vm)["batch"].as<std::string>();
   const BatchFile batch = load_batch_file(path);
@@ -83,6 +93,7 @@ int command_batch(const std::vector<std::string>& args) {
 
   BatchOptions run;
   run.out = dir.string();
+  run.plot = plot;
   run.threads = threads;
   RunOptions memory;
   memory_options(*vm, memory);

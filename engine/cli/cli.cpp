@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <iostream>
@@ -574,6 +575,17 @@ bool stderr_is_terminal() {
 }
 bool stdout_is_terminal() {
   return isatty(STDOUT_FILENO) == 1;
+}
+
+int launched_processes() {
+  // Open MPI's mpirun; MPICH's and Slurm's PMI; srun --mpi=pmix.
+  const char* size = std::getenv("OMPI_COMM_WORLD_SIZE");
+  if (!size) size = std::getenv("PMI_SIZE");
+  if (!size && std::getenv("PMIX_RANK")) size = std::getenv("SLURM_NTASKS");
+  if (!size) return 1;
+  char* end = nullptr;
+  const long n = std::strtol(size, &end, 10);
+  return end != size && *end == '\0' && n > 1 && n < (1L << 30) ? static_cast<int>(n) : 1;
 }
 
 ProgressLine::ProgressLine(std::uint64_t total, std::string label) : total_(total), label_(std::move(label)) {

@@ -191,4 +191,9 @@ class ProgressLine {
 bool stderr_is_terminal();
 bool stdout_is_terminal();
 
+// The number of processes an MPI launcher started this one among (mpirun,
+// mpiexec, srun with PMI or PMIx), read from the launcher's environment;
+// 1 when not launched by one.
+int launched_processes();
+
 }  // namespace riskcast::cli

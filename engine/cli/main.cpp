@@ -9,6 +9,9 @@
 #include "cli.hpp"
 #include "riskcast/diagnostics.hpp"
 #include "riskcast/version.hpp"
+#ifdef RISKCAST_WITH_MPI
+#include "mpi/mpi_driver.hpp"
+#endif
 
 namespace {
 
@@ -30,24 +33,18 @@ commands:
   riskcast COMMAND --help   options of one command
   riskcast --version        the engine version
 
+under mpirun -n K (a build with MPI): every command splits its samples over the K processes and
+  writes the files one process would, byte for byte (docs/scale.md)
+
 exit status: 0 success, 1 regress found a moved statistic or a batch run failed,
              2 error in the model, the batch file or the command line)";
 
 }  // namespace
 
-int main(int argc, char** argv) {
+namespace {
+
+int dispatch(const std::string& command, const std::vector<std::string>& args) {
   using namespace riskcast;
-  std::vector<std::string> args(argv + 1, argv + argc);
-  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
-    std::cout << kUsage << '\n';
-    return args.empty() ? cli::kExitError : cli::kExitOk;
-  }
-  if (args[0] == "--version") {
-    std::cout << "riskcast " << kVersion << '\n';
-    return cli::kExitOk;
-  }
-  const std::string command = args[0];
-  args.erase(args.begin());
   try {
     if (command == "check") return cli::command_check(args);
     if (command == "run") return cli::command_run(args);
@@ -76,4 +73,36 @@ int main(int argc, char** argv) {
     std::cerr << "riskcast: error: " << e.what() << '\n';
     return cli::kExitError;
   }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace riskcast;
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    std::cout << kUsage << '\n';
+    return args.empty() ? cli::kExitError : cli::kExitOk;
+  }
+  if (args[0] == "--version") {
+    std::cout << "riskcast " << kVersion << '\n';
+    return cli::kExitOk;
+  }
+  const std::string command = args[0];
+  args.erase(args.begin());
+  // Under mpirun every process runs the command; the engine splits the
+  // samples between them and rank 0 alone writes (docs/scale.md, "MPI").
+  if (const int processes = cli::launched_processes(); processes > 1) {
+#ifdef RISKCAST_WITH_MPI
+    return mpi::run_on_ranks(argc, argv, [&] { return dispatch(command, args); });
+#else
+    std::cerr << fmt::format(
+        "riskcast: error: started as one of {} MPI processes, but this riskcast was built without MPI: each "
+        "would run the whole command and write the same files; build it with MPI (libopenmpi-dev, "
+        "docs/scale.md) or run it once\n",
+        processes);
+    return cli::kExitError;
+#endif
+  }
+  return dispatch(command, args);
 }

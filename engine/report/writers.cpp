@@ -538,8 +538,23 @@ std::string fence_for(const std::string& text) {
 void write_summary_csv(const std::vector<NamedResult>& results, std::ostream& out) {
   const bool probabilities = std::any_of(results.begin(), results.end(),
                                          [](const NamedResult& n) { return has_probability_output(n.result); });
+  std::vector<std::string> levers;
+  for (const NamedResult& n : results)
+    for (const auto& [lever, value] : n.settings)
+      if (std::find(levers.begin(), levers.end(), lever) == levers.end()) levers.push_back(lever);
   out << "run,model,scenario,output,unit,samples,seed,mean,p5,p50,p95";
-  out << (probabilities ? ",probability,probability_ci_low,probability_ci_high\n" : "\n");
+  if (probabilities) out << ",probability,probability_ci_low,probability_ci_high";
+  for (const std::string& lever : levers) out << ',' << csv_field(lever);
+  out << '\n';
+  auto settings_of = [&](const NamedResult& n) {
+    std::string cells;
+    for (const std::string& lever : levers) {
+      cells += ',';
+      for (const auto& [name, value] : n.settings)
+        if (name == lever) cells += csv_field(value);
+    }
+    return cells;
+  };
   for (const NamedResult& named : results) {
     const RunResult& r = named.result;
     for (const ScenarioResult& s : r.scenarios) {
@@ -555,7 +570,7 @@ void write_summary_csv(const std::vector<NamedResult>& results, std::ostream& ou
           for (double q : kSummaryPercentiles) out << ',' << format_exact(o.summary.percentile(q).value);
           if (probabilities) out << ",,,";
         }
-        out << '\n';
+        out << settings_of(named) << '\n';
       }
     }
   }

@@ -162,7 +162,8 @@ MemoryEstimate estimate_memory(const Model& model, const RunSettings& settings) 
   return estimate_memory(model, request);
 }
 
-std::uint64_t available_memory() {
+namespace {
+std::uint64_t available_here() {
   std::ifstream meminfo("/proc/meminfo");
   std::string key;
   std::uint64_t kb = 0;
@@ -171,6 +172,15 @@ std::uint64_t available_memory() {
     if (key == "MemAvailable:") return kb * 1024;
   const long pages = sysconf(_SC_AVPHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
   return pages > 0 && page > 0 ? static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(page) : 0;
+}
+}  // namespace
+
+std::uint64_t available_memory() {
+  std::uint64_t available = available_here();
+  // The least of any rank's, so that every rank takes the same decision
+  // (to refuse, to stream) and they stay in step.
+  if (RankGroup* group = active_ranks(); group && group->size() > 1) group->min(std::span(&available, 1));
+  return available;
 }
 
 std::string format_bytes(std::uint64_t bytes) {

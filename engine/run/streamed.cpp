@@ -35,7 +35,67 @@ struct StreamedColumn {
   std::unique_ptr<StreamedSelection> selection;
   std::unique_ptr<std::atomic<std::uint64_t>[]> above;  // per threshold
   std::atomic<std::uint64_t> ones{0}, gained{0}, lost{0};
+  std::size_t thresholds = 0;  // entries of `above`
 };
+
+// A chunk's sums as words whose bits are all 0 for a chunk not sampled
+// (each field's default), so that a sum over the ranks, one of which
+// sampled the chunk, gives that rank's chunk bit for bit.
+std::vector<std::uint64_t> words_of(const MomentChunk& c) {
+  return {c.count,
+          std::bit_cast<std::uint64_t>(c.lo),
+          std::bit_cast<std::uint64_t>(c.hi),
+          c.finite ? 0u : 1u,
+          std::bit_cast<std::uint64_t>(c.shifted),
+          std::bit_cast<std::uint64_t>(c.plain)};
+}
+void from_words(MomentChunk& c, const std::uint64_t* w) {
+  c = {w[0],      std::bit_cast<double>(w[1]), std::bit_cast<double>(w[2]),
+       w[3] == 0, std::bit_cast<double>(w[4]), std::bit_cast<double>(w[5])};
+}
+std::vector<std::uint64_t> words_of(const SquareChunk& c) {
+  return {std::bit_cast<std::uint64_t>(c.sum), std::bit_cast<std::uint64_t>(c.squares)};
+}
+void from_words(SquareChunk& c, const std::uint64_t* w) {
+  c = {std::bit_cast<double>(w[0]), std::bit_cast<double>(w[1])};
+}
+
+// Every column's chunk sums of chunks [begin, end) (held at chunk % width)
+// from the ranks that sampled them, on every rank.
+template <typename Chunk>
+void merge_chunks(RankGroup& group, const std::vector<std::unique_ptr<StreamedColumn>>& columns, std::uint64_t begin,
+                  std::uint64_t end, std::uint64_t width, std::vector<Chunk> StreamedColumn::*held) {
+  std::vector<std::uint64_t> words;
+  for (const auto& c : columns)
+    for (std::uint64_t chunk = begin; chunk < end; ++chunk) {
+      const std::vector<std::uint64_t> w = words_of(((*c).*held)[chunk % width]);
+      words.insert(words.end(), w.begin(), w.end());
+    }
+  group.sum(words);
+  const std::size_t per = words_of(Chunk{}).size();
+  const std::uint64_t* at = words.data();
+  for (const auto& c : columns)
+    for (std::uint64_t chunk = begin; chunk < end; ++chunk, at += per) from_words(((*c).*held)[chunk % width], at);
+}
+
+// Every column's counts of the first pass (exceedances, ones, gained and
+// lost pairs, the selection's buckets) summed over the ranks.
+void merge_counts(RankGroup& group, const std::vector<std::unique_ptr<StreamedColumn>>& columns) {
+  std::vector<std::uint64_t> counts;
+  for (const auto& c : columns) {
+    for (std::size_t j = 0; j < c->thresholds; ++j) counts.push_back(c->above[j].load());
+    counts.insert(counts.end(), {c->ones.load(), c->gained.load(), c->lost.load()});
+  }
+  group.sum(counts);
+  const std::uint64_t* at = counts.data();
+  for (const auto& c : columns) {
+    for (std::size_t j = 0; j < c->thresholds; ++j) c->above[j].store(*at++);
+    c->ones.store(*at++);
+    c->gained.store(*at++);
+    c->lost.store(*at++);
+    c->selection->merge_over(group);
+  }
+}
 
 }  // namespace
 
@@ -119,6 +179,9 @@ RunResult run_model_streamed(const Model& model, const RunRequest& request, cons
   for (const Program& p : programs) program_of.push_back(&p);
 
   const std::vector<std::vector<double>> thresholds = thresholds_by_output(model, request);
+  // Over ranks each samples its chunks (sample_chunks); what they counted
+  // and summed is merged after each window and pass, below.
+  RankGroup* const group = settings.ranks && settings.ranks->size() > 1 ? settings.ranks : nullptr;
 
   const PercentilePlan plan = plan_percentiles(n, request.percentiles);
   // The minimum and maximum come from the first pass's extent.
@@ -136,6 +199,7 @@ RunResult run_model_streamed(const Model& model, const RunRequest& request, cons
       c->second.resize(held);
       c->selection = std::make_unique<StreamedSelection>(n, inner);
       c->above = std::make_unique<std::atomic<std::uint64_t>[]>(thresholds[o].size());
+      c->thresholds = thresholds[o].size();
       columns.push_back(std::move(c));
     }
 
@@ -194,11 +258,13 @@ RunResult run_model_streamed(const Model& model, const RunRequest& request, cons
       c->totals.origin = v.front();
       c->selection->plan_first_pass(v, budget);
     }
-    first_pass(chunk, offset, values);
+    // Every rank plans from the pilot; the one whose chunk it is counts it.
+    if (!group || chunk_owner(0, *group) == group->rank()) first_pass(chunk, offset, values);
   };
   // Each window's chunk sums are folded in chunk order: the order
   // moments_of adds them in.
   const ChunkWindow fold_first{width, [&](std::uint64_t begin, std::uint64_t end) {
+                                 if (group) merge_chunks(*group, columns, begin, end, width, &StreamedColumn::first);
                                  for (const auto& c : columns)
                                    for (std::uint64_t chunk = begin; chunk < end; ++chunk) {
                                      add_chunk(c->totals, c->first[chunk % width]);
@@ -207,6 +273,7 @@ RunResult run_model_streamed(const Model& model, const RunRequest& request, cons
                                }};
   sample_chunks(program_of, settings, kMomentChunk, kPiece, first_pass, plan_then_count, fold_first);
   absorb_all(tallies);
+  if (group) merge_counts(*group, columns);
   for (const auto& c : columns) {
     c->first = {};
     c->squares = second_moment_pass_of(c->totals);
@@ -236,6 +303,7 @@ RunResult run_model_streamed(const Model& model, const RunRequest& request, cons
         },
         {}, ChunkWindow{width, [&](std::uint64_t begin, std::uint64_t end) {
                           if (!squares) return;
+                          if (group) merge_chunks(*group, columns, begin, end, width, &StreamedColumn::second);
                           for (const auto& c : columns)
                             for (std::uint64_t chunk = begin; chunk < end; ++chunk) {
                               SquareChunk& one = c->second[chunk % width];
@@ -245,6 +313,8 @@ RunResult run_model_streamed(const Model& model, const RunRequest& request, cons
                             }
                         }});
     absorb_all(later);
+    if (group)
+      for (const auto& c : columns) c->selection->merge_over(*group);
     finish_selections();
   }
 

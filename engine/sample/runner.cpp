@@ -57,11 +57,61 @@ void throw_lowest_error(const Program& program, const RunSettings& settings,
     // its own position, none folded away or shared with another formula.
     first_error = BlockInterpreter(program.unoptimised ? *program.unoptimised : program, one).explain(*first_error);
   }
-  throw RunError(first_error->pos, first_error->message);
+  throw RunError(first_error->pos, first_error->message, first_error->sample);
 }
 
 int thread_count(const RunSettings& settings) {
   return settings.threads == 0 ? tbb::this_task_arena::max_concurrency() : static_cast<int>(settings.threads);
+}
+
+// Every rank's own error (the lowest failing sample it met, or none) →
+// the lowest of all ranks thrown on every rank, its message sent by the
+// lowest rank that met it; returns on every rank when none failed.
+void throw_lowest_on_ranks(RankGroup& group, const std::optional<RunError>& mine) {
+  // [0]: the lowest failing sample anywhere; [1]: the lowest rank that met it.
+  std::uint64_t lowest[2] = {mine ? mine->sample() : RunError::kNoSample, RunError::kNoSample};
+  group.min(std::span(lowest, 1));
+  if (lowest[0] == RunError::kNoSample) return;
+  lowest[1] = mine && mine->sample() == lowest[0] ? static_cast<std::uint64_t>(group.rank()) : RunError::kNoSample;
+  group.min(std::span(lowest + 1, 1));
+  const int sender = static_cast<int>(lowest[1]);
+  std::string text;  // "LINE COLUMN MESSAGE"
+  if (group.rank() == sender) text = fmt::format("{} {} {}", mine->pos().line, mine->pos().column, mine->what());
+  group.broadcast(text, sender);
+  SourcePos pos;
+  std::size_t used = 0, more = 0;
+  pos.line = static_cast<std::uint32_t>(std::stoul(text, &used));
+  pos.column = static_cast<std::uint32_t>(std::stoul(text.substr(used), &more));
+  throw RunError(pos, text.substr(used + more + 1), lowest[0]);
+}
+
+// sample_program_into over a group of ranks: this rank's share sampled
+// alone, then the error of the lowest failing sample of all ranks thrown
+// on every rank, or every column gathered.
+void sample_on_ranks(const Program& program, const RunSettings& settings, std::span<double* const> outputs) {
+  RankGroup& group = *settings.ranks;
+  const int ranks = group.size();
+  const RankShare mine = rank_share(settings.samples, group.rank(), ranks);
+  RunSettings part = settings;
+  part.ranks = nullptr;
+  part.first_sample = settings.first_sample + mine.first;
+  part.samples = mine.end - mine.first;
+  std::vector<double*> shifted;
+  for (double* column : outputs) shifted.push_back(column + mine.first);
+  std::optional<RunError> failed;
+  if (part.samples > 0) try {
+      sample_program_into(program, part, shifted);
+    } catch (const RunError& e) {
+      failed = e;
+    }
+  throw_lowest_on_ranks(group, failed);
+  std::vector<std::size_t> bounds;
+  for (int k = 0; k <= ranks; ++k)
+    bounds.push_back(
+        static_cast<std::size_t>(k == ranks ? settings.samples : rank_share(settings.samples, k, ranks).first));
+  for (double* column : outputs) group.all_gather(std::span(column, settings.samples), bounds);
+  // Progress counts the whole range, as one process would.
+  if (settings.progress) settings.progress->fetch_add(settings.samples - part.samples, std::memory_order_relaxed);
 }
 
 }  // namespace
@@ -71,6 +121,7 @@ void sample_program_into(const Program& program, const RunSettings& settings, st
     throw std::invalid_argument(
         fmt::format("{} output columns for {} outputs", outputs.size(), program.outputs.size()));
   check_settings(program, settings);
+  if (settings.ranks && settings.ranks->size() > 1) return sample_on_ranks(program, settings, outputs);
   const std::uint64_t block = settings.block_size;
   const std::uint64_t blocks = (settings.samples + block - 1) / block;
   tbb::enumerable_thread_specific<BlockInterpreter> workers(program, settings);
@@ -146,6 +197,10 @@ void sample_chunks(std::span<const Program* const> programs, const RunSettings& 
       run_piece(from, std::min(end, from + piece_size), consume);
     }
   };
+  // Over ranks, chunk c is sampled by rank c mod R (chunk_owner); every
+  // rank samples the pilot piece of chunk 0, so that all plan alike.
+  RankGroup* const group = settings.ranks && settings.ranks->size() > 1 ? settings.ranks : nullptr;
+  auto mine = [&](std::uint64_t c) { return !group || chunk_owner(c, *group) == group->rank(); };
   tbb::task_arena arena(thread_count(settings));
   arena.execute([&] {
     std::uint64_t skip = 0;
@@ -158,12 +213,24 @@ void sample_chunks(std::span<const Program* const> programs, const RunSettings& 
       const std::uint64_t end = std::min(chunks, begin + width);
       tbb::parallel_for(tbb::blocked_range<std::uint64_t>(begin, end, 1),
                         [&](const tbb::blocked_range<std::uint64_t>& r) {
-                          for (std::uint64_t c = r.begin(); c != r.end(); ++c) run_chunk(c, c == 0 ? skip : 0);
+                          for (std::uint64_t c = r.begin(); c != r.end(); ++c)
+                            if (mine(c)) run_chunk(c, c == 0 ? skip : 0);
                         });
       if (settings.stop.stop_requested()) break;
       // After a failure sampling goes on (a later window may hold an earlier
-      // scenario's error, which is the one reported), handing nothing on.
-      if (window.done && !failed.load()) window.done(begin, end);
+      // scenario's error, which is the one reported), handing nothing on;
+      // over ranks, as soon as any rank has met one.
+      std::uint64_t clean = failed.load() ? 0 : 1;
+      if (group) {
+        group->min(std::span(&clean, 1));
+        if (settings.progress) {
+          std::uint64_t others = 0;  // the window's samples other ranks took
+          for (std::uint64_t c = begin; c < end; ++c)
+            if (!mine(c)) others += std::min<std::uint64_t>(settings.samples, (c + 1) * chunk_size) - c * chunk_size;
+          settings.progress->fetch_add(others, std::memory_order_relaxed);
+        }
+      }
+      if (window.done && clean) window.done(begin, end);
     }
   });
   if (settings.stop.stop_requested()) throw RunCancelled();
@@ -172,8 +239,22 @@ void sample_chunks(std::span<const Program* const> programs, const RunSettings& 
   for (std::size_t p = 0; p < programs.size(); ++p) {
     std::vector<const FirstError*> errors;
     for (Worker& w : workers) errors.push_back(&w.interpreters[p].error);
-    throw_lowest_error(*programs[p], settings, errors);
+    if (!group) {
+      throw_lowest_error(*programs[p], settings, errors);
+      continue;
+    }
+    std::optional<RunError> met;
+    try {
+      throw_lowest_error(*programs[p], settings, errors);
+    } catch (const RunError& e) {
+      met = e;
+    }
+    throw_lowest_on_ranks(*group, met);
   }
+}
+
+int chunk_owner(std::uint64_t chunk, const RankGroup& group) {
+  return static_cast<int>(chunk % static_cast<std::uint64_t>(group.size()));
 }
 
 }  // namespace riskcast

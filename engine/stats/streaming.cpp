@@ -354,6 +354,28 @@ void StreamedSelection::index_regions() {
   }
 }
 
+void StreamedSelection::merge_over(RankGroup& group) {
+  if (!pending()) return;
+  group.sum(counts_);
+  group.min(lo_);
+  // The largest key as the least complement.
+  for (std::uint64_t& h : hi_) h = ~h;
+  group.min(hi_);
+  for (std::uint64_t& h : hi_) h = ~h;
+  const auto ranks = static_cast<std::size_t>(group.size());
+  for (std::vector<double>& kept : kept_) {
+    std::vector<std::uint64_t> sizes(ranks, 0);
+    sizes[static_cast<std::size_t>(group.rank())] = kept.size();
+    group.sum(sizes);
+    std::vector<std::size_t> bounds{0};
+    for (std::uint64_t size : sizes) bounds.push_back(bounds.back() + static_cast<std::size_t>(size));
+    std::vector<double> all(bounds.back());
+    std::copy(kept.begin(), kept.end(), all.begin() + static_cast<std::ptrdiff_t>(bounds[group.rank()]));
+    group.all_gather(all, bounds);
+    kept = std::move(all);
+  }
+}
+
 double StreamedSelection::value_at(std::uint64_t rank) const {
   const auto it = std::lower_bound(ranks_.begin(), ranks_.end(), rank);
   const auto i = static_cast<std::size_t>(it - ranks_.begin());

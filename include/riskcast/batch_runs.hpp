@@ -13,6 +13,7 @@
 
 #include "riskcast/diagnostics.hpp"
 #include "riskcast/format.hpp"
+#include "riskcast/riskcast.hpp"  // ParameterOverride
 #include "riskcast/sampling.hpp"
 #include "riskcast/statistics.hpp"
 
@@ -47,12 +48,41 @@ struct BatchRun {
   std::vector<double> percentiles;               // `percentiles:` as probabilities (RunOptions::percentiles)
   std::vector<ExceedanceThreshold> exceedances;  // `exceed:` (RunOptions::exceedances)
   std::vector<BatchExceedance> exceedance_text;  // every output `exceed:` names, even with no threshold
+  // A cell of a sweep (`sweeps:`, docs/batch.md): its sweep's index in
+  // BatchFile::sweeps, and per lever of that sweep, in order, the
+  // parameter's new definition (LoadedModel::with_parameters) and the
+  // value as the summary shows it (a number at full precision, or the
+  // definition as written). A listed run: kNoSweep and none.
+  static constexpr std::size_t kNoSweep = static_cast<std::size_t>(-1);
+  std::size_t sweep = kNoSweep;
+  std::vector<ParameterOverride> overrides;
+  std::vector<std::string> setting_text;
+  std::vector<double> setting_values;  // the lever's number (NaN: a distribution)
 };
+
+// A `sweeps:` entry: one run per cell, each cell a setting of the levers
+// (parameters of the model fixed to values, or redefined), crossed with
+// the sweep's scenarios, all with the same seed: common random numbers, so
+// that the difference between two cells is paired sample by sample.
+struct BatchSweep {
+  std::string name;
+  SourcePos pos;  // of its name
+  std::string model_path;
+  std::vector<std::string> levers;  // parameter names, in the file's order
+  std::vector<SourcePos> lever_pos;
+  bool latin_hypercube = false;  // `design: lhs` (else the full factorial)
+  std::string output;            // `output:`, the headline the chart draws; empty: the model's first
+  SourcePos output_pos;
+  std::size_t first_run = 0, cells = 0;  // its cells: BatchFile::runs[first_run, first_run + cells)
+};
+// The most cells one sweep may expand to.
+inline constexpr std::size_t kMaxSweepCells = 100'000;
 
 struct BatchFile {
   std::string path;
-  std::string title;  // `batch:`; may be empty
-  std::vector<BatchRun> runs;
+  std::string title;           // `batch:`; may be empty
+  std::vector<BatchRun> runs;  // the listed runs, then each sweep's cells
+  std::vector<BatchSweep> sweeps;
 };
 
 // Reads and checks a batch file. Throws ModelError carrying every problem
@@ -65,6 +95,11 @@ struct BatchFile {
 // model.
 BatchFile load_batch_file(const std::string& path);
 BatchFile load_batch_text(std::string_view text, const std::string& path);
+
+// The chart files of `sweep` (BatchOptions::plot): "SWEEP.svg" for one
+// lever, "SWEEP.SCENARIO.svg" per scenario for two (`scenarios` the
+// sweep's, or its model's when it names none); none for three or more.
+std::vector<std::string> sweep_chart_files(const BatchSweep& sweep, const std::vector<std::string>& scenarios);
 
 // "all-20k.json": where a run's result in one format goes, inside the output folder.
 std::string result_file_name(const BatchRun& run, Format format);
@@ -82,7 +117,10 @@ struct BatchProgress {
 };
 
 struct BatchOptions {
-  std::string out;       // the folder for the result files and the summary (created if missing); unused by a dry run
+  std::string out;  // the folder for the result files and the summary (created if missing); unused by a dry run
+  // The folder for each sweep's chart (created if missing; empty: none):
+  // SWEEP.svg for one lever, SWEEP.SCENARIO.svg for two (sweep_chart_files).
+  std::string plot;
   unsigned threads = 0;  // for every run; results never depend on it
   // For every run, as RunOptions::memory_limit and RunOptions::storage: a
   // run whose samples would not fit streams (docs/scale.md).

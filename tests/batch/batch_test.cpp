@@ -2,32 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include "batch/batch_loading.hpp"
 #include "riskcast/count.hpp"
 #include "riskcast/model_loader.hpp"
 #include "support/cli_runner.hpp"
 
 namespace riskcast::testing {
 namespace {
-
-BatchFile load_ok(const std::string& text, const std::string& path = "dir/b.yaml") {
-  try {
-    return load_batch_text(text, path);
-  } catch (const ModelError& e) {
-    ADD_FAILURE() << "batch file did not load:\n" << e.diagnostics().format() << "text:\n" << text;
-  }
-  return {};
-}
-
-// Every diagnostic of a batch file that must fail, formatted as printed.
-std::string errors_of(const std::string& text) {
-  try {
-    load_batch_text(text, "b.yaml");
-  } catch (const ModelError& e) {
-    return e.diagnostics().format();
-  }
-  ADD_FAILURE() << "batch file loaded, but should not have:\n" << text;
-  return {};
-}
 
 TEST(BatchFile, RunsTakeDefaultsAndOverrideThem) {
   const BatchFile batch = load_ok(R"(batch: two sizes
@@ -95,7 +76,7 @@ TEST(BatchFile, ProblemsArePositionedAndAllReported) {
        "list\n"},
       {"runs: [\n", "b.yaml:2:1: error: malformed YAML: end of sequence flow not found\n"},
       {std::string("runs:\0\n", 7), "b.yaml:1:6: error: the file contains a NUL byte; is it a binary file?\n"},
-      {"batch: x\n", "b.yaml:1:1: error: the batch file has no `runs:` list; nothing would run\n"},
+      {"batch: x\n", "b.yaml:1:1: error: the batch file has no `runs:` list (nor `sweeps:`); nothing would run\n"},
       {"runs:\n", "b.yaml:1:1: error: `runs` must be a list of runs (`- name: …`), not nothing\n"},
       {"runs: []\n", "b.yaml:1:1: error: `runs` is empty; nothing would run\n"},
       {"runs:\n  name: a\n", "b.yaml:2:3: error: `runs` must be a list of runs (`- name: …`), not a mapping\n"},
@@ -103,7 +84,7 @@ TEST(BatchFile, ProblemsArePositionedAndAllReported) {
        "b.yaml:4:5: error: unknown key `sampels` in a run (did you mean `samples`?)\n"},
       {"run:\n  - name: a\n",
        "b.yaml:1:1: error: unknown key `run` in the batch file (did you mean `runs`?)\n"
-       "b.yaml:1:1: error: the batch file has no `runs:` list; nothing would run\n"},
+       "b.yaml:1:1: error: the batch file has no `runs:` list (nor `sweeps:`); nothing would run\n"},
       {"runs:\n  - name: a\n    model: m.yaml\n  - name: A\n    model: m.yaml\n",
        "b.yaml:4:11: error: duplicate run name `A` (first given at line 2; names are file names, so case does not "
        "count)\n"},

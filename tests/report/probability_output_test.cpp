@@ -426,7 +426,7 @@ TEST(ProbabilityWriters, BatchSummaryHasPInsteadOfMeanAndPercentiles) {
   level.summary = summarize(values);
   r.scenarios[0].outputs.push_back(level);
   std::ostringstream csv, markdown;
-  write_summary_csv({{"r1", r}}, csv);
+  write_summary_csv({{"r1", r, {}}}, csv);
   const ProportionEstimate& p = *r.scenarios[0].outputs[0].summary.probability;
   EXPECT_EQ(csv.str(), fmt::format("run,model,scenario,output,unit,samples,seed,mean,p5,p50,p95,probability,"
                                    "probability_ci_low,probability_ci_high\n"
@@ -436,7 +436,7 @@ TEST(ProbabilityWriters, BatchSummaryHasPInsteadOfMeanAndPercentiles) {
                                    format_exact(p.ci_low), format_exact(p.ci_high),
                                    format_exact(r.scenarios[0].outputs[1].summary.probability->ci_high),
                                    format_exact(level.summary.percentile(0.95).value)));
-  write_summary_markdown("", {{"r1", r}}, {}, markdown);
+  write_summary_markdown("", {{"r1", r, {}}}, {}, markdown);
   EXPECT_NE(markdown.str().find("| r1 | m | base | ban |  | 1,000 | 7 | P = 30.0% [27.2%, 32.9%] | | | |\n"),
             std::string::npos)
       << markdown.str();
@@ -446,7 +446,7 @@ TEST(ProbabilityWriters, BatchSummaryHasPInsteadOfMeanAndPercentiles) {
   // Without a probability output the summary is as it always was.
   std::ostringstream plain;
   r.scenarios[0].outputs.erase(r.scenarios[0].outputs.begin(), r.scenarios[0].outputs.begin() + 2);
-  write_summary_csv({{"r1", r}}, plain);
+  write_summary_csv({{"r1", r, {}}}, plain);
   EXPECT_EQ(plain.str(),
             "run,model,scenario,output,unit,samples,seed,mean,p5,p50,p95\nr1,m,base,level,units,1000,7,"
             "2.5,1.15,2.5,3.8499999999999996\n");

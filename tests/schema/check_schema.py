@@ -187,7 +187,7 @@ class Checker:
                 data = read_yaml(block)
                 if not isinstance(data, dict) or "jobs" in data:  # a CI workflow, not riskcast's
                     continue
-                if "runs" in data:
+                if "runs" in data or "sweeps" in data:
                     counts["batches"] += 1
                     self.valid_batch(label, block, None)
                 elif "outputs" in data and data.keys() & {"parameters", "events", "monthly"}:
@@ -568,6 +568,7 @@ KEY_CONTEXTS = [
     ("the batch file", "batch", [], "runs:\n  - {name: r, model: m.yaml}\n@KEYS@\n"),
     ("a run", "batch", ["runs", 0], "runs:\n  - name: r\n    model: m.yaml\n    @KEYS@\n"),
     ("defaults", "batch", ["defaults"], "defaults:\n  seed: 1\n  @KEYS@\nruns:\n  - {name: r, model: m.yaml}\n"),
+    ("a sweep", "batch", ["sweeps", 0], "sweeps:\n  - name: s\n    model: m.yaml\n    levers: {a: [1]}\n    @KEYS@\n"),
 ]
 
 OVERRIDE_TEMPLATE = """\

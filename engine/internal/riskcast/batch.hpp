@@ -27,5 +27,9 @@ void check_run_outputs(const BatchRun& run, const Model& model, Diagnostics& dia
 
 // Both checks above.
 void check_run_names(const BatchRun& run, const Model& model, Diagnostics& diagnostics);
+// The names `batch.runs[index]` gives that `model` lacks (check_run_names);
+// a sweep's cells share their settings, so only its first cell's are
+// checked, with the sweep's levers (parameters of the model) and output.
+void check_batch_names(const BatchFile& batch, std::size_t index, const Model& model, Diagnostics& diagnostics);
 
 }  // namespace riskcast

@@ -60,6 +60,35 @@ struct HistogramChart {
 // edges (right axis, 0–100 %); dashed lines at the markers.
 std::string histogram_svg(const HistogramChart& chart);
 
+// ---- sweep chart (batch `sweeps:`) ------------------------------------------
+
+// A headline output against a sweep's levers: per scenario, per cell, the
+// levers' values and the output's mean with its P5 and P95.
+struct SweepPoint {
+  std::vector<double> levers;
+  double mean = 0, p5 = 0, p95 = 0;
+};
+struct SweepSeries {
+  std::string scenario;
+  std::vector<SweepPoint> points;  // in the sweep's cell order
+};
+struct SweepChart {
+  std::string title;
+  std::string quantity;  // the output's name
+  std::string unit;
+  std::vector<std::string> levers, lever_units;
+  std::vector<SweepSeries> series;
+};
+
+// One lever: the mean against the lever, a line per scenario (points in
+// the lever's order), the P5–P95 band of each shaded.
+std::string sweep_line_svg(const SweepChart& chart);
+// Two levers, one scenario (series[index]): a heatmap of the mean over the
+// grid of a full factorial, or coloured points where the cells form no
+// grid (a Latin hypercube); a colour bar from the least to the largest
+// mean of every scenario, so that the scenarios' maps share one scale.
+std::string sweep_heatmap_svg(const SweepChart& chart, std::size_t index);
+
 // ---- fan chart ------------------------------------------------------------
 
 struct FanPoint {

@@ -164,6 +164,9 @@ std::string csv_field(const std::string& text);
 struct NamedResult {
   std::string run;
   RunResult result;
+  // A sweep's cell: (lever, value as text) per lever; the summary gives
+  // each lever a column.
+  std::vector<std::pair<std::string, std::string>> settings;
 };
 struct FailedRun {
   std::string run;
@@ -173,7 +176,8 @@ struct FailedRun {
 // numbers at full precision (shortest text that reads back exactly). With
 // any probability output, also probability,probability_ci_low,
 // probability_ci_high, filled for those (whose mean and percentiles are
-// empty) and empty for the others.
+// empty) and empty for the others. With sweep cells, one more column per
+// lever (in the order first met), the cell's value there, empty elsewhere.
 void write_summary_csv(const std::vector<NamedResult>& results, std::ostream& out);
 // One Markdown table with the numbers as format_value shows them (a
 // probability output: P and its interval in the mean's cell), then the

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "riskcast/program.hpp"
+#include "riskcast/ranks.hpp"
 #include "riskcast/riskcast.hpp"
 
 namespace riskcast {
@@ -34,6 +35,11 @@ struct RunSettings {
   // AddressShift); null: every slot draws from its own sample. Needs
   // first_sample + samples + shift->by ≤ kMaxSamples.
   std::shared_ptr<const AddressShift> shift;
+  // The ranks that share this sampling (ranks.hpp): each samples its part
+  // of the range and gathers the rest. Taken from the thread that makes the
+  // settings (an engine call's own), so that a call on a TBB worker never
+  // finds a different group; null: this process samples everything.
+  RankGroup* ranks = active_ranks();
 };
 
 // One column of values per output, in the program's output order.
@@ -45,14 +51,18 @@ struct SampleColumns {
 // A model that cannot be evaluated for some sample (a probability formula
 // outside [0, 1], an output that is not a finite number). Reports the
 // lowest sample index at which it happens, so the message is the same for
-// any thread count.
+// any thread count (and any number of ranks: sample() is that index).
 class RunError : public std::runtime_error {
  public:
-  RunError(SourcePos pos, std::string message) : std::runtime_error(message), pos_(pos) {}
+  RunError(SourcePos pos, std::string message, std::uint64_t sample = kNoSample)
+      : std::runtime_error(message), pos_(pos), sample_(sample) {}
   SourcePos pos() const { return pos_; }
+  std::uint64_t sample() const { return sample_; }
+  static constexpr std::uint64_t kNoSample = ~std::uint64_t{0};
 
  private:
   SourcePos pos_;
+  std::uint64_t sample_;
 };
 
 // Bytes of memory a run keeps per sample: the output columns.
@@ -86,6 +96,10 @@ Column allocate_column(std::size_t n);
 
 // The same as sample_program, writing output o of sample s to
 // outputs[o][s − first_sample]; each column must hold settings.samples values.
+// With settings.ranks, each rank samples its share (rank_share) and the
+// columns are gathered, so every rank returns every value; a failing
+// sample anywhere throws the same RunError (the lowest sample's) on every
+// rank.
 void sample_program_into(const Program& program, const RunSettings& settings, std::span<double* const> outputs);
 
 // Samples several programs (a run's scenarios) over the same samples
@@ -112,8 +126,18 @@ struct ChunkWindow {
   std::uint64_t chunks = 0;  // 0: every chunk in one window
   std::function<void(std::uint64_t begin, std::uint64_t end)> done;
 };
+//
+// Over ranks (settings.ranks), each rank samples the chunks chunk_owner
+// gives it and hands on only those; every rank samples the first piece and
+// hands it to `first` (a consumer counts it only where chunk_owner(0) is
+// the rank); window.done is called on every rank after each window (to
+// merge the window's sums over the ranks there), and the lowest failing
+// sample of all ranks is thrown on every rank.
 void sample_chunks(std::span<const Program* const> programs, const RunSettings& settings, std::size_t chunk_size,
                    std::size_t piece_size, const ChunkConsumer& consume, const ChunkConsumer& first = {},
                    const ChunkWindow& window = {});
+// The rank that samples `chunk` in sample_chunks: chunk mod size, so that
+// every window's work is spread over the ranks.
+int chunk_owner(std::uint64_t chunk, const RankGroup& group);
 
 }  // namespace riskcast

@@ -14,6 +14,7 @@
 #include <span>
 #include <vector>
 
+#include "riskcast/ranks.hpp"
 #include "riskcast/statistics.hpp"
 
 namespace riskcast {
@@ -153,6 +154,12 @@ class StreamedSelection {
   Tally tally() const;
   void observe(Tally& tally, std::span<const double> values) const;
   void absorb(Tally& tally);
+  // After every rank has absorbed its own tallies of a pass (each its own
+  // chunks, sample_chunks over ranks): the counts summed, the keys seen
+  // merged and the kept values gathered over `group`, so that every rank
+  // holds what one process would and finishes the pass alike. Kept values
+  // come in another order, which no selection depends on. Collective.
+  void merge_over(RankGroup& group);
 
   // After the pass's tallies are absorbed: resolves what it can and plans
   // the next pass within `gathered` values of the budget; returns the

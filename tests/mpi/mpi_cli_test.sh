@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# riskcast under `mpirun --oversubscribe -n 3` against one process
+# (docs/scale.md, "MPI"): every command's files byte for byte the same,
+# written once (by rank 0); a model error reported once, exit status 2 and
+# no file; a failing sample the same error as one process.
+#
+#   mpi_cli_test.sh RISKCAST MPIEXEC SOURCE_DIR
+set -euo pipefail
+riskcast=$1
+mpiexec=$2
+src=$3
+
+# The test only: Open MPI refuses to start as root without these, and in a
+# container the ranks of one machine may not read each other's memory
+# directly (vader's single-copy mechanism).
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+export OMPI_MCA_btl_vader_single_copy_mechanism=none
+export OMPI_MCA_rmaps_base_oversubscribe=1
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+ranks() { "$mpiexec" --oversubscribe -n 3 "$riskcast" "$@"; }
+fail() {
+  echo "FAIL: $*" >&2
+  exit 1
+}
+same() { cmp "$1" "$2" || fail "$3: $1 and $2 differ"; }
+
+reference=$src/bench/models/reference.yaml
+flagship=$src/configs/china-2026.yaml
+
+# run: a table on stdout (printed once) and JSON through --out.
+"$riskcast" run "$reference" --samples 100001 --seed 3 >"$work/one.txt"
+ranks run "$reference" --samples 100001 --seed 3 >"$work/three.txt"
+same "$work/one.txt" "$work/three.txt" "run's table"
+"$riskcast" run "$flagship" --samples 100001 --format json --out "$work/one.json"
+ranks run "$flagship" --samples 100001 --format json --out "$work/three.json"
+same "$work/one.json" "$work/three.json" "run --format json"
+"$riskcast" run "$flagship" --samples 100001 --method lhs --format json --out "$work/one-lhs.json"
+ranks run "$flagship" --samples 100001 --method lhs --format json --out "$work/three-lhs.json"
+same "$work/one-lhs.json" "$work/three-lhs.json" "run --method lhs"
+ranks run "$reference" --samples 50001 --stream --format json --out "$work/three-stream.json"
+"$riskcast" run "$reference" --samples 50001 --format json --out "$work/one-stream.json"
+same "$work/one-stream.json" "$work/three-stream.json" "run --stream"
+
+# compare, sensitivity, baseline, regress.
+"$riskcast" compare "$flagship" --samples 50001 --format csv >"$work/one-compare.csv"
+ranks compare "$flagship" --samples 50001 --format csv >"$work/three-compare.csv"
+same "$work/one-compare.csv" "$work/three-compare.csv" "compare"
+"$riskcast" sensitivity "$reference" --samples 20001 --format json >"$work/one-sens.json"
+ranks sensitivity "$reference" --samples 20001 --format json >"$work/three-sens.json"
+same "$work/one-sens.json" "$work/three-sens.json" "sensitivity"
+"$riskcast" baseline "$reference" --samples 30001 --out "$work/one-base.json"
+ranks baseline "$reference" --samples 30001 --out "$work/three-base.json"
+same "$work/one-base.json" "$work/three-base.json" "baseline"
+ranks regress "$work/one-base.json" >"$work/regress.txt" || fail "regress under mpirun: exit $?"
+grep -q "exact" "$work/regress.txt" || fail "regress did not compare in exact mode: $(cat "$work/regress.txt")"
+
+# batch: every result file and the CSV summary.
+cat >"$work/batch.yaml" <<BATCH
+batch: MPI test
+runs:
+  - name: reference
+    model: $reference
+    samples: 40001
+    formats: [json, csv]
+  - name: flagship
+    model: $flagship
+    samples: 30001
+    formats: [json]
+sweeps:
+  - name: sweep
+    model: $flagship
+    scenarios: [base, h200_open]
+    samples: 5000
+    formats: [json]
+    levers:
+      ban_scope: [0.6, 0.9]
+      h200_china_cap: [1e5, 3e5]
+BATCH
+"$riskcast" batch "$work/batch.yaml" --out "$work/one-batch" --plot "$work/one-batch/charts" >/dev/null
+ranks batch "$work/batch.yaml" --out "$work/three-batch" --plot "$work/three-batch/charts" >/dev/null
+for f in reference.json reference.csv flagship.json sweep.ban_scope-0.9.h200_china_cap-300000.json summary.csv \
+  summary.md charts/sweep.base.svg charts/sweep.h200_open.svg; do
+  same "$work/one-batch/$f" "$work/three-batch/$f" "batch $f"
+done
+
+# A model error: reported once (not by every rank), exit status 2, no file.
+printf 'parameters:\n  a: uniform(0, 1\noutputs:\n  x: a\n' >"$work/bad.yaml"
+status=0
+ranks run "$work/bad.yaml" --samples 1000 --out "$work/bad.txt" 2>"$work/bad.err" || status=$?
+[ "$status" = 2 ] || fail "a bad model under mpirun: exit status $status, not 2"
+[ "$(grep -c 'error:' "$work/bad.err")" = 1 ] || fail "the error was not reported once: $(cat "$work/bad.err")"
+[ ! -e "$work/bad.txt" ] || fail "a failed run wrote its output"
+
+# An output path rank 0 cannot write: every rank stops at once, one message.
+status=0
+ranks run "$reference" --samples 1000 --out /nonexistent-riskcast-folder/x.json 2>"$work/path.err" || status=$?
+[ "$status" = 2 ] || fail "an unwritable --out under mpirun: exit status $status, not 2"
+[ "$(grep -c 'error:' "$work/path.err")" = 1 ] || fail "the path error was not reported once: $(cat "$work/path.err")"
+
+# A sample that fails in the last rank's share: one process's error, exit 2.
+# (Seed 19: the first failing sample is 26,786 of 30,000, in rank 2's share.)
+printf 'parameters:\n  u: uniform(0, 1)\noutputs:\n  x: "u > 0.9999 ? log(-u) : u"\n' >"$work/failing.yaml"
+"$riskcast" run "$work/failing.yaml" --samples 30000 --seed 19 2>"$work/one-fail.err" && fail "the failing model ran"
+grep -q "in sample 26786" "$work/one-fail.err" || fail "the failing model failed elsewhere: $(cat "$work/one-fail.err")"
+status=0
+ranks run "$work/failing.yaml" --samples 30000 --seed 19 2>"$work/three-fail.err" || status=$?
+[ "$status" = 2 ] || fail "a failing sample under mpirun: exit status $status, not 2"
+# (mpirun adds its own banner about the non-zero exit status.)
+grep 'error:' "$work/three-fail.err" >"$work/three-fail-clean.err" || true
+same "$work/one-fail.err" "$work/three-fail-clean.err" "a failing sample's error"
+echo "mpirun -n 3: every file identical to one process's"
