@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <cstdlib>
 #include <iostream>
 #include <sstream>
 #include <streambuf>
@@ -69,6 +70,15 @@ class NullBuffer final : public std::streambuf {
   std::streamsize xsputn(const char*, std::streamsize n) override { return n; }
 };
 
+// kAgreeSeconds, or RISKCAST_MPI_WAIT when that is a whole number of seconds in range.
+int agree_seconds() {
+  const char* text = std::getenv("RISKCAST_MPI_WAIT");
+  if (!text) return kAgreeSeconds;
+  char* end = nullptr;
+  const long seconds = std::strtol(text, &end, 10);
+  return end != text && *end == '\0' && seconds >= 1 && seconds <= 86400 ? static_cast<int>(seconds) : kAgreeSeconds;
+}
+
 std::string prefixed(const std::string& text, int rank) {
   std::string out;
   std::istringstream lines(text);
@@ -113,7 +123,7 @@ int run_on_ranks(int& argc, char**& argv, const std::function<int()>& command) {
   MPI_Request request = MPI_REQUEST_NULL;
   MPI_Iallreduce(mine, all, 2, MPI_INT, MPI_MAX, agree, &request);
   int done = 0;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(kAgreeSeconds);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(agree_seconds());
   while (MPI_Test(&request, &done, MPI_STATUS_IGNORE) == MPI_SUCCESS && !done) {
     if (status != 0 && std::chrono::steady_clock::now() > deadline) {
       std::cerr << prefixed(rank == 0 ? std::string() : held.str(), rank)

@@ -19,7 +19,9 @@ namespace riskcast::mpi {
 // while others are still working (a failure of its own, such as running
 // out of memory, which leaves the others waiting in a collective) waits
 // kAgreeSeconds for them, then prints its error and ends the whole job
-// with MPI_Abort and its status.
+// with MPI_Abort and its status. The environment variable
+// RISKCAST_MPI_WAIT (whole seconds, 1 … 86400) sets another wait, for a
+// file system slow enough that ranks meeting the same error part further.
 inline constexpr int kAgreeSeconds = 60;
 int run_on_ranks(int& argc, char**& argv, const std::function<int()>& command);
 
