@@ -452,23 +452,14 @@ void write_file_atomically(const std::string& path, std::string_view text) {
 
 namespace {
 
-// Under ranks (ranks.hpp) rank 0 alone writes, so rank 0 checks and every
-// rank throws what it found: all fail alike, at once, and none goes on
-// into a run the others have left.
+// Under ranks (ranks.hpp) rank 0 alone writes, so rank 0 alone checks.
+// Not a collective step: a caller may decide by what it sees on the file
+// system whether to check (a folder rank 0 has meanwhile made), and the
+// ranks would then disagree on how many steps to take. A path rank 0
+// cannot write fails rank 0 alone, which ends the job (the MPI driver).
 template <typename Check>
 void checked_where_written(Check&& check) {
-  RankGroup* const group = active_ranks();
-  if (!group || group->size() < 2) return check();
-  std::string failure;  // PATH '\0' REASON, or empty
-  if (group->rank() == 0) try {
-      check();
-    } catch (const FileError& e) {
-      failure = e.path() + '\0' + e.reason();
-    }
-  group->broadcast(failure, 0);
-  if (failure.empty()) return;
-  const std::size_t cut = failure.find('\0');
-  throw FileError(failure.substr(0, cut), failure.substr(cut + 1));
+  if (writes_files()) check();
 }
 
 void check_file_writable_here(const std::string& path) {

@@ -339,12 +339,17 @@ class BatchLoader {
       }
     } else {
       std::size_t total = 1;
+      bool too_many = false;
       for (const Lever& l : levers) {
-        total *= l.values.size();
-        if (total > kMaxSweepCells) {
-          d_.error(sweep.pos, fmt::format("sweep `{}` would have more than {} cells", sweep.name, kMaxSweepCells));
-          return;
-        }
+        too_many = too_many || total > kMaxSweepCells / l.values.size();
+        total = too_many ? total : total * l.values.size();
+      }
+      if (too_many || total > kMaxSweepCells) {
+        std::vector<std::string> sizes;
+        for (const Lever& l : levers) sizes.push_back(std::to_string(l.values.size()));
+        d_.error(sweep.pos, fmt::format("sweep `{}` would have {} cells, more than the {} a sweep may have", sweep.name,
+                                        fmt::join(sizes, " × "), kMaxSweepCells));
+        return;
       }
       std::vector<std::size_t> at(levers.size(), 0);
       for (std::size_t c = 0; c < total; ++c) {
@@ -355,21 +360,48 @@ class BatchLoader {
         }
       }
     }
-    sweep.first_run = batch.runs.size();
+    // Cell names: a Latin hypercube's values to 6 significant digits, or in
+    // full where that would name two cells alike (a narrow range).
     const std::size_t count = latin_hypercube ? points.size() : picks.size();
-    for (std::size_t c = 0; c < count; ++c) {
-      BatchRun cell = *base;
-      cell.sweep = batch.sweeps.size();
-      cell.name = sweep.name;
-      for (std::size_t j = 0; j < levers.size(); ++j) {
-        const double value = latin_hypercube ? points[c][j] : levers[j].values[picks[c][j]];
-        const std::string text = latin_hypercube ? format_exact(value) : levers[j].texts[picks[c][j]];
-        cell.overrides.push_back({levers[j].name, text});
-        cell.setting_text.push_back(text);
-        cell.setting_values.push_back(value);
-        cell.name +=
-            fmt::format(".{}-{}", levers[j].name, name_part(value, latin_hypercube ? 0 : picks[c][j], latin_hypercube));
+    std::vector<BatchRun> cells_made;
+    for (bool full : {false, true}) {
+      cells_made.clear();
+      for (std::size_t c = 0; c < count; ++c) {
+        BatchRun cell = *base;
+        cell.sweep = batch.sweeps.size();
+        cell.name = sweep.name;
+        for (std::size_t j = 0; j < levers.size(); ++j) {
+          const double value = latin_hypercube ? points[c][j] : levers[j].values[picks[c][j]];
+          const std::string text = latin_hypercube ? format_exact(value) : levers[j].texts[picks[c][j]];
+          cell.overrides.push_back({levers[j].name, text});
+          cell.setting_text.push_back(text);
+          cell.setting_values.push_back(value);
+          cell.name += fmt::format(".{}-{}", levers[j].name,
+                                   name_part(value, latin_hypercube ? 0 : picks[c][j], latin_hypercube && !full));
+        }
+        cells_made.push_back(std::move(cell));
       }
+      std::map<std::string, std::size_t> seen;
+      bool alike = false;
+      for (std::size_t c = 0; c < cells_made.size() && !alike; ++c)
+        alike = !seen.emplace(lowercase(cells_made[c].name), c).second;
+      if (!alike) break;
+      if (!latin_hypercube || full) {
+        // A value listed twice (0.5 and 5e-1 are one value).
+        for (std::size_t j = 0; j < levers.size(); ++j)
+          for (std::size_t a = 0; a < levers[j].texts.size(); ++a)
+            for (std::size_t b = a + 1; b < levers[j].texts.size(); ++b)
+              if (levers[j].texts[a] == levers[j].texts[b] ||
+                  (!std::isnan(levers[j].values[a]) && levers[j].values[a] == levers[j].values[b])) {
+                d_.error(levers[j].pos, fmt::format("sweep `{}`: lever `{}` lists the value {} twice", sweep.name,
+                                                    levers[j].name, levers[j].texts[a]));
+                return;
+              }
+        d_.error(sweep.pos, fmt::format("sweep `{}`: two cells would have one name", sweep.name));
+        return;
+      }
+    }
+    for (const BatchRun& cell : cells_made)
       if (cell.name.size() > kMaxRunNameLength || !std::all_of(cell.name.begin(), cell.name.end(), [](char ch) {
             return std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_' || ch == '.';
           })) {
@@ -379,10 +411,18 @@ class BatchLoader {
                                         sweep.name, quote_for_message(cell.name), kMaxRunNameLength));
         return;
       }
-      if (!add_run(std::move(cell), names, batch)) return;
+    const auto [first, fresh] = sweep_names_.emplace(lowercase(sweep.name), sweep.pos);
+    if (!fresh) {
+      d_.error(sweep.pos, fmt::format("duplicate sweep name `{}`", sweep.name),
+               fmt::format("first given at line {}; its charts are named after it", first->second.line));
+      return;
     }
-    sweep.cells = count;
-    batch.sweeps.push_back(std::move(sweep));
+    // The sweep first, so that every cell added names a sweep there is.
+    sweep.first_run = batch.runs.size();
+    batch.sweeps.push_back(sweep);
+    std::size_t added = 0;
+    for (BatchRun& cell : cells_made) added += add_run(std::move(cell), names, batch);
+    batch.sweeps.back().cells = added;
   }
 
   // A list, or a single value standing for a list of one (as the Python
@@ -627,6 +667,7 @@ class BatchLoader {
   Diagnostics& d_;
   YamlReader yaml_;
   std::string path_;
+  std::map<std::string, SourcePos> sweep_names_;  // lowercased
 
  public:
   // The runs left out of the batch for an error, as far as they were read:

@@ -4,10 +4,12 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <map>
 #include <new>
 #include <optional>
+#include <set>
 
 #include "riskcast/batch.hpp"
 #include "riskcast/chart.hpp"
@@ -77,6 +79,29 @@ RunResult execute(const BatchRun& run, const LoadedModel& model, const BatchOpti
   return result;
 }
 
+// Each lever value of `sweep` that is a definition (not a number) read as
+// the model would read it, once per distinct value, before anything runs:
+// a mistake is the batch file's, reported at the lever.
+void check_lever_definitions(const BatchFile& batch, const BatchSweep& sweep, const LoadedModel& model,
+                             Diagnostics& errors) {
+  std::set<std::pair<std::size_t, std::string>> checked;
+  for (std::size_t c = sweep.first_run; c < sweep.first_run + sweep.cells; ++c)
+    for (std::size_t j = 0; j < batch.runs[c].overrides.size(); ++j) {
+      const ParameterOverride& o = batch.runs[c].overrides[j];
+      if (!std::isnan(batch.runs[c].setting_values[j]) || !checked.emplace(j, o.definition).second) continue;
+      try {
+        model.with_parameters({o});
+      } catch (const ModelError& e) {
+        const std::string why = e.diagnostics().empty() ? e.what() : e.diagnostics().items().front().message;
+        errors.error(sweep.lever_pos[j], fmt::format("sweep `{}`: lever `{}`: '{}': {}", sweep.name, o.name,
+                                                     quote_for_message(o.definition), why));
+      } catch (const std::exception& e) {
+        errors.error(sweep.lever_pos[j], fmt::format("sweep `{}`: lever `{}`: '{}': {}", sweep.name, o.name,
+                                                     quote_for_message(o.definition), e.what()));
+      }
+    }
+}
+
 // Each sweep's headline output against its levers, from the cells that
 // succeeded, written together into options.plot.
 void write_sweep_charts(const BatchFile& batch, const std::map<std::string, BatchModel>& models,
@@ -103,11 +128,17 @@ void write_sweep_charts(const BatchFile& batch, const std::map<std::string, Batc
     if (scenarios.empty())
       for (const ScenarioInfo& s : loaded.model->scenarios()) scenarios.push_back(s.name);
     for (const std::string& scenario : scenarios) chart.series.push_back({scenario, {}});
+    bool undrawn = false;  // a cell whose lever is a distribution has no place on an axis
     for (const NamedResult& named : results) {
       const auto cell = std::find_if(batch.runs.begin() + static_cast<std::ptrdiff_t>(sweep.first_run),
                                      batch.runs.begin() + static_cast<std::ptrdiff_t>(sweep.first_run + sweep.cells),
                                      [&](const BatchRun& r) { return r.name == named.run; });
       if (cell == batch.runs.begin() + static_cast<std::ptrdiff_t>(sweep.first_run + sweep.cells)) continue;
+      if (std::any_of(cell->setting_values.begin(), cell->setting_values.end(),
+                      [](double v) { return std::isnan(v); })) {
+        undrawn = true;
+        continue;
+      }
       for (std::size_t i = 0; i < named.result.scenarios.size() && i < chart.series.size(); ++i)
         for (const OutputResult& o : named.result.scenarios[i].outputs)
           if (o.name == chart.quantity) {
@@ -116,6 +147,11 @@ void write_sweep_charts(const BatchFile& batch, const std::map<std::string, Batc
                                               o.summary.percentile(0.95).value});
           }
     }
+    if (undrawn && options.warnings)
+      options.warnings(
+          fmt::format("{}:{}:{}: warning: sweep `{}`: the cells whose levers are distributions, not "
+                      "numbers, are left out of its chart\n",
+                      batch.path, sweep.pos.line, sweep.pos.column, sweep.name));
     const std::vector<std::string> names = sweep_chart_files(sweep, scenarios);
     for (std::size_t i = 0; i < names.size(); ++i)
       files.add((fs::path(options.plot) / names[i]).string(),
@@ -156,7 +192,11 @@ BatchOutcome run_batch(const BatchFile& batch, const BatchOptions& options) {
         it->second.error = failure_text(std::current_exception());
       }
     }
-    if (it->second.model) check_batch_names(batch, i, it->second.model->ir(), scenario_errors);
+    if (it->second.model) {
+      check_batch_names(batch, i, it->second.model->ir(), scenario_errors);
+      if (run.sweep != BatchRun::kNoSweep && i == batch.sweeps[run.sweep].first_run)
+        check_lever_definitions(batch, batch.sweeps[run.sweep], *it->second.model, scenario_errors);
+    }
   }
   if (!scenario_errors.empty()) throw ModelError(std::move(scenario_errors));
   outcome.models = models.size();

@@ -90,6 +90,19 @@ int command_batch(const std::vector<std::string>& args) {
   const std::string path = (*vm)["batch"].as<std::string>();
   const BatchFile batch = load_batch_file(path);
   if (!dir.empty()) check_batch_outputs(dir, batch);
+  // The chart folder may not be a file the batch writes (found only after every run otherwise).
+  if (!plot.empty() && !dir.empty()) {
+    const fs::path folder = fs::absolute(plot).lexically_normal();
+    std::vector<std::string> files = {"summary.csv", "summary.md"};
+    for (const BatchRun& r : batch.runs)
+      for (Format format : r.formats) files.push_back(result_file_name(r, format));
+    for (const std::string& name : files)
+      if (fs::absolute(dir / name).lexically_normal() == folder)
+        throw UsageError(
+            fmt::format("--plot '{}' is a file the batch writes into --out; give the charts a folder of "
+                        "their own",
+                        plot));
+  }
 
   BatchOptions run;
   run.out = dir.string();

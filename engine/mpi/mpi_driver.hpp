@@ -22,7 +22,9 @@ namespace riskcast::mpi {
 // with MPI_Abort and its status. The environment variable
 // RISKCAST_MPI_WAIT (whole seconds, 1 … 86400) sets another wait, for a
 // file system slow enough that ranks meeting the same error part further.
-inline constexpr int kAgreeSeconds = 60;
+// (Output paths are checked by rank 0 alone, which writes them: a path it
+// cannot write is such a failure of its own, reported after the wait.)
+inline constexpr int kAgreeSeconds = 10;
 int run_on_ranks(int& argc, char**& argv, const std::function<int()>& command);
 
 }  // namespace riskcast::mpi

@@ -116,6 +116,26 @@ TEST(Sweep, ALatinHypercubeHasOneValueInEachStratumOfEachLever) {
   EXPECT_EQ(std::stod(batch.runs[0].overrides[0].definition), batch.runs[0].setting_values[0]);
 }
 
+// A range so narrow that 6 significant digits name cells alike: the cells
+// are named with the values in full instead.
+TEST(Sweep, ANarrowLatinHypercubeNamesItsCellsInFull) {
+  const BatchFile batch = load_ok(R"b(sweeps:
+  - name: narrow
+    model: m.yaml
+    design: lhs
+    cells: 50
+    levers:
+      a: {from: 0.5, to: 0.500001}
+)b");
+  ASSERT_EQ(batch.runs.size(), 50u);
+  std::set<std::string> names;
+  for (const BatchRun& cell : batch.runs) {
+    names.insert(cell.name);
+    EXPECT_EQ(cell.name, "narrow.a-" + fmt::format("{}", cell.setting_values[0]));
+  }
+  EXPECT_EQ(names.size(), 50u);
+}
+
 TEST(Sweep, MistakesArePositioned) {
   const std::string head = "sweeps:\n  - name: s\n    model: m.yaml\n";
   struct Case {
@@ -138,7 +158,10 @@ TEST(Sweep, MistakesArePositioned) {
       {"    levers: {a: 3}\n", "must be a list of values"},
       {"    levers: {a: {from: 0, to: 1, steps: 100001}}\n", "`steps`"},
       {"    levers: {a: {from: 0, to: 1, steps: 400}, b: {from: 0, to: 1, steps: 400}}\n",
-       "would have more than 100000 cells"},
+       "would have 400 × 400 cells, more than the 100000 a sweep may have"},
+      {"    levers: {a: [0.5, 5e-1]}\n", "b.yaml:4:14: error: sweep `s`: lever `a` lists the value 0.5 twice"},
+      {"    levers: {a: [1, 2]}\n  - name: S\n    model: m.yaml\n    levers: {b: [1]}\n",
+       "b.yaml:5:11: error: duplicate sweep name `S`"},
       {"    levers: {a_very_long_lever_name_indeed_that_goes_on_and_on: [1], "
        "another_very_long_lever_name_that_also_goes_on_and_on: [2]}\n",
        "at most 100 characters"},
@@ -152,6 +175,29 @@ TEST(Sweep, MistakesArePositioned) {
   EXPECT_NE(errors_of("runs:\n  - name: s.a-1\n    model: m.yaml\n" + head + "    levers: {a: [1]}\n")
                 .find("duplicate run name `s.a-1`"),
             std::string::npos);
+}
+
+// A lever's definition is read as the model would read it before anything
+// runs (a dry run too), the mistake reported at the lever.
+TEST(Sweep, LeverDefinitionsAreCheckedBeforeAnythingRuns) {
+  TempDir dir;
+  dir.write("tiny.yaml", kTinyModel);
+  const BatchFile batch = load_batch_file(dir.write("b.yaml", R"b(sweeps:
+  - name: s
+    model: tiny.yaml
+    levers:
+      b: ["uniform(1, 0)", 0.5, "uniform(1, 0)"]
+)b"));
+  BatchOptions options;
+  options.dry_run = true;
+  try {
+    run_batch(batch, options);
+    ADD_FAILURE() << "ran";
+  } catch (const ModelError& e) {
+    const std::string text = e.diagnostics().format();
+    EXPECT_NE(text.find("b.yaml:5:7: error: sweep `s`: lever `b`: 'uniform(1, 0)': "), std::string::npos) << text;
+    EXPECT_EQ(text.find("error:"), text.rfind("error:")) << "once per value:\n" << text;
+  }
 }
 
 TEST(Sweep, LeversAndOutputMustBeTheModels) {

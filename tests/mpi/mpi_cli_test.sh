@@ -93,11 +93,24 @@ ranks run "$work/bad.yaml" --samples 1000 --out "$work/bad.txt" 2>"$work/bad.err
 [ "$(grep -c 'error:' "$work/bad.err")" = 1 ] || fail "the error was not reported once: $(cat "$work/bad.err")"
 [ ! -e "$work/bad.txt" ] || fail "a failed run wrote its output"
 
-# An output path rank 0 cannot write: every rank stops at once, one message.
+# An output path rank 0 cannot write: rank 0 alone checks it and fails
+# alone; after RISKCAST_MPI_WAIT it ends the job with its message, exit 2.
 status=0
-ranks run "$reference" --samples 1000 --out /nonexistent-riskcast-folder/x.json 2>"$work/path.err" || status=$?
+RISKCAST_MPI_WAIT=2 timeout 120 "$mpiexec" --oversubscribe -x RISKCAST_MPI_WAIT -n 3 "$riskcast" run "$reference" \
+  --samples 1000 --out /nonexistent-riskcast-folder/x.json 2>"$work/path.err" || status=$?
 [ "$status" = 2 ] || fail "an unwritable --out under mpirun: exit status $status, not 2"
-[ "$(grep -c 'error:' "$work/path.err")" = 1 ] || fail "the path error was not reported once: $(cat "$work/path.err")"
+[ "$(grep -c 'nonexistent-riskcast-folder' "$work/path.err")" = 1 ] ||
+  fail "the path error was not reported once: $(cat "$work/path.err")"
+
+# A batch whose --out folder does not exist yet: rank 0 makes it while the
+# other ranks may still be checking the paths (as any rank may be later);
+# every rank must agree all the same (this hung when the checks were
+# collective steps). Several times, since it is a race.
+for attempt in 1 2 3 4 5; do
+  rm -rf "$work/race"
+  timeout 120 "$mpiexec" --oversubscribe -n 3 "$riskcast" batch "$work/batch.yaml" --out "$work/race" \
+    >/dev/null 2>&1 || fail "batch into a new folder under mpirun (attempt $attempt): exit status $?"
+done
 
 # A sample that fails in the last rank's share: one process's error, exit 2.
 # (Seed 19: the first failing sample is 26,786 of 30,000, in rank 2's share.)
