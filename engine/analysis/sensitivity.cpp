@@ -452,8 +452,7 @@ MemoryEstimate estimate_sensitivity_memory(const Model& model, const Sensitivity
   MemoryEstimate e = estimate_memory(augmented, request.settings);
   const std::size_t kept = static_cast<std::size_t>(
       std::count_if(probes.begin(), probes.end(), [](const Probe& p) { return p.keep_values; }));
-  const unsigned threads = request.settings.threads ? request.settings.threads
-                                                    : static_cast<unsigned>(tbb::this_task_arena::max_concurrency());
+  const unsigned threads = estimated_threads(request.settings);
   // Ranks of every probe, values of the kept ones, per thread at work one
   // sort buffer while ranking or, later, the scratch of one rank correlation
   // (influence values, and buckets for 2n + 2 doubled ranks), and the

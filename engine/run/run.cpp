@@ -132,6 +132,19 @@ Model with_outputs(const Model& model, std::vector<Output> outputs) {
   return result;
 }
 
+unsigned estimated_threads(const RunSettings& settings) {
+  if (settings.threads) return settings.threads;
+  std::uint64_t threads = static_cast<unsigned>(tbb::this_task_arena::max_concurrency());
+  // Over ranks the most any rank has (as its complement's least), so that
+  // every rank's estimate, and so its decision to refuse or to stream, is alike.
+  if (settings.ranks && settings.ranks->size() > 1) {
+    threads = ~threads;
+    settings.ranks->min(std::span(&threads, 1));
+    threads = ~threads;
+  }
+  return static_cast<unsigned>(threads);
+}
+
 MemoryEstimate estimate_memory(const Model& model, const RunRequest& request) {
   const Program program = compile_program(model);
   const SamplingPlan plan = plan_columns(model, request.columns);
@@ -148,8 +161,7 @@ MemoryEstimate estimate_memory(const Model& model, const RunRequest& request) {
   e.bytes_per_sample = bytes_per_sample(program) + plan.probes.size() * sizeof(double) +
                        plan.kept.size() * scenarios * sizeof(double) + indicators;
   const RunSettings& settings = request.settings;
-  const unsigned threads =
-      settings.threads ? settings.threads : static_cast<unsigned>(tbb::this_task_arena::max_concurrency());
+  const unsigned threads = estimated_threads(settings);
   e.fixed_bytes = static_cast<std::uint64_t>(threads) * program.register_count * settings.block_size * sizeof(double) +
                   (64u << 20);  // code, model, allocator slack
   return e;

@@ -114,8 +114,7 @@ std::uint64_t streamed_working_set(const Model& model, const Program& program, c
                                    const SelectionBudget& budget) {
   const std::size_t scenarios = request.scenarios.empty() ? model.scenarios.size() : request.scenarios.size();
   const std::uint64_t columns = scenarios * program.outputs.size();
-  const unsigned threads = request.settings.threads ? request.settings.threads
-                                                    : static_cast<unsigned>(tbb::this_task_arena::max_concurrency());
+  const unsigned threads = estimated_threads(request.settings);
   const std::uint64_t chunks = std::min(std::max<std::uint64_t>(budget.window_chunks, 1),
                                         (request.settings.samples + kMomentChunk - 1) / kMomentChunk);
   // Per thread: each scenario's registers and its piece of outputs, and a

@@ -5,6 +5,7 @@
 // The MPI driver itself is tested under mpirun by tests/mpi/.
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <tbb/task_arena.h>
 
 #include <unistd.h>
 
@@ -164,6 +165,43 @@ TEST(RunsOnRanks, StreamedRunsMergeWhatEachRankCounted) {
       }
     }
   }
+}
+
+// Ranks with different numbers of threads (machines of different sizes):
+// the memory estimate counts threads, so a limit between one rank's
+// estimate and another's would have one keep its samples and the other
+// stream, and the two wait for each other for ever. The estimate takes
+// the most threads of any rank, and every rank decides alike.
+TEST(RunsOnRanks, RanksOfDifferentSizesDecideAlike) {
+  const LoadedModel model = LoadedModel::from_file(source_path("bench/models/reference.yaml"));
+  RunOptions options;
+  options.samples = 100'001;
+  RunOptions one = options;
+  one.threads = 1;
+  RunOptions four = options;
+  four.threads = 4;
+  const std::uint64_t low = model.estimate_memory(one).total(options.samples);
+  const std::uint64_t high = model.estimate_memory(four).total(options.samples);
+  ASSERT_LT(low, high);
+  options.memory_limit = (low + high) / 2;
+  std::vector<std::string> outcome(2);
+  const auto thrown = on_thread_ranks(2, [&](int r) {
+    tbb::task_arena arena(r == 0 ? 1 : 4);  // rank 0: 1 thread; rank 1: 4
+    arena.execute([&] {
+      try {
+        outcome[r] = format_result(model.run(options), Format::Json);
+      } catch (const std::exception& e) {
+        outcome[r] = e.what();
+      }
+    });
+  });
+  EXPECT_FALSE(thrown[0]);
+  EXPECT_FALSE(thrown[1]);
+  EXPECT_EQ(outcome[0], outcome[1]);
+  RunOptions streamed = options;
+  streamed.memory_limit = 0;
+  streamed.storage = SampleStorage::streamed;
+  EXPECT_EQ(outcome[0], format_result(model.run(streamed), Format::Json)) << "the limit should make both stream";
 }
 
 // A failing sample in a streamed run over ranks: the first scenario with

@@ -35,6 +35,11 @@ std::vector<const Scenario*> chosen_scenarios(const Model& model, const std::vec
 // Per output of `model`, its exceedance thresholds in the order asked, each once.
 std::vector<std::vector<double>> thresholds_by_output(const Model& model, const RunRequest& request);
 
+// The worker threads a memory estimate counts: settings.threads, or all
+// the arena allows; over ranks (settings.ranks) the most of any rank's, a
+// collective step, so that every rank estimates alike.
+unsigned estimated_threads(const RunSettings& settings);
+
 MemoryEstimate estimate_memory(const Model& model, const RunRequest& request);
 MemoryEstimate estimate_memory(const Model& model, const RunSettings& settings);
 
