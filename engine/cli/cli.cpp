@@ -577,6 +577,16 @@ bool stdout_is_terminal() {
   return isatty(STDOUT_FILENO) == 1;
 }
 
+int launched_rank() {
+  const char* rank = std::getenv("OMPI_COMM_WORLD_RANK");
+  if (!rank) rank = std::getenv("PMI_RANK");
+  if (!rank) rank = std::getenv("PMIX_RANK");
+  if (!rank || launched_processes() < 2) return 0;
+  char* end = nullptr;
+  const long r = std::strtol(rank, &end, 10);
+  return end != rank && *end == '\0' && r > 0 && r < (1L << 30) ? static_cast<int>(r) : 0;
+}
+
 int launched_processes() {
   // Open MPI's mpirun; MPICH's and Slurm's PMI; srun --mpi=pmix.
   const char* size = std::getenv("OMPI_COMM_WORLD_SIZE");

@@ -195,5 +195,8 @@ bool stdout_is_terminal();
 // mpiexec, srun with PMI or PMIx), read from the launcher's environment;
 // 1 when not launched by one.
 int launched_processes();
+// This process's rank among them (0 when not launched by one), from the
+// same environment: before MPI starts, for what only rank 0 should print.
+int launched_rank();
 
 }  // namespace riskcast::cli

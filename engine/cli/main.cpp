@@ -80,6 +80,10 @@ int dispatch(const std::string& command, const std::vector<std::string>& args) {
 int main(int argc, char** argv) {
   using namespace riskcast;
   std::vector<std::string> args(argv + 1, argv + argc);
+  // Under mpirun, the usage and the version once, from rank 0.
+  if (cli::launched_rank() != 0 &&
+      (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help" || args[0] == "--version"))
+    return args.empty() ? cli::kExitError : cli::kExitOk;
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
     std::cout << kUsage << '\n';
     return args.empty() ? cli::kExitError : cli::kExitOk;

@@ -27,6 +27,10 @@ fail() {
 same() { cmp "$1" "$2" || fail "$3: $1 and $2 differ"; }
 
 reference=$src/bench/models/reference.yaml
+
+# The version and the usage once, not once per rank.
+[ "$(ranks --version | wc -l)" = 1 ] || fail "--version under mpirun: $(ranks --version)"
+[ "$(ranks --help | grep -c '^usage: riskcast')" = 1 ] || fail "--help under mpirun printed the usage more than once"
 flagship=$src/configs/china-2026.yaml
 
 # run: a table on stdout (printed once) and JSON through --out.
