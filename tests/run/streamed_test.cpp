@@ -13,6 +13,7 @@
 #include "riskcast/riskcast.hpp"
 #include "riskcast/run.hpp"
 #include "support/cli_runner.hpp"
+#include "support/failing_models.hpp"
 
 namespace riskcast {
 namespace {
@@ -102,21 +103,7 @@ TEST(StreamedRun, EqualWhenTheBudgetForcesMorePasses) {
 // A model that fails in some sample fails the same way streamed: the first
 // scenario with an error, its lowest sample.
 TEST(StreamedRun, RunErrorsAreTheSame) {
-  const LoadedModel model = LoadedModel::from_text(R"(model: failing
-horizon: 1
-parameters:
-  x:
-    dist: normal(0, 1)
-outputs:
-  quotient:
-    formula: 1 / (x - x * (x > 2.5))
-scenarios:
-  base: {}
-  shifted:
-    parameters:
-      x: normal(2, 1)
-)",
-                                                   "failing.yaml");
+  const LoadedModel model = LoadedModel::from_text(testing::kLaterScenarioFailsEarlier, "failing.yaml");
   auto message = [&](SampleStorage storage) {
     try {
       model.run(options_for(200'000, storage));

@@ -22,6 +22,7 @@
 #include "riskcast/riskcast.hpp"
 #include "riskcast/run.hpp"
 #include "support/cli_runner.hpp"
+#include "support/failing_models.hpp"
 #include "support/thread_ranks.hpp"
 
 namespace riskcast {
@@ -207,18 +208,7 @@ TEST(RunsOnRanks, RanksOfDifferentSizesDecideAlike) {
 // A failing sample in a streamed run over ranks: the first scenario with
 // an error, its lowest sample, on every rank, as one process reports it.
 TEST(RunsOnRanks, StreamedRunErrorsAreTheSameOnEveryRank) {
-  const LoadedModel model = LoadedModel::from_text(R"(horizon: 1
-parameters:
-  x: normal(0, 1)
-outputs:
-  quotient: 1 / (x - x * (x > 2.5))
-scenarios:
-  base: {}
-  shifted:
-    parameters:
-      x: normal(2, 1)
-)",
-                                                   "failing.yaml");
+  const LoadedModel model = LoadedModel::from_text(testing::kLaterScenarioFailsEarlier, "failing.yaml");
   auto message = [&](SampleStorage storage) {
     RunOptions options;
     options.samples = 300'000;
