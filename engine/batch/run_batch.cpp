@@ -16,6 +16,7 @@
 #include "riskcast/files.hpp"
 #include "riskcast/ranks.hpp"
 #include "riskcast/report.hpp"
+#include "riskcast/result_transfer.hpp"
 #include "riskcast/riskcast.hpp"
 #include "riskcast/run.hpp"
 
@@ -61,22 +62,64 @@ RunOptions options_of(const BatchRun& run, const BatchOptions& batch) {
   return options;
 }
 
-// Runs one entry of the batch and writes its result files; throws on failure,
-// having removed any file of this run it had written.
-RunResult execute(const BatchRun& run, const LoadedModel& model, const BatchOptions& batch, const fs::path& dir) {
-  // A sweep's cell: its levers' values in place of the parameters' own.
-  RunResult result = run.overrides.empty() ? model.run(options_of(run, batch))
-                                           : model.with_parameters(run.overrides).run(options_of(run, batch));
-  if (batch.warnings) {
-    const std::string warnings = model.format_result_warnings(result);
-    if (!warnings.empty()) batch.warnings(warnings);
+// What one run of the batch came to, made where the run ran (under MPI,
+// perhaps on another rank: batch_over_ranks) and settled where its files
+// are written.
+struct RunOutcome {
+  std::optional<RunResult> result;  // empty: the run failed
+  std::string error;                // when it failed: failure_text
+  std::string warnings;             // of its results, as BatchOptions::warnings gets them
+  std::vector<std::string> files;   // the result's text per BatchRun::formats
+  double seconds = 0;
+};
+
+// Runs one entry of the batch and formats its files, writing nothing.
+RunOutcome perform(const BatchRun& run, const BatchModel& loaded, const BatchOptions& batch) {
+  const auto start = std::chrono::steady_clock::now();
+  RunOutcome outcome;
+  if (!loaded.model) {
+    outcome.error = loaded.error;
+    return outcome;
   }
-  // All or none: a failure in a writer discards the run's files written before it.
-  StagedFiles files;
-  for (Format format : run.formats)
-    files.add((dir / result_file_name(run, format)).string(), format_result(result, format));
-  files.commit();
-  return result;
+  try {
+    // A sweep's cell: its levers' values in place of the parameters' own.
+    RunResult result = run.overrides.empty() ? loaded.model->run(options_of(run, batch))
+                                             : loaded.model->with_parameters(run.overrides).run(options_of(run, batch));
+    outcome.warnings = loaded.model->format_result_warnings(result);
+    for (Format format : run.formats) outcome.files.push_back(format_result(result, format));
+    outcome.result = std::move(result);
+  } catch (const RunCancelled&) {
+    throw;
+  } catch (...) {
+    outcome.error = failure_text(std::current_exception());
+    outcome.files.clear();
+  }
+  outcome.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return outcome;
+}
+
+std::string encode(const RunOutcome& outcome) {
+  std::string bytes;
+  ByteWriter out(bytes);
+  out.u64(outcome.result ? 1 : 0);
+  if (outcome.result) out.text(encode_result(*outcome.result));
+  out.text(outcome.error);
+  out.text(outcome.warnings);
+  out.u64(outcome.files.size());
+  for (const std::string& file : outcome.files) out.text(file);
+  out.f64(outcome.seconds);
+  return bytes;
+}
+
+RunOutcome decode(std::string_view bytes) {
+  ByteReader in(bytes);
+  RunOutcome outcome;
+  if (in.u64() != 0) outcome.result = decode_result(in.text());
+  outcome.error = in.text();
+  outcome.warnings = in.text();
+  for (std::uint64_t k = 0, n = in.u64(); k < n; ++k) outcome.files.push_back(in.text());
+  outcome.seconds = in.f64();
+  return outcome;
 }
 
 // Each lever value of `sweep` that is a definition (not a number) read as
@@ -223,48 +266,102 @@ BatchOutcome run_batch(const BatchFile& batch, const BatchOptions& options) {
 
   const fs::path dir(options.out);
   std::error_code ec;
-  if (writes_files()) fs::create_directories(dir, ec);  // rank 0 alone under MPI (ranks.hpp)
+  // The folders the batch makes are removed again when the batch ends early
+  // (a stop request) before anything was written into them: no empty --out
+  // is left behind.
+  struct MadeFolders {
+    fs::path leaf, top;  // top: the outermost folder made; empty: none
+    ~MadeFolders() {
+      std::error_code ignored;
+      if (top.empty()) return;
+      for (fs::path p = leaf; fs::is_empty(p, ignored) && fs::remove(p, ignored) && p != top; p = p.parent_path()) {
+      }
+    }
+  } made{fs::absolute(dir, ec).lexically_normal(), {}};
+  if (!made.leaf.has_filename()) made.leaf = made.leaf.parent_path();  // "out/"
+  if (writes_files()) {                                                // rank 0 alone under MPI (ranks.hpp)
+    for (fs::path p = made.leaf; !p.empty() && !fs::exists(p, ec) && p != p.parent_path(); p = p.parent_path())
+      made.top = p;
+    fs::create_directories(dir, ec);
+  }
   if (ec) throw FileError(dir.string(), ec.message());
   std::vector<NamedResult> results;
   std::vector<FailedRun> failed;
-  for (std::size_t i = 0; i < batch.runs.size(); ++i) {
-    const BatchRun& run = batch.runs[i];
-    const BatchModel& loaded = models.at(run.model_path);
+  auto progress_of = [&](std::size_t i) {
     BatchProgress progress;
     progress.index = i;
     progress.runs = batch.runs.size();
-    progress.run = &run;
-    progress.scenarios =
-        run.scenarios.empty() && loaded.model ? loaded.model->scenarios().size() : run.scenarios.size();
-    if (options.progress) options.progress(progress);
-    const auto start = std::chrono::steady_clock::now();
-    std::exception_ptr failure;
-    if (!loaded.model) {
-      fail(run, loaded.error);
-    } else {
+    progress.run = &batch.runs[i];
+    const BatchModel& loaded = models.at(batch.runs[i].model_path);
+    progress.scenarios = batch.runs[i].scenarios.empty() && loaded.model ? loaded.model->scenarios().size()
+                                                                         : batch.runs[i].scenarios.size();
+    return progress;
+  };
+  // Run i's files written (all or none) and its result kept for the
+  // summary; or, when it failed, its error kept and any file of its name
+  // removed, not even one an earlier batch left standing for it.
+  auto settle = [&](std::size_t i, RunOutcome done) {
+    const BatchRun& run = batch.runs[i];
+    if (!done.warnings.empty() && options.warnings) options.warnings(done.warnings);
+    if (done.result) {
       try {
-        NamedResult named{run.name, execute(run, *loaded.model, options, dir), {}};
+        StagedFiles files;
+        for (std::size_t k = 0; k < run.formats.size(); ++k)
+          files.add((dir / result_file_name(run, run.formats[k])).string(), std::move(done.files[k]));
+        files.commit();
+        NamedResult named{run.name, std::move(*done.result), {}};
         if (run.sweep != BatchRun::kNoSweep)
           for (std::size_t j = 0; j < run.setting_text.size(); ++j)
             named.settings.emplace_back(batch.sweeps[run.sweep].levers[j], run.setting_text[j]);
         results.push_back(std::move(named));
-      } catch (const RunCancelled&) {
-        throw;
       } catch (...) {
-        failure = std::current_exception();
+        done.result.reset();
+        done.error = failure_text(std::current_exception());
       }
-      if (failure) fail(run, failure_text(failure));
     }
-    progress.failed = !loaded.model || failure;
+    BatchProgress progress = progress_of(i);
+    progress.failed = !done.result;
     if (progress.failed) {
-      // No file may stand for a failed run, not even one an earlier batch left.
+      fail(run, done.error);
       if (writes_files())
         for (Format format : run.formats) fs::remove(dir / result_file_name(run, format), ec);
-      failed.push_back({run.name, outcome.failed.back().error});
+      failed.push_back({run.name, done.error});
     }
     progress.finished = true;
-    progress.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    progress.seconds = done.seconds;
     if (options.progress) options.progress(progress);
+  };
+  RankGroup* group = active_ranks();
+  const std::size_t ranks = group ? static_cast<std::size_t>(group->size()) : 1;
+  if (ranks > 1 && batch.runs.size() >= ranks) {
+    // Whole runs dealt out over the ranks, a round of one run per rank at a
+    // time; each rank runs its own as one process would, and the round's
+    // outcomes are then handed to every rank, in batch order, for rank 0
+    // to write (docs/scale.md, "MPI").
+    const std::size_t me = static_cast<std::size_t>(group->rank());
+    for (std::size_t first = 0; first < batch.runs.size(); first += ranks) {
+      const std::size_t round = std::min(ranks, batch.runs.size() - first);
+      std::string mine;
+      if (me < round) {
+        const RankScope alone(nullptr);
+        const BatchRun& run = batch.runs[first + me];
+        mine = encode(perform(run, models.at(run.model_path), options));
+      }
+      for (std::size_t k = 0; k < round; ++k) {
+        std::string bytes = k == me ? std::move(mine) : std::string();
+        group->broadcast(bytes, static_cast<int>(k));
+        if (options.progress) options.progress(progress_of(first + k));
+        settle(first + k, decode(bytes));
+      }
+    }
+  } else {
+    // One process, or fewer runs than ranks: each run's samples are split
+    // over the ranks (ranks.hpp).
+    for (std::size_t i = 0; i < batch.runs.size(); ++i) {
+      if (options.progress) options.progress(progress_of(i));
+      const BatchRun& run = batch.runs[i];
+      settle(i, perform(run, models.at(run.model_path), options));
+    }
   }
   if (!options.plot.empty()) write_sweep_charts(batch, models, results, options);
   StagedFiles summaries;

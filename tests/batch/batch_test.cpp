@@ -1,6 +1,10 @@
 #include "riskcast/batch.hpp"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
+
+#include <filesystem>
+#include <stop_token>
 
 #include "batch/batch_loading.hpp"
 #include "riskcast/count.hpp"
@@ -256,6 +260,32 @@ TEST(WholeNumbers, AcceptTheSpellingsOfSamples) {
   EXPECT_FALSE(parse_whole_number("11", 0, 10));
   EXPECT_FALSE(parse_whole_number("", 0, 10));
   EXPECT_FALSE(parse_whole_number("-1", 0, 10));
+}
+
+// A batch stopped (Ctrl-C, SIGTERM) before it wrote anything leaves no
+// empty --out folder it made; a folder that was there stays.
+TEST(RunBatch, AStoppedBatchRemovesTheEmptyFolderItMade) {
+  TempDir dir;
+  const BatchFile batch = load_batch_file(dir.write("b.yaml", fmt::format(R"b(runs:
+  - name: one
+    model: {}
+    samples: 1_000
+)b",
+                                                                          source_path("bench/models/reference.yaml"))));
+  std::stop_source stop;
+  stop.request_stop();
+  BatchOptions options;
+  options.stop = stop.get_token();
+  options.out = dir.path() + "/new/out/";
+  EXPECT_THROW(run_batch(batch, options), RunCancelled);
+  EXPECT_FALSE(std::filesystem::exists(dir.path() + "/new"));
+  options.out = dir.path();
+  EXPECT_THROW(run_batch(batch, options), RunCancelled);
+  EXPECT_TRUE(std::filesystem::exists(dir.path() + "/b.yaml"));
+  options.stop = {};
+  options.out = dir.path() + "/new/out";
+  run_batch(batch, options);
+  EXPECT_TRUE(std::filesystem::exists(options.out + "/one.json"));
 }
 
 }  // namespace

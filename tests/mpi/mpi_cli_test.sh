@@ -89,6 +89,35 @@ for f in reference.json reference.csv flagship.json sweep.ban_scope-0.9.h200_chi
   same "$work/one-batch/$f" "$work/three-batch/$f" "batch $f"
 done
 
+# Batches with a failing run, its runs dealt out over the ranks (4 runs) and
+# its runs' samples split (2 runs, fewer than the ranks): the same files as
+# one process, and the failed run's error printed once, as one process does.
+printf 'parameters:\n  u: uniform(0, 1)\noutputs:\n  x: "u > 0.999 ? log(-u) : u"\n' >"$work/fails.yaml"
+for runs in 4 2; do
+  {
+    echo "runs:"
+    echo "  - {name: failing, model: $work/fails.yaml, samples: 20000, formats: [json]}"
+    echo "  - {name: reference, model: $reference, samples: 20001, formats: [json, csv]}"
+    [ "$runs" = 2 ] || echo "  - {name: flagship, model: $flagship, samples: 20001, formats: [markdown]}"
+    [ "$runs" = 2 ] || echo "  - {name: reference-2, model: $reference, samples: 3, formats: [json]}"
+  } >"$work/failing-batch-$runs.yaml"
+  status=0
+  "$riskcast" batch "$work/failing-batch-$runs.yaml" --out "$work/one-fb-$runs" >/dev/null 2>"$work/one-fb.err" ||
+    status=$?
+  [ "$status" = 1 ] || fail "a batch with a failing run: exit status $status, not 1"
+  status=0
+  ranks batch "$work/failing-batch-$runs.yaml" --out "$work/three-fb-$runs" >/dev/null 2>"$work/three-fb.err" ||
+    status=$?
+  [ "$status" = 1 ] || fail "a batch of $runs runs with a failing run under mpirun: exit status $status, not 1"
+  # (mpirun's banner about the non-zero exit status follows, between lines of dashes.)
+  sed '/^-----/,$d' "$work/three-fb.err" >"$work/three-fb-clean.err"
+  same "$work/one-fb.err" "$work/three-fb-clean.err" "a batch of $runs runs with a failing run: its errors"
+  [ "$(ls "$work/one-fb-$runs")" = "$(ls "$work/three-fb-$runs")" ] || fail "a batch of $runs runs: other files"
+  for f in "$work/one-fb-$runs"/*; do
+    same "$f" "$work/three-fb-$runs/$(basename "$f")" "a batch of $runs runs: $(basename "$f")"
+  done
+done
+
 # A model error: reported once (not by every rank), exit status 2, no file.
 printf 'parameters:\n  a: uniform(0, 1\noutputs:\n  x: a\n' >"$work/bad.yaml"
 status=0
