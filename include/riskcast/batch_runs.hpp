@@ -166,7 +166,10 @@ struct BatchOutcome {
 // probability,probability_ci_low,probability_ci_high, in place of its mean
 // and percentiles) and OUT/summary.md (the same as people read
 // numbers, then the failed runs with their errors). std::runtime_error when
-// OUT cannot be created or a summary cannot be written.
+// OUT cannot be created or a summary cannot be written. Under a RankScope
+// of R ranks (ranks.hpp) and with at least R runs, each rank runs whole runs
+// (run i of each round of R on rank i) and rank 0 writes them all; else
+// each run's samples are split. The files are one process's either way.
 BatchOutcome run_batch(const BatchFile& batch, const BatchOptions& options);
 
 }  // namespace riskcast
