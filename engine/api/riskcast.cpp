@@ -496,7 +496,7 @@ SampleStorage storage_for(const RunOptions& options, const Model& model, const R
           "{} need about {} ({} bytes per sample + {} working set) but {}", counted(options.samples, "sample"),
           format_bytes(needed), memory.bytes_per_sample, format_bytes(memory.fixed_bytes),
           options.memory_limit ? fmt::format("the limit is {}", format_bytes(limit))
-                               : fmt::format("only {} is available", format_bytes(limit)));
+                               : fmt::format("only {} is available{}", format_bytes(limit), machine_share_note()));
       if (options.storage == SampleStorage::in_memory || !why_kept.empty())
         throw ResourceError(fmt::format("{}; {}", what,
                                         why_kept.empty() ? std::string("use fewer samples or let the run stream")

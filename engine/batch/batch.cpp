@@ -1,6 +1,7 @@
 // Batch file → list of runs. Like the model loader, every problem is reported
 // with its position, and checking goes on so one pass shows them all.
 #include "riskcast/batch.hpp"
+#include "riskcast/index_names.hpp"
 
 #include <fmt/format.h>
 
@@ -228,6 +229,18 @@ class BatchLoader {
     return lever;
   }
 
+  // A lever in a cell's name: an element's brackets and commas as `_`
+  // (`units[huawei]` → `units_huawei`), so that the name is a file name.
+  static std::string lever_name_part(const std::string& lever) {
+    std::string part;
+    for (char ch : lever)
+      if (ch == '[' || ch == ',')
+        part += '_';
+      else if (ch != ']')
+        part += ch;
+    return part;
+  }
+
   // A value's part of a cell's name: the number (shortest text that reads
   // back; a Latin hypercube's to 6 significant digits), `+` and other
   // characters a run name cannot hold left out; a definition that is no
@@ -376,7 +389,7 @@ class BatchLoader {
           cell.overrides.push_back({levers[j].name, text});
           cell.setting_text.push_back(text);
           cell.setting_values.push_back(value);
-          cell.name += fmt::format(".{}-{}", levers[j].name,
+          cell.name += fmt::format(".{}-{}", lever_name_part(levers[j].name),
                                    name_part(value, latin_hypercube ? 0 : picks[c][j], latin_hypercube && !full));
         }
         cells_made.push_back(std::move(cell));
@@ -754,12 +767,25 @@ void check_batch_names(const BatchFile& batch, std::size_t index, const Model& m
   std::vector<std::string> parameters, outputs;
   for (const Parameter& p : model.parameters) parameters.push_back(p.name);
   for (const Output& o : model.outputs) outputs.push_back(o.name);
-  for (std::size_t j = 0; j < sweep.levers.size(); ++j)
-    if (std::find(parameters.begin(), parameters.end(), sweep.levers[j]) == parameters.end())
+  for (std::size_t j = 0; j < sweep.levers.size(); ++j) {
+    const std::string& lever = sweep.levers[j];
+    if (std::find(parameters.begin(), parameters.end(), lever) != parameters.end()) continue;
+    const std::string model_file = printable_for_message(sweep.model_path);
+    // Worded as LoadedModel::with_parameters words the same refusals.
+    if (const std::string kind = model.kind_of_name(lever); !kind.empty())
+      diagnostics.error(sweep.lever_pos[j], fmt::format("sweep `{}`: lever `{}` is {}, not a parameter of {}",
+                                                        sweep.name, quote_for_message(lever), kind, model_file));
+    else if (const std::string hint = over_index_hint(model, lever); !hint.empty())
+      diagnostics.error(sweep.lever_pos[j],
+                        fmt::format("sweep `{}`: lever `{}` is over an index of {}: a lever is one element",
+                                    sweep.name, quote_for_message(lever), model_file),
+                        hint);
+    else
       diagnostics.error(sweep.lever_pos[j],
                         fmt::format("sweep `{}`: lever `{}` is not a parameter of {}", sweep.name,
-                                    quote_for_message(sweep.levers[j]), printable_for_message(sweep.model_path)),
-                        diagnostics.size() < kMaxHintedErrors ? did_you_mean(sweep.levers[j], parameters) : "");
+                                    quote_for_message(lever), model_file),
+                        diagnostics.size() < kMaxHintedErrors ? did_you_mean(lever, parameters) : "");
+  }
   if (!sweep.output.empty() && std::find(outputs.begin(), outputs.end(), sweep.output) == outputs.end())
     diagnostics.error(
         sweep.output_pos,

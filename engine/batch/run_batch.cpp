@@ -147,8 +147,10 @@ void check_lever_definitions(const BatchFile& batch, const BatchSweep& sweep, co
 
 // Each sweep's headline output against its levers, from the cells that
 // succeeded, written together into options.plot.
+// results[k] is the result of batch.runs[result_runs[k]].
 void write_sweep_charts(const BatchFile& batch, const std::map<std::string, BatchModel>& models,
-                        const std::vector<NamedResult>& results, const BatchOptions& options) {
+                        const std::vector<NamedResult>& results, const std::vector<std::size_t>& result_runs,
+                        const BatchOptions& options) {
   StagedFiles files;
   files.create_folders(options.plot);
   for (const BatchSweep& sweep : batch.sweeps) {
@@ -172,11 +174,10 @@ void write_sweep_charts(const BatchFile& batch, const std::map<std::string, Batc
       for (const ScenarioInfo& s : loaded.model->scenarios()) scenarios.push_back(s.name);
     for (const std::string& scenario : scenarios) chart.series.push_back({scenario, {}});
     bool undrawn = false;  // a cell whose lever is a distribution has no place on an axis
-    for (const NamedResult& named : results) {
-      const auto cell = std::find_if(batch.runs.begin() + static_cast<std::ptrdiff_t>(sweep.first_run),
-                                     batch.runs.begin() + static_cast<std::ptrdiff_t>(sweep.first_run + sweep.cells),
-                                     [&](const BatchRun& r) { return r.name == named.run; });
-      if (cell == batch.runs.begin() + static_cast<std::ptrdiff_t>(sweep.first_run + sweep.cells)) continue;
+    for (std::size_t k = 0; k < results.size(); ++k) {
+      if (result_runs[k] < sweep.first_run || result_runs[k] >= sweep.first_run + sweep.cells) continue;
+      const NamedResult& named = results[k];
+      const BatchRun* cell = &batch.runs[result_runs[k]];
       if (std::any_of(cell->setting_values.begin(), cell->setting_values.end(),
                       [](double v) { return std::isnan(v); })) {
         undrawn = true;
@@ -266,26 +267,12 @@ BatchOutcome run_batch(const BatchFile& batch, const BatchOptions& options) {
 
   const fs::path dir(options.out);
   std::error_code ec;
-  // The folders the batch makes are removed again when the batch ends early
-  // (a stop request) before anything was written into them: no empty --out
-  // is left behind.
-  struct MadeFolders {
-    fs::path leaf, top;  // top: the outermost folder made; empty: none
-    ~MadeFolders() {
-      std::error_code ignored;
-      if (top.empty()) return;
-      for (fs::path p = leaf; fs::is_empty(p, ignored) && fs::remove(p, ignored) && p != top; p = p.parent_path()) {
-      }
-    }
-  } made{fs::absolute(dir, ec).lexically_normal(), {}};
-  if (!made.leaf.has_filename()) made.leaf = made.leaf.parent_path();  // "out/"
-  if (writes_files()) {                                                // rank 0 alone under MPI (ranks.hpp)
-    for (fs::path p = made.leaf; !p.empty() && !fs::exists(p, ec) && p != p.parent_path(); p = p.parent_path())
-      made.top = p;
-    fs::create_directories(dir, ec);
-  }
-  if (ec) throw FileError(dir.string(), ec.message());
+  // The folders the batch makes are removed again, if still empty, when it
+  // ends before its summaries (a stop request, a signal: StagedFiles).
+  StagedFiles out_folder;
+  out_folder.create_folders(dir.string());  // rank 0 alone under MPI (ranks.hpp)
   std::vector<NamedResult> results;
+  std::vector<std::size_t> result_runs;  // the run of each result
   std::vector<FailedRun> failed;
   auto progress_of = [&](std::size_t i) {
     BatchProgress progress;
@@ -302,7 +289,6 @@ BatchOutcome run_batch(const BatchFile& batch, const BatchOptions& options) {
   // removed, not even one an earlier batch left standing for it.
   auto settle = [&](std::size_t i, RunOutcome done) {
     const BatchRun& run = batch.runs[i];
-    if (!done.warnings.empty() && options.warnings) options.warnings(done.warnings);
     if (done.result) {
       try {
         StagedFiles files;
@@ -314,6 +300,7 @@ BatchOutcome run_batch(const BatchFile& batch, const BatchOptions& options) {
           for (std::size_t j = 0; j < run.setting_text.size(); ++j)
             named.settings.emplace_back(batch.sweeps[run.sweep].levers[j], run.setting_text[j]);
         results.push_back(std::move(named));
+        result_runs.push_back(i);
       } catch (...) {
         done.result.reset();
         done.error = failure_text(std::current_exception());
@@ -330,6 +317,11 @@ BatchOutcome run_batch(const BatchFile& batch, const BatchOptions& options) {
     progress.finished = true;
     progress.seconds = done.seconds;
     if (options.progress) options.progress(progress);
+    // After its progress line, headed by the run: a sweep's cells may all
+    // warn alike, and the warning names the model's output, not the run.
+    if (!done.warnings.empty() && options.warnings)
+      options.warnings(
+          fmt::format("{}:{}:{}: in run `{}`:\n{}", batch.path, run.pos.line, run.pos.column, run.name, done.warnings));
   };
   RankGroup* group = active_ranks();
   const std::size_t ranks = group ? static_cast<std::size_t>(group->size()) : 1;
@@ -343,7 +335,9 @@ BatchOutcome run_batch(const BatchFile& batch, const BatchOptions& options) {
       const std::size_t round = std::min(ranks, batch.runs.size() - first);
       std::string mine;
       if (me < round) {
-        const RankScope alone(nullptr);
+        // One process, but counting only its share of the machine's memory.
+        AloneOnMachine solo(*group);
+        const RankScope alone(&solo);
         const BatchRun& run = batch.runs[first + me];
         mine = encode(perform(run, models.at(run.model_path), options));
       }
@@ -363,12 +357,13 @@ BatchOutcome run_batch(const BatchFile& batch, const BatchOptions& options) {
       settle(i, perform(run, models.at(run.model_path), options));
     }
   }
-  if (!options.plot.empty()) write_sweep_charts(batch, models, results, options);
+  if (!options.plot.empty()) write_sweep_charts(batch, models, results, result_runs, options);
   StagedFiles summaries;
   summaries.add((dir / "summary.csv").string(), [&](std::ostream& out) { write_summary_csv(results, out); });
   summaries.add((dir / "summary.md").string(),
                 [&](std::ostream& out) { write_summary_markdown(batch.title, results, failed, out); });
   summaries.commit();
+  out_folder.commit();
   outcome.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - batch_start).count();
   return outcome;
 }

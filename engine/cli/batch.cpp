@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <iostream>
+#include <set>
 
 #include "cli.hpp"
 #include "riskcast/riskcast.hpp"
@@ -18,24 +19,30 @@ namespace {
 // Every file the batch would write: none may be the batch file or a model it
 // reads, and an existing one must be writable, checked before any run.
 void check_batch_outputs(const fs::path& dir, const BatchFile& batch) {
-  std::vector<InputFile> inputs = {{"the batch file", batch.path}};
-  for (const BatchRun& run : batch.runs)
-    inputs.push_back({fmt::format("the model file of run `{}`", run.name), run.model_path});
-  std::vector<std::string> files = {"summary.csv", "summary.md"};
-  for (const BatchRun& run : batch.runs)
-    for (Format format : run.formats) files.push_back(result_file_name(run, format));
-  std::error_code ec;
-  const bool exists = fs::is_directory(dir, ec);
-  for (const std::string& name : files) {
-    const std::string file = (dir / name).string();
-    check_not_input("--out", dir.string(), file, inputs);
-    if (!exists) continue;
-    try {
-      check_file_writable(file);
-    } catch (const FileError& e) {
-      throw UsageError(cannot_write_message("--out", dir.string(), e));
+  decided_by_rank_zero([&] {
+    std::vector<InputFile> inputs = {{"the batch file", batch.path}};
+    // Each model once, named by the first run that reads it: a sweep's cells
+    // share one, and every file is checked against every input.
+    std::set<std::string> models;
+    for (const BatchRun& run : batch.runs)
+      if (models.insert(run.model_path).second)
+        inputs.push_back({fmt::format("the model file of run `{}`", run.name), run.model_path});
+    std::vector<std::string> files = {"summary.csv", "summary.md"};
+    for (const BatchRun& run : batch.runs)
+      for (Format format : run.formats) files.push_back(result_file_name(run, format));
+    std::error_code ec;
+    const bool exists = fs::is_directory(dir, ec);
+    for (const std::string& name : files) {
+      const std::string file = (dir / name).string();
+      check_not_input("--out", dir.string(), file, inputs);
+      if (!exists) continue;
+      try {
+        check_file_writable(file);
+      } catch (const FileError& e) {
+        throw UsageError(cannot_write_message("--out", dir.string(), e));
+      }
     }
-  }
+  });
 }
 
 }  // namespace

@@ -13,10 +13,12 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 #include <iostream>
 
 #include "riskcast/count.hpp"
 #include "riskcast/diagnostics.hpp"
+#include "riskcast/ranks.hpp"
 
 namespace riskcast::cli {
 
@@ -467,6 +469,24 @@ std::vector<InputFile> model_input(const std::string& path) {
   return {{"the model file", path}};
 }
 
+void decided_by_rank_zero(const std::function<void()>& check) {
+  RankGroup* const group = active_ranks();
+  if (!group || group->size() < 2) return check();
+  std::string error;  // "" when rank 0's check passed; else "!" and its message
+  std::exception_ptr failure;
+  if (group->rank() == 0) {
+    try {
+      check();
+    } catch (const std::exception& e) {
+      failure = std::current_exception();
+      error = std::string("!") + e.what();
+    }
+  }
+  group->broadcast(error, 0);
+  if (failure) std::rethrow_exception(failure);
+  if (!error.empty()) throw UsageError(error.substr(1));
+}
+
 void check_not_input(const std::string& option, const std::string& value, const std::string& path,
                      const std::vector<InputFile>& inputs) {
   const std::optional<FileIdentity> output = file_identity(path);
@@ -484,65 +504,71 @@ void check_not_input(const std::string& option, const std::string& value, const 
 }
 
 void check_output_files(const std::vector<OutputFile>& files, const std::vector<InputFile>& inputs) {
-  for (std::size_t i = 0; i < files.size(); ++i) {
-    const OutputFile& f = files[i];
-    if (f.path == "-") {
-      if (!f.stdout_allowed)
-        throw UsageError(fmt::format("{} -: '-' (stdout) is only for the one text result of --out; {} writes a file",
-                                     f.option, f.option));
-    } else {
-      try {
-        check_file_writable(f.path);
-      } catch (const FileError& e) {
-        throw UsageError(cannot_write_message(f.option, f.path, e));
+  decided_by_rank_zero([&] {
+    for (std::size_t i = 0; i < files.size(); ++i) {
+      const OutputFile& f = files[i];
+      if (f.path == "-") {
+        if (!f.stdout_allowed)
+          throw UsageError(fmt::format("{} -: '-' (stdout) is only for the one text result of --out; {} writes a file",
+                                       f.option, f.option));
+      } else {
+        try {
+          check_file_writable(f.path);
+        } catch (const FileError& e) {
+          throw UsageError(cannot_write_message(f.option, f.path, e));
+        }
+        check_not_input(f.option, f.path, f.path, inputs);
       }
-      check_not_input(f.option, f.path, f.path, inputs);
+      const std::optional<FileIdentity> identity = file_identity(f.path);
+      if (!identity) continue;
+      for (std::size_t j = 0; j < i; ++j)
+        if (file_identity(files[j].path) == identity && !is_discarding_device(f.path))
+          throw UsageError(fmt::format("{} and {} name the same file ({} and {}); one would overwrite the other",
+                                       files[j].option, f.option, printable_for_message(files[j].path),
+                                       printable_for_message(f.path)));
     }
-    const std::optional<FileIdentity> identity = file_identity(f.path);
-    if (!identity) continue;
-    for (std::size_t j = 0; j < i; ++j)
-      if (file_identity(files[j].path) == identity && !is_discarding_device(f.path))
-        throw UsageError(fmt::format("{} and {} name the same file ({} and {}); one would overwrite the other",
-                                     files[j].option, f.option, printable_for_message(files[j].path),
-                                     printable_for_message(f.path)));
-  }
+  });
 }
 
 void check_output_folder(const std::string& option, const std::string& dir, const std::vector<OutputFile>& outputs) {
-  if (dir == "-") throw UsageError(fmt::format("{} -: a folder cannot be stdout; give a folder name", option));
-  if (dir.empty()) throw UsageError(fmt::format("{} needs a folder", option));
-  try {
-    check_folder_writable(dir);
-  } catch (const FileError& e) {
-    throw UsageError(cannot_write_message(option, dir, e));
-  }
-  for (const OutputFile& f : outputs) {
-    if (!is_within(f.path, dir)) continue;
-    if (is_within(dir, f.path))
+  decided_by_rank_zero([&] {
+    if (dir == "-") throw UsageError(fmt::format("{} -: a folder cannot be stdout; give a folder name", option));
+    if (dir.empty()) throw UsageError(fmt::format("{} needs a folder", option));
+    try {
+      check_folder_writable(dir);
+    } catch (const FileError& e) {
+      throw UsageError(cannot_write_message(option, dir, e));
+    }
+    for (const OutputFile& f : outputs) {
+      if (!is_within(f.path, dir)) continue;
+      if (is_within(dir, f.path))
+        throw UsageError(
+            fmt::format("{} {} is the {} folder; choose another name", f.option, printable_for_message(f.path), option));
       throw UsageError(
-          fmt::format("{} {} is the {} folder; choose another name", f.option, printable_for_message(f.path), option));
-    throw UsageError(
-        fmt::format("{} {} is inside the {} folder {}, which riskcast fills with files of its own; "
-                    "choose a file outside it",
-                    f.option, printable_for_message(f.path), option, printable_for_message(dir)));
-  }
+          fmt::format("{} {} is inside the {} folder {}, which riskcast fills with files of its own; "
+                      "choose a file outside it",
+                      f.option, printable_for_message(f.path), option, printable_for_message(dir)));
+    }
+  });
 }
 
 void check_chart_files(const std::string& dir, const std::vector<std::string>& charts,
                        const std::vector<InputFile>& inputs) {
-  namespace fs = std::filesystem;
-  for (const std::string& chart : charts) {
-    const std::string path = (fs::path(dir) / chart).string();
-    check_not_input("--plot", dir, path, inputs);
-    // A folder not there yet is made where check_output_folder found it can be.
-    std::error_code ec;
-    if (!fs::exists(fs::path(path).parent_path(), ec)) continue;
-    try {
-      check_file_writable(path);
-    } catch (const FileError& e) {
-      throw UsageError(cannot_write_message("--plot", dir, e));
+  decided_by_rank_zero([&] {
+    namespace fs = std::filesystem;
+    for (const std::string& chart : charts) {
+      const std::string path = (fs::path(dir) / chart).string();
+      check_not_input("--plot", dir, path, inputs);
+      // A folder not there yet is made where check_output_folder found it can be.
+      std::error_code ec;
+      if (!fs::exists(fs::path(path).parent_path(), ec)) continue;
+      try {
+        check_file_writable(path);
+      } catch (const FileError& e) {
+        throw UsageError(cannot_write_message("--plot", dir, e));
+      }
     }
-  }
+  });
 }
 
 std::vector<std::string> chosen_scenarios(const po::variables_map& vm, const std::vector<std::string>& scenarios,

@@ -102,6 +102,16 @@ Format output_format(const boost::program_options::variables_map& vm,
 // stdout too); errors as write_text.
 void print_or_write(const std::string& text, const boost::program_options::variables_map& vm);
 
+// Runs `check` — a check of the paths a command will write — on rank 0
+// alone under MPI (ranks.hpp: rank 0 alone writes) and gives its outcome to
+// every rank in one collective step: an error rank 0 meets is thrown on
+// every rank (a UsageError with its message; rank 0's own exception on
+// rank 0), so the job stops at once with one message, as one process does,
+// rather than rank 0 failing alone. Every rank calls it, in the same
+// order; one process simply runs `check`. check_output_files,
+// check_output_folder and check_chart_files are decided this way.
+void decided_by_rank_zero(const std::function<void()>& check);
+
 // A file a command will write, named by `option` ("--out").
 struct OutputFile {
   std::string option;

@@ -177,7 +177,9 @@ void warn_about_results(const Model& model, const RunResult& result, Diagnostics
     for (const ScenarioResult& s : result.scenarios) {
       for (const OutputResult& r : s.outputs) {
         if (r.name != o.name) continue;
-        if (r.summary.min < -kShareSlack || r.summary.max > 1.0 + kShareSlack) scenarios.push_back(s.name);
+        // The range of the scenarios named, not of every scenario's.
+        if (r.summary.min >= -kShareSlack && r.summary.max <= 1.0 + kShareSlack) continue;
+        scenarios.push_back(s.name);
         lo = std::min(lo, r.summary.min);
         hi = std::max(hi, r.summary.max);
       }

@@ -2,6 +2,8 @@
 // it, and yaml-cpp's own failures turned into positioned errors.
 #include "riskcast/yaml_text.hpp"
 
+#include "riskcast/ranks.hpp"
+
 #include <yaml-cpp/depthguard.h>
 
 #include <fmt/format.h>
@@ -118,8 +120,9 @@ std::optional<std::size_t> nesting_too_deep(std::string_view text) {
 
 }  // namespace
 
-std::optional<std::string> read_input_file(const std::string& path, std::string_view kind, std::size_t max_bytes,
-                                           Diagnostics& diagnostics) {
+namespace {
+std::optional<std::string> read_input_file_here(const std::string& path, std::string_view kind, std::size_t max_bytes,
+                                                Diagnostics& diagnostics) {
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) {
     diagnostics.error({}, fmt::format("is a directory, not a {}", kind));
@@ -140,6 +143,26 @@ std::optional<std::string> read_input_file(const std::string& path, std::string_
     }
   }
   return text;
+}
+}  // namespace
+
+std::optional<std::string> read_input_file(const std::string& path, std::string_view kind, std::size_t max_bytes,
+                                           Diagnostics& diagnostics) {
+  RankGroup* const group = active_ranks();
+  if (!group || group->size() < 2) return read_input_file_here(path, kind, max_bytes, diagnostics);
+  // Under MPI rank 0 reads and the others get its bytes, or its reason: one
+  // reading of stdin (which mpirun gives rank 0 alone) or of a file only
+  // rank 0's machine holds, and every rank fails alike.
+  std::string message;  // "+" and the text, or "!" and why not
+  if (group->rank() == 0) {
+    Diagnostics reading(diagnostics.file());
+    const std::optional<std::string> text = read_input_file_here(path, kind, max_bytes, reading);
+    message = text ? "+" + *text : "!" + (reading.empty() ? std::string() : reading.items().front().message);
+  }
+  group->broadcast(message, 0);
+  if (!message.empty() && message[0] == '+') return message.substr(1);
+  diagnostics.error({}, message.empty() ? std::string() : message.substr(1));
+  return std::nullopt;
 }
 
 std::optional<YAML::Node> parse_yaml_text(std::string_view text, std::string_view kind, Diagnostics& diagnostics) {

@@ -29,9 +29,15 @@ class MpiRanks final : public RankGroup {
   explicit MpiRanks(MPI_Comm comm) : comm_(comm) {
     MPI_Comm_rank(comm_, &rank_);
     MPI_Comm_size(comm_, &size_);
+    // The ranks that share this one's memory (MPI-3's shared-memory split).
+    MPI_Comm machine;
+    MPI_Comm_split_type(comm_, MPI_COMM_TYPE_SHARED, rank_, MPI_INFO_NULL, &machine);
+    MPI_Comm_size(machine, &on_machine_);
+    MPI_Comm_free(&machine);
   }
   int rank() const override { return rank_; }
   int size() const override { return size_; }
+  int ranks_on_machine() const override { return on_machine_; }
 
   void sum(std::span<std::uint64_t> values) override { reduce(values, MPI_SUM); }
   void min(std::span<std::uint64_t> values) override { reduce(values, MPI_MIN); }
@@ -60,7 +66,7 @@ class MpiRanks final : public RankGroup {
   }
 
   MPI_Comm comm_;
-  int rank_ = 0, size_ = 1;
+  int rank_ = 0, size_ = 1, on_machine_ = 1;
 };
 
 // Discards what is written to it.

@@ -189,10 +189,20 @@ std::uint64_t available_here() {
 
 std::uint64_t available_memory() {
   std::uint64_t available = available_here();
-  // The least of any rank's, so that every rank takes the same decision
-  // (to refuse, to stream) and they stay in step.
-  if (RankGroup* group = active_ranks(); group && group->size() > 1) group->min(std::span(&available, 1));
+  if (RankGroup* group = active_ranks()) {
+    // This rank's share of its machine's (ranks.hpp), then the least of any
+    // rank's, so that every rank takes the same decision (to refuse, to
+    // stream) and they stay in step.
+    available /= static_cast<std::uint64_t>(std::max(1, group->ranks_on_machine()));
+    if (group->size() > 1) group->min(std::span(&available, 1));
+  }
   return available;
+}
+
+std::string machine_share_note() {
+  const RankGroup* group = active_ranks();
+  const int sharing = group ? group->ranks_on_machine() : 1;
+  return sharing > 1 ? fmt::format(" to each of the {} processes on this machine", sharing) : "";
 }
 
 std::string format_bytes(std::uint64_t bytes) {
@@ -209,9 +219,9 @@ void refuse_beyond_available(const MemoryEstimate& memory, std::uint64_t samples
   if (available && needed > available)
     throw ResourceError(
         fmt::format("{} need about {}{} ({} bytes per sample + {} working set) but only {} is "
-                    "available; use fewer samples",
+                    "available{}; use fewer samples",
                     counted(samples, "sample"), format_bytes(needed), what, memory.bytes_per_sample,
-                    format_bytes(memory.fixed_bytes), format_bytes(available)));
+                    format_bytes(memory.fixed_bytes), format_bytes(available), machine_share_note()));
 }
 
 RunResult run_model(const Model& model, const RunRequest& request, const ScenarioCallback& on_scenario) {

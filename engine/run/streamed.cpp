@@ -233,22 +233,15 @@ RunResult run_model_streamed(const Model& model, const RunRequest& request, cons
       c.selection->observe(tally[k], v);
       const std::vector<double>& t = thresholds[c.output];
       for (std::size_t j = 0; j < t.size(); ++j)
-        c.above[j].fetch_add(
-            static_cast<std::uint64_t>(std::count_if(v.begin(), v.end(), [&](double x) { return x > t[j]; })),
-            std::memory_order_relaxed);
+        c.above[j].fetch_add(count_above(v, t[j]), std::memory_order_relaxed);
       if (!c.indicator) continue;
       c.ones.fetch_add(static_cast<std::uint64_t>(std::count(v.begin(), v.end(), 1.0)), std::memory_order_relaxed);
       if (c.scenario == 0) continue;
       // Paired with the first scenario's sample by sample (run_model's pair_with_first).
       const std::span<const double> before = values[0][c.output];
-      std::uint64_t gained = 0, lost = 0;
-      for (std::size_t s = 0; s < v.size(); ++s) {
-        const bool now = v[s] == 1.0, then = before[s] == 1.0;
-        gained += now && !then;
-        lost += then && !now;
-      }
-      c.gained.fetch_add(gained, std::memory_order_relaxed);
-      c.lost.fetch_add(lost, std::memory_order_relaxed);
+      const DiscordantPairs pairs = discordant_pairs(before, v);
+      c.gained.fetch_add(pairs.gained, std::memory_order_relaxed);
+      c.lost.fetch_add(pairs.lost, std::memory_order_relaxed);
     }
   };
   auto plan_then_count = [&](std::uint64_t chunk, std::uint64_t offset, const Pieces& values) {

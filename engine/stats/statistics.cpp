@@ -364,6 +364,11 @@ std::pair<std::uint64_t, std::uint64_t> percentile_interval_ranks(std::uint64_t 
   return {l, u};
 }
 
+std::uint64_t count_above(std::span<const double> values, double threshold) {
+  return static_cast<std::uint64_t>(
+      std::count_if(values.begin(), values.end(), [threshold](double x) { return x > threshold; }));
+}
+
 ExceedanceEstimate exceedance_of(double threshold, std::uint64_t above, std::uint64_t n) {
   const auto [low, high] = proportion_interval(above, n);
   return {threshold, static_cast<double>(above) / static_cast<double>(n), low, high};
@@ -419,9 +424,7 @@ OutputSummary summarize(std::span<double> values, std::span<const double> probab
   s.n = values.size();
   if (values.empty()) return s;
   for (double t : thresholds)
-    s.exceedances.push_back(exceedance_of(
-        t, static_cast<std::uint64_t>(std::count_if(values.begin(), values.end(), [t](double x) { return x > t; })),
-        s.n));
+    s.exceedances.push_back(exceedance_of(t, count_above(values, t), s.n));
   fill_moments(s, moments_of(values));
   const PercentilePlan plan = plan_percentiles(s.n, probabilities);
   std::vector<double> at(plan.ranks.size());

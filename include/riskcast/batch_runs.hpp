@@ -132,7 +132,8 @@ struct BatchOptions {
   std::function<void(const BatchProgress&)> progress;  // optional
   // Optional: the warnings of each model as it is read and of each run's
   // results (a share output that left [0, 1]), as "FILE:LINE:COL: warning:
-  // …" lines; called from the calling thread.
+  // …" lines, a run's headed by "BATCH:LINE:COL: in run `NAME`:" and
+  // given after its finished progress; called from the calling thread.
   std::function<void(const std::string&)> warnings;
   std::stop_token stop;  // ends the batch with RunCancelled; the running run's files are removed
 };

@@ -27,6 +27,11 @@ class RankGroup {
   virtual ~RankGroup() = default;
   virtual int rank() const = 0;  // 0 … size() − 1
   virtual int size() const = 0;  // ≥ 1
+  // How many ranks of the group share this rank's machine (its memory),
+  // this one included: a run counts 1/that of the memory the machine has
+  // available, so that 16 ranks on one machine do not each plan to use all
+  // of it. Not collective; 1 … size().
+  virtual int ranks_on_machine() const = 0;
 
   // Element-wise sum (modulo 2^64) and minimum over the ranks, in place on
   // every rank. A sum of bit patterns where all ranks but one give 0 hands
@@ -45,6 +50,24 @@ class RankGroup {
 // on that thread; null otherwise (one process, the default). A run reads it
 // when its options are turned into settings, on the calling thread.
 RankGroup* active_ranks();
+
+// A group of one that keeps `parent`'s rank count on the machine: whole
+// runs a rank makes alone (run_batch) still count only its share of the
+// machine's memory. Its operations leave their arguments as they are.
+class AloneOnMachine final : public RankGroup {
+ public:
+  explicit AloneOnMachine(const RankGroup& parent) : on_machine_(parent.ranks_on_machine()) {}
+  int rank() const override { return 0; }
+  int size() const override { return 1; }
+  int ranks_on_machine() const override { return on_machine_; }
+  void sum(std::span<std::uint64_t>) override {}
+  void min(std::span<std::uint64_t>) override {}
+  void all_gather(std::span<double>, std::span<const std::size_t>) override {}
+  void broadcast(std::string&, int) override {}
+
+ private:
+  int on_machine_;
+};
 
 // Whether this process writes files: false only on a rank other than 0 of
 // the active group (StagedFiles then writes nothing, silently).

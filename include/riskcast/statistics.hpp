@@ -107,6 +107,8 @@ struct ExceedanceEstimate {
   double ci_low;       // Clopper–Pearson; 0 when k = 0
   double ci_high;      // 1 when k = n
 };
+// k: how many of `values` are strictly greater than `threshold` (NaN never is).
+std::uint64_t count_above(std::span<const double> values, double threshold);
 
 // The two-sided interval at `confidence` for a binomial proportion from
 // `successes` of `trials`: the exact Clopper–Pearson interval (Clopper &
@@ -159,22 +161,30 @@ struct PairedProportionDifference {
 };
 PairedProportionDifference paired_proportion_difference(std::uint64_t gained, std::uint64_t lost, std::uint64_t trials,
                                                         double confidence = kConfidence);
-// The same from two 0/1 columns of the same samples, `before` (a, whose
-// values may be stored as bytes) and `after` (b): sample k gained when
-// after[k] is 1 and before[k] is not, lost when before[k] is 1 and after[k]
-// is not. std::invalid_argument when the columns differ in length.
+// The discordant pairs of two 0/1 columns of the same samples, `before`
+// (a, whose values may be stored as bytes) and `after` (b): sample k gained
+// when after[k] is 1 and before[k] is not, lost when before[k] is 1 and
+// after[k] is not. std::invalid_argument when the columns differ in length.
+struct DiscordantPairs {
+  std::uint64_t gained = 0, lost = 0;
+};
+template <typename Before>
+DiscordantPairs discordant_pairs(std::span<const Before> before, std::span<const double> after) {
+  if (before.size() != after.size()) throw std::invalid_argument("discordant pairs need two columns of the same samples");
+  DiscordantPairs pairs;
+  for (std::size_t k = 0; k < after.size(); ++k) {
+    const bool now = after[k] == 1.0, then = before[k] == Before{1};
+    pairs.gained += now && !then;
+    pairs.lost += then && !now;
+  }
+  return pairs;
+}
+// paired_proportion_difference of two such columns' discordant pairs.
 template <typename Before>
 PairedProportionDifference paired_indicator_difference(std::span<const Before> before, std::span<const double> after,
                                                        double confidence = kConfidence) {
-  if (before.size() != after.size())
-    throw std::invalid_argument("paired_indicator_difference needs two columns of the same samples");
-  std::uint64_t gained = 0, lost = 0;
-  for (std::size_t k = 0; k < after.size(); ++k) {
-    const bool now = after[k] == 1.0, then = before[k] == Before{1};
-    gained += now && !then;
-    lost += then && !now;
-  }
-  return paired_proportion_difference(gained, lost, after.size(), confidence);
+  const DiscordantPairs pairs = discordant_pairs(before, after);
+  return paired_proportion_difference(pairs.gained, pairs.lost, after.size(), confidence);
 }
 
 struct OutputSummary {

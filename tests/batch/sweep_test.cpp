@@ -230,6 +230,51 @@ TEST(Sweep, LeversAndOutputMustBeTheModels) {
   EXPECT_NE(text.find("b.yaml:5:13: error: sweep `s`: `output` names `twise`"), std::string::npos) << text;
 }
 
+// A lever naming something else than a parameter says what it names, as
+// LoadedModel::with_parameters does; an entry over an index names its
+// elements, each of which may be a lever.
+TEST(Sweep, ALeverThatIsNoParameterSaysWhatItIs) {
+  TempDir dir;
+  dir.write("m.yaml", R"yaml(indexes:
+  vendor: [huawei, metax]
+parameters:
+  units: {over: vendor, dist: "uniform(1, 2)"}
+  price: uniform(1, 2)
+outputs:
+  total: sum(units over vendor) * price
+)yaml");
+  const std::string text = dry_run_errors(load_batch_file(dir.write("b.yaml", R"b(sweeps:
+  - name: s
+    model: m.yaml
+    levers:
+      units: [1]
+      total: [2]
+      pirce: [3]
+)b")));
+  EXPECT_NE(text.find("b.yaml:5:7: error: sweep `s`: lever `units` is over an index of "), std::string::npos) << text;
+  EXPECT_NE(text.find("name its elements, `units[huawei]`, `units[metax]`"), std::string::npos) << text;
+  EXPECT_NE(text.find("b.yaml:6:7: error: sweep `s`: lever `total` is an output, not a parameter of "),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("b.yaml:7:7: error: sweep `s`: lever `pirce` is not a parameter of "), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("price"), std::string::npos) << "a hint: " << text;
+  // An element is a parameter, and a lever.
+  const BatchFile elements = load_batch_file(dir.write("e.yaml", R"b(sweeps:
+  - name: s
+    model: m.yaml
+    samples: 100
+    formats: [json]
+    levers:
+      units[huawei]: [1, 3]
+)b"));
+  BatchOptions options;
+  options.out = dir.path() + "/out";
+  EXPECT_TRUE(run_batch(elements, options).failed.empty());
+  EXPECT_TRUE(fs::exists(dir.path() + "/out/s.units_huawei-3.json"));  // brackets are no file name's
+  EXPECT_NE(read_text(dir.path() + "/out/summary.csv").find(",units[huawei]\n"), std::string::npos);
+}
+
 // Cells run the model with their levers' values; the cells share their
 // random numbers, so an output the lever does not reach is the same in
 // every cell, bit for bit, and one it shifts moves by the shift.

@@ -1,10 +1,19 @@
 #include <gtest/gtest.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
+#include <csignal>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
+#include <thread>
 
 #include "support/cli_runner.hpp"
 
@@ -403,6 +412,49 @@ TEST(BatchCommand, TheSameBatchTwiceWritesTheSameFilesForAnyThreadCount) {
   const auto one = files_in(dir.path() + "/one"), two = files_in(dir.path() + "/two");
   EXPECT_EQ(one.size(), 3u * 4 + 2);
   EXPECT_EQ(one, two);
+}
+
+// A batch ended by a signal (Ctrl-C, SIGTERM, SIGHUP) while its first run
+// samples leaves no --out folder it made, parents included (found by a
+// trial: the folders were removed only when a stop unwound the stack).
+TEST(BatchCommand, ASignalBeforeAnyFileLeavesNoFolderItMade) {
+  for (const int signal_number : {SIGINT, SIGTERM, SIGHUP}) {
+    TempDir dir;
+    // Seconds of sampling on one thread: the signal comes long before a file.
+    const std::string batch = dir.write("b.yaml", "runs:\n  - name: slow\n    model: " +
+                                                      source_path("bench/models/reference.yaml") +
+                                                      "\n    samples: 5_000_000\n");
+    const std::string out = dir.path() + "/new/deeper/out";
+    std::vector<std::string> args = {RISKCAST_BINARY, "batch", batch, "--out", out, "--threads", "1"};
+    std::vector<char*> argv;
+    for (std::string& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+    posix_spawnattr_t attributes;
+    posix_spawnattr_init(&attributes);
+    sigset_t defaults;
+    sigemptyset(&defaults);
+    for (const int s : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&defaults, s);
+    posix_spawnattr_setsigdefault(&attributes, &defaults);
+    posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGDEF);
+    pid_t pid = 0;
+    ASSERT_EQ(posix_spawn(&pid, argv[0], &actions, &attributes, argv.data(), environ), 0);
+    posix_spawn_file_actions_destroy(&actions);
+    posix_spawnattr_destroy(&attributes);
+    // The folder appears as the runs begin; the first takes seconds.
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (!fs::exists(out) && std::chrono::steady_clock::now() < give_up)
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    ASSERT_TRUE(fs::exists(out));
+    ASSERT_EQ(kill(pid, signal_number), 0);
+    int status = 0;
+    ASSERT_EQ(waitpid(pid, &status, 0), pid);
+    EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == signal_number) << strsignal(signal_number);
+    EXPECT_EQ(names_in(dir.path()), std::vector<std::string>{"b.yaml"}) << strsignal(signal_number);
+  }
 }
 
 }  // namespace

@@ -157,6 +157,14 @@ TEST(Warnings, AShareOutputThatLeftZeroToOneInARun) {
     s.outputs.push_back({"t", {"share", "", "", OutputKind::Value}, summarize(within), {}});
     result.scenarios.push_back(s);
   }
+  // A scenario within [0, 1]: not named, and its values not in the range
+  // the warning gives (a trial saw another scenario's minimum there).
+  ScenarioResult low;
+  low.name = "low";
+  std::vector<double> small = {0.0001, 0.5}, within = {0.0, 1.0};
+  low.outputs.push_back({"s", {"share", "", "", OutputKind::Value}, summarize(small), {}});
+  low.outputs.push_back({"t", {"share", "", "", OutputKind::Value}, summarize(within), {}});
+  result.scenarios.push_back(low);
   Diagnostics warnings("m.yaml");
   warn_about_results(model, result, warnings);
   EXPECT_EQ(warnings.format_warnings(),

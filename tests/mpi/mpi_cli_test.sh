@@ -118,6 +118,36 @@ for runs in 4 2; do
   done
 done
 
+# Inputs read by rank 0 and handed to the others: a batch file and a model
+# on stdin, which mpirun gives rank 0 alone (a trial found the other ranks
+# reading an empty file).
+"$riskcast" batch /dev/stdin --out "$work/one-stdin" <"$work/failing-batch-4.yaml" >/dev/null 2>&1 || true
+ranks batch /dev/stdin --out "$work/three-stdin" <"$work/failing-batch-4.yaml" >/dev/null 2>&1 || true
+[ "$(ls "$work/one-stdin")" = "$(ls "$work/three-stdin")" ] || fail "a batch file on stdin: other files"
+same "$work/one-stdin/summary.md" "$work/three-stdin/summary.md" "a batch file on stdin: summary.md"
+"$riskcast" run /dev/stdin --samples 20001 --format json <"$reference" >"$work/one-stdin.json"
+ranks run /dev/stdin --samples 20001 --format json <"$reference" >"$work/three-stdin.json"
+same "$work/one-stdin.json" "$work/three-stdin.json" "a model on stdin"
+
+# An output path only rank 0 checks: every rank stops at once with rank 0's
+# message, as one process does, not after rank 0's wait for the others.
+touch "$work/a-file"
+for args in "--out $work/a-file/sub" "--out $work/one-batch --plot $work/a-file/x"; do
+  status=0
+  # shellcheck disable=SC2086
+  "$riskcast" batch "$work/batch.yaml" $args >/dev/null 2>"$work/one-path.err" || status=$?
+  [ "$status" = 2 ] || fail "batch $args: exit status $status, not 2"
+  status=0
+  start=$(date +%s)
+  # shellcheck disable=SC2086
+  RISKCAST_MPI_WAIT=100 timeout 120 "$mpiexec" --oversubscribe -x RISKCAST_MPI_WAIT -n 3 "$riskcast" batch \
+    "$work/batch.yaml" $args >/dev/null 2>"$work/three-path.err" || status=$?
+  [ "$status" = 2 ] || fail "batch $args under mpirun: exit status $status, not 2"
+  [ $(($(date +%s) - start)) -lt 60 ] || fail "batch $args under mpirun waited for rank 0 to fail alone"
+  sed '/^-----/,$d' "$work/three-path.err" >"$work/three-path-clean.err"
+  same "$work/one-path.err" "$work/three-path-clean.err" "batch $args: its error"
+done
+
 # A model error: reported once (not by every rank), exit status 2, no file.
 printf 'parameters:\n  a: uniform(0, 1\noutputs:\n  x: a\n' >"$work/bad.yaml"
 status=0

@@ -205,6 +205,56 @@ TEST(RunsOnRanks, RanksOfDifferentSizesDecideAlike) {
   EXPECT_EQ(outcome[0], format_result(model.run(streamed), Format::Json)) << "the limit should make both stream";
 }
 
+// Ranks on one machine share its memory: each counts its share of what the
+// machine has available (threads of one process: all of them), and a
+// refusal says so; one process has no share to name.
+TEST(RunsOnRanks, RanksOnOneMachineCountTheirShareOfItsMemory) {
+  const LoadedModel model = LoadedModel::from_file(source_path("bench/models/reference.yaml"));
+  RunOptions options;
+  options.samples = kMaxSamples;
+  options.storage = SampleStorage::in_memory;
+  std::vector<std::string> said(3);
+  const auto thrown = on_thread_ranks(3, [&](int r) {
+    try {
+      model.run(options);
+    } catch (const ResourceError& e) {
+      said[r] = e.what();
+    }
+  });
+  for (int r = 0; r < 3; ++r) {
+    EXPECT_FALSE(thrown[r]);
+    EXPECT_NE(said[r].find(" is available to each of the 3 processes on this machine; "), std::string::npos)
+        << said[r];
+  }
+  try {
+    model.run(options);
+    ADD_FAILURE() << "ran";
+  } catch (const ResourceError& e) {
+    EXPECT_EQ(std::string(e.what()).find("processes"), std::string::npos) << e.what();
+  }
+  // A group of one made from a rank (a batch's whole run): one process, its
+  // share of the machine kept.
+  on_thread_ranks(2, [&](int) {
+    AloneOnMachine solo(*active_ranks());
+    EXPECT_EQ(solo.size(), 1);
+    EXPECT_EQ(solo.rank(), 0);
+    EXPECT_EQ(solo.ranks_on_machine(), 2);
+    std::string text = "kept";
+    solo.broadcast(text, 0);
+    std::uint64_t word = 7;
+    solo.min(std::span(&word, 1));
+    EXPECT_EQ(text, "kept");
+    EXPECT_EQ(word, 7u);
+    const RankScope scope(&solo);
+    EXPECT_TRUE(writes_files());
+    try {
+      model.run(options);
+    } catch (const ResourceError& e) {
+      EXPECT_NE(std::string(e.what()).find("to each of the 2 processes"), std::string::npos) << e.what();
+    }
+  });
+}
+
 // A failing sample in a streamed run over ranks: the first scenario with
 // an error, its lowest sample, on every rank, as one process reports it.
 TEST(RunsOnRanks, StreamedRunErrorsAreTheSameOnEveryRank) {

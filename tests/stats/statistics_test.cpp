@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <limits>
 #include <cstring>
 #include <functional>
 #include <numeric>
@@ -598,6 +599,12 @@ TEST(Exceedance, CountsSamplesStrictlyAbove) {
   EXPECT_EQ(s.exceedances[0].ci_low, low);
   EXPECT_EQ(s.exceedances[0].ci_high, high);
   EXPECT_EQ(s.exceedances[2].ci_high, 1.0);
+  // The count itself (shared with streamed runs): NaN is above nothing, +∞ above everything finite.
+  const std::vector<double> odd = {std::nan(""), 1.0, std::numeric_limits<double>::infinity(), -0.0};
+  EXPECT_EQ(count_above(odd, 0.0), 2u);
+  EXPECT_EQ(count_above(odd, -std::numeric_limits<double>::infinity()), 3u);
+  EXPECT_EQ(count_above(odd, std::numeric_limits<double>::infinity()), 0u);
+  EXPECT_EQ(count_above(std::vector<double>{}, 0.0), 0u);
   // The percentiles do not move for asking.
   std::vector<double> y = {0.0, 0.0, 0.0, 0.5, 1.0, 2.0};
   const OutputSummary plain = summarize(y);
@@ -714,6 +721,9 @@ TEST(PairedProportionDifference, FromIndicatorColumns) {
   EXPECT_EQ(paired_indicator_difference(std::span<const double>(after), before), paired_proportion_difference(1, 2, 7));
   EXPECT_THROW(paired_indicator_difference(std::span<const double>(before), std::span<const double>(after).first(6)),
                std::invalid_argument);
+  const DiscordantPairs pairs = discordant_pairs(std::span<const std::uint8_t>(bytes), after);
+  EXPECT_EQ(pairs.gained, 2u);
+  EXPECT_EQ(pairs.lost, 1u);
   EXPECT_EQ(estimate_indicator_proportion(after), estimate_proportion(4, 7));
   EXPECT_EQ(estimate_indicator_proportion(std::vector<double>{}), estimate_proportion(0, 0));
 }

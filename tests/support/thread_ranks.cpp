@@ -25,6 +25,8 @@ class ThreadRanks final : public RankGroup {
   ThreadRanks(Shared& shared, int rank) : shared_(shared), rank_(rank) {}
   int rank() const override { return rank_; }
   int size() const override { return shared_.size; }
+  // Threads of one process share its memory.
+  int ranks_on_machine() const override { return shared_.size; }
 
   void sum(std::span<std::uint64_t> values) override {
     reduce(values, std::uint64_t{0}, [](std::uint64_t a, std::uint64_t b) { return a + b; });

@@ -43,8 +43,13 @@ unsigned estimated_threads(const RunSettings& settings);
 MemoryEstimate estimate_memory(const Model& model, const RunRequest& request);
 MemoryEstimate estimate_memory(const Model& model, const RunSettings& settings);
 
-// Physical memory this process may use (MemAvailable), in bytes.
+// Physical memory this process may use, in bytes: the machine's available
+// memory (MemAvailable) over the ranks of the calling thread's group that
+// share the machine (RankGroup::ranks_on_machine), the least of any rank's.
 std::uint64_t available_memory();
+// " to each of the 4 processes on this machine" where that share is taken
+// (for messages that give available_memory()), else "".
+std::string machine_share_note();
 
 // Throws ResourceError when `memory` for `samples` exceeds the memory
 // available; `what` names the work in the message ("" for a plain run,

@@ -22,7 +22,9 @@ SourcePos position_at(std::string_view text, std::size_t offset);
 
 // The whole file, or nullopt with the reason in `diagnostics` ("cannot read
 // the model file: …", "is a directory, not a model file", "the model file is
-// larger than 64 MiB"); `kind` names the file in those messages.
+// larger than 64 MiB"); `kind` names the file in those messages. Under
+// ranks (ranks.hpp) a collective step: rank 0 reads, every rank returns
+// its bytes or its reason.
 std::optional<std::string> read_input_file(const std::string& path, std::string_view kind, std::size_t max_bytes,
                                            Diagnostics& diagnostics);
 
