@@ -777,8 +777,8 @@ void check_batch_names(const BatchFile& batch, std::size_t index, const Model& m
                                                         sweep.name, quote_for_message(lever), kind, model_file));
     else if (const std::string hint = over_index_hint(model, lever); !hint.empty())
       diagnostics.error(sweep.lever_pos[j],
-                        fmt::format("sweep `{}`: lever `{}` is over an index of {}: a lever is one element",
-                                    sweep.name, quote_for_message(lever), model_file),
+                        fmt::format("sweep `{}`: lever `{}` is over an index of {}: a lever is one element", sweep.name,
+                                    quote_for_message(lever), model_file),
                         hint);
     else
       diagnostics.error(sweep.lever_pos[j],

@@ -542,8 +542,8 @@ void check_output_folder(const std::string& option, const std::string& dir, cons
     for (const OutputFile& f : outputs) {
       if (!is_within(f.path, dir)) continue;
       if (is_within(dir, f.path))
-        throw UsageError(
-            fmt::format("{} {} is the {} folder; choose another name", f.option, printable_for_message(f.path), option));
+        throw UsageError(fmt::format("{} {} is the {} folder; choose another name", f.option,
+                                     printable_for_message(f.path), option));
       throw UsageError(
           fmt::format("{} {} is inside the {} folder {}, which riskcast fills with files of its own; "
                       "choose a file outside it",

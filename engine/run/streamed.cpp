@@ -232,8 +232,7 @@ RunResult run_model_streamed(const Model& model, const RunRequest& request, cons
       first_moment_pass(c.first[chunk % width], v, c.totals.origin);
       c.selection->observe(tally[k], v);
       const std::vector<double>& t = thresholds[c.output];
-      for (std::size_t j = 0; j < t.size(); ++j)
-        c.above[j].fetch_add(count_above(v, t[j]), std::memory_order_relaxed);
+      for (std::size_t j = 0; j < t.size(); ++j) c.above[j].fetch_add(count_above(v, t[j]), std::memory_order_relaxed);
       if (!c.indicator) continue;
       c.ones.fetch_add(static_cast<std::uint64_t>(std::count(v.begin(), v.end(), 1.0)), std::memory_order_relaxed);
       if (c.scenario == 0) continue;

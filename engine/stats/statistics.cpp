@@ -423,8 +423,7 @@ OutputSummary summarize(std::span<double> values, std::span<const double> probab
   OutputSummary s;
   s.n = values.size();
   if (values.empty()) return s;
-  for (double t : thresholds)
-    s.exceedances.push_back(exceedance_of(t, count_above(values, t), s.n));
+  for (double t : thresholds) s.exceedances.push_back(exceedance_of(t, count_above(values, t), s.n));
   fill_moments(s, moments_of(values));
   const PercentilePlan plan = plan_percentiles(s.n, probabilities);
   std::vector<double> at(plan.ranks.size());

@@ -170,7 +170,8 @@ struct DiscordantPairs {
 };
 template <typename Before>
 DiscordantPairs discordant_pairs(std::span<const Before> before, std::span<const double> after) {
-  if (before.size() != after.size()) throw std::invalid_argument("discordant pairs need two columns of the same samples");
+  if (before.size() != after.size())
+    throw std::invalid_argument("discordant pairs need two columns of the same samples");
   DiscordantPairs pairs;
   for (std::size_t k = 0; k < after.size(); ++k) {
     const bool now = after[k] == 1.0, then = before[k] == Before{1};

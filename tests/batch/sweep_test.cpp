@@ -256,8 +256,7 @@ outputs:
   EXPECT_NE(text.find("b.yaml:6:7: error: sweep `s`: lever `total` is an output, not a parameter of "),
             std::string::npos)
       << text;
-  EXPECT_NE(text.find("b.yaml:7:7: error: sweep `s`: lever `pirce` is not a parameter of "), std::string::npos)
-      << text;
+  EXPECT_NE(text.find("b.yaml:7:7: error: sweep `s`: lever `pirce` is not a parameter of "), std::string::npos) << text;
   EXPECT_NE(text.find("price"), std::string::npos) << "a hint: " << text;
   // An element is a parameter, and a lever.
   const BatchFile elements = load_batch_file(dir.write("e.yaml", R"b(sweeps:

@@ -1,5 +1,5 @@
-#include <gtest/gtest.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -421,9 +421,9 @@ TEST(BatchCommand, ASignalBeforeAnyFileLeavesNoFolderItMade) {
   for (const int signal_number : {SIGINT, SIGTERM, SIGHUP}) {
     TempDir dir;
     // Seconds of sampling on one thread: the signal comes long before a file.
-    const std::string batch = dir.write("b.yaml", "runs:\n  - name: slow\n    model: " +
-                                                      source_path("bench/models/reference.yaml") +
-                                                      "\n    samples: 5_000_000\n");
+    const std::string batch =
+        dir.write("b.yaml", "runs:\n  - name: slow\n    model: " + source_path("bench/models/reference.yaml") +
+                                "\n    samples: 5_000_000\n");
     const std::string out = dir.path() + "/new/deeper/out";
     std::vector<std::string> args = {RISKCAST_BINARY, "batch", batch, "--out", out, "--threads", "1"};
     std::vector<char*> argv;

@@ -223,8 +223,7 @@ TEST(RunsOnRanks, RanksOnOneMachineCountTheirShareOfItsMemory) {
   });
   for (int r = 0; r < 3; ++r) {
     EXPECT_FALSE(thrown[r]);
-    EXPECT_NE(said[r].find(" is available to each of the 3 processes on this machine; "), std::string::npos)
-        << said[r];
+    EXPECT_NE(said[r].find(" is available to each of the 3 processes on this machine; "), std::string::npos) << said[r];
   }
   try {
     model.run(options);
