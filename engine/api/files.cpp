@@ -75,13 +75,15 @@ extern "C" void remove_pending(int signal_number) {
       for (const std::atomic<char*>& slot : c->slots)
         if (const char* entry = slot.load(); entry && entry[0] == 'f') unlink(entry + 1);
   // A folder goes once the folders and files under it are gone; each pass
-  // removes at least one, or stops (a folder that is not empty stays).
+  // removes at least one, or stops (a folder that is not empty stays). The
+  // newest first: a folder is registered after its parent, so one pass
+  // usually does, which matters when a launcher (mpirun) soon kills.
   for (bool removed = true; removed;) {
     removed = false;
-    for (const std::atomic<Chunk*>& chunk : chunks)
-      if (Chunk* c = chunk.load())
-        for (const std::atomic<char*>& slot : c->slots)
-          if (const char* entry = slot.load(); entry && entry[0] == 'd' && rmdir(entry + 1) == 0) removed = true;
+    for (std::size_t k = kChunks; k-- > 0;)
+      if (Chunk* c = chunks[k].load())
+        for (std::size_t i = kChunkSlots; i-- > 0;)
+          if (const char* entry = c->slots[i].load(); entry && entry[0] == 'd' && rmdir(entry + 1) == 0) removed = true;
   }
   struct sigaction fallback = {};
   fallback.sa_handler = SIG_DFL;

@@ -317,11 +317,16 @@ std::optional<DataTable> ModelReader::data_table(const std::string& name, const 
   // A relative path is the model file's folder's; the model's own path may
   // be relative to the working directory, and so is this.
   t.path = (std::filesystem::path(model.file).parent_path() / t.file).lexically_normal().string();
-  Diagnostics reading(t.path);
-  std::optional<std::string> content = read_input_file(t.path, "data file", kMaxDataBytes, reading);
+  auto [file, fresh] = data_files_.try_emplace(t.path);
+  if (fresh) {
+    Diagnostics reading(t.path);
+    file->second.first = read_input_file(t.path, "data file", kMaxDataBytes, reading);
+    if (!file->second.first) file->second.second = reading.empty() ? std::string() : reading.items().front().message;
+  }
+  const std::optional<std::string>& content = file->second.first;
   if (!content) {
-    d_.error(t.file_pos, fmt::format("data file `{}` ({}): {}", quote_for_message(t.file), t.path,
-                                     reading.items().front().message));
+    d_.error(t.file_pos,
+             fmt::format("data file `{}` ({}): {}", quote_for_message(t.file), t.path, file->second.second));
     return std::nullopt;
   }
   const TableKeys table_keys = index ? TableKeys(*index) : TableKeys(horizon_);

@@ -227,6 +227,9 @@ class ModelReader : public YamlReader {
   std::set<std::string> misplaced_sections_;         // top-level sections found indented under another
   std::set<std::string, std::less<>> entry_names_;   // parameters, events, monthly formulas as written
   std::uint32_t horizon_ = 12;
+  // Each data file read once, however many tables name it: its text, or
+  // why it could not be read (a pipe such as stdin can be read only once).
+  std::map<std::string, std::pair<std::optional<std::string>, std::string>> data_files_;
 };
 
 }  // namespace riskcast::model_reading

@@ -129,6 +129,26 @@ same "$work/one-stdin/summary.md" "$work/three-stdin/summary.md" "a batch file o
 ranks run /dev/stdin --samples 20001 --format json <"$reference" >"$work/three-stdin.json"
 same "$work/one-stdin.json" "$work/three-stdin.json" "a model on stdin"
 
+# Two data tables of one file read once: stdin through a pipe (as mpirun
+# hands it to rank 0) can be read only once.
+cat >"$work/two-tables.yaml" <<'MODEL'
+indexes:
+  firm: [a, b, c]
+data:
+  cap: {file: /dev/stdin, by: firm, column: cap}
+  w: {file: /dev/stdin, by: firm, column: w}
+parameters:
+  x: {over: firm, dist: "uniform(0, 1)"}
+outputs:
+  tot: sum(x * cap * w over firm)
+MODEL
+printf 'firm,cap,w\na,10,0.5\nb,20,0.3\nc,30,0.2\n' >"$work/two-tables.csv"
+cat "$work/two-tables.csv" | "$riskcast" run "$work/two-tables.yaml" --samples 2001 --format json >"$work/one-tables.json" ||
+  fail "two tables of one piped file"
+ranks run "$work/two-tables.yaml" --samples 2001 --format json <"$work/two-tables.csv" >"$work/three-tables.json" ||
+  fail "two tables of stdin under mpirun"
+same "$work/one-tables.json" "$work/three-tables.json" "two tables of stdin"
+
 # An output path only rank 0 checks: every rank stops at once with rank 0's
 # message, as one process does, not after rank 0's wait for the others.
 touch "$work/a-file"
