@@ -229,18 +229,6 @@ class BatchLoader {
     return lever;
   }
 
-  // A lever in a cell's name: an element's brackets and commas as `_`
-  // (`units[huawei]` → `units_huawei`), so that the name is a file name.
-  static std::string lever_name_part(const std::string& lever) {
-    std::string part;
-    for (char ch : lever)
-      if (ch == '[' || ch == ',')
-        part += '_';
-      else if (ch != ']')
-        part += ch;
-    return part;
-  }
-
   // A value's part of a cell's name: the number (shortest text that reads
   // back; a Latin hypercube's to 6 significant digits), `+` and other
   // characters a run name cannot hold left out; a definition that is no
@@ -389,7 +377,7 @@ class BatchLoader {
           cell.overrides.push_back({levers[j].name, text});
           cell.setting_text.push_back(text);
           cell.setting_values.push_back(value);
-          cell.name += fmt::format(".{}-{}", lever_name_part(levers[j].name),
+          cell.name += fmt::format(".{}-{}", element_file_name(levers[j].name, '_'),
                                    name_part(value, latin_hypercube ? 0 : picks[c][j], latin_hypercube && !full));
         }
         cells_made.push_back(std::move(cell));

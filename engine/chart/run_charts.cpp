@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "riskcast/chart.hpp"
+#include "riskcast/index_names.hpp"
 #include "riskcast/model.hpp"
 #include "riskcast/run.hpp"
 #include "riskcast/sensitivity.hpp"
@@ -37,17 +38,10 @@ struct RunCharts::State {
 
 namespace {
 
-// An output's name as a file name: an element's brackets and comma, which
-// shells and URLs read as patterns and separators, become dots, which no
-// entry's name holds: `units[huawei,h20]` → `units.huawei.h20`.
+// An output's name as a file name: an element's brackets and comma become
+// dots, which no entry's name holds: `units[huawei,h20]` → `units.huawei.h20`.
 std::string file_stem(std::string_view output) {
-  std::string stem;
-  for (char c : output)
-    if (c == '[' || c == ',')
-      stem += '.';
-    else if (c != ']')
-      stem += c;
-  return stem;
+  return element_file_name(output, '.');
 }
 
 }  // namespace

@@ -107,6 +107,16 @@ std::string over_index_hint(const Model& model, std::string_view wanted) {
                      combinations.size() > shown.size() ? ", …" : "");
 }
 
+std::string element_file_name(std::string_view name, char separator) {
+  std::string out;
+  for (char c : name)
+    if (c == '[' || c == ',')
+      out += separator;
+    else if (c != ']')
+      out += c;
+  return out;
+}
+
 Model apply_scenario(const Model& model, const Scenario& scenario) {
   Model out = model;
   for (const Parameter& p : scenario.parameters)

@@ -14,4 +14,11 @@ namespace riskcast {
 // or "" when `name` is not an entry over an index of `model`.
 std::string over_index_hint(const Model& model, std::string_view name);
 
+// An element's name made fit for a file name: its brackets and commas,
+// which shells and URLs read as patterns and separators, become
+// `separator` (the trailing bracket goes): `units[huawei,h20]` with '.' is
+// `units.huawei.h20`. Chart files use '.', a sweep's cell names '_' (their
+// levers are already separated by dots).
+std::string element_file_name(std::string_view name, char separator);
+
 }  // namespace riskcast
